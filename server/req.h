@@ -1,0 +1,108 @@
+/*
+ * server/req.h - one HTTP request as handlers see it: decoded path segments,
+ * {id} captures, decoded query options, headers, the parsed JSON body.
+ * Built by server/http.c from libmicrohttpd; unit tests build one by hand
+ * with req_init() and the req_set_*() helpers, no socket needed.
+ */
+#ifndef GRAPHMOCK_SERVER_REQ_H
+#define GRAPHMOCK_SERVER_REQ_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "odata.h"
+
+#define REQ_MAX_SEGMENTS 32
+#define REQ_MAX_PARAMS 4
+#define REQ_GUID_LEN 36
+
+struct tenant;
+
+/* One decoded name/value pair (query option or header); both strings are owned. */
+struct req_kv {
+	char *name;
+	char *value;
+};
+
+struct req {
+	char method[16];
+
+	/*
+	 * Path below the version prefix, split into percent-decoded segments
+	 * ("/v1.0/users/a%23b" -> {"users", "a#b"}). Key-as-segment forms are
+	 * split too: "servicePrincipals(appId='x')" -> {"servicePrincipals", "x"}
+	 * with alt_key "appId" recorded for the capture of "x".
+	 */
+	char *segs[REQ_MAX_SEGMENTS];
+	const char *seg_alt_key[REQ_MAX_SEGMENTS]; /* "appId" or NULL (static) */
+	size_t nsegs;
+	char *path;       /* raw path as received, e.g. "/v1.0/users" (owned) */
+	char version[8];  /* "v1.0", "beta", or "" for /_mock and others */
+
+	/* {id} captures of the matched route, borrowed from segs[]. */
+	const char *params[REQ_MAX_PARAMS];
+	const char *param_alt_key[REQ_MAX_PARAMS]; /* "appId" or NULL */
+	size_t nparams;
+
+	struct req_kv *query; /* decoded query options, in order received */
+	size_t nquery;
+	struct req_kv *headers; /* names lower-cased */
+	size_t nheaders;
+
+	char *raw_body; /* NUL-terminated upload, NULL if none (owned) */
+	size_t body_len;
+	json_t *body; /* parsed when the route has ROUTE_JSON_BODY (new ref) */
+
+	/* "http://127.0.0.1:8080": --public-url, else scheme + Host header. */
+	char base_url[256];
+	char request_id[REQ_GUID_LEN + 1];
+	char client_request_id[128];
+
+	/*
+	 * The tenant the request acts on. Resolved by the router under the state
+	 * lock; borrowed, valid only while that lock is held.
+	 */
+	struct tenant *tenant;
+
+	/* Parsed OData options for routes flagged ROUTE_ODATA. */
+	struct odata_query odata;
+};
+
+/* req_init() - zero a request and give it fresh request ids. */
+void req_init(struct req *req);
+
+/* req_release() - free everything the request owns (not the struct). */
+void req_release(struct req *req);
+
+/*
+ * req_query() - value of query option @name, or NULL.
+ * "$filter" also matches "%24filter"-style keys (decoded before storage) and
+ * is matched case-sensitively, as OData system query options are.
+ * Returns: borrowed.
+ */
+const char *req_query(const struct req *req, const char *name);
+
+/* req_header() - value of header @name (case-insensitive), or NULL. Borrowed. */
+const char *req_header(const struct req *req, const char *name);
+
+/* Builders, used by server/http.c and by unit tests. Each copies its input. */
+int req_add_query(struct req *req, const char *name, const char *value);
+int req_add_header(struct req *req, const char *name, const char *value);
+int req_set_body(struct req *req, const char *data, size_t len);
+
+/*
+ * req_set_path() - store @path and split it into decoded segments, stripping
+ * one leading "/v1.0" or "/beta". Returns 0, or -1 when the path has too many
+ * segments or an invalid percent escape.
+ */
+int req_set_path(struct req *req, const char *path);
+
+/* req_param() - capture @i of the matched route, or NULL. Borrowed. */
+const char *req_param(const struct req *req, size_t i);
+
+/* req_is_advanced() - true when ConsistencyLevel: eventual was sent. */
+bool req_is_advanced(const struct req *req);
+
+#endif
