@@ -18,7 +18,7 @@ struct assignment *state_assignment_add(struct state *st, struct tenant *t, cons
 	HASH_FIND_STR(t->assignments, id, check);
 	if (check)
 		goto out_release;
-	a = calloc(1, sizeof(*a));
+	a = state_calloc(1, sizeof(*a));
 	if (!a)
 		goto out_release;
 	snprintf(a->id, sizeof(a->id), "%s", id);
@@ -33,7 +33,7 @@ struct assignment *state_assignment_add(struct state *st, struct tenant *t, cons
 	HASH_ADD_STR(t->assignments, id, a);
 	HASH_FIND_STR(t->assignments, a->id, check);
 	if (check != a) {
-		free(a);
+		state_free(a);
 		goto out_release;
 	}
 	return a;
@@ -66,5 +66,5 @@ void state_assignment_remove(struct tenant *t, struct assignment *a)
 {
 	HASH_DEL(t->assignments, a);
 	json_decref(a->obj);
-	free(a);
+	state_free(a);
 }

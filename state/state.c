@@ -186,10 +186,10 @@ static int replace_string(char **field, const char *value)
 
 	if (!value)
 		return 0;
-	copy = strdup(value);
+	copy = state_strdup(value);
 	if (!copy)
 		return -1;
-	free(*field);
+	state_free(*field);
 	*field = copy;
 	return 0;
 }
