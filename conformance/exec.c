@@ -176,6 +176,33 @@ static int build_request(const struct exec_ctx *ctx, const struct case_request *
 	return s->body ? 0 : -1;
 }
 
+/* expect.json with variables expanded, except in "comment", which is prose. */
+static json_t *expand_expect(const json_t *expect, const struct vars *vars, char *msg,
+                             size_t len)
+{
+	json_t *out = json_object();
+	char why[256];
+	const char *key;
+	json_t *v, *x;
+
+	if (!out) {
+		msg_set(msg, len, "out of memory");
+		return NULL;
+	}
+	json_object_foreach((json_t *)expect, key, v)
+	{
+		if (strcmp(key, "comment") == 0)
+			continue;
+		x = vars_expand_json(vars, v, why, sizeof(why));
+		if (!x || json_object_set_new(out, key, x)) {
+			msg_set(msg, len, "expect.json: %s", x ? "out of memory" : why);
+			json_decref(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
 /* Check the expanded expect.json before anything is sent. */
 static int validate_expect(const json_t *expect, char *msg, size_t len)
 {
@@ -388,7 +415,7 @@ static int exec_step(const struct exec_ctx *ctx, const char *title,
 
 	if (build_request(ctx, &step->req, vars, &s, msg, len))
 		goto out;
-	expect = vars_expand_json(vars, step->expect, msg, len);
+	expect = expand_expect(step->expect, vars, msg, len);
 	if (!expect || validate_expect(expect, msg, len))
 		goto out;
 	rq.method = step->req.method;
