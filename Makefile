@@ -132,7 +132,12 @@ $(O)/$(1)/%_test: $(O)/$(1)/%_test.o $(O)/$(1)/libgraphmock.a
 	$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(DEP_LIBS) $$(TEST_LIBS) $$(CURL_LIBS) -o $$@
 
 $(O)/$(1)/conformance-runner: $$(patsubst %.c,$(O)/$(1)/%.o,$(RUNNER_SRCS))
-	$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(CURL_LIBS) -o $$@
+	$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(CURL_LIBS) -lpthread -o $$@
+
+# conformance/ unit tests link the runner's modules, not the server library
+$(O)/$(1)/conformance/%_test: $(O)/$(1)/conformance/%_test.o \
+		$$(patsubst %.c,$(O)/$(1)/%.o,$(filter-out conformance/runner.c,$(RUNNER_SRCS)))
+	$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(TEST_LIBS) $$(CURL_LIBS) -lpthread -o $$@
 
 -include $$(shell find $(O)/$(1) -name '*.d' 2>/dev/null)
 endef
