@@ -458,13 +458,114 @@ static void test_garbage(void **state)
 	}
 }
 
+/* xorshift: deterministic, so a failure reproduces. */
+static uint32_t rnd(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+static const char *const atoms[] = {
+    "displayName eq 'Bob O''Brien'",
+    "startswith(mail,'b')",
+    "userType ne 'x'",
+    "otherMails/any(m:m eq 'robert@example.org')",
+    "accountEnabled eq true",
+    "createdDateTime ge 2024-01-01T00:00:00Z",
+    "id in ('a','b')",
+    "jobTitle eq null",
+    "identities/any(i:i/issuer eq 'x' and i/signInType ne 'y')",
+    "otherMails/$count eq 2",
+    "assignedLicenses/any(u:u/skuId eq c7df2760-2c81-4ef7-b578-5b5392b571df)",
+    "endswith(userPrincipalName,'.com')",
+    "otherMails/all(m:startswith(m,'r'))",
+};
+
+static void put(char *buf, size_t cap, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*len + n < cap) {
+		memcpy(buf + *len, s, n);
+		*len += n;
+	}
+}
+
+/* A random, mostly valid expression of nesting at most @depth. */
+static void gen(uint32_t *seed, char *buf, size_t cap, size_t *len, int depth)
+{
+	uint32_t r = depth > 0 ? rnd(seed) % 5 : 0;
+
+	switch (r) {
+	case 0:
+		put(buf, cap, len, atoms[rnd(seed) % (sizeof(atoms) / sizeof(atoms[0]))]);
+		return;
+	case 1:
+	case 2:
+		put(buf, cap, len, r == 1 ? "not (" : "(");
+		gen(seed, buf, cap, len, depth - 1);
+		put(buf, cap, len, ")");
+		return;
+	default:
+		gen(seed, buf, cap, len, depth - 1);
+		put(buf, cap, len, r == 3 ? " and " : " or ");
+		gen(seed, buf, cap, len, depth - 1);
+		return;
+	}
+}
+
+/*
+ * Generated expressions, some with random byte damage, and pure random
+ * bytes: every input must give either an error with a message or a tree that
+ * checks and evaluates (ASan/UBSan watch).
+ */
+static void test_random_inputs(void **state)
+{
+	json_t *obj = load(sample_user);
+	uint32_t seed = 0x9e3779b9u;
+	char buf[4096];
+	int i, accepted = 0, rejected = 0;
+
+	(void)state;
+	for (i = 0; i < 20000; i++) {
+		struct odata_err err = {0};
+		struct odata_expr *e;
+		size_t len = 0, k;
+
+		gen(&seed, buf, sizeof(buf), &len, 4);
+		if (i % 3 == 1 && len) /* damage a few bytes */
+			for (k = 0; k < 3; k++)
+				buf[rnd(&seed) % len] = (char)(1 + rnd(&seed) % 127);
+		if (i % 3 == 2) /* raw bytes */
+			for (k = 0; k < len; k++)
+				buf[k] = (char)(1 + rnd(&seed) % 255);
+		buf[len] = '\0';
+		e = odata_filter_parse(buf, &user_entity, &err);
+		if (e && odata_filter_check(e, &user_entity, rnd(&seed) & 1, &err) == 0) {
+			accepted++;
+			odata_filter_eval(e, obj);
+		} else {
+			rejected++;
+			assert_true(err.msg[0] != '\0');
+		}
+		odata_filter_free(e);
+	}
+	/* Both outcomes must occur often, or this test checks little. */
+	assert_true(accepted > 2000);
+	assert_true(rejected > 2000);
+	json_decref(obj);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
-	    cmocka_unit_test(test_depth_limit), cmocka_unit_test(test_depth_ok),
-	    cmocka_unit_test(test_in_limit),    cmocka_unit_test(test_length_limit),
-	    cmocka_unit_test(test_long_chain),  cmocka_unit_test(test_eq_literal),
-	    cmocka_unit_test(test_time_parse),  cmocka_unit_test(test_garbage),
+	    cmocka_unit_test(test_depth_limit),   cmocka_unit_test(test_depth_ok),
+	    cmocka_unit_test(test_in_limit),      cmocka_unit_test(test_length_limit),
+	    cmocka_unit_test(test_long_chain),    cmocka_unit_test(test_eq_literal),
+	    cmocka_unit_test(test_time_parse),    cmocka_unit_test(test_garbage),
+	    cmocka_unit_test(test_random_inputs),
 	};
 	size_t n = sizeof(cases) / sizeof(cases[0]), i;
 	struct CMUnitTest *tests = calloc(n, sizeof(*tests));

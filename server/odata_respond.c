@@ -40,6 +40,8 @@ static int project_into(json_t *dst, const struct odata_query *q,
 	const struct odata_prop *p;
 	size_t i;
 
+	if (!entity)
+		return 0;
 	if (!q || !q->nselect) {
 		for (p = entity->props; p && p->name; p++) {
 			if ((p->flags & OP_DEFAULT) && !(p->flags & OP_HIDDEN) &&
@@ -87,6 +89,11 @@ json_t *odata_project(const struct odata_query *q, const struct odata_entity *en
 }
 
 /* ---- @odata.context ---- */
+
+static const char *set_name(const struct odata_entity *entity)
+{
+	return entity && entity->set ? entity->set : "";
+}
 
 /* "<base>/<version>/$metadata#<ctx>[(a,b)]<suffix>" into @sb. */
 static void context_url(struct odata_sbuf *sb, const struct odata_query *q,
@@ -199,7 +206,8 @@ static int build_body(json_t *body, const struct odata_query *q, const struct re
 	size_t to = m - from > (size_t)top ? from + (size_t)top : m;
 	json_t *arr;
 
-	if (set_context(body, q, req, opts->context ? opts->context : q->entity->set, ""))
+	if (set_context(body, q, req, opts->context ? opts->context : set_name(q->entity),
+	                ""))
 		return -1;
 	if (q->count && q->advanced &&
 	    json_object_set_new(body, "@odata.count", json_integer((json_int_t)m)))
@@ -227,11 +235,13 @@ int odata_respond_collection(const struct odata_query *q, const struct req *req,
                              const struct odata_list_opts *opts)
 {
 	static const struct odata_list_opts none = {0};
+	static const struct odata_query all = {0};
 	int max;
 	size_t *idx, m;
 	json_t *body;
 
 	opts = opts ? opts : &none;
+	q = q ? q : &all;
 	max = opts->max_top > 0 ? opts->max_top : ODATA_MAX_TOP;
 	if (q->top > max)
 		return too_big(resp, q->top, max);
@@ -255,6 +265,11 @@ int odata_respond_count(const struct odata_query *q, const struct req *req,
 	size_t i, m = 0;
 	int len;
 
+	if (!q) {
+		static const struct odata_query all = {0};
+
+		q = &all;
+	}
 	if (!q->advanced && !req_is_advanced(req))
 		return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
 		                  "$count is not currently supported.");
