@@ -59,6 +59,7 @@ struct req {
 	char base_url[256];
 	char request_id[REQ_GUID_LEN + 1];
 	char client_request_id[128];
+	int64_t now_ms; /* mock-clock time when the request arrived */
 
 	/*
 	 * The tenant the request acts on. Resolved by the router under the state
@@ -98,6 +99,12 @@ int req_set_body(struct req *req, const char *data, size_t len);
  * segments or an invalid percent escape.
  */
 int req_set_path(struct req *req, const char *path);
+
+/*
+ * req_percent_decode() - decode the %XX escapes of @len bytes at @s.
+ * Returns: new string, or NULL for a broken escape, an encoded NUL, or OOM.
+ */
+char *req_percent_decode(const char *s, size_t len);
 
 /* req_param() - capture @i of the matched route, or NULL. Borrowed. */
 const char *req_param(const struct req *req, size_t i);

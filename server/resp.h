@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define RESP_MAX_HEADERS 16
 
@@ -46,6 +47,11 @@ struct resp {
 	/* Copied from the request so the error helper can fill innerError. */
 	char request_id[40];
 	char client_request_id[128];
+	int64_t now_ms; /* for innerError.date */
+
+	/* The body rendered to bytes by the router (under the lock); owned. */
+	char *bytes;
+	size_t bytes_len;
 };
 
 /* resp_init() - empty response tied to @req's ids (@req may be NULL in tests). */

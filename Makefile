@@ -1,0 +1,192 @@
+# graphmock - one GNU Makefile. `make help` lists the targets.
+#
+# Each flavour builds into its own folder (build/release, build/asan,
+# build/tsan) so sanitizer objects never mix. Sources are found by wildcard:
+# a new file in server/, routes/ or state/ needs no edit here.
+
+CC ?= cc
+ifeq ($(origin CC),default)
+CC := cc
+endif
+O ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+PORT ?= 8080
+ARGS ?=
+
+PKG_CONFIG ?= pkg-config
+MHD_MIN := 0.9.75
+JANSSON_MIN := 2.11
+
+# Debian packages each step needs (make deps installs them when run as root).
+DEB_BUILD := make pkg-config libmicrohttpd-dev libjansson-dev uthash-dev
+DEB_TEST := $(DEB_BUILD) libcmocka-dev libcurl4-openssl-dev
+DEB_BENCH := $(DEB_BUILD) wrk curl
+
+UTHASH_CFLAGS ?=
+BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -MMD -MP \
+	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla \
+	-Wwrite-strings -Wno-format-nonliteral
+DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libmicrohttpd jansson 2>/dev/null) $(UTHASH_CFLAGS)
+DEP_LIBS = $(shell $(PKG_CONFIG) --libs libmicrohttpd jansson 2>/dev/null) -lpthread
+TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+CURL_LIBS = $(shell $(PKG_CONFIG) --libs libcurl jansson 2>/dev/null)
+
+release_CFLAGS := -O2 -g
+asan_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+tsan_CFLAGS := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
+
+APP_SRCS := $(filter-out %_test.c server/main.c, \
+	$(wildcard server/*.c) $(wildcard routes/*.c) $(wildcard state/*.c))
+TEST_SRCS := $(wildcard server/*_test.c routes/*_test.c state/*_test.c conformance/*_test.c)
+RUNNER_SRCS := $(filter-out %_test.c, $(wildcard conformance/*.c))
+FIXTURE_JSON := state/default_fixture.json
+
+.PHONY: all release asan tsan run test unit conformance lint format install clean \
+	deps deps-build deps-test bench fuzz help check-deps
+
+all: release
+
+help:
+	@echo "make            build build/release/graphmock"
+	@echo "make run        build and start it on localhost:$(PORT) (ARGS='--seed 1' ...)"
+	@echo "make test       ASan+UBSan build; unit tests, then the conformance suite"
+	@echo "make asan|tsan  sanitizer builds (tsan also runs a concurrent load)"
+	@echo "make lint       clang-format check, banned functions, header self-containment"
+	@echo "make bench      release build under wrk: req/s and latency"
+	@echo "make install    into \$$(DESTDIR)\$$(PREFIX)/bin (PREFIX=$(PREFIX))"
+	@echo "make deps       install missing Debian packages (root) or print the apt-get line"
+	@echo "make clean      remove build/"
+
+# ---- dependencies -------------------------------------------------------------
+
+# $(call need_pkgs,<debian packages>): install what is missing when root,
+# otherwise print the exact apt-get line and fail.
+define need_pkgs
+	@missing=""; for p in $(1); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" \
+			|| missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing:$$missing"; \
+			{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+				apt-get install -y -qq $$missing >/dev/null; } || exit 1; \
+		else \
+			echo "missing Debian packages; run:"; \
+			echo "  sudo apt-get install -y$$missing"; exit 1; \
+		fi; \
+	fi
+endef
+
+deps: deps-test
+deps-build:
+	$(call need_pkgs,$(DEB_BUILD))
+deps-test:
+	$(call need_pkgs,$(DEB_TEST))
+
+check-deps:
+	@$(PKG_CONFIG) --atleast-version=$(MHD_MIN) libmicrohttpd || { \
+		echo "libmicrohttpd >= $(MHD_MIN) not found: run 'make deps'"; exit 1; }
+	@$(PKG_CONFIG) --atleast-version=$(JANSSON_MIN) jansson || { \
+		echo "jansson >= $(JANSSON_MIN) not found: run 'make deps'"; exit 1; }
+	@printf '#include <uthash.h>\nint main(void){return 0;}\n' | \
+		$(CC) $(UTHASH_CFLAGS) -x c - -fsyntax-only 2>/dev/null || { \
+		echo "uthash.h not found: run 'make deps' or set UTHASH_CFLAGS=-I<dir>"; exit 1; }
+
+# ---- per-flavour build rules --------------------------------------------------
+
+# $(O)/gen/default_fixture.c: the built-in fixture as a C string.
+$(O)/gen/default_fixture.c: $(FIXTURE_JSON)
+	@mkdir -p $(@D)
+	@{ echo '/* generated from $(FIXTURE_JSON) by the Makefile; do not edit */'; \
+	   echo '#include "../../state/fixture.h"'; \
+	   echo 'const char default_fixture_json[] ='; \
+	   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	   echo ';'; } > $@
+
+define flavour
+$(1)_OBJS := $$(patsubst %.c,$(O)/$(1)/%.o,$(APP_SRCS)) $(O)/$(1)/gen/default_fixture.o
+$(1)_TESTS := $$(patsubst %.c,$(O)/$(1)/%,$(TEST_SRCS))
+
+$(O)/$(1)/%.o: %.c | check-deps
+	@mkdir -p $$(@D)
+	$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$(DEP_CFLAGS) $$(CFLAGS) -c $$< -o $$@
+
+$(O)/$(1)/gen/default_fixture.o: $(O)/gen/default_fixture.c
+	@mkdir -p $$(@D)
+	$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$(DEP_CFLAGS) $$(CFLAGS) -c $$< -o $$@
+
+$(O)/$(1)/libgraphmock.a: $$($(1)_OBJS)
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
+
+$(O)/$(1)/graphmock: $(O)/$(1)/server/main.o $(O)/$(1)/libgraphmock.a
+	$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(DEP_LIBS) -o $$@
+
+$(O)/$(1)/%_test: $(O)/$(1)/%_test.o $(O)/$(1)/libgraphmock.a
+	$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(DEP_LIBS) $$(TEST_LIBS) $$(CURL_LIBS) -o $$@
+
+$(O)/$(1)/conformance-runner: $$(patsubst %.c,$(O)/$(1)/%.o,$(RUNNER_SRCS))
+	$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(CURL_LIBS) -o $$@
+
+-include $$(shell find $(O)/$(1) -name '*.d' 2>/dev/null)
+endef
+
+$(eval $(call flavour,release))
+$(eval $(call flavour,asan))
+$(eval $(call flavour,tsan))
+
+release: $(O)/release/graphmock
+asan: $(O)/asan/graphmock
+tsan: $(O)/tsan/graphmock $(O)/tsan/conformance-runner
+	./bench/tsan-load.sh $(O)/tsan/graphmock
+
+# ---- run, test ------------------------------------------------------------------
+
+run: deps-build release
+	./$(O)/release/graphmock --port $(PORT) $(ARGS)
+
+# ASAN_OPTIONS: report leaks at exit; UBSan findings abort (-fno-sanitize-recover).
+export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=0:halt_on_error=1
+export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
+
+unit: deps-test $(asan_TESTS)
+	@set -e; for t in $(asan_TESTS); do echo "== $$t"; ./$$t; done
+
+conformance: deps-test $(O)/asan/graphmock $(O)/asan/conformance-runner
+	./$(O)/asan/conformance-runner --server ./$(O)/asan/graphmock conformance/cases
+
+test: deps-test
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory conformance
+
+bench: release
+	$(call need_pkgs,$(DEB_BENCH))
+	./bench/run.sh ./$(O)/release/graphmock
+
+# ---- quality ----------------------------------------------------------------------
+
+LINT_SRCS := $(wildcard server/*.[ch] routes/*.[ch] state/*.[ch] conformance/*.[ch])
+BANNED := strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|strtok
+
+lint:
+	@clang-format --dry-run --Werror $(LINT_SRCS)
+	@! grep -nE '\b($(BANNED))\s*\(' $(LINT_SRCS) | grep -vE 'snprintf|vsnprintf' \
+		|| { echo "banned function used (STYLE §8)"; exit 1; }
+	@for h in $(filter %.h,$(LINT_SRCS)); do \
+		printf '#include "%s"\n' "$$h" | $(CC) $(BASE_CFLAGS) $(DEP_CFLAGS) \
+			-I. -x c - -fsyntax-only -o /dev/null || { \
+			echo "header $$h does not compile on its own"; exit 1; }; \
+	done
+	@echo "lint: ok"
+
+format:
+	clang-format -i $(LINT_SRCS)
+
+install: release
+	install -D -m 0755 $(O)/release/graphmock $(DESTDIR)$(PREFIX)/bin/graphmock
+
+clean:
+	rm -rf $(O)

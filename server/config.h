@@ -1,0 +1,53 @@
+/*
+ * server/config.h - command-line configuration: defaults, parsing, usage.
+ * Parsing is separate from main() so unit tests can drive it.
+ */
+#ifndef GRAPHMOCK_SERVER_CONFIG_H
+#define GRAPHMOCK_SERVER_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define GRAPHMOCK_VERSION "0.1.0"
+
+enum log_format { LOG_TEXT, LOG_JSON };
+
+struct config {
+	char listen[64];      /* --listen, default 127.0.0.1 */
+	unsigned port;        /* --port, default 8080; 0 = any free port */
+	unsigned threads;     /* --threads, default = online cores */
+	const char *fixtures; /* --fixtures FILE, NULL = built-in */
+	uint64_t seed;        /* --seed N */
+	bool seeded;          /* --seed given */
+	char public_url[256]; /* --public-url, "" = from the Host header */
+	enum log_format log_format;
+	bool quiet;              /* --quiet: no access log */
+	size_t max_body;         /* --max-body BYTES, default 4 MiB */
+	const char *faults_file; /* --faults FILE */
+	bool no_fault_header;    /* --no-fault-header */
+	size_t journal_size;     /* --journal-size N */
+	const char *state_file;  /* --state-file FILE */
+};
+
+enum config_result {
+	CONFIG_OK,      /* run the server */
+	CONFIG_EXIT_OK, /* --help or --version printed: exit 0 */
+	CONFIG_USAGE,   /* bad flags: usage printed to @err, exit 2 */
+};
+
+/* config_defaults() - every default listed in --help. */
+void config_defaults(struct config *cfg);
+
+/*
+ * config_parse() - parse @argv into @cfg (defaults first). --help and
+ * --version print to @out; problems print a message and the usage to @err.
+ */
+enum config_result config_parse(struct config *cfg, int argc, char **argv, FILE *out,
+				FILE *err);
+
+/* config_usage() - the full --help text. */
+void config_usage(FILE *f);
+
+#endif

@@ -1,0 +1,315 @@
+/*
+ * server/http.c - the libmicrohttpd glue: the listening socket, the daemon
+ * (internal epoll thread pool), per-request state in *req_cls, upload
+ * accumulation with the body cap, and turning a struct resp into an MHD
+ * response with Graph's common headers. The only file that sees MHD.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "req.h"
+#include "resp.h"
+#include "srv.h"
+
+/* Per-connection-request state, kept in *req_cls until the completed callback. */
+struct exchange {
+	struct req req;
+	struct resp resp;
+	char *upload;
+	size_t upload_len, upload_cap;
+	bool too_large;
+	bool bad_query;
+	int64_t started_us;
+};
+
+/* Keep escapes as sent: path segments and query values are decoded one by one in req.c. */
+static size_t keep_escapes(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return strlen(s);
+}
+
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				      const char *value)
+{
+	struct exchange *ex = cls;
+
+	(void)kind;
+	req_add_header(&ex->req, key, value);
+	return MHD_YES;
+}
+
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	struct exchange *ex = cls;
+	char *k = req_percent_decode(key, strlen(key));
+	char *v = value ? req_percent_decode(value, strlen(value)) : strdup("");
+
+	(void)kind;
+	if (!k || !v)
+		ex->bad_query = true;
+	else
+		req_add_query(&ex->req, k, v);
+	free(k);
+	free(v);
+	return MHD_YES;
+}
+
+static void set_base_url(struct srv *srv, struct req *req)
+{
+	const char *host = req_header(req, "host");
+
+	if (srv->cfg.public_url[0])
+		snprintf(req->base_url, sizeof(req->base_url), "%s", srv->cfg.public_url);
+	else if (host && *host && !strpbrk(host, " /\\\"'<>"))
+		snprintf(req->base_url, sizeof(req->base_url), "http://%s", host);
+	else
+		snprintf(req->base_url, sizeof(req->base_url), "http://%s:%u", srv->addr,
+			 srv->port);
+}
+
+static int upload_append(struct exchange *ex, const char *data, size_t len, size_t cap)
+{
+	if (ex->too_large || ex->upload_len + len > cap) {
+		ex->too_large = true; /* keep reading, drop the bytes, answer 413 at the end */
+		return 0;
+	}
+	if (ex->upload_len + len > ex->upload_cap) {
+		size_t want = (ex->upload_len + len) * 2;
+		char *grown = realloc(ex->upload, want < cap ? want : cap);
+		if (!grown)
+			return -1;
+		ex->upload = grown;
+		ex->upload_cap = want < cap ? want : cap;
+	}
+	memcpy(ex->upload + ex->upload_len, data, len);
+	ex->upload_len += len;
+	return 0;
+}
+
+static void add_graph_headers(struct MHD_Response *r, const struct exchange *ex)
+{
+	const struct resp *resp = &ex->resp;
+	const char *ct = resp_content_type(resp);
+
+	MHD_add_response_header(r, "request-id", ex->req.request_id);
+	MHD_add_response_header(r, "client-request-id", ex->req.client_request_id);
+	if (ct)
+		MHD_add_response_header(r, "Content-Type", ct);
+	MHD_add_response_header(r, "Cache-Control", "no-cache");
+	if (ex->req.version[0]) {
+		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
+		MHD_add_response_header(
+			r, "x-ms-ags-diagnostic",
+			"{\"ServerInfo\":{\"DataCenter\":\"graphmock\",\"Slice\":\"E\","
+			"\"Ring\":\"0\",\"ScaleUnit\":\"000\",\"RoleInstance\":\"graphmock\"}}");
+		MHD_add_response_header(r, "x-ms-resource-unit", "1");
+		if (resp->kind == RESP_ODATA)
+			MHD_add_response_header(r, "OData-Version", "4.0");
+	}
+	for (size_t i = 0; i < resp->nheaders; i++)
+		MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
+}
+
+static enum MHD_Result respond(struct MHD_Connection *conn, struct exchange *ex)
+{
+	struct resp *resp = &ex->resp;
+	struct MHD_Response *r;
+	enum MHD_Result ok;
+
+	r = MHD_create_response_from_buffer_with_free_callback(resp->bytes_len, resp->bytes,
+								&free);
+	if (!r)
+		return MHD_NO;
+	resp->bytes = NULL; /* MHD frees it now */
+	add_graph_headers(r, ex);
+	ok = MHD_queue_response(conn, resp->status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+static void build_request(struct srv *srv, struct MHD_Connection *conn, struct exchange *ex,
+			  const char *url, const char *method)
+{
+	const char *crid;
+
+	snprintf(ex->req.method, sizeof(ex->req.method), "%s", method);
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, ex);
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, ex);
+	crid = req_header(&ex->req, "client-request-id");
+	if (crid && *crid)
+		snprintf(ex->req.client_request_id, sizeof(ex->req.client_request_id), "%s",
+			 crid);
+	ex->req.now_ms = state_now_ms(&srv->state);
+	set_base_url(srv, &ex->req);
+	resp_init(&ex->resp, &ex->req);
+	if (ex->upload_len)
+		req_set_body(&ex->req, ex->upload, ex->upload_len);
+	if (req_set_path(&ex->req, url))
+		resp_error(&ex->resp, GERR_BAD_REQUEST, "Resource not found for the segment '%s'.",
+			   url);
+	else if (ex->bad_query)
+		resp_error(&ex->resp, GERR_BAD_REQUEST,
+			   "The query string contains an invalid percent-encoding.");
+}
+
+static bool declared_too_large(struct MHD_Connection *conn, size_t max)
+{
+	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+	char *end;
+	unsigned long long n;
+
+	if (!cl)
+		return false;
+	errno = 0;
+	n = strtoull(cl, &end, 10);
+	return !errno && end != cl && n > max;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size,
+				  void **req_cls)
+{
+	struct srv *srv = cls;
+	struct exchange *ex = *req_cls;
+
+	(void)version;
+	if (!ex) {
+		ex = calloc(1, sizeof(*ex));
+		if (!ex)
+			return MHD_NO;
+		req_init(&ex->req);
+		ex->started_us = monotonic_us();
+		*req_cls = ex;
+		if (!declared_too_large(conn, srv->cfg.max_body))
+			return MHD_YES;
+		/* Answer 413 before reading a body we would only throw away. */
+		ex->too_large = true;
+	} else if (*upload_data_size) {
+		if (upload_append(ex, upload_data, *upload_data_size, srv->cfg.max_body))
+			return MHD_NO;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	build_request(srv, conn, ex, url, method);
+	if (ex->resp.kind == RESP_NONE)
+		srv_dispatch(srv, &ex->req, &ex->resp, ex->too_large);
+	else
+		ex->resp.bytes = resp_render(&ex->resp, &ex->resp.bytes_len);
+	return respond(conn, ex);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct srv *srv = cls;
+	struct exchange *ex = *req_cls;
+
+	(void)conn;
+	(void)toe;
+	if (!ex)
+		return;
+	if (ex->resp.status)
+		srv_log_access(srv, &ex->req, &ex->resp, monotonic_us() - ex->started_us);
+	req_release(&ex->req);
+	resp_release(&ex->resp);
+	free(ex->upload);
+	free(ex);
+	*req_cls = NULL;
+}
+
+/* Bind ourselves so "address in use" is reported with errno, as users expect. */
+static int open_listener(struct srv *srv)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int one = 1;
+	int fd;
+
+	memset(&ss, 0, sizeof(ss));
+	if (strchr(srv->cfg.listen, ':')) {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)srv->cfg.port);
+		if (inet_pton(AF_INET6, srv->cfg.listen, &a6->sin6_addr) != 1)
+			goto out_bad_addr;
+		len = sizeof(*a6);
+	} else {
+		struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons((uint16_t)srv->cfg.port);
+		if (inet_pton(AF_INET, srv->cfg.listen, &a4->sin_addr) != 1)
+			goto out_bad_addr;
+		len = sizeof(*a4);
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		fprintf(stderr, "socket failed: %s\n", strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 1024)) {
+		fprintf(stderr, "bind to port '%u' failed: %s\n", srv->cfg.port, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	len = sizeof(ss);
+	getsockname(fd, (struct sockaddr *)&ss, &len);
+	srv->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+						   : ((struct sockaddr_in *)&ss)->sin_port);
+	srv->listen_fd = fd;
+	if (ss.ss_family == AF_INET6)
+		snprintf(srv->addr, sizeof(srv->addr), "[%s]", srv->cfg.listen);
+	else
+		snprintf(srv->addr, sizeof(srv->addr), "%s", srv->cfg.listen);
+	return 0;
+
+out_bad_addr:
+	fprintf(stderr, "invalid listen address '%s'\n", srv->cfg.listen);
+	return -1;
+}
+
+int srv_start(struct srv *srv)
+{
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO;
+
+	if (open_listener(srv))
+		return -1;
+	if (strchr(srv->cfg.listen, ':'))
+		flags |= MHD_USE_IPv6;
+	srv->daemon = MHD_start_daemon(
+		flags, 0, NULL, NULL, &on_request, srv, MHD_OPTION_LISTEN_SOCKET, srv->listen_fd,
+		MHD_OPTION_THREAD_POOL_SIZE, srv->cfg.threads, MHD_OPTION_NOTIFY_COMPLETED,
+		&on_completed, srv, MHD_OPTION_UNESCAPE_CALLBACK, &keep_escapes, NULL,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)4096, MHD_OPTION_END);
+	if (!srv->daemon) {
+		fprintf(stderr, "starting the HTTP daemon on port '%u' failed\n", srv->port);
+		close(srv->listen_fd);
+		srv->listen_fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+void srv_stop(struct srv *srv)
+{
+	if (srv->daemon)
+		MHD_stop_daemon(srv->daemon);
+	srv->daemon = NULL;
+	if (srv->listen_fd >= 0)
+		close(srv->listen_fd);
+	srv->listen_fd = -1;
+}

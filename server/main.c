@@ -1,0 +1,91 @@
+/*
+ * server/main.c - the graphmock process: flags, fixtures, the daemon, and a
+ * clean stop on SIGINT/SIGTERM (blocked in every thread, taken by sigwait).
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../state/fixture.h"
+#include "srv.h"
+
+static int load_fixtures(struct srv *srv)
+{
+	json_error_t jerr;
+	char err[512];
+	json_t *doc;
+	const char *name = srv->cfg.fixtures ? srv->cfg.fixtures : "built-in fixture";
+
+	if (srv->cfg.fixtures)
+		doc = json_load_file(srv->cfg.fixtures, JSON_REJECT_DUPLICATES, &jerr);
+	else
+		doc = json_loads(default_fixture_json, JSON_REJECT_DUPLICATES, &jerr);
+	if (!doc) {
+		fprintf(stderr, "fixture '%s': line %d column %d: %s\n", name, jerr.line,
+			jerr.column, jerr.text);
+		return -1;
+	}
+	if (state_load(&srv->state, doc, err, sizeof(err))) {
+		fprintf(stderr, "fixture '%s': %s\n", name, err);
+		json_decref(doc);
+		return -1;
+	}
+	json_decref(doc);
+	return 0;
+}
+
+static uint64_t pick_seed(const struct config *cfg)
+{
+	uint64_t seed;
+
+	if (cfg->seeded)
+		return cfg->seed;
+	random_bytes(&seed, sizeof(seed));
+	return seed;
+}
+
+int main(int argc, char **argv)
+{
+	struct srv srv;
+	sigset_t stop_signals;
+	int sig = 0;
+	int rc = 1;
+
+	memset(&srv, 0, sizeof(srv));
+	srv.listen_fd = -1;
+	switch (config_parse(&srv.cfg, argc, argv, stdout, stderr)) {
+	case CONFIG_OK:
+		break;
+	case CONFIG_EXIT_OK:
+		return 0;
+	case CONFIG_USAGE:
+		return 2;
+	}
+	/* Workers inherit the mask, so only sigwait() below sees these. */
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	json_object_seed(0);
+
+	if (state_init(&srv.state, pick_seed(&srv.cfg)))
+		return 1;
+	srv.state.server = &srv;
+	if (load_fixtures(&srv))
+		goto out_state;
+	if (srv_start(&srv))
+		goto out_state;
+	printf("graphmock listening on http://%s:%u\n", srv.addr, srv.port);
+	fflush(stdout);
+
+	while (sigwait(&stop_signals, &sig) == EINTR)
+		;
+	srv_stop(&srv);
+	rc = 0;
+out_state:
+	state_release(&srv.state);
+	return rc;
+}

@@ -1,0 +1,240 @@
+/*
+ * server/req.c - building and reading struct req: path splitting with
+ * per-segment percent-decoding, key-as-segment forms, query and header lists.
+ */
+#include "req.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../state/guid.h"
+#include <stdio.h>
+
+void req_init(struct req *req)
+{
+	memset(req, 0, sizeof(*req));
+	guid_random(req->request_id);
+	snprintf(req->client_request_id, sizeof(req->client_request_id), "%s",
+		 req->request_id);
+}
+
+static void kv_free(struct req_kv *kv, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(kv[i].name);
+		free(kv[i].value);
+	}
+	free(kv);
+}
+
+void req_release(struct req *req)
+{
+	for (size_t i = 0; i < req->nsegs; i++)
+		free(req->segs[i]);
+	free(req->path);
+	kv_free(req->query, req->nquery);
+	kv_free(req->headers, req->nheaders);
+	free(req->raw_body);
+	json_decref(req->body);
+	odata_query_release(&req->odata);
+	memset(req, 0, sizeof(*req));
+}
+
+static int kv_add(struct req_kv **list, size_t *n, const char *name, const char *value)
+{
+	struct req_kv *grown = realloc(*list, (*n + 1) * sizeof(**list));
+
+	if (!grown)
+		return -1;
+	*list = grown;
+	grown[*n].name = strdup(name);
+	grown[*n].value = strdup(value ? value : "");
+	if (!grown[*n].name || !grown[*n].value) {
+		free(grown[*n].name);
+		free(grown[*n].value);
+		return -1;
+	}
+	(*n)++;
+	return 0;
+}
+
+int req_add_query(struct req *req, const char *name, const char *value)
+{
+	return kv_add(&req->query, &req->nquery, name, value);
+}
+
+int req_add_header(struct req *req, const char *name, const char *value)
+{
+	if (kv_add(&req->headers, &req->nheaders, name, value))
+		return -1;
+	for (char *p = req->headers[req->nheaders - 1].name; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return 0;
+}
+
+int req_set_body(struct req *req, const char *data, size_t len)
+{
+	char *copy = malloc(len + 1);
+
+	if (!copy)
+		return -1;
+	memcpy(copy, data, len);
+	copy[len] = '\0';
+	free(req->raw_body);
+	req->raw_body = copy;
+	req->body_len = len;
+	return 0;
+}
+
+const char *req_query(const struct req *req, const char *name)
+{
+	for (size_t i = 0; i < req->nquery; i++)
+		if (!strcmp(req->query[i].name, name))
+			return req->query[i].value;
+	return NULL;
+}
+
+const char *req_header(const struct req *req, const char *name)
+{
+	for (size_t i = 0; i < req->nheaders; i++)
+		if (!strcasecmp(req->headers[i].name, name))
+			return req->headers[i].value;
+	return NULL;
+}
+
+const char *req_param(const struct req *req, size_t i)
+{
+	return i < req->nparams ? req->params[i] : NULL;
+}
+
+bool req_is_advanced(const struct req *req)
+{
+	const char *cl = req_header(req, "consistencylevel");
+
+	return cl && !strcasecmp(cl, "eventual");
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+char *req_percent_decode(const char *s, size_t len)
+{
+	char *out = malloc(len + 1);
+	size_t o = 0;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] != '%') {
+			out[o++] = s[i];
+			continue;
+		}
+		if (i + 2 >= len) {
+			free(out);
+			return NULL;
+		}
+		int hi = hexval(s[i + 1]);
+		int lo = hexval(s[i + 2]);
+		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+			free(out);
+			return NULL;
+		}
+		out[o++] = (char)(hi * 16 + lo);
+		i += 2;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/*
+ * "name(key='v')" or "name('v')" -> "name" + "v". OData lets a key stand in
+ * parentheses after an entity set; Graph uses it for alternate keys such as
+ * servicePrincipals(appId='...') and for UPNs starting with '$'.
+ */
+static int push_segment(struct req *req, char *seg)
+{
+	char *open = strchr(seg, '(');
+	size_t len = strlen(seg);
+
+	if (req->nsegs >= REQ_MAX_SEGMENTS) {
+		free(seg);
+		return -1;
+	}
+	if (open && open != seg && len >= 4 && seg[len - 1] == ')') {
+		char *inner = open + 1;
+		const char *alt = NULL;
+		char *eq = strchr(inner, '=');
+
+		seg[len - 1] = '\0';
+		if (eq && eq[1] == '\'') {
+			*eq = '\0';
+			if (!strcmp(inner, "appId"))
+				alt = "appId";
+			else if (!strcmp(inner, "id"))
+				alt = NULL;
+			else
+				alt = "unknown";
+			inner = eq + 1;
+		}
+		size_t ilen = strlen(inner);
+		if (ilen >= 2 && inner[0] == '\'' && inner[ilen - 1] == '\'') {
+			inner[ilen - 1] = '\0';
+			inner++;
+			*open = '\0';
+			char *key = strdup(inner);
+			if (!key || req->nsegs + 2 > REQ_MAX_SEGMENTS) {
+				free(key);
+				free(seg);
+				return -1;
+			}
+			req->segs[req->nsegs++] = seg;
+			req->seg_alt_key[req->nsegs] = alt;
+			req->segs[req->nsegs++] = key;
+			return 0;
+		}
+		seg[len - 1] = ')';
+		if (eq)
+			*eq = '=';
+	}
+	req->segs[req->nsegs++] = seg;
+	return 0;
+}
+
+int req_set_path(struct req *req, const char *path)
+{
+	const char *p = path;
+
+	free(req->path);
+	req->path = strdup(path);
+	if (!req->path)
+		return -1;
+	if (!strncmp(p, "/v1.0", 5) && (p[5] == '/' || p[5] == '\0')) {
+		snprintf(req->version, sizeof(req->version), "v1.0");
+		p += 5;
+	} else if (!strncmp(p, "/beta", 5) && (p[5] == '/' || p[5] == '\0')) {
+		snprintf(req->version, sizeof(req->version), "beta");
+		p += 5;
+	}
+	while (*p) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		size_t len = strcspn(p, "/");
+		char *seg = req_percent_decode(p, len);
+		if (!seg || push_segment(req, seg))
+			return -1;
+		p += len;
+	}
+	return 0;
+}

@@ -1,0 +1,70 @@
+/*
+ * state/assignment.c - app role assignments: the per-tenant table keyed by
+ * Graph's base64url assignment id, and its lag window.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "state.h"
+
+struct assignment *state_assignment_add(struct state *st, struct tenant *t, const char *id,
+					const char *principal_id, const char *resource_id,
+					const char *app_role_id, json_t *obj)
+{
+	struct assignment *a, *check;
+
+	if (strlen(id) >= sizeof(a->id))
+		goto out_release;
+	HASH_FIND_STR(t->assignments, id, check);
+	if (check)
+		goto out_release;
+	a = state_calloc(1, sizeof(*a));
+	if (!a)
+		goto out_release;
+	snprintf(a->id, sizeof(a->id), "%s", id);
+	guid_lower(principal_id, a->principal_id);
+	guid_lower(resource_id, a->resource_id);
+	guid_lower(app_role_id, a->app_role_id);
+	a->obj = obj;
+	a->seq = ++st->next_seq;
+	a->visible_at_ms =
+		st->lag_ms[LAG_ASSIGNMENT] ? state_now_ms(st) + st->lag_ms[LAG_ASSIGNMENT] : 0;
+	a->invisible_reads = st->lag_reads[LAG_ASSIGNMENT];
+	HASH_ADD_STR(t->assignments, id, a);
+	HASH_FIND_STR(t->assignments, a->id, check);
+	if (check != a) {
+		state_free(a);
+		goto out_release;
+	}
+	return a;
+
+out_release:
+	json_decref(obj);
+	return NULL;
+}
+
+bool state_assignment_visible(struct state *st, const struct assignment *a)
+{
+	return !a->visible_at_ms || state_now_ms(st) >= a->visible_at_ms;
+}
+
+struct assignment *state_assignment_find(struct state *st, struct tenant *t, const char *id)
+{
+	struct assignment *a;
+
+	HASH_FIND_STR(t->assignments, id, a);
+	if (!a || !state_assignment_visible(st, a))
+		return NULL;
+	if (a->invisible_reads > 0) {
+		a->invisible_reads--;
+		return NULL;
+	}
+	return a;
+}
+
+void state_assignment_remove(struct tenant *t, struct assignment *a)
+{
+	HASH_DEL(t->assignments, a);
+	json_decref(a->obj);
+	state_free(a);
+}

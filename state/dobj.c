@@ -1,0 +1,362 @@
+/*
+ * state/dobj.c - directory objects: the per-tenant id table, the per-kind
+ * tables, the secondary indexes (UPN, mail, appId), membership edges, and
+ * cascading removal.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "state.h"
+
+static char *lower_dup(const char *s)
+{
+	char *out = state_strdup(s);
+
+	if (out)
+		for (char *p = out; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+	return out;
+}
+
+static void index_del(struct tenant *t, enum dobj_index idx, const char *key, struct dobj *d)
+{
+	struct index_entry *e;
+
+	HASH_FIND_STR(t->idx[idx], key, e);
+	if (!e)
+		return;
+	for (size_t i = 0; i < e->n; i++) {
+		if (e->objs[i] != d)
+			continue;
+		memmove(&e->objs[i], &e->objs[i + 1], (e->n - i - 1) * sizeof(*e->objs));
+		e->n--;
+		break;
+	}
+	if (e->n == 0) {
+		HASH_DEL(t->idx[idx], e);
+		state_free(e->key);
+		state_free(e->objs);
+		state_free(e);
+	}
+}
+
+static int index_put(struct tenant *t, enum dobj_index idx, char *key, struct dobj *d)
+{
+	struct index_entry *e;
+
+	HASH_FIND_STR(t->idx[idx], key, e);
+	if (!e) {
+		e = state_calloc(1, sizeof(*e));
+		if (!e)
+			return -1;
+		e->key = state_strdup(key);
+		if (!e->key) {
+			state_free(e);
+			return -1;
+		}
+		HASH_ADD_KEYPTR(hh, t->idx[idx], e->key, strlen(e->key), e);
+		struct index_entry *check;
+		HASH_FIND_STR(t->idx[idx], key, check);
+		if (check != e) {
+			state_free(e->key);
+			state_free(e);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < e->n; i++)
+		if (e->objs[i] == d)
+			return 0;
+	if (e->n == e->cap) {
+		size_t cap = e->cap ? e->cap * 2 : 2;
+		struct dobj **grown = state_realloc(e->objs, cap * sizeof(*grown));
+		if (!grown) {
+			if (e->n == 0) { /* just created for this key: leave no empty entry */
+				HASH_DEL(t->idx[idx], e);
+				state_free(e->key);
+				state_free(e->objs);
+				state_free(e);
+			}
+			return -1;
+		}
+		e->objs = grown;
+		e->cap = cap;
+	}
+	e->objs[e->n++] = d;
+	return 0;
+}
+
+static void keys_clear(struct tenant *t, struct dobj *d)
+{
+	for (size_t i = 0; i < d->nkeys; i++) {
+		index_del(t, d->keys[i].idx, d->keys[i].key, d);
+		state_free(d->keys[i].key);
+	}
+	state_free(d->keys);
+	d->keys = NULL;
+	d->nkeys = 0;
+}
+
+static int key_add(struct tenant *t, struct dobj *d, enum dobj_index idx, const char *value)
+{
+	struct dobj_key *grown;
+	char *key;
+
+	if (!value || !*value)
+		return 0;
+	key = lower_dup(value);
+	if (!key)
+		return -1;
+	for (size_t i = 0; i < d->nkeys; i++)
+		if (d->keys[i].idx == idx && !strcmp(d->keys[i].key, key)) {
+			state_free(key);
+			return 0;
+		}
+	grown = state_realloc(d->keys, (d->nkeys + 1) * sizeof(*grown));
+	if (!grown || index_put(t, idx, key, d)) {
+		if (grown)
+			d->keys = grown;
+		state_free(key);
+		return -1;
+	}
+	d->keys = grown;
+	d->keys[d->nkeys].idx = idx;
+	d->keys[d->nkeys].key = key;
+	d->nkeys++;
+	return 0;
+}
+
+int state_dobj_reindex(struct tenant *t, struct dobj *d)
+{
+	int rc = 0;
+
+	keys_clear(t, d);
+	switch (d->kind) {
+	case DOBJ_USER: {
+		json_t *other = json_object_get(d->obj, "otherMails");
+		size_t i;
+		json_t *v;
+
+		rc |= key_add(t, d, IDX_UPN,
+			      json_string_value(json_object_get(d->obj, "userPrincipalName")));
+		rc |= key_add(t, d, IDX_MAIL, json_string_value(json_object_get(d->obj, "mail")));
+		json_array_foreach(other, i, v) rc |= key_add(t, d, IDX_MAIL, json_string_value(v));
+		break;
+	}
+	case DOBJ_SERVICE_PRINCIPAL:
+	case DOBJ_APPLICATION:
+		rc |= key_add(t, d, IDX_APPID, json_string_value(json_object_get(d->obj, "appId")));
+		break;
+	case DOBJ_GROUP:
+	case DOBJ_KIND_COUNT:
+		break;
+	}
+	return rc ? -1 : 0;
+}
+
+static void dobj_free(struct tenant *t, struct dobj *d)
+{
+	keys_clear(t, d);
+	json_decref(d->obj);
+	state_free(d);
+}
+
+struct dobj *state_dobj_add(struct state *st, struct tenant *t, enum dobj_kind kind,
+			    json_t *obj)
+{
+	const char *id = json_string_value(json_object_get(obj, "id"));
+	char key[GUID_STR_LEN + 1];
+	struct dobj *d, *check;
+
+	if (!id || !guid_valid(id))
+		goto out_release;
+	guid_lower(id, key);
+	/* A lagging object is invisible but still occupies its id. */
+	HASH_FIND_STR(t->objects, key, check);
+	if (check)
+		goto out_release;
+	d = state_calloc(1, sizeof(*d));
+	if (!d)
+		goto out_release;
+	memcpy(d->id, key, sizeof(d->id));
+	json_object_set_new(obj, "id", json_string(d->id));
+	d->kind = kind;
+	d->obj = obj;
+	d->seq = ++st->next_seq;
+	d->visible_at_ms = st->lag_ms[kind] ? state_now_ms(st) + st->lag_ms[kind] : 0;
+	d->invisible_reads = st->lag_reads[kind];
+	HASH_ADD_STR(t->objects, id, d);
+	HASH_FIND_STR(t->objects, d->id, check);
+	if (check != d)
+		goto out_free;
+	HASH_ADD(hh_kind, t->by_kind[kind], id, strlen(d->id), d);
+	HASH_FIND(hh_kind, t->by_kind[kind], d->id, strlen(d->id), check);
+	if (check != d) {
+		HASH_DEL(t->objects, d);
+		goto out_free;
+	}
+	if (state_dobj_reindex(t, d)) {
+		HASH_DELETE(hh_kind, t->by_kind[kind], d);
+		HASH_DEL(t->objects, d);
+		goto out_free;
+	}
+	return d;
+
+out_free:
+	dobj_free(t, d);
+	return NULL;
+out_release:
+	json_decref(obj);
+	return NULL;
+}
+
+bool state_dobj_visible(struct state *st, const struct dobj *d)
+{
+	return !d->visible_at_ms || state_now_ms(st) >= d->visible_at_ms;
+}
+
+struct dobj *state_dobj_find(struct state *st, struct tenant *t, int kind, const char *id)
+{
+	char key[GUID_STR_LEN + 1];
+	struct dobj *d;
+
+	if (!id || strlen(id) != GUID_STR_LEN)
+		return NULL;
+	guid_lower(id, key);
+	HASH_FIND_STR(t->objects, key, d);
+	if (!d || (kind >= 0 && d->kind != (enum dobj_kind)kind))
+		return NULL;
+	if (!state_dobj_visible(st, d))
+		return NULL;
+	if (d->invisible_reads > 0) {
+		d->invisible_reads--;
+		return NULL;
+	}
+	return d;
+}
+
+struct dobj *const *state_dobj_lookup(struct tenant *t, enum dobj_index idx, const char *key,
+				      size_t *n)
+{
+	char lower[512];
+	struct index_entry *e;
+	size_t len = strlen(key);
+
+	*n = 0;
+	if (len >= sizeof(lower))
+		return NULL; /* longer than any UPN or mail Graph accepts */
+	for (size_t i = 0; i <= len; i++)
+		lower[i] = (char)tolower((unsigned char)key[i]);
+	HASH_FIND_STR(t->idx[idx], lower, e);
+	if (!e)
+		return NULL;
+	*n = e->n;
+	return e->objs;
+}
+
+size_t state_dobj_count(const struct tenant *t, enum dobj_kind kind)
+{
+	return HASH_CNT(hh_kind, t->by_kind[kind]);
+}
+
+static int link_add(struct dobj_link **head, struct dobj *target)
+{
+	struct dobj_link *l, *check;
+
+	HASH_FIND_STR(*head, target->id, l);
+	if (l)
+		return 1;
+	l = state_calloc(1, sizeof(*l));
+	if (!l)
+		return -1;
+	memcpy(l->id, target->id, sizeof(l->id));
+	l->obj = target;
+	HASH_ADD_STR(*head, id, l);
+	HASH_FIND_STR(*head, target->id, check);
+	if (check != l) {
+		state_free(l);
+		return -1;
+	}
+	return 0;
+}
+
+static int link_del(struct dobj_link **head, const char *id)
+{
+	char key[GUID_STR_LEN + 1];
+	struct dobj_link *l;
+
+	if (strlen(id) != GUID_STR_LEN)
+		return 1;
+	guid_lower(id, key);
+	HASH_FIND_STR(*head, key, l);
+	if (!l)
+		return 1;
+	HASH_DEL(*head, l);
+	state_free(l);
+	return 0;
+}
+
+int state_member_add(struct dobj *group, struct dobj *member)
+{
+	int rc = link_add(&group->members, member);
+
+	if (rc)
+		return rc;
+	if (link_add(&member->member_of, group) < 0) {
+		link_del(&group->members, member->id);
+		return -1;
+	}
+	return 0;
+}
+
+int state_member_remove(struct dobj *group, const char *member_id)
+{
+	char key[GUID_STR_LEN + 1];
+	struct dobj_link *l;
+
+	if (strlen(member_id) != GUID_STR_LEN)
+		return 1;
+	guid_lower(member_id, key);
+	HASH_FIND_STR(group->members, key, l);
+	if (!l)
+		return 1;
+	link_del(&l->obj->member_of, group->id);
+	HASH_DEL(group->members, l);
+	state_free(l);
+	return 0;
+}
+
+bool state_member_has(const struct dobj *group, const char *member_id)
+{
+	char key[GUID_STR_LEN + 1];
+	struct dobj_link *l;
+
+	if (strlen(member_id) != GUID_STR_LEN)
+		return false;
+	guid_lower(member_id, key);
+	HASH_FIND_STR(group->members, key, l);
+	return l != NULL;
+}
+
+void state_dobj_remove(struct tenant *t, struct dobj *d)
+{
+	struct dobj_link *l, *tmp;
+	struct assignment *a, *atmp;
+
+	HASH_ITER(hh, d->member_of, l, tmp) {
+		link_del(&l->obj->members, d->id);
+		HASH_DEL(d->member_of, l);
+		state_free(l);
+	}
+	HASH_ITER(hh, d->members, l, tmp) {
+		link_del(&l->obj->member_of, d->id);
+		HASH_DEL(d->members, l);
+		state_free(l);
+	}
+	HASH_ITER(hh, t->assignments, a, atmp) {
+		if (!strcmp(a->principal_id, d->id) || !strcmp(a->resource_id, d->id))
+			state_assignment_remove(t, a);
+	}
+	HASH_DELETE(hh_kind, t->by_kind[d->kind], d);
+	HASH_DEL(t->objects, d);
+	dobj_free(t, d);
+}

@@ -1,0 +1,235 @@
+/*
+ * state/state.c - the state root: lifecycle, tenants, loading and resetting
+ * fixtures. See state.h for the locking model.
+ */
+#include "state.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fixture.h"
+
+int state_init(struct state *st, uint64_t seed)
+{
+	memset(st, 0, sizeof(*st));
+	if (pthread_mutex_init(&st->lock, NULL))
+		return -1;
+	st->seed = seed;
+	rng_seed(&st->rng, seed);
+	mock_clock_init(&st->clock);
+	st->started_us = monotonic_us();
+	return 0;
+}
+
+static void tenants_free(struct tenant **head)
+{
+	struct tenant *t, *tmp;
+
+	HASH_ITER(hh, *head, t, tmp) {
+		HASH_DEL(*head, t);
+		fixture_tenant_free(t);
+	}
+}
+
+void state_release(struct state *st)
+{
+	tenants_free(&st->tenants);
+	json_decref(st->templates);
+	json_decref(st->fixture);
+	pthread_mutex_destroy(&st->lock);
+}
+
+int64_t state_now_ms(const struct state *st)
+{
+	return mock_clock_now_ms(&st->clock);
+}
+
+void state_new_id(struct state *st, char out[GUID_STR_LEN + 1])
+{
+	guid_from_rng(&st->rng, out);
+}
+
+/* Build every tenant of @doc into @out; nothing in @st changes but the id stream. */
+static int build_tenants(struct state *st, const json_t *doc, struct tenant **out, char *err,
+			 size_t errlen)
+{
+	const json_t *arr = json_object_get(doc, "tenants");
+	char path[48];
+	size_t i;
+	json_t *tdoc;
+
+	if (!json_is_array(arr) || json_array_size(arr) == 0) {
+		snprintf(err, errlen, "tenants: a non-empty array is required");
+		return -1;
+	}
+	json_array_foreach(arr, i, tdoc) {
+		struct tenant *t, *dup;
+		snprintf(path, sizeof(path), "tenants[%zu]", i);
+		t = fixture_tenant_build(st, tdoc, path, NULL, err, errlen);
+		if (!t)
+			goto out_free;
+		HASH_FIND_STR(*out, t->id, dup);
+		if (dup) {
+			snprintf(err, errlen, "%s.id: '%s' is used by another tenant", path, t->id);
+			fixture_tenant_free(t);
+			goto out_free;
+		}
+		HASH_ADD_STR(*out, id, t);
+		HASH_FIND_STR(*out, t->id, dup);
+		if (dup != t) {
+			snprintf(err, errlen, "%s: out of memory", path);
+			fixture_tenant_free(t);
+			goto out_free;
+		}
+	}
+	return 0;
+
+out_free:
+	tenants_free(out);
+	return -1;
+}
+
+int state_load(struct state *st, const json_t *doc, char *err, size_t errlen)
+{
+	int64_t lag_ms[LAG_TARGETS];
+	int lag_reads[LAG_TARGETS];
+	struct tenant *fresh = NULL;
+	const char *key;
+	json_t *value;
+	int rc;
+
+	if (!json_is_object(doc)) {
+		snprintf(err, errlen, "$: the fixture must be a JSON object");
+		return -1;
+	}
+	json_object_foreach((json_t *)doc, key, value) {
+		if (strcmp(key, "tenants") && strcmp(key, "applicationTemplates") &&
+		    strcmp(key, "$schema") && strcmp(key, "description")) {
+			snprintf(err, errlen, "%s: unknown key", key);
+			return -1;
+		}
+	}
+	if (fixture_templates_check(json_object_get(doc, "applicationTemplates"), err, errlen))
+		return -1;
+	json_t *templates = json_deep_copy(json_object_get(doc, "applicationTemplates"));
+	json_t *keep = json_deep_copy(doc);
+	if (!keep || (!templates && json_object_get(doc, "applicationTemplates"))) {
+		snprintf(err, errlen, "$: out of memory");
+		json_decref(keep);
+		json_decref(templates);
+		return -1;
+	}
+	/* Fixture objects exist from the start: no replication lag for them. */
+	memcpy(lag_ms, st->lag_ms, sizeof(lag_ms));
+	memcpy(lag_reads, st->lag_reads, sizeof(lag_reads));
+	memset(st->lag_ms, 0, sizeof(st->lag_ms));
+	memset(st->lag_reads, 0, sizeof(st->lag_reads));
+	rc = build_tenants(st, doc, &fresh, err, errlen);
+	memcpy(st->lag_ms, lag_ms, sizeof(lag_ms));
+	memcpy(st->lag_reads, lag_reads, sizeof(lag_reads));
+	if (rc) {
+		json_decref(keep);
+		json_decref(templates);
+		return -1;
+	}
+	tenants_free(&st->tenants);
+	st->tenants = fresh;
+	json_decref(st->templates);
+	st->templates = templates ? templates : json_array();
+	json_decref(st->fixture);
+	st->fixture = keep;
+	return 0;
+}
+
+int state_reset(struct state *st)
+{
+	char err[256];
+	json_t *doc = json_incref(st->fixture);
+	int rc;
+
+	/* Same seed, same ids: a reset tenant looks exactly like a fresh start. */
+	rng_seed(&st->rng, st->seed);
+	st->next_seq = 0;
+	rc = state_load(st, doc, err, sizeof(err));
+	json_decref(doc);
+	return rc;
+}
+
+struct tenant *state_tenant_find(struct state *st, const char *id_or_domain)
+{
+	char key[GUID_STR_LEN + 1];
+	struct tenant *t;
+
+	if (!id_or_domain)
+		return NULL;
+	if (guid_valid(id_or_domain)) {
+		guid_lower(id_or_domain, key);
+		HASH_FIND_STR(st->tenants, key, t);
+		return t;
+	}
+	for (t = st->tenants; t; t = t->hh.next)
+		if (!strcasecmp(t->domain, id_or_domain))
+			return t;
+	return NULL;
+}
+
+struct tenant *state_tenant_default(struct state *st)
+{
+	return st->tenants;
+}
+
+/* Replace *@field with a copy of @value when @value is non-NULL. 0 or -1 (OOM). */
+static int replace_string(char **field, const char *value)
+{
+	char *copy;
+
+	if (!value)
+		return 0;
+	copy = state_strdup(value);
+	if (!copy)
+		return -1;
+	state_free(*field);
+	*field = copy;
+	return 0;
+}
+
+struct tenant *state_tenant_create(struct state *st, const char *display, const char *domain)
+{
+	const json_t *tdoc = json_array_get(json_object_get(st->fixture, "tenants"), 0);
+	char id[GUID_STR_LEN + 1];
+	int64_t lag_ms[LAG_TARGETS];
+	int lag_reads[LAG_TARGETS];
+	char err[256];
+	struct tenant *t, *check;
+
+	if (!tdoc)
+		return NULL;
+	guid_random(id);
+	memcpy(lag_ms, st->lag_ms, sizeof(lag_ms));
+	memcpy(lag_reads, st->lag_reads, sizeof(lag_reads));
+	memset(st->lag_ms, 0, sizeof(st->lag_ms));
+	memset(st->lag_reads, 0, sizeof(st->lag_reads));
+	t = fixture_tenant_build(st, tdoc, "tenants[0]", id, err, sizeof(err));
+	memcpy(st->lag_ms, lag_ms, sizeof(lag_ms));
+	memcpy(st->lag_reads, lag_reads, sizeof(lag_reads));
+	if (!t)
+		return NULL;
+	if (replace_string(&t->display_name, display) || replace_string(&t->domain, domain)) {
+		fixture_tenant_free(t);
+		return NULL;
+	}
+	HASH_ADD_STR(st->tenants, id, t);
+	HASH_FIND_STR(st->tenants, t->id, check);
+	if (check != t) {
+		fixture_tenant_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void state_tenant_remove(struct state *st, struct tenant *t)
+{
+	HASH_DEL(st->tenants, t);
+	fixture_tenant_free(t);
+}

@@ -1,0 +1,261 @@
+/*
+ * state/state.h - every tenant and every stored object, with the one lock
+ * that guards them. Knows nothing of HTTP.
+ *
+ * LOCKING MODEL (STYLE §7)
+ *   One pthread mutex, st->lock, guards everything reachable from struct
+ *   state except the clock (atomics) and the immutable config. The router
+ *   parses request JSON before taking the lock, then runs
+ *   lock -> handler -> render the response to bytes -> unlock, so only bytes
+ *   leave the lock and stored json_t values are never shared across threads
+ *   unlocked (jansson refcounts are not safe to touch concurrently).
+ *   Every pointer returned by a state_*() lookup is BORROWED and valid only
+ *   while st->lock is held. state/ never keeps a reference into request JSON:
+ *   functions that "steal" a json_t take ownership of the caller's reference,
+ *   so callers json_deep_copy() request data first.
+ *   Per-tenant locks may come later (see STYLE §7); tenants are already
+ *   separate so that change stays inside state/ and the router.
+ *
+ * OBJECTS
+ *   Users, groups, service principals and applications share one id space
+ *   (directoryObjects) per tenant: tenant->objects finds any of them by id,
+ *   tenant->by_kind[k] iterates one kind in insertion order (uthash keeps
+ *   insertion order). Each object's json_t holds its stored properties;
+ *   missing properties render as null through the route's OData schema.
+ */
+#ifndef GRAPHMOCK_STATE_STATE_H
+#define GRAPHMOCK_STATE_STATE_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "clock.h"
+#include "guid.h"
+#include "hash.h"
+
+#ifndef JANSSON_THREAD_SAFE_REFCOUNT
+#error "graphmock needs jansson >= 2.11 built with thread-safe reference counts"
+#endif
+
+enum dobj_kind {
+	DOBJ_USER,
+	DOBJ_GROUP,
+	DOBJ_SERVICE_PRINCIPAL,
+	DOBJ_APPLICATION,
+	DOBJ_KIND_COUNT,
+};
+
+/* Secondary indexes: lower-cased keys to objects, so lookups never scan. */
+enum dobj_index {
+	IDX_UPN,   /* users: userPrincipalName */
+	IDX_MAIL,  /* users: mail and every otherMails entry */
+	IDX_APPID, /* service principals and applications: appId */
+	IDX_COUNT,
+};
+
+/* Replication-lag targets: the four kinds plus app role assignments. */
+#define LAG_ASSIGNMENT DOBJ_KIND_COUNT
+#define LAG_TARGETS (DOBJ_KIND_COUNT + 1)
+
+struct dobj;
+
+/* One direct membership edge, kept on both ends (group->members, member->member_of). */
+struct dobj_link {
+	char id[GUID_STR_LEN + 1];
+	struct dobj *obj;
+	UT_hash_handle hh;
+};
+
+struct dobj_key {
+	enum dobj_index idx;
+	char *key;
+};
+
+struct dobj {
+	char id[GUID_STR_LEN + 1]; /* lower case */
+	enum dobj_kind kind;
+	uint64_t seq;  /* insertion order, for paging */
+	json_t *obj;   /* owned: the stored properties, always with "id" */
+	int64_t visible_at_ms;  /* replication lag: invisible before this time */
+	int invisible_reads;    /* replication lag: reads still answered 404 */
+	struct dobj_link *members;   /* groups: direct members */
+	struct dobj_link *member_of; /* groups listing this object directly */
+	struct dobj_key *keys;       /* index entries currently registered */
+	size_t nkeys;
+	UT_hash_handle hh;      /* tenant->objects */
+	UT_hash_handle hh_kind; /* tenant->by_kind[kind] */
+};
+
+struct index_entry {
+	char *key;
+	struct dobj **objs;
+	size_t n, cap;
+	UT_hash_handle hh;
+};
+
+/* An app role assignment (graph-spec §6.3); id is the 43-char base64url form. */
+struct assignment {
+	char id[64];
+	char principal_id[GUID_STR_LEN + 1];
+	char resource_id[GUID_STR_LEN + 1];
+	char app_role_id[GUID_STR_LEN + 1];
+	uint64_t seq;
+	json_t *obj; /* owned: the full appRoleAssignment */
+	int64_t visible_at_ms;
+	int invisible_reads;
+	UT_hash_handle hh;
+};
+
+struct invitation;   /* state/invitation.h */
+struct mail_message; /* state/mailbox.h */
+
+struct tenant {
+	char id[GUID_STR_LEN + 1];
+	char *display_name;
+	char *domain; /* initial domain, e.g. contoso.onmicrosoft.com */
+	struct dobj *objects;
+	struct dobj *by_kind[DOBJ_KIND_COUNT];
+	struct index_entry *idx[IDX_COUNT];
+	struct assignment *assignments;
+	struct invitation *invitations;
+	struct mail_message *mailbox;
+	uint64_t mail_seq;
+	UT_hash_handle hh;
+};
+
+struct state {
+	pthread_mutex_t lock;
+	struct tenant *tenants;  /* by id, insertion order */
+	json_t *templates;       /* applicationTemplates (array), shared by all tenants */
+	json_t *fixture;         /* the fixture document: reset and new tenants */
+	struct rng rng;          /* object ids; reproducible with --seed */
+	uint64_t seed;
+	uint64_t next_seq;
+	struct mock_clock clock;
+	int64_t lag_ms[LAG_TARGETS];  /* replication lag per kind, set by faults */
+	int lag_reads[LAG_TARGETS];
+	int64_t started_us; /* monotonic time of state_init(), for uptime */
+	void *server; /* the owning struct srv, for admin routes of server features */
+};
+
+/* state_init() - empty state; object ids follow @seed. */
+int state_init(struct state *st, uint64_t seed);
+
+/* state_release() - free every tenant, the fixture and the lock. */
+void state_release(struct state *st);
+
+/*
+ * state_load() - replace all tenants and templates with those of fixture
+ * document @doc (borrowed; validated completely before anything changes, so a
+ * bad document leaves the state as it was). On error, @err gets
+ * "<json path>: <what is wrong>". Keeps a copy of @doc for state_reset().
+ * Locking: caller holds st->lock, or no other thread runs yet.
+ */
+int state_load(struct state *st, const json_t *doc, char *err, size_t errlen);
+
+/* state_reset() - reload the kept fixture (POST /_mock/reset). Caller holds the lock. */
+int state_reset(struct state *st);
+
+/* state_now_ms() - the mock clock. No lock needed. */
+int64_t state_now_ms(const struct state *st);
+
+/* state_new_id() - a fresh object id from the seeded generator. Caller holds the lock. */
+void state_new_id(struct state *st, char out[GUID_STR_LEN + 1]);
+
+/* ---- tenants ---- */
+
+/* state_tenant_find() - by id (any case) or initial domain; NULL if unknown. Borrowed. */
+struct tenant *state_tenant_find(struct state *st, const char *id_or_domain);
+
+/* state_tenant_default() - the first tenant, or NULL when there are none. Borrowed. */
+struct tenant *state_tenant_default(struct state *st);
+
+/*
+ * state_tenant_create() - a new tenant seeded with the first tenant of the
+ * fixture (its objects, ids and domain), under a fresh tenant id; @display
+ * and @domain override when non-NULL. Returns: borrowed, or NULL on OOM.
+ */
+struct tenant *state_tenant_create(struct state *st, const char *display, const char *domain);
+
+/* state_tenant_remove() - delete a tenant and everything in it. */
+void state_tenant_remove(struct state *st, struct tenant *t);
+
+/* ---- directory objects ---- */
+
+/*
+ * state_dobj_add() - store @obj (steals; must hold a string "id") as a new
+ * object of @kind, index it and start its replication-lag window.
+ * Returns: borrowed new object, or NULL when the id exists or on OOM
+ * (obj is released either way).
+ */
+struct dobj *state_dobj_add(struct state *st, struct tenant *t, enum dobj_kind kind,
+			    json_t *obj);
+
+/*
+ * state_dobj_find() - object by id (any case), honouring replication lag:
+ * an object still inside its lag window is not found (and a read-counted
+ * lag is consumed). @kind < 0 means any kind. Borrowed or NULL.
+ */
+struct dobj *state_dobj_find(struct state *st, struct tenant *t, int kind, const char *id);
+
+/* state_dobj_visible() - is @d past its lag window (time-based only, no read consumed)? */
+bool state_dobj_visible(struct state *st, const struct dobj *d);
+
+/*
+ * state_dobj_lookup() - objects whose @idx key equals @key (case-insensitive).
+ * Returns a borrowed array of *n pointers (NULL when none); lag not applied.
+ */
+struct dobj *const *state_dobj_lookup(struct tenant *t, enum dobj_index idx, const char *key,
+				      size_t *n);
+
+/* state_dobj_reindex() - refresh @d's index entries after its properties changed. */
+int state_dobj_reindex(struct tenant *t, struct dobj *d);
+
+/*
+ * state_dobj_remove() - delete @d and, in the same locked step, every
+ * membership edge and app role assignment that names it (as principal or
+ * resource). Frees @d.
+ */
+void state_dobj_remove(struct tenant *t, struct dobj *d);
+
+/* state_dobj_count() - number of stored objects of @kind. */
+size_t state_dobj_count(const struct tenant *t, enum dobj_kind kind);
+
+/* Iterate one kind in insertion order: for (d = first; d; d = d->hh_kind.next). */
+#define state_dobj_first(t, kind) ((t)->by_kind[(kind)])
+#define state_dobj_next(d) ((struct dobj *)(d)->hh_kind.next)
+
+/* ---- memberships ---- */
+
+/* state_member_add() - 0 added, 1 already a member, -1 OOM. */
+int state_member_add(struct dobj *group, struct dobj *member);
+
+/* state_member_remove() - 0 removed, 1 not a member. */
+int state_member_remove(struct dobj *group, const char *member_id);
+
+/* state_member_has() - is @member_id a direct member of @group? */
+bool state_member_has(const struct dobj *group, const char *member_id);
+
+/* ---- app role assignments ---- */
+
+/*
+ * state_assignment_add() - store @obj (steals) under @id with its three keys.
+ * Returns borrowed, or NULL when @id exists or on OOM (obj released).
+ */
+struct assignment *state_assignment_add(struct state *st, struct tenant *t, const char *id,
+					const char *principal_id, const char *resource_id,
+					const char *app_role_id, json_t *obj);
+
+/* state_assignment_find() - by id, honouring replication lag. Borrowed or NULL. */
+struct assignment *state_assignment_find(struct state *st, struct tenant *t, const char *id);
+
+/* state_assignment_remove() - delete and free @a. */
+void state_assignment_remove(struct tenant *t, struct assignment *a);
+
+/* state_assignment_visible() - is @a past its lag window (time-based)? */
+bool state_assignment_visible(struct state *st, const struct assignment *a);
+
+#endif
