@@ -27,11 +27,11 @@ struct fcase {
 	const char *msg; /* W_ERR: expected message substring */
 };
 
-#define U  &user_entity
-#define G  &group_entity
-#define SP &sp_entity
-#define TM &tmpl_entity
-#define AR &ara_entity
+#define U  &fx_user
+#define G  &fx_group
+#define SP &fx_sp
+#define TM &fx_tmpl
+#define AR &fx_ara
 
 #define YES(e, f)                                                                        \
 	{                                                                                \
@@ -229,13 +229,13 @@ static const struct fcase cases[] = {
 
 static const char *sample_for(const struct odata_entity *e)
 {
-	if (e == &user_entity)
+	if (e == &fx_user)
 		return sample_user;
-	if (e == &group_entity)
+	if (e == &fx_group)
 		return sample_group;
-	if (e == &sp_entity)
+	if (e == &fx_sp)
 		return sample_sp;
-	if (e == &tmpl_entity)
+	if (e == &fx_tmpl)
 		return sample_tmpl;
 	return sample_ara;
 }
@@ -303,7 +303,7 @@ static char *repeat(const char *head, const char *unit, size_t n, const char *ta
 static void expect_error(const char *filter, const char *msg)
 {
 	struct odata_err err = {0};
-	struct odata_expr *e = odata_filter_parse(filter, &user_entity, &err);
+	struct odata_expr *e = odata_filter_parse(filter, &fx_user, &err);
 
 	if (e) {
 		odata_filter_free(e);
@@ -331,7 +331,7 @@ static void test_depth_ok(void **state)
 	char *open = repeat("", "(", 60, "displayName eq 'Bob O''Brien'");
 	char *full = repeat(open, ")", 60, "");
 	struct odata_err err = {0};
-	struct odata_expr *e = odata_filter_parse(full, &user_entity, &err);
+	struct odata_expr *e = odata_filter_parse(full, &fx_user, &err);
 	json_t *obj = load(sample_user);
 
 	(void)state;
@@ -352,7 +352,7 @@ static void test_in_limit(void **state)
 
 	(void)state;
 	expect_error(big, "Too many values in the 'in' list.");
-	e = odata_filter_parse(ok, &user_entity, &err);
+	e = odata_filter_parse(ok, &fx_user, &err);
 	assert_non_null(e);
 	odata_filter_free(e);
 	free(big);
@@ -374,7 +374,7 @@ static void test_long_chain(void **state)
 	char *chain = repeat("displayName eq 'x'", " or userType eq 'x'", 150,
 	                     " or userType eq 'Guest'");
 	struct odata_err err = {0};
-	struct odata_expr *e = odata_filter_parse(chain, &user_entity, &err);
+	struct odata_expr *e = odata_filter_parse(chain, &fx_user, &err);
 	json_t *obj = load(sample_user);
 
 	(void)state;
@@ -391,11 +391,11 @@ static void test_eq_literal(void **state)
 {
 	struct odata_err err = {0};
 	struct odata_expr *e = odata_filter_parse(
-	    "displayName eq 'Finance' and mailEnabled eq true", &group_entity, &err);
+	    "displayName eq 'Finance' and mailEnabled eq true", &fx_group, &err);
 	struct odata_expr *o = odata_filter_parse(
-	    "displayName eq 'a' or displayName eq 'b'", &group_entity, &err);
+	    "displayName eq 'a' or displayName eq 'b'", &fx_group, &err);
 	struct odata_expr *g = odata_filter_parse(
-	    "id eq 21d05557-b7b6-418f-86fa-a3118d751be4", &group_entity, &err);
+	    "id eq 21d05557-b7b6-418f-86fa-a3118d751be4", &fx_group, &err);
 
 	(void)state;
 	assert_non_null(e);
@@ -450,7 +450,7 @@ static void test_garbage(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
 		struct odata_err err = {0};
-		struct odata_expr *e = odata_filter_parse(junk[i], &user_entity, &err);
+		struct odata_expr *e = odata_filter_parse(junk[i], &fx_user, &err);
 
 		if (e)
 			fail_msg("'%s' accepted", junk[i]);
@@ -542,8 +542,8 @@ static void test_random_inputs(void **state)
 			for (k = 0; k < len; k++)
 				buf[k] = (char)(1 + rnd(&seed) % 255);
 		buf[len] = '\0';
-		e = odata_filter_parse(buf, &user_entity, &err);
-		if (e && odata_filter_check(e, &user_entity, rnd(&seed) & 1, &err) == 0) {
+		e = odata_filter_parse(buf, &fx_user, &err);
+		if (e && odata_filter_check(e, &fx_user, rnd(&seed) & 1, &err) == 0) {
 			accepted++;
 			odata_filter_eval(e, obj);
 		} else {

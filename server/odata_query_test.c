@@ -21,10 +21,6 @@
 #include "req.h"
 #include "resp.h"
 
-#ifdef ODATA_STUB_CORE
-#include "odata_stub_core.h"
-#endif
-
 #define BASE "https://graph.test"
 
 #define ADV_ENDSWITH                                                                     \
@@ -125,7 +121,7 @@ static void test_top(void **state)
 
 	(void)state;
 	build(&f, "/v1.0/users", false, "$top", "999", NULL);
-	assert_int_equal(parse(&f, &user_entity), 0);
+	assert_int_equal(parse(&f, &fx_user), 0);
 	assert_int_equal(f.q.top, 999);
 	done(&f);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -133,7 +129,7 @@ static void test_top(void **state)
 		         "Invalid page size specified: '%s'. Must be between 1 and 999 "
 		         "inclusive.",
 		         bad[i]);
-		REJECT(&user_entity, false, 400, "Request_UnsupportedQuery", msg, "$top",
+		REJECT(&fx_user, false, 400, "Request_UnsupportedQuery", msg, "$top",
 		       bad[i]);
 	}
 }
@@ -143,13 +139,13 @@ static void test_skip(void **state)
 	struct fx f;
 
 	(void)state;
-	REJECT(&user_entity, false, 400, "Request_BadRequest",
+	REJECT(&fx_user, false, 400, "Request_BadRequest",
 	       "'$skip' is not supported by the service.", "$skip", "5");
 	build(&f, "/v1.0/applicationTemplates", false, "$skip", "2", NULL);
-	assert_int_equal(parse(&f, &tmpl_entity), 0);
+	assert_int_equal(parse(&f, &fx_tmpl), 0);
 	assert_int_equal(f.q.skip, 2);
 	done(&f);
-	REJECT(&tmpl_entity, false, 400, "BadRequest",
+	REJECT(&fx_tmpl, false, 400, "BadRequest",
 	       "Invalid value 'x' for $skip query option found. The $skip query option "
 	       "requires a non-negative integer value.",
 	       "$skip", "x");
@@ -160,20 +156,20 @@ static void test_unknown_options(void **state)
 	struct fx f;
 
 	(void)state;
-	REJECT(&user_entity, false, 400, "Request_BadRequest",
+	REJECT(&fx_user, false, 400, "Request_BadRequest",
 	       "Query option '$expand' is not supported.", "$expand", "manager");
-	REJECT(&user_entity, false, 400, "BadRequest",
+	REJECT(&fx_user, false, 400, "BadRequest",
 	       "Query option '$foo' is not supported.", "$foo", "1");
 	REJECT(
-	    &user_entity, false, 400, "BadRequest",
+	    &fx_user, false, 400, "BadRequest",
 	    "Query option '$top' was specified more than once, but it must be specified "
 	    "at most once.",
 	    "$top", "1", "$top", "2");
-	REJECT(&user_entity, false, 400, "BadRequest",
-	       "'yes' is not a valid count option.", "$count", "yes");
+	REJECT(&fx_user, false, 400, "BadRequest", "'yes' is not a valid count option.",
+	       "$count", "yes");
 	/* Options without '$' are not OData's business. */
 	build(&f, "/v1.0/users", false, "foo", "bar", "api-version", "1", NULL);
-	assert_int_equal(parse(&f, &user_entity), 0);
+	assert_int_equal(parse(&f, &fx_user), 0);
 	assert_null(f.q.filter);
 	assert_int_equal(f.q.top, 0);
 	done(&f);
@@ -184,21 +180,21 @@ static void test_select(void **state)
 	struct fx f;
 
 	(void)state;
-	REJECT(&user_entity, false, 400, "BadRequest",
+	REJECT(&fx_user, false, 400, "BadRequest",
 	       "Could not find a property named 'foo' on type 'microsoft.graph.user'.",
 	       "$select", "id,foo");
-	REJECT(&user_entity, false, 400, "BadRequest",
+	REJECT(&fx_user, false, 400, "BadRequest",
 	       "Could not find a property named 'a/b' on type 'microsoft.graph.user'.",
 	       "$select", "a/b");
 	build(&f, "/v1.0/users", false, "$select", "ID, displayname", NULL);
-	assert_int_equal(parse(&f, &user_entity), 0);
+	assert_int_equal(parse(&f, &fx_user), 0);
 	assert_int_equal(f.q.nselect, 2);
 	assert_string_equal(f.q.select[0], "id");
 	assert_string_equal(f.q.select[1], "displayName");
 	done(&f);
 	/* Mixed collections accept any well-formed name. */
 	build(&f, "/v1.0/groups/g/members", false, "$select", "id,appId", NULL);
-	assert_int_equal(parse(&f, &dirobj_entity), 0);
+	assert_int_equal(parse(&f, &fx_dirobj), 0);
 	assert_string_equal(f.q.select[1], "appId");
 	done(&f);
 }
@@ -209,12 +205,12 @@ static void test_count_flags(void **state)
 
 	(void)state;
 	build(&f, "/v1.0/users", false, "$count", "true", NULL);
-	assert_int_equal(parse(&f, &user_entity), 0);
+	assert_int_equal(parse(&f, &fx_user), 0);
 	assert_true(f.q.count);
 	assert_false(f.q.advanced);
 	done(&f);
 	build(&f, "/v1.0/users", true, "$count", "false", NULL);
-	assert_int_equal(parse(&f, &user_entity), 0);
+	assert_int_equal(parse(&f, &fx_user), 0);
 	assert_false(f.q.count);
 	assert_true(f.q.advanced);
 	done(&f);
@@ -224,47 +220,46 @@ static void test_count_flags(void **state)
 static void test_advanced_matrix(void **state)
 {
 	(void)state;
-	REJECT(&user_entity, false, 400, "Request_UnsupportedQuery", ADV_ENDSWITH,
-	       "$filter", "endswith(mail,'@x.com')");
-	REJECT(&user_entity, true, 400, "Request_UnsupportedQuery", ADV_ENDSWITH,
-	       "$filter", "endswith(mail,'@x.com')");
-	REJECT(&user_entity, false, 400, "Request_UnsupportedQuery", ADV_ENDSWITH,
-	       "$filter", "endswith(mail,'@x.com')", "$count", "true");
-	ACCEPT(&user_entity, true, "$filter", "endswith(mail,'@x.com')", "$count",
-	       "true");
-	REJECT(&user_entity, false, 400, "Request_UnsupportedQuery", SEARCH_HDR,
-	       "$search", "\"displayName:jo\"");
-	ACCEPT(&user_entity, true, "$search", "\"displayName:jo\"");
-	REJECT(&user_entity, false, 400, "Request_UnsupportedQuery", SORT, "$filter",
+	REJECT(&fx_user, false, 400, "Request_UnsupportedQuery", ADV_ENDSWITH, "$filter",
+	       "endswith(mail,'@x.com')");
+	REJECT(&fx_user, true, 400, "Request_UnsupportedQuery", ADV_ENDSWITH, "$filter",
+	       "endswith(mail,'@x.com')");
+	REJECT(&fx_user, false, 400, "Request_UnsupportedQuery", ADV_ENDSWITH, "$filter",
+	       "endswith(mail,'@x.com')", "$count", "true");
+	ACCEPT(&fx_user, true, "$filter", "endswith(mail,'@x.com')", "$count", "true");
+	REJECT(&fx_user, false, 400, "Request_UnsupportedQuery", SEARCH_HDR, "$search",
+	       "\"displayName:jo\"");
+	ACCEPT(&fx_user, true, "$search", "\"displayName:jo\"");
+	REJECT(&fx_user, false, 400, "Request_UnsupportedQuery", SORT, "$filter",
 	       "startswith(displayName,'a')", "$orderby", "displayName");
-	REJECT(&user_entity, true, 400, "Request_UnsupportedQuery", SORT, "$filter",
+	REJECT(&fx_user, true, 400, "Request_UnsupportedQuery", SORT, "$filter",
 	       "startswith(displayName,'a')", "$orderby", "displayName");
-	ACCEPT(&user_entity, true, "$filter", "startswith(displayName,'a')", "$orderby",
+	ACCEPT(&fx_user, true, "$filter", "startswith(displayName,'a')", "$orderby",
 	       "displayName", "$count", "true");
-	ACCEPT(&user_entity, false, "$orderby", "displayName");
-	REJECT(&user_entity, false, 400, "Request_UnsupportedQuery", SORT, "$orderby",
+	ACCEPT(&fx_user, false, "$orderby", "displayName");
+	REJECT(&fx_user, false, 400, "Request_UnsupportedQuery", SORT, "$orderby",
 	       "mail");
-	REJECT(&user_entity, true, 400, "Request_UnsupportedQuery", SORT, "$orderby",
-	       "mail", "$count", "true");
-	REJECT(&user_entity, false, 400, "Request_UnsupportedQuery", SORT, "$orderby",
+	REJECT(&fx_user, true, 400, "Request_UnsupportedQuery", SORT, "$orderby", "mail",
+	       "$count", "true");
+	REJECT(&fx_user, false, 400, "Request_UnsupportedQuery", SORT, "$orderby",
 	       "createdDateTime");
-	ACCEPT(&user_entity, true, "$orderby", "createdDateTime desc", "$count", "true");
-	REJECT(&sp_entity, false, 400, "Request_UnsupportedQuery", SORT, "$orderby",
+	ACCEPT(&fx_user, true, "$orderby", "createdDateTime desc", "$count", "true");
+	REJECT(&fx_sp, false, 400, "Request_UnsupportedQuery", SORT, "$orderby",
 	       "displayName");
 	/* applicationTemplates are not directory objects: no gate. */
-	ACCEPT(&tmpl_entity, false, "$filter", "contains(displayName,'crm')", "$orderby",
+	ACCEPT(&fx_tmpl, false, "$filter", "contains(displayName,'crm')", "$orderby",
 	       "displayName", "$top", "5", "$skip", "5");
-	REJECT(&tmpl_entity, false, 400, "Request_UnsupportedQuery",
+	REJECT(&fx_tmpl, false, 400, "Request_UnsupportedQuery",
 	       "Unsupported or invalid search clause specified for property "
 	       "'displayName' of "
 	       "resource 'ApplicationTemplate'.",
 	       "$search", "\"displayName:crm\"");
-	REJECT(&group_entity, false, 400, "Request_UnsupportedQuery",
+	REJECT(&fx_group, false, 400, "Request_UnsupportedQuery",
 	       "Unsupported or invalid query filter clause specified for property "
 	       "'createdDateTime' of resource 'Group'.",
 	       "$filter", "createdDateTime ge 2021-01-01T00:00:00Z");
 	REJECT(
-	    &user_entity, false, 400, "BadRequest",
+	    &fx_user, false, 400, "BadRequest",
 	    "Syntax error at position 14 in 'displayName eq'. Expected a literal value.",
 	    "$filter", "displayName eq");
 }
@@ -276,45 +271,45 @@ static void test_count_path_is_advanced(void **state)
 
 	(void)state;
 	build(&f, "/v1.0/users/$count", true, "$filter", "endswith(mail,'.com')", NULL);
-	assert_int_equal(parse(&f, &user_entity), 0);
+	assert_int_equal(parse(&f, &fx_user), 0);
 	done(&f);
 }
 
 static void test_search_parse(void **state)
 {
 	(void)state;
-	ACCEPT(&user_entity, true, "$search", "\"displayName:jo\" OR \"mail:bob\"");
-	ACCEPT(&user_entity, true, "$search", "\"displayName:jo\" AND \"mail:bob\"");
+	ACCEPT(&fx_user, true, "$search", "\"displayName:jo\" OR \"mail:bob\"");
+	ACCEPT(&fx_user, true, "$search", "\"displayName:jo\" AND \"mail:bob\"");
 	REJECT(
-	    &user_entity, true, 400, "BadRequest",
+	    &fx_user, true, 400, "BadRequest",
 	    "Invalid $search value 'displayName:jo': clauses must be enclosed in double "
 	    "quotes.",
 	    "$search", "displayName:jo");
 	REJECT(
-	    &user_entity, true, 400, "BadRequest",
+	    &fx_user, true, 400, "BadRequest",
 	    "Invalid $search value '\"displayName:jo\" or \"mail:x\"': clauses must be "
 	    "joined by AND or OR.",
 	    "$search", "\"displayName:jo\" or \"mail:x\"");
 	REJECT(
-	    &user_entity, true, 400, "Request_UnsupportedQuery",
+	    &fx_user, true, 400, "Request_UnsupportedQuery",
 	    "Unsupported or invalid search clause specified for property 'jobTitle' of "
 	    "resource 'User'.",
 	    "$search", "\"jobTitle:x\"");
-	REJECT(&user_entity, true, 400, "BadRequest",
+	REJECT(&fx_user, true, 400, "BadRequest",
 	       "Could not find a property named 'foo' on type 'microsoft.graph.user'.",
 	       "$search", "\"foo:x\"");
-	REJECT(&user_entity, true, 400, "BadRequest",
+	REJECT(&fx_user, true, 400, "BadRequest",
 	       "Invalid $search value '\"displayName\"': each clause must look like "
 	       "\"property:value\".",
 	       "$search", "\"displayName\"");
-	REJECT(&user_entity, true, 400, "BadRequest",
+	REJECT(&fx_user, true, 400, "BadRequest",
 	       "Invalid $search value '\"displayName:jo': missing closing '\"'.",
 	       "$search", "\"displayName:jo");
-	REJECT(&user_entity, true, 400, "BadRequest",
+	REJECT(&fx_user, true, 400, "BadRequest",
 	       "Invalid $search value '\"displayName:\"': empty search term.", "$search",
 	       "\"displayName:\"");
 	REJECT(
-	    &user_entity, true, 400, "BadRequest",
+	    &fx_user, true, 400, "BadRequest",
 	    "Invalid $search value '\"displayName:a\" OR': clauses must be enclosed in "
 	    "double quotes.",
 	    "$search", "\"displayName:a\" OR");
@@ -323,7 +318,7 @@ static void test_search_parse(void **state)
 static bool search_hits(const char *search, const char *sample)
 {
 	struct odata_err err = {0};
-	struct odata_search *s = odata_search_parse(search, &user_entity, &err);
+	struct odata_search *s = odata_search_parse(search, &fx_user, &err);
 	json_t *obj = json_loads(sample, 0, NULL);
 	bool hit;
 
@@ -361,20 +356,20 @@ static void test_orderby_parse(void **state)
 	(void)state;
 	build(&f, "/v1.0/users", false, "$orderby",
 	      "displayName desc, userPrincipalName asc", NULL);
-	assert_int_equal(parse(&f, &user_entity), 0);
+	assert_int_equal(parse(&f, &fx_user), 0);
 	assert_int_equal(f.q.norderby, 2);
 	assert_string_equal(f.q.orderby[0].prop, "displayName");
 	assert_true(f.q.orderby[0].desc);
 	assert_string_equal(f.q.orderby[1].prop, "userPrincipalName");
 	assert_false(f.q.orderby[1].desc);
 	done(&f);
-	REJECT(&user_entity, false, 400, "BadRequest",
+	REJECT(&fx_user, false, 400, "BadRequest",
 	       "Syntax error in $orderby: expected 'asc' or 'desc' after 'displayName'.",
 	       "$orderby", "displayName up");
-	REJECT(&user_entity, false, 400, "BadRequest",
+	REJECT(&fx_user, false, 400, "BadRequest",
 	       "Could not find a property named 'foo' on type 'microsoft.graph.user'.",
 	       "$orderby", "foo");
-	REJECT(&user_entity, false, 400, "BadRequest",
+	REJECT(&fx_user, false, 400, "BadRequest",
 	       "Could not find a property named '' on type 'microsoft.graph.user'.",
 	       "$orderby", "displayName,");
 }
@@ -408,13 +403,13 @@ static void test_skiptoken_codec(void **state)
 	assert_int_equal(odata_token_decode("", &kind, &v), -1);
 	assert_int_equal(odata_token_decode("RFNwdA", &kind, &v), -1);
 	assert_int_equal(odata_token_decode("RFNwdA==================", &kind, &v), -1);
-	REJECT(&user_entity, false, 400, "Request_BadRequest", TOKEN_EXPIRED,
-	       "$skiptoken", "garbage");
+	REJECT(&fx_user, false, 400, "Request_BadRequest", TOKEN_EXPIRED, "$skiptoken",
+	       "garbage");
 	odata_token_encode(ODATA_TOKEN_OFFSET, 2, tok);
 	/* An offset token belongs to an ordered query, a seq token to default order. */
-	REJECT(&user_entity, false, 400, "Request_BadRequest", TOKEN_EXPIRED,
-	       "$skiptoken", tok);
-	ACCEPT(&user_entity, false, "$orderby", "displayName", "$skiptoken", tok);
+	REJECT(&fx_user, false, 400, "Request_BadRequest", TOKEN_EXPIRED, "$skiptoken",
+	       tok);
+	ACCEPT(&fx_user, false, "$orderby", "displayName", "$skiptoken", tok);
 }
 
 /* ---- projection and context ---- */
@@ -451,8 +446,7 @@ static void test_project_default(void **state)
 	    "jobTitle",          "mail",        "mobilePhone",       "officeLocation",
 	    "preferredLanguage", "surname",     "userPrincipalName", NULL,
 	};
-	json_t *obj = load(sample_user),
-	       *p = odata_project(NULL, &user_entity, obj, false);
+	json_t *obj = load(sample_user), *p = odata_project(NULL, &fx_user, obj, false);
 
 	(void)state;
 	assert_non_null(p);
@@ -475,8 +469,8 @@ static void test_project_select(void **state)
 	(void)state;
 	build(&f, "/v1.0/users", false, "$select", "userType,identities,passwordProfile",
 	      NULL);
-	assert_int_equal(parse(&f, &user_entity), 0);
-	p = odata_project(&f.q, &user_entity, obj, true);
+	assert_int_equal(parse(&f, &fx_user), 0);
+	p = odata_project(&f.q, &fx_user, obj, true);
 	expect_keys(p, keys);
 	assert_string_equal(json_string_value(json_object_get(p, "@odata.type")),
 	                    "#microsoft.graph.user");
@@ -484,8 +478,8 @@ static void test_project_select(void **state)
 	done(&f);
 	/* Absent collections render as []. */
 	build(&f, "/v1.0/users", false, "$select", "otherMails", NULL);
-	assert_int_equal(parse(&f, &user_entity), 0);
-	p = odata_project(&f.q, &user_entity, bare, false);
+	assert_int_equal(parse(&f, &fx_user), 0);
+	p = odata_project(&f.q, &fx_user, bare, false);
 	expect_keys(p, empty);
 	assert_int_equal(json_array_size(json_object_get(p, "otherMails")), 0);
 	assert_true(json_is_array(json_object_get(p, "otherMails")));
@@ -502,10 +496,9 @@ static void test_respond_entity(void **state)
 
 	(void)state;
 	build(&f, "/v1.0/groups/x", false, NULL);
-	assert_int_equal(parse(&f, &group_entity), 0);
+	assert_int_equal(parse(&f, &fx_group), 0);
 	assert_int_equal(
-	    odata_respond_entity(&f.q, &f.req, &f.resp, 201, &group_entity, obj, NULL),
-	    0);
+	    odata_respond_entity(&f.q, &f.req, &f.resp, 201, &fx_group, obj, NULL), 0);
 	assert_int_equal(f.resp.status, 201);
 	assert_int_equal(f.resp.kind, RESP_ODATA);
 	assert_string_equal(
@@ -518,9 +511,9 @@ static void test_respond_entity(void **state)
 	    "Finance Team");
 	done(&f);
 	build(&f, "/beta/groups/x", false, "$select", "id,displayName", NULL);
-	assert_int_equal(parse(&f, &group_entity), 0);
-	assert_int_equal(odata_respond_entity(&f.q, &f.req, &f.resp, 200, &group_entity,
-	                                      obj, "directoryObjects"),
+	assert_int_equal(parse(&f, &fx_group), 0);
+	assert_int_equal(odata_respond_entity(&f.q, &f.req, &f.resp, 200, &fx_group, obj,
+	                                      "directoryObjects"),
 	                 0);
 	assert_string_equal(
 	    json_string_value(json_object_get(f.resp.body, "@odata.context")),
@@ -546,7 +539,7 @@ static void pool_add(struct pool *p, uint64_t seq, const char *name, const char 
 	                         mail, "id", name, "businessPhones");
 	assert_non_null(p->obj[p->n]);
 	p->it[p->n].obj = p->obj[p->n];
-	p->it[p->n].entity = &user_entity;
+	p->it[p->n].entity = &fx_user;
 	p->it[p->n].seq = seq;
 	p->n++;
 }
@@ -623,7 +616,7 @@ static void token_of(const char *link, char *tok, size_t len)
 
 static void list(struct fx *f, const struct pool *p, const struct odata_list_opts *o)
 {
-	assert_int_equal(parse(f, &user_entity), 0);
+	assert_int_equal(parse(f, &fx_user), 0);
 	assert_int_equal(
 	    odata_respond_collection(&f->q, &f->req, &f->resp, p->it, p->n, o), 0);
 	assert_int_equal(f->resp.status, 200);
@@ -720,7 +713,7 @@ static void test_orderby_desc_nulls(void **state)
 	pool_init(&p);
 	build(&f, "/v1.0/users", true, "$orderby", "mail,displayName desc", "$count",
 	      "true", NULL);
-	assert_int_equal(parse(&f, &user_entity), -1); /* mail is not sortable */
+	assert_int_equal(parse(&f, &fx_user), -1); /* mail is not sortable */
 	done(&f);
 	build(&f, "/v1.0/users", false, "$orderby", "displayName desc", NULL);
 	list(&f, &p, &o);
@@ -756,7 +749,7 @@ static void test_page_size_defaults(void **state)
 	assert_int_equal(json_array_size(json_object_get(f.resp.body, "value")), 2);
 	done(&f);
 	build(&f, "/v1.0/users", false, "$top", "6", NULL);
-	assert_int_equal(parse(&f, &user_entity), 0);
+	assert_int_equal(parse(&f, &fx_user), 0);
 	assert_int_equal(odata_respond_collection(&f.q, &f.req, &f.resp, p.it, p.n, &o),
 	                 -1);
 	expect_err(
@@ -787,10 +780,10 @@ static void test_skip_paging(void **state)
 
 		snprintf(name, sizeof(name), "T%zu", i);
 		objs[i] = json_pack("{s:s}", "displayName", name);
-		it[i] = (struct odata_item){objs[i], &tmpl_entity, i + 1};
+		it[i] = (struct odata_item){objs[i], &fx_tmpl, i + 1};
 	}
 	build(&f, "/v1.0/applicationTemplates", false, "$skip", "1", "$top", "2", NULL);
-	assert_int_equal(parse(&f, &tmpl_entity), 0);
+	assert_int_equal(parse(&f, &fx_tmpl), 0);
 	assert_int_equal(odata_respond_collection(&f.q, &f.req, &f.resp, it, 5, &o), 0);
 	names_of(f.resp.body, names, sizeof(names));
 	assert_string_equal(names, "T1,T2");
@@ -798,7 +791,7 @@ static void test_skip_paging(void **state)
 	done(&f);
 	build(&f, "/v1.0/applicationTemplates", false, "$skip", "1", "$top", "2",
 	      "$skiptoken", tok, NULL);
-	assert_int_equal(parse(&f, &tmpl_entity), 0);
+	assert_int_equal(parse(&f, &fx_tmpl), 0);
 	assert_int_equal(odata_respond_collection(&f.q, &f.req, &f.resp, it, 5, &o), 0);
 	names_of(f.resp.body, names, sizeof(names));
 	assert_string_equal(names, "T3,T4");
@@ -837,8 +830,7 @@ static void test_type_annotations_open(void **state)
 	struct odata_list_opts o = {.context = "directoryObjects",
 	                            .type_annotations = true};
 	json_t *u = load(sample_user), *g = load(sample_group), *s = load(sample_sp), *v;
-	struct odata_item it[3] = {
-	    {u, &user_entity, 1}, {g, &group_entity, 2}, {s, &sp_entity, 3}};
+	struct odata_item it[3] = {{u, &fx_user, 1}, {g, &fx_group, 2}, {s, &fx_sp, 3}};
 	static const char *const ukeys[] = {"@odata.type", "id", "displayName", "mail",
 	                                    NULL};
 	static const char *const skeys[] = {"@odata.type", "id", "displayName", "appId",
@@ -848,7 +840,7 @@ static void test_type_annotations_open(void **state)
 	(void)state;
 	build(&f, "/v1.0/groups/x/members", false, "$select", "id,displayName,mail,appId",
 	      NULL);
-	assert_int_equal(parse(&f, &dirobj_entity), 0);
+	assert_int_equal(parse(&f, &fx_dirobj), 0);
 	assert_int_equal(odata_respond_collection(&f.q, &f.req, &f.resp, it, 3, &o), 0);
 	v = json_object_get(f.resp.body, "value");
 	expect_keys(json_array_get(v, 0), ukeys);
@@ -873,13 +865,13 @@ static void test_respond_count(void **state)
 	(void)state;
 	pool_init(&p);
 	build(&f, "/v1.0/users/$count", false, NULL);
-	assert_int_equal(parse(&f, &user_entity), 0);
+	assert_int_equal(parse(&f, &fx_user), 0);
 	assert_int_equal(odata_respond_count(&f.q, &f.req, &f.resp, p.it, p.n), -1);
 	expect_err(&f, 400, "Request_BadRequest", "$count is not currently supported.");
 	done(&f);
 	build(&f, "/v1.0/users/$count", true, "$filter", "startswith(displayName,'b')",
 	      NULL);
-	assert_int_equal(parse(&f, &user_entity), 0);
+	assert_int_equal(parse(&f, &fx_user), 0);
 	assert_int_equal(odata_respond_count(&f.q, &f.req, &f.resp, p.it, p.n), 0);
 	assert_int_equal(f.resp.status, 200);
 	assert_int_equal(f.resp.kind, RESP_RAW);
@@ -899,19 +891,19 @@ static void test_match_and_eq_value(void **state)
 	build(&f, "/v1.0/users", true, "$filter",
 	      "userPrincipalName eq 'X' and userType eq 'Guest'", "$search",
 	      "\"displayName:bob\"", NULL);
-	assert_int_equal(parse(&f, &user_entity), 0);
+	assert_int_equal(parse(&f, &fx_user), 0);
 	assert_string_equal(odata_filter_eq_value(&f.q, "userPrincipalName"), "X");
 	assert_null(odata_filter_eq_value(&f.q, "mail"));
 	assert_false(odata_query_match(&f.q, obj));
 	done(&f);
 	build(&f, "/v1.0/users", true, "$filter", "userType eq 'Guest'", "$search",
 	      "\"displayName:bob\"", NULL);
-	assert_int_equal(parse(&f, &user_entity), 0);
+	assert_int_equal(parse(&f, &fx_user), 0);
 	assert_true(odata_query_match(&f.q, obj));
 	done(&f);
 	build(&f, "/v1.0/users", true, "$filter", "userType eq 'Guest'", "$search",
 	      "\"displayName:xyz\"", NULL);
-	assert_int_equal(parse(&f, &user_entity), 0);
+	assert_int_equal(parse(&f, &fx_user), 0);
 	assert_false(odata_query_match(&f.q, obj));
 	done(&f);
 	assert_true(odata_query_match(NULL, obj));

@@ -12,7 +12,7 @@
 #define T_UNUSED  __attribute__((unused))
 #define T_STR_DEF (OP_DEFAULT | OP_FILTER | OP_STARTSWITH)
 
-static const struct odata_prop user_props[] T_UNUSED = {
+static const struct odata_prop fx_user_props[] T_UNUSED = {
     {"businessPhones", ODATA_STRING_COLLECTION, OP_DEFAULT},
     {"displayName", ODATA_STRING, T_STR_DEF | OP_RANGE | OP_ORDERBY | OP_SEARCH},
     {"givenName", ODATA_STRING, T_STR_DEF | OP_RANGE},
@@ -42,15 +42,15 @@ static const struct odata_prop user_props[] T_UNUSED = {
     {0},
 };
 
-static const struct odata_entity user_entity T_UNUSED = {
+static const struct odata_entity fx_user T_UNUSED = {
     .set = "users",
     .type_name = "User",
     .odata_type = "#microsoft.graph.user",
     .flags = OE_DIRECTORY,
-    .props = user_props,
+    .props = fx_user_props,
 };
 
-static const struct odata_prop group_props[] T_UNUSED = {
+static const struct odata_prop fx_group_props[] T_UNUSED = {
     {"id", ODATA_GUID, OP_DEFAULT | OP_FILTER},
     {"createdDateTime", ODATA_DATETIME, OP_DEFAULT},
     {"description", ODATA_STRING, OP_DEFAULT | OP_SEARCH},
@@ -64,15 +64,15 @@ static const struct odata_prop group_props[] T_UNUSED = {
     {0},
 };
 
-static const struct odata_entity group_entity T_UNUSED = {
+static const struct odata_entity fx_group T_UNUSED = {
     .set = "groups",
     .type_name = "Group",
     .odata_type = "#microsoft.graph.group",
     .flags = OE_DIRECTORY,
-    .props = group_props,
+    .props = fx_group_props,
 };
 
-static const struct odata_prop sp_props[] T_UNUSED = {
+static const struct odata_prop fx_sp_props[] T_UNUSED = {
     {"id", ODATA_GUID, OP_DEFAULT | OP_FILTER},
     {"appId", ODATA_STRING, OP_DEFAULT | OP_FILTER | OP_STARTSWITH},
     {"displayName", ODATA_STRING,
@@ -86,16 +86,16 @@ static const struct odata_prop sp_props[] T_UNUSED = {
     {0},
 };
 
-static const struct odata_entity sp_entity T_UNUSED = {
+static const struct odata_entity fx_sp T_UNUSED = {
     .set = "servicePrincipals",
     .type_name = "ServicePrincipal",
     .odata_type = "#microsoft.graph.servicePrincipal",
     .flags = OE_DIRECTORY,
-    .props = sp_props,
+    .props = fx_sp_props,
 };
 
 /* Not a directory object: no advanced-query gate, $skip honoured. */
-static const struct odata_prop tmpl_props[] T_UNUSED = {
+static const struct odata_prop fx_tmpl_props[] T_UNUSED = {
     {"id", ODATA_GUID, OP_DEFAULT | OP_FILTER},
     {"displayName", ODATA_STRING, T_STR_DEF | OP_CONTAINS | OP_ENDSWITH | OP_ORDERBY},
     {"homePageUrl", ODATA_STRING, OP_DEFAULT},
@@ -108,15 +108,15 @@ static const struct odata_prop tmpl_props[] T_UNUSED = {
     {0},
 };
 
-static const struct odata_entity tmpl_entity T_UNUSED = {
+static const struct odata_entity fx_tmpl T_UNUSED = {
     .set = "applicationTemplates",
     .type_name = "ApplicationTemplate",
     .odata_type = "#microsoft.graph.applicationTemplate",
     .flags = OE_SKIP,
-    .props = tmpl_props,
+    .props = fx_tmpl_props,
 };
 
-static const struct odata_prop ara_props[] T_UNUSED = {
+static const struct odata_prop fx_ara_props[] T_UNUSED = {
     {"id", ODATA_STRING, OP_DEFAULT | OP_FILTER},
     {"appRoleId", ODATA_GUID, OP_DEFAULT | OP_FILTER},
     {"createdDateTime", ODATA_DATETIME, OP_DEFAULT},
@@ -128,27 +128,27 @@ static const struct odata_prop ara_props[] T_UNUSED = {
     {0},
 };
 
-static const struct odata_entity ara_entity T_UNUSED = {
+static const struct odata_entity fx_ara T_UNUSED = {
     .set = "appRoleAssignments",
     .type_name = "AppRoleAssignment",
     .odata_type = "#microsoft.graph.appRoleAssignment",
     .flags = OE_DIRECTORY,
-    .props = ara_props,
+    .props = fx_ara_props,
 };
 
 /* Mixed members: $select names are not checked against one type. */
-static const struct odata_prop dirobj_props[] T_UNUSED = {
+static const struct odata_prop fx_dirobj_props[] T_UNUSED = {
     {"id", ODATA_GUID, OP_DEFAULT | OP_FILTER},
     {"displayName", ODATA_STRING, OP_FILTER | OP_STARTSWITH | OP_ADVANCED},
     {0},
 };
 
-static const struct odata_entity dirobj_entity T_UNUSED = {
+static const struct odata_entity fx_dirobj T_UNUSED = {
     .set = "directoryObjects",
     .type_name = "DirectoryObject",
     .odata_type = "#microsoft.graph.directoryObject",
     .flags = OE_DIRECTORY | OE_OPEN,
-    .props = dirobj_props,
+    .props = fx_dirobj_props,
 };
 
 static const char sample_user[] T_UNUSED =
