@@ -313,14 +313,12 @@ static void add_path(struct odata_sbuf *sb, const struct req *req)
 	}
 }
 
-char *odata_next_link(const struct odata_query *q, const struct req *req, int kind,
-                      uint64_t value)
+char *odata_next_link(const struct req *req, int kind, uint64_t value)
 {
 	struct odata_sbuf sb;
 	char token[ODATA_TOKEN_LEN + 1];
 	size_t i;
 
-	(void)q;
 	odata_sbuf_init(&sb, ODATA_URL_MAX);
 	odata_sbuf_add(&sb, req->base_url);
 	if (req->version[0]) {

@@ -810,6 +810,8 @@ static void test_next_link_encoding(void **state)
 	    BASE "/v1.0/groups/a%23b%20c/members?$filter=displayName%20eq%20"
 	         "'x%26y'%20or%20mail%20eq%20'x@contoso.com'&$top=1&foo=a%2Bb%3D"
 	         "&$skiptoken=";
+	const char *alt = BASE "/beta/servicePrincipals(appId='a%23b')/appRoleAssignedTo"
+	                       "?$top=2&$skiptoken=RFNwdA";
 
 	(void)state;
 	pool_init(&p);
@@ -821,6 +823,13 @@ static void test_next_link_encoding(void **state)
 	list(&f, &p, &o);
 	assert_non_null(next_link(&f));
 	assert_memory_equal(next_link(&f), want, strlen(want));
+	done(&f);
+	/* Key-as-segment captures are rebuilt in their key form. */
+	build(&f, "/beta/servicePrincipals(appId='a%23b')/appRoleAssignedTo", false,
+	      "$top", "2", NULL);
+	list(&f, &p, &o);
+	assert_non_null(next_link(&f));
+	assert_memory_equal(next_link(&f), alt, strlen(alt));
 	done(&f);
 	pool_release(&p);
 }

@@ -214,7 +214,7 @@ static int build_body(json_t *body, const struct odata_query *q, const struct re
 		return -1;
 	if (to < m) {
 		char *link = odata_next_link(
-		    q, req, q->norderby ? ODATA_TOKEN_OFFSET : ODATA_TOKEN_SEQ,
+		    req, q->norderby ? ODATA_TOKEN_OFFSET : ODATA_TOKEN_SEQ,
 		    q->norderby ? (uint64_t)to : items[idx[to - 1]].seq);
 
 		if (!link ||

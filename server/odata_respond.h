@@ -44,7 +44,6 @@ size_t *odata_match_sorted(const struct odata_query *q, const struct odata_item 
  * dropped), and a new $skiptoken for (@kind, @value).
  * Returns: new string to free(), NULL on OOM.
  */
-char *odata_next_link(const struct odata_query *q, const struct req *req, int kind,
-                      uint64_t value);
+char *odata_next_link(const struct req *req, int kind, uint64_t value);
 
 #endif
