@@ -13,8 +13,8 @@
 
 #include "config.h"
 
-static enum config_result parse(struct config *cfg, int argc, const char **argv, char *out,
-				size_t outlen)
+static enum config_result parse(struct config *cfg, int argc, const char **argv,
+                                char *out, size_t outlen)
 {
 	FILE *o = fmemopen(out, outlen, "w");
 	FILE *e = fopen("/dev/null", "w");
@@ -43,13 +43,32 @@ static void test_defaults(void **ctx)
 
 static void test_every_flag(void **ctx)
 {
-	const char *argv[] = {"graphmock",    "--listen",     "0.0.0.0",     "--port",
-			      "0",            "--threads",    "3",           "--fixtures",
-			      "f.json",       "--seed",       "42",          "--public-url",
-			      "http://mock:1/", "--log-format", "json",      "--quiet",
-			      "--max-body",   "10",           "--faults",    "x.json",
-			      "--no-fault-header", "--journal-size", "5",    "--state-file",
-			      "s.json",       NULL};
+	const char *argv[] = {"graphmock",
+	                      "--listen",
+	                      "0.0.0.0",
+	                      "--port",
+	                      "0",
+	                      "--threads",
+	                      "3",
+	                      "--fixtures",
+	                      "f.json",
+	                      "--seed",
+	                      "42",
+	                      "--public-url",
+	                      "http://mock:1/",
+	                      "--log-format",
+	                      "json",
+	                      "--quiet",
+	                      "--max-body",
+	                      "10",
+	                      "--faults",
+	                      "x.json",
+	                      "--no-fault-header",
+	                      "--journal-size",
+	                      "5",
+	                      "--state-file",
+	                      "s.json",
+	                      NULL};
 	struct config cfg;
 	char out[64];
 
@@ -74,11 +93,15 @@ static void test_every_flag(void **ctx)
 static void test_bad_values_are_usage_errors(void **ctx)
 {
 	const char *bad[][3] = {
-		{"graphmock", "--port", "65536"}, {"graphmock", "--port", "-1"},
-		{"graphmock", "--port", "80x"},   {"graphmock", "--threads", "0"},
-		{"graphmock", "--log-format", "xml"}, {"graphmock", "--public-url", "ftp://x"},
-		{"graphmock", "--bogus", "1"},    {"graphmock", "--seed", ""},
-		{"graphmock", "--max-body", "0"},
+	    {"graphmock", "--port", "65536"},
+	    {"graphmock", "--port", "-1"},
+	    {"graphmock", "--port", "80x"},
+	    {"graphmock", "--threads", "0"},
+	    {"graphmock", "--log-format", "xml"},
+	    {"graphmock", "--public-url", "ftp://x"},
+	    {"graphmock", "--bogus", "1"},
+	    {"graphmock", "--seed", ""},
+	    {"graphmock", "--max-body", "0"},
 	};
 	struct config cfg;
 	char out[64];
@@ -108,10 +131,10 @@ static void test_help_and_version(void **ctx)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_every_flag),
-		cmocka_unit_test(test_bad_values_are_usage_errors),
-		cmocka_unit_test(test_help_and_version),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_every_flag),
+	    cmocka_unit_test(test_bad_values_are_usage_errors),
+	    cmocka_unit_test(test_help_and_version),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

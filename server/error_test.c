@@ -17,7 +17,8 @@
 static void init(struct resp *resp)
 {
 	resp_init(resp, NULL);
-	snprintf(resp->request_id, sizeof(resp->request_id), "db39f8ea-8072-4eb5-95e2-26b8f78c1673");
+	snprintf(resp->request_id, sizeof(resp->request_id),
+	         "db39f8ea-8072-4eb5-95e2-26b8f78c1673");
 	snprintf(resp->client_request_id, sizeof(resp->client_request_id), "c1");
 	resp->now_ms = 1706901763000LL; /* 2024-02-02T19:22:43Z */
 }
@@ -30,17 +31,19 @@ static void test_envelope_byte_for_byte(void **ctx)
 
 	(void)ctx;
 	init(&resp);
-	assert_int_equal(resp_not_found(&resp, "8c14a998-3c8d-4c52-ad09-c9032671ea31"), -1);
+	assert_int_equal(resp_not_found(&resp, "8c14a998-3c8d-4c52-ad09-c9032671ea31"),
+	                 -1);
 	assert_int_equal(resp.status, 404);
 	assert_string_equal(resp_content_type(&resp), "application/json");
 	text = resp_render(&resp, &len);
 	assert_string_equal(
-		text,
-		"{\"error\":{\"code\":\"Request_ResourceNotFound\",\"message\":\"Resource "
-		"'8c14a998-3c8d-4c52-ad09-c9032671ea31' does not exist or one of its queried "
-		"reference-property objects are not present.\",\"innerError\":{\"date\":"
-		"\"2024-02-02T19:22:43\",\"request-id\":\"db39f8ea-8072-4eb5-95e2-26b8f78c1673\","
-		"\"client-request-id\":\"c1\"}}}");
+	    text,
+	    "{\"error\":{\"code\":\"Request_ResourceNotFound\",\"message\":\"Resource "
+	    "'8c14a998-3c8d-4c52-ad09-c9032671ea31' does not exist or one of its queried "
+	    "reference-property objects are not present.\",\"innerError\":{\"date\":"
+	    "\"2024-02-02T19:22:43\",\"request-id\":\"db39f8ea-8072-4eb5-95e2-"
+	    "26b8f78c1673\","
+	    "\"client-request-id\":\"c1\"}}}");
 	assert_int_equal(len, strlen(text));
 	free(text);
 	resp_release(&resp);
@@ -53,17 +56,17 @@ static void test_status_and_code_mapping(void **ctx)
 		unsigned status;
 		const char *code;
 	} want[] = {
-		{GERR_BAD_REQUEST, 400, "BadRequest"},
-		{GERR_REQUEST_BAD_REQUEST, 400, "Request_BadRequest"},
-		{GERR_UNSUPPORTED_QUERY, 400, "Request_UnsupportedQuery"},
-		{GERR_UNAUTHORIZED, 401, "InvalidAuthenticationToken"},
-		{GERR_FORBIDDEN, 403, "Authorization_RequestDenied"},
-		{GERR_NOT_FOUND, 404, "Request_ResourceNotFound"},
-		{GERR_METHOD, 405, "Request_BadRequest"},
-		{GERR_TOO_LARGE, 413, "RequestEntityTooLarge"},
-		{GERR_THROTTLED, 429, "TooManyRequests"},
-		{GERR_UNAVAILABLE, 503, "serviceNotAvailable"},
-		{GERR_GATEWAY_TIMEOUT, 504, "UnknownError"},
+	    {GERR_BAD_REQUEST, 400, "BadRequest"},
+	    {GERR_REQUEST_BAD_REQUEST, 400, "Request_BadRequest"},
+	    {GERR_UNSUPPORTED_QUERY, 400, "Request_UnsupportedQuery"},
+	    {GERR_UNAUTHORIZED, 401, "InvalidAuthenticationToken"},
+	    {GERR_FORBIDDEN, 403, "Authorization_RequestDenied"},
+	    {GERR_NOT_FOUND, 404, "Request_ResourceNotFound"},
+	    {GERR_METHOD, 405, "Request_BadRequest"},
+	    {GERR_TOO_LARGE, 413, "RequestEntityTooLarge"},
+	    {GERR_THROTTLED, 429, "TooManyRequests"},
+	    {GERR_UNAVAILABLE, 503, "serviceNotAvailable"},
+	    {GERR_GATEWAY_TIMEOUT, 504, "UnknownError"},
 	};
 
 	(void)ctx;
@@ -83,14 +86,14 @@ static void test_hostile_text_still_valid_json(void **ctx)
 	(void)ctx;
 	init(&resp);
 	resp_error(&resp, GERR_BAD_REQUEST, "Resource not found for the segment '%s'.",
-		   "\xff\xfe\"\\\n");
+	           "\xff\xfe\"\\\n");
 	text = resp_render(&resp, &len);
 	assert_non_null(text);
 	back = json_loads(text, 0, NULL);
 	assert_non_null(back);
-	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(back, "error"),
-								 "message")),
-			       "\"\\\n"));
+	assert_non_null(strstr(
+	    json_string_value(json_object_get(json_object_get(back, "error"), "message")),
+	    "\"\\\n"));
 	json_decref(back);
 	free(text);
 	resp_release(&resp);
@@ -114,10 +117,10 @@ static void test_error_replaces_body(void **ctx)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_envelope_byte_for_byte),
-		cmocka_unit_test(test_status_and_code_mapping),
-		cmocka_unit_test(test_hostile_text_still_valid_json),
-		cmocka_unit_test(test_error_replaces_body),
+	    cmocka_unit_test(test_envelope_byte_for_byte),
+	    cmocka_unit_test(test_status_and_code_mapping),
+	    cmocka_unit_test(test_hostile_text_still_valid_json),
+	    cmocka_unit_test(test_error_replaces_body),
 	};
 
 	return cmocka_run_group_tests_name("error", tests, NULL, NULL);

@@ -44,8 +44,9 @@ static void test_segments_decoded_one_by_one(void **ctx)
 	(void)ctx;
 	req_init(&req);
 	assert_int_equal(
-		req_set_path(&req, "/v1.0/users/bob_fabrikam.com%23EXT%23@contoso.onmicrosoft.com"),
-		0);
+	    req_set_path(&req,
+	                 "/v1.0/users/bob_fabrikam.com%23EXT%23@contoso.onmicrosoft.com"),
+	    0);
 	assert_int_equal(req.nsegs, 2);
 	assert_string_equal(req.segs[1], "bob_fabrikam.com#EXT#@contoso.onmicrosoft.com");
 	req_release(&req);
@@ -62,7 +63,7 @@ static void test_segments_decoded_one_by_one(void **ctx)
 static void test_bad_escapes_refused(void **ctx)
 {
 	const char *bad[] = {"/v1.0/users/%", "/v1.0/users/%2", "/v1.0/users/%zz",
-			     "/v1.0/users/a%00b"};
+	                     "/v1.0/users/a%00b"};
 
 	(void)ctx;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -92,8 +93,9 @@ static void test_key_segments(void **ctx)
 
 	(void)ctx;
 	req_init(&req);
-	assert_int_equal(req_set_path(&req, "/v1.0/servicePrincipals(appId='abc')/appRoleAssignedTo"),
-			 0);
+	assert_int_equal(
+	    req_set_path(&req, "/v1.0/servicePrincipals(appId='abc')/appRoleAssignedTo"),
+	    0);
 	assert_int_equal(req.nsegs, 3);
 	assert_string_equal(req.segs[0], "servicePrincipals");
 	assert_string_equal(req.segs[1], "abc");
@@ -138,13 +140,13 @@ static void test_percent_decode(void **ctx)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_version_is_stripped_once),
-		cmocka_unit_test(test_segments_decoded_one_by_one),
-		cmocka_unit_test(test_bad_escapes_refused),
-		cmocka_unit_test(test_too_many_segments),
-		cmocka_unit_test(test_key_segments),
-		cmocka_unit_test(test_query_and_headers),
-		cmocka_unit_test(test_percent_decode),
+	    cmocka_unit_test(test_version_is_stripped_once),
+	    cmocka_unit_test(test_segments_decoded_one_by_one),
+	    cmocka_unit_test(test_bad_escapes_refused),
+	    cmocka_unit_test(test_too_many_segments),
+	    cmocka_unit_test(test_key_segments),
+	    cmocka_unit_test(test_query_and_headers),
+	    cmocka_unit_test(test_percent_decode),
 	};
 
 	return cmocka_run_group_tests_name("req", tests, NULL, NULL);

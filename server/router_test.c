@@ -24,19 +24,20 @@ static int dummy(struct state *st, const struct req *req, struct resp *resp)
 }
 
 static const struct route test_routes[] = {
-	{"GET", "/users", dummy, 0, NULL},
-	{"GET", "/users/{id}", dummy, 0, NULL},
-	{"GET", "/users/$count", dummy, 0, NULL},
-	{"POST", "/groups/{id}/members/$ref", dummy, 0, NULL},
-	{"DELETE", "/groups/{id}/members/{mid}/$ref", dummy, 0, NULL},
-	{"DELETE", "/groups/{id}/members/{mid}", dummy, 0, NULL},
-	{"GET", "/servicePrincipals/{id}", dummy, ROUTE_APPID_KEY, NULL},
-	{0},
+    {"GET", "/users", dummy, 0, NULL},
+    {"GET", "/users/{id}", dummy, 0, NULL},
+    {"GET", "/users/$count", dummy, 0, NULL},
+    {"POST", "/groups/{id}/members/$ref", dummy, 0, NULL},
+    {"DELETE", "/groups/{id}/members/{mid}/$ref", dummy, 0, NULL},
+    {"DELETE", "/groups/{id}/members/{mid}", dummy, 0, NULL},
+    {"GET", "/servicePrincipals/{id}", dummy, ROUTE_APPID_KEY, NULL},
+    {0},
 };
 
 static const struct route *const test_tables[] = {test_routes, NULL};
 
-static void match(const char *method, const char *path, struct req *req, struct route_match *m)
+static void match(const char *method, const char *path, struct req *req,
+                  struct route_match *m)
 {
 	req_init(req);
 	assert_int_equal(req_set_path(req, path), 0);
@@ -53,9 +54,11 @@ static void test_every_table_is_well_formed(void **ctx)
 			for (const struct route *r = lists[l][t]; r->method; r++) {
 				assert_true(router_pattern_valid(r->pattern));
 				assert_non_null(r->fn);
-				assert_true(!strcmp(r->method, "GET") || !strcmp(r->method, "POST") ||
-					    !strcmp(r->method, "PATCH") || !strcmp(r->method, "PUT") ||
-					    !strcmp(r->method, "DELETE"));
+				assert_true(!strcmp(r->method, "GET") ||
+				            !strcmp(r->method, "POST") ||
+				            !strcmp(r->method, "PATCH") ||
+				            !strcmp(r->method, "PUT") ||
+				            !strcmp(r->method, "DELETE"));
 				if (r->flags & 2 /* ROUTE_ODATA */)
 					assert_non_null(r->entity);
 			}
@@ -72,10 +75,12 @@ static void test_no_duplicate_method_and_pattern(void **ctx)
 		for (size_t t = 0; lists[l][t]; t++)
 			for (const struct route *a = lists[l][t]; a->method; a++)
 				for (size_t u = 0; lists[l][u]; u++)
-					for (const struct route *b = lists[l][u]; b->method; b++)
-						if (a != b && !strcmp(a->method, b->method))
-							assert_string_not_equal(a->pattern,
-										b->pattern);
+					for (const struct route *b = lists[l][u];
+					     b->method; b++)
+						if (a != b &&
+						    !strcmp(a->method, b->method))
+							assert_string_not_equal(
+							    a->pattern, b->pattern);
 }
 
 static void test_literal_beats_capture(void **ctx)
@@ -144,8 +149,9 @@ static void test_alternate_key(void **ctx)
 	struct req req;
 
 	(void)ctx;
-	match("GET", "/v1.0/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')", &req,
-	      &m);
+	match("GET",
+	      "/v1.0/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')",
+	      &req, &m);
 	assert_non_null(m.route);
 	assert_string_equal(req_param(&req, 0), "00000003-0000-0000-c000-000000000000");
 	assert_string_equal(req.param_alt_key[0], "appId");
@@ -162,12 +168,12 @@ static void test_alternate_key(void **ctx)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_table_is_well_formed),
-		cmocka_unit_test(test_no_duplicate_method_and_pattern),
-		cmocka_unit_test(test_literal_beats_capture),
-		cmocka_unit_test(test_ref_suffix_is_distinct),
-		cmocka_unit_test(test_unknown_segment_and_method),
-		cmocka_unit_test(test_alternate_key),
+	    cmocka_unit_test(test_every_table_is_well_formed),
+	    cmocka_unit_test(test_no_duplicate_method_and_pattern),
+	    cmocka_unit_test(test_literal_beats_capture),
+	    cmocka_unit_test(test_ref_suffix_is_distinct),
+	    cmocka_unit_test(test_unknown_segment_and_method),
+	    cmocka_unit_test(test_alternate_key),
 	};
 
 	return cmocka_run_group_tests_name("router", tests, NULL, NULL);

@@ -18,7 +18,8 @@ static char *lower_dup(const char *s)
 	return out;
 }
 
-static void index_del(struct tenant *t, enum dobj_index idx, const char *key, struct dobj *d)
+static void index_del(struct tenant *t, enum dobj_index idx, const char *key,
+                      struct dobj *d)
 {
 	struct index_entry *e;
 
@@ -70,7 +71,8 @@ static int index_put(struct tenant *t, enum dobj_index idx, char *key, struct do
 		size_t cap = e->cap ? e->cap * 2 : 2;
 		struct dobj **grown = state_realloc(e->objs, cap * sizeof(*grown));
 		if (!grown) {
-			if (e->n == 0) { /* just created for this key: leave no empty entry */
+			if (e->n ==
+			    0) { /* just created for this key: leave no empty entry */
 				HASH_DEL(t->idx[idx], e);
 				state_free(e->key);
 				state_free(e->objs);
@@ -96,7 +98,8 @@ static void keys_clear(struct tenant *t, struct dobj *d)
 	d->nkeys = 0;
 }
 
-static int key_add(struct tenant *t, struct dobj *d, enum dobj_index idx, const char *value)
+static int key_add(struct tenant *t, struct dobj *d, enum dobj_index idx,
+                   const char *value)
 {
 	struct dobj_key *grown;
 	char *key;
@@ -136,15 +139,19 @@ int state_dobj_reindex(struct tenant *t, struct dobj *d)
 		size_t i;
 		json_t *v;
 
-		rc |= key_add(t, d, IDX_UPN,
-			      json_string_value(json_object_get(d->obj, "userPrincipalName")));
-		rc |= key_add(t, d, IDX_MAIL, json_string_value(json_object_get(d->obj, "mail")));
-		json_array_foreach(other, i, v) rc |= key_add(t, d, IDX_MAIL, json_string_value(v));
+		rc |= key_add(
+		    t, d, IDX_UPN,
+		    json_string_value(json_object_get(d->obj, "userPrincipalName")));
+		rc |= key_add(t, d, IDX_MAIL,
+		              json_string_value(json_object_get(d->obj, "mail")));
+		json_array_foreach(other, i, v) rc |=
+		    key_add(t, d, IDX_MAIL, json_string_value(v));
 		break;
 	}
 	case DOBJ_SERVICE_PRINCIPAL:
 	case DOBJ_APPLICATION:
-		rc |= key_add(t, d, IDX_APPID, json_string_value(json_object_get(d->obj, "appId")));
+		rc |= key_add(t, d, IDX_APPID,
+		              json_string_value(json_object_get(d->obj, "appId")));
 		break;
 	case DOBJ_GROUP:
 	case DOBJ_KIND_COUNT:
@@ -161,7 +168,7 @@ static void dobj_free(struct tenant *t, struct dobj *d)
 }
 
 struct dobj *state_dobj_add(struct state *st, struct tenant *t, enum dobj_kind kind,
-			    json_t *obj)
+                            json_t *obj)
 {
 	const char *id = json_string_value(json_object_get(obj, "id"));
 	char key[GUID_STR_LEN + 1];
@@ -234,8 +241,8 @@ struct dobj *state_dobj_find(struct state *st, struct tenant *t, int kind, const
 	return d;
 }
 
-struct dobj *const *state_dobj_lookup(struct tenant *t, enum dobj_index idx, const char *key,
-				      size_t *n)
+struct dobj *const *state_dobj_lookup(struct tenant *t, enum dobj_index idx,
+                                      const char *key, size_t *n)
 {
 	char lower[512];
 	struct index_entry *e;
@@ -342,17 +349,20 @@ void state_dobj_remove(struct tenant *t, struct dobj *d)
 	struct dobj_link *l, *tmp;
 	struct assignment *a, *atmp;
 
-	HASH_ITER(hh, d->member_of, l, tmp) {
+	HASH_ITER(hh, d->member_of, l, tmp)
+	{
 		link_del(&l->obj->members, d->id);
 		HASH_DEL(d->member_of, l);
 		state_free(l);
 	}
-	HASH_ITER(hh, d->members, l, tmp) {
+	HASH_ITER(hh, d->members, l, tmp)
+	{
 		link_del(&l->obj->member_of, d->id);
 		HASH_DEL(d->members, l);
 		state_free(l);
 	}
-	HASH_ITER(hh, t->assignments, a, atmp) {
+	HASH_ITER(hh, t->assignments, a, atmp)
+	{
 		if (!strcmp(a->principal_id, d->id) || !strcmp(a->resource_id, d->id))
 			state_assignment_remove(t, a);
 	}

@@ -8,8 +8,8 @@
 
 #include "alloc.h"
 
-#define HASH_NONFATAL_OOM 1
-#define uthash_malloc(sz) state_malloc(sz)
+#define HASH_NONFATAL_OOM    1
+#define uthash_malloc(sz)    state_malloc(sz)
 #define uthash_free(ptr, sz) state_free(ptr)
 
 #include <uthash.h>

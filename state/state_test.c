@@ -18,8 +18,8 @@
 #include "model.h"
 #include "state.h"
 
-#define ADMIN_ID "33c3317d-939c-4e2f-855a-95aa465db42a"
-#define ADELE_ID "867c0910-85c6-4427-9a19-b6e7e79332ae"
+#define ADMIN_ID     "33c3317d-939c-4e2f-855a-95aa465db42a"
+#define ADELE_ID     "867c0910-85c6-4427-9a19-b6e7e79332ae"
 #define DEV_GROUP_ID "1892265b-9c32-4dcf-b9ab-51bf32136e62"
 
 static void *chaos_malloc(size_t n)
@@ -59,12 +59,15 @@ static void test_default_fixture(void **ctx)
 	assert_string_equal(t->domain, "contoso.onmicrosoft.com");
 	assert_int_equal(state_dobj_count(t, DOBJ_USER), 2);
 	assert_int_equal(state_dobj_count(t, DOBJ_GROUP), 1);
-	assert_non_null(state_dobj_find(st, t, DOBJ_USER, "33C3317D-939C-4E2F-855A-95AA465DB42A"));
+	assert_non_null(
+	    state_dobj_find(st, t, DOBJ_USER, "33C3317D-939C-4E2F-855A-95AA465DB42A"));
 	assert_null(state_dobj_find(st, t, DOBJ_GROUP, ADMIN_ID));
-	struct dobj *const *hits = state_dobj_lookup(t, IDX_UPN, "ADMIN@contoso.onmicrosoft.com", &n);
+	struct dobj *const *hits =
+	    state_dobj_lookup(t, IDX_UPN, "ADMIN@contoso.onmicrosoft.com", &n);
 	assert_int_equal(n, 1);
 	assert_string_equal(hits[0]->id, ADMIN_ID);
-	assert_true(state_member_has(state_dobj_find(st, t, DOBJ_GROUP, DEV_GROUP_ID), ADELE_ID));
+	assert_true(
+	    state_member_has(state_dobj_find(st, t, DOBJ_GROUP, DEV_GROUP_ID), ADELE_ID));
 	assert_int_equal(json_array_size(st->templates), 5);
 }
 
@@ -75,7 +78,8 @@ static void test_secondary_indexes_follow_changes(void **ctx)
 	struct dobj *d = state_dobj_find(st, t, DOBJ_USER, ADMIN_ID);
 	size_t n;
 
-	json_object_set_new(d->obj, "userPrincipalName", json_string("boss@contoso.onmicrosoft.com"));
+	json_object_set_new(d->obj, "userPrincipalName",
+	                    json_string("boss@contoso.onmicrosoft.com"));
 	json_object_set_new(d->obj, "otherMails", json_pack("[s]", "Boss@Example.com"));
 	assert_int_equal(state_dobj_reindex(t, d), 0);
 	state_dobj_lookup(t, IDX_UPN, "admin@contoso.onmicrosoft.com", &n);
@@ -94,12 +98,13 @@ static void test_remove_cascades(void **ctx)
 	struct dobj *adele = state_dobj_find(st, t, DOBJ_USER, ADELE_ID);
 	struct dobj *sp = state_dobj_first(t, DOBJ_SERVICE_PRINCIPAL);
 	char id[64];
-	json_t *obj = model_assignment_new(st, adele, sp, "00000000-0000-0000-0000-000000000000", id);
+	json_t *obj = model_assignment_new(st, adele, sp,
+	                                   "00000000-0000-0000-0000-000000000000", id);
 
 	assert_non_null(obj);
 	assert_int_equal(strlen(id), 43);
-	assert_non_null(state_assignment_add(st, t, id, adele->id, sp->id,
-					     "00000000-0000-0000-0000-000000000000", obj));
+	assert_non_null(state_assignment_add(
+	    st, t, id, adele->id, sp->id, "00000000-0000-0000-0000-000000000000", obj));
 	state_dobj_remove(t, adele);
 	assert_null(state_dobj_find(st, t, -1, ADELE_ID));
 	assert_false(state_member_has(group, ADELE_ID));
@@ -142,8 +147,8 @@ static void test_replication_lag(void **ctx)
 
 	st->lag_reads[DOBJ_USER] = 2;
 	state_new_id(st, id);
-	assert_non_null(state_dobj_add(st, t, DOBJ_USER,
-				       json_pack("{s:s, s:s}", "id", id, "displayName", "late")));
+	assert_non_null(state_dobj_add(
+	    st, t, DOBJ_USER, json_pack("{s:s, s:s}", "id", id, "displayName", "late")));
 	assert_null(state_dobj_find(st, t, DOBJ_USER, id));
 	assert_null(state_dobj_find(st, t, DOBJ_USER, id));
 	assert_non_null(state_dobj_find(st, t, DOBJ_USER, id));
@@ -169,22 +174,28 @@ static void test_fixture_errors_name_the_path(void **ctx)
 {
 	(void)ctx;
 	expect_fixture_error("[]", "$: the fixture must be a JSON object");
-	expect_fixture_error("{\"tenants\": []}", "tenants: a non-empty array is required");
+	expect_fixture_error("{\"tenants\": []}",
+	                     "tenants: a non-empty array is required");
 	expect_fixture_error("{\"tenant\": []}", "tenant: unknown key");
-	expect_fixture_error("{\"tenants\": [{\"displayName\": \"x\"}]}",
-			     "tenants[0]: \"displayName\" and \"domain\" strings are required");
-	expect_fixture_error("{\"tenants\": [{\"displayName\": \"x\", \"domain\": \"x.com\", "
-			     "\"users\": [{\"displayName\": \"a\"}]}]}",
-			     "tenants[0].users[0].userPrincipalName: required string is missing");
-	expect_fixture_error("{\"tenants\": [{\"displayName\": \"x\", \"domain\": \"x.com\", "
-			     "\"groups\": [{\"id\": \"nope\", \"displayName\": \"g\"}]}]}",
-			     "tenants[0].groups[0].id: must be a GUID string");
-	expect_fixture_error("{\"tenants\": [{\"displayName\": \"x\", \"domain\": \"x.com\", "
-			     "\"memberships\": [{\"groupId\": \"" DEV_GROUP_ID "\"}]}]}",
-			     "tenants[0].memberships[0].groupId: no such group");
-	expect_fixture_error("{\"tenants\": [{\"displayName\": \"x\", \"domain\": \"x.com\", "
-			     "\"colour\": 1}]}",
-			     "tenants[0].colour: unknown key");
+	expect_fixture_error(
+	    "{\"tenants\": [{\"displayName\": \"x\"}]}",
+	    "tenants[0]: \"displayName\" and \"domain\" strings are required");
+	expect_fixture_error(
+	    "{\"tenants\": [{\"displayName\": \"x\", \"domain\": \"x.com\", "
+	    "\"users\": [{\"displayName\": \"a\"}]}]}",
+	    "tenants[0].users[0].userPrincipalName: required string is missing");
+	expect_fixture_error(
+	    "{\"tenants\": [{\"displayName\": \"x\", \"domain\": \"x.com\", "
+	    "\"groups\": [{\"id\": \"nope\", \"displayName\": \"g\"}]}]}",
+	    "tenants[0].groups[0].id: must be a GUID string");
+	expect_fixture_error(
+	    "{\"tenants\": [{\"displayName\": \"x\", \"domain\": \"x.com\", "
+	    "\"memberships\": [{\"groupId\": \"" DEV_GROUP_ID "\"}]}]}",
+	    "tenants[0].memberships[0].groupId: no such group");
+	expect_fixture_error(
+	    "{\"tenants\": [{\"displayName\": \"x\", \"domain\": \"x.com\", "
+	    "\"colour\": 1}]}",
+	    "tenants[0].colour: unknown key");
 }
 
 static void test_bad_load_keeps_old_state(void **ctx)
@@ -243,12 +254,13 @@ static void test_assignment_id_embeds_principal(void **ctx)
 	struct tenant *t = state_tenant_default(st);
 	struct dobj *admin = state_dobj_find(st, t, DOBJ_USER, ADMIN_ID);
 	char id[64];
-	json_t *obj = model_assignment_new(st, admin, admin, "00000000-0000-0000-0000-000000000000",
-					   id);
+	json_t *obj = model_assignment_new(st, admin, admin,
+	                                   "00000000-0000-0000-0000-000000000000", id);
 
 	/* The first 16 bytes are the principal id in .NET order (graph-spec §6.3). */
 	assert_memory_equal(id, "fTHDM5yTL06FWpWqRl20K", 21);
-	assert_string_equal(json_string_value(json_object_get(obj, "principalType")), "User");
+	assert_string_equal(json_string_value(json_object_get(obj, "principalType")),
+	                    "User");
 	json_decref(obj);
 }
 
@@ -309,8 +321,9 @@ static void test_writes_survive_allocation_failure(void **ctx)
 		char id[GUID_STR_LEN + 1];
 		size_t before = state_dobj_count(t, DOBJ_USER);
 		state_new_id(st, id);
-		json_t *obj = json_pack("{s:s, s:s, s:s}", "id", id, "displayName", "oom",
-					"userPrincipalName", "oom@contoso.onmicrosoft.com");
+		json_t *obj =
+		    json_pack("{s:s, s:s, s:s}", "id", id, "displayName", "oom",
+		              "userPrincipalName", "oom@contoso.onmicrosoft.com");
 		state_alloc_fail_after(n);
 		struct dobj *d = state_dobj_add(st, t, DOBJ_USER, obj);
 		state_alloc_fail_after(-1);
@@ -327,23 +340,25 @@ static void test_writes_survive_allocation_failure(void **ctx)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_default_fixture, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_secondary_indexes_follow_changes, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_remove_cascades, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_duplicate_id_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_membership_edges, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_replication_lag, setup, teardown),
-		cmocka_unit_test(test_fixture_errors_name_the_path),
-		cmocka_unit_test_setup_teardown(test_bad_load_keeps_old_state, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tenant_clone_and_remove, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reset_restores_fixture, setup, teardown),
-		cmocka_unit_test(test_security_identifier),
-		cmocka_unit_test_setup_teardown(test_assignment_id_embeds_principal, setup,
-						teardown),
-		cmocka_unit_test(test_load_survives_every_allocation_failure),
-		cmocka_unit_test_setup_teardown(test_writes_survive_allocation_failure, setup,
-						teardown),
+	    cmocka_unit_test_setup_teardown(test_default_fixture, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_secondary_indexes_follow_changes, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_remove_cascades, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_duplicate_id_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_membership_edges, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_replication_lag, setup, teardown),
+	    cmocka_unit_test(test_fixture_errors_name_the_path),
+	    cmocka_unit_test_setup_teardown(test_bad_load_keeps_old_state, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_tenant_clone_and_remove, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_reset_restores_fixture, setup, teardown),
+	    cmocka_unit_test(test_security_identifier),
+	    cmocka_unit_test_setup_teardown(test_assignment_id_embeds_principal, setup,
+	                                    teardown),
+	    cmocka_unit_test(test_load_survives_every_allocation_failure),
+	    cmocka_unit_test_setup_teardown(test_writes_survive_allocation_failure, setup,
+	                                    teardown),
 	};
 
 	return cmocka_run_group_tests_name("state", tests, NULL, NULL);
