@@ -36,6 +36,7 @@ static const struct odata_prop user_props[] = {
 	{"deletedDateTime", ODATA_DATETIME, 0},
 	{"department", ODATA_STRING, F | SW},
 	{"employeeId", ODATA_STRING, F | SW},
+	{"employeeHireDate", ODATA_DATETIME, ADV | F | R},
 	{"employeeType", ODATA_STRING, ADV | F},
 	{"externalUserState", ODATA_STRING, F},
 	{"externalUserStateChangeDateTime", ODATA_DATETIME, F | R},
