@@ -17,6 +17,7 @@
 #include "../server/req.h"
 #include "../server/resp.h"
 #include "../server/router.h"
+#include "../state/alloc.h"
 #include "../state/fixture.h"
 #include "../state/state.h"
 #include "registry.h"
@@ -33,6 +34,9 @@ struct call {
 	struct req req;
 	struct resp resp;
 };
+
+/* Allocations the handler may make before they start failing; < 0 = never. */
+static long handler_budget = -1;
 
 static int setup(void **ctx)
 {
@@ -104,7 +108,9 @@ static void run(struct state *st, struct call *c, const char *method, const char
 	    odata_query_parse(&c->req.odata, m.route->entity, &c->req, &c->resp))
 		return;
 	c->req.tenant = state_tenant_default(st);
+	state_alloc_fail_after(handler_budget);
 	m.route->fn(st, &c->req, &c->resp);
+	state_alloc_fail_after(-1);
 }
 
 static void finish(struct call *c)
@@ -428,6 +434,56 @@ static void delete_cascades_memberships(void **ctx)
 	finish(&c);
 }
 
+/* POST and PATCH with allocation N failing, N = 0, 1, ...: all or nothing. */
+static void writes_survive_allocation_failures(void **ctx)
+{
+	struct state *st = *ctx;
+	struct tenant *t = state_tenant_default(st);
+	struct call c;
+	long n;
+
+	json_set_alloc_funcs(state_malloc, state_free);
+	for (n = 0; n < 10000; n++) {
+		handler_budget = n;
+		run(st, &c, "POST", "/v1.0/users", NEW_USER, NULL);
+		handler_budget = -1;
+		unsigned status = c.resp.status;
+		finish(&c);
+		if (status == 201)
+			break;
+		assert_int_equal(status, 500);
+		assert_int_equal(state_dobj_count(t, DOBJ_USER), 2);
+	}
+	assert_true(n > 3);
+	assert_int_equal(state_dobj_count(t, DOBJ_USER), 3);
+
+	for (n = 0; n < 10000; n++) {
+		handler_budget = n;
+		run(st, &c, "PATCH", "/v1.0/users/" ADELE,
+		    "{\"jobTitle\":\"X\",\"city\":\"Y\"}", NULL);
+		handler_budget = -1;
+		unsigned status = c.resp.status;
+		finish(&c);
+		run(st, &c, "GET", "/v1.0/users/" ADELE "?$select=jobTitle,city", NULL,
+		    NULL);
+		if (status == 204) {
+			assert_string_equal(
+			    json_string_value(json_object_get(c.resp.body, "jobTitle")),
+			    "X");
+			finish(&c);
+			break;
+		}
+		assert_int_equal(status, 500);
+		assert_string_equal(
+		    json_string_value(json_object_get(c.resp.body, "jobTitle")),
+		    "Product Marketing Manager");
+		assert_true(json_is_null(json_object_get(c.resp.body, "city")));
+		finish(&c);
+	}
+	json_set_alloc_funcs(malloc, free);
+	assert_true(n > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -450,6 +506,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(update_renames_and_reindexes, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(delete_cascades_memberships, setup, teardown),
+	    cmocka_unit_test_setup_teardown(writes_survive_allocation_failures, setup,
+	                                    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

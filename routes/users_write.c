@@ -346,6 +346,11 @@ int users_create(struct state *st, const struct req *req, struct resp *resp)
 		json_decref(obj);
 		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
 	}
+	/* Answer first, store last: a failure leaves neither a user nor a 201 behind. */
+	if (odata_respond_entity(NULL, req, resp, 201, &user_entity, obj, NULL)) {
+		json_decref(obj);
+		return -1;
+	}
 	d = state_dobj_add(st, t, DOBJ_USER, obj);
 	if (!d)
 		return resp_error(resp, GERR_INTERNAL, "Storing the user failed.");
@@ -353,7 +358,14 @@ int users_create(struct state *st, const struct req *req, struct resp *resp)
 	resp_header(resp, "Location",
 	            "%s/v2/%s/directoryObjects/%s/Microsoft.DirectoryServices.User",
 	            req->base_url, t->id, d->id);
-	return odata_respond_entity(NULL, req, resp, 201, &user_entity, d->obj, NULL);
+	return 0;
+}
+
+/* Only these feed the UPN and mail indexes. */
+static bool touches_index(const json_t *body)
+{
+	return json_object_get(body, "userPrincipalName") ||
+	       json_object_get(body, "mail") || json_object_get(body, "otherMails");
 }
 
 int users_update(struct state *st, const struct req *req, struct resp *resp)
@@ -378,7 +390,7 @@ int users_update(struct state *st, const struct req *req, struct resp *resp)
 	json_decref(changes);
 	old = d->obj;
 	d->obj = copy;
-	if (state_dobj_reindex(req->tenant, d)) {
+	if (touches_index(req->body) && state_dobj_reindex(req->tenant, d)) {
 		d->obj = old;
 		state_dobj_reindex(req->tenant, d);
 		json_decref(copy);
