@@ -165,7 +165,8 @@ unit: deps-test $(asan_TESTS)
 	@set -e; for t in $(asan_TESTS); do echo "== $$t"; ./$$t; done
 
 conformance: deps-test $(O)/asan/graphmock $(O)/asan/conformance-runner
-	./$(O)/asan/conformance-runner --server ./$(O)/asan/graphmock conformance/cases
+	./$(O)/asan/conformance-runner --server ./$(O)/asan/graphmock \
+		--server-arg --max-body --server-arg 65536 --jobs 2 conformance/cases
 
 test: deps-test
 	@$(MAKE) --no-print-directory unit

@@ -103,6 +103,18 @@ static int admin_tenant_create(struct state *st, const struct req *req, struct r
 	return resp_json(resp, 201, tenant_json(t));
 }
 
+static int admin_tenant_reset(struct state *st, const struct req *req, struct resp *resp)
+{
+	struct tenant *t = state_tenant_find(st, req_param(req, 0));
+
+	if (!t)
+		return resp_error_code(resp, 404, "NotFound",
+		                       "Tenant '%s' does not exist.", req_param(req, 0));
+	if (state_tenant_reset(st, t))
+		return resp_error(resp, GERR_INTERNAL, "Resetting the tenant failed.");
+	return resp_empty(resp, 204);
+}
+
 static int admin_tenant_delete(struct state *st, const struct req *req, struct resp *resp)
 {
 	struct tenant *t = state_tenant_find(st, req_param(req, 0));
@@ -121,6 +133,7 @@ const struct route admin_routes[] = {
     {"POST", "/_mock/tenants", admin_tenant_create,
      ROUTE_NO_TENANT | ROUTE_JSON_BODY | ROUTE_OPTIONAL_BODY, NULL},
     {"GET", "/_mock/tenants/{id}", admin_tenant_get, ROUTE_NO_TENANT, NULL},
+    {"POST", "/_mock/tenants/{id}/reset", admin_tenant_reset, ROUTE_NO_TENANT, NULL},
     {"DELETE", "/_mock/tenants/{id}", admin_tenant_delete, ROUTE_NO_TENANT, NULL},
     {0},
 };

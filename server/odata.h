@@ -16,6 +16,7 @@
 struct req;
 struct resp;
 struct odata_expr; /* parsed $filter, private to server/odata_filter.c */
+struct odata_search; /* parsed $search, private to server/odata_search.c */
 
 enum odata_type {
 	ODATA_STRING,
@@ -39,6 +40,9 @@ enum odata_prop_flags {
 	OP_SEARCH = 1 << 7,     /* $search="prop:token" allowed */
 	OP_HIDDEN = 1 << 8,     /* stored but never returned (passwordProfile) */
 	OP_CONTAINS = 1 << 9,   /* contains() allowed (applicationTemplates) */
+	/* With OP_ORDERBY on OE_DIRECTORY: $orderby needs advanced params
+	 * (users createdDateTime, servicePrincipals displayName). */
+	OP_ORDERBY_ADVANCED = 1 << 10,
 };
 
 struct odata_prop {
@@ -87,7 +91,15 @@ struct odata_query {
 	char *search;    /* raw $search value, validated; NULL = none */
 	char *skiptoken; /* raw $skiptoken, validated; NULL = none */
 	const struct odata_entity *entity; /* the schema it was validated against */
+	struct odata_search *search_expr; /* parsed $search; NULL = none */
+	/* Decoded $skiptoken: ODATA_TOKEN_SEQ (last seq returned, default order)
+	 * or ODATA_TOKEN_OFFSET (index into the ordered matches); 0 = none. */
+	int token_kind;
+	uint64_t token_value;
 };
+
+#define ODATA_TOKEN_SEQ 1
+#define ODATA_TOKEN_OFFSET 2
 
 /* One candidate of a collection, handed to odata_respond_collection(). */
 struct odata_item {

@@ -181,6 +181,13 @@ struct tenant *state_tenant_default(struct state *st);
 struct tenant *state_tenant_create(struct state *st, const char *display,
                                    const char *domain);
 
+/*
+ * state_tenant_reset() - give @t back the contents it started with: the
+ * fixture tenant of the same id, else the first fixture tenant (keeping @t's
+ * id, name and domain). Other tenants are untouched. 0, or -1 (OOM; @t kept).
+ */
+int state_tenant_reset(struct state *st, struct tenant *t);
+
 /* state_tenant_remove() - delete a tenant and everything in it. */
 void state_tenant_remove(struct state *st, struct tenant *t);
 

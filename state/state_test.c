@@ -238,6 +238,25 @@ static void test_reset_restores_fixture(void **ctx)
 	assert_non_null(state_dobj_find(st, t, DOBJ_USER, ADMIN_ID));
 }
 
+static void test_tenant_reset_only_touches_that_tenant(void **ctx)
+{
+	struct state *st = *ctx;
+	struct tenant *clone = state_tenant_create(st, "Clone", "clone.example");
+	struct tenant *first = state_tenant_default(st);
+	char clone_id[GUID_STR_LEN + 1];
+
+	assert_non_null(clone);
+	memcpy(clone_id, clone->id, sizeof(clone_id));
+	state_dobj_remove(clone, state_dobj_find(st, clone, DOBJ_USER, ADMIN_ID));
+	state_dobj_remove(first, state_dobj_find(st, first, DOBJ_USER, ADELE_ID));
+	assert_int_equal(state_tenant_reset(st, clone), 0);
+	clone = state_tenant_find(st, clone_id);
+	assert_non_null(clone);
+	assert_string_equal(clone->domain, "clone.example");
+	assert_non_null(state_dobj_find(st, clone, DOBJ_USER, ADMIN_ID));
+	assert_null(state_dobj_find(st, first, DOBJ_USER, ADELE_ID));
+}
+
 static void test_security_identifier(void **ctx)
 {
 	char sid[80];
@@ -353,6 +372,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_tenant_clone_and_remove, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_reset_restores_fixture, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tenant_reset_only_touches_that_tenant,
+	                                    setup, teardown),
 	    cmocka_unit_test(test_security_identifier),
 	    cmocka_unit_test_setup_teardown(test_assignment_id_embeds_principal, setup,
 	                                    teardown),
