@@ -31,7 +31,7 @@ static const struct odata_prop user_props[] = {
 	{"city", ODATA_STRING, F | SW},
 	{"companyName", ODATA_STRING, ADV | F | SW},
 	{"country", ODATA_STRING, F | SW},
-	{"createdDateTime", ODATA_DATETIME, F | R},
+	{"createdDateTime", ODATA_DATETIME, F | R | OB | OP_ORDERBY_ADVANCED},
 	{"creationType", ODATA_STRING, F},
 	{"deletedDateTime", ODATA_DATETIME, 0},
 	{"department", ODATA_STRING, F | SW},
