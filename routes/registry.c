@@ -5,8 +5,10 @@
 #include "registry.h"
 
 extern const struct route admin_routes[];
+extern const struct route users_routes[];
 
 const struct route *const graph_route_tables[] = {
+	users_routes,
 	NULL,
 };
 
