@@ -91,23 +91,10 @@ static size_t string_max(const char *name)
 	return 1024;
 }
 
-/* Append Graph's details[] entry {code, message, target} to the error in @resp. */
-static int with_detail(struct resp *resp, const char *code, const char *target)
-{
-	json_t *err = json_object_get(resp->body, "error");
-	json_t *msg = json_object_get(err, "message");
-
-	if (err)
-		json_object_set_new(err, "details",
-		                    json_pack("[{s:s, s:O, s:s}]", "code", code,
-		                              "message", msg, "target", target));
-	return -1;
-}
-
 static int invalid_value(struct resp *resp, const char *prop)
 {
 	resp_error(resp, GERR_REQUEST_BAD_REQUEST, USERS_INVALID_FMT, prop);
-	return with_detail(resp, "InvalidValue", prop);
+	return resp_error_detail(resp, "InvalidValue", prop);
 }
 
 static int missing_value(struct resp *resp, const char *prop)
@@ -303,14 +290,14 @@ static int check_upn(struct resp *resp, struct tenant *t, const char *upn,
 		return invalid_value(resp, "userPrincipalName");
 	if (strcasecmp(at + 1, t->domain)) {
 		resp_error(resp, GERR_REQUEST_BAD_REQUEST, MSG_UPN_DOMAIN);
-		return with_detail(resp, "InvalidValue", "userPrincipalName");
+		return resp_error_detail(resp, "InvalidValue", "userPrincipalName");
 	}
 	hits = state_dobj_lookup(t, IDX_UPN, upn, &n);
 	for (size_t i = 0; i < n; i++) {
 		if (hits[i] == self || hits[i]->kind != DOBJ_USER)
 			continue;
 		resp_error(resp, GERR_REQUEST_BAD_REQUEST, MSG_UPN_CONFLICT);
-		return with_detail(resp, "ObjectConflict", "userPrincipalName");
+		return resp_error_detail(resp, "ObjectConflict", "userPrincipalName");
 	}
 	return 0;
 }
