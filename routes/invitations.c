@@ -372,15 +372,15 @@ static int guest_reset(struct state *st, struct tenant *t, struct dobj *d, const
 
 static json_t *message_info(const struct invite *iv)
 {
-	json_t *cc = iv->cc ? json_deep_copy(iv->cc)
-			    : json_pack("[{s:{s:n, s:n}}]", "emailAddress", "name", "address");
-	json_t *ea = json_object_get(json_array_get(cc, 0), "emailAddress");
+	json_t *ea = json_object_get(json_array_get(iv->cc, 0), "emailAddress");
+	json_t *name = json_object_get(ea, "name");
+	json_t *addr = json_object_get(ea, "address");
 
-	/* Echo the recipient in Graph's full shape even when "name" was left out. */
-	if (ea && !json_object_get(ea, "name"))
-		json_object_set_new(ea, "name", json_null());
-	return json_pack("{s:s?, s:s?, s:o}", "messageLanguage", iv->lang,
-			 "customizedMessageBody", iv->custom, "ccRecipients", cc);
+	/* Graph's quirk: one recipient of nulls when none was sent (§2.2). */
+	return json_pack("{s:s?, s:s?, s:[{s:{s:O, s:O}}]}", "messageLanguage", iv->lang,
+			 "customizedMessageBody", iv->custom, "ccRecipients", "emailAddress",
+			 "name", name ? name : json_null(), "address",
+			 addr ? addr : json_null());
 }
 
 /* The invitation resource in §2.2's key order, without @odata.context. */

@@ -61,7 +61,6 @@ static int redeem_link(struct state *st, const struct req *req, struct resp *res
 		return refused(resp, r);
 	resp_header(resp, "Location", "%s",
 		    json_string_value(json_object_get(inv->obj, "inviteRedirectUrl")));
-	resp_header(resp, "Cache-Control", "no-store");
 	return resp_empty(resp, 302);
 }
 
