@@ -26,7 +26,8 @@ static void tenants_free(struct tenant **head)
 {
 	struct tenant *t, *tmp;
 
-	HASH_ITER(hh, *head, t, tmp) {
+	HASH_ITER(hh, *head, t, tmp)
+	{
 		HASH_DEL(*head, t);
 		fixture_tenant_free(t);
 	}
@@ -51,8 +52,8 @@ void state_new_id(struct state *st, char out[GUID_STR_LEN + 1])
 }
 
 /* Build every tenant of @doc into @out; nothing in @st changes but the id stream. */
-static int build_tenants(struct state *st, const json_t *doc, struct tenant **out, char *err,
-			 size_t errlen)
+static int build_tenants(struct state *st, const json_t *doc, struct tenant **out,
+                         char *err, size_t errlen)
 {
 	const json_t *arr = json_object_get(doc, "tenants");
 	char path[48];
@@ -63,7 +64,8 @@ static int build_tenants(struct state *st, const json_t *doc, struct tenant **ou
 		snprintf(err, errlen, "tenants: a non-empty array is required");
 		return -1;
 	}
-	json_array_foreach(arr, i, tdoc) {
+	json_array_foreach(arr, i, tdoc)
+	{
 		struct tenant *t, *dup;
 		snprintf(path, sizeof(path), "tenants[%zu]", i);
 		t = fixture_tenant_build(st, tdoc, path, NULL, err, errlen);
@@ -71,7 +73,8 @@ static int build_tenants(struct state *st, const json_t *doc, struct tenant **ou
 			goto out_free;
 		HASH_FIND_STR(*out, t->id, dup);
 		if (dup) {
-			snprintf(err, errlen, "%s.id: '%s' is used by another tenant", path, t->id);
+			snprintf(err, errlen, "%s.id: '%s' is used by another tenant",
+			         path, t->id);
 			fixture_tenant_free(t);
 			goto out_free;
 		}
@@ -103,14 +106,16 @@ int state_load(struct state *st, const json_t *doc, char *err, size_t errlen)
 		snprintf(err, errlen, "$: the fixture must be a JSON object");
 		return -1;
 	}
-	json_object_foreach((json_t *)doc, key, value) {
+	json_object_foreach((json_t *)doc, key, value)
+	{
 		if (strcmp(key, "tenants") && strcmp(key, "applicationTemplates") &&
 		    strcmp(key, "$schema") && strcmp(key, "description")) {
 			snprintf(err, errlen, "%s: unknown key", key);
 			return -1;
 		}
 	}
-	if (fixture_templates_check(json_object_get(doc, "applicationTemplates"), err, errlen))
+	if (fixture_templates_check(json_object_get(doc, "applicationTemplates"), err,
+	                            errlen))
 		return -1;
 	json_t *templates = json_deep_copy(json_object_get(doc, "applicationTemplates"));
 	json_t *keep = json_deep_copy(doc);
@@ -186,15 +191,16 @@ static int replace_string(char **field, const char *value)
 
 	if (!value)
 		return 0;
-	copy = strdup(value);
+	copy = state_strdup(value);
 	if (!copy)
 		return -1;
-	free(*field);
+	state_free(*field);
 	*field = copy;
 	return 0;
 }
 
-struct tenant *state_tenant_create(struct state *st, const char *display, const char *domain)
+struct tenant *state_tenant_create(struct state *st, const char *display,
+                                   const char *domain)
 {
 	const json_t *tdoc = json_array_get(json_object_get(st->fixture, "tenants"), 0);
 	char id[GUID_STR_LEN + 1];
@@ -215,7 +221,8 @@ struct tenant *state_tenant_create(struct state *st, const char *display, const 
 	memcpy(st->lag_reads, lag_reads, sizeof(lag_reads));
 	if (!t)
 		return NULL;
-	if (replace_string(&t->display_name, display) || replace_string(&t->domain, domain)) {
+	if (replace_string(&t->display_name, display) ||
+	    replace_string(&t->domain, domain)) {
 		fixture_tenant_free(t);
 		return NULL;
 	}
