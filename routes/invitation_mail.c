@@ -27,12 +27,12 @@ char *invitation_mail_html_escape(const char *s)
 		return NULL;
 	o = out;
 	for (const char *p = s; *p; p++) {
-		const char *rep = *p == '&'   ? "&amp;"
-				  : *p == '<' ? "&lt;"
-				  : *p == '>' ? "&gt;"
-				  : *p == '"' ? "&quot;"
-				  : *p == '\'' ? "&#39;"
-					       : NULL;
+		const char *rep = *p == '&'    ? "&amp;"
+		                  : *p == '<'  ? "&lt;"
+		                  : *p == '>'  ? "&gt;"
+		                  : *p == '"'  ? "&quot;"
+		                  : *p == '\'' ? "&#39;"
+		                               : NULL;
 		if (rep) {
 			memcpy(o, rep, strlen(rep));
 			o += strlen(rep);
@@ -57,14 +57,16 @@ static json_t *cc_list(const json_t *inv)
 	size_t i;
 	json_t *r;
 
-	json_array_foreach(json_object_get(info, "ccRecipients"), i, r) {
+	json_array_foreach(json_object_get(info, "ccRecipients"), i, r)
+	{
 		json_t *ea = json_object_get(r, "emailAddress");
 		json_t *addr = json_object_get(ea, "address");
 		json_t *name = json_object_get(ea, "name");
 		if (!json_is_string(addr))
 			continue;
 		json_array_append_new(out, json_pack("{s:O, s:O}", "name",
-						     name ? name : json_null(), "address", addr));
+		                                     name ? name : json_null(), "address",
+		                                     addr));
 	}
 	return out;
 }
@@ -82,12 +84,13 @@ static int compose(const struct tenant *t, const json_t *inv, char **text, char 
 	int rc = -1;
 
 	snprintf(intro, sizeof(intro),
-		 "%s invited you to access applications within their organization.",
-		 t->display_name);
+	         "%s invited you to access applications within their organization.",
+	         t->display_name);
 	/* Graph ignores messageLanguage when a customized body is given. */
 	if (lang && !custom)
 		snprintf(note, sizeof(note), "Message language: %s\n", lang);
-	tlen = strlen(intro) + (custom ? strlen(custom) : 0) + strlen(url) + strlen(note) + 256;
+	tlen = strlen(intro) + (custom ? strlen(custom) : 0) + strlen(url) +
+	       strlen(note) + 256;
 	*text = malloc(tlen);
 	e_intro = invitation_mail_html_escape(intro);
 	e_custom = invitation_mail_html_escape(custom ? custom : "");
@@ -95,16 +98,16 @@ static int compose(const struct tenant *t, const json_t *inv, char **text, char 
 	if (!*text || !e_intro || !e_custom || !e_url)
 		goto out_free;
 	snprintf(*text, tlen, "%s\n\n%s%sAccept invitation: %s\n\n%s", intro,
-		 custom ? custom : "", custom ? "\n\n" : "", url, note);
+	         custom ? custom : "", custom ? "\n\n" : "", url, note);
 	hlen = strlen(e_intro) + strlen(e_custom) + strlen(e_url) + strlen(note) + 512;
 	*html = malloc(hlen);
 	if (!*html)
 		goto out_free;
 	snprintf(*html, hlen,
-		 "<html><body><p>%s</p>%s%s%s<p><a href=\"%s\">Accept invitation</a></p>"
-		 "%s%s%s</body></html>",
-		 e_intro, custom ? "<p>" : "", e_custom, custom ? "</p>" : "", e_url,
-		 note[0] ? "<p>" : "", note, note[0] ? "</p>" : "");
+	         "<html><body><p>%s</p>%s%s%s<p><a href=\"%s\">Accept invitation</a></p>"
+	         "%s%s%s</body></html>",
+	         e_intro, custom ? "<p>" : "", e_custom, custom ? "</p>" : "", e_url,
+	         note[0] ? "<p>" : "", note, note[0] ? "</p>" : "");
 	rc = 0;
 out_free:
 	free(e_intro);
@@ -118,8 +121,8 @@ out_free:
 }
 
 static json_t *message_new(struct state *st, const struct tenant *t, const json_t *inv,
-			   const char *user_id, const char *display, const char *status,
-			   const char *reason)
+                           const char *user_id, const char *display, const char *status,
+                           const char *reason)
 {
 	const json_t *info = json_object_get(inv, "invitedUserMessageInfo");
 	char from[256], subject[256], id[GUID_STR_LEN + 1];
@@ -129,26 +132,27 @@ static json_t *message_new(struct state *st, const struct tenant *t, const json_
 
 	if (compose(t, inv, &text, &html))
 		return NULL;
-	snprintf(from, sizeof(from), "Microsoft Invitations on behalf of %s", t->display_name);
+	snprintf(from, sizeof(from), "Microsoft Invitations on behalf of %s",
+	         t->display_name);
 	snprintf(subject, sizeof(subject), "You're invited to the %s organization",
-		 t->display_name);
+	         t->display_name);
 	guid_random(id);
-	msg = json_pack("{s:s, s:o, s:s, s:s?, s:{s:s, s:s}, s:[{s:s, s:s}], s:o, s:s, s:s, "
-			"s:s, s:s, s:s, s:s, s:s, s:O}",
-			"id", id, "createdDateTime", model_timestamp(st), "status", status,
-			"reason", reason, "from", "name", from, "address", MAIL_FROM, "to",
-			"name", display, "address", str(inv, "invitedUserEmailAddress"), "cc",
-			cc_list(inv), "subject", subject, "text", text, "html", html,
-			"redeemUrl", str(inv, "inviteRedeemUrl"), "invitationId",
-			str(inv, "id"), "userId", user_id, "tenantId", t->id,
-			"messageLanguage", lang ? lang : json_null());
+	msg = json_pack(
+	    "{s:s, s:o, s:s, s:s?, s:{s:s, s:s}, s:[{s:s, s:s}], s:o, s:s, s:s, "
+	    "s:s, s:s, s:s, s:s, s:s, s:O}",
+	    "id", id, "createdDateTime", model_timestamp(st), "status", status, "reason",
+	    reason, "from", "name", from, "address", MAIL_FROM, "to", "name", display,
+	    "address", str(inv, "invitedUserEmailAddress"), "cc", cc_list(inv), "subject",
+	    subject, "text", text, "html", html, "redeemUrl", str(inv, "inviteRedeemUrl"),
+	    "invitationId", str(inv, "id"), "userId", user_id, "tenantId", t->id,
+	    "messageLanguage", lang ? lang : json_null());
 	free(text);
 	free(html);
 	return msg;
 }
 
 int invitation_mail_send(struct state *st, struct tenant *t, const json_t *inv,
-			 const char *user_id, const char *display)
+                         const char *user_id, const char *display)
 {
 	const char *to = str(inv, "invitedUserEmailAddress");
 	int64_t visible = state_now_ms(st);
@@ -161,8 +165,8 @@ int invitation_mail_send(struct state *st, struct tenant *t, const json_t *inv,
 	if (v.outcome == MAIL_DELAYED && v.delay_ms > 0)
 		visible += v.delay_ms;
 	msg = message_new(st, t, inv, user_id, display,
-			  v.outcome == MAIL_BOUNCED ? "bounced" : "delivered",
-			  v.outcome == MAIL_BOUNCED ? v.reason : NULL);
+	                  v.outcome == MAIL_BOUNCED ? "bounced" : "delivered",
+	                  v.outcome == MAIL_BOUNCED ? v.reason : NULL);
 	if (!msg)
 		return -1;
 	return state_mail_add(st, t, msg, visible) ? 0 : -1;

@@ -19,7 +19,7 @@ struct tenant;
  * or dropped (not stored). Returns 0, or -1 on OOM (nothing stored).
  */
 int invitation_mail_send(struct state *st, struct tenant *t, const json_t *inv,
-			 const char *user_id, const char *display);
+                         const char *user_id, const char *display);
 
 /*
  * invitation_mail_html_escape() - @s with & < > " ' escaped for HTML.

@@ -50,8 +50,8 @@ static int mailbox_get(struct state *st, const struct req *req, struct resp *res
 	struct mail_message *m = state_mail_find(st, req->tenant, req_param(req, 0));
 
 	if (!m)
-		return resp_error_code(resp, 404, "NotFound", "Message '%s' does not exist.",
-				       req_param(req, 0));
+		return resp_error_code(resp, 404, "NotFound",
+		                       "Message '%s' does not exist.", req_param(req, 0));
 	return resp_json(resp, 200, json_incref(m->obj));
 }
 
@@ -63,9 +63,9 @@ static int mailbox_clear(struct state *st, const struct req *req, struct resp *r
 }
 
 const struct route mailbox_routes[] = {
-	{"GET", "/_mock/mailbox", mailbox_list, 0, NULL},
-	{"DELETE", "/_mock/mailbox", mailbox_clear, 0, NULL},
-	{"GET", "/_mock/mailbox/latest", mailbox_latest, 0, NULL},
-	{"GET", "/_mock/mailbox/{id}", mailbox_get, 0, NULL},
-	{0},
+    {"GET", "/_mock/mailbox", mailbox_list, 0, NULL},
+    {"DELETE", "/_mock/mailbox", mailbox_clear, 0, NULL},
+    {"GET", "/_mock/mailbox/latest", mailbox_latest, 0, NULL},
+    {"GET", "/_mock/mailbox/{id}", mailbox_get, 0, NULL},
+    {0},
 };

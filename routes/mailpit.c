@@ -18,8 +18,8 @@
 #include "../state/mailbox.h"
 
 #define MAILPIT_DEFAULT_LIMIT 50
-#define SNIPPET_MAX 250
-#define QUERY_MAX 1024
+#define SNIPPET_MAX           250
+#define QUERY_MAX             1024
 
 static const char *str(const json_t *o, const char *key)
 {
@@ -30,7 +30,8 @@ static const char *str(const json_t *o, const char *key)
 
 static json_t *address(const json_t *a)
 {
-	return json_pack("{s:s, s:s}", "Name", str(a, "name"), "Address", str(a, "address"));
+	return json_pack("{s:s, s:s}", "Name", str(a, "name"), "Address",
+	                 str(a, "address"));
 }
 
 static json_t *addresses(const json_t *list)
@@ -52,14 +53,14 @@ static json_t *rfc3339(int64_t ms)
 	time_format(ms, TIME_SECONDS_Z, buf);
 	len = strlen(buf);
 	snprintf(out, sizeof(out), "%.*s.%03dZ", (int)(len ? len - 1 : 0), buf,
-		 (int)(((ms % 1000) + 1000) % 1000));
+	         (int)(((ms % 1000) + 1000) % 1000));
 	return json_string(out);
 }
 
 static json_int_t size_of(const struct mail_message *m)
 {
 	return (json_int_t)(strlen(str(m->obj, "text")) + strlen(str(m->obj, "html")) +
-			    strlen(str(m->obj, "subject")));
+	                    strlen(str(m->obj, "subject")));
 }
 
 /* The first SNIPPET_MAX characters of the text body, whitespace collapsed. */
@@ -100,35 +101,37 @@ static json_t *message_id(const struct mail_message *m)
 
 static json_t *summary(const struct mail_message *m)
 {
-	return json_pack("{s:s, s:o, s:b, s:o, s:o, s:o, s:[], s:[], s:s, s:o, s:s, s:[], "
-			 "s:I, s:i, s:o}",
-			 "ID", m->id, "MessageID", message_id(m), "Read", m->read, "From",
-			 address(json_object_get(m->obj, "from")), "To",
-			 addresses(json_object_get(m->obj, "to")), "Cc",
-			 addresses(json_object_get(m->obj, "cc")), "Bcc", "ReplyTo",
-			 "Subject", str(m->obj, "subject"), "Created",
-			 rfc3339(m->visible_at_ms), "Username", "", "Tags", "Size",
-			 size_of(m), "Attachments", 0, "Snippet", snippet(m));
+	return json_pack(
+	    "{s:s, s:o, s:b, s:o, s:o, s:o, s:[], s:[], s:s, s:o, s:s, s:[], "
+	    "s:I, s:i, s:o}",
+	    "ID", m->id, "MessageID", message_id(m), "Read", m->read, "From",
+	    address(json_object_get(m->obj, "from")), "To",
+	    addresses(json_object_get(m->obj, "to")), "Cc",
+	    addresses(json_object_get(m->obj, "cc")), "Bcc", "ReplyTo", "Subject",
+	    str(m->obj, "subject"), "Created", rfc3339(m->visible_at_ms), "Username", "",
+	    "Tags", "Size", size_of(m), "Attachments", 0, "Snippet", snippet(m));
 }
 
 static json_t *message(const struct mail_message *m)
 {
 	const json_t *from = json_object_get(m->obj, "from");
 
-	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:[], s:[], s:s, s:s, s:{s:s, s:[], s:s, "
-			 "s:s}, s:o, s:[], s:s, s:s, s:s, s:I, s:[], s:[]}",
-			 "ID", m->id, "MessageID", message_id(m), "From", address(from), "To",
-			 addresses(json_object_get(m->obj, "to")), "Cc",
-			 addresses(json_object_get(m->obj, "cc")), "Bcc", "ReplyTo",
-			 "ReturnPath", str(from, "address"), "Subject",
-			 str(m->obj, "subject"), "ListUnsubscribe", "Header", "", "Links",
-			 "Errors", "", "HeaderPost", "", "Date", rfc3339(m->visible_at_ms),
-			 "Tags", "Username", "", "Text", str(m->obj, "text"), "HTML",
-			 str(m->obj, "html"), "Size", size_of(m), "Inline", "Attachments");
+	return json_pack(
+	    "{s:s, s:o, s:o, s:o, s:o, s:[], s:[], s:s, s:s, s:{s:s, s:[], s:s, "
+	    "s:s}, s:o, s:[], s:s, s:s, s:s, s:I, s:[], s:[]}",
+	    "ID", m->id, "MessageID", message_id(m), "From", address(from), "To",
+	    addresses(json_object_get(m->obj, "to")), "Cc",
+	    addresses(json_object_get(m->obj, "cc")), "Bcc", "ReplyTo", "ReturnPath",
+	    str(from, "address"), "Subject", str(m->obj, "subject"), "ListUnsubscribe",
+	    "Header", "", "Links", "Errors", "", "HeaderPost", "", "Date",
+	    rfc3339(m->visible_at_ms), "Tags", "Username", "", "Text",
+	    str(m->obj, "text"), "HTML", str(m->obj, "html"), "Size", size_of(m),
+	    "Inline", "Attachments");
 }
 
 /* The messages Mailpit would hold: visible and not bounced, newest first. */
-static int inbox(struct state *st, struct tenant *t, struct mail_message ***out, size_t *n)
+static int inbox(struct state *st, struct tenant *t, struct mail_message ***out,
+                 size_t *n)
 {
 	size_t k = 0;
 
@@ -157,7 +160,7 @@ static bool list_contains(const json_t *list, const char *v)
 	json_t *a;
 
 	json_array_foreach(list, i, a) if (contains_ci(str(a, "address"), v) ||
-					   contains_ci(str(a, "name"), v)) return true;
+	                                   contains_ci(str(a, "name"), v)) return true;
 	return false;
 }
 
@@ -170,7 +173,8 @@ static bool term_matches(const struct mail_message *m, const char *term)
 		return list_contains(json_object_get(o, "to"), term + 3) ||
 		       list_contains(json_object_get(o, "cc"), term + 3);
 	if (!strncasecmp(term, "from:", 5))
-		return contains_ci(str(json_object_get(o, "from"), "address"), term + 5) ||
+		return contains_ci(str(json_object_get(o, "from"), "address"),
+		                   term + 5) ||
 		       contains_ci(str(json_object_get(o, "from"), "name"), term + 5);
 	if (!strncasecmp(term, "subject:", 8))
 		return contains_ci(str(o, "subject"), term + 8);
@@ -178,7 +182,8 @@ static bool term_matches(const struct mail_message *m, const char *term)
 		return m->read;
 	if (!strcasecmp(term, "is:unread"))
 		return !m->read;
-	return contains_ci(str(o, "subject"), term) || contains_ci(str(o, "text"), term) ||
+	return contains_ci(str(o, "subject"), term) ||
+	       contains_ci(str(o, "text"), term) ||
 	       list_contains(json_object_get(o, "to"), term);
 }
 
@@ -218,7 +223,7 @@ static int query_int(const struct req *req, const char *name, int dflt)
 }
 
 static int respond_list(struct state *st, const struct req *req, struct resp *resp,
-			const char *query)
+                        const char *query)
 {
 	int start = query_int(req, "start", 0);
 	int limit = query_int(req, "limit", MAILPIT_DEFAULT_LIMIT);
@@ -240,10 +245,11 @@ static int respond_list(struct state *st, const struct req *req, struct resp *re
 	}
 	free(msgs);
 	return resp_json(resp, 200,
-			 json_pack("{s:I, s:I, s:I, s:I, s:i, s:[], s:o}", "total",
-				   (json_int_t)n, "unread", (json_int_t)unread, "count",
-				   (json_int_t)json_array_size(list), "messages_count",
-				   (json_int_t)matched, "start", start, "tags", "messages", list));
+	                 json_pack("{s:I, s:I, s:I, s:I, s:i, s:[], s:o}", "total",
+	                           (json_int_t)n, "unread", (json_int_t)unread, "count",
+	                           (json_int_t)json_array_size(list), "messages_count",
+	                           (json_int_t)matched, "start", start, "tags",
+	                           "messages", list));
 }
 
 static int mailpit_messages(struct state *st, const struct req *req, struct resp *resp)
@@ -256,17 +262,19 @@ static int mailpit_search(struct state *st, const struct req *req, struct resp *
 	const char *q = req_query(req, "query");
 
 	if (!q || !*q)
-		return resp_raw(resp, 400, "text/plain; charset=utf-8", "no search query", 15);
+		return resp_raw(resp, 400, "text/plain; charset=utf-8", "no search query",
+		                15);
 	if (strlen(q) > QUERY_MAX)
-		return resp_raw(resp, 400, "text/plain; charset=utf-8", "search query too long",
-				21);
+		return resp_raw(resp, 400, "text/plain; charset=utf-8",
+		                "search query too long", 21);
 	return respond_list(st, req, resp, q);
 }
 
 static int respond_message(struct resp *resp, struct mail_message *m)
 {
 	if (!m)
-		return resp_raw(resp, 404, "text/plain; charset=utf-8", "message not found", 17);
+		return resp_raw(resp, 404, "text/plain; charset=utf-8",
+		                "message not found", 17);
 	m->read = true; /* Mailpit marks a message read when it is opened */
 	return resp_json(resp, 200, message(m));
 }
@@ -301,13 +309,14 @@ static int mailpit_delete(struct state *st, const struct req *req, struct resp *
 
 	(void)st;
 	if (ids && !json_is_array(ids))
-		return resp_raw(resp, 400, "text/plain; charset=utf-8", "IDs must be an array",
-				20);
+		return resp_raw(resp, 400, "text/plain; charset=utf-8",
+		                "IDs must be an array", 20);
 	if (!ids || !json_array_size(ids)) {
 		state_mailbox_clear(req->tenant);
 		return resp_raw(resp, 200, "text/plain; charset=utf-8", "ok", 2);
 	}
-	json_array_foreach(ids, i, id) {
+	json_array_foreach(ids, i, id)
+	{
 		struct mail_message *m = NULL;
 		char key[GUID_STR_LEN + 1];
 		if (guid_valid(json_string_value(id))) {
@@ -321,11 +330,11 @@ static int mailpit_delete(struct state *st, const struct req *req, struct resp *
 }
 
 const struct route mailpit_routes[] = {
-	{"GET", "/_mock/mailpit/api/v1/messages", mailpit_messages, 0, NULL},
-	{"DELETE", "/_mock/mailpit/api/v1/messages", mailpit_delete,
-	 ROUTE_JSON_BODY | ROUTE_OPTIONAL_BODY, NULL},
-	{"GET", "/_mock/mailpit/api/v1/search", mailpit_search, 0, NULL},
-	{"GET", "/_mock/mailpit/api/v1/message/latest", mailpit_latest, 0, NULL},
-	{"GET", "/_mock/mailpit/api/v1/message/{id}", mailpit_message, 0, NULL},
-	{0},
+    {"GET", "/_mock/mailpit/api/v1/messages", mailpit_messages, 0, NULL},
+    {"DELETE", "/_mock/mailpit/api/v1/messages", mailpit_delete,
+     ROUTE_JSON_BODY | ROUTE_OPTIONAL_BODY, NULL},
+    {"GET", "/_mock/mailpit/api/v1/search", mailpit_search, 0, NULL},
+    {"GET", "/_mock/mailpit/api/v1/message/latest", mailpit_latest, 0, NULL},
+    {"GET", "/_mock/mailpit/api/v1/message/{id}", mailpit_message, 0, NULL},
+    {0},
 };

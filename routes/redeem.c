@@ -20,15 +20,18 @@ static int refused(struct resp *resp, enum redeem_result r)
 	case REDEEM_AGAIN:
 		break;
 	case REDEEM_BAD_TICKET:
-		return resp_error_code(resp, 400, "InvalidRedemptionTicket",
-				       "The redemption ticket is not valid for this invitation.");
+		return resp_error_code(
+		    resp, 400, "InvalidRedemptionTicket",
+		    "The redemption ticket is not valid for this invitation.");
 	case REDEEM_SUPERSEDED:
-		return resp_error_code(resp, 400, "InvitationSuperseded",
-				       "This invitation was replaced by a newer invitation for the "
-				       "same user; use the link of the latest invitation.");
+		return resp_error_code(
+		    resp, 400, "InvitationSuperseded",
+		    "This invitation was replaced by a newer invitation for the "
+		    "same user; use the link of the latest invitation.");
 	case REDEEM_NO_USER:
-		return resp_error_code(resp, 400, "InvitedUserNotFound",
-				       "The invited user no longer exists in the directory.");
+		return resp_error_code(
+		    resp, 400, "InvitedUserNotFound",
+		    "The invited user no longer exists in the directory.");
 	}
 	return resp_error(resp, GERR_INTERNAL, "Unexpected redemption result.");
 }
@@ -43,24 +46,26 @@ static int redeem_link(struct state *st, const struct req *req, struct resp *res
 	enum redeem_result r;
 
 	if (!tid || !user || !ticket)
-		return resp_error_code(resp, 400, "InvalidRedemptionLink",
-				       "The redemption link must carry 'tenant', 'user' and "
-				       "'ticket'.");
+		return resp_error_code(
+		    resp, 400, "InvalidRedemptionLink",
+		    "The redemption link must carry 'tenant', 'user' and "
+		    "'ticket'.");
 	if (!t)
-		return resp_error_code(resp, 400, "InvalidRedemptionLink",
-				       "The tenant '%s' of this redemption link does not exist.",
-				       tid);
+		return resp_error_code(
+		    resp, 400, "InvalidRedemptionLink",
+		    "The tenant '%s' of this redemption link does not exist.", tid);
 	inv = state_invitation_find(t, user);
 	if (!inv)
-		return resp_error_code(resp, 400, "InvalidRedemptionLink",
-				       "The invitation '%s' of this redemption link does not "
-				       "exist.",
-				       user);
+		return resp_error_code(
+		    resp, 400, "InvalidRedemptionLink",
+		    "The invitation '%s' of this redemption link does not "
+		    "exist.",
+		    user);
 	r = state_invitation_redeem(st, t, inv, ticket);
 	if (r != REDEEM_OK && r != REDEEM_AGAIN)
 		return refused(resp, r);
 	resp_header(resp, "Location", "%s",
-		    json_string_value(json_object_get(inv->obj, "inviteRedirectUrl")));
+	            json_string_value(json_object_get(inv->obj, "inviteRedirectUrl")));
 	return resp_empty(resp, 302);
 }
 
@@ -70,8 +75,9 @@ static int redeem_admin(struct state *st, const struct req *req, struct resp *re
 	enum redeem_result r;
 
 	if (!inv)
-		return resp_error_code(resp, 404, "NotFound", "Invitation '%s' does not exist.",
-				       req_param(req, 0));
+		return resp_error_code(resp, 404, "NotFound",
+		                       "Invitation '%s' does not exist.",
+		                       req_param(req, 0));
 	r = state_invitation_redeem(st, req->tenant, inv, inv->ticket);
 	if (r != REDEEM_OK && r != REDEEM_AGAIN)
 		return refused(resp, r);
@@ -79,7 +85,7 @@ static int redeem_admin(struct state *st, const struct req *req, struct resp *re
 }
 
 const struct route redeem_routes[] = {
-	{"GET", "/redeem", redeem_link, ROUTE_NO_TENANT, NULL},
-	{"POST", "/_mock/invitations/{id}/redeem", redeem_admin, 0, NULL},
-	{0},
+    {"GET", "/redeem", redeem_link, ROUTE_NO_TENANT, NULL},
+    {"POST", "/_mock/invitations/{id}/redeem", redeem_admin, 0, NULL},
+    {0},
 };

@@ -15,7 +15,8 @@ void state_invitations_clear(struct tenant *t)
 {
 	struct invitation *inv, *tmp;
 
-	HASH_ITER(hh, t->invitations, inv, tmp) {
+	HASH_ITER(hh, t->invitations, inv, tmp)
+	{
 		HASH_DEL(t->invitations, inv);
 		json_decref(inv->obj);
 		free(inv);
@@ -34,8 +35,9 @@ struct invitation *state_invitation_find(struct tenant *t, const char *id)
 	return inv;
 }
 
-struct invitation *state_invitation_add(struct state *st, struct tenant *t, const char *id,
-					const char *user_id, const char *ticket, json_t *obj)
+struct invitation *state_invitation_add(struct state *st, struct tenant *t,
+                                        const char *id, const char *user_id,
+                                        const char *ticket, json_t *obj)
 {
 	struct invitation *inv, *check;
 
@@ -70,7 +72,7 @@ out_put_obj:
 static void base64url(const uint8_t *in, size_t len, char *out)
 {
 	static const char tbl[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 	size_t o = 0;
 
 	for (size_t i = 0; i + 2 < len; i += 3) {
@@ -87,9 +89,10 @@ void state_invitation_ticket_new(char out[INVITATION_TICKET_LEN + 1])
 {
 	uint8_t raw[INVITATION_TICKET_BYTES];
 
-	_Static_assert(INVITATION_TICKET_BYTES % 3 == 0, "ticket bytes must avoid padding");
+	_Static_assert(INVITATION_TICKET_BYTES % 3 == 0,
+	               "ticket bytes must avoid padding");
 	_Static_assert(INVITATION_TICKET_BYTES / 3 * 4 == INVITATION_TICKET_LEN,
-		       "ticket length");
+	               "ticket length");
 	random_bytes(raw, sizeof(raw));
 	base64url(raw, sizeof(raw), out);
 }
@@ -111,7 +114,8 @@ static bool has_identity(json_t *ids, const char *sign_in_type, const char *issu
 	size_t i;
 	json_t *id;
 
-	json_array_foreach(ids, i, id) {
+	json_array_foreach(ids, i, id)
+	{
 		const char *s = json_string_value(json_object_get(id, "signInType"));
 		const char *is = json_string_value(json_object_get(id, "issuer"));
 		if (s && is && !strcmp(s, sign_in_type) && !strcasecmp(is, issuer))
@@ -121,9 +125,10 @@ static bool has_identity(json_t *ids, const char *sign_in_type, const char *issu
 }
 
 enum redeem_result state_invitation_redeem(struct state *st, struct tenant *t,
-					   struct invitation *inv, const char *ticket)
+                                           struct invitation *inv, const char *ticket)
 {
-	const char *email = json_string_value(json_object_get(inv->obj, "invitedUserEmailAddress"));
+	const char *email =
+	    json_string_value(json_object_get(inv->obj, "invitedUserEmailAddress"));
 	const char *status = json_string_value(json_object_get(inv->obj, "status"));
 	json_t *ids, *stamp, *ident = NULL;
 	struct dobj *d;
@@ -140,8 +145,8 @@ enum redeem_result state_invitation_redeem(struct state *st, struct tenant *t,
 	ids = json_object_get(d->obj, "identities");
 	stamp = model_timestamp(st);
 	if (!has_identity(ids, "emailAddress", "mail") && email)
-		ident = json_pack("{s:s, s:s, s:s}", "signInType", "emailAddress", "issuer",
-				  "mail", "issuerAssignedId", email);
+		ident = json_pack("{s:s, s:s, s:s}", "signInType", "emailAddress",
+		                  "issuer", "mail", "issuerAssignedId", email);
 	if (ident && !json_is_array(ids)) {
 		ids = json_array();
 		json_object_set_new(d->obj, "identities", ids);
@@ -179,7 +184,8 @@ bool state_invitation_email_valid(const char *addr)
 		return false;
 	dom = at + 1;
 	if (!*dom || !strchr(dom, '.') || dom[0] == '.' || dom[0] == '-' ||
-	    dom[strlen(dom) - 1] == '.' || dom[strlen(dom) - 1] == '-' || strstr(dom, ".."))
+	    dom[strlen(dom) - 1] == '.' || dom[strlen(dom) - 1] == '-' ||
+	    strstr(dom, ".."))
 		return false;
 	for (const char *p = dom; *p; p++)
 		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
@@ -188,7 +194,7 @@ bool state_invitation_email_valid(const char *addr)
 }
 
 int state_invitation_guest_upn(const char *email, const char *domain, unsigned suffix,
-			       char *upn, size_t upnlen, char *nick, size_t nicklen)
+                               char *upn, size_t upnlen, char *nick, size_t nicklen)
 {
 	const char *at = strchr(email, '@');
 	char digits[16] = "";
@@ -199,8 +205,8 @@ int state_invitation_guest_upn(const char *email, const char *domain, unsigned s
 		return -1;
 	if (suffix)
 		snprintf(digits, sizeof(digits), "%u", suffix);
-	n = snprintf(base, sizeof(base), "%.*s%s_%s#EXT#", (int)(at - email), email, digits,
-		     at + 1);
+	n = snprintf(base, sizeof(base), "%.*s%s_%s#EXT#", (int)(at - email), email,
+	             digits, at + 1);
 	if (n < 0 || (size_t)n >= sizeof(base))
 		return -1;
 	n = snprintf(upn, upnlen, "%s@%s", base, domain);
@@ -219,10 +225,10 @@ json_t *state_invitations_export(const struct tenant *t)
 	json_t *arr = json_array();
 
 	for (struct invitation *inv = t->invitations; arr && inv; inv = inv->hh.next)
-		if (json_array_append_new(arr, json_pack("{s:O, s:s, s:s, s:b}", "invitation",
-							 inv->obj, "userId", inv->user_id,
-							 "ticket", inv->ticket, "superseded",
-							 inv->superseded))) {
+		if (json_array_append_new(
+		        arr, json_pack("{s:O, s:s, s:s, s:b}", "invitation", inv->obj,
+		                       "userId", inv->user_id, "ticket", inv->ticket,
+		                       "superseded", inv->superseded))) {
 			json_decref(arr);
 			return NULL;
 		}
@@ -246,7 +252,7 @@ static bool ticket_valid(const char *s)
 }
 
 int state_invitations_load(struct state *st, struct tenant *t, const json_t *arr,
-			   const char *path, char *err, size_t errlen)
+                           const char *path, char *err, size_t errlen)
 {
 	size_t i;
 	json_t *item;
@@ -257,7 +263,8 @@ int state_invitations_load(struct state *st, struct tenant *t, const json_t *arr
 		snprintf(err, errlen, "%s.invitations: must be an array", path);
 		return -1;
 	}
-	json_array_foreach(arr, i, item) {
+	json_array_foreach(arr, i, item)
+	{
 		json_t *obj = json_object_get(item, "invitation");
 		const char *uid = json_string_value(json_object_get(item, "userId"));
 		const char *ticket = json_string_value(json_object_get(item, "ticket"));
@@ -269,7 +276,7 @@ int state_invitations_load(struct state *st, struct tenant *t, const json_t *arr
 			return fail(err, errlen, path, i, ": must be an object");
 		if (!json_is_object(obj) || !guid_valid(id))
 			return fail(err, errlen, path, i,
-				    ".invitation: must be an object with a GUID \"id\"");
+			            ".invitation: must be an object with a GUID \"id\"");
 		if (guid_valid(uid)) {
 			char key[GUID_STR_LEN + 1];
 			guid_lower(uid, key);
@@ -279,19 +286,23 @@ int state_invitations_load(struct state *st, struct tenant *t, const json_t *arr
 			return fail(err, errlen, path, i, ".userId: no such user");
 		if (!ticket_valid(ticket))
 			return fail(err, errlen, path, i,
-				    ".ticket: must be a 40-character base64url string");
+			            ".ticket: must be a 40-character base64url string");
 		if (sup && !json_is_boolean(sup))
-			return fail(err, errlen, path, i, ".superseded: must be a boolean");
+			return fail(err, errlen, path, i,
+			            ".superseded: must be a boolean");
 		if (!state_invitation_add(st, t, id, uid, ticket, json_deep_copy(obj)))
-			return fail(err, errlen, path, i, ".invitation.id: duplicate id or out of memory");
+			return fail(err, errlen, path, i,
+			            ".invitation.id: duplicate id or out of memory");
 	}
 	/* Restore exactly what was exported, not what add() inferred. */
-	json_array_foreach(arr, i, item) {
+	json_array_foreach(arr, i, item)
+	{
 		json_t *obj = json_object_get(item, "invitation");
-		struct invitation *inv =
-			state_invitation_find(t, json_string_value(json_object_get(obj, "id")));
+		struct invitation *inv = state_invitation_find(
+		    t, json_string_value(json_object_get(obj, "id")));
 		if (inv)
-			inv->superseded = json_is_true(json_object_get(item, "superseded"));
+			inv->superseded =
+			    json_is_true(json_object_get(item, "superseded"));
 	}
 	return 0;
 }

@@ -16,7 +16,7 @@
 
 /* A ticket is base64url of INVITATION_TICKET_BYTES random bytes (no padding). */
 #define INVITATION_TICKET_BYTES 30
-#define INVITATION_TICKET_LEN 40
+#define INVITATION_TICKET_LEN   40
 /* Longest invitee address graphmock accepts (RFC 5321 path limit). */
 #define INVITATION_EMAIL_MAX 254
 
@@ -47,8 +47,9 @@ void state_invitations_clear(struct tenant *t);
  * @user_id superseded. Returns borrowed, or NULL when @id exists or on OOM
  * (obj released either way).
  */
-struct invitation *state_invitation_add(struct state *st, struct tenant *t, const char *id,
-					const char *user_id, const char *ticket, json_t *obj);
+struct invitation *state_invitation_add(struct state *st, struct tenant *t,
+                                        const char *id, const char *user_id,
+                                        const char *ticket, json_t *obj);
 
 /* state_invitation_find() - by id (any case). Borrowed or NULL. */
 struct invitation *state_invitation_find(struct tenant *t, const char *id);
@@ -66,7 +67,7 @@ bool state_invitation_ticket_ok(const struct invitation *inv, const char *ticket
  * the invitation's status "Completed". Any other result changes nothing.
  */
 enum redeem_result state_invitation_redeem(struct state *st, struct tenant *t,
-					   struct invitation *inv, const char *ticket);
+                                           struct invitation *inv, const char *ticket);
 
 /*
  * state_invitation_email_valid() - is @addr an address Graph accepts as
@@ -83,7 +84,7 @@ bool state_invitation_email_valid(const char *addr);
  * Returns 0, or -1 when a buffer is too small.
  */
 int state_invitation_guest_upn(const char *email, const char *domain, unsigned suffix,
-			       char *upn, size_t upnlen, char *nick, size_t nicklen);
+                               char *upn, size_t upnlen, char *nick, size_t nicklen);
 
 /*
  * state_invitations_export() - every invitation of @t as an array of
@@ -98,6 +99,6 @@ json_t *state_invitations_export(const struct tenant *t);
  * error @err gets "<path>.invitations[i].<key>: <problem>". Returns 0 or -1.
  */
 int state_invitations_load(struct state *st, struct tenant *t, const json_t *arr,
-			   const char *path, char *err, size_t errlen);
+                           const char *path, char *err, size_t errlen);
 
 #endif

@@ -19,21 +19,21 @@
 static void test_email_valid(void **unused)
 {
 	static const char *const good[] = {
-		"bob@fabrikam.com", "b.o-b_x@fabrikam.com", "_bob_@sub.fabrikam.co.uk",
-		"a@b.cd", "bob.smith@my-domain.com",
+	    "bob@fabrikam.com", "b.o-b_x@fabrikam.com",    "_bob_@sub.fabrikam.co.uk",
+	    "a@b.cd",           "bob.smith@my-domain.com",
 	};
 	static const char *const bad[] = {
-		"",          "bob",           "bob@",          "@fabrikam.com",
-		"bob@@x.com", "bob@x@y.com",  "bob@localhost", ".bob@x.com",
-		"bob.@x.com", "-bob@x.com",   "bob-@x.com",    "b~ob@x.com",
-		"b!ob@x.com", "b#ob@x.com",   "b$@x.com",      "b%@x.com",
-		"b^@x.com",   "b&@x.com",     "b*@x.com",      "b(@x.com",
-		"b)@x.com",   "b+@x.com",     "b=@x.com",      "b[@x.com",
-		"b]@x.com",   "b{@x.com",     "b}@x.com",      "b\\@x.com",
-		"b/@x.com",   "b|@x.com",     "b;@x.com",      "b:@x.com",
-		"b\"@x.com",  "b<@x.com",     "b>@x.com",      "b?@x.com",
-		"b,@x.com",   "b c@x.com",    "bob@x..com",    "bob@.x.com",
-		"bob@x.com.", "bob@x_y.com",  "bob@-x.com",
+	    "",           "bob",         "bob@",          "@fabrikam.com",
+	    "bob@@x.com", "bob@x@y.com", "bob@localhost", ".bob@x.com",
+	    "bob.@x.com", "-bob@x.com",  "bob-@x.com",    "b~ob@x.com",
+	    "b!ob@x.com", "b#ob@x.com",  "b$@x.com",      "b%@x.com",
+	    "b^@x.com",   "b&@x.com",    "b*@x.com",      "b(@x.com",
+	    "b)@x.com",   "b+@x.com",    "b=@x.com",      "b[@x.com",
+	    "b]@x.com",   "b{@x.com",    "b}@x.com",      "b\\@x.com",
+	    "b/@x.com",   "b|@x.com",    "b;@x.com",      "b:@x.com",
+	    "b\"@x.com",  "b<@x.com",    "b>@x.com",      "b?@x.com",
+	    "b,@x.com",   "b c@x.com",   "bob@x..com",    "bob@.x.com",
+	    "bob@x.com.", "bob@x_y.com", "bob@-x.com",
 	};
 	char longaddr[300];
 
@@ -55,21 +55,22 @@ static void test_guest_upn(void **unused)
 	char upn[128], nick[128];
 
 	(void)unused;
-	assert_int_equal(state_invitation_guest_upn("bob@fabrikam.com", "contoso.onmicrosoft.com",
-						    0, upn, sizeof(upn), nick, sizeof(nick)),
-			 0);
+	assert_int_equal(state_invitation_guest_upn("bob@fabrikam.com",
+	                                            "contoso.onmicrosoft.com", 0, upn,
+	                                            sizeof(upn), nick, sizeof(nick)),
+	                 0);
 	assert_string_equal(upn, "bob_fabrikam.com#EXT#@contoso.onmicrosoft.com");
 	assert_string_equal(nick, "bob_fabrikam.com#EXT#");
 	assert_int_equal(state_invitation_guest_upn("Bob.S@Fabrikam.com", "c.com", 2, upn,
-						    sizeof(upn), NULL, 0),
-			 0);
+	                                            sizeof(upn), NULL, 0),
+	                 0);
 	assert_string_equal(upn, "Bob.S2_Fabrikam.com#EXT#@c.com");
-	assert_int_equal(state_invitation_guest_upn("bob@fabrikam.com", "c.com", 0, upn, 10,
-						    NULL, 0),
-			 -1);
-	assert_int_equal(state_invitation_guest_upn("nobody", "c.com", 0, upn, sizeof(upn),
-						    NULL, 0),
-			 -1);
+	assert_int_equal(
+	    state_invitation_guest_upn("bob@fabrikam.com", "c.com", 0, upn, 10, NULL, 0),
+	    -1);
+	assert_int_equal(
+	    state_invitation_guest_upn("nobody", "c.com", 0, upn, sizeof(upn), NULL, 0),
+	    -1);
 }
 
 static void test_ticket(void **unused)
@@ -84,8 +85,8 @@ static void test_ticket(void **unused)
 	assert_string_not_equal(a, b);
 	for (const char *p = a; *p; p++)
 		assert_true(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-				   "0123456789-_",
-				   *p));
+		                   "0123456789-_",
+		                   *p));
 	memset(&inv, 0, sizeof(inv));
 	memcpy(inv.ticket, a, sizeof(a));
 	assert_true(state_invitation_ticket_ok(&inv, a));
@@ -114,10 +115,10 @@ static int setup(void **ctx)
 	assert_int_equal(state_load(&fx->st, doc, err, sizeof(err)), 0);
 	json_decref(doc);
 	fx->t = state_tenant_default(&fx->st);
-	json_t *u = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[]}", "displayName", "bob",
-			      "userPrincipalName", "bob_f.com#EXT#@contoso.onmicrosoft.com",
-			      "mail", "bob@f.com", "userType", "Guest", "externalUserState",
-			      "PendingAcceptance", "identities");
+	json_t *u = json_pack(
+	    "{s:s, s:s, s:s, s:s, s:s, s:[]}", "displayName", "bob", "userPrincipalName",
+	    "bob_f.com#EXT#@contoso.onmicrosoft.com", "mail", "bob@f.com", "userType",
+	    "Guest", "externalUserState", "PendingAcceptance", "identities");
 	assert_int_equal(model_user_complete(&fx->st, fx->t, u), 0);
 	fx->guest = state_dobj_add(&fx->st, fx->t, DOBJ_USER, u);
 	assert_non_null(fx->guest);
@@ -141,9 +142,10 @@ static struct invitation *invite(struct fx *fx, char *ticket)
 	state_new_id(&fx->st, id);
 	state_invitation_ticket_new(ticket);
 	return state_invitation_add(&fx->st, fx->t, id, fx->guest->id, ticket,
-				    json_pack("{s:s, s:s, s:s, s:s}", "id", id, "status",
-					      "PendingAcceptance", "invitedUserEmailAddress",
-					      "bob@f.com", "inviteRedirectUrl", "https://x"));
+	                            json_pack("{s:s, s:s, s:s, s:s}", "id", id, "status",
+	                                      "PendingAcceptance",
+	                                      "invitedUserEmailAddress", "bob@f.com",
+	                                      "inviteRedirectUrl", "https://x"));
 }
 
 static const char *ext_state(struct fx *fx)
@@ -159,21 +161,24 @@ static void test_redeem(void **ctx)
 	struct invitation *b;
 
 	assert_non_null(a);
-	assert_int_equal(state_invitation_redeem(&fx->st, fx->t, a, "nope"), REDEEM_BAD_TICKET);
+	assert_int_equal(state_invitation_redeem(&fx->st, fx->t, a, "nope"),
+	                 REDEEM_BAD_TICKET);
 	assert_string_equal(ext_state(fx), "PendingAcceptance");
 	b = invite(fx, t2);
 	assert_non_null(b);
 	assert_true(a->superseded);
 	assert_false(b->superseded);
-	assert_int_equal(state_invitation_redeem(&fx->st, fx->t, a, t1), REDEEM_SUPERSEDED);
+	assert_int_equal(state_invitation_redeem(&fx->st, fx->t, a, t1),
+	                 REDEEM_SUPERSEDED);
 	assert_string_equal(ext_state(fx), "PendingAcceptance");
 	assert_int_equal(state_invitation_redeem(&fx->st, fx->t, b, t2), REDEEM_OK);
 	assert_string_equal(ext_state(fx), "Accepted");
-	assert_string_equal(json_string_value(json_object_get(b->obj, "status")), "Completed");
+	assert_string_equal(json_string_value(json_object_get(b->obj, "status")),
+	                    "Completed");
 	json_t *ids = json_object_get(fx->guest->obj, "identities");
 	assert_int_equal(json_array_size(ids), 1);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(ids, 0), "issuer")),
-			    "mail");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(ids, 0), "issuer")), "mail");
 	assert_int_equal(state_invitation_redeem(&fx->st, fx->t, b, t2), REDEEM_AGAIN);
 	assert_int_equal(json_array_size(ids), 1);
 	assert_ptr_equal(state_invitation_find(fx->t, b->id), b);
@@ -192,22 +197,22 @@ static void test_export_load(void **ctx)
 	assert_non_null(a);
 	assert_non_null(b);
 	guid_random(msg_id);
-	assert_non_null(state_mail_add(&fx->st, fx->t,
-				       json_pack("{s:s, s:[{s:s}]}", "id", msg_id, "to",
-						 "address", "bob@f.com"),
-				       later));
+	assert_non_null(state_mail_add(
+	    &fx->st, fx->t,
+	    json_pack("{s:s, s:[{s:s}]}", "id", msg_id, "to", "address", "bob@f.com"),
+	    later));
 	assert_null(state_mail_find(&fx->st, fx->t, msg_id)); /* delayed */
 	json_t *invs = state_invitations_export(fx->t);
 	json_t *mail = state_mailbox_export(fx->t);
 	assert_int_equal(json_array_size(invs), 2);
 	assert_int_equal(json_array_size(mail), 1);
 
-	json_t *doc = json_pack("{s:s, s:s, s:[{s:s, s:s, s:s}], s:O, s:O}", "displayName",
-				"T", "domain", "t.example", "users", "id", fx->guest->id,
-				"displayName", "bob", "userPrincipalName", "b@t.example",
-				"invitations", invs, "mailbox", mail);
-	struct tenant *t2n = fixture_tenant_build(&fx->st, doc, "tenants[1]", NULL, err,
-						  sizeof(err));
+	json_t *doc = json_pack("{s:s, s:s, s:[{s:s, s:s, s:s}], s:O, s:O}",
+	                        "displayName", "T", "domain", "t.example", "users", "id",
+	                        fx->guest->id, "displayName", "bob", "userPrincipalName",
+	                        "b@t.example", "invitations", invs, "mailbox", mail);
+	struct tenant *t2n =
+	    fixture_tenant_build(&fx->st, doc, "tenants[1]", NULL, err, sizeof(err));
 	assert_non_null(t2n);
 	struct invitation *ra = state_invitation_find(t2n, a->id);
 	struct invitation *rb = state_invitation_find(t2n, b->id);
@@ -224,17 +229,20 @@ static void test_export_load(void **ctx)
 
 	/* Bad documents name the path. */
 	json_object_set_new(json_array_get(invs, 0), "userId",
-			    json_string("11111111-1111-1111-1111-111111111111"));
+	                    json_string("11111111-1111-1111-1111-111111111111"));
 	json_object_set(doc, "invitations", invs);
-	assert_null(fixture_tenant_build(&fx->st, doc, "tenants[1]", NULL, err, sizeof(err)));
+	assert_null(
+	    fixture_tenant_build(&fx->st, doc, "tenants[1]", NULL, err, sizeof(err)));
 	assert_string_equal(err, "tenants[1].invitations[0].userId: no such user");
 	json_object_set_new(doc, "invitations", json_array());
 	json_object_set_new(json_array_get(mail, 0), "visibleAtMs", json_string("soon"));
 	json_object_set(doc, "mailbox", mail);
-	assert_null(fixture_tenant_build(&fx->st, doc, "tenants[1]", NULL, err, sizeof(err)));
+	assert_null(
+	    fixture_tenant_build(&fx->st, doc, "tenants[1]", NULL, err, sizeof(err)));
 	assert_string_equal(err, "tenants[1].mailbox[0].visibleAtMs: must be an integer");
 	json_object_set_new(doc, "mailbox", json_string("x"));
-	assert_null(fixture_tenant_build(&fx->st, doc, "tenants[1]", NULL, err, sizeof(err)));
+	assert_null(
+	    fixture_tenant_build(&fx->st, doc, "tenants[1]", NULL, err, sizeof(err)));
 	assert_string_equal(err, "tenants[1].mailbox: must be an array");
 	json_decref(invs);
 	json_decref(mail);
@@ -251,10 +259,10 @@ static void test_mailbox_order(void **ctx)
 	for (int i = 0; i < 3; i++) {
 		guid_random(ids[i]);
 		assert_non_null(state_mail_add(
-			&fx->st, fx->t,
-			json_pack("{s:s, s:[{s:s}], s:[]}", "id", ids[i], "to", "address",
-				  i == 1 ? "X@Y.com" : "a@b.com", "cc"),
-			i == 2 ? state_now_ms(&fx->st) + 100000 : 0));
+		    &fx->st, fx->t,
+		    json_pack("{s:s, s:[{s:s}], s:[]}", "id", ids[i], "to", "address",
+		              i == 1 ? "X@Y.com" : "a@b.com", "cc"),
+		    i == 2 ? state_now_ms(&fx->st) + 100000 : 0));
 	}
 	assert_int_equal(state_mail_list(&fx->st, fx->t, &list, &n), 0);
 	assert_int_equal(n, 2); /* the third is delayed */
@@ -272,12 +280,12 @@ static void test_mailbox_order(void **ctx)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_email_valid),
-		cmocka_unit_test(test_guest_upn),
-		cmocka_unit_test(test_ticket),
-		cmocka_unit_test_setup_teardown(test_redeem, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_export_load, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mailbox_order, setup, teardown),
+	    cmocka_unit_test(test_email_valid),
+	    cmocka_unit_test(test_guest_upn),
+	    cmocka_unit_test(test_ticket),
+	    cmocka_unit_test_setup_teardown(test_redeem, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_export_load, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_mailbox_order, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

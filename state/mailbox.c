@@ -24,7 +24,7 @@ void state_mailbox_clear(struct tenant *t)
 }
 
 struct mail_message *state_mail_add(struct state *st, struct tenant *t, json_t *obj,
-				    int64_t visible_at_ms)
+                                    int64_t visible_at_ms)
 {
 	const char *id = json_string_value(json_object_get(obj, "id"));
 	struct mail_message *m, *check;
@@ -78,7 +78,7 @@ struct mail_message *state_mail_find(struct state *st, struct tenant *t, const c
 }
 
 int state_mail_list(struct state *st, struct tenant *t, struct mail_message ***out,
-		    size_t *n)
+                    size_t *n)
 {
 	size_t cap = HASH_COUNT(t->mailbox), k = 0;
 	struct mail_message **arr;
@@ -108,7 +108,8 @@ static bool list_has(const json_t *list, const char *addr)
 	size_t i;
 	json_t *r;
 
-	json_array_foreach(list, i, r) {
+	json_array_foreach(list, i, r)
+	{
 		const char *a = json_string_value(json_object_get(r, "address"));
 		if (a && !strcasecmp(a, addr))
 			return true;
@@ -127,10 +128,10 @@ json_t *state_mailbox_export(const struct tenant *t)
 	json_t *arr = json_array();
 
 	for (struct mail_message *m = t->mailbox; arr && m; m = m->hh.next)
-		if (json_array_append_new(arr, json_pack("{s:O, s:I, s:b}", "message", m->obj,
-							 "visibleAtMs",
-							 (json_int_t)m->visible_at_ms, "read",
-							 m->read))) {
+		if (json_array_append_new(arr, json_pack("{s:O, s:I, s:b}", "message",
+		                                         m->obj, "visibleAtMs",
+		                                         (json_int_t)m->visible_at_ms,
+		                                         "read", m->read))) {
 			json_decref(arr);
 			return NULL;
 		}
@@ -138,7 +139,7 @@ json_t *state_mailbox_export(const struct tenant *t)
 }
 
 int state_mailbox_load(struct state *st, struct tenant *t, const json_t *arr,
-		       const char *path, char *err, size_t errlen)
+                       const char *path, char *err, size_t errlen)
 {
 	size_t i;
 	json_t *item;
@@ -149,37 +150,44 @@ int state_mailbox_load(struct state *st, struct tenant *t, const json_t *arr,
 		snprintf(err, errlen, "%s.mailbox: must be an array", path);
 		return -1;
 	}
-	json_array_foreach(arr, i, item) {
+	json_array_foreach(arr, i, item)
+	{
 		json_t *msg = json_object_get(item, "message");
 		json_t *vis = json_object_get(item, "visibleAtMs");
 		json_t *read = json_object_get(item, "read");
 		struct mail_message *m;
 
 		if (!json_is_object(item)) {
-			snprintf(err, errlen, "%s.mailbox[%zu]: must be an object", path, i);
+			snprintf(err, errlen, "%s.mailbox[%zu]: must be an object", path,
+			         i);
 			return -1;
 		}
 		if (!json_is_object(msg) ||
 		    !guid_valid(json_string_value(json_object_get(msg, "id")))) {
 			snprintf(err, errlen,
-				 "%s.mailbox[%zu].message: must be an object with a GUID \"id\"",
-				 path, i);
+			         "%s.mailbox[%zu].message: must be an object with a GUID "
+			         "\"id\"",
+			         path, i);
 			return -1;
 		}
 		if (vis && !json_is_integer(vis)) {
-			snprintf(err, errlen, "%s.mailbox[%zu].visibleAtMs: must be an integer",
-				 path, i);
+			snprintf(err, errlen,
+			         "%s.mailbox[%zu].visibleAtMs: must be an integer", path,
+			         i);
 			return -1;
 		}
 		if (read && !json_is_boolean(read)) {
-			snprintf(err, errlen, "%s.mailbox[%zu].read: must be a boolean", path, i);
+			snprintf(err, errlen, "%s.mailbox[%zu].read: must be a boolean",
+			         path, i);
 			return -1;
 		}
-		m = state_mail_add(st, t, json_deep_copy(msg), vis ? json_integer_value(vis) : 0);
+		m = state_mail_add(st, t, json_deep_copy(msg),
+		                   vis ? json_integer_value(vis) : 0);
 		if (!m) {
-			snprintf(err, errlen,
-				 "%s.mailbox[%zu].message.id: duplicate id or out of memory", path,
-				 i);
+			snprintf(
+			    err, errlen,
+			    "%s.mailbox[%zu].message.id: duplicate id or out of memory",
+			    path, i);
 			return -1;
 		}
 		m->read = json_is_true(read);

@@ -34,7 +34,7 @@ void state_mailbox_clear(struct tenant *t);
  * Returns borrowed, or NULL when the id exists or on OOM (obj released).
  */
 struct mail_message *state_mail_add(struct state *st, struct tenant *t, json_t *obj,
-				    int64_t visible_at_ms);
+                                    int64_t visible_at_ms);
 
 /* state_mail_visible() - has @m's delivery time come on the mock clock? */
 bool state_mail_visible(const struct state *st, const struct mail_message *m);
@@ -48,7 +48,7 @@ struct mail_message *state_mail_find(struct state *st, struct tenant *t, const c
  * there are none). Returns -1 on OOM.
  */
 int state_mail_list(struct state *st, struct tenant *t, struct mail_message ***out,
-		    size_t *n);
+                    size_t *n);
 
 /* state_mail_remove() - delete @m. */
 void state_mail_remove(struct tenant *t, struct mail_message *m);
@@ -69,6 +69,6 @@ json_t *state_mailbox_export(const struct tenant *t);
  * <problem>". Returns 0 or -1.
  */
 int state_mailbox_load(struct state *st, struct tenant *t, const json_t *arr,
-		       const char *path, char *err, size_t errlen);
+                       const char *path, char *err, size_t errlen);
 
 #endif
