@@ -6,13 +6,21 @@
 
 extern const struct route admin_routes[];
 extern const struct route users_routes[];
+extern const struct route invitations_routes[];
+extern const struct route mailbox_routes[];
+extern const struct route mailpit_routes[];
+extern const struct route redeem_routes[];
 
 const struct route *const graph_route_tables[] = {
 	users_routes,
+	invitations_routes,
 	NULL,
 };
 
 const struct route *const root_route_tables[] = {
 	admin_routes,
+	mailbox_routes,
+	mailpit_routes,
+	redeem_routes,
 	NULL,
 };
