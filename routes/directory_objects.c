@@ -354,24 +354,29 @@ static int get_by_ids(struct state *st, const struct req *req, struct resp *resp
 	                  json_pack("{s:s, s:o}", "@odata.context", ctx, "value", out));
 }
 
-#define ACTIONS(set)                                                                     \
-	{"POST", "/" set "/{id}/checkMemberGroups", check_member_groups,                 \
-	 ROUTE_JSON_BODY, NULL},                                                         \
-	    {"POST", "/" set "/{id}/getMemberGroups", get_member_groups,                 \
-	     ROUTE_JSON_BODY, NULL},                                                     \
-	    {"POST", "/" set "/{id}/checkMemberObjects", check_member_objects,           \
-	     ROUTE_JSON_BODY, NULL},                                                     \
+#define ACTION(path, fn)                                                                 \
 	{                                                                                \
-		"POST", "/" set "/{id}/getMemberObjects", get_member_objects,            \
-		    ROUTE_JSON_BODY, NULL                                                \
+		"POST", path, fn, ROUTE_JSON_BODY, NULL                                  \
 	}
 
 const struct route directory_objects_routes[] = {
     {"GET", "/directoryObjects/{id}", dobj_get, ROUTE_ODATA, &directory_object_entity},
     {"POST", "/directoryObjects/getByIds", get_by_ids, ROUTE_JSON_BODY, NULL},
-    ACTIONS("directoryObjects"),
-    ACTIONS("users"),
-    ACTIONS("groups"),
-    ACTIONS("servicePrincipals"),
+    ACTION("/directoryObjects/{id}/checkMemberGroups", check_member_groups),
+    ACTION("/directoryObjects/{id}/getMemberGroups", get_member_groups),
+    ACTION("/directoryObjects/{id}/checkMemberObjects", check_member_objects),
+    ACTION("/directoryObjects/{id}/getMemberObjects", get_member_objects),
+    ACTION("/users/{id}/checkMemberGroups", check_member_groups),
+    ACTION("/users/{id}/getMemberGroups", get_member_groups),
+    ACTION("/users/{id}/checkMemberObjects", check_member_objects),
+    ACTION("/users/{id}/getMemberObjects", get_member_objects),
+    ACTION("/groups/{id}/checkMemberGroups", check_member_groups),
+    ACTION("/groups/{id}/getMemberGroups", get_member_groups),
+    ACTION("/groups/{id}/checkMemberObjects", check_member_objects),
+    ACTION("/groups/{id}/getMemberObjects", get_member_objects),
+    ACTION("/servicePrincipals/{id}/checkMemberGroups", check_member_groups),
+    ACTION("/servicePrincipals/{id}/getMemberGroups", get_member_groups),
+    ACTION("/servicePrincipals/{id}/checkMemberObjects", check_member_objects),
+    ACTION("/servicePrincipals/{id}/getMemberObjects", get_member_objects),
     {0},
 };
