@@ -5,16 +5,22 @@
 #include "registry.h"
 
 extern const struct route admin_routes[];
+extern const struct route users_routes[];
 extern const struct route groups_routes[];
 extern const struct route group_members_routes[];
 extern const struct route member_of_routes[];
 extern const struct route directory_objects_routes[];
 
 const struct route *const graph_route_tables[] = {
-    groups_routes, group_members_routes, member_of_routes, directory_objects_routes, NULL,
+	users_routes,
+	groups_routes,
+	group_members_routes,
+	member_of_routes,
+	directory_objects_routes,
+	NULL,
 };
 
 const struct route *const root_route_tables[] = {
-    admin_routes,
-    NULL,
+	admin_routes,
+	NULL,
 };
