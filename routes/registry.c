@@ -7,6 +7,10 @@
 extern const struct route admin_routes[];
 extern const struct route users_routes[];
 extern const struct route invitations_routes[];
+extern const struct route groups_routes[];
+extern const struct route group_members_routes[];
+extern const struct route member_of_routes[];
+extern const struct route directory_objects_routes[];
 extern const struct route mailbox_routes[];
 extern const struct route mailpit_routes[];
 extern const struct route redeem_routes[];
@@ -14,6 +18,10 @@ extern const struct route redeem_routes[];
 const struct route *const graph_route_tables[] = {
 	users_routes,
 	invitations_routes,
+	groups_routes,
+	group_members_routes,
+	member_of_routes,
+	directory_objects_routes,
 	NULL,
 };
 

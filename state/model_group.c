@@ -33,7 +33,7 @@ int model_group_complete(struct state *st, struct tenant *t, json_t *obj)
 	model_security_identifier(json_string_value(json_object_get(obj, "id")), sid);
 	rc |= model_default(obj, "createdDateTime", model_timestamp(st));
 	rc |= model_default(obj, "renewedDateTime",
-			    json_deep_copy(json_object_get(obj, "createdDateTime")));
+	                    json_deep_copy(json_object_get(obj, "createdDateTime")));
 	rc |= model_default(obj, "groupTypes", json_array());
 	rc |= model_default(obj, "mailEnabled", json_false());
 	rc |= model_default(obj, "securityEnabled", json_true());
