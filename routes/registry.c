@@ -5,8 +5,18 @@
 #include "registry.h"
 
 extern const struct route admin_routes[];
+extern const struct route application_template_routes[];
+extern const struct route application_routes[];
+extern const struct route service_principal_routes[];
+extern const struct route app_role_assigned_to_routes[];
+extern const struct route app_role_assignment_routes[];
 
 const struct route *const graph_route_tables[] = {
+	application_template_routes,
+	application_routes,
+	service_principal_routes,
+	app_role_assigned_to_routes,
+	app_role_assignment_routes,
 	NULL,
 };
 
