@@ -25,7 +25,8 @@ static const struct odata_prop service_principal_props[] = {
 	{"appRoleAssignmentRequired", ODATA_BOOL, D | F},
 	{"description", ODATA_STRING, D | F | SW | S},
 	{"disabledByMicrosoftStatus", ODATA_STRING, D | F},
-	{"displayName", ODATA_STRING, D | F | SW | OB | S},
+	/* graph-spec §6.1: $orderby=displayName needs advanced query params. */
+	{"displayName", ODATA_STRING, D | F | SW | OB | OP_ORDERBY_ADVANCED | S},
 	{"homepage", ODATA_STRING, D | F | SW},
 	{"loginUrl", ODATA_STRING, D},
 	{"logoutUrl", ODATA_STRING, D},
