@@ -44,20 +44,22 @@ static int assigned_to_create(struct state *st, const struct req *req, struct re
 static int assigned_to_get(struct state *st, const struct req *req, struct resp *resp)
 {
 	struct dobj *sp = apps_path_object(st, req, resp, DOBJ_SERVICE_PRINCIPAL, 0);
-	struct assignment *a = sp ? assignments_find(st, req, resp, SIDE_RESOURCE, sp) : NULL;
+	struct assignment *a =
+	    sp ? assignments_find(st, req, resp, SIDE_RESOURCE, sp) : NULL;
 	char ctx[128];
 
 	if (!a)
 		return -1;
 	context(sp, ctx, sizeof(ctx));
-	return odata_respond_entity(&req->odata, req, resp, 200, &app_role_assignment_entity,
-				    a->obj, ctx);
+	return odata_respond_entity(&req->odata, req, resp, 200,
+	                            &app_role_assignment_entity, a->obj, ctx);
 }
 
 static int assigned_to_delete(struct state *st, const struct req *req, struct resp *resp)
 {
 	struct dobj *sp = apps_path_object(st, req, resp, DOBJ_SERVICE_PRINCIPAL, 0);
-	struct assignment *a = sp ? assignments_find(st, req, resp, SIDE_RESOURCE, sp) : NULL;
+	struct assignment *a =
+	    sp ? assignments_find(st, req, resp, SIDE_RESOURCE, sp) : NULL;
 
 	if (!a)
 		return -1;
@@ -66,13 +68,13 @@ static int assigned_to_delete(struct state *st, const struct req *req, struct re
 }
 
 const struct route app_role_assigned_to_routes[] = {
-	{"GET", "/servicePrincipals/{id}/appRoleAssignedTo", assigned_to_list,
-	 ROUTE_ODATA | ROUTE_APPID_KEY, &app_role_assignment_entity},
-	{"POST", "/servicePrincipals/{id}/appRoleAssignedTo", assigned_to_create,
-	 ROUTE_JSON_BODY | ROUTE_APPID_KEY, NULL},
-	{"GET", "/servicePrincipals/{id}/appRoleAssignedTo/{aid}", assigned_to_get,
-	 ROUTE_ODATA | ROUTE_APPID_KEY, &app_role_assignment_entity},
-	{"DELETE", "/servicePrincipals/{id}/appRoleAssignedTo/{aid}", assigned_to_delete,
-	 ROUTE_APPID_KEY, NULL},
-	{0},
+    {"GET", "/servicePrincipals/{id}/appRoleAssignedTo", assigned_to_list,
+     ROUTE_ODATA | ROUTE_APPID_KEY, &app_role_assignment_entity},
+    {"POST", "/servicePrincipals/{id}/appRoleAssignedTo", assigned_to_create,
+     ROUTE_JSON_BODY | ROUTE_APPID_KEY, NULL},
+    {"GET", "/servicePrincipals/{id}/appRoleAssignedTo/{aid}", assigned_to_get,
+     ROUTE_ODATA | ROUTE_APPID_KEY, &app_role_assignment_entity},
+    {"DELETE", "/servicePrincipals/{id}/appRoleAssignedTo/{aid}", assigned_to_delete,
+     ROUTE_APPID_KEY, NULL},
+    {0},
 };

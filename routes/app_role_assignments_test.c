@@ -21,12 +21,12 @@
 #include "../state/model_app.h"
 #include "registry.h"
 
-#define ADMIN "33c3317d-939c-4e2f-855a-95aa465db42a"
-#define ADELE "867c0910-85c6-4427-9a19-b6e7e79332ae"
-#define DEV_GROUP "1892265b-9c32-4dcf-b9ab-51bf32136e62"
+#define ADMIN        "33c3317d-939c-4e2f-855a-95aa465db42a"
+#define ADELE        "867c0910-85c6-4427-9a19-b6e7e79332ae"
+#define DEV_GROUP    "1892265b-9c32-4dcf-b9ab-51bf32136e62"
 #define DOCUSIGN_TPL "a729a8fd-bc83-4333-b112-11d98d23cf8f"
-#define SENDER "f4fdf2fd-6b29-435b-9165-31c0b21f9cd7"
-#define VIEWER "af42a441-1303-4862-8263-67dfa0c4229f"
+#define SENDER       "f4fdf2fd-6b29-435b-9165-31c0b21f9cd7"
+#define VIEWER       "af42a441-1303-4862-8263-67dfa0c4229f"
 
 struct fx {
 	struct state st;
@@ -35,7 +35,7 @@ struct fx {
 
 /* Run one request through router_match and the handler; fills @resp. */
 static void call(struct fx *f, const char *method, const char *path, const char *body,
-		 struct resp *resp)
+                 struct resp *resp)
 {
 	struct req req;
 	struct route_match m;
@@ -61,13 +61,14 @@ static void call(struct fx *f, const char *method, const char *path, const char 
 
 static const char *error_code(const struct resp *resp)
 {
-	return json_string_value(json_object_get(json_object_get(resp->body, "error"), "code"));
+	return json_string_value(
+	    json_object_get(json_object_get(resp->body, "error"), "code"));
 }
 
 static const char *error_message(const struct resp *resp)
 {
 	return json_string_value(
-		json_object_get(json_object_get(resp->body, "error"), "message"));
+	    json_object_get(json_object_get(resp->body, "error"), "message"));
 }
 
 static int setup(void **state)
@@ -85,10 +86,12 @@ static int setup(void **state)
 	     "{\"displayName\": \"DocuSign\"}", &resp);
 	assert_int_equal(resp.status, 201);
 	json_t *sp = json_object_get(resp.body, "servicePrincipal");
-	snprintf(f->sp, sizeof(f->sp), "%s", json_string_value(json_object_get(sp, "id")));
+	snprintf(f->sp, sizeof(f->sp), "%s",
+	         json_string_value(json_object_get(sp, "id")));
 	assert_true(guid_valid(f->sp));
-	assert_string_equal(json_string_value(json_object_get(sp, "applicationTemplateId")),
-			    DOCUSIGN_TPL);
+	assert_string_equal(
+	    json_string_value(json_object_get(sp, "applicationTemplateId")),
+	    DOCUSIGN_TPL);
 	assert_int_equal(json_array_size(json_object_get(sp, "appRoles")), 4);
 	resp_release(&resp);
 	*state = f;
@@ -106,14 +109,15 @@ static int teardown(void **state)
 
 /* POST /servicePrincipals/{sp}/appRoleAssignedTo with the given ids. */
 static void assign(struct fx *f, const char *principal, const char *resource,
-		   const char *role, struct resp *resp)
+                   const char *role, struct resp *resp)
 {
 	char path[160], body[256];
 
-	snprintf(path, sizeof(path), "/v1.0/servicePrincipals/%s/appRoleAssignedTo", f->sp);
+	snprintf(path, sizeof(path), "/v1.0/servicePrincipals/%s/appRoleAssignedTo",
+	         f->sp);
 	snprintf(body, sizeof(body),
-		 "{\"principalId\":\"%s\",\"resourceId\":\"%s\",\"appRoleId\":\"%s\"}", principal,
-		 resource, role);
+	         "{\"principalId\":\"%s\",\"resourceId\":\"%s\",\"appRoleId\":\"%s\"}",
+	         principal, resource, role);
 	call(f, "POST", path, body, resp);
 }
 
@@ -126,17 +130,18 @@ static void test_create_and_duplicate(void **state)
 
 	assign(f, ADMIN, f->sp, SENDER, &resp);
 	assert_int_equal(resp.status, 201);
-	snprintf(ctx, sizeof(ctx),
-		 "http://mock.test/v1.0/$metadata#servicePrincipals('%s')/appRoleAssignedTo/"
-		 "$entity",
-		 f->sp);
-	assert_string_equal(json_string_value(json_object_get(resp.body, "@odata.context")),
-			    ctx);
+	snprintf(
+	    ctx, sizeof(ctx),
+	    "http://mock.test/v1.0/$metadata#servicePrincipals('%s')/appRoleAssignedTo/"
+	    "$entity",
+	    f->sp);
+	assert_string_equal(
+	    json_string_value(json_object_get(resp.body, "@odata.context")), ctx);
 	id = json_string_value(json_object_get(resp.body, "id"));
 	assert_int_equal(model_assignment_id_principal(id, pid), 0);
 	assert_string_equal(pid, ADMIN);
-	assert_string_equal(json_string_value(json_object_get(resp.body, "principalType")),
-			    "User");
+	assert_string_equal(
+	    json_string_value(json_object_get(resp.body, "principalType")), "User");
 	assert_non_null(resp_header_get(&resp, "Location"));
 	resp_release(&resp);
 
@@ -144,7 +149,7 @@ static void test_create_and_duplicate(void **state)
 	assert_int_equal(resp.status, 400);
 	assert_string_equal(error_code(&resp), "Request_BadRequest");
 	assert_string_equal(error_message(&resp),
-			    "Permission being assigned already exists on the object.");
+	                    "Permission being assigned already exists on the object.");
 	resp_release(&resp);
 }
 
@@ -156,19 +161,20 @@ static void test_error_rows(void **state)
 	assign(f, ADMIN, f->sp, "11111111-2222-3333-4444-555555555555", &resp);
 	assert_int_equal(resp.status, 400);
 	assert_string_equal(error_message(&resp),
-			    "Permission being assigned was not found on application.");
+	                    "Permission being assigned was not found on application.");
 	resp_release(&resp);
 
 	assign(f, ADMIN, f->sp, MODEL_DEFAULT_ACCESS_ROLE, &resp);
 	assert_int_equal(resp.status, 400);
 	assert_string_equal(error_message(&resp),
-			    "Permission being assigned was not found on application.");
+	                    "Permission being assigned was not found on application.");
 	resp_release(&resp);
 
 	assign(f, "11111111-2222-3333-4444-555555555555", f->sp, SENDER, &resp);
 	assert_int_equal(resp.status, 404);
 	assert_string_equal(error_code(&resp), "Request_ResourceNotFound");
-	assert_non_null(strstr(error_message(&resp), "11111111-2222-3333-4444-555555555555"));
+	assert_non_null(
+	    strstr(error_message(&resp), "11111111-2222-3333-4444-555555555555"));
 	resp_release(&resp);
 
 	assign(f, ADMIN, "ffd74704-8647-49d6-8a03-b6b5cf8ce61d", SENDER, &resp);
@@ -193,8 +199,8 @@ static void test_user_sees_group_assignments(void **state)
 
 	snprintf(path, sizeof(path), "/v1.0/groups/%s/appRoleAssignments", DEV_GROUP);
 	snprintf(body, sizeof(body),
-		 "{\"principalId\":\"%s\",\"resourceId\":\"%s\",\"appRoleId\":\"%s\"}",
-		 DEV_GROUP, f->sp, VIEWER);
+	         "{\"principalId\":\"%s\",\"resourceId\":\"%s\",\"appRoleId\":\"%s\"}",
+	         DEV_GROUP, f->sp, VIEWER);
 	call(f, "POST", path, body, &resp);
 	assert_int_equal(resp.status, 201);
 	resp_release(&resp);
@@ -204,8 +210,8 @@ static void test_user_sees_group_assignments(void **state)
 	assert_int_equal(resp.status, 200);
 	assert_int_equal(json_array_size(json_object_get(resp.body, "value")), 1);
 	resp_release(&resp);
-	call(f, "GET", "/v1.0/users/admin@contoso.onmicrosoft.com/appRoleAssignments", NULL,
-	     &resp);
+	call(f, "GET", "/v1.0/users/admin@contoso.onmicrosoft.com/appRoleAssignments",
+	     NULL, &resp);
 	assert_int_equal(resp.status, 200);
 	assert_int_equal(json_array_size(json_object_get(resp.body, "value")), 0);
 	resp_release(&resp);
@@ -225,11 +231,12 @@ static void test_delete_and_cascade(void **state)
 
 	assign(f, ADELE, f->sp, SENDER, &resp);
 	assert_int_equal(resp.status, 201);
-	snprintf(id, sizeof(id), "%s", json_string_value(json_object_get(resp.body, "id")));
+	snprintf(id, sizeof(id), "%s",
+	         json_string_value(json_object_get(resp.body, "id")));
 	resp_release(&resp);
 
-	snprintf(path, sizeof(path), "/v1.0/servicePrincipals/%s/appRoleAssignedTo/%s", f->sp,
-		 id);
+	snprintf(path, sizeof(path), "/v1.0/servicePrincipals/%s/appRoleAssignedTo/%s",
+	         f->sp, id);
 	call(f, "GET", path, NULL, &resp);
 	assert_int_equal(resp.status, 200);
 	resp_release(&resp);
@@ -254,11 +261,11 @@ static void test_delete_and_cascade(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_create_and_duplicate, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_error_rows, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_user_sees_group_assignments, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_delete_and_cascade, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_create_and_duplicate, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_error_rows, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_user_sees_group_assignments, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_delete_and_cascade, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -42,7 +42,8 @@ static json_t *template_find(struct state *st, const char *id)
 	size_t i;
 	json_t *tpl;
 
-	json_array_foreach(st->templates, i, tpl) {
+	json_array_foreach(st->templates, i, tpl)
+	{
 		if (!strcasecmp(json_string_value(json_object_get(tpl, "id")), id))
 			return tpl;
 	}
@@ -55,45 +56,47 @@ static int templates_get(struct state *st, const struct req *req, struct resp *r
 
 	if (!tpl)
 		return resp_not_found(resp, req_param(req, 0));
-	return odata_respond_entity(&req->odata, req, resp, 200, &application_template_entity,
-				    tpl, NULL);
+	return odata_respond_entity(&req->odata, req, resp, 200,
+	                            &application_template_entity, tpl, NULL);
 }
 
 static const struct apps_prop instantiate_props[] = {
-	{"displayName", AP_STRING},
-	{0},
+    {"displayName", AP_STRING},
+    {0},
 };
 
 static json_t *new_application(const json_t *tpl, const char *name, const json_t *roles)
 {
-	return json_pack("{s:s, s:O, s:O, s:[], s:{s:[], s:O, s:n, s:{s:b, s:b}}}",
-			 "displayName", name, "applicationTemplateId", json_object_get(tpl, "id"),
-			 "appRoles", roles, "tags", "web", "redirectUris", "homePageUrl",
-			 json_object_get(tpl, "homePageUrl") ? json_object_get(tpl, "homePageUrl")
-							     : json_null(),
-			 "logoutUrl", "implicitGrantSettings", "enableIdTokenIssuance", 0,
-			 "enableAccessTokenIssuance", 0);
+	return json_pack(
+	    "{s:s, s:O, s:O, s:[], s:{s:[], s:O, s:n, s:{s:b, s:b}}}", "displayName",
+	    name, "applicationTemplateId", json_object_get(tpl, "id"), "appRoles", roles,
+	    "tags", "web", "redirectUris", "homePageUrl",
+	    json_object_get(tpl, "homePageUrl") ? json_object_get(tpl, "homePageUrl")
+	                                        : json_null(),
+	    "logoutUrl", "implicitGrantSettings", "enableIdTokenIssuance", 0,
+	    "enableAccessTokenIssuance", 0);
 }
 
 static json_t *new_service_principal(const json_t *tpl, const json_t *app)
 {
 	const json_t *home = json_object_get(tpl, "homePageUrl");
 
-	return json_pack("{s:O, s:O, s:O, s:O, s:O, s:[s], s:b, s:O}", "displayName",
-			 json_object_get(app, "displayName"), "appDisplayName",
-			 json_object_get(app, "displayName"), "appId",
-			 json_object_get(app, "appId"), "applicationTemplateId",
-			 json_object_get(tpl, "id"), "appRoles", json_object_get(app, "appRoles"),
-			 "tags", INTEGRATED_APP_TAG, "appRoleAssignmentRequired", 1, "homepage",
-			 home ? home : json_null());
+	return json_pack(
+	    "{s:O, s:O, s:O, s:O, s:O, s:[s], s:b, s:O}", "displayName",
+	    json_object_get(app, "displayName"), "appDisplayName",
+	    json_object_get(app, "displayName"), "appId", json_object_get(app, "appId"),
+	    "applicationTemplateId", json_object_get(tpl, "id"), "appRoles",
+	    json_object_get(app, "appRoles"), "tags", INTEGRATED_APP_TAG,
+	    "appRoleAssignmentRequired", 1, "homepage", home ? home : json_null());
 }
 
 /* Build and store both halves; on any failure nothing is left behind. */
 static int instantiate_store(struct state *st, struct tenant *t, const json_t *tpl,
-			     const char *name, struct dobj **app_out, struct dobj **sp_out)
+                             const char *name, struct dobj **app_out,
+                             struct dobj **sp_out)
 {
 	json_t *roles = apps_app_roles_normalize(json_object_get(tpl, "appRoles"),
-						 "Application", NULL);
+	                                         "Application", NULL);
 	json_t *app = roles ? new_application(tpl, name, roles) : NULL;
 	json_t *sp = NULL;
 
@@ -122,7 +125,8 @@ out_app:
 	return -1;
 }
 
-static int templates_instantiate(struct state *st, const struct req *req, struct resp *resp)
+static int templates_instantiate(struct state *st, const struct req *req,
+                                 struct resp *resp)
 {
 	json_t *tpl = template_find(st, req_param(req, 0));
 	struct odata_query q = {0};
@@ -137,25 +141,27 @@ static int templates_instantiate(struct state *st, const struct req *req, struct
 	name = json_string_value(json_object_get(req->body, "displayName"));
 	if (!name)
 		return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
-				  "Invalid value specified for property 'displayName' of "
-				  "resource 'ApplicationTemplate'.");
+		                  "Invalid value specified for property 'displayName' of "
+		                  "resource 'ApplicationTemplate'.");
 	if (instantiate_store(st, req->tenant, tpl, name, &app, &sp))
 		return resp_error(resp, GERR_INTERNAL, "Storing the application failed.");
-	snprintf(ctx, sizeof(ctx), "%s/%s/$metadata#microsoft.graph.applicationServicePrincipal",
-		 req->base_url, req->version);
-	return resp_odata(resp, 201,
-			  json_pack("{s:s, s:o, s:o}", "@odata.context", ctx, "application",
-				    odata_project(&q, &application_entity, app->obj, false),
-				    "servicePrincipal",
-				    odata_project(&q, &service_principal_entity, sp->obj, false)));
+	snprintf(ctx, sizeof(ctx),
+	         "%s/%s/$metadata#microsoft.graph.applicationServicePrincipal",
+	         req->base_url, req->version);
+	return resp_odata(
+	    resp, 201,
+	    json_pack("{s:s, s:o, s:o}", "@odata.context", ctx, "application",
+	              odata_project(&q, &application_entity, app->obj, false),
+	              "servicePrincipal",
+	              odata_project(&q, &service_principal_entity, sp->obj, false)));
 }
 
 const struct route application_template_routes[] = {
-	{"GET", "/applicationTemplates", templates_list, ROUTE_ODATA,
-	 &application_template_entity},
-	{"GET", "/applicationTemplates/{id}", templates_get, ROUTE_ODATA,
-	 &application_template_entity},
-	{"POST", "/applicationTemplates/{id}/instantiate", templates_instantiate,
-	 ROUTE_JSON_BODY, NULL},
-	{0},
+    {"GET", "/applicationTemplates", templates_list, ROUTE_ODATA,
+     &application_template_entity},
+    {"GET", "/applicationTemplates/{id}", templates_get, ROUTE_ODATA,
+     &application_template_entity},
+    {"POST", "/applicationTemplates/{id}/instantiate", templates_instantiate,
+     ROUTE_JSON_BODY, NULL},
+    {0},
 };

@@ -16,7 +16,7 @@
 #include "entities.h"
 
 static int collect(struct state *st, const struct req *req, struct odata_item **out,
-		   size_t *n)
+                   size_t *n)
 {
 	struct tenant *t = req->tenant;
 	const char *app_id = odata_filter_eq_value(&req->odata, "appId");
@@ -27,9 +27,11 @@ static int collect(struct state *st, const struct req *req, struct odata_item **
 	*out = items;
 	if (!items)
 		return -1;
-	for (struct dobj *d = state_dobj_first(t, DOBJ_APPLICATION); d; d = state_dobj_next(d)) {
+	for (struct dobj *d = state_dobj_first(t, DOBJ_APPLICATION); d;
+	     d = state_dobj_next(d)) {
 		const char *v = json_string_value(json_object_get(d->obj, "appId"));
-		if (!state_dobj_visible(st, d) || (app_id && (!v || strcasecmp(v, app_id))))
+		if (!state_dobj_visible(st, d) ||
+		    (app_id && (!v || strcasecmp(v, app_id))))
 			continue;
 		items[(*n)++] = (struct odata_item){d->obj, &application_entity, d->seq};
 	}
@@ -69,40 +71,43 @@ static int applications_get(struct state *st, const struct req *req, struct resp
 
 	if (!d)
 		return -1;
-	return odata_respond_entity(&req->odata, req, resp, 200, &application_entity, d->obj,
-				    NULL);
+	return odata_respond_entity(&req->odata, req, resp, 200, &application_entity,
+	                            d->obj, NULL);
 }
 
 static const struct apps_prop application_patch_props[] = {
-	{"id", AP_READONLY},
-	{"appId", AP_READONLY},
-	{"applicationTemplateId", AP_READONLY},
-	{"createdDateTime", AP_READONLY},
-	{"deletedDateTime", AP_READONLY},
-	{"publisherDomain", AP_READONLY},
-	{"displayName", AP_STRING},
-	{"description", AP_NSTRING},
-	{"notes", AP_NSTRING},
-	{"signInAudience", AP_STRING},
-	{"identifierUris", AP_STRINGS},
-	{"tags", AP_STRINGS},
-	{"appRoles", AP_APP_ROLES},
-	{"addIns", AP_OBJECTS},
-	{"api", AP_OBJECT},
-	{"info", AP_OBJECT},
-	{"keyCredentials", AP_OBJECTS},
-	{"parentalControlSettings", AP_OBJECT},
-	{"passwordCredentials", AP_OBJECTS},
-	{"publicClient", AP_OBJECT},
-	{"requiredResourceAccess", AP_OBJECTS},
-	{"web", AP_OBJECT},
-	{"spa", AP_OBJECT},
-	{0},
+    {"id", AP_READONLY},
+    {"appId", AP_READONLY},
+    {"applicationTemplateId", AP_READONLY},
+    {"createdDateTime", AP_READONLY},
+    {"deletedDateTime", AP_READONLY},
+    {"publisherDomain", AP_READONLY},
+    {"displayName", AP_STRING},
+    {"description", AP_NSTRING},
+    {"notes", AP_NSTRING},
+    {"signInAudience", AP_STRING},
+    {"identifierUris", AP_STRINGS},
+    {"tags", AP_STRINGS},
+    {"appRoles", AP_APP_ROLES},
+    {"addIns", AP_OBJECTS},
+    {"api", AP_OBJECT},
+    {"info", AP_OBJECT},
+    {"keyCredentials", AP_OBJECTS},
+    {"parentalControlSettings", AP_OBJECT},
+    {"passwordCredentials", AP_OBJECTS},
+    {"publicClient", AP_OBJECT},
+    {"requiredResourceAccess", AP_OBJECTS},
+    {"web", AP_OBJECT},
+    {"spa", AP_OBJECT},
+    {0},
 };
 
 static const char *const sign_in_audiences[] = {
-	"AzureADMyOrg", "AzureADMultipleOrgs", "AzureADandPersonalMicrosoftAccount",
-	"PersonalMicrosoftAccount", NULL,
+    "AzureADMyOrg",
+    "AzureADMultipleOrgs",
+    "AzureADandPersonalMicrosoftAccount",
+    "PersonalMicrosoftAccount",
+    NULL,
 };
 
 static int check_patch(const struct dobj *d, const json_t *body, struct resp *resp)
@@ -113,17 +118,19 @@ static int check_patch(const struct dobj *d, const json_t *body, struct resp *re
 	if (apps_body_check(body, application_patch_props, "application", resp))
 		return -1;
 	if (json_array_size(json_object_get(body, "passwordCredentials")))
-		return resp_error(resp, GERR_BAD_REQUEST,
-				  "New password credentials must be generated using service "
-				  "actions.");
+		return resp_error(
+		    resp, GERR_BAD_REQUEST,
+		    "New password credentials must be generated using service "
+		    "actions.");
 	if (aud) {
 		size_t i = 0;
-		while (sign_in_audiences[i] && strcmp(sign_in_audiences[i], json_string_value(aud)))
+		while (sign_in_audiences[i] &&
+		       strcmp(sign_in_audiences[i], json_string_value(aud)))
 			i++;
 		if (!sign_in_audiences[i])
 			return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
-					  "Invalid value specified for property "
-					  "'signInAudience' of resource 'Application'.");
+			                  "Invalid value specified for property "
+			                  "'signInAudience' of resource 'Application'.");
 	}
 	if (roles &&
 	    apps_app_roles_removable(json_object_get(d->obj, "appRoles"), roles, resp))
@@ -142,9 +149,10 @@ static int sync_service_principals(struct tenant *t, const struct dobj *app)
 	for (size_t i = 0; i < n; i++) {
 		if (objs[i]->kind != DOBJ_SERVICE_PRINCIPAL)
 			continue;
-		rc |= model_sp_sync_app_roles(objs[i], json_object_get(app->obj, "appRoles"));
+		rc |= model_sp_sync_app_roles(objs[i],
+		                              json_object_get(app->obj, "appRoles"));
 		rc |= json_object_set(objs[i]->obj, "appDisplayName",
-				      json_object_get(app->obj, "displayName"));
+		                      json_object_get(app->obj, "displayName"));
 	}
 	return rc ? -1 : 0;
 }
@@ -201,12 +209,12 @@ static int applications_delete(struct state *st, const struct req *req, struct r
 }
 
 const struct route application_routes[] = {
-	{"GET", "/applications", applications_list, ROUTE_ODATA, &application_entity},
-	{"GET", "/applications/$count", applications_count, ROUTE_ODATA, &application_entity},
-	{"GET", "/applications/{id}", applications_get, ROUTE_ODATA | ROUTE_APPID_KEY,
-	 &application_entity},
-	{"PATCH", "/applications/{id}", applications_update,
-	 ROUTE_JSON_BODY | ROUTE_APPID_KEY, NULL},
-	{"DELETE", "/applications/{id}", applications_delete, ROUTE_APPID_KEY, NULL},
-	{0},
+    {"GET", "/applications", applications_list, ROUTE_ODATA, &application_entity},
+    {"GET", "/applications/$count", applications_count, ROUTE_ODATA, &application_entity},
+    {"GET", "/applications/{id}", applications_get, ROUTE_ODATA | ROUTE_APPID_KEY,
+     &application_entity},
+    {"PATCH", "/applications/{id}", applications_update,
+     ROUTE_JSON_BODY | ROUTE_APPID_KEY, NULL},
+    {"DELETE", "/applications/{id}", applications_delete, ROUTE_APPID_KEY, NULL},
+    {0},
 };

@@ -18,15 +18,15 @@ struct resp;
 
 /* How a request-body property is checked (apps_body_check). */
 enum apps_prop_type {
-	AP_STRING,   /* non-empty string */
-	AP_NSTRING,  /* string or null */
-	AP_BOOL,     /* true / false */
-	AP_STRINGS,  /* array of strings */
-	AP_OBJECT,   /* object or null */
-	AP_OBJECTS,  /* array of objects */
-	AP_GUID,     /* GUID string */
+	AP_STRING,    /* non-empty string */
+	AP_NSTRING,   /* string or null */
+	AP_BOOL,      /* true / false */
+	AP_STRINGS,   /* array of strings */
+	AP_OBJECT,    /* object or null */
+	AP_OBJECTS,   /* array of objects */
+	AP_GUID,      /* GUID string */
 	AP_APP_ROLES, /* appRole array, see apps_app_roles_check() */
-	AP_READONLY, /* exists but cannot be written: 400 */
+	AP_READONLY,  /* exists but cannot be written: 400 */
 };
 
 struct apps_prop {
@@ -41,15 +41,15 @@ struct apps_prop {
  * Returns: borrowed, or NULL after resp_error().
  */
 struct dobj *apps_path_object(struct state *st, const struct req *req, struct resp *resp,
-			      enum dobj_kind kind, size_t param);
+                              enum dobj_kind kind, size_t param);
 
 /*
  * apps_path_principal() - the user (id or userPrincipalName), group or
  * service principal (id or appId key) named by capture 0, by @kind.
  * Returns: borrowed, or NULL after resp_error().
  */
-struct dobj *apps_path_principal(struct state *st, const struct req *req, struct resp *resp,
-				 enum dobj_kind kind);
+struct dobj *apps_path_principal(struct state *st, const struct req *req,
+                                 struct resp *resp, enum dobj_kind kind);
 
 /*
  * apps_body_check() - every key of @body must be in @props ("@odata.*"
@@ -57,8 +57,8 @@ struct dobj *apps_path_principal(struct state *st, const struct req *req, struct
  * @type_name ("application") names the type in messages.
  * Returns 0, or -1 after a 400 naming the property.
  */
-int apps_body_check(const json_t *body, const struct apps_prop *props, const char *type_name,
-		    struct resp *resp);
+int apps_body_check(const json_t *body, const struct apps_prop *props,
+                    const char *type_name, struct resp *resp);
 
 /*
  * apps_app_roles_check() - validate an appRoles array (graph-spec §6.2):
@@ -73,7 +73,8 @@ int apps_app_roles_check(const json_t *roles, struct resp *resp);
  * role in one step (400 CannotDeleteOrUpdateEnabledEntitlement): check the
  * transition @old -> @new. Returns 0, or -1 after the 400.
  */
-int apps_app_roles_removable(const json_t *old, const json_t *new_roles, struct resp *resp);
+int apps_app_roles_removable(const json_t *old, const json_t *new_roles,
+                             struct resp *resp);
 
 /*
  * apps_app_roles_normalize() - a stored copy of a checked appRoles array:
@@ -82,7 +83,7 @@ int apps_app_roles_removable(const json_t *old, const json_t *new_roles, struct 
  * Returns: new reference, or NULL on OOM.
  */
 json_t *apps_app_roles_normalize(const json_t *roles, const char *origin,
-				 const json_t *keep_origin_from);
+                                 const json_t *keep_origin_from);
 
 /* apps_apply() - copy every non-annotation key of @body into @obj (deep copies). */
 int apps_apply(json_t *obj, const json_t *body);

@@ -15,8 +15,8 @@
 #define GMSG_INVALID_ID "Invalid object identifier '%s'."
 
 /* The first visible object of @kind with appId @app_id, honouring lag reads. */
-static struct dobj *find_by_app_id(struct state *st, struct tenant *t, enum dobj_kind kind,
-				   const char *app_id)
+static struct dobj *find_by_app_id(struct state *st, struct tenant *t,
+                                   enum dobj_kind kind, const char *app_id)
 {
 	size_t n;
 	struct dobj *const *objs = state_dobj_lookup(t, IDX_APPID, app_id, &n);
@@ -28,7 +28,7 @@ static struct dobj *find_by_app_id(struct state *st, struct tenant *t, enum dobj
 }
 
 struct dobj *apps_path_object(struct state *st, const struct req *req, struct resp *resp,
-			      enum dobj_kind kind, size_t param)
+                              enum dobj_kind kind, size_t param)
 {
 	const char *key = req_param(req, param);
 	struct dobj *d;
@@ -49,8 +49,8 @@ struct dobj *apps_path_object(struct state *st, const struct req *req, struct re
 	return d;
 }
 
-struct dobj *apps_path_principal(struct state *st, const struct req *req, struct resp *resp,
-				 enum dobj_kind kind)
+struct dobj *apps_path_principal(struct state *st, const struct req *req,
+                                 struct resp *resp, enum dobj_kind kind)
 {
 	const char *key = req_param(req, 0);
 	struct dobj *d = NULL;
@@ -113,13 +113,14 @@ static bool value_fits(enum apps_prop_type type, const json_t *v)
 	return false;
 }
 
-int apps_body_check(const json_t *body, const struct apps_prop *props, const char *type_name,
-		    struct resp *resp)
+int apps_body_check(const json_t *body, const struct apps_prop *props,
+                    const char *type_name, struct resp *resp)
 {
 	const char *key;
 	json_t *v;
 
-	json_object_foreach((json_t *)body, key, v) {
+	json_object_foreach((json_t *)body, key, v)
+	{
 		const struct apps_prop *p = props;
 
 		if (!strncmp(key, "@odata.", 7))
@@ -127,20 +128,23 @@ int apps_body_check(const json_t *body, const struct apps_prop *props, const cha
 		while (p->name && strcmp(p->name, key))
 			p++;
 		if (!p->name)
-			return resp_error(resp, GERR_BAD_REQUEST,
-					  "The property '%s' does not exist on type "
-					  "'microsoft.graph.%s'. Make sure to only use property "
-					  "names that are defined by the type or mark the type as "
-					  "open type.",
-					  key, type_name);
+			return resp_error(
+			    resp, GERR_BAD_REQUEST,
+			    "The property '%s' does not exist on type "
+			    "'microsoft.graph.%s'. Make sure to only use property "
+			    "names that are defined by the type or mark the type as "
+			    "open type.",
+			    key, type_name);
 		if (p->type == AP_READONLY)
 			return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
-					  "Property '%s' is read-only and cannot be set.", key);
+			                  "Property '%s' is read-only and cannot be set.",
+			                  key);
 		if (!value_fits(p->type, v))
-			return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
-					  "Invalid value specified for property '%s' of resource "
-					  "'%c%s'.",
-					  key, type_name[0] - ('a' - 'A'), type_name + 1);
+			return resp_error(
+			    resp, GERR_REQUEST_BAD_REQUEST,
+			    "Invalid value specified for property '%s' of resource "
+			    "'%c%s'.",
+			    key, type_name[0] - ('a' - 'A'), type_name + 1);
 		if (p->type == AP_APP_ROLES && apps_app_roles_check(v, resp))
 			return -1;
 	}
@@ -153,7 +157,8 @@ int apps_apply(json_t *obj, const json_t *body)
 	json_t *v;
 	int rc = 0;
 
-	json_object_foreach((json_t *)body, key, v) {
+	json_object_foreach((json_t *)body, key, v)
+	{
 		if (strncmp(key, "@odata.", 7))
 			rc |= json_object_set_new(obj, key, json_deep_copy(v));
 	}
@@ -162,10 +167,11 @@ int apps_apply(json_t *obj, const json_t *body)
 
 static int role_invalid(struct resp *resp, size_t i, const char *what)
 {
-	return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
-			  "Invalid value specified for property 'appRoles[%zu].%s' of resource "
-			  "'AppRole'.",
-			  i, what);
+	return resp_error(
+	    resp, GERR_REQUEST_BAD_REQUEST,
+	    "Invalid value specified for property 'appRoles[%zu].%s' of resource "
+	    "'AppRole'.",
+	    i, what);
 }
 
 static int duplicate_value(struct resp *resp)
@@ -176,8 +182,8 @@ static int duplicate_value(struct resp *resp)
 	resp_error_code(resp, 400, "DuplicateValue", msg);
 	err = json_object_get(resp->body, "error");
 	json_object_set_new(err, "details",
-			    json_pack("[{s:s, s:s, s:s}]", "code", "DuplicateValue", "message",
-				      msg, "target", "appRoles"));
+	                    json_pack("[{s:s, s:s, s:s}]", "code", "DuplicateValue",
+	                              "message", msg, "target", "appRoles"));
 	return -1;
 }
 
@@ -193,7 +199,8 @@ static int role_check(const json_t *r, size_t i, struct resp *resp)
 		return role_invalid(resp, i, "id");
 	if (!is_string_array(types) || !json_array_size(types))
 		return role_invalid(resp, i, "allowedMemberTypes");
-	json_array_foreach(types, k, t) {
+	json_array_foreach(types, k, t)
+	{
 		if (strcmp(json_string_value(t), "User") &&
 		    strcmp(json_string_value(t), "Application"))
 			return role_invalid(resp, i, "allowedMemberTypes");
@@ -219,10 +226,12 @@ int apps_app_roles_check(const json_t *roles, struct resp *resp)
 	json_t *r, *o;
 
 	if (!is_object_array(roles))
-		return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
-				  "Invalid value specified for property 'appRoles' of resource "
-				  "'Application'.");
-	json_array_foreach(roles, i, r) {
+		return resp_error(
+		    resp, GERR_REQUEST_BAD_REQUEST,
+		    "Invalid value specified for property 'appRoles' of resource "
+		    "'Application'.");
+	json_array_foreach(roles, i, r)
+	{
 		if (role_check(r, i, resp))
 			return -1;
 		const char *id = json_string_value(json_object_get(r, "id"));
@@ -244,7 +253,8 @@ static const json_t *role_by_id(const json_t *roles, const char *id)
 	size_t i;
 	json_t *r;
 
-	json_array_foreach(roles, i, r) {
+	json_array_foreach(roles, i, r)
+	{
 		const char *rid = json_string_value(json_object_get(r, "id"));
 		if (rid && !strcasecmp(rid, id))
 			return r;
@@ -259,30 +269,33 @@ static bool role_enabled(const json_t *r)
 	return !en || json_is_true(en);
 }
 
-int apps_app_roles_removable(const json_t *old, const json_t *new_roles, struct resp *resp)
+int apps_app_roles_removable(const json_t *old, const json_t *new_roles,
+                             struct resp *resp)
 {
 	size_t i;
 	json_t *r;
 
-	json_array_foreach(old, i, r) {
+	json_array_foreach(old, i, r)
+	{
 		const json_t *n;
 
 		if (!role_enabled(r))
 			continue;
 		n = role_by_id(new_roles, json_string_value(json_object_get(r, "id")));
 		/* Disabling is the allowed first step; dropping or renaming is not. */
-		if (n && (!role_enabled(n) ||
-			  json_equal(json_object_get(r, "value"), json_object_get(n, "value"))))
+		if (n && (!role_enabled(n) || json_equal(json_object_get(r, "value"),
+		                                         json_object_get(n, "value"))))
 			continue;
-		return resp_error_code(resp, 400, "CannotDeleteOrUpdateEnabledEntitlement",
-				       "Permission (scope or role) cannot be deleted or updated "
-				       "unless disabled first.");
+		return resp_error_code(
+		    resp, 400, "CannotDeleteOrUpdateEnabledEntitlement",
+		    "Permission (scope or role) cannot be deleted or updated "
+		    "unless disabled first.");
 	}
 	return 0;
 }
 
 json_t *apps_app_roles_normalize(const json_t *roles, const char *origin,
-				 const json_t *keep_origin_from)
+                                 const json_t *keep_origin_from)
 {
 	json_t *out = json_array();
 	size_t i;
@@ -290,7 +303,8 @@ json_t *apps_app_roles_normalize(const json_t *roles, const char *origin,
 
 	if (!out)
 		return NULL;
-	json_array_foreach(roles, i, r) {
+	json_array_foreach(roles, i, r)
+	{
 		char id[GUID_STR_LEN + 1];
 		const json_t *prev;
 		json_t *v;
@@ -299,16 +313,17 @@ json_t *apps_app_roles_normalize(const json_t *roles, const char *origin,
 		prev = keep_origin_from ? role_by_id(keep_origin_from, id) : NULL;
 		v = json_object_get(prev, "origin");
 		json_t *org = json_is_string(v) ? json_incref(v) : json_string(origin);
-		v = json_pack("{s:O, s:O, s:O, s:s, s:b, s:o, s:O}", "allowedMemberTypes",
-			      json_object_get(r, "allowedMemberTypes"), "description",
-			      json_object_get(r, "description") ? json_object_get(r, "description")
-								: json_null(),
-			      "displayName",
-			      json_object_get(r, "displayName") ? json_object_get(r, "displayName")
-								: json_null(),
-			      "id", id, "isEnabled", role_enabled(r), "origin", org, "value",
-			      json_object_get(r, "value") ? json_object_get(r, "value")
-							  : json_null());
+		v = json_pack(
+		    "{s:O, s:O, s:O, s:s, s:b, s:o, s:O}", "allowedMemberTypes",
+		    json_object_get(r, "allowedMemberTypes"), "description",
+		    json_object_get(r, "description") ? json_object_get(r, "description")
+		                                      : json_null(),
+		    "displayName",
+		    json_object_get(r, "displayName") ? json_object_get(r, "displayName")
+		                                      : json_null(),
+		    "id", id, "isEnabled", role_enabled(r), "origin", org, "value",
+		    json_object_get(r, "value") ? json_object_get(r, "value")
+		                                : json_null());
 		if (json_array_append_new(out, v)) {
 			json_decref(out);
 			return NULL;

@@ -28,7 +28,8 @@ enum assignment_side {
  * and a Location header. Errors follow graph-spec §6.3. Returns 0 or -1.
  */
 int assignments_create(struct state *st, const struct req *req, struct resp *resp,
-		       enum assignment_side side, struct dobj *owner, const char *context);
+                       enum assignment_side side, struct dobj *owner,
+                       const char *context);
 
 /*
  * assignments_list() - 200 with the assignments of @owner on @side (for
@@ -36,14 +37,15 @@ int assignments_create(struct state *st, const struct req *req, struct resp *res
  * OData engine with @context. Returns 0 or -1.
  */
 int assignments_list(struct state *st, const struct req *req, struct resp *resp,
-		     enum assignment_side side, const struct dobj *owner, const char *context);
+                     enum assignment_side side, const struct dobj *owner,
+                     const char *context);
 
 /*
  * assignments_find() - the assignment named by capture 1 that belongs to
  * @owner on @side. Returns: borrowed, or NULL after a 404.
  */
 struct assignment *assignments_find(struct state *st, const struct req *req,
-				    struct resp *resp, enum assignment_side side,
-				    const struct dobj *owner);
+                                    struct resp *resp, enum assignment_side side,
+                                    const struct dobj *owner);
 
 #endif

@@ -12,7 +12,7 @@
 static json_t *info_object(void)
 {
 	return json_pack("{s:n, s:n, s:n, s:n, s:n}", "logoUrl", "marketingUrl",
-			 "privacyStatementUrl", "supportUrl", "termsOfServiceUrl");
+	                 "privacyStatementUrl", "supportUrl", "termsOfServiceUrl");
 }
 
 int model_application_complete(struct state *st, struct tenant *t, json_t *obj)
@@ -34,22 +34,23 @@ int model_application_complete(struct state *st, struct tenant *t, json_t *obj)
 	rc |= model_default(obj, "appRoles", json_array());
 	rc |= model_default(obj, "addIns", json_array());
 	rc |= model_default(
-		obj, "api",
-		json_pack("{s:i, s:n, s:[], s:[], s:[]}", "requestedAccessTokenVersion", 2,
-			  "acceptMappedClaims", "knownClientApplications",
-			  "oauth2PermissionScopes", "preAuthorizedApplications"));
+	    obj, "api",
+	    json_pack("{s:i, s:n, s:[], s:[], s:[]}", "requestedAccessTokenVersion", 2,
+	              "acceptMappedClaims", "knownClientApplications",
+	              "oauth2PermissionScopes", "preAuthorizedApplications"));
 	rc |= model_default(obj, "info", info_object());
 	rc |= model_default(obj, "keyCredentials", json_array());
 	rc |= model_default(obj, "parentalControlSettings",
-			    json_pack("{s:[], s:s}", "countriesBlockedForMinors",
-				      "legalAgeGroupRule", "Allow"));
+	                    json_pack("{s:[], s:s}", "countriesBlockedForMinors",
+	                              "legalAgeGroupRule", "Allow"));
 	rc |= model_default(obj, "passwordCredentials", json_array());
 	rc |= model_default(obj, "publicClient", json_pack("{s:[]}", "redirectUris"));
 	rc |= model_default(obj, "requiredResourceAccess", json_array());
 	rc |= model_default(obj, "web",
-			    json_pack("{s:[], s:n, s:n, s:{s:b, s:b}}", "redirectUris",
-				      "homePageUrl", "logoutUrl", "implicitGrantSettings",
-				      "enableIdTokenIssuance", 0, "enableAccessTokenIssuance", 0));
+	                    json_pack("{s:[], s:n, s:n, s:{s:b, s:b}}", "redirectUris",
+	                              "homePageUrl", "logoutUrl", "implicitGrantSettings",
+	                              "enableIdTokenIssuance", 0,
+	                              "enableAccessTokenIssuance", 0));
 	rc |= model_default(obj, "spa", json_pack("{s:[]}", "redirectUris"));
 	return rc ? -1 : 0;
 }
@@ -63,12 +64,12 @@ int model_service_principal_complete(struct state *st, struct tenant *t, json_t 
 	app_id = json_string_value(json_object_get(obj, "appId"));
 	rc |= model_default(obj, "accountEnabled", json_true());
 	rc |= model_default(obj, "appDisplayName",
-			    json_deep_copy(json_object_get(obj, "displayName")));
+	                    json_deep_copy(json_object_get(obj, "displayName")));
 	rc |= model_default(obj, "applicationTemplateId", json_null());
 	rc |= model_default(obj, "appOwnerOrganizationId", json_string(t->id));
 	rc |= model_default(obj, "appRoleAssignmentRequired", json_false());
 	rc |= model_default(obj, "servicePrincipalNames",
-			    app_id ? json_pack("[s]", app_id) : json_array());
+	                    app_id ? json_pack("[s]", app_id) : json_array());
 	rc |= model_default(obj, "servicePrincipalType", json_string("Application"));
 	rc |= model_default(obj, "signInAudience", json_string("AzureADMyOrg"));
 	rc |= model_default(obj, "tags", json_array());
@@ -83,8 +84,8 @@ int model_service_principal_complete(struct state *st, struct tenant *t, json_t 
 	rc |= model_default(obj, "oauth2PermissionScopes", json_array());
 	rc |= model_default(obj, "resourceSpecificApplicationPermissions", json_array());
 	rc |= model_default(obj, "verifiedPublisher",
-			    json_pack("{s:n, s:n, s:n}", "displayName", "verifiedPublisherId",
-				      "addedDateTime"));
+	                    json_pack("{s:n, s:n, s:n}", "displayName",
+	                              "verifiedPublisherId", "addedDateTime"));
 	return rc ? -1 : 0;
 }
 
@@ -97,14 +98,16 @@ int model_sp_sync_app_roles(struct dobj *sp, const json_t *app_roles)
 
 	if (!roles)
 		return -1;
-	json_array_foreach(old, i, r) {
+	json_array_foreach(old, i, r)
+	{
 		const char *origin = json_string_value(json_object_get(r, "origin"));
 		const char *id = json_string_value(json_object_get(r, "id"));
 		bool clash = false;
 
 		if (!origin || strcasecmp(origin, "ServicePrincipal"))
 			continue;
-		json_array_foreach(roles, j, a) {
+		json_array_foreach(roles, j, a)
+		{
 			const char *aid = json_string_value(json_object_get(a, "id"));
 			clash |= id && aid && !strcasecmp(id, aid);
 		}

@@ -29,9 +29,9 @@ enum assignment_verdict {
  * Default Access role only when the resource declares no roles.
  */
 enum assignment_verdict model_assignment_check(const struct tenant *t,
-					       const struct dobj *principal,
-					       const struct dobj *resource,
-					       const char *app_role_id);
+                                               const struct dobj *principal,
+                                               const struct dobj *resource,
+                                               const char *app_role_id);
 
 /*
  * model_assignment_id_principal() - decode a 43-char assignment id and write

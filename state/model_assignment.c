@@ -13,7 +13,7 @@
 static void base64url(const uint8_t *in, size_t len, char *out)
 {
 	static const char tbl[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 	size_t o = 0;
 
 	for (size_t i = 0; i < len; i += 3) {
@@ -34,8 +34,8 @@ static void base64url(const uint8_t *in, size_t len, char *out)
 }
 
 json_t *model_assignment_new(struct state *st, const struct dobj *principal,
-			     const struct dobj *resource, const char *app_role_id,
-			     char id_out[64])
+                             const struct dobj *resource, const char *app_role_id,
+                             char id_out[64])
 {
 	uint8_t raw[32];
 	char created[TIME_ISO_LEN];
@@ -53,13 +53,11 @@ json_t *model_assignment_new(struct state *st, const struct dobj *principal,
 	json_t *pname = json_object_get(principal->obj, "displayName");
 	json_t *rname = json_object_get(resource->obj, "displayName");
 	return json_pack("{s:s, s:n, s:s, s:s, s:O, s:s, s:s, s:O, s:s}", "id", id_out,
-			 "deletedDateTime", "appRoleId", role, "createdDateTime", created,
-			 "principalDisplayName",
-			 pname ? pname : json_null(),
-			 "principalId", principal->id, "principalType",
-			 model_principal_type(principal), "resourceDisplayName",
-			 rname ? rname : json_null(),
-			 "resourceId", resource->id);
+	                 "deletedDateTime", "appRoleId", role, "createdDateTime", created,
+	                 "principalDisplayName", pname ? pname : json_null(),
+	                 "principalId", principal->id, "principalType",
+	                 model_principal_type(principal), "resourceDisplayName",
+	                 rname ? rname : json_null(), "resourceId", resource->id);
 }
 
 static int b64url_value(char c)
@@ -99,9 +97,9 @@ int model_assignment_id_principal(const char *id, char out[GUID_STR_LEN + 1])
 	}
 	/* bytes_le: the first three groups are stored little-endian. */
 	snprintf(out, GUID_STR_LEN + 1,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", raw[3],
-		 raw[2], raw[1], raw[0], raw[5], raw[4], raw[7], raw[6], raw[8], raw[9], raw[10],
-		 raw[11], raw[12], raw[13], raw[14], raw[15]);
+	         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	         raw[3], raw[2], raw[1], raw[0], raw[5], raw[4], raw[7], raw[6], raw[8],
+	         raw[9], raw[10], raw[11], raw[12], raw[13], raw[14], raw[15]);
 	return 0;
 }
 
@@ -112,7 +110,8 @@ static bool role_admits(const json_t *r, const struct dobj *d)
 	size_t i;
 	json_t *t;
 
-	json_array_foreach(json_object_get(r, "allowedMemberTypes"), i, t) {
+	json_array_foreach(json_object_get(r, "allowedMemberTypes"), i, t)
+	{
 		if (json_is_string(t) && !strcmp(json_string_value(t), want))
 			return true;
 	}
@@ -120,7 +119,7 @@ static bool role_admits(const json_t *r, const struct dobj *d)
 }
 
 static bool role_allowed(const struct dobj *principal, const struct dobj *resource,
-			 const char *app_role_id)
+                         const char *app_role_id)
 {
 	const json_t *roles = json_object_get(resource->obj, "appRoles");
 	size_t i;
@@ -128,7 +127,8 @@ static bool role_allowed(const struct dobj *principal, const struct dobj *resour
 
 	if (!strcmp(app_role_id, MODEL_DEFAULT_ACCESS_ROLE))
 		return json_array_size(roles) == 0;
-	json_array_foreach(roles, i, r) {
+	json_array_foreach(roles, i, r)
+	{
 		const char *id = json_string_value(json_object_get(r, "id"));
 		const json_t *en = json_object_get(r, "isEnabled");
 		if (!id || strcasecmp(id, app_role_id))
@@ -139,9 +139,9 @@ static bool role_allowed(const struct dobj *principal, const struct dobj *resour
 }
 
 enum assignment_verdict model_assignment_check(const struct tenant *t,
-					       const struct dobj *principal,
-					       const struct dobj *resource,
-					       const char *app_role_id)
+                                               const struct dobj *principal,
+                                               const struct dobj *resource,
+                                               const char *app_role_id)
 {
 	char role[GUID_STR_LEN + 1];
 
@@ -152,7 +152,8 @@ enum assignment_verdict model_assignment_check(const struct tenant *t,
 		return ASSIGN_ROLE_NOT_FOUND;
 	for (const struct assignment *a = t->assignments; a; a = a->hh.next)
 		if (!strcmp(a->principal_id, principal->id) &&
-		    !strcmp(a->resource_id, resource->id) && !strcmp(a->app_role_id, role))
+		    !strcmp(a->resource_id, resource->id) &&
+		    !strcmp(a->app_role_id, role))
 			return ASSIGN_DUPLICATE;
 	return ASSIGN_OK;
 }
