@@ -5,6 +5,11 @@
 #include "registry.h"
 
 extern const struct route admin_routes[];
+extern const struct route users_routes[];
+extern const struct route invitations_routes[];
+extern const struct route mailbox_routes[];
+extern const struct route mailpit_routes[];
+extern const struct route redeem_routes[];
 extern const struct route application_template_routes[];
 extern const struct route application_routes[];
 extern const struct route service_principal_routes[];
@@ -12,6 +17,8 @@ extern const struct route app_role_assigned_to_routes[];
 extern const struct route app_role_assignment_routes[];
 
 const struct route *const graph_route_tables[] = {
+	users_routes,
+	invitations_routes,
 	application_template_routes,
 	application_routes,
 	service_principal_routes,
@@ -22,5 +29,8 @@ const struct route *const graph_route_tables[] = {
 
 const struct route *const root_route_tables[] = {
 	admin_routes,
+	mailbox_routes,
+	mailpit_routes,
+	redeem_routes,
 	NULL,
 };

@@ -160,6 +160,18 @@ int resp_error_code(struct resp *resp, unsigned status, const char *code, const 
 	return -1;
 }
 
+int resp_error_detail(struct resp *resp, const char *code, const char *target)
+{
+	json_t *err = json_object_get(resp->body, "error");
+	json_t *msg = json_object_get(err, "message");
+
+	if (err && msg)
+		json_object_set_new(err, "details",
+		                    json_pack("[{s:s, s:O, s:s}]", "code", code,
+		                              "message", msg, "target", target));
+	return -1;
+}
+
 int resp_not_found(struct resp *resp, const char *id)
 {
 	return resp_error(resp, GERR_NOT_FOUND, GMSG_NOT_FOUND_FMT, id);

@@ -48,6 +48,13 @@ int resp_error(struct resp *resp, enum gerr e, const char *fmt, ...)
 int resp_error_code(struct resp *resp, unsigned status, const char *code, const char *fmt,
                     ...) __attribute__((format(printf, 4, 5)));
 
+/*
+ * resp_error_detail() - add Graph's details[] entry {code, message, target}
+ * to the error already in @resp (message = the error's message), as Graph
+ * does for validation conflicts (ObjectConflict, InvalidValue). Returns -1.
+ */
+int resp_error_detail(struct resp *resp, const char *code, const char *target);
+
 /* resp_not_found() - 404 Request_ResourceNotFound naming @id. Returns -1. */
 int resp_not_found(struct resp *resp, const char *id);
 

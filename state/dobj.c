@@ -87,6 +87,13 @@ static int index_put(struct tenant *t, enum dobj_index idx, char *key, struct do
 	return 0;
 }
 
+static void keys_free(struct dobj_key *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		state_free(keys[i].key);
+	state_free(keys);
+}
+
 static void keys_clear(struct tenant *t, struct dobj *d)
 {
 	for (size_t i = 0; i < d->nkeys; i++) {
@@ -98,8 +105,9 @@ static void keys_clear(struct tenant *t, struct dobj *d)
 	d->nkeys = 0;
 }
 
-static int key_add(struct tenant *t, struct dobj *d, enum dobj_index idx,
-                   const char *value)
+/* Append the lower-cased @value to @keys unless empty or already there. 0 or -1. */
+static int key_push(struct dobj_key **keys, size_t *n, enum dobj_index idx,
+                    const char *value)
 {
 	struct dobj_key *grown;
 	char *key;
@@ -109,55 +117,103 @@ static int key_add(struct tenant *t, struct dobj *d, enum dobj_index idx,
 	key = lower_dup(value);
 	if (!key)
 		return -1;
-	for (size_t i = 0; i < d->nkeys; i++)
-		if (d->keys[i].idx == idx && !strcmp(d->keys[i].key, key)) {
+	for (size_t i = 0; i < *n; i++)
+		if ((*keys)[i].idx == idx && !strcmp((*keys)[i].key, key)) {
 			state_free(key);
 			return 0;
 		}
-	grown = state_realloc(d->keys, (d->nkeys + 1) * sizeof(*grown));
-	if (!grown || index_put(t, idx, key, d)) {
-		if (grown)
-			d->keys = grown;
+	grown = state_realloc(*keys, (*n + 1) * sizeof(*grown));
+	if (!grown) {
 		state_free(key);
 		return -1;
 	}
-	d->keys = grown;
-	d->keys[d->nkeys].idx = idx;
-	d->keys[d->nkeys].key = key;
-	d->nkeys++;
+	*keys = grown;
+	grown[*n].idx = idx;
+	grown[*n].key = key;
+	(*n)++;
 	return 0;
 }
 
-int state_dobj_reindex(struct tenant *t, struct dobj *d)
+/* The index keys @d's properties call for. 0, or -1 with nothing allocated. */
+static int keys_collect(const struct dobj *d, struct dobj_key **keys, size_t *n)
 {
 	int rc = 0;
 
-	keys_clear(t, d);
+	*keys = NULL;
+	*n = 0;
 	switch (d->kind) {
 	case DOBJ_USER: {
 		json_t *other = json_object_get(d->obj, "otherMails");
 		size_t i;
 		json_t *v;
 
-		rc |= key_add(
-		    t, d, IDX_UPN,
+		rc |= key_push(
+		    keys, n, IDX_UPN,
 		    json_string_value(json_object_get(d->obj, "userPrincipalName")));
-		rc |= key_add(t, d, IDX_MAIL,
-		              json_string_value(json_object_get(d->obj, "mail")));
-		json_array_foreach(other, i, v) rc |=
-		    key_add(t, d, IDX_MAIL, json_string_value(v));
+		rc |= key_push(keys, n, IDX_MAIL,
+		               json_string_value(json_object_get(d->obj, "mail")));
+		json_array_foreach(other, i, v)
+		{
+			rc |= key_push(keys, n, IDX_MAIL, json_string_value(v));
+		}
 		break;
 	}
 	case DOBJ_SERVICE_PRINCIPAL:
 	case DOBJ_APPLICATION:
-		rc |= key_add(t, d, IDX_APPID,
-		              json_string_value(json_object_get(d->obj, "appId")));
+		rc |= key_push(keys, n, IDX_APPID,
+		               json_string_value(json_object_get(d->obj, "appId")));
 		break;
 	case DOBJ_GROUP:
 	case DOBJ_KIND_COUNT:
 		break;
 	}
+	if (rc) {
+		keys_free(*keys, *n);
+		*keys = NULL;
+		*n = 0;
+	}
 	return rc ? -1 : 0;
+}
+
+static bool keys_have(const struct dobj_key *keys, size_t n, const struct dobj_key *k)
+{
+	for (size_t i = 0; i < n; i++)
+		if (keys[i].idx == k->idx && !strcmp(keys[i].key, k->key))
+			return true;
+	return false;
+}
+
+/*
+ * All or nothing: register the keys that are new first (the only step that
+ * allocates), then drop the ones that went away, which never fails.
+ */
+int state_dobj_reindex(struct tenant *t, struct dobj *d)
+{
+	struct dobj_key *fresh;
+	size_t nfresh, added;
+
+	if (keys_collect(d, &fresh, &nfresh))
+		return -1;
+	for (added = 0; added < nfresh; added++) {
+		if (keys_have(d->keys, d->nkeys, &fresh[added]))
+			continue;
+		if (index_put(t, fresh[added].idx, fresh[added].key, d))
+			goto out_undo;
+	}
+	for (size_t i = 0; i < d->nkeys; i++)
+		if (!keys_have(fresh, nfresh, &d->keys[i]))
+			index_del(t, d->keys[i].idx, d->keys[i].key, d);
+	keys_free(d->keys, d->nkeys);
+	d->keys = fresh;
+	d->nkeys = nfresh;
+	return 0;
+
+out_undo:
+	while (added-- > 0)
+		if (!keys_have(d->keys, d->nkeys, &fresh[added]))
+			index_del(t, fresh[added].idx, fresh[added].key, d);
+	keys_free(fresh, nfresh);
+	return -1;
 }
 
 static void dobj_free(struct tenant *t, struct dobj *d)

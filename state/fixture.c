@@ -226,6 +226,11 @@ struct tenant *fixture_tenant_build(struct state *st, const json_t *doc, const c
 	if (load_memberships(st, t, doc, path, err, errlen) ||
 	    load_assignments(st, t, doc, path, err, errlen))
 		goto out_free;
+	/* Written by the state export; users exist by now, so userIds can be checked. */
+	if (state_invitations_load(st, t, json_object_get(doc, "invitations"), path, err,
+				   errlen) ||
+	    state_mailbox_load(st, t, json_object_get(doc, "mailbox"), path, err, errlen))
+		goto out_free;
 	return t;
 
 out_oom:

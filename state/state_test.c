@@ -257,6 +257,40 @@ static void test_tenant_reset_only_touches_that_tenant(void **ctx)
 	assert_null(state_dobj_find(st, first, DOBJ_USER, ADELE_ID));
 }
 
+/* A UPN change either moves the index entry or leaves it exactly as it was. */
+static void test_reindex_is_all_or_nothing(void **ctx)
+{
+	struct state *st = *ctx;
+	struct tenant *t = state_tenant_default(st);
+	struct dobj *d = state_dobj_find(st, t, DOBJ_USER, ADMIN_ID);
+	size_t n_old, n_new;
+	long n;
+
+	json_object_set_new(d->obj, "userPrincipalName",
+	                    json_string("new@contoso.onmicrosoft.com"));
+	json_object_set_new(d->obj, "otherMails",
+	                    json_pack("[s, s]", "a@x.com", "b@x.com"));
+	for (n = 0; n < 1000; n++) {
+		state_alloc_fail_after(n);
+		int rc = state_dobj_reindex(t, d);
+		state_alloc_fail_after(-1);
+		state_dobj_lookup(t, IDX_UPN, "admin@contoso.onmicrosoft.com", &n_old);
+		state_dobj_lookup(t, IDX_UPN, "new@contoso.onmicrosoft.com", &n_new);
+		if (rc == 0) {
+			assert_int_equal(n_old, 0);
+			assert_int_equal(n_new, 1);
+			break;
+		}
+		assert_int_equal(n_old, 1);
+		assert_int_equal(n_new, 0);
+		state_dobj_lookup(t, IDX_MAIL, "a@x.com", &n_new);
+		assert_int_equal(n_new, 0);
+	}
+	assert_true(n > 2);
+	state_dobj_lookup(t, IDX_MAIL, "b@x.com", &n_new);
+	assert_int_equal(n_new, 1);
+}
+
 static void test_security_identifier(void **ctx)
 {
 	char sid[80];
@@ -374,6 +408,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_reset_restores_fixture, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tenant_reset_only_touches_that_tenant,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reindex_is_all_or_nothing, setup,
+	                                    teardown),
 	    cmocka_unit_test(test_security_identifier),
 	    cmocka_unit_test_setup_teardown(test_assignment_id_embeds_principal, setup,
 	                                    teardown),

@@ -98,7 +98,8 @@ static void run_one(const uint8_t *data, size_t size)
 		char *colon = strchr(headers, ':');
 		if (colon) {
 			*colon = '\0';
-			req_add_header(&req, headers, colon[1] == ' ' ? colon + 2 : colon + 1);
+			req_add_header(&req, headers,
+			               colon[1] == ' ' ? colon + 2 : colon + 1);
 		}
 		headers = eol ? eol + 1 : NULL;
 	}
