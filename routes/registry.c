@@ -11,6 +11,11 @@ extern const struct route groups_routes[];
 extern const struct route group_members_routes[];
 extern const struct route member_of_routes[];
 extern const struct route directory_objects_routes[];
+extern const struct route application_template_routes[];
+extern const struct route application_routes[];
+extern const struct route service_principal_routes[];
+extern const struct route app_role_assigned_to_routes[];
+extern const struct route app_role_assignment_routes[];
 extern const struct route mailbox_routes[];
 extern const struct route mailpit_routes[];
 extern const struct route redeem_routes[];
@@ -22,6 +27,11 @@ const struct route *const graph_route_tables[] = {
 	group_members_routes,
 	member_of_routes,
 	directory_objects_routes,
+	application_template_routes,
+	application_routes,
+	service_principal_routes,
+	app_role_assigned_to_routes,
+	app_role_assignment_routes,
 	NULL,
 };
 

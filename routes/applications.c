@@ -1,0 +1,220 @@
+/*
+ * routes/applications.c - app registrations (graph-spec §7.2): list, get
+ * (also by the appId alternate key), update and delete. Role changes flow to
+ * the service principal; deleting an application deletes its service
+ * principal too, and with it every assignment naming it.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "../server/error.h"
+#include "../server/req.h"
+#include "../server/resp.h"
+#include "../server/router.h"
+#include "../state/model_app.h"
+#include "apps.h"
+#include "entities.h"
+
+static int collect(struct state *st, const struct req *req, struct odata_item **out,
+                   size_t *n)
+{
+	struct tenant *t = req->tenant;
+	const char *app_id = odata_filter_eq_value(&req->odata, "appId");
+	size_t cap = state_dobj_count(t, DOBJ_APPLICATION) + 1;
+	struct odata_item *items = calloc(cap, sizeof(*items));
+
+	*n = 0;
+	*out = items;
+	if (!items)
+		return -1;
+	for (struct dobj *d = state_dobj_first(t, DOBJ_APPLICATION); d;
+	     d = state_dobj_next(d)) {
+		const char *v = json_string_value(json_object_get(d->obj, "appId"));
+		if (!state_dobj_visible(st, d) ||
+		    (app_id && (!v || strcasecmp(v, app_id))))
+			continue;
+		items[(*n)++] = (struct odata_item){d->obj, &application_entity, d->seq};
+	}
+	return 0;
+}
+
+static int applications_list(struct state *st, const struct req *req, struct resp *resp)
+{
+	struct odata_list_opts opts = {.context = "applications"};
+	struct odata_item *items;
+	size_t n;
+	int rc;
+
+	if (collect(st, req, &items, &n))
+		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	rc = odata_respond_collection(&req->odata, req, resp, items, n, &opts);
+	free(items);
+	return rc;
+}
+
+static int applications_count(struct state *st, const struct req *req, struct resp *resp)
+{
+	struct odata_item *items;
+	size_t n;
+	int rc;
+
+	if (collect(st, req, &items, &n))
+		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	rc = odata_respond_count(&req->odata, req, resp, items, n);
+	free(items);
+	return rc;
+}
+
+static int applications_get(struct state *st, const struct req *req, struct resp *resp)
+{
+	struct dobj *d = apps_path_object(st, req, resp, DOBJ_APPLICATION, 0);
+
+	if (!d)
+		return -1;
+	return odata_respond_entity(&req->odata, req, resp, 200, &application_entity,
+	                            d->obj, NULL);
+}
+
+static const struct apps_prop application_patch_props[] = {
+    {"id", AP_READONLY},
+    {"appId", AP_READONLY},
+    {"applicationTemplateId", AP_READONLY},
+    {"createdDateTime", AP_READONLY},
+    {"deletedDateTime", AP_READONLY},
+    {"publisherDomain", AP_READONLY},
+    {"displayName", AP_STRING},
+    {"description", AP_NSTRING},
+    {"notes", AP_NSTRING},
+    {"signInAudience", AP_STRING},
+    {"identifierUris", AP_STRINGS},
+    {"tags", AP_STRINGS},
+    {"appRoles", AP_APP_ROLES},
+    {"addIns", AP_OBJECTS},
+    {"api", AP_OBJECT},
+    {"info", AP_OBJECT},
+    {"keyCredentials", AP_OBJECTS},
+    {"parentalControlSettings", AP_OBJECT},
+    {"passwordCredentials", AP_OBJECTS},
+    {"publicClient", AP_OBJECT},
+    {"requiredResourceAccess", AP_OBJECTS},
+    {"web", AP_OBJECT},
+    {"spa", AP_OBJECT},
+    {0},
+};
+
+static const char *const sign_in_audiences[] = {
+    "AzureADMyOrg",
+    "AzureADMultipleOrgs",
+    "AzureADandPersonalMicrosoftAccount",
+    "PersonalMicrosoftAccount",
+    NULL,
+};
+
+static int check_patch(const struct dobj *d, const json_t *body, struct resp *resp)
+{
+	const json_t *aud = json_object_get(body, "signInAudience");
+	const json_t *roles = json_object_get(body, "appRoles");
+
+	if (apps_body_check(body, application_patch_props, "application", resp))
+		return -1;
+	if (json_array_size(json_object_get(body, "passwordCredentials")))
+		return resp_error(
+		    resp, GERR_BAD_REQUEST,
+		    "New password credentials must be generated using service "
+		    "actions.");
+	if (aud) {
+		size_t i = 0;
+		while (sign_in_audiences[i] &&
+		       strcmp(sign_in_audiences[i], json_string_value(aud)))
+			i++;
+		if (!sign_in_audiences[i])
+			return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
+			                  "Invalid value specified for property "
+			                  "'signInAudience' of resource 'Application'.");
+	}
+	if (roles &&
+	    apps_app_roles_removable(json_object_get(d->obj, "appRoles"), roles, resp))
+		return -1;
+	return 0;
+}
+
+/* Everything that follows the application: its service principals' copies. */
+static int sync_service_principals(struct tenant *t, const struct dobj *app)
+{
+	const char *app_id = json_string_value(json_object_get(app->obj, "appId"));
+	size_t n;
+	struct dobj *const *objs = state_dobj_lookup(t, IDX_APPID, app_id, &n);
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (objs[i]->kind != DOBJ_SERVICE_PRINCIPAL)
+			continue;
+		rc |= model_sp_sync_app_roles(objs[i],
+		                              json_object_get(app->obj, "appRoles"));
+		rc |= json_object_set(objs[i]->obj, "appDisplayName",
+		                      json_object_get(app->obj, "displayName"));
+	}
+	return rc ? -1 : 0;
+}
+
+static int applications_update(struct state *st, const struct req *req, struct resp *resp)
+{
+	struct dobj *d = apps_path_object(st, req, resp, DOBJ_APPLICATION, 0);
+	json_t *patch, *roles;
+
+	if (!d || check_patch(d, req->body, resp))
+		return -1;
+	patch = json_deep_copy(req->body);
+	roles = json_object_get(patch, "appRoles");
+	if (!patch)
+		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	if (roles) {
+		/* Roles defined on an application always have origin Application. */
+		json_t *norm = apps_app_roles_normalize(roles, "Application", NULL);
+		if (!norm || json_object_set_new(patch, "appRoles", norm)) {
+			json_decref(patch);
+			return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+		}
+	}
+	apps_apply(d->obj, patch);
+	json_decref(patch);
+	if (sync_service_principals(req->tenant, d))
+		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	return resp_empty(resp, 204);
+}
+
+static int applications_delete(struct state *st, const struct req *req, struct resp *resp)
+{
+	struct dobj *d = apps_path_object(st, req, resp, DOBJ_APPLICATION, 0);
+	const char *app_id;
+	struct dobj *const *objs;
+	size_t n;
+
+	if (!d)
+		return -1;
+	app_id = json_string_value(json_object_get(d->obj, "appId"));
+	/* The lookup array shrinks as objects go: take the first SP until none. */
+	for (;;) {
+		struct dobj *sp = NULL;
+		objs = state_dobj_lookup(req->tenant, IDX_APPID, app_id, &n);
+		for (size_t i = 0; i < n && !sp; i++)
+			if (objs[i]->kind == DOBJ_SERVICE_PRINCIPAL)
+				sp = objs[i];
+		if (!sp)
+			break;
+		state_dobj_remove(req->tenant, sp);
+	}
+	state_dobj_remove(req->tenant, d);
+	return resp_empty(resp, 204);
+}
+
+const struct route application_routes[] = {
+    {"GET", "/applications", applications_list, ROUTE_ODATA, &application_entity},
+    {"GET", "/applications/$count", applications_count, ROUTE_ODATA, &application_entity},
+    {"GET", "/applications/{id}", applications_get, ROUTE_ODATA | ROUTE_APPID_KEY,
+     &application_entity},
+    {"PATCH", "/applications/{id}", applications_update,
+     ROUTE_JSON_BODY | ROUTE_APPID_KEY, NULL},
+    {"DELETE", "/applications/{id}", applications_delete, ROUTE_APPID_KEY, NULL},
+    {0},
+};
