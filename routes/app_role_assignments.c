@@ -90,7 +90,7 @@ int assignments_create(struct state *st, const struct req *req, struct resp *res
                        enum assignment_side side, struct dobj *owner, const char *context)
 {
 	struct odata_query q = {.entity = &app_role_assignment_entity};
-	struct dobj *principal, *resource;
+	struct dobj *principal = NULL, *resource = NULL;
 	struct assignment *a;
 	const char *role;
 	char id[64];
