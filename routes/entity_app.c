@@ -88,6 +88,9 @@ const struct odata_entity application_entity = {
     OE_DIRECTORY,   application_props,
 };
 
+/* Templates also store "appRoles", graphmock's extension copied into the apps
+ * instantiated from them; Graph's applicationTemplate has no such property, so
+ * it is not in the schema: never returned, and $select=appRoles is a 400. */
 static const struct odata_prop application_template_props[] = {
     {"id", ODATA_GUID, D | F},
     {"displayName", ODATA_STRING, D | F | SW | OP_CONTAINS | OB},
@@ -98,7 +101,6 @@ static const struct odata_prop application_template_props[] = {
     {"categories", ODATA_STRING_COLLECTION, D | F | OP_CONTAINS},
     {"publisher", ODATA_STRING, D | F | OB},
     {"description", ODATA_STRING, D},
-    {"appRoles", ODATA_OBJECT_COLLECTION, OP_HIDDEN}, /* copied to instantiated apps */
     {0},
 };
 

@@ -461,7 +461,8 @@ static void test_project_default(void **state)
 
 static void test_project_select(void **state)
 {
-	static const char *const keys[] = {"@odata.type", "userType", "identities", NULL};
+	static const char *const keys[] = {"@odata.type", "userType", "identities",
+	                                   "passwordProfile", NULL};
 	static const char *const empty[] = {"otherMails", NULL};
 	json_t *obj = load(sample_user), *p, *bare = json_object();
 	struct fx f;
@@ -474,6 +475,8 @@ static void test_project_select(void **state)
 	expect_keys(p, keys);
 	assert_string_equal(json_string_value(json_object_get(p, "@odata.type")),
 	                    "#microsoft.graph.user");
+	/* A selected secret is answered with null, as Graph does. */
+	assert_true(json_is_null(json_object_get(p, "passwordProfile")));
 	json_decref(p);
 	done(&f);
 	/* Absent collections render as []. */

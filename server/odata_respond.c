@@ -60,7 +60,11 @@ static int project_into(json_t *dst, const struct odata_query *q,
 		}
 		/* Mixed collections: a name this item's type lacks yields nothing. */
 		p = odata_entity_prop(entity, q->select[i]);
-		if (p && !(p->flags & OP_HIDDEN) && put_prop(dst, p, obj))
+		if (!p)
+			continue;
+		/* Graph answers a selected secret (passwordProfile) with null. */
+		if ((p->flags & OP_HIDDEN) ? json_object_set_new(dst, p->name, json_null())
+		                           : put_prop(dst, p, obj))
 			return -1;
 	}
 	return 0;
