@@ -16,6 +16,7 @@ extern const struct route application_routes[];
 extern const struct route service_principal_routes[];
 extern const struct route app_role_assigned_to_routes[];
 extern const struct route app_role_assignment_routes[];
+extern const struct route metadata_routes[];
 extern const struct route mailbox_routes[];
 extern const struct route mailpit_routes[];
 extern const struct route redeem_routes[];
@@ -32,6 +33,7 @@ const struct route *const graph_route_tables[] = {
 	service_principal_routes,
 	app_role_assigned_to_routes,
 	app_role_assignment_routes,
+	metadata_routes,
 	NULL,
 };
 
