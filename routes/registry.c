@@ -5,6 +5,10 @@
 #include "registry.h"
 
 extern const struct route admin_routes[];
+extern const struct route admin_faults_routes[];
+extern const struct route admin_requests_routes[];
+extern const struct route admin_state_routes[];
+extern const struct route admin_clock_routes[];
 
 const struct route *const graph_route_tables[] = {
 	NULL,
@@ -12,5 +16,9 @@ const struct route *const graph_route_tables[] = {
 
 const struct route *const root_route_tables[] = {
 	admin_routes,
+	admin_faults_routes,
+	admin_requests_routes,
+	admin_state_routes,
+	admin_clock_routes,
 	NULL,
 };
