@@ -495,11 +495,12 @@ void fault_engine_decide(struct fault_engine *e, const struct fault_request *fr,
 	}
 	for (size_t i = 0; i < e->nrules; i++) {
 		struct fault_rule *r = e->rules[i];
-		if (!request_rule(r) || expired(r) || !rule_matches(r, fr))
+		if (!request_rule(r) || !rule_matches(r, fr))
 			continue;
+		/* An expired rule still counts clients that come back too early. */
 		r->matches++;
 		track_retry(e, r, fr, now_ms, NULL);
-		if (!when_fires(e, r))
+		if (expired(r) || !when_fires(e, r))
 			continue;
 		fill_decision(e, r, d);
 		if (r->kind == FAULT_THROTTLE && !throttle_fires(e, r, fr, now_ms, d)) {

@@ -97,6 +97,24 @@ static void write_all(int fd, const char *p, size_t len)
 	}
 }
 
+static const char *reason(unsigned status)
+{
+	switch (status) {
+	case 200:
+		return "OK";
+	case 201:
+		return "Created";
+	case 204:
+		return "No Content";
+	case 400:
+		return "Bad Request";
+	case 404:
+		return "Not Found";
+	default:
+		return status < 400 ? "OK" : "Error";
+	}
+}
+
 static void send_truncated(int fd, const struct resp *resp)
 {
 	const char *ct = resp_content_type(resp);
@@ -108,7 +126,7 @@ static void send_truncated(int fd, const struct resp *resp)
 	n = snprintf(head, sizeof(head),
 		     "HTTP/1.1 %u %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
 		     "request-id: %s\r\nclient-request-id: %s\r\n\r\n",
-		     resp->status, "OK", ct ? ct : "application/json", promised,
+		     resp->status, reason(resp->status), ct ? ct : "application/json", promised,
 		     resp->request_id, resp->client_request_id);
 	if (n > 0 && (size_t)n < sizeof(head))
 		write_all(fd, head, (size_t)n);
