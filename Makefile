@@ -36,6 +36,8 @@ release_CFLAGS := -O2 -g
 asan_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 tsan_CFLAGS := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
+fuzz_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+FUZZ_SECONDS ?= 60
 
 APP_SRCS := $(filter-out %_test.c server/main.c, \
 	$(wildcard server/*.c) $(wildcard routes/*.c) $(wildcard state/*.c))
@@ -43,7 +45,7 @@ TEST_SRCS := $(wildcard server/*_test.c routes/*_test.c state/*_test.c conforman
 RUNNER_SRCS := $(filter-out %_test.c, $(wildcard conformance/*.c))
 FIXTURE_JSON := state/default_fixture.json
 
-.PHONY: all release asan tsan run test unit conformance lint format install clean \
+.PHONY: all release asan tsan run test unit conformance lint format install clean fuzz fuzz-replay \
 	deps deps-build deps-test bench fuzz help check-deps
 
 all: release
@@ -53,6 +55,7 @@ help:
 	@echo "make run        build and start it on localhost:$(PORT) (ARGS='--seed 1' ...)"
 	@echo "make test       ASan+UBSan build; unit tests, then the conformance suite"
 	@echo "make asan|tsan  sanitizer builds (tsan also runs a concurrent load)"
+	@echo "make fuzz       libFuzzer over the request dispatcher (clang; FUZZ_SECONDS=60)"
 	@echo "make lint       clang-format check, banned functions, header self-containment"
 	@echo "make bench      release build under wrk: req/s and latency"
 	@echo "make install    into \$$(DESTDIR)\$$(PREFIX)/bin (PREFIX=$(PREFIX))"
@@ -129,7 +132,12 @@ $(O)/$(1)/%_test: $(O)/$(1)/%_test.o $(O)/$(1)/libgraphmock.a
 	$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(DEP_LIBS) $$(TEST_LIBS) $$(CURL_LIBS) -o $$@
 
 $(O)/$(1)/conformance-runner: $$(patsubst %.c,$(O)/$(1)/%.o,$(RUNNER_SRCS))
-	$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(CURL_LIBS) -o $$@
+	$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(CURL_LIBS) -lpthread -o $$@
+
+# conformance/ unit tests link the runner's modules, not the server library
+$(O)/$(1)/conformance/%_test: $(O)/$(1)/conformance/%_test.o \
+		$$(patsubst %.c,$(O)/$(1)/%.o,$(filter-out conformance/runner.c,$(RUNNER_SRCS)))
+	$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(TEST_LIBS) $$(CURL_LIBS) -lpthread -o $$@
 
 -include $$(shell find $(O)/$(1) -name '*.d' 2>/dev/null)
 endef
@@ -137,6 +145,7 @@ endef
 $(eval $(call flavour,release))
 $(eval $(call flavour,asan))
 $(eval $(call flavour,tsan))
+$(eval $(call flavour,fuzz))
 
 release: $(O)/release/graphmock
 asan: $(O)/asan/graphmock
@@ -156,11 +165,32 @@ unit: deps-test $(asan_TESTS)
 	@set -e; for t in $(asan_TESTS); do echo "== $$t"; ./$$t; done
 
 conformance: deps-test $(O)/asan/graphmock $(O)/asan/conformance-runner
-	./$(O)/asan/conformance-runner --server ./$(O)/asan/graphmock conformance/cases
+	./$(O)/asan/conformance-runner --server ./$(O)/asan/graphmock \
+		--server-arg --max-body --server-arg 65536 --jobs 2 conformance/cases
 
 test: deps-test
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory fuzz-replay
 	@$(MAKE) --no-print-directory conformance
+
+# The fuzz target's corpus, replayed under ASan + UBSan by make test.
+$(O)/asan/fuzz-replay: conformance/fuzz/fuzz_dispatch.c $(O)/asan/libgraphmock.a
+	$(CC) $(BASE_CFLAGS) $(asan_CFLAGS) $(DEP_CFLAGS) -DFUZZ_MAIN $^ $(DEP_LIBS) -o $@
+
+fuzz-replay: $(O)/asan/fuzz-replay
+	./$(O)/asan/fuzz-replay conformance/fuzz/corpus/*
+
+# libFuzzer over the dispatcher (needs clang and libclang-rt-14-dev); new
+# inputs go to $(O)/fuzz/corpus, copy the interesting ones into the repo.
+$(O)/fuzz/fuzz-dispatch: conformance/fuzz/fuzz_dispatch.c $(O)/fuzz/libgraphmock.a
+	$(CC) $(BASE_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined $(DEP_CFLAGS) $^ \
+		$(DEP_LIBS) -o $@
+
+fuzz:
+	$(MAKE) CC=clang $(O)/fuzz/fuzz-dispatch
+	@mkdir -p $(O)/fuzz/corpus
+	./$(O)/fuzz/fuzz-dispatch -max_total_time=$(FUZZ_SECONDS) $(O)/fuzz/corpus \
+		conformance/fuzz/corpus
 
 bench: release
 	$(call need_pkgs,$(DEB_BENCH))
@@ -168,7 +198,8 @@ bench: release
 
 # ---- quality ----------------------------------------------------------------------
 
-LINT_SRCS := $(wildcard server/*.[ch] routes/*.[ch] state/*.[ch] conformance/*.[ch])
+LINT_SRCS := $(wildcard server/*.[ch] routes/*.[ch] state/*.[ch] conformance/*.[ch] \
+	conformance/fuzz/*.c)
 BANNED := strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|strtok
 
 lint:

@@ -16,10 +16,11 @@
 static int admin_health(struct state *st, const struct req *req, struct resp *resp)
 {
 	(void)req;
-	return resp_json(resp, 200,
-			 json_pack("{s:s, s:s, s:I}", "status", "ok", "version",
-				   GRAPHMOCK_VERSION, "uptimeSeconds",
-				   (json_int_t)((monotonic_us() - st->started_us) / 1000000)));
+	return resp_json(
+	    resp, 200,
+	    json_pack("{s:s, s:s, s:I}", "status", "ok", "version", GRAPHMOCK_VERSION,
+	              "uptimeSeconds",
+	              (json_int_t)((monotonic_us() - st->started_us) / 1000000)));
 }
 
 static int admin_reset(struct state *st, const struct req *req, struct resp *resp)
@@ -33,11 +34,12 @@ static int admin_reset(struct state *st, const struct req *req, struct resp *res
 static json_t *tenant_json(const struct tenant *t)
 {
 	return json_pack("{s:s, s:s, s:s, s:{s:I, s:I, s:I, s:I}}", "id", t->id,
-			 "displayName", t->display_name, "domain", t->domain, "objects",
-			 "users", (json_int_t)state_dobj_count(t, DOBJ_USER), "groups",
-			 (json_int_t)state_dobj_count(t, DOBJ_GROUP), "servicePrincipals",
-			 (json_int_t)state_dobj_count(t, DOBJ_SERVICE_PRINCIPAL), "applications",
-			 (json_int_t)state_dobj_count(t, DOBJ_APPLICATION));
+	                 "displayName", t->display_name, "domain", t->domain, "objects",
+	                 "users", (json_int_t)state_dobj_count(t, DOBJ_USER), "groups",
+	                 (json_int_t)state_dobj_count(t, DOBJ_GROUP), "servicePrincipals",
+	                 (json_int_t)state_dobj_count(t, DOBJ_SERVICE_PRINCIPAL),
+	                 "applications",
+	                 (json_int_t)state_dobj_count(t, DOBJ_APPLICATION));
 }
 
 static int admin_tenants_list(struct state *st, const struct req *req, struct resp *resp)
@@ -55,13 +57,13 @@ static int admin_tenant_get(struct state *st, const struct req *req, struct resp
 	struct tenant *t = state_tenant_find(st, req_param(req, 0));
 
 	if (!t)
-		return resp_error_code(resp, 404, "NotFound", "Tenant '%s' does not exist.",
-				       req_param(req, 0));
+		return resp_error_code(resp, 404, "NotFound",
+		                       "Tenant '%s' does not exist.", req_param(req, 0));
 	return resp_json(resp, 200, tenant_json(t));
 }
 
 static int optional_string(const struct req *req, struct resp *resp, const char *key,
-			   const char **out)
+                           const char **out)
 {
 	json_t *v = req->body ? json_object_get(req->body, key) : NULL;
 
@@ -69,8 +71,8 @@ static int optional_string(const struct req *req, struct resp *resp, const char 
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_string(v) || !json_string_length(v))
-		return resp_error(resp, GERR_BAD_REQUEST, "'%s' must be a non-empty string.",
-				  key);
+		return resp_error(resp, GERR_BAD_REQUEST,
+		                  "'%s' must be a non-empty string.", key);
 	*out = json_string_value(v);
 	return 0;
 }
@@ -82,12 +84,14 @@ static int admin_tenant_create(struct state *st, const struct req *req, struct r
 	json_t *value;
 
 	if (req->body)
-		json_object_foreach(req->body, key, value) {
+		json_object_foreach(req->body, key, value)
+		{
 			if (strcmp(key, "displayName") && strcmp(key, "domain"))
-				return resp_error(resp, GERR_BAD_REQUEST,
-						  "Unknown property '%s' (expected displayName, "
-						  "domain).",
-						  key);
+				return resp_error(
+				    resp, GERR_BAD_REQUEST,
+				    "Unknown property '%s' (expected displayName, "
+				    "domain).",
+				    key);
 		}
 	if (optional_string(req, resp, "displayName", &display) ||
 	    optional_string(req, resp, "domain", &domain))
@@ -99,24 +103,37 @@ static int admin_tenant_create(struct state *st, const struct req *req, struct r
 	return resp_json(resp, 201, tenant_json(t));
 }
 
+static int admin_tenant_reset(struct state *st, const struct req *req, struct resp *resp)
+{
+	struct tenant *t = state_tenant_find(st, req_param(req, 0));
+
+	if (!t)
+		return resp_error_code(resp, 404, "NotFound",
+		                       "Tenant '%s' does not exist.", req_param(req, 0));
+	if (state_tenant_reset(st, t))
+		return resp_error(resp, GERR_INTERNAL, "Resetting the tenant failed.");
+	return resp_empty(resp, 204);
+}
+
 static int admin_tenant_delete(struct state *st, const struct req *req, struct resp *resp)
 {
 	struct tenant *t = state_tenant_find(st, req_param(req, 0));
 
 	if (!t)
-		return resp_error_code(resp, 404, "NotFound", "Tenant '%s' does not exist.",
-				       req_param(req, 0));
+		return resp_error_code(resp, 404, "NotFound",
+		                       "Tenant '%s' does not exist.", req_param(req, 0));
 	state_tenant_remove(st, t);
 	return resp_empty(resp, 204);
 }
 
 const struct route admin_routes[] = {
-	{"GET", "/_mock/health", admin_health, ROUTE_NO_TENANT, NULL},
-	{"POST", "/_mock/reset", admin_reset, ROUTE_NO_TENANT, NULL},
-	{"GET", "/_mock/tenants", admin_tenants_list, ROUTE_NO_TENANT, NULL},
-	{"POST", "/_mock/tenants", admin_tenant_create,
-	 ROUTE_NO_TENANT | ROUTE_JSON_BODY | ROUTE_OPTIONAL_BODY, NULL},
-	{"GET", "/_mock/tenants/{id}", admin_tenant_get, ROUTE_NO_TENANT, NULL},
-	{"DELETE", "/_mock/tenants/{id}", admin_tenant_delete, ROUTE_NO_TENANT, NULL},
-	{0},
+    {"GET", "/_mock/health", admin_health, ROUTE_NO_TENANT, NULL},
+    {"POST", "/_mock/reset", admin_reset, ROUTE_NO_TENANT, NULL},
+    {"GET", "/_mock/tenants", admin_tenants_list, ROUTE_NO_TENANT, NULL},
+    {"POST", "/_mock/tenants", admin_tenant_create,
+     ROUTE_NO_TENANT | ROUTE_JSON_BODY | ROUTE_OPTIONAL_BODY, NULL},
+    {"GET", "/_mock/tenants/{id}", admin_tenant_get, ROUTE_NO_TENANT, NULL},
+    {"POST", "/_mock/tenants/{id}/reset", admin_tenant_reset, ROUTE_NO_TENANT, NULL},
+    {"DELETE", "/_mock/tenants/{id}", admin_tenant_delete, ROUTE_NO_TENANT, NULL},
+    {0},
 };

@@ -7,21 +7,21 @@
 #include "entities.h"
 
 static const struct odata_prop directory_object_props[] = {
-	{"id", ODATA_GUID, OP_DEFAULT | OP_FILTER},
-	{"deletedDateTime", ODATA_DATETIME, 0},
-	{"displayName", ODATA_STRING, OP_FILTER | OP_STARTSWITH | OP_ORDERBY | OP_SEARCH},
-	{"mail", ODATA_STRING, OP_FILTER | OP_STARTSWITH | OP_SEARCH},
-	{"userPrincipalName", ODATA_STRING, OP_FILTER | OP_STARTSWITH | OP_SEARCH},
-	{"userType", ODATA_STRING, OP_FILTER},
-	{"securityEnabled", ODATA_BOOL, OP_FILTER},
-	{"mailEnabled", ODATA_BOOL, OP_FILTER},
-	{"appId", ODATA_STRING, OP_FILTER},
-	{0},
+    {"id", ODATA_GUID, OP_DEFAULT | OP_FILTER},
+    {"deletedDateTime", ODATA_DATETIME, 0},
+    {"displayName", ODATA_STRING, OP_FILTER | OP_STARTSWITH | OP_ORDERBY | OP_SEARCH},
+    {"mail", ODATA_STRING, OP_FILTER | OP_STARTSWITH | OP_SEARCH},
+    {"userPrincipalName", ODATA_STRING, OP_FILTER | OP_STARTSWITH | OP_SEARCH},
+    {"userType", ODATA_STRING, OP_FILTER},
+    {"securityEnabled", ODATA_BOOL, OP_FILTER},
+    {"mailEnabled", ODATA_BOOL, OP_FILTER},
+    {"appId", ODATA_STRING, OP_FILTER},
+    {0},
 };
 
 const struct odata_entity directory_object_entity = {
-	"directoryObjects", "DirectoryObject", "#microsoft.graph.directoryObject",
-	OE_DIRECTORY | OE_OPEN, directory_object_props,
+    "directoryObjects",     "DirectoryObject",      "#microsoft.graph.directoryObject",
+    OE_DIRECTORY | OE_OPEN, directory_object_props,
 };
 
 const struct odata_entity *entity_for_kind(enum dobj_kind kind)

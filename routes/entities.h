@@ -9,13 +9,14 @@
 #include "../server/odata.h"
 #include "../state/state.h"
 
-extern const struct odata_entity user_entity;             /* entity_user.c */
-extern const struct odata_entity group_entity;            /* entity_group.c */
-extern const struct odata_entity service_principal_entity; /* entity_app.c */
-extern const struct odata_entity application_entity;      /* entity_app.c */
+extern const struct odata_entity user_entity;                 /* entity_user.c */
+extern const struct odata_entity group_entity;                /* entity_group.c */
+extern const struct odata_entity service_principal_entity;    /* entity_app.c */
+extern const struct odata_entity application_entity;          /* entity_app.c */
 extern const struct odata_entity application_template_entity; /* entity_app.c */
-extern const struct odata_entity app_role_assignment_entity;   /* entity_app.c */
-extern const struct odata_entity directory_object_entity; /* entities.c: mixed collections */
+extern const struct odata_entity app_role_assignment_entity;  /* entity_app.c */
+extern const struct odata_entity
+    directory_object_entity; /* entities.c: mixed collections */
 
 /* entity_for_kind() - the schema of a stored directory object's kind. */
 const struct odata_entity *entity_for_kind(enum dobj_kind kind);

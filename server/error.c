@@ -87,8 +87,11 @@ static void utf8_sanitize(char *s)
 	unsigned char *p = (unsigned char *)s;
 
 	while (*p) {
-		int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2
-					: (*p & 0xf8) == 0xf0 ? 3 : -1;
+		int n = *p < 0x80             ? 0
+		        : (*p & 0xe0) == 0xc0 ? 1
+		        : (*p & 0xf0) == 0xe0 ? 2
+		        : (*p & 0xf8) == 0xf0 ? 3
+		                              : -1;
 		int ok = n >= 0;
 		for (int i = 1; ok && i <= n; i++)
 			ok = (p[i] & 0xc0) == 0x80;
@@ -114,7 +117,7 @@ static int ascii_only(char *s)
 }
 
 static int build(struct resp *resp, unsigned status, const char *code, const char *fmt,
-		 va_list ap)
+                 va_list ap)
 {
 	char message[2048];
 	char date[TIME_ISO_LEN];
@@ -128,8 +131,8 @@ static int build(struct resp *resp, unsigned status, const char *code, const cha
 
 again:
 	body = json_pack("{s:{s:s, s:s, s:{s:s, s:s, s:s}}}", "error", "code", code,
-				 "message", message, "innerError", "date", date, "request-id",
-				 resp->request_id, "client-request-id", resp->client_request_id);
+	                 "message", message, "innerError", "date", date, "request-id",
+	                 resp->request_id, "client-request-id", resp->client_request_id);
 	if (!body && ascii_only(message) + ascii_only(resp->client_request_id) > 0)
 		goto again; /* jansson refused some byte sequence: retry as ASCII */
 	resp_json(resp, status, body);
@@ -147,13 +150,25 @@ int resp_error(struct resp *resp, enum gerr e, const char *fmt, ...)
 }
 
 int resp_error_code(struct resp *resp, unsigned status, const char *code, const char *fmt,
-		    ...)
+                    ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	build(resp, status, code, fmt, ap);
 	va_end(ap);
+	return -1;
+}
+
+int resp_error_detail(struct resp *resp, const char *code, const char *target)
+{
+	json_t *err = json_object_get(resp->body, "error");
+	json_t *msg = json_object_get(err, "message");
+
+	if (err && msg)
+		json_object_set_new(err, "details",
+		                    json_pack("[{s:s, s:O, s:s}]", "code", code,
+		                              "message", msg, "target", target));
 	return -1;
 }
 

@@ -29,12 +29,12 @@ enum gerr {
 
 /* Messages Graph sends verbatim and scripts match on (graph-spec §1.6). */
 #define GMSG_BAD_JSON                                                                    \
-	"Unable to read JSON request payload. Please ensure Content-Type header is set "  \
+	"Unable to read JSON request payload. Please ensure Content-Type header is set " \
 	"and payload is of valid JSON format."
 #define GMSG_EMPTY_PAYLOAD "Empty Payload. JSON content expected."
-#define GMSG_METHOD "Specified HTTP method is not allowed for the request target."
+#define GMSG_METHOD        "Specified HTTP method is not allowed for the request target."
 #define GMSG_NOT_FOUND_FMT                                                               \
-	"Resource '%s' does not exist or one of its queried reference-property objects "  \
+	"Resource '%s' does not exist or one of its queried reference-property objects " \
 	"are not present."
 
 /*
@@ -42,11 +42,18 @@ enum gerr {
  * message. Always returns -1 so handlers can `return resp_error(...)`.
  */
 int resp_error(struct resp *resp, enum gerr e, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* resp_error_code() - as resp_error() with an explicit status and code. */
 int resp_error_code(struct resp *resp, unsigned status, const char *code, const char *fmt,
-		    ...) __attribute__((format(printf, 4, 5)));
+                    ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * resp_error_detail() - add Graph's details[] entry {code, message, target}
+ * to the error already in @resp (message = the error's message), as Graph
+ * does for validation conflicts (ObjectConflict, InvalidValue). Returns -1.
+ */
+int resp_error_detail(struct resp *resp, const char *code, const char *target);
 
 /* resp_not_found() - 404 Request_ResourceNotFound naming @id. Returns -1. */
 int resp_not_found(struct resp *resp, const char *id);

@@ -15,7 +15,8 @@
 
 struct req;
 struct resp;
-struct odata_expr; /* parsed $filter, private to server/odata_filter.c */
+struct odata_expr;   /* parsed $filter, private to server/odata_filter.c */
+struct odata_search; /* parsed $search, private to server/odata_search.c */
 
 enum odata_type {
 	ODATA_STRING,
@@ -39,6 +40,9 @@ enum odata_prop_flags {
 	OP_SEARCH = 1 << 7,     /* $search="prop:token" allowed */
 	OP_HIDDEN = 1 << 8,     /* stored but never returned (passwordProfile) */
 	OP_CONTAINS = 1 << 9,   /* contains() allowed (applicationTemplates) */
+	/* With OP_ORDERBY on OE_DIRECTORY: $orderby needs advanced params
+	 * (users createdDateTime, servicePrincipals displayName). */
+	OP_ORDERBY_ADVANCED = 1 << 10,
 };
 
 struct odata_prop {
@@ -62,10 +66,10 @@ enum odata_entity_flags {
 };
 
 struct odata_entity {
-	const char *set;        /* entity set name: "users" */
-	const char *type_name;  /* for messages: "User" */
-	const char *odata_type; /* "#microsoft.graph.user" */
-	unsigned flags;         /* enum odata_entity_flags */
+	const char *set;                /* entity set name: "users" */
+	const char *type_name;          /* for messages: "User" */
+	const char *odata_type;         /* "#microsoft.graph.user" */
+	unsigned flags;                 /* enum odata_entity_flags */
 	const struct odata_prop *props; /* terminated by { 0 } */
 };
 
@@ -75,19 +79,27 @@ struct odata_orderby {
 };
 
 struct odata_query {
-	int top;         /* 0 = not given */
-	int skip;        /* 0 = not given */
-	bool count;      /* $count=true (only honoured with advanced) */
-	bool advanced;   /* ConsistencyLevel: eventual was sent */
-	char **select;   /* NULL = default property set */
+	int top;       /* 0 = not given */
+	int skip;      /* 0 = not given */
+	bool count;    /* $count=true (only honoured with advanced) */
+	bool advanced; /* ConsistencyLevel: eventual was sent */
+	char **select; /* NULL = default property set */
 	size_t nselect;
 	struct odata_expr *filter; /* NULL = none */
 	struct odata_orderby *orderby;
 	size_t norderby;
-	char *search;    /* raw $search value, validated; NULL = none */
-	char *skiptoken; /* raw $skiptoken, validated; NULL = none */
+	char *search;                      /* raw $search value, validated; NULL = none */
+	char *skiptoken;                   /* raw $skiptoken, validated; NULL = none */
 	const struct odata_entity *entity; /* the schema it was validated against */
+	struct odata_search *search_expr;  /* parsed $search; NULL = none */
+	/* Decoded $skiptoken: ODATA_TOKEN_SEQ (last seq returned, default order)
+	 * or ODATA_TOKEN_OFFSET (index into the ordered matches); 0 = none. */
+	int token_kind;
+	uint64_t token_value;
 };
+
+#define ODATA_TOKEN_SEQ    1
+#define ODATA_TOKEN_OFFSET 2
 
 /* One candidate of a collection, handed to odata_respond_collection(). */
 struct odata_item {
@@ -113,7 +125,7 @@ struct odata_list_opts {
  * Returns 0, or -1 after resp_error() (q is then released already).
  */
 int odata_query_parse(struct odata_query *q, const struct odata_entity *entity,
-		      const struct req *req, struct resp *resp);
+                      const struct req *req, struct resp *resp);
 
 /* odata_query_release() - free what odata_query_parse() allocated. */
 void odata_query_release(struct odata_query *q);
@@ -134,7 +146,7 @@ const char *odata_filter_eq_value(const struct odata_query *q, const char *prop)
  * "@odata.type" comes first. Returns: new reference (NULL on OOM).
  */
 json_t *odata_project(const struct odata_query *q, const struct odata_entity *entity,
-		      const json_t *obj, bool type_annotation);
+                      const json_t *obj, bool type_annotation);
 
 /*
  * odata_respond_collection() - filter, search, order, count, page and project
@@ -144,8 +156,8 @@ json_t *odata_project(const struct odata_query *q, const struct odata_entity *en
  * Returns 0, or -1 after resp_error() (bad $skiptoken, OOM).
  */
 int odata_respond_collection(const struct odata_query *q, const struct req *req,
-			     struct resp *resp, const struct odata_item *items, size_t n,
-			     const struct odata_list_opts *opts);
+                             struct resp *resp, const struct odata_item *items, size_t n,
+                             const struct odata_list_opts *opts);
 
 /*
  * odata_respond_entity() - set @resp to @status with the projection of @obj
@@ -153,8 +165,9 @@ int odata_respond_collection(const struct odata_query *q, const struct req *req,
  * @context overrides "<set>" when non-NULL. Returns 0 or -1.
  */
 int odata_respond_entity(const struct odata_query *q, const struct req *req,
-			 struct resp *resp, unsigned status, const struct odata_entity *entity,
-			 const json_t *obj, const char *context);
+                         struct resp *resp, unsigned status,
+                         const struct odata_entity *entity, const json_t *obj,
+                         const char *context);
 
 /*
  * odata_respond_count() - /$count: without ConsistencyLevel: eventual the 400
@@ -162,10 +175,10 @@ int odata_respond_entity(const struct odata_query *q, const struct req *req,
  * of @items that match the query's $filter/$search. Returns 0 or -1.
  */
 int odata_respond_count(const struct odata_query *q, const struct req *req,
-			struct resp *resp, const struct odata_item *items, size_t n);
+                        struct resp *resp, const struct odata_item *items, size_t n);
 
 /* odata_entity_prop() - the schema entry for @name (case-insensitive), or NULL. */
 const struct odata_prop *odata_entity_prop(const struct odata_entity *entity,
-					   const char *name);
+                                           const char *name);
 
 #endif

@@ -17,7 +17,7 @@ void req_init(struct req *req)
 	memset(req, 0, sizeof(*req));
 	guid_random(req->request_id);
 	snprintf(req->client_request_id, sizeof(req->client_request_id), "%s",
-		 req->request_id);
+	         req->request_id);
 }
 
 static void kv_free(struct req_kv *kv, size_t n)

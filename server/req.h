@@ -15,8 +15,8 @@
 #include "odata.h"
 
 #define REQ_MAX_SEGMENTS 32
-#define REQ_MAX_PARAMS 4
-#define REQ_GUID_LEN 36
+#define REQ_MAX_PARAMS   4
+#define REQ_GUID_LEN     36
 
 struct tenant;
 
@@ -38,8 +38,8 @@ struct req {
 	char *segs[REQ_MAX_SEGMENTS];
 	const char *seg_alt_key[REQ_MAX_SEGMENTS]; /* "appId" or NULL (static) */
 	size_t nsegs;
-	char *path;       /* raw path as received, e.g. "/v1.0/users" (owned) */
-	char version[8];  /* "v1.0", "beta", or "" for /_mock and others */
+	char *path;      /* raw path as received, e.g. "/v1.0/users" (owned) */
+	char version[8]; /* "v1.0", "beta", or "" for /_mock and others */
 
 	/* {id} captures of the matched route, borrowed from segs[]. */
 	const char *params[REQ_MAX_PARAMS];

@@ -16,9 +16,10 @@ void resp_init(struct resp *resp, const struct req *req)
 {
 	memset(resp, 0, sizeof(*resp));
 	if (req) {
-		snprintf(resp->request_id, sizeof(resp->request_id), "%s", req->request_id);
+		snprintf(resp->request_id, sizeof(resp->request_id), "%s",
+		         req->request_id);
 		snprintf(resp->client_request_id, sizeof(resp->client_request_id), "%s",
-			 req->client_request_id);
+		         req->client_request_id);
 		resp->now_ms = req->now_ms;
 	}
 }
@@ -65,8 +66,8 @@ int resp_json(struct resp *resp, unsigned status, json_t *body)
 	return set_json(resp, status, body, RESP_JSON);
 }
 
-int resp_raw(struct resp *resp, unsigned status, const char *content_type, const char *data,
-	     size_t len)
+int resp_raw(struct resp *resp, unsigned status, const char *content_type,
+             const char *data, size_t len)
 {
 	clear_body(resp);
 	resp->status = status;

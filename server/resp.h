@@ -16,7 +16,7 @@
 
 /* Content-Type of a 2xx JSON body from Graph (graph-spec §1.3). */
 #define RESP_ODATA_CONTENT_TYPE                                                          \
-	"application/json;odata.metadata=minimal;odata.streaming=true;"                   \
+	"application/json;odata.metadata=minimal;odata.streaming=true;"                  \
 	"IEEE754Compatible=false;charset=utf-8"
 
 struct req;
@@ -37,8 +37,8 @@ struct resp_header {
 struct resp {
 	unsigned status;
 	enum resp_kind kind;
-	json_t *body;      /* RESP_ODATA / RESP_JSON: new reference owned by resp */
-	char *raw;         /* RESP_RAW: owned bytes */
+	json_t *body; /* RESP_ODATA / RESP_JSON: new reference owned by resp */
+	char *raw;    /* RESP_RAW: owned bytes */
 	size_t raw_len;
 	char content_type[96];
 	struct resp_header headers[RESP_MAX_HEADERS];
@@ -60,15 +60,16 @@ void resp_init(struct resp *resp, const struct req *req);
 /* resp_release() - free the body and headers (not the struct). */
 void resp_release(struct resp *resp);
 
-/* resp_odata() - @status with @body (steals) and Graph's OData content type. Returns 0. */
+/* resp_odata() - @status with @body (steals) and Graph's OData content type. Returns 0.
+ */
 int resp_odata(struct resp *resp, unsigned status, json_t *body);
 
 /* resp_json() - @status with @body (steals) as plain application/json. Returns 0. */
 int resp_json(struct resp *resp, unsigned status, json_t *body);
 
 /* resp_raw() - @status with a copy of @len bytes of @data. Returns 0 (or -1 on OOM). */
-int resp_raw(struct resp *resp, unsigned status, const char *content_type, const char *data,
-	     size_t len);
+int resp_raw(struct resp *resp, unsigned status, const char *content_type,
+             const char *data, size_t len);
 
 /* resp_empty() - @status with no body (204 No Content, redirects). Returns 0. */
 int resp_empty(struct resp *resp, unsigned status);
@@ -78,7 +79,7 @@ int resp_empty(struct resp *resp, unsigned status);
  * Returns 0, or -1 when the table is full.
  */
 int resp_header(struct resp *resp, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* resp_header_get() - value of header @name set on @resp, or NULL. Borrowed. */
 const char *resp_header_get(const struct resp *resp, const char *name);

@@ -10,9 +10,10 @@
 
 #include "req.h"
 
-/* Compare one pattern against @req; return literal count, or -1, and the depth reached. */
+/* Compare one pattern against @req; return literal count, or -1, and the depth reached.
+ */
 static int match_pattern(const char *pattern, const struct req *req, size_t *depth,
-			 const char **caps, const char **alts, size_t *ncaps)
+                         const char **caps, const char **alts, size_t *ncaps)
 {
 	const char *p = pattern;
 	size_t i = 0;
@@ -31,8 +32,8 @@ static int match_pattern(const char *pattern, const struct req *req, size_t *dep
 			caps[*ncaps] = req->segs[i];
 			alts[*ncaps] = req->seg_alt_key[i];
 			(*ncaps)++;
-		} else if (strlen(req->segs[i]) != len || strncasecmp(p, req->segs[i], len) ||
-			   req->seg_alt_key[i]) {
+		} else if (strlen(req->segs[i]) != len ||
+		           strncasecmp(p, req->segs[i], len) || req->seg_alt_key[i]) {
 			return -1;
 		} else {
 			literals++;
@@ -45,7 +46,7 @@ static int match_pattern(const char *pattern, const struct req *req, size_t *dep
 }
 
 void router_match(const struct route *const *tables, const char *method, struct req *req,
-		  struct route_match *m)
+                  struct route_match *m)
 {
 	const char *caps[REQ_MAX_PARAMS], *alts[REQ_MAX_PARAMS];
 	int best = -1;
@@ -54,7 +55,8 @@ void router_match(const struct route *const *tables, const char *method, struct 
 	for (size_t t = 0; tables[t]; t++) {
 		for (const struct route *r = tables[t]; r->method; r++) {
 			size_t depth, ncaps;
-			int score = match_pattern(r->pattern, req, &depth, caps, alts, &ncaps);
+			int score =
+			    match_pattern(r->pattern, req, &depth, caps, alts, &ncaps);
 			if (depth > m->bad_segment)
 				m->bad_segment = depth;
 			if (score < 0)
@@ -95,7 +97,7 @@ bool router_pattern_valid(const char *pattern)
 }
 
 void router_allow(const struct route *const *tables, const struct req *req, char *out,
-		  size_t len)
+                  size_t len)
 {
 	const char *caps[REQ_MAX_PARAMS], *alts[REQ_MAX_PARAMS];
 	size_t used = 0;
@@ -104,12 +106,13 @@ void router_allow(const struct route *const *tables, const struct req *req, char
 	for (size_t t = 0; tables[t]; t++) {
 		for (const struct route *r = tables[t]; r->method; r++) {
 			size_t depth, ncaps;
-			if (match_pattern(r->pattern, req, &depth, caps, alts, &ncaps) < 0)
+			if (match_pattern(r->pattern, req, &depth, caps, alts, &ncaps) <
+			    0)
 				continue;
 			if (strstr(out, r->method))
 				continue;
 			int n = snprintf(out + used, len - used, "%s%s", used ? ", " : "",
-					 r->method);
+			                 r->method);
 			if (n < 0 || (size_t)n >= len - used)
 				return;
 			used += (size_t)n;

@@ -21,16 +21,17 @@ struct odata_entity;
 typedef int route_fn(struct state *st, const struct req *req, struct resp *resp);
 
 enum route_flags {
-	ROUTE_JSON_BODY = 1 << 0,     /* body must be a JSON object; parsed into req->body */
-	ROUTE_ODATA = 1 << 1,         /* parse OData options against .entity */
-	ROUTE_NO_TENANT = 1 << 2,     /* admin plane: no tenant is resolved */
+	ROUTE_JSON_BODY = 1 << 0, /* body must be a JSON object; parsed into req->body */
+	ROUTE_ODATA = 1 << 1,     /* parse OData options against .entity */
+	ROUTE_NO_TENANT = 1 << 2, /* admin plane: no tenant is resolved */
 	ROUTE_OPTIONAL_BODY = 1 << 3, /* with ROUTE_JSON_BODY: an empty body is allowed */
 	ROUTE_APPID_KEY = 1 << 4,     /* first capture may be an (appId='...') key */
 };
 
 struct route {
 	const char *method;  /* "GET", "POST", "PATCH", "PUT", "DELETE" */
-	const char *pattern; /* "/users/{id}/memberOf"; literal segments match case-insensitively */
+	const char *pattern; /* "/users/{id}/memberOf"; literal segments match
+	                        case-insensitively */
 	route_fn *fn;
 	unsigned flags;
 	const struct odata_entity *entity; /* for ROUTE_ODATA */
@@ -49,13 +50,13 @@ struct route_match {
  * segments win over {captures} when both match.
  */
 void router_match(const struct route *const *tables, const char *method, struct req *req,
-		  struct route_match *m);
+                  struct route_match *m);
 
 /* router_pattern_valid() - does @pattern parse (leading '/', no empty segment)? */
 bool router_pattern_valid(const char *pattern);
 
 /* router_allow() - the methods @req's path accepts, as "GET, POST", into @out. */
 void router_allow(const struct route *const *tables, const struct req *req, char *out,
-		  size_t len);
+                  size_t len);
 
 #endif

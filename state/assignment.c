@@ -7,9 +7,10 @@
 
 #include "state.h"
 
-struct assignment *state_assignment_add(struct state *st, struct tenant *t, const char *id,
-					const char *principal_id, const char *resource_id,
-					const char *app_role_id, json_t *obj)
+struct assignment *state_assignment_add(struct state *st, struct tenant *t,
+                                        const char *id, const char *principal_id,
+                                        const char *resource_id, const char *app_role_id,
+                                        json_t *obj)
 {
 	struct assignment *a, *check;
 
@@ -18,7 +19,7 @@ struct assignment *state_assignment_add(struct state *st, struct tenant *t, cons
 	HASH_FIND_STR(t->assignments, id, check);
 	if (check)
 		goto out_release;
-	a = calloc(1, sizeof(*a));
+	a = state_calloc(1, sizeof(*a));
 	if (!a)
 		goto out_release;
 	snprintf(a->id, sizeof(a->id), "%s", id);
@@ -27,13 +28,14 @@ struct assignment *state_assignment_add(struct state *st, struct tenant *t, cons
 	guid_lower(app_role_id, a->app_role_id);
 	a->obj = obj;
 	a->seq = ++st->next_seq;
-	a->visible_at_ms =
-		st->lag_ms[LAG_ASSIGNMENT] ? state_now_ms(st) + st->lag_ms[LAG_ASSIGNMENT] : 0;
+	a->visible_at_ms = st->lag_ms[LAG_ASSIGNMENT]
+	                       ? state_now_ms(st) + st->lag_ms[LAG_ASSIGNMENT]
+	                       : 0;
 	a->invisible_reads = st->lag_reads[LAG_ASSIGNMENT];
 	HASH_ADD_STR(t->assignments, id, a);
 	HASH_FIND_STR(t->assignments, a->id, check);
 	if (check != a) {
-		free(a);
+		state_free(a);
 		goto out_release;
 	}
 	return a;
@@ -48,7 +50,8 @@ bool state_assignment_visible(struct state *st, const struct assignment *a)
 	return !a->visible_at_ms || state_now_ms(st) >= a->visible_at_ms;
 }
 
-struct assignment *state_assignment_find(struct state *st, struct tenant *t, const char *id)
+struct assignment *state_assignment_find(struct state *st, struct tenant *t,
+                                         const char *id)
 {
 	struct assignment *a;
 
@@ -66,5 +69,5 @@ void state_assignment_remove(struct tenant *t, struct assignment *a)
 {
 	HASH_DEL(t->assignments, a);
 	json_decref(a->obj);
-	free(a);
+	state_free(a);
 }

@@ -69,7 +69,7 @@ int time_parse_iso(const char *s, int64_t *ms)
 
 	memset(&tm, 0, sizeof(tm));
 	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6)
+	           &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6)
 		return -1;
 	s += n;
 	if (*s == '.') {

@@ -10,7 +10,7 @@
 
 static char *lower_dup(const char *s)
 {
-	char *out = strdup(s);
+	char *out = state_strdup(s);
 
 	if (out)
 		for (char *p = out; *p; p++)
@@ -18,7 +18,8 @@ static char *lower_dup(const char *s)
 	return out;
 }
 
-static void index_del(struct tenant *t, enum dobj_index idx, const char *key, struct dobj *d)
+static void index_del(struct tenant *t, enum dobj_index idx, const char *key,
+                      struct dobj *d)
 {
 	struct index_entry *e;
 
@@ -34,9 +35,9 @@ static void index_del(struct tenant *t, enum dobj_index idx, const char *key, st
 	}
 	if (e->n == 0) {
 		HASH_DEL(t->idx[idx], e);
-		free(e->key);
-		free(e->objs);
-		free(e);
+		state_free(e->key);
+		state_free(e->objs);
+		state_free(e);
 	}
 }
 
@@ -46,20 +47,20 @@ static int index_put(struct tenant *t, enum dobj_index idx, char *key, struct do
 
 	HASH_FIND_STR(t->idx[idx], key, e);
 	if (!e) {
-		e = calloc(1, sizeof(*e));
+		e = state_calloc(1, sizeof(*e));
 		if (!e)
 			return -1;
-		e->key = strdup(key);
+		e->key = state_strdup(key);
 		if (!e->key) {
-			free(e);
+			state_free(e);
 			return -1;
 		}
 		HASH_ADD_KEYPTR(hh, t->idx[idx], e->key, strlen(e->key), e);
 		struct index_entry *check;
 		HASH_FIND_STR(t->idx[idx], key, check);
 		if (check != e) {
-			free(e->key);
-			free(e);
+			state_free(e->key);
+			state_free(e);
 			return -1;
 		}
 	}
@@ -68,9 +69,17 @@ static int index_put(struct tenant *t, enum dobj_index idx, char *key, struct do
 			return 0;
 	if (e->n == e->cap) {
 		size_t cap = e->cap ? e->cap * 2 : 2;
-		struct dobj **grown = realloc(e->objs, cap * sizeof(*grown));
-		if (!grown)
+		struct dobj **grown = state_realloc(e->objs, cap * sizeof(*grown));
+		if (!grown) {
+			if (e->n ==
+			    0) { /* just created for this key: leave no empty entry */
+				HASH_DEL(t->idx[idx], e);
+				state_free(e->key);
+				state_free(e->objs);
+				state_free(e);
+			}
 			return -1;
+		}
 		e->objs = grown;
 		e->cap = cap;
 	}
@@ -78,18 +87,27 @@ static int index_put(struct tenant *t, enum dobj_index idx, char *key, struct do
 	return 0;
 }
 
+static void keys_free(struct dobj_key *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		state_free(keys[i].key);
+	state_free(keys);
+}
+
 static void keys_clear(struct tenant *t, struct dobj *d)
 {
 	for (size_t i = 0; i < d->nkeys; i++) {
 		index_del(t, d->keys[i].idx, d->keys[i].key, d);
-		free(d->keys[i].key);
+		state_free(d->keys[i].key);
 	}
-	free(d->keys);
+	state_free(d->keys);
 	d->keys = NULL;
 	d->nkeys = 0;
 }
 
-static int key_add(struct tenant *t, struct dobj *d, enum dobj_index idx, const char *value)
+/* Append the lower-cased @value to @keys unless empty or already there. 0 or -1. */
+static int key_push(struct dobj_key **keys, size_t *n, enum dobj_index idx,
+                    const char *value)
 {
 	struct dobj_key *grown;
 	char *key;
@@ -99,62 +117,114 @@ static int key_add(struct tenant *t, struct dobj *d, enum dobj_index idx, const 
 	key = lower_dup(value);
 	if (!key)
 		return -1;
-	for (size_t i = 0; i < d->nkeys; i++)
-		if (d->keys[i].idx == idx && !strcmp(d->keys[i].key, key)) {
-			free(key);
+	for (size_t i = 0; i < *n; i++)
+		if ((*keys)[i].idx == idx && !strcmp((*keys)[i].key, key)) {
+			state_free(key);
 			return 0;
 		}
-	grown = realloc(d->keys, (d->nkeys + 1) * sizeof(*grown));
-	if (!grown || index_put(t, idx, key, d)) {
-		if (grown)
-			d->keys = grown;
-		free(key);
+	grown = state_realloc(*keys, (*n + 1) * sizeof(*grown));
+	if (!grown) {
+		state_free(key);
 		return -1;
 	}
-	d->keys = grown;
-	d->keys[d->nkeys].idx = idx;
-	d->keys[d->nkeys].key = key;
-	d->nkeys++;
+	*keys = grown;
+	grown[*n].idx = idx;
+	grown[*n].key = key;
+	(*n)++;
 	return 0;
 }
 
-int state_dobj_reindex(struct tenant *t, struct dobj *d)
+/* The index keys @d's properties call for. 0, or -1 with nothing allocated. */
+static int keys_collect(const struct dobj *d, struct dobj_key **keys, size_t *n)
 {
 	int rc = 0;
 
-	keys_clear(t, d);
+	*keys = NULL;
+	*n = 0;
 	switch (d->kind) {
 	case DOBJ_USER: {
 		json_t *other = json_object_get(d->obj, "otherMails");
 		size_t i;
 		json_t *v;
 
-		rc |= key_add(t, d, IDX_UPN,
-			      json_string_value(json_object_get(d->obj, "userPrincipalName")));
-		rc |= key_add(t, d, IDX_MAIL, json_string_value(json_object_get(d->obj, "mail")));
-		json_array_foreach(other, i, v) rc |= key_add(t, d, IDX_MAIL, json_string_value(v));
+		rc |= key_push(
+		    keys, n, IDX_UPN,
+		    json_string_value(json_object_get(d->obj, "userPrincipalName")));
+		rc |= key_push(keys, n, IDX_MAIL,
+		               json_string_value(json_object_get(d->obj, "mail")));
+		json_array_foreach(other, i, v)
+		{
+			rc |= key_push(keys, n, IDX_MAIL, json_string_value(v));
+		}
 		break;
 	}
 	case DOBJ_SERVICE_PRINCIPAL:
 	case DOBJ_APPLICATION:
-		rc |= key_add(t, d, IDX_APPID, json_string_value(json_object_get(d->obj, "appId")));
+		rc |= key_push(keys, n, IDX_APPID,
+		               json_string_value(json_object_get(d->obj, "appId")));
 		break;
 	case DOBJ_GROUP:
 	case DOBJ_KIND_COUNT:
 		break;
 	}
+	if (rc) {
+		keys_free(*keys, *n);
+		*keys = NULL;
+		*n = 0;
+	}
 	return rc ? -1 : 0;
+}
+
+static bool keys_have(const struct dobj_key *keys, size_t n, const struct dobj_key *k)
+{
+	for (size_t i = 0; i < n; i++)
+		if (keys[i].idx == k->idx && !strcmp(keys[i].key, k->key))
+			return true;
+	return false;
+}
+
+/*
+ * All or nothing: register the keys that are new first (the only step that
+ * allocates), then drop the ones that went away, which never fails.
+ */
+int state_dobj_reindex(struct tenant *t, struct dobj *d)
+{
+	struct dobj_key *fresh;
+	size_t nfresh, added;
+
+	if (keys_collect(d, &fresh, &nfresh))
+		return -1;
+	for (added = 0; added < nfresh; added++) {
+		if (keys_have(d->keys, d->nkeys, &fresh[added]))
+			continue;
+		if (index_put(t, fresh[added].idx, fresh[added].key, d))
+			goto out_undo;
+	}
+	for (size_t i = 0; i < d->nkeys; i++)
+		if (!keys_have(fresh, nfresh, &d->keys[i]))
+			index_del(t, d->keys[i].idx, d->keys[i].key, d);
+	keys_free(d->keys, d->nkeys);
+	d->keys = fresh;
+	d->nkeys = nfresh;
+	return 0;
+
+out_undo:
+	while (added-- > 0)
+		if (!keys_have(d->keys, d->nkeys, &fresh[added]))
+			index_del(t, fresh[added].idx, fresh[added].key, d);
+	keys_free(fresh, nfresh);
+	return -1;
 }
 
 static void dobj_free(struct tenant *t, struct dobj *d)
 {
 	keys_clear(t, d);
 	json_decref(d->obj);
-	free(d);
+	state_free(d);
 }
 
 struct dobj *state_dobj_add(struct state *st, struct tenant *t, enum dobj_kind kind,
-			    json_t *obj)
+                            json_t *obj)
 {
 	const char *id = json_string_value(json_object_get(obj, "id"));
 	char key[GUID_STR_LEN + 1];
@@ -167,7 +237,7 @@ struct dobj *state_dobj_add(struct state *st, struct tenant *t, enum dobj_kind k
 	HASH_FIND_STR(t->objects, key, check);
 	if (check)
 		goto out_release;
-	d = calloc(1, sizeof(*d));
+	d = state_calloc(1, sizeof(*d));
 	if (!d)
 		goto out_release;
 	memcpy(d->id, key, sizeof(d->id));
@@ -227,17 +297,19 @@ struct dobj *state_dobj_find(struct state *st, struct tenant *t, int kind, const
 	return d;
 }
 
-struct dobj *const *state_dobj_lookup(struct tenant *t, enum dobj_index idx, const char *key,
-				      size_t *n)
+struct dobj *const *state_dobj_lookup(struct tenant *t, enum dobj_index idx,
+                                      const char *key, size_t *n)
 {
+	char lower[512];
 	struct index_entry *e;
-	char *lower = lower_dup(key);
+	size_t len = strlen(key);
 
 	*n = 0;
-	if (!lower)
-		return NULL;
+	if (len >= sizeof(lower))
+		return NULL; /* longer than any UPN or mail Graph accepts */
+	for (size_t i = 0; i <= len; i++)
+		lower[i] = (char)tolower((unsigned char)key[i]);
 	HASH_FIND_STR(t->idx[idx], lower, e);
-	free(lower);
 	if (!e)
 		return NULL;
 	*n = e->n;
@@ -256,7 +328,7 @@ static int link_add(struct dobj_link **head, struct dobj *target)
 	HASH_FIND_STR(*head, target->id, l);
 	if (l)
 		return 1;
-	l = calloc(1, sizeof(*l));
+	l = state_calloc(1, sizeof(*l));
 	if (!l)
 		return -1;
 	memcpy(l->id, target->id, sizeof(l->id));
@@ -264,7 +336,7 @@ static int link_add(struct dobj_link **head, struct dobj *target)
 	HASH_ADD_STR(*head, id, l);
 	HASH_FIND_STR(*head, target->id, check);
 	if (check != l) {
-		free(l);
+		state_free(l);
 		return -1;
 	}
 	return 0;
@@ -282,7 +354,7 @@ static int link_del(struct dobj_link **head, const char *id)
 	if (!l)
 		return 1;
 	HASH_DEL(*head, l);
-	free(l);
+	state_free(l);
 	return 0;
 }
 
@@ -312,7 +384,7 @@ int state_member_remove(struct dobj *group, const char *member_id)
 		return 1;
 	link_del(&l->obj->member_of, group->id);
 	HASH_DEL(group->members, l);
-	free(l);
+	state_free(l);
 	return 0;
 }
 
@@ -333,17 +405,20 @@ void state_dobj_remove(struct tenant *t, struct dobj *d)
 	struct dobj_link *l, *tmp;
 	struct assignment *a, *atmp;
 
-	HASH_ITER(hh, d->member_of, l, tmp) {
+	HASH_ITER(hh, d->member_of, l, tmp)
+	{
 		link_del(&l->obj->members, d->id);
 		HASH_DEL(d->member_of, l);
-		free(l);
+		state_free(l);
 	}
-	HASH_ITER(hh, d->members, l, tmp) {
+	HASH_ITER(hh, d->members, l, tmp)
+	{
 		link_del(&l->obj->member_of, d->id);
 		HASH_DEL(d->members, l);
-		free(l);
+		state_free(l);
 	}
-	HASH_ITER(hh, t->assignments, a, atmp) {
+	HASH_ITER(hh, t->assignments, a, atmp)
+	{
 		if (!strcmp(a->principal_id, d->id) || !strcmp(a->resource_id, d->id))
 			state_assignment_remove(t, a);
 	}

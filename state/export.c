@@ -4,6 +4,8 @@
  */
 #include "export.h"
 
+#include "invitation.h"
+#include "mailbox.h"
 #include "state.h"
 
 static const struct {
@@ -74,6 +76,9 @@ json_t *state_export_tenant(const struct tenant *t)
 		if (add_objects(out, t, kinds[k].key, kinds[k].kind))
 			goto out_free;
 	if (add_memberships(out, t) || add_assignments(out, t))
+		goto out_free;
+	if (json_object_set_new(out, "invitations", state_invitations_export(t)) ||
+	    json_object_set_new(out, "mailbox", state_mailbox_export(t)))
 		goto out_free;
 	return out;
 

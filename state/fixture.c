@@ -37,9 +37,9 @@ void fixture_tenant_free(struct tenant *t)
 			state_dobj_remove(t, t->by_kind[k]);
 	state_invitations_clear(t);
 	state_mailbox_clear(t);
-	free(t->display_name);
-	free(t->domain);
-	free(t);
+	state_free(t->display_name);
+	state_free(t->domain);
+	state_free(t);
 }
 
 static const char *str_member(const json_t *o, const char *key)
@@ -209,15 +209,15 @@ struct tenant *fixture_tenant_build(struct state *st, const json_t *doc, const c
 		fail(err, errlen, "%s.id: must be a GUID string", path);
 		return NULL;
 	}
-	t = calloc(1, sizeof(*t));
+	t = state_calloc(1, sizeof(*t));
 	if (!t)
 		goto out_oom;
 	if (id)
 		guid_lower(id, t->id);
 	else
 		state_new_id(st, t->id);
-	t->display_name = strdup(str_member(doc, "displayName"));
-	t->domain = strdup(str_member(doc, "domain"));
+	t->display_name = state_strdup(str_member(doc, "displayName"));
+	t->domain = state_strdup(str_member(doc, "domain"));
 	if (!t->display_name || !t->domain)
 		goto out_oom;
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
@@ -225,6 +225,11 @@ struct tenant *fixture_tenant_build(struct state *st, const json_t *doc, const c
 			goto out_free;
 	if (load_memberships(st, t, doc, path, err, errlen) ||
 	    load_assignments(st, t, doc, path, err, errlen))
+		goto out_free;
+	/* Written by the state export; users exist by now, so userIds can be checked. */
+	if (state_invitations_load(st, t, json_object_get(doc, "invitations"), path, err,
+				   errlen) ||
+	    state_mailbox_load(st, t, json_object_get(doc, "mailbox"), path, err, errlen))
 		goto out_free;
 	return t;
 

@@ -17,7 +17,7 @@
  * NULL with "<path>: <problem>" in @err.
  */
 struct tenant *fixture_tenant_build(struct state *st, const json_t *doc, const char *path,
-				    const char *id, char *err, size_t errlen);
+                                    const char *id, char *err, size_t errlen);
 
 /* fixture_tenant_free() - free a tenant and all it holds. */
 void fixture_tenant_free(struct tenant *t);

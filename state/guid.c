@@ -52,9 +52,9 @@ double rng_double(struct rng *r)
 static void format_guid(const uint8_t b[16], char out[GUID_STR_LEN + 1])
 {
 	snprintf(out, GUID_STR_LEN + 1,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-		 b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-		 b[13], b[14], b[15]);
+	         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
+	         b[12], b[13], b[14], b[15]);
 }
 
 static void make_v4(uint8_t b[16], char out[GUID_STR_LEN + 1])
@@ -122,7 +122,8 @@ static int hex(char c)
 int guid_to_bytes_le(const char *s, uint8_t out[16])
 {
 	uint8_t be[16];
-	static const int order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
+	static const int order[16] = {3, 2, 1,  0,  5,  4,  7,  6,
+	                              8, 9, 10, 11, 12, 13, 14, 15};
 
 	if (!guid_valid(s))
 		return -1;

@@ -38,7 +38,8 @@ void random_bytes(void *buf, size_t n);
 /* guid_valid() - is @s exactly 8-4-4-4-12 hex digits (either case)? */
 bool guid_valid(const char *s);
 
-/* guid_to_bytes_le() - the 16 bytes of @s in .NET (little-endian) order; -1 if invalid. */
+/* guid_to_bytes_le() - the 16 bytes of @s in .NET (little-endian) order; -1 if invalid.
+ */
 int guid_to_bytes_le(const char *s, uint8_t out[16]);
 
 /* guid_lower() - copy @s lower-cased into @out (37 bytes). */

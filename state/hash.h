@@ -6,11 +6,11 @@
 #ifndef GRAPHMOCK_STATE_HASH_H
 #define GRAPHMOCK_STATE_HASH_H
 
-#include <stdlib.h>
+#include "alloc.h"
 
-#define HASH_NONFATAL_OOM 1
-#define uthash_malloc(sz) malloc(sz)
-#define uthash_free(ptr, sz) free(ptr)
+#define HASH_NONFATAL_OOM    1
+#define uthash_malloc(sz)    state_malloc(sz)
+#define uthash_free(ptr, sz) state_free(ptr)
 
 #include <uthash.h>
 

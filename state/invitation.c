@@ -1,15 +1,308 @@
 /*
- * state/invitation.c - the per-tenant invitation table.
+ * state/invitation.c - the per-tenant invitation table, redemption tickets,
+ * redeeming, and the invitee address and guest UPN rules.
  */
 #include "invitation.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "model.h"
 
 void state_invitations_clear(struct tenant *t)
 {
 	struct invitation *inv, *tmp;
 
-	HASH_ITER(hh, t->invitations, inv, tmp) {
+	HASH_ITER(hh, t->invitations, inv, tmp)
+	{
 		HASH_DEL(t->invitations, inv);
 		json_decref(inv->obj);
 		free(inv);
 	}
+}
+
+struct invitation *state_invitation_find(struct tenant *t, const char *id)
+{
+	char key[GUID_STR_LEN + 1];
+	struct invitation *inv;
+
+	if (!guid_valid(id))
+		return NULL;
+	guid_lower(id, key);
+	HASH_FIND_STR(t->invitations, key, inv);
+	return inv;
+}
+
+struct invitation *state_invitation_add(struct state *st, struct tenant *t,
+                                        const char *id, const char *user_id,
+                                        const char *ticket, json_t *obj)
+{
+	struct invitation *inv, *check;
+
+	if (!obj || !guid_valid(id) || !guid_valid(user_id) || !ticket ||
+	    strlen(ticket) >= sizeof(inv->ticket) || state_invitation_find(t, id))
+		goto out_put_obj;
+	inv = calloc(1, sizeof(*inv));
+	if (!inv)
+		goto out_put_obj;
+	guid_lower(id, inv->id);
+	guid_lower(user_id, inv->user_id);
+	snprintf(inv->ticket, sizeof(inv->ticket), "%s", ticket);
+	inv->seq = ++st->next_seq;
+	inv->obj = obj;
+	HASH_ADD_STR(t->invitations, id, inv);
+	HASH_FIND_STR(t->invitations, inv->id, check);
+	if (check != inv) {
+		free(inv);
+		goto out_put_obj;
+	}
+	/* Only after the add succeeded: a failed invite must not kill old tickets. */
+	for (struct invitation *o = t->invitations; o; o = o->hh.next)
+		if (o != inv && !strcmp(o->user_id, inv->user_id))
+			o->superseded = true;
+	return inv;
+
+out_put_obj:
+	json_decref(obj);
+	return NULL;
+}
+
+static void base64url(const uint8_t *in, size_t len, char *out)
+{
+	static const char tbl[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t o = 0;
+
+	for (size_t i = 0; i + 2 < len; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+		out[o++] = tbl[(v >> 18) & 63];
+		out[o++] = tbl[(v >> 12) & 63];
+		out[o++] = tbl[(v >> 6) & 63];
+		out[o++] = tbl[v & 63];
+	}
+	out[o] = '\0';
+}
+
+void state_invitation_ticket_new(char out[INVITATION_TICKET_LEN + 1])
+{
+	uint8_t raw[INVITATION_TICKET_BYTES];
+
+	_Static_assert(INVITATION_TICKET_BYTES % 3 == 0,
+	               "ticket bytes must avoid padding");
+	_Static_assert(INVITATION_TICKET_BYTES / 3 * 4 == INVITATION_TICKET_LEN,
+	               "ticket length");
+	random_bytes(raw, sizeof(raw));
+	base64url(raw, sizeof(raw), out);
+}
+
+bool state_invitation_ticket_ok(const struct invitation *inv, const char *ticket)
+{
+	size_t n = strlen(inv->ticket);
+	unsigned char diff = 0;
+
+	if (!ticket || strlen(ticket) != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned char)(inv->ticket[i] ^ ticket[i]);
+	return diff == 0;
+}
+
+static bool has_identity(json_t *ids, const char *sign_in_type, const char *issuer)
+{
+	size_t i;
+	json_t *id;
+
+	json_array_foreach(ids, i, id)
+	{
+		const char *s = json_string_value(json_object_get(id, "signInType"));
+		const char *is = json_string_value(json_object_get(id, "issuer"));
+		if (s && is && !strcmp(s, sign_in_type) && !strcasecmp(is, issuer))
+			return true;
+	}
+	return false;
+}
+
+enum redeem_result state_invitation_redeem(struct state *st, struct tenant *t,
+                                           struct invitation *inv, const char *ticket)
+{
+	const char *email =
+	    json_string_value(json_object_get(inv->obj, "invitedUserEmailAddress"));
+	const char *status = json_string_value(json_object_get(inv->obj, "status"));
+	json_t *ids, *stamp, *ident = NULL;
+	struct dobj *d;
+
+	if (!state_invitation_ticket_ok(inv, ticket))
+		return REDEEM_BAD_TICKET;
+	if (inv->superseded)
+		return REDEEM_SUPERSEDED;
+	if (status && !strcmp(status, "Completed"))
+		return REDEEM_AGAIN;
+	HASH_FIND_STR(t->objects, inv->user_id, d);
+	if (!d || d->kind != DOBJ_USER)
+		return REDEEM_NO_USER;
+	ids = json_object_get(d->obj, "identities");
+	stamp = model_timestamp(st);
+	if (!has_identity(ids, "emailAddress", "mail") && email)
+		ident = json_pack("{s:s, s:s, s:s}", "signInType", "emailAddress",
+		                  "issuer", "mail", "issuerAssignedId", email);
+	if (ident && !json_is_array(ids)) {
+		ids = json_array();
+		json_object_set_new(d->obj, "identities", ids);
+	}
+	if (ident)
+		json_array_append_new(ids, ident);
+	json_object_set_new(d->obj, "externalUserState", json_string("Accepted"));
+	json_object_set_new(d->obj, "externalUserStateChangeDateTime", stamp);
+	json_object_set_new(inv->obj, "status", json_string("Completed"));
+	return REDEEM_OK;
+}
+
+/* The characters graph-spec §2.1 forbids anywhere in an invitee address. */
+static bool forbidden_char(unsigned char c)
+{
+	return c <= ' ' || c >= 0x7f || strchr("~!#$%^&*()+=[]{}\\/|;:\"<>?,'`", c);
+}
+
+bool state_invitation_email_valid(const char *addr)
+{
+	const char *at, *dom;
+	size_t len, local;
+
+	if (!addr)
+		return false;
+	len = strlen(addr);
+	at = strchr(addr, '@');
+	if (!len || len > INVITATION_EMAIL_MAX || !at || strchr(at + 1, '@'))
+		return false;
+	for (const char *p = addr; *p; p++)
+		if (*p != '@' && forbidden_char((unsigned char)*p))
+			return false;
+	local = (size_t)(at - addr);
+	if (!local || strchr(".-", addr[0]) || strchr(".-", addr[local - 1]))
+		return false;
+	dom = at + 1;
+	if (!*dom || !strchr(dom, '.') || dom[0] == '.' || dom[0] == '-' ||
+	    dom[strlen(dom) - 1] == '.' || dom[strlen(dom) - 1] == '-' ||
+	    strstr(dom, ".."))
+		return false;
+	for (const char *p = dom; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
+			return false;
+	return true;
+}
+
+int state_invitation_guest_upn(const char *email, const char *domain, unsigned suffix,
+                               char *upn, size_t upnlen, char *nick, size_t nicklen)
+{
+	const char *at = strchr(email, '@');
+	char digits[16] = "";
+	char base[INVITATION_EMAIL_MAX + 32];
+	int n;
+
+	if (!at)
+		return -1;
+	if (suffix)
+		snprintf(digits, sizeof(digits), "%u", suffix);
+	n = snprintf(base, sizeof(base), "%.*s%s_%s#EXT#", (int)(at - email), email,
+	             digits, at + 1);
+	if (n < 0 || (size_t)n >= sizeof(base))
+		return -1;
+	n = snprintf(upn, upnlen, "%s@%s", base, domain);
+	if (n < 0 || (size_t)n >= upnlen)
+		return -1;
+	if (nick) {
+		n = snprintf(nick, nicklen, "%s", base);
+		if (n < 0 || (size_t)n >= nicklen)
+			return -1;
+	}
+	return 0;
+}
+
+json_t *state_invitations_export(const struct tenant *t)
+{
+	json_t *arr = json_array();
+
+	for (struct invitation *inv = t->invitations; arr && inv; inv = inv->hh.next)
+		if (json_array_append_new(
+		        arr, json_pack("{s:O, s:s, s:s, s:b}", "invitation", inv->obj,
+		                       "userId", inv->user_id, "ticket", inv->ticket,
+		                       "superseded", inv->superseded))) {
+			json_decref(arr);
+			return NULL;
+		}
+	return arr;
+}
+
+static int fail(char *err, size_t errlen, const char *path, size_t i, const char *what)
+{
+	snprintf(err, errlen, "%s.invitations[%zu]%s", path, i, what);
+	return -1;
+}
+
+static bool ticket_valid(const char *s)
+{
+	if (!s || strlen(s) != INVITATION_TICKET_LEN)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
+			return false;
+	return true;
+}
+
+int state_invitations_load(struct state *st, struct tenant *t, const json_t *arr,
+                           const char *path, char *err, size_t errlen)
+{
+	size_t i;
+	json_t *item;
+
+	if (!arr)
+		return 0;
+	if (!json_is_array(arr)) {
+		snprintf(err, errlen, "%s.invitations: must be an array", path);
+		return -1;
+	}
+	json_array_foreach(arr, i, item)
+	{
+		json_t *obj = json_object_get(item, "invitation");
+		const char *uid = json_string_value(json_object_get(item, "userId"));
+		const char *ticket = json_string_value(json_object_get(item, "ticket"));
+		json_t *sup = json_object_get(item, "superseded");
+		const char *id = json_string_value(json_object_get(obj, "id"));
+		struct dobj *d = NULL;
+
+		if (!json_is_object(item))
+			return fail(err, errlen, path, i, ": must be an object");
+		if (!json_is_object(obj) || !guid_valid(id))
+			return fail(err, errlen, path, i,
+			            ".invitation: must be an object with a GUID \"id\"");
+		if (guid_valid(uid)) {
+			char key[GUID_STR_LEN + 1];
+			guid_lower(uid, key);
+			HASH_FIND_STR(t->objects, key, d);
+		}
+		if (!d || d->kind != DOBJ_USER)
+			return fail(err, errlen, path, i, ".userId: no such user");
+		if (!ticket_valid(ticket))
+			return fail(err, errlen, path, i,
+			            ".ticket: must be a 40-character base64url string");
+		if (sup && !json_is_boolean(sup))
+			return fail(err, errlen, path, i,
+			            ".superseded: must be a boolean");
+		if (!state_invitation_add(st, t, id, uid, ticket, json_deep_copy(obj)))
+			return fail(err, errlen, path, i,
+			            ".invitation.id: duplicate id or out of memory");
+	}
+	/* Restore exactly what was exported, not what add() inferred. */
+	json_array_foreach(arr, i, item)
+	{
+		json_t *obj = json_object_get(item, "invitation");
+		struct invitation *inv = state_invitation_find(
+		    t, json_string_value(json_object_get(obj, "id")));
+		if (inv)
+			inv->superseded =
+			    json_is_true(json_object_get(item, "superseded"));
+	}
+	return 0;
 }

@@ -1,24 +1,104 @@
 /*
  * state/invitation.h - B2B invitations: each POST /invitations creates one,
- * with an unguessable redemption ticket. Locking: caller holds st->lock.
+ * with an unguessable redemption ticket; a newer invitation of the same user
+ * supersedes the older ones' tickets. Also the pure rules the invite route
+ * and the fixture loader share: invitee address syntax and the guest UPN
+ * (graph-spec §2.1, §3.1). Locking: caller holds st->lock.
  */
 #ifndef GRAPHMOCK_STATE_INVITATION_H
 #define GRAPHMOCK_STATE_INVITATION_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "state.h"
+
+/* A ticket is base64url of INVITATION_TICKET_BYTES random bytes (no padding). */
+#define INVITATION_TICKET_BYTES 30
+#define INVITATION_TICKET_LEN   40
+/* Longest invitee address graphmock accepts (RFC 5321 path limit). */
+#define INVITATION_EMAIL_MAX 254
 
 struct invitation {
 	char id[GUID_STR_LEN + 1];
 	char user_id[GUID_STR_LEN + 1];
 	char ticket[64];
 	uint64_t seq;
-	json_t *obj; /* owned: the invitation resource as POST returned it */
+	bool superseded; /* a newer invitation of user_id exists: ticket dead */
+	json_t *obj;     /* owned: the invitation resource as POST returned it */
 	UT_hash_handle hh;
+};
+
+enum redeem_result {
+	REDEEM_OK,         /* guest Accepted, invitation Completed */
+	REDEEM_AGAIN,      /* already redeemed with this ticket: nothing changed */
+	REDEEM_BAD_TICKET, /* ticket does not match */
+	REDEEM_SUPERSEDED, /* a newer invitation replaced this one */
+	REDEEM_NO_USER,    /* the invited user was deleted */
 };
 
 /* state_invitations_clear() - free every invitation of @t. */
 void state_invitations_clear(struct tenant *t);
+
+/*
+ * state_invitation_add() - store @obj (steals; the invitation resource) under
+ * @id for @user_id with @ticket, and mark every earlier invitation of
+ * @user_id superseded. Returns borrowed, or NULL when @id exists or on OOM
+ * (obj released either way).
+ */
+struct invitation *state_invitation_add(struct state *st, struct tenant *t,
+                                        const char *id, const char *user_id,
+                                        const char *ticket, json_t *obj);
+
+/* state_invitation_find() - by id (any case). Borrowed or NULL. */
+struct invitation *state_invitation_find(struct tenant *t, const char *id);
+
+/* state_invitation_ticket_new() - a fresh unguessable base64url ticket. */
+void state_invitation_ticket_new(char out[INVITATION_TICKET_LEN + 1]);
+
+/* state_invitation_ticket_ok() - does @ticket match @inv's (constant time)? */
+bool state_invitation_ticket_ok(const struct invitation *inv, const char *ticket);
+
+/*
+ * state_invitation_redeem() - what following @inv's link with @ticket does:
+ * on REDEEM_OK the guest's externalUserState becomes "Accepted" (with a new
+ * externalUserStateChangeDateTime and an emailAddress/mail identity) and
+ * the invitation's status "Completed". Any other result changes nothing.
+ */
+enum redeem_result state_invitation_redeem(struct state *st, struct tenant *t,
+                                           struct invitation *inv, const char *ticket);
+
+/*
+ * state_invitation_email_valid() - is @addr an address Graph accepts as
+ * invitedUserEmailAddress: one '@', no forbidden character, a local part
+ * not starting or ending with '.' or '-', a dotted domain?
+ */
+bool state_invitation_email_valid(const char *addr);
+
+/*
+ * state_invitation_guest_upn() - "bob_fabrikam.com#EXT#@<domain>" for
+ * "bob@fabrikam.com", with @suffix (0 = none) appended to the address's
+ * local part ("bob1_fabrikam.com#EXT#@...") to make it unique. Also writes
+ * the mailNickname ("bob_fabrikam.com#EXT#") to @nick when non-NULL.
+ * Returns 0, or -1 when a buffer is too small.
+ */
+int state_invitation_guest_upn(const char *email, const char *domain, unsigned suffix,
+                               char *upn, size_t upnlen, char *nick, size_t nicklen);
+
+/*
+ * state_invitations_export() - every invitation of @t as an array of
+ * {"invitation", "userId", "ticket", "superseded"}, oldest first, ready for
+ * state_invitations_load(). Returns: new reference (NULL on OOM).
+ */
+json_t *state_invitations_export(const struct tenant *t);
+
+/*
+ * state_invitations_load() - add the invitations of export array @arr
+ * (borrowed; NULL means none) to @t, whose users are already loaded. On
+ * error @err gets "<path>.invitations[i].<key>: <problem>". Returns 0 or -1.
+ */
+int state_invitations_load(struct state *st, struct tenant *t, const json_t *arr,
+                           const char *path, char *err, size_t errlen);
 
 #endif

@@ -35,8 +35,8 @@ const char *model_principal_type(const struct dobj *d);
  * Returns: new reference, or NULL on OOM.
  */
 json_t *model_assignment_new(struct state *st, const struct dobj *principal,
-			     const struct dobj *resource, const char *app_role_id,
-			     char id_out[64]);
+                             const struct dobj *resource, const char *app_role_id,
+                             char id_out[64]);
 
 /* model_timestamp() - the mock clock now as "2024-05-01T10:22:31Z". New reference. */
 json_t *model_timestamp(struct state *st);

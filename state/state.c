@@ -26,7 +26,8 @@ static void tenants_free(struct tenant **head)
 {
 	struct tenant *t, *tmp;
 
-	HASH_ITER(hh, *head, t, tmp) {
+	HASH_ITER(hh, *head, t, tmp)
+	{
 		HASH_DEL(*head, t);
 		fixture_tenant_free(t);
 	}
@@ -50,9 +51,29 @@ void state_new_id(struct state *st, char out[GUID_STR_LEN + 1])
 	guid_from_rng(&st->rng, out);
 }
 
+/* Objects loaded from fixtures exist from the start: no replication lag for them. */
+struct lag_pause {
+	int64_t ms[LAG_TARGETS];
+	int reads[LAG_TARGETS];
+};
+
+static void lag_pause(struct state *st, struct lag_pause *p)
+{
+	memcpy(p->ms, st->lag_ms, sizeof(p->ms));
+	memcpy(p->reads, st->lag_reads, sizeof(p->reads));
+	memset(st->lag_ms, 0, sizeof(st->lag_ms));
+	memset(st->lag_reads, 0, sizeof(st->lag_reads));
+}
+
+static void lag_resume(struct state *st, const struct lag_pause *p)
+{
+	memcpy(st->lag_ms, p->ms, sizeof(p->ms));
+	memcpy(st->lag_reads, p->reads, sizeof(p->reads));
+}
+
 /* Build every tenant of @doc into @out; nothing in @st changes but the id stream. */
-static int build_tenants(struct state *st, const json_t *doc, struct tenant **out, char *err,
-			 size_t errlen)
+static int build_tenants(struct state *st, const json_t *doc, struct tenant **out,
+                         char *err, size_t errlen)
 {
 	const json_t *arr = json_object_get(doc, "tenants");
 	char path[48];
@@ -63,7 +84,8 @@ static int build_tenants(struct state *st, const json_t *doc, struct tenant **ou
 		snprintf(err, errlen, "tenants: a non-empty array is required");
 		return -1;
 	}
-	json_array_foreach(arr, i, tdoc) {
+	json_array_foreach(arr, i, tdoc)
+	{
 		struct tenant *t, *dup;
 		snprintf(path, sizeof(path), "tenants[%zu]", i);
 		t = fixture_tenant_build(st, tdoc, path, NULL, err, errlen);
@@ -71,7 +93,8 @@ static int build_tenants(struct state *st, const json_t *doc, struct tenant **ou
 			goto out_free;
 		HASH_FIND_STR(*out, t->id, dup);
 		if (dup) {
-			snprintf(err, errlen, "%s.id: '%s' is used by another tenant", path, t->id);
+			snprintf(err, errlen, "%s.id: '%s' is used by another tenant",
+			         path, t->id);
 			fixture_tenant_free(t);
 			goto out_free;
 		}
@@ -92,8 +115,7 @@ out_free:
 
 int state_load(struct state *st, const json_t *doc, char *err, size_t errlen)
 {
-	int64_t lag_ms[LAG_TARGETS];
-	int lag_reads[LAG_TARGETS];
+	struct lag_pause pause;
 	struct tenant *fresh = NULL;
 	const char *key;
 	json_t *value;
@@ -103,14 +125,16 @@ int state_load(struct state *st, const json_t *doc, char *err, size_t errlen)
 		snprintf(err, errlen, "$: the fixture must be a JSON object");
 		return -1;
 	}
-	json_object_foreach((json_t *)doc, key, value) {
+	json_object_foreach((json_t *)doc, key, value)
+	{
 		if (strcmp(key, "tenants") && strcmp(key, "applicationTemplates") &&
 		    strcmp(key, "$schema") && strcmp(key, "description")) {
 			snprintf(err, errlen, "%s: unknown key", key);
 			return -1;
 		}
 	}
-	if (fixture_templates_check(json_object_get(doc, "applicationTemplates"), err, errlen))
+	if (fixture_templates_check(json_object_get(doc, "applicationTemplates"), err,
+	                            errlen))
 		return -1;
 	json_t *templates = json_deep_copy(json_object_get(doc, "applicationTemplates"));
 	json_t *keep = json_deep_copy(doc);
@@ -120,14 +144,9 @@ int state_load(struct state *st, const json_t *doc, char *err, size_t errlen)
 		json_decref(templates);
 		return -1;
 	}
-	/* Fixture objects exist from the start: no replication lag for them. */
-	memcpy(lag_ms, st->lag_ms, sizeof(lag_ms));
-	memcpy(lag_reads, st->lag_reads, sizeof(lag_reads));
-	memset(st->lag_ms, 0, sizeof(st->lag_ms));
-	memset(st->lag_reads, 0, sizeof(st->lag_reads));
+	lag_pause(st, &pause);
 	rc = build_tenants(st, doc, &fresh, err, errlen);
-	memcpy(st->lag_ms, lag_ms, sizeof(lag_ms));
-	memcpy(st->lag_reads, lag_reads, sizeof(lag_reads));
+	lag_resume(st, &pause);
 	if (rc) {
 		json_decref(keep);
 		json_decref(templates);
@@ -186,36 +205,33 @@ static int replace_string(char **field, const char *value)
 
 	if (!value)
 		return 0;
-	copy = strdup(value);
+	copy = state_strdup(value);
 	if (!copy)
 		return -1;
-	free(*field);
+	state_free(*field);
 	*field = copy;
 	return 0;
 }
 
-struct tenant *state_tenant_create(struct state *st, const char *display, const char *domain)
+struct tenant *state_tenant_create(struct state *st, const char *display,
+                                   const char *domain)
 {
 	const json_t *tdoc = json_array_get(json_object_get(st->fixture, "tenants"), 0);
 	char id[GUID_STR_LEN + 1];
-	int64_t lag_ms[LAG_TARGETS];
-	int lag_reads[LAG_TARGETS];
+	struct lag_pause pause;
 	char err[256];
 	struct tenant *t, *check;
 
 	if (!tdoc)
 		return NULL;
 	guid_random(id);
-	memcpy(lag_ms, st->lag_ms, sizeof(lag_ms));
-	memcpy(lag_reads, st->lag_reads, sizeof(lag_reads));
-	memset(st->lag_ms, 0, sizeof(st->lag_ms));
-	memset(st->lag_reads, 0, sizeof(st->lag_reads));
+	lag_pause(st, &pause);
 	t = fixture_tenant_build(st, tdoc, "tenants[0]", id, err, sizeof(err));
-	memcpy(st->lag_ms, lag_ms, sizeof(lag_ms));
-	memcpy(st->lag_reads, lag_reads, sizeof(lag_reads));
+	lag_resume(st, &pause);
 	if (!t)
 		return NULL;
-	if (replace_string(&t->display_name, display) || replace_string(&t->domain, domain)) {
+	if (replace_string(&t->display_name, display) ||
+	    replace_string(&t->domain, domain)) {
 		fixture_tenant_free(t);
 		return NULL;
 	}
@@ -226,6 +242,53 @@ struct tenant *state_tenant_create(struct state *st, const char *display, const 
 		return NULL;
 	}
 	return t;
+}
+
+/* The fixture object a tenant was built from: same id, else the first tenant. */
+static const json_t *fixture_doc_for(const struct state *st, const char *id)
+{
+	const json_t *arr = json_object_get(st->fixture, "tenants");
+	size_t i;
+	json_t *tdoc;
+
+	json_array_foreach(arr, i, tdoc)
+	{
+		const char *tid = json_string_value(json_object_get(tdoc, "id"));
+		if (tid && !strcasecmp(tid, id))
+			return tdoc;
+	}
+	return json_array_get(arr, 0);
+}
+
+int state_tenant_reset(struct state *st, struct tenant *t)
+{
+	const json_t *tdoc = fixture_doc_for(st, t->id);
+	struct lag_pause pause;
+	struct tenant *fresh, *check;
+	char err[256];
+
+	if (!tdoc)
+		return -1;
+	lag_pause(st, &pause);
+	fresh = fixture_tenant_build(st, tdoc, "tenant", t->id, err, sizeof(err));
+	lag_resume(st, &pause);
+	if (!fresh || replace_string(&fresh->display_name, t->display_name) ||
+	    replace_string(&fresh->domain, t->domain)) {
+		fixture_tenant_free(fresh);
+		return -1;
+	}
+	/* Deleting never allocates, and the table does not grow: the swap cannot
+	 * fail halfway in practice, but if the add does, put the old tenant back. */
+	HASH_DEL(st->tenants, t);
+	HASH_ADD_STR(st->tenants, id, fresh);
+	HASH_FIND_STR(st->tenants, t->id, check);
+	if (check != fresh) {
+		fixture_tenant_free(fresh);
+		HASH_ADD_STR(st->tenants, id, t);
+		return -1;
+	}
+	fixture_tenant_free(t);
+	return 0;
 }
 
 void state_tenant_remove(struct state *st, struct tenant *t)

@@ -58,7 +58,7 @@ enum dobj_index {
 
 /* Replication-lag targets: the four kinds plus app role assignments. */
 #define LAG_ASSIGNMENT DOBJ_KIND_COUNT
-#define LAG_TARGETS (DOBJ_KIND_COUNT + 1)
+#define LAG_TARGETS    (DOBJ_KIND_COUNT + 1)
 
 struct dobj;
 
@@ -77,10 +77,10 @@ struct dobj_key {
 struct dobj {
 	char id[GUID_STR_LEN + 1]; /* lower case */
 	enum dobj_kind kind;
-	uint64_t seq;  /* insertion order, for paging */
-	json_t *obj;   /* owned: the stored properties, always with "id" */
-	int64_t visible_at_ms;  /* replication lag: invisible before this time */
-	int invisible_reads;    /* replication lag: reads still answered 404 */
+	uint64_t seq;                /* insertion order, for paging */
+	json_t *obj;                 /* owned: the stored properties, always with "id" */
+	int64_t visible_at_ms;       /* replication lag: invisible before this time */
+	int invisible_reads;         /* replication lag: reads still answered 404 */
 	struct dobj_link *members;   /* groups: direct members */
 	struct dobj_link *member_of; /* groups listing this object directly */
 	struct dobj_key *keys;       /* index entries currently registered */
@@ -128,14 +128,14 @@ struct tenant {
 
 struct state {
 	pthread_mutex_t lock;
-	struct tenant *tenants;  /* by id, insertion order */
-	json_t *templates;       /* applicationTemplates (array), shared by all tenants */
-	json_t *fixture;         /* the fixture document: reset and new tenants */
-	struct rng rng;          /* object ids; reproducible with --seed */
+	struct tenant *tenants; /* by id, insertion order */
+	json_t *templates;      /* applicationTemplates (array), shared by all tenants */
+	json_t *fixture;        /* the fixture document: reset and new tenants */
+	struct rng rng;         /* object ids; reproducible with --seed */
 	uint64_t seed;
 	uint64_t next_seq;
 	struct mock_clock clock;
-	int64_t lag_ms[LAG_TARGETS];  /* replication lag per kind, set by faults */
+	int64_t lag_ms[LAG_TARGETS]; /* replication lag per kind, set by faults */
 	int lag_reads[LAG_TARGETS];
 	int64_t started_us; /* monotonic time of state_init(), for uptime */
 	void *server; /* the owning struct srv, for admin routes of server features */
@@ -178,7 +178,15 @@ struct tenant *state_tenant_default(struct state *st);
  * fixture (its objects, ids and domain), under a fresh tenant id; @display
  * and @domain override when non-NULL. Returns: borrowed, or NULL on OOM.
  */
-struct tenant *state_tenant_create(struct state *st, const char *display, const char *domain);
+struct tenant *state_tenant_create(struct state *st, const char *display,
+                                   const char *domain);
+
+/*
+ * state_tenant_reset() - give @t back the contents it started with: the
+ * fixture tenant of the same id, else the first fixture tenant (keeping @t's
+ * id, name and domain). Other tenants are untouched. 0, or -1 (OOM; @t kept).
+ */
+int state_tenant_reset(struct state *st, struct tenant *t);
 
 /* state_tenant_remove() - delete a tenant and everything in it. */
 void state_tenant_remove(struct state *st, struct tenant *t);
@@ -192,24 +200,26 @@ void state_tenant_remove(struct state *st, struct tenant *t);
  * (obj is released either way).
  */
 struct dobj *state_dobj_add(struct state *st, struct tenant *t, enum dobj_kind kind,
-			    json_t *obj);
+                            json_t *obj);
 
 /*
  * state_dobj_find() - object by id (any case), honouring replication lag:
  * an object still inside its lag window is not found (and a read-counted
  * lag is consumed). @kind < 0 means any kind. Borrowed or NULL.
  */
-struct dobj *state_dobj_find(struct state *st, struct tenant *t, int kind, const char *id);
+struct dobj *state_dobj_find(struct state *st, struct tenant *t, int kind,
+                             const char *id);
 
-/* state_dobj_visible() - is @d past its lag window (time-based only, no read consumed)? */
+/* state_dobj_visible() - is @d past its lag window (time-based only, no read consumed)?
+ */
 bool state_dobj_visible(struct state *st, const struct dobj *d);
 
 /*
  * state_dobj_lookup() - objects whose @idx key equals @key (case-insensitive).
  * Returns a borrowed array of *n pointers (NULL when none); lag not applied.
  */
-struct dobj *const *state_dobj_lookup(struct tenant *t, enum dobj_index idx, const char *key,
-				      size_t *n);
+struct dobj *const *state_dobj_lookup(struct tenant *t, enum dobj_index idx,
+                                      const char *key, size_t *n);
 
 /* state_dobj_reindex() - refresh @d's index entries after its properties changed. */
 int state_dobj_reindex(struct tenant *t, struct dobj *d);
@@ -226,7 +236,7 @@ size_t state_dobj_count(const struct tenant *t, enum dobj_kind kind);
 
 /* Iterate one kind in insertion order: for (d = first; d; d = d->hh_kind.next). */
 #define state_dobj_first(t, kind) ((t)->by_kind[(kind)])
-#define state_dobj_next(d) ((struct dobj *)(d)->hh_kind.next)
+#define state_dobj_next(d)        ((struct dobj *)(d)->hh_kind.next)
 
 /* ---- memberships ---- */
 
@@ -245,12 +255,14 @@ bool state_member_has(const struct dobj *group, const char *member_id);
  * state_assignment_add() - store @obj (steals) under @id with its three keys.
  * Returns borrowed, or NULL when @id exists or on OOM (obj released).
  */
-struct assignment *state_assignment_add(struct state *st, struct tenant *t, const char *id,
-					const char *principal_id, const char *resource_id,
-					const char *app_role_id, json_t *obj);
+struct assignment *state_assignment_add(struct state *st, struct tenant *t,
+                                        const char *id, const char *principal_id,
+                                        const char *resource_id, const char *app_role_id,
+                                        json_t *obj);
 
 /* state_assignment_find() - by id, honouring replication lag. Borrowed or NULL. */
-struct assignment *state_assignment_find(struct state *st, struct tenant *t, const char *id);
+struct assignment *state_assignment_find(struct state *st, struct tenant *t,
+                                         const char *id);
 
 /* state_assignment_remove() - delete and free @a. */
 void state_assignment_remove(struct tenant *t, struct assignment *a);

@@ -1,0 +1,387 @@
+/*
+ * routes/invitations_test.c - POST /invitations, the mailbox, the Mailpit
+ * view and redemption, called as handlers on a real state (no sockets).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../server/req.h"
+#include "../server/resp.h"
+#include "../server/router.h"
+#include "../state/fixture.h"
+#include "../state/invitation.h"
+#include "../state/mailbox.h"
+
+extern const struct route invitations_routes[];
+extern const struct route mailbox_routes[];
+extern const struct route mailpit_routes[];
+extern const struct route redeem_routes[];
+
+#define ADMIN_ID "33c3317d-939c-4e2f-855a-95aa465db42a"
+
+struct fx {
+	struct state st;
+	struct req req;
+	struct resp resp;
+};
+
+static int setup(void **ctx)
+{
+	struct fx *fx = calloc(1, sizeof(*fx));
+	json_t *doc = json_loads(default_fixture_json, 0, NULL);
+	char err[256];
+
+	assert_non_null(fx);
+	assert_int_equal(state_init(&fx->st, 1), 0);
+	assert_int_equal(state_load(&fx->st, doc, err, sizeof(err)), 0);
+	json_decref(doc);
+	*ctx = fx;
+	return 0;
+}
+
+static int teardown(void **ctx)
+{
+	struct fx *fx = *ctx;
+
+	req_release(&fx->req);
+	resp_release(&fx->resp);
+	state_release(&fx->st);
+	free(fx);
+	return 0;
+}
+
+/* Run route @fn with @body (JSON text or NULL); returns the handler's result. */
+static int call(struct fx *fx, route_fn *fn, const char *path, const char *body)
+{
+	req_release(&fx->req);
+	resp_release(&fx->resp);
+	req_init(&fx->req);
+	assert_int_equal(req_set_path(&fx->req, path), 0);
+	snprintf(fx->req.base_url, sizeof(fx->req.base_url), "http://mock");
+	fx->req.tenant = state_tenant_default(&fx->st);
+	if (body) {
+		fx->req.body = json_loads(body, 0, NULL);
+		assert_non_null(fx->req.body);
+	}
+	resp_init(&fx->resp, &fx->req);
+	return fn(&fx->st, &fx->req, &fx->resp);
+}
+
+static int invite(struct fx *fx, const char *body)
+{
+	return call(fx, invitations_routes[0].fn, "/v1.0/invitations", body);
+}
+
+static const char *err_message(struct fx *fx)
+{
+	return json_string_value(
+	    json_object_get(json_object_get(fx->resp.body, "error"), "message"));
+}
+
+static const char *body_str(struct fx *fx, const char *key)
+{
+	return json_string_value(json_object_get(fx->resp.body, key));
+}
+
+static struct dobj *user_of(struct fx *fx, const char *id)
+{
+	return state_dobj_find(&fx->st, state_tenant_default(&fx->st), DOBJ_USER, id);
+}
+
+static void test_create_shape(void **ctx)
+{
+	struct fx *fx = *ctx;
+	static const char *const keys[] = {
+	    "@odata.context",         "id",
+	    "inviteRedeemUrl",        "invitedUserDisplayName",
+	    "invitedUserType",        "invitedUserEmailAddress",
+	    "sendInvitationMessage",  "resetRedemption",
+	    "inviteRedirectUrl",      "status",
+	    "invitedUserMessageInfo", "invitedUser",
+	};
+	const char *key;
+	json_t *v;
+	size_t i = 0;
+
+	assert_int_equal(invite(fx,
+	                        "{\"invitedUserEmailAddress\":\"bob@fabrikam.com\","
+	                        "\"inviteRedirectUrl\":\"https://myapp.contoso.com\"}"),
+	                 0);
+	assert_int_equal(fx->resp.status, 201);
+	json_object_foreach(fx->resp.body, key, v)
+	{
+		assert_true(i < sizeof(keys) / sizeof(keys[0]));
+		assert_string_equal(key, keys[i++]);
+	}
+	assert_int_equal(i, sizeof(keys) / sizeof(keys[0]));
+	assert_string_equal(body_str(fx, "@odata.context"),
+	                    "http://mock/v1.0/$metadata#invitations/$entity");
+	const char *id = body_str(fx, "id");
+	const char *uid = json_string_value(
+	    json_object_get(json_object_get(fx->resp.body, "invitedUser"), "id"));
+	assert_string_not_equal(id, uid);
+	char want[256];
+	snprintf(want, sizeof(want), "http://mock/v1.0/invitations/%s", id);
+	assert_string_equal(resp_header_get(&fx->resp, "Location"), want);
+	snprintf(want, sizeof(want), "&user=%s&ticket=", id);
+	assert_non_null(strstr(body_str(fx, "inviteRedeemUrl"), want));
+	json_t *cc = json_object_get(
+	    json_object_get(fx->resp.body, "invitedUserMessageInfo"), "ccRecipients");
+	assert_int_equal(json_array_size(cc), 1);
+	assert_true(json_is_null(json_object_get(
+	    json_object_get(json_array_get(cc, 0), "emailAddress"), "address")));
+
+	struct dobj *d = user_of(fx, uid);
+	assert_non_null(d);
+	assert_string_equal(
+	    json_string_value(json_object_get(d->obj, "userPrincipalName")),
+	    "bob_fabrikam.com#EXT#@contoso.onmicrosoft.com");
+	assert_string_equal(json_string_value(json_object_get(d->obj, "displayName")),
+	                    "bob");
+	assert_string_equal(json_string_value(json_object_get(d->obj, "creationType")),
+	                    "Invitation");
+	assert_false(json_is_true(json_object_get(d->obj, "showInAddressList")));
+	assert_null(
+	    fx->st.tenants->mailbox); /* sendInvitationMessage defaults to false */
+}
+
+static void test_validation(void **ctx)
+{
+	struct fx *fx = *ctx;
+	static const struct {
+		const char *body, *needle;
+	} cases[] = {
+	    {"{\"inviteRedirectUrl\":\"https://x.com\"}", "'invitedUserEmailAddress'"},
+	    {"{\"invitedUserEmailAddress\":\"b@x.com\"}", "'inviteRedirectUrl'"},
+	    {"{\"invitedUserEmailAddress\":\"\",\"inviteRedirectUrl\":\"https://x.com\"}",
+	     "'invitedUserEmailAddress'"},
+	    {"{\"invitedUserEmailAddress\":\"b(@x.com\",\"inviteRedirectUrl\":\"https://"
+	     "x.com\"}",
+	     "'invitedUserEmailAddress'"},
+	    {"{\"invitedUserEmailAddress\":7,\"inviteRedirectUrl\":\"https://x.com\"}",
+	     "'invitedUserEmailAddress'"},
+	    {"{\"invitedUserEmailAddress\":\"b@x.com\",\"inviteRedirectUrl\":\"x.com\"}",
+	     "'inviteRedirectUrl'"},
+	    {"{\"invitedUserEmailAddress\":\"b@x.com\",\"inviteRedirectUrl\":\"https://"
+	     "x.com\","
+	     "\"invitedUserType\":\"Boss\"}",
+	     "'invitedUserType'"},
+	    {"{\"invitedUserEmailAddress\":\"b@x.com\",\"inviteRedirectUrl\":\"https://"
+	     "x.com\","
+	     "\"bogus\":1}",
+	     "'bogus'"},
+	    {"{\"invitedUserEmailAddress\":\"b@x.com\",\"inviteRedirectUrl\":\"https://"
+	     "x.com\","
+	     "\"invitedUserMessageInfo\":{\"bogus2\":1}}",
+	     "'bogus2'"},
+	    {"{\"invitedUserEmailAddress\":\"b@x.com\",\"inviteRedirectUrl\":\"https://"
+	     "x.com\","
+	     "\"invitedUserMessageInfo\":{\"ccRecipients\":[{\"emailAddress\":{"
+	     "\"address\":"
+	     "\"a@b.com\"}},{\"emailAddress\":{\"address\":\"c@b.com\"}}]}}",
+	     "ccRecipients"},
+	    {"{\"invitedUserEmailAddress\":\"b@x.com\",\"inviteRedirectUrl\":\"https://"
+	     "x.com\","
+	     "\"resetRedemption\":true}",
+	     "invitedUser"},
+	    {"{\"invitedUserEmailAddress\":\"b@x.com\",\"inviteRedirectUrl\":\"https://"
+	     "x.com\","
+	     "\"sendInvitationMessage\":1}",
+	     "'sendInvitationMessage'"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(invite(fx, cases[i].body), -1);
+		assert_int_equal(fx->resp.status, 400);
+		if (!strstr(err_message(fx), cases[i].needle))
+			fail_msg("case %zu: '%s' lacks %s", i, err_message(fx),
+			         cases[i].needle);
+	}
+	/* Nothing was created by any of them. */
+	assert_int_equal(state_dobj_count(state_tenant_default(&fx->st), DOBJ_USER), 2);
+	assert_null(state_tenant_default(&fx->st)->invitations);
+}
+
+static void test_member_and_reinvite(void **ctx)
+{
+	struct fx *fx = *ctx;
+	char uid[64], ticket_url[512];
+
+	assert_int_equal(
+	    invite(fx, "{\"invitedUserEmailAddress\":\"ADMIN@contoso.onmicrosoft."
+	               "com\",\"inviteRedirectUrl\":\"https://x.com\"}"),
+	    -1);
+	assert_string_equal(err_message(fx),
+	                    "The invited user already exists in the directory "
+	                    "as object ID: " ADMIN_ID ".");
+	assert_int_equal(invite(fx, "{\"invitedUserEmailAddress\":\"eve@f.com\","
+	                            "\"inviteRedirectUrl\":\"https://x.com\","
+	                            "\"sendInvitationMessage\":true}"),
+	                 0);
+	snprintf(uid, sizeof(uid), "%s",
+	         json_string_value(json_object_get(
+	             json_object_get(fx->resp.body, "invitedUser"), "id")));
+	snprintf(ticket_url, sizeof(ticket_url), "%s", body_str(fx, "inviteRedeemUrl"));
+	assert_int_equal(invite(fx, "{\"invitedUserEmailAddress\":\"Eve@F.com\","
+	                            "\"inviteRedirectUrl\":\"https://x.com\","
+	                            "\"sendInvitationMessage\":true}"),
+	                 0);
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_object_get(fx->resp.body, "invitedUser"), "id")),
+	                    uid);
+	assert_string_not_equal(body_str(fx, "inviteRedeemUrl"), ticket_url);
+	assert_int_equal(HASH_COUNT(state_tenant_default(&fx->st)->mailbox), 2);
+	assert_int_equal(state_dobj_count(state_tenant_default(&fx->st), DOBJ_USER), 3);
+}
+
+/* Follow @url's query through GET /redeem. */
+static int follow(struct fx *fx, const char *url)
+{
+	char buf[512];
+	const char *q = strchr(url, '?');
+
+	req_release(&fx->req);
+	resp_release(&fx->resp);
+	req_init(&fx->req);
+	assert_int_equal(req_set_path(&fx->req, "/redeem"), 0);
+	snprintf(buf, sizeof(buf), "%s", q + 1);
+	for (char *p = buf, *amp; p; p = amp) {
+		amp = strchr(p, '&');
+		if (amp)
+			*amp++ = '\0';
+		char *eq = strchr(p, '=');
+		*eq = '\0';
+		req_add_query(&fx->req, p, eq + 1);
+	}
+	resp_init(&fx->resp, &fx->req);
+	return redeem_routes[0].fn(&fx->st, &fx->req, &fx->resp);
+}
+
+static void test_redeem_flow(void **ctx)
+{
+	struct fx *fx = *ctx;
+	char uid[64], url1[512], url2[512], bad[512];
+
+	assert_int_equal(invite(fx,
+	                        "{\"invitedUserEmailAddress\":\"kim@f.com\","
+	                        "\"inviteRedirectUrl\":\"https://app.example/welcome\"}"),
+	                 0);
+	snprintf(uid, sizeof(uid), "%s",
+	         json_string_value(json_object_get(
+	             json_object_get(fx->resp.body, "invitedUser"), "id")));
+	snprintf(url1, sizeof(url1), "%s", body_str(fx, "inviteRedeemUrl"));
+	snprintf(bad, sizeof(bad), "%s", url1);
+	char *t = strstr(bad, "ticket=") + 7;
+	*t = *t == 'A' ? 'B' : 'A';
+	assert_int_equal(follow(fx, bad), -1);
+	assert_int_equal(fx->resp.status, 400);
+	assert_int_equal(invite(fx,
+	                        "{\"invitedUserEmailAddress\":\"kim@f.com\","
+	                        "\"inviteRedirectUrl\":\"https://app.example/welcome\"}"),
+	                 0);
+	snprintf(url2, sizeof(url2), "%s", body_str(fx, "inviteRedeemUrl"));
+	assert_int_equal(follow(fx, url1), -1); /* superseded */
+	assert_int_equal(fx->resp.status, 400);
+	struct dobj *d = user_of(fx, uid);
+	assert_string_equal(
+	    json_string_value(json_object_get(d->obj, "externalUserState")),
+	    "PendingAcceptance");
+	assert_int_equal(follow(fx, url2), 0);
+	assert_int_equal(fx->resp.status, 302);
+	assert_string_equal(resp_header_get(&fx->resp, "Location"),
+	                    "https://app.example/welcome");
+	assert_string_equal(
+	    json_string_value(json_object_get(d->obj, "externalUserState")), "Accepted");
+	assert_int_equal(follow(fx, url2), 0); /* idempotent */
+
+	/* resetRedemption: same id, back to PendingAcceptance, new address indexed. */
+	char body[512];
+	snprintf(
+	    body, sizeof(body),
+	    "{\"invitedUserEmailAddress\":\"kim@new.example\",\"inviteRedirectUrl\":"
+	    "\"https://x.com\",\"resetRedemption\":true,\"invitedUser\":{\"id\":\"%s\"}}",
+	    uid);
+	assert_int_equal(invite(fx, body), 0);
+	assert_string_equal(body_str(fx, "status"), "PendingAcceptance");
+	assert_string_equal(
+	    json_string_value(json_object_get(d->obj, "externalUserState")),
+	    "PendingAcceptance");
+	size_t n;
+	struct dobj *const *hits = state_dobj_lookup(state_tenant_default(&fx->st),
+	                                             IDX_MAIL, "KIM@new.example", &n);
+	assert_int_equal(n, 1);
+	assert_ptr_equal(hits[0], d);
+	assert_int_equal(follow(fx, url2), -1); /* superseded by the reset */
+}
+
+static void test_mailbox_and_mailpit(void **ctx)
+{
+	struct fx *fx = *ctx;
+
+	assert_int_equal(call(fx, mailbox_routes[2].fn, "/_mock/mailbox/latest", NULL),
+	                 -1);
+	assert_int_equal(fx->resp.status, 404);
+	assert_int_equal(
+	    invite(
+	        fx,
+	        "{\"invitedUserEmailAddress\":\"a@f.com\",\"inviteRedirectUrl\":"
+	        "\"https://x.com\",\"sendInvitationMessage\":true,"
+	        "\"invitedUserMessageInfo\":{\"customizedMessageBody\":\"<b>hi</b>\","
+	        "\"ccRecipients\":[{\"emailAddress\":{\"address\":\"boss@f.com\"}}]}}"),
+	    0);
+	assert_int_equal(
+	    invite(fx, "{\"invitedUserEmailAddress\":\"c@f.com\",\"inviteRedirectUrl\":"
+	               "\"https://x.com\",\"sendInvitationMessage\":true}"),
+	    0);
+	assert_int_equal(call(fx, mailbox_routes[0].fn, "/_mock/mailbox", NULL), 0);
+	json_t *list = json_object_get(fx->resp.body, "value");
+	assert_int_equal(json_array_size(list), 2);
+	json_t *newest = json_array_get(list, 0);
+	assert_string_equal(
+	    json_string_value(json_object_get(
+	        json_array_get(json_object_get(newest, "to"), 0), "address")),
+	    "c@f.com");
+	json_t *older = json_array_get(list, 1);
+	assert_non_null(strstr(json_string_value(json_object_get(older, "html")),
+	                       "&lt;b&gt;hi&lt;/b&gt;"));
+
+	assert_int_equal(
+	    call(fx, mailpit_routes[0].fn, "/_mock/mailpit/api/v1/messages", NULL), 0);
+	assert_int_equal(json_integer_value(json_object_get(fx->resp.body, "total")), 2);
+	json_t *m0 = json_array_get(json_object_get(fx->resp.body, "messages"), 0);
+	assert_non_null(json_object_get(m0, "Snippet"));
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(m0, "From"), "Address")),
+	    "invites@microsoft.com");
+
+	req_add_query(&fx->req, "query", "to:boss@f.com");
+	assert_int_equal(mailpit_routes[2].fn(&fx->st, &fx->req, &fx->resp), 0);
+	assert_int_equal(
+	    json_integer_value(json_object_get(fx->resp.body, "messages_count")), 1);
+
+	assert_int_equal(
+	    call(fx, mailpit_routes[3].fn, "/_mock/mailpit/api/v1/message/latest", NULL),
+	    0);
+	assert_non_null(json_object_get(fx->resp.body, "HTML"));
+	assert_int_equal(call(fx, mailbox_routes[1].fn, "/_mock/mailbox", NULL), 0);
+	assert_int_equal(fx->resp.status, 204);
+	assert_null(state_tenant_default(&fx->st)->mailbox);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_create_shape, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_member_and_reinvite, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_redeem_flow, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_mailbox_and_mailpit, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

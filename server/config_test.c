@@ -1,0 +1,141 @@
+/*
+ * server/config_test.c - flag parsing: defaults, every flag, bad values
+ * (usage, exit 2), --help and --version.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+
+static enum config_result parse(struct config *cfg, int argc, const char **argv,
+                                char *out, size_t outlen)
+{
+	FILE *o = fmemopen(out, outlen, "w");
+	FILE *e = fopen("/dev/null", "w");
+	enum config_result r = config_parse(cfg, argc, (char **)argv, o, e);
+
+	fclose(o);
+	fclose(e);
+	return r;
+}
+
+static void test_defaults(void **ctx)
+{
+	const char *argv[] = {"graphmock", NULL};
+	struct config cfg;
+	char out[64];
+
+	(void)ctx;
+	assert_int_equal(parse(&cfg, 1, argv, out, sizeof(out)), CONFIG_OK);
+	assert_string_equal(cfg.listen, "127.0.0.1");
+	assert_int_equal(cfg.port, 8080);
+	assert_true(cfg.threads >= 1);
+	assert_int_equal(cfg.max_body, 4u << 20);
+	assert_false(cfg.seeded);
+	assert_int_equal(cfg.log_format, LOG_TEXT);
+}
+
+static void test_every_flag(void **ctx)
+{
+	const char *argv[] = {"graphmock",
+	                      "--listen",
+	                      "0.0.0.0",
+	                      "--port",
+	                      "0",
+	                      "--threads",
+	                      "3",
+	                      "--fixtures",
+	                      "f.json",
+	                      "--seed",
+	                      "42",
+	                      "--public-url",
+	                      "http://mock:1/",
+	                      "--log-format",
+	                      "json",
+	                      "--quiet",
+	                      "--max-body",
+	                      "10",
+	                      "--faults",
+	                      "x.json",
+	                      "--no-fault-header",
+	                      "--journal-size",
+	                      "5",
+	                      "--state-file",
+	                      "s.json",
+	                      NULL};
+	struct config cfg;
+	char out[64];
+
+	(void)ctx;
+	assert_int_equal(parse(&cfg, 25, argv, out, sizeof(out)), CONFIG_OK);
+	assert_string_equal(cfg.listen, "0.0.0.0");
+	assert_int_equal(cfg.port, 0);
+	assert_int_equal(cfg.threads, 3);
+	assert_string_equal(cfg.fixtures, "f.json");
+	assert_true(cfg.seeded);
+	assert_int_equal(cfg.seed, 42);
+	assert_string_equal(cfg.public_url, "http://mock:1");
+	assert_int_equal(cfg.log_format, LOG_JSON);
+	assert_true(cfg.quiet);
+	assert_int_equal(cfg.max_body, 10);
+	assert_string_equal(cfg.faults_file, "x.json");
+	assert_true(cfg.no_fault_header);
+	assert_int_equal(cfg.journal_size, 5);
+	assert_string_equal(cfg.state_file, "s.json");
+}
+
+static void test_bad_values_are_usage_errors(void **ctx)
+{
+	const char *bad[][3] = {
+	    {"graphmock", "--port", "65536"},
+	    {"graphmock", "--port", "-1"},
+	    {"graphmock", "--port", "80x"},
+	    {"graphmock", "--threads", "0"},
+	    {"graphmock", "--log-format", "xml"},
+	    {"graphmock", "--public-url", "ftp://x"},
+	    {"graphmock", "--bogus", "1"},
+	    {"graphmock", "--seed", ""},
+	    {"graphmock", "--max-body", "0"},
+	};
+	struct config cfg;
+	char out[64];
+
+	(void)ctx;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *argv[] = {bad[i][0], bad[i][1], bad[i][2], NULL};
+		assert_int_equal(parse(&cfg, 3, argv, out, sizeof(out)), CONFIG_USAGE);
+	}
+}
+
+static void test_help_and_version(void **ctx)
+{
+	const char *help[] = {"graphmock", "--help", NULL};
+	const char *version[] = {"graphmock", "--version", NULL};
+	struct config cfg;
+	char out[4096];
+
+	(void)ctx;
+	assert_int_equal(parse(&cfg, 2, help, out, sizeof(out)), CONFIG_EXIT_OK);
+	assert_non_null(strstr(out, "--public-url"));
+	assert_non_null(strstr(out, "--state-file"));
+	assert_int_equal(parse(&cfg, 2, version, out, sizeof(out)), CONFIG_EXIT_OK);
+	assert_string_equal(out, "graphmock " GRAPHMOCK_VERSION "\n");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_every_flag),
+	    cmocka_unit_test(test_bad_values_are_usage_errors),
+	    cmocka_unit_test(test_help_and_version),
+	};
+
+	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}

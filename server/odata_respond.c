@@ -1,0 +1,282 @@
+/*
+ * server/odata_respond.c - turning matched objects into Graph's OData
+ * responses: projection ($select / default set), ordering, paging with an
+ * opaque $skiptoken and an absolute @odata.nextLink, @odata.count, and the
+ * /$count text body.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "odata.h"
+#include "odata_filter.h"
+#include "odata_query.h"
+#include "odata_respond.h"
+#include "req.h"
+#include "resp.h"
+
+/* ---- projection ---- */
+
+static bool is_collection(enum odata_type t)
+{
+	return t == ODATA_STRING_COLLECTION || t == ODATA_OBJECT_COLLECTION;
+}
+
+/* Copy property @p of @obj into @dst; absent values become null or []. */
+static int put_prop(json_t *dst, const struct odata_prop *p, const json_t *obj)
+{
+	json_t *v = json_object_get(obj, p->name);
+
+	if (v)
+		return json_object_set(dst, p->name, v);
+	return json_object_set_new(dst, p->name,
+	                           is_collection(p->type) ? json_array() : json_null());
+}
+
+static int project_into(json_t *dst, const struct odata_query *q,
+                        const struct odata_entity *entity, const json_t *obj)
+{
+	const struct odata_prop *p;
+	size_t i;
+
+	if (!entity)
+		return 0;
+	if (!q || !q->nselect) {
+		for (p = entity->props; p && p->name; p++) {
+			if ((p->flags & OP_DEFAULT) && !(p->flags & OP_HIDDEN) &&
+			    put_prop(dst, p, obj))
+				return -1;
+		}
+		return 0;
+	}
+	for (i = 0; i < q->nselect; i++) {
+		if (!strcmp(q->select[i], "*")) {
+			for (p = entity->props; p && p->name; p++) {
+				if (!(p->flags & OP_HIDDEN) && put_prop(dst, p, obj))
+					return -1;
+			}
+			continue;
+		}
+		/* Mixed collections: a name this item's type lacks yields nothing. */
+		p = odata_entity_prop(entity, q->select[i]);
+		if (p && !(p->flags & OP_HIDDEN) && put_prop(dst, p, obj))
+			return -1;
+	}
+	return 0;
+}
+
+static int annotate(json_t *dst, const struct odata_entity *entity)
+{
+	return json_object_set_new(
+	    dst, "@odata.type",
+	    json_string(entity->odata_type ? entity->odata_type : ""));
+}
+
+json_t *odata_project(const struct odata_query *q, const struct odata_entity *entity,
+                      const json_t *obj, bool type_annotation)
+{
+	json_t *out = json_object();
+
+	if (!out)
+		return NULL;
+	if ((type_annotation && annotate(out, entity)) ||
+	    project_into(out, q, entity, obj)) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* ---- @odata.context ---- */
+
+static const char *set_name(const struct odata_entity *entity)
+{
+	return entity && entity->set ? entity->set : "";
+}
+
+/* "<base>/<version>/$metadata#<ctx>[(a,b)]<suffix>" into @sb. */
+static void context_url(struct odata_sbuf *sb, const struct odata_query *q,
+                        const struct req *req, const char *ctx, const char *suffix)
+{
+	size_t i;
+
+	odata_sbuf_add(sb, req->base_url);
+	if (req->version[0]) {
+		odata_sbuf_add(sb, "/");
+		odata_sbuf_add(sb, req->version);
+	}
+	odata_sbuf_add(sb, "/$metadata#");
+	odata_sbuf_add(sb, ctx);
+	for (i = 0; q && i < q->nselect; i++) {
+		odata_sbuf_add(sb, i ? "," : "(");
+		odata_sbuf_add(sb, q->select[i]);
+	}
+	if (q && q->nselect)
+		odata_sbuf_add(sb, ")");
+	odata_sbuf_add(sb, suffix);
+}
+
+static int set_context(json_t *body, const struct odata_query *q, const struct req *req,
+                       const char *ctx, const char *suffix)
+{
+	struct odata_sbuf sb;
+	int rc;
+
+	odata_sbuf_init(&sb, ODATA_URL_MAX);
+	context_url(&sb, q, req, ctx, suffix);
+	rc = sb.failed ? -1
+	               : json_object_set_new(body, "@odata.context", json_string(sb.buf));
+	odata_sbuf_release(&sb);
+	return rc;
+}
+
+int odata_respond_entity(const struct odata_query *q, const struct req *req,
+                         struct resp *resp, unsigned status,
+                         const struct odata_entity *entity, const json_t *obj,
+                         const char *context)
+{
+	json_t *body = json_object();
+
+	if (!body ||
+	    set_context(body, q, req, context ? context : entity->set, "/$entity") ||
+	    project_into(body, q, entity, obj)) {
+		json_decref(body);
+		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	}
+	return resp_odata(resp, status, body);
+}
+
+/* ---- the collection ---- */
+
+static int too_big(struct resp *resp, int top, int max)
+{
+	return resp_error(
+	    resp, GERR_UNSUPPORTED_QUERY,
+	    "Invalid page size specified: '%d'. Must be between 1 and %d inclusive.", top,
+	    max);
+}
+
+/* Where the page starts in the ordered matches @idx[0..m). */
+static size_t page_start(const struct odata_query *q, const struct odata_item *items,
+                         const size_t *idx, size_t m)
+{
+	size_t lo = 0, hi = m;
+
+	if (q->token_kind == ODATA_TOKEN_OFFSET)
+		return q->token_value < m ? (size_t)q->token_value : m;
+	if (q->token_kind != ODATA_TOKEN_SEQ)
+		return (size_t)q->skip < m ? (size_t)q->skip : m;
+	/* Default order is by seq: the first item inserted after the last one sent. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (items[idx[mid]].seq <= q->token_value)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int page_values(json_t *arr, const struct odata_query *q,
+                       const struct odata_item *items, const size_t *idx, size_t from,
+                       size_t to, bool annotations)
+{
+	size_t i;
+
+	for (i = from; i < to; i++) {
+		const struct odata_item *it = &items[idx[i]];
+		const struct odata_entity *e = it->entity ? it->entity : q->entity;
+
+		if (json_array_append_new(arr, odata_project(q, e, it->obj, annotations)))
+			return -1;
+	}
+	return 0;
+}
+
+static int build_body(json_t *body, const struct odata_query *q, const struct req *req,
+                      const struct odata_list_opts *opts, const struct odata_item *items,
+                      const size_t *idx, size_t m)
+{
+	int top = q->top
+	              ? q->top
+	              : (opts->default_top > 0 ? opts->default_top : ODATA_DEFAULT_TOP);
+	size_t from = page_start(q, items, idx, m);
+	size_t to = m - from > (size_t)top ? from + (size_t)top : m;
+	json_t *arr;
+
+	if (set_context(body, q, req, opts->context ? opts->context : set_name(q->entity),
+	                ""))
+		return -1;
+	if (q->count && q->advanced &&
+	    json_object_set_new(body, "@odata.count", json_integer((json_int_t)m)))
+		return -1;
+	if (to < m) {
+		char *link = odata_next_link(
+		    req, q->norderby ? ODATA_TOKEN_OFFSET : ODATA_TOKEN_SEQ,
+		    q->norderby ? (uint64_t)to : items[idx[to - 1]].seq);
+
+		if (!link ||
+		    json_object_set_new(body, "@odata.nextLink", json_string(link))) {
+			free(link);
+			return -1;
+		}
+		free(link);
+	}
+	arr = json_array();
+	if (json_object_set_new(body, "value", arr))
+		return -1;
+	return page_values(arr, q, items, idx, from, to, opts->type_annotations);
+}
+
+int odata_respond_collection(const struct odata_query *q, const struct req *req,
+                             struct resp *resp, const struct odata_item *items, size_t n,
+                             const struct odata_list_opts *opts)
+{
+	static const struct odata_list_opts none = {0};
+	static const struct odata_query all = {0};
+	int max;
+	size_t *idx, m;
+	json_t *body;
+
+	opts = opts ? opts : &none;
+	q = q ? q : &all;
+	max = opts->max_top > 0 ? opts->max_top : ODATA_MAX_TOP;
+	if (q->top > max)
+		return too_big(resp, q->top, max);
+	idx = odata_match_sorted(q, items, n, &m);
+	if (!idx)
+		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	body = json_object();
+	if (!body || build_body(body, q, req, opts, items, idx, m)) {
+		free(idx);
+		json_decref(body);
+		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	}
+	free(idx);
+	return resp_odata(resp, 200, body);
+}
+
+int odata_respond_count(const struct odata_query *q, const struct req *req,
+                        struct resp *resp, const struct odata_item *items, size_t n)
+{
+	char buf[32];
+	size_t i, m = 0;
+	int len;
+
+	if (!q) {
+		static const struct odata_query all = {0};
+
+		q = &all;
+	}
+	if (!q->advanced && !req_is_advanced(req))
+		return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
+		                  "$count is not currently supported.");
+	for (i = 0; i < n; i++)
+		m += odata_query_match(q, items[i].obj);
+	len = snprintf(buf, sizeof(buf), "%zu", m);
+	if (resp_raw(resp, 200, "text/plain;charset=utf-8", buf, (size_t)len))
+		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	return 0;
+}
