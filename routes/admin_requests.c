@@ -1,6 +1,7 @@
 /*
  * routes/admin_requests.c - /_mock/requests: the request journal, filtered
- * by method, path pattern, status and time, oldest first; and clearing it.
+ * by method, path pattern, status, tenant and time, oldest first; and
+ * clearing it.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -45,6 +46,9 @@ static int requests_list(struct state *st, const struct req *req, struct resp *r
 		f.method = NULL;
 	if (path && *path)
 		f.path = path;
+	f.tenant = req_query(req, "tenant");
+	if (f.tenant && !*f.tenant)
+		f.tenant = NULL;
 	if (status && *status) {
 		char *end;
 		long v = strtol(status, &end, 10);

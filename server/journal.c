@@ -137,6 +137,8 @@ static bool entry_matches(const struct journal_entry *en, const struct journal_f
 		return false;
 	if (f->status && f->status != en->status)
 		return false;
+	if (f->tenant && strcasecmp(f->tenant, en->tenant))
+		return false;
 	return f->since_ms < 0 || en->time_ms >= f->since_ms;
 }
 

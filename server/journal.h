@@ -51,6 +51,7 @@ struct journal_filter {
 	const char *path; /* glob as fault_path_match() reads it */
 	unsigned status;
 	int64_t since_ms; /* entries at or after; -1 = any */
+	const char *tenant; /* tenant id the request acted on */
 };
 
 /* journal_init() - a ring of @cap entries (0 disables recording). 0 or -1. */

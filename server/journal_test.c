@@ -35,7 +35,7 @@ static void record(struct journal *j, const char *method, const char *path, unsi
 static json_t *query(struct journal *j, const char *method, const char *path, unsigned status,
 		     int64_t since)
 {
-	struct journal_filter f = {method, path, status, since};
+	struct journal_filter f = {method, path, status, since, NULL};
 	json_t *out = journal_query(j, &f);
 	json_t *v = json_incref(json_object_get(out, "value"));
 
