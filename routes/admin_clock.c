@@ -17,9 +17,9 @@ static json_t *clock_json(struct state *st)
 
 	time_format(state_now_ms(st), TIME_FRACTION_Z, now);
 	return json_pack("{s:s, s:I, s:b, s:I}", "now", now, "nowMs",
-			 (json_int_t)state_now_ms(st), "frozen",
-			 atomic_load(&st->clock.frozen_ms) >= 0, "offsetMs",
-			 (json_int_t)atomic_load(&st->clock.offset_ms));
+	                 (json_int_t)state_now_ms(st), "frozen",
+	                 atomic_load(&st->clock.frozen_ms) >= 0, "offsetMs",
+	                 (json_int_t)atomic_load(&st->clock.offset_ms));
 }
 
 static int clock_get(struct state *st, const struct req *req, struct resp *resp)
@@ -33,26 +33,32 @@ static int clock_check(const json_t *body, struct resp *resp, int64_t *at)
 	const char *key;
 	json_t *v;
 
-	json_object_foreach((json_t *)body, key, v) {
+	json_object_foreach((json_t *)body, key, v)
+	{
 		if (!strcmp(key, "freeze") || !strcmp(key, "reset")) {
 			if (!json_is_boolean(v))
-				return resp_error(resp, GERR_BAD_REQUEST, "'%s' must be a boolean.",
-						  key);
+				return resp_error(resp, GERR_BAD_REQUEST,
+				                  "'%s' must be a boolean.", key);
 		} else if (!strcmp(key, "at")) {
-			if (!json_is_string(v) || time_parse_iso(json_string_value(v), at))
-				return resp_error(resp, GERR_BAD_REQUEST,
-						  "'at' must be an ISO 8601 UTC time like "
-						  "'2026-01-01T00:00:00Z'.");
+			if (!json_is_string(v) ||
+			    time_parse_iso(json_string_value(v), at))
+				return resp_error(
+				    resp, GERR_BAD_REQUEST,
+				    "'at' must be an ISO 8601 UTC time like "
+				    "'2026-01-01T00:00:00Z'.");
 		} else if (!strcmp(key, "shiftMs")) {
-			if (!json_is_integer(v) || json_integer_value(v) > 100LL * 365 * 86400000 ||
+			if (!json_is_integer(v) ||
+			    json_integer_value(v) > 100LL * 365 * 86400000 ||
 			    json_integer_value(v) < -100LL * 365 * 86400000)
-				return resp_error(resp, GERR_BAD_REQUEST,
-						  "'shiftMs' must be an integer within 100 years.");
+				return resp_error(
+				    resp, GERR_BAD_REQUEST,
+				    "'shiftMs' must be an integer within 100 years.");
 		} else {
-			return resp_error(resp, GERR_BAD_REQUEST,
-					  "Unknown property '%s' (expected freeze, at, shiftMs, "
-					  "reset).",
-					  key);
+			return resp_error(
+			    resp, GERR_BAD_REQUEST,
+			    "Unknown property '%s' (expected freeze, at, shiftMs, "
+			    "reset).",
+			    key);
 		}
 	}
 	return 0;
@@ -74,7 +80,8 @@ static int clock_set(struct state *st, const struct req *req, struct resp *resp)
 	if (shift)
 		target += json_integer_value(shift);
 	if (target < 0)
-		return resp_error(resp, GERR_BAD_REQUEST, "The clock cannot go before 1970.");
+		return resp_error(resp, GERR_BAD_REQUEST,
+		                  "The clock cannot go before 1970.");
 	frozen = freeze ? json_is_true(freeze) : atomic_load(&st->clock.frozen_ms) >= 0;
 	/* Keep the offset in step so unfreezing continues from the frozen time. */
 	atomic_store(&st->clock.offset_ms, target - real);
@@ -83,7 +90,7 @@ static int clock_set(struct state *st, const struct req *req, struct resp *resp)
 }
 
 const struct route admin_clock_routes[] = {
-	{"GET", "/_mock/clock", clock_get, ROUTE_NO_TENANT, NULL},
-	{"POST", "/_mock/clock", clock_set, ROUTE_NO_TENANT | ROUTE_JSON_BODY, NULL},
-	{0},
+    {"GET", "/_mock/clock", clock_get, ROUTE_NO_TENANT, NULL},
+    {"POST", "/_mock/clock", clock_set, ROUTE_NO_TENANT | ROUTE_JSON_BODY, NULL},
+    {0},
 };

@@ -53,15 +53,17 @@ static int requests_list(struct state *st, const struct req *req, struct resp *r
 		char *end;
 		long v = strtol(status, &end, 10);
 		if (*end || v < 100 || v > 599)
-			return resp_error(resp, GERR_BAD_REQUEST,
-					  "'status' must be an HTTP status code, not '%s'.", status);
+			return resp_error(
+			    resp, GERR_BAD_REQUEST,
+			    "'status' must be an HTTP status code, not '%s'.", status);
 		f.status = (unsigned)v;
 	}
 	if (since && *since && parse_since(since, &f.since_ms))
-		return resp_error(resp, GERR_BAD_REQUEST,
-				  "'since' must be an ISO 8601 UTC time or milliseconds since the "
-				  "epoch, not '%s'.",
-				  since);
+		return resp_error(
+		    resp, GERR_BAD_REQUEST,
+		    "'since' must be an ISO 8601 UTC time or milliseconds since the "
+		    "epoch, not '%s'.",
+		    since);
 	return resp_json(resp, 200, journal_query(journal(st), &f));
 }
 
@@ -73,7 +75,7 @@ static int requests_clear(struct state *st, const struct req *req, struct resp *
 }
 
 const struct route admin_requests_routes[] = {
-	{"GET", "/_mock/requests", requests_list, ROUTE_NO_TENANT, NULL},
-	{"DELETE", "/_mock/requests", requests_clear, ROUTE_NO_TENANT, NULL},
-	{0},
+    {"GET", "/_mock/requests", requests_list, ROUTE_NO_TENANT, NULL},
+    {"DELETE", "/_mock/requests", requests_clear, ROUTE_NO_TENANT, NULL},
+    {0},
 };

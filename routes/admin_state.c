@@ -28,7 +28,8 @@ static int state_put(struct state *st, const struct req *req, struct resp *resp)
 
 	/* state_load() validates the whole document before it replaces anything. */
 	if (srv_state_replace(st, req->body, err, sizeof(err)))
-		return resp_error(resp, GERR_BAD_REQUEST, "Invalid state document: %s", err);
+		return resp_error(resp, GERR_BAD_REQUEST, "Invalid state document: %s",
+		                  err);
 	return resp_empty(resp, 204);
 }
 
@@ -42,22 +43,24 @@ static int state_save(struct state *st, const struct req *req, struct resp *resp
 
 	(void)req;
 	if (!file)
-		return resp_error(resp, GERR_BAD_REQUEST,
-				  "graphmock was started without --state-file; there is nowhere "
-				  "to save.");
+		return resp_error(
+		    resp, GERR_BAD_REQUEST,
+		    "graphmock was started without --state-file; there is nowhere "
+		    "to save.");
 	text = srv_state_dump(st);
 	if (!text)
 		return resp_error(resp, GERR_INTERNAL, "Exporting the state failed.");
 	rc = srv_state_write(file, text, err, sizeof(err));
 	free(text);
 	if (rc)
-		return resp_error(resp, GERR_INTERNAL, "Saving the state failed: %s", err);
+		return resp_error(resp, GERR_INTERNAL, "Saving the state failed: %s",
+		                  err);
 	return resp_json(resp, 200, json_pack("{s:s}", "savedTo", file));
 }
 
 const struct route admin_state_routes[] = {
-	{"GET", "/_mock/state", state_get, ROUTE_NO_TENANT, NULL},
-	{"PUT", "/_mock/state", state_put, ROUTE_NO_TENANT | ROUTE_JSON_BODY, NULL},
-	{"POST", "/_mock/state/save", state_save, ROUTE_NO_TENANT, NULL},
-	{0},
+    {"GET", "/_mock/state", state_get, ROUTE_NO_TENANT, NULL},
+    {"PUT", "/_mock/state", state_put, ROUTE_NO_TENANT | ROUTE_JSON_BODY, NULL},
+    {"POST", "/_mock/state/save", state_save, ROUTE_NO_TENANT, NULL},
+    {0},
 };

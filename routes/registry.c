@@ -16,19 +16,13 @@ extern const struct route mailpit_routes[];
 extern const struct route redeem_routes[];
 
 const struct route *const graph_route_tables[] = {
-	users_routes,
-	invitations_routes,
-	NULL,
+    users_routes,
+    invitations_routes,
+    NULL,
 };
 
 const struct route *const root_route_tables[] = {
-	admin_routes,
-	admin_faults_routes,
-	admin_requests_routes,
-	admin_state_routes,
-	admin_clock_routes,
-	mailbox_routes,
-	mailpit_routes,
-	redeem_routes,
-	NULL,
+    admin_routes,       admin_faults_routes, admin_requests_routes,
+    admin_state_routes, admin_clock_routes,  mailbox_routes,
+    mailpit_routes,     redeem_routes,       NULL,
 };

@@ -51,15 +51,17 @@ int srv_load_faults_file(struct srv *srv, const char *file)
 	int rc;
 
 	if (!doc) {
-		fprintf(stderr, "faults file '%s': line %d column %d: %s\n", file, jerr.line,
-			jerr.column, jerr.text);
+		fprintf(stderr, "faults file '%s': line %d column %d: %s\n", file,
+		        jerr.line, jerr.column, jerr.text);
 		return -1;
 	}
 	/* A bare list of rules, or {"rules": [...]}. */
-	rules = json_is_object(doc) && json_object_get(doc, "rules") ? json_object_get(doc, "rules")
-								      : doc;
+	rules = json_is_object(doc) && json_object_get(doc, "rules")
+	            ? json_object_get(doc, "rules")
+	            : doc;
 	if (!json_is_array(rules)) {
-		fprintf(stderr, "faults file '%s': must be a JSON array of rules\n", file);
+		fprintf(stderr, "faults file '%s': must be a JSON array of rules\n",
+		        file);
 		json_decref(doc);
 		return -1;
 	}
@@ -97,8 +99,8 @@ int srv_state_write(const char *file, const char *text, char *err, size_t errlen
 	snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", file);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot create a temporary file next to '%s': %s", file,
-			 strerror(errno));
+		snprintf(err, errlen, "cannot create a temporary file next to '%s': %s",
+		         file, strerror(errno));
 		return -1;
 	}
 	for (size_t off = 0; off < len;) {
@@ -106,7 +108,8 @@ int srv_state_write(const char *file, const char *text, char *err, size_t errlen
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			snprintf(err, errlen, "writing '%s' failed: %s", tmp, strerror(errno));
+			snprintf(err, errlen, "writing '%s' failed: %s", tmp,
+			         strerror(errno));
 			goto out_unlink;
 		}
 		off += (size_t)n;
@@ -119,7 +122,7 @@ int srv_state_write(const char *file, const char *text, char *err, size_t errlen
 	fd = -1;
 	if (rename(tmp, file)) {
 		snprintf(err, errlen, "renaming '%s' to '%s' failed: %s", tmp, file,
-			 strerror(errno));
+		         strerror(errno));
 		goto out_unlink;
 	}
 	sync_dir(file);
@@ -163,7 +166,8 @@ int srv_state_replace(struct state *st, const json_t *doc, char *err, size_t err
 	json_t *baseline = json_incref(st->fixture);
 	int rc = state_load(st, doc, err, errlen);
 
-	/* state_load() keeps what it loads as the reset baseline: keep the fixtures instead. */
+	/* state_load() keeps what it loads as the reset baseline: keep the fixtures
+	 * instead. */
 	if (!rc && baseline) {
 		json_decref(st->fixture);
 		st->fixture = baseline;
@@ -180,7 +184,8 @@ int srv_state_load_file(struct srv *srv, const char *file, char *err, size_t err
 	int rc;
 
 	if (!doc) {
-		snprintf(err, errlen, "line %d column %d: %s", jerr.line, jerr.column, jerr.text);
+		snprintf(err, errlen, "line %d column %d: %s", jerr.line, jerr.column,
+		         jerr.text);
 		return -1;
 	}
 	rc = srv_state_replace(&srv->state, doc, err, errlen);

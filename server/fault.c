@@ -16,8 +16,8 @@
 /* Decisions use their own stream, apart from the object ids of the same seed. */
 #define FAULT_SEED_SALT 0x6661756c74734b31ULL
 
-static const char *const method_names[] = {"GET",  "POST",    "PUT",   "PATCH",
-					   "DELETE", "HEAD", "OPTIONS", NULL};
+static const char *const method_names[] = {"GET",    "POST", "PUT",     "PATCH",
+                                           "DELETE", "HEAD", "OPTIONS", NULL};
 
 unsigned fault_method_bit(const char *method)
 {
@@ -59,15 +59,16 @@ bool fault_glob(const char *pattern, const char *s, bool nocase)
 {
 	const char *star = NULL, *resume = NULL;
 
-	/* Iterative matching with one backtrack point: linear in practice, no recursion. */
+	/* Iterative matching with one backtrack point: linear in practice, no recursion.
+	 */
 	while (*s) {
 		if (*pattern == '*') {
 			star = ++pattern;
 			resume = s;
 		} else if (*pattern == '?' ||
-			   (nocase ? tolower_ascii((unsigned char)*pattern) ==
-					     tolower_ascii((unsigned char)*s)
-				   : *pattern == *s)) {
+		           (nocase ? tolower_ascii((unsigned char)*pattern) ==
+		                         tolower_ascii((unsigned char)*s)
+		                   : *pattern == *s)) {
 			pattern++;
 			s++;
 		} else if (star) {
@@ -112,8 +113,9 @@ static bool path_match_dp(const char *pattern, const char *s)
 			}
 		} else {
 			for (size_t i = 0; i < n; i++)
-				next[i + 1] = cur[i] && tolower_ascii((unsigned char)*p) ==
-							     tolower_ascii((unsigned char)s[i]);
+				next[i + 1] =
+				    cur[i] && tolower_ascii((unsigned char)*p) ==
+				                  tolower_ascii((unsigned char)s[i]);
 		}
 		bool *swap = cur;
 		cur = next;
@@ -194,25 +196,29 @@ static struct fault_rule *find_rule(struct fault_engine *e, const char *id, size
 	return NULL;
 }
 
-/* Give every id-less rule "rule-N" and reject duplicates, against the engine and the batch. */
-static int assign_ids(struct fault_engine *e, struct fault_rule **batch, size_t n, char *err,
-		      size_t errlen)
+/* Give every id-less rule "rule-N" and reject duplicates, against the engine and the
+ * batch. */
+static int assign_ids(struct fault_engine *e, struct fault_rule **batch, size_t n,
+                      char *err, size_t errlen)
 {
 	unsigned next = e->auto_id;
 
 	for (size_t i = 0; i < n; i++) {
 		if (!batch[i]->id[0]) {
 			do
-				snprintf(batch[i]->id, sizeof(batch[i]->id), "rule-%u", ++next);
+				snprintf(batch[i]->id, sizeof(batch[i]->id), "rule-%u",
+				         ++next);
 			while (find_rule(e, batch[i]->id, NULL));
-			json_object_set_new(batch[i]->source, "id", json_string(batch[i]->id));
+			json_object_set_new(batch[i]->source, "id",
+			                    json_string(batch[i]->id));
 		}
 		bool dup = find_rule(e, batch[i]->id, NULL) != NULL;
 		for (size_t k = 0; k < i; k++)
 			dup |= !strcmp(batch[k]->id, batch[i]->id);
 		if (dup) {
-			snprintf(err, errlen, "rule %zu (id '%s'): id: already used by another rule",
-				 i, batch[i]->id);
+			snprintf(err, errlen,
+			         "rule %zu (id '%s'): id: already used by another rule",
+			         i, batch[i]->id);
 			return -1;
 		}
 	}
@@ -220,7 +226,8 @@ static int assign_ids(struct fault_engine *e, struct fault_rule **batch, size_t 
 	return 0;
 }
 
-int fault_engine_add(struct fault_engine *e, const json_t *rules, char *err, size_t errlen)
+int fault_engine_add(struct fault_engine *e, const json_t *rules, char *err,
+                     size_t errlen)
 {
 	size_t n = json_is_array(rules) ? json_array_size(rules) : 1;
 	struct fault_rule **batch = calloc(n ? n : 1, sizeof(*batch));
@@ -286,7 +293,8 @@ bool fault_engine_remove(struct fault_engine *e, const char *id)
 	if (r) {
 		forget_rule_keys(e, r->id);
 		fault_rule_free(r);
-		memmove(e->rules + at, e->rules + at + 1, (e->nrules - at - 1) * sizeof(*e->rules));
+		memmove(e->rules + at, e->rules + at + 1,
+		        (e->nrules - at - 1) * sizeof(*e->rules));
 		e->nrules--;
 		apply_lag(e);
 	}
@@ -332,13 +340,14 @@ json_t *fault_engine_stats(struct fault_engine *e)
 	for (size_t i = 0; i < e->nrules; i++) {
 		const struct fault_rule *r = e->rules[i];
 		json_array_append_new(
-			list, json_pack("{s:s, s:s, s:I, s:I, s:I, s:b}", "id", r->id, "action",
-					fault_kind_name(r->kind), "matches", (json_int_t)r->matches,
-					"injections", (json_int_t)r->injections,
-					"retryAfterViolations", (json_int_t)r->violations, "expired",
-					expired(r)));
+		    list, json_pack("{s:s, s:s, s:I, s:I, s:I, s:b}", "id", r->id,
+		                    "action", fault_kind_name(r->kind), "matches",
+		                    (json_int_t)r->matches, "injections",
+		                    (json_int_t)r->injections, "retryAfterViolations",
+		                    (json_int_t)r->violations, "expired", expired(r)));
 	}
-	json_t *out = json_pack("{s:I, s:o}", "requests", (json_int_t)e->seq, "value", list);
+	json_t *out =
+	    json_pack("{s:I, s:o}", "requests", (json_int_t)e->seq, "value", list);
 	pthread_mutex_unlock(&e->lock);
 	return out;
 }
@@ -375,7 +384,7 @@ static bool rule_matches(const struct fault_rule *r, const struct fault_request 
 
 /* "<rule>\x1f<scope>": the bucket or deadline key for @fr under rule @r. */
 static void scope_key(const struct fault_rule *r, const struct fault_request *fr,
-		      enum throttle_per per, char *out, size_t len)
+                      enum throttle_per per, char *out, size_t len)
 {
 	const char *tenant = fr->tenant_id ? fr->tenant_id : "";
 	const char *client = fr->client ? fr->client : "";
@@ -407,7 +416,7 @@ static bool when_fires(struct fault_engine *e, struct fault_rule *r)
 }
 
 static void fill_decision(struct fault_engine *e, const struct fault_rule *r,
-			  struct fault_decision *d)
+                          struct fault_decision *d)
 {
 	d->kind = r->kind;
 	snprintf(d->rule_id, sizeof(d->rule_id), "%s", r->id);
@@ -418,16 +427,18 @@ static void fill_decision(struct fault_engine *e, const struct fault_rule *r,
 	d->ghost_reset = r->ghost_reset;
 	if (r->kind == FAULT_LATENCY) {
 		uint64_t span = (uint64_t)(r->latency_max - r->latency_min) + 1;
-		d->latency_ms = r->latency_min + (int64_t)(span > 1 ? rng_next(&e->rng) % span : 0);
+		d->latency_ms =
+		    r->latency_min + (int64_t)(span > 1 ? rng_next(&e->rng) % span : 0);
 	}
 	if (r->kind == FAULT_CONNECTION && r->conn == FAULT_CONN_GARBAGE)
 		d->garbage_seed = rng_next(&e->rng);
 }
 
-/* A throttle rule injects only when its bucket is empty; the 429 says when to come back. */
+/* A throttle rule injects only when its bucket is empty; the 429 says when to come back.
+ */
 static bool throttle_fires(struct fault_engine *e, const struct fault_rule *r,
-			   const struct fault_request *fr, int64_t now_ms,
-			   struct fault_decision *d)
+                           const struct fault_request *fr, int64_t now_ms,
+                           struct fault_decision *d)
 {
 	char key[512];
 	int64_t wait;
@@ -438,33 +449,34 @@ static bool throttle_fires(struct fault_engine *e, const struct fault_rule *r,
 		return false;
 	d->error.retry = RETRY_AFTER_SECONDS;
 	snprintf(d->error.retry_after, sizeof(d->error.retry_after), "%lld",
-		 (long long)((wait + 999) / 1000));
+	         (long long)((wait + 999) / 1000));
 	d->error.retry_ms = (wait + 999) / 1000 * 1000;
 	return true;
 }
 
 static void log_decision(const struct fault_engine *e, const struct fault_request *fr,
-			 const struct fault_decision *d)
+                         const struct fault_decision *d)
 {
 	if (e->quiet)
 		return;
 	if (d->kind == FAULT_ERROR || d->kind == FAULT_THROTTLE)
 		fprintf(stderr, "fault: seq %llu rule '%s' %s %u %s %s\n",
-			(unsigned long long)d->seq, d->rule_id, fault_kind_name(d->kind),
-			d->error.status, fr->method, fr->path);
+		        (unsigned long long)d->seq, d->rule_id, fault_kind_name(d->kind),
+		        d->error.status, fr->method, fr->path);
 	else if (d->kind == FAULT_LATENCY)
 		fprintf(stderr, "fault: seq %llu rule '%s' latency %lldms %s %s\n",
-			(unsigned long long)d->seq, d->rule_id, (long long)d->latency_ms,
-			fr->method, fr->path);
+		        (unsigned long long)d->seq, d->rule_id, (long long)d->latency_ms,
+		        fr->method, fr->path);
 	else
-		fprintf(stderr, "fault: seq %llu rule '%s' %s %s %s\n", (unsigned long long)d->seq,
-			d->rule_id, fault_kind_name(d->kind), fr->method, fr->path);
+		fprintf(stderr, "fault: seq %llu rule '%s' %s %s %s\n",
+		        (unsigned long long)d->seq, d->rule_id, fault_kind_name(d->kind),
+		        fr->method, fr->path);
 }
 
 /* Count early retries against @r, and remember the deadline a fired rule hands out. */
 static void track_retry(struct fault_engine *e, struct fault_rule *r,
-			const struct fault_request *fr, int64_t now_ms,
-			const struct fault_decision *fired)
+                        const struct fault_request *fr, int64_t now_ms,
+                        const struct fault_decision *fired)
 {
 	char key[512];
 
@@ -481,8 +493,8 @@ static void track_retry(struct fault_engine *e, struct fault_rule *r,
 }
 
 void fault_engine_decide(struct fault_engine *e, const struct fault_request *fr,
-			 const struct fault_rule *oneshot, int64_t now_ms,
-			 struct fault_decision *d)
+                         const struct fault_rule *oneshot, int64_t now_ms,
+                         struct fault_decision *d)
 {
 	memset(d, 0, sizeof(*d));
 	pthread_mutex_lock(&e->lock);
@@ -525,8 +537,8 @@ void fault_decision_release(struct fault_decision *d)
 	d->body = NULL;
 }
 
-void fault_engine_mail(struct fault_engine *e, const char *tenant_id, const char *recipient,
-		       struct mail_verdict *v)
+void fault_engine_mail(struct fault_engine *e, const char *tenant_id,
+                       const char *recipient, struct mail_verdict *v)
 {
 	pthread_mutex_lock(&e->lock);
 	for (size_t i = 0; i < e->nrules; i++) {
@@ -545,7 +557,7 @@ void fault_engine_mail(struct fault_engine *e, const char *tenant_id, const char
 		snprintf(v->rule_id, sizeof(v->rule_id), "%s", r->id);
 		if (!e->quiet)
 			fprintf(stderr, "fault: mail rule '%s' %s '%s'\n", r->id,
-				mail_delivery_name(v->outcome), recipient);
+			        mail_delivery_name(v->outcome), recipient);
 		break;
 	}
 	pthread_mutex_unlock(&e->lock);

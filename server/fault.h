@@ -43,7 +43,12 @@ enum fault_kind {
 	FAULT_LAG,        /* replication lag for one object kind (not a request rule) */
 };
 
-enum fault_conn { FAULT_CONN_RESET, FAULT_CONN_CLOSE, FAULT_CONN_TRUNCATE, FAULT_CONN_GARBAGE };
+enum fault_conn {
+	FAULT_CONN_RESET,
+	FAULT_CONN_CLOSE,
+	FAULT_CONN_TRUNCATE,
+	FAULT_CONN_GARBAGE
+};
 
 enum retry_after_kind { RETRY_AFTER_NONE, RETRY_AFTER_SECONDS, RETRY_AFTER_DATE };
 
@@ -52,11 +57,11 @@ struct fault_error {
 	unsigned status;
 	char code[64];
 	char message[256];
-	bool empty_code;             /* custom "code": "" */
-	json_t *body;                /* custom body (owned) replacing the envelope, or NULL */
-	bool html;                   /* badGateway: non-JSON gateway page */
-	bool graph_429;              /* add the nested innerError code/status of §8.1 */
-	bool www_authenticate;       /* 401: Graph's Bearer challenge */
+	bool empty_code;       /* custom "code": "" */
+	json_t *body;          /* custom body (owned) replacing the envelope, or NULL */
+	bool html;             /* badGateway: non-JSON gateway page */
+	bool graph_429;        /* add the nested innerError code/status of §8.1 */
+	bool www_authenticate; /* 401: Graph's Bearer challenge */
 	enum retry_after_kind retry; /* Retry-After header */
 	char retry_after[64];        /* the header value as sent */
 	int64_t retry_ms;            /* the delay it stands for (violation counting) */
@@ -67,11 +72,11 @@ struct fault_rule {
 	json_t *source; /* the rule as given, for GET /_mock/faults (owned) */
 
 	/* match */
-	unsigned methods;    /* bit per method of fault_method_bit(); 0 = any */
-	char *path;          /* pattern with * and {id}, NULL = any non-admin path */
-	char *tenant;        /* tenant id or domain, NULL = any */
-	char *header_name;   /* lower case, NULL = none */
-	char *header_value;  /* NULL = present with any value */
+	unsigned methods;   /* bit per method of fault_method_bit(); 0 = any */
+	char *path;         /* pattern with * and {id}, NULL = any non-admin path */
+	char *tenant;       /* tenant id or domain, NULL = any */
+	char *header_name;  /* lower case, NULL = none */
+	char *header_value; /* NULL = present with any value */
 
 	/* when */
 	double probability; /* 1 = always */
@@ -81,14 +86,14 @@ struct fault_rule {
 
 	/* action */
 	enum fault_kind kind;
-	struct fault_error error;   /* FAULT_ERROR, FAULT_THROTTLE (the 429) */
+	struct fault_error error;         /* FAULT_ERROR, FAULT_THROTTLE (the 429) */
 	int64_t latency_min, latency_max; /* FAULT_LATENCY, ms */
-	enum fault_conn conn;       /* FAULT_CONNECTION, FAULT_GHOST with reset */
-	bool ghost_reset;           /* FAULT_GHOST: drop the connection */
+	enum fault_conn conn;             /* FAULT_CONNECTION, FAULT_GHOST with reset */
+	bool ghost_reset;                 /* FAULT_GHOST: drop the connection */
 	struct throttle_spec throttle;
-	char *mail_to;              /* FAULT_MAIL: glob or exact address */
+	char *mail_to; /* FAULT_MAIL: glob or exact address */
 	struct mail_verdict mail;
-	int lag_target;             /* FAULT_LAG: DOBJ_* or LAG_ASSIGNMENT */
+	int lag_target; /* FAULT_LAG: DOBJ_* or LAG_ASSIGNMENT */
 	int64_t lag_ms;
 	int lag_reads;
 
@@ -100,13 +105,14 @@ struct fault_rule {
 struct fault_decision {
 	enum fault_kind kind; /* FAULT_NONE: serve normally */
 	char rule_id[FAULT_ID_LEN];
-	uint64_t seq;                 /* the engine's request sequence number */
-	struct fault_error error;     /* FAULT_ERROR/THROTTLE/GHOST: body not owned (NULL'ed) */
-	json_t *body;                 /* custom error body (new reference) or NULL */
-	int64_t latency_ms;           /* FAULT_LATENCY */
-	enum fault_conn conn;         /* FAULT_CONNECTION */
-	bool ghost_reset;             /* FAULT_GHOST */
-	uint64_t garbage_seed;        /* FAULT_CONNECTION garbage: bytes to send */
+	uint64_t seq; /* the engine's request sequence number */
+	struct fault_error
+	    error;             /* FAULT_ERROR/THROTTLE/GHOST: body not owned (NULL'ed) */
+	json_t *body;          /* custom error body (new reference) or NULL */
+	int64_t latency_ms;    /* FAULT_LATENCY */
+	enum fault_conn conn;  /* FAULT_CONNECTION */
+	bool ghost_reset;      /* FAULT_GHOST */
+	uint64_t garbage_seed; /* FAULT_CONNECTION garbage: bytes to send */
 };
 
 struct fault_engine {
@@ -115,9 +121,9 @@ struct fault_engine {
 	size_t nrules, cap;
 	struct rng rng;
 	uint64_t seed;
-	uint64_t seq;    /* requests evaluated */
+	uint64_t seq;     /* requests evaluated */
 	unsigned auto_id; /* for rules without an id */
-	bool quiet;      /* no decision log on stderr */
+	bool quiet;       /* no decision log on stderr */
 	struct throttle throttle;
 	struct state *st; /* for lag rules (st->lag_*); may be NULL in tests */
 };
@@ -143,7 +149,8 @@ void fault_engine_release(struct fault_engine *e);
  * in messages ("rule 2 (id 'slow')"). Returns: new rule, or NULL with
  * "<rule>: <field>: <problem>" in @err.
  */
-struct fault_rule *fault_rule_parse(const json_t *j, size_t index, char *err, size_t errlen);
+struct fault_rule *fault_rule_parse(const json_t *j, size_t index, char *err,
+                                    size_t errlen);
 
 /*
  * fault_rule_parse_compact() - a one-shot rule from the header form
@@ -161,7 +168,8 @@ void fault_rule_free(struct fault_rule *r);
  * one get "rule-N". Lag rules take effect at once (caller holds st->lock when
  * the engine has a state). Returns 0, or -1 with the problem in @err.
  */
-int fault_engine_add(struct fault_engine *e, const json_t *rules, char *err, size_t errlen);
+int fault_engine_add(struct fault_engine *e, const json_t *rules, char *err,
+                     size_t errlen);
 
 /* fault_engine_remove() - delete rule @id (true) or report it unknown (false). */
 bool fault_engine_remove(struct fault_engine *e, const char *id);
@@ -172,7 +180,8 @@ void fault_engine_clear(struct fault_engine *e);
 /* fault_engine_list() - {"value":[rules as given, with id]}. New reference. */
 json_t *fault_engine_list(struct fault_engine *e);
 
-/* fault_engine_stats() - {"value":[{id, matches, injections, retryAfterViolations,...}]}. */
+/* fault_engine_stats() - {"value":[{id, matches, injections, retryAfterViolations,...}]}.
+ */
 json_t *fault_engine_stats(struct fault_engine *e);
 
 /*
@@ -182,8 +191,8 @@ json_t *fault_engine_stats(struct fault_engine *e);
  * fault_decision_release(). Logs each injection on stderr unless quiet.
  */
 void fault_engine_decide(struct fault_engine *e, const struct fault_request *fr,
-			 const struct fault_rule *oneshot, int64_t now_ms,
-			 struct fault_decision *d);
+                         const struct fault_rule *oneshot, int64_t now_ms,
+                         struct fault_decision *d);
 
 /* fault_decision_release() - drop the decision's body reference. */
 void fault_decision_release(struct fault_decision *d);
@@ -192,8 +201,8 @@ void fault_decision_release(struct fault_decision *d);
  * fault_engine_mail() - the verdict of the first firing mail rule for
  * @recipient in tenant @tenant_id; leaves @v delivered when none fires.
  */
-void fault_engine_mail(struct fault_engine *e, const char *tenant_id, const char *recipient,
-		       struct mail_verdict *v);
+void fault_engine_mail(struct fault_engine *e, const char *tenant_id,
+                       const char *recipient, struct mail_verdict *v);
 
 /* fault_glob() - does @s match @pattern ('*' any run, '?' one char; @nocase)? */
 bool fault_glob(const char *pattern, const char *s, bool nocase);

@@ -22,13 +22,14 @@
 
 /* What a Graph front door's gateway answers: HTML, not Graph's JSON (graph-spec §8.1). */
 static const char bad_gateway_page[] =
-	"<html><head><title>502 Bad Gateway</title></head><body>"
-	"<h1>502 Bad Gateway</h1><p>The server, while acting as a gateway or proxy, "
-	"received an invalid response from the upstream server.</p></body></html>";
+    "<html><head><title>502 Bad Gateway</title></head><body>"
+    "<h1>502 Bad Gateway</h1><p>The server, while acting as a gateway or proxy, "
+    "received an invalid response from the upstream server.</p></body></html>";
 
 static void add_429_details(struct resp *resp)
 {
-	json_t *inner = json_object_get(json_object_get(resp->body, "error"), "innerError");
+	json_t *inner =
+	    json_object_get(json_object_get(resp->body, "error"), "innerError");
 
 	/* The throttling sample nests its own code/message/status (graph-spec §8.1). */
 	json_object_set_new(inner, "code", json_string("429"));
@@ -39,20 +40,20 @@ static void add_429_details(struct resp *resp)
 static void custom_body(const json_t *body, unsigned status, struct resp *resp)
 {
 	if (json_is_string(body))
-		resp_raw(resp, status, "text/plain; charset=utf-8", json_string_value(body),
-			 json_string_length(body));
+		resp_raw(resp, status, "text/plain; charset=utf-8",
+		         json_string_value(body), json_string_length(body));
 	else
 		resp_json(resp, status, json_deep_copy(body));
 }
 
 void fault_error_respond(const struct fault_error *fe, const json_t *body,
-			 const struct req *req, struct resp *resp)
+                         const struct req *req, struct resp *resp)
 {
 	const char *last = req->nsegs ? req->segs[req->nsegs - 1] : "";
 
 	if (fe->html)
 		resp_raw(resp, fe->status, "text/html", bad_gateway_page,
-			 sizeof(bad_gateway_page) - 1);
+		         sizeof(bad_gateway_page) - 1);
 	else if (body)
 		custom_body(body, fe->status, resp);
 	else if (fe->status == 404 && !fe->message[0])
@@ -64,10 +65,12 @@ void fault_error_respond(const struct fault_error *fe, const json_t *body,
 	if (fe->retry != RETRY_AFTER_NONE)
 		resp_header(resp, "Retry-After", "%s", fe->retry_after);
 	if (fe->www_authenticate)
-		resp_header(resp, "WWW-Authenticate",
-			    "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline."
-			    "com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-"
-			    "000000000000\"");
+		resp_header(
+		    resp, "WWW-Authenticate",
+		    "Bearer realm=\"\", "
+		    "authorization_uri=\"https://login.microsoftonline."
+		    "com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-"
+		    "000000000000\"");
 	free(resp->bytes);
 	resp->bytes = resp_render(resp, &resp->bytes_len);
 	json_decref(resp->body);
@@ -124,10 +127,10 @@ static void send_truncated(int fd, const struct resp *resp)
 	int n;
 
 	n = snprintf(head, sizeof(head),
-		     "HTTP/1.1 %u %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-		     "request-id: %s\r\nclient-request-id: %s\r\n\r\n",
-		     resp->status, reason(resp->status), ct ? ct : "application/json", promised,
-		     resp->request_id, resp->client_request_id);
+	             "HTTP/1.1 %u %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+	             "request-id: %s\r\nclient-request-id: %s\r\n\r\n",
+	             resp->status, reason(resp->status), ct ? ct : "application/json",
+	             promised, resp->request_id, resp->client_request_id);
 	if (n > 0 && (size_t)n < sizeof(head))
 		write_all(fd, head, (size_t)n);
 	if (half && resp->bytes)
@@ -148,11 +151,11 @@ static void send_garbage(int fd, uint64_t seed)
 	write_all(fd, buf, len);
 }
 
-void fault_conn_drop(struct MHD_Connection *conn, enum fault_conn c, const struct resp *resp,
-		     uint64_t seed)
+void fault_conn_drop(struct MHD_Connection *conn, enum fault_conn c,
+                     const struct resp *resp, uint64_t seed)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 	int fd = ci ? ci->connect_fd : -1;
 
 	if (fd < 0)
@@ -251,7 +254,8 @@ void fault_sleeper_stop(struct fault_sleeper *s)
 	s->started = false;
 }
 
-int fault_sleeper_add(struct fault_sleeper *s, struct MHD_Connection *conn, int64_t delay_ms)
+int fault_sleeper_add(struct fault_sleeper *s, struct MHD_Connection *conn,
+                      int64_t delay_ms)
 {
 	struct fault_sleeper_item *it = malloc(sizeof(*it)), **at;
 

@@ -21,7 +21,7 @@ struct MHD_Connection;
  * and WWW-Authenticate as the error calls for. The body is rendered too.
  */
 void fault_error_respond(const struct fault_error *fe, const json_t *body,
-			 const struct req *req, struct resp *resp);
+                         const struct req *req, struct resp *resp);
 
 /*
  * fault_conn_drop() - end @conn the way @c says. For truncate, @resp is the
@@ -29,10 +29,11 @@ void fault_error_respond(const struct fault_error *fe, const json_t *body,
  * for garbage, random bytes from @seed. The access handler then returns
  * MHD_NO so libmicrohttpd closes the socket (reset: with SO_LINGER 0 → RST).
  */
-void fault_conn_drop(struct MHD_Connection *conn, enum fault_conn c, const struct resp *resp,
-		     uint64_t seed);
+void fault_conn_drop(struct MHD_Connection *conn, enum fault_conn c,
+                     const struct resp *resp, uint64_t seed);
 
-/* fault_sleeper_start() / _stop() - the timer thread; stop resumes every sleeper first. */
+/* fault_sleeper_start() / _stop() - the timer thread; stop resumes every sleeper first.
+ */
 int fault_sleeper_start(struct fault_sleeper *s);
 void fault_sleeper_stop(struct fault_sleeper *s);
 
@@ -40,6 +41,7 @@ void fault_sleeper_stop(struct fault_sleeper *s);
  * fault_sleeper_add() - resume @conn (already suspended by the caller with
  * MHD_suspend_connection) after @delay_ms. -1 on OOM (caller resumes it).
  */
-int fault_sleeper_add(struct fault_sleeper *s, struct MHD_Connection *conn, int64_t delay_ms);
+int fault_sleeper_add(struct fault_sleeper *s, struct MHD_Connection *conn,
+                      int64_t delay_ms);
 
 #endif

@@ -6,7 +6,7 @@
 #include "srv.h"
 
 void mail_rules_decide(void *server, const char *tenant_id, const char *recipient,
-		       struct mail_verdict *v)
+                       struct mail_verdict *v)
 {
 	struct srv *srv = server;
 

@@ -38,12 +38,14 @@ static void expect_parse_error(const char *text, const char *fragment)
 static void test_parse_full_rule(void **s)
 {
 	char err[512];
-	struct fault_rule *r = parse(
-		"{\"id\":\"slow\",\"match\":{\"method\":[\"GET\",\"POST\"],\"path\":\"/v1.0/users/*\","
-		"\"tenant\":\"contoso.onmicrosoft.com\",\"header\":{\"name\":\"X-Test\",\"value\":\"1\"}},"
-		"\"when\":{\"probability\":0.5,\"times\":2,\"after\":1,\"every\":3},"
-		"\"action\":{\"latency\":{\"min\":100,\"max\":300}}}",
-		err, sizeof(err));
+	struct fault_rule *r =
+	    parse("{\"id\":\"slow\",\"match\":{\"method\":[\"GET\",\"POST\"],\"path\":\"/"
+	          "v1.0/users/*\","
+	          "\"tenant\":\"contoso.onmicrosoft.com\",\"header\":{\"name\":\"X-"
+	          "Test\",\"value\":\"1\"}},"
+	          "\"when\":{\"probability\":0.5,\"times\":2,\"after\":1,\"every\":3},"
+	          "\"action\":{\"latency\":{\"min\":100,\"max\":300}}}",
+	          err, sizeof(err));
 
 	(void)s;
 	assert_non_null(r);
@@ -67,19 +69,22 @@ static void test_parse_error_catalogue(void **s)
 	struct fault_rule *r;
 
 	(void)s;
-	r = parse("{\"action\":{\"error\":\"throttled\",\"retryAfter\":2.128}}", err, sizeof(err));
+	r = parse("{\"action\":{\"error\":\"throttled\",\"retryAfter\":2.128}}", err,
+	          sizeof(err));
 	assert_non_null(r);
 	assert_int_equal(r->error.status, 429);
 	assert_string_equal(r->error.code, "TooManyRequests");
 	assert_string_equal(r->error.retry_after, "2.128");
 	assert_true(r->error.graph_429);
 	fault_rule_free(r);
-	r = parse("{\"action\":{\"error\":\"throttled\",\"retryAfter\":null}}", err, sizeof(err));
+	r = parse("{\"action\":{\"error\":\"throttled\",\"retryAfter\":null}}", err,
+	          sizeof(err));
 	assert_int_equal(r->error.retry, RETRY_AFTER_NONE);
 	fault_rule_free(r);
-	r = parse("{\"action\":{\"error\":\"serviceUnavailable\",\"retryAfter\":\"Wed, 21 Oct 2026 "
-		  "07:28:00 GMT\"}}",
-		  err, sizeof(err));
+	r = parse("{\"action\":{\"error\":\"serviceUnavailable\",\"retryAfter\":\"Wed, "
+	          "21 Oct 2026 "
+	          "07:28:00 GMT\"}}",
+	          err, sizeof(err));
 	assert_non_null(r);
 	assert_int_equal(r->error.retry, RETRY_AFTER_DATE);
 	assert_string_equal(r->error.code, "serviceNotAvailable");
@@ -92,8 +97,9 @@ static void test_parse_error_catalogue(void **s)
 	r = parse("{\"action\":{\"error\":\"badGateway\"}}", err, sizeof(err));
 	assert_true(r->error.html);
 	fault_rule_free(r);
-	r = parse("{\"action\":{\"status\":418,\"code\":\"Teapot\",\"message\":\"short\"}}", err,
-		  sizeof(err));
+	r = parse(
+	    "{\"action\":{\"status\":418,\"code\":\"Teapot\",\"message\":\"short\"}}",
+	    err, sizeof(err));
 	assert_int_equal(r->error.status, 418);
 	assert_string_equal(r->error.code, "Teapot");
 	fault_rule_free(r);
@@ -103,27 +109,38 @@ static void test_parse_errors_name_rule_and_field(void **s)
 {
 	(void)s;
 	expect_parse_error("{\"id\":\"x\",\"action\":{\"error\":\"nope\"}}",
-			   "rule 3 (id 'x'): action.error: unknown error 'nope'");
+	                   "rule 3 (id 'x'): action.error: unknown error 'nope'");
 	expect_parse_error("{\"action\":{\"latency\":-1}}", "rule 3: action.latency");
-	expect_parse_error("{\"when\":{\"probability\":2},\"action\":{\"connection\":\"reset\"}}",
-			   "when.probability");
-	expect_parse_error("{\"when\":{\"times\":0},\"action\":{\"connection\":\"reset\"}}",
-			   "when.times");
-	expect_parse_error("{\"match\":{\"method\":\"FETCH\"},\"action\":{\"connection\":\"reset\"}}",
-			   "match.method");
-	expect_parse_error("{\"match\":{\"path\":\"users\"},\"action\":{\"connection\":\"reset\"}}",
-			   "match.path");
-	expect_parse_error("{\"action\":{\"connection\":\"explode\"}}", "action.connection");
+	expect_parse_error(
+	    "{\"when\":{\"probability\":2},\"action\":{\"connection\":\"reset\"}}",
+	    "when.probability");
+	expect_parse_error(
+	    "{\"when\":{\"times\":0},\"action\":{\"connection\":\"reset\"}}",
+	    "when.times");
+	expect_parse_error(
+	    "{\"match\":{\"method\":\"FETCH\"},\"action\":{\"connection\":\"reset\"}}",
+	    "match.method");
+	expect_parse_error(
+	    "{\"match\":{\"path\":\"users\"},\"action\":{\"connection\":\"reset\"}}",
+	    "match.path");
+	expect_parse_error("{\"action\":{\"connection\":\"explode\"}}",
+	                   "action.connection");
 	expect_parse_error("{\"action\":{\"ghostWrite\":502}}", "action.ghostWrite");
-	expect_parse_error("{\"action\":{\"error\":\"throttled\",\"latency\":5}}", "one action");
-	expect_parse_error("{\"action\":{\"error\":\"throttled\",\"retryAfter\":\"soon\"}}",
-			   "action.retryAfter");
-	expect_parse_error("{\"bogus\":1,\"action\":{\"error\":\"throttled\"}}", "bogus: unknown");
+	expect_parse_error("{\"action\":{\"error\":\"throttled\",\"latency\":5}}",
+	                   "one action");
+	expect_parse_error(
+	    "{\"action\":{\"error\":\"throttled\",\"retryAfter\":\"soon\"}}",
+	    "action.retryAfter");
+	expect_parse_error("{\"bogus\":1,\"action\":{\"error\":\"throttled\"}}",
+	                   "bogus: unknown");
 	expect_parse_error("{\"match\":{}}", "action: is required");
-	expect_parse_error("{\"mail\":{\"to\":\"*@x\",\"outcome\":\"lost\"}}", "mail.outcome");
-	expect_parse_error("{\"mail\":{\"to\":\"*@x\",\"outcome\":\"delayed\"}}", "mail.delayMs");
+	expect_parse_error("{\"mail\":{\"to\":\"*@x\",\"outcome\":\"lost\"}}",
+	                   "mail.outcome");
+	expect_parse_error("{\"mail\":{\"to\":\"*@x\",\"outcome\":\"delayed\"}}",
+	                   "mail.delayMs");
 	expect_parse_error("{\"lag\":{\"kind\":\"device\",\"ms\":5}}", "lag.kind");
-	expect_parse_error("{\"throttle\":{\"limit\":0,\"windowMs\":5}}", "throttle.limit");
+	expect_parse_error("{\"throttle\":{\"limit\":0,\"windowMs\":5}}",
+	                   "throttle.limit");
 }
 
 static void test_parse_compact(void **s)
@@ -151,7 +168,8 @@ static void test_parse_compact(void **s)
 	assert_int_equal(r->error.status, 503);
 	assert_string_equal(r->error.code, "serviceNotAvailable");
 	fault_rule_free(r);
-	r = fault_rule_parse_compact("error=409;code=Conflict;message=taken", err, sizeof(err));
+	r = fault_rule_parse_compact("error=409;code=Conflict;message=taken", err,
+	                             sizeof(err));
 	assert_int_equal(r->error.status, 409);
 	assert_string_equal(r->error.code, "Conflict");
 	fault_rule_free(r);
@@ -177,8 +195,9 @@ static void test_glob_and_path(void **s)
 	assert_false(fault_path_match("/v1.0/users/*", "/v1.0/users"));
 	assert_true(fault_path_match("/v1.0/users*", "/v1.0/users"));
 	assert_true(fault_path_match("/groups/{id}/members/$ref",
-				     "/v1.0/groups/1892265b/members/$ref"));
-	assert_false(fault_path_match("/groups/{id}/members", "/v1.0/groups/a/b/members"));
+	                             "/v1.0/groups/1892265b/members/$ref"));
+	assert_false(
+	    fault_path_match("/groups/{id}/members", "/v1.0/groups/a/b/members"));
 	assert_false(fault_path_match("/groups/{id}", "/v1.0/groups/"));
 	assert_true(fault_path_match("/V1.0/Users", "/v1.0/users"));
 	assert_true(fault_path_match("*", "/_mock/x"));
@@ -186,7 +205,8 @@ static void test_glob_and_path(void **s)
 
 static struct fault_request request(const char *method, const char *path)
 {
-	struct fault_request fr = {method, path, "t1", "contoso.onmicrosoft.com", "c1", NULL};
+	struct fault_request fr = {method, path, "t1", "contoso.onmicrosoft.com",
+	                           "c1",   NULL};
 	return fr;
 }
 
@@ -223,17 +243,18 @@ static void test_when_conditions(void **s)
 	fault_engine_init(&e, 1, NULL);
 	e.quiet = true;
 	assert_int_equal(add(&e, "{\"match\":{\"path\":\"/a\"},\"when\":{\"times\":2},"
-				 "\"action\":{\"error\":\"throttled\"}}"),
-			 0);
+	                         "\"action\":{\"error\":\"throttled\"}}"),
+	                 0);
 	assert_int_equal(add(&e, "{\"match\":{\"path\":\"/b\"},\"when\":{\"after\":2},"
-				 "\"action\":{\"error\":\"throttled\"}}"),
-			 0);
+	                         "\"action\":{\"error\":\"throttled\"}}"),
+	                 0);
 	assert_int_equal(add(&e, "{\"match\":{\"path\":\"/c\"},\"when\":{\"every\":3},"
-				 "\"action\":{\"error\":\"throttled\"}}"),
-			 0);
-	assert_int_equal(add(&e, "{\"match\":{\"path\":\"/d\"},\"when\":{\"after\":1,\"every\":2,"
-				 "\"times\":2},\"action\":{\"error\":\"throttled\"}}"),
-			 0);
+	                         "\"action\":{\"error\":\"throttled\"}}"),
+	                 0);
+	assert_int_equal(
+	    add(&e, "{\"match\":{\"path\":\"/d\"},\"when\":{\"after\":1,\"every\":2,"
+	            "\"times\":2},\"action\":{\"error\":\"throttled\"}}"),
+	    0);
 	run(&e, "/a", 4, got);
 	assert_string_equal(got, "XX..");
 	run(&e, "/b", 4, got);
@@ -257,8 +278,10 @@ static void test_admin_and_method_matching(void **s)
 	(void)s;
 	fault_engine_init(&e, 1, NULL);
 	e.quiet = true;
-	add(&e, "{\"action\":{\"connection\":\"reset\"},\"match\":{\"method\":\"POST\"}}");
-	add(&e, "{\"match\":{\"path\":\"/_mock/reset\"},\"action\":{\"error\":\"internalError\"}}");
+	add(&e,
+	    "{\"action\":{\"connection\":\"reset\"},\"match\":{\"method\":\"POST\"}}");
+	add(&e, "{\"match\":{\"path\":\"/_mock/"
+	        "reset\"},\"action\":{\"error\":\"internalError\"}}");
 	fault_engine_decide(&e, &fr, NULL, 0, &d);
 	assert_int_equal(d.kind, FAULT_ERROR); /* only the rule naming the admin path */
 	assert_int_equal(d.error.status, 500);
@@ -271,7 +294,8 @@ static void test_seed_reproducible(void **s)
 {
 	struct fault_engine a, b, c;
 	char ga[32], gb[32], gc[32];
-	const char *rule = "{\"when\":{\"probability\":0.5},\"action\":{\"error\":\"throttled\"}}";
+	const char *rule =
+	    "{\"when\":{\"probability\":0.5},\"action\":{\"error\":\"throttled\"}}";
 
 	(void)s;
 	fault_engine_init(&a, 42, NULL);
@@ -317,7 +341,8 @@ static void test_throttle_rule_and_violations(void **s)
 	assert_int_equal(d.kind, FAULT_THROTTLE);
 	assert_int_equal(d.error.status, 429);
 	assert_string_equal(d.error.retry_after, "1");
-	fault_engine_decide(&e, &fr, NULL, 100, &d); /* back before Retry-After: a violation */
+	fault_engine_decide(&e, &fr, NULL, 100,
+	                    &d); /* back before Retry-After: a violation */
 	assert_int_equal(d.kind, FAULT_THROTTLE);
 	fr.client = "other"; /* another client has its own bucket */
 	fault_engine_decide(&e, &fr, NULL, 100, &d);
@@ -329,7 +354,8 @@ static void test_throttle_rule_and_violations(void **s)
 	json_t *st0 = json_array_get(json_object_get(stats, "value"), 0);
 	assert_int_equal(json_integer_value(json_object_get(st0, "matches")), 6);
 	assert_int_equal(json_integer_value(json_object_get(st0, "injections")), 2);
-	assert_int_equal(json_integer_value(json_object_get(st0, "retryAfterViolations")), 1);
+	assert_int_equal(json_integer_value(json_object_get(st0, "retryAfterViolations")),
+	                 1);
 	json_decref(stats);
 	fault_engine_release(&e);
 }
@@ -341,18 +367,20 @@ static void test_ids_and_remove(void **s)
 
 	(void)s;
 	fault_engine_init(&e, 1, NULL);
-	assert_int_equal(add(&e, "[{\"action\":{\"connection\":\"close\"}},"
-				 "{\"id\":\"named\",\"action\":{\"connection\":\"close\"}}]"),
-			 0);
+	assert_int_equal(add(&e,
+	                     "[{\"action\":{\"connection\":\"close\"}},"
+	                     "{\"id\":\"named\",\"action\":{\"connection\":\"close\"}}]"),
+	                 0);
 	/* A duplicate id rejects the whole batch. */
-	assert_int_equal(add(&e, "[{\"id\":\"new\",\"action\":{\"connection\":\"close\"}},"
-				 "{\"id\":\"named\",\"action\":{\"connection\":\"close\"}}]"),
-			 -1);
+	assert_int_equal(add(&e,
+	                     "[{\"id\":\"new\",\"action\":{\"connection\":\"close\"}},"
+	                     "{\"id\":\"named\",\"action\":{\"connection\":\"close\"}}]"),
+	                 -1);
 	list = fault_engine_list(&e);
 	assert_int_equal(json_array_size(json_object_get(list, "value")), 2);
 	assert_string_equal(json_string_value(json_object_get(
-				    json_array_get(json_object_get(list, "value"), 0), "id")),
-			    "rule-1");
+	                        json_array_get(json_object_get(list, "value"), 0), "id")),
+	                    "rule-1");
 	json_decref(list);
 	assert_true(fault_engine_remove(&e, "named"));
 	assert_false(fault_engine_remove(&e, "named"));
@@ -369,10 +397,12 @@ static void test_mail_and_lag_rules(void **s)
 	state_init(&st, 1);
 	fault_engine_init(&e, 1, &st);
 	e.quiet = true;
-	add(&e, "[{\"id\":\"bounce\",\"mail\":{\"to\":\"*@bounce.example\",\"outcome\":\"bounced\","
-		"\"reason\":\"550 no such user\"}},"
-		"{\"mail\":{\"to\":\"late@x.com\",\"outcome\":\"delayed\",\"delayMs\":500}},"
-		"{\"id\":\"lag\",\"lag\":{\"kind\":\"user\",\"ms\":2000,\"reads\":1}}]");
+	add(&e,
+	    "[{\"id\":\"bounce\",\"mail\":{\"to\":\"*@bounce.example\",\"outcome\":"
+	    "\"bounced\","
+	    "\"reason\":\"550 no such user\"}},"
+	    "{\"mail\":{\"to\":\"late@x.com\",\"outcome\":\"delayed\",\"delayMs\":500}},"
+	    "{\"id\":\"lag\",\"lag\":{\"kind\":\"user\",\"ms\":2000,\"reads\":1}}]");
 	memset(&v, 0, sizeof(v));
 	fault_engine_mail(&e, "t1", "Ann@Bounce.Example", &v);
 	assert_int_equal(v.outcome, MAIL_BOUNCED);
@@ -406,7 +436,7 @@ static void test_header_matcher(void **s)
 	fault_engine_init(&e, 1, NULL);
 	e.quiet = true;
 	add(&e, "{\"match\":{\"header\":{\"name\":\"Retry-Attempt\"}},"
-		"\"action\":{\"error\":\"serviceUnavailable\"}}");
+	        "\"action\":{\"error\":\"serviceUnavailable\"}}");
 	fr.req = &req;
 	fault_engine_decide(&e, &fr, NULL, 0, &d);
 	assert_int_equal(d.kind, FAULT_NONE);
@@ -421,18 +451,18 @@ static void test_header_matcher(void **s)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_full_rule),
-		cmocka_unit_test(test_parse_error_catalogue),
-		cmocka_unit_test(test_parse_errors_name_rule_and_field),
-		cmocka_unit_test(test_parse_compact),
-		cmocka_unit_test(test_glob_and_path),
-		cmocka_unit_test(test_when_conditions),
-		cmocka_unit_test(test_admin_and_method_matching),
-		cmocka_unit_test(test_seed_reproducible),
-		cmocka_unit_test(test_throttle_rule_and_violations),
-		cmocka_unit_test(test_ids_and_remove),
-		cmocka_unit_test(test_mail_and_lag_rules),
-		cmocka_unit_test(test_header_matcher),
+	    cmocka_unit_test(test_parse_full_rule),
+	    cmocka_unit_test(test_parse_error_catalogue),
+	    cmocka_unit_test(test_parse_errors_name_rule_and_field),
+	    cmocka_unit_test(test_parse_compact),
+	    cmocka_unit_test(test_glob_and_path),
+	    cmocka_unit_test(test_when_conditions),
+	    cmocka_unit_test(test_admin_and_method_matching),
+	    cmocka_unit_test(test_seed_reproducible),
+	    cmocka_unit_test(test_throttle_rule_and_violations),
+	    cmocka_unit_test(test_ids_and_remove),
+	    cmocka_unit_test(test_mail_and_lag_rules),
+	    cmocka_unit_test(test_header_matcher),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

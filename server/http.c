@@ -21,9 +21,9 @@
 #include "srv.h"
 
 enum exchange_phase {
-	PHASE_UPLOAD,    /* receiving the request */
-	PHASE_SLEEPING,  /* suspended for injected latency */
-	PHASE_RESUMED,   /* latency over: serve normally */
+	PHASE_UPLOAD,   /* receiving the request */
+	PHASE_SLEEPING, /* suspended for injected latency */
+	PHASE_RESUMED,  /* latency over: serve normally */
 };
 
 /* Per-connection-request state, kept in *req_cls until the completed callback. */
@@ -44,7 +44,8 @@ struct exchange {
 	struct fault_decision fault;
 };
 
-/* Keep escapes as sent: path segments and query values are decoded one by one in req.c. */
+/* Keep escapes as sent: path segments and query values are decoded one by one in req.c.
+ */
 static size_t keep_escapes(void *cls, struct MHD_Connection *c, char *s)
 {
 	(void)cls;
@@ -53,7 +54,7 @@ static size_t keep_escapes(void *cls, struct MHD_Connection *c, char *s)
 }
 
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
-				      const char *value)
+                                      const char *value)
 {
 	struct exchange *ex = cls;
 
@@ -63,7 +64,7 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
 }
 
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
-				     const char *value)
+                                     const char *value)
 {
 	struct exchange *ex = cls;
 	char *k = req_percent_decode(key, strlen(key));
@@ -89,13 +90,14 @@ static void set_base_url(struct srv *srv, struct req *req)
 		snprintf(req->base_url, sizeof(req->base_url), "http://%s", host);
 	else
 		snprintf(req->base_url, sizeof(req->base_url), "http://%s:%u", srv->addr,
-			 srv->port);
+		         srv->port);
 }
 
 static int upload_append(struct exchange *ex, const char *data, size_t len, size_t cap)
 {
 	if (ex->too_large || ex->upload_len + len > cap) {
-		ex->too_large = true; /* keep reading, drop the bytes, answer 413 at the end */
+		ex->too_large =
+		    true; /* keep reading, drop the bytes, answer 413 at the end */
 		return 0;
 	}
 	if (ex->upload_len + len > ex->upload_cap) {
@@ -122,11 +124,13 @@ static void add_graph_headers(struct MHD_Response *r, const struct exchange *ex)
 		MHD_add_response_header(r, "Content-Type", ct);
 	MHD_add_response_header(r, "Cache-Control", "no-cache");
 	if (ex->req.version[0]) {
-		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
+		MHD_add_response_header(r, "Strict-Transport-Security",
+		                        "max-age=31536000");
 		MHD_add_response_header(
-			r, "x-ms-ags-diagnostic",
-			"{\"ServerInfo\":{\"DataCenter\":\"graphmock\",\"Slice\":\"E\","
-			"\"Ring\":\"0\",\"ScaleUnit\":\"000\",\"RoleInstance\":\"graphmock\"}}");
+		    r, "x-ms-ags-diagnostic",
+		    "{\"ServerInfo\":{\"DataCenter\":\"graphmock\",\"Slice\":\"E\","
+		    "\"Ring\":\"0\",\"ScaleUnit\":\"000\",\"RoleInstance\":\"graphmock\"}"
+		    "}");
 		MHD_add_response_header(r, "x-ms-resource-unit", "1");
 		if (resp->kind == RESP_ODATA)
 			MHD_add_response_header(r, "OData-Version", "4.0");
@@ -141,8 +145,8 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct exchange *ex)
 	struct MHD_Response *r;
 	enum MHD_Result ok;
 
-	r = MHD_create_response_from_buffer_with_free_callback(resp->bytes_len, resp->bytes,
-								&free);
+	r = MHD_create_response_from_buffer_with_free_callback(resp->bytes_len,
+	                                                       resp->bytes, &free);
 	if (!r)
 		return MHD_NO;
 	resp->bytes = NULL; /* MHD frees it now */
@@ -152,8 +156,8 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct exchange *ex)
 	return ok;
 }
 
-static void build_request(struct srv *srv, struct MHD_Connection *conn, struct exchange *ex,
-			  const char *url, const char *method)
+static void build_request(struct srv *srv, struct MHD_Connection *conn,
+                          struct exchange *ex, const char *url, const char *method)
 {
 	const char *crid;
 
@@ -162,24 +166,25 @@ static void build_request(struct srv *srv, struct MHD_Connection *conn, struct e
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, ex);
 	crid = req_header(&ex->req, "client-request-id");
 	if (crid && *crid)
-		snprintf(ex->req.client_request_id, sizeof(ex->req.client_request_id), "%s",
-			 crid);
+		snprintf(ex->req.client_request_id, sizeof(ex->req.client_request_id),
+		         "%s", crid);
 	ex->req.now_ms = state_now_ms(&srv->state);
 	set_base_url(srv, &ex->req);
 	resp_init(&ex->resp, &ex->req);
 	if (ex->upload_len)
 		req_set_body(&ex->req, ex->upload, ex->upload_len);
 	if (req_set_path(&ex->req, url))
-		resp_error(&ex->resp, GERR_BAD_REQUEST, "Resource not found for the segment '%s'.",
-			   url);
+		resp_error(&ex->resp, GERR_BAD_REQUEST,
+		           "Resource not found for the segment '%s'.", url);
 	else if (ex->bad_query)
 		resp_error(&ex->resp, GERR_BAD_REQUEST,
-			   "The query string contains an invalid percent-encoding.");
+		           "The query string contains an invalid percent-encoding.");
 }
 
 static bool declared_too_large(struct MHD_Connection *conn, size_t max)
 {
-	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+	const char *cl =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 	char *end;
 	unsigned long long n;
 
@@ -197,7 +202,8 @@ static void resolve_tenant(struct srv *srv, struct exchange *ex)
 	struct tenant *t;
 
 	pthread_mutex_lock(&srv->state.lock);
-	t = want ? state_tenant_find(&srv->state, want) : state_tenant_default(&srv->state);
+	t = want ? state_tenant_find(&srv->state, want)
+	         : state_tenant_default(&srv->state);
 	if (t) {
 		snprintf(ex->tenant_id, sizeof(ex->tenant_id), "%s", t->id);
 		snprintf(ex->tenant_domain, sizeof(ex->tenant_domain), "%s", t->domain);
@@ -219,17 +225,21 @@ static void identify_client(struct MHD_Connection *conn, struct exchange *ex)
 	if (!ci || !ci->client_addr)
 		return;
 	if (ci->client_addr->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
-			  ex->client, sizeof(ex->client));
+		inet_ntop(AF_INET6,
+		          &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
+		          ex->client, sizeof(ex->client));
 	else
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr,
-			  ex->client, sizeof(ex->client));
+		inet_ntop(AF_INET,
+		          &((const struct sockaddr_in *)ci->client_addr)->sin_addr,
+		          ex->client, sizeof(ex->client));
 }
 
 /* Run the rules (and a one-shot X-Graphmock-Fault header) over the request. */
-static void decide_fault(struct srv *srv, struct MHD_Connection *conn, struct exchange *ex)
+static void decide_fault(struct srv *srv, struct MHD_Connection *conn,
+                         struct exchange *ex)
 {
-	const char *header = srv->cfg.no_fault_header ? NULL : req_header(&ex->req, FAULT_HEADER);
+	const char *header =
+	    srv->cfg.no_fault_header ? NULL : req_header(&ex->req, FAULT_HEADER);
 	struct fault_rule *oneshot = NULL;
 	struct fault_request fr;
 	char err[512];
@@ -253,7 +263,8 @@ static void decide_fault(struct srv *srv, struct MHD_Connection *conn, struct ex
 }
 
 /* Answer from the fault decision before (or, for ghost writes, after) the handler. */
-static enum MHD_Result serve(struct srv *srv, struct MHD_Connection *conn, struct exchange *ex)
+static enum MHD_Result serve(struct srv *srv, struct MHD_Connection *conn,
+                             struct exchange *ex)
 {
 	struct fault_decision *d = &ex->fault;
 
@@ -300,9 +311,9 @@ static enum MHD_Result serve(struct srv *srv, struct MHD_Connection *conn, struc
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_data_size,
-				  void **req_cls)
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **req_cls)
 {
 	struct srv *srv = cls;
 	struct exchange *ex = *req_cls;
@@ -350,23 +361,25 @@ static void journal_exchange(struct srv *srv, struct exchange *ex, int64_t micro
 	if (d->kind != FAULT_NONE) {
 		snprintf(en.fault, sizeof(en.fault), "%s", fault_kind_name(d->kind));
 		snprintf(en.rule_id, sizeof(en.rule_id), "%s", d->rule_id);
-		if (d->kind == FAULT_CONNECTION || (d->kind == FAULT_GHOST && d->ghost_reset))
+		if (d->kind == FAULT_CONNECTION ||
+		    (d->kind == FAULT_GHOST && d->ghost_reset))
 			snprintf(en.fault_detail, sizeof(en.fault_detail), "%s",
-				 d->conn == FAULT_CONN_RESET      ? "reset"
-				 : d->conn == FAULT_CONN_CLOSE    ? "close"
-				 : d->conn == FAULT_CONN_TRUNCATE ? "truncate"
-								  : "garbage");
+			         d->conn == FAULT_CONN_RESET      ? "reset"
+			         : d->conn == FAULT_CONN_CLOSE    ? "close"
+			         : d->conn == FAULT_CONN_TRUNCATE ? "truncate"
+			                                          : "garbage");
 		else if (d->kind == FAULT_LATENCY)
 			snprintf(en.fault_detail, sizeof(en.fault_detail), "%lldms",
-				 (long long)d->latency_ms);
+			         (long long)d->latency_ms);
 		else
-			snprintf(en.fault_detail, sizeof(en.fault_detail), "%u", d->error.status);
+			snprintf(en.fault_detail, sizeof(en.fault_detail), "%u",
+			         d->error.status);
 	}
 	journal_record(&srv->journal, &en);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
-			 enum MHD_RequestTerminationCode toe)
+                         enum MHD_RequestTerminationCode toe)
 {
 	struct srv *srv = cls;
 	struct exchange *ex = *req_cls;
@@ -420,14 +433,16 @@ static int open_listener(struct srv *srv)
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 1024)) {
-		fprintf(stderr, "bind to port '%u' failed: %s\n", srv->cfg.port, strerror(errno));
+		fprintf(stderr, "bind to port '%u' failed: %s\n", srv->cfg.port,
+		        strerror(errno));
 		close(fd);
 		return -1;
 	}
 	len = sizeof(ss);
 	getsockname(fd, (struct sockaddr *)&ss, &len);
-	srv->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-						   : ((struct sockaddr_in *)&ss)->sin_port);
+	srv->port =
+	    ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+	                                   : ((struct sockaddr_in *)&ss)->sin_port);
 	srv->listen_fd = fd;
 	if (ss.ss_family == AF_INET6)
 		snprintf(srv->addr, sizeof(srv->addr), "[%s]", srv->cfg.listen);
@@ -443,20 +458,21 @@ out_bad_addr:
 int srv_start(struct srv *srv)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO;
+	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO;
 
 	if (open_listener(srv))
 		return -1;
 	if (strchr(srv->cfg.listen, ':'))
 		flags |= MHD_USE_IPv6;
 	srv->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, &on_request, srv, MHD_OPTION_LISTEN_SOCKET, srv->listen_fd,
-		MHD_OPTION_THREAD_POOL_SIZE, srv->cfg.threads, MHD_OPTION_NOTIFY_COMPLETED,
-		&on_completed, srv, MHD_OPTION_UNESCAPE_CALLBACK, &keep_escapes, NULL,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned)4096, MHD_OPTION_END);
+	    flags, 0, NULL, NULL, &on_request, srv, MHD_OPTION_LISTEN_SOCKET,
+	    srv->listen_fd, MHD_OPTION_THREAD_POOL_SIZE, srv->cfg.threads,
+	    MHD_OPTION_NOTIFY_COMPLETED, &on_completed, srv, MHD_OPTION_UNESCAPE_CALLBACK,
+	    &keep_escapes, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_END);
 	if (!srv->daemon) {
-		fprintf(stderr, "starting the HTTP daemon on port '%u' failed\n", srv->port);
+		fprintf(stderr, "starting the HTTP daemon on port '%u' failed\n",
+		        srv->port);
 		close(srv->listen_fd);
 		srv->listen_fd = -1;
 		return -1;

@@ -88,13 +88,14 @@ static size_t on_header(char *p, size_t size, size_t n, void *cls)
 	size_t len = size * n;
 
 	if (len > 13 && !strncasecmp(p, "Retry-After: ", 13))
-		snprintf(r->retry_after, sizeof(r->retry_after), "%.*s", (int)(len - 15), p + 13);
+		snprintf(r->retry_after, sizeof(r->retry_after), "%.*s", (int)(len - 15),
+		         p + 13);
 	return len;
 }
 
 /* One request; @fault is an X-Graphmock-Fault value or NULL. */
 static struct reply call(struct srv *srv, const char *method, const char *path,
-			 const char *body, const char *fault)
+                         const char *body, const char *fault)
 {
 	struct reply r;
 	struct curl_slist *h = NULL;
@@ -140,7 +141,8 @@ static void test_connection_faults(void **s)
 	assert_int_equal(r.status, 200);
 	r = call(srv, "GET", "/_mock/health", NULL, "garbage");
 	assert_int_not_equal(r.rc, CURLE_OK);
-	r = call(srv, "GET", "/_mock/health", NULL, NULL); /* the server is fine afterwards */
+	r = call(srv, "GET", "/_mock/health", NULL,
+	         NULL); /* the server is fine afterwards */
 	assert_int_equal(r.rc, CURLE_OK);
 	assert_int_equal(r.status, 200);
 	server_stop(srv);
@@ -191,9 +193,10 @@ static void test_retry_story_and_journal(void **s)
 
 	(void)s;
 	r = call(srv, "POST", "/_mock/faults",
-		 "{\"id\":\"twice\",\"match\":{\"path\":\"/_mock/health\"},\"when\":{\"times\":2},"
-		 "\"action\":{\"error\":\"throttled\",\"retryAfter\":1}}",
-		 NULL);
+	         "{\"id\":\"twice\",\"match\":{\"path\":\"/_mock/"
+	         "health\"},\"when\":{\"times\":2},"
+	         "\"action\":{\"error\":\"throttled\",\"retryAfter\":1}}",
+	         NULL);
 	assert_int_equal(r.status, 201);
 	r = call(srv, "GET", "/_mock/health", NULL, NULL);
 	assert_int_equal(r.status, 429);
@@ -207,11 +210,14 @@ static void test_retry_story_and_journal(void **s)
 	r = call(srv, "GET", "/_mock/requests?path=/_mock/health", NULL, NULL);
 	json_t *doc = json_loads(r.body, 0, NULL), *v = json_object_get(doc, "value");
 	assert_int_equal(json_array_size(v), 3);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(v, 0), "status")), 429);
-	assert_string_equal(json_string_value(json_object_get(
-				    json_object_get(json_array_get(v, 1), "fault"), "ruleId")),
-			    "twice");
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(v, 2), "status")), 200);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_array_get(v, 0), "status")), 429);
+	assert_string_equal(
+	    json_string_value(json_object_get(
+	        json_object_get(json_array_get(v, 1), "fault"), "ruleId")),
+	    "twice");
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_array_get(v, 2), "status")), 200);
 	json_decref(doc);
 	r = call(srv, "GET", "/_mock/faults/stats", NULL, NULL);
 	assert_non_null(strstr(r.body, "\"injections\":2"));
@@ -225,12 +231,15 @@ static void test_ghost_write(void **s)
 	struct reply r;
 
 	(void)s;
-	r = call(srv, "POST", "/_mock/tenants", "{\"displayName\":\"Ghost\"}", "ghost-write=503");
+	r = call(srv, "POST", "/_mock/tenants", "{\"displayName\":\"Ghost\"}",
+	         "ghost-write=503");
 	assert_int_equal(r.status, 503);
 	assert_non_null(strstr(r.body, "serviceNotAvailable"));
 	r = call(srv, "GET", "/_mock/tenants", NULL, NULL);
-	assert_non_null(strstr(r.body, "\"displayName\":\"Ghost\"")); /* the write happened */
-	r = call(srv, "POST", "/_mock/tenants", "{\"displayName\":\"Ghost2\"}", "ghost-write=reset");
+	assert_non_null(
+	    strstr(r.body, "\"displayName\":\"Ghost\"")); /* the write happened */
+	r = call(srv, "POST", "/_mock/tenants", "{\"displayName\":\"Ghost2\"}",
+	         "ghost-write=reset");
 	assert_int_equal(r.rc, CURLE_RECV_ERROR);
 	r = call(srv, "GET", "/_mock/tenants", NULL, NULL);
 	assert_non_null(strstr(r.body, "\"displayName\":\"Ghost2\""));
@@ -244,9 +253,9 @@ static void twenty(uint64_t seed, char out[21])
 	struct reply r;
 
 	r = call(srv, "POST", "/_mock/faults",
-		 "{\"match\":{\"path\":\"/_mock/health\"},\"when\":{\"probability\":0.5},"
-		 "\"action\":{\"error\":\"serviceUnavailable\"}}",
-		 NULL);
+	         "{\"match\":{\"path\":\"/_mock/health\"},\"when\":{\"probability\":0.5},"
+	         "\"action\":{\"error\":\"serviceUnavailable\"}}",
+	         NULL);
 	assert_int_equal(r.status, 201);
 	for (int i = 0; i < 20; i++) {
 		r = call(srv, "GET", "/_mock/health", NULL, NULL);
@@ -287,11 +296,15 @@ static void test_faults_file(void **s)
 
 	(void)s;
 	close(fd);
-	write_file(path, "[{\"id\":\"ok\",\"action\":{\"error\":\"throttled\"}},"
-			 "{\"id\":\"bad\",\"when\":{\"every\":0},\"action\":{\"error\":\"x\"}}]");
-	assert_int_equal(srv_load_faults_file(srv, path), -1); /* prints rule 1 (id 'bad') */
-	assert_int_equal(srv->faults.nrules, 0);               /* nothing half-loaded */
-	write_file(path, "{\"rules\":[{\"id\":\"ok\",\"action\":{\"error\":\"throttled\"}}]}");
+	write_file(
+	    path,
+	    "[{\"id\":\"ok\",\"action\":{\"error\":\"throttled\"}},"
+	    "{\"id\":\"bad\",\"when\":{\"every\":0},\"action\":{\"error\":\"x\"}}]");
+	assert_int_equal(srv_load_faults_file(srv, path),
+	                 -1);                    /* prints rule 1 (id 'bad') */
+	assert_int_equal(srv->faults.nrules, 0); /* nothing half-loaded */
+	write_file(path,
+	           "{\"rules\":[{\"id\":\"ok\",\"action\":{\"error\":\"throttled\"}}]}");
 	assert_int_equal(srv_load_faults_file(srv, path), 0);
 	assert_int_equal(srv->faults.nrules, 1);
 	write_file(path, "[{\"id\":");
@@ -329,13 +342,13 @@ static void test_state_file(void **s)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_connection_faults),
-		cmocka_unit_test(test_latency_holds_no_worker),
-		cmocka_unit_test(test_retry_story_and_journal),
-		cmocka_unit_test(test_ghost_write),
-		cmocka_unit_test(test_seed_reproducible_over_http),
-		cmocka_unit_test(test_faults_file),
-		cmocka_unit_test(test_state_file),
+	    cmocka_unit_test(test_connection_faults),
+	    cmocka_unit_test(test_latency_holds_no_worker),
+	    cmocka_unit_test(test_retry_story_and_journal),
+	    cmocka_unit_test(test_ghost_write),
+	    cmocka_unit_test(test_seed_reproducible_over_http),
+	    cmocka_unit_test(test_faults_file),
+	    cmocka_unit_test(test_state_file),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	json_object_seed(0);

@@ -16,8 +16,8 @@
 
 /* The headers worth asserting on; never Authorization (it holds secrets). */
 static const char *const kept_headers[] = {
-	"client-request-id", "retry-attempt",      "user-agent", "content-type",
-	"consistencylevel",  "x-graphmock-tenant", "x-graphmock-fault", NULL,
+    "client-request-id", "retry-attempt",      "user-agent",        "content-type",
+    "consistencylevel",  "x-graphmock-tenant", "x-graphmock-fault", NULL,
 };
 
 int journal_init(struct journal *j, size_t cap)
@@ -77,12 +77,12 @@ static char *query_string(const struct req *req)
 	*p = '\0';
 	for (size_t i = 0; i < req->nquery; i++)
 		p += snprintf(p, len - (size_t)(p - out), "%s%s=%s", i ? "&" : "",
-			      req->query[i].name, req->query[i].value);
+		              req->query[i].name, req->query[i].value);
 	return out;
 }
 
 void journal_fill(struct journal_entry *en, const struct req *req, unsigned status,
-		  int64_t duration_us)
+                  int64_t duration_us)
 {
 	memset(en, 0, sizeof(*en));
 	snprintf(en->method, sizeof(en->method), "%s", req->method);
@@ -95,7 +95,8 @@ void journal_fill(struct journal_entry *en, const struct req *req, unsigned stat
 			json_object_set_new(en->headers, kept_headers[i], json_string(v));
 	}
 	if (req->raw_body && req->body_len) {
-		size_t n = req->body_len < JOURNAL_BODY_MAX ? req->body_len : JOURNAL_BODY_MAX;
+		size_t n =
+		    req->body_len < JOURNAL_BODY_MAX ? req->body_len : JOURNAL_BODY_MAX;
 		en->body = malloc(n + 1);
 		if (en->body) {
 			memcpy(en->body, req->raw_body, n);
@@ -158,17 +159,18 @@ static json_t *entry_json(const struct journal_entry *en)
 	time_format(en->time_ms, TIME_FRACTION_Z, when);
 	if (en->fault[0])
 		fault = json_pack("{s:s, s:s, s:s}", "action", en->fault, "detail",
-				  en->fault_detail, "ruleId", en->rule_id);
-	o = json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:b, s:o, s:I, s:s, s:s, s:o}",
-		      "seq", (json_int_t)en->seq, "time", when, "timeMs",
-		      (json_int_t)en->time_ms, "method", en->method, "path",
-		      en->path ? en->path : "", "query", en->query ? en->query : "", "headers",
-		      en->headers ? json_incref(en->headers) : json_object(), "body",
-		      en->body ? text_or_note(en->body) : json_null(), "bodyTruncated",
-		      en->body_truncated, "status",
-		      en->status ? json_integer(en->status) : json_null(), "durationMicros",
-		      (json_int_t)en->duration_us, "tenant", en->tenant, "requestId",
-		      en->request_id, "fault", fault);
+		                  en->fault_detail, "ruleId", en->rule_id);
+	o = json_pack(
+	    "{s:I, s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:b, s:o, s:I, s:s, s:s, s:o}",
+	    "seq", (json_int_t)en->seq, "time", when, "timeMs", (json_int_t)en->time_ms,
+	    "method", en->method, "path", en->path ? en->path : "", "query",
+	    en->query ? en->query : "", "headers",
+	    en->headers ? json_incref(en->headers) : json_object(), "body",
+	    en->body ? text_or_note(en->body) : json_null(), "bodyTruncated",
+	    en->body_truncated, "status",
+	    en->status ? json_integer(en->status) : json_null(), "durationMicros",
+	    (json_int_t)en->duration_us, "tenant", en->tenant, "requestId",
+	    en->request_id, "fault", fault);
 	return o;
 }
 

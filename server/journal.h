@@ -23,15 +23,15 @@ struct journal_entry {
 	int64_t time_ms; /* mock clock at arrival */
 	char method[16];
 	char *path;
-	char *query;   /* "a=b&c=d" decoded, "" when none */
+	char *query;     /* "a=b&c=d" decoded, "" when none */
 	json_t *headers; /* selected headers, lower-case names */
-	char *body;    /* up to JOURNAL_BODY_MAX bytes, NULL when none */
+	char *body;      /* up to JOURNAL_BODY_MAX bytes, NULL when none */
 	bool body_truncated;
 	unsigned status; /* 0 when the connection was dropped */
 	int64_t duration_us;
 	char tenant[40];
 	char request_id[40];
-	char fault[24];   /* "" or the fault kind applied ("error", "connection", ...) */
+	char fault[24]; /* "" or the fault kind applied ("error", "connection", ...) */
 	char fault_detail[16]; /* "reset", "429", "200ms", ... */
 	char rule_id[64];
 };
@@ -39,8 +39,8 @@ struct journal_entry {
 struct journal {
 	pthread_mutex_t lock;
 	struct journal_entry *ring;
-	size_t cap;   /* 0: the journal is disabled */
-	size_t head;  /* next slot to write */
+	size_t cap;  /* 0: the journal is disabled */
+	size_t head; /* next slot to write */
 	size_t count;
 	uint64_t seq;
 };
@@ -50,7 +50,7 @@ struct journal_filter {
 	const char *method;
 	const char *path; /* glob as fault_path_match() reads it */
 	unsigned status;
-	int64_t since_ms; /* entries at or after; -1 = any */
+	int64_t since_ms;   /* entries at or after; -1 = any */
 	const char *tenant; /* tenant id the request acted on */
 };
 
@@ -66,7 +66,7 @@ void journal_release(struct journal *j);
  * must then go to journal_record() or journal_entry_release().
  */
 void journal_fill(struct journal_entry *en, const struct req *req, unsigned status,
-		  int64_t duration_us);
+                  int64_t duration_us);
 
 /* journal_record() - append @en (steals its contents), dropping the oldest if full. */
 void journal_record(struct journal *j, struct journal_entry *en);

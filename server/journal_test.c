@@ -14,8 +14,8 @@
 #include "journal.h"
 #include "req.h"
 
-static void record(struct journal *j, const char *method, const char *path, unsigned status,
-		   int64_t now_ms)
+static void record(struct journal *j, const char *method, const char *path,
+                   unsigned status, int64_t now_ms)
 {
 	struct journal_entry en;
 	struct req req;
@@ -32,8 +32,8 @@ static void record(struct journal *j, const char *method, const char *path, unsi
 	req_release(&req);
 }
 
-static json_t *query(struct journal *j, const char *method, const char *path, unsigned status,
-		     int64_t since)
+static json_t *query(struct journal *j, const char *method, const char *path,
+                     unsigned status, int64_t since)
 {
 	struct journal_filter f = {method, path, status, since, NULL};
 	json_t *out = journal_query(j, &f);
@@ -57,16 +57,20 @@ static void test_wrap_around(void **s)
 	}
 	v = query(&j, NULL, NULL, 0, -1);
 	assert_int_equal(json_array_size(v), 3);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(v, 0), "path")),
-			    "/v1.0/users/3");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(v, 2), "path")),
-			    "/v1.0/users/5");
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(v, 2), "seq")), 5);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(v, 0), "path")),
+	    "/v1.0/users/3");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(v, 2), "path")),
+	    "/v1.0/users/5");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(v, 2), "seq")),
+	                 5);
 	json_t *h = json_object_get(json_array_get(v, 0), "headers");
-	assert_string_equal(json_string_value(json_object_get(h, "client-request-id")), "abc");
+	assert_string_equal(json_string_value(json_object_get(h, "client-request-id")),
+	                    "abc");
 	assert_null(json_object_get(h, "authorization"));
-	assert_string_equal(json_string_value(json_object_get(json_array_get(v, 0), "query")),
-			    "$top=5");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(v, 0), "query")), "$top=5");
 	json_decref(v);
 	journal_clear(&j);
 	v = query(&j, NULL, NULL, 0, -1);
@@ -117,8 +121,9 @@ static void test_body_cap_and_disabled(void **s)
 	journal_fill(&en, &req, 201, 5);
 	journal_record(&j, &en);
 	v = query(&j, NULL, NULL, 0, -1);
-	assert_int_equal(strlen(json_string_value(json_object_get(json_array_get(v, 0), "body"))),
-			 JOURNAL_BODY_MAX);
+	assert_int_equal(
+	    strlen(json_string_value(json_object_get(json_array_get(v, 0), "body"))),
+	    JOURNAL_BODY_MAX);
 	assert_true(json_is_true(json_object_get(json_array_get(v, 0), "bodyTruncated")));
 	json_decref(v);
 	journal_release(&j);
@@ -136,9 +141,9 @@ static void test_body_cap_and_disabled(void **s)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_wrap_around),
-		cmocka_unit_test(test_filters),
-		cmocka_unit_test(test_body_cap_and_disabled),
+	    cmocka_unit_test(test_wrap_around),
+	    cmocka_unit_test(test_filters),
+	    cmocka_unit_test(test_body_cap_and_disabled),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,7 +26,7 @@ static int load_fixtures(struct srv *srv)
 		doc = json_loads(default_fixture_json, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc) {
 		fprintf(stderr, "fixture '%s': line %d column %d: %s\n", name, jerr.line,
-			jerr.column, jerr.text);
+		        jerr.column, jerr.text);
 		return -1;
 	}
 	if (state_load(&srv->state, doc, err, sizeof(err))) {
@@ -118,7 +118,8 @@ int main(int argc, char **argv)
 
 	while (sigwait(&stop_signals, &sig) == EINTR)
 		;
-	/* Wake delayed requests first: libmicrohttpd must not stop with suspended ones. */
+	/* Wake delayed requests first: libmicrohttpd must not stop with suspended ones.
+	 */
 	fault_sleeper_stop(&srv.sleeper);
 	srv_stop(&srv);
 	rc = save_state_file(&srv);

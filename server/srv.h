@@ -75,10 +75,12 @@ int srv_load_faults_file(struct srv *srv, const char *file);
  */
 int srv_state_save(struct srv *srv, const char *file, char *err, size_t errlen);
 
-/* srv_state_dump() - the state export as indented JSON text (new). Caller holds st->lock. */
+/* srv_state_dump() - the state export as indented JSON text (new). Caller holds st->lock.
+ */
 char *srv_state_dump(struct state *st);
 
-/* srv_state_write() - @text to @file atomically (temp file, fsync, rename). 0 or -1 + @err. */
+/* srv_state_write() - @text to @file atomically (temp file, fsync, rename). 0 or -1 +
+ * @err. */
 int srv_state_write(const char *file, const char *text, char *err, size_t errlen);
 
 /*
@@ -102,6 +104,6 @@ void srv_stop(struct srv *srv);
 
 /* srv_log_access() - one access-log line on stderr unless --quiet. */
 void srv_log_access(const struct srv *srv, const struct req *req, const struct resp *resp,
-		    int64_t micros);
+                    int64_t micros);
 
 #endif

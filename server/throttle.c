@@ -41,7 +41,8 @@ void throttle_release(struct throttle *t)
 }
 
 /* The entry for @key, created (zeroed) when missing; NULL on OOM. */
-static struct throttle_entry *entry_get(struct throttle *t, const char *key, bool *created)
+static struct throttle_entry *entry_get(struct throttle *t, const char *key,
+                                        bool *created)
 {
 	struct throttle_entry *en, *check;
 
@@ -72,7 +73,7 @@ static struct throttle_entry *entry_get(struct throttle *t, const char *key, boo
 }
 
 int64_t throttle_take(struct throttle *t, const char *key, const struct throttle_spec *s,
-		      int64_t now_ms)
+                      int64_t now_ms)
 {
 	double rate = (double)s->limit / (double)s->window_ms; /* tokens per ms */
 	struct throttle_entry *en;
@@ -122,7 +123,8 @@ void throttle_forget(struct throttle *t, const char *prefix)
 	struct throttle_entry *en, *tmp;
 	size_t n = strlen(prefix);
 
-	HASH_ITER(hh, t->entries, en, tmp) {
+	HASH_ITER(hh, t->entries, en, tmp)
+	{
 		if (!strncmp(en->key, prefix, n))
 			entry_free(t, en);
 	}

@@ -41,7 +41,7 @@ void throttle_release(struct throttle *t);
  * back (at least 1). Returns 0 (grant) when memory runs out.
  */
 int64_t throttle_take(struct throttle *t, const char *key, const struct throttle_spec *s,
-		      int64_t now_ms);
+                      int64_t now_ms);
 
 /* throttle_set_deadline() - remember that @key was told to wait until @until_ms. */
 void throttle_set_deadline(struct throttle *t, const char *key, int64_t until_ms);

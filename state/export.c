@@ -12,14 +12,14 @@ static const struct {
 	const char *key;
 	enum dobj_kind kind;
 } kinds[] = {
-	{"users", DOBJ_USER},
-	{"groups", DOBJ_GROUP},
-	{"applications", DOBJ_APPLICATION},
-	{"servicePrincipals", DOBJ_SERVICE_PRINCIPAL},
+    {"users", DOBJ_USER},
+    {"groups", DOBJ_GROUP},
+    {"applications", DOBJ_APPLICATION},
+    {"servicePrincipals", DOBJ_SERVICE_PRINCIPAL},
 };
 
 static int add_objects(json_t *out, const struct tenant *t, const char *key,
-		       enum dobj_kind kind)
+                       enum dobj_kind kind)
 {
 	json_t *arr = json_array();
 
@@ -38,10 +38,12 @@ static int add_memberships(json_t *out, const struct tenant *t)
 
 	if (!arr || json_object_set_new(out, "memberships", arr))
 		return -1;
-	for (const struct dobj *g = state_dobj_first(t, DOBJ_GROUP); g; g = state_dobj_next(g))
+	for (const struct dobj *g = state_dobj_first(t, DOBJ_GROUP); g;
+	     g = state_dobj_next(g))
 		for (const struct dobj_link *l = g->members; l; l = l->hh.next)
-			if (json_array_append_new(arr, json_pack("{s:s, s:s}", "groupId", g->id,
-								 "memberId", l->id)))
+			if (json_array_append_new(arr,
+			                          json_pack("{s:s, s:s}", "groupId",
+			                                    g->id, "memberId", l->id)))
 				return -1;
 	return 0;
 }
@@ -54,9 +56,9 @@ static int add_assignments(json_t *out, const struct tenant *t)
 		return -1;
 	for (const struct assignment *a = t->assignments; a; a = a->hh.next) {
 		json_t *created = json_object_get(a->obj, "createdDateTime");
-		json_t *item = json_pack("{s:s, s:s, s:s, s:s}", "id", a->id, "principalId",
-					 a->principal_id, "resourceId", a->resource_id,
-					 "appRoleId", a->app_role_id);
+		json_t *item = json_pack("{s:s, s:s, s:s, s:s}", "id", a->id,
+		                         "principalId", a->principal_id, "resourceId",
+		                         a->resource_id, "appRoleId", a->app_role_id);
 		if (item && created)
 			json_object_set(item, "createdDateTime", created);
 		if (json_array_append_new(arr, item))
@@ -67,8 +69,8 @@ static int add_assignments(json_t *out, const struct tenant *t)
 
 json_t *state_export_tenant(const struct tenant *t)
 {
-	json_t *out = json_pack("{s:s, s:s, s:s}", "id", t->id, "displayName", t->display_name,
-				"domain", t->domain);
+	json_t *out = json_pack("{s:s, s:s, s:s}", "id", t->id, "displayName",
+	                        t->display_name, "domain", t->domain);
 
 	if (!out)
 		return NULL;
@@ -103,7 +105,8 @@ json_t *state_export(struct state *st)
 	}
 	tenants = NULL;
 	if (json_object_set_new(doc, "applicationTemplates",
-				st->templates ? json_deep_copy(st->templates) : json_array()))
+	                        st->templates ? json_deep_copy(st->templates)
+	                                      : json_array()))
 		goto out_free;
 	return doc;
 

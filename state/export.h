@@ -14,8 +14,9 @@ struct tenant;
 /*
  * state_export() - {"tenants": [...], "applicationTemplates": [...]} with
  * every tenant's objects (deep copies, insertion order), memberships, app
- * role assignments, invitations and mailbox (state/invitation.h, mailbox.h). Objects inside a replication-lag window are included.
- * Returns: new reference, or NULL on OOM. Locking: caller holds st->lock.
+ * role assignments, invitations and mailbox (state/invitation.h, mailbox.h). Objects
+ * inside a replication-lag window are included. Returns: new reference, or NULL on OOM.
+ * Locking: caller holds st->lock.
  */
 json_t *state_export(struct state *st);
 

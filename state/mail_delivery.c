@@ -10,7 +10,7 @@
 #include "state.h"
 
 void mail_delivery_decide(struct state *st, const char *tenant_id, const char *recipient,
-			  struct mail_verdict *v)
+                          struct mail_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->outcome = MAIL_DELIVERED;

@@ -30,7 +30,7 @@ struct mail_verdict {
  * A delayed message becomes visible delay_ms after now on the mock clock.
  */
 void mail_delivery_decide(struct state *st, const char *tenant_id, const char *recipient,
-			  struct mail_verdict *v);
+                          struct mail_verdict *v);
 
 /*
  * mail_rules_decide() - provided by the fault engine (server/fault_mail.c):
@@ -38,7 +38,7 @@ void mail_delivery_decide(struct state *st, const char *tenant_id, const char *r
  * Takes the fault engine's lock; the caller holds st->lock (lock order).
  */
 void mail_rules_decide(void *server, const char *tenant_id, const char *recipient,
-		       struct mail_verdict *v);
+                       struct mail_verdict *v);
 
 /* mail_delivery_name() - "delivered", "bounced", "delayed", "dropped". */
 const char *mail_delivery_name(enum mail_delivery d);
