@@ -215,12 +215,14 @@ enum config_result config_parse(struct config *cfg, int argc, char **argv, FILE 
 	config_defaults(cfg);
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		enum config_result r;
+	for (;;) {
+		opt = getopt_long(argc, argv, "", options, NULL);
+		if (opt == -1)
+			break;
 		if (opt == '?' || opt == ':')
 			return usage_error(err, "unknown or incomplete option '%s'",
 			                   argv[optind - 1]);
-		r = apply(cfg, opt, optarg, out, err);
+		enum config_result r = apply(cfg, opt, optarg, out, err);
 		if (r != CONFIG_OK)
 			return r;
 	}
