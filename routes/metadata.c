@@ -43,29 +43,6 @@ static void put(struct text *t, const char *s)
 	t->len += n;
 }
 
-static const char *edm_type(enum odata_type type)
-{
-	switch (type) {
-	case ODATA_STRING:
-		return "Edm.String";
-	case ODATA_BOOL:
-		return "Edm.Boolean";
-	case ODATA_INT:
-		return "Edm.Int32";
-	case ODATA_DATETIME:
-		return "Edm.DateTimeOffset";
-	case ODATA_GUID:
-		return "Edm.Guid";
-	case ODATA_STRING_COLLECTION:
-		return "Collection(Edm.String)";
-	case ODATA_OBJECT:
-		return "Edm.Untyped";
-	case ODATA_OBJECT_COLLECTION:
-		return "Collection(Edm.Untyped)";
-	}
-	return "Edm.String";
-}
-
 /* "#microsoft.graph.user" -> "user" */
 static const char *type_name(const struct odata_entity *e)
 {
@@ -88,7 +65,7 @@ static void put_entity_type(struct text *t, const struct odata_entity *e, bool d
 		    (!strcmp(p->name, "id") || !strcmp(p->name, "deletedDateTime")))
 			continue; /* inherited from directoryObject */
 		snprintf(line, sizeof(line), "<Property Name=\"%s\" Type=\"%s\"%s/>",
-		         p->name, edm_type(p->type),
+		         p->name, odata_edm_type(p->type),
 		         strcmp(p->name, "id") ? "" : " Nullable=\"false\"");
 		put(t, line);
 	}
@@ -121,7 +98,9 @@ static int metadata_get(struct state *st, const struct req *req, struct resp *re
 	    "<EntityType Name=\"directoryObject\" OpenType=\"true\"><Key><PropertyRef "
 	    "Name=\"id\"/></Key><Property Name=\"id\" Type=\"Edm.String\" "
 	    "Nullable=\"false\"/><Property Name=\"deletedDateTime\" "
-	    "Type=\"Edm.DateTimeOffset\"/></EntityType>");
+	    "Type=\"Edm.DateTimeOffset\"/></EntityType>"
+	    /* Object-valued properties are typed loosely: one open complex type. */
+	    "<ComplexType Name=\"complexType\" OpenType=\"true\"/>");
 	for (size_t i = 0; directory_entities[i]; i++)
 		put_entity_type(&t, directory_entities[i], true);
 	for (size_t i = 0; other_entities[i]; i++)

@@ -177,6 +177,13 @@ int odata_respond_entity(const struct odata_query *q, const struct req *req,
 int odata_respond_count(const struct odata_query *q, const struct req *req,
                         struct resp *resp, const struct odata_item *items, size_t n);
 
+/*
+ * odata_edm_type() - the CSDL type name of @type ("Edm.String",
+ * "Collection(Edm.String)", "microsoft.graph.complexType" for objects), as
+ * $metadata declares it and as $filter type errors name it.
+ */
+const char *odata_edm_type(enum odata_type type);
+
 /* odata_entity_prop() - the schema entry for @name (case-insensitive), or NULL. */
 const struct odata_prop *odata_entity_prop(const struct odata_entity *entity,
                                            const char *name);

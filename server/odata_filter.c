@@ -148,29 +148,6 @@ static bool parse_path(struct odata_parser *p, struct fpath *fp)
 
 /* ---- type checks ---- */
 
-static const char *edm_type(enum odata_type t)
-{
-	switch (t) {
-	case ODATA_STRING:
-		return "Edm.String";
-	case ODATA_BOOL:
-		return "Edm.Boolean";
-	case ODATA_INT:
-		return "Edm.Int32";
-	case ODATA_DATETIME:
-		return "Edm.DateTimeOffset";
-	case ODATA_GUID:
-		return "Edm.Guid";
-	case ODATA_STRING_COLLECTION:
-		return "Collection(Edm.String)";
-	case ODATA_OBJECT:
-		return "microsoft.graph.complexType";
-	case ODATA_OBJECT_COLLECTION:
-		return "Collection(microsoft.graph.complexType)";
-	}
-	return "Edm.Untyped";
-}
-
 static const char *lit_edm(enum flit_kind k)
 {
 	switch (k) {
@@ -233,7 +210,8 @@ static bool check_types(struct odata_parser *p, const struct fpath *fp, enum fop
 	              "A binary operator with incompatible types was detected. "
 	              "Found operand "
 	              "types '%s' and '%s' for operator kind '%s'.",
-	              fp->ft == FT_OBJECT ? edm_type(ODATA_OBJECT) : edm_type(fp->type),
+	              fp->ft == FT_OBJECT ? odata_edm_type(ODATA_OBJECT)
+	                                  : odata_edm_type(fp->type),
 	              lit_edm(lit->kind), op_kind(op));
 	return false;
 }

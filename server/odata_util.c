@@ -230,3 +230,26 @@ const struct odata_prop *odata_entity_prop(const struct odata_entity *entity,
 	}
 	return NULL;
 }
+
+const char *odata_edm_type(enum odata_type type)
+{
+	switch (type) {
+	case ODATA_STRING:
+		return "Edm.String";
+	case ODATA_BOOL:
+		return "Edm.Boolean";
+	case ODATA_INT:
+		return "Edm.Int32";
+	case ODATA_DATETIME:
+		return "Edm.DateTimeOffset";
+	case ODATA_GUID:
+		return "Edm.Guid";
+	case ODATA_STRING_COLLECTION:
+		return "Collection(Edm.String)";
+	case ODATA_OBJECT:
+		return "microsoft.graph.complexType";
+	case ODATA_OBJECT_COLLECTION:
+		return "Collection(microsoft.graph.complexType)";
+	}
+	return "Edm.String";
+}
