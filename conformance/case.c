@@ -4,6 +4,8 @@
  * The format is documented for case authors in conformance/README.md.
  */
 #include "case.h"
+
+#include "buf.h"
 #include "vars.h"
 
 #include <dirent.h>
@@ -17,46 +19,6 @@
 #define PATH_MAX_LEN 4096
 
 /* A growing byte buffer, always NUL-terminated once anything was added. */
-struct buf {
-	char *p;
-	size_t len;
-	size_t cap;
-};
-
-static int buf_add(struct buf *b, const char *data, size_t n)
-{
-	size_t cap = b->cap ? b->cap : 64;
-	char *p;
-
-	while (cap < b->len + n + 1)
-		cap *= 2;
-	if (cap != b->cap) {
-		p = realloc(b->p, cap);
-		if (!p)
-			return -1;
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, data, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return 0;
-}
-
-static int err_set(char *errbuf, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Always -1, so callers can `return err_set(...)`. */
-static int err_set(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static int join(char *out, size_t size, const char *a, const char *b)
 {
 	int n = snprintf(out, size, "%s/%s", a, b);

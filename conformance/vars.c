@@ -4,50 +4,14 @@
  */
 #include "vars.h"
 
+#include "buf.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* A growing byte buffer, always NUL-terminated once anything was added. */
-struct buf {
-	char *p;
-	size_t len;
-	size_t cap;
-};
-
-static int buf_add(struct buf *b, const char *data, size_t n)
-{
-	size_t cap = b->cap ? b->cap : 64;
-	char *p;
-
-	while (cap < b->len + n + 1)
-		cap *= 2;
-	if (cap != b->cap) {
-		p = realloc(b->p, cap);
-		if (!p)
-			return -1;
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, data, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return 0;
-}
-
-static void err_set(char *errbuf, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void err_set(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
-}
-
 void vars_init(struct vars *vars)
 {
 	vars->v = NULL;
