@@ -533,6 +533,9 @@ int case_load(struct case_dir *c, const char *root, const char *name, char *errb
 	if (join(path, sizeof(path), dir, "mock-only"))
 		return err_set(errbuf, errlen, "path too long");
 	c->mock_only = is_file(path);
+	if (join(path, sizeof(path), dir, "serial"))
+		return err_set(errbuf, errlen, "path too long");
+	c->serial = is_file(path);
 	return 0;
 }
 

@@ -39,6 +39,7 @@ struct case_step {
 struct case_dir {
 	char *name; /* relative to the cases root: "users/012-get-unknown-id" */
 	bool mock_only;
+	bool serial; /* "serial" marker: changes server-wide settings, runs alone */
 	struct case_step *steps;
 	size_t nsteps;
 };

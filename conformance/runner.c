@@ -55,6 +55,8 @@ struct run {
 	struct result *res;
 	pthread_mutex_t lock;
 	pthread_cond_t done;
+	/* Held shared by every running case, exclusively by a "serial" one. */
+	pthread_rwlock_t *exclusive;
 	size_t next;
 	bool stop;
 };
@@ -210,6 +212,7 @@ static void run_case(const struct run *r, struct http_client *http, FILE *log, s
 	struct exec_ctx ctx = {http, r->base, NULL, r->o->token, r->o->verbose, log};
 	struct case_dir c;
 	struct vars vars;
+	bool locked = false;
 	int rc;
 
 	vars_init(&vars);
@@ -223,6 +226,11 @@ static void run_case(const struct run *r, struct http_client *http, FILE *log, s
 		res->reason = xstrdup_printf("mock-only");
 		goto out;
 	}
+	if (c.serial)
+		pthread_rwlock_wrlock(r->exclusive);
+	else
+		pthread_rwlock_rdlock(r->exclusive);
+	locked = true;
 	if (!http->curl || set_builtins(r, i, &vars)) {
 		res->reason = xstrdup_printf("out of memory");
 		goto out;
@@ -252,6 +260,8 @@ static void run_case(const struct run *r, struct http_client *http, FILE *log, s
 	else
 		res->reason = xstrdup_printf("%s", reason);
 out:
+	if (locked)
+		pthread_rwlock_unlock(r->exclusive);
 	case_release(&c);
 	vars_release(&vars);
 }
@@ -408,6 +418,7 @@ int main(int argc, char **argv)
 	struct tally t = {0, 0, 0};
 	struct opts o;
 	struct run r;
+	pthread_rwlock_t exclusive;
 	char msg[512], base[SERVER_BASE_MAX];
 	bool died;
 	int ret = 1;
@@ -448,7 +459,10 @@ int main(int argc, char **argv)
 	r.base = base;
 	pthread_mutex_init(&r.lock, NULL);
 	pthread_cond_init(&r.done, NULL);
+	pthread_rwlock_init(&exclusive, NULL);
+	r.exclusive = &exclusive;
 	died = run_all(&r, srvp, &t);
+	pthread_rwlock_destroy(&exclusive);
 	pthread_cond_destroy(&r.done);
 	pthread_mutex_destroy(&r.lock);
 	if (srvp && server_stop(srvp, msg, sizeof(msg)) && !died) {

@@ -4,7 +4,6 @@
  */
 #include "registry.h"
 
-extern const struct route admin_routes[];
 extern const struct route users_routes[];
 extern const struct route invitations_routes[];
 extern const struct route groups_routes[];
@@ -16,10 +15,19 @@ extern const struct route application_routes[];
 extern const struct route service_principal_routes[];
 extern const struct route app_role_assigned_to_routes[];
 extern const struct route app_role_assignment_routes[];
+extern const struct route metadata_routes[];
+
+extern const struct route admin_routes[];
+extern const struct route admin_faults_routes[];
+extern const struct route admin_requests_routes[];
+extern const struct route admin_state_routes[];
+extern const struct route admin_clock_routes[];
 extern const struct route mailbox_routes[];
 extern const struct route mailpit_routes[];
 extern const struct route redeem_routes[];
 
+/* One table a line reads best. */
+/* clang-format off */
 const struct route *const graph_route_tables[] = {
 	users_routes,
 	invitations_routes,
@@ -32,13 +40,19 @@ const struct route *const graph_route_tables[] = {
 	service_principal_routes,
 	app_role_assigned_to_routes,
 	app_role_assignment_routes,
+	metadata_routes,
 	NULL,
 };
 
 const struct route *const root_route_tables[] = {
 	admin_routes,
+	admin_faults_routes,
+	admin_requests_routes,
+	admin_state_routes,
+	admin_clock_routes,
 	mailbox_routes,
 	mailpit_routes,
 	redeem_routes,
 	NULL,
 };
+/* clang-format on */

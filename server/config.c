@@ -25,34 +25,39 @@ void config_defaults(struct config *cfg)
 
 void config_usage(FILE *f)
 {
-	fputs("usage: graphmock [options]\n"
-	      "\n"
-	      "A mock Microsoft Graph server for tests: B2B invitations, users, groups,\n"
-	      "enterprise apps and app role assignments, in memory, per tenant.\n"
-	      "\n"
-	      "  --listen ADDR        address to bind (default 127.0.0.1; use 0.0.0.0 or ::\n"
-	      "                       for all interfaces)\n"
-	      "  --port N             TCP port (default 8080; 0 picks a free port)\n"
-	      "  --threads N          worker threads (default: number of cores)\n"
-	      "  --fixtures FILE      load tenants and objects from FILE instead of the\n"
-	      "                       built-in Contoso scenario (format: docs/fixtures.md)\n"
-	      "  --seed N             make object ids and fault decisions reproducible\n"
-	      "  --public-url URL     base URL for links graphmock writes (nextLink,\n"
-	      "                       inviteRedeemUrl); default http://<Host header>\n"
-	      "  --max-body BYTES     largest request body accepted (default 4194304)\n"
-	      "  --faults FILE        fault rules to load at start (JSON list)\n"
-	      "  --no-fault-header    ignore the X-Graphmock-Fault request header\n"
-	      "  --journal-size N     requests kept in the request journal (default 10000)\n"
-	      "  --state-file FILE    load state from FILE at start when it exists, save it\n"
-	      "                       there on SIGINT/SIGTERM and POST /_mock/state/save\n"
-	      "  --log-format FMT     access log as 'text' (default) or 'json', on stderr\n"
-	      "  --quiet              no access log\n"
-	      "  --version            print the version and exit\n"
-	      "  --help               print this help and exit\n"
-	      "\n"
-	      "Once ready, graphmock prints one line to stdout:\n"
-	      "  graphmock listening on http://ADDR:PORT\n",
-	      f);
+	fputs(
+	    "usage: graphmock [options]\n"
+	    "\n"
+	    "A mock Microsoft Graph server for tests: B2B invitations, users, groups,\n"
+	    "enterprise apps and app role assignments, in memory, per tenant.\n"
+	    "\n"
+	    "  --listen ADDR        address to bind (default 127.0.0.1; use 0.0.0.0 or "
+	    "::\n"
+	    "                       for all interfaces)\n"
+	    "  --port N             TCP port (default 8080; 0 picks a free port)\n"
+	    "  --threads N          worker threads (default: number of cores)\n"
+	    "  --fixtures FILE      load tenants and objects from FILE instead of the\n"
+	    "                       built-in Contoso scenario (format: "
+	    "docs/fixtures.md)\n"
+	    "  --seed N             make object ids and fault decisions reproducible\n"
+	    "  --public-url URL     base URL for links graphmock writes (nextLink,\n"
+	    "                       inviteRedeemUrl); default http://<Host header>\n"
+	    "  --max-body BYTES     largest request body accepted (default 4194304)\n"
+	    "  --faults FILE        fault rules to load at start (JSON list)\n"
+	    "  --no-fault-header    ignore the X-Graphmock-Fault request header\n"
+	    "  --journal-size N     requests kept in the request journal (default "
+	    "10000)\n"
+	    "  --state-file FILE    load state from FILE at start when it exists, save "
+	    "it\n"
+	    "                       there on SIGINT/SIGTERM and POST /_mock/state/save\n"
+	    "  --log-format FMT     access log as 'text' (default) or 'json', on stderr\n"
+	    "  --quiet              no access log\n"
+	    "  --version            print the version and exit\n"
+	    "  --help               print this help and exit\n"
+	    "\n"
+	    "Once ready, graphmock prints one line to stdout:\n"
+	    "  graphmock listening on http://ADDR:PORT\n",
+	    f);
 }
 
 static int parse_u64(const char *s, uint64_t max, uint64_t *out)
@@ -89,22 +94,22 @@ enum opt_id {
 };
 
 static const struct option options[] = {
-	{"listen", required_argument, NULL, OPT_LISTEN},
-	{"port", required_argument, NULL, OPT_PORT},
-	{"threads", required_argument, NULL, OPT_THREADS},
-	{"fixtures", required_argument, NULL, OPT_FIXTURES},
-	{"seed", required_argument, NULL, OPT_SEED},
-	{"public-url", required_argument, NULL, OPT_PUBLIC_URL},
-	{"log-format", required_argument, NULL, OPT_LOG_FORMAT},
-	{"quiet", no_argument, NULL, OPT_QUIET},
-	{"version", no_argument, NULL, OPT_VERSION},
-	{"help", no_argument, NULL, OPT_HELP},
-	{"max-body", required_argument, NULL, OPT_MAX_BODY},
-	{"faults", required_argument, NULL, OPT_FAULTS},
-	{"no-fault-header", no_argument, NULL, OPT_NO_FAULT_HEADER},
-	{"journal-size", required_argument, NULL, OPT_JOURNAL_SIZE},
-	{"state-file", required_argument, NULL, OPT_STATE_FILE},
-	{NULL, 0, NULL, 0},
+    {"listen", required_argument, NULL, OPT_LISTEN},
+    {"port", required_argument, NULL, OPT_PORT},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"fixtures", required_argument, NULL, OPT_FIXTURES},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"public-url", required_argument, NULL, OPT_PUBLIC_URL},
+    {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"max-body", required_argument, NULL, OPT_MAX_BODY},
+    {"faults", required_argument, NULL, OPT_FAULTS},
+    {"no-fault-header", no_argument, NULL, OPT_NO_FAULT_HEADER},
+    {"journal-size", required_argument, NULL, OPT_JOURNAL_SIZE},
+    {"state-file", required_argument, NULL, OPT_STATE_FILE},
+    {NULL, 0, NULL, 0},
 };
 
 static enum config_result usage_error(FILE *err, const char *fmt, const char *arg)
@@ -118,7 +123,7 @@ static enum config_result usage_error(FILE *err, const char *fmt, const char *ar
 
 /* Apply one parsed option; returns CONFIG_OK to go on. */
 static enum config_result apply(struct config *cfg, int opt, const char *arg, FILE *out,
-				FILE *err)
+                                FILE *err)
 {
 	uint64_t v;
 
@@ -150,8 +155,9 @@ static enum config_result apply(struct config *cfg, int opt, const char *arg, FI
 	case OPT_PUBLIC_URL:
 		if ((strncmp(arg, "http://", 7) && strncmp(arg, "https://", 8)) ||
 		    strlen(arg) >= sizeof(cfg->public_url))
-			return usage_error(err, "invalid --public-url '%s' (http[s]://host[:port])",
-					   arg);
+			return usage_error(
+			    err, "invalid --public-url '%s' (http[s]://host[:port])",
+			    arg);
 		snprintf(cfg->public_url, sizeof(cfg->public_url), "%s", arg);
 		/* Links are built as base + "/v1.0/...": drop a trailing slash. */
 		size_t n = strlen(cfg->public_url);
@@ -164,7 +170,8 @@ static enum config_result apply(struct config *cfg, int opt, const char *arg, FI
 		else if (!strcmp(arg, "json"))
 			cfg->log_format = LOG_JSON;
 		else
-			return usage_error(err, "invalid --log-format '%s' (text or json)", arg);
+			return usage_error(
+			    err, "invalid --log-format '%s' (text or json)", arg);
 		return CONFIG_OK;
 	case OPT_QUIET:
 		cfg->quiet = true;
@@ -177,7 +184,8 @@ static enum config_result apply(struct config *cfg, int opt, const char *arg, FI
 		return CONFIG_EXIT_OK;
 	case OPT_MAX_BODY:
 		if (parse_u64(arg, (uint64_t)1 << 30, &v) || v == 0)
-			return usage_error(err, "invalid --max-body '%s' (1 byte to 1 GiB)", arg);
+			return usage_error(
+			    err, "invalid --max-body '%s' (1 byte to 1 GiB)", arg);
 		cfg->max_body = (size_t)v;
 		return CONFIG_OK;
 	case OPT_FAULTS:
@@ -200,19 +208,21 @@ static enum config_result apply(struct config *cfg, int opt, const char *arg, FI
 }
 
 enum config_result config_parse(struct config *cfg, int argc, char **argv, FILE *out,
-				FILE *err)
+                                FILE *err)
 {
 	int opt;
 
 	config_defaults(cfg);
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		enum config_result r;
+	for (;;) {
+		opt = getopt_long(argc, argv, "", options, NULL);
+		if (opt == -1)
+			break;
 		if (opt == '?' || opt == ':')
 			return usage_error(err, "unknown or incomplete option '%s'",
-					   argv[optind - 1]);
-		r = apply(cfg, opt, optarg, out, err);
+			                   argv[optind - 1]);
+		enum config_result r = apply(cfg, opt, optarg, out, err);
 		if (r != CONFIG_OK)
 			return r;
 	}

@@ -45,7 +45,7 @@ void config_defaults(struct config *cfg);
  * --version print to @out; problems print a message and the usage to @err.
  */
 enum config_result config_parse(struct config *cfg, int argc, char **argv, FILE *out,
-				FILE *err);
+                                FILE *err);
 
 /* config_usage() - the full --help text. */
 void config_usage(FILE *f);

@@ -34,7 +34,8 @@ static int parse_body(struct req *req, struct resp *resp, unsigned flags)
 	}
 	if (!is_json_content_type(req_header(req, "content-type")))
 		return resp_error(resp, GERR_BAD_REQUEST, GMSG_BAD_JSON);
-	req->body = json_loadb(req->raw_body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	req->body =
+	    json_loadb(req->raw_body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!req->body)
 		return resp_error(resp, GERR_BAD_REQUEST, GMSG_BAD_JSON);
 	if (!json_is_object(req->body))
@@ -44,25 +45,27 @@ static int parse_body(struct req *req, struct resp *resp, unsigned flags)
 
 /* Every check that needs no state, in the order Graph applies them. */
 static const struct route *precheck(struct srv *srv, struct req *req, struct resp *resp,
-				    bool too_large)
+                                    bool too_large)
 {
-	const struct route *const *tables = req->version[0] ? graph_route_tables
-							    : root_route_tables;
+	const struct route *const *tables =
+	    req->version[0] ? graph_route_tables : root_route_tables;
 	struct route_match m;
 
 	router_match(tables, req->method, req, &m);
 	if (!m.route && !req->version[0]) {
 		if (req->nsegs && !strcmp(req->segs[0], "_mock"))
 			resp_error_code(resp, 404, "NotFound",
-					"No graphmock admin endpoint at '%s'.", req->path);
+			                "No graphmock admin endpoint at '%s'.",
+			                req->path);
 		else
 			resp_error(resp, GERR_BAD_REQUEST, "Invalid version: %s",
-				   req->nsegs ? req->segs[0] : "");
+			           req->nsegs ? req->segs[0] : "");
 		return NULL;
 	}
 	if (!m.route && !m.method_mismatch && m.bad_segment < req->nsegs) {
-		resp_error(resp, GERR_BAD_REQUEST, "Resource not found for the segment '%s'.",
-			   req->segs[m.bad_segment]);
+		resp_error(resp, GERR_BAD_REQUEST,
+		           "Resource not found for the segment '%s'.",
+		           req->segs[m.bad_segment]);
 		return NULL;
 	}
 	if (!m.route) {
@@ -74,16 +77,18 @@ static const struct route *precheck(struct srv *srv, struct req *req, struct res
 		return NULL;
 	}
 	if (req->nparams && req->param_alt_key[0] &&
-	    (!(m.route->flags & ROUTE_APPID_KEY) || strcmp(req->param_alt_key[0], "appId"))) {
-		resp_error(resp, GERR_BAD_REQUEST, "Resource not found for the segment '%s'.",
-			   req->segs[0]);
+	    (!(m.route->flags & ROUTE_APPID_KEY) ||
+	     strcmp(req->param_alt_key[0], "appId"))) {
+		resp_error(resp, GERR_BAD_REQUEST,
+		           "Resource not found for the segment '%s'.", req->segs[0]);
 		return NULL;
 	}
 	if (too_large) {
-		resp_error(resp, GERR_TOO_LARGE,
-			   "The request body is larger than the %zu bytes graphmock accepts "
-			   "(--max-body).",
-			   srv->cfg.max_body);
+		resp_error(
+		    resp, GERR_TOO_LARGE,
+		    "The request body is larger than the %zu bytes graphmock accepts "
+		    "(--max-body).",
+		    srv->cfg.max_body);
 		return NULL;
 	}
 	if ((m.route->flags & ROUTE_JSON_BODY) && parse_body(req, resp, m.route->flags))
@@ -95,7 +100,7 @@ static const struct route *precheck(struct srv *srv, struct req *req, struct res
 }
 
 static struct tenant *select_tenant(struct srv *srv, const struct req *req,
-				    struct resp *resp)
+                                    struct resp *resp)
 {
 	const char *want = req_header(req, TENANT_HEADER);
 	struct tenant *t;
@@ -103,15 +108,17 @@ static struct tenant *select_tenant(struct srv *srv, const struct req *req,
 	if (!want) {
 		t = state_tenant_default(&srv->state);
 		if (!t)
-			resp_error(resp, GERR_BAD_REQUEST, "graphmock has no tenant loaded.");
+			resp_error(resp, GERR_BAD_REQUEST,
+			           "graphmock has no tenant loaded.");
 		return t;
 	}
 	t = state_tenant_find(&srv->state, want);
 	if (!t)
-		resp_error(resp, GERR_BAD_REQUEST,
-			   "Tenant '%s' does not exist in graphmock (GET /_mock/tenants lists "
-			   "them).",
-			   want);
+		resp_error(
+		    resp, GERR_BAD_REQUEST,
+		    "Tenant '%s' does not exist in graphmock (GET /_mock/tenants lists "
+		    "them).",
+		    want);
 	return t;
 }
 
@@ -132,7 +139,8 @@ void srv_dispatch(struct srv *srv, struct req *req, struct resp *resp, bool too_
 		return;
 	}
 	pthread_mutex_lock(&srv->state.lock);
-	req->tenant = route->flags & ROUTE_NO_TENANT ? NULL : select_tenant(srv, req, resp);
+	req->tenant =
+	    route->flags & ROUTE_NO_TENANT ? NULL : select_tenant(srv, req, resp);
 	if (req->tenant || (route->flags & ROUTE_NO_TENANT))
 		route->fn(&srv->state, req, resp);
 	req->tenant = NULL;

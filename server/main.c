@@ -7,8 +7,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../state/fixture.h"
+#include "fault_apply.h"
 #include "srv.h"
 
 static int load_fixtures(struct srv *srv)
@@ -24,7 +26,7 @@ static int load_fixtures(struct srv *srv)
 		doc = json_loads(default_fixture_json, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc) {
 		fprintf(stderr, "fixture '%s': line %d column %d: %s\n", name, jerr.line,
-			jerr.column, jerr.text);
+		        jerr.column, jerr.text);
 		return -1;
 	}
 	if (state_load(&srv->state, doc, err, sizeof(err))) {
@@ -33,6 +35,35 @@ static int load_fixtures(struct srv *srv)
 		return -1;
 	}
 	json_decref(doc);
+	return 0;
+}
+
+/* --state-file: loaded instead of the fixtures when it exists. */
+static int load_state_file(struct srv *srv)
+{
+	char err[512];
+
+	if (!srv->cfg.state_file || access(srv->cfg.state_file, F_OK))
+		return 0;
+	if (srv_state_load_file(srv, srv->cfg.state_file, err, sizeof(err))) {
+		fprintf(stderr, "state file '%s': %s\n", srv->cfg.state_file, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int save_state_file(struct srv *srv)
+{
+	char err[512];
+
+	if (!srv->cfg.state_file)
+		return 0;
+	if (srv_state_save(srv, srv->cfg.state_file, err, sizeof(err))) {
+		fprintf(stderr, "state file '%s': %s\n", srv->cfg.state_file, err);
+		return 1;
+	}
+	if (!srv->cfg.quiet)
+		fprintf(stderr, "state saved to '%s'\n", srv->cfg.state_file);
 	return 0;
 }
 
@@ -74,17 +105,26 @@ int main(int argc, char **argv)
 	if (state_init(&srv.state, pick_seed(&srv.cfg)))
 		return 1;
 	srv.state.server = &srv;
-	if (load_fixtures(&srv))
+	if (srv_features_init(&srv))
 		goto out_state;
+	if (load_fixtures(&srv) || load_state_file(&srv))
+		goto out_features;
+	if (srv.cfg.faults_file && srv_load_faults_file(&srv, srv.cfg.faults_file))
+		goto out_features;
 	if (srv_start(&srv))
-		goto out_state;
+		goto out_features;
 	printf("graphmock listening on http://%s:%u\n", srv.addr, srv.port);
 	fflush(stdout);
 
 	while (sigwait(&stop_signals, &sig) == EINTR)
 		;
+	/* Wake delayed requests first: libmicrohttpd must not stop with suspended ones.
+	 */
+	fault_sleeper_stop(&srv.sleeper);
 	srv_stop(&srv);
-	rc = 0;
+	rc = save_state_file(&srv);
+out_features:
+	srv_features_release(&srv);
 out_state:
 	state_release(&srv.state);
 	return rc;

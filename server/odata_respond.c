@@ -63,8 +63,9 @@ static int project_into(json_t *dst, const struct odata_query *q,
 		if (!p)
 			continue;
 		/* Graph answers a selected secret (passwordProfile) with null. */
-		if ((p->flags & OP_HIDDEN) ? json_object_set_new(dst, p->name, json_null())
-		                           : put_prop(dst, p, obj))
+		if ((p->flags & OP_HIDDEN)
+		        ? json_object_set_new(dst, p->name, json_null())
+		        : put_prop(dst, p, obj))
 			return -1;
 	}
 	return 0;

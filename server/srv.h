@@ -11,10 +11,27 @@
 
 #include "../state/state.h"
 #include "config.h"
+#include "fault.h"
+#include "journal.h"
 
 struct MHD_Daemon;
+struct MHD_Connection;
 struct req;
 struct resp;
+
+struct fault_sleeper_item;
+
+/*
+ * Wakes suspended connections when their injected latency is over, from one
+ * timer thread, so a delayed request never holds a worker (fault_apply.c).
+ */
+struct fault_sleeper {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct fault_sleeper_item *items; /* sorted by due time */
+	bool started, stopping;
+};
 
 struct srv {
 	struct config cfg;
@@ -24,6 +41,9 @@ struct srv {
 	unsigned port;      /* the bound port (differs from cfg.port when that is 0) */
 	char addr[80];      /* the bound address as printed */
 	int64_t started_us; /* monotonic, for uptime */
+	struct fault_engine faults;
+	struct fault_sleeper sleeper;
+	struct journal journal;
 };
 
 /*
@@ -34,6 +54,48 @@ struct srv {
  */
 void srv_dispatch(struct srv *srv, struct req *req, struct resp *resp, bool too_large);
 
+/*
+ * srv_features_init() - the fault engine (seeded like the state), the journal
+ * (cfg.journal_size) and the latency timer. 0, or -1 after printing why.
+ * srv_features_release() undoes it; call after srv_stop().
+ */
+int srv_features_init(struct srv *srv);
+void srv_features_release(struct srv *srv);
+
+/*
+ * srv_load_faults_file() - validate and install the rules of --faults FILE.
+ * Returns 0, or -1 after printing "faults file 'F': rule N (id 'x'): field:
+ * problem" on stderr.
+ */
+int srv_load_faults_file(struct srv *srv, const char *file);
+
+/*
+ * srv_state_save() - write the state export to @file atomically: a temp file
+ * in the same directory, fsync, rename. Takes st->lock. 0, or -1 with @err.
+ */
+int srv_state_save(struct srv *srv, const char *file, char *err, size_t errlen);
+
+/* srv_state_dump() - the state export as indented JSON text (new). Caller holds st->lock.
+ */
+char *srv_state_dump(struct state *st);
+
+/* srv_state_write() - @text to @file atomically (temp file, fsync, rename). 0 or -1 +
+ * @err. */
+int srv_state_write(const char *file, const char *text, char *err, size_t errlen);
+
+/*
+ * srv_state_replace() - state_load(@doc) (validated before anything changes),
+ * keeping the fixtures as the reset baseline. Caller holds st->lock.
+ */
+int srv_state_replace(struct state *st, const json_t *doc, char *err, size_t errlen);
+
+/*
+ * srv_state_load_file() - replace the state with the export in @file, keeping
+ * the fixtures as the baseline POST /_mock/reset returns to. 0, or -1 with
+ * @err. No other thread may run yet, or the caller holds st->lock.
+ */
+int srv_state_load_file(struct srv *srv, const char *file, char *err, size_t errlen);
+
 /* srv_start() - bind and start the HTTP daemon. 0, or -1 after printing why. */
 int srv_start(struct srv *srv);
 
@@ -42,6 +104,6 @@ void srv_stop(struct srv *srv);
 
 /* srv_log_access() - one access-log line on stderr unless --quiet. */
 void srv_log_access(const struct srv *srv, const struct req *req, const struct resp *resp,
-		    int64_t micros);
+                    int64_t micros);
 
 #endif

@@ -13,7 +13,7 @@
 #include "model.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -55,16 +55,21 @@ struct kind_spec {
 };
 
 static const struct kind_spec kinds[] = {
-	{"users", DOBJ_USER, {"displayName", "userPrincipalName", NULL}, model_user_complete},
-	{"groups", DOBJ_GROUP, {"displayName", NULL, NULL}, model_group_complete},
-	{"applications", DOBJ_APPLICATION, {"displayName", NULL, NULL},
-	 model_application_complete},
-	{"servicePrincipals", DOBJ_SERVICE_PRINCIPAL, {"displayName", "appId", NULL},
-	 model_service_principal_complete},
+    {"users", DOBJ_USER, {"displayName", "userPrincipalName", NULL}, model_user_complete},
+    {"groups", DOBJ_GROUP, {"displayName", NULL, NULL}, model_group_complete},
+    {"applications",
+     DOBJ_APPLICATION,
+     {"displayName", NULL, NULL},
+     model_application_complete},
+    {"servicePrincipals",
+     DOBJ_SERVICE_PRINCIPAL,
+     {"displayName", "appId", NULL},
+     model_service_principal_complete},
 };
 
 static int load_objects(struct state *st, struct tenant *t, const json_t *doc,
-			const char *path, const struct kind_spec *ks, char *err, size_t errlen)
+                        const char *path, const struct kind_spec *ks, char *err,
+                        size_t errlen)
 {
 	const json_t *arr = json_object_get(doc, ks->key);
 	size_t i;
@@ -74,33 +79,38 @@ static int load_objects(struct state *st, struct tenant *t, const json_t *doc,
 		return 0;
 	if (!json_is_array(arr))
 		return fail(err, errlen, "%s.%s: must be an array", path, ks->key);
-	json_array_foreach(arr, i, item) {
+	json_array_foreach(arr, i, item)
+	{
 		if (!json_is_object(item))
-			return fail(err, errlen, "%s.%s[%zu]: must be an object", path, ks->key, i);
+			return fail(err, errlen, "%s.%s[%zu]: must be an object", path,
+			            ks->key, i);
 		for (int r = 0; r < 3 && ks->required[r]; r++)
 			if (!str_member(item, ks->required[r]))
-				return fail(err, errlen, "%s.%s[%zu].%s: required string is missing",
-					    path, ks->key, i, ks->required[r]);
+				return fail(err, errlen,
+				            "%s.%s[%zu].%s: required string is missing",
+				            path, ks->key, i, ks->required[r]);
 		json_t *id = json_object_get(item, "id");
 		if (id && !guid_valid(json_string_value(id)))
-			return fail(err, errlen, "%s.%s[%zu].id: must be a GUID string", path,
-				    ks->key, i);
+			return fail(err, errlen, "%s.%s[%zu].id: must be a GUID string",
+			            path, ks->key, i);
 		json_t *copy = json_deep_copy(item);
 		if (!copy || ks->complete(st, t, copy)) {
 			json_decref(copy);
-			return fail(err, errlen, "%s.%s[%zu]: out of memory", path, ks->key, i);
+			return fail(err, errlen, "%s.%s[%zu]: out of memory", path,
+			            ks->key, i);
 		}
 		char oid[GUID_STR_LEN + 1];
 		guid_lower(str_member(copy, "id"), oid);
 		if (!state_dobj_add(st, t, ks->kind, copy))
-			return fail(err, errlen, "%s.%s[%zu].id: '%s' is used by another object",
-				    path, ks->key, i, oid);
+			return fail(err, errlen,
+			            "%s.%s[%zu].id: '%s' is used by another object", path,
+			            ks->key, i, oid);
 	}
 	return 0;
 }
 
 static int load_memberships(struct state *st, struct tenant *t, const json_t *doc,
-			    const char *path, char *err, size_t errlen)
+                            const char *path, char *err, size_t errlen)
 {
 	const json_t *arr = json_object_get(doc, "memberships");
 	size_t i;
@@ -110,25 +120,30 @@ static int load_memberships(struct state *st, struct tenant *t, const json_t *do
 		return 0;
 	if (!json_is_array(arr))
 		return fail(err, errlen, "%s.memberships: must be an array", path);
-	json_array_foreach(arr, i, m) {
-		struct dobj *g = state_dobj_find(st, t, DOBJ_GROUP, str_member(m, "groupId"));
+	json_array_foreach(arr, i, m)
+	{
+		struct dobj *g =
+		    state_dobj_find(st, t, DOBJ_GROUP, str_member(m, "groupId"));
 		struct dobj *o = state_dobj_find(st, t, -1, str_member(m, "memberId"));
 		if (!g)
-			return fail(err, errlen, "%s.memberships[%zu].groupId: no such group", path,
-				    i);
-		if (!o || o->kind == DOBJ_APPLICATION)
 			return fail(err, errlen,
-				    "%s.memberships[%zu].memberId: no such user, group or "
-				    "service principal",
-				    path, i);
+			            "%s.memberships[%zu].groupId: no such group", path,
+			            i);
+		if (!o || o->kind == DOBJ_APPLICATION)
+			return fail(
+			    err, errlen,
+			    "%s.memberships[%zu].memberId: no such user, group or "
+			    "service principal",
+			    path, i);
 		if (state_member_add(g, o) < 0)
-			return fail(err, errlen, "%s.memberships[%zu]: out of memory", path, i);
+			return fail(err, errlen, "%s.memberships[%zu]: out of memory",
+			            path, i);
 	}
 	return 0;
 }
 
 static int load_assignments(struct state *st, struct tenant *t, const json_t *doc,
-			    const char *path, char *err, size_t errlen)
+                            const char *path, char *err, size_t errlen)
 {
 	const json_t *arr = json_object_get(doc, "appRoleAssignments");
 	size_t i;
@@ -138,25 +153,30 @@ static int load_assignments(struct state *st, struct tenant *t, const json_t *do
 		return 0;
 	if (!json_is_array(arr))
 		return fail(err, errlen, "%s.appRoleAssignments: must be an array", path);
-	json_array_foreach(arr, i, a) {
+	json_array_foreach(arr, i, a)
+	{
 		struct dobj *p = state_dobj_find(st, t, -1, str_member(a, "principalId"));
 		struct dobj *r = state_dobj_find(st, t, DOBJ_SERVICE_PRINCIPAL,
-						 str_member(a, "resourceId"));
+		                                 str_member(a, "resourceId"));
 		const char *role = str_member(a, "appRoleId");
 		char id[64];
 
 		if (!p || p->kind == DOBJ_APPLICATION)
-			return fail(err, errlen,
-				    "%s.appRoleAssignments[%zu].principalId: no such principal",
-				    path, i);
+			return fail(
+			    err, errlen,
+			    "%s.appRoleAssignments[%zu].principalId: no such principal",
+			    path, i);
 		if (!r)
-			return fail(err, errlen,
-				    "%s.appRoleAssignments[%zu].resourceId: no such service "
-				    "principal",
-				    path, i);
+			return fail(
+			    err, errlen,
+			    "%s.appRoleAssignments[%zu].resourceId: no such service "
+			    "principal",
+			    path, i);
 		if (!guid_valid(role))
-			return fail(err, errlen,
-				    "%s.appRoleAssignments[%zu].appRoleId: must be a GUID", path, i);
+			return fail(
+			    err, errlen,
+			    "%s.appRoleAssignments[%zu].appRoleId: must be a GUID", path,
+			    i);
 		json_t *obj = model_assignment_new(st, p, r, role, id);
 		if (obj && str_member(a, "id")) {
 			snprintf(id, sizeof(id), "%s", str_member(a, "id"));
@@ -164,23 +184,33 @@ static int load_assignments(struct state *st, struct tenant *t, const json_t *do
 		}
 		if (obj && json_object_get(a, "createdDateTime"))
 			json_object_set(obj, "createdDateTime",
-					json_object_get(a, "createdDateTime"));
+			                json_object_get(a, "createdDateTime"));
 		if (!obj || !state_assignment_add(st, t, id, p->id, r->id, role, obj))
-			return fail(err, errlen,
-				    "%s.appRoleAssignments[%zu]: duplicate id or out of memory",
-				    path, i);
+			return fail(
+			    err, errlen,
+			    "%s.appRoleAssignments[%zu]: duplicate id or out of memory",
+			    path, i);
 	}
 	return 0;
 }
 
 static const char *const tenant_keys[] = {
-	"id",           "displayName",       "domain",      "users",
-	"groups",       "applications",      "servicePrincipals", "memberships",
-	"appRoleAssignments", "invitations", "mailbox",     NULL,
+    "id",
+    "displayName",
+    "domain",
+    "users",
+    "groups",
+    "applications",
+    "servicePrincipals",
+    "memberships",
+    "appRoleAssignments",
+    "invitations",
+    "mailbox",
+    NULL,
 };
 
 struct tenant *fixture_tenant_build(struct state *st, const json_t *doc, const char *path,
-				    const char *id, char *err, size_t errlen)
+                                    const char *id, char *err, size_t errlen)
 {
 	struct tenant *t;
 	const char *key;
@@ -190,7 +220,8 @@ struct tenant *fixture_tenant_build(struct state *st, const json_t *doc, const c
 		fail(err, errlen, "%s: must be an object", path);
 		return NULL;
 	}
-	json_object_foreach((json_t *)doc, key, value) {
+	json_object_foreach((json_t *)doc, key, value)
+	{
 		int known = 0;
 		for (int i = 0; tenant_keys[i]; i++)
 			known |= !strcmp(key, tenant_keys[i]);
@@ -200,7 +231,8 @@ struct tenant *fixture_tenant_build(struct state *st, const json_t *doc, const c
 		}
 	}
 	if (!str_member(doc, "displayName") || !str_member(doc, "domain")) {
-		fail(err, errlen, "%s: \"displayName\" and \"domain\" strings are required", path);
+		fail(err, errlen,
+		     "%s: \"displayName\" and \"domain\" strings are required", path);
 		return NULL;
 	}
 	if (!id)
@@ -228,7 +260,7 @@ struct tenant *fixture_tenant_build(struct state *st, const json_t *doc, const c
 		goto out_free;
 	/* Written by the state export; users exist by now, so userIds can be checked. */
 	if (state_invitations_load(st, t, json_object_get(doc, "invitations"), path, err,
-				   errlen) ||
+	                           errlen) ||
 	    state_mailbox_load(st, t, json_object_get(doc, "mailbox"), path, err, errlen))
 		goto out_free;
 	return t;
@@ -249,20 +281,26 @@ int fixture_templates_check(const json_t *templates, char *err, size_t errlen)
 		return 0;
 	if (!json_is_array(templates))
 		return fail(err, errlen, "applicationTemplates: must be an array");
-	json_array_foreach(templates, i, tpl) {
+	json_array_foreach(templates, i, tpl)
+	{
 		if (!json_is_object(tpl))
-			return fail(err, errlen, "applicationTemplates[%zu]: must be an object", i);
-		if (!guid_valid(str_member(tpl, "id")))
-			return fail(err, errlen, "applicationTemplates[%zu].id: must be a GUID", i);
-		if (!str_member(tpl, "displayName"))
 			return fail(err, errlen,
-				    "applicationTemplates[%zu].displayName: required string is "
-				    "missing",
-				    i);
+			            "applicationTemplates[%zu]: must be an object", i);
+		if (!guid_valid(str_member(tpl, "id")))
+			return fail(err, errlen,
+			            "applicationTemplates[%zu].id: must be a GUID", i);
+		if (!str_member(tpl, "displayName"))
+			return fail(
+			    err, errlen,
+			    "applicationTemplates[%zu].displayName: required string is "
+			    "missing",
+			    i);
 		json_t *roles = json_object_get(tpl, "appRoles");
 		if (roles && !json_is_array(roles))
-			return fail(err, errlen, "applicationTemplates[%zu].appRoles: must be an "
-				    "array", i);
+			return fail(err, errlen,
+			            "applicationTemplates[%zu].appRoles: must be an "
+			            "array",
+			            i);
 	}
 	return 0;
 }

@@ -1,18 +1,21 @@
 /*
- * state/mail_delivery.c - deciding the fate of invitation emails.
+ * state/mail_delivery.c - deciding the fate of invitation emails: the mail
+ * rules of the fault engine decide; without a server (unit tests) or a
+ * matching rule, mail is delivered.
  */
 #include "mail_delivery.h"
 
 #include <string.h>
 
+#include "state.h"
+
 void mail_delivery_decide(struct state *st, const char *tenant_id, const char *recipient,
-			  struct mail_verdict *v)
+                          struct mail_verdict *v)
 {
-	(void)st;
-	(void)tenant_id;
-	(void)recipient;
 	memset(v, 0, sizeof(*v));
 	v->outcome = MAIL_DELIVERED;
+	if (st && st->server)
+		mail_rules_decide(st->server, tenant_id, recipient, v);
 }
 
 const char *mail_delivery_name(enum mail_delivery d)

@@ -24,9 +24,21 @@ struct mail_verdict {
 	char rule_id[64]; /* the rule that decided, "" for the default */
 };
 
-/* mail_delivery_decide() - the verdict for a message to @recipient. */
+/*
+ * mail_delivery_decide() - the verdict for a message to @recipient: the first
+ * firing mail rule of the fault engine (docs/faults.md), else delivered.
+ * A delayed message becomes visible delay_ms after now on the mock clock.
+ */
 void mail_delivery_decide(struct state *st, const char *tenant_id, const char *recipient,
-			  struct mail_verdict *v);
+                          struct mail_verdict *v);
+
+/*
+ * mail_rules_decide() - provided by the fault engine (server/fault_mail.c):
+ * overwrite @v when a mail rule fires. @server is st->server (a struct srv).
+ * Takes the fault engine's lock; the caller holds st->lock (lock order).
+ */
+void mail_rules_decide(void *server, const char *tenant_id, const char *recipient,
+                       struct mail_verdict *v);
 
 /* mail_delivery_name() - "delivered", "bounced", "delayed", "dropped". */
 const char *mail_delivery_name(enum mail_delivery d);

@@ -1,0 +1,153 @@
+/*
+ * routes/metadata.c - GET /$metadata: a CSDL (EDMX) document generated from
+ * the same OData schemas the routes filter and project with, so the property
+ * names a client discovers are exactly the ones graphmock serves. Graph's
+ * document is far larger; clients that read it (n8n's Entra node) only look
+ * up entity types and property names.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../server/error.h"
+#include "../server/req.h"
+#include "../server/resp.h"
+#include "../server/router.h"
+#include "entities.h"
+
+/* A growing text buffer; its size is bounded by the schemas, not by input. */
+struct text {
+	char *buf;
+	size_t len, cap;
+	int failed;
+};
+
+static void put(struct text *t, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (t->failed)
+		return;
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = (t->len + n + 1) * 2;
+		char *grown = realloc(t->buf, cap);
+		if (!grown) {
+			t->failed = 1;
+			return;
+		}
+		t->buf = grown;
+		t->cap = cap;
+	}
+	memcpy(t->buf + t->len, s, n + 1);
+	t->len += n;
+}
+
+static const char *edm_type(enum odata_type type)
+{
+	switch (type) {
+	case ODATA_STRING:
+		return "Edm.String";
+	case ODATA_BOOL:
+		return "Edm.Boolean";
+	case ODATA_INT:
+		return "Edm.Int32";
+	case ODATA_DATETIME:
+		return "Edm.DateTimeOffset";
+	case ODATA_GUID:
+		return "Edm.Guid";
+	case ODATA_STRING_COLLECTION:
+		return "Collection(Edm.String)";
+	case ODATA_OBJECT:
+		return "Edm.Untyped";
+	case ODATA_OBJECT_COLLECTION:
+		return "Collection(Edm.Untyped)";
+	}
+	return "Edm.String";
+}
+
+/* "#microsoft.graph.user" -> "user" */
+static const char *type_name(const struct odata_entity *e)
+{
+	const char *dot = strrchr(e->odata_type, '.');
+
+	return dot ? dot + 1 : e->odata_type;
+}
+
+static void put_entity_type(struct text *t, const struct odata_entity *e, bool directory)
+{
+	char line[256];
+
+	snprintf(line, sizeof(line), "<EntityType Name=\"%s\"%s OpenType=\"true\">",
+	         type_name(e), directory ? " BaseType=\"graph.directoryObject\"" : "");
+	put(t, line);
+	if (!directory)
+		put(t, "<Key><PropertyRef Name=\"id\"/></Key>");
+	for (const struct odata_prop *p = e->props; p->name; p++) {
+		if (directory &&
+		    (!strcmp(p->name, "id") || !strcmp(p->name, "deletedDateTime")))
+			continue; /* inherited from directoryObject */
+		snprintf(line, sizeof(line), "<Property Name=\"%s\" Type=\"%s\"%s/>",
+		         p->name, edm_type(p->type),
+		         strcmp(p->name, "id") ? "" : " Nullable=\"false\"");
+		put(t, line);
+	}
+	put(t, "</EntityType>");
+}
+
+static const struct odata_entity *const directory_entities[] = {
+    &user_entity, &group_entity, &service_principal_entity, &application_entity, NULL,
+};
+
+static const struct odata_entity *const other_entities[] = {
+    &application_template_entity,
+    &app_role_assignment_entity,
+    NULL,
+};
+
+static int metadata_get(struct state *st, const struct req *req, struct resp *resp)
+{
+	struct text t = {0};
+	char line[256];
+
+	(void)st;
+	(void)req;
+	put(&t,
+	    "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+	    "<edmx:Edmx Version=\"4.0\" "
+	    "xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">"
+	    "<edmx:DataServices><Schema Namespace=\"microsoft.graph\" Alias=\"graph\" "
+	    "xmlns=\"http://docs.oasis-open.org/odata/ns/edm\">"
+	    "<EntityType Name=\"directoryObject\" OpenType=\"true\"><Key><PropertyRef "
+	    "Name=\"id\"/></Key><Property Name=\"id\" Type=\"Edm.String\" "
+	    "Nullable=\"false\"/><Property Name=\"deletedDateTime\" "
+	    "Type=\"Edm.DateTimeOffset\"/></EntityType>");
+	for (size_t i = 0; directory_entities[i]; i++)
+		put_entity_type(&t, directory_entities[i], true);
+	for (size_t i = 0; other_entities[i]; i++)
+		put_entity_type(&t, other_entities[i], false);
+	put(&t, "<EntityContainer Name=\"GraphService\">"
+	        "<EntitySet Name=\"directoryObjects\" "
+	        "EntityType=\"microsoft.graph.directoryObject\"/>");
+	for (size_t i = 0; directory_entities[i]; i++) {
+		snprintf(line, sizeof(line),
+		         "<EntitySet Name=\"%s\" EntityType=\"microsoft.graph.%s\"/>",
+		         directory_entities[i]->set, type_name(directory_entities[i]));
+		put(&t, line);
+	}
+	put(&t, "<EntitySet Name=\"applicationTemplates\" "
+	        "EntityType=\"microsoft.graph.applicationTemplate\"/>"
+	        "</EntityContainer></Schema></edmx:DataServices></edmx:Edmx>");
+	if (t.failed) {
+		free(t.buf);
+		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	}
+	int rc = resp_raw(resp, 200, "application/xml;charset=utf-8", t.buf, t.len);
+	free(t.buf);
+	return rc;
+}
+
+const struct route metadata_routes[] = {
+    {"GET", "/$metadata", metadata_get, 0, NULL},
+    {0},
+};

@@ -1,0 +1,194 @@
+/*
+ * server/control.c - the control-plane pieces main() and the admin routes
+ * share: starting the fault engine, journal and latency timer; --faults
+ * files; saving and loading --state-file atomically.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../state/export.h"
+#include "fault_apply.h"
+#include "srv.h"
+
+int srv_features_init(struct srv *srv)
+{
+	if (fault_engine_init(&srv->faults, srv->state.seed, &srv->state))
+		goto out_fail;
+	srv->faults.quiet = srv->cfg.quiet;
+	if (journal_init(&srv->journal, srv->cfg.journal_size))
+		goto out_faults;
+	if (fault_sleeper_start(&srv->sleeper))
+		goto out_journal;
+	return 0;
+
+out_journal:
+	journal_release(&srv->journal);
+out_faults:
+	fault_engine_release(&srv->faults);
+out_fail:
+	fprintf(stderr, "starting the fault engine and journal failed\n");
+	return -1;
+}
+
+void srv_features_release(struct srv *srv)
+{
+	fault_sleeper_stop(&srv->sleeper);
+	journal_release(&srv->journal);
+	fault_engine_release(&srv->faults);
+}
+
+int srv_load_faults_file(struct srv *srv, const char *file)
+{
+	json_error_t jerr;
+	char err[512];
+	json_t *doc = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *rules;
+	int rc;
+
+	if (!doc) {
+		fprintf(stderr, "faults file '%s': line %d column %d: %s\n", file,
+		        jerr.line, jerr.column, jerr.text);
+		return -1;
+	}
+	/* A bare list of rules, or {"rules": [...]}. */
+	rules = json_is_object(doc) && json_object_get(doc, "rules")
+	            ? json_object_get(doc, "rules")
+	            : doc;
+	if (!json_is_array(rules)) {
+		fprintf(stderr, "faults file '%s': must be a JSON array of rules\n",
+		        file);
+		json_decref(doc);
+		return -1;
+	}
+	pthread_mutex_lock(&srv->state.lock);
+	rc = fault_engine_add(&srv->faults, rules, err, sizeof(err));
+	pthread_mutex_unlock(&srv->state.lock);
+	if (rc)
+		fprintf(stderr, "faults file '%s': %s\n", file, err);
+	json_decref(doc);
+	return rc;
+}
+
+/* fsync the directory holding @file so the rename itself is durable. */
+static void sync_dir(const char *file)
+{
+	char *copy = strdup(file);
+	int fd;
+
+	if (!copy)
+		return;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(copy);
+}
+
+int srv_state_write(const char *file, const char *text, char *err, size_t errlen)
+{
+	size_t len = strlen(text);
+	char tmp[4096];
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", file);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create a temporary file next to '%s': %s",
+		         file, strerror(errno));
+		return -1;
+	}
+	for (size_t off = 0; off < len;) {
+		ssize_t n = write(fd, text + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			snprintf(err, errlen, "writing '%s' failed: %s", tmp,
+			         strerror(errno));
+			goto out_unlink;
+		}
+		off += (size_t)n;
+	}
+	if (write(fd, "\n", 1) != 1 || fsync(fd)) {
+		snprintf(err, errlen, "writing '%s' failed: %s", tmp, strerror(errno));
+		goto out_unlink;
+	}
+	close(fd);
+	fd = -1;
+	if (rename(tmp, file)) {
+		snprintf(err, errlen, "renaming '%s' to '%s' failed: %s", tmp, file,
+		         strerror(errno));
+		goto out_unlink;
+	}
+	sync_dir(file);
+	return 0;
+
+out_unlink:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	return -1;
+}
+
+char *srv_state_dump(struct state *st)
+{
+	json_t *doc = state_export(st);
+	char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+
+	json_decref(doc);
+	return text;
+}
+
+int srv_state_save(struct srv *srv, const char *file, char *err, size_t errlen)
+{
+	char *text;
+	int rc;
+
+	pthread_mutex_lock(&srv->state.lock);
+	text = srv_state_dump(&srv->state);
+	pthread_mutex_unlock(&srv->state.lock);
+	if (!text) {
+		snprintf(err, errlen, "exporting the state failed (out of memory)");
+		return -1;
+	}
+	rc = srv_state_write(file, text, err, errlen);
+	free(text);
+	return rc;
+}
+
+int srv_state_replace(struct state *st, const json_t *doc, char *err, size_t errlen)
+{
+	json_t *baseline = json_incref(st->fixture);
+	int rc = state_load(st, doc, err, errlen);
+
+	/* state_load() keeps what it loads as the reset baseline: keep the fixtures
+	 * instead. */
+	if (!rc && baseline) {
+		json_decref(st->fixture);
+		st->fixture = baseline;
+		baseline = NULL;
+	}
+	json_decref(baseline);
+	return rc;
+}
+
+int srv_state_load_file(struct srv *srv, const char *file, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *doc = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
+	int rc;
+
+	if (!doc) {
+		snprintf(err, errlen, "line %d column %d: %s", jerr.line, jerr.column,
+		         jerr.text);
+		return -1;
+	}
+	rc = srv_state_replace(&srv->state, doc, err, errlen);
+	json_decref(doc);
+	return rc;
+}

@@ -1,0 +1,359 @@
+/*
+ * server/http_test.c - fault injection end to end: a real daemon on port 0
+ * and libcurl. Connection faults as clients see them (curl error codes),
+ * latency that holds no worker, the 429-429-200 retry story with its
+ * journal, ghost writes, --seed reproducibility across two servers,
+ * --faults files and --state-file save/load.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../state/export.h"
+#include "../state/fixture.h"
+#include "fault_apply.h"
+#include "srv.h"
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
+
+	nanosleep(&ts, NULL);
+}
+
+static struct srv *server_start(uint64_t seed, unsigned threads)
+{
+	struct srv *srv = calloc(1, sizeof(*srv));
+	char err[256];
+	json_t *doc = json_loads(default_fixture_json, 0, NULL);
+
+	config_defaults(&srv->cfg);
+	srv->cfg.port = 0;
+	srv->cfg.threads = threads;
+	srv->cfg.quiet = true;
+	srv->cfg.seed = seed;
+	srv->listen_fd = -1;
+	assert_int_equal(state_init(&srv->state, seed), 0);
+	srv->state.server = srv;
+	assert_int_equal(srv_features_init(srv), 0);
+	assert_int_equal(state_load(&srv->state, doc, err, sizeof(err)), 0);
+	json_decref(doc);
+	assert_int_equal(srv_start(srv), 0);
+	return srv;
+}
+
+static void server_stop(struct srv *srv)
+{
+	fault_sleeper_stop(&srv->sleeper);
+	srv_stop(srv);
+	srv_features_release(srv);
+	state_release(&srv->state);
+	free(srv);
+}
+
+struct reply {
+	CURLcode rc;
+	long status;
+	char body[8192];
+	size_t len;
+	char retry_after[64];
+};
+
+static size_t on_body(char *p, size_t size, size_t n, void *cls)
+{
+	struct reply *r = cls;
+	size_t len = size * n;
+
+	if (r->len + len < sizeof(r->body)) {
+		memcpy(r->body + r->len, p, len);
+		r->len += len;
+		r->body[r->len] = '\0';
+	}
+	return len;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *cls)
+{
+	struct reply *r = cls;
+	size_t len = size * n;
+
+	if (len > 13 && !strncasecmp(p, "Retry-After: ", 13))
+		snprintf(r->retry_after, sizeof(r->retry_after), "%.*s", (int)(len - 15),
+		         p + 13);
+	return len;
+}
+
+/* One request; @fault is an X-Graphmock-Fault value or NULL. */
+static struct reply call(struct srv *srv, const char *method, const char *path,
+                         const char *body, const char *fault)
+{
+	struct reply r;
+	struct curl_slist *h = NULL;
+	char url[512], hv[256];
+	CURL *c = curl_easy_init();
+
+	memset(&r, 0, sizeof(r));
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", srv->port, path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+	h = curl_slist_append(h, "Content-Type: application/json");
+	if (fault) {
+		snprintf(hv, sizeof(hv), "X-Graphmock-Fault: %s", fault);
+		h = curl_slist_append(h, hv);
+	}
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	if (body)
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	r.rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	return r;
+}
+
+static void test_connection_faults(void **s)
+{
+	struct srv *srv = server_start(1, 2);
+	struct reply r;
+
+	(void)s;
+	r = call(srv, "GET", "/_mock/health", NULL, "reset");
+	assert_int_equal(r.rc, CURLE_RECV_ERROR);
+	r = call(srv, "GET", "/_mock/health", NULL, "close");
+	assert_int_equal(r.rc, CURLE_GOT_NOTHING);
+	r = call(srv, "GET", "/_mock/health", NULL, "truncate");
+	assert_int_equal(r.rc, CURLE_PARTIAL_FILE);
+	assert_int_equal(r.status, 200);
+	r = call(srv, "GET", "/_mock/health", NULL, "garbage");
+	assert_int_not_equal(r.rc, CURLE_OK);
+	r = call(srv, "GET", "/_mock/health", NULL,
+	         NULL); /* the server is fine afterwards */
+	assert_int_equal(r.rc, CURLE_OK);
+	assert_int_equal(r.status, 200);
+	server_stop(srv);
+}
+
+struct slow_call {
+	struct srv *srv;
+	struct reply r;
+	int64_t took_us;
+};
+
+static void *slow_thread(void *arg)
+{
+	struct slow_call *sc = arg;
+	int64_t t0 = monotonic_us();
+
+	sc->r = call(sc->srv, "GET", "/_mock/health", NULL, "latency=800");
+	sc->took_us = monotonic_us() - t0;
+	return NULL;
+}
+
+static void test_latency_holds_no_worker(void **s)
+{
+	struct srv *srv = server_start(1, 1); /* one worker thread */
+	struct slow_call sc = {.srv = srv};
+	pthread_t th;
+	int64_t t0, fast;
+	struct reply r;
+
+	(void)s;
+	pthread_create(&th, NULL, slow_thread, &sc);
+	sleep_ms(150);
+	t0 = monotonic_us();
+	r = call(srv, "GET", "/_mock/health", NULL, NULL);
+	fast = monotonic_us() - t0;
+	assert_int_equal(r.status, 200);
+	assert_true(fast < 400000); /* served while the slow one sleeps */
+	pthread_join(th, NULL);
+	assert_int_equal(sc.r.status, 200);
+	assert_true(sc.took_us >= 800000);
+	server_stop(srv);
+}
+
+static void test_retry_story_and_journal(void **s)
+{
+	struct srv *srv = server_start(1, 2);
+	struct reply r;
+
+	(void)s;
+	r = call(srv, "POST", "/_mock/faults",
+	         "{\"id\":\"twice\",\"match\":{\"path\":\"/_mock/"
+	         "health\"},\"when\":{\"times\":2},"
+	         "\"action\":{\"error\":\"throttled\",\"retryAfter\":1}}",
+	         NULL);
+	assert_int_equal(r.status, 201);
+	r = call(srv, "GET", "/_mock/health", NULL, NULL);
+	assert_int_equal(r.status, 429);
+	assert_string_equal(r.retry_after, "1");
+	assert_non_null(strstr(r.body, "\"code\":\"TooManyRequests\""));
+	r = call(srv, "GET", "/_mock/health", NULL, NULL);
+	assert_int_equal(r.status, 429);
+	r = call(srv, "GET", "/_mock/health", NULL, NULL);
+	assert_int_equal(r.status, 200);
+	sleep_ms(100); /* the journal is written when each request completes */
+	r = call(srv, "GET", "/_mock/requests?path=/_mock/health", NULL, NULL);
+	json_t *doc = json_loads(r.body, 0, NULL), *v = json_object_get(doc, "value");
+	assert_int_equal(json_array_size(v), 3);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_array_get(v, 0), "status")), 429);
+	assert_string_equal(
+	    json_string_value(json_object_get(
+	        json_object_get(json_array_get(v, 1), "fault"), "ruleId")),
+	    "twice");
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_array_get(v, 2), "status")), 200);
+	json_decref(doc);
+	r = call(srv, "GET", "/_mock/faults/stats", NULL, NULL);
+	assert_non_null(strstr(r.body, "\"injections\":2"));
+	assert_non_null(strstr(r.body, "\"retryAfterViolations\":2"));
+	server_stop(srv);
+}
+
+static void test_ghost_write(void **s)
+{
+	struct srv *srv = server_start(1, 2);
+	struct reply r;
+
+	(void)s;
+	r = call(srv, "POST", "/_mock/tenants", "{\"displayName\":\"Ghost\"}",
+	         "ghost-write=503");
+	assert_int_equal(r.status, 503);
+	assert_non_null(strstr(r.body, "serviceNotAvailable"));
+	r = call(srv, "GET", "/_mock/tenants", NULL, NULL);
+	assert_non_null(
+	    strstr(r.body, "\"displayName\":\"Ghost\"")); /* the write happened */
+	r = call(srv, "POST", "/_mock/tenants", "{\"displayName\":\"Ghost2\"}",
+	         "ghost-write=reset");
+	assert_int_equal(r.rc, CURLE_RECV_ERROR);
+	r = call(srv, "GET", "/_mock/tenants", NULL, NULL);
+	assert_non_null(strstr(r.body, "\"displayName\":\"Ghost2\""));
+	server_stop(srv);
+}
+
+/* Statuses of 20 requests under a probability 0.5 rule, as a string. */
+static void twenty(uint64_t seed, char out[21])
+{
+	struct srv *srv = server_start(seed, 2);
+	struct reply r;
+
+	r = call(srv, "POST", "/_mock/faults",
+	         "{\"match\":{\"path\":\"/_mock/health\"},\"when\":{\"probability\":0.5},"
+	         "\"action\":{\"error\":\"serviceUnavailable\"}}",
+	         NULL);
+	assert_int_equal(r.status, 201);
+	for (int i = 0; i < 20; i++) {
+		r = call(srv, "GET", "/_mock/health", NULL, NULL);
+		out[i] = r.status == 503 ? 'X' : '.';
+	}
+	out[20] = '\0';
+	server_stop(srv);
+}
+
+static void test_seed_reproducible_over_http(void **s)
+{
+	char a[21], b[21], c[21];
+
+	(void)s;
+	twenty(99, a);
+	twenty(99, b);
+	twenty(100, c);
+	assert_string_equal(a, b);
+	assert_string_not_equal(a, c); /* 2^-20 chance of a false failure */
+	assert_non_null(strchr(a, 'X'));
+	assert_non_null(strchr(a, '.'));
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_faults_file(void **s)
+{
+	struct srv *srv = server_start(1, 1);
+	char path[] = "/tmp/graphmock-faults-XXXXXX";
+	int fd = mkstemp(path);
+
+	(void)s;
+	close(fd);
+	write_file(
+	    path,
+	    "[{\"id\":\"ok\",\"action\":{\"error\":\"throttled\"}},"
+	    "{\"id\":\"bad\",\"when\":{\"every\":0},\"action\":{\"error\":\"x\"}}]");
+	assert_int_equal(srv_load_faults_file(srv, path),
+	                 -1);                    /* prints rule 1 (id 'bad') */
+	assert_int_equal(srv->faults.nrules, 0); /* nothing half-loaded */
+	write_file(path,
+	           "{\"rules\":[{\"id\":\"ok\",\"action\":{\"error\":\"throttled\"}}]}");
+	assert_int_equal(srv_load_faults_file(srv, path), 0);
+	assert_int_equal(srv->faults.nrules, 1);
+	write_file(path, "[{\"id\":");
+	assert_int_equal(srv_load_faults_file(srv, path), -1);
+	unlink(path);
+	server_stop(srv);
+}
+
+static void test_state_file(void **s)
+{
+	struct srv *a = server_start(1, 1), *b;
+	char dir[] = "/tmp/graphmock-state-XXXXXX", path[256], err[256];
+	struct reply r;
+	json_t *ea, *eb;
+
+	(void)s;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/state.json", dir);
+	r = call(a, "POST", "/_mock/tenants", "{\"displayName\":\"Fabrikam\"}", NULL);
+	assert_int_equal(r.status, 201);
+	assert_int_equal(srv_state_save(a, path, err, sizeof(err)), 0);
+	b = server_start(2, 1);
+	assert_int_equal(srv_state_load_file(b, path, err, sizeof(err)), 0);
+	ea = state_export(&a->state);
+	eb = state_export(&b->state);
+	assert_true(json_equal(ea, eb));
+	json_decref(ea);
+	json_decref(eb);
+	server_stop(a);
+	server_stop(b);
+	unlink(path);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_connection_faults),
+	    cmocka_unit_test(test_latency_holds_no_worker),
+	    cmocka_unit_test(test_retry_story_and_journal),
+	    cmocka_unit_test(test_ghost_write),
+	    cmocka_unit_test(test_seed_reproducible_over_http),
+	    cmocka_unit_test(test_faults_file),
+	    cmocka_unit_test(test_state_file),
+	};
+	signal(SIGPIPE, SIG_IGN);
+	json_object_seed(0);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	curl_global_cleanup();
+	return rc;
+}

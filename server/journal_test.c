@@ -1,0 +1,149 @@
+/*
+ * server/journal_test.c - the request ring: wrap-around keeps the newest
+ * entries oldest-first, filters, body cap, disabled journal, clear.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "journal.h"
+#include "req.h"
+
+static void record(struct journal *j, const char *method, const char *path,
+                   unsigned status, int64_t now_ms)
+{
+	struct journal_entry en;
+	struct req req;
+
+	req_init(&req);
+	snprintf(req.method, sizeof(req.method), "%s", method);
+	req_set_path(&req, path);
+	req_add_header(&req, "client-request-id", "abc");
+	req_add_header(&req, "authorization", "Bearer secret");
+	req_add_query(&req, "$top", "5");
+	req.now_ms = now_ms;
+	journal_fill(&en, &req, status, 12);
+	journal_record(j, &en);
+	req_release(&req);
+}
+
+static json_t *query(struct journal *j, const char *method, const char *path,
+                     unsigned status, int64_t since)
+{
+	struct journal_filter f = {method, path, status, since, NULL};
+	json_t *out = journal_query(j, &f);
+	json_t *v = json_incref(json_object_get(out, "value"));
+
+	json_decref(out);
+	return v;
+}
+
+static void test_wrap_around(void **s)
+{
+	struct journal j;
+	json_t *v;
+	char path[32];
+
+	(void)s;
+	journal_init(&j, 3);
+	for (int i = 1; i <= 5; i++) {
+		snprintf(path, sizeof(path), "/v1.0/users/%d", i);
+		record(&j, "GET", path, 200, i);
+	}
+	v = query(&j, NULL, NULL, 0, -1);
+	assert_int_equal(json_array_size(v), 3);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(v, 0), "path")),
+	    "/v1.0/users/3");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(v, 2), "path")),
+	    "/v1.0/users/5");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(v, 2), "seq")),
+	                 5);
+	json_t *h = json_object_get(json_array_get(v, 0), "headers");
+	assert_string_equal(json_string_value(json_object_get(h, "client-request-id")),
+	                    "abc");
+	assert_null(json_object_get(h, "authorization"));
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(v, 0), "query")), "$top=5");
+	json_decref(v);
+	journal_clear(&j);
+	v = query(&j, NULL, NULL, 0, -1);
+	assert_int_equal(json_array_size(v), 0);
+	json_decref(v);
+	journal_release(&j);
+}
+
+static void test_filters(void **s)
+{
+	struct journal j;
+	json_t *v;
+
+	(void)s;
+	journal_init(&j, 10);
+	record(&j, "GET", "/v1.0/users", 429, 100);
+	record(&j, "POST", "/v1.0/invitations", 201, 200);
+	record(&j, "GET", "/v1.0/groups/x/members", 200, 300);
+	v = query(&j, "get", NULL, 0, -1);
+	assert_int_equal(json_array_size(v), 2);
+	json_decref(v);
+	v = query(&j, NULL, "/v1.0/groups/*", 0, -1);
+	assert_int_equal(json_array_size(v), 1);
+	json_decref(v);
+	v = query(&j, NULL, NULL, 429, -1);
+	assert_int_equal(json_array_size(v), 1);
+	json_decref(v);
+	v = query(&j, NULL, NULL, 0, 200);
+	assert_int_equal(json_array_size(v), 2);
+	json_decref(v);
+	journal_release(&j);
+}
+
+static void test_body_cap_and_disabled(void **s)
+{
+	struct journal j;
+	struct journal_entry en;
+	struct req req;
+	char *big = malloc(JOURNAL_BODY_MAX + 100);
+	json_t *v;
+
+	(void)s;
+	memset(big, 'a', JOURNAL_BODY_MAX + 100);
+	req_init(&req);
+	req_set_path(&req, "/v1.0/users");
+	req_set_body(&req, big, JOURNAL_BODY_MAX + 100);
+	journal_init(&j, 2);
+	journal_fill(&en, &req, 201, 5);
+	journal_record(&j, &en);
+	v = query(&j, NULL, NULL, 0, -1);
+	assert_int_equal(
+	    strlen(json_string_value(json_object_get(json_array_get(v, 0), "body"))),
+	    JOURNAL_BODY_MAX);
+	assert_true(json_is_true(json_object_get(json_array_get(v, 0), "bodyTruncated")));
+	json_decref(v);
+	journal_release(&j);
+	journal_init(&j, 0); /* --journal-size 0 */
+	journal_fill(&en, &req, 201, 5);
+	journal_record(&j, &en);
+	v = query(&j, NULL, NULL, 0, -1);
+	assert_int_equal(json_array_size(v), 0);
+	json_decref(v);
+	journal_release(&j);
+	req_release(&req);
+	free(big);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_wrap_around),
+	    cmocka_unit_test(test_filters),
+	    cmocka_unit_test(test_body_cap_and_disabled),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,117 @@
+/*
+ * state/export.c - live state back into the fixture format. Arrays follow
+ * insertion order, which state_load() preserves, so a round trip is exact.
+ */
+#include "export.h"
+
+#include "invitation.h"
+#include "mailbox.h"
+#include "state.h"
+
+static const struct {
+	const char *key;
+	enum dobj_kind kind;
+} kinds[] = {
+    {"users", DOBJ_USER},
+    {"groups", DOBJ_GROUP},
+    {"applications", DOBJ_APPLICATION},
+    {"servicePrincipals", DOBJ_SERVICE_PRINCIPAL},
+};
+
+static int add_objects(json_t *out, const struct tenant *t, const char *key,
+                       enum dobj_kind kind)
+{
+	json_t *arr = json_array();
+
+	if (!arr || json_object_set_new(out, key, arr))
+		return -1;
+	for (const struct dobj *d = state_dobj_first(t, kind); d; d = state_dobj_next(d))
+		if (json_array_append_new(arr, json_deep_copy(d->obj)))
+			return -1;
+	return 0;
+}
+
+/* Edges from each group's side: group order, then the order members were added. */
+static int add_memberships(json_t *out, const struct tenant *t)
+{
+	json_t *arr = json_array();
+
+	if (!arr || json_object_set_new(out, "memberships", arr))
+		return -1;
+	for (const struct dobj *g = state_dobj_first(t, DOBJ_GROUP); g;
+	     g = state_dobj_next(g))
+		for (const struct dobj_link *l = g->members; l; l = l->hh.next)
+			if (json_array_append_new(arr,
+			                          json_pack("{s:s, s:s}", "groupId",
+			                                    g->id, "memberId", l->id)))
+				return -1;
+	return 0;
+}
+
+static int add_assignments(json_t *out, const struct tenant *t)
+{
+	json_t *arr = json_array();
+
+	if (!arr || json_object_set_new(out, "appRoleAssignments", arr))
+		return -1;
+	for (const struct assignment *a = t->assignments; a; a = a->hh.next) {
+		json_t *created = json_object_get(a->obj, "createdDateTime");
+		json_t *item = json_pack("{s:s, s:s, s:s, s:s}", "id", a->id,
+		                         "principalId", a->principal_id, "resourceId",
+		                         a->resource_id, "appRoleId", a->app_role_id);
+		if (item && created)
+			json_object_set(item, "createdDateTime", created);
+		if (json_array_append_new(arr, item))
+			return -1;
+	}
+	return 0;
+}
+
+json_t *state_export_tenant(const struct tenant *t)
+{
+	json_t *out = json_pack("{s:s, s:s, s:s}", "id", t->id, "displayName",
+	                        t->display_name, "domain", t->domain);
+
+	if (!out)
+		return NULL;
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		if (add_objects(out, t, kinds[k].key, kinds[k].kind))
+			goto out_free;
+	if (add_memberships(out, t) || add_assignments(out, t))
+		goto out_free;
+	if (json_object_set_new(out, "invitations", state_invitations_export(t)) ||
+	    json_object_set_new(out, "mailbox", state_mailbox_export(t)))
+		goto out_free;
+	return out;
+
+out_free:
+	json_decref(out);
+	return NULL;
+}
+
+json_t *state_export(struct state *st)
+{
+	json_t *tenants = json_array();
+	json_t *doc = json_object();
+
+	if (!tenants || !doc)
+		goto out_free;
+	for (const struct tenant *t = st->tenants; t; t = t->hh.next)
+		if (json_array_append_new(tenants, state_export_tenant(t)))
+			goto out_free;
+	if (json_object_set_new(doc, "tenants", tenants)) {
+		tenants = NULL;
+		goto out_free;
+	}
+	tenants = NULL;
+	if (json_object_set_new(doc, "applicationTemplates",
+	                        st->templates ? json_deep_copy(st->templates)
+	                                      : json_array()))
+		goto out_free;
+	return doc;
+
+out_free:
+	json_decref(tenants);
+	json_decref(doc);
+	return NULL;
+}

@@ -1,0 +1,26 @@
+/*
+ * state/export.h - live state as a fixture document (docs/fixtures.md), the
+ * inverse of state_load(): exporting, loading the export and exporting again
+ * gives an identical document. Used by GET /_mock/state and --state-file.
+ */
+#ifndef GRAPHMOCK_STATE_EXPORT_H
+#define GRAPHMOCK_STATE_EXPORT_H
+
+#include <jansson.h>
+
+struct state;
+struct tenant;
+
+/*
+ * state_export() - {"tenants": [...], "applicationTemplates": [...]} with
+ * every tenant's objects (deep copies, insertion order), memberships, app
+ * role assignments, invitations and mailbox (state/invitation.h, mailbox.h). Objects
+ * inside a replication-lag window are included. Returns: new reference, or NULL on OOM.
+ * Locking: caller holds st->lock.
+ */
+json_t *state_export(struct state *st);
+
+/* state_export_tenant() - one tenant of the document above. New reference or NULL. */
+json_t *state_export_tenant(const struct tenant *t);
+
+#endif

@@ -1,0 +1,112 @@
+/*
+ * state/export_test.c - the state round trip: export -> load -> export gives
+ * an identical document, including objects, memberships and assignments
+ * added at run time; and a bad document changes nothing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "export.h"
+#include "fixture.h"
+#include "model.h"
+#include "state.h"
+
+static void load_default(struct state *st)
+{
+	char err[256];
+	json_t *doc = json_loads(default_fixture_json, 0, NULL);
+
+	assert_int_equal(state_init(st, 7), 0);
+	assert_int_equal(state_load(st, doc, err, sizeof(err)), 0);
+	json_decref(doc);
+}
+
+static void mutate(struct state *st)
+{
+	struct tenant *t = state_tenant_default(st);
+	json_t *u = json_pack("{s:s, s:s}", "displayName", "Guest", "userPrincipalName",
+	                      "guest_x.com#EXT#@contoso.onmicrosoft.com");
+	struct dobj *user, *group, *sp;
+	char id[64];
+
+	model_user_complete(st, t, u);
+	user = state_dobj_add(st, t, DOBJ_USER, u);
+	assert_non_null(user);
+	group =
+	    state_dobj_find(st, t, DOBJ_GROUP, "1892265b-9c32-4dcf-b9ab-51bf32136e62");
+	assert_non_null(group);
+	assert_int_equal(state_member_add(group, user), 0);
+	sp = state_dobj_first(t, DOBJ_SERVICE_PRINCIPAL);
+	assert_non_null(sp);
+	json_t *a = model_assignment_new(st, user, sp,
+	                                 "f4fdf2fd-6b29-435b-9165-31c0b21f9cd7", id);
+	assert_non_null(state_assignment_add(st, t, id, user->id, sp->id,
+	                                     "f4fdf2fd-6b29-435b-9165-31c0b21f9cd7", a));
+}
+
+static void test_round_trip(void **s)
+{
+	struct state st;
+	char err[256];
+	json_t *first, *second;
+
+	(void)s;
+	load_default(&st);
+	mutate(&st);
+	first = state_export(&st);
+	assert_non_null(first);
+	/* reset, then import the export */
+	assert_int_equal(state_reset(&st), 0);
+	assert_int_equal(state_load(&st, first, err, sizeof(err)), 0);
+	second = state_export(&st);
+	if (!json_equal(first, second)) {
+		char *a = json_dumps(first, JSON_SORT_KEYS),
+		     *b = json_dumps(second, JSON_SORT_KEYS);
+		fail_msg("round trip differs:\n%s\n%s", a, b);
+	}
+	json_t *t0 = json_array_get(json_object_get(second, "tenants"), 0);
+	assert_int_equal(json_array_size(json_object_get(t0, "users")), 3);
+	assert_int_equal(json_array_size(json_object_get(t0, "memberships")), 2);
+	assert_true(json_array_size(json_object_get(t0, "appRoleAssignments")) >= 1);
+	assert_true(json_array_size(json_object_get(second, "applicationTemplates")) >=
+	            1);
+	json_decref(first);
+	json_decref(second);
+	state_release(&st);
+}
+
+static void test_bad_document_changes_nothing(void **s)
+{
+	struct state st;
+	char err[256];
+	json_t *before, *after, *bad;
+
+	(void)s;
+	load_default(&st);
+	before = state_export(&st);
+	bad = json_deep_copy(before);
+	json_t *users =
+	    json_object_get(json_array_get(json_object_get(bad, "tenants"), 0), "users");
+	json_array_append_new(users, json_pack("{s:s}", "displayName", "no upn"));
+	assert_int_equal(state_load(&st, bad, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "userPrincipalName"));
+	after = state_export(&st);
+	assert_true(json_equal(before, after));
+	json_decref(before);
+	json_decref(after);
+	json_decref(bad);
+	state_release(&st);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_bad_document_changes_nothing),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
