@@ -45,7 +45,7 @@ TEST_SRCS := $(wildcard server/*_test.c routes/*_test.c state/*_test.c conforman
 RUNNER_SRCS := $(filter-out %_test.c, $(wildcard conformance/*.c))
 FIXTURE_JSON := state/default_fixture.json
 
-.PHONY: all release asan tsan run test unit conformance lint format install clean fuzz fuzz-replay \
+.PHONY: all release asan tsan run test unit conformance lint format install clean fuzz fuzz-replay clients \
 	deps deps-build deps-test bench fuzz help check-deps
 
 all: release
@@ -57,6 +57,7 @@ help:
 	@echo "make asan|tsan  sanitizer builds (tsan also runs a concurrent load)"
 	@echo "make fuzz       libFuzzer over the request dispatcher (clang; FUZZ_SECONDS=60)"
 	@echo "make lint       clang-format check, banned functions, header self-containment"
+	@echo "make clients    the official Graph SDKs (JS v3, Kiota) against graphmock (Node 20)"
 	@echo "make bench      release build under wrk: req/s and latency"
 	@echo "make install    into \$$(DESTDIR)\$$(PREFIX)/bin (PREFIX=$(PREFIX))"
 	@echo "make deps       install missing Debian packages (root) or print the apt-get line"
@@ -191,6 +192,14 @@ fuzz:
 	@mkdir -p $(O)/fuzz/corpus
 	./$(O)/fuzz/fuzz-dispatch -max_total_time=$(FUZZ_SECONDS) $(O)/fuzz/corpus \
 		conformance/fuzz/corpus
+
+# The official Microsoft Graph SDKs (JS v3 and Kiota) against a release build;
+# versions pinned by conformance/clients/package-lock.json. Needs Node >= 20.
+clients: release
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+		echo "node and npm are needed: install Node.js 20 (https://nodejs.org)"; exit 1; }
+	cd conformance/clients && npm ci --no-audit --no-fund --loglevel=error && \
+		GRAPHMOCK_BIN=$(abspath $(O)/release/graphmock) node --test
 
 bench: release
 	$(call need_pkgs,$(DEB_BENCH))

@@ -161,6 +161,29 @@ char *req_percent_decode(const char *s, size_t len)
  * parentheses after an entity set; Graph uses it for alternate keys such as
  * servicePrincipals(appId='...') and for UPNs starting with '$'.
  */
+/*
+ * "graph.group" -> "microsoft.graph.group": $metadata declares "graph" as the
+ * alias of the microsoft.graph namespace, and Kiota-generated SDKs spell every
+ * type cast with it (/memberOf/graph.group). Route tables use the full name.
+ */
+static char *expand_namespace_alias(char *seg)
+{
+	static const char alias[] = "graph.";
+	static const char full[] = "microsoft.graph.";
+	size_t len = strlen(seg);
+	char *out;
+
+	if (strncmp(seg, alias, sizeof(alias) - 1) || len == sizeof(alias) - 1)
+		return seg;
+	out = malloc(len - (sizeof(alias) - 1) + sizeof(full));
+	if (!out)
+		return seg; /* unexpanded: the router answers an unknown segment */
+	snprintf(out, len - (sizeof(alias) - 1) + sizeof(full), "%s%s", full,
+	         seg + sizeof(alias) - 1);
+	free(seg);
+	return out;
+}
+
 static int push_segment(struct req *req, char *seg)
 {
 	char *open = strchr(seg, '(');
@@ -232,6 +255,8 @@ int req_set_path(struct req *req, const char *path)
 			break;
 		size_t len = strcspn(p, "/");
 		char *seg = req_percent_decode(p, len);
+		if (seg)
+			seg = expand_namespace_alias(seg);
 		if (!seg || push_segment(req, seg))
 			return -1;
 		p += len;

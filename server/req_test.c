@@ -109,6 +109,23 @@ static void test_key_segments(void **ctx)
 	req_release(&req);
 }
 
+static void test_namespace_alias(void **ctx)
+{
+	struct req req;
+
+	(void)ctx;
+	req_init(&req);
+	assert_int_equal(req_set_path(&req, "/v1.0/users/x/memberOf/graph.group/$count"),
+	                 0);
+	assert_string_equal(req.segs[3], "microsoft.graph.group");
+	assert_string_equal(req.segs[4], "$count");
+	req_release(&req);
+	req_init(&req);
+	assert_int_equal(req_set_path(&req, "/v1.0/users/graph."), 0);
+	assert_string_equal(req.segs[1], "graph.");
+	req_release(&req);
+}
+
 static void test_query_and_headers(void **ctx)
 {
 	struct req req;
@@ -145,6 +162,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_escapes_refused),
 	    cmocka_unit_test(test_too_many_segments),
 	    cmocka_unit_test(test_key_segments),
+	    cmocka_unit_test(test_namespace_alias),
 	    cmocka_unit_test(test_query_and_headers),
 	    cmocka_unit_test(test_percent_decode),
 	};

@@ -191,11 +191,6 @@ test('kiota: memberOf items deserialize as Group with displayName', async () => 
 
 test(
   'kiota: the fluent memberOf.graphGroup cast (GET /users/{id}/memberOf/graph.group)',
-  {
-    todo:
-      'graphmock serves only the microsoft.graph.group spelling; Kiota uses the namespace ' +
-      "alias 'graph.' (400 Resource not found for the segment 'graph.group'). Reported.",
-  },
   async () => {
     const res = await graph.users.byUserId(FIXTURE.adeleId).memberOf.graphGroup.get();
     assert.deepEqual(
