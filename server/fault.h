@@ -217,6 +217,9 @@ bool fault_path_match(const char *pattern, const char *path);
 /* fault_method_bit() - the mask bit of @method (GET, POST, ...), 0 if unknown. */
 unsigned fault_method_bit(const char *method);
 
+/* fault_conn_parse() - "reset", "close", "truncate", "garbage" -> @out. 0 or -1. */
+int fault_conn_parse(const char *s, enum fault_conn *out);
+
 /*
  * fault_catalogue() - fill @err with the catalogue error @name ("throttled",
  * "serviceUnavailable", ...) or HTTP status given as digits. false if unknown.

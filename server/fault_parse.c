@@ -1,7 +1,7 @@
 /*
- * server/fault_parse.c - fault rules from JSON and from the compact header
- * form, validated field by field; the catalogue of Graph's real errors
- * (graph-spec §1.6, §8.1). Every message names the rule and the field.
+ * server/fault_parse.c - fault rules from JSON, validated field by field.
+ * Every message names the rule and the field. The header form is in
+ * fault_header.c, the catalogue of Graph's errors in fault_catalogue.c.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -34,78 +34,6 @@ static int fail(struct pctx *p, const char *field, const char *fmt, ...)
 	va_end(ap);
 	snprintf(p->err, p->errlen, "%s: %s: %s", p->name, field, what);
 	return -1;
-}
-
-struct catalogue_entry {
-	const char *name;
-	unsigned status;
-	const char *code;
-	const char *message;
-};
-
-/* Graph's own bodies for each failure (graph-spec §1.6, §8.1, §10.3). */
-static const struct catalogue_entry catalogue[] = {
-    {"throttled", 429, "TooManyRequests", "Please retry again later."},
-    {"serviceUnavailable", 503, "serviceNotAvailable", "Service unavailable"},
-    {"gatewayTimeout", 504, "UnknownError", ""},
-    {"internalError", 500, "InternalServerError", "An internal server error occurred."},
-    {"badGateway", 502, "", ""},
-    {"notFound", 404, "Request_ResourceNotFound", ""},
-    {"forbidden", 403, "Authorization_RequestDenied",
-     "Insufficient privileges to complete the operation."},
-    {"unauthorized", 401, "InvalidAuthenticationToken",
-     "Lifetime validation failed, the token is expired."},
-    {"badRequest", 400, "BadRequest", "Invalid request."},
-    {"conflict", 409, "Request_BadRequest",
-     "Another object with the same value for property userPrincipalName already exists."},
-    {"throttledTemporarily", 503, "Request_ThrottledTemporarily",
-     "Your request is throttled temporarily. Please try after 1 seconds."},
-    {"insufficientStorage", 507, "InsufficientStorage", "Insufficient storage."},
-    {NULL, 0, NULL, NULL},
-};
-
-static void error_from_entry(const struct catalogue_entry *c, struct fault_error *err)
-{
-	memset(err, 0, sizeof(*err));
-	err->status = c->status;
-	snprintf(err->code, sizeof(err->code), "%s", c->code);
-	snprintf(err->message, sizeof(err->message), "%s", c->message);
-	err->html = c->status == 502;
-	err->graph_429 = c->status == 429;
-	err->www_authenticate = c->status == 401;
-	if (c->status == 429) {
-		/* Graph sends Retry-After on 429; "retryAfter": null removes it. */
-		err->retry = RETRY_AFTER_SECONDS;
-		snprintf(err->retry_after, sizeof(err->retry_after), "1");
-		err->retry_ms = 1000;
-	}
-}
-
-bool fault_catalogue(const char *name, struct fault_error *err)
-{
-	char *end;
-	long status;
-
-	for (const struct catalogue_entry *c = catalogue; c->name; c++)
-		if (!strcmp(c->name, name)) {
-			error_from_entry(c, err);
-			return true;
-		}
-	status = strtol(name, &end, 10);
-	if (!*name || *end || status < 100 || status > 599)
-		return false;
-	for (const struct catalogue_entry *c = catalogue; c->name; c++)
-		if (c->status == (unsigned)status) {
-			error_from_entry(c, err);
-			return true;
-		}
-	if (status < 400)
-		return false;
-	memset(err, 0, sizeof(*err));
-	err->status = (unsigned)status;
-	snprintf(err->code, sizeof(err->code), "%s",
-	         status < 500 ? "BadRequest" : "UnknownError");
-	return true;
 }
 
 static const char *const month_names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -406,7 +334,7 @@ static int parse_latency(struct pctx *p, const json_t *v, struct fault_rule *r)
 	return 0;
 }
 
-static int parse_conn_name(const char *s, enum fault_conn *out)
+int fault_conn_parse(const char *s, enum fault_conn *out)
 {
 	static const char *const names[] = {"reset", "close", "truncate", "garbage"};
 
@@ -594,8 +522,8 @@ static int parse_action(struct pctx *p, const json_t *a, struct fault_rule *r)
 		rc = parse_latency(p, json_object_get(a, which), r);
 	else if (!strcmp(which, "connection")) {
 		r->kind = FAULT_CONNECTION;
-		rc = parse_conn_name(json_string_value(json_object_get(a, which)),
-		                     &r->conn);
+		rc = fault_conn_parse(json_string_value(json_object_get(a, which)),
+		                      &r->conn);
 		if (rc)
 			fail(p, "action.connection",
 			     "must be \"reset\", \"close\", \"truncate\" or \"garbage\"");
@@ -723,157 +651,4 @@ void fault_rule_free(struct fault_rule *r)
 	free(r->header_value);
 	free(r->mail_to);
 	free(r);
-}
-
-/* A compact value as JSON: integers and decimals as numbers, the rest as strings. */
-static json_t *compact_value(const char *v)
-{
-	char *end;
-	long long n;
-	double d;
-
-	if (!strcmp(v, "none") || !strcmp(v, "null"))
-		return json_null();
-	n = strtoll(v, &end, 10);
-	if (*v && !*end)
-		return json_integer(n);
-	d = strtod(v, &end);
-	if (*v && !*end && (isdigit((unsigned char)*v) || *v == '.'))
-		return json_real(d);
-	return json_string(v);
-}
-
-/* latency=200 or latency=100-300 */
-static json_t *compact_latency(const char *v)
-{
-	const char *dash = strchr(v, '-');
-	char lo[24];
-
-	if (!dash || dash == v)
-		return compact_value(v);
-	snprintf(lo, sizeof(lo), "%.*s", (int)(dash - v), v);
-	return json_pack("{s:o, s:o}", "min", compact_value(lo), "max",
-	                 compact_value(dash + 1));
-}
-
-struct compact_key {
-	const char *name;
-	const char *section; /* "action" or "when" */
-	const char *key;
-};
-
-static const struct compact_key compact_keys[] = {
-    {"error", "action", "error"},
-    {"status", "action", "status"},
-    {"code", "action", "code"},
-    {"message", "action", "message"},
-    {"retry-after", "action", "retryAfter"},
-    {"retryafter", "action", "retryAfter"},
-    {"latency", "action", "latency"},
-    {"connection", "action", "connection"},
-    {"ghost-write", "action", "ghostWrite"},
-    {"ghostwrite", "action", "ghostWrite"},
-    {"probability", "when", "probability"},
-    {NULL, NULL, NULL},
-};
-
-/* Apply one "key=value" or bare "reset" item to the rule being built. */
-static int compact_item(char *item, json_t *action, json_t *when, char *err,
-                        size_t errlen)
-{
-	char *eq = strchr(item, '=');
-	const char *val;
-	json_t *jv;
-
-	if (!eq) {
-		enum fault_conn c;
-		if (parse_conn_name(item, &c)) {
-			snprintf(err, errlen, "X-Graphmock-Fault: unknown item '%s'",
-			         item);
-			return -1;
-		}
-		return json_object_set_new(action, "connection", json_string(item));
-	}
-	*eq = '\0';
-	val = eq + 1;
-	for (char *c = item; *c; c++)
-		*c = (char)tolower((unsigned char)*c);
-	for (const struct compact_key *k = compact_keys; k->name; k++) {
-		if (strcmp(item, k->name))
-			continue;
-		if (!strcmp(k->key, "latency"))
-			jv = compact_latency(val);
-		else if (!strcmp(k->key, "code") || !strcmp(k->key, "message") ||
-		         !strcmp(k->key, "connection"))
-			jv = json_string(val);
-		else
-			jv = compact_value(val);
-		return json_object_set_new(*k->section == 'a' ? action : when, k->key,
-		                           jv);
-	}
-	snprintf(err, errlen, "X-Graphmock-Fault: unknown key '%s'", item);
-	return -1;
-}
-
-struct fault_rule *fault_rule_parse_compact(const char *s, char *err, size_t errlen)
-{
-	json_t *action = json_object(), *when = json_object(), *rule = NULL;
-	struct fault_rule *r = NULL;
-	char *copy = strdup(s), *item, *next;
-
-	if (!copy || !action || !when) {
-		snprintf(err, errlen, "X-Graphmock-Fault: out of memory");
-		goto out_free;
-	}
-	for (item = copy; item; item = next) {
-		next = strchr(item, ';');
-		if (next)
-			*next++ = '\0';
-		while (*item == ' ' || *item == '\t')
-			item++;
-		for (char *end = item + strlen(item);
-		     end > item && (end[-1] == ' ' || end[-1] == '\t');)
-			*--end = '\0';
-		if (!*item)
-			continue;
-		if (compact_item(item, action, when, err, errlen))
-			goto out_free;
-	}
-	/* "error=503;code=X" reads as a custom error: move the status over. */
-	if ((json_object_get(action, "code") || json_object_get(action, "message")) &&
-	    json_is_integer(json_object_get(action, "error")) &&
-	    !json_object_get(action, "status")) {
-		json_object_set(action, "status", json_object_get(action, "error"));
-		json_object_del(action, "error");
-	}
-	rule = json_pack("{s:s, s:O}", "id", "header", "action", action);
-	if (rule && json_object_size(when))
-		json_object_set(rule, "when", when);
-	if (!rule) {
-		snprintf(err, errlen, "X-Graphmock-Fault: out of memory");
-		goto out_free;
-	}
-	r = fault_rule_parse(rule, 0, err, errlen);
-	if (!r) {
-		/* Name the header rather than "rule 0 (id 'header')". */
-		const char *colon = strstr(err, "): ");
-		if (colon) {
-			char tail[512];
-			snprintf(tail, sizeof(tail), "%s", colon + 3);
-			snprintf(err, errlen, "X-Graphmock-Fault: %s", tail);
-		}
-	} else if (r->kind == FAULT_MAIL || r->kind == FAULT_LAG ||
-	           r->kind == FAULT_THROTTLE) {
-		snprintf(
-		    err, errlen,
-		    "X-Graphmock-Fault: only request faults may be sent per request");
-		fault_rule_free(r);
-		r = NULL;
-	}
-out_free:
-	json_decref(rule);
-	json_decref(action);
-	json_decref(when);
-	free(copy);
-	return r;
 }
