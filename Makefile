@@ -15,6 +15,14 @@ PORT ?= 8080
 ARGS ?=
 
 PKG_CONFIG ?= pkg-config
+
+# Quiet build lines ("CC server/http.c"); V=1 shows the full commands.
+V ?= 0
+ifeq ($(V),0)
+say = @printf '  %-6s %s\n' $(1) $(2);
+else
+say =
+endif
 MHD_MIN := 0.9.75
 JANSSON_MIN := 2.11
 
@@ -116,29 +124,29 @@ $(1)_TESTS := $$(patsubst %.c,$(O)/$(1)/%,$(TEST_SRCS))
 
 $(O)/$(1)/%.o: %.c | check-deps
 	@mkdir -p $$(@D)
-	$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$(DEP_CFLAGS) $$(CFLAGS) -c $$< -o $$@
+	$$(call say,CC,$(1)/$$<)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$(DEP_CFLAGS) $$(CFLAGS) -c $$< -o $$@
 
 $(O)/$(1)/gen/default_fixture.o: $(O)/gen/default_fixture.c
 	@mkdir -p $$(@D)
-	$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$(DEP_CFLAGS) $$(CFLAGS) -c $$< -o $$@
+	$$(call say,CC,$(1)/$$<)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$(DEP_CFLAGS) $$(CFLAGS) -c $$< -o $$@
 
 $(O)/$(1)/libgraphmock.a: $$($(1)_OBJS)
 	@rm -f $$@
-	$$(AR) rcs $$@ $$^
+	$$(call say,AR,$$@)$$(AR) rcs $$@ $$^
 
 $(O)/$(1)/graphmock: $(O)/$(1)/server/main.o $(O)/$(1)/libgraphmock.a
-	$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(DEP_LIBS) -o $$@
+	$$(call say,LINK,$$@)$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(DEP_LIBS) -o $$@
 
 $(O)/$(1)/%_test: $(O)/$(1)/%_test.o $(O)/$(1)/libgraphmock.a
-	$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(DEP_LIBS) $$(TEST_LIBS) $$(CURL_LIBS) -o $$@
+	$$(call say,LINK,$$@)$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(DEP_LIBS) $$(TEST_LIBS) $$(CURL_LIBS) -o $$@
 
 $(O)/$(1)/conformance-runner: $$(patsubst %.c,$(O)/$(1)/%.o,$(RUNNER_SRCS))
-	$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(CURL_LIBS) -lpthread -o $$@
+	$$(call say,LINK,$$@)$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(CURL_LIBS) -lpthread -o $$@
 
 # conformance/ unit tests link the runner's modules, not the server library
 $(O)/$(1)/conformance/%_test: $(O)/$(1)/conformance/%_test.o \
 		$$(patsubst %.c,$(O)/$(1)/%.o,$(filter-out conformance/runner.c,$(RUNNER_SRCS)))
-	$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(TEST_LIBS) $$(CURL_LIBS) -lpthread -o $$@
+	$$(call say,LINK,$$@)$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(TEST_LIBS) $$(CURL_LIBS) -lpthread -o $$@
 
 -include $$(shell find $(O)/$(1) -name '*.d' 2>/dev/null)
 endef
