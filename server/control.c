@@ -42,17 +42,30 @@ void srv_features_release(struct srv *srv)
 	fault_engine_release(&srv->faults);
 }
 
-int srv_load_faults_file(struct srv *srv, const char *file)
+json_t *srv_read_json_file(const char *file, char *err, size_t errlen)
 {
 	json_error_t jerr;
-	char err[512];
 	json_t *doc = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
+
+	if (doc)
+		return doc;
+	if (jerr.line < 1)
+		snprintf(err, errlen, "%s", jerr.text);
+	else
+		snprintf(err, errlen, "line %d column %d: %s", jerr.line, jerr.column,
+		         jerr.text);
+	return NULL;
+}
+
+int srv_load_faults_file(struct srv *srv, const char *file)
+{
+	char err[512];
+	json_t *doc = srv_read_json_file(file, err, sizeof(err));
 	json_t *rules;
 	int rc;
 
 	if (!doc) {
-		fprintf(stderr, "faults file '%s': line %d column %d: %s\n", file,
-		        jerr.line, jerr.column, jerr.text);
+		fprintf(stderr, "faults file '%s': %s\n", file, err);
 		return -1;
 	}
 	/* A bare list of rules, or {"rules": [...]}. */
@@ -179,15 +192,11 @@ int srv_state_replace(struct state *st, const json_t *doc, char *err, size_t err
 
 int srv_state_load_file(struct srv *srv, const char *file, char *err, size_t errlen)
 {
-	json_error_t jerr;
-	json_t *doc = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *doc = srv_read_json_file(file, err, errlen);
 	int rc;
 
-	if (!doc) {
-		snprintf(err, errlen, "line %d column %d: %s", jerr.line, jerr.column,
-		         jerr.text);
+	if (!doc)
 		return -1;
-	}
 	rc = srv_state_replace(&srv->state, doc, err, errlen);
 	json_decref(doc);
 	return rc;

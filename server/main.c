@@ -15,18 +15,16 @@
 
 static int load_fixtures(struct srv *srv)
 {
-	json_error_t jerr;
-	char err[512];
+	char err[512] = "the built-in fixture does not parse";
 	json_t *doc;
 	const char *name = srv->cfg.fixtures ? srv->cfg.fixtures : "built-in fixture";
 
 	if (srv->cfg.fixtures)
-		doc = json_load_file(srv->cfg.fixtures, JSON_REJECT_DUPLICATES, &jerr);
+		doc = srv_read_json_file(srv->cfg.fixtures, err, sizeof(err));
 	else
-		doc = json_loads(default_fixture_json, JSON_REJECT_DUPLICATES, &jerr);
+		doc = json_loads(default_fixture_json, JSON_REJECT_DUPLICATES, NULL);
 	if (!doc) {
-		fprintf(stderr, "fixture '%s': line %d column %d: %s\n", name, jerr.line,
-		        jerr.column, jerr.text);
+		fprintf(stderr, "fixture '%s': %s\n", name, err);
 		return -1;
 	}
 	if (state_load(&srv->state, doc, err, sizeof(err))) {

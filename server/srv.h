@@ -63,6 +63,13 @@ int srv_features_init(struct srv *srv);
 void srv_features_release(struct srv *srv);
 
 /*
+ * srv_read_json_file() - parse JSON file @file (duplicate keys refused).
+ * Returns: new reference, or NULL with "line L column C: problem" (or just
+ * the problem, when the file cannot be read at all) in @err.
+ */
+json_t *srv_read_json_file(const char *file, char *err, size_t errlen);
+
+/*
  * srv_load_faults_file() - validate and install the rules of --faults FILE.
  * Returns 0, or -1 after printing "faults file 'F': rule N (id 'x'): field:
  * problem" on stderr.
