@@ -34,8 +34,9 @@ struct exchange {
 	size_t upload_len, upload_cap;
 	bool too_large;
 	bool bad_query;
-	bool built;   /* req is complete (journal it) */
-	bool dropped; /* a connection fault: nothing (complete) was sent */
+	bool built;     /* req is complete (journal it) */
+	bool dropped;   /* a connection fault: nothing (complete) was sent */
+	bool journaled; /* the journal has this exchange */
 	enum exchange_phase phase;
 	int64_t started_us;
 	char tenant_id[GUID_STR_LEN + 1];
@@ -139,7 +140,46 @@ static void add_graph_headers(struct MHD_Response *r, const struct exchange *ex)
 		MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
 }
 
-static enum MHD_Result respond(struct MHD_Connection *conn, struct exchange *ex)
+/*
+ * Journal the exchange as soon as its outcome is known, before the client can
+ * see the response: a test that asks /_mock/requests right after a call must
+ * find that call there. Requests that end without an answer are journaled
+ * when MHD reports them complete.
+ */
+static void journal_exchange(struct srv *srv, struct exchange *ex)
+{
+	const struct fault_decision *d = &ex->fault;
+	int64_t micros = monotonic_us() - ex->started_us;
+	struct journal_entry en;
+
+	if (ex->journaled || !ex->built || !srv->journal.cap)
+		return;
+	ex->journaled = true;
+
+	journal_fill(&en, &ex->req, ex->dropped ? 0 : ex->resp.status, micros);
+	snprintf(en.tenant, sizeof(en.tenant), "%s", ex->tenant_id);
+	if (d->kind != FAULT_NONE) {
+		snprintf(en.fault, sizeof(en.fault), "%s", fault_kind_name(d->kind));
+		snprintf(en.rule_id, sizeof(en.rule_id), "%s", d->rule_id);
+		if (d->kind == FAULT_CONNECTION ||
+		    (d->kind == FAULT_GHOST && d->ghost_reset))
+			snprintf(en.fault_detail, sizeof(en.fault_detail), "%s",
+			         d->conn == FAULT_CONN_RESET      ? "reset"
+			         : d->conn == FAULT_CONN_CLOSE    ? "close"
+			         : d->conn == FAULT_CONN_TRUNCATE ? "truncate"
+			                                          : "garbage");
+		else if (d->kind == FAULT_LATENCY)
+			snprintf(en.fault_detail, sizeof(en.fault_detail), "%lldms",
+			         (long long)d->latency_ms);
+		else
+			snprintf(en.fault_detail, sizeof(en.fault_detail), "%u",
+			         d->error.status);
+	}
+	journal_record(&srv->journal, &en);
+}
+
+static enum MHD_Result respond(struct srv *srv, struct MHD_Connection *conn,
+                               struct exchange *ex)
 {
 	struct resp *resp = &ex->resp;
 	struct MHD_Response *r;
@@ -151,6 +191,7 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct exchange *ex)
 		return MHD_NO;
 	resp->bytes = NULL; /* MHD frees it now */
 	add_graph_headers(r, ex);
+	journal_exchange(srv, ex);
 	ok = MHD_queue_response(conn, resp->status, r);
 	MHD_destroy_response(r);
 	return ok;
@@ -272,13 +313,14 @@ static enum MHD_Result serve(struct srv *srv, struct MHD_Connection *conn,
 	case FAULT_ERROR:
 	case FAULT_THROTTLE:
 		fault_error_respond(&d->error, d->body, &ex->req, &ex->resp);
-		return respond(conn, ex);
+		return respond(srv, conn, ex);
 	case FAULT_CONNECTION:
 		/* truncate cuts a real response short, so the handler runs for it */
 		if (d->conn == FAULT_CONN_TRUNCATE)
 			srv_dispatch(srv, &ex->req, &ex->resp, ex->too_large);
 		fault_conn_drop(conn, d->conn, &ex->resp, d->garbage_seed);
 		ex->dropped = true;
+		journal_exchange(srv, ex);
 		return MHD_NO;
 	case FAULT_GHOST:
 		/* The write happens; the client only hears of a failure. */
@@ -286,12 +328,13 @@ static enum MHD_Result serve(struct srv *srv, struct MHD_Connection *conn,
 		if (d->ghost_reset) {
 			fault_conn_drop(conn, FAULT_CONN_RESET, &ex->resp, 0);
 			ex->dropped = true;
+			journal_exchange(srv, ex);
 			return MHD_NO;
 		}
 		resp_release(&ex->resp);
 		resp_init(&ex->resp, &ex->req);
 		fault_error_respond(&d->error, d->body, &ex->req, &ex->resp);
-		return respond(conn, ex);
+		return respond(srv, conn, ex);
 	case FAULT_LATENCY:
 		if (ex->phase == PHASE_UPLOAD && d->latency_ms > 0) {
 			ex->phase = PHASE_SLEEPING;
@@ -307,7 +350,7 @@ static enum MHD_Result serve(struct srv *srv, struct MHD_Connection *conn,
 		break;
 	}
 	srv_dispatch(srv, &ex->req, &ex->resp, ex->too_large);
-	return respond(conn, ex);
+	return respond(srv, conn, ex);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -346,36 +389,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		decide_fault(srv, conn, ex);
 	if (ex->resp.kind != RESP_NONE) {
 		ex->resp.bytes = resp_render(&ex->resp, &ex->resp.bytes_len);
-		return respond(conn, ex);
+		return respond(srv, conn, ex);
 	}
 	return serve(srv, conn, ex);
-}
-
-static void journal_exchange(struct srv *srv, struct exchange *ex, int64_t micros)
-{
-	const struct fault_decision *d = &ex->fault;
-	struct journal_entry en;
-
-	journal_fill(&en, &ex->req, ex->dropped ? 0 : ex->resp.status, micros);
-	snprintf(en.tenant, sizeof(en.tenant), "%s", ex->tenant_id);
-	if (d->kind != FAULT_NONE) {
-		snprintf(en.fault, sizeof(en.fault), "%s", fault_kind_name(d->kind));
-		snprintf(en.rule_id, sizeof(en.rule_id), "%s", d->rule_id);
-		if (d->kind == FAULT_CONNECTION ||
-		    (d->kind == FAULT_GHOST && d->ghost_reset))
-			snprintf(en.fault_detail, sizeof(en.fault_detail), "%s",
-			         d->conn == FAULT_CONN_RESET      ? "reset"
-			         : d->conn == FAULT_CONN_CLOSE    ? "close"
-			         : d->conn == FAULT_CONN_TRUNCATE ? "truncate"
-			                                          : "garbage");
-		else if (d->kind == FAULT_LATENCY)
-			snprintf(en.fault_detail, sizeof(en.fault_detail), "%lldms",
-			         (long long)d->latency_ms);
-		else
-			snprintf(en.fault_detail, sizeof(en.fault_detail), "%u",
-			         d->error.status);
-	}
-	journal_record(&srv->journal, &en);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
@@ -392,8 +408,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	micros = monotonic_us() - ex->started_us;
 	if (ex->resp.status)
 		srv_log_access(srv, &ex->req, &ex->resp, micros);
-	if (ex->built && srv->journal.cap)
-		journal_exchange(srv, ex, micros);
+	journal_exchange(srv, ex); /* when no answer was sent */
 	fault_decision_release(&ex->fault);
 	req_release(&ex->req);
 	resp_release(&ex->resp);
