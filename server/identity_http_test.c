@@ -226,7 +226,8 @@ static void test_auth_jwt(void **s)
 	expect_401(srv, "opaque-not-a-jwt", AUTH_MSG_NOT_JWS);
 	expect_401(srv, arm, AUTH_MSG_AUDIENCE);
 	tampered = strdup(graph);
-	tampered[strlen(tampered) - 5] ^= 1;
+	tampered[strlen(tampered) - 10] =
+	    tampered[strlen(tampered) - 10] == 'A' ? 'B' : 'A';
 	expect_401(srv, tampered, AUTH_MSG_INVALID);
 
 	/* an hour later on the mock clock the token has expired */

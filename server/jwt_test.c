@@ -148,9 +148,9 @@ static void test_verify_and_tamper(void **ctx)
 	claims = jwt_peek_payload(forged);
 	assert_int_equal(json_integer_value(json_object_get(claims, "exp")), 1800003599);
 	json_decref(claims);
-	/* one flipped signature character */
+	/* one changed signature character (well inside: the last one has spare bits) */
 	snprintf(forged, len, "%s", token);
-	forged[strlen(forged) - 2] ^= 1;
+	forged[strlen(forged) - 10] = forged[strlen(forged) - 10] == 'A' ? 'B' : 'A';
 	assert_int_equal(jwt_verify(&k->a, forged, &claims), JWT_BAD_SIGNATURE);
 
 	assert_int_equal(jwt_verify(&k->a, "opaque-not-a-jwt", &claims), JWT_NOT_JWS);
