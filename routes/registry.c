@@ -25,6 +25,8 @@ extern const struct route admin_clock_routes[];
 extern const struct route mailbox_routes[];
 extern const struct route mailpit_routes[];
 extern const struct route redeem_routes[];
+extern const struct route login_routes[];
+extern const struct route login_token_routes[];
 
 /* One table a line reads best. */
 /* clang-format off */
@@ -53,6 +55,8 @@ const struct route *const root_route_tables[] = {
 	mailbox_routes,
 	mailpit_routes,
 	redeem_routes,
+	login_routes,
+	login_token_routes,
 	NULL,
 };
 /* clang-format on */

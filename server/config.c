@@ -50,13 +50,18 @@ void config_usage(FILE *f)
 	    "  --state-file FILE    load state from FILE at start when it exists, save "
 	    "it\n"
 	    "                       there on SIGINT/SIGTERM and POST /_mock/state/save\n"
+	    "  --tls-cert FILE      serve HTTPS with this PEM certificate (chain)...\n"
+	    "  --tls-key FILE       ...and this PEM private key (both or neither)\n"
+	    "  --auth MODE          'none' (default): Authorization is not checked;\n"
+	    "                       'jwt': Graph routes need a token from graphmock's\n"
+	    "                       /{tenant}/oauth2/v2.0/token (docs/identity.md)\n"
 	    "  --log-format FMT     access log as 'text' (default) or 'json', on stderr\n"
 	    "  --quiet              no access log\n"
 	    "  --version            print the version and exit\n"
 	    "  --help               print this help and exit\n"
 	    "\n"
 	    "Once ready, graphmock prints one line to stdout:\n"
-	    "  graphmock listening on http://ADDR:PORT\n",
+	    "  graphmock listening on http://ADDR:PORT   (https:// with --tls-cert)\n",
 	    f);
 }
 
@@ -91,6 +96,9 @@ enum opt_id {
 	OPT_NO_FAULT_HEADER,
 	OPT_JOURNAL_SIZE,
 	OPT_STATE_FILE,
+	OPT_TLS_CERT,
+	OPT_TLS_KEY,
+	OPT_AUTH,
 };
 
 static const struct option options[] = {
@@ -109,6 +117,9 @@ static const struct option options[] = {
     {"no-fault-header", no_argument, NULL, OPT_NO_FAULT_HEADER},
     {"journal-size", required_argument, NULL, OPT_JOURNAL_SIZE},
     {"state-file", required_argument, NULL, OPT_STATE_FILE},
+    {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+    {"tls-key", required_argument, NULL, OPT_TLS_KEY},
+    {"auth", required_argument, NULL, OPT_AUTH},
     {NULL, 0, NULL, 0},
 };
 
@@ -202,6 +213,20 @@ static enum config_result apply(struct config *cfg, int opt, const char *arg, FI
 	case OPT_STATE_FILE:
 		cfg->state_file = arg;
 		return CONFIG_OK;
+	case OPT_TLS_CERT:
+		cfg->tls_cert = arg;
+		return CONFIG_OK;
+	case OPT_TLS_KEY:
+		cfg->tls_key = arg;
+		return CONFIG_OK;
+	case OPT_AUTH:
+		if (!strcmp(arg, "none"))
+			cfg->auth = AUTH_NONE;
+		else if (!strcmp(arg, "jwt"))
+			cfg->auth = AUTH_JWT;
+		else
+			return usage_error(err, "invalid --auth '%s' (none or jwt)", arg);
+		return CONFIG_OK;
 	default:
 		return usage_error(err, "%s", "unknown or incomplete option");
 	}
@@ -228,5 +253,7 @@ enum config_result config_parse(struct config *cfg, int argc, char **argv, FILE 
 	}
 	if (optind < argc)
 		return usage_error(err, "unexpected argument '%s'", argv[optind]);
+	if (!cfg->tls_cert != !cfg->tls_key)
+		return usage_error(err, "%s", "--tls-cert and --tls-key go together");
 	return CONFIG_OK;
 }

@@ -14,6 +14,12 @@
 
 enum log_format { LOG_TEXT, LOG_JSON };
 
+/* --auth: how Graph routes treat the Authorization header (docs/identity.md). */
+enum auth_mode {
+	AUTH_NONE, /* not checked (a bearer token's tid still selects the tenant) */
+	AUTH_JWT,  /* a valid graphmock-issued token is required: 401 otherwise */
+};
+
 struct config {
 	char listen[64];      /* --listen, default 127.0.0.1 */
 	unsigned port;        /* --port, default 8080; 0 = any free port */
@@ -29,6 +35,9 @@ struct config {
 	bool no_fault_header;    /* --no-fault-header */
 	size_t journal_size;     /* --journal-size N */
 	const char *state_file;  /* --state-file FILE */
+	const char *tls_cert;    /* --tls-cert FILE (PEM): serve HTTPS */
+	const char *tls_key;     /* --tls-key FILE (PEM) */
+	enum auth_mode auth;     /* --auth none|jwt */
 };
 
 enum config_result {

@@ -24,8 +24,12 @@ int srv_features_init(struct srv *srv)
 		goto out_faults;
 	if (fault_sleeper_start(&srv->sleeper))
 		goto out_journal;
+	if (jwt_key_generate(&srv->jwt, 2048))
+		goto out_sleeper;
 	return 0;
 
+out_sleeper:
+	fault_sleeper_stop(&srv->sleeper);
 out_journal:
 	journal_release(&srv->journal);
 out_faults:
@@ -38,6 +42,7 @@ out_fail:
 void srv_features_release(struct srv *srv)
 {
 	fault_sleeper_stop(&srv->sleeper);
+	jwt_key_release(&srv->jwt);
 	journal_release(&srv->journal);
 	fault_engine_release(&srv->faults);
 }

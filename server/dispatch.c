@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "../routes/registry.h"
+#include "auth.h"
 #include "error.h"
 #include "odata.h"
 #include "req.h"
@@ -106,7 +107,9 @@ static struct tenant *select_tenant(struct srv *srv, const struct req *req,
 	struct tenant *t;
 
 	if (!want) {
-		t = state_tenant_default(&srv->state);
+		t = auth_token_tenant(&srv->state, req);
+		if (!t)
+			t = state_tenant_default(&srv->state);
 		if (!t)
 			resp_error(resp, GERR_BAD_REQUEST,
 			           "graphmock has no tenant loaded.");
@@ -132,7 +135,8 @@ static void render(struct resp *resp)
 
 void srv_dispatch(struct srv *srv, struct req *req, struct resp *resp, bool too_large)
 {
-	const struct route *route = precheck(srv, req, resp, too_large);
+	const struct route *route =
+	    auth_check(srv, req, resp) ? NULL : precheck(srv, req, resp, too_large);
 
 	if (!route) {
 		render(resp); /* an error body: no stored values, no lock needed */

@@ -14,11 +14,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "error.h"
 #include "fault_apply.h"
 #include "req.h"
 #include "resp.h"
 #include "srv.h"
+#include "tls.h"
 
 enum exchange_phase {
 	PHASE_UPLOAD,   /* receiving the request */
@@ -88,10 +90,11 @@ static void set_base_url(struct srv *srv, struct req *req)
 	if (srv->cfg.public_url[0])
 		snprintf(req->base_url, sizeof(req->base_url), "%s", srv->cfg.public_url);
 	else if (host && *host && !strpbrk(host, " /\\\"'<>"))
-		snprintf(req->base_url, sizeof(req->base_url), "http://%s", host);
+		snprintf(req->base_url, sizeof(req->base_url), "%s://%s", srv_scheme(srv),
+		         host);
 	else
-		snprintf(req->base_url, sizeof(req->base_url), "http://%s:%u", srv->addr,
-		         srv->port);
+		snprintf(req->base_url, sizeof(req->base_url), "%s://%s:%u",
+		         srv_scheme(srv), srv->addr, srv->port);
 }
 
 static int upload_append(struct exchange *ex, const char *data, size_t len, size_t cap)
@@ -123,7 +126,8 @@ static void add_graph_headers(struct MHD_Response *r, const struct exchange *ex)
 	MHD_add_response_header(r, "client-request-id", ex->req.client_request_id);
 	if (ct)
 		MHD_add_response_header(r, "Content-Type", ct);
-	MHD_add_response_header(r, "Cache-Control", "no-cache");
+	if (!resp_header_get(resp, "Cache-Control")) /* the token endpoint sets its own */
+		MHD_add_response_header(r, "Cache-Control", "no-cache");
 	if (ex->req.version[0]) {
 		MHD_add_response_header(r, "Strict-Transport-Security",
 		                        "max-age=31536000");
@@ -244,7 +248,9 @@ static void resolve_tenant(struct srv *srv, struct exchange *ex)
 
 	pthread_mutex_lock(&srv->state.lock);
 	t = want ? state_tenant_find(&srv->state, want)
-	         : state_tenant_default(&srv->state);
+	         : auth_token_tenant(&srv->state, &ex->req);
+	if (!t && !want)
+		t = state_tenant_default(&srv->state);
 	if (t) {
 		snprintf(ex->tenant_id, sizeof(ex->tenant_id), "%s", t->id);
 		snprintf(ex->tenant_domain, sizeof(ex->tenant_domain), "%s", t->domain);
@@ -474,9 +480,16 @@ int srv_start(struct srv *srv)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO;
+	struct MHD_OptionItem tls[3];
+	int tls_flag = srv_tls_options(srv, tls);
 
-	if (open_listener(srv))
+	if (tls_flag < 0)
 		return -1;
+	flags |= (unsigned)tls_flag;
+	if (open_listener(srv)) {
+		srv_tls_release(srv);
+		return -1;
+	}
 	if (strchr(srv->cfg.listen, ':'))
 		flags |= MHD_USE_IPv6;
 	srv->daemon = MHD_start_daemon(
@@ -484,12 +497,14 @@ int srv_start(struct srv *srv)
 	    srv->listen_fd, MHD_OPTION_THREAD_POOL_SIZE, srv->cfg.threads,
 	    MHD_OPTION_NOTIFY_COMPLETED, &on_completed, srv, MHD_OPTION_UNESCAPE_CALLBACK,
 	    &keep_escapes, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_END);
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_ARRAY, tls,
+	    MHD_OPTION_END);
 	if (!srv->daemon) {
 		fprintf(stderr, "starting the HTTP daemon on port '%u' failed\n",
 		        srv->port);
 		close(srv->listen_fd);
 		srv->listen_fd = -1;
+		srv_tls_release(srv);
 		return -1;
 	}
 	return 0;
@@ -503,4 +518,5 @@ void srv_stop(struct srv *srv)
 	if (srv->listen_fd >= 0)
 		close(srv->listen_fd);
 	srv->listen_fd = -1;
+	srv_tls_release(srv);
 }

@@ -111,7 +111,8 @@ int main(int argc, char **argv)
 		goto out_features;
 	if (srv_start(&srv))
 		goto out_features;
-	printf("graphmock listening on http://%s:%u\n", srv.addr, srv.port);
+	printf("graphmock listening on %s://%s:%u\n", srv_scheme(&srv), srv.addr,
+	       srv.port);
 	fflush(stdout);
 
 	while (sigwait(&stop_signals, &sig) == EINTR)

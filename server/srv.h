@@ -13,6 +13,7 @@
 #include "config.h"
 #include "fault.h"
 #include "journal.h"
+#include "jwt.h"
 
 struct MHD_Daemon;
 struct MHD_Connection;
@@ -44,6 +45,8 @@ struct srv {
 	struct fault_engine faults;
 	struct fault_sleeper sleeper;
 	struct journal journal;
+	struct jwt_key jwt; /* signs graphmock's access tokens (routes/login_token.c) */
+	char *tls_pem[2];   /* --tls-cert and --tls-key contents, NULL without TLS */
 };
 
 /*
@@ -102,6 +105,9 @@ int srv_state_replace(struct state *st, const json_t *doc, char *err, size_t err
  * @err. No other thread may run yet, or the caller holds st->lock.
  */
 int srv_state_load_file(struct srv *srv, const char *file, char *err, size_t errlen);
+
+/* srv_scheme() - "https" when serving TLS (--tls-cert), else "http". */
+const char *srv_scheme(const struct srv *srv);
 
 /* srv_start() - bind and start the HTTP daemon. 0, or -1 after printing why. */
 int srv_start(struct srv *srv);

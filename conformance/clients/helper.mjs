@@ -56,7 +56,7 @@ export async function startGraphmock({ args = [] } = {}) {
     const rl = createInterface({ input: child.stdout });
     const timer = setTimeout(() => reject(new Error(`graphmock did not start: ${stderr}`)), 5000);
     rl.on('line', (line) => {
-      const m = /^graphmock listening on (http:\/\/\S+)$/.exec(line);
+      const m = /^graphmock listening on (https?:\/\/\S+)$/.exec(line);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]);

@@ -1,0 +1,105 @@
+/*
+ * server/auth.c - bearer tokens on Graph routes: tenant selection from the
+ * tid claim and, with --auth jwt, validation in the order
+ * Microsoft.IdentityModel runs it (format, signature, lifetime, audience).
+ */
+#include "auth.h"
+
+#include <jansson.h>
+#include <string.h>
+#include <strings.h>
+
+#include "error.h"
+#include "jwt.h"
+#include "req.h"
+#include "resp.h"
+#include "srv.h"
+
+#define NBF_SKEW_S 300
+
+const char *auth_bearer(const struct req *req)
+{
+	const char *h = req_header(req, "authorization");
+
+	if (!h || strncasecmp(h, "Bearer", 6) || (h[6] && h[6] != ' '))
+		return NULL;
+	h += 6;
+	while (*h == ' ')
+		h++;
+	return h;
+}
+
+struct tenant *auth_token_tenant(struct state *st, const struct req *req)
+{
+	const char *token = auth_bearer(req);
+	json_t *claims = token && *token ? jwt_peek_payload(token) : NULL;
+	const char *tid = json_string_value(json_object_get(claims, "tid"));
+	struct tenant *t = tid ? state_tenant_find(st, tid) : NULL;
+
+	json_decref(claims);
+	return t;
+}
+
+bool auth_audience_is_graph(const char *aud, const char *base_url)
+{
+	size_t n = strlen(base_url);
+
+	if (!strcmp(aud, "https://graph.microsoft.com") ||
+	    !strcmp(aud, "https://graph.microsoft.com/") ||
+	    !strcmp(aud, "00000003-0000-0000-c000-000000000000"))
+		return true;
+	return n && !strncasecmp(aud, base_url, n) && (!aud[n] || !strcmp(aud + n, "/"));
+}
+
+static int unauthorized(struct resp *resp, const char *msg)
+{
+	resp_error(resp, GERR_UNAUTHORIZED, "%s", msg);
+	resp_header(resp, "WWW-Authenticate", "%s", AUTH_WWW_AUTHENTICATE);
+	return -1;
+}
+
+/* Lifetime and audience of verified @claims; NULL when they pass, else the message. */
+static const char *check_claims(const json_t *claims, const struct req *req)
+{
+	json_t *exp = json_object_get(claims, "exp");
+	json_t *nbf = json_object_get(claims, "nbf");
+	const char *aud = json_string_value(json_object_get(claims, "aud"));
+	json_int_t now = (json_int_t)(req->now_ms / 1000);
+
+	if (!json_is_integer(exp) || json_integer_value(exp) <= now)
+		return AUTH_MSG_EXPIRED;
+	if (json_is_integer(nbf) && json_integer_value(nbf) > now + NBF_SKEW_S)
+		return AUTH_MSG_NOT_YET;
+	if (!aud || !auth_audience_is_graph(aud, req->base_url))
+		return AUTH_MSG_AUDIENCE;
+	return NULL;
+}
+
+int auth_verify(const struct jwt_key *key, const struct req *req, struct resp *resp)
+{
+	const char *token = auth_bearer(req);
+	json_t *claims = NULL;
+	const char *msg;
+
+	if (!token || !*token)
+		return unauthorized(resp, AUTH_MSG_EMPTY);
+	switch (jwt_verify(key, token, &claims)) {
+	case JWT_OK:
+		break;
+	case JWT_NOT_JWS:
+		return unauthorized(resp, AUTH_MSG_NOT_JWS);
+	case JWT_MALFORMED:
+	case JWT_BAD_SIGNATURE:
+		return unauthorized(resp, AUTH_MSG_INVALID);
+	}
+	msg = check_claims(claims, req);
+	json_decref(claims);
+	return msg ? unauthorized(resp, msg) : 0;
+}
+
+int auth_check(const struct srv *srv, const struct req *req, struct resp *resp)
+{
+	if (srv->cfg.auth != AUTH_JWT || !req->version[0])
+		return 0;
+	return auth_verify(&srv->jwt, req, resp);
+}

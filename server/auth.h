@@ -1,0 +1,70 @@
+/*
+ * server/auth.h - the Graph side of authentication: which tenant a bearer
+ * token names (always), and with --auth jwt the token check every Graph
+ * route runs before routing, with Graph's 401 messages (graph-spec §10.3).
+ *
+ * Per-route permissions (§10.2) are the next step: the router will call
+ * auth_permit(route, claims) after matching, with the required roles kept in
+ * a table keyed by route (docs/identity.md), so struct route stays as is.
+ */
+#ifndef GRAPHMOCK_SERVER_AUTH_H
+#define GRAPHMOCK_SERVER_AUTH_H
+
+#include <stdbool.h>
+
+struct jwt_key;
+struct req;
+struct resp;
+struct srv;
+struct state;
+
+/* The header Graph sends with every 401 (graph-spec §10.3). */
+#define AUTH_WWW_AUTHENTICATE                                                            \
+	"Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/"      \
+	"common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\""
+
+#define AUTH_MSG_EMPTY "Access token is empty."
+#define AUTH_MSG_NOT_JWS                                                                 \
+	"IDX14100: JWT is not well formed, there are no dots (.).\nThe token needs to "  \
+	"be "                                                                            \
+	"in JWS or JWE Compact Serialization Format. (JWS): "                            \
+	"'EncodedHeader.EncodedPayload.EncodedSignature'. (JWE): "                       \
+	"'EncodedProtectedHeader.EncodedEncryptedKey.EncodedInitializationVector."       \
+	"EncodedCiphertext.EncodedAuthenticationTag'."
+#define AUTH_MSG_EXPIRED  "Lifetime validation failed, the token is expired."
+#define AUTH_MSG_NOT_YET  "Lifetime validation failed, the token is not yet valid."
+#define AUTH_MSG_AUDIENCE "Access token validation failure. Invalid audience."
+#define AUTH_MSG_INVALID  "Access token validation failure."
+
+/* auth_bearer() - the token of "Authorization: Bearer <t>" (scheme any case), or NULL.
+ */
+const char *auth_bearer(const struct req *req);
+
+/*
+ * auth_token_tenant() - the tenant whose id is the `tid` claim of the
+ * request's bearer JWT (decoded, not verified), or NULL.
+ * Returns: borrowed. Locking: caller holds st->lock.
+ */
+struct tenant *auth_token_tenant(struct state *st, const struct req *req);
+
+/*
+ * auth_audience_is_graph() - is @aud an audience Graph accepts: Graph's URI
+ * or app id, or graphmock's own base URL @base_url (with or without '/').
+ */
+bool auth_audience_is_graph(const char *aud, const char *base_url);
+
+/*
+ * auth_verify() - check the request's bearer token against @key on the
+ * request's mock-clock time: signature, lifetime (5 minutes' skew on nbf),
+ * audience. Returns 0, or -1 after a 401 InvalidAuthenticationToken with
+ * WWW-Authenticate in @resp.
+ */
+int auth_verify(const struct jwt_key *key, const struct req *req, struct resp *resp);
+
+/*
+ * auth_check() - the router's one call: with --auth jwt, auth_verify() on
+ * Graph (versioned) paths; admin and login routes never need a token.
+ */
+int auth_check(const struct srv *srv, const struct req *req, struct resp *resp);
+
+#endif
