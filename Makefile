@@ -27,16 +27,16 @@ MHD_MIN := 0.9.75
 JANSSON_MIN := 2.11
 
 # Debian packages each step needs (make deps installs them when run as root).
-DEB_BUILD := make pkg-config libmicrohttpd-dev libjansson-dev uthash-dev
-DEB_TEST := $(DEB_BUILD) libcmocka-dev libcurl4-openssl-dev
+DEB_BUILD := make pkg-config libmicrohttpd-dev libjansson-dev uthash-dev libgnutls28-dev
+DEB_TEST := $(DEB_BUILD) libcmocka-dev libcurl4-openssl-dev openssl
 DEB_BENCH := $(DEB_BUILD) wrk curl
 
 UTHASH_CFLAGS ?=
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -MMD -MP \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla \
 	-Wwrite-strings -Wno-format-nonliteral
-DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libmicrohttpd jansson 2>/dev/null) $(UTHASH_CFLAGS)
-DEP_LIBS = $(shell $(PKG_CONFIG) --libs libmicrohttpd jansson 2>/dev/null) -lpthread
+DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libmicrohttpd jansson gnutls 2>/dev/null) $(UTHASH_CFLAGS)
+DEP_LIBS = $(shell $(PKG_CONFIG) --libs libmicrohttpd jansson gnutls 2>/dev/null) -lpthread
 TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 CURL_LIBS = $(shell $(PKG_CONFIG) --libs libcurl jansson 2>/dev/null)
 
@@ -53,7 +53,7 @@ TEST_SRCS := $(wildcard server/*_test.c routes/*_test.c state/*_test.c conforman
 RUNNER_SRCS := $(filter-out %_test.c, $(wildcard conformance/*.c))
 FIXTURE_JSON := state/default_fixture.json
 
-.PHONY: all release asan tsan run test unit conformance lint format install clean fuzz fuzz-replay clients \
+.PHONY: all release asan tsan run test unit conformance lint format install clean fuzz fuzz-replay clients certs \
 	deps deps-build deps-test bench fuzz help check-deps
 
 all: release
@@ -65,6 +65,7 @@ help:
 	@echo "make asan|tsan  sanitizer builds (tsan also runs a concurrent load)"
 	@echo "make fuzz       libFuzzer over the request dispatcher (clang; FUZZ_SECONDS=60)"
 	@echo "make lint       clang-format check, banned functions, header self-containment"
+	@echo "make certs      a throwaway CA + localhost certificate in build/certs (HTTPS tests)"
 	@echo "make clients    the official Graph SDKs (JS v3, Kiota) against graphmock (Node 20)"
 	@echo "make bench      release build under wrk: req/s and latency"
 	@echo "make install    into \$$(DESTDIR)\$$(PREFIX)/bin (PREFIX=$(PREFIX))"
@@ -103,6 +104,8 @@ check-deps:
 		echo "libmicrohttpd >= $(MHD_MIN) not found: run 'make deps'"; exit 1; }
 	@$(PKG_CONFIG) --atleast-version=$(JANSSON_MIN) jansson || { \
 		echo "jansson >= $(JANSSON_MIN) not found: run 'make deps'"; exit 1; }
+	@$(PKG_CONFIG) --exists gnutls || { \
+		echo "gnutls not found: run 'make deps'"; exit 1; }
 	@printf '#include <uthash.h>\nint main(void){return 0;}\n' | \
 		$(CC) $(UTHASH_CFLAGS) -x c - -fsyntax-only 2>/dev/null || { \
 		echo "uthash.h not found: run 'make deps' or set UTHASH_CFLAGS=-I<dir>"; exit 1; }
@@ -203,10 +206,16 @@ fuzz:
 
 # The official Microsoft Graph SDKs (JS v3 and Kiota) against a release build;
 # versions pinned by conformance/clients/package-lock.json. Needs Node >= 20.
-clients: release
+# A throwaway CA and a localhost/127.0.0.1 server certificate for HTTPS tests.
+certs:
+	./conformance/certs.sh $(O)/certs
+
+clients: release certs
 	@command -v node >/dev/null && command -v npm >/dev/null || { \
 		echo "node and npm are needed: install Node.js 20 (https://nodejs.org)"; exit 1; }
 	cd conformance/clients && npm ci --no-audit --no-fund --loglevel=error && \
+		NODE_EXTRA_CA_CERTS=$(abspath $(O)/certs/ca.pem) \
+		GRAPHMOCK_CERTS=$(abspath $(O)/certs) \
 		GRAPHMOCK_BIN=$(abspath $(O)/release/graphmock) node --test
 
 bench: release
