@@ -1,7 +1,8 @@
 /*
  * server/auth.c - bearer tokens on Graph routes: tenant selection from the
  * tid claim and, with --auth jwt, validation in the order
- * Microsoft.IdentityModel runs it (format, signature, lifetime, audience).
+ * Microsoft.IdentityModel runs it (format, signature, lifetime, audience),
+ * then the route's permissions.
  */
 #include "auth.h"
 
@@ -11,8 +12,10 @@
 
 #include "error.h"
 #include "jwt.h"
+#include "permissions.h"
 #include "req.h"
 #include "resp.h"
+#include "router.h"
 #include "srv.h"
 
 #define NBF_SKEW_S 300
@@ -102,4 +105,23 @@ int auth_check(const struct srv *srv, const struct req *req, struct resp *resp)
 	if (srv->cfg.auth != AUTH_JWT || !req->version[0])
 		return 0;
 	return auth_verify(&srv->jwt, req, resp);
+}
+
+const struct route *auth_permit(const struct srv *srv, const struct req *req,
+                                const struct route *route, struct resp *resp)
+{
+	const char *token;
+	json_t *claims;
+	bool ok;
+
+	if (!route || srv->cfg.auth != AUTH_JWT || !req->version[0])
+		return route;
+	token = auth_bearer(req);
+	claims = token ? jwt_peek_payload(token) : NULL;
+	ok = perm_granted(perm_find(route->method, route->pattern), claims);
+	json_decref(claims);
+	if (ok)
+		return route;
+	resp_error(resp, GERR_FORBIDDEN, AUTH_MSG_DENIED);
+	return NULL;
 }

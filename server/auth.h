@@ -3,9 +3,8 @@
  * token names (always), and with --auth jwt the token check every Graph
  * route runs before routing, with Graph's 401 messages (graph-spec §10.3).
  *
- * Per-route permissions (§10.2) are the next step: the router will call
- * auth_permit(route, claims) after matching, with the required roles kept in
- * a table keyed by route (docs/identity.md), so struct route stays as is.
+ * With --auth jwt, auth_permit() then checks the matched route's
+ * permissions (§10.2) against the token's roles/scp (server/permissions.h).
  */
 #ifndef GRAPHMOCK_SERVER_AUTH_H
 #define GRAPHMOCK_SERVER_AUTH_H
@@ -13,6 +12,7 @@
 #include <stdbool.h>
 
 struct jwt_key;
+struct route;
 struct req;
 struct resp;
 struct srv;
@@ -35,6 +35,7 @@ struct state;
 #define AUTH_MSG_NOT_YET  "Lifetime validation failed, the token is not yet valid."
 #define AUTH_MSG_AUDIENCE "Access token validation failure. Invalid audience."
 #define AUTH_MSG_INVALID  "Access token validation failure."
+#define AUTH_MSG_DENIED   "Insufficient privileges to complete the operation."
 
 /* auth_bearer() - the token of "Authorization: Bearer <t>" (scheme any case), or NULL.
  */
@@ -66,5 +67,15 @@ int auth_verify(const struct jwt_key *key, const struct req *req, struct resp *r
  * Graph (versioned) paths; admin and login routes never need a token.
  */
 int auth_check(const struct srv *srv, const struct req *req, struct resp *resp);
+
+/*
+ * auth_permit() - the router's call after matching @route (NULL passes
+ * through): with --auth jwt on a Graph path, a token (already verified by
+ * auth_check) lacking both roles and scp, or every permission the route's
+ * rule lists, gets 403 Authorization_RequestDenied.
+ * Returns: @route, or NULL after the 403 is in @resp.
+ */
+const struct route *auth_permit(const struct srv *srv, const struct req *req,
+                                const struct route *route, struct resp *resp);
 
 #endif

@@ -138,6 +138,8 @@ void srv_dispatch(struct srv *srv, struct req *req, struct resp *resp, bool too_
 	const struct route *route =
 	    auth_check(srv, req, resp) ? NULL : precheck(srv, req, resp, too_large);
 
+	route = auth_permit(srv, req, route, resp);
+
 	if (!route) {
 		render(resp); /* an error body: no stored values, no lock needed */
 		return;

@@ -1,0 +1,179 @@
+/*
+ * server/permissions_test.c - every Graph route has a permission rule, and the
+ * roles/scp check: exact roles, delegated scopes, ReadWrite implying Read,
+ * tokens without roles or scp, and the two-list rule of appRoleAssignedTo.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "../routes/registry.h"
+#include "permissions.h"
+
+static json_t *roles(const char *r1, const char *r2)
+{
+	json_t *c = json_object();
+	json_t *a = json_array();
+
+	if (r1)
+		json_array_append_new(a, json_string(r1));
+	if (r2)
+		json_array_append_new(a, json_string(r2));
+	json_object_set_new(c, "roles", a);
+	return c;
+}
+
+static json_t *scopes(const char *scp)
+{
+	return json_pack("{s:s}", "scp", scp);
+}
+
+static bool allowed(json_t *claims, const char *method, const char *pattern)
+{
+	const struct perm_rule *r = perm_find(method, pattern);
+	bool ok;
+
+	assert_non_null(r);
+	ok = perm_granted(r, claims);
+	json_decref(claims);
+	return ok;
+}
+
+static void test_every_graph_route_has_a_rule(void **unused)
+{
+	const struct route *const *t;
+	const struct route *r;
+	size_t n = 0, missing = 0;
+
+	(void)unused;
+	for (t = graph_route_tables; *t; t++)
+		for (r = *t; r->method; r++) {
+			if (!perm_find(r->method, r->pattern)) {
+				print_error("no permission rule for %s %s\n", r->method,
+				            r->pattern);
+				missing++;
+			}
+			n++;
+		}
+	assert_int_equal(missing, 0);
+	assert_true(n > 50);
+}
+
+static void test_every_rule_is_a_route(void **unused)
+{
+	const struct route *const *t;
+	const struct perm_rule *p;
+	const struct route *r;
+
+	(void)unused;
+	for (p = perm_rules; p->method; p++) {
+		bool found = false;
+
+		for (t = graph_route_tables; *t && !found; t++)
+			for (r = *t; r->method && !found; r++)
+				found = !strcmp(r->method, p->method) &&
+				        !strcmp(r->pattern, p->pattern);
+		if (!found)
+			fail_msg("rule for %s %s matches no route", p->method,
+			         p->pattern);
+		assert_true(p->kind != PERM_LIST || (p->any && p->any[0]));
+	}
+}
+
+static void test_roles(void **unused)
+{
+	(void)unused;
+	assert_true(allowed(roles("User.Invite.All", NULL), "POST", "/invitations"));
+	assert_true(
+	    allowed(roles("Directory.ReadWrite.All", NULL), "POST", "/invitations"));
+	assert_false(allowed(roles("User.Read.All", NULL), "POST", "/invitations"));
+	assert_true(allowed(roles("user.read.all", NULL), "GET", "/users"));
+	assert_false(allowed(roles("GroupMember.Read.All", NULL), "GET", "/users"));
+	assert_true(allowed(roles("Group.Create", NULL), "POST", "/groups"));
+	assert_false(
+	    allowed(roles("GroupMember.ReadWrite.All", NULL), "POST", "/groups"));
+	assert_true(allowed(roles("GroupMember.ReadWrite.All", NULL), "POST",
+	                    "/groups/{id}/members/$ref"));
+	assert_false(allowed(roles("GroupMember.Read.All", NULL), "POST",
+	                     "/groups/{id}/members/$ref"));
+	assert_true(allowed(roles("Application.ReadWrite.OwnedBy", NULL), "POST",
+	                    "/applicationTemplates/{id}/instantiate"));
+}
+
+static void test_readwrite_implies_read(void **unused)
+{
+	json_t *c = roles("GroupMember.ReadWrite.All", NULL);
+
+	(void)unused;
+	assert_true(perm_held(c, "GroupMember.Read.All"));
+	assert_false(perm_held(c, "Group.Read.All"));
+	assert_false(perm_held(c, "GroupMember.ReadWrite"));
+	json_decref(c);
+	c = roles("User.Read.All", NULL);
+	assert_false(perm_held(c, "User.ReadWrite.All"));
+	json_decref(c);
+	assert_true(allowed(roles("User.ReadWrite.All", NULL), "GET", "/users/{id}"));
+	assert_true(allowed(roles("Directory.ReadWrite.All", NULL), "GET",
+	                    "/directoryObjects/{id}"));
+}
+
+static void test_scp(void **unused)
+{
+	(void)unused;
+	assert_true(
+	    allowed(scopes("openid profile User.Read.All email"), "GET", "/users"));
+	assert_true(allowed(scopes("User.ReadWrite.All"), "GET", "/users/$count"));
+	assert_false(allowed(scopes("openid User.Read email"), "GET", "/users"));
+	assert_false(allowed(scopes("User.Read.AllX"), "GET", "/users"));
+	assert_true(allowed(scopes("  User.Invite.All  "), "POST", "/invitations"));
+}
+
+static void test_no_roles_or_scp(void **unused)
+{
+	(void)unused;
+	assert_false(allowed(json_object(), "GET", "/users"));
+	assert_false(allowed(roles(NULL, NULL), "GET", "/applicationTemplates"));
+	assert_false(allowed(scopes(""), "GET", "/applicationTemplates"));
+	assert_false(
+	    allowed(json_pack("{s:s}", "roles", "User.Read.All"), "GET", "/users"));
+	assert_true(
+	    allowed(roles("User.Read.All", NULL), "GET", "/applicationTemplates"));
+	assert_true(allowed(json_object(), "GET", "/$metadata"));
+	assert_false(perm_granted(NULL, NULL));
+	assert_false(perm_granted(perm_find("GET", "/users"), NULL));
+}
+
+static void test_assignment_needs_both_lists(void **unused)
+{
+	const char *p = "/servicePrincipals/{id}/appRoleAssignedTo";
+
+	(void)unused;
+	assert_false(allowed(roles("AppRoleAssignment.ReadWrite.All", NULL), "POST", p));
+	assert_false(allowed(roles("Application.Read.All", NULL), "POST", p));
+	assert_true(allowed(
+	    roles("AppRoleAssignment.ReadWrite.All", "Application.Read.All"), "POST", p));
+	assert_true(allowed(
+	    roles("AppRoleAssignment.ReadWrite.All", "Directory.Read.All"), "POST", p));
+	assert_true(
+	    allowed(roles("AppRoleAssignment.ReadWrite.All", "Application.ReadWrite.All"),
+	            "POST", p));
+	assert_true(allowed(roles("Application.Read.All", NULL), "GET", p));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_every_graph_route_has_a_rule),
+	    cmocka_unit_test(test_every_rule_is_a_route),
+	    cmocka_unit_test(test_roles),
+	    cmocka_unit_test(test_readwrite_implies_read),
+	    cmocka_unit_test(test_scp),
+	    cmocka_unit_test(test_no_roles_or_scp),
+	    cmocka_unit_test(test_assignment_needs_both_lists),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
