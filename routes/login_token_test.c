@@ -21,12 +21,13 @@
 #include "../state/fixture.h"
 #include "../state/model.h"
 
-#define APP_ID   "bb307b24-a6db-470e-9a3b-e58a68578312"
-#define APP_SP   "ffd74704-8647-49d6-8a03-b6b5cf8ce61d"
-#define GRAPH_SP "bd9c1ced-d13a-4ed9-8018-1d502b412f30"
-#define TENANT   "2dd67af8-8f6d-47d9-86d2-56d41895239d"
-#define GRANT    "grant_type=client_credentials"
-#define SCOPE    "scope=https%3A%2F%2Fgraph.microsoft.com%2F.default"
+#define APP_ID    "bb307b24-a6db-470e-9a3b-e58a68578312"
+#define APP_SP    "ffd74704-8647-49d6-8a03-b6b5cf8ce61d"
+#define GRAPH_SP  "bd9c1ced-d13a-4ed9-8018-1d502b412f30"
+#define RO_APP_ID "0e6a4b2c-8d1f-4e3a-b5c7-9f2d6a8e1b43"
+#define TENANT    "2dd67af8-8f6d-47d9-86d2-56d41895239d"
+#define GRANT     "grant_type=client_credentials"
+#define SCOPE     "scope=https%3A%2F%2Fgraph.microsoft.com%2F.default"
 
 extern const struct route login_token_routes[];
 
@@ -138,7 +139,7 @@ static void test_secret_post(void **ctx)
 	assert_string_equal(str(c, "ver"), "1.0");
 	assert_string_equal(str(c, "app_displayname"), "Guest onboarding automation");
 	assert_true(json_is_array(json_object_get(c, "roles")));
-	assert_int_equal(json_array_size(json_object_get(c, "roles")), 0);
+	assert_int_equal(json_array_size(json_object_get(c, "roles")), 6);
 	assert_true(json_integer_value(json_object_get(c, "iat")) >= now - 1);
 	assert_int_equal(json_integer_value(json_object_get(c, "exp")),
 	                 json_integer_value(json_object_get(c, "iat")) + 3599);
@@ -146,36 +147,48 @@ static void test_secret_post(void **ctx)
 	json_decref(r.body);
 }
 
-/* roles = the Graph app roles granted to the client's SP */
+/* roles = the Graph app roles granted to the client's SP, in grant order */
 static void test_roles_from_assignments(void **ctx)
 {
 	struct srv *srv = *ctx;
 	struct tenant *t = state_tenant_default(&srv->state);
 	struct reply r;
-	json_t *c, *roles;
-	const char *ids[] = {"09850681-111b-4a89-9bed-3f2cae46d706",
-	                     "dbaae8cf-10b5-4b86-a4a1-f871c94c6695"};
+	json_t *c, *roles, *a;
+	const char *want[] = {
+	    "User.Invite.All",           "User.ReadWrite.All",
+	    "GroupMember.ReadWrite.All", "Group.ReadWrite.All",
+	    "Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All",
+	    "Application.Read.All"};
 
-	for (size_t i = 0; i < 2; i++) {
-		char id[64];
-		json_t *a = json_pack("{s:s, s:s, s:s, s:s}", "principalId", APP_SP,
-		                      "resourceId", GRAPH_SP, "appRoleId", ids[i],
-		                      "principalType", "ServicePrincipal");
-		snprintf(id, sizeof(id), "role-%zu", i);
-		json_object_set_new(a, "id", json_string(id));
-		assert_non_null(state_assignment_add(&srv->state, t, id, APP_SP, GRAPH_SP,
-		                                     ids[i], a));
-	}
+	/* The fixture grants six; grant Application.Read.All on top. */
+	a = json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", "role-extra", "principalId",
+	              APP_SP, "resourceId", GRAPH_SP, "appRoleId",
+	              "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30", "principalType",
+	              "ServicePrincipal");
+	assert_non_null(state_assignment_add(&srv->state, t, "role-extra", APP_SP,
+	                                     GRAPH_SP,
+	                                     "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30", a));
 	r = post(srv, "contoso.onmicrosoft.com",
 	         "client_id=" APP_ID "&client_secret=x&" SCOPE "&" GRANT, NULL);
 	assert_int_equal(r.status, 200);
 	c = claims_of(srv, &r);
 	roles = json_object_get(c, "roles");
+	assert_int_equal(json_array_size(roles), 7);
+	for (size_t i = 0; i < 7; i++)
+		assert_string_equal(json_string_value(json_array_get(roles, i)), want[i]);
+	json_decref(c);
+	json_decref(r.body);
+
+	/* The read-only fixture app gets only its two grants. */
+	r = post(srv, "contoso.onmicrosoft.com",
+	         "client_id=" RO_APP_ID "&client_secret=x&" SCOPE "&" GRANT, NULL);
+	assert_int_equal(r.status, 200);
+	c = claims_of(srv, &r);
+	roles = json_object_get(c, "roles");
 	assert_int_equal(json_array_size(roles), 2);
-	assert_string_equal(json_string_value(json_array_get(roles, 0)),
-	                    "User.Invite.All");
+	assert_string_equal(json_string_value(json_array_get(roles, 0)), "User.Read.All");
 	assert_string_equal(json_string_value(json_array_get(roles, 1)),
-	                    "GroupMember.ReadWrite.All");
+	                    "GroupMember.Read.All");
 	json_decref(c);
 	json_decref(r.body);
 }

@@ -1,0 +1,336 @@
+/*
+ * server/permissions_http_test.c - per-route permissions end to end: a real
+ * daemon with --auth jwt on port 0, tokens from its token endpoint for the two
+ * fixture apps, libcurl. "Read-only reporting" reads but gets Graph's 403 on
+ * writes; "Guest onboarding automation" runs the whole onboarding story.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../state/fixture.h"
+#include "auth.h"
+#include "fault_apply.h"
+#include "srv.h"
+
+#define TENANT    "2dd67af8-8f6d-47d9-86d2-56d41895239d"
+#define FULL_APP  "bb307b24-a6db-470e-9a3b-e58a68578312"
+#define RO_APP    "0e6a4b2c-8d1f-4e3a-b5c7-9f2d6a8e1b43"
+#define GRAPH_APP "00000003-0000-0000-c000-000000000000" /* an SP without grants */
+#define DEV_GROUP "1892265b-9c32-4dcf-b9ab-51bf32136e62"
+#define ADELE     "867c0910-85c6-4427-9a19-b6e7e79332ae"
+#define DOCUSIGN  "a729a8fd-bc83-4333-b112-11d98d23cf8f"
+#define SENDER    "f4fdf2fd-6b29-435b-9165-31c0b21f9cd7"
+#define JSON      "application/json"
+
+static struct srv *server_start(void)
+{
+	struct srv *srv = calloc(1, sizeof(*srv));
+	char err[256];
+	json_t *doc = json_loads(default_fixture_json, 0, NULL);
+
+	config_defaults(&srv->cfg);
+	srv->cfg.port = 0;
+	srv->cfg.threads = 2;
+	srv->cfg.quiet = true;
+	srv->cfg.auth = AUTH_JWT;
+	srv->listen_fd = -1;
+	assert_int_equal(state_init(&srv->state, 1), 0);
+	srv->state.server = srv;
+	assert_int_equal(srv_features_init(srv), 0);
+	assert_int_equal(state_load(&srv->state, doc, err, sizeof(err)), 0);
+	json_decref(doc);
+	assert_int_equal(srv_start(srv), 0);
+	return srv;
+}
+
+static void server_stop(struct srv *srv)
+{
+	fault_sleeper_stop(&srv->sleeper);
+	srv_stop(srv);
+	srv_features_release(srv);
+	state_release(&srv->state);
+	free(srv);
+}
+
+struct reply {
+	long status;
+	char body[32768];
+	size_t len;
+	bool www_auth;
+	json_t *json; /* parsed body or NULL (owned) */
+};
+
+static size_t on_body(char *p, size_t size, size_t n, void *cls)
+{
+	struct reply *r = cls;
+	size_t len = size * n;
+
+	if (r->len + len < sizeof(r->body)) {
+		memcpy(r->body + r->len, p, len);
+		r->len += len;
+		r->body[r->len] = '\0';
+	}
+	return len;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *cls)
+{
+	struct reply *r = cls;
+
+	if (size * n > 17 && !strncasecmp(p, "WWW-Authenticate:", 17))
+		r->www_auth = true;
+	return size * n;
+}
+
+static struct reply *call(struct srv *srv, const char *method, const char *path,
+                          const char *body, const char *ctype, const char *token)
+{
+	struct reply *r = calloc(1, sizeof(*r));
+	struct curl_slist *h = NULL;
+	char url[512], hv[4096];
+	CURL *c = curl_easy_init();
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", srv->port, path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+	if (ctype) {
+		snprintf(hv, sizeof(hv), "Content-Type: %s", ctype);
+		h = curl_slist_append(h, hv);
+	}
+	if (token) {
+		snprintf(hv, sizeof(hv), "Authorization: Bearer %s", token);
+		h = curl_slist_append(h, hv);
+	}
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	if (body)
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	assert_int_equal(curl_easy_perform(c), CURLE_OK);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	r->json = json_loadb(r->body, r->len, 0, NULL);
+	return r;
+}
+
+static void reply_free(struct reply *r)
+{
+	json_decref(r->json);
+	free(r);
+}
+
+/* @client_id's token for Graph from the mock token endpoint, as a new string. */
+static char *get_token(struct srv *srv, const char *client_id)
+{
+	char form[512];
+	struct reply *r;
+	char *tok;
+
+	snprintf(form, sizeof(form),
+	         "client_id=%s&client_secret=s&grant_type=client_credentials&scope="
+	         "https%%3A%%2F%%2Fgraph.microsoft.com%%2F.default",
+	         client_id);
+	r = call(srv, "POST", "/" TENANT "/oauth2/v2.0/token", form,
+	         "application/x-www-form-urlencoded", NULL);
+	assert_int_equal(r->status, 200);
+	tok = strdup(json_string_value(json_object_get(r->json, "access_token")));
+	reply_free(r);
+	return tok;
+}
+
+/* @status, and return the reply's JSON body (borrowed from @r). */
+static json_t *expect(struct reply *r, long status)
+{
+	if (r->status != status)
+		print_error("got %ld: %s\n", r->status, r->body);
+	assert_int_equal(r->status, status);
+	return r->json;
+}
+
+/* Graph's exact 403 envelope: code, message, innerError{date, request-id, ...}. */
+static void expect_403(struct srv *srv, const char *method, const char *path,
+                       const char *body, const char *token)
+{
+	struct reply *r = call(srv, method, path, body, body ? JSON : NULL, token);
+	json_t *e = json_object_get(expect(r, 403), "error");
+	json_t *inner = json_object_get(e, "innerError");
+	const char *date = json_string_value(json_object_get(inner, "date"));
+
+	assert_string_equal(json_string_value(json_object_get(e, "code")),
+	                    "Authorization_RequestDenied");
+	assert_string_equal(json_string_value(json_object_get(e, "message")),
+	                    "Insufficient privileges to complete the operation.");
+	assert_int_equal(json_object_size(e), 3);
+	assert_non_null(date);
+	assert_int_equal(strlen(date), 19); /* no Z, no fraction */
+	assert_non_null(json_string_value(json_object_get(inner, "request-id")));
+	assert_non_null(json_string_value(json_object_get(inner, "client-request-id")));
+	assert_false(r->www_auth); /* a 403, not a token problem */
+	reply_free(r);
+}
+
+#define INVITE_BODY                                                                      \
+	"{\"invitedUserEmailAddress\": \"guest.perms@fabrikam.example\", "               \
+	"\"inviteRedirectUrl\": \"https://myapps.microsoft.com\"}"
+
+static void test_read_only_app(void **s)
+{
+	struct srv *srv = server_start();
+	char *tok = get_token(srv, RO_APP);
+	struct reply *r;
+
+	(void)s;
+	r = call(srv, "GET", "/v1.0/users", NULL, NULL, tok);
+	assert_true(json_array_size(json_object_get(expect(r, 200), "value")) >= 2);
+	reply_free(r);
+	r = call(srv, "GET", "/v1.0/users/" ADELE, NULL, NULL, tok);
+	expect(r, 200);
+	reply_free(r);
+	r = call(srv, "GET", "/v1.0/groups/" DEV_GROUP "/members", NULL, NULL, tok);
+	assert_int_equal(json_array_size(json_object_get(expect(r, 200), "value")), 1);
+	reply_free(r);
+
+	expect_403(srv, "POST", "/v1.0/invitations", INVITE_BODY, tok);
+	expect_403(srv, "POST", "/v1.0/groups/" DEV_GROUP "/members/$ref",
+	           "{\"@odata.id\": \"https://graph.microsoft.com/v1.0/directoryObjects/"
+	           "33c3317d-939c-4e2f-855a-95aa465db42a\"}",
+	           tok);
+	expect_403(srv, "POST", "/v1.0/groups",
+	           "{\"displayName\": \"x\", \"mailEnabled\": false, "
+	           "\"mailNickname\": \"x\", \"securityEnabled\": true}",
+	           tok);
+	expect_403(srv, "GET", "/beta/servicePrincipals", NULL, tok);
+	expect_403(srv, "DELETE", "/v1.0/users/" ADELE, NULL, tok);
+
+	/* Nothing was written: Developer group still has its one member. */
+	r = call(srv, "GET", "/v1.0/groups/" DEV_GROUP "/members", NULL, NULL, tok);
+	assert_int_equal(json_array_size(json_object_get(expect(r, 200), "value")), 1);
+	reply_free(r);
+	free(tok);
+	server_stop(srv);
+}
+
+static void test_token_without_roles(void **s)
+{
+	struct srv *srv = server_start();
+	char *tok = get_token(srv, GRAPH_APP);
+	struct reply *r;
+
+	(void)s;
+	/* any valid token reads templates, but not one with neither roles nor scp */
+	expect_403(srv, "GET", "/v1.0/applicationTemplates", NULL, tok);
+	expect_403(srv, "GET", "/v1.0/users", NULL, tok);
+	r = call(srv, "GET", "/v1.0/$metadata", NULL, NULL, tok);
+	expect(r, 200);
+	reply_free(r);
+	/* still a 401 first for a missing token */
+	r = call(srv, "POST", "/v1.0/invitations", INVITE_BODY, JSON, NULL);
+	expect(r, 401);
+	reply_free(r);
+	free(tok);
+	server_stop(srv);
+}
+
+/* POST @body to @path, expect 201, return a new copy of the string at @key.@sub. */
+static char *create(struct srv *srv, const char *tok, const char *path, const char *body,
+                    const char *key, const char *sub)
+{
+	struct reply *r = call(srv, "POST", path, body, JSON, tok);
+	json_t *v = json_object_get(expect(r, 201), key);
+	char *out;
+
+	if (sub)
+		v = json_object_get(v, sub);
+	out = strdup(json_string_value(v));
+	reply_free(r);
+	return out;
+}
+
+static void test_onboarding_story(void **s)
+{
+	struct srv *srv = server_start();
+	char *tok = get_token(srv, FULL_APP);
+	char *uid, *sp, *again, path[256], body[512];
+	struct reply *r;
+
+	(void)s;
+	r = call(srv, "GET",
+	         "/v1.0/applicationTemplates?$filter=displayName%20eq%20%27DocuSign%27", NULL,
+	         NULL, tok);
+	expect(r, 200);
+	reply_free(r);
+	uid = create(srv, tok, "/v1.0/invitations", INVITE_BODY, "invitedUser", "id");
+	snprintf(path, sizeof(path), "/v1.0/users/%s", uid);
+	r = call(srv, "GET", path, NULL, NULL, tok);
+	expect(r, 200);
+	reply_free(r);
+
+	snprintf(
+	    body, sizeof(body),
+	    "{\"@odata.id\": \"https://graph.microsoft.com/v1.0/directoryObjects/%s\"}",
+	    uid);
+	r = call(srv, "POST", "/v1.0/groups/" DEV_GROUP "/members/$ref", body, JSON, tok);
+	expect(r, 204);
+	reply_free(r);
+
+	sp = create(srv, tok, "/v1.0/applicationTemplates/" DOCUSIGN "/instantiate",
+	            "{\"displayName\": \"DocuSign\"}", "servicePrincipal", "id");
+	snprintf(path, sizeof(path), "/v1.0/servicePrincipals/%s/appRoleAssignedTo", sp);
+	snprintf(
+	    body, sizeof(body),
+	    "{\"principalId\": \"%s\", \"resourceId\": \"%s\", \"appRoleId\": \"" SENDER
+	    "\"}",
+	    uid, sp);
+	r = call(srv, "POST", path, body, JSON, tok);
+	assert_string_equal(
+	    json_string_value(json_object_get(expect(r, 201), "principalId")), uid);
+	reply_free(r);
+	r = call(srv, "GET", path, NULL, NULL, tok);
+	assert_int_equal(json_array_size(json_object_get(expect(r, 200), "value")), 1);
+	reply_free(r);
+
+	/* re-invite: the same guest again */
+	again = create(srv, tok, "/v1.0/invitations", INVITE_BODY, "invitedUser", "id");
+	assert_string_equal(again, uid);
+	free(again);
+	free(sp);
+	free(uid);
+	free(tok);
+	server_stop(srv);
+}
+
+static int setup(void **s)
+{
+	(void)s;
+	curl_global_init(CURL_GLOBAL_ALL);
+	return 0;
+}
+
+static int cleanup(void **s)
+{
+	(void)s;
+	curl_global_cleanup();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_read_only_app),
+	    cmocka_unit_test(test_token_without_roles),
+	    cmocka_unit_test(test_onboarding_story),
+	};
+	return cmocka_run_group_tests(tests, setup, cleanup);
+}
