@@ -267,8 +267,8 @@ static void test_onboarding_story(void **s)
 
 	(void)s;
 	r = call(srv, "GET",
-	         "/v1.0/applicationTemplates?$filter=displayName%20eq%20%27DocuSign%27", NULL,
-	         NULL, tok);
+	         "/v1.0/applicationTemplates?$filter=displayName%20eq%20%27DocuSign%27",
+	         NULL, NULL, tok);
 	expect(r, 200);
 	reply_free(r);
 	uid = create(srv, tok, "/v1.0/invitations", INVITE_BODY, "invitedUser", "id");
