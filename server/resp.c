@@ -13,14 +13,22 @@
 #include "jwriter.h"
 #include "req.h"
 
+/* snprintf(dst, size, "%s", src) without the format machinery (every request). */
+static void copy_id(char *dst, size_t size, const char *src)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 void resp_init(struct resp *resp, const struct req *req)
 {
 	memset(resp, 0, sizeof(*resp));
 	if (req) {
-		snprintf(resp->request_id, sizeof(resp->request_id), "%s",
-		         req->request_id);
-		snprintf(resp->client_request_id, sizeof(resp->client_request_id), "%s",
-		         req->client_request_id);
+		copy_id(resp->request_id, sizeof(resp->request_id), req->request_id);
+		copy_id(resp->client_request_id, sizeof(resp->client_request_id),
+		        req->client_request_id);
 		resp->now_ms = req->now_ms;
 	}
 }
