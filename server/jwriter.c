@@ -129,45 +129,57 @@ static size_t escape(unsigned char c, char out[7])
 	return 2;
 }
 
-static bool is_ascii(const char *s, size_t n)
+/* A byte that ends a plain run: it needs an escape, or it is not ASCII. */
+static bool special(unsigned char c)
 {
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			return false;
-	return true;
+	return (unsigned char)(c - 0x20) >= 0x60 || c == '"' || c == '\\';
 }
 
-/* @s is ASCII: copy runs that need no escape in one go. */
-static void ascii_string(struct jwriter *w, const char *s, size_t n)
+/*
+ * @s as a JSON string, copied byte by byte into reserved room. Returns false,
+ * having written nothing, at the first non-ASCII byte: jansson must judge
+ * the UTF-8 then. True otherwise (also when the writer failed).
+ */
+static bool ascii_string(struct jwriter *w, const char *s, size_t n)
 {
-	size_t i = 0, run;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t start = w->len;
 	char esc[7];
 
-	jwriter_raw(w, "\"", 1);
-	while (i < n) {
-		for (run = i; run < n; run++) {
-			unsigned char c = (unsigned char)s[run];
+	if (!reserve(w, n + 2))
+		return true;
+	w->buf[w->len++] = '"';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = u[i];
+		size_t el;
 
-			if (c < 0x20 || c == '"' || c == '\\')
-				break;
+		if (!special(c)) {
+			w->buf[w->len++] = (char)c;
+			continue;
 		}
-		jwriter_raw(w, s + i, run - i);
-		if (run == n)
-			break;
-		jwriter_raw(w, esc, escape((unsigned char)s[run], esc));
-		i = run + 1;
+		if (c >= 0x80) {
+			w->len = start;
+			w->buf[start] = '\0';
+			return false;
+		}
+		el = escape(c, esc);
+		/* The escape, what is left of @s, and the closing quote. */
+		if (!reserve(w, el + (n - i - 1) + 1))
+			return true;
+		memcpy(w->buf + w->len, esc, el);
+		w->len += el;
 	}
-	jwriter_raw(w, "\"", 1);
+	w->buf[w->len++] = '"';
+	w->buf[w->len] = '\0';
+	return true;
 }
 
 void jwriter_string(struct jwriter *w, const char *s, size_t n)
 {
 	json_t *tmp;
 
-	if (is_ascii(s, n)) {
-		ascii_string(w, s, n);
+	if (ascii_string(w, s, n))
 		return;
-	}
 	/* jansson validates the UTF-8 while it prints; a rare path. */
 	tmp = json_stringn_nocheck(s, n);
 	if (!tmp) {
@@ -243,9 +255,7 @@ static void write_value(struct jwriter *w, const json_t *v, unsigned depth)
 		write_array(w, v, depth);
 		return;
 	case JSON_STRING:
-		if (is_ascii(json_string_value(v), json_string_length(v)))
-			ascii_string(w, json_string_value(v), json_string_length(v));
-		else
+		if (!ascii_string(w, json_string_value(v), json_string_length(v)))
 			dump_with_jansson(w, v);
 		return;
 	case JSON_INTEGER:

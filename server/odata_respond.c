@@ -248,10 +248,51 @@ static int set_context(json_t *body, const struct odata_query *q, const struct r
 	return rc;
 }
 
+/* The same body as text: {"@odata.context": ..., <projection>}. */
+static int entity_text(const struct odata_query *q, const struct req *req,
+                       struct resp *resp, unsigned status,
+                       const struct odata_entity *entity, const json_t *obj,
+                       const char *ctx)
+{
+	struct odata_sbuf sb;
+	struct jwriter w;
+	char *text;
+	size_t len;
+
+	odata_sbuf_init(&sb, ODATA_URL_MAX);
+	context_url(&sb, q, req, ctx, "/$entity");
+	if (sb.failed) {
+		odata_sbuf_release(&sb);
+		return -1;
+	}
+	jwriter_init(&w, RESP_TEXT_MAX);
+	jwriter_raw(&w, "{", 1);
+	jwriter_key(&w, "@odata.context");
+	jwriter_string(&w, sb.buf, sb.len);
+	odata_sbuf_release(&sb);
+	odata_project_write(&w, q, entity, obj, false, true);
+	text = jwriter_detach(&w, &len);
+	return text ? resp_odata_text(resp, status, text, len) : -1;
+}
+
 int odata_respond_entity(const struct odata_query *q, const struct req *req,
                          struct resp *resp, unsigned status,
                          const struct odata_entity *entity, const json_t *obj,
                          const char *context)
+{
+	if (!resp->bytes_only)
+		return odata_respond_entity_json(q, req, resp, status, entity, obj,
+		                                 context);
+	if (entity_text(q, req, resp, status, entity, obj,
+	                context ? context : entity->set))
+		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	return 0;
+}
+
+int odata_respond_entity_json(const struct odata_query *q, const struct req *req,
+                              struct resp *resp, unsigned status,
+                              const struct odata_entity *entity, const json_t *obj,
+                              const char *context)
 {
 	json_t *body = json_object();
 

@@ -3,7 +3,8 @@
  * exactly what the json_t path prints: odata_project_write() against
  * json_dumps(odata_project()) for every schema and many $select lists
  * (duplicates, '*', hidden properties, case variants, unknown names), and
- * odata_respond_collection() with resp->bytes_only against the json_t body.
+ * odata_respond_collection() and odata_respond_entity() with resp->bytes_only
+ * against the json_t body.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -215,11 +216,61 @@ static void test_collection_matches(void **ctx)
 	coll_release(&c);
 }
 
+/* odata_respond_entity() with resp->bytes_only against the json_t body. */
+static void same_entity(const char *sel, const char *context)
+{
+	json_t *obj = json_loads(sample_user, 0, NULL);
+	struct req req;
+	struct resp json_resp, text_resp;
+	char *want;
+	size_t wlen;
+
+	json_object_set_new(obj, "jobTitle", json_string("\"Chef\" \xc3\xa9\t"));
+	req_init(&req);
+	assert_int_equal(req_set_path(&req, "/v1.0/users/x"), 0);
+	snprintf(req.base_url, sizeof(req.base_url), "https://graph.test");
+	if (sel)
+		assert_int_equal(req_add_query(&req, "$select", sel), 0);
+	resp_init(&json_resp, &req);
+	resp_init(&text_resp, &req);
+	text_resp.bytes_only = true;
+	assert_int_equal(odata_query_parse(&req.odata, &fx_user, &req, &json_resp), 0);
+	assert_int_equal(odata_respond_entity(&req.odata, &req, &json_resp, 201, &fx_user,
+	                                      obj, context),
+	                 0);
+	assert_int_equal(odata_respond_entity(&req.odata, &req, &text_resp, 201, &fx_user,
+	                                      obj, context),
+	                 0);
+	assert_non_null(json_resp.body);
+	assert_null(text_resp.body);
+	assert_int_equal(text_resp.status, json_resp.status);
+	assert_int_equal(text_resp.kind, json_resp.kind);
+	want = resp_render(&json_resp, &wlen);
+	resp_finish(&text_resp);
+	assert_string_equal(text_resp.bytes, want);
+	assert_int_equal(text_resp.bytes_len, wlen);
+	free(want);
+	resp_release(&json_resp);
+	resp_release(&text_resp);
+	req_release(&req);
+	json_decref(obj);
+}
+
+static void test_entity_matches(void **ctx)
+{
+	(void)ctx;
+	same_entity(NULL, NULL);
+	same_entity("*", NULL);
+	same_entity("id,jobTitle,id,passwordProfile", NULL);
+	same_entity("displayName", "users('x')/manager");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_projection_matches),
 	    cmocka_unit_test(test_collection_matches),
+	    cmocka_unit_test(test_entity_matches),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
