@@ -53,7 +53,7 @@ TEST_SRCS := $(wildcard server/*_test.c routes/*_test.c state/*_test.c conforman
 RUNNER_SRCS := $(filter-out %_test.c, $(wildcard conformance/*.c))
 FIXTURE_JSON := state/default_fixture.json
 
-.PHONY: all release asan tsan run test unit conformance lint format install clean fuzz fuzz-replay clients certs \
+.PHONY: all release asan tsan run test unit conformance lint format install clean fuzz fuzz-replay clients certs callgrind \
 	deps deps-build deps-test bench fuzz help check-deps
 
 all: release
@@ -68,6 +68,7 @@ help:
 	@echo "make certs      a throwaway CA + localhost certificate in build/certs (HTTPS tests)"
 	@echo "make clients    the official Graph SDKs (JS v3, Kiota) against graphmock (Node 20)"
 	@echo "make bench      release build under wrk: req/s and latency"
+	@echo "make callgrind  instructions per request (valgrind), stable on a busy machine"
 	@echo "make install    into \$$(DESTDIR)\$$(PREFIX)/bin (PREFIX=$(PREFIX))"
 	@echo "make deps       install missing Debian packages (root) or print the apt-get line"
 	@echo "make clean      remove build/"
@@ -221,6 +222,10 @@ clients: release certs
 bench: release
 	$(call need_pkgs,$(DEB_BENCH))
 	./bench/run.sh ./$(O)/release/graphmock
+
+# Instructions per request (valgrind callgrind): stable on a busy machine.
+callgrind: release
+	./bench/callgrind.sh ./$(O)/release/graphmock
 
 # ---- quality ----------------------------------------------------------------------
 

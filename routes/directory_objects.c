@@ -68,9 +68,9 @@ static int dobj_get(struct state *st, const struct req *req, struct resp *resp)
 {
 	struct dobj *d = subject(st, req, resp);
 
-	if (!d ||
-	    odata_respond_entity(&req->odata, req, resp, 200, entity_for_kind(d->kind),
-	                         d->obj, "directoryObjects"))
+	if (!d || odata_respond_entity_json(&req->odata, req, resp, 200,
+	                                    entity_for_kind(d->kind), d->obj,
+	                                    "directoryObjects"))
 		return -1;
 	return add_type_annotation(resp, d);
 }

@@ -127,7 +127,7 @@ static int created_body(const struct req *req, struct resp *resp, const struct d
 
 	memset(&q, 0, sizeof(q));
 	q.entity = &group_entity;
-	if (odata_respond_entity(&q, req, resp, 201, &group_entity, g->obj, NULL))
+	if (odata_respond_entity_json(&q, req, resp, 201, &group_entity, g->obj, NULL))
 		return -1;
 	snprintf(url, sizeof(url),
 	         "%s/v2/%s/directoryObjects/%s/Microsoft.DirectoryServices.Group",

@@ -156,14 +156,19 @@ static int login_oidc_v1(struct state *st, const struct req *req, struct resp *r
 /* GET /{tenant}/discovery/v2.0/keys and /{tenant}/discovery/keys */
 static int login_keys(struct state *st, const struct req *req, struct resp *resp)
 {
-	const struct srv *srv = st->server;
+	struct srv *srv = st->server;
+	const struct jwt_key *key;
 	struct tenant *t;
 	char issuer[400];
 	json_t *jwk;
 
 	if (path_tenant(st, req, resp, &t))
 		return -1;
-	jwk = jwt_jwk(&srv->jwt);
+	key = srv_jwt_key(srv);
+	if (!key)
+		return resp_error(resp, GERR_INTERNAL,
+		                  "The token-signing key is unavailable.");
+	jwk = jwt_jwk(key);
 	snprintf(issuer, sizeof(issuer), "%s/%s/v2.0", req->base_url,
 	         t ? t->id : "{tenantid}");
 	json_object_set_new(jwk, "issuer", json_string(issuer));

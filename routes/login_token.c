@@ -167,14 +167,16 @@ static int issue(struct state *st, const struct req *req, struct resp *resp,
                  struct tenant *t, const struct dobj *sp, const char *scope,
                  bool assertion)
 {
-	const struct srv *srv = st->server;
+	struct srv *srv = st->server;
+	const struct jwt_key *key;
 	char aud[300];
 	json_t *claims;
 	char *token;
 
 	audience(scope, aud, sizeof(aud));
 	claims = token_claims(t, sp, aud, assertion, req);
-	token = claims ? jwt_sign(&srv->jwt, claims) : NULL;
+	key = srv_jwt_key(srv);
+	token = claims && key ? jwt_sign(key, claims) : NULL;
 	json_decref(claims);
 	if (!token)
 		return resp_error(resp, GERR_INTERNAL, "Signing the token failed.");

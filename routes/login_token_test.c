@@ -40,7 +40,8 @@ static int setup(void **ctx)
 	assert_int_equal(state_init(&srv->state, 1), 0);
 	assert_int_equal(state_load(&srv->state, doc, err, sizeof(err)), 0);
 	json_decref(doc);
-	assert_int_equal(jwt_key_generate(&srv->jwt, 2048), 0);
+	pthread_mutex_init(&srv->jwt_lock, NULL);
+	assert_non_null(srv_jwt_key(srv));
 	srv->state.server = srv;
 	*ctx = srv;
 	return 0;
@@ -51,6 +52,7 @@ static int teardown(void **ctx)
 	struct srv *srv = *ctx;
 
 	jwt_key_release(&srv->jwt);
+	pthread_mutex_destroy(&srv->jwt_lock);
 	state_release(&srv->state);
 	free(srv);
 	return 0;

@@ -100,11 +100,17 @@ int auth_verify(const struct jwt_key *key, const struct req *req, struct resp *r
 	return msg ? unauthorized(resp, msg) : 0;
 }
 
-int auth_check(const struct srv *srv, const struct req *req, struct resp *resp)
+int auth_check(struct srv *srv, const struct req *req, struct resp *resp)
 {
+	const struct jwt_key *key;
+
 	if (srv->cfg.auth != AUTH_JWT || !req->version[0])
 		return 0;
-	return auth_verify(&srv->jwt, req, resp);
+	key = srv_jwt_key(srv);
+	if (!key)
+		return resp_error(resp, GERR_INTERNAL,
+		                  "The token-signing key is unavailable.");
+	return auth_verify(key, req, resp);
 }
 
 const struct route *auth_permit(const struct srv *srv, const struct req *req,

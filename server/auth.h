@@ -66,7 +66,7 @@ int auth_verify(const struct jwt_key *key, const struct req *req, struct resp *r
  * auth_check() - the router's one call: with --auth jwt, auth_verify() on
  * Graph (versioned) paths; admin and login routes never need a token.
  */
-int auth_check(const struct srv *srv, const struct req *req, struct resp *resp);
+int auth_check(struct srv *srv, const struct req *req, struct resp *resp);
 
 /*
  * auth_permit() - the router's call after matching @route (NULL passes

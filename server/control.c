@@ -24,7 +24,9 @@ int srv_features_init(struct srv *srv)
 		goto out_faults;
 	if (fault_sleeper_start(&srv->sleeper))
 		goto out_journal;
-	if (jwt_key_generate(&srv->jwt, 2048))
+	pthread_mutex_init(&srv->jwt_lock, NULL);
+	/* --auth jwt checks every request: make the key now, and fail early. */
+	if (srv->cfg.auth == AUTH_JWT && !srv_jwt_key(srv))
 		goto out_sleeper;
 	return 0;
 
@@ -42,9 +44,23 @@ out_fail:
 void srv_features_release(struct srv *srv)
 {
 	fault_sleeper_stop(&srv->sleeper);
-	jwt_key_release(&srv->jwt);
+	if (atomic_load(&srv->jwt_state) == 1)
+		jwt_key_release(&srv->jwt);
+	pthread_mutex_destroy(&srv->jwt_lock);
 	journal_release(&srv->journal);
 	fault_engine_release(&srv->faults);
+}
+
+const struct jwt_key *srv_jwt_key(struct srv *srv)
+{
+	if (atomic_load(&srv->jwt_state) == 0) {
+		pthread_mutex_lock(&srv->jwt_lock);
+		if (atomic_load(&srv->jwt_state) == 0)
+			atomic_store(&srv->jwt_state,
+			             jwt_key_generate(&srv->jwt, 2048) ? -1 : 1);
+		pthread_mutex_unlock(&srv->jwt_lock);
+	}
+	return atomic_load(&srv->jwt_state) == 1 ? &srv->jwt : NULL;
 }
 
 json_t *srv_read_json_file(const char *file, char *err, size_t errlen)

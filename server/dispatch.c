@@ -125,14 +125,6 @@ static struct tenant *select_tenant(struct srv *srv, const struct req *req,
 	return t;
 }
 
-/* Render under the lock so stored json_t values never leave it. */
-static void render(struct resp *resp)
-{
-	resp->bytes = resp_render(resp, &resp->bytes_len);
-	json_decref(resp->body);
-	resp->body = NULL;
-}
-
 void srv_dispatch(struct srv *srv, struct req *req, struct resp *resp, bool too_large)
 {
 	const struct route *route =
@@ -141,9 +133,10 @@ void srv_dispatch(struct srv *srv, struct req *req, struct resp *resp, bool too_
 	route = auth_permit(srv, req, route, resp);
 
 	if (!route) {
-		render(resp); /* an error body: no stored values, no lock needed */
+		resp_finish(resp); /* an error body: no stored values, no lock needed */
 		return;
 	}
+	resp->bytes_only = true; /* only resp_finish() reads what the handler sets */
 	pthread_mutex_lock(&srv->state.lock);
 	req->tenant =
 	    route->flags & ROUTE_NO_TENANT ? NULL : select_tenant(srv, req, resp);
@@ -152,6 +145,6 @@ void srv_dispatch(struct srv *srv, struct req *req, struct resp *resp, bool too_
 	req->tenant = NULL;
 	if (resp->kind == RESP_NONE)
 		resp_error(resp, GERR_INTERNAL, "The handler produced no response.");
-	render(resp);
+	resp_finish(resp); /* under the lock: stored json_t values never leave it */
 	pthread_mutex_unlock(&srv->state.lock);
 }

@@ -394,7 +394,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (ex->resp.kind == RESP_NONE)
 		decide_fault(srv, conn, ex);
 	if (ex->resp.kind != RESP_NONE) {
-		ex->resp.bytes = resp_render(&ex->resp, &ex->resp.bytes_len);
+		resp_finish(&ex->resp);
 		return respond(srv, conn, ex);
 	}
 	return serve(srv, conn, ex);

@@ -15,9 +15,9 @@
 #include "req.h"
 
 /* The headers worth asserting on; never Authorization (it holds secrets). */
-static const char *const kept_headers[] = {
+static const char *const kept_headers[JOURNAL_HEADERS] = {
     "client-request-id", "retry-attempt",      "user-agent",        "content-type",
-    "consistencylevel",  "x-graphmock-tenant", "x-graphmock-fault", NULL,
+    "consistencylevel",  "x-graphmock-tenant", "x-graphmock-fault",
 };
 
 int journal_init(struct journal *j, size_t cap)
@@ -38,10 +38,7 @@ int journal_init(struct journal *j, size_t cap)
 
 void journal_entry_release(struct journal_entry *en)
 {
-	free(en->path);
-	free(en->query);
-	free(en->body);
-	json_decref(en->headers);
+	free(en->arena);
 	memset(en, 0, sizeof(*en));
 }
 
@@ -63,22 +60,73 @@ void journal_release(struct journal *j)
 	pthread_mutex_destroy(&j->lock);
 }
 
-static char *query_string(const struct req *req)
+/* Bytes of "a=b&c=d" for the request's decoded query options, without the NUL. */
+static size_t query_len(const struct req *req)
 {
-	size_t len = 1;
-	char *out, *p;
+	size_t len = 0;
 
 	for (size_t i = 0; i < req->nquery; i++)
-		len += strlen(req->query[i].name) + strlen(req->query[i].value) + 2;
-	out = malloc(len);
-	if (!out)
-		return NULL;
-	p = out;
+		len += strlen(req->query[i].name) + strlen(req->query[i].value) + 1 + !!i;
+	return len;
+}
+
+/* Append @n bytes and a NUL at *@at; return where they start. */
+static char *put(char **at, const char *s, size_t n)
+{
+	char *start = *at;
+
+	memcpy(start, s, n);
+	start[n] = '\0';
+	*at += n + 1;
+	return start;
+}
+
+static char *fill_query(char **at, const struct req *req)
+{
+	char *start = *at, *p = start;
+
+	for (size_t i = 0; i < req->nquery; i++) {
+		size_t nl = strlen(req->query[i].name), vl = strlen(req->query[i].value);
+
+		if (i)
+			*p++ = '&';
+		memcpy(p, req->query[i].name, nl);
+		p += nl;
+		*p++ = '=';
+		memcpy(p, req->query[i].value, vl);
+		p += vl;
+	}
 	*p = '\0';
-	for (size_t i = 0; i < req->nquery; i++)
-		p += snprintf(p, len - (size_t)(p - out), "%s%s=%s", i ? "&" : "",
-		              req->query[i].name, req->query[i].value);
-	return out;
+	*at = p + 1;
+	return start;
+}
+
+/* One allocation holds every string the entry keeps (one malloc per request). */
+static void fill_arena(struct journal_entry *en, const struct req *req)
+{
+	const char *path = req->path ? req->path : "";
+	const char *hv[JOURNAL_HEADERS];
+	size_t body =
+	    req->raw_body && req->body_len
+	        ? (req->body_len < JOURNAL_BODY_MAX ? req->body_len : JOURNAL_BODY_MAX)
+	        : 0;
+	size_t need = strlen(path) + 1 + query_len(req) + 1 + (body ? body + 1 : 0);
+	char *at;
+
+	for (size_t i = 0; i < JOURNAL_HEADERS; i++) {
+		hv[i] = req_header(req, kept_headers[i]);
+		need += hv[i] ? strlen(hv[i]) + 1 : 0;
+	}
+	en->arena = malloc(need);
+	if (!en->arena)
+		return;
+	at = en->arena;
+	en->path = put(&at, path, strlen(path));
+	en->query = fill_query(&at, req);
+	for (size_t i = 0; i < JOURNAL_HEADERS; i++)
+		en->header[i] = hv[i] ? put(&at, hv[i], strlen(hv[i])) : NULL;
+	if (body)
+		en->body = put(&at, req->raw_body, body);
 }
 
 void journal_fill(struct journal_entry *en, const struct req *req, unsigned status,
@@ -86,24 +134,8 @@ void journal_fill(struct journal_entry *en, const struct req *req, unsigned stat
 {
 	memset(en, 0, sizeof(*en));
 	snprintf(en->method, sizeof(en->method), "%s", req->method);
-	en->path = strdup(req->path ? req->path : "");
-	en->query = query_string(req);
-	en->headers = json_object();
-	for (size_t i = 0; kept_headers[i]; i++) {
-		const char *v = req_header(req, kept_headers[i]);
-		if (v)
-			json_object_set_new(en->headers, kept_headers[i], json_string(v));
-	}
-	if (req->raw_body && req->body_len) {
-		size_t n =
-		    req->body_len < JOURNAL_BODY_MAX ? req->body_len : JOURNAL_BODY_MAX;
-		en->body = malloc(n + 1);
-		if (en->body) {
-			memcpy(en->body, req->raw_body, n);
-			en->body[n] = '\0';
-		}
-		en->body_truncated = n < req->body_len;
-	}
+	fill_arena(en, req);
+	en->body_truncated = req->raw_body && req->body_len > JOURNAL_BODY_MAX;
 	en->status = status;
 	en->duration_us = duration_us;
 	en->time_ms = req->now_ms;
@@ -151,6 +183,18 @@ static json_t *text_or_note(const char *s)
 	return v ? v : json_string("(body is not valid UTF-8)");
 }
 
+static json_t *headers_json(const struct journal_entry *en)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; i < JOURNAL_HEADERS; i++) {
+		if (en->header[i])
+			json_object_set_new(o, kept_headers[i],
+			                    json_string(en->header[i]));
+	}
+	return o;
+}
+
 static json_t *entry_json(const struct journal_entry *en)
 {
 	char when[TIME_ISO_LEN];
@@ -164,8 +208,7 @@ static json_t *entry_json(const struct journal_entry *en)
 	    "{s:I, s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:b, s:o, s:I, s:s, s:s, s:o}",
 	    "seq", (json_int_t)en->seq, "time", when, "timeMs", (json_int_t)en->time_ms,
 	    "method", en->method, "path", en->path ? en->path : "", "query",
-	    en->query ? en->query : "", "headers",
-	    en->headers ? json_incref(en->headers) : json_object(), "body",
+	    en->query ? en->query : "", "headers", headers_json(en), "body",
 	    en->body ? text_or_note(en->body) : json_null(), "bodyTruncated",
 	    en->body_truncated, "status",
 	    en->status ? json_integer(en->status) : json_null(), "durationMicros",

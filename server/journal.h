@@ -17,15 +17,21 @@
 
 struct req;
 
-/* One recorded request; every pointer is owned by the entry. */
+#define JOURNAL_HEADERS 7 /* how many request headers are kept (journal.c) */
+
+/*
+ * One recorded request. path, query, header[] and body point into @arena,
+ * one allocation per entry that the entry owns (NULL pointers when it failed).
+ */
 struct journal_entry {
 	uint64_t seq;
 	int64_t time_ms; /* mock clock at arrival */
 	char method[16];
+	char *arena;
 	char *path;
-	char *query;     /* "a=b&c=d" decoded, "" when none */
-	json_t *headers; /* selected headers, lower-case names */
-	char *body;      /* up to JOURNAL_BODY_MAX bytes, NULL when none */
+	char *query;                   /* "a=b&c=d" decoded, "" when none */
+	char *header[JOURNAL_HEADERS]; /* kept headers' values; NULL when absent */
+	char *body;                    /* up to JOURNAL_BODY_MAX bytes, NULL when none */
 	bool body_truncated;
 	unsigned status; /* 0 when the connection was dropped */
 	int64_t duration_us;

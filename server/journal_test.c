@@ -138,9 +138,52 @@ static void test_body_cap_and_disabled(void **s)
 	free(big);
 }
 
+/* Everything an entry keeps lives in one allocation: check each piece. */
+static void test_entry_contents(void **s)
+{
+	struct journal j;
+	struct journal_entry en;
+	struct req req;
+	json_t *v, *e, *h;
+	char *dump;
+
+	(void)s;
+	req_init(&req);
+	snprintf(req.method, sizeof(req.method), "POST");
+	req_set_path(&req, "/v1.0/groups/x/members/$ref");
+	req_add_query(&req, "$select", "id,displayName");
+	req_add_query(&req, "x", "");
+	req_add_header(&req, "X-Graphmock-Tenant", "contoso.onmicrosoft.com");
+	req_add_header(&req, "User-Agent", "ua/1");
+	req_add_header(&req, "Content-Type", "application/json");
+	req_set_body(&req, "{\"a\":1}", 7);
+	journal_init(&j, 4);
+	journal_fill(&en, &req, 204, 9);
+	journal_record(&j, &en);
+	v = query(&j, NULL, NULL, 0, -1);
+	e = json_array_get(v, 0);
+	assert_string_equal(json_string_value(json_object_get(e, "path")),
+	                    "/v1.0/groups/x/members/$ref");
+	assert_string_equal(json_string_value(json_object_get(e, "query")),
+	                    "$select=id,displayName&x=");
+	assert_string_equal(json_string_value(json_object_get(e, "body")), "{\"a\":1}");
+	assert_true(json_is_false(json_object_get(e, "bodyTruncated")));
+	h = json_object_get(e, "headers");
+	dump = json_dumps(h, JSON_COMPACT);
+	/* The kept headers in journal.c's order, whatever order they came in. */
+	assert_string_equal(dump, "{\"user-agent\":\"ua/1\",\"content-type\":"
+	                          "\"application/json\",\"x-graphmock-tenant\":"
+	                          "\"contoso.onmicrosoft.com\"}");
+	free(dump);
+	json_decref(v);
+	journal_release(&j);
+	req_release(&req);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_entry_contents),
 	    cmocka_unit_test(test_wrap_around),
 	    cmocka_unit_test(test_filters),
 	    cmocka_unit_test(test_body_cap_and_disabled),

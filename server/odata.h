@@ -162,12 +162,21 @@ int odata_respond_collection(const struct odata_query *q, const struct req *req,
 /*
  * odata_respond_entity() - set @resp to @status with the projection of @obj
  * and "@odata.context": "<base>/<version>/$metadata#<set>[(<select>)]/$entity".
- * @context overrides "<set>" when non-NULL. Returns 0 or -1.
+ * @context overrides "<set>" when non-NULL. Under srv_dispatch
+ * (resp->bytes_only) the body is written as text at once and resp->body
+ * stays NULL; a handler that edits resp->body afterwards calls
+ * odata_respond_entity_json() instead. Returns 0 or -1.
  */
 int odata_respond_entity(const struct odata_query *q, const struct req *req,
                          struct resp *resp, unsigned status,
                          const struct odata_entity *entity, const json_t *obj,
                          const char *context);
+
+/* odata_respond_entity_json() - the same, always as a json_t resp->body. */
+int odata_respond_entity_json(const struct odata_query *q, const struct req *req,
+                              struct resp *resp, unsigned status,
+                              const struct odata_entity *entity, const json_t *obj,
+                              const char *context);
 
 /*
  * odata_respond_count() - /$count: without ConsistencyLevel: eventual the 400

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "jwriter.h"
 #include "odata.h"
 #include "odata_filter.h"
 #include "odata_query.h"
@@ -93,6 +94,117 @@ json_t *odata_project(const struct odata_query *q, const struct odata_entity *en
 	return out;
 }
 
+/* ---- projection written as text ---- */
+
+/*
+ * project_into() as JSON members: the same keys in the same order. A key set
+ * twice into a json_t keeps its first position, so each property is written
+ * once, where it first appears; its value never depends on which mention
+ * put it there (a hidden property is null either way).
+ */
+struct proj {
+	struct jwriter *w;
+	const struct odata_entity *entity;
+	const json_t *obj;
+	uint64_t seen[ODATA_PROJ_MAX_PROPS / 64];
+	bool first;
+};
+
+static void member(struct proj *pr, const char *key)
+{
+	if (!pr->first)
+		jwriter_raw(pr->w, ",", 1);
+	pr->first = false;
+	jwriter_key(pr->w, key);
+}
+
+static void write_prop(struct proj *pr, const struct odata_prop *p, bool as_null)
+{
+	size_t i = (size_t)(p - pr->entity->props);
+	const json_t *v;
+
+	if (pr->seen[i / 64] & (UINT64_C(1) << (i % 64)))
+		return;
+	pr->seen[i / 64] |= UINT64_C(1) << (i % 64);
+	member(pr, p->name);
+	v = as_null ? NULL : json_object_get(pr->obj, p->name);
+	if (v)
+		jwriter_value(pr->w, v);
+	else if (!as_null && is_collection(p->type))
+		jwriter_raw(pr->w, "[]", 2);
+	else
+		jwriter_raw(pr->w, "null", 4);
+}
+
+static void write_members(struct proj *pr, const struct odata_query *q)
+{
+	const struct odata_prop *p;
+	size_t i;
+
+	if (!q || !q->nselect) {
+		for (p = pr->entity->props; p && p->name; p++) {
+			if ((p->flags & OP_DEFAULT) && !(p->flags & OP_HIDDEN))
+				write_prop(pr, p, false);
+		}
+		return;
+	}
+	for (i = 0; i < q->nselect; i++) {
+		if (!strcmp(q->select[i], "*")) {
+			for (p = pr->entity->props; p && p->name; p++) {
+				if (!(p->flags & OP_HIDDEN))
+					write_prop(pr, p, false);
+			}
+			continue;
+		}
+		p = odata_entity_prop(pr->entity, q->select[i]);
+		if (p)
+			write_prop(pr, p, p->flags & OP_HIDDEN);
+	}
+}
+
+static size_t prop_count(const struct odata_entity *entity)
+{
+	size_t n = 0;
+
+	while (entity->props && entity->props[n].name)
+		n++;
+	return n;
+}
+
+void odata_project_write(struct jwriter *w, const struct odata_query *q,
+                         const struct odata_entity *entity, const json_t *obj,
+                         bool type_annotation, bool continued)
+{
+	struct proj pr = {w, entity, obj, {0}, !continued};
+
+	if (!continued)
+		jwriter_raw(w, "{", 1);
+	if (type_annotation) {
+		const char *t = entity && entity->odata_type ? entity->odata_type : "";
+
+		member(&pr, "@odata.type");
+		jwriter_string(w, t, strlen(t));
+	}
+	if (entity && prop_count(entity) <= ODATA_PROJ_MAX_PROPS) {
+		write_members(&pr, q);
+	} else if (entity) {
+		/* No room to track duplicates: let jansson's object do it. */
+		json_t *o = json_object();
+		const char *key;
+		json_t *v;
+
+		if (!o || project_into(o, q, entity, obj))
+			w->failed = true;
+		json_object_foreach(o, key, v)
+		{
+			member(&pr, key);
+			jwriter_value(w, v);
+		}
+		json_decref(o);
+	}
+	jwriter_raw(w, "}", 1);
+}
+
 /* ---- @odata.context ---- */
 
 static const char *set_name(const struct odata_entity *entity)
@@ -136,10 +248,51 @@ static int set_context(json_t *body, const struct odata_query *q, const struct r
 	return rc;
 }
 
+/* The same body as text: {"@odata.context": ..., <projection>}. */
+static int entity_text(const struct odata_query *q, const struct req *req,
+                       struct resp *resp, unsigned status,
+                       const struct odata_entity *entity, const json_t *obj,
+                       const char *ctx)
+{
+	struct odata_sbuf sb;
+	struct jwriter w;
+	char *text;
+	size_t len;
+
+	odata_sbuf_init(&sb, ODATA_URL_MAX);
+	context_url(&sb, q, req, ctx, "/$entity");
+	if (sb.failed) {
+		odata_sbuf_release(&sb);
+		return -1;
+	}
+	jwriter_init(&w, RESP_TEXT_MAX);
+	jwriter_raw(&w, "{", 1);
+	jwriter_key(&w, "@odata.context");
+	jwriter_string(&w, sb.buf, sb.len);
+	odata_sbuf_release(&sb);
+	odata_project_write(&w, q, entity, obj, false, true);
+	text = jwriter_detach(&w, &len);
+	return text ? resp_odata_text(resp, status, text, len) : -1;
+}
+
 int odata_respond_entity(const struct odata_query *q, const struct req *req,
                          struct resp *resp, unsigned status,
                          const struct odata_entity *entity, const json_t *obj,
                          const char *context)
+{
+	if (!resp->bytes_only)
+		return odata_respond_entity_json(q, req, resp, status, entity, obj,
+		                                 context);
+	if (entity_text(q, req, resp, status, entity, obj,
+	                context ? context : entity->set))
+		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	return 0;
+}
+
+int odata_respond_entity_json(const struct odata_query *q, const struct req *req,
+                              struct resp *resp, unsigned status,
+                              const struct odata_entity *entity, const json_t *obj,
+                              const char *context)
 {
 	json_t *body = json_object();
 
@@ -200,15 +353,39 @@ static int page_values(json_t *arr, const struct odata_query *q,
 	return 0;
 }
 
-static int build_body(json_t *body, const struct odata_query *q, const struct req *req,
-                      const struct odata_list_opts *opts, const struct odata_item *items,
-                      const size_t *idx, size_t m)
+struct page {
+	size_t from, to; /* the page is idx[from..to) */
+};
+
+static struct page page_bounds(const struct odata_query *q,
+                               const struct odata_list_opts *opts,
+                               const struct odata_item *items, const size_t *idx,
+                               size_t m)
 {
 	int top = q->top
 	              ? q->top
 	              : (opts->default_top > 0 ? opts->default_top : ODATA_DEFAULT_TOP);
-	size_t from = page_start(q, items, idx, m);
-	size_t to = m - from > (size_t)top ? from + (size_t)top : m;
+	struct page pg;
+
+	pg.from = page_start(q, items, idx, m);
+	pg.to = m - pg.from > (size_t)top ? pg.from + (size_t)top : m;
+	return pg;
+}
+
+/* The nextLink after a page that ends at @to. Returns: new string, NULL on OOM. */
+static char *next_link(const struct odata_query *q, const struct req *req,
+                       const struct odata_item *items, const size_t *idx, size_t to)
+{
+	return odata_next_link(req, q->norderby ? ODATA_TOKEN_OFFSET : ODATA_TOKEN_SEQ,
+	                       q->norderby ? (uint64_t)to : items[idx[to - 1]].seq);
+}
+
+static int build_body(json_t *body, const struct odata_query *q, const struct req *req,
+                      const struct odata_list_opts *opts, const struct odata_item *items,
+                      const size_t *idx, size_t m)
+{
+	struct page pg = page_bounds(q, opts, items, idx, m);
+	size_t from = pg.from, to = pg.to;
 	json_t *arr;
 
 	if (set_context(body, q, req, opts->context ? opts->context : set_name(q->entity),
@@ -218,9 +395,7 @@ static int build_body(json_t *body, const struct odata_query *q, const struct re
 	    json_object_set_new(body, "@odata.count", json_integer((json_int_t)m)))
 		return -1;
 	if (to < m) {
-		char *link = odata_next_link(
-		    req, q->norderby ? ODATA_TOKEN_OFFSET : ODATA_TOKEN_SEQ,
-		    q->norderby ? (uint64_t)to : items[idx[to - 1]].seq);
+		char *link = next_link(q, req, items, idx, to);
 
 		if (!link ||
 		    json_object_set_new(body, "@odata.nextLink", json_string(link))) {
@@ -235,15 +410,89 @@ static int build_body(json_t *body, const struct odata_query *q, const struct re
 	return page_values(arr, q, items, idx, from, to, opts->type_annotations);
 }
 
+/* build_body() straight to text: the same members in the same order. */
+static int write_body(struct jwriter *w, const struct odata_query *q,
+                      const struct req *req, const struct odata_list_opts *opts,
+                      const struct odata_item *items, const size_t *idx, size_t m)
+{
+	struct page pg = page_bounds(q, opts, items, idx, m);
+	struct odata_sbuf ctx;
+	char *link = NULL;
+	size_t i;
+
+	odata_sbuf_init(&ctx, ODATA_URL_MAX);
+	context_url(&ctx, q, req, opts->context ? opts->context : set_name(q->entity),
+	            "");
+	if (pg.to < m)
+		link = next_link(q, req, items, idx, pg.to);
+	if (ctx.failed || (pg.to < m && !link)) {
+		odata_sbuf_release(&ctx);
+		return -1;
+	}
+	jwriter_raw(w, "{", 1);
+	jwriter_key(w, "@odata.context");
+	jwriter_string(w, ctx.buf, ctx.len);
+	odata_sbuf_release(&ctx);
+	if (q->count && q->advanced) {
+		char num[24];
+		int len = snprintf(num, sizeof(num), ",\"@odata.count\":%zu", m);
+
+		jwriter_raw(w, num, (size_t)len);
+	}
+	if (link) {
+		jwriter_raw(w, ",", 1);
+		jwriter_key(w, "@odata.nextLink");
+		jwriter_string(w, link, strlen(link));
+		free(link);
+	}
+	jwriter_raw(w, ",\"value\":[", 10);
+	for (i = pg.from; i < pg.to; i++) {
+		const struct odata_item *it = &items[idx[i]];
+
+		if (i > pg.from)
+			jwriter_raw(w, ",", 1);
+		odata_project_write(w, q, it->entity ? it->entity : q->entity, it->obj,
+		                    opts->type_annotations, false);
+	}
+	jwriter_raw(w, "]}", 2);
+	return w->failed ? -1 : 0;
+}
+
+/* The page as text (resp->bytes_only) or as a json_t body (handlers, tests). */
+static int respond_page(const struct odata_query *q, const struct req *req,
+                        struct resp *resp, const struct odata_list_opts *opts,
+                        const struct odata_item *items, const size_t *idx, size_t m)
+{
+	struct jwriter w;
+	json_t *body;
+	char *text;
+	size_t len;
+
+	if (resp->bytes_only) {
+		jwriter_init(&w, RESP_TEXT_MAX);
+		if (write_body(&w, q, req, opts, items, idx, m)) {
+			jwriter_release(&w);
+			return -1;
+		}
+		text = jwriter_detach(&w, &len);
+		return text ? resp_odata_text(resp, 200, text, len) : -1;
+	}
+	body = json_object();
+	if (!body || build_body(body, q, req, opts, items, idx, m)) {
+		json_decref(body);
+		return -1;
+	}
+	return resp_odata(resp, 200, body);
+}
+
 int odata_respond_collection(const struct odata_query *q, const struct req *req,
                              struct resp *resp, const struct odata_item *items, size_t n,
                              const struct odata_list_opts *opts)
 {
 	static const struct odata_list_opts none = {0};
 	static const struct odata_query all = {0};
-	int max;
+	int max, rc;
 	size_t *idx, m;
-	json_t *body;
 
 	opts = opts ? opts : &none;
 	q = q ? q : &all;
@@ -253,14 +502,11 @@ int odata_respond_collection(const struct odata_query *q, const struct req *req,
 	idx = odata_match_sorted(q, items, n, &m);
 	if (!idx)
 		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	body = json_object();
-	if (!body || build_body(body, q, req, opts, items, idx, m)) {
-		free(idx);
-		json_decref(body);
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	}
+	rc = respond_page(q, req, resp, opts, items, idx, m);
 	free(idx);
-	return resp_odata(resp, 200, body);
+	if (rc)
+		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	return 0;
 }
 
 int odata_respond_count(const struct odata_query *q, const struct req *req,

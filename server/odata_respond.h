@@ -6,15 +6,19 @@
 #ifndef GRAPHMOCK_SERVER_ODATA_RESPOND_H
 #define GRAPHMOCK_SERVER_ODATA_RESPOND_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct odata_query;
 struct odata_item;
+struct odata_entity;
+struct jwriter;
 struct req;
 
-#define ODATA_URL_MAX 65536 /* longest nextLink / context we build */
+#define ODATA_URL_MAX        65536 /* longest nextLink / context we build */
+#define ODATA_PROJ_MAX_PROPS 256   /* schemas up to this size project without a json_t */
 
 /* A growing NUL-terminated string with a hard maximum (curl dynbuf). */
 struct odata_sbuf {
@@ -45,5 +49,15 @@ size_t *odata_match_sorted(const struct odata_query *q, const struct odata_item 
  * Returns: new string to free(), NULL on OOM.
  */
 char *odata_next_link(const struct req *req, int kind, uint64_t value);
+
+/*
+ * odata_project_write() - append to @w exactly what jwriter_value() would
+ * print for odata_project(@q, @entity, @obj, @type_annotation), without
+ * building it. With @continued, the caller has already written "{" and at
+ * least one member, so the projection continues that object.
+ */
+void odata_project_write(struct jwriter *w, const struct odata_query *q,
+                         const struct odata_entity *entity, const json_t *obj,
+                         bool type_annotation, bool continued);
 
 #endif

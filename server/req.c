@@ -12,12 +12,47 @@
 #include "../state/guid.h"
 #include <stdio.h>
 
+/*
+ * Request ids come from a per-thread generator seeded once from the kernel:
+ * a getrandom() per request was a syscall on the hot path. Each worker thread
+ * has its own stream, so no lock is needed and ids are still unpredictable
+ * across runs (never reproducible, unlike --seed object ids).
+ */
+static _Thread_local struct rng id_rng;
+static _Thread_local bool id_rng_seeded;
+
+static void request_id(char out[GUID_STR_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	uint8_t b[16];
+	uint64_t w[2];
+	size_t o = 0;
+
+	if (!id_rng_seeded) {
+		random_bytes(id_rng.s, sizeof(id_rng.s));
+		if (!(id_rng.s[0] | id_rng.s[1] | id_rng.s[2] | id_rng.s[3]))
+			id_rng.s[0] = 1; /* xoshiro's one forbidden state */
+		id_rng_seeded = true;
+	}
+	w[0] = rng_next(&id_rng);
+	w[1] = rng_next(&id_rng);
+	memcpy(b, w, sizeof(b));
+	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40); /* version 4 */
+	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+	for (size_t i = 0; i < sizeof(b); i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hex[b[i] >> 4];
+		out[o++] = hex[b[i] & 15];
+	}
+	out[o] = '\0';
+}
+
 void req_init(struct req *req)
 {
 	memset(req, 0, sizeof(*req));
-	guid_random(req->request_id);
-	snprintf(req->client_request_id, sizeof(req->client_request_id), "%s",
-	         req->request_id);
+	request_id(req->request_id);
+	memcpy(req->client_request_id, req->request_id, sizeof(req->request_id));
 }
 
 static void kv_free(struct req_kv *kv, size_t n)

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "../state/guid.h"
 #include "req.h"
 
 static void test_version_is_stripped_once(void **ctx)
@@ -154,6 +155,26 @@ static void test_percent_decode(void **ctx)
 	assert_null(req_percent_decode("%0", 2));
 }
 
+/* Request ids: version-4 GUIDs from a per-thread generator, never repeated. */
+static void test_request_ids(void **ctx)
+{
+	char seen[64][REQ_GUID_LEN + 1];
+
+	(void)ctx;
+	for (size_t i = 0; i < 64; i++) {
+		struct req req;
+
+		req_init(&req);
+		assert_true(guid_valid(req.request_id));
+		assert_int_equal(req.request_id[14], '4');
+		assert_non_null(strchr("89ab", req.request_id[19]));
+		for (size_t k = 0; k < i; k++)
+			assert_string_not_equal(seen[k], req.request_id);
+		memcpy(seen[i], req.request_id, sizeof(seen[i]));
+		req_release(&req);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +186,7 @@ int main(void)
 	    cmocka_unit_test(test_namespace_alias),
 	    cmocka_unit_test(test_query_and_headers),
 	    cmocka_unit_test(test_percent_decode),
+	    cmocka_unit_test(test_request_ids),
 	};
 
 	return cmocka_run_group_tests_name("req", tests, NULL, NULL);

@@ -10,16 +10,25 @@
 #include <string.h>
 #include <strings.h>
 
+#include "jwriter.h"
 #include "req.h"
+
+/* snprintf(dst, size, "%s", src) without the format machinery (every request). */
+static void copy_id(char *dst, size_t size, const char *src)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
 
 void resp_init(struct resp *resp, const struct req *req)
 {
 	memset(resp, 0, sizeof(*resp));
 	if (req) {
-		snprintf(resp->request_id, sizeof(resp->request_id), "%s",
-		         req->request_id);
-		snprintf(resp->client_request_id, sizeof(resp->client_request_id), "%s",
-		         req->client_request_id);
+		copy_id(resp->request_id, sizeof(resp->request_id), req->request_id);
+		copy_id(resp->client_request_id, sizeof(resp->client_request_id),
+		        req->client_request_id);
 		resp->now_ms = req->now_ms;
 	}
 }
@@ -28,6 +37,9 @@ static void clear_body(struct resp *resp)
 {
 	json_decref(resp->body);
 	resp->body = NULL;
+	free(resp->text);
+	resp->text = NULL;
+	resp->text_len = 0;
 	free(resp->raw);
 	resp->raw = NULL;
 	resp->raw_len = 0;
@@ -59,6 +71,16 @@ static int set_json(struct resp *resp, unsigned status, json_t *body, enum resp_
 int resp_odata(struct resp *resp, unsigned status, json_t *body)
 {
 	return set_json(resp, status, body, RESP_ODATA);
+}
+
+int resp_odata_text(struct resp *resp, unsigned status, char *text, size_t len)
+{
+	clear_body(resp);
+	resp->status = status;
+	resp->kind = RESP_ODATA;
+	resp->text = text;
+	resp->text_len = len;
+	return 0;
 }
 
 int resp_json(struct resp *resp, unsigned status, json_t *body)
@@ -130,32 +152,61 @@ const char *resp_header_get(const struct resp *resp, const char *name)
 	return NULL;
 }
 
+static char *copy_bytes(const char *data, size_t n, size_t *len)
+{
+	char *out = malloc(n + 1);
+
+	if (!out)
+		return NULL;
+	memcpy(out, data, n);
+	out[n] = '\0';
+	*len = n;
+	return out;
+}
+
+/* What json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) prints, faster. */
+static char *dump_body(const json_t *body, size_t *len)
+{
+	struct jwriter w;
+
+	jwriter_init(&w, RESP_TEXT_MAX);
+	jwriter_value(&w, body);
+	return jwriter_detach(&w, len);
+}
+
 char *resp_render(const struct resp *resp, size_t *len)
 {
-	char *out = NULL;
-
 	*len = 0;
 	switch (resp->kind) {
 	case RESP_ODATA:
 	case RESP_JSON:
+		if (resp->text)
+			return copy_bytes(resp->text, resp->text_len, len);
 		if (!resp->body)
 			return NULL;
-		out = json_dumps(resp->body, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		if (out)
-			*len = strlen(out);
-		return out;
+		return dump_body(resp->body, len);
 	case RESP_RAW:
-		out = malloc(resp->raw_len + 1);
-		if (!out)
-			return NULL;
-		memcpy(out, resp->raw, resp->raw_len + 1);
-		*len = resp->raw_len;
-		return out;
+		return copy_bytes(resp->raw, resp->raw_len, len);
 	case RESP_NONE:
 	case RESP_EMPTY:
 		return NULL;
 	}
 	return NULL;
+}
+
+void resp_finish(struct resp *resp)
+{
+	free(resp->bytes);
+	if (resp->text && (resp->kind == RESP_ODATA || resp->kind == RESP_JSON)) {
+		resp->bytes = resp->text;
+		resp->bytes_len = resp->text_len;
+		resp->text = NULL;
+		resp->text_len = 0;
+	} else {
+		resp->bytes = resp_render(resp, &resp->bytes_len);
+	}
+	json_decref(resp->body);
+	resp->body = NULL;
 }
 
 const char *resp_content_type(const struct resp *resp)

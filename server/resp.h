@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #define RESP_MAX_HEADERS 16
+#define RESP_TEXT_MAX    ((size_t)1 << 30) /* largest body we render */
 
 /* Content-Type of a 2xx JSON body from Graph (graph-spec §1.3). */
 #define RESP_ODATA_CONTENT_TYPE                                                          \
@@ -38,7 +39,16 @@ struct resp {
 	unsigned status;
 	enum resp_kind kind;
 	json_t *body; /* RESP_ODATA / RESP_JSON: new reference owned by resp */
-	char *raw;    /* RESP_RAW: owned bytes */
+	/* RESP_ODATA written straight to JSON text instead of @body; owned. */
+	char *text;
+	size_t text_len;
+	/*
+	 * Set by srv_dispatch(): nothing but the rendered bytes will be read
+	 * (no handler or test inspects @body), so the OData collection
+	 * responder may write @text instead of building a json_t body.
+	 */
+	bool bytes_only;
+	char *raw; /* RESP_RAW: owned bytes */
 	size_t raw_len;
 	char content_type[96];
 	struct resp_header headers[RESP_MAX_HEADERS];
@@ -63,6 +73,12 @@ void resp_release(struct resp *resp);
 /* resp_odata() - @status with @body (steals) and Graph's OData content type. Returns 0.
  */
 int resp_odata(struct resp *resp, unsigned status, json_t *body);
+
+/*
+ * resp_odata_text() - @status with @len bytes of JSON at @text (steals; a
+ * malloc'ed NUL-terminated string) and Graph's OData content type. Returns 0.
+ */
+int resp_odata_text(struct resp *resp, unsigned status, char *text, size_t len);
 
 /* resp_json() - @status with @body (steals) as plain application/json. Returns 0. */
 int resp_json(struct resp *resp, unsigned status, json_t *body);
@@ -90,6 +106,13 @@ const char *resp_header_get(const struct resp *resp, const char *name);
  * when the body may hold stored values.
  */
 char *resp_render(const struct resp *resp, size_t *len);
+
+/*
+ * resp_finish() - render the body into resp->bytes (moving pre-rendered text
+ * rather than copying it) and drop the json_t, so no stored value outlives
+ * the state lock. Call under the lock when the body may hold stored values.
+ */
+void resp_finish(struct resp *resp);
 
 /* resp_content_type() - the Content-Type to send, or NULL for none. */
 const char *resp_content_type(const struct resp *resp);

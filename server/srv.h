@@ -5,6 +5,7 @@
 #ifndef GRAPHMOCK_SERVER_SRV_H
 #define GRAPHMOCK_SERVER_SRV_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,8 +46,12 @@ struct srv {
 	struct fault_engine faults;
 	struct fault_sleeper sleeper;
 	struct journal journal;
-	struct jwt_key jwt; /* signs graphmock's access tokens (routes/login_token.c) */
-	char *tls_pem[2];   /* --tls-cert and --tls-key contents, NULL without TLS */
+	/* Signs graphmock's access tokens. Made on first use (RSA-2048 takes
+	 * ~100 ms), or at start with --auth jwt: use srv_jwt_key(). */
+	struct jwt_key jwt;
+	pthread_mutex_t jwt_lock;
+	_Atomic int jwt_state; /* 0 not yet, 1 ready, -1 generation failed */
+	char *tls_pem[2];      /* --tls-cert and --tls-key contents, NULL without TLS */
 };
 
 /*
@@ -64,6 +69,13 @@ void srv_dispatch(struct srv *srv, struct req *req, struct resp *resp, bool too_
  */
 int srv_features_init(struct srv *srv);
 void srv_features_release(struct srv *srv);
+
+/*
+ * srv_jwt_key() - the token-signing key, generated on the first call.
+ * Returns: borrowed (lives as long as @srv), or NULL if generation failed.
+ * Thread-safe.
+ */
+const struct jwt_key *srv_jwt_key(struct srv *srv);
 
 /*
  * srv_read_json_file() - parse JSON file @file (duplicate keys refused).

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# bench/callgrind.sh [BIN]: instructions per request (valgrind callgrind, all
+# threads) for the bench mix, measured as the difference between two counter
+# dumps around N keep-alive requests from one curl. Stable across machine
+# load, unlike req/s. Figures only; nothing is asserted. CALLGRIND_KEEP=PREFIX
+# keeps the profiles as PREFIX.list and PREFIX.single for callgrind_annotate.
+set -euo pipefail
+bin=${1:-build/release/graphmock}
+n=${CALLGRIND_REQUESTS:-2000}
+dir=$(mktemp -d); trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
+valgrind --tool=callgrind --callgrind-out-file="$dir/cg.%p" \
+	"$bin" --port 0 --quiet --threads 1 --seed 1 >"$dir/log" 2>"$dir/vg" &
+pid=$!
+until grep -q listening "$dir/log"; do sleep 0.05; done
+base=$(sed -n 's/^graphmock listening on //p' "$dir/log")
+for i in $(seq 1 20); do
+	curl -fs -o /dev/null -H 'Content-Type: application/json' "$base/v1.0/users" -d \
+	"{\"accountEnabled\":true,\"displayName\":\"Bench User $i\",\"mailNickname\":\"bench$i\",\"userPrincipalName\":\"bench$i@contoso.onmicrosoft.com\",\"passwordProfile\":{\"password\":\"Bench-pass-$i!\"},\"jobTitle\":\"Engineer\",\"officeLocation\":\"18/2111\",\"mobilePhone\":\"+1 425 555 0109\",\"givenName\":\"Bench\",\"surname\":\"User $i\",\"preferredLanguage\":\"en-US\"}"
+done
+total() { # dump the counters since the last zeroing, print their Ir
+	callgrind_control -d "$pid" >/dev/null 2>&1
+	sleep 0.3
+	awk '/^totals:/ {s += $2} END {print s}' "$dir"/cg.*.* 2>/dev/null
+}
+measure() { # name, url
+	local cfg="$dir/curl.cfg" ir
+	: >"$cfg"
+	for _ in $(seq 1 "$n"); do printf 'url = "%s"\noutput = /dev/null\n' "$2" >>"$cfg"; done
+	curl -fs -K "$cfg" # warm-up
+	callgrind_control -z "$pid" >/dev/null 2>&1
+	rm -f "$dir"/cg.*.*
+	curl -fs -K "$cfg"
+	ir=$(total)
+	printf '%-22s %8d instructions/request\n' "$1" $(( ir / n ))
+	[ -z "${CALLGRIND_KEEP:-}" ] || cp "$dir"/cg.*.* "$CALLGRIND_KEEP.$3"
+}
+measure 'GET /users?$top=10' "$base/v1.0/users?%24top=10" list
+measure 'GET /users/{id}' "$base/v1.0/users/33c3317d-939c-4e2f-855a-95aa465db42a" single
