@@ -44,9 +44,11 @@ static int parse_body(struct req *req, struct resp *resp, unsigned flags)
 	return 0;
 }
 
-/* Every check that needs no state, in the order Graph applies them. */
-static const struct route *precheck(struct srv *srv, struct req *req, struct resp *resp,
-                                    bool too_large)
+/*
+ * The route for the path and method, or NULL after Graph's 400 (unknown
+ * segment) or 405. Graph routes before it authenticates (graph-spec §1.1).
+ */
+static const struct route *match_route(struct req *req, struct resp *resp)
 {
 	const struct route *const *tables =
 	    req->version[0] ? graph_route_tables : root_route_tables;
@@ -84,20 +86,27 @@ static const struct route *precheck(struct srv *srv, struct req *req, struct res
 		           "Resource not found for the segment '%s'.", req->segs[0]);
 		return NULL;
 	}
+	return m.route;
+}
+
+/* The request's own input: size, JSON body, OData options. 0, or -1 after a 4xx. */
+static int check_input(struct srv *srv, struct req *req, struct resp *resp,
+                       const struct route *route, bool too_large)
+{
 	if (too_large) {
 		resp_error(
 		    resp, GERR_TOO_LARGE,
 		    "The request body is larger than the %zu bytes graphmock accepts "
 		    "(--max-body).",
 		    srv->cfg.max_body);
-		return NULL;
+		return -1;
 	}
-	if ((m.route->flags & ROUTE_JSON_BODY) && parse_body(req, resp, m.route->flags))
-		return NULL;
-	if ((m.route->flags & ROUTE_ODATA) &&
-	    odata_query_parse(&req->odata, m.route->entity, req, resp))
-		return NULL;
-	return m.route;
+	if ((route->flags & ROUTE_JSON_BODY) && parse_body(req, resp, route->flags))
+		return -1;
+	if ((route->flags & ROUTE_ODATA) &&
+	    odata_query_parse(&req->odata, route->entity, req, resp))
+		return -1;
+	return 0;
 }
 
 static struct tenant *select_tenant(struct srv *srv, const struct req *req,
@@ -127,10 +136,14 @@ static struct tenant *select_tenant(struct srv *srv, const struct req *req,
 
 void srv_dispatch(struct srv *srv, struct req *req, struct resp *resp, bool too_large)
 {
-	const struct route *route =
-	    auth_check(srv, req, resp) ? NULL : precheck(srv, req, resp, too_large);
+	/* Graph's order: route (400/405), token (401), permission (403), input (4xx). */
+	const struct route *route = match_route(req, resp);
 
+	if (route && auth_check(srv, req, resp))
+		route = NULL;
 	route = auth_permit(srv, req, route, resp);
+	if (route && check_input(srv, req, resp, route, too_large))
+		route = NULL;
 
 	if (!route) {
 		resp_finish(resp); /* an error body: no stored values, no lock needed */

@@ -221,6 +221,13 @@ static void test_auth_jwt(void **s)
 	r = call(srv, "GET", "/_mock/health", NULL, NULL, NULL);
 	assert_int_equal(r->status, 200);
 	reply_free(r);
+	/* Graph routes before it authenticates: no token, unknown segment -> 400 */
+	r = call(srv, "GET", "/v1.0/nonsense", NULL, NULL, NULL);
+	assert_int_equal(r->status, 400);
+	reply_free(r);
+	r = call(srv, "DELETE", "/v1.0/users", NULL, NULL, NULL);
+	assert_int_equal(r->status, 405);
+	reply_free(r);
 
 	expect_401(srv, NULL, AUTH_MSG_EMPTY);
 	expect_401(srv, "opaque-not-a-jwt", AUTH_MSG_NOT_JWS);
