@@ -175,7 +175,7 @@ test: deps-test
 
 # The fuzz target's corpus, replayed under ASan + UBSan by make test.
 $(O)/asan/fuzz-replay: conformance/fuzz/fuzz_dispatch.c $(O)/asan/libgraphmock.a
-	$(CC) $(BASE_CFLAGS) $(asan_CFLAGS) $(DEP_CFLAGS) -DFUZZ_MAIN $^ $(DEP_LIBS) -o $@
+	$(CC) $(BASE_CFLAGS) $(asan_CFLAGS) $(DEP_CFLAGS) -DFUZZ_MAIN $(filter %.c %.a,$^) $(DEP_LIBS) -o $@
 
 fuzz-replay: $(O)/asan/fuzz-replay
 	./$(O)/asan/fuzz-replay conformance/fuzz/corpus/*
@@ -183,14 +183,14 @@ fuzz-replay: $(O)/asan/fuzz-replay
 # libFuzzer over the dispatcher (needs clang and libclang-rt-14-dev); new
 # inputs go to $(O)/fuzz/corpus, copy the interesting ones into the repo.
 $(O)/fuzz/fuzz-dispatch: conformance/fuzz/fuzz_dispatch.c $(O)/fuzz/libgraphmock.a
-	$(CC) $(BASE_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined $(DEP_CFLAGS) $^ \
-		$(DEP_LIBS) -o $@
+	$(CC) $(BASE_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all $(DEP_CFLAGS) $(filter %.c %.a,$^) $(DEP_LIBS) -o $@
 
 fuzz:
 	$(MAKE) CC=clang $(O)/fuzz/fuzz-dispatch
 	@mkdir -p $(O)/fuzz/corpus
-	./$(O)/fuzz/fuzz-dispatch -max_total_time=$(FUZZ_SECONDS) $(O)/fuzz/corpus \
-		conformance/fuzz/corpus
+	./$(O)/fuzz/fuzz-dispatch -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		-dict=conformance/fuzz/graph.dict $(O)/fuzz/corpus conformance/fuzz/corpus
 
 bench: release
 	$(call need_pkgs,$(DEB_BENCH))
