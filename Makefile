@@ -161,8 +161,10 @@ run: deps-build release
 export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 
-unit: deps-test $(asan_TESTS)
-	@set -e; for t in $(asan_TESTS); do echo "== $$t"; ./$$t; done
+# server/hostile_test also runs the binary (SIGTERM under load): GRAPHMOCK_BIN.
+unit: deps-test $(asan_TESTS) $(O)/asan/graphmock
+	@set -e; for t in $(asan_TESTS); do echo "== $$t"; \
+		GRAPHMOCK_BIN=./$(O)/asan/graphmock ./$$t; done
 
 conformance: deps-test $(O)/asan/graphmock $(O)/asan/conformance-runner
 	./$(O)/asan/conformance-runner --server ./$(O)/asan/graphmock \
