@@ -54,7 +54,7 @@ help:
 	@echo "make            build build/release/graphmock"
 	@echo "make run        build and start it on localhost:$(PORT) (ARGS='--seed 1' ...)"
 	@echo "make test       ASan+UBSan build; unit tests, then the conformance suite"
-	@echo "make asan|tsan  sanitizer builds (tsan also runs a concurrent load)"
+	@echo "make asan|tsan  sanitizer builds (tsan also runs two concurrent loads: bench/tsan-*.sh)"
 	@echo "make fuzz       libFuzzer over the request dispatcher (clang; FUZZ_SECONDS=60)"
 	@echo "make lint       clang-format check, banned functions, header self-containment"
 	@echo "make bench      release build under wrk: req/s and latency"
@@ -151,6 +151,7 @@ release: $(O)/release/graphmock
 asan: $(O)/asan/graphmock
 tsan: $(O)/tsan/graphmock $(O)/tsan/conformance-runner
 	./bench/tsan-load.sh $(O)/tsan/graphmock
+	./bench/tsan-chaos.sh $(O)/tsan/graphmock
 
 # ---- run, test ------------------------------------------------------------------
 
