@@ -62,7 +62,7 @@ help:
 	@echo "make            build build/release/graphmock"
 	@echo "make run        build and start it on localhost:$(PORT) (ARGS='--seed 1' ...)"
 	@echo "make test       ASan+UBSan build; unit tests, then the conformance suite"
-	@echo "make asan|tsan  sanitizer builds (tsan also runs a concurrent load)"
+	@echo "make asan|tsan  sanitizer builds (tsan also runs two concurrent loads: bench/tsan-*.sh)"
 	@echo "make fuzz       libFuzzer over the request dispatcher (clang; FUZZ_SECONDS=60)"
 	@echo "make lint       clang-format check, banned functions, header self-containment"
 	@echo "make certs      a throwaway CA + localhost certificate in build/certs (HTTPS tests)"
@@ -164,6 +164,7 @@ release: $(O)/release/graphmock
 asan: $(O)/asan/graphmock
 tsan: $(O)/tsan/graphmock $(O)/tsan/conformance-runner
 	./bench/tsan-load.sh $(O)/tsan/graphmock
+	./bench/tsan-chaos.sh $(O)/tsan/graphmock
 
 # ---- run, test ------------------------------------------------------------------
 
@@ -174,8 +175,10 @@ run: deps-build release
 export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 
-unit: deps-test $(asan_TESTS)
-	@set -e; for t in $(asan_TESTS); do echo "== $$t"; ./$$t; done
+# server/hostile_test also runs the binary (SIGTERM under load): GRAPHMOCK_BIN.
+unit: deps-test $(asan_TESTS) $(O)/asan/graphmock
+	@set -e; for t in $(asan_TESTS); do echo "== $$t"; \
+		GRAPHMOCK_BIN=./$(O)/asan/graphmock ./$$t; done
 
 conformance: deps-test $(O)/asan/graphmock $(O)/asan/conformance-runner
 	./$(O)/asan/conformance-runner --server ./$(O)/asan/graphmock \
@@ -188,7 +191,7 @@ test: deps-test
 
 # The fuzz target's corpus, replayed under ASan + UBSan by make test.
 $(O)/asan/fuzz-replay: conformance/fuzz/fuzz_dispatch.c $(O)/asan/libgraphmock.a
-	$(CC) $(BASE_CFLAGS) $(asan_CFLAGS) $(DEP_CFLAGS) -DFUZZ_MAIN $^ $(DEP_LIBS) -o $@
+	$(CC) $(BASE_CFLAGS) $(asan_CFLAGS) $(DEP_CFLAGS) -DFUZZ_MAIN $(filter %.c %.a,$^) $(DEP_LIBS) -o $@
 
 fuzz-replay: $(O)/asan/fuzz-replay
 	./$(O)/asan/fuzz-replay conformance/fuzz/corpus/*
@@ -196,14 +199,14 @@ fuzz-replay: $(O)/asan/fuzz-replay
 # libFuzzer over the dispatcher (needs clang and libclang-rt-14-dev); new
 # inputs go to $(O)/fuzz/corpus, copy the interesting ones into the repo.
 $(O)/fuzz/fuzz-dispatch: conformance/fuzz/fuzz_dispatch.c $(O)/fuzz/libgraphmock.a
-	$(CC) $(BASE_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined $(DEP_CFLAGS) $^ \
-		$(DEP_LIBS) -o $@
+	$(CC) $(BASE_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all $(DEP_CFLAGS) $(filter %.c %.a,$^) $(DEP_LIBS) -o $@
 
 fuzz:
 	$(MAKE) CC=clang $(O)/fuzz/fuzz-dispatch
 	@mkdir -p $(O)/fuzz/corpus
-	./$(O)/fuzz/fuzz-dispatch -max_total_time=$(FUZZ_SECONDS) $(O)/fuzz/corpus \
-		conformance/fuzz/corpus
+	./$(O)/fuzz/fuzz-dispatch -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		-dict=conformance/fuzz/graph.dict $(O)/fuzz/corpus conformance/fuzz/corpus
 
 # The official Microsoft Graph SDKs (JS v3 and Kiota) against a release build;
 # versions pinned by conformance/clients/package-lock.json. Needs Node >= 20.

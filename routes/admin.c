@@ -96,6 +96,13 @@ static int admin_tenant_create(struct state *st, const struct req *req, struct r
 	if (optional_string(req, resp, "displayName", &display) ||
 	    optional_string(req, resp, "domain", &domain))
 		return -1;
+	/* Without a domain the copy keeps the fixture's (the conformance runner's
+	 * fresh tenants); a domain asked for must name one tenant only, or
+	 * X-Graphmock-Tenant: <domain> would pick one of them at random. */
+	if (domain && (t = state_tenant_find(st, domain)))
+		return resp_error(resp, GERR_BAD_REQUEST,
+		                  "Domain '%s' is already used by tenant '%s'.", domain,
+		                  t->id);
 	t = state_tenant_create(st, display, domain);
 	if (!t)
 		return resp_error(resp, GERR_INTERNAL, "Creating the tenant failed.");

@@ -34,6 +34,11 @@ static struct srv *fuzz_srv(void)
 	config_defaults(&srv->cfg);
 	srv->cfg.quiet = true;
 	srv->state.server = srv;
+	/* /_mock/faults and /_mock/requests need the engine and the journal */
+	if (fault_engine_init(&srv->faults, 1, &srv->state) ||
+	    journal_init(&srv->journal, 64))
+		abort();
+	srv->faults.quiet = true;
 	return srv;
 }
 
@@ -144,6 +149,8 @@ int main(int argc, char **argv)
 		replayed++;
 	}
 	printf("fuzz corpus: %d inputs replayed, no sanitizer report\n", replayed);
+	journal_release(&fuzz_srv()->journal);
+	fault_engine_release(&fuzz_srv()->faults);
 	state_release(&fuzz_srv()->state);
 	free(fuzz_srv());
 	return 0;
