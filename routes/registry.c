@@ -16,6 +16,7 @@ extern const struct route service_principal_routes[];
 extern const struct route app_role_assigned_to_routes[];
 extern const struct route app_role_assignment_routes[];
 extern const struct route metadata_routes[];
+extern const struct route batch_routes[];
 
 extern const struct route admin_routes[];
 extern const struct route admin_faults_routes[];
@@ -43,6 +44,7 @@ const struct route *const graph_route_tables[] = {
 	app_role_assigned_to_routes,
 	app_role_assignment_routes,
 	metadata_routes,
+	batch_routes,
 	NULL,
 };
 

@@ -9,6 +9,7 @@
 
 #include "../routes/registry.h"
 #include "auth.h"
+#include "batch.h"
 #include "error.h"
 #include "odata.h"
 #include "req.h"
@@ -147,6 +148,11 @@ void srv_dispatch(struct srv *srv, struct req *req, struct resp *resp, bool too_
 
 	if (!route) {
 		resp_finish(resp); /* an error body: no stored values, no lock needed */
+		return;
+	}
+	if (route->flags & ROUTE_BATCH) {
+		/* each sub-request takes the lock itself, through srv_dispatch() */
+		batch_run(srv, req, resp);
 		return;
 	}
 	resp->bytes_only = true; /* only resp_finish() reads what the handler sets */

@@ -201,6 +201,24 @@ static enum MHD_Result respond(struct srv *srv, struct MHD_Connection *conn,
 	return ok;
 }
 
+/* The client's IP address as text, into req->peer ($batch sub-requests reuse it). */
+static void set_peer(struct MHD_Connection *conn, struct req *req)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	if (!ci || !ci->client_addr)
+		return;
+	if (ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+		          &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
+		          req->peer, sizeof(req->peer));
+	else
+		inet_ntop(AF_INET,
+		          &((const struct sockaddr_in *)ci->client_addr)->sin_addr,
+		          req->peer, sizeof(req->peer));
+}
+
 static void build_request(struct srv *srv, struct MHD_Connection *conn,
                           struct exchange *ex, const char *url, const char *method)
 {
@@ -214,6 +232,7 @@ static void build_request(struct srv *srv, struct MHD_Connection *conn,
 		snprintf(ex->req.client_request_id, sizeof(ex->req.client_request_id),
 		         "%s", crid);
 	ex->req.now_ms = state_now_ms(&srv->state);
+	set_peer(conn, &ex->req);
 	set_base_url(srv, &ex->req);
 	resp_init(&ex->resp, &ex->req);
 	if (ex->upload_len)
@@ -259,31 +278,16 @@ static void resolve_tenant(struct srv *srv, struct exchange *ex)
 }
 
 /* Throttling key: the Authorization header (one per app/token), else the client IP. */
-static void identify_client(struct MHD_Connection *conn, struct exchange *ex)
+static void identify_client(struct exchange *ex)
 {
 	const char *auth = req_header(&ex->req, "authorization");
-	const union MHD_ConnectionInfo *ci;
 
-	if (auth && *auth) {
-		snprintf(ex->client, sizeof(ex->client), "%s", auth);
-		return;
-	}
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (!ci || !ci->client_addr)
-		return;
-	if (ci->client_addr->sa_family == AF_INET6)
-		inet_ntop(AF_INET6,
-		          &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
-		          ex->client, sizeof(ex->client));
-	else
-		inet_ntop(AF_INET,
-		          &((const struct sockaddr_in *)ci->client_addr)->sin_addr,
-		          ex->client, sizeof(ex->client));
+	snprintf(ex->client, sizeof(ex->client), "%s",
+	         auth && *auth ? auth : ex->req.peer);
 }
 
 /* Run the rules (and a one-shot X-Graphmock-Fault header) over the request. */
-static void decide_fault(struct srv *srv, struct MHD_Connection *conn,
-                         struct exchange *ex)
+static void decide_fault(struct srv *srv, struct exchange *ex)
 {
 	const char *header =
 	    srv->cfg.no_fault_header ? NULL : req_header(&ex->req, FAULT_HEADER);
@@ -298,7 +302,7 @@ static void decide_fault(struct srv *srv, struct MHD_Connection *conn,
 			return;
 		}
 	}
-	identify_client(conn, ex);
+	identify_client(ex);
 	fr.method = ex->req.method;
 	fr.path = ex->req.path ? ex->req.path : "";
 	fr.tenant_id = ex->tenant_id;
@@ -392,7 +396,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	ex->built = true;
 	resolve_tenant(srv, ex);
 	if (ex->resp.kind == RESP_NONE)
-		decide_fault(srv, conn, ex);
+		decide_fault(srv, ex);
 	if (ex->resp.kind != RESP_NONE) {
 		resp_finish(&ex->resp);
 		return respond(srv, conn, ex);

@@ -158,6 +158,8 @@ const struct perm_rule perm_rules[] = {
 	ANY("GET", "/servicePrincipals/{id}/appRoleAssignments/{aid}", SP_ASSIGN_READ),
 	BOTH("DELETE", "/servicePrincipals/{id}/appRoleAssignments/{aid}", ASSIGN_WRITE,
 	     APP_READ),
+	/* $batch: any valid token; each sub-request is checked on its own route */
+	TOKEN("POST", "/$batch"),
 	/* $metadata needs no permission */
 	NONE("GET", "/$metadata"),
 	{NULL, NULL, PERM_NONE, NULL, NULL},

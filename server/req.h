@@ -59,6 +59,7 @@ struct req {
 	char base_url[256];
 	char request_id[REQ_GUID_LEN + 1];
 	char client_request_id[128];
+	char peer[64];  /* the client's IP address as text; "" when unknown (tests) */
 	int64_t now_ms; /* mock-clock time when the request arrived */
 
 	/*

@@ -26,6 +26,9 @@ enum route_flags {
 	ROUTE_NO_TENANT = 1 << 2, /* admin plane: no tenant is resolved */
 	ROUTE_OPTIONAL_BODY = 1 << 3, /* with ROUTE_JSON_BODY: an empty body is allowed */
 	ROUTE_APPID_KEY = 1 << 4,     /* first capture may be an (appId='...') key */
+	/* $batch: srv_dispatch() runs batch_run() outside the state lock instead
+	 * of .fn, which must still be set (and answers 500 if ever called) */
+	ROUTE_BATCH = 1 << 5,
 };
 
 struct route {
