@@ -47,9 +47,11 @@ tsan_CFLAGS := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 fuzz_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 60
 
-APP_SRCS := $(filter-out %_test.c server/main.c, \
+APP_SRCS := $(filter-out %_test.c %_testutil.c server/main.c, \
 	$(wildcard server/*.c) $(wildcard routes/*.c) $(wildcard state/*.c))
 TEST_SRCS := $(wildcard server/*_test.c routes/*_test.c state/*_test.c conformance/*_test.c)
+# Helpers shared by tests (a daemon to talk to, a libcurl call): test binaries only.
+TESTUTIL_SRCS := $(wildcard server/*_testutil.c routes/*_testutil.c state/*_testutil.c)
 RUNNER_SRCS := $(filter-out %_test.c, $(wildcard conformance/*.c))
 FIXTURE_JSON := state/default_fixture.json
 
@@ -141,7 +143,8 @@ $(O)/$(1)/libgraphmock.a: $$($(1)_OBJS)
 $(O)/$(1)/graphmock: $(O)/$(1)/server/main.o $(O)/$(1)/libgraphmock.a
 	$$(call say,LINK,$$@)$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(DEP_LIBS) -o $$@
 
-$(O)/$(1)/%_test: $(O)/$(1)/%_test.o $(O)/$(1)/libgraphmock.a
+$(O)/$(1)/%_test: $(O)/$(1)/%_test.o $$(patsubst %.c,$(O)/$(1)/%.o,$(TESTUTIL_SRCS)) \
+		$(O)/$(1)/libgraphmock.a
 	$$(call say,LINK,$$@)$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(DEP_LIBS) $$(TEST_LIBS) $$(CURL_LIBS) -o $$@
 
 $(O)/$(1)/conformance-runner: $$(patsubst %.c,$(O)/$(1)/%.o,$(RUNNER_SRCS))

@@ -22,6 +22,7 @@
 #include "../state/export.h"
 #include "../state/fixture.h"
 #include "fault_apply.h"
+#include "http_testutil.h"
 #include "srv.h"
 
 static void sleep_ms(long ms)
@@ -33,103 +34,27 @@ static void sleep_ms(long ms)
 
 static struct srv *server_start(uint64_t seed, unsigned threads)
 {
-	struct srv *srv = calloc(1, sizeof(*srv));
-	char err[256];
-	json_t *doc = json_loads(default_fixture_json, 0, NULL);
+	struct test_server_opts o = {.seed = seed, .threads = threads};
 
-	config_defaults(&srv->cfg);
-	srv->cfg.port = 0;
-	srv->cfg.threads = threads;
-	srv->cfg.quiet = true;
-	srv->cfg.seed = seed;
-	srv->listen_fd = -1;
-	assert_int_equal(state_init(&srv->state, seed), 0);
-	srv->state.server = srv;
-	assert_int_equal(srv_features_init(srv), 0);
-	assert_int_equal(state_load(&srv->state, doc, err, sizeof(err)), 0);
-	json_decref(doc);
-	assert_int_equal(srv_start(srv), 0);
-	return srv;
-}
-
-static void server_stop(struct srv *srv)
-{
-	fault_sleeper_stop(&srv->sleeper);
-	srv_stop(srv);
-	srv_features_release(srv);
-	state_release(&srv->state);
-	free(srv);
-}
-
-struct reply {
-	CURLcode rc;
-	long status;
-	char body[8192];
-	size_t len;
-	char retry_after[64];
-};
-
-static size_t on_body(char *p, size_t size, size_t n, void *cls)
-{
-	struct reply *r = cls;
-	size_t len = size * n;
-
-	if (r->len + len < sizeof(r->body)) {
-		memcpy(r->body + r->len, p, len);
-		r->len += len;
-		r->body[r->len] = '\0';
-	}
-	return len;
-}
-
-static size_t on_header(char *p, size_t size, size_t n, void *cls)
-{
-	struct reply *r = cls;
-	size_t len = size * n;
-
-	if (len > 13 && !strncasecmp(p, "Retry-After: ", 13))
-		snprintf(r->retry_after, sizeof(r->retry_after), "%.*s", (int)(len - 15),
-		         p + 13);
-	return len;
+	return test_server_start(&o);
 }
 
 /* One request; @fault is an X-Graphmock-Fault value or NULL. */
-static struct reply call(struct srv *srv, const char *method, const char *path,
-                         const char *body, const char *fault)
+static struct test_reply call(struct srv *srv, const char *method, const char *path,
+                              const char *body, const char *fault)
 {
-	struct reply r;
-	struct curl_slist *h = NULL;
-	char url[512], hv[256];
-	CURL *c = curl_easy_init();
+	struct test_request rq = {method, path, body, "application/json", NULL, fault};
+	struct test_reply r;
 
-	memset(&r, 0, sizeof(r));
-	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", srv->port, path);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
-	h = curl_slist_append(h, "Content-Type: application/json");
-	if (fault) {
-		snprintf(hv, sizeof(hv), "X-Graphmock-Fault: %s", fault);
-		h = curl_slist_append(h, hv);
-	}
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	if (body)
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	r.rc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
+	test_http(srv, &rq, &r);
+	test_reply_release(&r); /* tests here read the raw body */
 	return r;
 }
 
 static void test_connection_faults(void **s)
 {
 	struct srv *srv = server_start(1, 2);
-	struct reply r;
+	struct test_reply r;
 
 	(void)s;
 	r = call(srv, "GET", "/_mock/health", NULL, "reset");
@@ -145,12 +70,12 @@ static void test_connection_faults(void **s)
 	         NULL); /* the server is fine afterwards */
 	assert_int_equal(r.rc, CURLE_OK);
 	assert_int_equal(r.status, 200);
-	server_stop(srv);
+	test_server_stop(srv);
 }
 
 struct slow_call {
 	struct srv *srv;
-	struct reply r;
+	struct test_reply r;
 	int64_t took_us;
 };
 
@@ -170,7 +95,7 @@ static void test_latency_holds_no_worker(void **s)
 	struct slow_call sc = {.srv = srv};
 	pthread_t th;
 	int64_t t0, fast;
-	struct reply r;
+	struct test_reply r;
 
 	(void)s;
 	pthread_create(&th, NULL, slow_thread, &sc);
@@ -183,13 +108,13 @@ static void test_latency_holds_no_worker(void **s)
 	pthread_join(th, NULL);
 	assert_int_equal(sc.r.status, 200);
 	assert_true(sc.took_us >= 800000);
-	server_stop(srv);
+	test_server_stop(srv);
 }
 
 static void test_retry_story_and_journal(void **s)
 {
 	struct srv *srv = server_start(1, 2);
-	struct reply r;
+	struct test_reply r;
 
 	(void)s;
 	r = call(srv, "POST", "/_mock/faults",
@@ -221,13 +146,13 @@ static void test_retry_story_and_journal(void **s)
 	r = call(srv, "GET", "/_mock/faults/stats", NULL, NULL);
 	assert_non_null(strstr(r.body, "\"injections\":2"));
 	assert_non_null(strstr(r.body, "\"retryAfterViolations\":2"));
-	server_stop(srv);
+	test_server_stop(srv);
 }
 
 static void test_ghost_write(void **s)
 {
 	struct srv *srv = server_start(1, 2);
-	struct reply r;
+	struct test_reply r;
 
 	(void)s;
 	r = call(srv, "POST", "/_mock/tenants", "{\"displayName\":\"Ghost\"}",
@@ -242,14 +167,14 @@ static void test_ghost_write(void **s)
 	assert_int_equal(r.rc, CURLE_RECV_ERROR);
 	r = call(srv, "GET", "/_mock/tenants", NULL, NULL);
 	assert_non_null(strstr(r.body, "\"displayName\":\"Ghost2\""));
-	server_stop(srv);
+	test_server_stop(srv);
 }
 
 /* Statuses of 20 requests under a probability 0.5 rule, as a string. */
 static void twenty(uint64_t seed, char out[21])
 {
 	struct srv *srv = server_start(seed, 2);
-	struct reply r;
+	struct test_reply r;
 
 	r = call(srv, "POST", "/_mock/faults",
 	         "{\"match\":{\"path\":\"/_mock/health\"},\"when\":{\"probability\":0.5},"
@@ -261,7 +186,7 @@ static void twenty(uint64_t seed, char out[21])
 		out[i] = r.status == 503 ? 'X' : '.';
 	}
 	out[20] = '\0';
-	server_stop(srv);
+	test_server_stop(srv);
 }
 
 static void test_seed_reproducible_over_http(void **s)
@@ -309,14 +234,14 @@ static void test_faults_file(void **s)
 	write_file(path, "[{\"id\":");
 	assert_int_equal(srv_load_faults_file(srv, path), -1);
 	unlink(path);
-	server_stop(srv);
+	test_server_stop(srv);
 }
 
 static void test_state_file(void **s)
 {
 	struct srv *a = server_start(1, 1), *b;
 	char dir[] = "/tmp/graphmock-state-XXXXXX", path[256], err[256];
-	struct reply r;
+	struct test_reply r;
 	json_t *ea, *eb;
 
 	(void)s;
@@ -332,8 +257,8 @@ static void test_state_file(void **s)
 	assert_true(json_equal(ea, eb));
 	json_decref(ea);
 	json_decref(eb);
-	server_stop(a);
-	server_stop(b);
+	test_server_stop(a);
+	test_server_stop(b);
 	unlink(path);
 	rmdir(dir);
 }

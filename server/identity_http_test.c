@@ -18,9 +18,9 @@
 #include "../state/fixture.h"
 #include "auth.h"
 #include "fault_apply.h"
+#include "http_testutil.h"
 #include "srv.h"
 
-#define CERTS  "build/certs"
 #define TENANT "2dd67af8-8f6d-47d9-86d2-56d41895239d"
 #define FORM                                                                             \
 	"client_id=bb307b24-a6db-470e-9a3b-e58a68578312&client_secret=s&grant_type="     \
@@ -28,112 +28,26 @@
 
 static struct srv *server_start(bool tls, enum auth_mode auth)
 {
-	struct srv *srv = calloc(1, sizeof(*srv));
-	char err[256];
-	json_t *doc = json_loads(default_fixture_json, 0, NULL);
+	struct test_server_opts o = {.seed = 1, .tls = tls, .auth = auth};
 
-	config_defaults(&srv->cfg);
-	srv->cfg.port = 0;
-	srv->cfg.threads = 2;
-	srv->cfg.quiet = true;
-	srv->cfg.auth = auth;
-	if (tls) {
-		srv->cfg.tls_cert = CERTS "/server.pem";
-		srv->cfg.tls_key = CERTS "/server.key";
-	}
-	srv->listen_fd = -1;
-	assert_int_equal(state_init(&srv->state, 1), 0);
-	srv->state.server = srv;
-	assert_int_equal(srv_features_init(srv), 0);
-	assert_int_equal(state_load(&srv->state, doc, err, sizeof(err)), 0);
-	json_decref(doc);
-	assert_int_equal(srv_start(srv), 0);
-	return srv;
-}
-
-static void server_stop(struct srv *srv)
-{
-	fault_sleeper_stop(&srv->sleeper);
-	srv_stop(srv);
-	srv_features_release(srv);
-	state_release(&srv->state);
-	free(srv);
-}
-
-struct reply {
-	CURLcode rc;
-	long status;
-	char body[16384];
-	size_t len;
-	char www_auth[512];
-	json_t *json; /* parsed body or NULL (owned) */
-};
-
-static size_t on_body(char *p, size_t size, size_t n, void *cls)
-{
-	struct reply *r = cls;
-	size_t len = size * n;
-
-	if (r->len + len < sizeof(r->body)) {
-		memcpy(r->body + r->len, p, len);
-		r->len += len;
-		r->body[r->len] = '\0';
-	}
-	return len;
-}
-
-static size_t on_header(char *p, size_t size, size_t n, void *cls)
-{
-	struct reply *r = cls;
-	size_t len = size * n;
-
-	if (len > 20 && !strncasecmp(p, "WWW-Authenticate: ", 18))
-		snprintf(r->www_auth, sizeof(r->www_auth), "%.*s", (int)(len - 20),
-		         p + 18);
-	return len;
+	return test_server_start(&o);
 }
 
 /* One request to https://localhost:PORT (or http://) with an optional bearer. */
-static struct reply *call(struct srv *srv, const char *method, const char *path,
-                          const char *body, const char *ctype, const char *token)
+static struct test_reply *call(struct srv *srv, const char *method, const char *path,
+                               const char *body, const char *ctype, const char *token)
 {
-	struct reply *r = calloc(1, sizeof(*r));
-	struct curl_slist *h = NULL;
-	char url[512], hv[4096];
-	CURL *c = curl_easy_init();
+	struct test_request rq = {method, path, body, ctype, token, NULL};
+	struct test_reply *r = malloc(sizeof(*r));
 
-	snprintf(url, sizeof(url), "%s://localhost:%u%s", srv_scheme(srv), srv->port,
-	         path);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
-	curl_easy_setopt(c, CURLOPT_CAINFO, CERTS "/ca.pem");
-	if (ctype) {
-		snprintf(hv, sizeof(hv), "Content-Type: %s", ctype);
-		h = curl_slist_append(h, hv);
-	}
-	if (token) {
-		snprintf(hv, sizeof(hv), "Authorization: Bearer %s", token);
-		h = curl_slist_append(h, hv);
-	}
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	if (body)
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	r->rc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	r->json = json_loadb(r->body, r->len, 0, NULL);
+	assert_non_null(r);
+	test_http(srv, &rq, r);
 	return r;
 }
 
-static void reply_free(struct reply *r)
+static void reply_free(struct test_reply *r)
 {
-	json_decref(r->json);
+	test_reply_release(r);
 	free(r);
 }
 
@@ -141,7 +55,7 @@ static void reply_free(struct reply *r)
 static char *get_token(struct srv *srv, const char *scope)
 {
 	char form[512];
-	struct reply *r;
+	struct test_reply *r;
 	char *tok;
 
 	snprintf(form, sizeof(form), FORM "%s", scope);
@@ -156,7 +70,7 @@ static char *get_token(struct srv *srv, const char *scope)
 
 static void expect_401(struct srv *srv, const char *token, const char *message)
 {
-	struct reply *r = call(srv, "GET", "/v1.0/users", NULL, NULL, token);
+	struct test_reply *r = call(srv, "GET", "/v1.0/users", NULL, NULL, token);
 	json_t *e = json_object_get(r->json, "error");
 
 	assert_int_equal(r->status, 401);
@@ -170,7 +84,7 @@ static void expect_401(struct srv *srv, const char *token, const char *message)
 static void test_https_links_and_oidc(void **s)
 {
 	struct srv *srv = server_start(true, AUTH_NONE);
-	struct reply *r;
+	struct test_reply *r;
 	char want[128];
 
 	(void)s;
@@ -191,7 +105,7 @@ static void test_https_links_and_oidc(void **s)
 	assert_string_equal(json_string_value(json_object_get(r->json, "token_endpoint")),
 	                    want);
 	reply_free(r);
-	server_stop(srv);
+	test_server_stop(srv);
 }
 
 static void test_auth_jwt(void **s)
@@ -200,7 +114,7 @@ static void test_auth_jwt(void **s)
 	char *graph = get_token(srv, "https%3A%2F%2Fgraph.microsoft.com%2F.default");
 	char *own, *arm, *tampered;
 	char scope[128];
-	struct reply *r;
+	struct test_reply *r;
 
 	(void)s;
 	snprintf(scope, sizeof(scope), "https%%3A%%2F%%2Flocalhost%%3A%u%%2F%%2F.default",
@@ -247,13 +161,13 @@ static void test_auth_jwt(void **s)
 	free(own);
 	free(arm);
 	free(tampered);
-	server_stop(srv);
+	test_server_stop(srv);
 }
 
 static int make_certs(void **s)
 {
 	(void)s;
-	assert_int_equal(system("conformance/certs.sh " CERTS " >/dev/null"), 0);
+	assert_int_equal(system("conformance/certs.sh " TEST_CERTS " >/dev/null"), 0);
 	curl_global_init(CURL_GLOBAL_ALL);
 	return 0;
 }

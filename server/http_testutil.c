@@ -1,0 +1,149 @@
+/*
+ * server/http_testutil.c - the daemon and client the in-process HTTP tests
+ * share (see http_testutil.h).
+ */
+#include "http_testutil.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cmocka.h>
+
+#include "../state/fixture.h"
+#include "fault_apply.h"
+#include "srv.h"
+
+struct srv *test_server_start(const struct test_server_opts *opts)
+{
+	struct srv *srv = calloc(1, sizeof(*srv));
+	json_t *doc = json_loads(default_fixture_json, 0, NULL);
+	char err[256];
+
+	assert_non_null(srv);
+	config_defaults(&srv->cfg);
+	srv->cfg.port = 0;
+	srv->cfg.threads = opts->threads ? opts->threads : 2;
+	srv->cfg.quiet = true;
+	srv->cfg.seed = opts->seed;
+	srv->cfg.auth = opts->auth;
+	if (opts->tls) {
+		srv->cfg.tls_cert = TEST_CERTS "/server.pem";
+		srv->cfg.tls_key = TEST_CERTS "/server.key";
+	}
+	srv->listen_fd = -1;
+	assert_int_equal(state_init(&srv->state, opts->seed), 0);
+	srv->state.server = srv;
+	assert_int_equal(srv_features_init(srv), 0);
+	assert_int_equal(state_load(&srv->state, doc, err, sizeof(err)), 0);
+	json_decref(doc);
+	assert_int_equal(srv_start(srv), 0);
+	return srv;
+}
+
+void test_server_stop(struct srv *srv)
+{
+	fault_sleeper_stop(&srv->sleeper);
+	srv_stop(srv);
+	srv_features_release(srv);
+	state_release(&srv->state);
+	free(srv);
+}
+
+static size_t on_body(char *p, size_t size, size_t n, void *cls)
+{
+	struct test_reply *r = cls;
+	size_t len = size * n;
+
+	if (r->len + len < sizeof(r->body)) {
+		memcpy(r->body + r->len, p, len);
+		r->len += len;
+		r->body[r->len] = '\0';
+	}
+	return len;
+}
+
+/* Copy the value of header line @p into @out when it is @name. */
+static void header_value(const char *p, size_t len, const char *name, char *out,
+                         size_t outlen)
+{
+	size_t nlen = strlen(name);
+
+	if (len < nlen + 2 || strncasecmp(p, name, nlen) || p[nlen] != ':')
+		return;
+	p += nlen + 1;
+	len -= nlen + 1;
+	while (len && *p == ' ') {
+		p++;
+		len--;
+	}
+	while (len && (p[len - 1] == '\r' || p[len - 1] == '\n'))
+		len--;
+	snprintf(out, outlen, "%.*s", (int)len, p);
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *cls)
+{
+	struct test_reply *r = cls;
+	size_t len = size * n;
+
+	header_value(p, len, "Retry-After", r->retry_after, sizeof(r->retry_after));
+	header_value(p, len, "WWW-Authenticate", r->www_auth, sizeof(r->www_auth));
+	return len;
+}
+
+static struct curl_slist *add_header(struct curl_slist *h, const char *name,
+                                     const char *value)
+{
+	char line[4096];
+
+	if (!value)
+		return h;
+	snprintf(line, sizeof(line), "%s: %s", name, value);
+	return curl_slist_append(h, line);
+}
+
+void test_http(struct srv *srv, const struct test_request *rq, struct test_reply *r)
+{
+	struct curl_slist *h = NULL;
+	char url[512], bearer[4096];
+	CURL *c = curl_easy_init();
+	bool tls = srv->cfg.tls_cert != NULL;
+
+	memset(r, 0, sizeof(*r));
+	assert_non_null(c);
+	snprintf(url, sizeof(url), "%s://%s:%u%s", tls ? "https" : "http",
+	         tls ? "localhost" : "127.0.0.1", srv->port, rq->path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+	if (tls)
+		curl_easy_setopt(c, CURLOPT_CAINFO, TEST_CERTS "/ca.pem");
+	h = add_header(h, "Content-Type", rq->ctype);
+	if (rq->token) {
+		snprintf(bearer, sizeof(bearer), "Bearer %s", rq->token);
+		h = add_header(h, "Authorization", bearer);
+	}
+	h = add_header(h, "X-Graphmock-Fault", rq->fault);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	if (rq->body)
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->body);
+	r->rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	r->json = json_loadb(r->body, r->len, 0, NULL);
+}
+
+void test_reply_release(struct test_reply *r)
+{
+	json_decref(r->json);
+	r->json = NULL;
+}
