@@ -16,6 +16,9 @@ extern const struct route service_principal_routes[];
 extern const struct route app_role_assigned_to_routes[];
 extern const struct route app_role_assignment_routes[];
 extern const struct route metadata_routes[];
+extern const struct route service_root_routes[];
+extern const struct route me_routes[];
+extern const struct route organization_routes[];
 extern const struct route batch_routes[];
 
 extern const struct route admin_routes[];
@@ -44,6 +47,9 @@ const struct route *const graph_route_tables[] = {
 	app_role_assigned_to_routes,
 	app_role_assignment_routes,
 	metadata_routes,
+	service_root_routes,
+	me_routes,
+	organization_routes,
 	batch_routes,
 	NULL,
 };

@@ -46,6 +46,9 @@ static const char *const SP_ASSIGN_READ[] = {"Application.Read.All",
 	"AppRoleAssignment.ReadWrite.All", "Application.ReadWrite.All", "Directory.Read.All",
 	"Directory.ReadWrite.All", NULL};
 
+static const char *const ORG_READ[] = {"Organization.Read.All", "Directory.Read.All",
+	"Organization.ReadWrite.All", "Directory.ReadWrite.All", NULL};
+
 #define NONE(m, p)        {m, p, PERM_NONE, NULL, NULL}
 #define TOKEN(m, p)       {m, p, PERM_TOKEN, NULL, NULL}
 #define ANY(m, p, l)      {m, p, PERM_LIST, l, NULL}
@@ -160,8 +163,14 @@ const struct perm_rule perm_rules[] = {
 	     APP_READ),
 	/* $batch: any valid token; each sub-request is checked on its own route */
 	TOKEN("POST", "/$batch"),
-	/* $metadata needs no permission */
+	/* $metadata and the service document need no permission */
 	NONE("GET", "/$metadata"),
+	NONE("GET", "/"),
+	/* /me: any token; graphmock's app-only tokens then get Graph's 400 */
+	TOKEN("GET", "/me"),
+	/* organization-list: Organization.Read.All least privileged */
+	ANY("GET", "/organization", ORG_READ),
+	ANY("GET", "/organization/{id}", ORG_READ),
 	{NULL, NULL, PERM_NONE, NULL, NULL},
 };
 /* clang-format on */

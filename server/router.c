@@ -21,6 +21,8 @@ static int match_pattern(const char *pattern, const struct req *req, size_t *dep
 
 	*ncaps = 0;
 	*depth = 0;
+	if (!strcmp(pattern, "/")) /* the version root itself: /v1.0/ */
+		return req->nsegs == 0 ? 0 : -1;
 	while (*p == '/') {
 		p++;
 		size_t len = strcspn(p, "/");
@@ -87,6 +89,8 @@ bool router_pattern_valid(const char *pattern)
 {
 	if (!pattern || pattern[0] != '/')
 		return false;
+	if (!strcmp(pattern, "/"))
+		return true;
 	for (const char *p = pattern; *p; p++) {
 		if (p[0] == '/' && (p[1] == '/' || p[1] == '\0'))
 			return false;

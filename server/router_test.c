@@ -24,6 +24,7 @@ static int dummy(struct state *st, const struct req *req, struct resp *resp)
 }
 
 static const struct route test_routes[] = {
+    {"GET", "/", dummy, 0, NULL},
     {"GET", "/users", dummy, 0, NULL},
     {"GET", "/users/{id}", dummy, 0, NULL},
     {"GET", "/users/$count", dummy, 0, NULL},
@@ -81,6 +82,21 @@ static void test_no_duplicate_method_and_pattern(void **ctx)
 						    !strcmp(a->method, b->method))
 							assert_string_not_equal(
 							    a->pattern, b->pattern);
+}
+
+static void test_version_root(void **ctx)
+{
+	struct route_match m;
+	struct req req;
+
+	(void)ctx;
+	match("GET", "/v1.0/", &req, &m);
+	assert_non_null(m.route);
+	assert_string_equal(m.route->pattern, "/");
+	req_release(&req);
+	match("GET", "/v1.0/users", &req, &m);
+	assert_string_equal(m.route->pattern, "/users");
+	req_release(&req);
 }
 
 static void test_literal_beats_capture(void **ctx)
@@ -170,6 +186,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_table_is_well_formed),
 	    cmocka_unit_test(test_no_duplicate_method_and_pattern),
+	    cmocka_unit_test(test_version_root),
 	    cmocka_unit_test(test_literal_beats_capture),
 	    cmocka_unit_test(test_ref_suffix_is_distinct),
 	    cmocka_unit_test(test_unknown_segment_and_method),
