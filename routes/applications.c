@@ -14,55 +14,37 @@
 #include "../state/model_app.h"
 #include "apps.h"
 #include "entities.h"
+#include "listing.h"
 
-static int collect(struct state *st, const struct req *req, struct odata_item **out,
-                   size_t *n)
+/* Every visible application; `appId eq` narrows the scan. NULL on OOM. */
+static struct odata_item *collect(struct state *st, const struct req *req, size_t *n)
 {
-	struct tenant *t = req->tenant;
 	const char *app_id = odata_filter_eq_value(&req->odata, "appId");
-	size_t cap = state_dobj_count(t, DOBJ_APPLICATION) + 1;
-	struct odata_item *items = calloc(cap, sizeof(*items));
+	struct odata_item *items =
+	    listing_kind(st, req->tenant, DOBJ_APPLICATION, &application_entity, n);
+	size_t kept = 0;
 
-	*n = 0;
-	*out = items;
-	if (!items)
-		return -1;
-	for (struct dobj *d = state_dobj_first(t, DOBJ_APPLICATION); d;
-	     d = state_dobj_next(d)) {
-		const char *v = json_string_value(json_object_get(d->obj, "appId"));
-		if (!state_dobj_visible(st, d) ||
-		    (app_id && (!v || strcasecmp(v, app_id))))
-			continue;
-		items[(*n)++] = (struct odata_item){d->obj, &application_entity, d->seq};
+	if (!items || !app_id)
+		return items;
+	for (size_t i = 0; i < *n; i++) {
+		const char *v = json_string_value(json_object_get(items[i].obj, "appId"));
+		if (v && !strcasecmp(v, app_id))
+			items[kept++] = items[i];
 	}
-	return 0;
+	*n = kept;
+	return items;
 }
 
 static int applications_list(struct state *st, const struct req *req, struct resp *resp)
 {
-	struct odata_list_opts opts = {.context = "applications"};
-	struct odata_item *items;
-	size_t n;
-	int rc;
+	static const struct odata_list_opts opts = {.context = "applications"};
 
-	if (collect(st, req, &items, &n))
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	rc = odata_respond_collection(&req->odata, req, resp, items, n, &opts);
-	free(items);
-	return rc;
+	return listing_respond(st, req, resp, collect, &opts);
 }
 
 static int applications_count(struct state *st, const struct req *req, struct resp *resp)
 {
-	struct odata_item *items;
-	size_t n;
-	int rc;
-
-	if (collect(st, req, &items, &n))
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	rc = odata_respond_count(&req->odata, req, resp, items, n);
-	free(items);
-	return rc;
+	return listing_respond(st, req, resp, collect, NULL);
 }
 
 static int applications_get(struct state *st, const struct req *req, struct resp *resp)

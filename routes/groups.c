@@ -17,55 +17,24 @@
 #include "../state/state.h"
 #include "entities.h"
 #include "groups.h"
+#include "listing.h"
 
 /* Every visible group as OData candidates; NULL on OOM. */
 static struct odata_item *group_items(struct state *st, const struct req *req, size_t *n)
 {
-	struct odata_item *items;
-	struct dobj *d;
-
-	*n = 0;
-	items = calloc(state_dobj_count(req->tenant, DOBJ_GROUP) + 1, sizeof(*items));
-	if (!items)
-		return NULL;
-	for (d = state_dobj_first(req->tenant, DOBJ_GROUP); d; d = state_dobj_next(d)) {
-		if (!state_dobj_visible(st, d))
-			continue;
-		items[*n].obj = d->obj;
-		items[*n].entity = &group_entity;
-		items[*n].seq = d->seq;
-		(*n)++;
-	}
-	return items;
+	return listing_kind(st, req->tenant, DOBJ_GROUP, &group_entity, n);
 }
 
 static int groups_list(struct state *st, const struct req *req, struct resp *resp)
 {
 	static const struct odata_list_opts opts = {"groups", false, 100, 999};
-	struct odata_item *items;
-	size_t n;
-	int rc;
 
-	items = group_items(st, req, &n);
-	if (!items)
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	rc = odata_respond_collection(&req->odata, req, resp, items, n, &opts);
-	free(items);
-	return rc;
+	return listing_respond(st, req, resp, group_items, &opts);
 }
 
 static int groups_count(struct state *st, const struct req *req, struct resp *resp)
 {
-	struct odata_item *items;
-	size_t n;
-	int rc;
-
-	items = group_items(st, req, &n);
-	if (!items)
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	rc = odata_respond_count(&req->odata, req, resp, items, n);
-	free(items);
-	return rc;
+	return listing_respond(st, req, resp, group_items, NULL);
 }
 
 static int groups_get(struct state *st, const struct req *req, struct resp *resp)

@@ -15,6 +15,7 @@
 #include "../state/model.h"
 #include "apps.h"
 #include "entities.h"
+#include "listing.h"
 
 static void add_item(struct state *st, struct dobj *d, struct odata_item *items,
                      size_t *n)
@@ -24,56 +25,39 @@ static void add_item(struct state *st, struct dobj *d, struct odata_item *items,
 		    (struct odata_item){d->obj, &service_principal_entity, d->seq};
 }
 
-static int collect(struct state *st, const struct req *req, struct odata_item **out,
-                   size_t *n)
+/* Every visible service principal; `appId eq` comes from the index. NULL on OOM. */
+static struct odata_item *collect(struct state *st, const struct req *req, size_t *n)
 {
 	struct tenant *t = req->tenant;
 	const char *app_id = odata_filter_eq_value(&req->odata, "appId");
-	size_t cap = state_dobj_count(t, DOBJ_SERVICE_PRINCIPAL) + 1;
-	struct odata_item *items = calloc(cap, sizeof(*items));
+	struct odata_item *items;
+	struct dobj *const *objs;
+	size_t m;
 
+	if (!app_id)
+		return listing_kind(st, t, DOBJ_SERVICE_PRINCIPAL,
+		                    &service_principal_entity, n);
+	/* The appId index also holds applications: add_item keeps the SPs. */
+	objs = state_dobj_lookup(t, IDX_APPID, app_id, &m);
+	items = calloc(m + 1, sizeof(*items));
 	*n = 0;
-	*out = items;
 	if (!items)
-		return -1;
-	if (app_id) {
-		size_t m;
-		struct dobj *const *objs = state_dobj_lookup(t, IDX_APPID, app_id, &m);
-		for (size_t i = 0; i < m && *n < cap; i++)
-			add_item(st, objs[i], items, n);
-		return 0;
-	}
-	for (struct dobj *d = state_dobj_first(t, DOBJ_SERVICE_PRINCIPAL); d;
-	     d = state_dobj_next(d))
-		add_item(st, d, items, n);
-	return 0;
+		return NULL;
+	for (size_t i = 0; i < m; i++)
+		add_item(st, objs[i], items, n);
+	return items;
 }
 
 static int sp_list(struct state *st, const struct req *req, struct resp *resp)
 {
-	struct odata_list_opts opts = {.context = "servicePrincipals"};
-	struct odata_item *items;
-	size_t n;
-	int rc;
+	static const struct odata_list_opts opts = {.context = "servicePrincipals"};
 
-	if (collect(st, req, &items, &n))
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	rc = odata_respond_collection(&req->odata, req, resp, items, n, &opts);
-	free(items);
-	return rc;
+	return listing_respond(st, req, resp, collect, &opts);
 }
 
 static int sp_count(struct state *st, const struct req *req, struct resp *resp)
 {
-	struct odata_item *items;
-	size_t n;
-	int rc;
-
-	if (collect(st, req, &items, &n))
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	rc = odata_respond_count(&req->odata, req, resp, items, n);
-	free(items);
-	return rc;
+	return listing_respond(st, req, resp, collect, NULL);
 }
 
 static int sp_get(struct state *st, const struct req *req, struct resp *resp)

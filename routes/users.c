@@ -13,6 +13,7 @@
 #include "../server/router.h"
 #include "../state/state.h"
 #include "entities.h"
+#include "listing.h"
 #include "users.h"
 
 /* The visible user of an index bucket, honouring lag the way a read by id does. */
@@ -89,41 +90,24 @@ static void add_bucket(struct state *st, struct tenant *t, enum dobj_index idx,
 static struct odata_item *candidates(struct state *st, const struct req *req, size_t *n)
 {
 	struct tenant *t = req->tenant;
-	size_t cap = state_dobj_count(t, DOBJ_USER);
-	struct odata_item *items = malloc((cap ? cap : 1) * sizeof(*items));
 	const struct odata_query *q = &req->odata;
-	const char *v;
+	const char *id = odata_filter_eq_value(q, "id");
+	const char *upn = odata_filter_eq_value(q, "userPrincipalName");
+	const char *mail = odata_filter_eq_value(q, "mail");
+	size_t cap = state_dobj_count(t, DOBJ_USER);
+	struct odata_item *items;
 
+	if (!id && !upn && !mail)
+		return listing_kind(st, t, DOBJ_USER, &user_entity, n);
 	*n = 0;
+	items = malloc((cap ? cap : 1) * sizeof(*items));
 	if (!items)
 		return NULL;
-	v = odata_filter_eq_value(q, "id");
-	if (v) {
+	if (id)
 		add_item(st, items, n,
-		         guid_valid(v) ? state_dobj_find(st, t, DOBJ_USER, v) : NULL);
-		return items;
-	}
-	v = odata_filter_eq_value(q, "userPrincipalName");
-	if (v) {
-		add_bucket(st, t, IDX_UPN, v, items, n);
-		goto out_sort;
-	}
-	v = odata_filter_eq_value(q, "mail");
-	if (v) {
-		add_bucket(st, t, IDX_MAIL, v, items, n);
-		goto out_sort;
-	}
-	for (struct dobj *d = state_dobj_first(t, DOBJ_USER); d; d = state_dobj_next(d)) {
-		if (!state_dobj_visible(st, d))
-			continue;
-		items[*n].obj = d->obj;
-		items[*n].entity = &user_entity;
-		items[*n].seq = d->seq;
-		(*n)++;
-	}
-	return items; /* insertion order is seq order already */
-
-out_sort:
+		         guid_valid(id) ? state_dobj_find(st, t, DOBJ_USER, id) : NULL);
+	else
+		add_bucket(st, t, upn ? IDX_UPN : IDX_MAIL, upn ? upn : mail, items, n);
 	qsort(items, *n, sizeof(*items), item_by_seq);
 	return items;
 }
@@ -131,30 +115,13 @@ out_sort:
 static int users_list(struct state *st, const struct req *req, struct resp *resp)
 {
 	static const struct odata_list_opts opts = {"users", false, 100, 999};
-	struct odata_item *items;
-	size_t n;
-	int rc;
 
-	items = candidates(st, req, &n);
-	if (!items)
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	rc = odata_respond_collection(&req->odata, req, resp, items, n, &opts);
-	free(items);
-	return rc;
+	return listing_respond(st, req, resp, candidates, &opts);
 }
 
 static int users_count(struct state *st, const struct req *req, struct resp *resp)
 {
-	struct odata_item *items;
-	size_t n;
-	int rc;
-
-	items = candidates(st, req, &n);
-	if (!items)
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	rc = odata_respond_count(&req->odata, req, resp, items, n);
-	free(items);
-	return rc;
+	return listing_respond(st, req, resp, candidates, NULL);
 }
 
 static int users_get(struct state *st, const struct req *req, struct resp *resp)

@@ -1,0 +1,42 @@
+/*
+ * routes/listing.c - the shared tail of collection routes.
+ */
+#include "listing.h"
+
+#include <stdlib.h>
+
+#include "../server/error.h"
+#include "../server/req.h"
+#include "../server/resp.h"
+
+int listing_respond(struct state *st, const struct req *req, struct resp *resp,
+                    listing_fn *collect, const struct odata_list_opts *opts)
+{
+	struct odata_item *items;
+	size_t n;
+	int rc;
+
+	items = collect(st, req, &n);
+	if (!items)
+		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	if (opts)
+		rc = odata_respond_collection(&req->odata, req, resp, items, n, opts);
+	else
+		rc = odata_respond_count(&req->odata, req, resp, items, n);
+	free(items);
+	return rc;
+}
+
+struct odata_item *listing_kind(struct state *st, struct tenant *t, enum dobj_kind kind,
+                                const struct odata_entity *entity, size_t *n)
+{
+	struct odata_item *items = calloc(state_dobj_count(t, kind) + 1, sizeof(*items));
+
+	*n = 0;
+	if (!items)
+		return NULL;
+	for (struct dobj *d = state_dobj_first(t, kind); d; d = state_dobj_next(d))
+		if (state_dobj_visible(st, d))
+			items[(*n)++] = (struct odata_item){d->obj, entity, d->seq};
+	return items;
+}
