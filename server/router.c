@@ -4,6 +4,7 @@
  */
 #include "router.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -23,6 +24,10 @@ static int match_pattern(const char *pattern, const struct req *req, size_t *dep
 	*depth = 0;
 	if (!strcmp(pattern, "/")) /* the version root itself: /v1.0/ */
 		return req->nsegs == 0 ? 0 : -1;
+	/* Most patterns already differ from the path in their first letter. */
+	if (req->nsegs && p[1] != '{' &&
+	    tolower((unsigned char)p[1]) != tolower((unsigned char)req->segs[0][0]))
+		return -1;
 	while (*p == '/') {
 		p++;
 		size_t len = strcspn(p, "/");
