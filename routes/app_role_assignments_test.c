@@ -13,11 +13,11 @@
 
 #include <cmocka.h>
 
+#include "../state/state_testutil.h"
 #include "../server/odata.h"
 #include "../server/req.h"
 #include "../server/resp.h"
 #include "../server/router.h"
-#include "../state/fixture.h"
 #include "../state/model_app.h"
 #include "registry.h"
 
@@ -74,14 +74,10 @@ static const char *error_message(const struct resp *resp)
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	json_t *doc = json_loads(default_fixture_json, 0, NULL);
 	struct resp resp;
-	char err[256];
 
 	assert_non_null(f);
-	assert_int_equal(state_init(&f->st, 1), 0);
-	assert_int_equal(state_load(&f->st, doc, err, sizeof(err)), 0);
-	json_decref(doc);
+	test_state_init(&f->st, 1);
 	call(f, "POST", "/v1.0/applicationTemplates/" DOCUSIGN_TPL "/instantiate",
 	     "{\"displayName\": \"DocuSign\"}", &resp);
 	assert_int_equal(resp.status, 201);

@@ -11,10 +11,10 @@
 
 #include <cmocka.h>
 
+#include "../state/state_testutil.h"
 #include "../server/req.h"
 #include "../server/resp.h"
 #include "../server/router.h"
-#include "../state/fixture.h"
 #include "../state/invitation.h"
 #include "../state/mailbox.h"
 
@@ -34,13 +34,9 @@ struct fx {
 static int setup(void **ctx)
 {
 	struct fx *fx = calloc(1, sizeof(*fx));
-	json_t *doc = json_loads(default_fixture_json, 0, NULL);
-	char err[256];
 
 	assert_non_null(fx);
-	assert_int_equal(state_init(&fx->st, 1), 0);
-	assert_int_equal(state_load(&fx->st, doc, err, sizeof(err)), 0);
-	json_decref(doc);
+	test_state_init(&fx->st, 1);
 	*ctx = fx;
 	return 0;
 }

@@ -13,12 +13,12 @@
 
 #include <cmocka.h>
 
+#include "../state/state_testutil.h"
 #include "../server/jwt.h"
 #include "../server/req.h"
 #include "../server/resp.h"
 #include "../server/router.h"
 #include "../server/srv.h"
-#include "../state/fixture.h"
 #include "../state/model.h"
 
 #define APP_ID    "bb307b24-a6db-470e-9a3b-e58a68578312"
@@ -34,12 +34,8 @@ extern const struct route login_token_routes[];
 static int setup(void **ctx)
 {
 	struct srv *srv = calloc(1, sizeof(*srv));
-	json_t *doc = json_loads(default_fixture_json, 0, NULL);
-	char err[256];
 
-	assert_int_equal(state_init(&srv->state, 1), 0);
-	assert_int_equal(state_load(&srv->state, doc, err, sizeof(err)), 0);
-	json_decref(doc);
+	test_state_init(&srv->state, 1);
 	pthread_mutex_init(&srv->jwt_lock, NULL);
 	assert_non_null(srv_jwt_key(srv));
 	srv->state.server = srv;

@@ -12,9 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../state/state_testutil.h"
 #include "../server/req.h"
 #include "../server/resp.h"
-#include "../state/fixture.h"
 #include "../state/model.h"
 #include "member_walk.h"
 #include "registry.h"
@@ -31,14 +31,9 @@ struct fx {
 static int fx_setup(void **state)
 {
 	struct fx *fx = calloc(1, sizeof(*fx));
-	json_t *doc = json_loads(default_fixture_json, 0, NULL);
-	char err[256];
 
 	assert_non_null(fx);
-	assert_non_null(doc);
-	assert_int_equal(state_init(&fx->st, 1), 0);
-	assert_int_equal(state_load(&fx->st, doc, err, sizeof(err)), 0);
-	json_decref(doc);
+	test_state_init(&fx->st, 1);
 	fx->t = state_tenant_default(&fx->st);
 	*state = fx;
 	return 0;

@@ -13,12 +13,12 @@
 
 #include <cmocka.h>
 
+#include "../state/state_testutil.h"
 #include "../server/odata.h"
 #include "../server/req.h"
 #include "../server/resp.h"
 #include "../server/router.h"
 #include "../state/alloc.h"
-#include "../state/fixture.h"
 #include "../state/state.h"
 #include "registry.h"
 
@@ -41,14 +41,9 @@ static long handler_budget = -1;
 static int setup(void **ctx)
 {
 	struct state *st = calloc(1, sizeof(*st));
-	json_t *doc = json_loads(default_fixture_json, 0, NULL);
-	char err[256];
 
 	assert_non_null(st);
-	assert_non_null(doc);
-	assert_int_equal(state_init(st, 1), 0);
-	assert_int_equal(state_load(st, doc, err, sizeof(err)), 0);
-	json_decref(doc);
+	test_state_init(st, 1);
 	*ctx = st;
 	return 0;
 }

@@ -147,3 +147,40 @@ void test_reply_release(struct test_reply *r)
 	json_decref(r->json);
 	r->json = NULL;
 }
+
+struct test_reply *test_call(struct srv *srv, const char *method, const char *path,
+                             const char *body, const char *ctype, const char *token)
+{
+	struct test_request rq = {method, path, body, ctype, token, NULL};
+	struct test_reply *r = malloc(sizeof(*r));
+
+	assert_non_null(r);
+	test_http(srv, &rq, r);
+	assert_int_equal(r->rc, CURLE_OK);
+	return r;
+}
+
+void test_reply_free(struct test_reply *r)
+{
+	test_reply_release(r);
+	free(r);
+}
+
+char *test_token(struct srv *srv, const char *tenant, const char *client_id,
+                 const char *scope)
+{
+	char form[512], path[128];
+	struct test_reply *r;
+	char *tok;
+
+	snprintf(form, sizeof(form),
+	         "client_id=%s&client_secret=s&grant_type=client_credentials&scope=%s",
+	         client_id, scope);
+	snprintf(path, sizeof(path), "/%s/oauth2/v2.0/token", tenant);
+	r = test_call(srv, "POST", path, form, "application/x-www-form-urlencoded", NULL);
+	assert_int_equal(r->status, 200);
+	tok = strdup(json_string_value(json_object_get(r->json, "access_token")));
+	assert_non_null(tok);
+	test_reply_free(r);
+	return tok;
+}

@@ -58,4 +58,19 @@ struct test_reply {
 void test_http(struct srv *srv, const struct test_request *rq, struct test_reply *r);
 void test_reply_release(struct test_reply *r);
 
+/*
+ * test_call() - test_http() into a new reply; free with test_reply_free().
+ * Asserts (cmocka) that the transfer itself succeeded.
+ */
+struct test_reply *test_call(struct srv *srv, const char *method, const char *path,
+                             const char *body, const char *ctype, const char *token);
+void test_reply_free(struct test_reply *r);
+
+/*
+ * test_token() - an access token for app @client_id in tenant @tenant from
+ * graphmock's token endpoint, for the form-encoded @scope. New string.
+ */
+char *test_token(struct srv *srv, const char *tenant, const char *client_id,
+                 const char *scope);
+
 #endif

@@ -22,9 +22,7 @@
 #include "srv.h"
 
 #define TENANT "2dd67af8-8f6d-47d9-86d2-56d41895239d"
-#define FORM                                                                             \
-	"client_id=bb307b24-a6db-470e-9a3b-e58a68578312&client_secret=s&grant_type="     \
-	"client_credentials&scope="
+#define APP    "bb307b24-a6db-470e-9a3b-e58a68578312"
 
 static struct srv *server_start(bool tls, enum auth_mode auth)
 {
@@ -33,44 +31,9 @@ static struct srv *server_start(bool tls, enum auth_mode auth)
 	return test_server_start(&o);
 }
 
-/* One request to https://localhost:PORT (or http://) with an optional bearer. */
-static struct test_reply *call(struct srv *srv, const char *method, const char *path,
-                               const char *body, const char *ctype, const char *token)
-{
-	struct test_request rq = {method, path, body, ctype, token, NULL};
-	struct test_reply *r = malloc(sizeof(*r));
-
-	assert_non_null(r);
-	test_http(srv, &rq, r);
-	return r;
-}
-
-static void reply_free(struct test_reply *r)
-{
-	test_reply_release(r);
-	free(r);
-}
-
-/* A token for the fixture app with @scope (form-encoded), as a new string. */
-static char *get_token(struct srv *srv, const char *scope)
-{
-	char form[512];
-	struct test_reply *r;
-	char *tok;
-
-	snprintf(form, sizeof(form), FORM "%s", scope);
-	r = call(srv, "POST", "/" TENANT "/oauth2/v2.0/token", form,
-	         "application/x-www-form-urlencoded", NULL);
-	assert_int_equal(r->rc, CURLE_OK);
-	assert_int_equal(r->status, 200);
-	tok = strdup(json_string_value(json_object_get(r->json, "access_token")));
-	reply_free(r);
-	return tok;
-}
-
 static void expect_401(struct srv *srv, const char *token, const char *message)
 {
-	struct test_reply *r = call(srv, "GET", "/v1.0/users", NULL, NULL, token);
+	struct test_reply *r = test_call(srv, "GET", "/v1.0/users", NULL, NULL, token);
 	json_t *e = json_object_get(r->json, "error");
 
 	assert_int_equal(r->status, 401);
@@ -78,7 +41,7 @@ static void expect_401(struct srv *srv, const char *token, const char *message)
 	                    "InvalidAuthenticationToken");
 	assert_string_equal(json_string_value(json_object_get(e, "message")), message);
 	assert_string_equal(r->www_auth, AUTH_WWW_AUTHENTICATE);
-	reply_free(r);
+	test_reply_free(r);
 }
 
 static void test_https_links_and_oidc(void **s)
@@ -89,7 +52,7 @@ static void test_https_links_and_oidc(void **s)
 
 	(void)s;
 	assert_string_equal(srv_scheme(srv), "https");
-	r = call(srv, "GET", "/v1.0/users?$top=1", NULL, NULL, NULL);
+	r = test_call(srv, "GET", "/v1.0/users?$top=1", NULL, NULL, NULL);
 	assert_int_equal(r->rc, CURLE_OK); /* the CA verified the certificate */
 	assert_int_equal(r->status, 200);
 	snprintf(want, sizeof(want), "https://localhost:%u/v1.0/users?", srv->port);
@@ -97,21 +60,22 @@ static void test_https_links_and_oidc(void **s)
 	    strncmp(json_string_value(json_object_get(r->json, "@odata.nextLink")), want,
 	            strlen(want)),
 	    0);
-	reply_free(r);
-	r = call(srv, "GET", "/" TENANT "/v2.0/.well-known/openid-configuration", NULL,
-	         NULL, NULL);
+	test_reply_free(r);
+	r = test_call(srv, "GET", "/" TENANT "/v2.0/.well-known/openid-configuration",
+	              NULL, NULL, NULL);
 	snprintf(want, sizeof(want), "https://localhost:%u/" TENANT "/oauth2/v2.0/token",
 	         srv->port);
 	assert_string_equal(json_string_value(json_object_get(r->json, "token_endpoint")),
 	                    want);
-	reply_free(r);
+	test_reply_free(r);
 	test_server_stop(srv);
 }
 
 static void test_auth_jwt(void **s)
 {
 	struct srv *srv = server_start(true, AUTH_JWT);
-	char *graph = get_token(srv, "https%3A%2F%2Fgraph.microsoft.com%2F.default");
+	char *graph =
+	    test_token(srv, TENANT, APP, "https%3A%2F%2Fgraph.microsoft.com%2F.default");
 	char *own, *arm, *tampered;
 	char scope[128];
 	struct test_reply *r;
@@ -119,29 +83,31 @@ static void test_auth_jwt(void **s)
 	(void)s;
 	snprintf(scope, sizeof(scope), "https%%3A%%2F%%2Flocalhost%%3A%u%%2F%%2F.default",
 	         srv->port);
-	own = get_token(srv, scope); /* az's <microsoftGraphResourceId>/.default */
-	arm = get_token(srv, "https%3A%2F%2Fmanagement.core.windows.net%2F%2F.default");
+	own = test_token(srv, TENANT, APP,
+	                 scope); /* az's <microsoftGraphResourceId>/.default */
+	arm = test_token(srv, TENANT, APP,
+	                 "https%3A%2F%2Fmanagement.core.windows.net%2F%2F.default");
 
-	r = call(srv, "GET", "/v1.0/users/$count", NULL, NULL, graph);
+	r = test_call(srv, "GET", "/v1.0/users/$count", NULL, NULL, graph);
 	assert_int_equal(r->status, 400); /* past auth: Graph wants ConsistencyLevel */
-	reply_free(r);
-	r = call(srv, "GET", "/v1.0/groups", NULL, NULL, graph);
+	test_reply_free(r);
+	r = test_call(srv, "GET", "/v1.0/groups", NULL, NULL, graph);
 	assert_int_equal(r->status, 200);
-	reply_free(r);
-	r = call(srv, "GET", "/v1.0/groups", NULL, NULL, own);
+	test_reply_free(r);
+	r = test_call(srv, "GET", "/v1.0/groups", NULL, NULL, own);
 	assert_int_equal(r->status, 200);
-	reply_free(r);
+	test_reply_free(r);
 	/* admin and login routes never need a token */
-	r = call(srv, "GET", "/_mock/health", NULL, NULL, NULL);
+	r = test_call(srv, "GET", "/_mock/health", NULL, NULL, NULL);
 	assert_int_equal(r->status, 200);
-	reply_free(r);
+	test_reply_free(r);
 	/* Graph routes before it authenticates: no token, unknown segment -> 400 */
-	r = call(srv, "GET", "/v1.0/nonsense", NULL, NULL, NULL);
+	r = test_call(srv, "GET", "/v1.0/nonsense", NULL, NULL, NULL);
 	assert_int_equal(r->status, 400);
-	reply_free(r);
-	r = call(srv, "DELETE", "/v1.0/users", NULL, NULL, NULL);
+	test_reply_free(r);
+	r = test_call(srv, "DELETE", "/v1.0/users", NULL, NULL, NULL);
 	assert_int_equal(r->status, 405);
-	reply_free(r);
+	test_reply_free(r);
 
 	expect_401(srv, NULL, AUTH_MSG_EMPTY);
 	expect_401(srv, "opaque-not-a-jwt", AUTH_MSG_NOT_JWS);
@@ -152,10 +118,10 @@ static void test_auth_jwt(void **s)
 	expect_401(srv, tampered, AUTH_MSG_INVALID);
 
 	/* an hour later on the mock clock the token has expired */
-	r = call(srv, "POST", "/_mock/clock", "{\"shiftMs\": 3600000}",
-	         "application/json", NULL);
+	r = test_call(srv, "POST", "/_mock/clock", "{\"shiftMs\": 3600000}",
+	              "application/json", NULL);
 	assert_int_equal(r->status, 200);
-	reply_free(r);
+	test_reply_free(r);
 	expect_401(srv, graph, AUTH_MSG_EXPIRED);
 	free(graph);
 	free(own);

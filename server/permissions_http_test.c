@@ -38,41 +38,11 @@ static struct srv *server_start(void)
 	return test_server_start(&o);
 }
 
-static struct test_reply *call(struct srv *srv, const char *method, const char *path,
-                               const char *body, const char *ctype, const char *token)
+/* @client_id's token for Graph, as a new string. */
+static char *app_token(struct srv *srv, const char *client_id)
 {
-	struct test_request rq = {method, path, body, ctype, token, NULL};
-	struct test_reply *r = malloc(sizeof(*r));
-
-	assert_non_null(r);
-	test_http(srv, &rq, r);
-	assert_int_equal(r->rc, CURLE_OK);
-	return r;
-}
-
-static void reply_free(struct test_reply *r)
-{
-	test_reply_release(r);
-	free(r);
-}
-
-/* @client_id's token for Graph from the mock token endpoint, as a new string. */
-static char *get_token(struct srv *srv, const char *client_id)
-{
-	char form[512];
-	struct test_reply *r;
-	char *tok;
-
-	snprintf(form, sizeof(form),
-	         "client_id=%s&client_secret=s&grant_type=client_credentials&scope="
-	         "https%%3A%%2F%%2Fgraph.microsoft.com%%2F.default",
-	         client_id);
-	r = call(srv, "POST", "/" TENANT "/oauth2/v2.0/token", form,
-	         "application/x-www-form-urlencoded", NULL);
-	assert_int_equal(r->status, 200);
-	tok = strdup(json_string_value(json_object_get(r->json, "access_token")));
-	reply_free(r);
-	return tok;
+	return test_token(srv, TENANT, client_id,
+	                  "https%3A%2F%2Fgraph.microsoft.com%2F.default");
 }
 
 /* @status, and return the reply's JSON body (borrowed from @r). */
@@ -88,7 +58,8 @@ static json_t *expect(struct test_reply *r, long status)
 static void expect_403(struct srv *srv, const char *method, const char *path,
                        const char *body, const char *token)
 {
-	struct test_reply *r = call(srv, method, path, body, body ? JSON : NULL, token);
+	struct test_reply *r =
+	    test_call(srv, method, path, body, body ? JSON : NULL, token);
 	json_t *e = json_object_get(expect(r, 403), "error");
 	json_t *inner = json_object_get(e, "innerError");
 	const char *date = json_string_value(json_object_get(inner, "date"));
@@ -103,7 +74,7 @@ static void expect_403(struct srv *srv, const char *method, const char *path,
 	assert_non_null(json_string_value(json_object_get(inner, "request-id")));
 	assert_non_null(json_string_value(json_object_get(inner, "client-request-id")));
 	assert_string_equal(r->www_auth, ""); /* a 403, not a token problem */
-	reply_free(r);
+	test_reply_free(r);
 }
 
 #define INVITE_BODY                                                                      \
@@ -113,19 +84,19 @@ static void expect_403(struct srv *srv, const char *method, const char *path,
 static void test_read_only_app(void **s)
 {
 	struct srv *srv = server_start();
-	char *tok = get_token(srv, RO_APP);
+	char *tok = app_token(srv, RO_APP);
 	struct test_reply *r;
 
 	(void)s;
-	r = call(srv, "GET", "/v1.0/users", NULL, NULL, tok);
+	r = test_call(srv, "GET", "/v1.0/users", NULL, NULL, tok);
 	assert_true(json_array_size(json_object_get(expect(r, 200), "value")) >= 2);
-	reply_free(r);
-	r = call(srv, "GET", "/v1.0/users/" ADELE, NULL, NULL, tok);
+	test_reply_free(r);
+	r = test_call(srv, "GET", "/v1.0/users/" ADELE, NULL, NULL, tok);
 	expect(r, 200);
-	reply_free(r);
-	r = call(srv, "GET", "/v1.0/groups/" DEV_GROUP "/members", NULL, NULL, tok);
+	test_reply_free(r);
+	r = test_call(srv, "GET", "/v1.0/groups/" DEV_GROUP "/members", NULL, NULL, tok);
 	assert_int_equal(json_array_size(json_object_get(expect(r, 200), "value")), 1);
-	reply_free(r);
+	test_reply_free(r);
 
 	expect_403(srv, "POST", "/v1.0/invitations", INVITE_BODY, tok);
 	expect_403(srv, "POST", "/v1.0/groups/" DEV_GROUP "/members/$ref",
@@ -140,9 +111,9 @@ static void test_read_only_app(void **s)
 	expect_403(srv, "DELETE", "/v1.0/users/" ADELE, NULL, tok);
 
 	/* Nothing was written: Developer group still has its one member. */
-	r = call(srv, "GET", "/v1.0/groups/" DEV_GROUP "/members", NULL, NULL, tok);
+	r = test_call(srv, "GET", "/v1.0/groups/" DEV_GROUP "/members", NULL, NULL, tok);
 	assert_int_equal(json_array_size(json_object_get(expect(r, 200), "value")), 1);
-	reply_free(r);
+	test_reply_free(r);
 	free(tok);
 	test_server_stop(srv);
 }
@@ -150,20 +121,20 @@ static void test_read_only_app(void **s)
 static void test_token_without_roles(void **s)
 {
 	struct srv *srv = server_start();
-	char *tok = get_token(srv, GRAPH_APP);
+	char *tok = app_token(srv, GRAPH_APP);
 	struct test_reply *r;
 
 	(void)s;
 	/* any valid token reads templates, but not one with neither roles nor scp */
 	expect_403(srv, "GET", "/v1.0/applicationTemplates", NULL, tok);
 	expect_403(srv, "GET", "/v1.0/users", NULL, tok);
-	r = call(srv, "GET", "/v1.0/$metadata", NULL, NULL, tok);
+	r = test_call(srv, "GET", "/v1.0/$metadata", NULL, NULL, tok);
 	expect(r, 200);
-	reply_free(r);
+	test_reply_free(r);
 	/* still a 401 first for a missing token */
-	r = call(srv, "POST", "/v1.0/invitations", INVITE_BODY, JSON, NULL);
+	r = test_call(srv, "POST", "/v1.0/invitations", INVITE_BODY, JSON, NULL);
 	expect(r, 401);
-	reply_free(r);
+	test_reply_free(r);
 	free(tok);
 	test_server_stop(srv);
 }
@@ -172,43 +143,45 @@ static void test_token_without_roles(void **s)
 static char *create(struct srv *srv, const char *tok, const char *path, const char *body,
                     const char *key, const char *sub)
 {
-	struct test_reply *r = call(srv, "POST", path, body, JSON, tok);
+	struct test_reply *r = test_call(srv, "POST", path, body, JSON, tok);
 	json_t *v = json_object_get(expect(r, 201), key);
 	char *out;
 
 	if (sub)
 		v = json_object_get(v, sub);
 	out = strdup(json_string_value(v));
-	reply_free(r);
+	test_reply_free(r);
 	return out;
 }
 
 static void test_onboarding_story(void **s)
 {
 	struct srv *srv = server_start();
-	char *tok = get_token(srv, FULL_APP);
+	char *tok = app_token(srv, FULL_APP);
 	char *uid, *sp, *again, path[256], body[512];
 	struct test_reply *r;
 
 	(void)s;
-	r = call(srv, "GET",
-	         "/v1.0/applicationTemplates?$filter=displayName%20eq%20%27DocuSign%27",
-	         NULL, NULL, tok);
+	r = test_call(
+	    srv, "GET",
+	    "/v1.0/applicationTemplates?$filter=displayName%20eq%20%27DocuSign%27", NULL,
+	    NULL, tok);
 	expect(r, 200);
-	reply_free(r);
+	test_reply_free(r);
 	uid = create(srv, tok, "/v1.0/invitations", INVITE_BODY, "invitedUser", "id");
 	snprintf(path, sizeof(path), "/v1.0/users/%s", uid);
-	r = call(srv, "GET", path, NULL, NULL, tok);
+	r = test_call(srv, "GET", path, NULL, NULL, tok);
 	expect(r, 200);
-	reply_free(r);
+	test_reply_free(r);
 
 	snprintf(
 	    body, sizeof(body),
 	    "{\"@odata.id\": \"https://graph.microsoft.com/v1.0/directoryObjects/%s\"}",
 	    uid);
-	r = call(srv, "POST", "/v1.0/groups/" DEV_GROUP "/members/$ref", body, JSON, tok);
+	r = test_call(srv, "POST", "/v1.0/groups/" DEV_GROUP "/members/$ref", body, JSON,
+	              tok);
 	expect(r, 204);
-	reply_free(r);
+	test_reply_free(r);
 
 	sp = create(srv, tok, "/v1.0/applicationTemplates/" DOCUSIGN "/instantiate",
 	            "{\"displayName\": \"DocuSign\"}", "servicePrincipal", "id");
@@ -218,13 +191,13 @@ static void test_onboarding_story(void **s)
 	    "{\"principalId\": \"%s\", \"resourceId\": \"%s\", \"appRoleId\": \"" SENDER
 	    "\"}",
 	    uid, sp);
-	r = call(srv, "POST", path, body, JSON, tok);
+	r = test_call(srv, "POST", path, body, JSON, tok);
 	assert_string_equal(
 	    json_string_value(json_object_get(expect(r, 201), "principalId")), uid);
-	reply_free(r);
-	r = call(srv, "GET", path, NULL, NULL, tok);
+	test_reply_free(r);
+	r = test_call(srv, "GET", path, NULL, NULL, tok);
 	assert_int_equal(json_array_size(json_object_get(expect(r, 200), "value")), 1);
-	reply_free(r);
+	test_reply_free(r);
 
 	/* re-invite: the same guest again */
 	again = create(srv, tok, "/v1.0/invitations", INVITE_BODY, "invitedUser", "id");

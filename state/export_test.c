@@ -10,19 +10,15 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "state_testutil.h"
 #include "export.h"
-#include "fixture.h"
 #include "model.h"
 #include "state.h"
 
 static void load_default(struct state *st)
 {
-	char err[256];
-	json_t *doc = json_loads(default_fixture_json, 0, NULL);
 
-	assert_int_equal(state_init(st, 7), 0);
-	assert_int_equal(state_load(st, doc, err, sizeof(err)), 0);
-	json_decref(doc);
+	test_state_init(st, 7);
 }
 
 static void mutate(struct state *st)

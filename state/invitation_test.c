@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "state_testutil.h"
 #include "invitation.h"
 #include "mailbox.h"
 #include "model.h"
@@ -106,14 +107,9 @@ struct fx {
 static int setup(void **ctx)
 {
 	struct fx *fx = calloc(1, sizeof(*fx));
-	json_t *doc = json_loads(default_fixture_json, 0, NULL);
-	char err[256];
 
 	assert_non_null(fx);
-	assert_non_null(doc);
-	assert_int_equal(state_init(&fx->st, 1), 0);
-	assert_int_equal(state_load(&fx->st, doc, err, sizeof(err)), 0);
-	json_decref(doc);
+	test_state_init(&fx->st, 1);
 	fx->t = state_tenant_default(&fx->st);
 	json_t *u = json_pack(
 	    "{s:s, s:s, s:s, s:s, s:s, s:[]}", "displayName", "bob", "userPrincipalName",

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "fixture.h"
+#include "state_testutil.h"
 #include "model.h"
 #include "model_app.h"
 #include "state.h"
@@ -37,14 +37,9 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	json_t *doc = json_loads(default_fixture_json, 0, NULL);
-	char err[256];
 
 	assert_non_null(f);
-	assert_non_null(doc);
-	assert_int_equal(state_init(&f->st, 1), 0);
-	assert_int_equal(state_load(&f->st, doc, err, sizeof(err)), 0);
-	json_decref(doc);
+	test_state_init(&f->st, 1);
 	f->t = state_tenant_default(&f->st);
 	json_t *sp = json_pack(
 	    "{s:s, s:s, s:[{s:s, s:[s], s:b}, {s:s, s:[s], s:b}, {s:s, s:[s], s:b}]}",

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "state_testutil.h"
 #include "alloc.h"
 #include "fixture.h"
 #include "model.h"
@@ -30,14 +31,9 @@ static void *chaos_malloc(size_t n)
 static int setup(void **ctx)
 {
 	struct state *st = calloc(1, sizeof(*st));
-	char err[256];
-	json_t *doc = json_loads(default_fixture_json, 0, NULL);
 
 	assert_non_null(st);
-	assert_non_null(doc);
-	assert_int_equal(state_init(st, 42), 0);
-	assert_int_equal(state_load(st, doc, err, sizeof(err)), 0);
-	json_decref(doc);
+	test_state_init(st, 42);
 	*ctx = st;
 	return 0;
 }

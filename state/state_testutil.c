@@ -1,0 +1,25 @@
+/*
+ * state/state_testutil.c - the default-fixture state the unit tests share.
+ */
+#include "state_testutil.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "state.h"
+
+void test_state_init(struct state *st, uint64_t seed)
+{
+	json_t *doc = json_loads(default_fixture_json, 0, NULL);
+	char err[256];
+
+	assert_non_null(doc);
+	assert_int_equal(state_init(st, seed), 0);
+	if (state_load(st, doc, err, sizeof(err)))
+		fail_msg("default fixture: %s", err);
+	json_decref(doc);
+}
