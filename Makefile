@@ -1,8 +1,8 @@
 # graphmock - one GNU Makefile. `make help` lists the targets.
 #
 # Each flavour builds into its own folder (build/release, build/asan,
-# build/tsan) so sanitizer objects never mix. Sources are found by wildcard:
-# a new file in server/, routes/ or state/ needs no edit here.
+# build/tsan) so sanitizer objects never mix. Sources are found by find(1):
+# a new file anywhere under server/, routes/ or state/ needs no edit here.
 
 CC ?= cc
 ifeq ($(origin CC),default)
@@ -35,8 +35,9 @@ UTHASH_CFLAGS ?=
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -MMD -MP \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla \
 	-Wwrite-strings -Wno-format-nonliteral
-DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libmicrohttpd jansson gnutls 2>/dev/null) $(UTHASH_CFLAGS)
-DEP_LIBS = $(shell $(PKG_CONFIG) --libs libmicrohttpd jansson gnutls 2>/dev/null) -lpthread
+DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libmicrohttpd jansson gnutls nettle 2>/dev/null) \
+	$(UTHASH_CFLAGS)
+DEP_LIBS = $(shell $(PKG_CONFIG) --libs libmicrohttpd jansson gnutls nettle 2>/dev/null) -lpthread
 TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 CURL_LIBS = $(shell $(PKG_CONFIG) --libs libcurl jansson 2>/dev/null)
 
@@ -47,11 +48,11 @@ tsan_CFLAGS := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 fuzz_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 60
 
-APP_SRCS := $(filter-out %_test.c %_testutil.c server/main.c, \
-	$(wildcard server/*.c) $(wildcard routes/*.c) $(wildcard state/*.c))
-TEST_SRCS := $(wildcard server/*_test.c routes/*_test.c state/*_test.c conformance/*_test.c)
+LAYER_SRCS := $(sort $(shell find server routes state -name '*.c'))
+APP_SRCS := $(filter-out %_test.c %_testutil.c server/main.c, $(LAYER_SRCS))
+TEST_SRCS := $(filter %_test.c, $(LAYER_SRCS)) $(wildcard conformance/*_test.c)
 # Helpers shared by tests (a daemon to talk to, a libcurl call): test binaries only.
-TESTUTIL_SRCS := $(wildcard server/*_testutil.c routes/*_testutil.c state/*_testutil.c)
+TESTUTIL_SRCS := $(filter %_testutil.c, $(LAYER_SRCS))
 RUNNER_SRCS := $(filter-out %_test.c, $(wildcard conformance/*.c))
 FIXTURE_JSON := state/default_fixture.json
 
@@ -235,8 +236,8 @@ callgrind: release
 
 # ---- quality ----------------------------------------------------------------------
 
-LINT_SRCS := $(wildcard server/*.[ch] routes/*.[ch] state/*.[ch] conformance/*.[ch] \
-	conformance/fuzz/*.c)
+LINT_SRCS := $(sort $(shell find server routes state -name '*.[ch]')) \
+	$(wildcard conformance/*.[ch] conformance/fuzz/*.c)
 BANNED := strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|strtok
 
 lint:

@@ -10,7 +10,7 @@
 #include <strings.h>
 
 #include "../server/auth.h"
-#include "../server/b64.h"
+#include "../state/util/b64.h"
 #include "../server/error.h"
 #include "../server/form.h"
 #include "../server/req.h"

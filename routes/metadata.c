@@ -14,34 +14,8 @@
 #include "../server/req.h"
 #include "../server/resp.h"
 #include "../server/router.h"
+#include "../state/util/buf.h"
 #include "entities.h"
-
-/* A growing text buffer; its size is bounded by the schemas, not by input. */
-struct text {
-	char *buf;
-	size_t len, cap;
-	int failed;
-};
-
-static void put(struct text *t, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (t->failed)
-		return;
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = (t->len + n + 1) * 2;
-		char *grown = realloc(t->buf, cap);
-		if (!grown) {
-			t->failed = 1;
-			return;
-		}
-		t->buf = grown;
-		t->cap = cap;
-	}
-	memcpy(t->buf + t->len, s, n + 1);
-	t->len += n;
-}
 
 /* "#microsoft.graph.user" -> "user" */
 static const char *type_name(const struct odata_entity *e)
@@ -51,15 +25,15 @@ static const char *type_name(const struct odata_entity *e)
 	return dot ? dot + 1 : e->odata_type;
 }
 
-static void put_entity_type(struct text *t, const struct odata_entity *e, bool directory)
+static void put_entity_type(struct buf *t, const struct odata_entity *e, bool directory)
 {
 	char line[256];
 
 	snprintf(line, sizeof(line), "<EntityType Name=\"%s\"%s OpenType=\"true\">",
 	         type_name(e), directory ? " BaseType=\"graph.directoryObject\"" : "");
-	put(t, line);
+	buf_addstr(t, line);
 	if (!directory)
-		put(t, "<Key><PropertyRef Name=\"id\"/></Key>");
+		buf_addstr(t, "<Key><PropertyRef Name=\"id\"/></Key>");
 	for (const struct odata_prop *p = e->props; p->name; p++) {
 		if (directory &&
 		    (!strcmp(p->name, "id") || !strcmp(p->name, "deletedDateTime")))
@@ -67,9 +41,9 @@ static void put_entity_type(struct text *t, const struct odata_entity *e, bool d
 		snprintf(line, sizeof(line), "<Property Name=\"%s\" Type=\"%s\"%s/>",
 		         p->name, odata_edm_type(p->type),
 		         strcmp(p->name, "id") ? "" : " Nullable=\"false\"");
-		put(t, line);
+		buf_addstr(t, line);
 	}
-	put(t, "</EntityType>");
+	buf_addstr(t, "</EntityType>");
 }
 
 static const struct odata_entity *const directory_entities[] = {
@@ -84,12 +58,14 @@ static const struct odata_entity *const other_entities[] = {
 
 static int metadata_get(struct state *st, const struct req *req, struct resp *resp)
 {
-	struct text t = {0};
+	struct buf t;
 	char line[256];
 
 	(void)st;
 	(void)req;
-	put(&t,
+	buf_init(&t, (size_t)1 << 20);
+	buf_addstr(
+	    &t,
 	    "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
 	    "<edmx:Edmx Version=\"4.0\" "
 	    "xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">"
@@ -105,24 +81,24 @@ static int metadata_get(struct state *st, const struct req *req, struct resp *re
 		put_entity_type(&t, directory_entities[i], true);
 	for (size_t i = 0; other_entities[i]; i++)
 		put_entity_type(&t, other_entities[i], false);
-	put(&t, "<EntityContainer Name=\"GraphService\">"
-	        "<EntitySet Name=\"directoryObjects\" "
-	        "EntityType=\"microsoft.graph.directoryObject\"/>");
+	buf_addstr(&t, "<EntityContainer Name=\"GraphService\">"
+	               "<EntitySet Name=\"directoryObjects\" "
+	               "EntityType=\"microsoft.graph.directoryObject\"/>");
 	for (size_t i = 0; directory_entities[i]; i++) {
 		snprintf(line, sizeof(line),
 		         "<EntitySet Name=\"%s\" EntityType=\"microsoft.graph.%s\"/>",
 		         directory_entities[i]->set, type_name(directory_entities[i]));
-		put(&t, line);
+		buf_addstr(&t, line);
 	}
-	put(&t, "<EntitySet Name=\"applicationTemplates\" "
-	        "EntityType=\"microsoft.graph.applicationTemplate\"/>"
-	        "</EntityContainer></Schema></edmx:DataServices></edmx:Edmx>");
+	buf_addstr(&t, "<EntitySet Name=\"applicationTemplates\" "
+	               "EntityType=\"microsoft.graph.applicationTemplate\"/>"
+	               "</EntityContainer></Schema></edmx:DataServices></edmx:Edmx>");
 	if (t.failed) {
-		free(t.buf);
+		buf_release(&t);
 		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
 	}
-	int rc = resp_raw(resp, 200, "application/xml;charset=utf-8", t.buf, t.len);
-	free(t.buf);
+	int rc = resp_raw(resp, 200, "application/xml;charset=utf-8", t.data, t.len);
+	buf_release(&t);
 	return rc;
 }
 

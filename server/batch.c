@@ -13,7 +13,7 @@
 
 #include "../state/clock.h"
 #include "auth.h"
-#include "b64.h"
+#include "../state/util/b64.h"
 #include "error.h"
 #include "fault_apply.h"
 #include "req.h"

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "b64.h"
+#include "../state/util/b64.h"
 #include "form.h"
 
 static void parse(struct form *f, const char *body)

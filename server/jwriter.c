@@ -15,71 +15,10 @@
 /* Deeper than anything jansson parses (2048), shallower than a thread stack. */
 #define MAX_DEPTH 4096
 
-static void write_value(struct jwriter *w, const json_t *v, unsigned depth);
-
-void jwriter_init(struct jwriter *w, size_t max)
-{
-	memset(w, 0, sizeof(*w));
-	w->max = max;
-}
-
-void jwriter_release(struct jwriter *w)
-{
-	free(w->buf);
-	w->buf = NULL;
-	w->len = w->cap = 0;
-}
-
-char *jwriter_detach(struct jwriter *w, size_t *len)
-{
-	char *out = w->failed ? NULL : w->buf;
-
-	*len = out ? w->len : 0;
-	if (!out)
-		free(w->buf);
-	w->buf = NULL;
-	w->len = w->cap = 0;
-	return out;
-}
-
-/* Room for @n more bytes plus the NUL; false (and failed) when impossible. */
-static bool reserve(struct jwriter *w, size_t n)
-{
-	size_t cap;
-	char *nb;
-
-	if (w->failed)
-		return false;
-	if (n >= w->max - w->len) {
-		w->failed = true;
-		return false;
-	}
-	if (w->len + n + 1 <= w->cap)
-		return true;
-	cap = w->cap ? w->cap : 512;
-	while (cap < w->len + n + 1)
-		cap *= 2;
-	nb = realloc(w->buf, cap);
-	if (!nb) {
-		w->failed = true;
-		return false;
-	}
-	w->buf = nb;
-	w->cap = cap;
-	return true;
-}
-
-void jwriter_raw(struct jwriter *w, const char *s, size_t n)
-{
-	if (!reserve(w, n))
-		return;
-	memcpy(w->buf + w->len, s, n);
-	w->len += n;
-	w->buf[w->len] = '\0';
-}
+static void write_value(struct buf *w, const json_t *v, unsigned depth);
 
 /* Let jansson print @v itself (0 from json_dumpb means it refused). */
-static void dump_with_jansson(struct jwriter *w, const json_t *v)
+static void dump_with_jansson(struct buf *w, const json_t *v)
 {
 	size_t need = json_dumpb(v, NULL, 0, DUMP_FLAGS);
 
@@ -87,11 +26,11 @@ static void dump_with_jansson(struct jwriter *w, const json_t *v)
 		w->failed = true;
 		return;
 	}
-	if (!reserve(w, need))
+	if (!buf_reserve(w, need))
 		return;
-	json_dumpb(v, w->buf + w->len, need, DUMP_FLAGS);
+	json_dumpb(v, w->data + w->len, need, DUMP_FLAGS);
 	w->len += need;
-	w->buf[w->len] = '\0';
+	w->data[w->len] = '\0';
 }
 
 /* jansson's escapes for the ASCII bytes that need one. */
@@ -140,41 +79,41 @@ static bool special(unsigned char c)
  * having written nothing, at the first non-ASCII byte: jansson must judge
  * the UTF-8 then. True otherwise (also when the writer failed).
  */
-static bool ascii_string(struct jwriter *w, const char *s, size_t n)
+static bool ascii_string(struct buf *w, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t start = w->len;
 	char esc[7];
 
-	if (!reserve(w, n + 2))
+	if (!buf_reserve(w, n + 2))
 		return true;
-	w->buf[w->len++] = '"';
+	w->data[w->len++] = '"';
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = u[i];
 		size_t el;
 
 		if (!special(c)) {
-			w->buf[w->len++] = (char)c;
+			w->data[w->len++] = (char)c;
 			continue;
 		}
 		if (c >= 0x80) {
 			w->len = start;
-			w->buf[start] = '\0';
+			w->data[start] = '\0';
 			return false;
 		}
 		el = escape(c, esc);
 		/* The escape, what is left of @s, and the closing quote. */
-		if (!reserve(w, el + (n - i - 1) + 1))
+		if (!buf_reserve(w, el + (n - i - 1) + 1))
 			return true;
-		memcpy(w->buf + w->len, esc, el);
+		memcpy(w->data + w->len, esc, el);
 		w->len += el;
 	}
-	w->buf[w->len++] = '"';
-	w->buf[w->len] = '\0';
+	w->data[w->len++] = '"';
+	w->data[w->len] = '\0';
 	return true;
 }
 
-void jwriter_string(struct jwriter *w, const char *s, size_t n)
+void jwriter_string(struct buf *w, const char *s, size_t n)
 {
 	json_t *tmp;
 
@@ -190,13 +129,13 @@ void jwriter_string(struct jwriter *w, const char *s, size_t n)
 	json_decref(tmp);
 }
 
-void jwriter_key(struct jwriter *w, const char *key)
+void jwriter_key(struct buf *w, const char *key)
 {
 	jwriter_string(w, key, strlen(key));
-	jwriter_raw(w, ":", 1);
+	buf_add(w, ":", 1);
 }
 
-static void write_integer(struct jwriter *w, json_int_t v)
+static void write_integer(struct buf *w, json_int_t v)
 {
 	char buf[24], *p = buf + sizeof(buf);
 	/* Negate in unsigned arithmetic so INT64_MIN needs no special case. */
@@ -208,40 +147,40 @@ static void write_integer(struct jwriter *w, json_int_t v)
 	} while (u);
 	if (v < 0)
 		*--p = '-';
-	jwriter_raw(w, p, (size_t)(buf + sizeof(buf) - p));
+	buf_add(w, p, (size_t)(buf + sizeof(buf) - p));
 }
 
-static void write_object(struct jwriter *w, const json_t *obj, unsigned depth)
+static void write_object(struct buf *w, const json_t *obj, unsigned depth)
 {
 	void *it = json_object_iter((json_t *)obj);
 	bool first = true;
 
-	jwriter_raw(w, "{", 1);
+	buf_add(w, "{", 1);
 	for (; it; it = json_object_iter_next((json_t *)obj, it)) {
 		if (!first)
-			jwriter_raw(w, ",", 1);
+			buf_add(w, ",", 1);
 		first = false;
 		jwriter_string(w, json_object_iter_key(it), json_object_iter_key_len(it));
-		jwriter_raw(w, ":", 1);
+		buf_add(w, ":", 1);
 		write_value(w, json_object_iter_value(it), depth + 1);
 	}
-	jwriter_raw(w, "}", 1);
+	buf_add(w, "}", 1);
 }
 
-static void write_array(struct jwriter *w, const json_t *arr, unsigned depth)
+static void write_array(struct buf *w, const json_t *arr, unsigned depth)
 {
 	size_t i, n = json_array_size(arr);
 
-	jwriter_raw(w, "[", 1);
+	buf_add(w, "[", 1);
 	for (i = 0; i < n; i++) {
 		if (i)
-			jwriter_raw(w, ",", 1);
+			buf_add(w, ",", 1);
 		write_value(w, json_array_get(arr, i), depth + 1);
 	}
-	jwriter_raw(w, "]", 1);
+	buf_add(w, "]", 1);
 }
 
-static void write_value(struct jwriter *w, const json_t *v, unsigned depth)
+static void write_value(struct buf *w, const json_t *v, unsigned depth)
 {
 	if (!v || depth > MAX_DEPTH || w->failed) {
 		w->failed = true;
@@ -262,13 +201,13 @@ static void write_value(struct jwriter *w, const json_t *v, unsigned depth)
 		write_integer(w, json_integer_value(v));
 		return;
 	case JSON_TRUE:
-		jwriter_raw(w, "true", 4);
+		buf_add(w, "true", 4);
 		return;
 	case JSON_FALSE:
-		jwriter_raw(w, "false", 5);
+		buf_add(w, "false", 5);
 		return;
 	case JSON_NULL:
-		jwriter_raw(w, "null", 4);
+		buf_add(w, "null", 4);
 		return;
 	case JSON_REAL:
 		dump_with_jansson(w, v);
@@ -277,7 +216,7 @@ static void write_value(struct jwriter *w, const json_t *v, unsigned depth)
 	w->failed = true;
 }
 
-void jwriter_value(struct jwriter *w, const json_t *v)
+void jwriter_value(struct buf *w, const json_t *v)
 {
 	write_value(w, v, 0);
 }

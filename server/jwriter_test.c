@@ -21,13 +21,13 @@
 /* @v (steals) must print as json_dumps prints it, or fail where it fails. */
 static void same(json_t *v)
 {
-	struct jwriter w;
+	struct buf w;
 	char *want = json_dumps(v, FLAGS), *got;
 	size_t len;
 
-	jwriter_init(&w, (size_t)1 << 24);
+	buf_init(&w, (size_t)1 << 24);
 	jwriter_value(&w, v);
-	got = jwriter_detach(&w, &len);
+	got = buf_detach(&w, &len);
 	if (!want) {
 		assert_null(got);
 	} else {
@@ -86,7 +86,7 @@ static void test_strings(void **ctx)
 
 static void test_raw_strings_and_keys(void **ctx)
 {
-	struct jwriter w;
+	struct buf w;
 	char *got, *want;
 	size_t len;
 	json_t *o = json_object();
@@ -94,21 +94,21 @@ static void test_raw_strings_and_keys(void **ctx)
 	(void)ctx;
 	json_object_set_new(o, "k\"ey\n\xc3\xa9", json_string("v"));
 	want = json_dumps(o, FLAGS);
-	jwriter_init(&w, 4096);
-	jwriter_raw(&w, "{", 1);
+	buf_init(&w, 4096);
+	buf_add(&w, "{", 1);
 	jwriter_key(&w, "k\"ey\n\xc3\xa9");
 	jwriter_string(&w, "v", 1);
-	jwriter_raw(&w, "}", 1);
-	got = jwriter_detach(&w, &len);
+	buf_add(&w, "}", 1);
+	got = buf_detach(&w, &len);
 	assert_string_equal(got, want);
 	free(got);
 	free(want);
 	json_decref(o);
 
-	jwriter_init(&w, 4096);
+	buf_init(&w, 4096);
 	jwriter_string(&w, "\xff", 1);
 	assert_true(w.failed);
-	assert_null(jwriter_detach(&w, &len));
+	assert_null(buf_detach(&w, &len));
 	assert_int_equal(len, 0);
 }
 
@@ -212,19 +212,19 @@ static void test_random_values(void **ctx)
 
 static void test_size_cap(void **ctx)
 {
-	struct jwriter w;
+	struct buf w;
 	size_t len;
 	json_t *v = json_string("0123456789");
 
 	(void)ctx;
-	jwriter_init(&w, 12); /* 12 bytes of text plus the NUL do not fit */
+	buf_init(&w, 12); /* 12 bytes of text plus the NUL do not fit */
 	jwriter_value(&w, v);
 	assert_true(w.failed);
-	assert_null(jwriter_detach(&w, &len));
-	jwriter_init(&w, 13);
+	assert_null(buf_detach(&w, &len));
+	buf_init(&w, 13);
 	jwriter_value(&w, v);
 	assert_false(w.failed);
-	free(jwriter_detach(&w, &len));
+	free(buf_detach(&w, &len));
 	assert_int_equal(len, 12);
 	json_decref(v);
 }

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "b64.h"
+#include "../state/util/b64.h"
 
 static char *datum_b64url(const gnutls_datum_t *d)
 {

@@ -17,7 +17,7 @@
 
 #include "../state/state.h"
 #include "auth.h"
-#include "b64.h"
+#include "../state/util/b64.h"
 #include "error.h"
 #include "jwt.h"
 #include "req.h"

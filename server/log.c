@@ -15,25 +15,25 @@
 static void json_line(const struct req *req, const char *path, unsigned status,
                       int64_t micros)
 {
-	struct jwriter w;
+	struct buf w;
 	char num[48];
 	char *text;
 	size_t len;
 
-	jwriter_init(&w, 1 << 20);
-	jwriter_raw(&w, "{", 1);
+	buf_init(&w, 1 << 20);
+	buf_add(&w, "{", 1);
 	jwriter_key(&w, "method");
 	jwriter_string(&w, req->method, strlen(req->method));
-	jwriter_raw(&w, ",", 1);
+	buf_add(&w, ",", 1);
 	jwriter_key(&w, "path");
 	jwriter_string(&w, path, strlen(path));
 	len = (size_t)snprintf(num, sizeof(num), ",\"status\":%d,\"micros\":%lld,",
 	                       (int)status, (long long)micros);
-	jwriter_raw(&w, num, len);
+	buf_add(&w, num, len);
 	jwriter_key(&w, "requestId");
 	jwriter_string(&w, req->request_id, strlen(req->request_id));
-	jwriter_raw(&w, "}\n", 2);
-	text = jwriter_detach(&w, &len);
+	buf_add(&w, "}\n", 2);
+	text = buf_detach(&w, &len);
 	if (text)
 		fwrite(text, 1, len, stderr); /* one write per line: no interleaving */
 	free(text);

@@ -6,57 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../state/util/b64.h"
+#include "../state/util/buf.h"
 #include "odata.h"
 #include "odata_filter.h"
 #include "odata_query.h"
 #include "odata_respond.h"
 #include "req.h"
-
-/* ---- bounded string buffer ---- */
-
-void odata_sbuf_init(struct odata_sbuf *sb, size_t max)
-{
-	memset(sb, 0, sizeof(*sb));
-	sb->max = max;
-}
-
-void odata_sbuf_release(struct odata_sbuf *sb)
-{
-	free(sb->buf);
-	memset(sb, 0, sizeof(*sb));
-}
-
-void odata_sbuf_addn(struct odata_sbuf *sb, const char *s, size_t n)
-{
-	if (sb->failed)
-		return;
-	if (n >= sb->max - sb->len) {
-		sb->failed = true;
-		return;
-	}
-	if (sb->len + n + 1 > sb->cap) {
-		size_t cap = sb->cap ? sb->cap : 128;
-		char *nb;
-
-		while (cap < sb->len + n + 1)
-			cap *= 2;
-		nb = realloc(sb->buf, cap);
-		if (!nb) {
-			sb->failed = true;
-			return;
-		}
-		sb->buf = nb;
-		sb->cap = cap;
-	}
-	memcpy(sb->buf + sb->len, s, n);
-	sb->len += n;
-	sb->buf[sb->len] = '\0';
-}
-
-void odata_sbuf_add(struct odata_sbuf *sb, const char *s)
-{
-	odata_sbuf_addn(sb, s, strlen(s));
-}
 
 /* ---- ordering ---- */
 
@@ -178,9 +134,6 @@ out_free_idx:
 
 /* ---- $skiptoken ---- */
 
-static const char b64url[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 #define TOKEN_BYTES   18 /* "DSpt" version kind value[8] check[4] */
 #define TOKEN_VERSION 2
 
@@ -215,44 +168,20 @@ static void token_bytes(unsigned char *p, int kind, uint64_t value)
 void odata_token_encode(int kind, uint64_t value, char *out)
 {
 	unsigned char p[TOKEN_BYTES];
-	size_t i, o = 0;
 
 	token_bytes(p, kind, value);
-	for (i = 0; i < TOKEN_BYTES; i += 3) {
-		uint32_t w = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-
-		out[o++] = b64url[(w >> 18) & 63];
-		out[o++] = b64url[(w >> 12) & 63];
-		out[o++] = b64url[(w >> 6) & 63];
-		out[o++] = b64url[w & 63];
-	}
-	out[o] = '\0';
+	b64url_encode_to(p, sizeof(p), out);
 }
 
 int odata_token_decode(const char *token, int *kind, uint64_t *value)
 {
-	unsigned char p[TOKEN_BYTES], want[TOKEN_BYTES];
+	unsigned char p[TOKEN_BYTES + 1], want[TOKEN_BYTES];
 	uint64_t v = 0;
-	size_t i;
 
-	if (strlen(token) != ODATA_TOKEN_LEN)
+	if (strlen(token) != ODATA_TOKEN_LEN ||
+	    b64url_decode_to(token, ODATA_TOKEN_LEN, p, sizeof(p)) != TOKEN_BYTES)
 		return -1;
-	for (i = 0; i < ODATA_TOKEN_LEN; i += 4) {
-		uint32_t w = 0;
-		int j;
-
-		for (j = 0; j < 4; j++) {
-			const char *c = memchr(b64url, token[i + j], 64);
-
-			if (!c || !token[i + j])
-				return -1;
-			w = w << 6 | (uint32_t)(c - b64url);
-		}
-		p[i / 4 * 3] = (unsigned char)(w >> 16);
-		p[i / 4 * 3 + 1] = (unsigned char)(w >> 8);
-		p[i / 4 * 3 + 2] = (unsigned char)w;
-	}
-	for (i = 0; i < 8; i++)
+	for (size_t i = 0; i < 8; i++)
 		v = v << 8 | p[6 + i];
 	token_bytes(want, p[5], v);
 	if (memcmp(p, want, TOKEN_BYTES) ||
@@ -265,18 +194,18 @@ int odata_token_decode(const char *token, int *kind, uint64_t *value)
 
 /* ---- @odata.nextLink ---- */
 
-static void add_encoded(struct odata_sbuf *sb, const char *s, const char *keep)
+static void add_encoded(struct buf *sb, const char *s, const char *keep)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p = (const unsigned char *)s;
 
 	for (; *p; p++) {
 		if (odata_is_name_char(*p) || strchr("-._~", *p) || strchr(keep, *p)) {
-			odata_sbuf_addn(sb, (const char *)p, 1);
+			buf_add(sb, (const char *)p, 1);
 		} else {
 			char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
 
-			odata_sbuf_addn(sb, e, 3);
+			buf_add(sb, e, 3);
 		}
 	}
 }
@@ -286,7 +215,7 @@ static void add_encoded(struct odata_sbuf *sb, const char *s, const char *keep)
 /* Query chars that need no escape in a value; '&', '=', '+', '#' do. */
 #define QUERY_KEEP "!$'()*,;:@/?"
 
-static void add_path(struct odata_sbuf *sb, const struct req *req)
+static void add_path(struct buf *sb, const struct req *req)
 {
 	size_t i;
 
@@ -294,56 +223,56 @@ static void add_path(struct odata_sbuf *sb, const struct req *req)
 		const char *alt = req->seg_alt_key[i];
 
 		if (!alt) {
-			odata_sbuf_add(sb, "/");
+			buf_addstr(sb, "/");
 			add_encoded(sb, req->segs[i], SEG_KEEP "'");
 			continue;
 		}
 		/* Key-as-segment capture: servicePrincipals(appId='x'). */
-		odata_sbuf_add(sb, "(");
-		odata_sbuf_add(sb, alt);
-		odata_sbuf_add(sb, "='");
+		buf_addstr(sb, "(");
+		buf_addstr(sb, alt);
+		buf_addstr(sb, "='");
 		for (const char *c = req->segs[i]; *c; c++) {
 			char one[2] = {*c, '\0'};
 
 			add_encoded(sb, one, SEG_KEEP);
 			if (*c == '\'')
-				odata_sbuf_add(sb, "%27");
+				buf_addstr(sb, "%27");
 		}
-		odata_sbuf_add(sb, "')");
+		buf_addstr(sb, "')");
 	}
 }
 
 char *odata_next_link(const struct req *req, int kind, uint64_t value)
 {
-	struct odata_sbuf sb;
+	struct buf sb;
 	char token[ODATA_TOKEN_LEN + 1];
 	size_t i;
 
-	odata_sbuf_init(&sb, ODATA_URL_MAX);
-	odata_sbuf_add(&sb, req->base_url);
+	buf_init(&sb, ODATA_URL_MAX);
+	buf_addstr(&sb, req->base_url);
 	if (req->version[0]) {
-		odata_sbuf_add(&sb, "/");
-		odata_sbuf_add(&sb, req->version);
+		buf_addstr(&sb, "/");
+		buf_addstr(&sb, req->version);
 	}
 	add_path(&sb, req);
-	odata_sbuf_add(&sb, "?");
+	buf_addstr(&sb, "?");
 	for (i = 0; i < req->nquery; i++) {
 		const char *name = req->query[i].name;
 
 		if (!name || !odata_strcasecmp(name, "$skiptoken"))
 			continue;
 		add_encoded(&sb, name, "$");
-		odata_sbuf_add(&sb, "=");
+		buf_addstr(&sb, "=");
 		add_encoded(&sb, req->query[i].value ? req->query[i].value : "",
 		            QUERY_KEEP);
-		odata_sbuf_add(&sb, "&");
+		buf_addstr(&sb, "&");
 	}
 	odata_token_encode(kind, value, token);
-	odata_sbuf_add(&sb, "$skiptoken=");
-	odata_sbuf_add(&sb, token);
+	buf_addstr(&sb, "$skiptoken=");
+	buf_addstr(&sb, token);
 	if (sb.failed) {
-		odata_sbuf_release(&sb);
+		buf_release(&sb);
 		return NULL;
 	}
-	return sb.buf;
+	return sb.data;
 }

@@ -103,7 +103,7 @@ json_t *odata_project(const struct odata_query *q, const struct odata_entity *en
  * put it there (a hidden property is null either way).
  */
 struct proj {
-	struct jwriter *w;
+	struct buf *w;
 	const struct odata_entity *entity;
 	const json_t *obj;
 	uint64_t seen[ODATA_PROJ_MAX_PROPS / 64];
@@ -113,7 +113,7 @@ struct proj {
 static void member(struct proj *pr, const char *key)
 {
 	if (!pr->first)
-		jwriter_raw(pr->w, ",", 1);
+		buf_add(pr->w, ",", 1);
 	pr->first = false;
 	jwriter_key(pr->w, key);
 }
@@ -131,9 +131,9 @@ static void write_prop(struct proj *pr, const struct odata_prop *p, bool as_null
 	if (v)
 		jwriter_value(pr->w, v);
 	else if (!as_null && is_collection(p->type))
-		jwriter_raw(pr->w, "[]", 2);
+		buf_add(pr->w, "[]", 2);
 	else
-		jwriter_raw(pr->w, "null", 4);
+		buf_add(pr->w, "null", 4);
 }
 
 static void write_members(struct proj *pr, const struct odata_query *q)
@@ -171,14 +171,14 @@ static size_t prop_count(const struct odata_entity *entity)
 	return n;
 }
 
-void odata_project_write(struct jwriter *w, const struct odata_query *q,
+void odata_project_write(struct buf *w, const struct odata_query *q,
                          const struct odata_entity *entity, const json_t *obj,
                          bool type_annotation, bool continued)
 {
 	struct proj pr = {w, entity, obj, {0}, !continued};
 
 	if (!continued)
-		jwriter_raw(w, "{", 1);
+		buf_add(w, "{", 1);
 	if (type_annotation) {
 		const char *t = entity && entity->odata_type ? entity->odata_type : "";
 
@@ -202,7 +202,7 @@ void odata_project_write(struct jwriter *w, const struct odata_query *q,
 		}
 		json_decref(o);
 	}
-	jwriter_raw(w, "}", 1);
+	buf_add(w, "}", 1);
 }
 
 /* ---- @odata.context ---- */
@@ -213,38 +213,39 @@ static const char *set_name(const struct odata_entity *entity)
 }
 
 /* "<base>/<version>/$metadata#<ctx>[(a,b)]<suffix>" into @sb. */
-static void context_url(struct odata_sbuf *sb, const struct odata_query *q,
+static void context_url(struct buf *sb, const struct odata_query *q,
                         const struct req *req, const char *ctx, const char *suffix)
 {
 	size_t i;
 
-	odata_sbuf_add(sb, req->base_url);
+	buf_addstr(sb, req->base_url);
 	if (req->version[0]) {
-		odata_sbuf_add(sb, "/");
-		odata_sbuf_add(sb, req->version);
+		buf_addstr(sb, "/");
+		buf_addstr(sb, req->version);
 	}
-	odata_sbuf_add(sb, "/$metadata#");
-	odata_sbuf_add(sb, ctx);
+	buf_addstr(sb, "/$metadata#");
+	buf_addstr(sb, ctx);
 	for (i = 0; q && i < q->nselect; i++) {
-		odata_sbuf_add(sb, i ? "," : "(");
-		odata_sbuf_add(sb, q->select[i]);
+		buf_addstr(sb, i ? "," : "(");
+		buf_addstr(sb, q->select[i]);
 	}
 	if (q && q->nselect)
-		odata_sbuf_add(sb, ")");
-	odata_sbuf_add(sb, suffix);
+		buf_addstr(sb, ")");
+	buf_addstr(sb, suffix);
 }
 
 static int set_context(json_t *body, const struct odata_query *q, const struct req *req,
                        const char *ctx, const char *suffix)
 {
-	struct odata_sbuf sb;
+	struct buf sb;
 	int rc;
 
-	odata_sbuf_init(&sb, ODATA_URL_MAX);
+	buf_init(&sb, ODATA_URL_MAX);
 	context_url(&sb, q, req, ctx, suffix);
-	rc = sb.failed ? -1
-	               : json_object_set_new(body, "@odata.context", json_string(sb.buf));
-	odata_sbuf_release(&sb);
+	rc = sb.failed
+	         ? -1
+	         : json_object_set_new(body, "@odata.context", json_string(sb.data));
+	buf_release(&sb);
 	return rc;
 }
 
@@ -254,24 +255,24 @@ static int entity_text(const struct odata_query *q, const struct req *req,
                        const struct odata_entity *entity, const json_t *obj,
                        const char *ctx)
 {
-	struct odata_sbuf sb;
-	struct jwriter w;
+	struct buf sb;
+	struct buf w;
 	char *text;
 	size_t len;
 
-	odata_sbuf_init(&sb, ODATA_URL_MAX);
+	buf_init(&sb, ODATA_URL_MAX);
 	context_url(&sb, q, req, ctx, "/$entity");
 	if (sb.failed) {
-		odata_sbuf_release(&sb);
+		buf_release(&sb);
 		return -1;
 	}
-	jwriter_init(&w, RESP_TEXT_MAX);
-	jwriter_raw(&w, "{", 1);
+	buf_init(&w, RESP_TEXT_MAX);
+	buf_add(&w, "{", 1);
 	jwriter_key(&w, "@odata.context");
-	jwriter_string(&w, sb.buf, sb.len);
-	odata_sbuf_release(&sb);
+	jwriter_string(&w, sb.data, sb.len);
+	buf_release(&sb);
 	odata_project_write(&w, q, entity, obj, false, true);
-	text = jwriter_detach(&w, &len);
+	text = buf_detach(&w, &len);
 	return text ? resp_odata_text(resp, status, text, len) : -1;
 }
 
@@ -411,50 +412,50 @@ static int build_body(json_t *body, const struct odata_query *q, const struct re
 }
 
 /* build_body() straight to text: the same members in the same order. */
-static int write_body(struct jwriter *w, const struct odata_query *q,
-                      const struct req *req, const struct odata_list_opts *opts,
-                      const struct odata_item *items, const size_t *idx, size_t m)
+static int write_body(struct buf *w, const struct odata_query *q, const struct req *req,
+                      const struct odata_list_opts *opts, const struct odata_item *items,
+                      const size_t *idx, size_t m)
 {
 	struct page pg = page_bounds(q, opts, items, idx, m);
-	struct odata_sbuf ctx;
+	struct buf ctx;
 	char *link = NULL;
 	size_t i;
 
-	odata_sbuf_init(&ctx, ODATA_URL_MAX);
+	buf_init(&ctx, ODATA_URL_MAX);
 	context_url(&ctx, q, req, opts->context ? opts->context : set_name(q->entity),
 	            "");
 	if (pg.to < m)
 		link = next_link(q, req, items, idx, pg.to);
 	if (ctx.failed || (pg.to < m && !link)) {
-		odata_sbuf_release(&ctx);
+		buf_release(&ctx);
 		return -1;
 	}
-	jwriter_raw(w, "{", 1);
+	buf_add(w, "{", 1);
 	jwriter_key(w, "@odata.context");
-	jwriter_string(w, ctx.buf, ctx.len);
-	odata_sbuf_release(&ctx);
+	jwriter_string(w, ctx.data, ctx.len);
+	buf_release(&ctx);
 	if (q->count && q->advanced) {
 		char num[24];
 		int len = snprintf(num, sizeof(num), ",\"@odata.count\":%zu", m);
 
-		jwriter_raw(w, num, (size_t)len);
+		buf_add(w, num, (size_t)len);
 	}
 	if (link) {
-		jwriter_raw(w, ",", 1);
+		buf_add(w, ",", 1);
 		jwriter_key(w, "@odata.nextLink");
 		jwriter_string(w, link, strlen(link));
 		free(link);
 	}
-	jwriter_raw(w, ",\"value\":[", 10);
+	buf_add(w, ",\"value\":[", 10);
 	for (i = pg.from; i < pg.to; i++) {
 		const struct odata_item *it = &items[idx[i]];
 
 		if (i > pg.from)
-			jwriter_raw(w, ",", 1);
+			buf_add(w, ",", 1);
 		odata_project_write(w, q, it->entity ? it->entity : q->entity, it->obj,
 		                    opts->type_annotations, false);
 	}
-	jwriter_raw(w, "]}", 2);
+	buf_add(w, "]}", 2);
 	return w->failed ? -1 : 0;
 }
 
@@ -463,18 +464,18 @@ static int respond_page(const struct odata_query *q, const struct req *req,
                         struct resp *resp, const struct odata_list_opts *opts,
                         const struct odata_item *items, const size_t *idx, size_t m)
 {
-	struct jwriter w;
+	struct buf w;
 	json_t *body;
 	char *text;
 	size_t len;
 
 	if (resp->bytes_only) {
-		jwriter_init(&w, RESP_TEXT_MAX);
+		buf_init(&w, RESP_TEXT_MAX);
 		if (write_body(&w, q, req, opts, items, idx, m)) {
-			jwriter_release(&w);
+			buf_release(&w);
 			return -1;
 		}
-		text = jwriter_detach(&w, &len);
+		text = buf_detach(&w, &len);
 		return text ? resp_odata_text(resp, 200, text, len) : -1;
 	}
 	body = json_object();

@@ -74,12 +74,12 @@ static void same_projection(const struct odata_query *q, const struct odata_enti
 {
 	json_t *p = odata_project(q, e, obj, annotate);
 	char *want = json_dumps(p, FLAGS), *got;
-	struct jwriter w;
+	struct buf w;
 	size_t len;
 
-	jwriter_init(&w, (size_t)1 << 20);
+	buf_init(&w, (size_t)1 << 20);
 	odata_project_write(&w, q, e, obj, annotate, false);
-	got = jwriter_detach(&w, &len);
+	got = buf_detach(&w, &len);
 	assert_non_null(got);
 	assert_string_equal(got, want);
 	free(got);

@@ -167,11 +167,11 @@ static char *copy_bytes(const char *data, size_t n, size_t *len)
 /* What json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) prints, faster. */
 static char *dump_body(const json_t *body, size_t *len)
 {
-	struct jwriter w;
+	struct buf w;
 
-	jwriter_init(&w, RESP_TEXT_MAX);
+	buf_init(&w, RESP_TEXT_MAX);
 	jwriter_value(&w, body);
-	return jwriter_detach(&w, len);
+	return buf_detach(&w, len);
 }
 
 char *resp_render(const struct resp *resp, size_t *len)

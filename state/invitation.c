@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "model.h"
+#include "util/b64.h"
 
 void state_invitations_clear(struct tenant *t)
 {
@@ -69,22 +70,6 @@ out_put_obj:
 	return NULL;
 }
 
-static void base64url(const uint8_t *in, size_t len, char *out)
-{
-	static const char tbl[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	size_t o = 0;
-
-	for (size_t i = 0; i + 2 < len; i += 3) {
-		uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
-		out[o++] = tbl[(v >> 18) & 63];
-		out[o++] = tbl[(v >> 12) & 63];
-		out[o++] = tbl[(v >> 6) & 63];
-		out[o++] = tbl[v & 63];
-	}
-	out[o] = '\0';
-}
-
 void state_invitation_ticket_new(char out[INVITATION_TICKET_LEN + 1])
 {
 	uint8_t raw[INVITATION_TICKET_BYTES];
@@ -94,7 +79,7 @@ void state_invitation_ticket_new(char out[INVITATION_TICKET_LEN + 1])
 	_Static_assert(INVITATION_TICKET_BYTES / 3 * 4 == INVITATION_TICKET_LEN,
 	               "ticket length");
 	random_bytes(raw, sizeof(raw));
-	base64url(raw, sizeof(raw), out);
+	b64url_encode_to(raw, sizeof(raw), out);
 }
 
 bool state_invitation_ticket_ok(const struct invitation *inv, const char *ticket)

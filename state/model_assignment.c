@@ -9,29 +9,7 @@
 #include <strings.h>
 
 #include "model_internal.h"
-
-static void base64url(const uint8_t *in, size_t len, char *out)
-{
-	static const char tbl[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	size_t o = 0;
-
-	for (size_t i = 0; i < len; i += 3) {
-		uint32_t v = (uint32_t)in[i] << 16;
-		size_t n = len - i < 3 ? len - i : 3;
-		if (n > 1)
-			v |= (uint32_t)in[i + 1] << 8;
-		if (n > 2)
-			v |= in[i + 2];
-		out[o++] = tbl[(v >> 18) & 63];
-		out[o++] = tbl[(v >> 12) & 63];
-		if (n > 1)
-			out[o++] = tbl[(v >> 6) & 63];
-		if (n > 2)
-			out[o++] = tbl[v & 63];
-	}
-	out[o] = '\0';
-}
+#include "util/b64.h"
 
 json_t *model_assignment_new(struct state *st, const struct dobj *principal,
                              const struct dobj *resource, const char *app_role_id,
@@ -47,7 +25,7 @@ json_t *model_assignment_new(struct state *st, const struct dobj *principal,
 		uint64_t r = rng_next(&st->rng);
 		memcpy(raw + 16 + i * 8, &r, 8);
 	}
-	base64url(raw, sizeof(raw), id_out);
+	b64url_encode_to(raw, sizeof(raw), id_out);
 	time_format(state_now_ms(st), TIME_FRACTION_Z, created);
 	guid_lower(app_role_id, role);
 	json_t *pname = json_object_get(principal->obj, "displayName");
@@ -60,41 +38,12 @@ json_t *model_assignment_new(struct state *st, const struct dobj *principal,
 	                 rname ? rname : json_null(), "resourceId", resource->id);
 }
 
-static int b64url_value(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '-')
-		return 62;
-	if (c == '_')
-		return 63;
-	return -1;
-}
-
 int model_assignment_id_principal(const char *id, char out[GUID_STR_LEN + 1])
 {
 	uint8_t raw[33];
-	size_t o = 0;
-	uint32_t acc = 0;
-	int bits = 0;
 
-	if (strlen(id) != 43)
+	if (strlen(id) != 43 || b64url_decode_to(id, 43, raw, sizeof(raw)) != 32)
 		return -1;
-	for (size_t i = 0; i < 43; i++) {
-		int v = b64url_value(id[i]);
-		if (v < 0)
-			return -1;
-		acc = (acc << 6) | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			raw[o++] = (uint8_t)(acc >> bits);
-		}
-	}
 	/* bytes_le: the first three groups are stored little-endian. */
 	snprintf(out, GUID_STR_LEN + 1,
 	         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
