@@ -152,7 +152,7 @@ static void resolve_tenant(struct srv *srv, const struct req *sub, struct sub_ct
 	const char *want = req_header(sub, "x-graphmock-tenant");
 	struct tenant *t;
 
-	pthread_mutex_lock(&srv->state.lock);
+	state_registry_read(&srv->state);
 	t = want ? state_tenant_find(&srv->state, want)
 	         : auth_token_tenant(&srv->state, sub);
 	if (!t && !want)
@@ -161,7 +161,7 @@ static void resolve_tenant(struct srv *srv, const struct req *sub, struct sub_ct
 		snprintf(c->tenant_id, sizeof(c->tenant_id), "%s", t->id);
 		snprintf(c->tenant_domain, sizeof(c->tenant_domain), "%s", t->domain);
 	}
-	pthread_mutex_unlock(&srv->state.lock);
+	state_registry_unlock(&srv->state);
 }
 
 /* Rules and a sub-request's own X-Graphmock-Fault header, as for any request. */

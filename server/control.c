@@ -20,6 +20,7 @@ int srv_features_init(struct srv *srv)
 	if (fault_engine_init(&srv->faults, srv->state.seed, &srv->state))
 		goto out_fail;
 	srv->faults.quiet = srv->cfg.quiet;
+	state_set_mail_rules(&srv->state, srv_mail_rules, srv);
 	if (journal_init(&srv->journal, srv->cfg.journal_size))
 		goto out_faults;
 	if (fault_sleeper_start(&srv->sleeper))
@@ -99,9 +100,7 @@ int srv_load_faults_file(struct srv *srv, const char *file)
 		json_decref(doc);
 		return -1;
 	}
-	pthread_mutex_lock(&srv->state.lock);
 	rc = fault_engine_add(&srv->faults, rules, err, sizeof(err));
-	pthread_mutex_unlock(&srv->state.lock);
 	if (rc)
 		fprintf(stderr, "faults file '%s': %s\n", file, err);
 	json_decref(doc);
@@ -183,9 +182,9 @@ int srv_state_save(struct srv *srv, const char *file, char *err, size_t errlen)
 	char *text;
 	int rc;
 
-	pthread_mutex_lock(&srv->state.lock);
+	state_registry_read(&srv->state);
 	text = srv_state_dump(&srv->state);
-	pthread_mutex_unlock(&srv->state.lock);
+	state_registry_unlock(&srv->state);
 	if (!text) {
 		snprintf(err, errlen, "exporting the state failed (out of memory)");
 		return -1;

@@ -156,14 +156,22 @@ void srv_dispatch(struct srv *srv, struct req *req, struct resp *resp, bool too_
 		return;
 	}
 	resp->bytes_only = true; /* only resp_finish() reads what the handler sets */
-	pthread_mutex_lock(&srv->state.lock);
-	req->tenant =
-	    route->flags & ROUTE_NO_TENANT ? NULL : select_tenant(srv, req, resp);
-	if (req->tenant || (route->flags & ROUTE_NO_TENANT))
+	if (route->flags & ROUTE_NO_TENANT) {
+		state_registry_write(&srv->state);
 		route->fn(&srv->state, req, resp);
-	req->tenant = NULL;
+	} else {
+		state_registry_read(&srv->state);
+		req->tenant = select_tenant(srv, req, resp);
+		if (req->tenant) {
+			state_tenant_lock(req->tenant);
+			route->fn(&srv->state, req, resp);
+		}
+	}
 	if (resp->kind == RESP_NONE)
 		resp_error(resp, GERR_INTERNAL, "The handler produced no response.");
 	resp_finish(resp); /* under the lock: stored json_t values never leave it */
-	pthread_mutex_unlock(&srv->state.lock);
+	if (req->tenant)
+		state_tenant_unlock(req->tenant);
+	req->tenant = NULL;
+	state_registry_unlock(&srv->state);
 }

@@ -169,20 +169,24 @@ void fault_engine_release(struct fault_engine *e)
 	pthread_mutex_destroy(&e->lock);
 }
 
-/* Recompute st->lag_* from the lag rules: the last rule for a kind wins. */
+/* Recompute the state's lag settings from the lag rules: the last rule for a kind wins.
+ */
 static void apply_lag(struct fault_engine *e)
 {
+	int64_t ms[LAG_TARGETS] = {0};
+	int reads[LAG_TARGETS] = {0};
+
 	if (!e->st)
 		return;
-	memset(e->st->lag_ms, 0, sizeof(e->st->lag_ms));
-	memset(e->st->lag_reads, 0, sizeof(e->st->lag_reads));
 	for (size_t i = 0; i < e->nrules; i++) {
 		const struct fault_rule *r = e->rules[i];
 		if (r->kind != FAULT_LAG)
 			continue;
-		e->st->lag_ms[r->lag_target] = r->lag_ms;
-		e->st->lag_reads[r->lag_target] = r->lag_reads;
+		ms[r->lag_target] = r->lag_ms;
+		reads[r->lag_target] = r->lag_reads;
 	}
+	for (int k = 0; k < LAG_TARGETS; k++)
+		state_lag_set(e->st, k, ms[k], reads[k]);
 }
 
 static struct fault_rule *find_rule(struct fault_engine *e, const char *id, size_t *at)

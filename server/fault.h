@@ -10,8 +10,9 @@
  * so one seed and one request sequence give the same decisions.
  *
  * Locking: every fault_engine_*() function takes engine->lock itself. When a
- * caller also holds the state lock, it takes st->lock first (lock order:
- * state, then faults).
+ * caller also holds state locks (an invitation asking for a mail verdict),
+ * those come first: registry, tenant, then faults. The engine never takes a
+ * state lock: lag settings reach the state through its atomics.
  */
 #ifndef GRAPHMOCK_SERVER_FAULT_H
 #define GRAPHMOCK_SERVER_FAULT_H
@@ -165,8 +166,8 @@ void fault_rule_free(struct fault_rule *r);
 /*
  * fault_engine_add() - validate @rules (a rule object or an array of them,
  * borrowed) and append them all, or none. Ids must be unique; rules without
- * one get "rule-N". Lag rules take effect at once (caller holds st->lock when
- * the engine has a state). Returns 0, or -1 with the problem in @err.
+ * one get "rule-N". Lag rules take effect at once for objects created
+ * afterwards. Returns 0, or -1 with the problem in @err.
  */
 int fault_engine_add(struct fault_engine *e, const json_t *rules, char *err,
                      size_t errlen);

@@ -1,14 +1,15 @@
 /*
- * server/fault_mail.c - the fault engine's side of state/mail_delivery.h:
- * state/ asks through st->server, so it never includes server headers.
+ * server/fault_mail.c - the fault engine's mail rules as the state's mail
+ * verdict hook (state_set_mail_rules()), so state/ never calls up into the
+ * server.
  */
 #include "../state/mail_delivery.h"
 #include "srv.h"
 
-void mail_rules_decide(void *server, const char *tenant_id, const char *recipient,
-                       struct mail_verdict *v)
+void srv_mail_rules(void *ctx, const char *tenant_id, const char *recipient,
+                    struct mail_verdict *v)
 {
-	struct srv *srv = server;
+	struct srv *srv = ctx;
 
 	fault_engine_mail(&srv->faults, tenant_id, recipient, v);
 }

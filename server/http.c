@@ -265,7 +265,7 @@ static void resolve_tenant(struct srv *srv, struct exchange *ex)
 	const char *want = req_header(&ex->req, "x-graphmock-tenant");
 	struct tenant *t;
 
-	pthread_mutex_lock(&srv->state.lock);
+	state_registry_read(&srv->state);
 	t = want ? state_tenant_find(&srv->state, want)
 	         : auth_token_tenant(&srv->state, &ex->req);
 	if (!t && !want)
@@ -274,7 +274,7 @@ static void resolve_tenant(struct srv *srv, struct exchange *ex)
 		snprintf(ex->tenant_id, sizeof(ex->tenant_id), "%s", t->id);
 		snprintf(ex->tenant_domain, sizeof(ex->tenant_domain), "%s", t->domain);
 	}
-	pthread_mutex_unlock(&srv->state.lock);
+	state_registry_unlock(&srv->state);
 }
 
 /* Throttling key: the Authorization header (one per app/token), else the client IP. */

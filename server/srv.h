@@ -93,12 +93,12 @@ int srv_load_faults_file(struct srv *srv, const char *file);
 
 /*
  * srv_state_save() - write the state export to @file atomically: a temp file
- * in the same directory, fsync, rename. Takes st->lock. 0, or -1 with @err.
+ * in the same directory, fsync, rename. Takes the registry lock shared (and
+ * each tenant's in turn). 0, or -1 with @err.
  */
 int srv_state_save(struct srv *srv, const char *file, char *err, size_t errlen);
 
-/* srv_state_dump() - the state export as indented JSON text (new). Caller holds st->lock.
- */
+/* srv_state_dump() - the state export as indented JSON text (new). Registry lock held. */
 char *srv_state_dump(struct state *st);
 
 /* srv_state_write() - @text to @file atomically (temp file, fsync, rename). 0 or -1 +
@@ -107,16 +107,23 @@ int srv_state_write(const char *file, const char *text, char *err, size_t errlen
 
 /*
  * srv_state_replace() - state_load(@doc) (validated before anything changes),
- * keeping the fixtures as the reset baseline. Caller holds st->lock.
+ * keeping the fixtures as the reset baseline. Registry lock held exclusive.
  */
 int srv_state_replace(struct state *st, const json_t *doc, char *err, size_t errlen);
 
 /*
  * srv_state_load_file() - replace the state with the export in @file, keeping
  * the fixtures as the baseline POST /_mock/reset returns to. 0, or -1 with
- * @err. No other thread may run yet, or the caller holds st->lock.
+ * @err. No other thread may run yet, or the registry lock is held exclusive.
  */
 int srv_state_load_file(struct srv *srv, const char *file, char *err, size_t errlen);
+
+/*
+ * srv_mail_rules() - the fault engine's verdict on an invitation email, as
+ * the state's mail hook (state_mail_rules_fn; @ctx is the struct srv).
+ */
+void srv_mail_rules(void *ctx, const char *tenant_id, const char *recipient,
+                    struct mail_verdict *v);
 
 /* srv_scheme() - "https" when serving TLS (--tls-cert), else "http". */
 const char *srv_scheme(const struct srv *srv);

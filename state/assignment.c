@@ -27,11 +27,13 @@ struct assignment *state_assignment_add(struct state *st, struct tenant *t,
 	guid_lower(resource_id, a->resource_id);
 	guid_lower(app_role_id, a->app_role_id);
 	a->obj = obj;
-	a->seq = ++st->next_seq;
-	a->visible_at_ms = st->lag_ms[LAG_ASSIGNMENT]
-	                       ? state_now_ms(st) + st->lag_ms[LAG_ASSIGNMENT]
-	                       : 0;
-	a->invisible_reads = st->lag_reads[LAG_ASSIGNMENT];
+	a->seq = state_next_seq(st);
+	if (!t->loading) {
+		int64_t lag = atomic_load(&st->lag_ms[LAG_ASSIGNMENT]);
+
+		a->visible_at_ms = lag ? state_now_ms(st) + lag : 0;
+		a->invisible_reads = atomic_load(&st->lag_reads[LAG_ASSIGNMENT]);
+	}
 	HASH_ADD_STR(t->assignments, id, a);
 	HASH_FIND_STR(t->assignments, a->id, check);
 	if (check != a) {

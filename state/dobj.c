@@ -244,9 +244,13 @@ struct dobj *state_dobj_add(struct state *st, struct tenant *t, enum dobj_kind k
 	json_object_set_new(obj, "id", json_string(d->id));
 	d->kind = kind;
 	d->obj = obj;
-	d->seq = ++st->next_seq;
-	d->visible_at_ms = st->lag_ms[kind] ? state_now_ms(st) + st->lag_ms[kind] : 0;
-	d->invisible_reads = st->lag_reads[kind];
+	d->seq = state_next_seq(st);
+	if (!t->loading) {
+		int64_t lag = atomic_load(&st->lag_ms[kind]);
+
+		d->visible_at_ms = lag ? state_now_ms(st) + lag : 0;
+		d->invisible_reads = atomic_load(&st->lag_reads[kind]);
+	}
 	HASH_ADD_STR(t->objects, id, d);
 	HASH_FIND_STR(t->objects, d->id, check);
 	if (check != d)

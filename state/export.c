@@ -96,9 +96,16 @@ json_t *state_export(struct state *st)
 
 	if (!tenants || !doc)
 		goto out_free;
-	for (const struct tenant *t = st->tenants; t; t = t->hh.next)
-		if (json_array_append_new(tenants, state_export_tenant(t)))
+	/* One tenant locked at a time: the others keep serving meanwhile. */
+	for (struct tenant *t = st->tenants; t; t = t->hh.next) {
+		json_t *one;
+
+		state_tenant_lock(t);
+		one = state_export_tenant(t);
+		state_tenant_unlock(t);
+		if (json_array_append_new(tenants, one))
 			goto out_free;
+	}
 	if (json_object_set_new(doc, "tenants", tenants)) {
 		tenants = NULL;
 		goto out_free;

@@ -16,11 +16,15 @@ struct tenant;
  * every tenant's objects (deep copies, insertion order), memberships, app
  * role assignments, invitations and mailbox (state/invitation.h, mailbox.h). Objects
  * inside a replication-lag window are included. Returns: new reference, or NULL on OOM.
- * Locking: caller holds st->lock.
+ * Locking: caller holds the registry lock (shared is enough); each tenant's
+ * own lock is taken in turn here.
  */
 json_t *state_export(struct state *st);
 
-/* state_export_tenant() - one tenant of the document above. New reference or NULL. */
+/*
+ * state_export_tenant() - one tenant of the document above. New reference or
+ * NULL. Locking: caller holds @t's lock.
+ */
 json_t *state_export_tenant(const struct tenant *t);
 
 #endif

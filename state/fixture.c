@@ -37,8 +37,10 @@ void fixture_tenant_free(struct tenant *t)
 			state_dobj_remove(t, t->by_kind[k]);
 	state_invitations_clear(t);
 	state_mailbox_clear(t);
+	json_decref(t->templates);
 	state_free(t->display_name);
 	state_free(t->domain);
+	pthread_mutex_destroy(&t->lock);
 	state_free(t);
 }
 
@@ -209,7 +211,8 @@ static const char *const tenant_keys[] = {
     NULL,
 };
 
-struct tenant *fixture_tenant_build(struct state *st, const json_t *doc, const char *path,
+struct tenant *fixture_tenant_build(struct state *st, const json_t *doc,
+                                    const json_t *templates, const char *path,
                                     const char *id, char *err, size_t errlen)
 {
 	struct tenant *t;
@@ -244,6 +247,15 @@ struct tenant *fixture_tenant_build(struct state *st, const json_t *doc, const c
 	t = state_calloc(1, sizeof(*t));
 	if (!t)
 		goto out_oom;
+	if (pthread_mutex_init(&t->lock, NULL)) {
+		state_free(t);
+		t = NULL;
+		goto out_oom;
+	}
+	t->loading = true;
+	t->templates = templates ? json_deep_copy(templates) : json_array();
+	if (!t->templates)
+		goto out_oom;
 	if (id)
 		guid_lower(id, t->id);
 	else
@@ -263,6 +275,7 @@ struct tenant *fixture_tenant_build(struct state *st, const json_t *doc, const c
 	                           errlen) ||
 	    state_mailbox_load(st, t, json_object_get(doc, "mailbox"), path, err, errlen))
 		goto out_free;
+	t->loading = false;
 	return t;
 
 out_oom:

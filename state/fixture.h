@@ -12,11 +12,14 @@
 
 /*
  * fixture_tenant_build() - a new tenant from fixture object @doc (borrowed),
- * whose JSON path is @path (for messages). @id overrides the tenant id when
- * non-NULL. Returns: new tenant (caller frees with fixture_tenant_free), or
- * NULL with "<path>: <problem>" in @err.
+ * whose JSON path is @path (for messages), with its own copy of the gallery
+ * @templates (borrowed; NULL for none). @id overrides the tenant id when
+ * non-NULL. Objects loaded here exist from the start: no replication lag.
+ * Returns: new tenant (caller frees with fixture_tenant_free), or NULL with
+ * "<path>: <problem>" in @err.
  */
-struct tenant *fixture_tenant_build(struct state *st, const json_t *doc, const char *path,
+struct tenant *fixture_tenant_build(struct state *st, const json_t *doc,
+                                    const json_t *templates, const char *path,
                                     const char *id, char *err, size_t errlen);
 
 /* fixture_tenant_free() - free a tenant and all it holds. */

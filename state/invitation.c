@@ -51,7 +51,7 @@ struct invitation *state_invitation_add(struct state *st, struct tenant *t,
 	guid_lower(id, inv->id);
 	guid_lower(user_id, inv->user_id);
 	snprintf(inv->ticket, sizeof(inv->ticket), "%s", ticket);
-	inv->seq = ++st->next_seq;
+	inv->seq = state_next_seq(st);
 	inv->obj = obj;
 	HASH_ADD_STR(t->invitations, id, inv);
 	HASH_FIND_STR(t->invitations, inv->id, check);

@@ -207,8 +207,8 @@ static void test_export_load(void **ctx)
 	                        "displayName", "T", "domain", "t.example", "users", "id",
 	                        fx->guest->id, "displayName", "bob", "userPrincipalName",
 	                        "b@t.example", "invitations", invs, "mailbox", mail);
-	struct tenant *t2n =
-	    fixture_tenant_build(&fx->st, doc, "tenants[1]", NULL, err, sizeof(err));
+	struct tenant *t2n = fixture_tenant_build(&fx->st, doc, NULL, "tenants[1]", NULL,
+	                                          err, sizeof(err));
 	assert_non_null(t2n);
 	struct invitation *ra = state_invitation_find(t2n, a->id);
 	struct invitation *rb = state_invitation_find(t2n, b->id);
@@ -227,18 +227,18 @@ static void test_export_load(void **ctx)
 	json_object_set_new(json_array_get(invs, 0), "userId",
 	                    json_string("11111111-1111-1111-1111-111111111111"));
 	json_object_set(doc, "invitations", invs);
-	assert_null(
-	    fixture_tenant_build(&fx->st, doc, "tenants[1]", NULL, err, sizeof(err)));
+	assert_null(fixture_tenant_build(&fx->st, doc, NULL, "tenants[1]", NULL, err,
+	                                 sizeof(err)));
 	assert_string_equal(err, "tenants[1].invitations[0].userId: no such user");
 	json_object_set_new(doc, "invitations", json_array());
 	json_object_set_new(json_array_get(mail, 0), "visibleAtMs", json_string("soon"));
 	json_object_set(doc, "mailbox", mail);
-	assert_null(
-	    fixture_tenant_build(&fx->st, doc, "tenants[1]", NULL, err, sizeof(err)));
+	assert_null(fixture_tenant_build(&fx->st, doc, NULL, "tenants[1]", NULL, err,
+	                                 sizeof(err)));
 	assert_string_equal(err, "tenants[1].mailbox[0].visibleAtMs: must be an integer");
 	json_object_set_new(doc, "mailbox", json_string("x"));
-	assert_null(
-	    fixture_tenant_build(&fx->st, doc, "tenants[1]", NULL, err, sizeof(err)));
+	assert_null(fixture_tenant_build(&fx->st, doc, NULL, "tenants[1]", NULL, err,
+	                                 sizeof(err)));
 	assert_string_equal(err, "tenants[1].mailbox: must be an array");
 	json_decref(invs);
 	json_decref(mail);

@@ -14,8 +14,8 @@ void mail_delivery_decide(struct state *st, const char *tenant_id, const char *r
 {
 	memset(v, 0, sizeof(*v));
 	v->outcome = MAIL_DELIVERED;
-	if (st && st->server)
-		mail_rules_decide(st->server, tenant_id, recipient, v);
+	if (st && st->mail_rules)
+		st->mail_rules(st->mail_ctx, tenant_id, recipient, v);
 }
 
 const char *mail_delivery_name(enum mail_delivery d)

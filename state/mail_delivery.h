@@ -1,7 +1,7 @@
 /*
  * state/mail_delivery.h - what happens to an invitation email: delivered
  * (the default), bounced, delayed or dropped. Fault rules (issue 6) decide;
- * the invitation route only asks. Locking: caller holds st->lock.
+ * the invitation route only asks. Locking: caller holds the tenant's lock.
  */
 #ifndef GRAPHMOCK_STATE_MAIL_DELIVERY_H
 #define GRAPHMOCK_STATE_MAIL_DELIVERY_H
@@ -25,20 +25,13 @@ struct mail_verdict {
 };
 
 /*
- * mail_delivery_decide() - the verdict for a message to @recipient: the first
- * firing mail rule of the fault engine (docs/faults.md), else delivered.
+ * mail_delivery_decide() - the verdict for a message to @recipient: what the
+ * mail rules handed over by state_set_mail_rules() say (the fault engine's,
+ * docs/faults.md), else delivered.
  * A delayed message becomes visible delay_ms after now on the mock clock.
  */
 void mail_delivery_decide(struct state *st, const char *tenant_id, const char *recipient,
                           struct mail_verdict *v);
-
-/*
- * mail_rules_decide() - provided by the fault engine (server/fault_mail.c):
- * overwrite @v when a mail rule fires. @server is st->server (a struct srv).
- * Takes the fault engine's lock; the caller holds st->lock (lock order).
- */
-void mail_rules_decide(void *server, const char *tenant_id, const char *recipient,
-                       struct mail_verdict *v);
 
 /* mail_delivery_name() - "delivered", "bounced", "delayed", "dropped". */
 const char *mail_delivery_name(enum mail_delivery d);

@@ -22,7 +22,7 @@ json_t *model_assignment_new(struct state *st, const struct dobj *principal,
 	guid_to_bytes_le(principal->id, raw);
 	/* The second half is an internal link id in Graph; random here. */
 	for (int i = 0; i < 2; i++) {
-		uint64_t r = rng_next(&st->rng);
+		uint64_t r = state_random_u64(st);
 		memcpy(raw + 16 + i * 8, &r, 8);
 	}
 	b64url_encode_to(raw, sizeof(raw), id_out);

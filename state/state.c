@@ -12,9 +12,23 @@
 
 int state_init(struct state *st, uint64_t seed)
 {
+	pthread_rwlockattr_t attr;
+	int rc;
+
 	memset(st, 0, sizeof(*st));
-	if (pthread_mutex_init(&st->lock, NULL))
+	if (pthread_rwlockattr_init(&attr))
 		return -1;
+	/* A reset waiting for the write lock must not starve behind requests. */
+	pthread_rwlockattr_setkind_np(&attr,
+	                              PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	rc = pthread_rwlock_init(&st->registry, &attr);
+	pthread_rwlockattr_destroy(&attr);
+	if (rc)
+		return -1;
+	if (pthread_mutex_init(&st->id_lock, NULL)) {
+		pthread_rwlock_destroy(&st->registry);
+		return -1;
+	}
 	st->seed = seed;
 	rng_seed(&st->rng, seed);
 	mock_clock_init(&st->clock);
@@ -38,7 +52,33 @@ void state_release(struct state *st)
 	tenants_free(&st->tenants);
 	json_decref(st->templates);
 	json_decref(st->fixture);
-	pthread_mutex_destroy(&st->lock);
+	pthread_mutex_destroy(&st->id_lock);
+	pthread_rwlock_destroy(&st->registry);
+}
+
+void state_registry_read(struct state *st)
+{
+	pthread_rwlock_rdlock(&st->registry);
+}
+
+void state_registry_write(struct state *st)
+{
+	pthread_rwlock_wrlock(&st->registry);
+}
+
+void state_registry_unlock(struct state *st)
+{
+	pthread_rwlock_unlock(&st->registry);
+}
+
+void state_tenant_lock(struct tenant *t)
+{
+	pthread_mutex_lock(&t->lock);
+}
+
+void state_tenant_unlock(struct tenant *t)
+{
+	pthread_mutex_unlock(&t->lock);
 }
 
 int64_t state_now_ms(const struct state *st)
@@ -48,32 +88,46 @@ int64_t state_now_ms(const struct state *st)
 
 void state_new_id(struct state *st, char out[GUID_STR_LEN + 1])
 {
+	pthread_mutex_lock(&st->id_lock);
 	guid_from_rng(&st->rng, out);
+	pthread_mutex_unlock(&st->id_lock);
 }
 
-/* Objects loaded from fixtures exist from the start: no replication lag for them. */
-struct lag_pause {
-	int64_t ms[LAG_TARGETS];
-	int reads[LAG_TARGETS];
-};
-
-static void lag_pause(struct state *st, struct lag_pause *p)
+uint64_t state_random_u64(struct state *st)
 {
-	memcpy(p->ms, st->lag_ms, sizeof(p->ms));
-	memcpy(p->reads, st->lag_reads, sizeof(p->reads));
-	memset(st->lag_ms, 0, sizeof(st->lag_ms));
-	memset(st->lag_reads, 0, sizeof(st->lag_reads));
+	uint64_t r;
+
+	pthread_mutex_lock(&st->id_lock);
+	r = rng_next(&st->rng);
+	pthread_mutex_unlock(&st->id_lock);
+	return r;
 }
 
-static void lag_resume(struct state *st, const struct lag_pause *p)
+uint64_t state_next_seq(struct state *st)
 {
-	memcpy(st->lag_ms, p->ms, sizeof(p->ms));
-	memcpy(st->lag_reads, p->reads, sizeof(p->reads));
+	return atomic_fetch_add(&st->next_seq, 1) + 1;
 }
 
-/* Build every tenant of @doc into @out; nothing in @st changes but the id stream. */
-static int build_tenants(struct state *st, const json_t *doc, struct tenant **out,
-                         char *err, size_t errlen)
+void state_lag_set(struct state *st, int target, int64_t ms, int reads)
+{
+	if (target < 0 || target >= LAG_TARGETS)
+		return;
+	atomic_store(&st->lag_ms[target], ms);
+	atomic_store(&st->lag_reads[target], reads);
+}
+
+void state_set_mail_rules(struct state *st, state_mail_rules_fn *fn, void *ctx)
+{
+	st->mail_rules = fn;
+	st->mail_ctx = ctx;
+}
+
+/*
+ * Build every tenant of @doc, each with a copy of gallery @templates, into
+ * @out; nothing in @st changes but the id stream.
+ */
+static int build_tenants(struct state *st, const json_t *doc, const json_t *templates,
+                         struct tenant **out, char *err, size_t errlen)
 {
 	const json_t *arr = json_object_get(doc, "tenants");
 	char path[48];
@@ -88,7 +142,7 @@ static int build_tenants(struct state *st, const json_t *doc, struct tenant **ou
 	{
 		struct tenant *t, *dup;
 		snprintf(path, sizeof(path), "tenants[%zu]", i);
-		t = fixture_tenant_build(st, tdoc, path, NULL, err, errlen);
+		t = fixture_tenant_build(st, tdoc, templates, path, NULL, err, errlen);
 		if (!t)
 			goto out_free;
 		HASH_FIND_STR(*out, t->id, dup);
@@ -115,7 +169,6 @@ out_free:
 
 int state_load(struct state *st, const json_t *doc, char *err, size_t errlen)
 {
-	struct lag_pause pause;
 	struct tenant *fresh = NULL;
 	const char *key;
 	json_t *value;
@@ -144,9 +197,7 @@ int state_load(struct state *st, const json_t *doc, char *err, size_t errlen)
 		json_decref(templates);
 		return -1;
 	}
-	lag_pause(st, &pause);
-	rc = build_tenants(st, doc, &fresh, err, errlen);
-	lag_resume(st, &pause);
+	rc = build_tenants(st, doc, templates, &fresh, err, errlen);
 	if (rc) {
 		json_decref(keep);
 		json_decref(templates);
@@ -168,8 +219,10 @@ int state_reset(struct state *st)
 	int rc;
 
 	/* Same seed, same ids: a reset tenant looks exactly like a fresh start. */
+	pthread_mutex_lock(&st->id_lock);
 	rng_seed(&st->rng, st->seed);
-	st->next_seq = 0;
+	pthread_mutex_unlock(&st->id_lock);
+	atomic_store(&st->next_seq, 0);
 	rc = state_load(st, doc, err, sizeof(err));
 	json_decref(doc);
 	return rc;
@@ -218,16 +271,14 @@ struct tenant *state_tenant_create(struct state *st, const char *display,
 {
 	const json_t *tdoc = json_array_get(json_object_get(st->fixture, "tenants"), 0);
 	char id[GUID_STR_LEN + 1];
-	struct lag_pause pause;
 	char err[256];
 	struct tenant *t, *check;
 
 	if (!tdoc)
 		return NULL;
 	guid_random(id);
-	lag_pause(st, &pause);
-	t = fixture_tenant_build(st, tdoc, "tenants[0]", id, err, sizeof(err));
-	lag_resume(st, &pause);
+	t = fixture_tenant_build(st, tdoc, st->templates, "tenants[0]", id, err,
+	                         sizeof(err));
 	if (!t)
 		return NULL;
 	if (replace_string(&t->display_name, display) ||
@@ -263,15 +314,13 @@ static const json_t *fixture_doc_for(const struct state *st, const char *id)
 int state_tenant_reset(struct state *st, struct tenant *t)
 {
 	const json_t *tdoc = fixture_doc_for(st, t->id);
-	struct lag_pause pause;
 	struct tenant *fresh, *check;
 	char err[256];
 
 	if (!tdoc)
 		return -1;
-	lag_pause(st, &pause);
-	fresh = fixture_tenant_build(st, tdoc, "tenant", t->id, err, sizeof(err));
-	lag_resume(st, &pause);
+	fresh = fixture_tenant_build(st, tdoc, st->templates, "tenant", t->id, err,
+	                             sizeof(err));
 	if (!fresh || replace_string(&fresh->display_name, t->display_name) ||
 	    replace_string(&fresh->domain, t->domain)) {
 		fixture_tenant_free(fresh);

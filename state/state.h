@@ -3,18 +3,24 @@
  * that guards them. Knows nothing of HTTP.
  *
  * LOCKING MODEL (STYLE §7)
- *   One pthread mutex, st->lock, guards everything reachable from struct
- *   state except the clock (atomics) and the immutable config. The router
- *   parses request JSON before taking the lock, then runs
- *   lock -> handler -> render the response to bytes -> unlock, so only bytes
- *   leave the lock and stored json_t values are never shared across threads
- *   unlocked (jansson refcounts are not safe to touch concurrently).
+ *   Two levels, always taken in this order, never two tenant locks at once:
+ *   - st->registry, a rwlock over the tenant table and what every tenant
+ *     shares (the fixture, the gallery as loaded). Requests hold it shared;
+ *     whatever replaces tenants (reset, PUT state, tenant create/delete)
+ *     holds it exclusive, so no request runs meanwhile. It is writer-
+ *     preferring: a waiting reset is not starved by a stream of requests.
+ *   - t->lock, one mutex per tenant, over that tenant's contents. The
+ *     pipeline takes it (under the shared registry lock) around a handler and
+ *     the rendering of its response, so requests to different tenants run in
+ *     parallel and only rendered bytes leave the lock: stored json_t values
+ *     are never touched by two threads at once (jansson refcounts are not
+ *     safe to touch concurrently).
+ *   The clock, the replication-lag settings and the sequence counter are
+ *   atomics; the id generator has its own small mutex (st->id_lock).
  *   Every pointer returned by a state_*() lookup is BORROWED and valid only
- *   while st->lock is held. state/ never keeps a reference into request JSON:
- *   functions that "steal" a json_t take ownership of the caller's reference,
- *   so callers json_deep_copy() request data first.
- *   Per-tenant locks may come later (see STYLE §7); tenants are already
- *   separate so that change stays inside state/ and the router.
+ *   while the locks that guard it are held. state/ never keeps a reference
+ *   into request JSON: functions that "steal" a json_t take ownership of the
+ *   caller's reference, so callers json_deep_copy() request data first.
  *
  * OBJECTS
  *   Users, groups, service principals and applications share one id space
@@ -28,6 +34,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -113,9 +120,15 @@ struct invitation;   /* state/invitation.h */
 struct mail_message; /* state/mailbox.h */
 
 struct tenant {
+	/* Set when the tenant is built and never changed: readable under the
+	 * shared registry lock alone. */
 	char id[GUID_STR_LEN + 1];
 	char *display_name;
 	char *domain; /* initial domain, e.g. contoso.onmicrosoft.com */
+
+	pthread_mutex_t lock; /* guards everything below */
+	bool loading;         /* being built from a fixture: no replication lag */
+	json_t *templates;    /* this tenant's copy of the gallery (owned) */
 	struct dobj *objects;
 	struct dobj *by_kind[DOBJ_KIND_COUNT];
 	struct index_entry *idx[IDX_COUNT];
@@ -126,18 +139,32 @@ struct tenant {
 	UT_hash_handle hh;
 };
 
+/*
+ * state_mail_rules_fn - the server's say on an invitation email (its fault
+ * rules): overwrite @v when a rule fires. Handed to state_init()'s caller
+ * through state_set_mail_rules(), so state/ never calls up into the server.
+ */
+struct mail_verdict;
+typedef void state_mail_rules_fn(void *ctx, const char *tenant_id, const char *recipient,
+                                 struct mail_verdict *v);
+
 struct state {
-	pthread_mutex_t lock;
-	struct tenant *tenants; /* by id, insertion order */
-	json_t *templates;      /* applicationTemplates (array), shared by all tenants */
-	json_t *fixture;        /* the fixture document: reset and new tenants */
-	struct rng rng;         /* object ids; reproducible with --seed */
+	pthread_rwlock_t registry; /* see LOCKING MODEL */
+	struct tenant *tenants;    /* by id, insertion order */
+	json_t *templates; /* applicationTemplates as loaded (array), for export */
+	json_t *fixture;   /* the fixture document: reset and new tenants */
+
+	pthread_mutex_t id_lock; /* guards rng */
+	struct rng rng;          /* object ids; reproducible with --seed */
 	uint64_t seed;
-	uint64_t next_seq;
+	_Atomic uint64_t next_seq;
 	struct mock_clock clock;
-	int64_t lag_ms[LAG_TARGETS]; /* replication lag per kind, set by faults */
-	int lag_reads[LAG_TARGETS];
+	_Atomic int64_t lag_ms[LAG_TARGETS]; /* replication lag per kind, set by faults */
+	_Atomic int lag_reads[LAG_TARGETS];
 	int64_t started_us; /* monotonic time of state_init(), for uptime */
+
+	state_mail_rules_fn *mail_rules; /* NULL: every email is delivered */
+	void *mail_ctx;
 	void *server; /* the owning struct srv, for admin routes of server features */
 };
 
@@ -152,20 +179,48 @@ void state_release(struct state *st);
  * document @doc (borrowed; validated completely before anything changes, so a
  * bad document leaves the state as it was). On error, @err gets
  * "<json path>: <what is wrong>". Keeps a copy of @doc for state_reset().
- * Locking: caller holds st->lock, or no other thread runs yet.
+ * Locking: registry held exclusive, or no other thread runs yet.
  */
 int state_load(struct state *st, const json_t *doc, char *err, size_t errlen);
 
-/* state_reset() - reload the kept fixture (POST /_mock/reset). Caller holds the lock. */
+/* state_reset() - reload the kept fixture (POST /_mock/reset). Registry held exclusive.
+ */
 int state_reset(struct state *st);
 
 /* state_now_ms() - the mock clock. No lock needed. */
 int64_t state_now_ms(const struct state *st);
 
-/* state_new_id() - a fresh object id from the seeded generator. Caller holds the lock. */
+/* state_new_id() - a fresh object id from the seeded generator. Thread-safe. */
 void state_new_id(struct state *st, char out[GUID_STR_LEN + 1]);
 
-/* ---- tenants ---- */
+/* state_random_u64() - the next 64 bits of the seeded generator. Thread-safe. */
+uint64_t state_random_u64(struct state *st);
+
+/* state_next_seq() - the next insertion sequence number (paging order). Thread-safe. */
+uint64_t state_next_seq(struct state *st);
+
+/*
+ * state_lag_set() - new objects of @target (DOBJ_* or LAG_ASSIGNMENT) stay
+ * invisible for @ms and for their first @reads reads; 0, 0 turns it off.
+ * Thread-safe; applies to objects created afterwards.
+ */
+void state_lag_set(struct state *st, int target, int64_t ms, int reads);
+
+/* state_set_mail_rules() - who decides invitation-email fates (see above). */
+void state_set_mail_rules(struct state *st, state_mail_rules_fn *fn, void *ctx);
+
+/* ---- locks (see LOCKING MODEL) ---- */
+
+/* state_registry_read() / _write() / _unlock() - the registry rwlock. */
+void state_registry_read(struct state *st);
+void state_registry_write(struct state *st);
+void state_registry_unlock(struct state *st);
+
+/* state_tenant_lock() / _unlock() - @t's mutex; caller holds the registry lock. */
+void state_tenant_lock(struct tenant *t);
+void state_tenant_unlock(struct tenant *t);
+
+/* ---- tenants (the registry lock held; creating, resetting, removing: exclusive) ---- */
 
 /* state_tenant_find() - by id (any case) or initial domain; NULL if unknown. Borrowed. */
 struct tenant *state_tenant_find(struct state *st, const char *id_or_domain);
