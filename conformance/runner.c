@@ -221,7 +221,7 @@ static void run_case(const struct run *r, struct http_client *http, FILE *log, s
 		res->reason = xstrdup_printf("bad case: %s", msg);
 		goto out;
 	}
-	if (c.mock_only && r->o->target) {
+	if (c.mock_only_reason && r->o->target) {
 		res->outcome = OUT_SKIP;
 		res->reason = xstrdup_printf("mock-only");
 		goto out;
