@@ -417,6 +417,52 @@ out:
 	return ret;
 }
 
+static bool is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r';
+}
+
+/*
+ * The "mock-only" marker at @path, if there is one: its single line becomes
+ * c->mock_only_reason. An empty marker or a second line is an error, so that
+ * every case skipped with --target says why.
+ */
+static int load_mock_only(struct case_dir *c, const char *path, char *errbuf,
+                          size_t errlen)
+{
+	const char *bad = NULL;
+	size_t len, i, start = 0;
+	char *text;
+
+	if (!is_file(path))
+		return 0;
+	if (read_file(path, &text, &len, errbuf, errlen))
+		return -1;
+	/* the file's final newline and blanks around the line are not the reason */
+	if (len > 0 && text[len - 1] == '\n')
+		len--;
+	while (len > 0 && is_blank(text[len - 1]))
+		len--;
+	while (start < len && is_blank(text[start]))
+		start++;
+	if (start == len)
+		bad = "is empty: write one line saying why the case cannot run against "
+		      "a real server";
+	else if (memchr(text + start, '\n', len - start))
+		bad = "has more than one line: write the reason on one line";
+	for (i = start; i < len && !bad; i++)
+		if (((unsigned char)text[i] < ' ' && text[i] != '\t') || text[i] == 0x7f)
+			bad = "has a control character";
+	if (bad) {
+		free(text);
+		return err_set(errbuf, errlen, "'mock-only' %s", bad);
+	}
+	memmove(text, text + start, len - start);
+	text[len - start] = '\0';
+	c->mock_only_reason = text;
+	return 0;
+}
+
 /* Count steps 1..n and reject "3.request" when "2.request" is missing. */
 static int count_steps(const char *dir, size_t *nsteps, char *errbuf, size_t errlen)
 {
@@ -494,7 +540,8 @@ int case_load(struct case_dir *c, const char *root, const char *name, char *errb
 	}
 	if (join(path, sizeof(path), dir, "mock-only"))
 		return err_set(errbuf, errlen, "path too long");
-	c->mock_only = is_file(path);
+	if (load_mock_only(c, path, errbuf, errlen))
+		return -1;
 	if (join(path, sizeof(path), dir, "serial"))
 		return err_set(errbuf, errlen, "path too long");
 	c->serial = is_file(path);
@@ -511,6 +558,7 @@ void case_release(struct case_dir *c)
 	}
 	free(c->steps);
 	free(c->name);
+	free(c->mock_only_reason);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -38,7 +38,11 @@ struct case_step {
 /* A loaded case directory. */
 struct case_dir {
 	char *name; /* relative to the cases root: "users/012-get-unknown-id" */
-	bool mock_only;
+	/*
+	 * The "mock-only" marker's one line, without its newline: why the case
+	 * cannot run against a real server (owned). NULL when there is no marker.
+	 */
+	char *mock_only_reason;
 	bool serial; /* "serial" marker: changes server-wide settings, runs alone */
 	struct case_step *steps;
 	size_t nsteps;
@@ -57,6 +61,9 @@ void case_list_free(char **names, size_t n);
  * case_load() - read case @name below @root into @c: its steps in order
  * ("request"/"expect.json", or "1.request"/"1.expect.json", "2.…" with no
  * gaps), the "mock-only" marker, and a shape check of each expect.json.
+ * A "mock-only" file must hold exactly one non-blank line (the reason; one
+ * final newline allowed, no control characters): an empty or multi-line
+ * marker is an error, so no case is marked without saying why.
  * Returns 0, or -1 with a message in @errbuf; release @c either way.
  */
 int case_load(struct case_dir *c, const char *root, const char *name, char *errbuf,

@@ -276,7 +276,10 @@ static int setup_tree(void **state)
 	    "{\"status\":201,\"capture\":{\"u\":\"body.id\"}}");
 	put("users/002-steps/2.request", "GET /v1.0/users/{{u}}\n");
 	put("users/002-steps/2.expect.json", "{\"status\":200}");
-	put("users/002-steps/mock-only", "");
+	put("users/002-steps/mock-only", "injects a fault with X-Graphmock-Fault\n");
+	put("users/003-crlf/request", "GET /x\n");
+	put("users/003-crlf/expect.json", "{\"status\":200}");
+	put("users/003-crlf/mock-only", "  moves the mock clock \r\n");
 	put("users/002-steps/notes.txt", "ignored");
 	put("a/deep/x/001-c/request", "GET /x\n");
 	put("a/deep/x/001-c/expect.json", "{\"status\":200}");
@@ -293,6 +296,25 @@ static int setup_tree(void **state)
 	put("bad/006-zero/01.request", "GET /x\n");
 	put("bad/006-zero/1.request", "GET /x\n");
 	put("bad/006-zero/1.expect.json", "{\"status\":200}");
+	put("bad/007-marker-empty/request", "GET /x\n");
+	put("bad/007-marker-empty/expect.json", "{\"status\":200}");
+	put("bad/007-marker-empty/mock-only", "");
+	put("bad/008-marker-blank/request", "GET /x\n");
+	put("bad/008-marker-blank/expect.json", "{\"status\":200}");
+	put("bad/008-marker-blank/mock-only", " \t\r\n");
+	put("bad/009-marker-two-lines/request", "GET /x\n");
+	put("bad/009-marker-two-lines/expect.json", "{\"status\":200}");
+	put("bad/009-marker-two-lines/mock-only",
+	    "uses fixture ids\nand the admin plane\n");
+	put("bad/010-marker-crlf-lines/request", "GET /x\n");
+	put("bad/010-marker-crlf-lines/expect.json", "{\"status\":200}");
+	put("bad/010-marker-crlf-lines/mock-only", "one\r\ntwo\r\n");
+	put("bad/011-marker-trailing-blank-line/request", "GET /x\n");
+	put("bad/011-marker-trailing-blank-line/expect.json", "{\"status\":200}");
+	put("bad/011-marker-trailing-blank-line/mock-only", "a reason\n\n");
+	put("bad/012-marker-control/request", "GET /x\n");
+	put("bad/012-marker-control/expect.json", "{\"status\":200}");
+	put("bad/012-marker-control/mock-only", "a \033[1mbold\033[0m reason\n");
 	put("empty/README", "not a case");
 	return 0;
 }
@@ -309,9 +331,22 @@ static int teardown_tree(void **state)
 static void test_case_list(void **state)
 {
 	static const char *const want[] = {
-	    "a/deep/x/001-c", "bad/001-gap",     "bad/002-noexpect",
-	    "bad/003-both",   "bad/004-badjson", "bad/005-dup",
-	    "bad/006-zero",   "users/002-steps", "users/010-one",
+	    "a/deep/x/001-c",
+	    "bad/001-gap",
+	    "bad/002-noexpect",
+	    "bad/003-both",
+	    "bad/004-badjson",
+	    "bad/005-dup",
+	    "bad/006-zero",
+	    "bad/007-marker-empty",
+	    "bad/008-marker-blank",
+	    "bad/009-marker-two-lines",
+	    "bad/010-marker-crlf-lines",
+	    "bad/011-marker-trailing-blank-line",
+	    "bad/012-marker-control",
+	    "users/002-steps",
+	    "users/003-crlf",
+	    "users/010-one",
 	};
 	char **names, err[256];
 	size_t n, i;
@@ -334,7 +369,7 @@ static void test_case_load(void **state)
 	(void)state;
 	assert_int_equal(case_load(&c, root, "users/002-steps", err, sizeof(err)), 0);
 	assert_string_equal(c.name, "users/002-steps");
-	assert_true(c.mock_only);
+	assert_string_equal(c.mock_only_reason, "injects a fault with X-Graphmock-Fault");
 	assert_int_equal(c.nsteps, 2);
 	assert_string_equal(c.steps[0].req.method, "POST");
 	assert_string_equal(c.steps[0].req.body, "{}");
@@ -344,7 +379,7 @@ static void test_case_load(void **state)
 	case_release(&c);
 
 	assert_int_equal(case_load(&c, root, "users/010-one", err, sizeof(err)), 0);
-	assert_false(c.mock_only);
+	assert_null(c.mock_only_reason);
 	assert_int_equal(c.nsteps, 1);
 	case_release(&c);
 }
@@ -372,6 +407,32 @@ static void test_case_load_errors(void **state)
 	load_fails("empty", "no 'request' or '1.request'");
 }
 
+/* The one line of a mock-only marker is its reason; blanks and CRLF are not. */
+static void test_case_load_mock_only_reason(void **state)
+{
+	struct case_dir c;
+	char err[256];
+
+	(void)state;
+	if (case_load(&c, root, "users/003-crlf", err, sizeof(err)))
+		fail_msg("load failed: %s", err);
+	assert_string_equal(c.mock_only_reason, "moves the mock clock");
+	case_release(&c);
+}
+
+/* An empty or multi-line marker fails the case: every mock-only case says why. */
+static void test_case_load_mock_only_errors(void **state)
+{
+	(void)state;
+	load_fails("bad/007-marker-empty", "'mock-only' is empty");
+	load_fails("bad/008-marker-blank", "'mock-only' is empty");
+	load_fails("bad/009-marker-two-lines", "'mock-only' has more than one line");
+	load_fails("bad/010-marker-crlf-lines", "'mock-only' has more than one line");
+	load_fails("bad/011-marker-trailing-blank-line",
+	           "'mock-only' has more than one line");
+	load_fails("bad/012-marker-control", "'mock-only' has a control character");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -386,6 +447,8 @@ int main(void)
 	    cmocka_unit_test(test_case_list),
 	    cmocka_unit_test(test_case_load),
 	    cmocka_unit_test(test_case_load_errors),
+	    cmocka_unit_test(test_case_load_mock_only_reason),
+	    cmocka_unit_test(test_case_load_mock_only_errors),
 	};
 
 	return cmocka_run_group_tests(tests, setup_tree, teardown_tree);

@@ -69,7 +69,7 @@ static void usage(FILE *f)
 	        "build/asan/graphmock)\n"
 	        "  --server-arg ARG    extra argument for the server (repeatable)\n"
 	        "  --target URL        run against URL instead; no server, no tenants,\n"
-	        "                      mock-only cases are skipped\n"
+	        "                      mock-only cases are skipped with their reason\n"
 	        "  --token T           send 'Authorization: Bearer T' on every request\n"
 	        "  --tenant-id ID      {{tenant}} with --target\n"
 	        "  --domain D          {{domain}} with --target\n"
@@ -221,9 +221,9 @@ static void run_case(const struct run *r, struct http_client *http, FILE *log, s
 		res->reason = xstrdup_printf("bad case: %s", msg);
 		goto out;
 	}
-	if (c.mock_only && r->o->target) {
+	if (c.mock_only_reason && r->o->target) {
 		res->outcome = OUT_SKIP;
-		res->reason = xstrdup_printf("mock-only");
+		res->reason = xstrdup_printf("mock-only: %s", c.mock_only_reason);
 		goto out;
 	}
 	if (c.serial)
