@@ -7,28 +7,28 @@
 #include <string.h>
 
 #include "../server/config.h"
+#include "../server/call.h"
 #include "../server/error.h"
 #include "../server/req.h"
 #include "../server/resp.h"
 #include "../server/router.h"
 #include "../state/state.h"
 
-static int admin_health(struct state *st, const struct req *req, struct resp *resp)
+static int admin_health(struct call *c)
 {
-	(void)req;
 	return resp_json(
-	    resp, 200,
+	    c->resp, 200,
 	    json_pack("{s:s, s:s, s:I}", "status", "ok", "version", GRAPHMOCK_VERSION,
 	              "uptimeSeconds",
-	              (json_int_t)((monotonic_us() - st->started_us) / 1000000)));
+	              (json_int_t)((monotonic_us() - c->st->started_us) / 1000000)));
 }
 
-static int admin_reset(struct state *st, const struct req *req, struct resp *resp)
+static int admin_reset(struct call *c)
 {
-	(void)req;
-	if (state_reset(st))
-		return resp_error(resp, GERR_INTERNAL, "Reloading the fixtures failed.");
-	return resp_empty(resp, 204);
+	if (state_reset(c->st))
+		return resp_error(c->resp, GERR_INTERNAL,
+		                  "Reloading the fixtures failed.");
+	return resp_empty(c->resp, 204);
 }
 
 static json_t *tenant_json(const struct tenant *t)
@@ -42,24 +42,24 @@ static json_t *tenant_json(const struct tenant *t)
 	                 (json_int_t)state_dobj_count(t, DOBJ_APPLICATION));
 }
 
-static int admin_tenants_list(struct state *st, const struct req *req, struct resp *resp)
+static int admin_tenants_list(struct call *c)
 {
 	json_t *list = json_array();
 
-	(void)req;
-	for (struct tenant *t = st->tenants; t; t = t->hh.next)
+	for (struct tenant *t = c->st->tenants; t; t = t->hh.next)
 		json_array_append_new(list, tenant_json(t));
-	return resp_json(resp, 200, json_pack("{s:o}", "value", list));
+	return resp_json(c->resp, 200, json_pack("{s:o}", "value", list));
 }
 
-static int admin_tenant_get(struct state *st, const struct req *req, struct resp *resp)
+static int admin_tenant_get(struct call *c)
 {
-	struct tenant *t = state_tenant_find(st, req_param(req, 0));
+	struct tenant *t = state_tenant_find(c->st, req_param(c->req, 0));
 
 	if (!t)
-		return resp_error_code(resp, 404, "NotFound",
-		                       "Tenant '%s' does not exist.", req_param(req, 0));
-	return resp_json(resp, 200, tenant_json(t));
+		return resp_error_code(c->resp, 404, "NotFound",
+		                       "Tenant '%s' does not exist.",
+		                       req_param(c->req, 0));
+	return resp_json(c->resp, 200, tenant_json(t));
 }
 
 static int optional_string(const struct req *req, struct resp *resp, const char *key,
@@ -77,70 +77,73 @@ static int optional_string(const struct req *req, struct resp *resp, const char 
 	return 0;
 }
 
-static int admin_tenant_create(struct state *st, const struct req *req, struct resp *resp)
+static int admin_tenant_create(struct call *c)
 {
 	const char *display, *domain, *key;
 	struct tenant *t;
 	json_t *value;
 
-	if (req->body)
-		json_object_foreach(req->body, key, value)
+	if (c->req->body)
+		json_object_foreach(c->req->body, key, value)
 		{
 			if (strcmp(key, "displayName") && strcmp(key, "domain"))
 				return resp_error(
-				    resp, GERR_BAD_REQUEST,
+				    c->resp, GERR_BAD_REQUEST,
 				    "Unknown property '%s' (expected displayName, "
 				    "domain).",
 				    key);
 		}
-	if (optional_string(req, resp, "displayName", &display) ||
-	    optional_string(req, resp, "domain", &domain))
+	if (optional_string(c->req, c->resp, "displayName", &display) ||
+	    optional_string(c->req, c->resp, "domain", &domain))
 		return -1;
 	/* Without a domain the copy keeps the fixture's (the conformance runner's
 	 * fresh tenants); a domain asked for must name one tenant only, or
 	 * X-Graphmock-Tenant: <domain> would pick one of them at random. */
-	if (domain && (t = state_tenant_find(st, domain)))
-		return resp_error(resp, GERR_BAD_REQUEST,
+	if (domain && (t = state_tenant_find(c->st, domain)))
+		return resp_error(c->resp, GERR_BAD_REQUEST,
 		                  "Domain '%s' is already used by tenant '%s'.", domain,
 		                  t->id);
-	t = state_tenant_create(st, display, domain);
+	t = state_tenant_create(c->st, display, domain);
 	if (!t)
-		return resp_error(resp, GERR_INTERNAL, "Creating the tenant failed.");
-	resp_header(resp, "Location", "%s/_mock/tenants/%s", req->base_url, t->id);
-	return resp_json(resp, 201, tenant_json(t));
+		return resp_error(c->resp, GERR_INTERNAL, "Creating the tenant failed.");
+	resp_header(c->resp, "Location", "%s/_mock/tenants/%s", c->req->base_url, t->id);
+	return resp_json(c->resp, 201, tenant_json(t));
 }
 
-static int admin_tenant_reset(struct state *st, const struct req *req, struct resp *resp)
+static int admin_tenant_reset(struct call *c)
 {
-	struct tenant *t = state_tenant_find(st, req_param(req, 0));
+	struct tenant *t = state_tenant_find(c->st, req_param(c->req, 0));
 
 	if (!t)
-		return resp_error_code(resp, 404, "NotFound",
-		                       "Tenant '%s' does not exist.", req_param(req, 0));
-	if (state_tenant_reset(st, t))
-		return resp_error(resp, GERR_INTERNAL, "Resetting the tenant failed.");
-	return resp_empty(resp, 204);
+		return resp_error_code(c->resp, 404, "NotFound",
+		                       "Tenant '%s' does not exist.",
+		                       req_param(c->req, 0));
+	if (state_tenant_reset(c->st, t))
+		return resp_error(c->resp, GERR_INTERNAL, "Resetting the tenant failed.");
+	return resp_empty(c->resp, 204);
 }
 
-static int admin_tenant_delete(struct state *st, const struct req *req, struct resp *resp)
+static int admin_tenant_delete(struct call *c)
 {
-	struct tenant *t = state_tenant_find(st, req_param(req, 0));
+	struct tenant *t = state_tenant_find(c->st, req_param(c->req, 0));
 
 	if (!t)
-		return resp_error_code(resp, 404, "NotFound",
-		                       "Tenant '%s' does not exist.", req_param(req, 0));
-	state_tenant_remove(st, t);
-	return resp_empty(resp, 204);
+		return resp_error_code(c->resp, 404, "NotFound",
+		                       "Tenant '%s' does not exist.",
+		                       req_param(c->req, 0));
+	state_tenant_remove(c->st, t);
+	return resp_empty(c->resp, 204);
 }
 
 const struct route admin_routes[] = {
-    {"GET", "/_mock/health", admin_health, ROUTE_NO_TENANT, NULL},
-    {"POST", "/_mock/reset", admin_reset, ROUTE_NO_TENANT, NULL},
-    {"GET", "/_mock/tenants", admin_tenants_list, ROUTE_NO_TENANT, NULL},
+    {"GET", "/_mock/health", admin_health, ROUTE_STATE_NONE, NULL, NULL},
+    {"POST", "/_mock/reset", admin_reset, ROUTE_STATE_ALL, NULL, NULL},
+    {"GET", "/_mock/tenants", admin_tenants_list, ROUTE_STATE_ALL, NULL, NULL},
     {"POST", "/_mock/tenants", admin_tenant_create,
-     ROUTE_NO_TENANT | ROUTE_JSON_BODY | ROUTE_OPTIONAL_BODY, NULL},
-    {"GET", "/_mock/tenants/{id}", admin_tenant_get, ROUTE_NO_TENANT, NULL},
-    {"POST", "/_mock/tenants/{id}/reset", admin_tenant_reset, ROUTE_NO_TENANT, NULL},
-    {"DELETE", "/_mock/tenants/{id}", admin_tenant_delete, ROUTE_NO_TENANT, NULL},
+     ROUTE_STATE_ALL | ROUTE_JSON_BODY | ROUTE_OPTIONAL_BODY, NULL, NULL},
+    {"GET", "/_mock/tenants/{id}", admin_tenant_get, ROUTE_STATE_ALL, NULL, NULL},
+    {"POST", "/_mock/tenants/{id}/reset", admin_tenant_reset, ROUTE_STATE_ALL, NULL,
+     NULL},
+    {"DELETE", "/_mock/tenants/{id}", admin_tenant_delete, ROUTE_STATE_ALL, NULL, NULL},
     {0},
 };

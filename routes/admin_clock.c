@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "../server/call.h"
 #include "../server/error.h"
 #include "../server/req.h"
 #include "../server/resp.h"
@@ -22,10 +23,9 @@ static json_t *clock_json(struct state *st)
 	                 (json_int_t)atomic_load(&st->clock.offset_ms));
 }
 
-static int clock_get(struct state *st, const struct req *req, struct resp *resp)
+static int clock_get(struct call *c)
 {
-	(void)req;
-	return resp_json(resp, 200, clock_json(st));
+	return resp_json(c->resp, 200, clock_json(c->st));
 }
 
 static int clock_check(const json_t *body, struct resp *resp, int64_t *at)
@@ -64,33 +64,34 @@ static int clock_check(const json_t *body, struct resp *resp, int64_t *at)
 	return 0;
 }
 
-static int clock_set(struct state *st, const struct req *req, struct resp *resp)
+static int clock_set(struct call *c)
 {
-	const json_t *freeze = json_object_get(req->body, "freeze");
-	const json_t *shift = json_object_get(req->body, "shiftMs");
+	const json_t *freeze = json_object_get(c->req->body, "freeze");
+	const json_t *shift = json_object_get(c->req->body, "shiftMs");
 	int64_t at = -1, target, real;
 	bool frozen;
 
-	if (clock_check(req->body, resp, &at))
+	if (clock_check(c->req->body, c->resp, &at))
 		return -1;
-	if (json_is_true(json_object_get(req->body, "reset")))
-		mock_clock_init(&st->clock);
+	if (json_is_true(json_object_get(c->req->body, "reset")))
+		mock_clock_init(&c->st->clock);
 	real = real_now_ms();
-	target = json_object_get(req->body, "at") ? at : state_now_ms(st);
+	target = json_object_get(c->req->body, "at") ? at : state_now_ms(c->st);
 	if (shift)
 		target += json_integer_value(shift);
 	if (target < 0)
-		return resp_error(resp, GERR_BAD_REQUEST,
+		return resp_error(c->resp, GERR_BAD_REQUEST,
 		                  "The clock cannot go before 1970.");
-	frozen = freeze ? json_is_true(freeze) : atomic_load(&st->clock.frozen_ms) >= 0;
+	frozen =
+	    freeze ? json_is_true(freeze) : atomic_load(&c->st->clock.frozen_ms) >= 0;
 	/* Keep the offset in step so unfreezing continues from the frozen time. */
-	atomic_store(&st->clock.offset_ms, target - real);
-	atomic_store(&st->clock.frozen_ms, frozen ? target : -1);
-	return resp_json(resp, 200, clock_json(st));
+	atomic_store(&c->st->clock.offset_ms, target - real);
+	atomic_store(&c->st->clock.frozen_ms, frozen ? target : -1);
+	return resp_json(c->resp, 200, clock_json(c->st));
 }
 
 const struct route admin_clock_routes[] = {
-    {"GET", "/_mock/clock", clock_get, ROUTE_NO_TENANT, NULL},
-    {"POST", "/_mock/clock", clock_set, ROUTE_NO_TENANT | ROUTE_JSON_BODY, NULL},
+    {"GET", "/_mock/clock", clock_get, ROUTE_STATE_NONE, NULL, NULL},
+    {"POST", "/_mock/clock", clock_set, ROUTE_STATE_NONE | ROUTE_JSON_BODY, NULL, NULL},
     {0},
 };

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../server/call.h"
 #include "../server/error.h"
 #include "../server/req.h"
 #include "../server/resp.h"
@@ -18,6 +19,7 @@
 #include "../state/model_app.h"
 #include "apps.h"
 #include "entities.h"
+#include "permissions.h"
 
 static const struct apps_prop assignment_props[] = {
     {"principalId", AP_GUID},
@@ -54,40 +56,39 @@ static int check_body(const struct req *req, struct resp *resp)
 }
 
 /* The resource and principal the body names, checked against the path. */
-static int resolve(struct state *st, const struct req *req, struct resp *resp,
-                   enum assignment_side side, struct dobj *owner, struct dobj **principal,
-                   struct dobj **resource)
+static int resolve(struct call *c, enum assignment_side side, struct dobj *owner,
+                   struct dobj **principal, struct dobj **resource)
 {
-	const char *pid = body_guid(req, "principalId");
-	const char *rid = body_guid(req, "resourceId");
+	const char *pid = body_guid(c->req, "principalId");
+	const char *rid = body_guid(c->req, "resourceId");
 
 	if (side == SIDE_RESOURCE && strcasecmp(rid, owner->id))
 		return resp_error(
-		    resp, GERR_REQUEST_BAD_REQUEST,
+		    c->resp, GERR_REQUEST_BAD_REQUEST,
 		    "The resourceId '%s' does not match the service principal "
 		    "'%s' named in the request URL.",
 		    rid, owner->id);
 	if (side == SIDE_PRINCIPAL && strcasecmp(pid, owner->id))
 		return resp_error(
-		    resp, GERR_REQUEST_BAD_REQUEST,
+		    c->resp, GERR_REQUEST_BAD_REQUEST,
 		    "The principalId '%s' does not match the object '%s' named in "
 		    "the request URL.",
 		    pid, owner->id);
 	*resource = side == SIDE_RESOURCE
 	                ? owner
-	                : state_dobj_find(st, req->tenant, DOBJ_SERVICE_PRINCIPAL, rid);
+	                : state_dobj_find(c->st, c->tenant, DOBJ_SERVICE_PRINCIPAL, rid);
 	if (!*resource)
-		return resp_error(resp, GERR_NOT_FOUND,
+		return resp_error(c->resp, GERR_NOT_FOUND,
 		                  "Specified resourceId was not found.");
 	*principal =
-	    side == SIDE_PRINCIPAL ? owner : state_dobj_find(st, req->tenant, -1, pid);
+	    side == SIDE_PRINCIPAL ? owner : state_dobj_find(c->st, c->tenant, -1, pid);
 	if (!*principal || (*principal)->kind == DOBJ_APPLICATION)
-		return resp_not_found(resp, pid);
+		return resp_not_found(c->resp, pid);
 	return 0;
 }
 
-int assignments_create(struct state *st, const struct req *req, struct resp *resp,
-                       enum assignment_side side, struct dobj *owner, const char *context)
+int assignments_create(struct call *c, enum assignment_side side, struct dobj *owner,
+                       const char *context)
 {
 	struct odata_query q = {.entity = &app_role_assignment_entity};
 	struct dobj *principal = NULL, *resource = NULL;
@@ -96,31 +97,32 @@ int assignments_create(struct state *st, const struct req *req, struct resp *res
 	char id[64];
 	json_t *obj;
 
-	if (check_body(req, resp) ||
-	    resolve(st, req, resp, side, owner, &principal, &resource))
+	if (check_body(c->req, c->resp) || resolve(c, side, owner, &principal, &resource))
 		return -1;
-	role = body_guid(req, "appRoleId");
-	switch (model_assignment_check(req->tenant, principal, resource, role)) {
+	role = body_guid(c->req, "appRoleId");
+	switch (model_assignment_check(c->tenant, principal, resource, role)) {
 	case ASSIGN_ROLE_NOT_FOUND:
 		return resp_error(
-		    resp, GERR_REQUEST_BAD_REQUEST,
+		    c->resp, GERR_REQUEST_BAD_REQUEST,
 		    "Permission being assigned was not found on application.");
 	case ASSIGN_DUPLICATE:
 		return resp_error(
-		    resp, GERR_REQUEST_BAD_REQUEST,
+		    c->resp, GERR_REQUEST_BAD_REQUEST,
 		    "Permission being assigned already exists on the object.");
 	case ASSIGN_OK:
 		break;
 	}
-	obj = model_assignment_new(st, principal, resource, role, id);
-	a = obj ? state_assignment_add(st, req->tenant, id, principal->id, resource->id,
+	obj = model_assignment_new(c->st, principal, resource, role, id);
+	a = obj ? state_assignment_add(c->st, c->tenant, id, principal->id, resource->id,
 	                               role, obj)
 	        : NULL;
 	if (!a)
-		return resp_error(resp, GERR_INTERNAL, "Storing the assignment failed.");
-	resp_header(resp, "Location", "%s/%s/servicePrincipals/%s/appRoleAssignedTo/%s",
-	            req->base_url, req->version, resource->id, a->id);
-	return odata_respond_entity(&q, req, resp, 201, &app_role_assignment_entity,
+		return resp_error(c->resp, GERR_INTERNAL,
+		                  "Storing the assignment failed.");
+	resp_header(c->resp, "Location",
+	            "%s/%s/servicePrincipals/%s/appRoleAssignedTo/%s", c->req->base_url,
+	            c->req->version, resource->id, a->id);
+	return odata_respond_entity(&q, c->req, c->resp, 201, &app_role_assignment_entity,
 	                            a->obj, context);
 }
 
@@ -141,41 +143,39 @@ static bool belongs(const struct assignment *a, enum assignment_side side,
 	return l != NULL;
 }
 
-int assignments_list(struct state *st, const struct req *req, struct resp *resp,
-                     enum assignment_side side, const struct dobj *owner,
+int assignments_list(struct call *c, enum assignment_side side, const struct dobj *owner,
                      const char *context)
 {
 	struct odata_list_opts opts = {.context = context};
-	size_t n = 0, cap = HASH_COUNT(req->tenant->assignments) + 1;
+	size_t n = 0, cap = HASH_COUNT(c->tenant->assignments) + 1;
 	struct odata_item *items = calloc(cap, sizeof(*items));
 	int rc;
 
 	if (!items)
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	for (struct assignment *a = req->tenant->assignments; a; a = a->hh.next) {
-		if (!state_assignment_visible(st, a) || !belongs(a, side, owner, true))
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+	for (struct assignment *a = c->tenant->assignments; a; a = a->hh.next) {
+		if (!state_assignment_visible(c->st, a) || !belongs(a, side, owner, true))
 			continue;
-		model_assignment_refresh(req->tenant, a);
+		model_assignment_refresh(c->tenant, a);
 		items[n++] =
 		    (struct odata_item){a->obj, &app_role_assignment_entity, a->seq};
 	}
-	rc = odata_respond_collection(&req->odata, req, resp, items, n, &opts);
+	rc = odata_respond_collection(&c->req->odata, c->req, c->resp, items, n, &opts);
 	free(items);
 	return rc;
 }
 
-struct assignment *assignments_find(struct state *st, const struct req *req,
-                                    struct resp *resp, enum assignment_side side,
+struct assignment *assignments_find(struct call *c, enum assignment_side side,
                                     const struct dobj *owner)
 {
-	const char *id = req_param(req, 1);
-	struct assignment *a = state_assignment_find(st, req->tenant, id);
+	const char *id = req_param(c->req, 1);
+	struct assignment *a = state_assignment_find(c->st, c->tenant, id);
 
 	if (!a || !belongs(a, side, owner, false)) {
-		resp_not_found(resp, id);
+		resp_not_found(c->resp, id);
 		return NULL;
 	}
-	model_assignment_refresh(req->tenant, a);
+	model_assignment_refresh(c->tenant, a);
 	return a;
 }
 
@@ -196,72 +196,78 @@ static void principal_context(const struct req *req, const struct dobj *d, char 
 	snprintf(out, len, "%s('%s')/appRoleAssignments", req->segs[0], d->id);
 }
 
-static int principal_list(struct state *st, const struct req *req, struct resp *resp)
+static int principal_list(struct call *c)
 {
-	struct dobj *d = apps_path_principal(st, req, resp, path_kind(req));
+	struct dobj *d = apps_path_principal(c, path_kind(c->req));
 	char ctx[160];
 
 	if (!d)
 		return -1;
-	principal_context(req, d, ctx, sizeof(ctx));
-	return assignments_list(st, req, resp, SIDE_PRINCIPAL, d, ctx);
+	principal_context(c->req, d, ctx, sizeof(ctx));
+	return assignments_list(c, SIDE_PRINCIPAL, d, ctx);
 }
 
-static int principal_create(struct state *st, const struct req *req, struct resp *resp)
+static int principal_create(struct call *c)
 {
-	struct dobj *d = apps_path_principal(st, req, resp, path_kind(req));
+	struct dobj *d = apps_path_principal(c, path_kind(c->req));
 	char ctx[160];
 
 	if (!d)
 		return -1;
-	principal_context(req, d, ctx, sizeof(ctx));
-	return assignments_create(st, req, resp, SIDE_PRINCIPAL, d, ctx);
+	principal_context(c->req, d, ctx, sizeof(ctx));
+	return assignments_create(c, SIDE_PRINCIPAL, d, ctx);
 }
 
-static int principal_get(struct state *st, const struct req *req, struct resp *resp)
+static int principal_get(struct call *c)
 {
-	struct dobj *d = apps_path_principal(st, req, resp, path_kind(req));
-	struct assignment *a =
-	    d ? assignments_find(st, req, resp, SIDE_PRINCIPAL, d) : NULL;
+	struct dobj *d = apps_path_principal(c, path_kind(c->req));
+	struct assignment *a = d ? assignments_find(c, SIDE_PRINCIPAL, d) : NULL;
 	char ctx[160];
 
 	if (!a)
 		return -1;
-	principal_context(req, d, ctx, sizeof(ctx));
-	return odata_respond_entity(&req->odata, req, resp, 200,
+	principal_context(c->req, d, ctx, sizeof(ctx));
+	return odata_respond_entity(&c->req->odata, c->req, c->resp, 200,
 	                            &app_role_assignment_entity, a->obj, ctx);
 }
 
-static int principal_delete(struct state *st, const struct req *req, struct resp *resp)
+static int principal_delete(struct call *c)
 {
-	struct dobj *d = apps_path_principal(st, req, resp, path_kind(req));
-	struct assignment *a =
-	    d ? assignments_find(st, req, resp, SIDE_PRINCIPAL, d) : NULL;
+	struct dobj *d = apps_path_principal(c, path_kind(c->req));
+	struct assignment *a = d ? assignments_find(c, SIDE_PRINCIPAL, d) : NULL;
 
 	if (!a)
 		return -1;
-	state_assignment_remove(req->tenant, a);
-	return resp_empty(resp, 204);
+	state_assignment_remove(c->tenant, a);
+	return resp_empty(c->resp, 204);
 }
 
 #define E (&app_role_assignment_entity)
 
 const struct route app_role_assignment_routes[] = {
-    {"GET", "/users/{id}/appRoleAssignments", principal_list, ROUTE_ODATA, E},
-    {"POST", "/users/{id}/appRoleAssignments", principal_create, ROUTE_JSON_BODY, NULL},
-    {"GET", "/users/{id}/appRoleAssignments/{aid}", principal_get, ROUTE_ODATA, E},
-    {"DELETE", "/users/{id}/appRoleAssignments/{aid}", principal_delete, 0, NULL},
-    {"GET", "/groups/{id}/appRoleAssignments", principal_list, ROUTE_ODATA, E},
-    {"POST", "/groups/{id}/appRoleAssignments", principal_create, ROUTE_JSON_BODY, NULL},
-    {"GET", "/groups/{id}/appRoleAssignments/{aid}", principal_get, ROUTE_ODATA, E},
-    {"DELETE", "/groups/{id}/appRoleAssignments/{aid}", principal_delete, 0, NULL},
+    {"GET", "/users/{id}/appRoleAssignments", principal_list, ROUTE_ODATA, E,
+     &PERMS_USER_ASSIGN_READ},
+    {"POST", "/users/{id}/appRoleAssignments", principal_create, ROUTE_JSON_BODY, NULL,
+     &PERMS_ASSIGN_WRITE},
+    {"GET", "/users/{id}/appRoleAssignments/{aid}", principal_get, ROUTE_ODATA, E,
+     &PERMS_USER_ASSIGN_READ},
+    {"DELETE", "/users/{id}/appRoleAssignments/{aid}", principal_delete, 0, NULL,
+     &PERMS_ASSIGN_WRITE},
+    {"GET", "/groups/{id}/appRoleAssignments", principal_list, ROUTE_ODATA, E,
+     &PERMS_GROUP_ASSIGN_READ},
+    {"POST", "/groups/{id}/appRoleAssignments", principal_create, ROUTE_JSON_BODY, NULL,
+     &PERMS_ASSIGN_WRITE},
+    {"GET", "/groups/{id}/appRoleAssignments/{aid}", principal_get, ROUTE_ODATA, E,
+     &PERMS_GROUP_ASSIGN_READ},
+    {"DELETE", "/groups/{id}/appRoleAssignments/{aid}", principal_delete, 0, NULL,
+     &PERMS_ASSIGN_WRITE},
     {"GET", "/servicePrincipals/{id}/appRoleAssignments", principal_list,
-     ROUTE_ODATA | ROUTE_APPID_KEY, E},
+     ROUTE_ODATA | ROUTE_APPID_KEY, E, &PERMS_SP_ASSIGN_READ},
     {"POST", "/servicePrincipals/{id}/appRoleAssignments", principal_create,
-     ROUTE_JSON_BODY | ROUTE_APPID_KEY, NULL},
+     ROUTE_JSON_BODY | ROUTE_APPID_KEY, NULL, &PERMS_ASSIGN_WRITE_AND_APP_READ},
     {"GET", "/servicePrincipals/{id}/appRoleAssignments/{aid}", principal_get,
-     ROUTE_ODATA | ROUTE_APPID_KEY, E},
+     ROUTE_ODATA | ROUTE_APPID_KEY, E, &PERMS_SP_ASSIGN_READ},
     {"DELETE", "/servicePrincipals/{id}/appRoleAssignments/{aid}", principal_delete,
-     ROUTE_APPID_KEY, NULL},
+     ROUTE_APPID_KEY, NULL, &PERMS_ASSIGN_WRITE_AND_APP_READ},
     {0},
 };

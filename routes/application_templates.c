@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../server/call.h"
 #include "../server/error.h"
 #include "../server/req.h"
 #include "../server/resp.h"
@@ -14,24 +15,25 @@
 #include "../state/model.h"
 #include "apps.h"
 #include "entities.h"
+#include "permissions.h"
 
 #define INTEGRATED_APP_TAG "WindowsAzureActiveDirectoryIntegratedApp"
 
-static int templates_list(struct state *st, const struct req *req, struct resp *resp)
+static int templates_list(struct call *c)
 {
 	struct odata_list_opts opts = {.context = "applicationTemplates"};
-	size_t n = json_array_size(st->templates);
+	size_t n = json_array_size(c->st->templates);
 	struct odata_item *items = calloc(n ? n : 1, sizeof(*items));
 	int rc;
 
 	if (!items)
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	for (size_t i = 0; i < n; i++) {
-		items[i].obj = json_array_get(st->templates, i);
+		items[i].obj = json_array_get(c->st->templates, i);
 		items[i].entity = &application_template_entity;
 		items[i].seq = i + 1;
 	}
-	rc = odata_respond_collection(&req->odata, req, resp, items, n, &opts);
+	rc = odata_respond_collection(&c->req->odata, c->req, c->resp, items, n, &opts);
 	free(items);
 	return rc;
 }
@@ -50,13 +52,13 @@ static json_t *template_find(struct state *st, const char *id)
 	return NULL;
 }
 
-static int templates_get(struct state *st, const struct req *req, struct resp *resp)
+static int templates_get(struct call *c)
 {
-	json_t *tpl = template_find(st, req_param(req, 0));
+	json_t *tpl = template_find(c->st, req_param(c->req, 0));
 
 	if (!tpl)
-		return resp_not_found(resp, req_param(req, 0));
-	return odata_respond_entity(&req->odata, req, resp, 200,
+		return resp_not_found(c->resp, req_param(c->req, 0));
+	return odata_respond_entity(&c->req->odata, c->req, c->resp, 200,
 	                            &application_template_entity, tpl, NULL);
 }
 
@@ -125,31 +127,32 @@ out_app:
 	return -1;
 }
 
-static int templates_instantiate(struct state *st, const struct req *req,
-                                 struct resp *resp)
+static int templates_instantiate(struct call *c)
 {
-	json_t *tpl = template_find(st, req_param(req, 0));
+	json_t *tpl = template_find(c->st, req_param(c->req, 0));
 	struct odata_query q = {0};
 	struct dobj *app, *sp;
 	const char *name;
 	char ctx[512];
 
 	if (!tpl)
-		return resp_not_found(resp, req_param(req, 0));
-	if (apps_body_check(req->body, instantiate_props, "applicationTemplate", resp))
+		return resp_not_found(c->resp, req_param(c->req, 0));
+	if (apps_body_check(c->req->body, instantiate_props, "applicationTemplate",
+	                    c->resp))
 		return -1;
-	name = json_string_value(json_object_get(req->body, "displayName"));
+	name = json_string_value(json_object_get(c->req->body, "displayName"));
 	if (!name)
-		return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
+		return resp_error(c->resp, GERR_REQUEST_BAD_REQUEST,
 		                  "Invalid value specified for property 'displayName' of "
 		                  "resource 'ApplicationTemplate'.");
-	if (instantiate_store(st, req->tenant, tpl, name, &app, &sp))
-		return resp_error(resp, GERR_INTERNAL, "Storing the application failed.");
+	if (instantiate_store(c->st, c->tenant, tpl, name, &app, &sp))
+		return resp_error(c->resp, GERR_INTERNAL,
+		                  "Storing the application failed.");
 	snprintf(ctx, sizeof(ctx),
 	         "%s/%s/$metadata#microsoft.graph.applicationServicePrincipal",
-	         req->base_url, req->version);
+	         c->req->base_url, c->req->version);
 	return resp_odata(
-	    resp, 201,
+	    c->resp, 201,
 	    json_pack("{s:s, s:o, s:o}", "@odata.context", ctx, "application",
 	              odata_project(&q, &application_entity, app->obj, false),
 	              "servicePrincipal",
@@ -158,10 +161,10 @@ static int templates_instantiate(struct state *st, const struct req *req,
 
 const struct route application_template_routes[] = {
     {"GET", "/applicationTemplates", templates_list, ROUTE_ODATA,
-     &application_template_entity},
+     &application_template_entity, &route_perms_any_token},
     {"GET", "/applicationTemplates/{id}", templates_get, ROUTE_ODATA,
-     &application_template_entity},
+     &application_template_entity, &route_perms_any_token},
     {"POST", "/applicationTemplates/{id}/instantiate", templates_instantiate,
-     ROUTE_JSON_BODY, NULL},
+     ROUTE_JSON_BODY, NULL, &PERMS_APP_WRITE},
     {0},
 };

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../server/call.h"
 #include "../server/error.h"
 #include "../server/req.h"
 #include "../server/resp.h"
@@ -15,13 +16,14 @@
 #include "apps.h"
 #include "entities.h"
 #include "listing.h"
+#include "permissions.h"
 
 /* Every visible application; `appId eq` narrows the scan. NULL on OOM. */
-static struct odata_item *collect(struct state *st, const struct req *req, size_t *n)
+static struct odata_item *collect(struct call *c, size_t *n)
 {
-	const char *app_id = odata_filter_eq_value(&req->odata, "appId");
+	const char *app_id = odata_filter_eq_value(&c->req->odata, "appId");
 	struct odata_item *items =
-	    listing_kind(st, req->tenant, DOBJ_APPLICATION, &application_entity, n);
+	    listing_kind(c->st, c->tenant, DOBJ_APPLICATION, &application_entity, n);
 	size_t kept = 0;
 
 	if (!items || !app_id)
@@ -35,26 +37,26 @@ static struct odata_item *collect(struct state *st, const struct req *req, size_
 	return items;
 }
 
-static int applications_list(struct state *st, const struct req *req, struct resp *resp)
+static int applications_list(struct call *c)
 {
 	static const struct odata_list_opts opts = {.context = "applications"};
 
-	return listing_respond(st, req, resp, collect, &opts);
+	return listing_respond(c, collect, &opts);
 }
 
-static int applications_count(struct state *st, const struct req *req, struct resp *resp)
+static int applications_count(struct call *c)
 {
-	return listing_respond(st, req, resp, collect, NULL);
+	return listing_respond(c, collect, NULL);
 }
 
-static int applications_get(struct state *st, const struct req *req, struct resp *resp)
+static int applications_get(struct call *c)
 {
-	struct dobj *d = apps_path_object(st, req, resp, DOBJ_APPLICATION, 0);
+	struct dobj *d = apps_path_object(c, DOBJ_APPLICATION, 0);
 
 	if (!d)
 		return -1;
-	return odata_respond_entity(&req->odata, req, resp, 200, &application_entity,
-	                            d->obj, NULL);
+	return odata_respond_entity(&c->req->odata, c->req, c->resp, 200,
+	                            &application_entity, d->obj, NULL);
 }
 
 static const struct apps_prop application_patch_props[] = {
@@ -139,35 +141,35 @@ static int sync_service_principals(struct tenant *t, const struct dobj *app)
 	return rc ? -1 : 0;
 }
 
-static int applications_update(struct state *st, const struct req *req, struct resp *resp)
+static int applications_update(struct call *c)
 {
-	struct dobj *d = apps_path_object(st, req, resp, DOBJ_APPLICATION, 0);
+	struct dobj *d = apps_path_object(c, DOBJ_APPLICATION, 0);
 	json_t *patch, *roles;
 
-	if (!d || check_patch(d, req->body, resp))
+	if (!d || check_patch(d, c->req->body, c->resp))
 		return -1;
-	patch = json_deep_copy(req->body);
+	patch = json_deep_copy(c->req->body);
 	roles = json_object_get(patch, "appRoles");
 	if (!patch)
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	if (roles) {
 		/* Roles defined on an application always have origin Application. */
 		json_t *norm = apps_app_roles_normalize(roles, "Application", NULL);
 		if (!norm || json_object_set_new(patch, "appRoles", norm)) {
 			json_decref(patch);
-			return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+			return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 		}
 	}
 	apps_apply(d->obj, patch);
 	json_decref(patch);
-	if (sync_service_principals(req->tenant, d))
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	return resp_empty(resp, 204);
+	if (sync_service_principals(c->tenant, d))
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+	return resp_empty(c->resp, 204);
 }
 
-static int applications_delete(struct state *st, const struct req *req, struct resp *resp)
+static int applications_delete(struct call *c)
 {
-	struct dobj *d = apps_path_object(st, req, resp, DOBJ_APPLICATION, 0);
+	struct dobj *d = apps_path_object(c, DOBJ_APPLICATION, 0);
 	const char *app_id;
 	struct dobj *const *objs;
 	size_t n;
@@ -178,25 +180,28 @@ static int applications_delete(struct state *st, const struct req *req, struct r
 	/* The lookup array shrinks as objects go: take the first SP until none. */
 	for (;;) {
 		struct dobj *sp = NULL;
-		objs = state_dobj_lookup(req->tenant, IDX_APPID, app_id, &n);
+		objs = state_dobj_lookup(c->tenant, IDX_APPID, app_id, &n);
 		for (size_t i = 0; i < n && !sp; i++)
 			if (objs[i]->kind == DOBJ_SERVICE_PRINCIPAL)
 				sp = objs[i];
 		if (!sp)
 			break;
-		state_dobj_remove(req->tenant, sp);
+		state_dobj_remove(c->tenant, sp);
 	}
-	state_dobj_remove(req->tenant, d);
-	return resp_empty(resp, 204);
+	state_dobj_remove(c->tenant, d);
+	return resp_empty(c->resp, 204);
 }
 
 const struct route application_routes[] = {
-    {"GET", "/applications", applications_list, ROUTE_ODATA, &application_entity},
-    {"GET", "/applications/$count", applications_count, ROUTE_ODATA, &application_entity},
+    {"GET", "/applications", applications_list, ROUTE_ODATA, &application_entity,
+     &PERMS_APP_READ},
+    {"GET", "/applications/$count", applications_count, ROUTE_ODATA, &application_entity,
+     &PERMS_APP_READ},
     {"GET", "/applications/{id}", applications_get, ROUTE_ODATA | ROUTE_APPID_KEY,
-     &application_entity},
+     &application_entity, &PERMS_APP_READ},
     {"PATCH", "/applications/{id}", applications_update,
-     ROUTE_JSON_BODY | ROUTE_APPID_KEY, NULL},
-    {"DELETE", "/applications/{id}", applications_delete, ROUTE_APPID_KEY, NULL},
+     ROUTE_JSON_BODY | ROUTE_APPID_KEY, NULL, &PERMS_APP_WRITE},
+    {"DELETE", "/applications/{id}", applications_delete, ROUTE_APPID_KEY, NULL,
+     &PERMS_APP_WRITE},
     {0},
 };

@@ -13,6 +13,7 @@
 
 #include "../state/state.h"
 
+struct call;
 struct req;
 struct resp;
 
@@ -40,16 +41,14 @@ struct apps_prop {
  * A malformed id answers 400 "Invalid object identifier", an unknown one 404.
  * Returns: borrowed, or NULL after resp_error().
  */
-struct dobj *apps_path_object(struct state *st, const struct req *req, struct resp *resp,
-                              enum dobj_kind kind, size_t param);
+struct dobj *apps_path_object(struct call *c, enum dobj_kind kind, size_t param);
 
 /*
  * apps_path_principal() - the user (id or userPrincipalName), group or
  * service principal (id or appId key) named by capture 0, by @kind.
  * Returns: borrowed, or NULL after resp_error().
  */
-struct dobj *apps_path_principal(struct state *st, const struct req *req,
-                                 struct resp *resp, enum dobj_kind kind);
+struct dobj *apps_path_principal(struct call *c, enum dobj_kind kind);
 
 /*
  * apps_body_check() - every key of @body must be in @props ("@odata.*"

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../server/call.h"
 #include "../server/error.h"
 #include "../server/req.h"
 #include "../server/resp.h"
@@ -27,43 +28,41 @@ static struct dobj *find_by_app_id(struct state *st, struct tenant *t,
 	return NULL;
 }
 
-struct dobj *apps_path_object(struct state *st, const struct req *req, struct resp *resp,
-                              enum dobj_kind kind, size_t param)
+struct dobj *apps_path_object(struct call *c, enum dobj_kind kind, size_t param)
 {
-	const char *key = req_param(req, param);
+	const char *key = req_param(c->req, param);
 	struct dobj *d;
 
-	if (req->param_alt_key[param]) {
-		d = find_by_app_id(st, req->tenant, kind, key);
+	if (c->req->param_alt_key[param]) {
+		d = find_by_app_id(c->st, c->tenant, kind, key);
 		if (!d)
-			resp_not_found(resp, key);
+			resp_not_found(c->resp, key);
 		return d;
 	}
 	if (!guid_valid(key)) {
-		resp_error(resp, GERR_REQUEST_BAD_REQUEST, GMSG_INVALID_ID, key);
+		resp_error(c->resp, GERR_REQUEST_BAD_REQUEST, GMSG_INVALID_ID, key);
 		return NULL;
 	}
-	d = state_dobj_find(st, req->tenant, (int)kind, key);
+	d = state_dobj_find(c->st, c->tenant, (int)kind, key);
 	if (!d)
-		resp_not_found(resp, key);
+		resp_not_found(c->resp, key);
 	return d;
 }
 
-struct dobj *apps_path_principal(struct state *st, const struct req *req,
-                                 struct resp *resp, enum dobj_kind kind)
+struct dobj *apps_path_principal(struct call *c, enum dobj_kind kind)
 {
-	const char *key = req_param(req, 0);
+	const char *key = req_param(c->req, 0);
 	struct dobj *d = NULL;
 	size_t n;
 
 	if (kind != DOBJ_USER || guid_valid(key))
-		return apps_path_object(st, req, resp, kind, 0);
+		return apps_path_object(c, kind, 0);
 	/* /users/{id | userPrincipalName} */
-	struct dobj *const *objs = state_dobj_lookup(req->tenant, IDX_UPN, key, &n);
+	struct dobj *const *objs = state_dobj_lookup(c->tenant, IDX_UPN, key, &n);
 	if (n)
-		d = state_dobj_find(st, req->tenant, DOBJ_USER, objs[0]->id);
+		d = state_dobj_find(c->st, c->tenant, DOBJ_USER, objs[0]->id);
 	if (!d)
-		resp_not_found(resp, key);
+		resp_not_found(c->resp, key);
 	return d;
 }
 

@@ -12,6 +12,7 @@
 
 #include "../state/state.h"
 
+struct call;
 struct req;
 struct resp;
 
@@ -27,8 +28,7 @@ enum assignment_side {
  * assignment and answer 201 with "@odata.context" <base>/<v>/$metadata#@context/$entity
  * and a Location header. Errors follow graph-spec §6.3. Returns 0 or -1.
  */
-int assignments_create(struct state *st, const struct req *req, struct resp *resp,
-                       enum assignment_side side, struct dobj *owner,
+int assignments_create(struct call *c, enum assignment_side side, struct dobj *owner,
                        const char *context);
 
 /*
@@ -36,16 +36,14 @@ int assignments_create(struct state *st, const struct req *req, struct resp *res
  * users also those of the groups it is a direct member of), through the
  * OData engine with @context. Returns 0 or -1.
  */
-int assignments_list(struct state *st, const struct req *req, struct resp *resp,
-                     enum assignment_side side, const struct dobj *owner,
+int assignments_list(struct call *c, enum assignment_side side, const struct dobj *owner,
                      const char *context);
 
 /*
  * assignments_find() - the assignment named by capture 1 that belongs to
  * @owner on @side. Returns: borrowed, or NULL after a 404.
  */
-struct assignment *assignments_find(struct state *st, const struct req *req,
-                                    struct resp *resp, enum assignment_side side,
+struct assignment *assignments_find(struct call *c, enum assignment_side side,
                                     const struct dobj *owner);
 
 #endif

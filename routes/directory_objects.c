@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../server/call.h"
 #include "../server/error.h"
 #include "../server/odata.h"
 #include "../server/req.h"
@@ -19,27 +20,28 @@
 #include "entities.h"
 #include "groups.h"
 #include "member_walk.h"
+#include "permissions.h"
 
 #define GETBYIDS_MAX 1000
 #define CHECK_MAX    20
 
 /* The subject of /{set}/{id}/...: kind from the route's first segment. */
-static struct dobj *subject(struct state *st, const struct req *req, struct resp *resp)
+static struct dobj *subject(struct call *c)
 {
-	const char *set = req->segs[0], *id = req_param(req, 0);
+	const char *set = c->req->segs[0], *id = req_param(c->req, 0);
 
 	if (!strcasecmp(set, "users"))
-		return dobj_find_or_reply(st, req, resp, DOBJ_USER, id);
+		return dobj_find_or_reply(c, DOBJ_USER, id);
 	if (!strcasecmp(set, "groups"))
-		return group_find_or_reply(st, req, resp, id);
+		return group_find_or_reply(c, id);
 	if (!guid_valid(id)) {
-		resp_error(resp, GERR_REQUEST_BAD_REQUEST,
+		resp_error(c->resp, GERR_REQUEST_BAD_REQUEST,
 		           "Invalid object identifier '%s'.", id);
 		return NULL;
 	}
 	if (!strcasecmp(set, "servicePrincipals"))
-		return dobj_find_or_reply(st, req, resp, DOBJ_SERVICE_PRINCIPAL, id);
-	return dobj_find_or_reply(st, req, resp, -1, id);
+		return dobj_find_or_reply(c, DOBJ_SERVICE_PRINCIPAL, id);
+	return dobj_find_or_reply(c, -1, id);
 }
 
 /* Put "@odata.type" right after "@odata.context" in resp->body. */
@@ -64,15 +66,15 @@ static int add_type_annotation(struct resp *resp, const struct dobj *d)
 	return 0;
 }
 
-static int dobj_get(struct state *st, const struct req *req, struct resp *resp)
+static int dobj_get(struct call *c)
 {
-	struct dobj *d = subject(st, req, resp);
+	struct dobj *d = subject(c);
 
-	if (!d || odata_respond_entity_json(&req->odata, req, resp, 200,
+	if (!d || odata_respond_entity_json(&c->req->odata, c->req, c->resp, 200,
 	                                    entity_for_kind(d->kind), d->obj,
 	                                    "directoryObjects"))
 		return -1;
-	return add_type_annotation(resp, d);
+	return add_type_annotation(c->resp, d);
 }
 
 /* ---- action bodies ---- */
@@ -174,23 +176,22 @@ static int respond_strings(const struct req *req, struct resp *resp, json_t *val
 }
 
 /* check*: which of the listed ids are groups the subject is in, transitively. */
-static int check_member(struct state *st, const struct req *req, struct resp *resp,
-                        const char *param, const char *action)
+static int check_member(struct call *c, const char *param, const char *action)
 {
 	const char *const allowed[] = {param, NULL};
-	json_t *ids = json_object_get(req->body, param), *out, *v;
+	json_t *ids = json_object_get(c->req->body, param), *out, *v;
 	struct dobj_list groups;
 	struct dobj *d;
 	size_t i;
 
-	if (check_params(req->body, allowed, action, resp) ||
-	    check_id_array(ids, param, action, CHECK_MAX, resp))
+	if (check_params(c->req->body, allowed, action, c->resp) ||
+	    check_id_array(ids, param, action, CHECK_MAX, c->resp))
 		return -1;
-	d = subject(st, req, resp);
+	d = subject(c);
 	if (!d)
 		return -1;
-	if (member_walk_up(st, d, &groups))
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	if (member_walk_up(c->st, d, &groups))
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	out = json_array();
 	json_array_foreach(ids, i, v)
 	{
@@ -201,28 +202,27 @@ static int check_member(struct state *st, const struct req *req, struct resp *re
 			json_array_append_new(out, json_string(id));
 	}
 	dobj_list_release(&groups);
-	return respond_strings(req, resp, out);
+	return respond_strings(c->req, c->resp, out);
 }
 
 /* get*: every group the subject is in, transitively. */
-static int get_member(struct state *st, const struct req *req, struct resp *resp,
-                      const char *action)
+static int get_member(struct call *c, const char *action)
 {
 	static const char *const allowed[] = {"securityEnabledOnly", NULL};
-	const json_t *only = json_object_get(req->body, "securityEnabledOnly");
+	const json_t *only = json_object_get(c->req->body, "securityEnabledOnly");
 	struct dobj_list groups;
 	struct dobj *d;
 	json_t *out;
 
-	if (check_params(req->body, allowed, action, resp))
+	if (check_params(c->req->body, allowed, action, c->resp))
 		return -1;
 	if (!json_is_boolean(only))
-		return bad_value(resp, "securityEnabledOnly", action);
-	d = subject(st, req, resp);
+		return bad_value(c->resp, "securityEnabledOnly", action);
+	d = subject(c);
 	if (!d)
 		return -1;
-	if (member_walk_up(st, d, &groups))
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	if (member_walk_up(c->st, d, &groups))
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	member_walk_sort(&groups);
 	out = json_array();
 	for (size_t i = 0; i < groups.n; i++) {
@@ -234,28 +234,27 @@ static int get_member(struct state *st, const struct req *req, struct resp *resp
 		json_array_append_new(out, json_string(groups.v[i]->id));
 	}
 	dobj_list_release(&groups);
-	return respond_strings(req, resp, out);
+	return respond_strings(c->req, c->resp, out);
 }
 
-static int check_member_groups(struct state *st, const struct req *req, struct resp *resp)
+static int check_member_groups(struct call *c)
 {
-	return check_member(st, req, resp, "groupIds", "checkMemberGroups");
+	return check_member(c, "groupIds", "checkMemberGroups");
 }
 
-static int check_member_objects(struct state *st, const struct req *req,
-                                struct resp *resp)
+static int check_member_objects(struct call *c)
 {
-	return check_member(st, req, resp, "ids", "checkMemberObjects");
+	return check_member(c, "ids", "checkMemberObjects");
 }
 
-static int get_member_groups(struct state *st, const struct req *req, struct resp *resp)
+static int get_member_groups(struct call *c)
 {
-	return get_member(st, req, resp, "getMemberGroups");
+	return get_member(c, "getMemberGroups");
 }
 
-static int get_member_objects(struct state *st, const struct req *req, struct resp *resp)
+static int get_member_objects(struct call *c)
 {
-	return get_member(st, req, resp, "getMemberObjects");
+	return get_member(c, "getMemberObjects");
 }
 
 /* ---- getByIds ---- */
@@ -313,10 +312,10 @@ static int type_mask(const json_t *types, unsigned *mask, struct resp *resp)
 	return 0;
 }
 
-static int get_by_ids(struct state *st, const struct req *req, struct resp *resp)
+static int get_by_ids(struct call *c)
 {
 	static const char *const allowed[] = {"ids", "types", NULL};
-	const json_t *ids = json_object_get(req->body, "ids");
+	const json_t *ids = json_object_get(c->req->body, "ids");
 	struct odata_query q;
 	struct dobj_list seen = {0};
 	unsigned mask;
@@ -324,9 +323,9 @@ static int get_by_ids(struct state *st, const struct req *req, struct resp *resp
 	json_t *out, *v;
 	size_t i;
 
-	if (check_params(req->body, allowed, "getByIds", resp) ||
-	    check_id_array(ids, "ids", "getByIds", GETBYIDS_MAX, resp) ||
-	    type_mask(json_object_get(req->body, "types"), &mask, resp))
+	if (check_params(c->req->body, allowed, "getByIds", c->resp) ||
+	    check_id_array(ids, "ids", "getByIds", GETBYIDS_MAX, c->resp) ||
+	    type_mask(json_object_get(c->req->body, "types"), &mask, c->resp))
 		return -1;
 	memset(&q, 0, sizeof(q));
 	q.entity = &directory_object_entity;
@@ -335,7 +334,7 @@ static int get_by_ids(struct state *st, const struct req *req, struct resp *resp
 	{
 		/* Unknown ids and unselected kinds are skipped, each object once. */
 		struct dobj *d =
-		    state_dobj_find(st, req->tenant, -1, json_string_value(v));
+		    state_dobj_find(c->st, c->tenant, -1, json_string_value(v));
 
 		if (!d || !(mask & (1u << d->kind)) || list_has(&seen, d->id))
 			continue;
@@ -344,39 +343,52 @@ static int get_by_ids(struct state *st, const struct req *req, struct resp *resp
 		        out, odata_project(&q, entity_for_kind(d->kind), d->obj, true))) {
 			dobj_list_release(&seen);
 			json_decref(out);
-			return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+			return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 		}
 	}
 	dobj_list_release(&seen);
-	snprintf(ctx, sizeof(ctx), "%s/%s/$metadata#directoryObjects", req->base_url,
-	         req->version);
-	return resp_odata(resp, 200,
+	snprintf(ctx, sizeof(ctx), "%s/%s/$metadata#directoryObjects", c->req->base_url,
+	         c->req->version);
+	return resp_odata(c->resp, 200,
 	                  json_pack("{s:s, s:o}", "@odata.context", ctx, "value", out));
 }
 
-#define ACTION(path, fn)                                                                 \
+#define ACTION(path, fn, perms)                                                          \
 	{                                                                                \
-		"POST", path, fn, ROUTE_JSON_BODY, NULL                                  \
+		"POST", path, fn, ROUTE_JSON_BODY, NULL, perms                           \
 	}
 
 const struct route directory_objects_routes[] = {
-    {"GET", "/directoryObjects/{id}", dobj_get, ROUTE_ODATA, &directory_object_entity},
-    {"POST", "/directoryObjects/getByIds", get_by_ids, ROUTE_JSON_BODY, NULL},
-    ACTION("/directoryObjects/{id}/checkMemberGroups", check_member_groups),
-    ACTION("/directoryObjects/{id}/getMemberGroups", get_member_groups),
-    ACTION("/directoryObjects/{id}/checkMemberObjects", check_member_objects),
-    ACTION("/directoryObjects/{id}/getMemberObjects", get_member_objects),
-    ACTION("/users/{id}/checkMemberGroups", check_member_groups),
-    ACTION("/users/{id}/getMemberGroups", get_member_groups),
-    ACTION("/users/{id}/checkMemberObjects", check_member_objects),
-    ACTION("/users/{id}/getMemberObjects", get_member_objects),
-    ACTION("/groups/{id}/checkMemberGroups", check_member_groups),
-    ACTION("/groups/{id}/getMemberGroups", get_member_groups),
-    ACTION("/groups/{id}/checkMemberObjects", check_member_objects),
-    ACTION("/groups/{id}/getMemberObjects", get_member_objects),
-    ACTION("/servicePrincipals/{id}/checkMemberGroups", check_member_groups),
-    ACTION("/servicePrincipals/{id}/getMemberGroups", get_member_groups),
-    ACTION("/servicePrincipals/{id}/checkMemberObjects", check_member_objects),
-    ACTION("/servicePrincipals/{id}/getMemberObjects", get_member_objects),
+    {"GET", "/directoryObjects/{id}", dobj_get, ROUTE_ODATA, &directory_object_entity,
+     &PERMS_DIR_READ},
+    {"POST", "/directoryObjects/getByIds", get_by_ids, ROUTE_JSON_BODY, NULL,
+     &PERMS_DIR_READ},
+    ACTION("/directoryObjects/{id}/checkMemberGroups", check_member_groups,
+           &PERMS_DIR_READ),
+    ACTION("/directoryObjects/{id}/getMemberGroups", get_member_groups, &PERMS_DIR_READ),
+    ACTION("/directoryObjects/{id}/checkMemberObjects", check_member_objects,
+           &PERMS_DIR_READ),
+    ACTION("/directoryObjects/{id}/getMemberObjects", get_member_objects,
+           &PERMS_DIR_READ),
+    ACTION("/users/{id}/checkMemberGroups", check_member_groups,
+           &PERMS_USER_READ_AND_GROUP_READ),
+    ACTION("/users/{id}/getMemberGroups", get_member_groups,
+           &PERMS_USER_READ_AND_GROUP_READ),
+    ACTION("/users/{id}/checkMemberObjects", check_member_objects,
+           &PERMS_USER_READ_AND_GROUP_READ),
+    ACTION("/users/{id}/getMemberObjects", get_member_objects,
+           &PERMS_USER_READ_AND_GROUP_READ),
+    ACTION("/groups/{id}/checkMemberGroups", check_member_groups, &PERMS_GROUP_READ),
+    ACTION("/groups/{id}/getMemberGroups", get_member_groups, &PERMS_GROUP_READ),
+    ACTION("/groups/{id}/checkMemberObjects", check_member_objects, &PERMS_GROUP_READ),
+    ACTION("/groups/{id}/getMemberObjects", get_member_objects, &PERMS_GROUP_READ),
+    ACTION("/servicePrincipals/{id}/checkMemberGroups", check_member_groups,
+           &PERMS_APP_READ_AND_GROUP_READ),
+    ACTION("/servicePrincipals/{id}/getMemberGroups", get_member_groups,
+           &PERMS_APP_READ_AND_GROUP_READ),
+    ACTION("/servicePrincipals/{id}/checkMemberObjects", check_member_objects,
+           &PERMS_APP_READ_AND_GROUP_READ),
+    ACTION("/servicePrincipals/{id}/getMemberObjects", get_member_objects,
+           &PERMS_APP_READ_AND_GROUP_READ),
     {0},
 };

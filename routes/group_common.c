@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../server/call.h"
 #include "../server/error.h"
 #include "../server/odata.h"
 #include "../server/req.h"
@@ -15,37 +16,35 @@
 #include "groups.h"
 #include "member_walk.h"
 
-struct dobj *dobj_find_or_reply(struct state *st, const struct req *req,
-                                struct resp *resp, int kind, const char *key)
+struct dobj *dobj_find_or_reply(struct call *c, int kind, const char *key)
 {
 	struct dobj *const *hits;
 	struct dobj *d = NULL;
 	size_t n;
 
 	if (key && guid_valid(key)) {
-		d = state_dobj_find(st, req->tenant, kind, key);
+		d = state_dobj_find(c->st, c->tenant, kind, key);
 	} else if (key && (kind < 0 || kind == DOBJ_USER)) {
 		/* /users/{userPrincipalName}/... */
-		hits = state_dobj_lookup(req->tenant, IDX_UPN, key, &n);
+		hits = state_dobj_lookup(c->tenant, IDX_UPN, key, &n);
 		for (size_t i = 0; i < n && !d; i++)
-			if (state_dobj_visible(st, hits[i]))
+			if (state_dobj_visible(c->st, hits[i]))
 				d = hits[i];
 	}
 	if (!d)
-		resp_not_found(resp, key ? key : "");
+		resp_not_found(c->resp, key ? key : "");
 	return d;
 }
 
-struct dobj *group_find_or_reply(struct state *st, const struct req *req,
-                                 struct resp *resp, const char *id)
+struct dobj *group_find_or_reply(struct call *c, const char *id)
 {
 	/* Groups have no alternate key: anything but a GUID is malformed. */
 	if (!id || !guid_valid(id)) {
-		resp_error(resp, GERR_REQUEST_BAD_REQUEST,
+		resp_error(c->resp, GERR_REQUEST_BAD_REQUEST,
 		           "Invalid object identifier '%s'.", id ? id : "");
 		return NULL;
 	}
-	return dobj_find_or_reply(st, req, resp, DOBJ_GROUP, id);
+	return dobj_find_or_reply(c, DOBJ_GROUP, id);
 }
 
 bool dobj_sp_hidden(const struct req *req, const struct dobj *d)
@@ -108,15 +107,15 @@ static bool owner_has(const struct dobj *group, const char *id)
 	return false;
 }
 
-int group_binds_check(struct state *st, const struct req *req, struct dobj *group,
-                      const struct group_binds *binds, struct resp *resp)
+int group_binds_check(struct call *c, struct dobj *group, const struct group_binds *binds)
 {
+	struct resp *resp = c->resp;
 	struct dobj *d;
 
 	for (size_t i = 0; i < binds->nmembers; i++) {
 		const char *id = binds->members[i];
 
-		d = dobj_find_or_reply(st, req, resp, -1, id);
+		d = dobj_find_or_reply(c, -1, id);
 		if (!d || group_member_refusal(group, d, resp))
 			return -1;
 		if ((group && state_member_has(group, id)) ||
@@ -127,7 +126,7 @@ int group_binds_check(struct state *st, const struct req *req, struct dobj *grou
 	for (size_t i = 0; i < binds->nowners; i++) {
 		const char *id = binds->owners[i];
 
-		d = dobj_find_or_reply(st, req, resp, -1, id);
+		d = dobj_find_or_reply(c, -1, id);
 		if (!d)
 			return -1;
 		if (d->kind != DOBJ_USER && d->kind != DOBJ_SERVICE_PRINCIPAL)
@@ -140,8 +139,7 @@ int group_binds_check(struct state *st, const struct req *req, struct dobj *grou
 	return 0;
 }
 
-int group_binds_apply(struct state *st, const struct req *req, struct dobj *group,
-                      const struct group_binds *binds)
+int group_binds_apply(struct call *c, struct dobj *group, const struct group_binds *binds)
 {
 	json_t *owners = json_object_get(group->obj, GROUP_OWNERS_KEY);
 	size_t added = 0, nowners = json_array_size(owners);
@@ -156,7 +154,7 @@ int group_binds_apply(struct state *st, const struct req *req, struct dobj *grou
 			goto out_undo;
 	for (; added < binds->nmembers; added++) {
 		struct dobj *m =
-		    state_dobj_find(st, req->tenant, -1, binds->members[added]);
+		    state_dobj_find(c->st, c->tenant, -1, binds->members[added]);
 
 		if (!m || state_member_add(group, m))
 			goto out_undo;

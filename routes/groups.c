@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../server/call.h"
 #include "../server/error.h"
 #include "../server/odata.h"
 #include "../server/req.h"
@@ -18,39 +19,40 @@
 #include "entities.h"
 #include "groups.h"
 #include "listing.h"
+#include "permissions.h"
 
 /* Every visible group as OData candidates; NULL on OOM. */
-static struct odata_item *group_items(struct state *st, const struct req *req, size_t *n)
+static struct odata_item *group_items(struct call *c, size_t *n)
 {
-	return listing_kind(st, req->tenant, DOBJ_GROUP, &group_entity, n);
+	return listing_kind(c->st, c->tenant, DOBJ_GROUP, &group_entity, n);
 }
 
-static int groups_list(struct state *st, const struct req *req, struct resp *resp)
+static int groups_list(struct call *c)
 {
 	static const struct odata_list_opts opts = {"groups", false, 100, 999};
 
-	return listing_respond(st, req, resp, group_items, &opts);
+	return listing_respond(c, group_items, &opts);
 }
 
-static int groups_count(struct state *st, const struct req *req, struct resp *resp)
+static int groups_count(struct call *c)
 {
-	return listing_respond(st, req, resp, group_items, NULL);
+	return listing_respond(c, group_items, NULL);
 }
 
-static int groups_get(struct state *st, const struct req *req, struct resp *resp)
+static int groups_get(struct call *c)
 {
-	struct dobj *g = group_find_or_reply(st, req, resp, req_param(req, 0));
+	struct dobj *g = group_find_or_reply(c, req_param(c->req, 0));
 
 	if (!g)
 		return -1;
-	return odata_respond_entity(&req->odata, req, resp, 200, &group_entity, g->obj,
-	                            NULL);
+	return odata_respond_entity(&c->req->odata, c->req, c->resp, 200, &group_entity,
+	                            g->obj, NULL);
 }
 
 /* The stored object of a new group: the body's properties plus Graph's defaults. */
-static json_t *group_new_obj(struct state *st, const struct req *req)
+static json_t *group_new_obj(struct call *c)
 {
-	json_t *obj = json_deep_copy(req->body);
+	json_t *obj = json_deep_copy(c->req->body);
 	const json_t *types;
 	size_t i;
 	json_t *e;
@@ -71,14 +73,14 @@ static json_t *group_new_obj(struct state *st, const struct req *req)
 		 */
 		snprintf(mail, sizeof(mail), "%s@%s",
 		         json_string_value(json_object_get(obj, "mailNickname")),
-		         req->tenant->domain);
+		         c->tenant->domain);
 		json_object_set_new(obj, "mail", json_string(mail));
 		json_object_set_new(obj, "proxyAddresses",
 		                    json_pack("[s+]", "SMTP:", mail));
 		if (!json_object_get(obj, "visibility"))
 			json_object_set_new(obj, "visibility", json_string("Public"));
 	}
-	if (model_group_complete(st, req->tenant, obj)) {
+	if (model_group_complete(c->st, c->tenant, obj)) {
 		json_decref(obj);
 		return NULL;
 	}
@@ -86,7 +88,8 @@ static json_t *group_new_obj(struct state *st, const struct req *req)
 }
 
 /* 201 body: context, then "@odata.id" (the v2 directory URL), then the group. */
-static int created_body(const struct req *req, struct resp *resp, const struct dobj *g)
+static int created_body(const struct req *req, struct resp *resp, const struct tenant *t,
+                        const struct dobj *g)
 {
 	struct odata_query q;
 	char url[512];
@@ -100,7 +103,7 @@ static int created_body(const struct req *req, struct resp *resp, const struct d
 		return -1;
 	snprintf(url, sizeof(url),
 	         "%s/v2/%s/directoryObjects/%s/Microsoft.DirectoryServices.Group",
-	         req->base_url, req->tenant->id, g->id);
+	         req->base_url, t->id, g->id);
 	body = resp->body;
 	out = json_object();
 	if (!out)
@@ -118,67 +121,68 @@ static int created_body(const struct req *req, struct resp *resp, const struct d
 	return 0;
 }
 
-static int groups_create(struct state *st, const struct req *req, struct resp *resp)
+static int groups_create(struct call *c)
 {
 	struct group_binds binds;
 	struct dobj *g;
 	json_t *obj;
 
-	if (group_body_check(req->body, true, &binds, resp) ||
-	    group_binds_check(st, req, NULL, &binds, resp))
+	if (group_body_check(c->req->body, true, &binds, c->resp) ||
+	    group_binds_check(c, NULL, &binds))
 		return -1;
-	obj = group_new_obj(st, req);
+	obj = group_new_obj(c);
 	if (!obj)
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	g = state_dobj_add(st, req->tenant, DOBJ_GROUP, obj);
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+	g = state_dobj_add(c->st, c->tenant, DOBJ_GROUP, obj);
 	if (!g)
-		return resp_error(resp, GERR_INTERNAL, "Storing the group failed.");
-	if (group_binds_apply(st, req, g, &binds)) {
-		state_dobj_remove(req->tenant, g);
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+		return resp_error(c->resp, GERR_INTERNAL, "Storing the group failed.");
+	if (group_binds_apply(c, g, &binds)) {
+		state_dobj_remove(c->tenant, g);
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	}
-	return created_body(req, resp, g);
+	return created_body(c->req, c->resp, c->tenant, g);
 }
 
-static int groups_update(struct state *st, const struct req *req, struct resp *resp)
+static int groups_update(struct call *c)
 {
 	struct group_binds binds;
 	const char *key;
 	struct dobj *g;
 	json_t *v;
 
-	g = group_find_or_reply(st, req, resp, req_param(req, 0));
-	if (!g || group_body_check(req->body, false, &binds, resp) ||
-	    group_binds_check(st, req, g, &binds, resp))
+	g = group_find_or_reply(c, req_param(c->req, 0));
+	if (!g || group_body_check(c->req->body, false, &binds, c->resp) ||
+	    group_binds_check(c, g, &binds))
 		return -1;
-	if (group_binds_apply(st, req, g, &binds))
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	json_object_foreach(req->body, key, v)
+	if (group_binds_apply(c, g, &binds))
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+	json_object_foreach(c->req->body, key, v)
 	{
 		if (strchr(key, '@'))
 			continue;
 		json_object_set_new(g->obj, key, json_deep_copy(v));
 	}
-	return resp_empty(resp, 204);
+	return resp_empty(c->resp, 204);
 }
 
-static int groups_delete(struct state *st, const struct req *req, struct resp *resp)
+static int groups_delete(struct call *c)
 {
-	struct dobj *g = group_find_or_reply(st, req, resp, req_param(req, 0));
+	struct dobj *g = group_find_or_reply(c, req_param(c->req, 0));
 
 	if (!g)
 		return -1;
 	/* Memberships both ways and app role assignments go in the same step. */
-	state_dobj_remove(req->tenant, g);
-	return resp_empty(resp, 204);
+	state_dobj_remove(c->tenant, g);
+	return resp_empty(c->resp, 204);
 }
 
 const struct route groups_routes[] = {
-    {"GET", "/groups", groups_list, ROUTE_ODATA, &group_entity},
-    {"POST", "/groups", groups_create, ROUTE_JSON_BODY, NULL},
-    {"GET", "/groups/$count", groups_count, ROUTE_ODATA, &group_entity},
-    {"GET", "/groups/{id}", groups_get, ROUTE_ODATA, &group_entity},
-    {"PATCH", "/groups/{id}", groups_update, ROUTE_JSON_BODY, NULL},
-    {"DELETE", "/groups/{id}", groups_delete, 0, NULL},
+    {"GET", "/groups", groups_list, ROUTE_ODATA, &group_entity, &PERMS_GROUP_READ},
+    {"POST", "/groups", groups_create, ROUTE_JSON_BODY, NULL, &PERMS_GROUP_CREATE},
+    {"GET", "/groups/$count", groups_count, ROUTE_ODATA, &group_entity,
+     &PERMS_GROUP_READ},
+    {"GET", "/groups/{id}", groups_get, ROUTE_ODATA, &group_entity, &PERMS_GROUP_READ},
+    {"PATCH", "/groups/{id}", groups_update, ROUTE_JSON_BODY, NULL, &PERMS_GROUP_WRITE},
+    {"DELETE", "/groups/{id}", groups_delete, 0, NULL, &PERMS_GROUP_WRITE},
     {0},
 };

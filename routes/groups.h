@@ -15,6 +15,7 @@
 #include "../state/guid.h"
 #include "odata_ref.h"
 
+struct call;
 struct state;
 struct tenant;
 struct req;
@@ -45,15 +46,13 @@ struct group_binds {
  * 404 Request_ResourceNotFound naming @id (400 "Invalid object identifier"
  * when @id is not a GUID: groups have no alternate key).
  */
-struct dobj *group_find_or_reply(struct state *st, const struct req *req,
-                                 struct resp *resp, const char *id);
+struct dobj *group_find_or_reply(struct call *c, const char *id);
 
 /*
  * dobj_find_or_reply() - the visible object of @kind (< 0: any kind) named
  * by @key: an object id or, for users, a userPrincipalName. NULL after a 404.
  */
-struct dobj *dobj_find_or_reply(struct state *st, const struct req *req,
-                                struct resp *resp, int kind, const char *key);
+struct dobj *dobj_find_or_reply(struct call *c, int kind, const char *key);
 
 /*
  * group_body_check() - validate a POST (@create) or PATCH body of a group
@@ -71,14 +70,14 @@ int group_body_check(const json_t *body, bool create, struct group_binds *binds,
  * (user, servicePrincipal); members already in @group (NULL for a new group)
  * or listed twice -> the duplicate error. Returns 0, or -1 after resp_error().
  */
-int group_binds_check(struct state *st, const struct req *req, struct dobj *group,
-                      const struct group_binds *binds, struct resp *resp);
+int group_binds_check(struct call *c, struct dobj *group,
+                      const struct group_binds *binds);
 
 /*
  * group_binds_apply() - add the checked binds to @group. Returns 0, or -1 on
  * OOM (the edges added so far are undone).
  */
-int group_binds_apply(struct state *st, const struct req *req, struct dobj *group,
+int group_binds_apply(struct call *c, struct dobj *group,
                       const struct group_binds *binds);
 
 /*

@@ -3,7 +3,7 @@
  * validation late (after valid properties, a good bind before a bad one, the
  * second rule or tenant of a list), must answer an error and change nothing:
  * the exported state, the fault rules, the mailbox and the clock are compared
- * byte for byte before and after, through the real dispatcher.
+ * byte for byte before and after, through the real request pipeline.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,10 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../server/req.h"
-#include "../server/resp.h"
+#include "../server/http_testutil.h"
 #include "../server/srv.h"
-#include "../state/fixture.h"
 
 #define ADMIN    "33c3317d-939c-4e2f-855a-95aa465db42a"
 #define ADELE    "867c0910-85c6-4427-9a19-b6e7e79332ae"
@@ -33,82 +31,41 @@ static struct srv *g_srv;
 
 static int setup(void **s)
 {
-	struct srv *srv = calloc(1, sizeof(*srv));
-	char err[256];
-	json_t *doc = json_loads(default_fixture_json, 0, NULL);
+	struct test_server_opts opts = {.seed = 1};
 
 	(void)s;
-	config_defaults(&srv->cfg);
-	srv->cfg.quiet = true;
-	if (state_init(&srv->state, 1))
-		return -1;
-	srv->state.server = srv;
-	if (state_load(&srv->state, doc, err, sizeof(err)) ||
-	    fault_engine_init(&srv->faults, 1, &srv->state) ||
-	    journal_init(&srv->journal, 16))
-		return -1;
-	srv->faults.quiet = true;
-	json_decref(doc);
-	g_srv = srv;
+	g_srv = test_srv_new(&opts);
 	return 0;
 }
 
 static int teardown(void **s)
 {
 	(void)s;
-	journal_release(&g_srv->journal);
-	fault_engine_release(&g_srv->faults);
-	state_release(&g_srv->state);
-	free(g_srv);
+	test_srv_free(g_srv);
 	return 0;
 }
 
 struct answer {
 	unsigned status;
-	char *text; /* the rendered body */
+	char *text; /* the body, re-serialised ("" when it is not JSON) */
 };
 
-static void add_query(struct req *req, char *q)
-{
-	while (q && *q) {
-		char *next = strchr(q, '&');
-		if (next)
-			*next++ = '\0';
-		char *eq = strchr(q, '=');
-		if (eq)
-			*eq++ = '\0';
-		assert_int_equal(req_add_query(req, q, eq ? eq : ""), 0);
-		q = next;
-	}
-}
-
+/* @method @target (query after '?') through the shared pipeline helper. */
 static struct answer call(const char *method, const char *target, const char *body)
 {
+	static const char *const headers[] = {"ConsistencyLevel: eventual", NULL};
+	struct test_request rq = {method,  target, body, "application/json", NULL, NULL,
+	                          headers, false,  0};
 	struct answer a = {0};
-	struct resp resp;
-	struct req req;
-	char path[2048];
-	char *query;
+	struct test_reply r;
 
-	snprintf(path, sizeof(path), "%s", target);
-	query = strchr(path, '?');
-	if (query)
-		*query++ = '\0';
-	req_init(&req);
-	snprintf(req.method, sizeof(req.method), "%s", method);
-	snprintf(req.base_url, sizeof(req.base_url), "http://127.0.0.1:8080");
-	req_add_header(&req, "Content-Type", "application/json");
-	req_add_header(&req, "ConsistencyLevel", "eventual");
-	if (body)
-		req_set_body(&req, body, strlen(body));
-	resp_init(&resp, &req);
-	assert_int_equal(req_set_path(&req, path), 0);
-	add_query(&req, query);
-	srv_dispatch(g_srv, &req, &resp, false);
-	a.status = resp.status;
-	a.text = strndup(resp.bytes ? resp.bytes : "", resp.bytes_len);
-	req_release(&req);
-	resp_release(&resp);
+	test_local(g_srv, &rq, &r);
+	a.status = (unsigned)r.status;
+	a.text = r.json ? json_dumps(r.json, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	if (!a.text)
+		a.text = strdup("");
+	assert_non_null(a.text);
+	test_reply_release(&r);
 	return a;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../server/call.h"
 #include "../server/error.h"
 #include "../server/req.h"
 #include "../server/resp.h"
@@ -14,6 +15,7 @@
 #include "../state/invitation.h"
 #include "../state/model.h"
 #include "invitation_mail.h"
+#include "permissions.h"
 
 #define MAX_TEXT      256  /* display names, languages, cc names */
 #define MAX_URL       2048 /* inviteRedirectUrl */
@@ -403,14 +405,14 @@ static json_t *message_info(const struct invite *iv)
 }
 
 /* The invitation resource in §2.2's key order, without @odata.context. */
-static json_t *invitation_new(const struct req *req, const struct invite *iv,
-                              const char *inv_id, const char *user_id, const char *ticket,
-                              const char *status)
+static json_t *invitation_new(const struct req *req, const struct tenant *t,
+                              const struct invite *iv, const char *inv_id,
+                              const char *user_id, const char *ticket, const char *status)
 {
 	char url[512];
 
 	snprintf(url, sizeof(url), "%s/redeem?tenant=%s&user=%s&ticket=%s&ver=2.0",
-	         req->base_url, req->tenant->id, inv_id, ticket);
+	         req->base_url, t->id, inv_id, ticket);
 	return json_pack("{s:s, s:s, s:s?, s:s, s:s, s:b, s:b, s:s, s:s, s:o, s:{s:s}}",
 	                 "id", inv_id, "inviteRedeemUrl", url, "invitedUserDisplayName",
 	                 iv->display, "invitedUserType", iv->user_type,
@@ -421,27 +423,26 @@ static json_t *invitation_new(const struct req *req, const struct invite *iv,
 }
 
 /* Resolve the guest the invitation is for; *guest NULL means "create one". */
-static int resolve_guest(struct state *st, const struct req *req, struct resp *resp,
-                         const struct invite *iv, struct dobj **guest)
+static int resolve_guest(struct call *c, const struct invite *iv, struct dobj **guest)
 {
-	struct tenant *t = req->tenant;
+	struct tenant *t = c->tenant;
 	struct dobj *owner = find_owner(t, iv->email);
 	const char *at = strchr(iv->email, '@');
 
 	*guest = NULL;
 	if (iv->reset) {
-		*guest = state_dobj_find(st, t, DOBJ_USER, iv->reset_id);
+		*guest = state_dobj_find(c->st, t, DOBJ_USER, iv->reset_id);
 		if (!*guest)
-			return resp_not_found(resp, iv->reset_id);
+			return resp_not_found(c->resp, iv->reset_id);
 		if (owner && owner != *guest)
-			return member_exists(resp, owner);
+			return member_exists(c->resp, owner);
 		return 0;
 	}
 	if (owner && !is_invited(owner))
-		return member_exists(resp, owner);
+		return member_exists(c->resp, owner);
 	if (!owner && !strcasecmp(at + 1, t->domain))
 		return resp_error(
-		    resp, GERR_BAD_REQUEST,
+		    c->resp, GERR_BAD_REQUEST,
 		    "The invited user's email domain '%s' is a verified domain of "
 		    "this organization; invite an external email address.",
 		    at + 1);
@@ -452,64 +453,64 @@ static int resolve_guest(struct state *st, const struct req *req, struct resp *r
 static int respond(const struct req *req, struct resp *resp,
                    const struct invitation *inv);
 
-static int invitations_create(struct state *st, const struct req *req, struct resp *resp)
+static int invitations_create(struct call *c)
 {
 	char inv_id[GUID_STR_LEN + 1], user_id[GUID_STR_LEN + 1];
 	char ticket[INVITATION_TICKET_LEN + 1];
-	struct tenant *t = req->tenant;
+	struct tenant *t = c->tenant;
 	struct dobj *guest, *created = NULL;
 	const char *state_now = NULL, *display;
 	json_t *user = NULL, *inv;
 	struct invitation *stored;
 	struct invite iv;
 
-	if (parse_invite(resp, req->body, &iv) ||
-	    resolve_guest(st, req, resp, &iv, &guest))
+	if (parse_invite(c->resp, c->req->body, &iv) || resolve_guest(c, &iv, &guest))
 		return -1;
 	if (guest) {
 		snprintf(user_id, sizeof(user_id), "%s", guest->id);
 		state_now =
 		    json_string_value(json_object_get(guest->obj, "externalUserState"));
 	} else {
-		user = guest_new(st, t, &iv);
+		user = guest_new(c->st, t, &iv);
 		if (!user)
-			return resp_error(resp, GERR_INTERNAL,
+			return resp_error(c->resp, GERR_INTERNAL,
 			                  "Creating the guest user failed.");
 		snprintf(user_id, sizeof(user_id), "%s",
 		         json_string_value(json_object_get(user, "id")));
 	}
-	state_new_id(st, inv_id);
+	state_new_id(c->st, inv_id);
 	state_invitation_ticket_new(ticket);
 	/* A guest who already redeemed stays Accepted: the new invitation is Completed.
 	 */
-	inv = invitation_new(req, &iv, inv_id, user_id, ticket,
+	inv = invitation_new(c->req, c->tenant, &iv, inv_id, user_id, ticket,
 	                     !iv.reset && state_now && !strcmp(state_now, "Accepted")
 	                         ? "Completed"
 	                         : "PendingAcceptance");
 	if (user) {
-		created = state_dobj_add(st, t, DOBJ_USER, user);
+		created = state_dobj_add(c->st, t, DOBJ_USER, user);
 		if (!created) {
 			json_decref(inv);
-			return resp_error(resp, GERR_INTERNAL,
+			return resp_error(c->resp, GERR_INTERNAL,
 			                  "Storing the guest user failed.");
 		}
 	}
-	stored = state_invitation_add(st, t, inv_id, user_id, ticket, inv);
+	stored = state_invitation_add(c->st, t, inv_id, user_id, ticket, inv);
 	if (!stored) {
 		if (created)
 			state_dobj_remove(t, created);
-		return resp_error(resp, GERR_INTERNAL, "Storing the invitation failed.");
+		return resp_error(c->resp, GERR_INTERNAL,
+		                  "Storing the invitation failed.");
 	}
-	if (iv.reset && guest_reset(st, t, guest, iv.email))
-		return resp_error(resp, GERR_INTERNAL,
+	if (iv.reset && guest_reset(c->st, t, guest, iv.email))
+		return resp_error(c->resp, GERR_INTERNAL,
 		                  "Resetting the redemption failed.");
 	guest = created ? created : guest;
 	display = json_string_value(json_object_get(guest->obj, "displayName"));
 	if (iv.send &&
-	    invitation_mail_send(st, t, stored->obj, user_id, display ? display : ""))
-		return resp_error(resp, GERR_INTERNAL,
+	    invitation_mail_send(c->st, t, stored->obj, user_id, display ? display : ""))
+		return resp_error(c->resp, GERR_INTERNAL,
 		                  "Storing the invitation email failed.");
-	return respond(req, resp, stored);
+	return respond(c->req, c->resp, stored);
 }
 
 static int respond(const struct req *req, struct resp *resp, const struct invitation *inv)
@@ -531,6 +532,6 @@ static int respond(const struct req *req, struct resp *resp, const struct invita
 }
 
 const struct route invitations_routes[] = {
-    {"POST", "/invitations", invitations_create, ROUTE_JSON_BODY, NULL},
+    {"POST", "/invitations", invitations_create, ROUTE_JSON_BODY, NULL, &PERMS_INVITE},
     {0},
 };

@@ -1,6 +1,7 @@
 /*
  * routes/invitations_test.c - POST /invitations, the mailbox, the Mailpit
- * view and redemption, called as handlers on a real state (no sockets).
+ * view and redemption, through the request pipeline on a real state (no
+ * sockets).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,32 +12,28 @@
 
 #include <cmocka.h>
 
-#include "../state/state_testutil.h"
-#include "../server/req.h"
-#include "../server/resp.h"
-#include "../server/router.h"
+#include "../server/http_testutil.h"
+#include "../server/srv.h"
 #include "../state/invitation.h"
 #include "../state/mailbox.h"
-
-extern const struct route invitations_routes[];
-extern const struct route mailbox_routes[];
-extern const struct route mailpit_routes[];
-extern const struct route redeem_routes[];
 
 #define ADMIN_ID "33c3317d-939c-4e2f-855a-95aa465db42a"
 
 struct fx {
-	struct state st;
-	struct req req;
-	struct resp resp;
+	struct srv *srv;
+	struct state *st;
+	struct test_reply resp; /* the last answer */
 };
 
 static int setup(void **ctx)
 {
+	struct test_server_opts opts = {.seed = 1};
 	struct fx *fx = calloc(1, sizeof(*fx));
 
 	assert_non_null(fx);
-	test_state_init(&fx->st, 1);
+	fx->srv = test_srv_new(&opts);
+	fx->st = &fx->srv->state;
+	snprintf(fx->srv->cfg.public_url, sizeof(fx->srv->cfg.public_url), "http://mock");
 	*ctx = fx;
 	return 0;
 }
@@ -45,49 +42,46 @@ static int teardown(void **ctx)
 {
 	struct fx *fx = *ctx;
 
-	req_release(&fx->req);
-	resp_release(&fx->resp);
-	state_release(&fx->st);
+	test_reply_release(&fx->resp);
+	test_srv_free(fx->srv);
 	free(fx);
 	return 0;
 }
 
-/* Run route @fn with @body (JSON text or NULL); returns the handler's result. */
-static int call(struct fx *fx, route_fn *fn, const char *path, const char *body)
+/*
+ * @method @path (query after '?') with @body (JSON text or NULL) through the
+ * request pipeline; 0 for a success (2xx, 3xx), -1 for an error answer.
+ */
+static int call(struct fx *fx, const char *method, const char *path, const char *body)
 {
-	req_release(&fx->req);
-	resp_release(&fx->resp);
-	req_init(&fx->req);
-	assert_int_equal(req_set_path(&fx->req, path), 0);
-	snprintf(fx->req.base_url, sizeof(fx->req.base_url), "http://mock");
-	fx->req.tenant = state_tenant_default(&fx->st);
-	if (body) {
-		fx->req.body = json_loads(body, 0, NULL);
-		assert_non_null(fx->req.body);
-	}
-	resp_init(&fx->resp, &fx->req);
-	return fn(&fx->st, &fx->req, &fx->resp);
+	struct test_request rq = {method, path, body, body ? "application/json" : NULL,
+	                          NULL,   NULL, NULL, false,
+	                          0};
+
+	test_reply_release(&fx->resp);
+	test_local(fx->srv, &rq, &fx->resp);
+	return fx->resp.status >= 200 && fx->resp.status < 400 ? 0 : -1;
 }
 
 static int invite(struct fx *fx, const char *body)
 {
-	return call(fx, invitations_routes[0].fn, "/v1.0/invitations", body);
+	return call(fx, "POST", "/v1.0/invitations", body);
 }
 
 static const char *err_message(struct fx *fx)
 {
 	return json_string_value(
-	    json_object_get(json_object_get(fx->resp.body, "error"), "message"));
+	    json_object_get(json_object_get(fx->resp.json, "error"), "message"));
 }
 
 static const char *body_str(struct fx *fx, const char *key)
 {
-	return json_string_value(json_object_get(fx->resp.body, key));
+	return json_string_value(json_object_get(fx->resp.json, key));
 }
 
 static struct dobj *user_of(struct fx *fx, const char *id)
 {
-	return state_dobj_find(&fx->st, state_tenant_default(&fx->st), DOBJ_USER, id);
+	return state_dobj_find(fx->st, state_tenant_default(fx->st), DOBJ_USER, id);
 }
 
 static void test_create_shape(void **ctx)
@@ -110,7 +104,7 @@ static void test_create_shape(void **ctx)
 	                        "\"inviteRedirectUrl\":\"https://myapp.contoso.com\"}"),
 	                 0);
 	assert_int_equal(fx->resp.status, 201);
-	json_object_foreach(fx->resp.body, key, v)
+	json_object_foreach(fx->resp.json, key, v)
 	{
 		assert_true(i < sizeof(keys) / sizeof(keys[0]));
 		assert_string_equal(key, keys[i++]);
@@ -120,15 +114,15 @@ static void test_create_shape(void **ctx)
 	                    "http://mock/v1.0/$metadata#invitations/$entity");
 	const char *id = body_str(fx, "id");
 	const char *uid = json_string_value(
-	    json_object_get(json_object_get(fx->resp.body, "invitedUser"), "id"));
+	    json_object_get(json_object_get(fx->resp.json, "invitedUser"), "id"));
 	assert_string_not_equal(id, uid);
 	char want[256];
 	snprintf(want, sizeof(want), "http://mock/v1.0/invitations/%s", id);
-	assert_string_equal(resp_header_get(&fx->resp, "Location"), want);
+	assert_string_equal(fx->resp.location, want);
 	snprintf(want, sizeof(want), "&user=%s&ticket=", id);
 	assert_non_null(strstr(body_str(fx, "inviteRedeemUrl"), want));
 	json_t *cc = json_object_get(
-	    json_object_get(fx->resp.body, "invitedUserMessageInfo"), "ccRecipients");
+	    json_object_get(fx->resp.json, "invitedUserMessageInfo"), "ccRecipients");
 	assert_int_equal(json_array_size(cc), 1);
 	assert_true(json_is_null(json_object_get(
 	    json_object_get(json_array_get(cc, 0), "emailAddress"), "address")));
@@ -144,7 +138,7 @@ static void test_create_shape(void **ctx)
 	                    "Invitation");
 	assert_false(json_is_true(json_object_get(d->obj, "showInAddressList")));
 	assert_null(
-	    fx->st.tenants->mailbox); /* sendInvitationMessage defaults to false */
+	    fx->st->tenants->mailbox); /* sendInvitationMessage defaults to false */
 }
 
 static void test_validation(void **ctx)
@@ -200,8 +194,8 @@ static void test_validation(void **ctx)
 			         cases[i].needle);
 	}
 	/* Nothing was created by any of them. */
-	assert_int_equal(state_dobj_count(state_tenant_default(&fx->st), DOBJ_USER), 2);
-	assert_null(state_tenant_default(&fx->st)->invitations);
+	assert_int_equal(state_dobj_count(state_tenant_default(fx->st), DOBJ_USER), 2);
+	assert_null(state_tenant_default(fx->st)->invitations);
 }
 
 static void test_member_and_reinvite(void **ctx)
@@ -222,41 +216,27 @@ static void test_member_and_reinvite(void **ctx)
 	                 0);
 	snprintf(uid, sizeof(uid), "%s",
 	         json_string_value(json_object_get(
-	             json_object_get(fx->resp.body, "invitedUser"), "id")));
+	             json_object_get(fx->resp.json, "invitedUser"), "id")));
 	snprintf(ticket_url, sizeof(ticket_url), "%s", body_str(fx, "inviteRedeemUrl"));
 	assert_int_equal(invite(fx, "{\"invitedUserEmailAddress\":\"Eve@F.com\","
 	                            "\"inviteRedirectUrl\":\"https://x.com\","
 	                            "\"sendInvitationMessage\":true}"),
 	                 0);
 	assert_string_equal(json_string_value(json_object_get(
-	                        json_object_get(fx->resp.body, "invitedUser"), "id")),
+	                        json_object_get(fx->resp.json, "invitedUser"), "id")),
 	                    uid);
 	assert_string_not_equal(body_str(fx, "inviteRedeemUrl"), ticket_url);
-	assert_int_equal(HASH_COUNT(state_tenant_default(&fx->st)->mailbox), 2);
-	assert_int_equal(state_dobj_count(state_tenant_default(&fx->st), DOBJ_USER), 3);
+	assert_int_equal(HASH_COUNT(state_tenant_default(fx->st)->mailbox), 2);
+	assert_int_equal(state_dobj_count(state_tenant_default(fx->st), DOBJ_USER), 3);
 }
 
 /* Follow @url's query through GET /redeem. */
 static int follow(struct fx *fx, const char *url)
 {
-	char buf[512];
-	const char *q = strchr(url, '?');
+	char path[1024];
 
-	req_release(&fx->req);
-	resp_release(&fx->resp);
-	req_init(&fx->req);
-	assert_int_equal(req_set_path(&fx->req, "/redeem"), 0);
-	snprintf(buf, sizeof(buf), "%s", q + 1);
-	for (char *p = buf, *amp; p; p = amp) {
-		amp = strchr(p, '&');
-		if (amp)
-			*amp++ = '\0';
-		char *eq = strchr(p, '=');
-		*eq = '\0';
-		req_add_query(&fx->req, p, eq + 1);
-	}
-	resp_init(&fx->resp, &fx->req);
-	return redeem_routes[0].fn(&fx->st, &fx->req, &fx->resp);
+	snprintf(path, sizeof(path), "/redeem%s", strchr(url, '?'));
+	return call(fx, "GET", path, NULL);
 }
 
 static void test_redeem_flow(void **ctx)
@@ -270,7 +250,7 @@ static void test_redeem_flow(void **ctx)
 	                 0);
 	snprintf(uid, sizeof(uid), "%s",
 	         json_string_value(json_object_get(
-	             json_object_get(fx->resp.body, "invitedUser"), "id")));
+	             json_object_get(fx->resp.json, "invitedUser"), "id")));
 	snprintf(url1, sizeof(url1), "%s", body_str(fx, "inviteRedeemUrl"));
 	snprintf(bad, sizeof(bad), "%s", url1);
 	char *t = strstr(bad, "ticket=") + 7;
@@ -290,8 +270,7 @@ static void test_redeem_flow(void **ctx)
 	    "PendingAcceptance");
 	assert_int_equal(follow(fx, url2), 0);
 	assert_int_equal(fx->resp.status, 302);
-	assert_string_equal(resp_header_get(&fx->resp, "Location"),
-	                    "https://app.example/welcome");
+	assert_string_equal(fx->resp.location, "https://app.example/welcome");
 	assert_string_equal(
 	    json_string_value(json_object_get(d->obj, "externalUserState")), "Accepted");
 	assert_int_equal(follow(fx, url2), 0); /* idempotent */
@@ -309,7 +288,7 @@ static void test_redeem_flow(void **ctx)
 	    json_string_value(json_object_get(d->obj, "externalUserState")),
 	    "PendingAcceptance");
 	size_t n;
-	struct dobj *const *hits = state_dobj_lookup(state_tenant_default(&fx->st),
+	struct dobj *const *hits = state_dobj_lookup(state_tenant_default(fx->st),
 	                                             IDX_MAIL, "KIM@new.example", &n);
 	assert_int_equal(n, 1);
 	assert_ptr_equal(hits[0], d);
@@ -320,8 +299,7 @@ static void test_mailbox_and_mailpit(void **ctx)
 {
 	struct fx *fx = *ctx;
 
-	assert_int_equal(call(fx, mailbox_routes[2].fn, "/_mock/mailbox/latest", NULL),
-	                 -1);
+	assert_int_equal(call(fx, "GET", "/_mock/mailbox/latest", NULL), -1);
 	assert_int_equal(fx->resp.status, 404);
 	assert_int_equal(
 	    invite(
@@ -335,8 +313,8 @@ static void test_mailbox_and_mailpit(void **ctx)
 	    invite(fx, "{\"invitedUserEmailAddress\":\"c@f.com\",\"inviteRedirectUrl\":"
 	               "\"https://x.com\",\"sendInvitationMessage\":true}"),
 	    0);
-	assert_int_equal(call(fx, mailbox_routes[0].fn, "/_mock/mailbox", NULL), 0);
-	json_t *list = json_object_get(fx->resp.body, "value");
+	assert_int_equal(call(fx, "GET", "/_mock/mailbox", NULL), 0);
+	json_t *list = json_object_get(fx->resp.json, "value");
 	assert_int_equal(json_array_size(list), 2);
 	json_t *newest = json_array_get(list, 0);
 	assert_string_equal(
@@ -347,27 +325,25 @@ static void test_mailbox_and_mailpit(void **ctx)
 	assert_non_null(strstr(json_string_value(json_object_get(older, "html")),
 	                       "&lt;b&gt;hi&lt;/b&gt;"));
 
-	assert_int_equal(
-	    call(fx, mailpit_routes[0].fn, "/_mock/mailpit/api/v1/messages", NULL), 0);
-	assert_int_equal(json_integer_value(json_object_get(fx->resp.body, "total")), 2);
-	json_t *m0 = json_array_get(json_object_get(fx->resp.body, "messages"), 0);
+	assert_int_equal(call(fx, "GET", "/_mock/mailpit/api/v1/messages", NULL), 0);
+	assert_int_equal(json_integer_value(json_object_get(fx->resp.json, "total")), 2);
+	json_t *m0 = json_array_get(json_object_get(fx->resp.json, "messages"), 0);
 	assert_non_null(json_object_get(m0, "Snippet"));
 	assert_string_equal(
 	    json_string_value(json_object_get(json_object_get(m0, "From"), "Address")),
 	    "invites@microsoft.com");
 
-	req_add_query(&fx->req, "query", "to:boss@f.com");
-	assert_int_equal(mailpit_routes[2].fn(&fx->st, &fx->req, &fx->resp), 0);
 	assert_int_equal(
-	    json_integer_value(json_object_get(fx->resp.body, "messages_count")), 1);
+	    call(fx, "GET", "/_mock/mailpit/api/v1/search?query=to:boss@f.com", NULL), 0);
+	assert_int_equal(
+	    json_integer_value(json_object_get(fx->resp.json, "messages_count")), 1);
 
-	assert_int_equal(
-	    call(fx, mailpit_routes[3].fn, "/_mock/mailpit/api/v1/message/latest", NULL),
-	    0);
-	assert_non_null(json_object_get(fx->resp.body, "HTML"));
-	assert_int_equal(call(fx, mailbox_routes[1].fn, "/_mock/mailbox", NULL), 0);
+	assert_int_equal(call(fx, "GET", "/_mock/mailpit/api/v1/message/latest", NULL),
+	                 0);
+	assert_non_null(json_object_get(fx->resp.json, "HTML"));
+	assert_int_equal(call(fx, "DELETE", "/_mock/mailbox", NULL), 0);
 	assert_int_equal(fx->resp.status, 204);
-	assert_null(state_tenant_default(&fx->st)->mailbox);
+	assert_null(state_tenant_default(fx->st)->mailbox);
 }
 
 int main(void)

@@ -5,24 +5,26 @@
 
 #include <stdlib.h>
 
+#include "../server/call.h"
 #include "../server/error.h"
 #include "../server/req.h"
 #include "../server/resp.h"
 
-int listing_respond(struct state *st, const struct req *req, struct resp *resp,
-                    listing_fn *collect, const struct odata_list_opts *opts)
+int listing_respond(struct call *c, listing_fn *collect,
+                    const struct odata_list_opts *opts)
 {
 	struct odata_item *items;
 	size_t n;
 	int rc;
 
-	items = collect(st, req, &n);
+	items = collect(c, &n);
 	if (!items)
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	if (opts)
-		rc = odata_respond_collection(&req->odata, req, resp, items, n, opts);
+		rc = odata_respond_collection(&c->req->odata, c->req, c->resp, items, n,
+		                              opts);
 	else
-		rc = odata_respond_count(&req->odata, req, resp, items, n);
+		rc = odata_respond_count(&c->req->odata, c->req, c->resp, items, n);
 	free(items);
 	return rc;
 }

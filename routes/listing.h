@@ -11,6 +11,7 @@
 #include "../server/odata.h"
 #include "../state/state.h"
 
+struct call;
 struct req;
 struct resp;
 
@@ -18,14 +19,14 @@ struct resp;
  * A route's candidates: a new array (free()) of *@n items borrowed from state,
  * or NULL when out of memory. Called under the state lock.
  */
-typedef struct odata_item *listing_fn(struct state *st, const struct req *req, size_t *n);
+typedef struct odata_item *listing_fn(struct call *c, size_t *n);
 
 /*
  * listing_respond() - @collect's items as the collection @opts describes, or,
  * when @opts is NULL, as /$count. Returns 0, or -1 after resp_error().
  */
-int listing_respond(struct state *st, const struct req *req, struct resp *resp,
-                    listing_fn *collect, const struct odata_list_opts *opts);
+int listing_respond(struct call *c, listing_fn *collect,
+                    const struct odata_list_opts *opts);
 
 /*
  * listing_kind() - every object of @kind in @t past its lag window, as items

@@ -9,11 +9,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../server/call.h"
 #include "../server/error.h"
 #include "../server/req.h"
 #include "../server/resp.h"
 #include "../server/router.h"
-#include "../server/srv.h"
+#include "../state/state.h"
 #include "login.h"
 
 #define DISCOVERY_CACHE "max-age=86400, private"
@@ -123,56 +124,59 @@ static int reply_cached(struct resp *resp, json_t *body)
 }
 
 /* GET /{tenant}/v2.0/.well-known/openid-configuration */
-static int login_oidc_v2(struct state *st, const struct req *req, struct resp *resp)
+static int login_oidc_v2(struct call *c)
 {
 	struct tenant *t;
 	char issuer[400];
 
-	if (path_tenant(st, req, resp, &t))
+	if (path_tenant(c->st, c->req, c->resp, &t))
 		return -1;
-	snprintf(issuer, sizeof(issuer), "%s/%s/v2.0", req->base_url,
+	snprintf(issuer, sizeof(issuer), "%s/%s/v2.0", c->req->base_url,
 	         t ? t->id : "{tenantid}");
 	return reply_cached(
-	    resp, oidc_document(req, t ? t->id : req_param(req, 0), true, issuer));
+	    c->resp,
+	    oidc_document(c->req, t ? t->id : req_param(c->req, 0), true, issuer));
 }
 
 /* GET /{tenant}/.well-known/openid-configuration: v1, and /adfs for az (MSAL-Python). */
-static int login_oidc_v1(struct state *st, const struct req *req, struct resp *resp)
+static int login_oidc_v1(struct call *c)
 {
-	const char *seg = req_param(req, 0);
+	const char *seg = req_param(c->req, 0);
 	struct tenant *t;
 	char issuer[400];
 
-	if (path_tenant(st, req, resp, &t))
+	if (path_tenant(c->st, c->req, c->resp, &t))
 		return -1;
 	if (!strcasecmp(seg, "adfs"))
-		snprintf(issuer, sizeof(issuer), "%s/adfs", req->base_url);
+		snprintf(issuer, sizeof(issuer), "%s/adfs", c->req->base_url);
 	else
 		snprintf(issuer, sizeof(issuer), "https://sts.windows.net/%s/",
 		         t ? t->id : "{tenantid}");
-	return reply_cached(resp, oidc_document(req, t ? t->id : seg, false, issuer));
+	return reply_cached(c->resp,
+	                    oidc_document(c->req, t ? t->id : seg, false, issuer));
 }
 
 /* GET /{tenant}/discovery/v2.0/keys and /{tenant}/discovery/keys */
-static int login_keys(struct state *st, const struct req *req, struct resp *resp)
+static int login_keys(struct call *c)
 {
-	struct srv *srv = st->server;
-	const struct jwt_key *key;
 	struct tenant *t;
 	char issuer[400];
-	json_t *jwk;
+	json_t *keys, *jwk;
+	size_t i;
 
-	if (path_tenant(st, req, resp, &t))
+	if (path_tenant(c->st, c->req, c->resp, &t))
 		return -1;
-	key = srv_jwt_key(srv);
-	if (!key)
-		return resp_error(resp, GERR_INTERNAL,
+	keys = c->svc->token_keys(c->svc->ctx);
+	if (!keys)
+		return resp_error(c->resp, GERR_INTERNAL,
 		                  "The token-signing key is unavailable.");
-	jwk = jwt_jwk(key);
-	snprintf(issuer, sizeof(issuer), "%s/%s/v2.0", req->base_url,
+	snprintf(issuer, sizeof(issuer), "%s/%s/v2.0", c->req->base_url,
 	         t ? t->id : "{tenantid}");
-	json_object_set_new(jwk, "issuer", json_string(issuer));
-	return reply_cached(resp, json_pack("{s:[o]}", "keys", jwk));
+	json_array_foreach(keys, i, jwk)
+	{
+		json_object_set_new(jwk, "issuer", json_string(issuer));
+	}
+	return reply_cached(c->resp, json_pack("{s:o}", "keys", keys));
 }
 
 /*
@@ -180,14 +184,13 @@ static int login_keys(struct state *st, const struct req *req, struct resp *resp
  * MSAL's instance discovery, answered for graphmock's own host (with the
  * port, which MSAL-Python drops from U) plus U's host as an alias.
  */
-static int login_instance(struct state *st, const struct req *req, struct resp *resp)
+static int login_instance(struct call *c)
 {
-	const char *ae = req_query(req, "authorization_endpoint");
-	const char *host = own_host(req), *p, *slash;
+	const char *ae = req_query(c->req, "authorization_endpoint");
+	const char *host = own_host(c->req), *p, *slash;
 	char tenant[128] = "common", other[256] = "", tde[600];
 	json_t *aliases = json_array();
 
-	(void)st;
 	p = ae ? strstr(ae, "://") : NULL;
 	if (p) {
 		p += 3;
@@ -202,11 +205,11 @@ static int login_instance(struct state *st, const struct req *req, struct resp *
 		}
 	}
 	snprintf(tde, sizeof(tde), "%s/%s/v2.0/.well-known/openid-configuration",
-	         req->base_url, tenant);
+	         c->req->base_url, tenant);
 	json_array_append_new(aliases, json_string(host));
 	if (other[0] && strcasecmp(other, host))
 		json_array_append_new(aliases, json_string(other));
-	return reply_cached(resp,
+	return reply_cached(c->resp,
 	                    json_pack("{s:s, s:s, s:[{s:s, s:s, s:o}]}",
 	                              "tenant_discovery_endpoint", tde, "api-version",
 	                              "1.1", "metadata", "preferred_network", host,
@@ -214,23 +217,21 @@ static int login_instance(struct state *st, const struct req *req, struct resp *
 }
 
 /* GET /subscriptions?api-version=...: ARM's list, empty (az --allow-no-subscriptions). */
-static int login_subscriptions(struct state *st, const struct req *req, struct resp *resp)
+static int login_subscriptions(struct call *c)
 {
-	(void)st;
-	(void)req;
-	if (login_reply(resp, 200, json_pack("{s:[]}", "value")))
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	if (login_reply(c->resp, 200, json_pack("{s:[]}", "value")))
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	return 0;
 }
 
 const struct route login_routes[] = {
     {"GET", "/{tenant}/v2.0/.well-known/openid-configuration", login_oidc_v2,
-     ROUTE_NO_TENANT, NULL},
-    {"GET", "/{tenant}/.well-known/openid-configuration", login_oidc_v1, ROUTE_NO_TENANT,
-     NULL},
-    {"GET", "/{tenant}/discovery/v2.0/keys", login_keys, ROUTE_NO_TENANT, NULL},
-    {"GET", "/{tenant}/discovery/keys", login_keys, ROUTE_NO_TENANT, NULL},
-    {"GET", "/common/discovery/instance", login_instance, ROUTE_NO_TENANT, NULL},
-    {"GET", "/subscriptions", login_subscriptions, ROUTE_NO_TENANT, NULL},
+     ROUTE_STATE_SHARED, NULL, NULL},
+    {"GET", "/{tenant}/.well-known/openid-configuration", login_oidc_v1,
+     ROUTE_STATE_SHARED, NULL, NULL},
+    {"GET", "/{tenant}/discovery/v2.0/keys", login_keys, ROUTE_STATE_SHARED, NULL, NULL},
+    {"GET", "/{tenant}/discovery/keys", login_keys, ROUTE_STATE_SHARED, NULL, NULL},
+    {"GET", "/common/discovery/instance", login_instance, ROUTE_STATE_NONE, NULL, NULL},
+    {"GET", "/subscriptions", login_subscriptions, ROUTE_STATE_NONE, NULL, NULL},
     {0},
 };

@@ -38,7 +38,8 @@ bool login_is_alias(const char *segment);
  * login_tenant() - the tenant a {tenant} segment names: a tenant id or
  * domain; for an alias, the first tenant holding a service principal with
  * @app_id (may be NULL), else the default tenant. NULL when unknown.
- * Returns: borrowed. Locking: caller holds st->lock.
+ * Returns: borrowed, not locked. Locking: the registry held (shared); takes
+ * each tenant's lock in turn while it searches.
  */
 struct tenant *login_tenant(struct state *st, const char *segment, const char *app_id);
 

@@ -97,9 +97,14 @@ struct tenant *login_tenant(struct state *st, const char *segment, const char *a
 
 	if (!login_is_alias(segment))
 		return state_tenant_find(st, segment);
-	if (app_id)
-		for (t = st->tenants; t; t = t->hh.next)
-			if (has_sp(t, app_id))
-				return t;
+	for (t = app_id ? st->tenants : NULL; t; t = t->hh.next) {
+		bool found;
+
+		state_tenant_lock(t); /* one tenant at a time */
+		found = has_sp(t, app_id);
+		state_tenant_unlock(t);
+		if (found)
+			return t;
+	}
 	return state_tenant_default(st);
 }

@@ -9,14 +9,14 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../server/auth.h"
 #include "../state/util/b64.h"
+#include "../server/call.h"
 #include "../server/error.h"
 #include "../server/form.h"
 #include "../server/req.h"
 #include "../server/resp.h"
 #include "../server/router.h"
-#include "../server/srv.h"
+#include "../state/state.h"
 #include "login.h"
 
 #define TOKEN_LIFETIME_S 3599
@@ -149,8 +149,7 @@ static json_t *token_claims(struct tenant *t, const struct dobj *sp, const char 
 	const char *name = json_string_value(json_object_get(sp->obj, "displayName"));
 	const char *app_id = json_string_value(json_object_get(sp->obj, "appId"));
 	char iss[128], uti[GUID_STR_LEN + 1];
-	json_t *roles = auth_audience_is_graph(aud, req->base_url) ? graph_roles(t, sp)
-	                                                           : json_array();
+	json_t *roles = req_graph_audience(req, aud) ? graph_roles(t, sp) : json_array();
 
 	snprintf(iss, sizeof(iss), "https://sts.windows.net/%s/", t->id);
 	guid_random(uti);
@@ -163,43 +162,59 @@ static json_t *token_claims(struct tenant *t, const struct dobj *sp, const char 
 	                 "tid", t->id, "uti", uti, "ver", "1.0");
 }
 
-static int issue(struct state *st, const struct req *req, struct resp *resp,
-                 struct tenant *t, const struct dobj *sp, const char *scope,
-                 bool assertion)
+/* The token answer for signed @token, as Entra sends it. */
+static int issue(struct resp *resp, const char *token)
 {
-	struct srv *srv = st->server;
-	const struct jwt_key *key;
-	char aud[300];
-	json_t *claims;
-	char *token;
-
-	audience(scope, aud, sizeof(aud));
-	claims = token_claims(t, sp, aud, assertion, req);
-	key = srv_jwt_key(srv);
-	token = claims && key ? jwt_sign(key, claims) : NULL;
-	json_decref(claims);
-	if (!token)
-		return resp_error(resp, GERR_INTERNAL, "Signing the token failed.");
 	login_reply(resp, 200,
 	            json_pack("{s:s, s:i, s:i, s:s}", "token_type", "Bearer",
 	                      "expires_in", TOKEN_LIFETIME_S, "ext_expires_in",
 	                      TOKEN_LIFETIME_S, "access_token", token));
-	free(token);
 	resp_header(resp, "Cache-Control", "no-store, no-cache");
 	resp_header(resp, "Pragma", "no-cache");
 	resp_header(resp, "Expires", "-1");
 	return 0;
 }
 
-/* The checks in the order Entra reports them: tenant, grant, client, credentials. */
+/* The client's service principal and credentials in @t (locked), then the claims. */
+static int client_checked(struct resp *resp, const struct req *req, struct tenant *t,
+                          const struct client_cred *c, const char *scope, json_t **claims)
+{
+	char aud[300];
+	struct dobj *sp = find_sp(t, c->id);
+
+	if (!sp)
+		return login_error(
+		    resp, req, 400, "unauthorized_client", 700016,
+		    "Application with identifier '%s' was not found in the directory "
+		    "'%s'. "
+		    "This can happen if the application has not been installed by the "
+		    "administrator of the tenant or consented to by any user in the "
+		    "tenant. "
+		    "You may have sent your authentication request to the wrong tenant.",
+		    c->id, t->display_name ? t->display_name : t->id);
+	if (!c->secret && !c->assertion)
+		return login_error(
+		    resp, req, 401, "invalid_client", 7000218,
+		    "The request body must contain the following parameter: "
+		    "'client_assertion' or 'client_secret'.");
+	audience(scope, aud, sizeof(aud));
+	*claims = token_claims(t, sp, aud, c->assertion, req);
+	return *claims ? 0 : resp_error(resp, GERR_INTERNAL, "Out of memory.");
+}
+
+/*
+ * The checks in the order Entra reports them: tenant, grant, client,
+ * credentials; then the claims of the token to issue into *@claims (new).
+ * Locking: the registry held shared; takes the tenant's lock itself.
+ */
 static int token_checked(struct state *st, const struct req *req, struct resp *resp,
-                         const struct form *f, struct client_cred *c)
+                         const struct form *f, struct client_cred *c, json_t **claims)
 {
 	const char *seg = req_param(req, 0);
 	const char *grant = form_get(f, "grant_type");
 	const char *scope = form_get(f, "scope");
 	struct tenant *t;
-	struct dobj *sp;
+	int rc;
 
 	if (!scope || !*scope)
 		scope = form_get(f, "resource"); /* the v1 endpoint */
@@ -216,47 +231,48 @@ static int token_checked(struct state *st, const struct req *req, struct resp *r
 		return missing_parameter(resp, req, "client_id");
 	if (!scope || !*scope)
 		return missing_parameter(resp, req, "scope");
-	sp = find_sp(t, c->id);
-	if (!sp)
-		return login_error(
-		    resp, req, 400, "unauthorized_client", 700016,
-		    "Application with identifier '%s' was not found in the directory "
-		    "'%s'. "
-		    "This can happen if the application has not been installed by the "
-		    "administrator of the tenant or consented to by any user in the "
-		    "tenant. "
-		    "You may have sent your authentication request to the wrong tenant.",
-		    c->id, t->display_name ? t->display_name : t->id);
-	if (!c->secret && !c->assertion)
-		return login_error(
-		    resp, req, 401, "invalid_client", 7000218,
-		    "The request body must contain the following parameter: "
-		    "'client_assertion' or 'client_secret'.");
-	return issue(st, req, resp, t, sp, scope, c->assertion);
+	state_tenant_lock(t);
+	rc = client_checked(resp, req, t, c, scope, claims);
+	state_tenant_unlock(t);
+	return rc;
 }
 
-/* POST /{tenant}/oauth2/v2.0/token, /{tenant}/oauth2/token (v1, /adfs) */
-static int login_token(struct state *st, const struct req *req, struct resp *resp)
+/*
+ * POST /{tenant}/oauth2/v2.0/token, /{tenant}/oauth2/token (v1, /adfs).
+ * The token is signed after the tenant's lock is released: RSA signing is
+ * the slowest step, and it touches nothing stored.
+ */
+static int login_token(struct call *c)
 {
-	struct client_cred c = {NULL, NULL, false};
+	struct client_cred cred = {NULL, NULL, false};
+	json_t *claims = NULL;
+	char *token = NULL;
 	struct form f;
 	int rc;
 
-	if (form_parse(&f, req->raw_body ? req->raw_body : "", req->body_len))
+	if (form_parse(&f, c->req->raw_body ? c->req->raw_body : "", c->req->body_len))
 		return login_error(
-		    resp, req, 400, "invalid_request", 900144,
+		    c->resp, c->req, 400, "invalid_request", 900144,
 		    "The request body must contain the following parameter: "
 		    "'grant_type'.");
-	cred_from_basic(&c, req_header(req, "authorization"));
-	cred_from_form(&c, &f);
-	rc = token_checked(st, req, resp, &f, &c);
-	cred_release(&c);
+	cred_from_basic(&cred, req_header(c->req, "authorization"));
+	cred_from_form(&cred, &f);
+	rc = token_checked(c->st, c->req, c->resp, &f, &cred, &claims);
+	if (!rc) {
+		token = c->svc->token_sign(c->svc->ctx, claims);
+		rc = token ? issue(c->resp, token)
+		           : resp_error(c->resp, GERR_INTERNAL,
+		                        "Signing the token failed.");
+	}
+	free(token);
+	json_decref(claims);
+	cred_release(&cred);
 	form_release(&f);
 	return rc;
 }
 
 const struct route login_token_routes[] = {
-    {"POST", "/{tenant}/oauth2/v2.0/token", login_token, ROUTE_NO_TENANT, NULL},
-    {"POST", "/{tenant}/oauth2/token", login_token, ROUTE_NO_TENANT, NULL},
+    {"POST", "/{tenant}/oauth2/v2.0/token", login_token, ROUTE_STATE_SHARED, NULL, NULL},
+    {"POST", "/{tenant}/oauth2/token", login_token, ROUTE_STATE_SHARED, NULL, NULL},
     {0},
 };

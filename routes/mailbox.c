@@ -6,66 +6,67 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../server/call.h"
 #include "../server/error.h"
 #include "../server/req.h"
 #include "../server/resp.h"
 #include "../server/router.h"
 #include "../state/mailbox.h"
 
-static int mailbox_list(struct state *st, const struct req *req, struct resp *resp)
+static int mailbox_list(struct call *c)
 {
-	const char *to = req_query(req, "to");
+	const char *to = req_query(c->req, "to");
 	struct mail_message **msgs;
 	json_t *list = json_array();
 	size_t n;
 
-	if (!list || state_mail_list(st, req->tenant, &msgs, &n)) {
+	if (!list || state_mail_list(c->st, c->tenant, &msgs, &n)) {
 		json_decref(list);
-		return resp_error(resp, GERR_INTERNAL, "Listing the mailbox failed.");
+		return resp_error(c->resp, GERR_INTERNAL, "Listing the mailbox failed.");
 	}
 	for (size_t i = 0; i < n; i++)
 		if (!to || !*to || state_mail_addressed_to(msgs[i], to))
 			json_array_append(list, msgs[i]->obj);
 	free(msgs);
-	return resp_json(resp, 200, json_pack("{s:o}", "value", list));
+	return resp_json(c->resp, 200, json_pack("{s:o}", "value", list));
 }
 
-static int mailbox_latest(struct state *st, const struct req *req, struct resp *resp)
+static int mailbox_latest(struct call *c)
 {
 	struct mail_message **msgs;
 	json_t *latest;
 	size_t n;
 
-	if (state_mail_list(st, req->tenant, &msgs, &n))
-		return resp_error(resp, GERR_INTERNAL, "Listing the mailbox failed.");
+	if (state_mail_list(c->st, c->tenant, &msgs, &n))
+		return resp_error(c->resp, GERR_INTERNAL, "Listing the mailbox failed.");
 	latest = n ? json_incref(msgs[0]->obj) : NULL;
 	free(msgs);
 	if (!latest)
-		return resp_error_code(resp, 404, "NotFound", "The mailbox is empty.");
-	return resp_json(resp, 200, latest);
+		return resp_error_code(c->resp, 404, "NotFound", "The mailbox is empty.");
+	return resp_json(c->resp, 200, latest);
 }
 
-static int mailbox_get(struct state *st, const struct req *req, struct resp *resp)
+static int mailbox_get(struct call *c)
 {
-	struct mail_message *m = state_mail_find(st, req->tenant, req_param(req, 0));
+	struct mail_message *m = state_mail_find(c->st, c->tenant, req_param(c->req, 0));
 
 	if (!m)
-		return resp_error_code(resp, 404, "NotFound",
-		                       "Message '%s' does not exist.", req_param(req, 0));
-	return resp_json(resp, 200, json_incref(m->obj));
+		return resp_error_code(c->resp, 404, "NotFound",
+		                       "Message '%s' does not exist.",
+		                       req_param(c->req, 0));
+	return resp_json(c->resp, 200, json_incref(m->obj));
 }
 
-static int mailbox_clear(struct state *st, const struct req *req, struct resp *resp)
+static int mailbox_clear(struct call *c)
 {
-	(void)st;
-	state_mailbox_clear(req->tenant);
-	return resp_empty(resp, 204);
+	state_mailbox_clear(c->tenant);
+	return resp_empty(c->resp, 204);
 }
 
 const struct route mailbox_routes[] = {
-    {"GET", "/_mock/mailbox", mailbox_list, 0, NULL},
-    {"DELETE", "/_mock/mailbox", mailbox_clear, 0, NULL},
-    {"GET", "/_mock/mailbox/latest", mailbox_latest, 0, NULL},
-    {"GET", "/_mock/mailbox/{id}", mailbox_get, 0, NULL},
+    {"GET", "/_mock/mailbox", mailbox_list, 0, NULL, NULL},
+    {"DELETE", "/_mock/mailbox", mailbox_clear, 0, NULL, NULL},
+    {"GET", "/_mock/mailbox/latest", mailbox_latest, 0, NULL, NULL},
+    {"GET", "/_mock/mailbox/{id}", mailbox_get, 0, NULL, NULL},
     {0},
 };

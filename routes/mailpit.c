@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../server/call.h"
 #include "../server/error.h"
 #include "../server/req.h"
 #include "../server/resp.h"
@@ -222,18 +223,17 @@ static int query_int(const struct req *req, const char *name, int dflt)
 	return *end || n < 0 || n > 1000000 ? dflt : (int)n;
 }
 
-static int respond_list(struct state *st, const struct req *req, struct resp *resp,
-                        const char *query)
+static int respond_list(struct call *c, const char *query)
 {
-	int start = query_int(req, "start", 0);
-	int limit = query_int(req, "limit", MAILPIT_DEFAULT_LIMIT);
+	int start = query_int(c->req, "start", 0);
+	int limit = query_int(c->req, "limit", MAILPIT_DEFAULT_LIMIT);
 	struct mail_message **msgs;
 	size_t n, unread = 0, matched = 0;
 	json_t *list = json_array();
 
-	if (!list || inbox(st, req->tenant, &msgs, &n)) {
+	if (!list || inbox(c->st, c->tenant, &msgs, &n)) {
 		json_decref(list);
-		return resp_raw(resp, 500, "text/plain; charset=utf-8", "error", 5);
+		return resp_raw(c->resp, 500, "text/plain; charset=utf-8", "error", 5);
 	}
 	for (size_t i = 0; i < n; i++) {
 		unread += !msgs[i]->read;
@@ -244,7 +244,7 @@ static int respond_list(struct state *st, const struct req *req, struct resp *re
 		matched++;
 	}
 	free(msgs);
-	return resp_json(resp, 200,
+	return resp_json(c->resp, 200,
 	                 json_pack("{s:I, s:I, s:I, s:I, s:i, s:[], s:o}", "total",
 	                           (json_int_t)n, "unread", (json_int_t)unread, "count",
 	                           (json_int_t)json_array_size(list), "messages_count",
@@ -252,22 +252,22 @@ static int respond_list(struct state *st, const struct req *req, struct resp *re
 	                           "messages", list));
 }
 
-static int mailpit_messages(struct state *st, const struct req *req, struct resp *resp)
+static int mailpit_messages(struct call *c)
 {
-	return respond_list(st, req, resp, NULL);
+	return respond_list(c, NULL);
 }
 
-static int mailpit_search(struct state *st, const struct req *req, struct resp *resp)
+static int mailpit_search(struct call *c)
 {
-	const char *q = req_query(req, "query");
+	const char *q = req_query(c->req, "query");
 
 	if (!q || !*q)
-		return resp_raw(resp, 400, "text/plain; charset=utf-8", "no search query",
-		                15);
+		return resp_raw(c->resp, 400, "text/plain; charset=utf-8",
+		                "no search query", 15);
 	if (strlen(q) > QUERY_MAX)
-		return resp_raw(resp, 400, "text/plain; charset=utf-8",
+		return resp_raw(c->resp, 400, "text/plain; charset=utf-8",
 		                "search query too long", 21);
-	return respond_list(st, req, resp, q);
+	return respond_list(c, q);
 }
 
 static int respond_message(struct resp *resp, struct mail_message *m)
@@ -279,41 +279,40 @@ static int respond_message(struct resp *resp, struct mail_message *m)
 	return resp_json(resp, 200, message(m));
 }
 
-static int mailpit_message(struct state *st, const struct req *req, struct resp *resp)
+static int mailpit_message(struct call *c)
 {
-	struct mail_message *m = state_mail_find(st, req->tenant, req_param(req, 0));
+	struct mail_message *m = state_mail_find(c->st, c->tenant, req_param(c->req, 0));
 
 	if (m && !strcmp(str(m->obj, "status"), "bounced"))
 		m = NULL;
-	return respond_message(resp, m);
+	return respond_message(c->resp, m);
 }
 
-static int mailpit_latest(struct state *st, const struct req *req, struct resp *resp)
+static int mailpit_latest(struct call *c)
 {
 	struct mail_message **msgs, *m;
 	size_t n;
 
-	if (inbox(st, req->tenant, &msgs, &n))
-		return resp_raw(resp, 500, "text/plain; charset=utf-8", "error", 5);
+	if (inbox(c->st, c->tenant, &msgs, &n))
+		return resp_raw(c->resp, 500, "text/plain; charset=utf-8", "error", 5);
 	m = n ? msgs[0] : NULL;
 	free(msgs);
-	return respond_message(resp, m);
+	return respond_message(c->resp, m);
 }
 
 /* DELETE with {"IDs": [...]} deletes those; without a body (or IDs) all. */
-static int mailpit_delete(struct state *st, const struct req *req, struct resp *resp)
+static int mailpit_delete(struct call *c)
 {
-	json_t *ids = req->body ? json_object_get(req->body, "IDs") : NULL;
+	json_t *ids = c->req->body ? json_object_get(c->req->body, "IDs") : NULL;
 	size_t i;
 	json_t *id;
 
-	(void)st;
 	if (ids && !json_is_array(ids))
-		return resp_raw(resp, 400, "text/plain; charset=utf-8",
+		return resp_raw(c->resp, 400, "text/plain; charset=utf-8",
 		                "IDs must be an array", 20);
 	if (!ids || !json_array_size(ids)) {
-		state_mailbox_clear(req->tenant);
-		return resp_raw(resp, 200, "text/plain; charset=utf-8", "ok", 2);
+		state_mailbox_clear(c->tenant);
+		return resp_raw(c->resp, 200, "text/plain; charset=utf-8", "ok", 2);
 	}
 	json_array_foreach(ids, i, id)
 	{
@@ -321,20 +320,20 @@ static int mailpit_delete(struct state *st, const struct req *req, struct resp *
 		char key[GUID_STR_LEN + 1];
 		if (guid_valid(json_string_value(id))) {
 			guid_lower(json_string_value(id), key);
-			HASH_FIND_STR(req->tenant->mailbox, key, m);
+			HASH_FIND_STR(c->tenant->mailbox, key, m);
 		}
 		if (m)
-			state_mail_remove(req->tenant, m);
+			state_mail_remove(c->tenant, m);
 	}
-	return resp_raw(resp, 200, "text/plain; charset=utf-8", "ok", 2);
+	return resp_raw(c->resp, 200, "text/plain; charset=utf-8", "ok", 2);
 }
 
 const struct route mailpit_routes[] = {
-    {"GET", "/_mock/mailpit/api/v1/messages", mailpit_messages, 0, NULL},
+    {"GET", "/_mock/mailpit/api/v1/messages", mailpit_messages, 0, NULL, NULL},
     {"DELETE", "/_mock/mailpit/api/v1/messages", mailpit_delete,
-     ROUTE_JSON_BODY | ROUTE_OPTIONAL_BODY, NULL},
-    {"GET", "/_mock/mailpit/api/v1/search", mailpit_search, 0, NULL},
-    {"GET", "/_mock/mailpit/api/v1/message/latest", mailpit_latest, 0, NULL},
-    {"GET", "/_mock/mailpit/api/v1/message/{id}", mailpit_message, 0, NULL},
+     ROUTE_JSON_BODY | ROUTE_OPTIONAL_BODY, NULL, NULL},
+    {"GET", "/_mock/mailpit/api/v1/search", mailpit_search, 0, NULL, NULL},
+    {"GET", "/_mock/mailpit/api/v1/message/latest", mailpit_latest, 0, NULL, NULL},
+    {"GET", "/_mock/mailpit/api/v1/message/{id}", mailpit_message, 0, NULL, NULL},
     {0},
 };

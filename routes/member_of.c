@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "../server/call.h"
 #include "../server/error.h"
 #include "../server/odata.h"
 #include "../server/req.h"
@@ -15,6 +16,7 @@
 #include "entities.h"
 #include "groups.h"
 #include "member_walk.h"
+#include "permissions.h"
 
 static int direct_groups(struct state *st, struct dobj *d, struct dobj_list *out)
 {
@@ -31,33 +33,34 @@ static int direct_groups(struct state *st, struct dobj *d, struct dobj_list *out
 	return 0;
 }
 
-static int member_of_respond(struct state *st, const struct req *req, struct resp *resp,
-                             int kind, bool transitive, bool cast, bool count)
+static int member_of_respond(struct call *c, int kind, bool transitive, bool cast,
+                             bool count)
 {
 	struct dobj_list list;
 	struct dobj *d;
 	int rc;
 
 	if (kind == DOBJ_GROUP)
-		d = group_find_or_reply(st, req, resp, req_param(req, 0));
+		d = group_find_or_reply(c, req_param(c->req, 0));
 	else
-		d = dobj_find_or_reply(st, req, resp, kind, req_param(req, 0));
+		d = dobj_find_or_reply(c, kind, req_param(c->req, 0));
 	if (!d)
 		return -1;
-	rc = transitive ? member_walk_up(st, d, &list) : direct_groups(st, d, &list);
+	rc =
+	    transitive ? member_walk_up(c->st, d, &list) : direct_groups(c->st, d, &list);
 	if (rc)
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	rc = dobjs_respond(req, resp, &list, cast ? "groups" : "directoryObjects", !cast,
-	                   false, cast ? DOBJ_GROUP : -1, count);
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+	rc = dobjs_respond(c->req, c->resp, &list, cast ? "groups" : "directoryObjects",
+	                   !cast, false, cast ? DOBJ_GROUP : -1, count);
 	dobj_list_release(&list);
 	return rc;
 }
 
 /* One handler per (owner kind, transitive, cast, count) combination. */
 #define MEMBER_OF(name, kind, transitive, cast, count)                                   \
-	static int name(struct state *st, const struct req *req, struct resp *resp)      \
+	static int name(struct call *c)                                                  \
 	{                                                                                \
-		return member_of_respond(st, req, resp, kind, transitive, cast, count);  \
+		return member_of_respond(c, kind, transitive, cast, count);              \
 	}
 
 MEMBER_OF(user_member_of, DOBJ_USER, false, false, false)
@@ -77,18 +80,23 @@ MEMBER_OF(sp_transitive, DOBJ_SERVICE_PRINCIPAL, true, false, false)
 #define GRP ROUTE_ODATA, &group_entity
 
 const struct route member_of_routes[] = {
-    {"GET", "/users/{id}/memberOf", user_member_of, DIR},
-    {"GET", "/users/{id}/memberOf/$count", user_member_of_count, DIR},
-    {"GET", "/users/{id}/memberOf/microsoft.graph.group", user_member_of_groups, GRP},
-    {"GET", "/users/{id}/transitiveMemberOf", user_transitive, DIR},
-    {"GET", "/users/{id}/transitiveMemberOf/$count", user_transitive_count, DIR},
+    {"GET", "/users/{id}/memberOf", user_member_of, DIR, &PERMS_DIR_READ},
+    {"GET", "/users/{id}/memberOf/$count", user_member_of_count, DIR, &PERMS_DIR_READ},
+    {"GET", "/users/{id}/memberOf/microsoft.graph.group", user_member_of_groups, GRP,
+     &PERMS_DIR_READ},
+    {"GET", "/users/{id}/transitiveMemberOf", user_transitive, DIR, &PERMS_DIR_READ},
+    {"GET", "/users/{id}/transitiveMemberOf/$count", user_transitive_count, DIR,
+     &PERMS_DIR_READ},
     {"GET", "/users/{id}/transitiveMemberOf/microsoft.graph.group",
-     user_transitive_groups, GRP},
-    {"GET", "/groups/{id}/memberOf", group_member_of, DIR},
-    {"GET", "/groups/{id}/memberOf/$count", group_member_of_count, DIR},
-    {"GET", "/groups/{id}/transitiveMemberOf", group_transitive, DIR},
-    {"GET", "/groups/{id}/transitiveMemberOf/$count", group_transitive_count, DIR},
-    {"GET", "/servicePrincipals/{id}/memberOf", sp_member_of, DIR},
-    {"GET", "/servicePrincipals/{id}/transitiveMemberOf", sp_transitive, DIR},
+     user_transitive_groups, GRP, &PERMS_DIR_READ},
+    {"GET", "/groups/{id}/memberOf", group_member_of, DIR, &PERMS_GROUP_READ},
+    {"GET", "/groups/{id}/memberOf/$count", group_member_of_count, DIR,
+     &PERMS_GROUP_READ},
+    {"GET", "/groups/{id}/transitiveMemberOf", group_transitive, DIR, &PERMS_GROUP_READ},
+    {"GET", "/groups/{id}/transitiveMemberOf/$count", group_transitive_count, DIR,
+     &PERMS_GROUP_READ},
+    {"GET", "/servicePrincipals/{id}/memberOf", sp_member_of, DIR, &PERMS_APP_READ},
+    {"GET", "/servicePrincipals/{id}/transitiveMemberOf", sp_transitive, DIR,
+     &PERMS_APP_READ},
     {0},
 };

@@ -1,6 +1,6 @@
 /*
  * routes/member_walk_test.c - transitive membership walks over a cycle, and
- * the membership handlers called directly on the default fixture: $ref add
+ * the membership routes through the request pipeline on the default fixture: $ref add
  * and its duplicate error, nested checkMemberGroups, and referential
  * integrity when a member is deleted.
  */
@@ -12,29 +12,30 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../state/state_testutil.h"
-#include "../server/req.h"
-#include "../server/resp.h"
+#include "../server/http_testutil.h"
+#include "../server/srv.h"
 #include "../state/model.h"
 #include "member_walk.h"
-#include "registry.h"
 
 #define DEV   "1892265b-9c32-4dcf-b9ab-51bf32136e62"
 #define ADELE "867c0910-85c6-4427-9a19-b6e7e79332ae"
 #define ADMIN "33c3317d-939c-4e2f-855a-95aa465db42a"
 
 struct fx {
-	struct state st;
+	struct srv *srv;
+	struct state *st;
 	struct tenant *t;
 };
 
 static int fx_setup(void **state)
 {
+	struct test_server_opts opts = {.seed = 1};
 	struct fx *fx = calloc(1, sizeof(*fx));
 
 	assert_non_null(fx);
-	test_state_init(&fx->st, 1);
-	fx->t = state_tenant_default(&fx->st);
+	fx->srv = test_srv_new(&opts);
+	fx->st = &fx->srv->state;
+	fx->t = state_tenant_default(fx->st);
 	*state = fx;
 	return 0;
 }
@@ -43,7 +44,7 @@ static int fx_teardown(void **state)
 {
 	struct fx *fx = *state;
 
-	state_release(&fx->st);
+	test_srv_free(fx->srv);
 	free(fx);
 	return 0;
 }
@@ -52,8 +53,8 @@ static struct dobj *new_group(struct fx *fx, const char *name)
 {
 	json_t *g = json_pack("{s:s}", "displayName", name);
 
-	assert_int_equal(model_group_complete(&fx->st, fx->t, g), 0);
-	return state_dobj_add(&fx->st, fx->t, DOBJ_GROUP, g);
+	assert_int_equal(model_group_complete(fx->st, fx->t, g), 0);
+	return state_dobj_add(fx->st, fx->t, DOBJ_GROUP, g);
 }
 
 static bool listed(const struct dobj_list *l, const struct dobj *d)
@@ -69,7 +70,7 @@ static void test_walk_cycle(void **state)
 	struct fx *fx = *state;
 	struct dobj *a = new_group(fx, "A"), *b = new_group(fx, "B"),
 	            *c = new_group(fx, "C");
-	struct dobj *adele = state_dobj_find(&fx->st, fx->t, DOBJ_USER, ADELE);
+	struct dobj *adele = state_dobj_find(fx->st, fx->t, DOBJ_USER, ADELE);
 	struct dobj_list l;
 
 	/* A in B, B in A (a cycle), C in B, Adele in A. */
@@ -78,13 +79,13 @@ static void test_walk_cycle(void **state)
 	assert_int_equal(state_member_add(b, c), 0);
 	assert_int_equal(state_member_add(a, adele), 0);
 
-	assert_int_equal(member_walk_up(&fx->st, adele, &l), 0);
+	assert_int_equal(member_walk_up(fx->st, adele, &l), 0);
 	assert_int_equal(l.n, 3); /* Developer group, A, B: each once */
 	assert_true(listed(&l, a) && listed(&l, b));
 	assert_false(listed(&l, c));
 	dobj_list_release(&l);
 
-	assert_int_equal(member_walk_down(&fx->st, a, &l), 0);
+	assert_int_equal(member_walk_down(fx->st, a, &l), 0);
 	assert_int_equal(l.n, 3); /* B, Adele, C; never A itself */
 	assert_true(listed(&l, b) && listed(&l, c) && listed(&l, adele));
 	assert_false(listed(&l, a));
@@ -94,39 +95,28 @@ static void test_walk_cycle(void **state)
 	dobj_list_release(&l);
 
 	/* A group that is in itself through the cycle is not listed as its own. */
-	assert_int_equal(member_walk_up(&fx->st, a, &l), 0);
+	assert_int_equal(member_walk_up(fx->st, a, &l), 0);
 	assert_int_equal(l.n, 1);
 	assert_ptr_equal(l.v[0], b);
 	dobj_list_release(&l);
 }
 
-/* Run @method @path (version-less route match) with @body; returns the status. */
+/* Run @method @path with @body through the request pipeline; returns the status. */
 static unsigned call(struct fx *fx, const char *method, const char *path,
-                     const char *body, struct resp *resp)
+                     const char *body, struct test_reply *resp)
 {
-	struct route_match m;
-	struct req req;
+	struct test_request rq = {method, path, body, body ? "application/json" : NULL,
+	                          NULL,   NULL, NULL, false,
+	                          0};
 
-	req_init(&req);
-	snprintf(req.method, sizeof(req.method), "%s", method);
-	snprintf(req.base_url, sizeof(req.base_url), "http://127.0.0.1:1");
-	assert_int_equal(req_set_path(&req, path), 0);
-	req.tenant = fx->t;
-	if (body)
-		req.body = json_loads(body, 0, NULL);
-	router_match(graph_route_tables, method, &req, &m);
-	assert_non_null(m.route);
-	req.odata.entity = m.route->entity;
-	resp_init(resp, &req);
-	m.route->fn(&fx->st, &req, resp);
-	req_release(&req);
-	return resp->status;
+	test_local(fx->srv, &rq, resp);
+	return (unsigned)resp->status;
 }
 
-static const char *error_message(const struct resp *resp)
+static const char *error_message(const struct test_reply *resp)
 {
 	return json_string_value(
-	    json_object_get(json_object_get(resp->body, "error"), "message"));
+	    json_object_get(json_object_get(resp->json, "error"), "message"));
 }
 
 static void test_ref_add_duplicate(void **state)
@@ -135,18 +125,18 @@ static void test_ref_add_duplicate(void **state)
 	const char *body =
 	    "{\"@odata.id\": \"https://graph.microsoft.com/v1.0/directoryObjects/" ADMIN
 	    "\"}";
-	struct resp resp;
+	struct test_reply resp;
 
 	assert_int_equal(
 	    call(fx, "POST", "/v1.0/groups/" DEV "/members/$ref", body, &resp), 204);
-	assert_null(resp.body);
-	resp_release(&resp);
+	assert_null(resp.json);
+	test_reply_release(&resp);
 	assert_int_equal(
 	    call(fx, "POST", "/v1.0/groups/" DEV "/members/$ref", body, &resp), 400);
 	assert_string_equal(error_message(&resp),
 	                    "One or more added object references already exist for the "
 	                    "following modified properties: 'members'.");
-	resp_release(&resp);
+	test_reply_release(&resp);
 }
 
 static void test_nested_check_member_groups(void **state)
@@ -154,32 +144,32 @@ static void test_nested_check_member_groups(void **state)
 	struct fx *fx = *state;
 	struct dobj *outer = new_group(fx, "Outer");
 	char body[128];
-	struct resp resp;
+	struct test_reply resp;
 	json_t *value;
 
-	state_member_add(outer, state_dobj_find(&fx->st, fx->t, DOBJ_GROUP, DEV));
+	state_member_add(outer, state_dobj_find(fx->st, fx->t, DOBJ_GROUP, DEV));
 	snprintf(body, sizeof(body), "{\"groupIds\": [\"%s\", \"%s\"]}", outer->id,
 	         ADMIN);
 	assert_int_equal(
 	    call(fx, "POST", "/v1.0/users/" ADELE "/checkMemberGroups", body, &resp),
 	    200);
-	value = json_object_get(resp.body, "value");
+	value = json_object_get(resp.json, "value");
 	assert_int_equal(json_array_size(value), 1);
 	assert_string_equal(json_string_value(json_array_get(value, 0)), outer->id);
-	resp_release(&resp);
+	test_reply_release(&resp);
 }
 
 static void test_delete_member_object_cascades(void **state)
 {
 	struct fx *fx = *state;
-	struct dobj *dev = state_dobj_find(&fx->st, fx->t, DOBJ_GROUP, DEV);
-	struct resp resp;
+	struct dobj *dev = state_dobj_find(fx->st, fx->t, DOBJ_GROUP, DEV);
+	struct test_reply resp;
 
 	/* The §5.5 trap: no /$ref deletes Adele herself, and her edge with her. */
 	assert_int_equal(
 	    call(fx, "DELETE", "/v1.0/groups/" DEV "/members/" ADELE, NULL, &resp), 204);
-	resp_release(&resp);
-	assert_null(state_dobj_find(&fx->st, fx->t, -1, ADELE));
+	test_reply_release(&resp);
+	assert_null(state_dobj_find(fx->st, fx->t, -1, ADELE));
 	assert_false(state_member_has(dev, ADELE));
 	assert_null(dev->members);
 }

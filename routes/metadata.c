@@ -10,12 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../server/call.h"
 #include "../server/error.h"
 #include "../server/req.h"
 #include "../server/resp.h"
 #include "../server/router.h"
 #include "../state/util/buf.h"
 #include "entities.h"
+#include "permissions.h"
 
 /* "#microsoft.graph.user" -> "user" */
 static const char *type_name(const struct odata_entity *e)
@@ -56,13 +58,11 @@ static const struct odata_entity *const other_entities[] = {
     NULL,
 };
 
-static int metadata_get(struct state *st, const struct req *req, struct resp *resp)
+static int metadata_get(struct call *c)
 {
 	struct buf t;
 	char line[256];
 
-	(void)st;
-	(void)req;
 	buf_init(&t, (size_t)1 << 20);
 	buf_addstr(
 	    &t,
@@ -95,14 +95,14 @@ static int metadata_get(struct state *st, const struct req *req, struct resp *re
 	               "</EntityContainer></Schema></edmx:DataServices></edmx:Edmx>");
 	if (t.failed) {
 		buf_release(&t);
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	}
-	int rc = resp_raw(resp, 200, "application/xml;charset=utf-8", t.data, t.len);
+	int rc = resp_raw(c->resp, 200, "application/xml;charset=utf-8", t.data, t.len);
 	buf_release(&t);
 	return rc;
 }
 
 const struct route metadata_routes[] = {
-    {"GET", "/$metadata", metadata_get, 0, NULL},
+    {"GET", "/$metadata", metadata_get, 0, NULL, &route_perms_none},
     {0},
 };

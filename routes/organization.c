@@ -6,12 +6,14 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../server/call.h"
 #include "../server/error.h"
 #include "../server/odata.h"
 #include "../server/req.h"
 #include "../server/resp.h"
 #include "../server/router.h"
 #include "../state/state.h"
+#include "permissions.h"
 
 #define D OP_DEFAULT
 
@@ -58,41 +60,41 @@ static json_t *organization_json(const struct tenant *t)
 	                 1, "name", t->domain, "type", "Managed");
 }
 
-static int organization_list(struct state *st, const struct req *req, struct resp *resp)
+static int organization_list(struct call *c)
 {
-	json_t *org = organization_json(req->tenant);
+	json_t *org = organization_json(c->tenant);
 	struct odata_item item = {org, &organization_entity, 1};
 	struct odata_list_opts opts = {"organization", false, 0, 0};
 	int rc;
 
-	(void)st;
 	if (!org)
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	rc = odata_respond_collection(&req->odata, req, resp, &item, 1, &opts);
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+	rc = odata_respond_collection(&c->req->odata, c->req, c->resp, &item, 1, &opts);
 	json_decref(org); /* the response holds what it needs */
 	return rc;
 }
 
-static int organization_get(struct state *st, const struct req *req, struct resp *resp)
+static int organization_get(struct call *c)
 {
-	const char *id = req_param(req, 0);
+	const char *id = req_param(c->req, 0);
 	json_t *org;
 	int rc;
 
-	(void)st;
-	if (strcasecmp(id, req->tenant->id))
-		return resp_not_found(resp, id);
-	org = organization_json(req->tenant);
+	if (strcasecmp(id, c->tenant->id))
+		return resp_not_found(c->resp, id);
+	org = organization_json(c->tenant);
 	if (!org)
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	rc = odata_respond_entity(&req->odata, req, resp, 200, &organization_entity, org,
-	                          NULL);
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+	rc = odata_respond_entity(&c->req->odata, c->req, c->resp, 200,
+	                          &organization_entity, org, NULL);
 	json_decref(org);
 	return rc;
 }
 
 const struct route organization_routes[] = {
-    {"GET", "/organization", organization_list, ROUTE_ODATA, &organization_entity},
-    {"GET", "/organization/{id}", organization_get, ROUTE_ODATA, &organization_entity},
+    {"GET", "/organization", organization_list, ROUTE_ODATA, &organization_entity,
+     &PERMS_ORG_READ},
+    {"GET", "/organization/{id}", organization_get, ROUTE_ODATA, &organization_entity,
+     &PERMS_ORG_READ},
     {0},
 };

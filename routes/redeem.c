@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "../server/call.h"
 #include "../server/error.h"
 #include "../server/req.h"
 #include "../server/resp.h"
@@ -36,56 +37,56 @@ static int refused(struct resp *resp, enum redeem_result r)
 	return resp_error(resp, GERR_INTERNAL, "Unexpected redemption result.");
 }
 
-static int redeem_link(struct state *st, const struct req *req, struct resp *resp)
+static int redeem_link(struct call *c)
 {
-	const char *tid = req_query(req, "tenant");
-	const char *user = req_query(req, "user");
-	const char *ticket = req_query(req, "ticket");
-	struct tenant *t = state_tenant_find(st, tid);
+	const char *tid = req_query(c->req, "tenant");
+	const char *user = req_query(c->req, "user");
+	const char *ticket = req_query(c->req, "ticket");
+	struct tenant *t = state_tenant_find(c->st, tid);
 	struct invitation *inv;
 	enum redeem_result r;
 
 	if (!tid || !user || !ticket)
 		return resp_error_code(
-		    resp, 400, "InvalidRedemptionLink",
+		    c->resp, 400, "InvalidRedemptionLink",
 		    "The redemption link must carry 'tenant', 'user' and "
 		    "'ticket'.");
 	if (!t)
 		return resp_error_code(
-		    resp, 400, "InvalidRedemptionLink",
+		    c->resp, 400, "InvalidRedemptionLink",
 		    "The tenant '%s' of this redemption link does not exist.", tid);
 	inv = state_invitation_find(t, user);
 	if (!inv)
 		return resp_error_code(
-		    resp, 400, "InvalidRedemptionLink",
+		    c->resp, 400, "InvalidRedemptionLink",
 		    "The invitation '%s' of this redemption link does not "
 		    "exist.",
 		    user);
-	r = state_invitation_redeem(st, t, inv, ticket);
+	r = state_invitation_redeem(c->st, t, inv, ticket);
 	if (r != REDEEM_OK && r != REDEEM_AGAIN)
-		return refused(resp, r);
-	resp_header(resp, "Location", "%s",
+		return refused(c->resp, r);
+	resp_header(c->resp, "Location", "%s",
 	            json_string_value(json_object_get(inv->obj, "inviteRedirectUrl")));
-	return resp_empty(resp, 302);
+	return resp_empty(c->resp, 302);
 }
 
-static int redeem_admin(struct state *st, const struct req *req, struct resp *resp)
+static int redeem_admin(struct call *c)
 {
-	struct invitation *inv = state_invitation_find(req->tenant, req_param(req, 0));
+	struct invitation *inv = state_invitation_find(c->tenant, req_param(c->req, 0));
 	enum redeem_result r;
 
 	if (!inv)
-		return resp_error_code(resp, 404, "NotFound",
+		return resp_error_code(c->resp, 404, "NotFound",
 		                       "Invitation '%s' does not exist.",
-		                       req_param(req, 0));
-	r = state_invitation_redeem(st, req->tenant, inv, inv->ticket);
+		                       req_param(c->req, 0));
+	r = state_invitation_redeem(c->st, c->tenant, inv, inv->ticket);
 	if (r != REDEEM_OK && r != REDEEM_AGAIN)
-		return refused(resp, r);
-	return resp_json(resp, 200, json_deep_copy(inv->obj));
+		return refused(c->resp, r);
+	return resp_json(c->resp, 200, json_deep_copy(inv->obj));
 }
 
 const struct route redeem_routes[] = {
-    {"GET", "/redeem", redeem_link, ROUTE_NO_TENANT, NULL},
-    {"POST", "/_mock/invitations/{id}/redeem", redeem_admin, 0, NULL},
+    {"GET", "/redeem", redeem_link, ROUTE_STATE_SHARED, NULL, NULL},
+    {"POST", "/_mock/invitations/{id}/redeem", redeem_admin, 0, NULL, NULL},
     {0},
 };

@@ -19,11 +19,8 @@ extern const struct route metadata_routes[];
 extern const struct route service_root_routes[];
 extern const struct route me_routes[];
 extern const struct route organization_routes[];
-extern const struct route batch_routes[];
 
 extern const struct route admin_routes[];
-extern const struct route admin_faults_routes[];
-extern const struct route admin_requests_routes[];
 extern const struct route admin_state_routes[];
 extern const struct route admin_clock_routes[];
 extern const struct route mailbox_routes[];
@@ -50,14 +47,11 @@ const struct route *const graph_route_tables[] = {
 	service_root_routes,
 	me_routes,
 	organization_routes,
-	batch_routes,
 	NULL,
 };
 
 const struct route *const root_route_tables[] = {
 	admin_routes,
-	admin_faults_routes,
-	admin_requests_routes,
 	admin_state_routes,
 	admin_clock_routes,
 	mailbox_routes,
@@ -68,3 +62,5 @@ const struct route *const root_route_tables[] = {
 	NULL,
 };
 /* clang-format on */
+
+const struct route_set registry_routes = {graph_route_tables, root_route_tables};

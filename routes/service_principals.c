@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../server/call.h"
 #include "../server/error.h"
 #include "../server/req.h"
 #include "../server/resp.h"
@@ -16,6 +17,7 @@
 #include "apps.h"
 #include "entities.h"
 #include "listing.h"
+#include "permissions.h"
 
 static void add_item(struct state *st, struct dobj *d, struct odata_item *items,
                      size_t *n)
@@ -26,16 +28,16 @@ static void add_item(struct state *st, struct dobj *d, struct odata_item *items,
 }
 
 /* Every visible service principal; `appId eq` comes from the index. NULL on OOM. */
-static struct odata_item *collect(struct state *st, const struct req *req, size_t *n)
+static struct odata_item *collect(struct call *c, size_t *n)
 {
-	struct tenant *t = req->tenant;
-	const char *app_id = odata_filter_eq_value(&req->odata, "appId");
+	struct tenant *t = c->tenant;
+	const char *app_id = odata_filter_eq_value(&c->req->odata, "appId");
 	struct odata_item *items;
 	struct dobj *const *objs;
 	size_t m;
 
 	if (!app_id)
-		return listing_kind(st, t, DOBJ_SERVICE_PRINCIPAL,
+		return listing_kind(c->st, t, DOBJ_SERVICE_PRINCIPAL,
 		                    &service_principal_entity, n);
 	/* The appId index also holds applications: add_item keeps the SPs. */
 	objs = state_dobj_lookup(t, IDX_APPID, app_id, &m);
@@ -44,29 +46,29 @@ static struct odata_item *collect(struct state *st, const struct req *req, size_
 	if (!items)
 		return NULL;
 	for (size_t i = 0; i < m; i++)
-		add_item(st, objs[i], items, n);
+		add_item(c->st, objs[i], items, n);
 	return items;
 }
 
-static int sp_list(struct state *st, const struct req *req, struct resp *resp)
+static int sp_list(struct call *c)
 {
 	static const struct odata_list_opts opts = {.context = "servicePrincipals"};
 
-	return listing_respond(st, req, resp, collect, &opts);
+	return listing_respond(c, collect, &opts);
 }
 
-static int sp_count(struct state *st, const struct req *req, struct resp *resp)
+static int sp_count(struct call *c)
 {
-	return listing_respond(st, req, resp, collect, NULL);
+	return listing_respond(c, collect, NULL);
 }
 
-static int sp_get(struct state *st, const struct req *req, struct resp *resp)
+static int sp_get(struct call *c)
 {
-	struct dobj *d = apps_path_object(st, req, resp, DOBJ_SERVICE_PRINCIPAL, 0);
+	struct dobj *d = apps_path_object(c, DOBJ_SERVICE_PRINCIPAL, 0);
 
 	if (!d)
 		return -1;
-	return odata_respond_entity(&req->odata, req, resp, 200,
+	return odata_respond_entity(&c->req->odata, c->req, c->resp, 200,
 	                            &service_principal_entity, d->obj, NULL);
 }
 
@@ -201,7 +203,7 @@ static json_t *new_sp(const struct dobj *app, const json_t *body)
 	return sp;
 }
 
-static int sp_create(struct state *st, const struct req *req, struct resp *resp)
+static int sp_create(struct call *c)
 {
 	struct apps_prop props[SP_PROPS_N];
 	const char *app_id;
@@ -210,81 +212,83 @@ static int sp_create(struct state *st, const struct req *req, struct resp *resp)
 
 	memcpy(props, sp_props, sizeof(props));
 	props[SP_PROPS_N - 2].type = AP_STRING;
-	if (check_body(req->body, props, resp))
+	if (check_body(c->req->body, props, c->resp))
 		return -1;
-	app_id = json_string_value(json_object_get(req->body, "appId"));
+	app_id = json_string_value(json_object_get(c->req->body, "appId"));
 	if (!app_id)
 		return resp_error(
-		    resp, GERR_REQUEST_BAD_REQUEST,
+		    c->resp, GERR_REQUEST_BAD_REQUEST,
 		    "Invalid value specified for property 'appId' of resource "
 		    "'ServicePrincipal'.");
-	app = backing_application(req->tenant, app_id);
+	app = backing_application(c->tenant, app_id);
 	if (!app)
-		return no_backing_app(resp, app_id);
-	if (has_service_principal(req->tenant, app_id))
+		return no_backing_app(c->resp, app_id);
+	if (has_service_principal(c->tenant, app_id))
 		return resp_error_code(
-		    resp, 409, "Request_MultipleObjectsWithSameKeyValue",
+		    c->resp, 409, "Request_MultipleObjectsWithSameKeyValue",
 		    "The service principal cannot be created, updated, or "
 		    "restored because the service principal name %s is already "
 		    "in use.",
 		    json_string_value(json_object_get(app->obj, "appId")));
-	sp = new_sp(app, req->body);
-	if (!sp || model_service_principal_complete(st, req->tenant, sp)) {
+	sp = new_sp(app, c->req->body);
+	if (!sp || model_service_principal_complete(c->st, c->tenant, sp)) {
 		json_decref(sp);
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	}
-	d = state_dobj_add(st, req->tenant, DOBJ_SERVICE_PRINCIPAL, sp);
+	d = state_dobj_add(c->st, c->tenant, DOBJ_SERVICE_PRINCIPAL, sp);
 	if (!d)
-		return resp_error(resp, GERR_INTERNAL,
+		return resp_error(c->resp, GERR_INTERNAL,
 		                  "Storing the service principal failed.");
 	resp_header(
-	    resp, "Location",
+	    c->resp, "Location",
 	    "%s/v2/%s/directoryObjects/%s/Microsoft.DirectoryServices.ServicePrincipal",
-	    req->base_url, req->tenant->id, d->id);
-	return odata_respond_entity(&req->odata, req, resp, 201,
+	    c->req->base_url, c->tenant->id, d->id);
+	return odata_respond_entity(&c->req->odata, c->req, c->resp, 201,
 	                            &service_principal_entity, d->obj, NULL);
 }
 
-static int sp_update(struct state *st, const struct req *req, struct resp *resp)
+static int sp_update(struct call *c)
 {
-	struct dobj *d = apps_path_object(st, req, resp, DOBJ_SERVICE_PRINCIPAL, 0);
+	struct dobj *d = apps_path_object(c, DOBJ_SERVICE_PRINCIPAL, 0);
 	json_t *old_roles, *patch;
 
-	if (!d || check_body(req->body, sp_props, resp))
+	if (!d || check_body(c->req->body, sp_props, c->resp))
 		return -1;
 	old_roles = json_object_get(d->obj, "appRoles");
-	if (json_object_get(req->body, "appRoles") &&
-	    apps_app_roles_removable(old_roles, json_object_get(req->body, "appRoles"),
-	                             resp))
+	if (json_object_get(c->req->body, "appRoles") &&
+	    apps_app_roles_removable(old_roles, json_object_get(c->req->body, "appRoles"),
+	                             c->resp))
 		return -1;
-	patch = body_copy(req->body, old_roles);
+	patch = body_copy(c->req->body, old_roles);
 	if (!patch)
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	apps_apply(d->obj, patch);
 	json_decref(patch);
-	return resp_empty(resp, 204);
+	return resp_empty(c->resp, 204);
 }
 
-static int sp_delete(struct state *st, const struct req *req, struct resp *resp)
+static int sp_delete(struct call *c)
 {
-	struct dobj *d = apps_path_object(st, req, resp, DOBJ_SERVICE_PRINCIPAL, 0);
+	struct dobj *d = apps_path_object(c, DOBJ_SERVICE_PRINCIPAL, 0);
 
 	if (!d)
 		return -1;
-	state_dobj_remove(req->tenant, d);
-	return resp_empty(resp, 204);
+	state_dobj_remove(c->tenant, d);
+	return resp_empty(c->resp, 204);
 }
 
 const struct route service_principal_routes[] = {
-    {"GET", "/servicePrincipals", sp_list, ROUTE_ODATA, &service_principal_entity},
+    {"GET", "/servicePrincipals", sp_list, ROUTE_ODATA, &service_principal_entity,
+     &PERMS_APP_READ},
     {"POST", "/servicePrincipals", sp_create, ROUTE_JSON_BODY | ROUTE_ODATA,
-     &service_principal_entity},
-    {"GET", "/servicePrincipals/$count", sp_count, ROUTE_ODATA,
-     &service_principal_entity},
+     &service_principal_entity, &PERMS_APP_WRITE},
+    {"GET", "/servicePrincipals/$count", sp_count, ROUTE_ODATA, &service_principal_entity,
+     &PERMS_APP_READ},
     {"GET", "/servicePrincipals/{id}", sp_get, ROUTE_ODATA | ROUTE_APPID_KEY,
-     &service_principal_entity},
+     &service_principal_entity, &PERMS_APP_READ},
     {"PATCH", "/servicePrincipals/{id}", sp_update, ROUTE_JSON_BODY | ROUTE_APPID_KEY,
-     NULL},
-    {"DELETE", "/servicePrincipals/{id}", sp_delete, ROUTE_APPID_KEY, NULL},
+     NULL, &PERMS_APP_WRITE},
+    {"DELETE", "/servicePrincipals/{id}", sp_delete, ROUTE_APPID_KEY, NULL,
+     &PERMS_APP_WRITE},
     {0},
 };

@@ -4,11 +4,13 @@
  */
 #include <stdio.h>
 
+#include "../server/call.h"
 #include "../server/error.h"
 #include "../server/req.h"
 #include "../server/resp.h"
 #include "../server/router.h"
 #include "entities.h"
+#include "permissions.h"
 
 static const char *const entity_sets[] = {
     "applications", "applicationTemplates", "directoryObjects",  "groups",
@@ -16,24 +18,23 @@ static const char *const entity_sets[] = {
     NULL,
 };
 
-static int service_root_get(struct state *st, const struct req *req, struct resp *resp)
+static int service_root_get(struct call *c)
 {
 	json_t *value = json_array();
 	char context[320];
 
-	(void)st;
 	for (size_t i = 0; entity_sets[i]; i++)
 		json_array_append_new(
 		    value, json_pack("{s:s, s:s, s:s}", "name", entity_sets[i], "kind",
 		                     "EntitySet", "url", entity_sets[i]));
-	snprintf(context, sizeof(context), "%s/%s/$metadata", req->base_url,
-	         req->version);
+	snprintf(context, sizeof(context), "%s/%s/$metadata", c->req->base_url,
+	         c->req->version);
 	return resp_odata(
-	    resp, 200,
+	    c->resp, 200,
 	    json_pack("{s:s, s:o}", "@odata.context", context, "value", value));
 }
 
 const struct route service_root_routes[] = {
-    {"GET", "/", service_root_get, 0, NULL},
+    {"GET", "/", service_root_get, 0, NULL, &route_perms_none},
     {0},
 };

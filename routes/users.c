@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../server/call.h"
 #include "../server/error.h"
 #include "../server/odata.h"
 #include "../server/req.h"
@@ -15,6 +16,7 @@
 #include "entities.h"
 #include "listing.h"
 #include "users.h"
+#include "permissions.h"
 
 /* The visible user of an index bucket, honouring lag the way a read by id does. */
 static struct dobj *resolve_upn(struct state *st, struct tenant *t, const char *upn)
@@ -28,23 +30,22 @@ static struct dobj *resolve_upn(struct state *st, struct tenant *t, const char *
 	return NULL;
 }
 
-struct dobj *users_resolve(struct state *st, const struct req *req, struct resp *resp,
-                           const char *key)
+struct dobj *users_resolve(struct call *c, const char *key)
 {
 	struct dobj *d = NULL;
 
 	/* OData reserves a leading '$': Graph wants /users('$x@y.com') instead. */
-	if (key[0] == '$' && !strstr(req->path, "('")) {
-		resp_error(resp, GERR_BAD_REQUEST,
+	if (key[0] == '$' && !strstr(c->req->path, "('")) {
+		resp_error(c->resp, GERR_BAD_REQUEST,
 		           "Resource not found for the segment '%s'.", key);
 		return NULL;
 	}
 	if (guid_valid(key))
-		d = state_dobj_find(st, req->tenant, DOBJ_USER, key);
+		d = state_dobj_find(c->st, c->tenant, DOBJ_USER, key);
 	else if (strchr(key, '@'))
-		d = resolve_upn(st, req->tenant, key);
+		d = resolve_upn(c->st, c->tenant, key);
 	if (!d)
-		resp_not_found(resp, key);
+		resp_not_found(c->resp, key);
 	return d;
 }
 
@@ -87,10 +88,10 @@ static void add_bucket(struct state *st, struct tenant *t, enum dobj_index idx,
  * so a superset (the mail index also holds otherMails) is fine.
  * Returns: new array (free()), NULL on OOM; *n may be 0.
  */
-static struct odata_item *candidates(struct state *st, const struct req *req, size_t *n)
+static struct odata_item *candidates(struct call *c, size_t *n)
 {
-	struct tenant *t = req->tenant;
-	const struct odata_query *q = &req->odata;
+	struct tenant *t = c->tenant;
+	const struct odata_query *q = &c->req->odata;
 	const char *id = odata_filter_eq_value(q, "id");
 	const char *upn = odata_filter_eq_value(q, "userPrincipalName");
 	const char *mail = odata_filter_eq_value(q, "mail");
@@ -98,59 +99,61 @@ static struct odata_item *candidates(struct state *st, const struct req *req, si
 	struct odata_item *items;
 
 	if (!id && !upn && !mail)
-		return listing_kind(st, t, DOBJ_USER, &user_entity, n);
+		return listing_kind(c->st, t, DOBJ_USER, &user_entity, n);
 	*n = 0;
 	items = malloc((cap ? cap : 1) * sizeof(*items));
 	if (!items)
 		return NULL;
 	if (id)
-		add_item(st, items, n,
-		         guid_valid(id) ? state_dobj_find(st, t, DOBJ_USER, id) : NULL);
+		add_item(c->st, items, n,
+		         guid_valid(id) ? state_dobj_find(c->st, t, DOBJ_USER, id)
+		                        : NULL);
 	else
-		add_bucket(st, t, upn ? IDX_UPN : IDX_MAIL, upn ? upn : mail, items, n);
+		add_bucket(c->st, t, upn ? IDX_UPN : IDX_MAIL, upn ? upn : mail, items,
+		           n);
 	qsort(items, *n, sizeof(*items), item_by_seq);
 	return items;
 }
 
-static int users_list(struct state *st, const struct req *req, struct resp *resp)
+static int users_list(struct call *c)
 {
 	static const struct odata_list_opts opts = {"users", false, 100, 999};
 
-	return listing_respond(st, req, resp, candidates, &opts);
+	return listing_respond(c, candidates, &opts);
 }
 
-static int users_count(struct state *st, const struct req *req, struct resp *resp)
+static int users_count(struct call *c)
 {
-	return listing_respond(st, req, resp, candidates, NULL);
+	return listing_respond(c, candidates, NULL);
 }
 
-static int users_get(struct state *st, const struct req *req, struct resp *resp)
+static int users_get(struct call *c)
 {
-	struct dobj *d = users_resolve(st, req, resp, req_param(req, 0));
+	struct dobj *d = users_resolve(c, req_param(c->req, 0));
 
 	if (!d)
 		return -1;
-	return odata_respond_entity(&req->odata, req, resp, 200, &user_entity, d->obj,
-	                            NULL);
+	return odata_respond_entity(&c->req->odata, c->req, c->resp, 200, &user_entity,
+	                            d->obj, NULL);
 }
 
 /* The store drops the user's memberships and app role assignments in the same step. */
-static int users_delete(struct state *st, const struct req *req, struct resp *resp)
+static int users_delete(struct call *c)
 {
-	struct dobj *d = users_resolve(st, req, resp, req_param(req, 0));
+	struct dobj *d = users_resolve(c, req_param(c->req, 0));
 
 	if (!d)
 		return -1;
-	state_dobj_remove(req->tenant, d);
-	return resp_empty(resp, 204);
+	state_dobj_remove(c->tenant, d);
+	return resp_empty(c->resp, 204);
 }
 
 const struct route users_routes[] = {
-    {"GET", "/users", users_list, ROUTE_ODATA, &user_entity},
-    {"POST", "/users", users_create, ROUTE_JSON_BODY, NULL},
-    {"GET", "/users/$count", users_count, ROUTE_ODATA, &user_entity},
-    {"GET", "/users/{id}", users_get, ROUTE_ODATA, &user_entity},
-    {"PATCH", "/users/{id}", users_update, ROUTE_JSON_BODY, NULL},
-    {"DELETE", "/users/{id}", users_delete, 0, NULL},
+    {"GET", "/users", users_list, ROUTE_ODATA, &user_entity, &PERMS_USER_READ},
+    {"POST", "/users", users_create, ROUTE_JSON_BODY, NULL, &PERMS_USER_WRITE},
+    {"GET", "/users/$count", users_count, ROUTE_ODATA, &user_entity, &PERMS_USER_READ},
+    {"GET", "/users/{id}", users_get, ROUTE_ODATA, &user_entity, &PERMS_USER_READ},
+    {"PATCH", "/users/{id}", users_update, ROUTE_JSON_BODY, NULL, &PERMS_USER_WRITE},
+    {"DELETE", "/users/{id}", users_delete, 0, NULL, &PERMS_USER_WRITE},
     {0},
 };

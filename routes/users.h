@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+struct call;
 struct state;
 struct req;
 struct resp;
@@ -23,14 +24,13 @@ struct dobj;
  * Returns: borrowed user, or NULL after a 404 (or 400 for a bare '$' key) on
  * @resp. Locking: caller holds st->lock.
  */
-struct dobj *users_resolve(struct state *st, const struct req *req, struct resp *resp,
-                           const char *key);
+struct dobj *users_resolve(struct call *c, const char *key);
 
 /*
  * users_create() / users_update() - POST /users and PATCH /users/{key}
  * (users_write.c). Handlers: 0, or -1 after resp_error().
  */
-int users_create(struct state *st, const struct req *req, struct resp *resp);
-int users_update(struct state *st, const struct req *req, struct resp *resp);
+int users_create(struct call *c);
+int users_update(struct call *c);
 
 #endif

@@ -1,7 +1,7 @@
 /*
- * routes/users_test.c - the /users handlers called directly on a real state
- * loaded with the default fixture: routing through the real route tables,
- * OData options through the real parser, no sockets.
+ * routes/users_test.c - the /users routes through the request pipeline on a
+ * real state loaded with the default fixture, no sockets; and every write
+ * with allocation N failing, N = 0, 1, ...
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,14 +13,11 @@
 
 #include <cmocka.h>
 
-#include "../state/state_testutil.h"
-#include "../server/odata.h"
-#include "../server/req.h"
+#include "../server/http_testutil.h"
 #include "../server/resp.h"
-#include "../server/router.h"
+#include "../server/srv.h"
 #include "../state/alloc.h"
 #include "../state/state.h"
-#include "registry.h"
 
 #define ADELE    "867c0910-85c6-4427-9a19-b6e7e79332ae"
 #define ADMIN    "33c3317d-939c-4e2f-855a-95aa465db42a"
@@ -30,137 +27,90 @@
 	"\"userPrincipalName\":\"bob@contoso.onmicrosoft.com\","                         \
 	"\"passwordProfile\":{\"password\":\"Xyz12345!\"}}"
 
-struct call {
-	struct req req;
-	struct resp resp;
-};
-
-/* Allocations the handler may make before they start failing; < 0 = never. */
+/* Allocations the pipeline may make before they start failing; < 0 = never. */
 static long handler_budget = -1;
 
 static int setup(void **ctx)
 {
-	struct state *st = calloc(1, sizeof(*st));
+	struct test_server_opts opts = {.seed = 1};
+	struct srv *srv = test_srv_new(&opts);
 
-	assert_non_null(st);
-	test_state_init(st, 1);
-	*ctx = st;
+	snprintf(srv->cfg.public_url, sizeof(srv->cfg.public_url), "http://mock.test");
+	*ctx = srv;
 	return 0;
 }
 
 static int teardown(void **ctx)
 {
-	state_release(*ctx);
-	free(*ctx);
+	test_srv_free(*ctx);
 	return 0;
 }
 
+static struct state *state_of(void **ctx)
+{
+	return &((struct srv *)*ctx)->state;
+}
+
 /*
- * Run @method @path (query options after '?', "a=b&c=d", values unencoded)
- * with optional JSON @body and headers "name: value" (NULL-terminated) the
- * way server/dispatch.c does, minus HTTP. The caller calls finish().
+ * Run @method @path (query options after '?') with optional JSON @body and
+ * headers "name: value" (NULL-terminated) through the request pipeline; the
+ * caller releases @c with test_reply_release().
  */
-static void run(struct state *st, struct call *c, const char *method, const char *path,
-                const char *body, const char *const *headers)
+static void run(struct srv *srv, struct test_reply *c, const char *method,
+                const char *path, const char *body, const char *const *headers)
 {
-	char buf[512];
-	struct route_match m;
-	char *query;
+	struct test_request rq = {
+	    method,        path, body,    body ? "application/json" : NULL,
+	    NULL,          NULL, headers, handler_budget >= 0,
+	    handler_budget};
 
-	req_init(&c->req);
-	resp_init(&c->resp, &c->req);
-	snprintf(c->req.method, sizeof(c->req.method), "%s", method);
-	snprintf(c->req.base_url, sizeof(c->req.base_url), "http://mock.test");
-	snprintf(buf, sizeof(buf), "%s", path);
-	query = strchr(buf, '?');
-	if (query)
-		*query++ = '\0';
-	assert_int_equal(req_set_path(&c->req, buf), 0);
-	for (char *kv = query; kv && *kv;) {
-		char *next = strchr(kv, '&');
-		if (next)
-			*next++ = '\0';
-		char *eq = strchr(kv, '=');
-		assert_non_null(eq);
-		*eq = '\0';
-		assert_int_equal(req_add_query(&c->req, kv, eq + 1), 0);
-		kv = next;
-	}
-	for (size_t i = 0; headers && headers[i]; i++) {
-		char h[256];
-		snprintf(h, sizeof(h), "%s", headers[i]);
-		char *colon = strchr(h, ':');
-		*colon = '\0';
-		assert_int_equal(req_add_header(&c->req, h, colon + 2), 0);
-	}
-	if (body) {
-		c->req.body = json_loads(body, 0, NULL);
-		assert_non_null(c->req.body);
-	}
-	router_match(graph_route_tables, method, &c->req, &m);
-	assert_non_null(m.route);
-	if ((m.route->flags & ROUTE_ODATA) &&
-	    odata_query_parse(&c->req.odata, m.route->entity, &c->req, &c->resp))
-		return;
-	c->req.tenant = state_tenant_default(st);
-	state_alloc_fail_after(handler_budget);
-	m.route->fn(st, &c->req, &c->resp);
-	state_alloc_fail_after(-1);
+	test_local(srv, &rq, c);
 }
 
-static void finish(struct call *c)
-{
-	req_release(&c->req);
-	resp_release(&c->resp);
-}
-
-static const char *error_code(const struct call *c)
+static const char *error_code(const struct test_reply *c)
 {
 	return json_string_value(
-	    json_object_get(json_object_get(c->resp.body, "error"), "code"));
+	    json_object_get(json_object_get(c->json, "error"), "code"));
 }
 
-static const char *error_message(const struct call *c)
+static const char *error_message(const struct test_reply *c)
 {
 	return json_string_value(
-	    json_object_get(json_object_get(c->resp.body, "error"), "message"));
+	    json_object_get(json_object_get(c->json, "error"), "message"));
 }
 
 static void get_by_id_default_properties(void **ctx)
 {
-	struct call c;
+	struct test_reply c;
 
 	run(*ctx, &c, "GET", "/v1.0/users/" ADELE, NULL, NULL);
-	assert_int_equal(c.resp.status, 200);
-	assert_int_equal(c.resp.kind, RESP_ODATA);
-	assert_string_equal(
-	    json_string_value(json_object_get(c.resp.body, "@odata.context")),
-	    "http://mock.test/v1.0/$metadata#users/$entity");
-	assert_string_equal(
-	    json_string_value(json_object_get(c.resp.body, "displayName")),
-	    "Adele Vance");
+	assert_int_equal(c.status, 200);
+	assert_string_equal(c.content_type, RESP_ODATA_CONTENT_TYPE);
+	assert_string_equal(json_string_value(json_object_get(c.json, "@odata.context")),
+	                    "http://mock.test/v1.0/$metadata#users/$entity");
+	assert_string_equal(json_string_value(json_object_get(c.json, "displayName")),
+	                    "Adele Vance");
 	/* 11 default properties plus the context; $select-only ones stay out. */
-	assert_int_equal(json_object_size(c.resp.body), 12);
-	assert_null(json_object_get(c.resp.body, "accountEnabled"));
-	assert_null(json_object_get(c.resp.body, "userType"));
-	finish(&c);
+	assert_int_equal(json_object_size(c.json), 12);
+	assert_null(json_object_get(c.json, "accountEnabled"));
+	assert_null(json_object_get(c.json, "userType"));
+	test_reply_release(&c);
 }
 
 static void get_by_upn_any_case_with_select(void **ctx)
 {
-	struct call c;
+	struct test_reply c;
 
 	run(*ctx, &c, "GET",
 	    "/beta/users/adelev@CONTOSO.onmicrosoft.com?$select=id,userType", NULL, NULL);
-	assert_int_equal(c.resp.status, 200);
-	assert_string_equal(
-	    json_string_value(json_object_get(c.resp.body, "@odata.context")),
-	    "http://mock.test/beta/$metadata#users(id,userType)/$entity");
-	assert_string_equal(json_string_value(json_object_get(c.resp.body, "id")), ADELE);
-	assert_string_equal(json_string_value(json_object_get(c.resp.body, "userType")),
+	assert_int_equal(c.status, 200);
+	assert_string_equal(json_string_value(json_object_get(c.json, "@odata.context")),
+	                    "http://mock.test/beta/$metadata#users(id,userType)/$entity");
+	assert_string_equal(json_string_value(json_object_get(c.json, "id")), ADELE);
+	assert_string_equal(json_string_value(json_object_get(c.json, "userType")),
 	                    "Member");
-	assert_int_equal(json_object_size(c.resp.body), 3);
-	finish(&c);
+	assert_int_equal(json_object_size(c.json), 3);
+	test_reply_release(&c);
 }
 
 static void get_unknown_is_404_naming_the_key(void **ctx)
@@ -170,14 +120,14 @@ static void get_unknown_is_404_naming_the_key(void **ctx)
 	    "nobody@contoso.onmicrosoft.com",
 	    "not-a-guid-or-upn",
 	};
-	struct call c;
+	struct test_reply c;
 	char want[256];
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		char path[128];
 		snprintf(path, sizeof(path), "/v1.0/users/%s", keys[i]);
 		run(*ctx, &c, "GET", path, NULL, NULL);
-		assert_int_equal(c.resp.status, 404);
+		assert_int_equal(c.status, 404);
 		assert_string_equal(error_code(&c), "Request_ResourceNotFound");
 		snprintf(want, sizeof(want),
 		         "Resource '%s' does not exist or one of its queried "
@@ -185,96 +135,95 @@ static void get_unknown_is_404_naming_the_key(void **ctx)
 		         "objects are not present.",
 		         keys[i]);
 		assert_string_equal(error_message(&c), want);
-		finish(&c);
+		test_reply_release(&c);
 	}
 }
 
 static void list_and_filter_from_index(void **ctx)
 {
-	struct call c;
+	struct test_reply c;
 	json_t *value;
 
 	run(*ctx, &c, "GET", "/v1.0/users", NULL, NULL);
-	assert_int_equal(c.resp.status, 200);
-	value = json_object_get(c.resp.body, "value");
+	assert_int_equal(c.status, 200);
+	value = json_object_get(c.json, "value");
 	assert_int_equal(json_array_size(value), 2);
 	assert_string_equal(
 	    json_string_value(json_object_get(json_array_get(value, 0), "id")), ADMIN);
-	finish(&c);
+	test_reply_release(&c);
 
 	run(*ctx, &c, "GET",
 	    "/v1.0/users?$filter=userPrincipalName eq 'ADELEV@contoso.onmicrosoft.com'",
 	    NULL, NULL);
-	assert_int_equal(c.resp.status, 200);
-	value = json_object_get(c.resp.body, "value");
+	assert_int_equal(c.status, 200);
+	value = json_object_get(c.json, "value");
 	assert_int_equal(json_array_size(value), 1);
 	assert_string_equal(
 	    json_string_value(json_object_get(json_array_get(value, 0), "id")), ADELE);
-	finish(&c);
+	test_reply_release(&c);
 
 	/* The index narrows the candidates; the rest of the filter still applies. */
 	run(*ctx, &c, "GET",
 	    "/v1.0/users?$filter=mail eq 'AdeleV@contoso.onmicrosoft.com' and givenName "
 	    "eq 'X'",
 	    NULL, NULL);
-	assert_int_equal(c.resp.status, 200);
-	assert_int_equal(json_array_size(json_object_get(c.resp.body, "value")), 0);
-	finish(&c);
+	assert_int_equal(c.status, 200);
+	assert_int_equal(json_array_size(json_object_get(c.json, "value")), 0);
+	test_reply_release(&c);
 
 	run(*ctx, &c, "GET", "/v1.0/users?$filter=id eq '" ADMIN "'", NULL, NULL);
-	assert_int_equal(json_array_size(json_object_get(c.resp.body, "value")), 1);
-	finish(&c);
+	assert_int_equal(json_array_size(json_object_get(c.json, "value")), 1);
+	test_reply_release(&c);
 }
 
 static void count_needs_consistency_level(void **ctx)
 {
 	static const char *const eventual[] = {"ConsistencyLevel: eventual", NULL};
-	struct call c;
+	struct test_reply c;
 
 	run(*ctx, &c, "GET", "/v1.0/users/$count", NULL, NULL);
-	assert_int_equal(c.resp.status, 400);
+	assert_int_equal(c.status, 400);
 	assert_string_equal(error_message(&c), "$count is not currently supported.");
-	finish(&c);
+	test_reply_release(&c);
 
 	run(*ctx, &c, "GET", "/v1.0/users/$count", NULL, eventual);
-	assert_int_equal(c.resp.status, 200);
-	assert_int_equal(c.resp.kind, RESP_RAW);
-	assert_int_equal(c.resp.raw_len, 1);
-	assert_memory_equal(c.resp.raw, "2", 1);
-	finish(&c);
+	assert_int_equal(c.status, 200);
+	assert_string_equal(c.content_type, "text/plain;charset=utf-8");
+	assert_string_equal(c.body, "2");
+	test_reply_release(&c);
 }
 
 static void create_returns_default_properties(void **ctx)
 {
-	struct call c;
+	struct test_reply c;
 	const char *loc;
 
 	run(*ctx, &c, "POST", "/v1.0/users", NEW_USER, NULL);
-	assert_int_equal(c.resp.status, 201);
-	assert_string_equal(
-	    json_string_value(json_object_get(c.resp.body, "displayName")), "Bob");
-	assert_true(json_is_null(json_object_get(c.resp.body, "mail")));
-	assert_null(json_object_get(c.resp.body, "passwordProfile"));
-	assert_int_equal(json_object_size(c.resp.body), 12);
-	loc = resp_header_get(&c.resp, "Location");
+	assert_int_equal(c.status, 201);
+	assert_string_equal(json_string_value(json_object_get(c.json, "displayName")),
+	                    "Bob");
+	assert_true(json_is_null(json_object_get(c.json, "mail")));
+	assert_null(json_object_get(c.json, "passwordProfile"));
+	assert_int_equal(json_object_size(c.json), 12);
+	loc = c.location;
 	assert_non_null(loc);
 	assert_non_null(strstr(loc, "/directoryObjects/"));
-	finish(&c);
+	test_reply_release(&c);
 
 	/* Stored: readable by its UPN, with the member defaults. */
 	run(*ctx, &c, "GET",
 	    "/v1.0/users/bob@contoso.onmicrosoft.com?$select=accountEnabled,userType",
 	    NULL, NULL);
-	assert_int_equal(c.resp.status, 200);
-	assert_true(json_is_true(json_object_get(c.resp.body, "accountEnabled")));
-	assert_string_equal(json_string_value(json_object_get(c.resp.body, "userType")),
+	assert_int_equal(c.status, 200);
+	assert_true(json_is_true(json_object_get(c.json, "accountEnabled")));
+	assert_string_equal(json_string_value(json_object_get(c.json, "userType")),
 	                    "Member");
-	finish(&c);
+	test_reply_release(&c);
 }
 
 static void create_rejects_duplicate_upn(void **ctx)
 {
-	struct call c;
+	struct test_reply c;
 	json_t *detail;
 
 	run(*ctx, &c, "POST", "/v1.0/users",
@@ -282,19 +231,20 @@ static void create_rejects_duplicate_upn(void **ctx)
 	    "\"userPrincipalName\":\"ADMIN@contoso.onmicrosoft.com\","
 	    "\"passwordProfile\":{\"password\":\"Xyz12345!\"}}",
 	    NULL);
-	assert_int_equal(c.resp.status, 400);
+	assert_int_equal(c.status, 400);
 	assert_string_equal(error_code(&c), "Request_BadRequest");
 	assert_string_equal(error_message(&c),
 	                    "Another object with the same value for property "
 	                    "userPrincipalName already exists.");
 	detail = json_array_get(
-	    json_object_get(json_object_get(c.resp.body, "error"), "details"), 0);
+	    json_object_get(json_object_get(c.json, "error"), "details"), 0);
 	assert_string_equal(json_string_value(json_object_get(detail, "code")),
 	                    "ObjectConflict");
 	assert_string_equal(json_string_value(json_object_get(detail, "target")),
 	                    "userPrincipalName");
-	finish(&c);
-	assert_int_equal(state_dobj_count(state_tenant_default(*ctx), DOBJ_USER), 2);
+	test_reply_release(&c);
+	assert_int_equal(state_dobj_count(state_tenant_default(state_of(ctx)), DOBJ_USER),
+	                 2);
 }
 
 struct bad_post {
@@ -338,142 +288,150 @@ static void create_rejects_bad_bodies(void **ctx)
 	     "requirements. "
 	     "Please provide a different password."},
 	};
-	struct call c;
+	struct test_reply c;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		run(*ctx, &c, "POST", "/v1.0/users", cases[i].body, NULL);
-		assert_int_equal(c.resp.status, 400);
+		assert_int_equal(c.status, 400);
 		assert_string_equal(error_code(&c), cases[i].code);
 		assert_string_equal(error_message(&c), cases[i].message);
-		finish(&c);
+		test_reply_release(&c);
 	}
-	assert_int_equal(state_dobj_count(state_tenant_default(*ctx), DOBJ_USER), 2);
+	assert_int_equal(state_dobj_count(state_tenant_default(state_of(ctx)), DOBJ_USER),
+	                 2);
 }
 
 static void update_validates_before_changing(void **ctx)
 {
-	struct call c;
+	struct test_reply c;
 
 	run(*ctx, &c, "PATCH", "/v1.0/users/" ADELE,
 	    "{\"jobTitle\":\"Changed\",\"externalUserState\":\"Accepted\"}", NULL);
-	assert_int_equal(c.resp.status, 400);
+	assert_int_equal(c.status, 400);
 	assert_string_equal(error_message(&c), "Invalid value specified for property "
 	                                       "'externalUserState' of resource 'User'.");
-	finish(&c);
+	test_reply_release(&c);
 
 	run(*ctx, &c, "GET", "/v1.0/users/" ADELE "?$select=jobTitle", NULL, NULL);
-	assert_string_equal(json_string_value(json_object_get(c.resp.body, "jobTitle")),
+	assert_string_equal(json_string_value(json_object_get(c.json, "jobTitle")),
 	                    "Product Marketing Manager");
-	finish(&c);
+	test_reply_release(&c);
 
 	run(*ctx, &c, "PATCH", "/v1.0/users/" ADELE,
 	    "{\"userPrincipalName\":\"admin@contoso.onmicrosoft.com\"}", NULL);
-	assert_int_equal(c.resp.status, 400);
+	assert_int_equal(c.status, 400);
 	assert_string_equal(error_message(&c),
 	                    "Another object with the same value for property "
 	                    "userPrincipalName already exists.");
-	finish(&c);
+	test_reply_release(&c);
 }
 
 static void update_renames_and_reindexes(void **ctx)
 {
-	struct call c;
+	struct test_reply c;
 
 	run(*ctx, &c, "PATCH", "/v1.0/users/AdeleV@contoso.onmicrosoft.com",
 	    "{\"userPrincipalName\":\"adele.vance@contoso.onmicrosoft.com\",\"jobTitle\":"
 	    "\"PM\"}",
 	    NULL);
-	assert_int_equal(c.resp.status, 204);
-	assert_int_equal(c.resp.kind, RESP_EMPTY);
-	finish(&c);
+	assert_int_equal(c.status, 204);
+	assert_int_equal(c.len, 0);
+	test_reply_release(&c);
 
 	run(*ctx, &c, "GET", "/v1.0/users/AdeleV@contoso.onmicrosoft.com", NULL, NULL);
-	assert_int_equal(c.resp.status, 404);
-	finish(&c);
+	assert_int_equal(c.status, 404);
+	test_reply_release(&c);
 
 	run(*ctx, &c, "GET", "/v1.0/users/Adele.Vance@contoso.onmicrosoft.com", NULL,
 	    NULL);
-	assert_int_equal(c.resp.status, 200);
-	assert_string_equal(json_string_value(json_object_get(c.resp.body, "jobTitle")),
-	                    "PM");
-	assert_string_equal(json_string_value(json_object_get(c.resp.body, "id")), ADELE);
-	finish(&c);
+	assert_int_equal(c.status, 200);
+	assert_string_equal(json_string_value(json_object_get(c.json, "jobTitle")), "PM");
+	assert_string_equal(json_string_value(json_object_get(c.json, "id")), ADELE);
+	test_reply_release(&c);
 
 	/* Same UPN in another case is the user's own, not a conflict. */
 	run(*ctx, &c, "PATCH", "/v1.0/users/" ADELE,
 	    "{\"userPrincipalName\":\"ADELE.VANCE@contoso.onmicrosoft.com\"}", NULL);
-	assert_int_equal(c.resp.status, 204);
-	finish(&c);
+	assert_int_equal(c.status, 204);
+	test_reply_release(&c);
 }
 
 static void delete_cascades_memberships(void **ctx)
 {
-	struct state *st = *ctx;
+	struct srv *srv = *ctx;
+	struct state *st = &srv->state;
 	struct tenant *t = state_tenant_default(st);
-	struct call c;
+	struct test_reply c;
 
 	assert_true(
 	    state_member_has(state_dobj_find(st, t, DOBJ_GROUP, DEVGROUP), ADELE));
-	run(st, &c, "DELETE", "/v1.0/users/" ADELE, NULL, NULL);
-	assert_int_equal(c.resp.status, 204);
-	finish(&c);
+	run(srv, &c, "DELETE", "/v1.0/users/" ADELE, NULL, NULL);
+	assert_int_equal(c.status, 204);
+	test_reply_release(&c);
 	assert_false(
 	    state_member_has(state_dobj_find(st, t, DOBJ_GROUP, DEVGROUP), ADELE));
 
-	run(st, &c, "GET", "/v1.0/users/" ADELE, NULL, NULL);
-	assert_int_equal(c.resp.status, 404);
-	finish(&c);
+	run(srv, &c, "GET", "/v1.0/users/" ADELE, NULL, NULL);
+	assert_int_equal(c.status, 404);
+	test_reply_release(&c);
 
-	run(st, &c, "DELETE", "/v1.0/users/" ADELE, NULL, NULL);
-	assert_int_equal(c.resp.status, 404);
-	finish(&c);
+	run(srv, &c, "DELETE", "/v1.0/users/" ADELE, NULL, NULL);
+	assert_int_equal(c.status, 404);
+	test_reply_release(&c);
 }
 
 /* POST and PATCH with allocation N failing, N = 0, 1, ...: all or nothing. */
 static void writes_survive_allocation_failures(void **ctx)
 {
-	struct state *st = *ctx;
+	struct srv *srv = *ctx;
+	struct state *st = &srv->state;
 	struct tenant *t = state_tenant_default(st);
-	struct call c;
-	long n;
+	struct test_reply c;
+	long n, handler_failures = 0;
 
+	/*
+	 * The whole pipeline runs under the budget. A failure inside jansson's
+	 * parser of the request body comes back from jansson as a syntax error,
+	 * so those answer 400; every later one (the handler's) must be a 500.
+	 * Either way nothing may change.
+	 */
 	json_set_alloc_funcs(state_malloc, state_free);
 	for (n = 0; n < 10000; n++) {
 		handler_budget = n;
-		run(st, &c, "POST", "/v1.0/users", NEW_USER, NULL);
+		run(srv, &c, "POST", "/v1.0/users", NEW_USER, NULL);
 		handler_budget = -1;
-		unsigned status = c.resp.status;
-		finish(&c);
+		unsigned status = c.status;
+		test_reply_release(&c);
 		if (status == 201)
 			break;
-		assert_int_equal(status, 500);
+		assert_true(status == 500 || status == 400);
+		handler_failures += status == 500;
 		assert_int_equal(state_dobj_count(t, DOBJ_USER), 2);
 	}
-	assert_true(n > 3);
+	assert_true(handler_failures > 3);
 	assert_int_equal(state_dobj_count(t, DOBJ_USER), 3);
 
 	for (n = 0; n < 10000; n++) {
 		handler_budget = n;
-		run(st, &c, "PATCH", "/v1.0/users/" ADELE,
+		run(srv, &c, "PATCH", "/v1.0/users/" ADELE,
 		    "{\"jobTitle\":\"X\",\"city\":\"Y\"}", NULL);
 		handler_budget = -1;
-		unsigned status = c.resp.status;
-		finish(&c);
-		run(st, &c, "GET", "/v1.0/users/" ADELE "?$select=jobTitle,city", NULL,
+		unsigned status = c.status;
+		test_reply_release(&c);
+		run(srv, &c, "GET", "/v1.0/users/" ADELE "?$select=jobTitle,city", NULL,
 		    NULL);
 		if (status == 204) {
 			assert_string_equal(
-			    json_string_value(json_object_get(c.resp.body, "jobTitle")),
-			    "X");
-			finish(&c);
+			    json_string_value(json_object_get(c.json, "jobTitle")), "X");
+			test_reply_release(&c);
 			break;
 		}
-		assert_int_equal(status, 500);
+		assert_true(status == 500 || status == 400);
 		assert_string_equal(
-		    json_string_value(json_object_get(c.resp.body, "jobTitle")),
+		    json_string_value(json_object_get(c.json, "jobTitle")),
 		    "Product Marketing Manager");
-		assert_true(json_is_null(json_object_get(c.resp.body, "city")));
-		finish(&c);
+		assert_true(json_is_null(json_object_get(c.json, "city")));
+		test_reply_release(&c);
 	}
 	json_set_alloc_funcs(malloc, free);
 	assert_true(n > 0);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../server/call.h"
 #include "../server/error.h"
 #include "../server/odata.h"
 #include "../server/req.h"
@@ -311,40 +312,41 @@ static json_t *stored_copy(const json_t *body)
 	return obj;
 }
 
-int users_create(struct state *st, const struct req *req, struct resp *resp)
+int users_create(struct call *c)
 {
-	struct tenant *t = req->tenant;
+	struct tenant *t = c->tenant;
 	struct dobj *d;
 	json_t *obj;
 
-	if (check_body(resp, req->body))
+	if (check_body(c->resp, c->req->body))
 		return -1;
 	for (size_t i = 0; required[i]; i++) {
-		json_t *v = json_object_get(req->body, required[i]);
+		json_t *v = json_object_get(c->req->body, required[i]);
 		if (!v || json_is_null(v))
-			return missing_value(resp, required[i]);
+			return missing_value(c->resp, required[i]);
 	}
-	if (check_upn(resp, t,
-	              json_string_value(json_object_get(req->body, "userPrincipalName")),
-	              NULL))
+	if (check_upn(
+	        c->resp, t,
+	        json_string_value(json_object_get(c->req->body, "userPrincipalName")),
+	        NULL))
 		return -1;
-	obj = stored_copy(req->body);
-	if (!obj || model_user_complete(st, t, obj)) {
+	obj = stored_copy(c->req->body);
+	if (!obj || model_user_complete(c->st, t, obj)) {
 		json_decref(obj);
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	}
 	/* Answer first, store last: a failure leaves neither a user nor a 201 behind. */
-	if (odata_respond_entity(NULL, req, resp, 201, &user_entity, obj, NULL)) {
+	if (odata_respond_entity(NULL, c->req, c->resp, 201, &user_entity, obj, NULL)) {
 		json_decref(obj);
 		return -1;
 	}
-	d = state_dobj_add(st, t, DOBJ_USER, obj);
+	d = state_dobj_add(c->st, t, DOBJ_USER, obj);
 	if (!d)
-		return resp_error(resp, GERR_INTERNAL, "Storing the user failed.");
+		return resp_error(c->resp, GERR_INTERNAL, "Storing the user failed.");
 	/* Entra answers writes with its "v2" directory URL (graph-spec §1.3). */
-	resp_header(resp, "Location",
+	resp_header(c->resp, "Location",
 	            "%s/v2/%s/directoryObjects/%s/Microsoft.DirectoryServices.User",
-	            req->base_url, t->id, d->id);
+	            c->req->base_url, t->id, d->id);
 	return 0;
 }
 
@@ -355,34 +357,34 @@ static bool touches_index(const json_t *body)
 	       json_object_get(body, "mail") || json_object_get(body, "otherMails");
 }
 
-int users_update(struct state *st, const struct req *req, struct resp *resp)
+int users_update(struct call *c)
 {
-	struct dobj *d = users_resolve(st, req, resp, req_param(req, 0));
+	struct dobj *d = users_resolve(c, req_param(c->req, 0));
 	const json_t *upn;
 	json_t *copy, *changes, *old;
 
-	if (!d || check_body(resp, req->body))
+	if (!d || check_body(c->resp, c->req->body))
 		return -1;
-	upn = json_object_get(req->body, "userPrincipalName");
-	if (upn && check_upn(resp, req->tenant, json_string_value(upn), d))
+	upn = json_object_get(c->req->body, "userPrincipalName");
+	if (upn && check_upn(c->resp, c->tenant, json_string_value(upn), d))
 		return -1;
 	/* Build the whole new object first, then swap it in: nothing is half-applied. */
 	copy = json_deep_copy(d->obj);
-	changes = stored_copy(req->body);
+	changes = stored_copy(c->req->body);
 	if (!copy || !changes || json_object_update(copy, changes)) {
 		json_decref(copy);
 		json_decref(changes);
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	}
 	json_decref(changes);
 	old = d->obj;
 	d->obj = copy;
-	if (touches_index(req->body) && state_dobj_reindex(req->tenant, d)) {
+	if (touches_index(c->req->body) && state_dobj_reindex(c->tenant, d)) {
 		d->obj = old;
-		state_dobj_reindex(req->tenant, d);
+		state_dobj_reindex(c->tenant, d);
 		json_decref(copy);
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	}
 	json_decref(old);
-	return resp_empty(resp, 204);
+	return resp_empty(c->resp, 204);
 }

@@ -32,28 +32,6 @@ const char *auth_bearer(const struct req *req)
 	return h;
 }
 
-struct tenant *auth_token_tenant(struct state *st, const struct req *req)
-{
-	const char *token = auth_bearer(req);
-	json_t *claims = token && *token ? jwt_peek_payload(token) : NULL;
-	const char *tid = json_string_value(json_object_get(claims, "tid"));
-	struct tenant *t = tid ? state_tenant_find(st, tid) : NULL;
-
-	json_decref(claims);
-	return t;
-}
-
-bool auth_audience_is_graph(const char *aud, const char *base_url)
-{
-	size_t n = strlen(base_url);
-
-	if (!strcmp(aud, "https://graph.microsoft.com") ||
-	    !strcmp(aud, "https://graph.microsoft.com/") ||
-	    !strcmp(aud, "00000003-0000-0000-c000-000000000000"))
-		return true;
-	return n && !strncasecmp(aud, base_url, n) && (!aud[n] || !strcmp(aud + n, "/"));
-}
-
 static int unauthorized(struct resp *resp, const char *msg)
 {
 	resp_error(resp, GERR_UNAUTHORIZED, "%s", msg);
@@ -73,7 +51,7 @@ static const char *check_claims(const json_t *claims, const struct req *req)
 		return AUTH_MSG_EXPIRED;
 	if (json_is_integer(nbf) && json_integer_value(nbf) > now + NBF_SKEW_S)
 		return AUTH_MSG_NOT_YET;
-	if (!aud || !auth_audience_is_graph(aud, req->base_url))
+	if (!aud || !req_graph_audience(req, aud))
 		return AUTH_MSG_AUDIENCE;
 	return NULL;
 }
@@ -81,12 +59,11 @@ static const char *check_claims(const json_t *claims, const struct req *req)
 int auth_verify(const struct jwt_key *key, const struct req *req, struct resp *resp)
 {
 	const char *token = auth_bearer(req);
-	json_t *claims = NULL;
 	const char *msg;
 
 	if (!token || !*token)
 		return unauthorized(resp, AUTH_MSG_EMPTY);
-	switch (jwt_verify(key, token, &claims)) {
+	switch (jwt_verify(key, token, req->claims)) {
 	case JWT_OK:
 		break;
 	case JWT_NOT_JWS:
@@ -95,8 +72,7 @@ int auth_verify(const struct jwt_key *key, const struct req *req, struct resp *r
 	case JWT_BAD_SIGNATURE:
 		return unauthorized(resp, AUTH_MSG_INVALID);
 	}
-	msg = check_claims(claims, req);
-	json_decref(claims);
+	msg = check_claims(req->claims, req);
 	return msg ? unauthorized(resp, msg) : 0;
 }
 
@@ -113,21 +89,11 @@ int auth_check(struct srv *srv, const struct req *req, struct resp *resp)
 	return auth_verify(key, req, resp);
 }
 
-const struct route *auth_permit(const struct srv *srv, const struct req *req,
-                                const struct route *route, struct resp *resp)
+int auth_permit(const struct srv *srv, const struct req *req, const struct route *route,
+                struct resp *resp)
 {
-	const char *token;
-	json_t *claims;
-	bool ok;
-
-	if (!route || srv->cfg.auth != AUTH_JWT || !req->version[0])
-		return route;
-	token = auth_bearer(req);
-	claims = token ? jwt_peek_payload(token) : NULL;
-	ok = perm_granted(perm_find(route->method, route->pattern), claims);
-	json_decref(claims);
-	if (ok)
-		return route;
-	resp_error(resp, GERR_FORBIDDEN, AUTH_MSG_DENIED);
-	return NULL;
+	if (srv->cfg.auth != AUTH_JWT || !req->version[0] ||
+	    perm_granted(route->perms, req->claims))
+		return 0;
+	return resp_error(resp, GERR_FORBIDDEN, AUTH_MSG_DENIED);
 }

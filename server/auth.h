@@ -16,7 +16,6 @@ struct route;
 struct req;
 struct resp;
 struct srv;
-struct state;
 
 /* The header Graph sends with every 401 (graph-spec §10.3). */
 #define AUTH_WWW_AUTHENTICATE                                                            \
@@ -42,23 +41,10 @@ struct state;
 const char *auth_bearer(const struct req *req);
 
 /*
- * auth_token_tenant() - the tenant whose id is the `tid` claim of the
- * request's bearer JWT (decoded, not verified), or NULL.
- * Returns: borrowed. Locking: caller holds st->lock.
- */
-struct tenant *auth_token_tenant(struct state *st, const struct req *req);
-
-/*
- * auth_audience_is_graph() - is @aud an audience Graph accepts: Graph's URI
- * or app id, or graphmock's own base URL @base_url (with or without '/').
- */
-bool auth_audience_is_graph(const char *aud, const char *base_url);
-
-/*
- * auth_verify() - check the request's bearer token against @key on the
- * request's mock-clock time: signature, lifetime (5 minutes' skew on nbf),
- * audience. Returns 0, or -1 after a 401 InvalidAuthenticationToken with
- * WWW-Authenticate in @resp.
+ * auth_verify() - check the request's bearer token (its claims decoded once
+ * into req->claims) against @key on the request's mock-clock time:
+ * signature, lifetime (5 minutes' skew on nbf), audience. Returns 0, or -1
+ * after a 401 InvalidAuthenticationToken with WWW-Authenticate in @resp.
  */
 int auth_verify(const struct jwt_key *key, const struct req *req, struct resp *resp);
 
@@ -69,13 +55,12 @@ int auth_verify(const struct jwt_key *key, const struct req *req, struct resp *r
 int auth_check(struct srv *srv, const struct req *req, struct resp *resp);
 
 /*
- * auth_permit() - the router's call after matching @route (NULL passes
- * through): with --auth jwt on a Graph path, a token (already verified by
- * auth_check) lacking both roles and scp, or every permission the route's
- * rule lists, gets 403 Authorization_RequestDenied.
- * Returns: @route, or NULL after the 403 is in @resp.
+ * auth_permit() - the pipeline's call after matching @route: with --auth jwt
+ * on a Graph path, a token (already verified by auth_check) lacking both
+ * roles and scp, or every permission the route's row lists, gets 403
+ * Authorization_RequestDenied. Returns 0, or -1 after the 403 is in @resp.
  */
-const struct route *auth_permit(const struct srv *srv, const struct req *req,
-                                const struct route *route, struct resp *resp);
+int auth_permit(const struct srv *srv, const struct req *req, const struct route *route,
+                struct resp *resp);
 
 #endif

@@ -1,8 +1,8 @@
 /*
- * server/batch.c - running a validated $batch: one struct req per
- * sub-request, the fault engine's say on each, srv_dispatch() outside the
- * state lock, 424 for the dependents of a failure, a journal entry apiece,
- * and the {"responses": [...]} document built from the rendered sub-responses.
+ * server/batch.c - running a validated $batch: one exchange per sub-request
+ * through the same pipeline as a plain request (server/exchange.c), in
+ * dependsOn order, 424 for the dependents of a failure, and the
+ * {"responses": [...]} document built from the rendered sub-responses.
  */
 #include "batch.h"
 
@@ -11,52 +11,18 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../state/clock.h"
-#include "auth.h"
 #include "../state/util/b64.h"
+#include "call.h"
 #include "error.h"
-#include "fault_apply.h"
+#include "exchange.h"
 #include "req.h"
 #include "resp.h"
+#include "router.h"
 #include "srv.h"
 
 /* Outer headers a sub-request inherits unless it sets its own (docs/batch.md). */
 static const char *const inherited[] = {"authorization", "x-graphmock-tenant",
                                         "client-request-id", NULL};
-
-/* What one sub-request resolved to, for the fault engine and the journal. */
-struct sub_ctx {
-	char tenant_id[GUID_STR_LEN + 1];
-	char tenant_domain[256];
-	char client[256];
-	struct fault_decision fault;
-};
-
-/* Decode and add the options of query string @q ("a=b&c=d"), as http.c does. */
-static int add_query(struct req *sub, const char *q)
-{
-	while (*q) {
-		size_t len = strcspn(q, "&");
-		const char *eq = memchr(q, '=', len);
-		size_t klen = eq ? (size_t)(eq - q) : len;
-		int rc = 0;
-
-		if (klen) {
-			char *k = req_percent_decode(q, klen);
-			char *v =
-			    eq ? req_percent_decode(eq + 1, len - klen - 1) : strdup("");
-
-			rc = !k || !v || req_add_query(sub, k, v) ? -1 : 0;
-			free(k);
-			free(v);
-		}
-		if (rc)
-			return -1;
-		q += len;
-		q += *q == '&';
-	}
-	return 0;
-}
 
 static int add_headers(struct req *sub, const struct req *outer, const json_t *headers)
 {
@@ -106,13 +72,14 @@ static int set_body(struct req *sub, const json_t *body)
 }
 
 /*
- * Fill @sub (req_init'ed) for item @it of @outer, and resp_init @sresp for
- * it. What the HTTP layer would refuse (a broken path or query escape) is
- * answered in @sresp, as is running out of memory.
+ * Fill @sub's request for item @it of @outer, as the HTTP transport fills a
+ * plain one. What it would refuse (a broken path or query escape) is
+ * answered in @sub's response, as is running out of memory.
  */
 static void build_sub(struct srv *srv, const struct req *outer,
-                      const struct batch_item *it, struct req *sub, struct resp *sresp)
+                      const struct batch_item *it, struct exchange *sub)
 {
+	struct req *req = &sub->req;
 	const char *q = strchr(it->url, '?');
 	int plen = (int)(q ? (size_t)(q - it->url) : strlen(it->url));
 	size_t size = strlen(it->url) + sizeof(outer->version) + 3;
@@ -120,135 +87,35 @@ static void build_sub(struct srv *srv, const struct req *outer,
 	const char *crid;
 	int rc;
 
-	snprintf(sub->method, sizeof(sub->method), "%s", it->method);
-	memcpy(sub->base_url, outer->base_url, sizeof(sub->base_url));
-	memcpy(sub->peer, outer->peer, sizeof(sub->peer));
-	sub->now_ms = state_now_ms(&srv->state);
-	rc = add_headers(sub, outer, it->headers);
-	crid = req_header(sub, "client-request-id");
+	snprintf(req->method, sizeof(req->method), "%s", it->method);
+	memcpy(req->base_url, outer->base_url, sizeof(req->base_url));
+	memcpy(req->peer, outer->peer, sizeof(req->peer));
+	req->now_ms = state_now_ms(&srv->state);
+	rc = add_headers(req, outer, it->headers);
+	crid = req_header(req, "client-request-id");
 	if (crid && *crid)
-		snprintf(sub->client_request_id, sizeof(sub->client_request_id), "%s",
+		snprintf(req->client_request_id, sizeof(req->client_request_id), "%s",
 		         crid);
-	resp_init(sresp, sub);
-	if (!path || rc || set_body(sub, it->body)) {
-		resp_error(sresp, GERR_INTERNAL, "Out of memory.");
+	resp_init(&sub->resp, req);
+	if (!path || rc || set_body(req, it->body)) {
+		resp_error(&sub->resp, GERR_INTERNAL, "Out of memory.");
 		goto out_free_path;
 	}
 	snprintf(path, size, "/%s%s%.*s", outer->version, it->url[0] == '/' ? "" : "/",
 	         plen, it->url);
-	if (req_set_path(sub, path))
-		resp_error(sresp, GERR_BAD_REQUEST,
+	rc = q ? req_add_query_string(req, q + 1) : 0;
+	if (req_set_path(req, path))
+		resp_error(&sub->resp, GERR_BAD_REQUEST,
 		           "Resource not found for the segment '%s'.", path);
-	else if (q && add_query(sub, q + 1))
-		resp_error(sresp, GERR_BAD_REQUEST,
+	else if (rc == REQ_DECODE_BAD)
+		resp_error(&sub->resp, GERR_BAD_REQUEST,
 		           "The query string contains an invalid percent-encoding.");
+	else if (rc)
+		resp_error(&sub->resp, GERR_INTERNAL, "Out of memory.");
 out_free_path:
 	free(path);
 }
 
-/* The tenant @sub names, copied out under the state lock (as http.c does). */
-static void resolve_tenant(struct srv *srv, const struct req *sub, struct sub_ctx *c)
-{
-	const char *want = req_header(sub, "x-graphmock-tenant");
-	struct tenant *t;
-
-	state_registry_read(&srv->state);
-	t = want ? state_tenant_find(&srv->state, want)
-	         : auth_token_tenant(&srv->state, sub);
-	if (!t && !want)
-		t = state_tenant_default(&srv->state);
-	if (t) {
-		snprintf(c->tenant_id, sizeof(c->tenant_id), "%s", t->id);
-		snprintf(c->tenant_domain, sizeof(c->tenant_domain), "%s", t->domain);
-	}
-	state_registry_unlock(&srv->state);
-}
-
-/* Rules and a sub-request's own X-Graphmock-Fault header, as for any request. */
-static void decide_fault(struct srv *srv, const struct req *sub, struct sub_ctx *c,
-                         struct resp *sresp)
-{
-	const char *header =
-	    srv->cfg.no_fault_header ? NULL : req_header(sub, FAULT_HEADER);
-	const char *auth = req_header(sub, "authorization");
-	struct fault_rule *oneshot = NULL;
-	struct fault_request fr;
-	char err[512];
-
-	if (header) {
-		oneshot = fault_rule_parse_compact(header, err, sizeof(err));
-		if (!oneshot) {
-			resp_error(sresp, GERR_BAD_REQUEST, "%s", err);
-			return;
-		}
-	}
-	snprintf(c->client, sizeof(c->client), "%s", auth && *auth ? auth : sub->peer);
-	fr.method = sub->method;
-	fr.path = sub->path ? sub->path : "";
-	fr.tenant_id = c->tenant_id;
-	fr.tenant_domain = c->tenant_domain;
-	fr.client = c->client;
-	fr.req = sub;
-	fault_engine_decide(&srv->faults, &fr, oneshot, sub->now_ms, &c->fault);
-	fault_rule_free(oneshot);
-}
-
-/*
- * Serve @sub as the fault decision says. Latency and connection faults have
- * no meaning inside a batch: the sub-request is served normally.
- */
-static void serve_sub(struct srv *srv, struct req *sub, struct resp *sresp,
-                      const struct fault_decision *d)
-{
-	switch (d->kind) {
-	case FAULT_ERROR:
-	case FAULT_THROTTLE:
-		fault_error_respond(&d->error, d->body, sub, sresp);
-		return;
-	case FAULT_GHOST:
-		srv_dispatch(srv, sub, sresp, false);
-		if (d->ghost_reset)
-			return;
-		resp_release(sresp);
-		resp_init(sresp, sub);
-		fault_error_respond(&d->error, d->body, sub, sresp);
-		return;
-	case FAULT_NONE:
-	case FAULT_LATENCY:
-	case FAULT_CONNECTION:
-	case FAULT_MAIL:
-	case FAULT_LAG:
-		break;
-	}
-	srv_dispatch(srv, sub, sresp, false);
-}
-
-static bool fault_applied(const struct fault_decision *d)
-{
-	return d->kind == FAULT_ERROR || d->kind == FAULT_THROTTLE ||
-	       (d->kind == FAULT_GHOST && !d->ghost_reset);
-}
-
-static void journal_sub(struct srv *srv, const struct req *sub, const struct resp *sresp,
-                        const struct sub_ctx *c, int64_t micros)
-{
-	struct journal_entry en;
-
-	if (!srv->journal.cap)
-		return;
-	journal_fill(&en, sub, sresp->status, micros);
-	snprintf(en.tenant, sizeof(en.tenant), "%s", c->tenant_id);
-	if (fault_applied(&c->fault)) {
-		snprintf(en.fault, sizeof(en.fault), "%s",
-		         fault_kind_name(c->fault.kind));
-		snprintf(en.rule_id, sizeof(en.rule_id), "%s", c->fault.rule_id);
-		snprintf(en.fault_detail, sizeof(en.fault_detail), "%u",
-		         c->fault.error.status);
-	}
-	journal_record(&srv->journal, &en);
-}
-
-/* The entry's body: parsed JSON, text as a string, null when there is none. */
 static json_t *entry_body(const struct resp *r)
 {
 	const char *ct = resp_content_type(r);
@@ -298,45 +165,39 @@ static int failed_dep(const struct batch_item *it, const unsigned *status)
 	return -1;
 }
 
-/* Run item @i of @b into a new entry; record its status in @status[i]. */
+/*
+ * Run item @i of @b into a new entry; record its status in @status[i].
+ * Latency and connection faults have no meaning inside a batch: the
+ * pipeline serves such a sub-request normally (no EXCHANGE_CAN_* caps).
+ */
 static json_t *run_item(struct srv *srv, const struct req *outer, const struct batch *b,
                         size_t i, unsigned *status)
 {
 	const struct batch_item *it = &b->items[i];
-	int64_t started = monotonic_us();
 	int dep = failed_dep(it, status);
-	struct sub_ctx c;
-	struct resp sresp;
-	struct req sub;
+	struct exchange sub;
 	json_t *e;
 
-	memset(&c, 0, sizeof(c));
-	req_init(&sub);
-	build_sub(srv, outer, it, &sub, &sresp);
-	if (dep >= 0 && sresp.kind == RESP_NONE)
-		resp_error_code(&sresp, 424, "FailedDependency",
+	exchange_init(&sub);
+	build_sub(srv, outer, it, &sub);
+	if (dep >= 0 && sub.resp.kind == RESP_NONE)
+		resp_error_code(&sub.resp, 424, "FailedDependency",
 		                "The request depends on request '%s', which failed with "
 		                "status %u.",
 		                b->items[dep].id, status[dep]);
-	if (sresp.kind == RESP_NONE) {
-		resolve_tenant(srv, &sub, &c);
-		decide_fault(srv, &sub, &c, &sresp);
-	}
-	if (sresp.kind == RESP_NONE)
-		serve_sub(srv, &sub, &sresp, &c.fault);
-	else
-		resp_finish(&sresp); /* an error body of our own: no lock needed */
-	status[i] = sresp.status;
-	e = entry(it->id, &sresp);
-	journal_sub(srv, &sub, &sresp, &c, monotonic_us() - started);
-	fault_decision_release(&c.fault);
-	resp_release(&sresp);
-	req_release(&sub);
+	exchange_run(srv, &sub, 0);
+	status[i] = sub.resp.status;
+	e = entry(it->id, &sub.resp);
+	exchange_release(&sub);
 	return e;
 }
 
-void batch_run(struct srv *srv, const struct req *req, struct resp *resp)
+/* POST /$batch: each sub-request takes its own locks, so this route takes none. */
+static int batch_post(struct call *c)
 {
+	struct srv *srv = c->srv;
+	const struct req *req = c->req;
+	struct resp *resp = c->resp;
 	json_t *entries[BATCH_MAX_REQUESTS] = {NULL};
 	unsigned status[BATCH_MAX_REQUESTS] = {0};
 	json_t *list;
@@ -358,4 +219,11 @@ void batch_run(struct srv *srv, const struct req *req, struct resp *resp)
 	resp_odata(resp, 200, json_pack("{s:o}", "responses", list));
 out_render:
 	resp_finish(resp);
+	return 0;
 }
+
+const struct route batch_routes[] = {
+    {"POST", "/$batch", batch_post, ROUTE_JSON_BODY | ROUTE_STATE_NONE, NULL,
+     &route_perms_any_token},
+    {0},
+};

@@ -1,9 +1,10 @@
 /*
  * server/batch.h - Graph's JSON batching, POST /v1.0/$batch and /beta/$batch
  * (graph-spec §9, docs/batch.md): the whole payload is validated before any
- * sub-request runs; then each sub-request goes through srv_dispatch() like a
- * top-level request, in array order with dependsOn honoured, and the answers
- * come back as one 200 {"responses": [...]} in request order.
+ * sub-request runs; then each sub-request goes through the request pipeline
+ * (server/exchange.c) like a top-level request, in array order with
+ * dependsOn honoured, and the answers come back as one 200
+ * {"responses": [...]} in request order.
  */
 #ifndef GRAPHMOCK_SERVER_BATCH_H
 #define GRAPHMOCK_SERVER_BATCH_H
@@ -14,9 +15,8 @@
 
 #define BATCH_MAX_REQUESTS 20 /* json-batching.md: "up to 20" */
 
-struct req;
 struct resp;
-struct srv;
+struct route;
 
 /* One validated sub-request. Strings and json_t are borrowed from the batch body. */
 struct batch_item {
@@ -50,13 +50,5 @@ int batch_parse(const json_t *body, struct batch *b, struct resp *resp);
  * dependencies form a cycle; *@stuck is then a request on or behind it.
  */
 int batch_plan(struct batch *b, size_t *stuck);
-
-/*
- * batch_run() - answer the $batch request @req (its JSON body parsed, auth
- * and permissions checked) into @resp, rendered. Takes the state lock only
- * through srv_dispatch() and for tenant lookups, never across sub-requests.
- * Each sub-request is journaled as its own entry.
- */
-void batch_run(struct srv *srv, const struct req *req, struct resp *resp);
 
 #endif

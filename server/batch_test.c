@@ -1,6 +1,6 @@
 /*
- * server/batch_test.c - $batch through srv_dispatch() on a real state, no
- * socket: every whole-batch 400 (and that nothing ran), dependsOn ordering,
+ * server/batch_test.c - $batch through the request pipeline on a real state,
+ * no socket: every whole-batch 400 (and that nothing ran), dependsOn ordering,
  * 424 chains, inherited headers, entry bodies, faults and the journal.
  */
 #include <setjmp.h>
@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../state/fixture.h"
 #include "batch.h"
 #include "error.h"
 #include "fault_apply.h"
+#include "http_testutil.h"
 #include "req.h"
 #include "resp.h"
 #include "srv.h"
@@ -26,61 +26,38 @@
 
 static int setup(void **ctx)
 {
-	struct srv *srv = calloc(1, sizeof(*srv));
-	json_t *doc = json_loads(default_fixture_json, 0, NULL);
-	char err[256];
+	struct test_server_opts opts = {.seed = 1};
 
-	config_defaults(&srv->cfg);
-	srv->cfg.quiet = true;
-	srv->listen_fd = -1;
-	assert_int_equal(state_init(&srv->state, 1), 0);
-	srv->state.server = srv;
-	assert_int_equal(srv_features_init(srv), 0);
-	srv->faults.quiet = true;
-	assert_int_equal(state_load(&srv->state, doc, err, sizeof(err)), 0);
-	json_decref(doc);
-	*ctx = srv;
+	*ctx = test_srv_new(&opts);
 	return 0;
 }
 
 static int teardown(void **ctx)
 {
-	struct srv *srv = *ctx;
-
-	fault_sleeper_stop(&srv->sleeper);
-	srv_features_release(srv);
-	state_release(&srv->state);
-	free(srv);
+	test_srv_free(*ctx);
 	return 0;
 }
 
-/* POST @body to /<version>/$batch with @hdr ("name: value" or NULL); returns
- * the status and the parsed reply in *@out (new reference). */
+/* POST @body to /<version>/$batch with header @hname: @hvalue (or none);
+ * returns the status and the parsed reply in *@out (new reference). */
 static unsigned post(struct srv *srv, const char *version, const char *body,
                      const char *hname, const char *hvalue, json_t **out)
 {
-	struct req req;
-	struct resp resp;
-	char path[32];
-	unsigned status;
+	char path[32], header[512];
+	const char *headers[] = {header, NULL};
+	struct test_request rq = {
+	    "POST", path, body, "application/json", NULL, NULL, hname ? headers : NULL,
+	    false,  0};
+	struct test_reply r;
 
-	req_init(&req);
-	snprintf(req.method, sizeof(req.method), "POST");
-	snprintf(req.base_url, sizeof(req.base_url), "http://graphmock.test");
 	snprintf(path, sizeof(path), "/%s/$batch", version);
-	assert_int_equal(req_set_path(&req, path), 0);
-	req_add_header(&req, "Content-Type", "application/json");
-	if (hname)
-		req_add_header(&req, hname, hvalue);
-	req_set_body(&req, body, strlen(body));
-	resp_init(&resp, &req);
-	srv_dispatch(srv, &req, &resp, false);
-	status = resp.status;
-	*out = json_loadb(resp.bytes, resp.bytes_len, 0, NULL);
+	snprintf(header, sizeof(header), "%s: %s", hname ? hname : "",
+	         hvalue ? hvalue : "");
+	test_local(srv, &rq, &r);
+	*out = json_incref(r.json);
 	assert_non_null(*out);
-	resp_release(&resp);
-	req_release(&req);
-	return status;
+	test_reply_release(&r);
+	return (unsigned)r.status;
 }
 
 static json_t *run(struct srv *srv, const char *body)
@@ -416,8 +393,20 @@ static void test_fault_header_gives_a_429_entry_and_journal(void **ctx)
 	assert_int_equal(status_of(out, 1), 424);
 	json_decref(out);
 
+	/* each sub-request is journaled on its own, then the $batch itself */
 	log = journal_query(&srv->journal, &f);
-	assert_int_equal(json_array_size(json_object_get(log, "value")), 2);
+	assert_int_equal(json_array_size(json_object_get(log, "value")), 3);
+	h = json_array_get(json_object_get(log, "value"), 0);
+	assert_string_equal(json_string_value(json_object_get(h, "path")),
+	                    "/v1.0/groups");
+	assert_int_equal(json_integer_value(json_object_get(h, "status")), 429);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(h, "fault"), "action")),
+	    "error");
+	h = json_array_get(json_object_get(log, "value"), 2);
+	assert_string_equal(json_string_value(json_object_get(h, "path")),
+	                    "/v1.0/$batch");
+	assert_int_equal(json_integer_value(json_object_get(h, "status")), 200);
 	json_decref(log);
 }
 

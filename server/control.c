@@ -12,11 +12,64 @@
 #include <unistd.h>
 
 #include "../state/export.h"
+#include "call.h"
+#include "error.h"
 #include "fault_apply.h"
+#include "req.h"
+#include "resp.h"
+#include "router.h"
 #include "srv.h"
 
-int srv_features_init(struct srv *srv)
+/* The server's own route tables: features routes/ cannot reach. */
+extern const struct route batch_routes[];
+extern const struct route fault_admin_routes[];
+extern const struct route journal_admin_routes[];
+static const struct route control_routes[];
+
+static const struct route *const server_graph_tables[] = {batch_routes, NULL};
+static const struct route *const server_root_tables[] = {
+    fault_admin_routes, journal_admin_routes, control_routes, NULL};
+
+/* @out = @a then @b (both NULL-terminated), within SRV_MAX_TABLES. */
+static int join_tables(const struct route **out, const struct route *const *a,
+                       const struct route *const *b)
 {
+	size_t n = 0;
+
+	for (; a && *a; a++)
+		if (n + 1 < SRV_MAX_TABLES)
+			out[n++] = *a;
+	for (; b && *b; b++)
+		if (n + 1 < SRV_MAX_TABLES)
+			out[n++] = *b;
+	out[n] = NULL;
+	return n + 1 < SRV_MAX_TABLES ? 0 : -1;
+}
+
+static char *services_token_sign(void *ctx, const json_t *claims)
+{
+	const struct jwt_key *key = srv_jwt_key(ctx);
+
+	return key ? jwt_sign(key, claims) : NULL;
+}
+
+static json_t *services_token_keys(void *ctx)
+{
+	const struct jwt_key *key = srv_jwt_key(ctx);
+
+	return key ? json_pack("[o]", jwt_jwk(key)) : NULL;
+}
+
+int srv_features_init(struct srv *srv, const struct route_set *routes)
+{
+	if (join_tables(srv->graph_tables, routes->graph, server_graph_tables) ||
+	    join_tables(srv->root_tables, routes->root, server_root_tables)) {
+		fprintf(stderr, "too many route tables (SRV_MAX_TABLES)\n");
+		return -1;
+	}
+	srv->services.ctx = srv;
+	srv->services.token_sign = services_token_sign;
+	srv->services.token_keys = services_token_keys;
 	if (fault_engine_init(&srv->faults, srv->state.seed, &srv->state))
 		goto out_fail;
 	srv->faults.quiet = srv->cfg.quiet;
@@ -194,22 +247,6 @@ int srv_state_save(struct srv *srv, const char *file, char *err, size_t errlen)
 	return rc;
 }
 
-int srv_state_replace(struct state *st, const json_t *doc, char *err, size_t errlen)
-{
-	json_t *baseline = json_incref(st->fixture);
-	int rc = state_load(st, doc, err, errlen);
-
-	/* state_load() keeps what it loads as the reset baseline: keep the fixtures
-	 * instead. */
-	if (!rc && baseline) {
-		json_decref(st->fixture);
-		st->fixture = baseline;
-		baseline = NULL;
-	}
-	json_decref(baseline);
-	return rc;
-}
-
 int srv_state_load_file(struct srv *srv, const char *file, char *err, size_t errlen)
 {
 	json_t *doc = srv_read_json_file(file, err, errlen);
@@ -217,7 +254,35 @@ int srv_state_load_file(struct srv *srv, const char *file, char *err, size_t err
 
 	if (!doc)
 		return -1;
-	rc = srv_state_replace(&srv->state, doc, err, errlen);
+	rc = state_replace(&srv->state, doc, err, errlen);
 	json_decref(doc);
 	return rc;
 }
+
+/* POST /_mock/state/save: write --state-file now (docs: README "Admin plane"). */
+static int state_save(struct call *c)
+{
+	const char *file = c->srv->cfg.state_file;
+	char err[512];
+	char *text;
+	int rc;
+
+	if (!file)
+		return resp_error(c->resp, GERR_BAD_REQUEST,
+		                  "graphmock was started without --state-file; there is "
+		                  "nowhere to save.");
+	text = srv_state_dump(c->st);
+	if (!text)
+		return resp_error(c->resp, GERR_INTERNAL, "Exporting the state failed.");
+	rc = srv_state_write(file, text, err, sizeof(err));
+	free(text);
+	if (rc)
+		return resp_error(c->resp, GERR_INTERNAL, "Saving the state failed: %s",
+		                  err);
+	return resp_json(c->resp, 200, json_pack("{s:s}", "savedTo", file));
+}
+
+static const struct route control_routes[] = {
+    {"POST", "/_mock/state/save", state_save, ROUTE_STATE_SHARED, NULL, NULL},
+    {0},
+};

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../routes/registry.h"
 #include "../state/fixture.h"
 #include "srv.h"
 
@@ -53,8 +54,8 @@ static int setup(void **s)
 	srv->listen_fd = -1;
 	if (state_init(&srv->state, 1))
 		return -1;
-	srv->state.server = srv;
-	if (srv_features_init(srv) || state_load(&srv->state, doc, err, sizeof(err)))
+	if (srv_features_init(srv, &registry_routes) ||
+	    state_load(&srv->state, doc, err, sizeof(err)))
 		return -1;
 	json_decref(doc);
 	if (srv_start(srv))

@@ -14,37 +14,30 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "auth.h"
+#include "../state/alloc.h"
 #include "error.h"
+#include "exchange.h"
 #include "fault_apply.h"
 #include "req.h"
 #include "resp.h"
 #include "srv.h"
 #include "tls.h"
 
-enum exchange_phase {
+enum http_phase {
 	PHASE_UPLOAD,   /* receiving the request */
 	PHASE_SLEEPING, /* suspended for injected latency */
 	PHASE_RESUMED,  /* latency over: serve normally */
 };
 
-/* Per-connection-request state, kept in *req_cls until the completed callback. */
-struct exchange {
-	struct req req;
-	struct resp resp;
-	char *upload;
+/* One request on a connection, kept in *req_cls until the completed callback. */
+struct http_exchange {
+	struct exchange ex;
+	char *upload; /* the body as received; handed to ex.req when complete */
 	size_t upload_len, upload_cap;
-	bool too_large;
-	bool bad_query;
-	bool built;     /* req is complete (journal it) */
+	bool bad_query; /* a broken percent escape in the query string */
+	bool oom;       /* a header, option or the body could not be kept */
 	bool dropped;   /* a connection fault: nothing (complete) was sent */
-	bool journaled; /* the journal has this exchange */
-	enum exchange_phase phase;
-	int64_t started_us;
-	char tenant_id[GUID_STR_LEN + 1];
-	char tenant_domain[256];
-	char client[256];
-	struct fault_decision fault;
+	enum http_phase phase;
 };
 
 /* Keep escapes as sent: path segments and query values are decoded one by one in req.c.
@@ -56,28 +49,36 @@ static size_t keep_escapes(void *cls, struct MHD_Connection *c, char *s)
 	return strlen(s);
 }
 
+/* A header that cannot be kept fails the request (500), never silently drops. */
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
                                       const char *value)
 {
-	struct exchange *ex = cls;
+	struct http_exchange *hx = cls;
 
 	(void)kind;
-	req_add_header(&ex->req, key, value);
+	if (req_add_header(&hx->ex.req, key, value))
+		hx->oom = true;
 	return MHD_YES;
 }
 
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
                                      const char *value)
 {
-	struct exchange *ex = cls;
-	char *k = req_percent_decode(key, strlen(key));
-	char *v = value ? req_percent_decode(value, strlen(value)) : strdup("");
+	struct http_exchange *hx = cls;
+	char *k, *v;
+	int rc;
 
 	(void)kind;
-	if (!k || !v)
-		ex->bad_query = true;
+	rc = req_percent_decode_into(key, strlen(key), &k);
+	if (!rc)
+		rc = value ? req_percent_decode_into(value, strlen(value), &v)
+		           : req_percent_decode_into("", 0, &v);
 	else
-		req_add_query(&ex->req, k, v);
+		v = NULL;
+	if (rc == REQ_DECODE_BAD)
+		hx->bad_query = true;
+	else if (rc || req_add_query(&hx->ex.req, k, v))
+		hx->oom = true;
 	free(k);
 	free(v);
 	return MHD_YES;
@@ -97,23 +98,29 @@ static void set_base_url(struct srv *srv, struct req *req)
 		         srv_scheme(srv), srv->addr, srv->port);
 }
 
-static int upload_append(struct exchange *ex, const char *data, size_t len, size_t cap)
+/* Append a chunk of the body; past @cap, keep reading but drop the bytes (413 at the
+ * end). */
+static int upload_append(struct http_exchange *hx, const char *data, size_t len,
+                         size_t cap)
 {
-	if (ex->too_large || ex->upload_len + len > cap) {
-		ex->too_large =
-		    true; /* keep reading, drop the bytes, answer 413 at the end */
+	if (hx->ex.too_large || hx->upload_len + len > cap) {
+		hx->ex.too_large = true;
 		return 0;
 	}
-	if (ex->upload_len + len > ex->upload_cap) {
-		size_t want = (ex->upload_len + len) * 2;
-		char *grown = realloc(ex->upload, want < cap ? want : cap);
+	if (hx->upload_len + len + 1 > hx->upload_cap) {
+		size_t want = (hx->upload_len + len) * 2 + 1;
+		char *grown;
+
+		if (want > cap + 1)
+			want = cap + 1; /* the body and its NUL */
+		grown = state_realloc(hx->upload, want);
 		if (!grown)
 			return -1;
-		ex->upload = grown;
-		ex->upload_cap = want < cap ? want : cap;
+		hx->upload = grown;
+		hx->upload_cap = want;
 	}
-	memcpy(ex->upload + ex->upload_len, data, len);
-	ex->upload_len += len;
+	memcpy(hx->upload + hx->upload_len, data, len);
+	hx->upload_len += len;
 	return 0;
 }
 
@@ -144,46 +151,7 @@ static void add_graph_headers(struct MHD_Response *r, const struct exchange *ex)
 		MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
 }
 
-/*
- * Journal the exchange as soon as its outcome is known, before the client can
- * see the response: a test that asks /_mock/requests right after a call must
- * find that call there. Requests that end without an answer are journaled
- * when MHD reports them complete.
- */
-static void journal_exchange(struct srv *srv, struct exchange *ex)
-{
-	const struct fault_decision *d = &ex->fault;
-	int64_t micros = monotonic_us() - ex->started_us;
-	struct journal_entry en;
-
-	if (ex->journaled || !ex->built || !srv->journal.cap)
-		return;
-	ex->journaled = true;
-
-	journal_fill(&en, &ex->req, ex->dropped ? 0 : ex->resp.status, micros);
-	snprintf(en.tenant, sizeof(en.tenant), "%s", ex->tenant_id);
-	if (d->kind != FAULT_NONE) {
-		snprintf(en.fault, sizeof(en.fault), "%s", fault_kind_name(d->kind));
-		snprintf(en.rule_id, sizeof(en.rule_id), "%s", d->rule_id);
-		if (d->kind == FAULT_CONNECTION ||
-		    (d->kind == FAULT_GHOST && d->ghost_reset))
-			snprintf(en.fault_detail, sizeof(en.fault_detail), "%s",
-			         d->conn == FAULT_CONN_RESET      ? "reset"
-			         : d->conn == FAULT_CONN_CLOSE    ? "close"
-			         : d->conn == FAULT_CONN_TRUNCATE ? "truncate"
-			                                          : "garbage");
-		else if (d->kind == FAULT_LATENCY)
-			snprintf(en.fault_detail, sizeof(en.fault_detail), "%lldms",
-			         (long long)d->latency_ms);
-		else
-			snprintf(en.fault_detail, sizeof(en.fault_detail), "%u",
-			         d->error.status);
-	}
-	journal_record(&srv->journal, &en);
-}
-
-static enum MHD_Result respond(struct srv *srv, struct MHD_Connection *conn,
-                               struct exchange *ex)
+static enum MHD_Result respond(struct MHD_Connection *conn, struct exchange *ex)
 {
 	struct resp *resp = &ex->resp;
 	struct MHD_Response *r;
@@ -195,7 +163,6 @@ static enum MHD_Result respond(struct srv *srv, struct MHD_Connection *conn,
 		return MHD_NO;
 	resp->bytes = NULL; /* MHD frees it now */
 	add_graph_headers(r, ex);
-	journal_exchange(srv, ex);
 	ok = MHD_queue_response(conn, resp->status, r);
 	MHD_destroy_response(r);
 	return ok;
@@ -219,29 +186,39 @@ static void set_peer(struct MHD_Connection *conn, struct req *req)
 		          req->peer, sizeof(req->peer));
 }
 
+/*
+ * Fill the request from libmicrohttpd. What cannot be kept (out of memory)
+ * or parsed (a broken escape in the path or query) is answered here, before
+ * the pipeline runs: a request is never served with a part missing.
+ */
 static void build_request(struct srv *srv, struct MHD_Connection *conn,
-                          struct exchange *ex, const char *url, const char *method)
+                          struct http_exchange *hx, const char *url, const char *method)
 {
+	struct req *req = &hx->ex.req;
 	const char *crid;
 
-	snprintf(ex->req.method, sizeof(ex->req.method), "%s", method);
-	MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, ex);
-	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, ex);
-	crid = req_header(&ex->req, "client-request-id");
+	snprintf(req->method, sizeof(req->method), "%s", method);
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, hx);
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, hx);
+	crid = req_header(req, "client-request-id");
 	if (crid && *crid)
-		snprintf(ex->req.client_request_id, sizeof(ex->req.client_request_id),
-		         "%s", crid);
-	ex->req.now_ms = state_now_ms(&srv->state);
-	set_peer(conn, &ex->req);
-	set_base_url(srv, &ex->req);
-	resp_init(&ex->resp, &ex->req);
-	if (ex->upload_len)
-		req_set_body(&ex->req, ex->upload, ex->upload_len);
-	if (req_set_path(&ex->req, url))
-		resp_error(&ex->resp, GERR_BAD_REQUEST,
+		snprintf(req->client_request_id, sizeof(req->client_request_id), "%s",
+		         crid);
+	req->now_ms = state_now_ms(&srv->state);
+	set_peer(conn, req);
+	set_base_url(srv, req);
+	if (hx->upload_len) {
+		req_take_body(req, hx->upload, hx->upload_len);
+		hx->upload = NULL;
+	}
+	resp_init(&hx->ex.resp, req);
+	if (hx->oom)
+		resp_error(&hx->ex.resp, GERR_INTERNAL, "Out of memory.");
+	else if (req_set_path(req, url))
+		resp_error(&hx->ex.resp, GERR_BAD_REQUEST,
 		           "Resource not found for the segment '%s'.", url);
-	else if (ex->bad_query)
-		resp_error(&ex->resp, GERR_BAD_REQUEST,
+	else if (hx->bad_query)
+		resp_error(&hx->ex.resp, GERR_BAD_REQUEST,
 		           "The query string contains an invalid percent-encoding.");
 }
 
@@ -259,108 +236,27 @@ static bool declared_too_large(struct MHD_Connection *conn, size_t max)
 	return !errno && end != cl && n > max;
 }
 
-/* The tenant a request names (or the default one), copied out under the state lock. */
-static void resolve_tenant(struct srv *srv, struct exchange *ex)
+/* Carry out what the pipeline asks: send, wait for injected latency, or drop. */
+static enum MHD_Result act(struct srv *srv, struct MHD_Connection *conn,
+                           struct http_exchange *hx, enum exchange_step step)
 {
-	const char *want = req_header(&ex->req, "x-graphmock-tenant");
-	struct tenant *t;
+	struct exchange *ex = &hx->ex;
 
-	state_registry_read(&srv->state);
-	t = want ? state_tenant_find(&srv->state, want)
-	         : auth_token_tenant(&srv->state, &ex->req);
-	if (!t && !want)
-		t = state_tenant_default(&srv->state);
-	if (t) {
-		snprintf(ex->tenant_id, sizeof(ex->tenant_id), "%s", t->id);
-		snprintf(ex->tenant_domain, sizeof(ex->tenant_domain), "%s", t->domain);
-	}
-	state_registry_unlock(&srv->state);
-}
-
-/* Throttling key: the Authorization header (one per app/token), else the client IP. */
-static void identify_client(struct exchange *ex)
-{
-	const char *auth = req_header(&ex->req, "authorization");
-
-	snprintf(ex->client, sizeof(ex->client), "%s",
-	         auth && *auth ? auth : ex->req.peer);
-}
-
-/* Run the rules (and a one-shot X-Graphmock-Fault header) over the request. */
-static void decide_fault(struct srv *srv, struct exchange *ex)
-{
-	const char *header =
-	    srv->cfg.no_fault_header ? NULL : req_header(&ex->req, FAULT_HEADER);
-	struct fault_rule *oneshot = NULL;
-	struct fault_request fr;
-	char err[512];
-
-	if (header) {
-		oneshot = fault_rule_parse_compact(header, err, sizeof(err));
-		if (!oneshot) {
-			resp_error(&ex->resp, GERR_BAD_REQUEST, "%s", err);
-			return;
-		}
-	}
-	identify_client(ex);
-	fr.method = ex->req.method;
-	fr.path = ex->req.path ? ex->req.path : "";
-	fr.tenant_id = ex->tenant_id;
-	fr.tenant_domain = ex->tenant_domain;
-	fr.client = ex->client;
-	fr.req = &ex->req;
-	fault_engine_decide(&srv->faults, &fr, oneshot, ex->req.now_ms, &ex->fault);
-	fault_rule_free(oneshot);
-}
-
-/* Answer from the fault decision before (or, for ghost writes, after) the handler. */
-static enum MHD_Result serve(struct srv *srv, struct MHD_Connection *conn,
-                             struct exchange *ex)
-{
-	struct fault_decision *d = &ex->fault;
-
-	switch (d->kind) {
-	case FAULT_ERROR:
-	case FAULT_THROTTLE:
-		fault_error_respond(&d->error, d->body, &ex->req, &ex->resp);
-		return respond(srv, conn, ex);
-	case FAULT_CONNECTION:
-		/* truncate cuts a real response short, so the handler runs for it */
-		if (d->conn == FAULT_CONN_TRUNCATE)
-			srv_dispatch(srv, &ex->req, &ex->resp, ex->too_large);
-		fault_conn_drop(conn, d->conn, &ex->resp, d->garbage_seed);
-		ex->dropped = true;
-		journal_exchange(srv, ex);
+	switch (step) {
+	case EXCHANGE_RESPOND:
+		return respond(conn, ex);
+	case EXCHANGE_DELAY:
+		hx->phase = PHASE_SLEEPING;
+		MHD_suspend_connection(conn);
+		if (fault_sleeper_add(&srv->sleeper, conn, ex->fault.latency_ms))
+			MHD_resume_connection(conn);
+		return MHD_YES;
+	case EXCHANGE_DROP:
+		fault_conn_drop(conn, ex->fault.conn, &ex->resp, ex->fault.garbage_seed);
+		hx->dropped = true;
 		return MHD_NO;
-	case FAULT_GHOST:
-		/* The write happens; the client only hears of a failure. */
-		srv_dispatch(srv, &ex->req, &ex->resp, ex->too_large);
-		if (d->ghost_reset) {
-			fault_conn_drop(conn, FAULT_CONN_RESET, &ex->resp, 0);
-			ex->dropped = true;
-			journal_exchange(srv, ex);
-			return MHD_NO;
-		}
-		resp_release(&ex->resp);
-		resp_init(&ex->resp, &ex->req);
-		fault_error_respond(&d->error, d->body, &ex->req, &ex->resp);
-		return respond(srv, conn, ex);
-	case FAULT_LATENCY:
-		if (ex->phase == PHASE_UPLOAD && d->latency_ms > 0) {
-			ex->phase = PHASE_SLEEPING;
-			MHD_suspend_connection(conn);
-			if (fault_sleeper_add(&srv->sleeper, conn, d->latency_ms))
-				MHD_resume_connection(conn);
-			return MHD_YES;
-		}
-		break;
-	case FAULT_NONE:
-	case FAULT_MAIL:
-	case FAULT_LAG:
-		break;
 	}
-	srv_dispatch(srv, &ex->req, &ex->resp, ex->too_large);
-	return respond(srv, conn, ex);
+	return MHD_NO;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -369,61 +265,50 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   void **req_cls)
 {
 	struct srv *srv = cls;
-	struct exchange *ex = *req_cls;
+	struct http_exchange *hx = *req_cls;
 
 	(void)version;
-	if (!ex) {
-		ex = calloc(1, sizeof(*ex));
-		if (!ex)
+	if (!hx) {
+		hx = calloc(1, sizeof(*hx));
+		if (!hx)
 			return MHD_NO;
-		req_init(&ex->req);
-		ex->started_us = monotonic_us();
-		*req_cls = ex;
+		exchange_init(&hx->ex);
+		*req_cls = hx;
 		if (!declared_too_large(conn, srv->cfg.max_body))
 			return MHD_YES;
 		/* Answer 413 before reading a body we would only throw away. */
-		ex->too_large = true;
-	} else if (ex->phase == PHASE_SLEEPING) {
-		ex->phase = PHASE_RESUMED; /* the latency timer resumed us */
-		return serve(srv, conn, ex);
+		hx->ex.too_large = true;
+	} else if (hx->phase == PHASE_SLEEPING) {
+		hx->phase = PHASE_RESUMED; /* the latency timer resumed us */
+		return act(srv, conn, hx, exchange_resume(srv, &hx->ex));
 	} else if (*upload_data_size) {
-		if (upload_append(ex, upload_data, *upload_data_size, srv->cfg.max_body))
-			return MHD_NO;
+		if (upload_append(hx, upload_data, *upload_data_size, srv->cfg.max_body))
+			hx->oom = true; /* answered once the upload is over */
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	build_request(srv, conn, ex, url, method);
-	ex->built = true;
-	resolve_tenant(srv, ex);
-	if (ex->resp.kind == RESP_NONE)
-		decide_fault(srv, ex);
-	if (ex->resp.kind != RESP_NONE) {
-		resp_finish(&ex->resp);
-		return respond(srv, conn, ex);
-	}
-	return serve(srv, conn, ex);
+	build_request(srv, conn, hx, url, method);
+	return act(srv, conn, hx,
+	           exchange_run(srv, &hx->ex, EXCHANGE_CAN_DELAY | EXCHANGE_CAN_DROP));
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
 	struct srv *srv = cls;
-	struct exchange *ex = *req_cls;
-	int64_t micros;
+	struct http_exchange *hx = *req_cls;
 
 	(void)conn;
 	(void)toe;
-	if (!ex)
+	if (!hx)
 		return;
-	micros = monotonic_us() - ex->started_us;
-	if (ex->resp.status)
-		srv_log_access(srv, &ex->req, &ex->resp, micros);
-	journal_exchange(srv, ex); /* when no answer was sent */
-	fault_decision_release(&ex->fault);
-	req_release(&ex->req);
-	resp_release(&ex->resp);
-	free(ex->upload);
-	free(ex);
+	if (hx->ex.resp.status)
+		srv_log_access(srv, &hx->ex.req, &hx->ex.resp,
+		               monotonic_us() - hx->ex.started_us);
+	exchange_journal_dropped(srv, &hx->ex); /* when no answer was sent */
+	exchange_release(&hx->ex);
+	state_free(hx->upload);
+	free(hx);
 	*req_cls = NULL;
 }
 

@@ -43,7 +43,8 @@ static struct srv *server_start(uint64_t seed, unsigned threads)
 static struct test_reply call(struct srv *srv, const char *method, const char *path,
                               const char *body, const char *fault)
 {
-	struct test_request rq = {method, path, body, "application/json", NULL, fault};
+	struct test_request rq = {method, path,  body, "application/json", NULL, fault,
+	                          NULL,   false, 0};
 	struct test_reply r;
 
 	test_http(srv, &rq, &r);

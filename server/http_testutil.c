@@ -13,11 +13,14 @@
 
 #include <cmocka.h>
 
+#include "../routes/registry.h"
+#include "../state/alloc.h"
 #include "../state/fixture.h"
+#include "exchange.h"
 #include "fault_apply.h"
 #include "srv.h"
 
-struct srv *test_server_start(const struct test_server_opts *opts)
+struct srv *test_srv_new(const struct test_server_opts *opts)
 {
 	struct srv *srv = calloc(1, sizeof(*srv));
 	json_t *doc = json_loads(default_fixture_json, 0, NULL);
@@ -36,21 +39,113 @@ struct srv *test_server_start(const struct test_server_opts *opts)
 	}
 	srv->listen_fd = -1;
 	assert_int_equal(state_init(&srv->state, opts->seed), 0);
-	srv->state.server = srv;
-	assert_int_equal(srv_features_init(srv), 0);
+	assert_int_equal(srv_features_init(srv, &registry_routes), 0);
+	srv->faults.quiet = true;
 	assert_int_equal(state_load(&srv->state, doc, err, sizeof(err)), 0);
 	json_decref(doc);
+	return srv;
+}
+
+void test_srv_free(struct srv *srv)
+{
+	fault_sleeper_stop(&srv->sleeper);
+	srv_features_release(srv);
+	state_release(&srv->state);
+	free(srv);
+}
+
+struct srv *test_server_start(const struct test_server_opts *opts)
+{
+	struct srv *srv = test_srv_new(opts);
+
 	assert_int_equal(srv_start(srv), 0);
 	return srv;
 }
 
 void test_server_stop(struct srv *srv)
 {
-	fault_sleeper_stop(&srv->sleeper);
 	srv_stop(srv);
-	srv_features_release(srv);
-	state_release(&srv->state);
-	free(srv);
+	test_srv_free(srv);
+}
+
+/* Add "Name: value" line @line to @req. */
+static void add_header_line(struct req *req, const char *line)
+{
+	const char *colon = strchr(line, ':');
+	char name[256];
+
+	assert_non_null(colon);
+	snprintf(name, sizeof(name), "%.*s", (int)(colon - line), line);
+	colon++;
+	while (*colon == ' ')
+		colon++;
+	assert_int_equal(req_add_header(req, name, colon), 0);
+}
+
+void test_local(struct srv *srv, const struct test_request *rq, struct test_reply *r)
+{
+	struct exchange ex;
+	const char *q = strchr(rq->path, '?');
+	char path[2048], bearer[4096];
+	const char *v;
+
+	memset(r, 0, sizeof(*r));
+	exchange_init(&ex);
+	snprintf(ex.req.method, sizeof(ex.req.method), "%s", rq->method);
+	snprintf(ex.req.base_url, sizeof(ex.req.base_url), "%s",
+	         srv->cfg.public_url[0] ? srv->cfg.public_url : "http://graphmock.test");
+	snprintf(path, sizeof(path), "%.*s",
+	         (int)(q ? (size_t)(q - rq->path) : strlen(rq->path)), rq->path);
+	assert_int_equal(req_set_path(&ex.req, path), 0);
+	if (q)
+		assert_int_equal(req_add_query_string(&ex.req, q + 1), 0);
+	if (rq->ctype)
+		assert_int_equal(req_add_header(&ex.req, "Content-Type", rq->ctype), 0);
+	if (rq->token) {
+		snprintf(bearer, sizeof(bearer), "Bearer %s", rq->token);
+		assert_int_equal(req_add_header(&ex.req, "Authorization", bearer), 0);
+	}
+	if (rq->fault)
+		assert_int_equal(req_add_header(&ex.req, "X-Graphmock-Fault", rq->fault),
+		                 0);
+	for (size_t i = 0; rq->headers && rq->headers[i]; i++)
+		add_header_line(&ex.req, rq->headers[i]);
+	if (rq->body)
+		assert_int_equal(req_set_body(&ex.req, rq->body, strlen(rq->body)), 0);
+	if (rq->fail_allocs)
+		state_alloc_fail_after(rq->allocs_ok);
+	if (exchange_run(srv, &ex, 0) == EXCHANGE_RESPOND)
+		r->status = ex.resp.status;
+	state_alloc_fail_after(-1);
+	r->len =
+	    ex.resp.bytes_len < sizeof(r->body) ? ex.resp.bytes_len : sizeof(r->body) - 1;
+	if (ex.resp.bytes)
+		memcpy(r->body, ex.resp.bytes, r->len);
+	r->body[r->len] = '\0';
+	v = resp_header_get(&ex.resp, "Retry-After");
+	snprintf(r->retry_after, sizeof(r->retry_after), "%s", v ? v : "");
+	v = resp_header_get(&ex.resp, "WWW-Authenticate");
+	snprintf(r->www_auth, sizeof(r->www_auth), "%s", v ? v : "");
+	v = resp_header_get(&ex.resp, "Cache-Control");
+	snprintf(r->cache_control, sizeof(r->cache_control), "%s", v ? v : "no-cache");
+	v = resp_header_get(&ex.resp, "Location");
+	snprintf(r->location, sizeof(r->location), "%s", v ? v : "");
+	v = resp_content_type(&ex.resp);
+	snprintf(r->content_type, sizeof(r->content_type), "%s", v ? v : "");
+	if (ex.resp.bytes)
+		r->json = json_loadb(ex.resp.bytes, ex.resp.bytes_len, 0, NULL);
+	exchange_release(&ex);
+}
+
+struct test_reply *test_local_call(struct srv *srv, const char *method, const char *path,
+                                   const char *body, const char *ctype, const char *token)
+{
+	struct test_request rq = {method, path, body, ctype, token, NULL, NULL, false, 0};
+	struct test_reply *r = malloc(sizeof(*r));
+
+	assert_non_null(r);
+	test_local(srv, &rq, r);
+	return r;
 }
 
 static size_t on_body(char *p, size_t size, size_t n, void *cls)
@@ -92,6 +187,9 @@ static size_t on_header(char *p, size_t size, size_t n, void *cls)
 
 	header_value(p, len, "Retry-After", r->retry_after, sizeof(r->retry_after));
 	header_value(p, len, "WWW-Authenticate", r->www_auth, sizeof(r->www_auth));
+	header_value(p, len, "Cache-Control", r->cache_control, sizeof(r->cache_control));
+	header_value(p, len, "Content-Type", r->content_type, sizeof(r->content_type));
+	header_value(p, len, "Location", r->location, sizeof(r->location));
 	return len;
 }
 
@@ -132,6 +230,8 @@ void test_http(struct srv *srv, const struct test_request *rq, struct test_reply
 		h = add_header(h, "Authorization", bearer);
 	}
 	h = add_header(h, "X-Graphmock-Fault", rq->fault);
+	for (size_t i = 0; rq->headers && rq->headers[i]; i++)
+		h = curl_slist_append(h, rq->headers[i]);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	if (rq->body)
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->body);
@@ -151,7 +251,7 @@ void test_reply_release(struct test_reply *r)
 struct test_reply *test_call(struct srv *srv, const char *method, const char *path,
                              const char *body, const char *ctype, const char *token)
 {
-	struct test_request rq = {method, path, body, ctype, token, NULL};
+	struct test_request rq = {method, path, body, ctype, token, NULL, NULL, false, 0};
 	struct test_reply *r = malloc(sizeof(*r));
 
 	assert_non_null(r);

@@ -1,8 +1,10 @@
 /*
- * server/http_testutil.h - what the in-process HTTP tests share: a real
- * graphmock daemon on a free loopback port (fixture loaded, fault engine,
- * journal), and one libcurl call with the reply's status, body and the
- * headers tests look at. Linked into test binaries only (*_testutil.c).
+ * server/http_testutil.h - what the in-process tests share: a server with
+ * the default fixture (fault engine, journal, route tables), either serving
+ * on a free loopback port (test_server_start, reached with libcurl) or not
+ * serving at all (test_srv_new, reached through the request pipeline
+ * directly with test_local); both answer the same struct test_reply.
+ * Linked into test binaries only (*_testutil.c).
  */
 #ifndef GRAPHMOCK_SERVER_HTTP_TESTUTIL_H
 #define GRAPHMOCK_SERVER_HTTP_TESTUTIL_H
@@ -26,7 +28,15 @@ struct test_server_opts {
 	enum auth_mode auth;
 };
 
-/* test_server_start() - a running daemon; asserts (cmocka) on any failure. New. */
+/*
+ * test_srv_new() - a server with the default fixture loaded and every
+ * feature initialised, not listening: for test_local(). Asserts (cmocka) on
+ * any failure. New; free with test_srv_free().
+ */
+struct srv *test_srv_new(const struct test_server_opts *opts);
+void test_srv_free(struct srv *srv);
+
+/* test_server_start() - test_srv_new() serving on a free port. New. */
 struct srv *test_server_start(const struct test_server_opts *opts);
 
 /* test_server_stop() - stop and free a daemon from test_server_start(). */
@@ -39,16 +49,26 @@ struct test_request {
 	const char *ctype; /* Content-Type, NULL for none */
 	const char *token; /* Authorization: Bearer, NULL for none */
 	const char *fault; /* X-Graphmock-Fault, NULL for none */
+	const char *const
+	    *headers; /* more "Name: value" lines, NULL-terminated, or NULL */
+	/* test_local() only: with @fail_allocs, allocations through
+	 * state/alloc.h (and jansson's, when the test installed them) fail
+	 * after @allocs_ok of them while the pipeline runs. */
+	bool fail_allocs;
+	long allocs_ok;
 };
 
 struct test_reply {
 	CURLcode rc;
-	long status;
-	char body[16384];
+	long status;      /* 0 when the connection was dropped */
+	char body[16384]; /* the first 16 KiB of the body */
 	size_t len;
 	char retry_after[64];
 	char www_auth[512];
-	json_t *json; /* the body parsed, or NULL (owned) */
+	char cache_control[128];
+	char content_type[128];
+	char location[1024];
+	json_t *json; /* the whole body parsed, or NULL (owned) */
 };
 
 /*
@@ -57,6 +77,19 @@ struct test_reply {
  */
 void test_http(struct srv *srv, const struct test_request *rq, struct test_reply *r);
 void test_reply_release(struct test_reply *r);
+
+/*
+ * test_local() - run @rq through the request pipeline of @srv (from
+ * test_srv_new() or test_server_start()) as a $batch sub-request runs, no
+ * socket involved, and fill @r as test_http() would. Links start with
+ * srv->cfg.public_url, else http://graphmock.test. Release as above.
+ */
+void test_local(struct srv *srv, const struct test_request *rq, struct test_reply *r);
+
+/* test_local_call() - test_local() into a new reply; free with test_reply_free(). */
+struct test_reply *test_local_call(struct srv *srv, const char *method, const char *path,
+                                   const char *body, const char *ctype,
+                                   const char *token);
 
 /*
  * test_call() - test_http() into a new reply; free with test_reply_free().

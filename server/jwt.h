@@ -46,10 +46,13 @@ void jwt_key_release(struct jwt_key *k);
 char *jwt_sign(const struct jwt_key *k, const json_t *claims);
 
 /*
- * jwt_verify() - check that @token is an RS256 JWS signed by @k. On JWT_OK
- * *@payload is the decoded claims object (new reference), else NULL.
+ * jwt_verify() - check that @token is an RS256 JWS signed by @k, whose
+ * payload the caller already decoded into @claims (jwt_peek_payload();
+ * NULL when it did not decode, which is JWT_MALFORMED): the payload is
+ * decoded once per request, not once per check.
  */
-enum jwt_status jwt_verify(const struct jwt_key *k, const char *token, json_t **payload);
+enum jwt_status jwt_verify(const struct jwt_key *k, const char *token,
+                           const json_t *claims);
 
 /*
  * jwt_peek_payload() - the claims object of a compact JWT, NOT verified.

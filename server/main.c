@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../routes/registry.h"
 #include "../state/fixture.h"
 #include "fault_apply.h"
 #include "srv.h"
@@ -102,8 +103,7 @@ int main(int argc, char **argv)
 
 	if (state_init(&srv.state, pick_seed(&srv.cfg)))
 		return 1;
-	srv.state.server = &srv;
-	if (srv_features_init(&srv))
+	if (srv_features_init(&srv, &registry_routes))
 		goto out_state;
 	if (load_fixtures(&srv) || load_state_file(&srv))
 		goto out_features;

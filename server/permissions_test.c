@@ -1,5 +1,6 @@
 /*
- * server/permissions_test.c - every Graph route has a permission rule, and the
+ * server/permissions_test.c - every Graph route row names its permission set
+ * (and no other row does), and the
  * roles/scp check: exact roles, delegated scopes, ReadWrite implying Read,
  * tokens without roles or scp, and the two-list rule of appRoleAssignedTo.
  */
@@ -10,8 +11,10 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "../routes/registry.h"
+#include "http_testutil.h"
 #include "permissions.h"
+#include "router.h"
+#include "srv.h"
 
 static json_t *roles(const char *r1, const char *r2)
 {
@@ -31,56 +34,48 @@ static json_t *scopes(const char *scp)
 	return json_pack("{s:s}", "scp", scp);
 }
 
+static struct srv *g_srv; /* for its route tables: routes/' and the server's own */
+
+/* The permission set of the route row @method @pattern. */
+static const struct route_perms *perms_of(const char *method, const char *pattern)
+{
+	for (const struct route *const *t = g_srv->graph_tables; *t; t++)
+		for (const struct route *r = *t; r->method; r++)
+			if (!strcmp(r->method, method) && !strcmp(r->pattern, pattern))
+				return r->perms;
+	fail_msg("no route %s %s", method, pattern);
+	return NULL;
+}
+
 static bool allowed(json_t *claims, const char *method, const char *pattern)
 {
-	const struct perm_rule *r = perm_find(method, pattern);
-	bool ok;
+	bool ok = perm_granted(perms_of(method, pattern), claims);
 
-	assert_non_null(r);
-	ok = perm_granted(r, claims);
 	json_decref(claims);
 	return ok;
 }
 
-static void test_every_graph_route_has_a_rule(void **unused)
+/* Every Graph row names its permissions; rows outside Graph name none. */
+static void test_every_route_row_says_its_permissions(void **unused)
 {
-	const struct route *const *t;
-	const struct route *r;
-	size_t n = 0, missing = 0;
+	size_t n = 0;
 
 	(void)unused;
-	for (t = graph_route_tables; *t; t++)
-		for (r = *t; r->method; r++) {
-			if (!perm_find(r->method, r->pattern)) {
-				print_error("no permission rule for %s %s\n", r->method,
-				            r->pattern);
-				missing++;
-			}
-			n++;
+	for (const struct route *const *t = g_srv->graph_tables; *t; t++)
+		for (const struct route *r = *t; r->method; r++, n++) {
+			if (!r->perms)
+				fail_msg("no permission set for %s %s", r->method,
+				         r->pattern);
+			assert_true(r->perms->kind != PERM_LIST ||
+			            (r->perms->any && r->perms->any[0]));
 		}
-	assert_int_equal(missing, 0);
 	assert_true(n > 50);
-}
-
-static void test_every_rule_is_a_route(void **unused)
-{
-	const struct route *const *t;
-	const struct perm_rule *p;
-	const struct route *r;
-
-	(void)unused;
-	for (p = perm_rules; p->method; p++) {
-		bool found = false;
-
-		for (t = graph_route_tables; *t && !found; t++)
-			for (r = *t; r->method && !found; r++)
-				found = !strcmp(r->method, p->method) &&
-				        !strcmp(r->pattern, p->pattern);
-		if (!found)
-			fail_msg("rule for %s %s matches no route", p->method,
-			         p->pattern);
-		assert_true(p->kind != PERM_LIST || (p->any && p->any[0]));
-	}
+	for (const struct route *const *t = g_srv->root_tables; *t; t++)
+		for (const struct route *r = *t; r->method; r++)
+			if (r->perms)
+				fail_msg(
+				    "%s %s is not a Graph route but names permissions",
+				    r->method, r->pattern);
 }
 
 static void test_roles(void **unused)
@@ -143,7 +138,7 @@ static void test_no_roles_or_scp(void **unused)
 	    allowed(roles("User.Read.All", NULL), "GET", "/applicationTemplates"));
 	assert_true(allowed(json_object(), "GET", "/$metadata"));
 	assert_false(perm_granted(NULL, NULL));
-	assert_false(perm_granted(perm_find("GET", "/users"), NULL));
+	assert_false(perm_granted(perms_of("GET", "/users"), NULL));
 }
 
 static void test_assignment_needs_both_lists(void **unused)
@@ -163,11 +158,26 @@ static void test_assignment_needs_both_lists(void **unused)
 	assert_true(allowed(roles("Application.Read.All", NULL), "GET", p));
 }
 
+static int setup(void **unused)
+{
+	struct test_server_opts opts = {.seed = 1};
+
+	(void)unused;
+	g_srv = test_srv_new(&opts);
+	return 0;
+}
+
+static int teardown(void **unused)
+{
+	(void)unused;
+	test_srv_free(g_srv);
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_every_graph_route_has_a_rule),
-	    cmocka_unit_test(test_every_rule_is_a_route),
+	    cmocka_unit_test(test_every_route_row_says_its_permissions),
 	    cmocka_unit_test(test_roles),
 	    cmocka_unit_test(test_readwrite_implies_read),
 	    cmocka_unit_test(test_scp),
@@ -175,5 +185,5 @@ int main(void)
 	    cmocka_unit_test(test_assignment_needs_both_lists),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }

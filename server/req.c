@@ -9,8 +9,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../state/guid.h"
 #include <stdio.h>
+
+#include "../state/guid.h"
+#include "../state/alloc.h"
 
 /*
  * Request ids come from a per-thread generator seeded once from the kernel:
@@ -58,37 +60,38 @@ void req_init(struct req *req)
 static void kv_free(struct req_kv *kv, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		free(kv[i].name);
-		free(kv[i].value);
+		state_free(kv[i].name);
+		state_free(kv[i].value);
 	}
-	free(kv);
+	state_free(kv);
 }
 
 void req_release(struct req *req)
 {
 	for (size_t i = 0; i < req->nsegs; i++)
-		free(req->segs[i]);
-	free(req->path);
+		state_free(req->segs[i]);
+	state_free(req->path);
 	kv_free(req->query, req->nquery);
 	kv_free(req->headers, req->nheaders);
-	free(req->raw_body);
+	state_free(req->raw_body);
 	json_decref(req->body);
+	json_decref(req->claims);
 	odata_query_release(&req->odata);
 	memset(req, 0, sizeof(*req));
 }
 
 static int kv_add(struct req_kv **list, size_t *n, const char *name, const char *value)
 {
-	struct req_kv *grown = realloc(*list, (*n + 1) * sizeof(**list));
+	struct req_kv *grown = state_realloc(*list, (*n + 1) * sizeof(**list));
 
 	if (!grown)
 		return -1;
 	*list = grown;
-	grown[*n].name = strdup(name);
-	grown[*n].value = strdup(value ? value : "");
+	grown[*n].name = state_strdup(name);
+	grown[*n].value = state_strdup(value ? value : "");
 	if (!grown[*n].name || !grown[*n].value) {
-		free(grown[*n].name);
-		free(grown[*n].value);
+		state_free(grown[*n].name);
+		state_free(grown[*n].value);
 		return -1;
 	}
 	(*n)++;
@@ -111,16 +114,24 @@ int req_add_header(struct req *req, const char *name, const char *value)
 
 int req_set_body(struct req *req, const char *data, size_t len)
 {
-	char *copy = malloc(len + 1);
+	char *copy = state_malloc(len + 1);
 
 	if (!copy)
 		return -1;
 	memcpy(copy, data, len);
 	copy[len] = '\0';
-	free(req->raw_body);
+	state_free(req->raw_body);
 	req->raw_body = copy;
 	req->body_len = len;
 	return 0;
+}
+
+void req_take_body(struct req *req, char *data, size_t len)
+{
+	data[len] = '\0';
+	state_free(req->raw_body);
+	req->raw_body = data;
+	req->body_len = len;
 }
 
 const char *req_query(const struct req *req, const char *name)
@@ -144,6 +155,18 @@ const char *req_param(const struct req *req, size_t i)
 	return i < req->nparams ? req->params[i] : NULL;
 }
 
+bool req_graph_audience(const struct req *req, const char *aud)
+{
+	size_t n = strlen(req->base_url);
+
+	if (!strcmp(aud, "https://graph.microsoft.com") ||
+	    !strcmp(aud, "https://graph.microsoft.com/") ||
+	    !strcmp(aud, "00000003-0000-0000-c000-000000000000"))
+		return true;
+	return n && !strncasecmp(aud, req->base_url, n) &&
+	       (!aud[n] || !strcmp(aud + n, "/"));
+}
+
 bool req_is_advanced(const struct req *req)
 {
 	const char *cl = req_header(req, "consistencylevel");
@@ -162,33 +185,69 @@ static int hexval(char c)
 	return -1;
 }
 
-char *req_percent_decode(const char *s, size_t len)
+enum req_decode req_percent_decode_into(const char *s, size_t len, char **out)
 {
-	char *out = malloc(len + 1);
+	char *d = state_malloc(len + 1);
 	size_t o = 0;
 
-	if (!out)
-		return NULL;
+	*out = NULL;
+	if (!d)
+		return REQ_DECODE_OOM;
 	for (size_t i = 0; i < len; i++) {
+		int hi, lo;
+
 		if (s[i] != '%') {
-			out[o++] = s[i];
+			d[o++] = s[i];
 			continue;
 		}
-		if (i + 2 >= len) {
-			free(out);
-			return NULL;
-		}
-		int hi = hexval(s[i + 1]);
-		int lo = hexval(s[i + 2]);
+		hi = i + 2 < len ? hexval(s[i + 1]) : -1;
+		lo = i + 2 < len ? hexval(s[i + 2]) : -1;
 		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
-			free(out);
-			return NULL;
+			state_free(d);
+			return REQ_DECODE_BAD;
 		}
-		out[o++] = (char)(hi * 16 + lo);
+		d[o++] = (char)(hi * 16 + lo);
 		i += 2;
 	}
-	out[o] = '\0';
-	return out;
+	d[o] = '\0';
+	*out = d;
+	return REQ_DECODE_OK;
+}
+
+char *req_percent_decode(const char *s, size_t len)
+{
+	char *out;
+
+	return req_percent_decode_into(s, len, &out) ? NULL : out;
+}
+
+int req_add_query_string(struct req *req, const char *q)
+{
+	while (*q) {
+		size_t len = strcspn(q, "&");
+		const char *eq = memchr(q, '=', len);
+		size_t klen = eq ? (size_t)(eq - q) : len;
+		enum req_decode rc = REQ_DECODE_OK;
+
+		if (klen) {
+			char *k, *v = NULL;
+
+			rc = req_percent_decode_into(q, klen, &k);
+			if (!rc)
+				rc = eq ? req_percent_decode_into(eq + 1, len - klen - 1,
+				                                  &v)
+				        : req_percent_decode_into("", 0, &v);
+			if (!rc && req_add_query(req, k, v))
+				rc = REQ_DECODE_OOM;
+			state_free(k);
+			state_free(v);
+		}
+		if (rc)
+			return (int)rc;
+		q += len;
+		q += *q == '&';
+	}
+	return 0;
 }
 
 /*
@@ -210,12 +269,12 @@ static char *expand_namespace_alias(char *seg)
 
 	if (strncmp(seg, alias, sizeof(alias) - 1) || len == sizeof(alias) - 1)
 		return seg;
-	out = malloc(len - (sizeof(alias) - 1) + sizeof(full));
+	out = state_malloc(len - (sizeof(alias) - 1) + sizeof(full));
 	if (!out)
 		return seg; /* unexpanded: the router answers an unknown segment */
 	snprintf(out, len - (sizeof(alias) - 1) + sizeof(full), "%s%s", full,
 	         seg + sizeof(alias) - 1);
-	free(seg);
+	state_free(seg);
 	return out;
 }
 
@@ -225,7 +284,7 @@ static int push_segment(struct req *req, char *seg)
 	size_t len = strlen(seg);
 
 	if (req->nsegs >= REQ_MAX_SEGMENTS) {
-		free(seg);
+		state_free(seg);
 		return -1;
 	}
 	if (open && open != seg && len >= 4 && seg[len - 1] == ')') {
@@ -249,10 +308,10 @@ static int push_segment(struct req *req, char *seg)
 			inner[ilen - 1] = '\0';
 			inner++;
 			*open = '\0';
-			char *key = strdup(inner);
+			char *key = state_strdup(inner);
 			if (!key || req->nsegs + 2 > REQ_MAX_SEGMENTS) {
-				free(key);
-				free(seg);
+				state_free(key);
+				state_free(seg);
 				return -1;
 			}
 			req->segs[req->nsegs++] = seg;
@@ -272,8 +331,8 @@ int req_set_path(struct req *req, const char *path)
 {
 	const char *p = path;
 
-	free(req->path);
-	req->path = strdup(path);
+	state_free(req->path);
+	req->path = state_strdup(path);
 	if (!req->path)
 		return -1;
 	if (!strncmp(p, "/v1.0", 5) && (p[5] == '/' || p[5] == '\0')) {

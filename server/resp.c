@@ -196,6 +196,9 @@ char *resp_render(const struct resp *resp, size_t *len)
 
 void resp_finish(struct resp *resp)
 {
+	if (resp->finished)
+		return;
+	resp->finished = true;
 	free(resp->bytes);
 	if (resp->text && (resp->kind == RESP_ODATA || resp->kind == RESP_JSON)) {
 		resp->bytes = resp->text;

@@ -62,6 +62,7 @@ struct resp {
 	/* The body rendered to bytes by the router (under the lock); owned. */
 	char *bytes;
 	size_t bytes_len;
+	bool finished; /* resp_finish() ran: @bytes is final */
 };
 
 /* resp_init() - empty response tied to @req's ids (@req may be NULL in tests). */
@@ -111,6 +112,7 @@ char *resp_render(const struct resp *resp, size_t *len);
  * resp_finish() - render the body into resp->bytes (moving pre-rendered text
  * rather than copying it) and drop the json_t, so no stored value outlives
  * the state lock. Call under the lock when the body may hold stored values.
+ * Only the first call renders; later ones do nothing.
  */
 void resp_finish(struct resp *resp);
 

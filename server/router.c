@@ -11,6 +11,9 @@
 
 #include "req.h"
 
+const struct route_perms route_perms_none = {PERM_NONE, NULL, NULL};
+const struct route_perms route_perms_any_token = {PERM_TOKEN, NULL, NULL};
+
 /* Compare one pattern against @req; return literal count, or -1, and the depth reached.
  */
 static int match_pattern(const char *pattern, const struct req *req, size_t *depth,

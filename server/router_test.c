@@ -11,27 +11,26 @@
 
 #include <cmocka.h>
 
-#include "../routes/registry.h"
+#include "http_testutil.h"
 #include "req.h"
 #include "router.h"
+#include "srv.h"
 
-static int dummy(struct state *st, const struct req *req, struct resp *resp)
+static int dummy(struct call *c)
 {
-	(void)st;
-	(void)req;
-	(void)resp;
+	(void)c;
 	return 0;
 }
 
 static const struct route test_routes[] = {
-    {"GET", "/", dummy, 0, NULL},
-    {"GET", "/users", dummy, 0, NULL},
-    {"GET", "/users/{id}", dummy, 0, NULL},
-    {"GET", "/users/$count", dummy, 0, NULL},
-    {"POST", "/groups/{id}/members/$ref", dummy, 0, NULL},
-    {"DELETE", "/groups/{id}/members/{mid}/$ref", dummy, 0, NULL},
-    {"DELETE", "/groups/{id}/members/{mid}", dummy, 0, NULL},
-    {"GET", "/servicePrincipals/{id}", dummy, ROUTE_APPID_KEY, NULL},
+    {"GET", "/", dummy, 0, NULL, NULL},
+    {"GET", "/users", dummy, 0, NULL, NULL},
+    {"GET", "/users/{id}", dummy, 0, NULL, NULL},
+    {"GET", "/users/$count", dummy, 0, NULL, NULL},
+    {"POST", "/groups/{id}/members/$ref", dummy, 0, NULL, NULL},
+    {"DELETE", "/groups/{id}/members/{mid}/$ref", dummy, 0, NULL, NULL},
+    {"DELETE", "/groups/{id}/members/{mid}", dummy, 0, NULL, NULL},
+    {"GET", "/servicePrincipals/{id}", dummy, ROUTE_APPID_KEY, NULL, NULL},
     {0},
 };
 
@@ -45,9 +44,11 @@ static void match(const char *method, const char *path, struct req *req,
 	router_match(test_tables, method, req, m);
 }
 
+static struct srv *g_srv; /* for its route tables: routes/' and the server's own */
+
 static void test_every_table_is_well_formed(void **ctx)
 {
-	const struct route *const *lists[] = {graph_route_tables, root_route_tables};
+	const struct route *const *lists[] = {g_srv->graph_tables, g_srv->root_tables};
 
 	(void)ctx;
 	for (size_t l = 0; l < 2; l++) {
@@ -60,8 +61,13 @@ static void test_every_table_is_well_formed(void **ctx)
 				            !strcmp(r->method, "PATCH") ||
 				            !strcmp(r->method, "PUT") ||
 				            !strcmp(r->method, "DELETE"));
-				if (r->flags & 2 /* ROUTE_ODATA */)
+				if (r->flags & ROUTE_ODATA)
 					assert_non_null(r->entity);
+				/* one lock mode at most */
+				assert_true(__builtin_popcount(r->flags &
+				                               (ROUTE_STATE_NONE |
+				                                ROUTE_STATE_SHARED |
+				                                ROUTE_STATE_ALL)) <= 1);
 			}
 		}
 	}
@@ -69,7 +75,7 @@ static void test_every_table_is_well_formed(void **ctx)
 
 static void test_no_duplicate_method_and_pattern(void **ctx)
 {
-	const struct route *const *lists[] = {graph_route_tables, root_route_tables};
+	const struct route *const *lists[] = {g_srv->graph_tables, g_srv->root_tables};
 
 	(void)ctx;
 	for (size_t l = 0; l < 2; l++)
@@ -181,6 +187,22 @@ static void test_alternate_key(void **ctx)
 	req_release(&req);
 }
 
+static int setup(void **unused)
+{
+	struct test_server_opts opts = {.seed = 1};
+
+	(void)unused;
+	g_srv = test_srv_new(&opts);
+	return 0;
+}
+
+static int teardown(void **unused)
+{
+	(void)unused;
+	test_srv_free(g_srv);
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,5 +215,5 @@ int main(void)
 	    cmocka_unit_test(test_alternate_key),
 	};
 
-	return cmocka_run_group_tests_name("router", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("router", tests, setup, teardown);
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "../state/state.h"
+#include "call.h"
 #include "config.h"
 #include "fault.h"
 #include "journal.h"
@@ -20,6 +21,10 @@ struct MHD_Daemon;
 struct MHD_Connection;
 struct req;
 struct resp;
+struct route;
+struct route_set;
+
+#define SRV_MAX_TABLES 48 /* route tables of routes/ and the server together */
 
 struct fault_sleeper_item;
 
@@ -52,22 +57,20 @@ struct srv {
 	pthread_mutex_t jwt_lock;
 	_Atomic int jwt_state; /* 0 not yet, 1 ready, -1 generation failed */
 	char *tls_pem[2];      /* --tls-cert and --tls-key contents, NULL without TLS */
+	struct services services; /* what routes may ask of the server (call.h) */
+	/* NULL-terminated: routes/' tables, then the server's own. */
+	const struct route *graph_tables[SRV_MAX_TABLES];
+	const struct route *root_tables[SRV_MAX_TABLES];
 };
 
 /*
- * srv_dispatch() - run the router on a fully received request: generic
- * checks, tenant, handler under the state lock, body rendered to
- * resp->bytes before the lock is released. @too_large says the upload went
- * over --max-body (its bytes were discarded).
+ * srv_features_init() - the route tables (@routes, from routes/registry.h,
+ * plus the server's own), the services lent to routes, the fault engine
+ * (seeded like the state), the journal (cfg.journal_size) and the latency
+ * timer. 0, or -1 after printing why. srv_features_release() undoes it;
+ * call after srv_stop().
  */
-void srv_dispatch(struct srv *srv, struct req *req, struct resp *resp, bool too_large);
-
-/*
- * srv_features_init() - the fault engine (seeded like the state), the journal
- * (cfg.journal_size) and the latency timer. 0, or -1 after printing why.
- * srv_features_release() undoes it; call after srv_stop().
- */
-int srv_features_init(struct srv *srv);
+int srv_features_init(struct srv *srv, const struct route_set *routes);
 void srv_features_release(struct srv *srv);
 
 /*
@@ -104,12 +107,6 @@ char *srv_state_dump(struct state *st);
 /* srv_state_write() - @text to @file atomically (temp file, fsync, rename). 0 or -1 +
  * @err. */
 int srv_state_write(const char *file, const char *text, char *err, size_t errlen);
-
-/*
- * srv_state_replace() - state_load(@doc) (validated before anything changes),
- * keeping the fixtures as the reset baseline. Registry lock held exclusive.
- */
-int srv_state_replace(struct state *st, const json_t *doc, char *err, size_t errlen);
 
 /*
  * srv_state_load_file() - replace the state with the export in @file, keeping

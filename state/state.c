@@ -212,6 +212,22 @@ int state_load(struct state *st, const json_t *doc, char *err, size_t errlen)
 	return 0;
 }
 
+int state_replace(struct state *st, const json_t *doc, char *err, size_t errlen)
+{
+	json_t *baseline = json_incref(st->fixture);
+	int rc = state_load(st, doc, err, errlen);
+
+	/* state_load() keeps what it loads as the reset baseline: keep the
+	 * fixtures instead. */
+	if (!rc && baseline) {
+		json_decref(st->fixture);
+		st->fixture = baseline;
+		baseline = NULL;
+	}
+	json_decref(baseline);
+	return rc;
+}
+
 int state_reset(struct state *st)
 {
 	char err[256];

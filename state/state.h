@@ -165,7 +165,6 @@ struct state {
 
 	state_mail_rules_fn *mail_rules; /* NULL: every email is delivered */
 	void *mail_ctx;
-	void *server; /* the owning struct srv, for admin routes of server features */
 };
 
 /* state_init() - empty state; object ids follow @seed. */
@@ -182,6 +181,12 @@ void state_release(struct state *st);
  * Locking: registry held exclusive, or no other thread runs yet.
  */
 int state_load(struct state *st, const json_t *doc, char *err, size_t errlen);
+
+/*
+ * state_replace() - state_load(@doc) keeping the fixtures as the baseline a
+ * reset returns to (PUT /_mock/state, --state-file). Same locking.
+ */
+int state_replace(struct state *st, const json_t *doc, char *err, size_t errlen);
 
 /* state_reset() - reload the kept fixture (POST /_mock/reset). Registry held exclusive.
  */

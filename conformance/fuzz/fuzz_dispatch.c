@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../server/req.h"
-#include "../../server/resp.h"
+#include "../../routes/registry.h"
+#include "../../server/exchange.h"
 #include "../../server/srv.h"
 #include "../../state/fixture.h"
 
@@ -33,43 +33,19 @@ static struct srv *fuzz_srv(void)
 	json_decref(doc);
 	config_defaults(&srv->cfg);
 	srv->cfg.quiet = true;
-	srv->state.server = srv;
-	/* /_mock/faults and /_mock/requests need the engine and the journal */
-	if (fault_engine_init(&srv->faults, 1, &srv->state) ||
-	    journal_init(&srv->journal, 64))
+	srv->cfg.journal_size = 64;
+	/* the route tables, /_mock/faults' engine, /_mock/requests' journal */
+	if (srv_features_init(srv, &registry_routes))
 		abort();
 	srv->faults.quiet = true;
 	return srv;
-}
-
-/* Split "k=v&k2=v2" into decoded query options; 0, or -1 on a bad escape. */
-static int add_query(struct req *req, char *q)
-{
-	while (q && *q) {
-		char *next = strchr(q, '&');
-		if (next)
-			*next++ = '\0';
-		char *eq = strchr(q, '=');
-		if (eq)
-			*eq++ = '\0';
-		char *k = req_percent_decode(q, strlen(q));
-		char *v = req_percent_decode(eq ? eq : "", eq ? strlen(eq) : 0);
-		int rc = k && v ? req_add_query(req, k, v) : -1;
-		free(k);
-		free(v);
-		if (rc)
-			return -1;
-		q = next;
-	}
-	return 0;
 }
 
 static void run_one(const uint8_t *data, size_t size)
 {
 	struct srv *srv = fuzz_srv();
 	char *text = malloc(size + 1);
-	struct resp resp;
-	struct req req;
+	struct exchange ex;
 
 	if (!text)
 		return;
@@ -88,9 +64,9 @@ static void run_one(const uint8_t *data, size_t size)
 	if (query)
 		*query++ = '\0';
 
-	req_init(&req);
-	snprintf(req.method, sizeof(req.method), "%s", text);
-	snprintf(req.base_url, sizeof(req.base_url), "http://127.0.0.1:8080");
+	exchange_init(&ex);
+	snprintf(ex.req.method, sizeof(ex.req.method), "%s", text);
+	snprintf(ex.req.base_url, sizeof(ex.req.base_url), "http://127.0.0.1:8080");
 	char *body = NULL;
 	while (headers && *headers) {
 		char *eol = strchr(headers, '\n');
@@ -103,20 +79,19 @@ static void run_one(const uint8_t *data, size_t size)
 		char *colon = strchr(headers, ':');
 		if (colon) {
 			*colon = '\0';
-			req_add_header(&req, headers,
+			req_add_header(&ex.req, headers,
 			               colon[1] == ' ' ? colon + 2 : colon + 1);
 		}
 		headers = eol ? eol + 1 : NULL;
 	}
 	if (body && *body)
-		req_set_body(&req, body, strlen(body));
-	resp_init(&resp, &req);
-	if (req_set_path(&req, path) || add_query(&req, query))
+		req_set_body(&ex.req, body, strlen(body));
+	if (req_set_path(&ex.req, path) ||
+	    (query && req_add_query_string(&ex.req, query)))
 		goto out_release;
-	srv_dispatch(srv, &req, &resp, false);
+	exchange_run(srv, &ex, 0);
 out_release:
-	req_release(&req);
-	resp_release(&resp);
+	exchange_release(&ex);
 out:
 	free(text);
 }

@@ -1,0 +1,434 @@
+/*
+ * server/exchange.c - the one request pipeline: tenant, fault decision,
+ * route, token, permission, input, the handler under the right locks and
+ * the rendering of its answer, ghost writes, the journal (exchange.h).
+ */
+#include "exchange.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../state/state.h"
+#include "auth.h"
+#include "call.h"
+#include "error.h"
+#include "fault_apply.h"
+#include "jwt.h"
+#include "odata.h"
+#include "router.h"
+#include "srv.h"
+
+#define TENANT_HEADER "x-graphmock-tenant"
+
+void exchange_init(struct exchange *ex)
+{
+	memset(ex, 0, sizeof(*ex));
+	req_init(&ex->req);
+	resp_init(&ex->resp, &ex->req);
+	ex->started_us = monotonic_us();
+}
+
+void exchange_release(struct exchange *ex)
+{
+	fault_decision_release(&ex->fault);
+	req_release(&ex->req);
+	resp_release(&ex->resp);
+}
+
+/* ---- before the fault decision ---- */
+
+/* The bearer's claims, decoded once (not verified: auth_check() does that). */
+static void decode_claims(struct req *req)
+{
+	const char *token = auth_bearer(req);
+
+	if (token && *token)
+		req->claims = jwt_peek_payload(token);
+}
+
+/*
+ * The tenant the request acts on: X-Graphmock-Tenant, else the token's tid,
+ * else the first tenant. Only its id and domain are kept: the handler finds
+ * it again by id under the locks, so no pointer outlives them.
+ */
+static void resolve_tenant(struct srv *srv, struct exchange *ex)
+{
+	const char *want = req_header(&ex->req, TENANT_HEADER);
+	const char *tid = json_string_value(json_object_get(ex->req.claims, "tid"));
+	struct tenant *t;
+
+	state_registry_read(&srv->state);
+	if (want)
+		t = state_tenant_find(&srv->state, want);
+	else {
+		t = tid ? state_tenant_find(&srv->state, tid) : NULL;
+		if (!t)
+			t = state_tenant_default(&srv->state);
+	}
+	if (t) {
+		snprintf(ex->tenant_id, sizeof(ex->tenant_id), "%s", t->id);
+		snprintf(ex->tenant_domain, sizeof(ex->tenant_domain), "%s", t->domain);
+	}
+	state_registry_unlock(&srv->state);
+}
+
+/*
+ * The throttling key: the calling app, as Graph keys its limits per app
+ * (the token's appid, or azp for v2 tokens), else the client's address.
+ * Never the raw Authorization header: every token of a tenant shares its
+ * first few hundred characters.
+ */
+static void identify_client(struct exchange *ex)
+{
+	const json_t *claims = ex->req.claims;
+	const char *app = json_string_value(json_object_get(claims, "appid"));
+
+	if (!app)
+		app = json_string_value(json_object_get(claims, "azp"));
+	if (app)
+		snprintf(ex->client, sizeof(ex->client), "app:%s", app);
+	else
+		snprintf(ex->client, sizeof(ex->client), "ip:%s", ex->req.peer);
+}
+
+/* The rules (and a one-shot X-Graphmock-Fault header). -1 after a 400 for a bad header.
+ */
+static int decide_fault(struct srv *srv, struct exchange *ex)
+{
+	const char *header =
+	    srv->cfg.no_fault_header ? NULL : req_header(&ex->req, FAULT_HEADER);
+	struct fault_rule *oneshot = NULL;
+	struct fault_request fr;
+	char err[512];
+
+	if (header) {
+		oneshot = fault_rule_parse_compact(header, err, sizeof(err));
+		if (!oneshot)
+			return resp_error(&ex->resp, GERR_BAD_REQUEST, "%s", err);
+	}
+	fr.method = ex->req.method;
+	fr.path = ex->req.path ? ex->req.path : "";
+	fr.tenant_id = ex->tenant_id;
+	fr.tenant_domain = ex->tenant_domain;
+	fr.client = ex->client;
+	fr.req = &ex->req;
+	fault_engine_decide(&srv->faults, &fr, oneshot, ex->req.now_ms, &ex->fault);
+	fault_rule_free(oneshot);
+	return 0;
+}
+
+/* A decision the transport cannot carry out is not applied: the request is served. */
+static void fit_to_transport(struct exchange *ex)
+{
+	struct fault_decision *d = &ex->fault;
+	bool drop =
+	    d->kind == FAULT_CONNECTION || (d->kind == FAULT_GHOST && d->ghost_reset);
+
+	if ((drop && !(ex->caps & EXCHANGE_CAN_DROP)) ||
+	    (d->kind == FAULT_LATENCY &&
+	     (!(ex->caps & EXCHANGE_CAN_DELAY) || d->latency_ms <= 0))) {
+		fault_decision_release(d);
+		memset(d->rule_id, 0, sizeof(d->rule_id));
+		d->kind = FAULT_NONE;
+	}
+}
+
+/* ---- routing and the generic checks ---- */
+
+static bool is_json_content_type(const char *ct)
+{
+	return ct && !strncasecmp(ct, "application/json", 16);
+}
+
+/* Parse the upload as a JSON object, or answer Graph's 400. */
+static int parse_body(struct req *req, struct resp *resp, unsigned flags)
+{
+	json_error_t jerr;
+
+	if (req->body_len == 0) {
+		if (flags & ROUTE_OPTIONAL_BODY)
+			return 0;
+		return resp_error(resp, GERR_BAD_REQUEST, GMSG_EMPTY_PAYLOAD);
+	}
+	if (!is_json_content_type(req_header(req, "content-type")))
+		return resp_error(resp, GERR_BAD_REQUEST, GMSG_BAD_JSON);
+	req->body =
+	    json_loadb(req->raw_body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	/* jansson reports an allocation failure before lexing with no message */
+	if (!req->body &&
+	    (json_error_code(&jerr) == json_error_out_of_memory ||
+	     (json_error_code(&jerr) == json_error_unknown && !jerr.text[0])))
+		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	if (!req->body || !json_is_object(req->body))
+		return resp_error(resp, GERR_BAD_REQUEST, GMSG_BAD_JSON);
+	return 0;
+}
+
+/*
+ * The route for the path and method, or NULL after Graph's 400 (unknown
+ * segment) or 405. Graph routes before it authenticates (graph-spec §1.1).
+ */
+static const struct route *match_route(struct srv *srv, struct req *req,
+                                       struct resp *resp)
+{
+	const struct route *const *tables =
+	    req->version[0] ? srv->graph_tables : srv->root_tables;
+	struct route_match m;
+
+	router_match(tables, req->method, req, &m);
+	if (!m.route && !req->version[0]) {
+		if (req->nsegs && !strcmp(req->segs[0], "_mock"))
+			resp_error_code(resp, 404, "NotFound",
+			                "No graphmock admin endpoint at '%s'.",
+			                req->path);
+		else
+			resp_error(resp, GERR_BAD_REQUEST, "Invalid version: %s",
+			           req->nsegs ? req->segs[0] : "");
+		return NULL;
+	}
+	if (!m.route && !m.method_mismatch && m.bad_segment < req->nsegs) {
+		resp_error(resp, GERR_BAD_REQUEST,
+		           "Resource not found for the segment '%s'.",
+		           req->segs[m.bad_segment]);
+		return NULL;
+	}
+	if (!m.route) {
+		char allow[64];
+		router_allow(tables, req, allow, sizeof(allow));
+		resp_error(resp, GERR_METHOD, GMSG_METHOD);
+		if (allow[0])
+			resp_header(resp, "Allow", "%s", allow);
+		return NULL;
+	}
+	if (req->nparams && req->param_alt_key[0] &&
+	    (!(m.route->flags & ROUTE_APPID_KEY) ||
+	     strcmp(req->param_alt_key[0], "appId"))) {
+		resp_error(resp, GERR_BAD_REQUEST,
+		           "Resource not found for the segment '%s'.", req->segs[0]);
+		return NULL;
+	}
+	return m.route;
+}
+
+/* The request's own input: size, JSON body, OData options. 0, or -1 after a 4xx. */
+static int check_input(struct srv *srv, struct exchange *ex, const struct route *route)
+{
+	struct req *req = &ex->req;
+
+	if (ex->too_large)
+		return resp_error(
+		    &ex->resp, GERR_TOO_LARGE,
+		    "The request body is larger than the %zu bytes graphmock "
+		    "accepts (--max-body).",
+		    srv->cfg.max_body);
+	if ((route->flags & ROUTE_JSON_BODY) && parse_body(req, &ex->resp, route->flags))
+		return -1;
+	if ((route->flags & ROUTE_ODATA) &&
+	    odata_query_parse(&req->odata, route->entity, req, &ex->resp))
+		return -1;
+	return 0;
+}
+
+/* Graph's order (graph-spec §1.1, §10): route 400/405, token 401, permission 403, input.
+ */
+static const struct route *admit(struct srv *srv, struct exchange *ex)
+{
+	const struct route *route = match_route(srv, &ex->req, &ex->resp);
+
+	if (!route || auth_check(srv, &ex->req, &ex->resp) ||
+	    auth_permit(srv, &ex->req, route, &ex->resp) || check_input(srv, ex, route))
+		return NULL;
+	return route;
+}
+
+/* ---- the handler under its locks ---- */
+
+void call_lock_tenant(struct call *c, struct tenant *t)
+{
+	state_tenant_lock(t);
+	c->tenant = t;
+}
+
+/* The request's tenant, by the id resolve_tenant() kept; NULL after a 400. */
+static struct tenant *find_tenant(struct srv *srv, struct exchange *ex)
+{
+	const char *want = req_header(&ex->req, TENANT_HEADER);
+	struct tenant *t =
+	    ex->tenant_id[0] ? state_tenant_find(&srv->state, ex->tenant_id) : NULL;
+
+	if (t)
+		return t;
+	if (want)
+		resp_error(
+		    &ex->resp, GERR_BAD_REQUEST,
+		    "Tenant '%s' does not exist in graphmock (GET /_mock/tenants lists "
+		    "them).",
+		    want);
+	else
+		resp_error(&ex->resp, GERR_BAD_REQUEST,
+		           "graphmock has no tenant loaded.");
+	return NULL;
+}
+
+static void call_handler(const struct route *route, struct call *c)
+{
+	route->fn(c);
+	if (c->resp->kind == RESP_NONE)
+		resp_error(c->resp, GERR_INTERNAL, "The handler produced no response.");
+	resp_finish(c->resp); /* stored json_t values never leave the locks */
+}
+
+/*
+ * Run @route's handler with the locks its flags ask for, and render the
+ * answer before they are released: only bytes leave the locks.
+ */
+static void run_handler(struct srv *srv, struct exchange *ex, const struct route *route)
+{
+	struct call c = {&ex->req, &ex->resp, &srv->state, NULL, &srv->services, srv};
+	unsigned mode =
+	    route->flags & (ROUTE_STATE_NONE | ROUTE_STATE_SHARED | ROUTE_STATE_ALL);
+
+	ex->resp.bytes_only = true; /* only resp_finish() reads what the handler sets */
+	if (mode == ROUTE_STATE_NONE) {
+		call_handler(route, &c);
+		return;
+	}
+	if (mode == ROUTE_STATE_ALL)
+		state_registry_write(&srv->state);
+	else
+		state_registry_read(&srv->state);
+	if (mode) {
+		call_handler(route, &c);
+	} else {
+		struct tenant *t = find_tenant(srv, ex);
+		if (t) {
+			call_lock_tenant(&c, t);
+			call_handler(route, &c);
+		}
+	}
+	if (c.tenant)
+		state_tenant_unlock(c.tenant);
+	state_registry_unlock(&srv->state);
+	resp_finish(&ex->resp); /* find_tenant()'s 400, which holds nothing stored */
+}
+
+/* Everything after the fault decision: route, checks, handler, ghost write. */
+static enum exchange_step serve(struct srv *srv, struct exchange *ex)
+{
+	struct fault_decision *d = &ex->fault;
+	const struct route *route = admit(srv, ex);
+
+	if (route)
+		run_handler(srv, ex, route);
+	else
+		resp_finish(&ex->resp);  /* an error of our own: nothing stored in it */
+	if (d->kind == FAULT_CONNECTION) /* truncate: the real answer, cut short */
+		return EXCHANGE_DROP;
+	if (d->kind == FAULT_GHOST) {
+		/* The write happened; the client only hears of a failure. */
+		if (d->ghost_reset)
+			return EXCHANGE_DROP;
+		resp_release(&ex->resp);
+		resp_init(&ex->resp, &ex->req);
+		fault_error_respond(&d->error, d->body, &ex->req, &ex->resp);
+	}
+	return EXCHANGE_RESPOND;
+}
+
+/* ---- the journal ---- */
+
+static void journal_fault(struct journal_entry *en, const struct fault_decision *d)
+{
+	if (d->kind == FAULT_NONE)
+		return;
+	snprintf(en->fault, sizeof(en->fault), "%s", fault_kind_name(d->kind));
+	snprintf(en->rule_id, sizeof(en->rule_id), "%s", d->rule_id);
+	if (d->kind == FAULT_CONNECTION || (d->kind == FAULT_GHOST && d->ghost_reset))
+		snprintf(en->fault_detail, sizeof(en->fault_detail), "%s",
+		         d->conn == FAULT_CONN_RESET      ? "reset"
+		         : d->conn == FAULT_CONN_CLOSE    ? "close"
+		         : d->conn == FAULT_CONN_TRUNCATE ? "truncate"
+		                                          : "garbage");
+	else if (d->kind == FAULT_LATENCY)
+		snprintf(en->fault_detail, sizeof(en->fault_detail), "%lldms",
+		         (long long)d->latency_ms);
+	else
+		snprintf(en->fault_detail, sizeof(en->fault_detail), "%u",
+		         d->error.status);
+}
+
+/*
+ * Journal the exchange as soon as its outcome is known, before the client
+ * can see the answer: a test that asks /_mock/requests right after a call
+ * must find that call there.
+ */
+static void journal(struct srv *srv, struct exchange *ex, unsigned status)
+{
+	struct journal_entry en;
+
+	if (ex->journaled || !srv->journal.cap)
+		return;
+	ex->journaled = true;
+	journal_fill(&en, &ex->req, status, monotonic_us() - ex->started_us);
+	snprintf(en.tenant, sizeof(en.tenant), "%s", ex->tenant_id);
+	journal_fault(&en, &ex->fault);
+	journal_record(&srv->journal, &en);
+}
+
+static enum exchange_step finish(struct srv *srv, struct exchange *ex,
+                                 enum exchange_step step)
+{
+	journal(srv, ex, step == EXCHANGE_DROP ? 0 : ex->resp.status);
+	return step;
+}
+
+void exchange_journal_dropped(struct srv *srv, struct exchange *ex)
+{
+	if (ex->req.path)
+		journal(srv, ex, 0);
+}
+
+/* ---- the pipeline ---- */
+
+enum exchange_step exchange_run(struct srv *srv, struct exchange *ex, unsigned caps)
+{
+	struct fault_decision *d = &ex->fault;
+
+	ex->caps = caps;
+	if (!ex->req.now_ms)
+		ex->req.now_ms = state_now_ms(&srv->state);
+	if (ex->resp.kind == RESP_NONE)
+		resp_init(&ex->resp, &ex->req); /* the ids as the transport set them */
+	decode_claims(&ex->req);
+	resolve_tenant(srv, ex);
+	identify_client(ex);
+	if (ex->resp.kind != RESP_NONE || decide_fault(srv, ex)) {
+		resp_finish(&ex->resp); /* the transport's or our own 400 */
+		return finish(srv, ex, EXCHANGE_RESPOND);
+	}
+	fit_to_transport(ex);
+	switch (d->kind) {
+	case FAULT_ERROR:
+	case FAULT_THROTTLE:
+		fault_error_respond(&d->error, d->body, &ex->req, &ex->resp);
+		return finish(srv, ex, EXCHANGE_RESPOND);
+	case FAULT_CONNECTION:
+		if (d->conn != FAULT_CONN_TRUNCATE)
+			return finish(srv, ex, EXCHANGE_DROP);
+		break; /* truncate cuts a real answer short: serve it first */
+	case FAULT_LATENCY:
+		return EXCHANGE_DELAY;
+	case FAULT_NONE:
+	case FAULT_GHOST:
+	case FAULT_MAIL:
+	case FAULT_LAG:
+		break;
+	}
+	return finish(srv, ex, serve(srv, ex));
+}
+
+enum exchange_step exchange_resume(struct srv *srv, struct exchange *ex)
+{
+	return finish(srv, ex, serve(srv, ex));
+}

@@ -1,0 +1,83 @@
+/*
+ * server/exchange.h - the one request pipeline (STYLE §1), run alike for a
+ * request received over HTTP and for each $batch sub-request, as h2o
+ * re-processes a request rather than keeping a second copy:
+ *
+ *   tenant -> fault decision -> route (400/405) -> token (401) ->
+ *   permission (403) -> input (413/400) -> handler under the locks and
+ *   rendering -> ghost write -> journal
+ *
+ * A transport fills ex->req (server/http/http.c from libmicrohttpd,
+ * server/batch.c from a $batch entry), calls exchange_run(), carries out
+ * what it answers (wait, drop the connection, or send ex->resp), and
+ * releases the exchange when the transport is done with it.
+ */
+#ifndef GRAPHMOCK_SERVER_EXCHANGE_H
+#define GRAPHMOCK_SERVER_EXCHANGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../state/guid.h"
+#include "fault.h"
+#include "req.h"
+#include "resp.h"
+
+struct srv;
+
+/* What a transport can carry out besides sending a response. */
+enum exchange_caps {
+	EXCHANGE_CAN_DELAY = 1 << 0, /* suspend for injected latency */
+	EXCHANGE_CAN_DROP = 1 << 1,  /* end the connection (reset, close, ...) */
+};
+
+/* What the transport must do next. */
+enum exchange_step {
+	EXCHANGE_RESPOND, /* send ex->resp (rendered) */
+	EXCHANGE_DELAY,   /* wait ex->fault.latency_ms, then exchange_resume() */
+	EXCHANGE_DROP,    /* end the connection as ex->fault.conn says; for
+	                     truncate, ex->resp is the real response, rendered */
+};
+
+struct exchange {
+	struct req req;   /* filled by the transport */
+	struct resp resp; /* the answer; a transport may set an error before
+	                     exchange_run() (a broken path), which is then sent */
+	bool too_large;   /* the upload went over --max-body (its bytes dropped) */
+	unsigned caps;    /* enum exchange_caps of the transport */
+
+	/* Decided by exchange_run(). */
+	char tenant_id[GUID_STR_LEN + 1]; /* the tenant acted on; "" when none */
+	char tenant_domain[256];
+	char client[128]; /* throttling key: the token's appid/azp, else the peer */
+	struct fault_decision fault; /* downgraded to FAULT_NONE where the
+	                                transport cannot carry it out */
+	int64_t started_us;          /* monotonic */
+	bool journaled;
+};
+
+/* exchange_init() - an empty exchange with a fresh request id, started now. */
+void exchange_init(struct exchange *ex);
+
+/* exchange_release() - free what the exchange owns (not the struct). */
+void exchange_release(struct exchange *ex);
+
+/*
+ * exchange_run() - the pipeline over the request in @ex, for a transport
+ * that can do @caps (enum exchange_caps). Everything but EXCHANGE_DELAY is
+ * final and journaled; after EXCHANGE_DELAY the transport waits and calls
+ * exchange_resume().
+ */
+enum exchange_step exchange_run(struct srv *srv, struct exchange *ex, unsigned caps);
+
+/* exchange_resume() - the rest of the pipeline after an injected delay. */
+enum exchange_step exchange_resume(struct srv *srv, struct exchange *ex);
+
+/*
+ * exchange_journal_dropped() - journal an exchange that ended without an
+ * answer (the client went away first) with status 0; a no-op when already
+ * journaled or when the request never got far enough to be journaled.
+ */
+void exchange_journal_dropped(struct srv *srv, struct exchange *ex);
+
+#endif
