@@ -376,22 +376,6 @@ static void test_many_query_params(void **s)
 	exchange(raw, n, &g_a);
 	assert_int_equal(g_a.status, 200);
 	answer_clear(&g_a);
-	/* libmicrohttpd keeps every query argument in the connection's 32 KiB
-	 * memory pool; ~600 of them exhaust it and it closes without an answer.
-	 * The pool is per connection (up to 4096 of them) and zeroed on every
-	 * request, so it stays at libmicrohttpd's default; the server must just
-	 * keep serving. */
-	n = (size_t)snprintf(raw, big, "GET /v1.0/users?");
-	for (int i = 0; i < 1000; i++)
-		n += (size_t)snprintf(raw + n, big - n, "p%d=%d&", i, i);
-	n += (size_t)snprintf(raw + n, big - n,
-	                      "$top=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-	exchange(raw, n, &g_a);
-	assert_true(g_a.status == 0 || g_a.status == 200 || g_a.status >= 400);
-	answer_clear(&g_a);
-	exchange(GET_USERS_TOP1, sizeof(GET_USERS_TOP1) - 1, &g_a);
-	assert_int_equal(g_a.status, 200);
-	answer_clear(&g_a);
 	/*
 	 * 200 repeated OData options: a system query option may appear once, and
 	 * Graph's OData parser answers this 400 (odata_query.c has its text).
@@ -403,6 +387,44 @@ static void test_many_query_params(void **s)
 	                      "x=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 	exchange(raw, n, &g_a);
 	assert_envelope(&g_a, 400, "BadRequest");
+	answer_clear(&g_a);
+	free(raw);
+}
+
+/*
+ * 1000 query options in an 8.8 KB request line. graphmock ignores options
+ * without '$' as Graph does and serves 300 of them, or a 30 KB request line
+ * with one option, so this must be 200 with the one user $top asks for
+ * (RFC 9112 section 3: a target too long to parse MUST get 414, never
+ * silence). Today it gets no answer: libmicrohttpd 0.9.75 stores each option
+ * in the connection's 32 KiB pool while it parses the request line; when the
+ * pool runs out (from about 500 short options) its 431 is lost, because
+ * parse_initial_message_line ignores the failure of MHD_parse_arguments_ and
+ * sets the state back to URL_RECEIVED, and the connection hangs until the
+ * 120 s connection timeout. A bigger pool only moves the threshold.
+ */
+static void test_thousand_query_params(void **s)
+{
+	size_t big = 64 * 1024;
+	char *raw;
+	size_t n;
+
+	(void)s;
+	/* Skipped until the lead's fix (issue 9): server/http.c must keep the
+	 * query string away from libmicrohttpd's pool and parse it itself. */
+	skip();
+	raw = malloc(big);
+	n = (size_t)snprintf(raw, big, "GET /v1.0/users?");
+	for (int i = 0; i < 1000; i++)
+		n += (size_t)snprintf(raw + n, big - n, "p%d=%d&", i, i);
+	n += (size_t)snprintf(raw + n, big - n,
+	                      "$top=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+	exchange(raw, n, &g_a);
+	assert_int_equal(g_a.status, 200);
+	assert_int_equal(json_array_size(json_object_get(g_a.body, "value")), 1);
+	answer_clear(&g_a);
+	exchange(GET_USERS_TOP1, sizeof(GET_USERS_TOP1) - 1, &g_a);
+	assert_int_equal(g_a.status, 200);
 	answer_clear(&g_a);
 	free(raw);
 }
@@ -617,14 +639,10 @@ static void test_methods_and_versions(void **s)
 	exchange_str("OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &g_a);
 	assert_envelope(&g_a, 400, "BadRequest");
 	answer_clear(&g_a);
-	/* HTTP/1.0 without Host is legal; HTTP/1.1 without Host is tolerated
-	 * by libmicrohttpd (200) or refused (400), never a crash */
+	/* HTTP/1.0 without Host is legal: RFC 9112 section 3.2 asks it of 1.1 */
 	exchange_str("GET /v1.0/users/" ADELE " HTTP/1.0\r\n\r\n", &g_a);
 	assert_int_equal(g_a.status, 200);
 	assert_string_equal(json_string_value(json_object_get(g_a.body, "id")), ADELE);
-	answer_clear(&g_a);
-	exchange_str("GET /v1.0/users HTTP/1.1\r\nConnection: close\r\n\r\n", &g_a);
-	assert_true(g_a.status == 200 || g_a.status == 400);
 	answer_clear(&g_a);
 	/*
 	 * A request line without a space cannot be parsed: libmicrohttpd closes
@@ -638,6 +656,22 @@ static void test_methods_and_versions(void **s)
 	/* Another major version: libmicrohttpd's 505 (RFC 9110 section 15.6.6). */
 	exchange_str("GET /v1.0/users HTTP/9.9\r\nHost: x\r\n\r\n", &g_a);
 	assert_mhd_answer(&g_a, 505);
+	answer_clear(&g_a);
+}
+
+/*
+ * RFC 9112 section 3.2: a server MUST answer 400 to an HTTP/1.1 request
+ * without Host. graphmock sees this request, so the 400 is Graph's envelope.
+ * libmicrohttpd checks Host only with MHD_OPTION_STRICT_FOR_CLIENT >= 1,
+ * which graphmock does not set.
+ */
+static void test_http11_without_host(void **s)
+{
+	(void)s;
+	/* Skipped until the lead's fix (issue 9): server/http.c answers 200 today. */
+	skip();
+	exchange_str("GET /v1.0/users HTTP/1.1\r\nConnection: close\r\n\r\n", &g_a);
+	assert_envelope(&g_a, 400, "BadRequest");
 	answer_clear(&g_a);
 }
 
@@ -858,9 +892,11 @@ int main(void)
 	    cmocka_unit_test(test_chunked_past_max_body),
 	    cmocka_unit_test(test_huge_header_and_url),
 	    cmocka_unit_test(test_many_query_params),
+	    cmocka_unit_test(test_thousand_query_params),
 	    cmocka_unit_test(test_bad_bytes),
 	    cmocka_unit_test(test_deep_and_huge_json),
 	    cmocka_unit_test(test_methods_and_versions),
+	    cmocka_unit_test(test_http11_without_host),
 	    cmocka_unit_test(test_pipelined),
 	    cmocka_unit_test(test_disconnects),
 	    cmocka_unit_test(test_slowloris),
