@@ -763,8 +763,6 @@ static void test_many_connections(void **s)
 	static int fds[N];
 	static const char req[] =
 	    "GET /_mock/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-	char buf[2048];
-	int ok = 0;
 
 	(void)s;
 	for (int i = 0; i < N; i++)
@@ -773,11 +771,13 @@ static void test_many_connections(void **s)
 	for (int i = 0; i < N; i++)
 		send_all(fds[i], req, sizeof(req) - 1);
 	for (int i = 0; i < N; i++) {
-		recv_all(fds[i], buf, sizeof(buf));
-		ok += !strncmp(buf, "HTTP/1.1 200", 12);
+		answer_read(fds[i], &g_a);
 		close(fds[i]);
+		/* a miss says what came instead (1999 of 2000 once in ~70 runs) */
+		if (strncmp(g_a.text, "HTTP/1.1 200", 12))
+			fail_msg("connection %d of %d: %zu bytes (closed %d):\n%.300s", i,
+			         N, g_a.len, g_a.closed, g_a.text);
 	}
-	assert_int_equal(ok, N);
 }
 
 /* ---- SIGTERM under load, against the real binary ------------------------- */
