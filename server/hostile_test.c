@@ -3,9 +3,12 @@
  * an in-process server: oversized and malformed requests, slowloris, many
  * connections, pipelining, disconnects, odd methods; and SIGTERM under load
  * against the real binary ($GRAPHMOCK_BIN, default build/asan/graphmock).
- * Every answer the server can give must be Graph's error envelope, every
- * rejected write must leave the state unchanged, and nothing may crash, hang
- * or leak (ASan checks the whole server at exit). No timing assertions.
+ * Each case asserts the one answer graphmock must give: Graph's error
+ * envelope with its code, or libmicrohttpd's own answer where it answers
+ * before graphmock sees the request (431, 414, 505, or a close without an
+ * answer). Every rejected write must leave the state unchanged, and nothing
+ * may crash, hang or leak (ASan checks the whole server at exit). No timing
+ * assertions.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -127,8 +130,25 @@ struct answer {
 	int status;
 	char text[1 << 16];
 	size_t len;
+	bool closed;  /* the server closed or reset the connection: not our timeout */
 	json_t *body; /* the JSON body, or NULL */
 };
+
+/* Read until the server closes or resets the connection, or our 30 s timeout. */
+static void answer_read(int fd, struct answer *a)
+{
+	ssize_t n = 0;
+
+	a->len = 0;
+	while (a->len + 1 < sizeof(a->text)) {
+		n = recv(fd, a->text + a->len, sizeof(a->text) - 1 - a->len, 0);
+		if (n <= 0)
+			break;
+		a->len += (size_t)n;
+	}
+	a->text[a->len] = '\0';
+	a->closed = !n || (n < 0 && errno == ECONNRESET);
+}
 
 static void answer_parse(struct answer *a)
 {
@@ -148,7 +168,7 @@ static void exchange(const void *raw, size_t len, struct answer *a)
 	int fd = conn_open();
 
 	send_all(fd, raw, len);
-	a->len = recv_all(fd, a->text, sizeof(a->text));
+	answer_read(fd, a);
 	close(fd);
 	answer_parse(a);
 }
@@ -169,6 +189,27 @@ static void assert_envelope(const struct answer *a, int status, const char *code
 		assert_string_equal(json_string_value(json_object_get(err, "code")),
 		                    code);
 	assert_true(json_is_string(json_object_get(err, "message")));
+}
+
+/*
+ * libmicrohttpd's own answer, sent before graphmock sees the request: that
+ * status, its HTML body (not Graph's envelope) and the connection closed.
+ */
+static void assert_mhd_answer(const struct answer *a, int status)
+{
+	if (a->status != status || a->body || !a->closed ||
+	    !strstr(a->text, "\r\nConnection: close\r\n"))
+		fail_msg("want libmicrohttpd's %d and a close, got (closed %d):\n%.600s",
+		         status, a->closed, a->text);
+}
+
+/* The connection closed without a byte of an answer (not left open until our timeout). */
+static void assert_closed_unanswered(const struct answer *a)
+{
+	if (a->len || !a->closed)
+		fail_msg(
+		    "want a close without an answer, got %zu bytes (closed %d):\n%.600s",
+		    a->len, a->closed, a->text);
 }
 
 static void answer_clear(struct answer *a)
@@ -255,7 +296,7 @@ static void test_chunked_past_max_body(void **s)
 		chunk[0] = ' ';
 	}
 	send_all(fd, "0\r\n\r\n", 5);
-	g_a.len = recv_all(fd, g_a.text, sizeof(g_a.text));
+	answer_read(fd, &g_a);
 	close(fd);
 	answer_parse(&g_a);
 	assert_envelope(&g_a, 413, "RequestEntityTooLarge");
@@ -270,15 +311,28 @@ static void test_huge_header_and_url(void **s)
 	size_t n;
 
 	(void)s;
-	/* 100 KB header: libmicrohttpd answers this itself (431/413/400 and HTML);
-	 * what matters is an answer, no crash, and the server still serving. */
+	/*
+	 * A 100 KB header does not fit libmicrohttpd's 32 KiB connection pool: it
+	 * answers 431 itself (RFC 6585 section 5; its get_next_header_line) with
+	 * its own HTML and closes, before graphmock sees the request.
+	 */
 	n = (size_t)snprintf(raw, 256, "GET /v1.0/users HTTP/1.1\r\nHost: x\r\nX-Big: ");
 	memset(raw + n, 'a', big);
 	n += big;
 	memcpy(raw + n, "\r\nConnection: close\r\n\r\n", 24);
 	exchange(raw, n + 24, &g_a);
-	assert_true(g_a.status == 200 || g_a.status == 431 || g_a.status == 413 ||
-	            g_a.status == 400 || g_a.status == 0);
+	assert_mhd_answer(&g_a, 431);
+	answer_clear(&g_a);
+	assert_int_equal(get_status("/_mock/health"), 200);
+
+	/* A 40 KB request line does not fit the pool either: 414 (RFC 9112 section 3). */
+	n = (size_t)snprintf(raw, 256, "GET /v1.0/users?x=");
+	memset(raw + n, 'a', 40000);
+	n += 40000;
+	n += (size_t)snprintf(raw + n, 256,
+	                      " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+	exchange(raw, n, &g_a);
+	assert_mhd_answer(&g_a, 414);
 	answer_clear(&g_a);
 	assert_int_equal(get_status("/_mock/health"), 200);
 
@@ -323,32 +377,55 @@ static void test_many_query_params(void **s)
 	exchange(raw, n, &g_a);
 	assert_int_equal(g_a.status, 200);
 	answer_clear(&g_a);
-	/* libmicrohttpd keeps every query argument in the connection's 32 KiB
-	 * memory pool; ~600 of them exhaust it and it closes without an answer.
-	 * The pool is per connection (up to 4096 of them) and zeroed on every
-	 * request, so it stays at libmicrohttpd's default; the server must just
-	 * keep serving. */
-	n = (size_t)snprintf(raw, big, "GET /v1.0/users?");
-	for (int i = 0; i < 1000; i++)
-		n += (size_t)snprintf(raw + n, big - n, "p%d=%d&", i, i);
-	n += (size_t)snprintf(raw + n, big - n,
-	                      "$top=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-	exchange(raw, n, &g_a);
-	assert_true(g_a.status == 0 || g_a.status == 200 || g_a.status >= 400);
-	answer_clear(&g_a);
-	exchange(GET_USERS_TOP1, sizeof(GET_USERS_TOP1) - 1, &g_a);
-	assert_int_equal(g_a.status, 200);
-	answer_clear(&g_a);
-	/* 200 repeated OData options */
+	/*
+	 * 200 repeated OData options: a system query option may appear once, and
+	 * Graph's OData parser answers this 400 (odata_query.c has its text).
+	 */
 	n = (size_t)snprintf(raw, big, "GET /v1.0/users?");
 	for (int i = 0; i < 200; i++)
 		n += (size_t)snprintf(raw + n, big - n, "$top=%d&", i + 1);
 	n += (size_t)snprintf(raw + n, big - n,
 	                      "x=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 	exchange(raw, n, &g_a);
-	assert_true(g_a.status == 200 || g_a.status == 400);
-	if (g_a.status == 400)
-		assert_envelope(&g_a, 400, NULL);
+	assert_envelope(&g_a, 400, "BadRequest");
+	answer_clear(&g_a);
+	free(raw);
+}
+
+/*
+ * 1000 query options in an 8.8 KB request line. graphmock ignores options
+ * without '$' as Graph does and serves 300 of them, or a 30 KB request line
+ * with one option, so this must be 200 with the one user $top asks for
+ * (RFC 9112 section 3: a target too long to parse MUST get 414, never
+ * silence). Today it gets no answer: libmicrohttpd 0.9.75 stores each option
+ * in the connection's 32 KiB pool while it parses the request line; when the
+ * pool runs out (from about 500 short options) its 431 is lost, because
+ * parse_initial_message_line ignores the failure of MHD_parse_arguments_ and
+ * sets the state back to URL_RECEIVED, and the connection hangs until the
+ * 120 s connection timeout. A bigger pool only moves the threshold.
+ */
+static void test_thousand_query_params(void **s)
+{
+	size_t big = 64 * 1024;
+	char *raw;
+	size_t n;
+
+	(void)s;
+	/* Skipped until the lead's fix (issue 9): server/http.c must keep the
+	 * query string away from libmicrohttpd's pool and parse it itself. */
+	skip();
+	raw = malloc(big);
+	n = (size_t)snprintf(raw, big, "GET /v1.0/users?");
+	for (int i = 0; i < 1000; i++)
+		n += (size_t)snprintf(raw + n, big - n, "p%d=%d&", i, i);
+	n += (size_t)snprintf(raw + n, big - n,
+	                      "$top=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+	exchange(raw, n, &g_a);
+	assert_int_equal(g_a.status, 200);
+	assert_int_equal(json_array_size(json_object_get(g_a.body, "value")), 1);
+	answer_clear(&g_a);
+	exchange(GET_USERS_TOP1, sizeof(GET_USERS_TOP1) - 1, &g_a);
+	assert_int_equal(g_a.status, 200);
 	answer_clear(&g_a);
 	free(raw);
 }
@@ -376,51 +453,76 @@ static void test_bad_bytes(void **s)
 	post_raw("/v1.0/users", "", nul_body, sizeof(nul_body) - 1, &g_a);
 	assert_envelope(&g_a, 400, "BadRequest");
 	answer_clear(&g_a);
+	/*
+	 * \u0000 is valid JSON, but graphmock's reader (jansson without
+	 * JSON_ALLOW_NUL) refuses it: Graph's unreadable-payload 400, no user.
+	 */
 	post_raw("/v1.0/users", "", nul_escape, sizeof(nul_escape) - 1, &g_a);
-	assert_true(g_a.status == 201 || g_a.status == 400);
-	if (g_a.status == 400)
-		assert_envelope(&g_a, 400, NULL); /* \u0000 refused */
-	else
-		before++; /* \u0000 kept, as Graph does */
+	assert_envelope(&g_a, 400, "BadRequest");
 	answer_clear(&g_a);
 	assert_int_equal(user_count(), before);
 
-	/* invalid UTF-8 and NUL in paths and query values */
-	static const char *const paths[] = {
-	    "/v1.0/users/%FF%FE",
-	    "/v1.0/users/%00",
-	    "/v1.0/users/abc%00def",
-	    "/v1.0/groups/%C0%AF/members",
-	    "/v1.0/users?$filter=displayName%20eq%20%27%FF%27",
-	    "/v1.0/users?$filter=displayName%20eq%20%27%00%27",
-	    "/v1.0/users?$search=%22displayName:%FF%22",
-	    "/v1.0/users?$select=%00",
-	    "/v1.0/users?$orderby=%FF",
-	    "/v1.0/users?$skiptoken=%FF%00",
-	    "/v1.0/users?%00=%00",
-	    "/v1.0/servicePrincipals(appId=%27%FF%27)",
+	/*
+	 * Invalid UTF-8 and NUL in paths and query values. An id nobody has is
+	 * 404; a group id that is no GUID is Graph's "Invalid object identifier";
+	 * %00 in a path is 400 (Graph's front end, http.sys, refuses decoded
+	 * control characters), and graphmock refuses it in query strings too; a
+	 * filter or search literal nobody matches is an empty page.
+	 */
+	static const struct {
+		const char *path;
+		int status;
+		const char *code; /* NULL: 200 and an empty collection */
+	} cases[] = {
+	    {"/v1.0/users/%FF%FE", 404, "Request_ResourceNotFound"},
+	    {"/v1.0/users/%00", 400, "BadRequest"},
+	    {"/v1.0/users/abc%00def", 400, "BadRequest"},
+	    {"/v1.0/groups/%C0%AF/members", 400, "Request_BadRequest"},
+	    {"/v1.0/users?$filter=displayName%20eq%20%27%FF%27", 200, NULL},
+	    {"/v1.0/users?$filter=displayName%20eq%20%27%00%27", 400, "BadRequest"},
+	    {"/v1.0/users?$search=%22displayName:%FF%22", 200, NULL},
+	    {"/v1.0/users?$select=%00", 400, "BadRequest"},
+	    {"/v1.0/users?$orderby=%FF", 400, "BadRequest"},
+	    {"/v1.0/users?$skiptoken=%FF%00", 400, "BadRequest"},
+	    {"/v1.0/users?%00=%00", 400, "BadRequest"},
+	    {"/v1.0/servicePrincipals(appId=%27%FF%27)", 404, "Request_ResourceNotFound"},
 	};
-	for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++) {
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		char raw[512];
+		json_t *value;
 		snprintf(raw, sizeof(raw),
 		         "GET %s HTTP/1.1\r\nHost: x\r\nConsistencyLevel: "
 		         "eventual\r\nConnection: close\r\n\r\n",
-		         paths[i]);
+		         cases[i].path);
 		exchange_str(raw, &g_a);
-		if (g_a.status != 200)
-			assert_envelope(&g_a, g_a.status, NULL);
-		assert_true(g_a.status == 200 || g_a.status == 400 || g_a.status == 404);
+		if (cases[i].code) {
+			assert_envelope(&g_a, cases[i].status, cases[i].code);
+		} else {
+			value = json_object_get(g_a.body, "value");
+			if (g_a.status != 200 || !json_is_array(value) ||
+			    json_array_size(value))
+				fail_msg("%s: want 200 and no users, got:\n%.600s",
+				         cases[i].path, g_a.text);
+		}
 		answer_clear(&g_a);
 	}
-	/* a raw NUL inside a header value and a request line */
-	exchange("GET /v1.0/users HTTP/1.1\r\nHost: x\r\nX-Graphmock-Tenant: a\0b\r\n"
-	         "Connection: close\r\n\r\n",
-	         80, &g_a);
-	assert_true(g_a.status == 400 || g_a.status == 0);
+	/*
+	 * A raw NUL inside a header value and inside the request line, each request
+	 * sent whole (sizeof counts the bytes after the NUL). libmicrohttpd 0.9.75
+	 * keeps both as C strings, so graphmock sees them cut at the NUL: tenant
+	 * 'a', which does not exist, and the path /v1.0/us, an unknown segment.
+	 * Graph's 400 either way (RFC 9110 5.5 and RFC 9112 3.2: reject them).
+	 */
+	static const char nul_header[] = "GET /v1.0/users HTTP/1.1\r\nHost: x\r\n"
+	                                 "X-Graphmock-Tenant: a\0b\r\n"
+	                                 "Connection: close\r\n\r\n";
+	static const char nul_line[] = "GET /v1.0/us\0ers HTTP/1.1\r\nHost: x\r\n"
+	                               "Connection: close\r\n\r\n";
+	exchange(nul_header, sizeof(nul_header) - 1, &g_a);
+	assert_envelope(&g_a, 400, "BadRequest");
 	answer_clear(&g_a);
-	exchange("GET /v1.0/us\0ers HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 55,
-	         &g_a);
-	assert_true(g_a.status == 400 || g_a.status == 404 || g_a.status == 0);
+	exchange(nul_line, sizeof(nul_line) - 1, &g_a);
+	assert_envelope(&g_a, 400, "BadRequest");
 	answer_clear(&g_a);
 	assert_int_equal(get_status("/_mock/health"), 200);
 }
@@ -459,7 +561,7 @@ static void test_deep_and_huge_json(void **s)
 	                             n);
 	memcpy(patch + pl, deep, n);
 	exchange(patch, pl + n, &g_a);
-	assert_envelope(&g_a, 400, NULL);
+	assert_envelope(&g_a, 400, "BadRequest"); /* deeper than the reader goes */
 	answer_clear(&g_a);
 	free(patch);
 	free(deep);
@@ -473,7 +575,7 @@ static void test_deep_and_huge_json(void **s)
 	memcpy(arr + n, "\"x\"]}", 5);
 	n += 5;
 	post_raw("/v1.0/directoryObjects/getByIds", "", arr, n, &g_a);
-	assert_envelope(&g_a, 400, NULL);
+	assert_envelope(&g_a, 400, "Request_BadRequest"); /* Graph takes up to 1000 ids */
 	answer_clear(&g_a);
 	n = (size_t)snprintf(arr, 64, "{\"a\":[");
 	while (n + 4 < cap)
@@ -481,7 +583,7 @@ static void test_deep_and_huge_json(void **s)
 	memcpy(arr + n, "0]}", 3);
 	n += 3;
 	post_raw("/v1.0/users", "", arr, n, &g_a);
-	assert_envelope(&g_a, 400, NULL);
+	assert_envelope(&g_a, 400, "BadRequest"); /* no property 'a' on a user */
 	answer_clear(&g_a);
 	n = (size_t)snprintf(arr, 64, "{\"members@odata.bind\":[");
 	while (n + 80 < cap)
@@ -499,7 +601,7 @@ static void test_deep_and_huge_json(void **s)
 	                      path, n);
 	memcpy(patch2 + pl, arr, n);
 	exchange(patch2, pl + n, &g_a);
-	assert_envelope(&g_a, 400, NULL);
+	assert_envelope(&g_a, 400, "Request_BadRequest"); /* Graph adds up to 20 */
 	answer_clear(&g_a);
 	free(patch2);
 	free(arr);
@@ -508,39 +610,69 @@ static void test_deep_and_huge_json(void **s)
 
 static void test_methods_and_versions(void **s)
 {
+	const char *blank;
+
 	(void)s;
+	/*
+	 * /users serves GET and POST; any other method is Graph's wrong-verb
+	 * 405 (graph-spec 1.6) with the Allow header RFC 9110 section 15.5.6
+	 * requires. HEAD is not served either, and its 405 has no body (RFC 9110
+	 * section 9.3.2).
+	 */
 	exchange_str("HEAD /v1.0/users HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
 	             &g_a);
-	assert_true(g_a.status == 200 || g_a.status == 405);
-	assert_null(strstr(g_a.text, "\r\n\r\n{")); /* no body on HEAD */
+	assert_int_equal(g_a.status, 405);
+	assert_non_null(strstr(g_a.text, "\r\nAllow: GET, POST\r\n"));
+	blank = strstr(g_a.text, "\r\n\r\n");
+	assert_non_null(blank);
+	assert_string_equal(blank + 4, ""); /* no body on HEAD */
 	answer_clear(&g_a);
 	exchange_str(
 	    "OPTIONS /v1.0/users HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &g_a);
-	assert_envelope(&g_a, 405, NULL);
+	assert_envelope(&g_a, 405, "Request_BadRequest");
 	answer_clear(&g_a);
+	/* An unknown method too (RFC 9110 section 9.1 would prefer 501: a SHOULD) */
 	exchange_str("BREW /v1.0/users HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
 	             &g_a);
-	assert_true(g_a.status == 405 || g_a.status == 501 || g_a.status == 400);
-	if (g_a.status == 405)
-		assert_envelope(&g_a, 405, NULL);
+	assert_envelope(&g_a, 405, "Request_BadRequest");
 	answer_clear(&g_a);
+	/* '*' is no /v1.0 or /beta path: "Invalid version: *", as for any other */
 	exchange_str("OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &g_a);
-	assert_true(g_a.status >= 200 && g_a.status < 500);
+	assert_envelope(&g_a, 400, "BadRequest");
 	answer_clear(&g_a);
-	/* HTTP/1.0 without Host is legal; HTTP/1.1 without Host is tolerated
-	 * by libmicrohttpd (200) or refused (400), never a crash */
+	/* HTTP/1.0 without Host is legal: RFC 9112 section 3.2 asks it of 1.1 */
 	exchange_str("GET /v1.0/users/" ADELE " HTTP/1.0\r\n\r\n", &g_a);
 	assert_int_equal(g_a.status, 200);
 	assert_string_equal(json_string_value(json_object_get(g_a.body, "id")), ADELE);
 	answer_clear(&g_a);
-	exchange_str("GET /v1.0/users HTTP/1.1\r\nConnection: close\r\n\r\n", &g_a);
-	assert_true(g_a.status == 200 || g_a.status == 400);
-	answer_clear(&g_a);
+	/*
+	 * A request line without a space cannot be parsed: libmicrohttpd closes
+	 * the connection without an answer (parse_initial_message_line returns
+	 * MHD_NO, then CONNECTION_CLOSE_ERROR_CHECK) and graphmock never sees it.
+	 * RFC 9112 section 3 says SHOULD 400; no libmicrohttpd hook allows one.
+	 */
 	exchange_str("GARBAGE\r\n\r\n", &g_a);
-	assert_true(g_a.status == 400 || g_a.status == 0);
+	assert_closed_unanswered(&g_a);
 	answer_clear(&g_a);
+	/* Another major version: libmicrohttpd's 505 (RFC 9110 section 15.6.6). */
 	exchange_str("GET /v1.0/users HTTP/9.9\r\nHost: x\r\n\r\n", &g_a);
-	assert_true(g_a.status == 505 || g_a.status == 400 || g_a.status == 0);
+	assert_mhd_answer(&g_a, 505);
+	answer_clear(&g_a);
+}
+
+/*
+ * RFC 9112 section 3.2: a server MUST answer 400 to an HTTP/1.1 request
+ * without Host. graphmock sees this request, so the 400 is Graph's envelope.
+ * libmicrohttpd checks Host only with MHD_OPTION_STRICT_FOR_CLIENT >= 1,
+ * which graphmock does not set.
+ */
+static void test_http11_without_host(void **s)
+{
+	(void)s;
+	/* Skipped until the lead's fix (issue 9): server/http.c answers 200 today. */
+	skip();
+	exchange_str("GET /v1.0/users HTTP/1.1\r\nConnection: close\r\n\r\n", &g_a);
+	assert_envelope(&g_a, 400, "BadRequest");
 	answer_clear(&g_a);
 }
 
@@ -632,8 +764,6 @@ static void test_many_connections(void **s)
 	static int fds[N];
 	static const char req[] =
 	    "GET /_mock/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-	char buf[2048];
-	int ok = 0;
 
 	(void)s;
 	for (int i = 0; i < N; i++)
@@ -642,11 +772,13 @@ static void test_many_connections(void **s)
 	for (int i = 0; i < N; i++)
 		send_all(fds[i], req, sizeof(req) - 1);
 	for (int i = 0; i < N; i++) {
-		recv_all(fds[i], buf, sizeof(buf));
-		ok += !strncmp(buf, "HTTP/1.1 200", 12);
+		answer_read(fds[i], &g_a);
 		close(fds[i]);
+		/* a miss says what came instead (1999 of 2000 once in ~70 runs) */
+		if (strncmp(g_a.text, "HTTP/1.1 200", 12))
+			fail_msg("connection %d of %d: %zu bytes (closed %d):\n%.300s", i,
+			         N, g_a.len, g_a.closed, g_a.text);
 	}
-	assert_int_equal(ok, N);
 }
 
 /* ---- SIGTERM under load, against the real binary ------------------------- */
@@ -761,9 +893,11 @@ int main(void)
 	    cmocka_unit_test(test_chunked_past_max_body),
 	    cmocka_unit_test(test_huge_header_and_url),
 	    cmocka_unit_test(test_many_query_params),
+	    cmocka_unit_test(test_thousand_query_params),
 	    cmocka_unit_test(test_bad_bytes),
 	    cmocka_unit_test(test_deep_and_huge_json),
 	    cmocka_unit_test(test_methods_and_versions),
+	    cmocka_unit_test(test_http11_without_host),
 	    cmocka_unit_test(test_pipelined),
 	    cmocka_unit_test(test_disconnects),
 	    cmocka_unit_test(test_slowloris),
