@@ -29,16 +29,51 @@ enum http_phase {
 	PHASE_RESUMED,  /* latency over: serve normally */
 };
 
-/* One request on a connection, kept in *req_cls until the completed callback. */
+/*
+ * One request on a connection, made by the URI callback and kept in
+ * *req_cls until the completed callback.
+ */
 struct http_exchange {
 	struct exchange ex;
+	char *query;  /* the raw query string, parsed here rather than by MHD */
 	char *upload; /* the body as received; handed to ex.req when complete */
 	size_t upload_len, upload_cap;
+	bool started;   /* the access handler has seen this request */
+	bool no_host;   /* HTTP/1.1 without Host (RFC 9112 §3.2: 400) */
 	bool bad_query; /* a broken percent escape in the query string */
 	bool oom;       /* a header, option or the body could not be kept */
 	bool dropped;   /* a connection fault: nothing (complete) was sent */
 	enum http_phase phase;
 };
+
+/*
+ * MHD_OPTION_URI_LOG_CALLBACK: runs on the raw request line before
+ * libmicrohttpd splits the query string into its per-connection pool. Every
+ * option costs that 32 KiB pool ~56 bytes, and past ~500 of them
+ * libmicrohttpd 0.9.75 loses its own 431 and leaves the client hanging (its
+ * parse_initial_message_line ignores the failure). So the query is copied
+ * here and cut off after '?' in libmicrohttpd's buffer (writable: it is the
+ * connection's read buffer), and build_request() parses the copy. The
+ * exchange made here becomes *req_cls.
+ */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct http_exchange *hx = calloc(1, sizeof(*hx));
+	char *q = strchr(uri, '?');
+
+	(void)cls;
+	(void)conn;
+	if (!hx)
+		return NULL;
+	exchange_init(&hx->ex);
+	if (q) {
+		hx->query = state_strdup(q + 1);
+		if (!hx->query)
+			hx->oom = true;
+		q[1] = '\0';
+	}
+	return hx;
+}
 
 /* Keep escapes as sent: path segments and query values are decoded one by one in req.c.
  */
@@ -58,29 +93,6 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
 	(void)kind;
 	if (req_add_header(&hx->ex.req, key, value))
 		hx->oom = true;
-	return MHD_YES;
-}
-
-static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
-                                     const char *value)
-{
-	struct http_exchange *hx = cls;
-	char *k, *v;
-	int rc;
-
-	(void)kind;
-	rc = req_percent_decode_into(key, strlen(key), &k);
-	if (!rc)
-		rc = value ? req_percent_decode_into(value, strlen(value), &v)
-		           : req_percent_decode_into("", 0, &v);
-	else
-		v = NULL;
-	if (rc == REQ_DECODE_BAD)
-		hx->bad_query = true;
-	else if (rc || req_add_query(&hx->ex.req, k, v))
-		hx->oom = true;
-	free(k);
-	free(v);
 	return MHD_YES;
 }
 
@@ -197,9 +209,14 @@ static void build_request(struct srv *srv, struct MHD_Connection *conn,
 	struct req *req = &hx->ex.req;
 	const char *crid;
 
+	int qrc = hx->query ? req_add_query_string(req, hx->query) : 0;
+
 	snprintf(req->method, sizeof(req->method), "%s", method);
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, hx);
-	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, hx);
+	if (qrc == REQ_DECODE_BAD)
+		hx->bad_query = true;
+	else if (qrc)
+		hx->oom = true;
 	crid = req_header(req, "client-request-id");
 	if (crid && *crid)
 		snprintf(req->client_request_id, sizeof(req->client_request_id), "%s",
@@ -214,6 +231,9 @@ static void build_request(struct srv *srv, struct MHD_Connection *conn,
 	resp_init(&hx->ex.resp, req);
 	if (hx->oom)
 		resp_error(&hx->ex.resp, GERR_INTERNAL, "Out of memory.");
+	else if (hx->no_host)
+		resp_error(&hx->ex.resp, GERR_BAD_REQUEST,
+		           "The request hostname is invalid.");
 	else if (req_set_path(req, url))
 		resp_error(&hx->ex.resp, GERR_BAD_REQUEST,
 		           "Resource not found for the segment '%s'.", url);
@@ -267,13 +287,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct srv *srv = cls;
 	struct http_exchange *hx = *req_cls;
 
-	(void)version;
-	if (!hx) {
-		hx = calloc(1, sizeof(*hx));
-		if (!hx)
-			return MHD_NO;
-		exchange_init(&hx->ex);
-		*req_cls = hx;
+	if (!hx)
+		return MHD_NO; /* on_uri() ran out of memory */
+	if (!hx->started) {
+		hx->started = true;
+		hx->no_host = !strcmp(version, MHD_HTTP_VERSION_1_1) &&
+		              !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
 		if (!declared_too_large(conn, srv->cfg.max_body))
 			return MHD_YES;
 		/* Answer 413 before reading a body we would only throw away. */
@@ -308,6 +327,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	exchange_journal_dropped(srv, &hx->ex); /* when no answer was sent */
 	exchange_release(&hx->ex);
 	state_free(hx->upload);
+	state_free(hx->query);
 	free(hx);
 	*req_cls = NULL;
 }
@@ -384,10 +404,10 @@ int srv_start(struct srv *srv)
 	srv->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, &on_request, srv, MHD_OPTION_LISTEN_SOCKET,
 	    srv->listen_fd, MHD_OPTION_THREAD_POOL_SIZE, srv->cfg.threads,
-	    MHD_OPTION_NOTIFY_COMPLETED, &on_completed, srv, MHD_OPTION_UNESCAPE_CALLBACK,
-	    &keep_escapes, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_ARRAY, tls,
-	    MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_COMPLETED, &on_completed, srv, MHD_OPTION_URI_LOG_CALLBACK,
+	    &on_uri, srv, MHD_OPTION_UNESCAPE_CALLBACK, &keep_escapes, NULL,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)4096, MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
 	if (!srv->daemon) {
 		fprintf(stderr, "starting the HTTP daemon on port '%u' failed\n",
 		        srv->port);

@@ -185,7 +185,8 @@ static int hexval(char c)
 	return -1;
 }
 
-enum req_decode req_percent_decode_into(const char *s, size_t len, char **out)
+/* Percent-decoding; with @plus, '+' is a space, as in a query string. */
+static enum req_decode decode(const char *s, size_t len, bool plus, char **out)
 {
 	char *d = state_malloc(len + 1);
 	size_t o = 0;
@@ -197,7 +198,7 @@ enum req_decode req_percent_decode_into(const char *s, size_t len, char **out)
 		int hi, lo;
 
 		if (s[i] != '%') {
-			d[o++] = s[i];
+			d[o++] = plus && s[i] == '+' ? ' ' : s[i];
 			continue;
 		}
 		hi = i + 2 < len ? hexval(s[i + 1]) : -1;
@@ -212,6 +213,11 @@ enum req_decode req_percent_decode_into(const char *s, size_t len, char **out)
 	d[o] = '\0';
 	*out = d;
 	return REQ_DECODE_OK;
+}
+
+enum req_decode req_percent_decode_into(const char *s, size_t len, char **out)
+{
+	return decode(s, len, false, out);
 }
 
 char *req_percent_decode(const char *s, size_t len)
