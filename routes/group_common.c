@@ -142,7 +142,8 @@ int group_binds_check(struct call *c, struct dobj *group, const struct group_bin
 int group_binds_apply(struct call *c, struct dobj *group, const struct group_binds *binds)
 {
 	json_t *owners = json_object_get(group->obj, GROUP_OWNERS_KEY);
-	size_t added = 0, nowners = json_array_size(owners);
+	size_t done = 0, nowners = json_array_size(owners);
+	bool added[ODATA_BIND_MAX] = {false};
 
 	if (binds->nowners && !owners) {
 		owners = json_array();
@@ -152,18 +153,20 @@ int group_binds_apply(struct call *c, struct dobj *group, const struct group_bin
 	for (size_t i = 0; i < binds->nowners; i++)
 		if (json_array_append_new(owners, json_string(binds->owners[i])))
 			goto out_undo;
-	for (; added < binds->nmembers; added++) {
+	for (; done < binds->nmembers; done++) {
 		struct dobj *m =
-		    state_dobj_find(c->st, c->tenant, -1, binds->members[added]);
+		    state_dobj_find(c->st, c->tenant, -1, binds->members[done]);
 
-		if (!m || state_member_add(group, m))
+		if (!m || state_member_add(group, m, &added[done]))
 			goto out_undo;
 	}
 	return 0;
 
 out_undo:
-	for (size_t i = 0; i < added; i++)
-		state_member_remove(group, binds->members[i]);
+	/* only the edges this call added: members from before stay */
+	for (size_t i = 0; i < done; i++)
+		if (added[i])
+			state_member_remove(group, binds->members[i]);
 	while (json_array_size(owners) > nowners)
 		json_array_remove(owners, json_array_size(owners) - 1);
 	return -1;

@@ -92,7 +92,7 @@ static int members_add(struct call *c)
 	if (state_member_has(g, m->id))
 		return resp_error(c->resp, GERR_REQUEST_BAD_REQUEST, GROUP_DUPLICATE_FMT,
 		                  "members");
-	if (state_member_add(g, m))
+	if (state_member_add(g, m, NULL))
 		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	return resp_empty(c->resp, 204);
 }

@@ -74,10 +74,10 @@ static void test_walk_cycle(void **state)
 	struct dobj_list l;
 
 	/* A in B, B in A (a cycle), C in B, Adele in A. */
-	assert_int_equal(state_member_add(b, a), 0);
-	assert_int_equal(state_member_add(a, b), 0);
-	assert_int_equal(state_member_add(b, c), 0);
-	assert_int_equal(state_member_add(a, adele), 0);
+	assert_int_equal(state_member_add(b, a, NULL), 0);
+	assert_int_equal(state_member_add(a, b, NULL), 0);
+	assert_int_equal(state_member_add(b, c, NULL), 0);
+	assert_int_equal(state_member_add(a, adele, NULL), 0);
 
 	assert_int_equal(member_walk_up(fx->st, adele, &l), 0);
 	assert_int_equal(l.n, 3); /* Developer group, A, B: each once */
@@ -147,7 +147,7 @@ static void test_nested_check_member_groups(void **state)
 	struct test_reply resp;
 	json_t *value;
 
-	state_member_add(outer, state_dobj_find(fx->st, fx->t, DOBJ_GROUP, DEV));
+	state_member_add(outer, state_dobj_find(fx->st, fx->t, DOBJ_GROUP, DEV), NULL);
 	snprintf(body, sizeof(body), "{\"groupIds\": [\"%s\", \"%s\"]}", outer->id,
 	         ADMIN);
 	assert_int_equal(

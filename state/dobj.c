@@ -362,16 +362,22 @@ static int link_del(struct dobj_link **head, const char *id)
 	return 0;
 }
 
-int state_member_add(struct dobj *group, struct dobj *member)
+int state_member_add(struct dobj *group, struct dobj *member, bool *added)
 {
 	int rc = link_add(&group->members, member);
 
-	if (rc)
-		return rc;
+	if (added)
+		*added = false;
+	if (rc > 0)
+		return 0; /* already a member: both ends hold the edge */
+	if (rc < 0)
+		return -1;
 	if (link_add(&member->member_of, group) < 0) {
 		link_del(&group->members, member->id);
 		return -1;
 	}
+	if (added)
+		*added = true;
 	return 0;
 }
 

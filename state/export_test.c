@@ -35,7 +35,7 @@ static void mutate(struct state *st)
 	group =
 	    state_dobj_find(st, t, DOBJ_GROUP, "1892265b-9c32-4dcf-b9ab-51bf32136e62");
 	assert_non_null(group);
-	assert_int_equal(state_member_add(group, user), 0);
+	assert_int_equal(state_member_add(group, user, NULL), 0);
 	sp = state_dobj_first(t, DOBJ_SERVICE_PRINCIPAL);
 	assert_non_null(sp);
 	json_t *a = model_assignment_new(st, user, sp,

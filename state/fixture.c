@@ -137,7 +137,7 @@ static int load_memberships(struct state *st, struct tenant *t, const json_t *do
 			    "%s.memberships[%zu].memberId: no such user, group or "
 			    "service principal",
 			    path, i);
-		if (state_member_add(g, o) < 0)
+		if (state_member_add(g, o, NULL))
 			return fail(err, errlen, "%s.memberships[%zu]: out of memory",
 			            path, i);
 	}

@@ -300,8 +300,13 @@ size_t state_dobj_count(const struct tenant *t, enum dobj_kind kind);
 
 /* ---- memberships ---- */
 
-/* state_member_add() - 0 added, 1 already a member, -1 OOM. */
-int state_member_add(struct dobj *group, struct dobj *member);
+/*
+ * state_member_add() - make @member a direct member of @group. Adding an
+ * existing member changes nothing and succeeds. *@added (when non-NULL) says
+ * whether an edge was added, so a caller undoing a failed batch removes only
+ * what it added. Returns 0, or -1 out of memory (nothing changed).
+ */
+int state_member_add(struct dobj *group, struct dobj *member, bool *added);
 
 /* state_member_remove() - 0 removed, 1 not a member. */
 int state_member_remove(struct dobj *group, const char *member_id);
