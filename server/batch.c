@@ -85,7 +85,7 @@ static void build_sub(struct srv *srv, const struct req *outer,
 	size_t size = strlen(it->url) + sizeof(outer->version) + 3;
 	char *path = malloc(size);
 	const char *crid;
-	int rc;
+	int rc, prc;
 
 	snprintf(req->method, sizeof(req->method), "%s", it->method);
 	memcpy(req->base_url, outer->base_url, sizeof(req->base_url));
@@ -104,14 +104,15 @@ static void build_sub(struct srv *srv, const struct req *outer,
 	snprintf(path, size, "/%s%s%.*s", outer->version, it->url[0] == '/' ? "" : "/",
 	         plen, it->url);
 	rc = q ? req_add_query_string(req, q + 1) : 0;
-	if (req_set_path(req, path))
+	prc = req_set_path(req, path);
+	if (rc == REQ_DECODE_OOM || prc == REQ_DECODE_OOM)
+		resp_error(&sub->resp, GERR_INTERNAL, "Out of memory.");
+	else if (prc)
 		resp_error(&sub->resp, GERR_BAD_REQUEST,
 		           "Resource not found for the segment '%s'.", path);
-	else if (rc == REQ_DECODE_BAD)
+	else if (rc)
 		resp_error(&sub->resp, GERR_BAD_REQUEST,
 		           "The query string contains an invalid percent-encoding.");
-	else if (rc)
-		resp_error(&sub->resp, GERR_INTERNAL, "Out of memory.");
 out_free_path:
 	free(path);
 }

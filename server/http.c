@@ -38,11 +38,10 @@ struct http_exchange {
 	char *query;  /* the raw query string, parsed here rather than by MHD */
 	char *upload; /* the body as received; handed to ex.req when complete */
 	size_t upload_len, upload_cap;
-	bool started;   /* the access handler has seen this request */
-	bool no_host;   /* HTTP/1.1 without Host (RFC 9112 §3.2: 400) */
-	bool bad_query; /* a broken percent escape in the query string */
-	bool oom;       /* a header, option or the body could not be kept */
-	bool dropped;   /* a connection fault: nothing (complete) was sent */
+	bool started; /* the access handler has seen this request */
+	bool no_host; /* HTTP/1.1 without Host (RFC 9112 §3.2: 400) */
+	bool oom;     /* a header, option or the body could not be kept */
+	bool dropped; /* a connection fault: nothing (complete) was sent */
 	enum http_phase phase;
 };
 
@@ -207,16 +206,12 @@ static void build_request(struct srv *srv, struct MHD_Connection *conn,
                           struct http_exchange *hx, const char *url, const char *method)
 {
 	struct req *req = &hx->ex.req;
-	const char *crid;
-
 	int qrc = hx->query ? req_add_query_string(req, hx->query) : 0;
+	int prc = req_set_path(req, url);
+	const char *crid;
 
 	snprintf(req->method, sizeof(req->method), "%s", method);
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, hx);
-	if (qrc == REQ_DECODE_BAD)
-		hx->bad_query = true;
-	else if (qrc)
-		hx->oom = true;
 	crid = req_header(req, "client-request-id");
 	if (crid && *crid)
 		snprintf(req->client_request_id, sizeof(req->client_request_id), "%s",
@@ -229,15 +224,15 @@ static void build_request(struct srv *srv, struct MHD_Connection *conn,
 		hx->upload = NULL;
 	}
 	resp_init(&hx->ex.resp, req);
-	if (hx->oom)
+	if (hx->oom || qrc == REQ_DECODE_OOM || prc == REQ_DECODE_OOM)
 		resp_error(&hx->ex.resp, GERR_INTERNAL, "Out of memory.");
 	else if (hx->no_host)
 		resp_error(&hx->ex.resp, GERR_BAD_REQUEST,
 		           "The request hostname is invalid.");
-	else if (req_set_path(req, url))
+	else if (prc)
 		resp_error(&hx->ex.resp, GERR_BAD_REQUEST,
 		           "Resource not found for the segment '%s'.", url);
-	else if (hx->bad_query)
+	else if (qrc)
 		resp_error(&hx->ex.resp, GERR_BAD_REQUEST,
 		           "The query string contains an invalid percent-encoding.");
 }

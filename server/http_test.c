@@ -3,7 +3,8 @@
  * and libcurl. Connection faults as clients see them (curl error codes),
  * latency that holds no worker, the 429-429-200 retry story with its
  * journal, ghost writes, --seed reproducibility across two servers,
- * --faults files and --state-file save/load.
+ * --faults files and --state-file save/load; and a request whose parts
+ * cannot be kept for lack of memory fails whole, never served without them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../state/alloc.h"
 #include "../state/export.h"
 #include "../state/fixture.h"
 #include "fault_apply.h"
@@ -264,6 +266,54 @@ static void test_state_file(void **s)
 	rmdir(dir);
 }
 
+/*
+ * Allocation N failing while graphmock builds and serves a request, for
+ * every N: the answer is the whole answer or a 500, never an answer to a
+ * request that silently lost a header or a query option (here the
+ * ConsistencyLevel that $count needs, and the $top that bounds the page).
+ */
+static void test_request_parts_are_never_dropped(void **s)
+{
+	static const char *const headers[] = {"ConsistencyLevel: eventual",
+	                                      "client-request-id: parts-1", NULL};
+	struct test_request rq = {"GET",   "/v1.0/users?$count=true&$top=1",
+	                          NULL,    NULL,
+	                          NULL,    NULL,
+	                          headers, false,
+	                          0};
+	struct srv *srv = server_start(1, 1); /* one worker: allocations in order */
+	struct test_reply r;
+	long n, errors = 0;
+
+	(void)s;
+	json_set_alloc_funcs(state_malloc, state_free);
+	for (n = 0; n < 5000; n++) {
+		state_alloc_fail_after(n);
+		test_http(srv, &rq, &r);
+		state_alloc_fail_after(-1);
+		assert_int_equal(r.rc, CURLE_OK);
+		/* parsed again now that the test's own jansson calls cannot fail */
+		json_decref(r.json);
+		r.json = json_loadb(r.body, r.len, 0, NULL);
+		if (r.status == 200) {
+			assert_int_equal(
+			    json_integer_value(json_object_get(r.json, "@odata.count")),
+			    2);
+			assert_int_equal(
+			    json_array_size(json_object_get(r.json, "value")), 1);
+			test_reply_release(&r);
+			break;
+		}
+		assert_int_equal(r.status, 500);
+		errors++;
+		test_reply_release(&r);
+	}
+	json_set_alloc_funcs(malloc, free);
+	assert_true(errors > 5); /* the loop did reach the parts and the handler */
+	assert_true(n < 5000);
+	test_server_stop(srv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,6 +324,7 @@ int main(void)
 	    cmocka_unit_test(test_seed_reproducible_over_http),
 	    cmocka_unit_test(test_faults_file),
 	    cmocka_unit_test(test_state_file),
+	    cmocka_unit_test(test_request_parts_are_never_dropped),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	json_object_seed(0);

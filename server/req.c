@@ -276,22 +276,22 @@ static char *expand_namespace_alias(char *seg)
 	if (strncmp(seg, alias, sizeof(alias) - 1) || len == sizeof(alias) - 1)
 		return seg;
 	out = state_malloc(len - (sizeof(alias) - 1) + sizeof(full));
-	if (!out)
-		return seg; /* unexpanded: the router answers an unknown segment */
-	snprintf(out, len - (sizeof(alias) - 1) + sizeof(full), "%s%s", full,
-	         seg + sizeof(alias) - 1);
+	if (out)
+		snprintf(out, len - (sizeof(alias) - 1) + sizeof(full), "%s%s", full,
+		         seg + sizeof(alias) - 1);
 	state_free(seg);
-	return out;
+	return out; /* NULL when out of memory */
 }
 
-static int push_segment(struct req *req, char *seg)
+/* Add @seg (steals). REQ_DECODE_BAD: too many segments. */
+static enum req_decode push_segment(struct req *req, char *seg)
 {
 	char *open = strchr(seg, '(');
 	size_t len = strlen(seg);
 
 	if (req->nsegs >= REQ_MAX_SEGMENTS) {
 		state_free(seg);
-		return -1;
+		return REQ_DECODE_BAD;
 	}
 	if (open && open != seg && len >= 4 && seg[len - 1] == ')') {
 		char *inner = open + 1;
@@ -318,19 +318,19 @@ static int push_segment(struct req *req, char *seg)
 			if (!key || req->nsegs + 2 > REQ_MAX_SEGMENTS) {
 				state_free(key);
 				state_free(seg);
-				return -1;
+				return key ? REQ_DECODE_BAD : REQ_DECODE_OOM;
 			}
 			req->segs[req->nsegs++] = seg;
 			req->seg_alt_key[req->nsegs] = alt;
 			req->segs[req->nsegs++] = key;
-			return 0;
+			return REQ_DECODE_OK;
 		}
 		seg[len - 1] = ')';
 		if (eq)
 			*eq = '=';
 	}
 	req->segs[req->nsegs++] = seg;
-	return 0;
+	return REQ_DECODE_OK;
 }
 
 int req_set_path(struct req *req, const char *path)
@@ -340,7 +340,7 @@ int req_set_path(struct req *req, const char *path)
 	state_free(req->path);
 	req->path = state_strdup(path);
 	if (!req->path)
-		return -1;
+		return REQ_DECODE_OOM;
 	if (!strncmp(p, "/v1.0", 5) && (p[5] == '/' || p[5] == '\0')) {
 		snprintf(req->version, sizeof(req->version), "v1.0");
 		p += 5;
@@ -354,12 +354,18 @@ int req_set_path(struct req *req, const char *path)
 		if (!*p)
 			break;
 		size_t len = strcspn(p, "/");
-		char *seg = req_percent_decode(p, len);
-		if (seg)
-			seg = expand_namespace_alias(seg);
-		if (!seg || push_segment(req, seg))
-			return -1;
+		char *seg;
+		enum req_decode rc = req_percent_decode_into(p, len, &seg);
+
+		if (rc)
+			return rc;
+		seg = expand_namespace_alias(seg);
+		if (!seg)
+			return REQ_DECODE_OOM;
+		rc = push_segment(req, seg);
+		if (rc)
+			return rc;
 		p += len;
 	}
-	return 0;
+	return REQ_DECODE_OK;
 }

@@ -120,8 +120,8 @@ int req_add_query_string(struct req *req, const char *q);
 
 /*
  * req_set_path() - store @path and split it into decoded segments, stripping
- * one leading "/v1.0" or "/beta". Returns 0, or -1 when the path has too many
- * segments or an invalid percent escape.
+ * one leading "/v1.0" or "/beta". Returns REQ_DECODE_OK (0), REQ_DECODE_BAD
+ * (too many segments, an invalid percent escape) or REQ_DECODE_OOM.
  */
 int req_set_path(struct req *req, const char *path);
 

@@ -70,7 +70,7 @@ static void test_bad_escapes_refused(void **ctx)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct req req;
 		req_init(&req);
-		assert_int_equal(req_set_path(&req, bad[i]), -1);
+		assert_int_equal(req_set_path(&req, bad[i]), REQ_DECODE_BAD);
 		req_release(&req);
 	}
 }
@@ -84,7 +84,7 @@ static void test_too_many_segments(void **ctx)
 	for (int i = 0; i < REQ_MAX_SEGMENTS + 1; i++)
 		strncat(path, "/a", sizeof(path) - strlen(path) - 1);
 	req_init(&req);
-	assert_int_equal(req_set_path(&req, path), -1);
+	assert_int_equal(req_set_path(&req, path), REQ_DECODE_BAD);
 	req_release(&req);
 }
 
