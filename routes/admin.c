@@ -13,6 +13,7 @@
 #include "../server/resp.h"
 #include "../server/router.h"
 #include "../state/state.h"
+#include "../state/tenants.h"
 
 static int admin_health(struct call *c)
 {

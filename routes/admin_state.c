@@ -13,6 +13,7 @@
 #include "../server/router.h"
 #include "../state/export.h"
 #include "../state/state.h"
+#include "../state/tenants.h"
 
 static int state_get(struct call *c)
 {

@@ -19,6 +19,7 @@
 #include "resp.h"
 #include "router.h"
 #include "srv.h"
+#include "../state/tenants.h"
 
 /* The server's own route tables: features routes/ cannot reach. */
 extern const struct route batch_routes[];

@@ -12,6 +12,7 @@
 #include "../state/state.h"
 #include "fault.h"
 #include "req.h"
+#include "../state/tenants.h"
 
 static struct fault_rule *parse(const char *text, char *err, size_t errlen)
 {

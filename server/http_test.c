@@ -26,6 +26,7 @@
 #include "fault_apply.h"
 #include "http_testutil.h"
 #include "srv.h"
+#include "../state/tenants.h"
 
 static void sleep_ms(long ms)
 {

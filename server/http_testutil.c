@@ -19,6 +19,7 @@
 #include "exchange.h"
 #include "fault_apply.h"
 #include "srv.h"
+#include "../state/tenants.h"
 
 struct srv *test_srv_new(const struct test_server_opts *opts)
 {

@@ -22,6 +22,7 @@
 #include "jwt.h"
 #include "req.h"
 #include "resp.h"
+#include "../state/tenants.h"
 
 struct keys {
 	struct jwt_key a, b;

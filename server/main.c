@@ -13,6 +13,7 @@
 #include "../state/fixture.h"
 #include "fault_apply.h"
 #include "srv.h"
+#include "../state/tenants.h"
 
 static int load_fixtures(struct srv *srv)
 {

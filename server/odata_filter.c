@@ -558,6 +558,24 @@ static struct fnode *parse_or(struct odata_parser *p)
 	return parse_chain(p, FN_OR, "or", parse_and);
 }
 
+void odata_filter_free(struct odata_expr *e)
+{
+	struct odata_arena_chunk *c, *next;
+
+	if (!e)
+		return;
+	for (c = e->chunks; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(e);
+}
+
+const struct fnode *odata_filter_root(const struct odata_expr *e)
+{
+	return e ? e->root : NULL;
+}
+
 struct odata_expr *odata_filter_parse(const char *text, const struct odata_entity *entity,
                                       struct odata_err *err)
 {

@@ -43,24 +43,6 @@ void *odata_arena_alloc(struct odata_expr *e, size_t size)
 	return p;
 }
 
-void odata_filter_free(struct odata_expr *e)
-{
-	struct odata_arena_chunk *c, *next;
-
-	if (!e)
-		return;
-	for (c = e->chunks; c; c = next) {
-		next = c->next;
-		free(c);
-	}
-	free(e);
-}
-
-const struct fnode *odata_filter_root(const struct odata_expr *e)
-{
-	return e ? e->root : NULL;
-}
-
 /* ---- lexer ---- */
 
 static bool is_hex(int c)

@@ -9,7 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "odata_filter.h"
+#include "odata_filter_ast.h"
+#include "odata_util.h"
 
 /* Every node and string of one expression lives in one arena, freed at once. */
 struct odata_arena_chunk {

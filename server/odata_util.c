@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "odata.h"
-#include "odata_filter.h"
+#include "odata_util.h"
 
 int odata_err_set(struct odata_err *err, enum gerr kind, const char *fmt, ...)
 {

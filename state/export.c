@@ -7,6 +7,7 @@
 #include "invitation.h"
 #include "mailbox.h"
 #include "state.h"
+#include "tenants.h"
 
 static const struct {
 	const char *key;

@@ -14,6 +14,7 @@
 #include "export.h"
 #include "model.h"
 #include "state.h"
+#include "tenants.h"
 
 static void load_default(struct state *st)
 {

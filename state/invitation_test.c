@@ -16,6 +16,7 @@
 #include "invitation.h"
 #include "mailbox.h"
 #include "model.h"
+#include "tenants.h"
 
 static void test_email_valid(void **unused)
 {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "tenants.h"
 
 static void test_sid_spec_example(void **unused)
 {

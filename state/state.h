@@ -167,30 +167,11 @@ struct state {
 	void *mail_ctx;
 };
 
-/* state_init() - empty state; object ids follow @seed. */
+/*
+ * state_init() - empty state; object ids follow @seed. Filled by state_load()
+ * and released by state_release() (state/tenants.h).
+ */
 int state_init(struct state *st, uint64_t seed);
-
-/* state_release() - free every tenant, the fixture and the lock. */
-void state_release(struct state *st);
-
-/*
- * state_load() - replace all tenants and templates with those of fixture
- * document @doc (borrowed; validated completely before anything changes, so a
- * bad document leaves the state as it was). On error, @err gets
- * "<json path>: <what is wrong>". Keeps a copy of @doc for state_reset().
- * Locking: registry held exclusive, or no other thread runs yet.
- */
-int state_load(struct state *st, const json_t *doc, char *err, size_t errlen);
-
-/*
- * state_replace() - state_load(@doc) keeping the fixtures as the baseline a
- * reset returns to (PUT /_mock/state, --state-file). Same locking.
- */
-int state_replace(struct state *st, const json_t *doc, char *err, size_t errlen);
-
-/* state_reset() - reload the kept fixture (POST /_mock/reset). Registry held exclusive.
- */
-int state_reset(struct state *st);
 
 /* state_now_ms() - the mock clock. No lock needed. */
 int64_t state_now_ms(const struct state *st);
@@ -232,24 +213,6 @@ struct tenant *state_tenant_find(struct state *st, const char *id_or_domain);
 
 /* state_tenant_default() - the first tenant, or NULL when there are none. Borrowed. */
 struct tenant *state_tenant_default(struct state *st);
-
-/*
- * state_tenant_create() - a new tenant seeded with the first tenant of the
- * fixture (its objects, ids and domain), under a fresh tenant id; @display
- * and @domain override when non-NULL. Returns: borrowed, or NULL on OOM.
- */
-struct tenant *state_tenant_create(struct state *st, const char *display,
-                                   const char *domain);
-
-/*
- * state_tenant_reset() - give @t back the contents it started with: the
- * fixture tenant of the same id, else the first fixture tenant (keeping @t's
- * id, name and domain). Other tenants are untouched. 0, or -1 (OOM; @t kept).
- */
-int state_tenant_reset(struct state *st, struct tenant *t);
-
-/* state_tenant_remove() - delete a tenant and everything in it. */
-void state_tenant_remove(struct state *st, struct tenant *t);
 
 /* ---- directory objects ---- */
 

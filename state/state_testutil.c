@@ -11,6 +11,7 @@
 
 #include "fixture.h"
 #include "state.h"
+#include "tenants.h"
 
 void test_state_init(struct state *st, uint64_t seed)
 {

@@ -17,6 +17,7 @@
 #include "../../server/exchange.h"
 #include "../../server/srv.h"
 #include "../../state/fixture.h"
+#include "../../state/tenants.h"
 
 static struct srv *fuzz_srv(void)
 {
