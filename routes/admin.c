@@ -6,12 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../server/config.h"
 #include "../server/call.h"
 #include "../server/error.h"
 #include "../server/req.h"
 #include "../server/resp.h"
 #include "../server/router.h"
+#include "../server/version.h"
 #include "../state/state.h"
 #include "../state/tenants.h"
 

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define GRAPHMOCK_VERSION "0.1.0"
+#include "version.h"
 
 enum log_format { LOG_TEXT, LOG_JSON };
 

@@ -13,7 +13,7 @@
 #include "auth.h"
 #include "call.h"
 #include "error.h"
-#include "fault_apply.h"
+#include "fault_error.h"
 #include "jwt.h"
 #include "odata.h"
 #include "router.h"

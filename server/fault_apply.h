@@ -1,7 +1,8 @@
 /*
- * server/fault_apply.h - carrying out a fault decision on the wire: Graph's
- * error bodies, dropped connections (reset, close, truncate, garbage), and
- * the timer that resumes connections suspended for injected latency.
+ * server/fault_apply.h - carrying out a fault decision on the wire: dropped
+ * connections (reset, close, truncate, garbage), and the timer that resumes
+ * connections suspended for injected latency. Error answers are
+ * fault_error.h's.
  */
 #ifndef GRAPHMOCK_SERVER_FAULT_APPLY_H
 #define GRAPHMOCK_SERVER_FAULT_APPLY_H
@@ -13,15 +14,6 @@
 #include "srv.h"
 
 struct MHD_Connection;
-
-/*
- * fault_error_respond() - fill @resp (already resp_init'ed for @req) with the
- * error of @fe: Graph's envelope (with the nested 429 fields of §8.1), a
- * custom @body (borrowed; copied) or the non-JSON 502 page, plus Retry-After
- * and WWW-Authenticate as the error calls for. The body is rendered too.
- */
-void fault_error_respond(const struct fault_error *fe, const json_t *body,
-                         const struct req *req, struct resp *resp);
 
 /*
  * fault_conn_drop() - end @conn the way @c says. For truncate, @resp is the

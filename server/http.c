@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -237,10 +238,21 @@ static void build_request(struct srv *srv, struct MHD_Connection *conn,
 		           "The query string contains an invalid percent-encoding.");
 }
 
-static bool declared_too_large(struct MHD_Connection *conn, size_t max)
+/* Past this many bytes an oversized body is not read just to answer 413. */
+#define DRAIN_MAX ((unsigned long long)64 << 20)
+
+/*
+ * Should the 413 for a body declared over @max go out before the body is
+ * read? Only when the client waits for it (Expect: 100-continue) or the body
+ * is too big to drain: answering while a client is still sending makes the
+ * kernel reset the connection when it closes, and the client then sees the
+ * reset instead of the 413. Smaller bodies are read and dropped first.
+ */
+static bool answer_before_body(struct MHD_Connection *conn, size_t max)
 {
 	const char *cl =
 	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+	const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
 	char *end;
 	unsigned long long n;
 
@@ -248,7 +260,9 @@ static bool declared_too_large(struct MHD_Connection *conn, size_t max)
 		return false;
 	errno = 0;
 	n = strtoull(cl, &end, 10);
-	return !errno && end != cl && n > max;
+	if (errno || end == cl || n <= max)
+		return false;
+	return (expect && !strcasecmp(expect, "100-continue")) || n > DRAIN_MAX;
 }
 
 /* Carry out what the pipeline asks: send, wait for injected latency, or drop. */
@@ -288,9 +302,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		hx->started = true;
 		hx->no_host = !strcmp(version, MHD_HTTP_VERSION_1_1) &&
 		              !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
-		if (!declared_too_large(conn, srv->cfg.max_body))
-			return MHD_YES;
-		/* Answer 413 before reading a body we would only throw away. */
+		if (!answer_before_body(conn, srv->cfg.max_body))
+			return MHD_YES; /* upload_append() drops what is over the cap */
 		hx->ex.too_large = true;
 	} else if (hx->phase == PHASE_SLEEPING) {
 		hx->phase = PHASE_RESUMED; /* the latency timer resumed us */
