@@ -16,7 +16,6 @@
 #include "req.h"
 #include "resp.h"
 #include "router.h"
-#include "srv.h"
 
 #define NBF_SKEW_S 300
 
@@ -76,24 +75,9 @@ int auth_verify(const struct jwt_key *key, const struct req *req, struct resp *r
 	return msg ? unauthorized(resp, msg) : 0;
 }
 
-int auth_check(struct srv *srv, const struct req *req, struct resp *resp)
+int auth_permit(const struct req *req, const struct route *route, struct resp *resp)
 {
-	const struct jwt_key *key;
-
-	if (srv->cfg.auth != AUTH_JWT || !req->version[0])
-		return 0;
-	key = srv_jwt_key(srv);
-	if (!key)
-		return resp_error(resp, GERR_INTERNAL,
-		                  "The token-signing key is unavailable.");
-	return auth_verify(key, req, resp);
-}
-
-int auth_permit(const struct srv *srv, const struct req *req, const struct route *route,
-                struct resp *resp)
-{
-	if (srv->cfg.auth != AUTH_JWT || !req->version[0] ||
-	    perm_granted(route->perms, req->claims))
+	if (perm_granted(route->perms, req->claims))
 		return 0;
 	return resp_error(resp, GERR_FORBIDDEN, AUTH_MSG_DENIED);
 }

@@ -1,10 +1,9 @@
 /*
- * server/auth.h - the Graph side of authentication: which tenant a bearer
- * token names (always), and with --auth jwt the token check every Graph
- * route runs before routing, with Graph's 401 messages (graph-spec §10.3).
- *
- * With --auth jwt, auth_permit() then checks the matched route's
- * permissions (§10.2) against the token's roles/scp (server/permissions.h).
+ * server/auth.h - the Graph side of authentication with --auth jwt: the
+ * token check every Graph route runs once it is routed, with Graph's 401
+ * messages (graph-spec §10.3), then the route's permissions (§10.2) against
+ * the token's roles/scp (server/permissions.h). The pipeline decides when
+ * (server/exchange.c); nothing here knows the server.
  */
 #ifndef GRAPHMOCK_SERVER_AUTH_H
 #define GRAPHMOCK_SERVER_AUTH_H
@@ -15,7 +14,6 @@ struct jwt_key;
 struct route;
 struct req;
 struct resp;
-struct srv;
 
 /* The header Graph sends with every 401 (graph-spec §10.3). */
 #define AUTH_WWW_AUTHENTICATE                                                            \
@@ -49,18 +47,11 @@ const char *auth_bearer(const struct req *req);
 int auth_verify(const struct jwt_key *key, const struct req *req, struct resp *resp);
 
 /*
- * auth_check() - the router's one call: with --auth jwt, auth_verify() on
- * Graph (versioned) paths; admin and login routes never need a token.
- */
-int auth_check(struct srv *srv, const struct req *req, struct resp *resp);
-
-/*
- * auth_permit() - the pipeline's call after matching @route: with --auth jwt
- * on a Graph path, a token (already verified by auth_check) lacking both
- * roles and scp, or every permission the route's row lists, gets 403
+ * auth_permit() - with --auth jwt, after matching @route on a Graph path: a
+ * token (already verified by auth_verify) lacking both roles and scp, or
+ * every permission the route's row lists, gets 403
  * Authorization_RequestDenied. Returns 0, or -1 after the 403 is in @resp.
  */
-int auth_permit(const struct srv *srv, const struct req *req, const struct route *route,
-                struct resp *resp);
+int auth_permit(const struct req *req, const struct route *route, struct resp *resp);
 
 #endif

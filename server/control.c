@@ -12,9 +12,9 @@
 #include <unistd.h>
 
 #include "../state/export.h"
+#include "../state/mail_delivery.h"
 #include "call.h"
 #include "error.h"
-#include "fault_apply.h"
 #include "req.h"
 #include "resp.h"
 #include "router.h"
@@ -61,6 +61,14 @@ static json_t *services_token_keys(void *ctx)
 	return key ? json_pack("[o]", jwt_jwk(key)) : NULL;
 }
 
+void srv_mail_rules(void *ctx, const char *tenant_id, const char *recipient,
+                    struct mail_verdict *v)
+{
+	struct srv *srv = ctx;
+
+	fault_engine_mail(&srv->faults, tenant_id, recipient, v);
+}
+
 int srv_features_init(struct srv *srv, const struct route_set *routes)
 {
 	if (join_tables(srv->graph_tables, routes->graph, server_graph_tables) ||
@@ -77,17 +85,14 @@ int srv_features_init(struct srv *srv, const struct route_set *routes)
 	state_set_mail_rules(&srv->state, srv_mail_rules, srv);
 	if (journal_init(&srv->journal, srv->cfg.journal_size))
 		goto out_faults;
-	if (fault_sleeper_start(&srv->sleeper))
-		goto out_journal;
 	pthread_mutex_init(&srv->jwt_lock, NULL);
 	/* --auth jwt checks every request: make the key now, and fail early. */
 	if (srv->cfg.auth == AUTH_JWT && !srv_jwt_key(srv))
-		goto out_sleeper;
+		goto out_journal;
 	return 0;
 
-out_sleeper:
-	fault_sleeper_stop(&srv->sleeper);
 out_journal:
+	pthread_mutex_destroy(&srv->jwt_lock);
 	journal_release(&srv->journal);
 out_faults:
 	fault_engine_release(&srv->faults);
@@ -98,7 +103,6 @@ out_fail:
 
 void srv_features_release(struct srv *srv)
 {
-	fault_sleeper_stop(&srv->sleeper);
 	if (atomic_load(&srv->jwt_state) == 1)
 		jwt_key_release(&srv->jwt);
 	pthread_mutex_destroy(&srv->jwt_lock);

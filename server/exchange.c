@@ -230,14 +230,29 @@ static int check_input(struct srv *srv, struct exchange *ex, const struct route 
 	return 0;
 }
 
+/* With --auth jwt, a Graph route's token (401) and permissions (403). */
+static int authorize(struct srv *srv, struct exchange *ex, const struct route *route)
+{
+	const struct jwt_key *key;
+
+	if (srv->cfg.auth != AUTH_JWT || !ex->req.version[0])
+		return 0;
+	key = srv_jwt_key(srv);
+	if (!key)
+		return resp_error(&ex->resp, GERR_INTERNAL,
+		                  "The token-signing key is unavailable.");
+	if (auth_verify(key, &ex->req, &ex->resp))
+		return -1;
+	return auth_permit(&ex->req, route, &ex->resp);
+}
+
 /* Graph's order (graph-spec §1.1, §10): route 400/405, token 401, permission 403, input.
  */
 static const struct route *admit(struct srv *srv, struct exchange *ex)
 {
 	const struct route *route = match_route(srv, &ex->req, &ex->resp);
 
-	if (!route || auth_check(srv, &ex->req, &ex->resp) ||
-	    auth_permit(srv, &ex->req, route, &ex->resp) || check_input(srv, ex, route))
+	if (!route || authorize(srv, ex, route) || check_input(srv, ex, route))
 		return NULL;
 	return route;
 }

@@ -21,6 +21,7 @@
 #include "fault_apply.h"
 #include "req.h"
 #include "resp.h"
+#include "http.h"
 #include "srv.h"
 #include "tls.h"
 
@@ -407,6 +408,10 @@ int srv_start(struct srv *srv)
 		srv_tls_release(srv);
 		return -1;
 	}
+	if (fault_sleeper_start(&srv->sleeper)) {
+		fprintf(stderr, "starting the latency timer failed\n");
+		goto out_close;
+	}
 	if (strchr(srv->cfg.listen, ':'))
 		flags |= MHD_USE_IPv6;
 	srv->daemon = MHD_start_daemon(
@@ -419,16 +424,23 @@ int srv_start(struct srv *srv)
 	if (!srv->daemon) {
 		fprintf(stderr, "starting the HTTP daemon on port '%u' failed\n",
 		        srv->port);
-		close(srv->listen_fd);
-		srv->listen_fd = -1;
-		srv_tls_release(srv);
-		return -1;
+		fault_sleeper_stop(&srv->sleeper);
+		goto out_close;
 	}
 	return 0;
+
+out_close:
+	close(srv->listen_fd);
+	srv->listen_fd = -1;
+	srv_tls_release(srv);
+	return -1;
 }
 
 void srv_stop(struct srv *srv)
 {
+	/* Wake delayed requests first: libmicrohttpd must not stop with suspended ones.
+	 */
+	fault_sleeper_stop(&srv->sleeper);
 	if (srv->daemon)
 		MHD_stop_daemon(srv->daemon);
 	srv->daemon = NULL;

@@ -17,7 +17,7 @@
 #include "../state/alloc.h"
 #include "../state/fixture.h"
 #include "exchange.h"
-#include "fault_apply.h"
+#include "http.h"
 #include "srv.h"
 #include "../state/tenants.h"
 
@@ -49,7 +49,6 @@ struct srv *test_srv_new(const struct test_server_opts *opts)
 
 void test_srv_free(struct srv *srv)
 {
-	fault_sleeper_stop(&srv->sleeper);
 	srv_features_release(srv);
 	state_release(&srv->state);
 	free(srv);

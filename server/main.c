@@ -11,7 +11,7 @@
 
 #include "../routes/registry.h"
 #include "../state/fixture.h"
-#include "fault_apply.h"
+#include "http.h"
 #include "srv.h"
 #include "../state/tenants.h"
 
@@ -118,9 +118,6 @@ int main(int argc, char **argv)
 
 	while (sigwait(&stop_signals, &sig) == EINTR)
 		;
-	/* Wake delayed requests first: libmicrohttpd must not stop with suspended ones.
-	 */
-	fault_sleeper_stop(&srv.sleeper);
 	srv_stop(&srv);
 	rc = save_state_file(&srv);
 out_features:

@@ -66,9 +66,9 @@ struct srv {
 /*
  * srv_features_init() - the route tables (@routes, from routes/registry.h,
  * plus the server's own), the services lent to routes, the fault engine
- * (seeded like the state), the journal (cfg.journal_size) and the latency
- * timer. 0, or -1 after printing why. srv_features_release() undoes it;
- * call after srv_stop().
+ * (seeded like the state) and the journal (cfg.journal_size). 0, or -1
+ * after printing why. srv_features_release() undoes it; call after
+ * srv_stop() (server/http.h) when the server was serving.
  */
 int srv_features_init(struct srv *srv, const struct route_set *routes);
 void srv_features_release(struct srv *srv);
@@ -121,15 +121,6 @@ int srv_state_load_file(struct srv *srv, const char *file, char *err, size_t err
  */
 void srv_mail_rules(void *ctx, const char *tenant_id, const char *recipient,
                     struct mail_verdict *v);
-
-/* srv_scheme() - "https" when serving TLS (--tls-cert), else "http". */
-const char *srv_scheme(const struct srv *srv);
-
-/* srv_start() - bind and start the HTTP daemon. 0, or -1 after printing why. */
-int srv_start(struct srv *srv);
-
-/* srv_stop() - stop the daemon and close the socket. */
-void srv_stop(struct srv *srv);
 
 /* srv_log_access() - one access-log line on stderr unless --quiet. */
 void srv_log_access(const struct srv *srv, const struct req *req, const struct resp *resp,

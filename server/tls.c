@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "srv.h"
+#include "http.h"
 
 #define TLS_PEM_MAX (1u << 20)
 
