@@ -52,6 +52,9 @@ APP_SRCS := $(filter-out %_test.c %_testutil.c server/main.c, \
 TEST_SRCS := $(wildcard server/*_test.c routes/*_test.c state/*_test.c conformance/*_test.c)
 # Helpers shared by tests (a daemon to talk to, a libcurl call): test binaries only.
 TESTUTIL_SRCS := $(wildcard server/*_testutil.c routes/*_testutil.c state/*_testutil.c)
+# state/schema/: Graph's CSDL as C tables (state/schema/README.md), one folder down.
+APP_SRCS += $(filter-out %_test.c, $(wildcard state/schema/*.c))
+TEST_SRCS += $(wildcard state/schema/*_test.c)
 RUNNER_SRCS := $(filter-out %_test.c, $(wildcard conformance/*.c))
 FIXTURE_JSON := state/default_fixture.json
 
@@ -67,6 +70,7 @@ help:
 	@echo "make asan|tsan  sanitizer builds (tsan also runs two concurrent loads: bench/tsan-*.sh)"
 	@echo "make fuzz       libFuzzer over the request dispatcher (clang; FUZZ_SECONDS=60)"
 	@echo "make lint       clang-format check, banned functions, header self-containment"
+	@echo "make schema     regenerate state/schema/schema_gen.c from Graph's CSDL (CSDL=...)"
 	@echo "make certs      a throwaway CA + localhost certificate in build/certs (HTTPS tests)"
 	@echo "make clients    the official Graph SDKs (JS v3, Kiota) against graphmock (Node 20)"
 	@echo "make bench      release build under wrk: req/s and latency"
@@ -237,6 +241,7 @@ callgrind: release
 
 LINT_SRCS := $(wildcard server/*.[ch] routes/*.[ch] state/*.[ch] conformance/*.[ch] \
 	conformance/fuzz/*.c)
+LINT_SRCS += $(wildcard state/schema/*.[ch])
 BANNED := strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|strtok
 
 lint:
@@ -248,7 +253,17 @@ lint:
 			-I. -x c - -fsyntax-only -o /dev/null || { \
 			echo "header $$h does not compile on its own"; exit 1; }; \
 	done
+	@if command -v python3 >/dev/null; then python3 state/schema/gen_schema.py --check; \
+	else echo "lint: no python3, state/schema/schema_gen.c not checked"; fi
 	@echo "lint: ok"
+
+# Regenerate state/schema/schema_gen.c and the CSDL subset beside it (needs
+# python3; the build never does). A type not yet in the subset needs Graph's
+# full CSDL: make schema CSDL=../shared/graph-csdl/v1.0.csdl
+CSDL ?= state/schema/graph-v1.0-subset.csdl
+.PHONY: schema
+schema:
+	python3 state/schema/gen_schema.py --csdl $(CSDL)
 
 format:
 	clang-format -i $(LINT_SRCS)
