@@ -68,6 +68,7 @@ help:
 	@echo "make asan|tsan  sanitizer builds (tsan also runs two concurrent loads: bench/tsan-*.sh)"
 	@echo "make fuzz       libFuzzer over the request dispatcher (clang; FUZZ_SECONDS=60)"
 	@echo "make lint       clang-format check, banned functions, header self-containment"
+	@echo "make schema     regenerate state/schema/schema_gen.c from Graph's CSDL (CSDL=...)"
 	@echo "make certs      a throwaway CA + localhost certificate in build/certs (HTTPS tests)"
 	@echo "make clients    the official Graph SDKs (JS v3, Kiota) against graphmock (Node 20)"
 	@echo "make bench      release build under wrk: req/s and latency"
@@ -249,7 +250,17 @@ lint:
 			-I. -x c - -fsyntax-only -o /dev/null || { \
 			echo "header $$h does not compile on its own"; exit 1; }; \
 	done
+	@if command -v python3 >/dev/null; then python3 state/schema/gen_schema.py --check; \
+	else echo "lint: no python3, state/schema/schema_gen.c not checked"; fi
 	@echo "lint: ok"
+
+# Regenerate state/schema/schema_gen.c and the CSDL subset beside it (needs
+# python3; the build never does). A type not yet in the subset needs Graph's
+# full CSDL: make schema CSDL=../shared/graph-csdl/v1.0.csdl
+CSDL ?= state/schema/graph-v1.0-subset.csdl
+.PHONY: schema
+schema:
+	python3 state/schema/gen_schema.py --csdl $(CSDL)
 
 format:
 	clang-format -i $(LINT_SRCS)
