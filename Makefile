@@ -16,7 +16,7 @@ ARGS ?=
 
 PKG_CONFIG ?= pkg-config
 
-# Quiet build lines ("CC server/http.c"); V=1 shows the full commands.
+# Quiet build lines ("CC server/http/http.c"); V=1 shows the full commands.
 V ?= 0
 ifeq ($(V),0)
 say = @printf '  %-6s %s\n' $(1) $(2);

@@ -8,7 +8,7 @@
 #ifndef GRAPHMOCK_ROUTES_REGISTRY_H
 #define GRAPHMOCK_ROUTES_REGISTRY_H
 
-#include "../server/router.h"
+#include "../server/core/router.h"
 
 /* NULL-terminated lists of route tables. */
 extern const struct route *const graph_route_tables[];

@@ -12,12 +12,12 @@
 #include <strings.h>
 
 #include "../state/util/b64.h"
-#include "call.h"
-#include "error.h"
+#include "core/call.h"
+#include "core/error.h"
 #include "exchange.h"
-#include "req.h"
-#include "resp.h"
-#include "router.h"
+#include "core/req.h"
+#include "core/resp.h"
+#include "core/router.h"
 #include "srv.h"
 
 /* Outer headers a sub-request inherits unless it sets its own (docs/batch.md). */

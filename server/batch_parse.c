@@ -10,9 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "error.h"
-#include "req.h"
-#include "resp.h"
+#include "core/error.h"
+#include "core/req.h"
+#include "core/resp.h"
 
 #define BAD_FORMAT "Invalid batch payload format."
 

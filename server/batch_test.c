@@ -13,11 +13,11 @@
 #include <string.h>
 
 #include "batch.h"
-#include "error.h"
-#include "fault_apply.h"
+#include "core/error.h"
+#include "http/fault_apply.h"
 #include "http_testutil.h"
-#include "req.h"
-#include "resp.h"
+#include "core/req.h"
+#include "core/resp.h"
 #include "srv.h"
 
 #define ADELE     "867c0910-85c6-4427-9a19-b6e7e79332ae"

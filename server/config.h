@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "version.h"
+#include "core/version.h"
 
 enum log_format { LOG_TEXT, LOG_JSON };
 

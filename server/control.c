@@ -13,11 +13,11 @@
 
 #include "../state/export.h"
 #include "../state/mail_delivery.h"
-#include "call.h"
-#include "error.h"
-#include "req.h"
-#include "resp.h"
-#include "router.h"
+#include "core/call.h"
+#include "core/error.h"
+#include "core/req.h"
+#include "core/resp.h"
+#include "core/router.h"
 #include "srv.h"
 #include "../state/tenants.h"
 

@@ -10,13 +10,13 @@
 #include <strings.h>
 
 #include "../state/state.h"
-#include "auth.h"
-#include "call.h"
-#include "error.h"
-#include "fault_error.h"
-#include "jwt.h"
-#include "odata.h"
-#include "router.h"
+#include "auth/auth.h"
+#include "core/call.h"
+#include "core/error.h"
+#include "faults/fault_error.h"
+#include "auth/jwt.h"
+#include "odata/odata.h"
+#include "core/router.h"
 #include "srv.h"
 
 #define TENANT_HEADER "x-graphmock-tenant"

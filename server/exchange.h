@@ -18,10 +18,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../state/guid.h"
-#include "fault.h"
-#include "req.h"
-#include "resp.h"
+#include "../state/util/guid.h"
+#include "faults/fault.h"
+#include "core/req.h"
+#include "core/resp.h"
 
 struct srv;
 

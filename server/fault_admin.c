@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "call.h"
-#include "error.h"
-#include "req.h"
-#include "resp.h"
-#include "router.h"
+#include "core/call.h"
+#include "core/error.h"
+#include "core/req.h"
+#include "core/resp.h"
+#include "core/router.h"
 #include "srv.h"
 
 static struct fault_engine *engine(struct call *c)

@@ -35,7 +35,7 @@
 #include "../state/fixture.h"
 #include "srv.h"
 #include "../state/tenants.h"
-#include "http.h"
+#include "http/http.h"
 
 #define ADELE "867c0910-85c6-4427-9a19-b6e7e79332ae"
 #define GROUP "1892265b-9c32-4dcf-b9ab-51bf32136e62"

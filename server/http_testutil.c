@@ -14,10 +14,10 @@
 #include <cmocka.h>
 
 #include "../routes/registry.h"
-#include "../state/alloc.h"
+#include "../state/util/alloc.h"
 #include "../state/fixture.h"
 #include "exchange.h"
-#include "http.h"
+#include "http/http.h"
 #include "srv.h"
 #include "../state/tenants.h"
 

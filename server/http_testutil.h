@@ -52,7 +52,7 @@ struct test_request {
 	const char *const
 	    *headers; /* more "Name: value" lines, NULL-terminated, or NULL */
 	/* test_local() only: with @fail_allocs, allocations through
-	 * state/alloc.h (and jansson's, when the test installed them) fail
+	 * state/util/alloc.h (and jansson's, when the test installed them) fail
 	 * after @allocs_ok of them while the pipeline runs. */
 	bool fail_allocs;
 	long allocs_ok;

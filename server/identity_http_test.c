@@ -16,11 +16,11 @@
 #include <strings.h>
 
 #include "../state/fixture.h"
-#include "auth.h"
-#include "fault_apply.h"
+#include "auth/auth.h"
+#include "http/fault_apply.h"
 #include "http_testutil.h"
 #include "srv.h"
-#include "http.h"
+#include "http/http.h"
 
 #define TENANT "2dd67af8-8f6d-47d9-86d2-56d41895239d"
 #define APP    "bb307b24-a6db-470e-9a3b-e58a68578312"

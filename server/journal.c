@@ -10,9 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../state/clock.h"
-#include "fault.h"
-#include "req.h"
+#include "../state/util/clock.h"
+#include "faults/fault.h"
+#include "core/req.h"
 
 /* The headers worth asserting on; never Authorization (it holds secrets). */
 static const char *const kept_headers[JOURNAL_HEADERS] = {

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "journal.h"
-#include "req.h"
+#include "core/req.h"
 
 static void record(struct journal *j, const char *method, const char *path,
                    unsigned status, int64_t now_ms)

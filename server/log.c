@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jwriter.h"
-#include "req.h"
-#include "resp.h"
+#include "core/jwriter.h"
+#include "core/req.h"
+#include "core/resp.h"
 #include "srv.h"
 
 /* {"method","path","status","micros","requestId"} written without a json_t. */

@@ -11,7 +11,7 @@
 
 #include "../routes/registry.h"
 #include "../state/fixture.h"
-#include "http.h"
+#include "http/http.h"
 #include "srv.h"
 #include "../state/tenants.h"
 

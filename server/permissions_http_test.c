@@ -16,8 +16,8 @@
 #include <strings.h>
 
 #include "../state/fixture.h"
-#include "auth.h"
-#include "fault_apply.h"
+#include "auth/auth.h"
+#include "http/fault_apply.h"
 #include "http_testutil.h"
 #include "srv.h"
 

@@ -11,11 +11,11 @@
 #include <stdint.h>
 
 #include "../state/state.h"
-#include "call.h"
+#include "core/call.h"
 #include "config.h"
-#include "fault.h"
+#include "faults/fault.h"
 #include "journal.h"
-#include "jwt.h"
+#include "auth/jwt.h"
 
 struct MHD_Daemon;
 struct MHD_Connection;
@@ -68,7 +68,7 @@ struct srv {
  * plus the server's own), the services lent to routes, the fault engine
  * (seeded like the state) and the journal (cfg.journal_size). 0, or -1
  * after printing why. srv_features_release() undoes it; call after
- * srv_stop() (server/http.h) when the server was serving.
+ * srv_stop() (server/http/http.h) when the server was serving.
  */
 int srv_features_init(struct srv *srv, const struct route_set *routes);
 void srv_features_release(struct srv *srv);

@@ -12,7 +12,7 @@
 
 #include "state_testutil.h"
 #include "export.h"
-#include "model.h"
+#include "model/model.h"
 #include "state.h"
 #include "tenants.h"
 

@@ -10,7 +10,7 @@
 
 #include "invitation.h"
 #include "mailbox.h"
-#include "model.h"
+#include "model/model.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "model.h"
+#include "model/model.h"
 #include "util/b64.h"
 
 void state_invitations_clear(struct tenant *t)

@@ -15,7 +15,7 @@
 #include "state_testutil.h"
 #include "invitation.h"
 #include "mailbox.h"
-#include "model.h"
+#include "model/model.h"
 #include "tenants.h"
 
 static void test_email_valid(void **unused)

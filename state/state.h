@@ -39,9 +39,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "clock.h"
-#include "guid.h"
-#include "hash.h"
+#include "util/clock.h"
+#include "util/guid.h"
+#include "util/hash.h"
 
 #ifndef JANSSON_THREAD_SAFE_REFCOUNT
 #error "graphmock needs jansson >= 2.11 built with thread-safe reference counts"

@@ -14,9 +14,9 @@
 #include <cmocka.h>
 
 #include "state_testutil.h"
-#include "alloc.h"
+#include "util/alloc.h"
 #include "fixture.h"
-#include "model.h"
+#include "model/model.h"
 #include "state.h"
 #include "tenants.h"
 

@@ -1,0 +1,273 @@
+/*
+ * routes/graph/app_role_assignments.c - creating, listing and finding app role
+ * assignments for either side of the link, and the principal-side routes
+ * /users|groups|servicePrincipals/{id}/appRoleAssignments (graph-spec §6.3,
+ * §6.4). The resource side lives in app_role_assigned_to.c.
+ */
+#include "assignments.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../../server/core/call.h"
+#include "../../server/core/error.h"
+#include "../../server/core/req.h"
+#include "../../server/core/resp.h"
+#include "../../server/core/router.h"
+#include "../../state/model/model.h"
+#include "../../state/model/model_app.h"
+#include "apps.h"
+#include "entities.h"
+#include "permissions.h"
+
+static const struct apps_prop assignment_props[] = {
+    {"principalId", AP_GUID},
+    {"resourceId", AP_GUID},
+    {"appRoleId", AP_GUID},
+    {"id", AP_READONLY},
+    {"createdDateTime", AP_READONLY},
+    {"deletedDateTime", AP_READONLY},
+    {"principalDisplayName", AP_READONLY},
+    {"principalType", AP_READONLY},
+    {"resourceDisplayName", AP_READONLY},
+    {0},
+};
+
+#define INVALID_VALUE                                                                    \
+	"Invalid value specified for property '%s' of resource 'AppRoleAssignment'."
+
+static const char *body_guid(const struct req *req, const char *key)
+{
+	return json_string_value(json_object_get(req->body, key));
+}
+
+static int check_body(const struct req *req, struct resp *resp)
+{
+	static const char *const required[] = {"principalId", "resourceId", "appRoleId"};
+
+	if (apps_body_check(req->body, assignment_props, "appRoleAssignment", resp))
+		return -1;
+	for (size_t i = 0; i < 3; i++)
+		if (!body_guid(req, required[i]))
+			return resp_error(resp, GERR_REQUEST_BAD_REQUEST, INVALID_VALUE,
+			                  required[i]);
+	return 0;
+}
+
+/* The resource and principal the body names, checked against the path. */
+static int resolve(struct call *c, enum assignment_side side, struct dobj *owner,
+                   struct dobj **principal, struct dobj **resource)
+{
+	const char *pid = body_guid(c->req, "principalId");
+	const char *rid = body_guid(c->req, "resourceId");
+
+	if (side == SIDE_RESOURCE && strcasecmp(rid, owner->id))
+		return resp_error(
+		    c->resp, GERR_REQUEST_BAD_REQUEST,
+		    "The resourceId '%s' does not match the service principal "
+		    "'%s' named in the request URL.",
+		    rid, owner->id);
+	if (side == SIDE_PRINCIPAL && strcasecmp(pid, owner->id))
+		return resp_error(
+		    c->resp, GERR_REQUEST_BAD_REQUEST,
+		    "The principalId '%s' does not match the object '%s' named in "
+		    "the request URL.",
+		    pid, owner->id);
+	*resource = side == SIDE_RESOURCE
+	                ? owner
+	                : state_dobj_find(c->st, c->tenant, DOBJ_SERVICE_PRINCIPAL, rid);
+	if (!*resource)
+		return resp_error(c->resp, GERR_NOT_FOUND,
+		                  "Specified resourceId was not found.");
+	*principal =
+	    side == SIDE_PRINCIPAL ? owner : state_dobj_find(c->st, c->tenant, -1, pid);
+	if (!*principal || (*principal)->kind == DOBJ_APPLICATION)
+		return resp_not_found(c->resp, pid);
+	return 0;
+}
+
+int assignments_create(struct call *c, enum assignment_side side, struct dobj *owner,
+                       const char *context)
+{
+	struct odata_query q = {.entity = &app_role_assignment_entity};
+	struct dobj *principal = NULL, *resource = NULL;
+	struct assignment *a;
+	const char *role;
+	char id[64];
+	json_t *obj;
+
+	if (check_body(c->req, c->resp) || resolve(c, side, owner, &principal, &resource))
+		return -1;
+	role = body_guid(c->req, "appRoleId");
+	switch (model_assignment_check(c->tenant, principal, resource, role)) {
+	case ASSIGN_ROLE_NOT_FOUND:
+		return resp_error(
+		    c->resp, GERR_REQUEST_BAD_REQUEST,
+		    "Permission being assigned was not found on application.");
+	case ASSIGN_DUPLICATE:
+		return resp_error(
+		    c->resp, GERR_REQUEST_BAD_REQUEST,
+		    "Permission being assigned already exists on the object.");
+	case ASSIGN_OK:
+		break;
+	}
+	obj = model_assignment_new(c->st, principal, resource, role, id);
+	a = obj ? state_assignment_add(c->st, c->tenant, id, principal->id, resource->id,
+	                               role, obj)
+	        : NULL;
+	if (!a)
+		return resp_error(c->resp, GERR_INTERNAL,
+		                  "Storing the assignment failed.");
+	resp_header(c->resp, "Location",
+	            "%s/%s/servicePrincipals/%s/appRoleAssignedTo/%s", c->req->base_url,
+	            c->req->version, resource->id, a->id);
+	return odata_respond_entity(&q, c->req, c->resp, 201, &app_role_assignment_entity,
+	                            a->obj, context);
+}
+
+/* Does @a belong to @owner's list on @side? */
+static bool belongs(const struct assignment *a, enum assignment_side side,
+                    const struct dobj *owner, bool via_groups)
+{
+	struct dobj_link *l;
+
+	if (side == SIDE_RESOURCE)
+		return !strcmp(a->resource_id, owner->id);
+	if (!strcmp(a->principal_id, owner->id))
+		return true;
+	if (!via_groups || owner->kind != DOBJ_USER)
+		return false;
+	/* §6.4: a user's list includes what its direct groups are assigned. */
+	HASH_FIND_STR(owner->member_of, a->principal_id, l);
+	return l != NULL;
+}
+
+int assignments_list(struct call *c, enum assignment_side side, const struct dobj *owner,
+                     const char *context)
+{
+	struct odata_list_opts opts = {.context = context};
+	size_t n = 0, cap = HASH_COUNT(c->tenant->assignments) + 1;
+	struct odata_item *items = calloc(cap, sizeof(*items));
+	int rc;
+
+	if (!items)
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+	for (struct assignment *a = c->tenant->assignments; a; a = a->hh.next) {
+		if (!state_assignment_visible(c->st, a) || !belongs(a, side, owner, true))
+			continue;
+		model_assignment_refresh(c->tenant, a);
+		items[n++] =
+		    (struct odata_item){a->obj, &app_role_assignment_entity, a->seq};
+	}
+	rc = odata_respond_collection(&c->req->odata, c->req, c->resp, items, n, &opts);
+	free(items);
+	return rc;
+}
+
+struct assignment *assignments_find(struct call *c, enum assignment_side side,
+                                    const struct dobj *owner)
+{
+	const char *id = req_param(c->req, 1);
+	struct assignment *a = state_assignment_find(c->st, c->tenant, id);
+
+	if (!a || !belongs(a, side, owner, false)) {
+		resp_not_found(c->resp, id);
+		return NULL;
+	}
+	model_assignment_refresh(c->tenant, a);
+	return a;
+}
+
+/* ---- principal side: /{users|groups|servicePrincipals}/{id}/appRoleAssignments ---- */
+
+static enum dobj_kind path_kind(const struct req *req)
+{
+	if (!strcasecmp(req->segs[0], "users"))
+		return DOBJ_USER;
+	if (!strcasecmp(req->segs[0], "groups"))
+		return DOBJ_GROUP;
+	return DOBJ_SERVICE_PRINCIPAL;
+}
+
+static void principal_context(const struct req *req, const struct dobj *d, char *out,
+                              size_t len)
+{
+	snprintf(out, len, "%s('%s')/appRoleAssignments", req->segs[0], d->id);
+}
+
+static int principal_list(struct call *c)
+{
+	struct dobj *d = apps_path_principal(c, path_kind(c->req));
+	char ctx[160];
+
+	if (!d)
+		return -1;
+	principal_context(c->req, d, ctx, sizeof(ctx));
+	return assignments_list(c, SIDE_PRINCIPAL, d, ctx);
+}
+
+static int principal_create(struct call *c)
+{
+	struct dobj *d = apps_path_principal(c, path_kind(c->req));
+	char ctx[160];
+
+	if (!d)
+		return -1;
+	principal_context(c->req, d, ctx, sizeof(ctx));
+	return assignments_create(c, SIDE_PRINCIPAL, d, ctx);
+}
+
+static int principal_get(struct call *c)
+{
+	struct dobj *d = apps_path_principal(c, path_kind(c->req));
+	struct assignment *a = d ? assignments_find(c, SIDE_PRINCIPAL, d) : NULL;
+	char ctx[160];
+
+	if (!a)
+		return -1;
+	principal_context(c->req, d, ctx, sizeof(ctx));
+	return odata_respond_entity(&c->req->odata, c->req, c->resp, 200,
+	                            &app_role_assignment_entity, a->obj, ctx);
+}
+
+static int principal_delete(struct call *c)
+{
+	struct dobj *d = apps_path_principal(c, path_kind(c->req));
+	struct assignment *a = d ? assignments_find(c, SIDE_PRINCIPAL, d) : NULL;
+
+	if (!a)
+		return -1;
+	state_assignment_remove(c->tenant, a);
+	return resp_empty(c->resp, 204);
+}
+
+#define E (&app_role_assignment_entity)
+
+const struct route app_role_assignment_routes[] = {
+    {"GET", "/users/{id}/appRoleAssignments", principal_list, ROUTE_ODATA, E,
+     &PERMS_USER_ASSIGN_READ},
+    {"POST", "/users/{id}/appRoleAssignments", principal_create, ROUTE_JSON_BODY, NULL,
+     &PERMS_ASSIGN_WRITE},
+    {"GET", "/users/{id}/appRoleAssignments/{aid}", principal_get, ROUTE_ODATA, E,
+     &PERMS_USER_ASSIGN_READ},
+    {"DELETE", "/users/{id}/appRoleAssignments/{aid}", principal_delete, 0, NULL,
+     &PERMS_ASSIGN_WRITE},
+    {"GET", "/groups/{id}/appRoleAssignments", principal_list, ROUTE_ODATA, E,
+     &PERMS_GROUP_ASSIGN_READ},
+    {"POST", "/groups/{id}/appRoleAssignments", principal_create, ROUTE_JSON_BODY, NULL,
+     &PERMS_ASSIGN_WRITE},
+    {"GET", "/groups/{id}/appRoleAssignments/{aid}", principal_get, ROUTE_ODATA, E,
+     &PERMS_GROUP_ASSIGN_READ},
+    {"DELETE", "/groups/{id}/appRoleAssignments/{aid}", principal_delete, 0, NULL,
+     &PERMS_ASSIGN_WRITE},
+    {"GET", "/servicePrincipals/{id}/appRoleAssignments", principal_list,
+     ROUTE_ODATA | ROUTE_APPID_KEY, E, &PERMS_SP_ASSIGN_READ},
+    {"POST", "/servicePrincipals/{id}/appRoleAssignments", principal_create,
+     ROUTE_JSON_BODY | ROUTE_APPID_KEY, NULL, &PERMS_ASSIGN_WRITE_AND_APP_READ},
+    {"GET", "/servicePrincipals/{id}/appRoleAssignments/{aid}", principal_get,
+     ROUTE_ODATA | ROUTE_APPID_KEY, E, &PERMS_SP_ASSIGN_READ},
+    {"DELETE", "/servicePrincipals/{id}/appRoleAssignments/{aid}", principal_delete,
+     ROUTE_APPID_KEY, NULL, &PERMS_ASSIGN_WRITE_AND_APP_READ},
+    {0},
+};

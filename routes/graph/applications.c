@@ -1,0 +1,207 @@
+/*
+ * routes/graph/applications.c - app registrations (graph-spec §7.2): list, get
+ * (also by the appId alternate key), update and delete. Role changes flow to
+ * the service principal; deleting an application deletes its service
+ * principal too, and with it every assignment naming it.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "../../server/core/call.h"
+#include "../../server/core/error.h"
+#include "../../server/core/req.h"
+#include "../../server/core/resp.h"
+#include "../../server/core/router.h"
+#include "../../state/model/model_app.h"
+#include "apps.h"
+#include "entities.h"
+#include "listing.h"
+#include "permissions.h"
+
+/* Every visible application; `appId eq` narrows the scan. NULL on OOM. */
+static struct odata_item *collect(struct call *c, size_t *n)
+{
+	const char *app_id = odata_filter_eq_value(&c->req->odata, "appId");
+	struct odata_item *items =
+	    listing_kind(c->st, c->tenant, DOBJ_APPLICATION, &application_entity, n);
+	size_t kept = 0;
+
+	if (!items || !app_id)
+		return items;
+	for (size_t i = 0; i < *n; i++) {
+		const char *v = json_string_value(json_object_get(items[i].obj, "appId"));
+		if (v && !strcasecmp(v, app_id))
+			items[kept++] = items[i];
+	}
+	*n = kept;
+	return items;
+}
+
+static int applications_list(struct call *c)
+{
+	static const struct odata_list_opts opts = {.context = "applications"};
+
+	return listing_respond(c, collect, &opts);
+}
+
+static int applications_count(struct call *c)
+{
+	return listing_respond(c, collect, NULL);
+}
+
+static int applications_get(struct call *c)
+{
+	struct dobj *d = apps_path_object(c, DOBJ_APPLICATION, 0);
+
+	if (!d)
+		return -1;
+	return odata_respond_entity(&c->req->odata, c->req, c->resp, 200,
+	                            &application_entity, d->obj, NULL);
+}
+
+static const struct apps_prop application_patch_props[] = {
+    {"id", AP_READONLY},
+    {"appId", AP_READONLY},
+    {"applicationTemplateId", AP_READONLY},
+    {"createdDateTime", AP_READONLY},
+    {"deletedDateTime", AP_READONLY},
+    {"publisherDomain", AP_READONLY},
+    {"displayName", AP_STRING},
+    {"description", AP_NSTRING},
+    {"notes", AP_NSTRING},
+    {"signInAudience", AP_STRING},
+    {"identifierUris", AP_STRINGS},
+    {"tags", AP_STRINGS},
+    {"appRoles", AP_APP_ROLES},
+    {"addIns", AP_OBJECTS},
+    {"api", AP_OBJECT},
+    {"info", AP_OBJECT},
+    {"keyCredentials", AP_OBJECTS},
+    {"parentalControlSettings", AP_OBJECT},
+    {"passwordCredentials", AP_OBJECTS},
+    {"publicClient", AP_OBJECT},
+    {"requiredResourceAccess", AP_OBJECTS},
+    {"web", AP_OBJECT},
+    {"spa", AP_OBJECT},
+    {0},
+};
+
+static const char *const sign_in_audiences[] = {
+    "AzureADMyOrg",
+    "AzureADMultipleOrgs",
+    "AzureADandPersonalMicrosoftAccount",
+    "PersonalMicrosoftAccount",
+    NULL,
+};
+
+static int check_patch(const struct dobj *d, const json_t *body, struct resp *resp)
+{
+	const json_t *aud = json_object_get(body, "signInAudience");
+	const json_t *roles = json_object_get(body, "appRoles");
+
+	if (apps_body_check(body, application_patch_props, "application", resp))
+		return -1;
+	if (json_array_size(json_object_get(body, "passwordCredentials")))
+		return resp_error(
+		    resp, GERR_BAD_REQUEST,
+		    "New password credentials must be generated using service "
+		    "actions.");
+	if (aud) {
+		size_t i = 0;
+		while (sign_in_audiences[i] &&
+		       strcmp(sign_in_audiences[i], json_string_value(aud)))
+			i++;
+		if (!sign_in_audiences[i])
+			return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
+			                  "Invalid value specified for property "
+			                  "'signInAudience' of resource 'Application'.");
+	}
+	if (roles &&
+	    apps_app_roles_removable(json_object_get(d->obj, "appRoles"), roles, resp))
+		return -1;
+	return 0;
+}
+
+/* Everything that follows the application: its service principals' copies. */
+static int sync_service_principals(struct tenant *t, const struct dobj *app)
+{
+	const char *app_id = json_string_value(json_object_get(app->obj, "appId"));
+	size_t n;
+	struct dobj *const *objs = state_dobj_lookup(t, IDX_APPID, app_id, &n);
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (objs[i]->kind != DOBJ_SERVICE_PRINCIPAL)
+			continue;
+		rc |= model_sp_sync_app_roles(objs[i],
+		                              json_object_get(app->obj, "appRoles"));
+		rc |= json_object_set(objs[i]->obj, "appDisplayName",
+		                      json_object_get(app->obj, "displayName"));
+	}
+	return rc ? -1 : 0;
+}
+
+static int applications_update(struct call *c)
+{
+	struct dobj *d = apps_path_object(c, DOBJ_APPLICATION, 0);
+	json_t *patch, *roles;
+
+	if (!d || check_patch(d, c->req->body, c->resp))
+		return -1;
+	patch = json_deep_copy(c->req->body);
+	roles = json_object_get(patch, "appRoles");
+	if (!patch)
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+	if (roles) {
+		/* Roles defined on an application always have origin Application. */
+		json_t *norm = apps_app_roles_normalize(roles, "Application", NULL);
+		if (!norm || json_object_set_new(patch, "appRoles", norm)) {
+			json_decref(patch);
+			return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+		}
+	}
+	apps_apply(d->obj, patch);
+	json_decref(patch);
+	if (sync_service_principals(c->tenant, d))
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+	return resp_empty(c->resp, 204);
+}
+
+static int applications_delete(struct call *c)
+{
+	struct dobj *d = apps_path_object(c, DOBJ_APPLICATION, 0);
+	const char *app_id;
+	struct dobj *const *objs;
+	size_t n;
+
+	if (!d)
+		return -1;
+	app_id = json_string_value(json_object_get(d->obj, "appId"));
+	/* The lookup array shrinks as objects go: take the first SP until none. */
+	for (;;) {
+		struct dobj *sp = NULL;
+		objs = state_dobj_lookup(c->tenant, IDX_APPID, app_id, &n);
+		for (size_t i = 0; i < n && !sp; i++)
+			if (objs[i]->kind == DOBJ_SERVICE_PRINCIPAL)
+				sp = objs[i];
+		if (!sp)
+			break;
+		state_dobj_remove(c->tenant, sp);
+	}
+	state_dobj_remove(c->tenant, d);
+	return resp_empty(c->resp, 204);
+}
+
+const struct route application_routes[] = {
+    {"GET", "/applications", applications_list, ROUTE_ODATA, &application_entity,
+     &PERMS_APP_READ},
+    {"GET", "/applications/$count", applications_count, ROUTE_ODATA, &application_entity,
+     &PERMS_APP_READ},
+    {"GET", "/applications/{id}", applications_get, ROUTE_ODATA | ROUTE_APPID_KEY,
+     &application_entity, &PERMS_APP_READ},
+    {"PATCH", "/applications/{id}", applications_update,
+     ROUTE_JSON_BODY | ROUTE_APPID_KEY, NULL, &PERMS_APP_WRITE},
+    {"DELETE", "/applications/{id}", applications_delete, ROUTE_APPID_KEY, NULL,
+     &PERMS_APP_WRITE},
+    {0},
+};

@@ -1,0 +1,394 @@
+/*
+ * routes/graph/directory_objects.c - /directoryObjects: get one object of any
+ * kind, getByIds, and the membership actions checkMemberGroups,
+ * getMemberGroups, checkMemberObjects, getMemberObjects on users, groups,
+ * service principals and directoryObjects (graph-spec §1.4; the Azure CLI
+ * calls these, real-clients.md §5.3).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../../server/core/call.h"
+#include "../../server/core/error.h"
+#include "../../server/odata/odata.h"
+#include "../../server/core/req.h"
+#include "../../server/core/resp.h"
+#include "../../server/core/router.h"
+#include "../../state/state.h"
+#include "entities.h"
+#include "groups.h"
+#include "member_walk.h"
+#include "permissions.h"
+
+#define GETBYIDS_MAX 1000
+#define CHECK_MAX    20
+
+/* The subject of /{set}/{id}/...: kind from the route's first segment. */
+static struct dobj *subject(struct call *c)
+{
+	const char *set = c->req->segs[0], *id = req_param(c->req, 0);
+
+	if (!strcasecmp(set, "users"))
+		return dobj_find_or_reply(c, DOBJ_USER, id);
+	if (!strcasecmp(set, "groups"))
+		return group_find_or_reply(c, id);
+	if (!guid_valid(id)) {
+		resp_error(c->resp, GERR_REQUEST_BAD_REQUEST,
+		           "Invalid object identifier '%s'.", id);
+		return NULL;
+	}
+	if (!strcasecmp(set, "servicePrincipals"))
+		return dobj_find_or_reply(c, DOBJ_SERVICE_PRINCIPAL, id);
+	return dobj_find_or_reply(c, -1, id);
+}
+
+/* Put "@odata.type" right after "@odata.context" in resp->body. */
+static int add_type_annotation(struct resp *resp, const struct dobj *d)
+{
+	json_t *body = resp->body, *out = json_object();
+	const char *key;
+	json_t *v;
+
+	if (!out)
+		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	json_object_set(out, "@odata.context", json_object_get(body, "@odata.context"));
+	json_object_set_new(out, "@odata.type",
+	                    json_string(entity_for_kind(d->kind)->odata_type));
+	json_object_foreach(body, key, v)
+	{
+		if (strcmp(key, "@odata.context"))
+			json_object_set(out, key, v);
+	}
+	json_decref(body);
+	resp->body = out;
+	return 0;
+}
+
+static int dobj_get(struct call *c)
+{
+	struct dobj *d = subject(c);
+
+	if (!d || odata_respond_entity_json(&c->req->odata, c->req, c->resp, 200,
+	                                    entity_for_kind(d->kind), d->obj,
+	                                    "directoryObjects"))
+		return -1;
+	return add_type_annotation(c->resp, d);
+}
+
+/* ---- action bodies ---- */
+
+static int bad_param(struct resp *resp, const char *param, const char *action)
+{
+	return resp_error(
+	    resp, GERR_BAD_REQUEST,
+	    "The parameter '%s' in the request payload is not a valid parameter "
+	    "for the operation '%s'.",
+	    param, action);
+}
+
+static int bad_value(struct resp *resp, const char *param, const char *action)
+{
+	return resp_error(resp, GERR_BAD_REQUEST,
+	                  "Invalid value specified for parameter '%s' of operation '%s'.",
+	                  param, action);
+}
+
+/*
+ * Every key of @body is one of @allowed (NULL-terminated); the first one is
+ * required.
+ */
+static int check_params(const json_t *body, const char *const *allowed,
+                        const char *action, struct resp *resp)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach((json_t *)body, key, v)
+	{
+		size_t i;
+
+		for (i = 0; allowed[i] && strcmp(allowed[i], key); i++)
+			;
+		if (!allowed[i])
+			return bad_param(resp, key, action);
+	}
+	if (!json_object_get(body, allowed[0]))
+		return resp_error(resp, GERR_BAD_REQUEST,
+		                  "The parameter '%s' is missing for the operation '%s'.",
+		                  allowed[0], action);
+	return 0;
+}
+
+/* @arr must be an array of at most @max GUID strings. */
+static int check_id_array(const json_t *arr, const char *param, const char *action,
+                          size_t max, struct resp *resp)
+{
+	size_t i;
+	json_t *v;
+
+	if (!json_is_array(arr))
+		return bad_value(resp, param, action);
+	if (json_array_size(arr) > max)
+		return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
+		                  "The number of items in '%s' exceeds the limit of %zu.",
+		                  param, max);
+	json_array_foreach(arr, i, v)
+	{
+		if (!json_is_string(v))
+			return bad_value(resp, param, action);
+		if (!guid_valid(json_string_value(v)))
+			return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
+			                  "Invalid object identifier '%s'.",
+			                  json_string_value(v));
+	}
+	return 0;
+}
+
+static bool list_has(const struct dobj_list *l, const char *id)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcasecmp(l->v[i]->id, id))
+			return true;
+	return false;
+}
+
+static bool list_has_json(const json_t *arr, const char *id)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(arr, i, v) if (!strcmp(json_string_value(v), id)) return true;
+	return false;
+}
+
+static int respond_strings(const struct req *req, struct resp *resp, json_t *value)
+{
+	char ctx[512];
+
+	snprintf(ctx, sizeof(ctx), "%s/%s/$metadata#Collection(Edm.String)",
+	         req->base_url, req->version);
+	if (!value)
+		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	return resp_odata(resp, 200,
+	                  json_pack("{s:s, s:o}", "@odata.context", ctx, "value", value));
+}
+
+/* check*: which of the listed ids are groups the subject is in, transitively. */
+static int check_member(struct call *c, const char *param, const char *action)
+{
+	const char *const allowed[] = {param, NULL};
+	json_t *ids = json_object_get(c->req->body, param), *out, *v;
+	struct dobj_list groups;
+	struct dobj *d;
+	size_t i;
+
+	if (check_params(c->req->body, allowed, action, c->resp) ||
+	    check_id_array(ids, param, action, CHECK_MAX, c->resp))
+		return -1;
+	d = subject(c);
+	if (!d)
+		return -1;
+	if (member_walk_up(c->st, d, &groups))
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+	out = json_array();
+	json_array_foreach(ids, i, v)
+	{
+		char id[GUID_STR_LEN + 1];
+
+		guid_lower(json_string_value(v), id);
+		if (list_has(&groups, id) && !list_has_json(out, id))
+			json_array_append_new(out, json_string(id));
+	}
+	dobj_list_release(&groups);
+	return respond_strings(c->req, c->resp, out);
+}
+
+/* get*: every group the subject is in, transitively. */
+static int get_member(struct call *c, const char *action)
+{
+	static const char *const allowed[] = {"securityEnabledOnly", NULL};
+	const json_t *only = json_object_get(c->req->body, "securityEnabledOnly");
+	struct dobj_list groups;
+	struct dobj *d;
+	json_t *out;
+
+	if (check_params(c->req->body, allowed, action, c->resp))
+		return -1;
+	if (!json_is_boolean(only))
+		return bad_value(c->resp, "securityEnabledOnly", action);
+	d = subject(c);
+	if (!d)
+		return -1;
+	if (member_walk_up(c->st, d, &groups))
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+	member_walk_sort(&groups);
+	out = json_array();
+	for (size_t i = 0; i < groups.n; i++) {
+		const json_t *g = groups.v[i]->obj;
+
+		if (json_is_true(only) &&
+		    !json_is_true(json_object_get(g, "securityEnabled")))
+			continue;
+		json_array_append_new(out, json_string(groups.v[i]->id));
+	}
+	dobj_list_release(&groups);
+	return respond_strings(c->req, c->resp, out);
+}
+
+static int check_member_groups(struct call *c)
+{
+	return check_member(c, "groupIds", "checkMemberGroups");
+}
+
+static int check_member_objects(struct call *c)
+{
+	return check_member(c, "ids", "checkMemberObjects");
+}
+
+static int get_member_groups(struct call *c)
+{
+	return get_member(c, "getMemberGroups");
+}
+
+static int get_member_objects(struct call *c)
+{
+	return get_member(c, "getMemberObjects");
+}
+
+/* ---- getByIds ---- */
+
+/* Type names getByIds accepts; those graphmock does not store match nothing. */
+static const struct {
+	const char *name;
+	int kind;
+} by_id_types[] = {
+    {"user", DOBJ_USER},
+    {"group", DOBJ_GROUP},
+    {"servicePrincipal", DOBJ_SERVICE_PRINCIPAL},
+    {"application", DOBJ_APPLICATION},
+    {"device", -1},
+    {"orgContact", -1},
+    {"directoryRole", -1},
+    {"administrativeUnit", -1},
+    {"directoryObjectPartnerReference", -1},
+    {"contract", -1},
+    {"directoryRoleTemplate", -1},
+    {"directoryObject", -2}, /* every kind */
+};
+
+/* Bit mask of the kinds @types selects (all when absent); -1 after a 400. */
+static int type_mask(const json_t *types, unsigned *mask, struct resp *resp)
+{
+	size_t i, k;
+	json_t *v;
+
+	*mask = types ? 0 : ~0u;
+	if (types && !json_is_array(types))
+		return bad_value(resp, "types", "getByIds");
+	json_array_foreach(types, i, v)
+	{
+		const char *s = json_string_value(v);
+
+		if (!s)
+			return bad_value(resp, "types", "getByIds");
+		if (!strncasecmp(s, "microsoft.graph.", 16))
+			s += 16;
+		for (k = 0; k < sizeof(by_id_types) / sizeof(by_id_types[0]); k++)
+			if (!strcasecmp(s, by_id_types[k].name))
+				break;
+		if (k == sizeof(by_id_types) / sizeof(by_id_types[0]))
+			return resp_error(
+			    resp, GERR_REQUEST_BAD_REQUEST,
+			    "Invalid value specified for parameter 'types': '%s' is "
+			    "not a directory object type.",
+			    json_string_value(v));
+		if (by_id_types[k].kind == -2)
+			*mask = ~0u;
+		else if (by_id_types[k].kind >= 0)
+			*mask |= 1u << by_id_types[k].kind;
+	}
+	return 0;
+}
+
+static int get_by_ids(struct call *c)
+{
+	static const char *const allowed[] = {"ids", "types", NULL};
+	const json_t *ids = json_object_get(c->req->body, "ids");
+	struct odata_query q;
+	struct dobj_list seen = {0};
+	unsigned mask;
+	char ctx[512];
+	json_t *out, *v;
+	size_t i;
+
+	if (check_params(c->req->body, allowed, "getByIds", c->resp) ||
+	    check_id_array(ids, "ids", "getByIds", GETBYIDS_MAX, c->resp) ||
+	    type_mask(json_object_get(c->req->body, "types"), &mask, c->resp))
+		return -1;
+	memset(&q, 0, sizeof(q));
+	q.entity = &directory_object_entity;
+	out = json_array();
+	json_array_foreach(ids, i, v)
+	{
+		/* Unknown ids and unselected kinds are skipped, each object once. */
+		struct dobj *d =
+		    state_dobj_find(c->st, c->tenant, -1, json_string_value(v));
+
+		if (!d || !(mask & (1u << d->kind)) || list_has(&seen, d->id))
+			continue;
+		if (dobj_list_push(&seen, d) ||
+		    json_array_append_new(
+		        out, odata_project(&q, entity_for_kind(d->kind), d->obj, true))) {
+			dobj_list_release(&seen);
+			json_decref(out);
+			return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+		}
+	}
+	dobj_list_release(&seen);
+	snprintf(ctx, sizeof(ctx), "%s/%s/$metadata#directoryObjects", c->req->base_url,
+	         c->req->version);
+	return resp_odata(c->resp, 200,
+	                  json_pack("{s:s, s:o}", "@odata.context", ctx, "value", out));
+}
+
+#define ACTION(path, fn, perms)                                                          \
+	{                                                                                \
+		"POST", path, fn, ROUTE_JSON_BODY, NULL, perms                           \
+	}
+
+const struct route directory_objects_routes[] = {
+    {"GET", "/directoryObjects/{id}", dobj_get, ROUTE_ODATA, &directory_object_entity,
+     &PERMS_DIR_READ},
+    {"POST", "/directoryObjects/getByIds", get_by_ids, ROUTE_JSON_BODY, NULL,
+     &PERMS_DIR_READ},
+    ACTION("/directoryObjects/{id}/checkMemberGroups", check_member_groups,
+           &PERMS_DIR_READ),
+    ACTION("/directoryObjects/{id}/getMemberGroups", get_member_groups, &PERMS_DIR_READ),
+    ACTION("/directoryObjects/{id}/checkMemberObjects", check_member_objects,
+           &PERMS_DIR_READ),
+    ACTION("/directoryObjects/{id}/getMemberObjects", get_member_objects,
+           &PERMS_DIR_READ),
+    ACTION("/users/{id}/checkMemberGroups", check_member_groups,
+           &PERMS_USER_READ_AND_GROUP_READ),
+    ACTION("/users/{id}/getMemberGroups", get_member_groups,
+           &PERMS_USER_READ_AND_GROUP_READ),
+    ACTION("/users/{id}/checkMemberObjects", check_member_objects,
+           &PERMS_USER_READ_AND_GROUP_READ),
+    ACTION("/users/{id}/getMemberObjects", get_member_objects,
+           &PERMS_USER_READ_AND_GROUP_READ),
+    ACTION("/groups/{id}/checkMemberGroups", check_member_groups, &PERMS_GROUP_READ),
+    ACTION("/groups/{id}/getMemberGroups", get_member_groups, &PERMS_GROUP_READ),
+    ACTION("/groups/{id}/checkMemberObjects", check_member_objects, &PERMS_GROUP_READ),
+    ACTION("/groups/{id}/getMemberObjects", get_member_objects, &PERMS_GROUP_READ),
+    ACTION("/servicePrincipals/{id}/checkMemberGroups", check_member_groups,
+           &PERMS_APP_READ_AND_GROUP_READ),
+    ACTION("/servicePrincipals/{id}/getMemberGroups", get_member_groups,
+           &PERMS_APP_READ_AND_GROUP_READ),
+    ACTION("/servicePrincipals/{id}/checkMemberObjects", check_member_objects,
+           &PERMS_APP_READ_AND_GROUP_READ),
+    ACTION("/servicePrincipals/{id}/getMemberObjects", get_member_objects,
+           &PERMS_APP_READ_AND_GROUP_READ),
+    {0},
+};

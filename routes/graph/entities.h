@@ -1,0 +1,24 @@
+/*
+ * routes/graph/entities.h - the OData schema of every entity type graphmock
+ * serves: which properties exist, which come back without $select, and
+ * which $filter/$orderby/$search operations Graph allows on each.
+ */
+#ifndef GRAPHMOCK_ROUTES_GRAPH_ENTITIES_H
+#define GRAPHMOCK_ROUTES_GRAPH_ENTITIES_H
+
+#include "../../server/odata/odata.h"
+#include "../../state/state.h"
+
+extern const struct odata_entity user_entity;                 /* entity_user.c */
+extern const struct odata_entity group_entity;                /* entity_group.c */
+extern const struct odata_entity service_principal_entity;    /* entity_app.c */
+extern const struct odata_entity application_entity;          /* entity_app.c */
+extern const struct odata_entity application_template_entity; /* entity_app.c */
+extern const struct odata_entity app_role_assignment_entity;  /* entity_app.c */
+extern const struct odata_entity
+    directory_object_entity; /* entities.c: mixed collections */
+
+/* entity_for_kind() - the schema of a stored directory object's kind. */
+const struct odata_entity *entity_for_kind(enum dobj_kind kind);
+
+#endif

@@ -1,0 +1,210 @@
+/*
+ * routes/graph/group_common.c - lookups, reference-bind checks and the
+ * directoryObjects collection responder shared by the group, membership
+ * and directoryObjects routes.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../../server/core/call.h"
+#include "../../server/core/error.h"
+#include "../../server/odata/odata.h"
+#include "../../server/core/req.h"
+#include "../../state/state.h"
+#include "entities.h"
+#include "groups.h"
+#include "member_walk.h"
+
+struct dobj *dobj_find_or_reply(struct call *c, int kind, const char *key)
+{
+	struct dobj *const *hits;
+	struct dobj *d = NULL;
+	size_t n;
+
+	if (key && guid_valid(key)) {
+		d = state_dobj_find(c->st, c->tenant, kind, key);
+	} else if (key && (kind < 0 || kind == DOBJ_USER)) {
+		/* /users/{userPrincipalName}/... */
+		hits = state_dobj_lookup(c->tenant, IDX_UPN, key, &n);
+		for (size_t i = 0; i < n && !d; i++)
+			if (state_dobj_visible(c->st, hits[i]))
+				d = hits[i];
+	}
+	if (!d)
+		resp_not_found(c->resp, key ? key : "");
+	return d;
+}
+
+struct dobj *group_find_or_reply(struct call *c, const char *id)
+{
+	/* Groups have no alternate key: anything but a GUID is malformed. */
+	if (!id || !guid_valid(id)) {
+		resp_error(c->resp, GERR_REQUEST_BAD_REQUEST,
+		           "Invalid object identifier '%s'.", id ? id : "");
+		return NULL;
+	}
+	return dobj_find_or_reply(c, DOBJ_GROUP, id);
+}
+
+bool dobj_sp_hidden(const struct req *req, const struct dobj *d)
+{
+	return d->kind == DOBJ_SERVICE_PRINCIPAL && strcmp(req->version, "beta");
+}
+
+static bool group_is_dynamic(const struct dobj *g)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(json_object_get(g->obj, "groupTypes"), i, e)
+	{
+		if (!strcasecmp(json_string_value(e), "DynamicMembership"))
+			return true;
+	}
+	return false;
+}
+
+int group_member_refusal(const struct dobj *group, const struct dobj *member,
+                         struct resp *resp)
+{
+	if (member && member->kind == DOBJ_APPLICATION)
+		return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
+		                  "Invalid object identifier '%s'.", member->id);
+	if (!group)
+		return 0;
+	if (member == group)
+		return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
+		                  "A group cannot be added as a member of itself.");
+	if (group_is_dynamic(group))
+		return resp_error(
+		    resp, GERR_REQUEST_BAD_REQUEST,
+		    "Members of a group with dynamic membership cannot be added or "
+		    "removed manually.");
+	return 0;
+}
+
+static bool id_listed(const char (*ids)[GUID_STR_LEN + 1], size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(ids[i], id))
+			return true;
+	return false;
+}
+
+static bool owner_has(const struct dobj *group, const char *id)
+{
+	size_t i;
+	json_t *e;
+
+	if (!group)
+		return false;
+	json_array_foreach(json_object_get(group->obj, GROUP_OWNERS_KEY), i, e)
+	{
+		if (!strcmp(json_string_value(e), id))
+			return true;
+	}
+	return false;
+}
+
+int group_binds_check(struct call *c, struct dobj *group, const struct group_binds *binds)
+{
+	struct resp *resp = c->resp;
+	struct dobj *d;
+
+	for (size_t i = 0; i < binds->nmembers; i++) {
+		const char *id = binds->members[i];
+
+		d = dobj_find_or_reply(c, -1, id);
+		if (!d || group_member_refusal(group, d, resp))
+			return -1;
+		if ((group && state_member_has(group, id)) ||
+		    id_listed(binds->members, i, id))
+			return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
+			                  GROUP_DUPLICATE_FMT, "members");
+	}
+	for (size_t i = 0; i < binds->nowners; i++) {
+		const char *id = binds->owners[i];
+
+		d = dobj_find_or_reply(c, -1, id);
+		if (!d)
+			return -1;
+		if (d->kind != DOBJ_USER && d->kind != DOBJ_SERVICE_PRINCIPAL)
+			return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
+			                  "Invalid object identifier '%s'.", id);
+		if (owner_has(group, id) || id_listed(binds->owners, i, id))
+			return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
+			                  GROUP_DUPLICATE_FMT, "owners");
+	}
+	return 0;
+}
+
+int group_binds_apply(struct call *c, struct dobj *group, const struct group_binds *binds)
+{
+	json_t *owners = json_object_get(group->obj, GROUP_OWNERS_KEY);
+	size_t done = 0, nowners = json_array_size(owners);
+	bool added[ODATA_BIND_MAX] = {false};
+
+	if (binds->nowners && !owners) {
+		owners = json_array();
+		if (json_object_set_new(group->obj, GROUP_OWNERS_KEY, owners))
+			return -1;
+	}
+	for (size_t i = 0; i < binds->nowners; i++)
+		if (json_array_append_new(owners, json_string(binds->owners[i])))
+			goto out_undo;
+	for (; done < binds->nmembers; done++) {
+		struct dobj *m =
+		    state_dobj_find(c->st, c->tenant, -1, binds->members[done]);
+
+		if (!m || state_member_add(group, m, &added[done]))
+			goto out_undo;
+	}
+	return 0;
+
+out_undo:
+	/* only the edges this call added: members from before stay */
+	for (size_t i = 0; i < done; i++)
+		if (added[i])
+			state_member_remove(group, binds->members[i]);
+	while (json_array_size(owners) > nowners)
+		json_array_remove(owners, json_array_size(owners) - 1);
+	return -1;
+}
+
+static int by_seq(const void *a, const void *b)
+{
+	const struct odata_item *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+int dobjs_respond(const struct req *req, struct resp *resp, struct dobj_list *list,
+                  const char *context, bool annotate, bool skip_sps, int kind, bool count)
+{
+	struct odata_list_opts opts = {context, annotate, 100, 999};
+	struct odata_item *items = calloc(list->n + 1, sizeof(*items));
+	size_t n = 0;
+	int rc;
+
+	if (!items)
+		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	for (size_t i = 0; i < list->n; i++) {
+		const struct dobj *d = list->v[i];
+
+		if ((skip_sps && dobj_sp_hidden(req, d)) ||
+		    (kind >= 0 && d->kind != (enum dobj_kind)kind))
+			continue;
+		items[n].obj = d->obj;
+		items[n].entity = entity_for_kind(d->kind);
+		items[n].seq = d->seq;
+		n++;
+	}
+	qsort(items, n, sizeof(*items), by_seq);
+	if (count)
+		rc = odata_respond_count(&req->odata, req, resp, items, n);
+	else
+		rc = odata_respond_collection(&req->odata, req, resp, items, n, &opts);
+	free(items);
+	return rc;
+}

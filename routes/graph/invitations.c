@@ -1,0 +1,537 @@
+/*
+ * routes/graph/invitations.c - POST /invitations (graph-spec §2, §3): validate the
+ * request completely, then create (or find, or reset) the guest, record the
+ * invitation with a fresh redemption ticket and send the email.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../../server/core/call.h"
+#include "../../server/core/error.h"
+#include "../../server/core/req.h"
+#include "../../server/core/resp.h"
+#include "../../server/core/router.h"
+#include "../../state/invitation.h"
+#include "../../state/model/model.h"
+#include "invitation_mail.h"
+#include "permissions.h"
+
+#define MAX_TEXT      256  /* display names, languages, cc names */
+#define MAX_URL       2048 /* inviteRedirectUrl */
+#define MAX_BODY_TEXT 8192 /* customizedMessageBody */
+#define UPN_MAX       512
+
+#define ODL_UNKNOWN_FMT                                                                  \
+	"The property '%s' does not exist on type 'microsoft.graph.%s'. Make sure to "   \
+	"only use property names that are defined by the type or mark the type as open " \
+	"type."
+
+/* The request, validated; strings borrowed from req->body. */
+struct invite {
+	const char *email;
+	const char *redirect;
+	const char *display;
+	const char *user_type; /* "Guest" or "Member" */
+	bool send;
+	bool reset;
+	const char *reset_id;
+	const char *lang;
+	const char *custom;
+	json_t *cc; /* the ccRecipients array sent (non-empty), or NULL */
+};
+
+static const char *const invitation_props[] = {
+    "invitedUserEmailAddress", "inviteRedirectUrl",
+    "invitedUserDisplayName",  "sendInvitationMessage",
+    "invitedUserMessageInfo",  "invitedUserType",
+    "resetRedemption",         "invitedUser",
+    "invitedUserSponsors",     NULL,
+};
+static const char *const info_props[] = {"messageLanguage", "customizedMessageBody",
+                                         "ccRecipients", NULL};
+
+/* Reject properties not in @allowed ("@odata.*" annotations are ignored). */
+static int check_keys(struct resp *resp, const json_t *obj, const char *const *allowed,
+                      const char *type)
+{
+	const char *key;
+	json_t *value;
+
+	json_object_foreach((json_t *)obj, key, value)
+	{
+		bool ok = !strncmp(key, "@odata.", 7);
+		for (size_t i = 0; !ok && allowed[i]; i++)
+			ok = !strcmp(key, allowed[i]);
+		if (!ok)
+			return resp_error(resp, GERR_BAD_REQUEST, ODL_UNKNOWN_FMT, key,
+			                  type);
+	}
+	return 0;
+}
+
+static int bad_type(struct resp *resp, const char *name, const char *edm)
+{
+	return resp_error(
+	    resp, GERR_BAD_REQUEST,
+	    "Invalid value for property '%s': a value of type '%s' is expected.", name,
+	    edm);
+}
+
+/* A string or null of at most @max bytes; *out NULL when absent or null. */
+static int opt_string(struct resp *resp, const json_t *obj, const char *key,
+                      const char *name, size_t max, const char **out)
+{
+	json_t *v = json_object_get(obj, key);
+
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return bad_type(resp, name, "Edm.String");
+	if (json_string_length(v) > max)
+		return resp_error(
+		    resp, GERR_BAD_REQUEST,
+		    "The value of property '%s' is longer than %zu characters.", name,
+		    max);
+	*out = json_string_value(v);
+	return 0;
+}
+
+static int opt_bool(struct resp *resp, const json_t *obj, const char *key, bool *out)
+{
+	json_t *v = json_object_get(obj, key);
+
+	*out = false;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_boolean(v))
+		return bad_type(resp, key, "Edm.Boolean");
+	*out = json_is_true(v);
+	return 0;
+}
+
+static int req_string(struct resp *resp, const json_t *obj, const char *key, size_t max,
+                      const char **out)
+{
+	if (opt_string(resp, obj, key, key, max, out))
+		return -1;
+	if (!*out || !**out)
+		return resp_error(resp, GERR_BAD_REQUEST,
+		                  "The required property '%s' is missing or empty.", key);
+	return 0;
+}
+
+static bool url_valid(const char *u)
+{
+	const char *host;
+
+	if (!strncasecmp(u, "https://", 8))
+		host = u + 8;
+	else if (!strncasecmp(u, "http://", 7))
+		host = u + 7;
+	else
+		return false;
+	if (!*host || strchr("/?#:@", *host))
+		return false;
+	for (const char *p = u; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return false;
+	return true;
+}
+
+static int parse_cc(struct resp *resp, json_t *cc, struct invite *iv)
+{
+	json_t *r, *ea;
+	const char *addr, *name;
+
+	if (!cc || json_is_null(cc))
+		return 0;
+	if (!json_is_array(cc))
+		return bad_type(resp, "ccRecipients",
+		                "Collection(microsoft.graph.recipient)");
+	if (json_array_size(cc) > 1)
+		return resp_error(resp, GERR_BAD_REQUEST,
+		                  "Only one recipient is supported in "
+		                  "invitedUserMessageInfo.ccRecipients; %zu were given.",
+		                  json_array_size(cc));
+	if (json_array_size(cc) == 0)
+		return 0;
+	r = json_array_get(cc, 0);
+	if (!json_is_object(r))
+		return bad_type(resp, "ccRecipients", "microsoft.graph.recipient");
+	static const char *const recipient_props[] = {"emailAddress", NULL};
+	static const char *const address_props[] = {"name", "address", NULL};
+	if (check_keys(resp, r, recipient_props, "recipient"))
+		return -1;
+	ea = json_object_get(r, "emailAddress");
+	if (!json_is_object(ea))
+		return bad_type(resp, "emailAddress", "microsoft.graph.emailAddress");
+	if (check_keys(resp, ea, address_props, "emailAddress") ||
+	    opt_string(resp, ea, "name", "name", MAX_TEXT, &name) ||
+	    opt_string(resp, ea, "address", "address", INVITATION_EMAIL_MAX + 1, &addr))
+		return -1;
+	if (!state_invitation_email_valid(addr))
+		return resp_error(resp, GERR_BAD_REQUEST,
+		                  "The ccRecipients email address '%s' is not valid.",
+		                  addr ? addr : "");
+	iv->cc = cc;
+	return 0;
+}
+
+static int parse_info(struct resp *resp, const json_t *body, struct invite *iv)
+{
+	json_t *info = json_object_get(body, "invitedUserMessageInfo");
+
+	if (!info || json_is_null(info))
+		return 0;
+	if (!json_is_object(info))
+		return bad_type(resp, "invitedUserMessageInfo",
+		                "microsoft.graph.invitedUserMessageInfo");
+	if (check_keys(resp, info, info_props, "invitedUserMessageInfo") ||
+	    opt_string(resp, info, "messageLanguage", "messageLanguage", 16, &iv->lang) ||
+	    opt_string(resp, info, "customizedMessageBody", "customizedMessageBody",
+	               MAX_BODY_TEXT, &iv->custom))
+		return -1;
+	return parse_cc(resp, json_object_get(info, "ccRecipients"), iv);
+}
+
+static int parse_user_type(struct resp *resp, const json_t *body, struct invite *iv)
+{
+	const char *ut;
+
+	if (opt_string(resp, body, "invitedUserType", "invitedUserType", MAX_TEXT, &ut))
+		return -1;
+	iv->user_type = "Guest";
+	if (!ut || !strcasecmp(ut, "Guest"))
+		return 0;
+	if (!strcasecmp(ut, "Member")) {
+		iv->user_type = "Member";
+		return 0;
+	}
+	return resp_error(
+	    resp, GERR_BAD_REQUEST,
+	    "Invalid value '%s' for property 'invitedUserType': expected 'Guest' "
+	    "or 'Member'.",
+	    ut);
+}
+
+static int parse_invited_user(struct resp *resp, const json_t *body, struct invite *iv)
+{
+	json_t *u = json_object_get(body, "invitedUser");
+	json_t *sp = json_object_get(body, "invitedUserSponsors");
+	static const char *const id_props[] = {"id", NULL};
+
+	if (u && !json_is_null(u)) {
+		if (!json_is_object(u))
+			return bad_type(resp, "invitedUser", "microsoft.graph.user");
+		if (opt_string(resp, u, "id", "invitedUser.id", 64, &iv->reset_id))
+			return -1;
+		if (iv->reset_id && !guid_valid(iv->reset_id))
+			return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
+			                  "Invalid object identifier '%s'.",
+			                  iv->reset_id);
+	}
+	if (iv->reset && !iv->reset_id)
+		return resp_error(
+		    resp, GERR_BAD_REQUEST,
+		    "resetRedemption requires the property 'invitedUser' with the "
+		    "id of the user to reset.");
+	if (!iv->reset && iv->reset_id)
+		return resp_error(
+		    resp, GERR_BAD_REQUEST,
+		    "The property 'invitedUser' is only supported together with "
+		    "'resetRedemption': true.");
+	if (!sp || json_is_null(sp))
+		return 0;
+	if (!json_is_array(sp))
+		return bad_type(resp, "invitedUserSponsors",
+		                "Collection(microsoft.graph.directoryObject)");
+	size_t i;
+	json_t *s;
+	json_array_foreach(sp, i, s)
+	{
+		if (!json_is_object(s))
+			return bad_type(resp, "invitedUserSponsors",
+			                "microsoft.graph.directoryObject");
+		if (check_keys(resp, s, id_props, "directoryObject"))
+			return -1;
+		if (!guid_valid(json_string_value(json_object_get(s, "id"))))
+			return resp_error(
+			    resp, GERR_BAD_REQUEST,
+			    "Each entry of 'invitedUserSponsors' needs a GUID 'id'.");
+	}
+	return 0;
+}
+
+/* Every check that needs no state, in the order Graph's property list gives. */
+static int parse_invite(struct resp *resp, const json_t *body, struct invite *iv)
+{
+	memset(iv, 0, sizeof(*iv));
+	if (check_keys(resp, body, invitation_props, "invitation") ||
+	    req_string(resp, body, "invitedUserEmailAddress", INVITATION_EMAIL_MAX + 1,
+	               &iv->email))
+		return -1;
+	if (!state_invitation_email_valid(iv->email))
+		return resp_error(
+		    resp, GERR_BAD_REQUEST,
+		    "The value '%s' of property 'invitedUserEmailAddress' is not a "
+		    "valid email address.",
+		    iv->email);
+	if (req_string(resp, body, "inviteRedirectUrl", MAX_URL, &iv->redirect))
+		return -1;
+	if (!url_valid(iv->redirect))
+		return resp_error(
+		    resp, GERR_BAD_REQUEST,
+		    "The value of property 'inviteRedirectUrl' must be an absolute "
+		    "http or https URL.");
+	if (opt_string(resp, body, "invitedUserDisplayName", "invitedUserDisplayName",
+	               MAX_TEXT, &iv->display) ||
+	    opt_bool(resp, body, "sendInvitationMessage", &iv->send) ||
+	    parse_info(resp, body, iv) || parse_user_type(resp, body, iv) ||
+	    opt_bool(resp, body, "resetRedemption", &iv->reset))
+		return -1;
+	return parse_invited_user(resp, body, iv);
+}
+
+/* A user created by an invitation (any userType) or a guest may be re-invited. */
+static bool is_invited(const struct dobj *d)
+{
+	const char *ut = json_string_value(json_object_get(d->obj, "userType"));
+	const char *ct = json_string_value(json_object_get(d->obj, "creationType"));
+
+	return (ut && !strcasecmp(ut, "Guest")) || (ct && !strcmp(ct, "Invitation"));
+}
+
+/* The user the address belongs to: mail, otherMails, then userPrincipalName. */
+static struct dobj *find_owner(struct tenant *t, const char *email)
+{
+	static const enum dobj_index order[] = {IDX_MAIL, IDX_UPN};
+	struct dobj *const *hits;
+	size_t n;
+
+	for (size_t k = 0; k < 2; k++) {
+		hits = state_dobj_lookup(t, order[k], email, &n);
+		for (size_t i = 0; i < n; i++)
+			if (hits[i]->kind == DOBJ_USER)
+				return hits[i];
+	}
+	return NULL;
+}
+
+static int member_exists(struct resp *resp, const struct dobj *d)
+{
+	return resp_error(
+	    resp, GERR_BAD_REQUEST,
+	    "The invited user already exists in the directory as object ID: %s.", d->id);
+}
+
+/* A fresh guest (graph-spec §3) with a UPN no other user holds. NULL on OOM. */
+static json_t *guest_new(struct state *st, struct tenant *t, const struct invite *iv)
+{
+	char upn[UPN_MAX], nick[UPN_MAX], display[INVITATION_EMAIL_MAX + 1];
+	char smtp[INVITATION_EMAIL_MAX + 8];
+	size_t n;
+	unsigned suffix = 0;
+	json_t *obj;
+
+	do {
+		if (state_invitation_guest_upn(iv->email, t->domain, suffix, upn,
+		                               sizeof(upn), nick, sizeof(nick)))
+			return NULL;
+		state_dobj_lookup(t, IDX_UPN, upn, &n);
+	} while (n && ++suffix < 1000);
+	snprintf(display, sizeof(display), "%.*s",
+	         (int)(strchr(iv->email, '@') - iv->email), iv->email);
+	snprintf(smtp, sizeof(smtp), "SMTP:%s", iv->email);
+	obj = json_pack(
+	    "{s:s, s:s, s:s, s:s, s:[s], s:[s], s:s, s:s, s:s, s:o, s:[{s:s, s:s, "
+	    "s:s}], s:b, s:b, s:o}",
+	    "displayName", iv->display ? iv->display : display, "userPrincipalName", upn,
+	    "mailNickname", nick, "mail", iv->email, "otherMails", iv->email,
+	    "proxyAddresses", smtp, "userType", iv->user_type, "creationType",
+	    "Invitation", "externalUserState", "PendingAcceptance",
+	    "externalUserStateChangeDateTime", model_timestamp(st), "identities",
+	    "signInType", "userPrincipalName", "issuer", t->domain, "issuerAssignedId",
+	    upn, "accountEnabled", 1, "showInAddressList", 0, "createdDateTime",
+	    model_timestamp(st));
+	if (obj && model_user_complete(st, t, obj)) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+/* resetRedemption (§2.4): back to PendingAcceptance under the new address. */
+static int guest_reset(struct state *st, struct tenant *t, struct dobj *d,
+                       const char *email)
+{
+	char smtp[INVITATION_EMAIL_MAX + 8];
+	json_t *ids = json_object_get(d->obj, "identities");
+	json_t *kept = json_array();
+	size_t i;
+	json_t *id;
+
+	snprintf(smtp, sizeof(smtp), "SMTP:%s", email);
+	json_array_foreach(ids, i, id)
+	{
+		const char *s = json_string_value(json_object_get(id, "signInType"));
+		if (!s || strcmp(s, "emailAddress"))
+			json_array_append(kept, id);
+	}
+	if (!kept || json_object_set_new(d->obj, "identities", kept) ||
+	    json_object_set_new(d->obj, "mail", json_string(email)) ||
+	    json_object_set_new(d->obj, "otherMails", json_pack("[s]", email)) ||
+	    json_object_set_new(d->obj, "proxyAddresses", json_pack("[s]", smtp)) ||
+	    json_object_set_new(d->obj, "externalUserState",
+	                        json_string("PendingAcceptance")) ||
+	    json_object_set_new(d->obj, "externalUserStateChangeDateTime",
+	                        model_timestamp(st)))
+		return -1;
+	return state_dobj_reindex(t, d);
+}
+
+static json_t *message_info(const struct invite *iv)
+{
+	json_t *ea = json_object_get(json_array_get(iv->cc, 0), "emailAddress");
+	json_t *name = json_object_get(ea, "name");
+	json_t *addr = json_object_get(ea, "address");
+
+	/* Graph's quirk: one recipient of nulls when none was sent (§2.2). */
+	return json_pack("{s:s?, s:s?, s:[{s:{s:O, s:O}}]}", "messageLanguage", iv->lang,
+	                 "customizedMessageBody", iv->custom, "ccRecipients",
+	                 "emailAddress", "name", name ? name : json_null(), "address",
+	                 addr ? addr : json_null());
+}
+
+/* The invitation resource in §2.2's key order, without @odata.context. */
+static json_t *invitation_new(const struct req *req, const struct tenant *t,
+                              const struct invite *iv, const char *inv_id,
+                              const char *user_id, const char *ticket, const char *status)
+{
+	char url[512];
+
+	snprintf(url, sizeof(url), "%s/redeem?tenant=%s&user=%s&ticket=%s&ver=2.0",
+	         req->base_url, t->id, inv_id, ticket);
+	return json_pack("{s:s, s:s, s:s?, s:s, s:s, s:b, s:b, s:s, s:s, s:o, s:{s:s}}",
+	                 "id", inv_id, "inviteRedeemUrl", url, "invitedUserDisplayName",
+	                 iv->display, "invitedUserType", iv->user_type,
+	                 "invitedUserEmailAddress", iv->email, "sendInvitationMessage",
+	                 iv->send, "resetRedemption", iv->reset, "inviteRedirectUrl",
+	                 iv->redirect, "status", status, "invitedUserMessageInfo",
+	                 message_info(iv), "invitedUser", "id", user_id);
+}
+
+/* Resolve the guest the invitation is for; *guest NULL means "create one". */
+static int resolve_guest(struct call *c, const struct invite *iv, struct dobj **guest)
+{
+	struct tenant *t = c->tenant;
+	struct dobj *owner = find_owner(t, iv->email);
+	const char *at = strchr(iv->email, '@');
+
+	*guest = NULL;
+	if (iv->reset) {
+		*guest = state_dobj_find(c->st, t, DOBJ_USER, iv->reset_id);
+		if (!*guest)
+			return resp_not_found(c->resp, iv->reset_id);
+		if (owner && owner != *guest)
+			return member_exists(c->resp, owner);
+		return 0;
+	}
+	if (owner && !is_invited(owner))
+		return member_exists(c->resp, owner);
+	if (!owner && !strcasecmp(at + 1, t->domain))
+		return resp_error(
+		    c->resp, GERR_BAD_REQUEST,
+		    "The invited user's email domain '%s' is a verified domain of "
+		    "this organization; invite an external email address.",
+		    at + 1);
+	*guest = owner;
+	return 0;
+}
+
+static int respond(const struct req *req, struct resp *resp,
+                   const struct invitation *inv);
+
+static int invitations_create(struct call *c)
+{
+	char inv_id[GUID_STR_LEN + 1], user_id[GUID_STR_LEN + 1];
+	char ticket[INVITATION_TICKET_LEN + 1];
+	struct tenant *t = c->tenant;
+	struct dobj *guest, *created = NULL;
+	const char *state_now = NULL, *display;
+	json_t *user = NULL, *inv;
+	struct invitation *stored;
+	struct invite iv;
+
+	if (parse_invite(c->resp, c->req->body, &iv) || resolve_guest(c, &iv, &guest))
+		return -1;
+	if (guest) {
+		snprintf(user_id, sizeof(user_id), "%s", guest->id);
+		state_now =
+		    json_string_value(json_object_get(guest->obj, "externalUserState"));
+	} else {
+		user = guest_new(c->st, t, &iv);
+		if (!user)
+			return resp_error(c->resp, GERR_INTERNAL,
+			                  "Creating the guest user failed.");
+		snprintf(user_id, sizeof(user_id), "%s",
+		         json_string_value(json_object_get(user, "id")));
+	}
+	state_new_id(c->st, inv_id);
+	state_invitation_ticket_new(ticket);
+	/* A guest who already redeemed stays Accepted: the new invitation is Completed.
+	 */
+	inv = invitation_new(c->req, c->tenant, &iv, inv_id, user_id, ticket,
+	                     !iv.reset && state_now && !strcmp(state_now, "Accepted")
+	                         ? "Completed"
+	                         : "PendingAcceptance");
+	if (user) {
+		created = state_dobj_add(c->st, t, DOBJ_USER, user);
+		if (!created) {
+			json_decref(inv);
+			return resp_error(c->resp, GERR_INTERNAL,
+			                  "Storing the guest user failed.");
+		}
+	}
+	stored = state_invitation_add(c->st, t, inv_id, user_id, ticket, inv);
+	if (!stored) {
+		if (created)
+			state_dobj_remove(t, created);
+		return resp_error(c->resp, GERR_INTERNAL,
+		                  "Storing the invitation failed.");
+	}
+	if (iv.reset && guest_reset(c->st, t, guest, iv.email))
+		return resp_error(c->resp, GERR_INTERNAL,
+		                  "Resetting the redemption failed.");
+	guest = created ? created : guest;
+	display = json_string_value(json_object_get(guest->obj, "displayName"));
+	if (iv.send &&
+	    invitation_mail_send(c->st, t, stored->obj, user_id, display ? display : ""))
+		return resp_error(c->resp, GERR_INTERNAL,
+		                  "Storing the invitation email failed.");
+	return respond(c->req, c->resp, stored);
+}
+
+static int respond(const struct req *req, struct resp *resp, const struct invitation *inv)
+{
+	const char *version = req->version[0] ? req->version : "v1.0";
+	char ctx[320];
+	json_t *body;
+
+	snprintf(ctx, sizeof(ctx), "%s/%s/$metadata#invitations/$entity", req->base_url,
+	         version);
+	body = json_pack("{s:s}", "@odata.context", ctx);
+	if (!body || json_object_update(body, inv->obj)) {
+		json_decref(body);
+		return resp_error(resp, GERR_INTERNAL, "Building the response failed.");
+	}
+	resp_header(resp, "Location", "%s/%s/invitations/%s", req->base_url, version,
+	            inv->id);
+	return resp_odata(resp, 201, body);
+}
+
+const struct route invitations_routes[] = {
+    {"POST", "/invitations", invitations_create, ROUTE_JSON_BODY, NULL, &PERMS_INVITE},
+    {0},
+};

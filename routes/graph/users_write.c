@@ -1,0 +1,390 @@
+/*
+ * routes/graph/users_write.c - POST /users and PATCH /users/{key} (graph-spec
+ * §4.3, §4.4): every property of the body is checked against the user
+ * schema, the read-only list, its type and Graph's value rules before the
+ * store changes at all.
+ */
+#include <ctype.h>
+#include <stdbool.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../../server/core/call.h"
+#include "../../server/core/error.h"
+#include "../../server/odata/odata.h"
+#include "../../server/core/req.h"
+#include "../../server/core/resp.h"
+#include "../../state/model/model.h"
+#include "../../state/state.h"
+#include "entities.h"
+#include "users.h"
+
+#define MSG_REQUIRED_FMT "Property %s value is required but is empty or missing."
+#define MSG_UNKNOWN_FMT  "Property '%s' does not exist on type 'microsoft.graph.user'."
+#define MSG_UPN_DOMAIN                                                                   \
+	"The domain portion of the userPrincipalName property is invalid. You must use " \
+	"one of the verified domain names in your organization."
+#define MSG_UPN_CONFLICT                                                                 \
+	"Another object with the same value for property userPrincipalName already "     \
+	"exists."
+#define MSG_PASSWORD                                                                     \
+	"The specified password does not comply with password complexity requirements. " \
+	"Please provide a different password."
+
+/* Maintained by the directory, never by clients (graph-spec §3.2). */
+static const char *const read_only[] = {
+    "id",
+    "createdDateTime",
+    "creationType",
+    "deletedDateTime",
+    "externalUserState",
+    "externalUserStateChangeDateTime",
+    "identities",
+    "imAddresses",
+    "proxyAddresses",
+    "onPremisesSyncEnabled",
+    NULL,
+};
+
+/* Required on POST, and never null or empty on PATCH. */
+static const char *const required[] = {
+    "accountEnabled",    "displayName",     "mailNickname",
+    "userPrincipalName", "passwordProfile", NULL,
+};
+
+/* Graph's length limits for the strings it documents; others get 1024. */
+static const struct {
+	const char *name;
+	size_t max;
+} max_len[] = {
+    {"displayName", 256},
+    {"givenName", 64},
+    {"surname", 64},
+    {"jobTitle", 128},
+    {"mailNickname", 64},
+    {"companyName", 64},
+    {"department", 64},
+    {"employeeId", 16},
+    {"city", 128},
+    {"state", 128},
+    {"country", 128},
+    {"postalCode", 40},
+    {"officeLocation", 128},
+    {"mobilePhone", 64},
+    {"userPrincipalName", 113},
+    {"mail", 256},
+    {NULL, 0},
+};
+
+static bool in_list(const char *const *list, const char *name)
+{
+	for (; *list; list++)
+		if (!strcmp(*list, name))
+			return true;
+	return false;
+}
+
+static size_t string_max(const char *name)
+{
+	for (size_t i = 0; max_len[i].name; i++)
+		if (!strcmp(max_len[i].name, name))
+			return max_len[i].max;
+	return 1024;
+}
+
+static int invalid_value(struct resp *resp, const char *prop)
+{
+	resp_error(resp, GERR_REQUEST_BAD_REQUEST, USERS_INVALID_FMT, prop);
+	return resp_error_detail(resp, "InvalidValue", prop);
+}
+
+static int missing_value(struct resp *resp, const char *prop)
+{
+	return resp_error(resp, GERR_REQUEST_BAD_REQUEST, MSG_REQUIRED_FMT, prop);
+}
+
+/* mailNickname: ASCII without spaces and the characters Exchange forbids. */
+static bool nickname_ok(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f ||
+		    strchr("@()\\[]\";:<>,", *s))
+			return false;
+	return true;
+}
+
+/* UPN local part: A-Z a-z 0-9 ' . - _ ! # ^ ~, no leading/trailing or double dot. */
+static bool upn_local_ok(const char *s, size_t len)
+{
+	if (len == 0 || len > 64 || s[0] == '.' || s[len - 1] == '.')
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (!isalnum((unsigned char)s[i]) && !strchr("'.-_!#^~", s[i]))
+			return false;
+		if (s[i] == '.' && s[i + 1] == '.')
+			return false;
+	}
+	return true;
+}
+
+/* Entra's complexity rule: 8..256 characters from at least three of four classes. */
+static bool password_ok(const char *p)
+{
+	int lower = 0, upper = 0, digit = 0, other = 0;
+	size_t len = strlen(p);
+
+	if (len < 8 || len > 256)
+		return false;
+	for (; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		lower |= islower(c) != 0;
+		upper |= isupper(c) != 0;
+		digit |= isdigit(c) != 0;
+		other |= !isalnum(c);
+	}
+	return lower + upper + digit + other >= 3;
+}
+
+static int check_password_profile(struct resp *resp, const json_t *v)
+{
+	const char *key;
+	json_t *field;
+	const json_t *pw = json_object_get(v, "password");
+
+	json_object_foreach((json_t *)v, key, field)
+	{
+		if (!strcmp(key, "password")) {
+			if (!json_is_string(field) && !json_is_null(field))
+				return invalid_value(resp, "passwordProfile");
+		} else if (!strcmp(key, "forceChangePasswordNextSignIn") ||
+		           !strcmp(key, "forceChangePasswordNextSignInWithMfa")) {
+			if (!json_is_boolean(field) && !json_is_null(field))
+				return invalid_value(resp, "passwordProfile");
+		} else {
+			return resp_error(resp, GERR_BAD_REQUEST,
+			                  "Property '%s' does not exist on type "
+			                  "'microsoft.graph.passwordProfile'.",
+			                  key);
+		}
+	}
+	if (!json_is_string(pw) || !json_string_length(pw))
+		return missing_value(resp, "passwordProfile.password");
+	if (!password_ok(json_string_value(pw)))
+		return resp_error(resp, GERR_REQUEST_BAD_REQUEST, MSG_PASSWORD);
+	return 0;
+}
+
+/* Value rules beyond the JSON type, for the properties Graph constrains. */
+static int check_string(struct resp *resp, const char *name, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len > string_max(name))
+		return invalid_value(resp, name);
+	if (!strcmp(name, "displayName") && !len)
+		return missing_value(resp, name);
+	if (!strcmp(name, "mailNickname") && (!len || !nickname_ok(s)))
+		return invalid_value(resp, name);
+	if (!strcmp(name, "mail") && !strchr(s, '@'))
+		return invalid_value(resp, name);
+	if (!strcmp(name, "userType") && strcmp(s, "Member") && strcmp(s, "Guest"))
+		return invalid_value(resp, name);
+	if (!strcmp(name, "usageLocation") &&
+	    (len != 2 || !isalpha((unsigned char)s[0]) || !isalpha((unsigned char)s[1])))
+		return invalid_value(resp, name);
+	return 0;
+}
+
+static int check_collection(struct resp *resp, const char *name, const json_t *v)
+{
+	size_t i;
+	json_t *item;
+
+	if (!json_is_array(v))
+		return invalid_value(resp, name);
+	/* Graph keeps a single business phone number. */
+	if (!strcmp(name, "businessPhones") && json_array_size(v) > 1)
+		return invalid_value(resp, name);
+	json_array_foreach(v, i, item)
+	{
+		if (!json_is_string(item) || json_string_length(item) > string_max(name))
+			return invalid_value(resp, name);
+		if (!strcmp(name, "otherMails") && !strchr(json_string_value(item), '@'))
+			return invalid_value(resp, name);
+	}
+	return 0;
+}
+
+/* One body property: known, writable, of the schema's type, a valid value. */
+static int check_property(struct resp *resp, const char *key, const json_t *v)
+{
+	const struct odata_prop *p = odata_entity_prop(&user_entity, key);
+
+	if (!p || strcmp(p->name, key))
+		return resp_error(resp, GERR_BAD_REQUEST, MSG_UNKNOWN_FMT, key);
+	if (in_list(read_only, key))
+		return invalid_value(resp, key);
+	if (json_is_null(v))
+		return in_list(required, key) ? invalid_value(resp, key) : 0;
+	switch (p->type) {
+	case ODATA_STRING:
+		return json_is_string(v) ? check_string(resp, key, json_string_value(v))
+		                         : invalid_value(resp, key);
+	case ODATA_BOOL:
+		return json_is_boolean(v) ? 0 : invalid_value(resp, key);
+	case ODATA_INT:
+		return json_is_integer(v) ? 0 : invalid_value(resp, key);
+	case ODATA_DATETIME:
+	case ODATA_GUID:
+		return json_is_string(v) ? 0 : invalid_value(resp, key);
+	case ODATA_STRING_COLLECTION:
+		return check_collection(resp, key, v);
+	case ODATA_OBJECT:
+		if (!json_is_object(v))
+			return invalid_value(resp, key);
+		return strcmp(key, "passwordProfile") ? 0
+		                                      : check_password_profile(resp, v);
+	case ODATA_OBJECT_COLLECTION:
+		return json_is_array(v) ? 0 : invalid_value(resp, key);
+	}
+	return invalid_value(resp, key);
+}
+
+/* Every property of the body; "@odata.type" may only name the user type. */
+static int check_body(struct resp *resp, const json_t *body)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach((json_t *)body, key, v)
+	{
+		if (!strcmp(key, "@odata.type")) {
+			const char *type = json_string_value(v);
+			if (!type || (strcasecmp(type, "#microsoft.graph.user") &&
+			              strcasecmp(type, "microsoft.graph.user")))
+				return resp_error(
+				    resp, GERR_BAD_REQUEST,
+				    "A type named '%s' could not be resolved by the "
+				    "model. When a model is available, each type name "
+				    "must resolve to a valid type.",
+				    type ? type : "");
+			continue;
+		}
+		if (check_property(resp, key, v))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * A new or changed userPrincipalName: valid local part, the tenant's domain,
+ * and no other user (lagging ones included) holding it in any case.
+ */
+static int check_upn(struct resp *resp, struct tenant *t, const char *upn,
+                     const struct dobj *self)
+{
+	const char *at = strchr(upn, '@');
+	size_t n;
+	struct dobj *const *hits;
+
+	if (!at || strchr(at + 1, '@') || !upn_local_ok(upn, (size_t)(at - upn)))
+		return invalid_value(resp, "userPrincipalName");
+	if (strcasecmp(at + 1, t->domain)) {
+		resp_error(resp, GERR_REQUEST_BAD_REQUEST, MSG_UPN_DOMAIN);
+		return resp_error_detail(resp, "InvalidValue", "userPrincipalName");
+	}
+	hits = state_dobj_lookup(t, IDX_UPN, upn, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (hits[i] == self || hits[i]->kind != DOBJ_USER)
+			continue;
+		resp_error(resp, GERR_REQUEST_BAD_REQUEST, MSG_UPN_CONFLICT);
+		return resp_error_detail(resp, "ObjectConflict", "userPrincipalName");
+	}
+	return 0;
+}
+
+static json_t *stored_copy(const json_t *body)
+{
+	json_t *obj = json_deep_copy(body);
+
+	if (obj)
+		json_object_del(obj, "@odata.type");
+	return obj;
+}
+
+int users_create(struct call *c)
+{
+	struct tenant *t = c->tenant;
+	struct dobj *d;
+	json_t *obj;
+
+	if (check_body(c->resp, c->req->body))
+		return -1;
+	for (size_t i = 0; required[i]; i++) {
+		json_t *v = json_object_get(c->req->body, required[i]);
+		if (!v || json_is_null(v))
+			return missing_value(c->resp, required[i]);
+	}
+	if (check_upn(
+	        c->resp, t,
+	        json_string_value(json_object_get(c->req->body, "userPrincipalName")),
+	        NULL))
+		return -1;
+	obj = stored_copy(c->req->body);
+	if (!obj || model_user_complete(c->st, t, obj)) {
+		json_decref(obj);
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+	}
+	/* Answer first, store last: a failure leaves neither a user nor a 201 behind. */
+	if (odata_respond_entity(NULL, c->req, c->resp, 201, &user_entity, obj, NULL)) {
+		json_decref(obj);
+		return -1;
+	}
+	d = state_dobj_add(c->st, t, DOBJ_USER, obj);
+	if (!d)
+		return resp_error(c->resp, GERR_INTERNAL, "Storing the user failed.");
+	/* Entra answers writes with its "v2" directory URL (graph-spec §1.3). */
+	resp_header(c->resp, "Location",
+	            "%s/v2/%s/directoryObjects/%s/Microsoft.DirectoryServices.User",
+	            c->req->base_url, t->id, d->id);
+	return 0;
+}
+
+/* Only these feed the UPN and mail indexes. */
+static bool touches_index(const json_t *body)
+{
+	return json_object_get(body, "userPrincipalName") ||
+	       json_object_get(body, "mail") || json_object_get(body, "otherMails");
+}
+
+int users_update(struct call *c)
+{
+	struct dobj *d = users_resolve(c, req_param(c->req, 0));
+	const json_t *upn;
+	json_t *copy, *changes, *old;
+
+	if (!d || check_body(c->resp, c->req->body))
+		return -1;
+	upn = json_object_get(c->req->body, "userPrincipalName");
+	if (upn && check_upn(c->resp, c->tenant, json_string_value(upn), d))
+		return -1;
+	/* Build the whole new object first, then swap it in: nothing is half-applied. */
+	copy = json_deep_copy(d->obj);
+	changes = stored_copy(c->req->body);
+	if (!copy || !changes || json_object_update(copy, changes)) {
+		json_decref(copy);
+		json_decref(changes);
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+	}
+	json_decref(changes);
+	old = d->obj;
+	d->obj = copy;
+	if (touches_index(c->req->body) && state_dobj_reindex(c->tenant, d)) {
+		d->obj = old;
+		state_dobj_reindex(c->tenant, d);
+		json_decref(copy);
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+	}
+	json_decref(old);
+	return resp_empty(c->resp, 204);
+}

@@ -1,0 +1,59 @@
+/*
+ * server/core/call.h - what a handler receives: one call context holding the
+ * request, the response it builds, the state with the request's tenant
+ * (locked as the route's flags say), and the services the server lends
+ * routes. This is the whole of what a route may touch (STYLE §1): it
+ * includes server/core, server/odata and state headers and nothing else.
+ */
+#ifndef GRAPHMOCK_SERVER_CORE_CALL_H
+#define GRAPHMOCK_SERVER_CORE_CALL_H
+
+#include <jansson.h>
+
+struct req;
+struct resp;
+struct srv;
+struct state;
+struct tenant;
+
+/*
+ * Services the server lends routes, as functions over an opaque context
+ * (@ctx, the server): what a route needs of the layers above it without
+ * including them. Each may be NULL in unit tests that do not need it.
+ */
+struct services {
+	void *ctx;
+	/*
+	 * token_sign() - @claims (borrowed) as a compact JWS signed with
+	 * graphmock's current key. Returns: new string, or NULL on failure.
+	 */
+	char *(*token_sign)(void *ctx, const json_t *claims);
+	/* token_keys() - the public signing keys as JWKs. Returns: new array or NULL. */
+	json_t *(*token_keys)(void *ctx);
+};
+
+struct call {
+	const struct req *req; /* borrowed, for the call */
+	struct resp *resp;     /* the answer: set it, or resp_error() and return -1 */
+	struct state *st;      /* the registry lock is held as the route's flags say */
+	/*
+	 * The tenant the request acts on, its lock held: set by the pipeline for
+	 * tenant routes (the default), or by a ROUTE_STATE_SHARED handler through
+	 * call_lock_tenant(). Borrowed; valid only during the call.
+	 */
+	struct tenant *tenant;
+	const struct services *svc;
+	/* The server itself, for the server's own routes ($batch, /_mock/faults,
+	 * ...); an incomplete type to routes/, which never dereference it. */
+	struct srv *srv;
+};
+
+/*
+ * call_lock_tenant() - for ROUTE_STATE_SHARED handlers: lock @t (found with
+ * state_tenant_find() under the registry lock the pipeline holds) as the
+ * call's tenant; the pipeline unlocks it once the response is rendered, so
+ * the response may hold the tenant's stored values. At most once per call.
+ */
+void call_lock_tenant(struct call *c, struct tenant *t);
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * server/core/router.h - route tables and matching. A resource file in routes/
+ * declares one `const struct route x_routes[]`; routes/registry.c lists the
+ * tables. Each row says everything the pipeline (server/exchange.c) checks
+ * before its handler runs, as redis keeps a command's flags in its table
+ * row: the body and OData options it takes, the state it touches (hence the
+ * locks), and the Graph permissions that grant it.
+ */
+#ifndef GRAPHMOCK_SERVER_CORE_ROUTER_H
+#define GRAPHMOCK_SERVER_CORE_ROUTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct call;
+struct req;
+struct odata_entity;
+
+/* A handler returns 0, or -1 after it has called resp_error() (server/core/call.h). */
+typedef int route_fn(struct call *c);
+
+enum route_flags {
+	ROUTE_JSON_BODY = 1 << 0, /* body must be a JSON object; parsed into req->body */
+	ROUTE_ODATA = 1 << 1,     /* parse OData options against .entity */
+	ROUTE_OPTIONAL_BODY = 1 << 2, /* with ROUTE_JSON_BODY: an empty body is allowed */
+	ROUTE_APPID_KEY = 1 << 3,     /* first capture may be an (appId='...') key */
+	/*
+	 * What the handler touches of the state, hence the locks. Without any of
+	 * these, the route acts on the request's tenant: the registry is held
+	 * shared and the tenant's lock around handler and rendering.
+	 */
+	ROUTE_STATE_NONE = 1 << 4,   /* nothing: no lock, no tenant */
+	ROUTE_STATE_SHARED = 1 << 5, /* registry shared; the handler finds and locks
+	                                tenants itself (call_lock_tenant) */
+	ROUTE_STATE_ALL = 1 << 6,    /* registry exclusive: may replace tenants */
+};
+
+/* How a Graph route's permissions are checked under --auth jwt (graph-spec §10.2). */
+enum perm_kind {
+	PERM_NONE,  /* no permission at all ($metadata) */
+	PERM_TOKEN, /* any token carrying roles or scp */
+	PERM_LIST,  /* one of .any (and, when set, one of .also) */
+};
+
+/* The Graph permissions that grant a route, as Microsoft's API pages list them. */
+struct route_perms {
+	enum perm_kind kind;
+	const char *const *any;  /* NULL-terminated, least privileged first */
+	const char *const *also; /* NULL, or a second NULL-terminated list also needed */
+};
+
+/* The two sets that are not lists: no permission at all, any token with roles or scp. */
+extern const struct route_perms route_perms_none;
+extern const struct route_perms route_perms_any_token;
+
+/*
+ * One row. Rows are written with positional initializers and every field
+ * given, so -Wmissing-field-initializers (-Wextra) refuses a row without its
+ * permissions: Graph routes name their struct route_perms, routes outside
+ * Graph (/_mock, login) write NULL.
+ */
+struct route {
+	const char *method;  /* "GET", "POST", "PATCH", "PUT", "DELETE" */
+	const char *pattern; /* "/users/{id}/memberOf"; literal segments match
+	                        case-insensitively */
+	route_fn *fn;
+	unsigned flags;
+	const struct odata_entity *entity; /* for ROUTE_ODATA */
+	const struct route_perms *perms;   /* Graph routes: required; else NULL */
+};
+
+/* A set of NULL-terminated lists of tables: Graph's (version-less) and the root's. */
+struct route_set {
+	const struct route *const *graph;
+	const struct route *const *root;
+};
+
+/* Outcome of matching a request path against the tables. */
+struct route_match {
+	const struct route *route; /* NULL when nothing matched */
+	bool method_mismatch;      /* the path exists, not with this method */
+	size_t bad_segment;        /* index of the first unknown segment */
+};
+
+/*
+ * router_match() - find the route for @method and @req's segments in the
+ * NULL-terminated list of @tables, filling req->params on success. Literal
+ * segments win over {captures} when both match.
+ */
+void router_match(const struct route *const *tables, const char *method, struct req *req,
+                  struct route_match *m);
+
+/* router_pattern_valid() - does @pattern parse (leading '/', no empty segment)? */
+bool router_pattern_valid(const char *pattern);
+
+/* router_allow() - the methods @req's path accepts, as "GET, POST", into @out. */
+void router_allow(const struct route *const *tables, const struct req *req, char *out,
+                  size_t len);
+
+#endif

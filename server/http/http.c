@@ -1,0 +1,451 @@
+/*
+ * server/http/http.c - the libmicrohttpd glue: the listening socket, the daemon
+ * (internal epoll thread pool), per-request state in *req_cls, upload
+ * accumulation with the body cap, and turning a struct resp into an MHD
+ * response with Graph's common headers. The only file that sees MHD.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../../state/util/alloc.h"
+#include "../core/error.h"
+#include "../exchange.h"
+#include "fault_apply.h"
+#include "../core/req.h"
+#include "../core/resp.h"
+#include "http.h"
+#include "../srv.h"
+#include "tls.h"
+
+enum http_phase {
+	PHASE_UPLOAD,   /* receiving the request */
+	PHASE_SLEEPING, /* suspended for injected latency */
+	PHASE_RESUMED,  /* latency over: serve normally */
+};
+
+/*
+ * One request on a connection, made by the URI callback and kept in
+ * *req_cls until the completed callback.
+ */
+struct http_exchange {
+	struct exchange ex;
+	char *query;  /* the raw query string, parsed here rather than by MHD */
+	char *upload; /* the body as received; handed to ex.req when complete */
+	size_t upload_len, upload_cap;
+	bool started; /* the access handler has seen this request */
+	bool no_host; /* HTTP/1.1 without Host (RFC 9112 §3.2: 400) */
+	bool oom;     /* a header, option or the body could not be kept */
+	bool dropped; /* a connection fault: nothing (complete) was sent */
+	enum http_phase phase;
+};
+
+/*
+ * MHD_OPTION_URI_LOG_CALLBACK: runs on the raw request line before
+ * libmicrohttpd splits the query string into its per-connection pool. Every
+ * option costs that 32 KiB pool ~56 bytes, and past ~500 of them
+ * libmicrohttpd 0.9.75 loses its own 431 and leaves the client hanging (its
+ * parse_initial_message_line ignores the failure). So the query is copied
+ * here and cut off after '?' in libmicrohttpd's buffer (writable: it is the
+ * connection's read buffer), and build_request() parses the copy. The
+ * exchange made here becomes *req_cls.
+ */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct http_exchange *hx = calloc(1, sizeof(*hx));
+	char *q = strchr(uri, '?');
+
+	(void)cls;
+	(void)conn;
+	if (!hx)
+		return NULL;
+	exchange_init(&hx->ex);
+	if (q) {
+		hx->query = state_strdup(q + 1);
+		if (!hx->query)
+			hx->oom = true;
+		q[1] = '\0';
+	}
+	return hx;
+}
+
+/* Keep escapes as sent: path segments and query values are decoded one by one in req.c.
+ */
+static size_t keep_escapes(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return strlen(s);
+}
+
+/* A header that cannot be kept fails the request (500), never silently drops. */
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+	struct http_exchange *hx = cls;
+
+	(void)kind;
+	if (req_add_header(&hx->ex.req, key, value))
+		hx->oom = true;
+	return MHD_YES;
+}
+
+static void set_base_url(struct srv *srv, struct req *req)
+{
+	const char *host = req_header(req, "host");
+
+	if (srv->cfg.public_url[0])
+		snprintf(req->base_url, sizeof(req->base_url), "%s", srv->cfg.public_url);
+	else if (host && *host && !strpbrk(host, " /\\\"'<>"))
+		snprintf(req->base_url, sizeof(req->base_url), "%s://%s", srv_scheme(srv),
+		         host);
+	else
+		snprintf(req->base_url, sizeof(req->base_url), "%s://%s:%u",
+		         srv_scheme(srv), srv->addr, srv->port);
+}
+
+/* Append a chunk of the body; past @cap, keep reading but drop the bytes (413 at the
+ * end). */
+static int upload_append(struct http_exchange *hx, const char *data, size_t len,
+                         size_t cap)
+{
+	if (hx->ex.too_large || hx->upload_len + len > cap) {
+		hx->ex.too_large = true;
+		return 0;
+	}
+	if (hx->upload_len + len + 1 > hx->upload_cap) {
+		size_t want = (hx->upload_len + len) * 2 + 1;
+		char *grown;
+
+		if (want > cap + 1)
+			want = cap + 1; /* the body and its NUL */
+		grown = state_realloc(hx->upload, want);
+		if (!grown)
+			return -1;
+		hx->upload = grown;
+		hx->upload_cap = want;
+	}
+	memcpy(hx->upload + hx->upload_len, data, len);
+	hx->upload_len += len;
+	return 0;
+}
+
+static void add_graph_headers(struct MHD_Response *r, const struct exchange *ex)
+{
+	const struct resp *resp = &ex->resp;
+	const char *ct = resp_content_type(resp);
+
+	MHD_add_response_header(r, "request-id", ex->req.request_id);
+	MHD_add_response_header(r, "client-request-id", ex->req.client_request_id);
+	if (ct)
+		MHD_add_response_header(r, "Content-Type", ct);
+	if (!resp_header_get(resp, "Cache-Control")) /* the token endpoint sets its own */
+		MHD_add_response_header(r, "Cache-Control", "no-cache");
+	if (ex->req.version[0]) {
+		MHD_add_response_header(r, "Strict-Transport-Security",
+		                        "max-age=31536000");
+		MHD_add_response_header(
+		    r, "x-ms-ags-diagnostic",
+		    "{\"ServerInfo\":{\"DataCenter\":\"graphmock\",\"Slice\":\"E\","
+		    "\"Ring\":\"0\",\"ScaleUnit\":\"000\",\"RoleInstance\":\"graphmock\"}"
+		    "}");
+		MHD_add_response_header(r, "x-ms-resource-unit", "1");
+		if (resp->kind == RESP_ODATA)
+			MHD_add_response_header(r, "OData-Version", "4.0");
+	}
+	for (size_t i = 0; i < resp->nheaders; i++)
+		MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
+}
+
+static enum MHD_Result respond(struct MHD_Connection *conn, struct exchange *ex)
+{
+	struct resp *resp = &ex->resp;
+	struct MHD_Response *r;
+	enum MHD_Result ok;
+
+	r = MHD_create_response_from_buffer_with_free_callback(resp->bytes_len,
+	                                                       resp->bytes, &free);
+	if (!r)
+		return MHD_NO;
+	resp->bytes = NULL; /* MHD frees it now */
+	add_graph_headers(r, ex);
+	ok = MHD_queue_response(conn, resp->status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+/* The client's IP address as text, into req->peer ($batch sub-requests reuse it). */
+static void set_peer(struct MHD_Connection *conn, struct req *req)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	if (!ci || !ci->client_addr)
+		return;
+	if (ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+		          &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
+		          req->peer, sizeof(req->peer));
+	else
+		inet_ntop(AF_INET,
+		          &((const struct sockaddr_in *)ci->client_addr)->sin_addr,
+		          req->peer, sizeof(req->peer));
+}
+
+/*
+ * Fill the request from libmicrohttpd. What cannot be kept (out of memory)
+ * or parsed (a broken escape in the path or query) is answered here, before
+ * the pipeline runs: a request is never served with a part missing.
+ */
+static void build_request(struct srv *srv, struct MHD_Connection *conn,
+                          struct http_exchange *hx, const char *url, const char *method)
+{
+	struct req *req = &hx->ex.req;
+	int qrc = hx->query ? req_add_query_string(req, hx->query) : 0;
+	int prc = req_set_path(req, url);
+	const char *crid;
+
+	snprintf(req->method, sizeof(req->method), "%s", method);
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, hx);
+	crid = req_header(req, "client-request-id");
+	if (crid && *crid)
+		snprintf(req->client_request_id, sizeof(req->client_request_id), "%s",
+		         crid);
+	req->now_ms = state_now_ms(&srv->state);
+	set_peer(conn, req);
+	set_base_url(srv, req);
+	if (hx->upload_len) {
+		req_take_body(req, hx->upload, hx->upload_len);
+		hx->upload = NULL;
+	}
+	resp_init(&hx->ex.resp, req);
+	if (hx->oom || qrc == REQ_DECODE_OOM || prc == REQ_DECODE_OOM)
+		resp_error(&hx->ex.resp, GERR_INTERNAL, "Out of memory.");
+	else if (hx->no_host)
+		resp_error(&hx->ex.resp, GERR_BAD_REQUEST,
+		           "The request hostname is invalid.");
+	else if (prc)
+		resp_error(&hx->ex.resp, GERR_BAD_REQUEST,
+		           "Resource not found for the segment '%s'.", url);
+	else if (qrc)
+		resp_error(&hx->ex.resp, GERR_BAD_REQUEST,
+		           "The query string contains an invalid percent-encoding.");
+}
+
+/* Past this many bytes an oversized body is not read just to answer 413. */
+#define DRAIN_MAX ((unsigned long long)64 << 20)
+
+/*
+ * Should the 413 for a body declared over @max go out before the body is
+ * read? Only when the client waits for it (Expect: 100-continue) or the body
+ * is too big to drain: answering while a client is still sending makes the
+ * kernel reset the connection when it closes, and the client then sees the
+ * reset instead of the 413. Smaller bodies are read and dropped first.
+ */
+static bool answer_before_body(struct MHD_Connection *conn, size_t max)
+{
+	const char *cl =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+	const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+	char *end;
+	unsigned long long n;
+
+	if (!cl)
+		return false;
+	errno = 0;
+	n = strtoull(cl, &end, 10);
+	if (errno || end == cl || n <= max)
+		return false;
+	return (expect && !strcasecmp(expect, "100-continue")) || n > DRAIN_MAX;
+}
+
+/* Carry out what the pipeline asks: send, wait for injected latency, or drop. */
+static enum MHD_Result act(struct srv *srv, struct MHD_Connection *conn,
+                           struct http_exchange *hx, enum exchange_step step)
+{
+	struct exchange *ex = &hx->ex;
+
+	switch (step) {
+	case EXCHANGE_RESPOND:
+		return respond(conn, ex);
+	case EXCHANGE_DELAY:
+		hx->phase = PHASE_SLEEPING;
+		MHD_suspend_connection(conn);
+		if (fault_sleeper_add(&srv->sleeper, conn, ex->fault.latency_ms))
+			MHD_resume_connection(conn);
+		return MHD_YES;
+	case EXCHANGE_DROP:
+		fault_conn_drop(conn, ex->fault.conn, &ex->resp, ex->fault.garbage_seed);
+		hx->dropped = true;
+		return MHD_NO;
+	}
+	return MHD_NO;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **req_cls)
+{
+	struct srv *srv = cls;
+	struct http_exchange *hx = *req_cls;
+
+	if (!hx)
+		return MHD_NO; /* on_uri() ran out of memory */
+	if (!hx->started) {
+		hx->started = true;
+		hx->no_host = !strcmp(version, MHD_HTTP_VERSION_1_1) &&
+		              !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
+		if (!answer_before_body(conn, srv->cfg.max_body))
+			return MHD_YES; /* upload_append() drops what is over the cap */
+		hx->ex.too_large = true;
+	} else if (hx->phase == PHASE_SLEEPING) {
+		hx->phase = PHASE_RESUMED; /* the latency timer resumed us */
+		return act(srv, conn, hx, exchange_resume(srv, &hx->ex));
+	} else if (*upload_data_size) {
+		if (upload_append(hx, upload_data, *upload_data_size, srv->cfg.max_body))
+			hx->oom = true; /* answered once the upload is over */
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	build_request(srv, conn, hx, url, method);
+	return act(srv, conn, hx,
+	           exchange_run(srv, &hx->ex, EXCHANGE_CAN_DELAY | EXCHANGE_CAN_DROP));
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+	struct srv *srv = cls;
+	struct http_exchange *hx = *req_cls;
+
+	(void)conn;
+	(void)toe;
+	if (!hx)
+		return;
+	if (hx->ex.resp.status)
+		srv_log_access(srv, &hx->ex.req, &hx->ex.resp,
+		               monotonic_us() - hx->ex.started_us);
+	exchange_journal_dropped(srv, &hx->ex); /* when no answer was sent */
+	exchange_release(&hx->ex);
+	state_free(hx->upload);
+	state_free(hx->query);
+	free(hx);
+	*req_cls = NULL;
+}
+
+/* Bind ourselves so "address in use" is reported with errno, as users expect. */
+static int open_listener(struct srv *srv)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int one = 1;
+	int fd;
+
+	memset(&ss, 0, sizeof(ss));
+	if (strchr(srv->cfg.listen, ':')) {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)srv->cfg.port);
+		if (inet_pton(AF_INET6, srv->cfg.listen, &a6->sin6_addr) != 1)
+			goto out_bad_addr;
+		len = sizeof(*a6);
+	} else {
+		struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons((uint16_t)srv->cfg.port);
+		if (inet_pton(AF_INET, srv->cfg.listen, &a4->sin_addr) != 1)
+			goto out_bad_addr;
+		len = sizeof(*a4);
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		fprintf(stderr, "socket failed: %s\n", strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 1024)) {
+		fprintf(stderr, "bind to port '%u' failed: %s\n", srv->cfg.port,
+		        strerror(errno));
+		close(fd);
+		return -1;
+	}
+	len = sizeof(ss);
+	getsockname(fd, (struct sockaddr *)&ss, &len);
+	srv->port =
+	    ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+	                                   : ((struct sockaddr_in *)&ss)->sin_port);
+	srv->listen_fd = fd;
+	if (ss.ss_family == AF_INET6)
+		snprintf(srv->addr, sizeof(srv->addr), "[%s]", srv->cfg.listen);
+	else
+		snprintf(srv->addr, sizeof(srv->addr), "%s", srv->cfg.listen);
+	return 0;
+
+out_bad_addr:
+	fprintf(stderr, "invalid listen address '%s'\n", srv->cfg.listen);
+	return -1;
+}
+
+int srv_start(struct srv *srv)
+{
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO;
+	struct MHD_OptionItem tls[3];
+	int tls_flag = srv_tls_options(srv, tls);
+
+	if (tls_flag < 0)
+		return -1;
+	flags |= (unsigned)tls_flag;
+	if (open_listener(srv)) {
+		srv_tls_release(srv);
+		return -1;
+	}
+	if (fault_sleeper_start(&srv->sleeper)) {
+		fprintf(stderr, "starting the latency timer failed\n");
+		goto out_close;
+	}
+	if (strchr(srv->cfg.listen, ':'))
+		flags |= MHD_USE_IPv6;
+	srv->daemon = MHD_start_daemon(
+	    flags, 0, NULL, NULL, &on_request, srv, MHD_OPTION_LISTEN_SOCKET,
+	    srv->listen_fd, MHD_OPTION_THREAD_POOL_SIZE, srv->cfg.threads,
+	    MHD_OPTION_NOTIFY_COMPLETED, &on_completed, srv, MHD_OPTION_URI_LOG_CALLBACK,
+	    &on_uri, srv, MHD_OPTION_UNESCAPE_CALLBACK, &keep_escapes, NULL,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)4096, MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
+	if (!srv->daemon) {
+		fprintf(stderr, "starting the HTTP daemon on port '%u' failed\n",
+		        srv->port);
+		fault_sleeper_stop(&srv->sleeper);
+		goto out_close;
+	}
+	return 0;
+
+out_close:
+	close(srv->listen_fd);
+	srv->listen_fd = -1;
+	srv_tls_release(srv);
+	return -1;
+}
+
+void srv_stop(struct srv *srv)
+{
+	/* Wake delayed requests first: libmicrohttpd must not stop with suspended ones.
+	 */
+	fault_sleeper_stop(&srv->sleeper);
+	if (srv->daemon)
+		MHD_stop_daemon(srv->daemon);
+	srv->daemon = NULL;
+	if (srv->listen_fd >= 0)
+		close(srv->listen_fd);
+	srv->listen_fd = -1;
+	srv_tls_release(srv);
+}

@@ -1,0 +1,200 @@
+/*
+ * server/odata/odata.h - the OData query engine every collection route shares:
+ * $filter (recursive-descent parser + evaluator over stored json_t objects),
+ * $select, $orderby, $top, $count, $search, $skiptoken, Graph's
+ * advanced-query rules (graph-spec §4.5), and the collection / entity /
+ * $count responders. Entities describe their properties once in a schema.
+ */
+#ifndef GRAPHMOCK_SERVER_ODATA_ODATA_H
+#define GRAPHMOCK_SERVER_ODATA_ODATA_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct req;
+struct resp;
+struct odata_expr;   /* parsed $filter, private to server/odata/odata_filter.c */
+struct odata_search; /* parsed $search, private to server/odata/odata_search.c */
+
+enum odata_type {
+	ODATA_STRING,
+	ODATA_BOOL,
+	ODATA_INT,
+	ODATA_DATETIME, /* stored as "2024-05-01T10:22:31Z" strings */
+	ODATA_GUID,     /* stored as lower-case strings; unquoted literals allowed */
+	ODATA_STRING_COLLECTION,
+	ODATA_OBJECT,
+	ODATA_OBJECT_COLLECTION,
+};
+
+enum odata_prop_flags {
+	OP_DEFAULT = 1 << 0,    /* returned without $select */
+	OP_FILTER = 1 << 1,     /* eq, in (and any() on collections) by default */
+	OP_STARTSWITH = 1 << 2, /* startswith() by default */
+	OP_RANGE = 1 << 3,      /* ge/le/gt/lt by default */
+	OP_ADVANCED = 1 << 4,   /* any filter on it needs advanced query params */
+	OP_ENDSWITH = 1 << 5,   /* endswith() allowed (always an advanced query) */
+	OP_ORDERBY = 1 << 6,    /* $orderby allowed */
+	OP_SEARCH = 1 << 7,     /* $search="prop:token" allowed */
+	OP_HIDDEN = 1 << 8,     /* stored but never returned (passwordProfile) */
+	OP_CONTAINS = 1 << 9,   /* contains() allowed (applicationTemplates) */
+	/* With OP_ORDERBY on OE_DIRECTORY: $orderby needs advanced params
+	 * (users createdDateTime, servicePrincipals displayName). */
+	OP_ORDERBY_ADVANCED = 1 << 10,
+};
+
+struct odata_prop {
+	const char *name;
+	enum odata_type type;
+	unsigned flags;
+};
+
+enum odata_entity_flags {
+	/*
+	 * Directory objects follow Graph's advanced-query rules: ne, not,
+	 * endswith, $search, $filter+$orderby and /$count need
+	 * ConsistencyLevel: eventual (+ $count=true where Graph says so).
+	 * Without this flag every supported operator simply works.
+	 */
+	OE_DIRECTORY = 1 << 0,
+	/* Mixed-type collections (directoryObjects): $select names are not checked. */
+	OE_OPEN = 1 << 1,
+	/* $skip is honoured (applicationTemplates); elsewhere it is rejected. */
+	OE_SKIP = 1 << 2,
+};
+
+struct odata_entity {
+	const char *set;                /* entity set name: "users" */
+	const char *type_name;          /* for messages: "User" */
+	const char *odata_type;         /* "#microsoft.graph.user" */
+	unsigned flags;                 /* enum odata_entity_flags */
+	const struct odata_prop *props; /* terminated by { 0 } */
+};
+
+struct odata_orderby {
+	char *prop;
+	bool desc;
+};
+
+struct odata_query {
+	int top;       /* 0 = not given */
+	int skip;      /* 0 = not given */
+	bool count;    /* $count=true (only honoured with advanced) */
+	bool advanced; /* ConsistencyLevel: eventual was sent */
+	char **select; /* NULL = default property set */
+	size_t nselect;
+	struct odata_expr *filter; /* NULL = none */
+	struct odata_orderby *orderby;
+	size_t norderby;
+	char *search;                      /* raw $search value, validated; NULL = none */
+	char *skiptoken;                   /* raw $skiptoken, validated; NULL = none */
+	const struct odata_entity *entity; /* the schema it was validated against */
+	struct odata_search *search_expr;  /* parsed $search; NULL = none */
+	/* Decoded $skiptoken: ODATA_TOKEN_SEQ (last seq returned, default order)
+	 * or ODATA_TOKEN_OFFSET (index into the ordered matches); 0 = none. */
+	int token_kind;
+	uint64_t token_value;
+};
+
+#define ODATA_TOKEN_SEQ    1
+#define ODATA_TOKEN_OFFSET 2
+
+/* One candidate of a collection, handed to odata_respond_collection(). */
+struct odata_item {
+	const json_t *obj;                 /* borrowed stored object (all properties) */
+	const struct odata_entity *entity; /* its type: projection, @odata.type */
+	uint64_t seq;                      /* insertion sequence: default order, paging */
+};
+
+struct odata_list_opts {
+	/* Text after "$metadata#": "users", "directoryObjects",
+	 * "servicePrincipals('<id>')/appRoleAssignedTo". */
+	const char *context;
+	bool type_annotations; /* "@odata.type" on every item (directoryObjects) */
+	int default_top;       /* page size without $top; 0 means 100 */
+	int max_top;           /* largest $top; 0 means 999 */
+};
+
+/*
+ * odata_query_parse() - parse and validate every system query option of
+ * @req against @entity into @q (which it initialises). Syntax errors, unknown
+ * properties, unsupported operators, $top out of range and advanced-only
+ * constructs without ConsistencyLevel produce Graph's exact 400 on @resp.
+ * Returns 0, or -1 after resp_error() (q is then released already).
+ */
+int odata_query_parse(struct odata_query *q, const struct odata_entity *entity,
+                      const struct req *req, struct resp *resp);
+
+/* odata_query_release() - free what odata_query_parse() allocated. */
+void odata_query_release(struct odata_query *q);
+
+/* odata_filter_match() - does @obj satisfy the query's $filter and $search? */
+bool odata_query_match(const struct odata_query *q, const json_t *obj);
+
+/*
+ * odata_filter_eq_value() - if the $filter is `@prop eq 'v'` (alone or as one
+ * conjunct of a top-level `and`), the literal v; else NULL. Lets routes use an
+ * index instead of a scan. Borrowed from q.
+ */
+const char *odata_filter_eq_value(const struct odata_query *q, const char *prop);
+
+/*
+ * odata_project() - a new object holding @obj's $select-ed properties, or
+ * the entity's default set; hidden properties never. With @type_annotation,
+ * "@odata.type" comes first. Returns: new reference (NULL on OOM).
+ */
+json_t *odata_project(const struct odata_query *q, const struct odata_entity *entity,
+                      const json_t *obj, bool type_annotation);
+
+/*
+ * odata_respond_collection() - filter, search, order, count, page and project
+ * @items, then set @resp to 200 with {"@odata.context", ["@odata.count"],
+ * ["@odata.nextLink"], "value"}. The nextLink is absolute on req->base_url,
+ * repeats the request's query options and carries an opaque $skiptoken.
+ * Returns 0, or -1 after resp_error() (bad $skiptoken, OOM).
+ */
+int odata_respond_collection(const struct odata_query *q, const struct req *req,
+                             struct resp *resp, const struct odata_item *items, size_t n,
+                             const struct odata_list_opts *opts);
+
+/*
+ * odata_respond_entity() - set @resp to @status with the projection of @obj
+ * and "@odata.context": "<base>/<version>/$metadata#<set>[(<select>)]/$entity".
+ * @context overrides "<set>" when non-NULL. Under srv_dispatch
+ * (resp->bytes_only) the body is written as text at once and resp->body
+ * stays NULL; a handler that edits resp->body afterwards calls
+ * odata_respond_entity_json() instead. Returns 0 or -1.
+ */
+int odata_respond_entity(const struct odata_query *q, const struct req *req,
+                         struct resp *resp, unsigned status,
+                         const struct odata_entity *entity, const json_t *obj,
+                         const char *context);
+
+/* odata_respond_entity_json() - the same, always as a json_t resp->body. */
+int odata_respond_entity_json(const struct odata_query *q, const struct req *req,
+                              struct resp *resp, unsigned status,
+                              const struct odata_entity *entity, const json_t *obj,
+                              const char *context);
+
+/*
+ * odata_respond_count() - /$count: without ConsistencyLevel: eventual the 400
+ * "$count is not currently supported."; else 200 text/plain with the number
+ * of @items that match the query's $filter/$search. Returns 0 or -1.
+ */
+int odata_respond_count(const struct odata_query *q, const struct req *req,
+                        struct resp *resp, const struct odata_item *items, size_t n);
+
+/*
+ * odata_edm_type() - the CSDL type name of @type ("Edm.String",
+ * "Collection(Edm.String)", "microsoft.graph.complexType" for objects), as
+ * $metadata declares it and as $filter type errors name it.
+ */
+const char *odata_edm_type(enum odata_type type);
+
+/* odata_entity_prop() - the schema entry for @name (case-insensitive), or NULL. */
+const struct odata_prop *odata_entity_prop(const struct odata_entity *entity,
+                                           const char *name);
+
+#endif

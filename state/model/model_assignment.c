@@ -1,0 +1,126 @@
+/*
+ * state/model/model_assignment.c - the appRoleAssignment object, Graph's id
+ * format for it, and who may be given which role (graph-spec §6.3).
+ */
+#include "model_app.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "model_internal.h"
+#include "../util/b64.h"
+
+json_t *model_assignment_new(struct state *st, const struct dobj *principal,
+                             const struct dobj *resource, const char *app_role_id,
+                             char id_out[64])
+{
+	uint8_t raw[32];
+	char created[TIME_ISO_LEN];
+	char role[GUID_STR_LEN + 1];
+
+	guid_to_bytes_le(principal->id, raw);
+	/* The second half is an internal link id in Graph; random here. */
+	for (int i = 0; i < 2; i++) {
+		uint64_t r = state_random_u64(st);
+		memcpy(raw + 16 + i * 8, &r, 8);
+	}
+	b64url_encode_to(raw, sizeof(raw), id_out);
+	time_format(state_now_ms(st), TIME_FRACTION_Z, created);
+	guid_lower(app_role_id, role);
+	json_t *pname = json_object_get(principal->obj, "displayName");
+	json_t *rname = json_object_get(resource->obj, "displayName");
+	return json_pack("{s:s, s:n, s:s, s:s, s:O, s:s, s:s, s:O, s:s}", "id", id_out,
+	                 "deletedDateTime", "appRoleId", role, "createdDateTime", created,
+	                 "principalDisplayName", pname ? pname : json_null(),
+	                 "principalId", principal->id, "principalType",
+	                 model_principal_type(principal), "resourceDisplayName",
+	                 rname ? rname : json_null(), "resourceId", resource->id);
+}
+
+int model_assignment_id_principal(const char *id, char out[GUID_STR_LEN + 1])
+{
+	uint8_t raw[33];
+
+	if (strlen(id) != 43 || b64url_decode_to(id, 43, raw, sizeof(raw)) != 32)
+		return -1;
+	/* bytes_le: the first three groups are stored little-endian. */
+	snprintf(out, GUID_STR_LEN + 1,
+	         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	         raw[3], raw[2], raw[1], raw[0], raw[5], raw[4], raw[7], raw[6], raw[8],
+	         raw[9], raw[10], raw[11], raw[12], raw[13], raw[14], raw[15]);
+	return 0;
+}
+
+/* Does role @r admit a principal of @d's kind? */
+static bool role_admits(const json_t *r, const struct dobj *d)
+{
+	const char *want = d->kind == DOBJ_SERVICE_PRINCIPAL ? "Application" : "User";
+	size_t i;
+	json_t *t;
+
+	json_array_foreach(json_object_get(r, "allowedMemberTypes"), i, t)
+	{
+		if (json_is_string(t) && !strcmp(json_string_value(t), want))
+			return true;
+	}
+	return false;
+}
+
+static bool role_allowed(const struct dobj *principal, const struct dobj *resource,
+                         const char *app_role_id)
+{
+	const json_t *roles = json_object_get(resource->obj, "appRoles");
+	size_t i;
+	json_t *r;
+
+	if (!strcmp(app_role_id, MODEL_DEFAULT_ACCESS_ROLE))
+		return json_array_size(roles) == 0;
+	json_array_foreach(roles, i, r)
+	{
+		const char *id = json_string_value(json_object_get(r, "id"));
+		const json_t *en = json_object_get(r, "isEnabled");
+		if (!id || strcasecmp(id, app_role_id))
+			continue;
+		return (!en || json_is_true(en)) && role_admits(r, principal);
+	}
+	return false;
+}
+
+enum assignment_verdict model_assignment_check(const struct tenant *t,
+                                               const struct dobj *principal,
+                                               const struct dobj *resource,
+                                               const char *app_role_id)
+{
+	char role[GUID_STR_LEN + 1];
+
+	if (!guid_valid(app_role_id))
+		return ASSIGN_ROLE_NOT_FOUND;
+	guid_lower(app_role_id, role);
+	if (!role_allowed(principal, resource, role))
+		return ASSIGN_ROLE_NOT_FOUND;
+	for (const struct assignment *a = t->assignments; a; a = a->hh.next)
+		if (!strcmp(a->principal_id, principal->id) &&
+		    !strcmp(a->resource_id, resource->id) &&
+		    !strcmp(a->app_role_id, role))
+			return ASSIGN_DUPLICATE;
+	return ASSIGN_OK;
+}
+
+static void refresh_name(json_t *obj, const char *key, const struct dobj *d)
+{
+	json_t *name = d ? json_object_get(d->obj, "displayName") : NULL;
+
+	if (name && !json_equal(name, json_object_get(obj, key)))
+		json_object_set_new(obj, key, json_deep_copy(name));
+}
+
+void model_assignment_refresh(struct tenant *t, struct assignment *a)
+{
+	struct dobj *p, *r;
+
+	HASH_FIND_STR(t->objects, a->principal_id, p);
+	HASH_FIND_STR(t->objects, a->resource_id, r);
+	refresh_name(a->obj, "principalDisplayName", p);
+	refresh_name(a->obj, "resourceDisplayName", r);
+}
