@@ -31,6 +31,7 @@ void exchange_init(struct exchange *ex)
 
 void exchange_release(struct exchange *ex)
 {
+	odata_query_release(&ex->odata);
 	fault_decision_release(&ex->fault);
 	req_release(&ex->req);
 	resp_release(&ex->resp);
@@ -225,7 +226,7 @@ static int check_input(struct srv *srv, struct exchange *ex, const struct route 
 	if ((route->flags & ROUTE_JSON_BODY) && parse_body(req, &ex->resp, route->flags))
 		return -1;
 	if ((route->flags & ROUTE_ODATA) &&
-	    odata_query_parse(&req->odata, route->entity, req, &ex->resp))
+	    odata_query_parse(&ex->odata, route->entity, req, &ex->resp))
 		return -1;
 	return 0;
 }
@@ -300,7 +301,8 @@ static void call_handler(const struct route *route, struct call *c)
  */
 static void run_handler(struct srv *srv, struct exchange *ex, const struct route *route)
 {
-	struct call c = {&ex->req, &ex->resp, &srv->state, NULL, &srv->services, srv};
+	struct call c = {&ex->req, &ex->resp,      &ex->odata, &srv->state,
+	                 NULL,     &srv->services, srv};
 	unsigned mode =
 	    route->flags & (ROUTE_STATE_NONE | ROUTE_STATE_SHARED | ROUTE_STATE_ALL);
 

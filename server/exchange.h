@@ -21,6 +21,7 @@
 #include "../state/util/guid.h"
 #include "faults/fault.h"
 #include "core/req.h"
+#include "odata/odata.h"
 #include "core/resp.h"
 
 struct srv;
@@ -40,11 +41,12 @@ enum exchange_step {
 };
 
 struct exchange {
-	struct req req;   /* filled by the transport */
-	struct resp resp; /* the answer; a transport may set an error before
-	                     exchange_run() (a broken path), which is then sent */
-	bool too_large;   /* the upload went over --max-body (its bytes dropped) */
-	unsigned caps;    /* enum exchange_caps of the transport */
+	struct req req;           /* filled by the transport */
+	struct resp resp;         /* the answer; a transport may set an error before
+	                             exchange_run() (a broken path), which is then sent */
+	struct odata_query odata; /* parsed for ROUTE_ODATA routes */
+	bool too_large; /* the upload went over --max-body (its bytes dropped) */
+	unsigned caps;  /* enum exchange_caps of the transport */
 
 	/* Decided by exchange_run(). */
 	char tenant_id[GUID_STR_LEN + 1]; /* the tenant acted on; "" when none */

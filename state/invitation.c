@@ -9,7 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "model/model.h"
 #include "util/b64.h"
 
 void state_invitations_clear(struct tenant *t)
@@ -116,6 +115,7 @@ enum redeem_result state_invitation_redeem(struct state *st, struct tenant *t,
 	    json_string_value(json_object_get(inv->obj, "invitedUserEmailAddress"));
 	const char *status = json_string_value(json_object_get(inv->obj, "status"));
 	json_t *ids, *stamp, *ident = NULL;
+	char when[TIME_ISO_LEN];
 	struct dobj *d;
 
 	if (!state_invitation_ticket_ok(inv, ticket))
@@ -128,7 +128,8 @@ enum redeem_result state_invitation_redeem(struct state *st, struct tenant *t,
 	if (!d || d->kind != DOBJ_USER)
 		return REDEEM_NO_USER;
 	ids = json_object_get(d->obj, "identities");
-	stamp = model_timestamp(st);
+	time_format(state_now_ms(st), TIME_SECONDS_Z, when);
+	stamp = json_string(when);
 	if (!has_identity(ids, "emailAddress", "mail") && email)
 		ident = json_pack("{s:s, s:s, s:s}", "signInType", "emailAddress",
 		                  "issuer", "mail", "issuerAssignedId", email);

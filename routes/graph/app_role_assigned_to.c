@@ -52,7 +52,7 @@ static int assigned_to_get(struct call *c)
 	if (!a)
 		return -1;
 	context(sp, ctx, sizeof(ctx));
-	return odata_respond_entity(&c->req->odata, c->req, c->resp, 200,
+	return odata_respond_entity(c->odata, c->req, c->resp, 200,
 	                            &app_role_assignment_entity, a->obj, ctx);
 }
 

@@ -160,7 +160,7 @@ int assignments_list(struct call *c, enum assignment_side side, const struct dob
 		items[n++] =
 		    (struct odata_item){a->obj, &app_role_assignment_entity, a->seq};
 	}
-	rc = odata_respond_collection(&c->req->odata, c->req, c->resp, items, n, &opts);
+	rc = odata_respond_collection(c->odata, c->req, c->resp, items, n, &opts);
 	free(items);
 	return rc;
 }
@@ -227,7 +227,7 @@ static int principal_get(struct call *c)
 	if (!a)
 		return -1;
 	principal_context(c->req, d, ctx, sizeof(ctx));
-	return odata_respond_entity(&c->req->odata, c->req, c->resp, 200,
+	return odata_respond_entity(c->odata, c->req, c->resp, 200,
 	                            &app_role_assignment_entity, a->obj, ctx);
 }
 

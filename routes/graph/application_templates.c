@@ -33,7 +33,7 @@ static int templates_list(struct call *c)
 		items[i].entity = &application_template_entity;
 		items[i].seq = i + 1;
 	}
-	rc = odata_respond_collection(&c->req->odata, c->req, c->resp, items, n, &opts);
+	rc = odata_respond_collection(c->odata, c->req, c->resp, items, n, &opts);
 	free(items);
 	return rc;
 }
@@ -58,7 +58,7 @@ static int templates_get(struct call *c)
 
 	if (!tpl)
 		return resp_not_found(c->resp, req_param(c->req, 0));
-	return odata_respond_entity(&c->req->odata, c->req, c->resp, 200,
+	return odata_respond_entity(c->odata, c->req, c->resp, 200,
 	                            &application_template_entity, tpl, NULL);
 }
 

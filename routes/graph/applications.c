@@ -21,7 +21,7 @@
 /* Every visible application; `appId eq` narrows the scan. NULL on OOM. */
 static struct odata_item *collect(struct call *c, size_t *n)
 {
-	const char *app_id = odata_filter_eq_value(&c->req->odata, "appId");
+	const char *app_id = odata_filter_eq_value(c->odata, "appId");
 	struct odata_item *items =
 	    listing_kind(c->st, c->tenant, DOBJ_APPLICATION, &application_entity, n);
 	size_t kept = 0;
@@ -55,8 +55,8 @@ static int applications_get(struct call *c)
 
 	if (!d)
 		return -1;
-	return odata_respond_entity(&c->req->odata, c->req, c->resp, 200,
-	                            &application_entity, d->obj, NULL);
+	return odata_respond_entity(c->odata, c->req, c->resp, 200, &application_entity,
+	                            d->obj, NULL);
 }
 
 static const struct apps_prop application_patch_props[] = {

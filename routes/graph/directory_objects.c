@@ -70,7 +70,7 @@ static int dobj_get(struct call *c)
 {
 	struct dobj *d = subject(c);
 
-	if (!d || odata_respond_entity_json(&c->req->odata, c->req, c->resp, 200,
+	if (!d || odata_respond_entity_json(c->odata, c->req, c->resp, 200,
 	                                    entity_for_kind(d->kind), d->obj,
 	                                    "directoryObjects"))
 		return -1;

@@ -179,9 +179,11 @@ static int by_seq(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-int dobjs_respond(const struct req *req, struct resp *resp, struct dobj_list *list,
-                  const char *context, bool annotate, bool skip_sps, int kind, bool count)
+int dobjs_respond(struct call *c, struct dobj_list *list, const char *context,
+                  bool annotate, bool skip_sps, int kind, bool count)
 {
+	const struct req *req = c->req;
+	struct resp *resp = c->resp;
 	struct odata_list_opts opts = {context, annotate, 100, 999};
 	struct odata_item *items = calloc(list->n + 1, sizeof(*items));
 	size_t n = 0;
@@ -202,9 +204,9 @@ int dobjs_respond(const struct req *req, struct resp *resp, struct dobj_list *li
 	}
 	qsort(items, n, sizeof(*items), by_seq);
 	if (count)
-		rc = odata_respond_count(&req->odata, req, resp, items, n);
+		rc = odata_respond_count(c->odata, req, resp, items, n);
 	else
-		rc = odata_respond_collection(&req->odata, req, resp, items, n, &opts);
+		rc = odata_respond_collection(c->odata, req, resp, items, n, &opts);
 	free(items);
 	return rc;
 }

@@ -51,9 +51,8 @@ static int members_respond(struct call *c, bool transitive, int kind, bool count
 	if (rc)
 		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	/* A cast names its entity set; the mixed list is "directoryObjects". */
-	rc = dobjs_respond(c->req, c->resp, &list,
-	                   kind >= 0 ? sets[kind] : "directoryObjects", kind < 0,
-	                   kind < 0, kind, count);
+	rc = dobjs_respond(c, &list, kind >= 0 ? sets[kind] : "directoryObjects",
+	                   kind < 0, kind < 0, kind, count);
 	dobj_list_release(&list);
 	return rc;
 }
@@ -160,8 +159,7 @@ static int owners_list(struct call *c)
 			return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 		}
 	}
-	rc = dobjs_respond(c->req, c->resp, &list, "directoryObjects", true, false, -1,
-	                   false);
+	rc = dobjs_respond(c, &list, "directoryObjects", true, false, -1, false);
 	dobj_list_release(&list);
 	return rc;
 }

@@ -45,8 +45,8 @@ static int groups_get(struct call *c)
 
 	if (!g)
 		return -1;
-	return odata_respond_entity(&c->req->odata, c->req, c->resp, 200, &group_entity,
-	                            g->obj, NULL);
+	return odata_respond_entity(c->odata, c->req, c->resp, 200, &group_entity, g->obj,
+	                            NULL);
 }
 
 /* The stored object of a new group: the body's properties plus Graph's defaults. */

@@ -96,9 +96,8 @@ int group_member_refusal(const struct dobj *group, const struct dobj *member,
  * only objects of @kind when @kind >= 0 (type casts).
  * With @count the /$count text is answered instead.
  */
-int dobjs_respond(const struct req *req, struct resp *resp, struct dobj_list *list,
-                  const char *context, bool annotate, bool skip_sps, int kind,
-                  bool count);
+int dobjs_respond(struct call *c, struct dobj_list *list, const char *context,
+                  bool annotate, bool skip_sps, int kind, bool count);
 
 /* dobj_is_v1_hidden() - is @d a service principal and the request on v1.0? */
 bool dobj_sp_hidden(const struct req *req, const struct dobj *d);

@@ -21,10 +21,9 @@ int listing_respond(struct call *c, listing_fn *collect,
 	if (!items)
 		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	if (opts)
-		rc = odata_respond_collection(&c->req->odata, c->req, c->resp, items, n,
-		                              opts);
+		rc = odata_respond_collection(c->odata, c->req, c->resp, items, n, opts);
 	else
-		rc = odata_respond_count(&c->req->odata, c->req, c->resp, items, n);
+		rc = odata_respond_count(c->odata, c->req, c->resp, items, n);
 	free(items);
 	return rc;
 }

@@ -50,8 +50,8 @@ static int member_of_respond(struct call *c, int kind, bool transitive, bool cas
 	    transitive ? member_walk_up(c->st, d, &list) : direct_groups(c->st, d, &list);
 	if (rc)
 		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
-	rc = dobjs_respond(c->req, c->resp, &list, cast ? "groups" : "directoryObjects",
-	                   !cast, false, cast ? DOBJ_GROUP : -1, count);
+	rc = dobjs_respond(c, &list, cast ? "groups" : "directoryObjects", !cast, false,
+	                   cast ? DOBJ_GROUP : -1, count);
 	dobj_list_release(&list);
 	return rc;
 }

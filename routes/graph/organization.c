@@ -69,7 +69,7 @@ static int organization_list(struct call *c)
 
 	if (!org)
 		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
-	rc = odata_respond_collection(&c->req->odata, c->req, c->resp, &item, 1, &opts);
+	rc = odata_respond_collection(c->odata, c->req, c->resp, &item, 1, &opts);
 	json_decref(org); /* the response holds what it needs */
 	return rc;
 }
@@ -85,8 +85,8 @@ static int organization_get(struct call *c)
 	org = organization_json(c->tenant);
 	if (!org)
 		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
-	rc = odata_respond_entity(&c->req->odata, c->req, c->resp, 200,
-	                          &organization_entity, org, NULL);
+	rc = odata_respond_entity(c->odata, c->req, c->resp, 200, &organization_entity,
+	                          org, NULL);
 	json_decref(org);
 	return rc;
 }

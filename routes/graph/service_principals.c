@@ -31,7 +31,7 @@ static void add_item(struct state *st, struct dobj *d, struct odata_item *items,
 static struct odata_item *collect(struct call *c, size_t *n)
 {
 	struct tenant *t = c->tenant;
-	const char *app_id = odata_filter_eq_value(&c->req->odata, "appId");
+	const char *app_id = odata_filter_eq_value(c->odata, "appId");
 	struct odata_item *items;
 	struct dobj *const *objs;
 	size_t m;
@@ -68,7 +68,7 @@ static int sp_get(struct call *c)
 
 	if (!d)
 		return -1;
-	return odata_respond_entity(&c->req->odata, c->req, c->resp, 200,
+	return odata_respond_entity(c->odata, c->req, c->resp, 200,
 	                            &service_principal_entity, d->obj, NULL);
 }
 
@@ -243,7 +243,7 @@ static int sp_create(struct call *c)
 	    c->resp, "Location",
 	    "%s/v2/%s/directoryObjects/%s/Microsoft.DirectoryServices.ServicePrincipal",
 	    c->req->base_url, c->tenant->id, d->id);
-	return odata_respond_entity(&c->req->odata, c->req, c->resp, 201,
+	return odata_respond_entity(c->odata, c->req, c->resp, 201,
 	                            &service_principal_entity, d->obj, NULL);
 }
 

@@ -91,7 +91,7 @@ static void add_bucket(struct state *st, struct tenant *t, enum dobj_index idx,
 static struct odata_item *candidates(struct call *c, size_t *n)
 {
 	struct tenant *t = c->tenant;
-	const struct odata_query *q = &c->req->odata;
+	const struct odata_query *q = c->odata;
 	const char *id = odata_filter_eq_value(q, "id");
 	const char *upn = odata_filter_eq_value(q, "userPrincipalName");
 	const char *mail = odata_filter_eq_value(q, "mail");
@@ -133,8 +133,8 @@ static int users_get(struct call *c)
 
 	if (!d)
 		return -1;
-	return odata_respond_entity(&c->req->odata, c->req, c->resp, 200, &user_entity,
-	                            d->obj, NULL);
+	return odata_respond_entity(c->odata, c->req, c->resp, 200, &user_entity, d->obj,
+	                            NULL);
 }
 
 /* The store drops the user's memberships and app role assignments in the same step. */

@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+struct odata_query;
 struct req;
 struct resp;
 struct srv;
@@ -35,7 +36,10 @@ struct services {
 struct call {
 	const struct req *req; /* borrowed, for the call */
 	struct resp *resp;     /* the answer: set it, or resp_error() and return -1 */
-	struct state *st;      /* the registry lock is held as the route's flags say */
+	/* The OData options, parsed against the row's entity for ROUTE_ODATA
+	 * routes (an empty query otherwise). Borrowed. */
+	const struct odata_query *odata;
+	struct state *st; /* the registry lock is held as the route's flags say */
 	/*
 	 * The tenant the request acts on, its lock held: set by the pipeline for
 	 * tenant routes (the default), or by a ROUTE_STATE_SHARED handler through

@@ -76,7 +76,6 @@ void req_release(struct req *req)
 	state_free(req->raw_body);
 	json_decref(req->body);
 	json_decref(req->claims);
-	odata_query_release(&req->odata);
 	memset(req, 0, sizeof(*req));
 }
 

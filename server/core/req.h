@@ -12,8 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../odata/odata.h"
-
 #define REQ_MAX_SEGMENTS 32
 #define REQ_MAX_PARAMS   4
 #define REQ_GUID_LEN     36
@@ -66,9 +64,6 @@ struct req {
 	char client_request_id[128];
 	char peer[64];  /* the client's IP address as text; "" when unknown (tests) */
 	int64_t now_ms; /* mock-clock time when the request arrived */
-
-	/* Parsed OData options for routes flagged ROUTE_ODATA. */
-	struct odata_query odata;
 };
 
 /* req_init() - zero a request and give it fresh request ids. */

@@ -436,6 +436,11 @@ out_close:
 	return -1;
 }
 
+const char *srv_scheme(const struct srv *srv)
+{
+	return srv->cfg.tls_cert ? "https" : "http";
+}
+
 void srv_stop(struct srv *srv)
 {
 	/* Wake delayed requests first: libmicrohttpd must not stop with suspended ones.

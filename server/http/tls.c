@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "../srv.h"
-#include "http.h"
 
 #define TLS_PEM_MAX (1u << 20)
 
@@ -70,9 +69,4 @@ void srv_tls_release(struct srv *srv)
 	free(srv->tls_pem[1]);
 	srv->tls_pem[0] = NULL;
 	srv->tls_pem[1] = NULL;
-}
-
-const char *srv_scheme(const struct srv *srv)
-{
-	return srv->cfg.tls_cert ? "https" : "http";
 }

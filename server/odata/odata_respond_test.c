@@ -154,6 +154,7 @@ static void coll_release(struct coll *c)
 static void same_page(const struct coll *c, const struct odata_list_opts *opts,
                       const char *path, ...)
 {
+	struct odata_query q;
 	struct req req;
 	struct resp json_resp, text_resp;
 	const char *name;
@@ -172,13 +173,12 @@ static void same_page(const struct coll *c, const struct odata_list_opts *opts,
 	resp_init(&json_resp, &req);
 	resp_init(&text_resp, &req);
 	text_resp.bytes_only = true;
-	assert_int_equal(odata_query_parse(&req.odata, &fx_user, &req, &json_resp), 0);
+	memset(&q, 0, sizeof(q));
+	assert_int_equal(odata_query_parse(&q, &fx_user, &req, &json_resp), 0);
 	assert_int_equal(
-	    odata_respond_collection(&req.odata, &req, &json_resp, c->items, NOBJ, opts),
-	    0);
+	    odata_respond_collection(&q, &req, &json_resp, c->items, NOBJ, opts), 0);
 	assert_int_equal(
-	    odata_respond_collection(&req.odata, &req, &text_resp, c->items, NOBJ, opts),
-	    0);
+	    odata_respond_collection(&q, &req, &text_resp, c->items, NOBJ, opts), 0);
 	assert_non_null(json_resp.body);
 	assert_null(text_resp.body);
 	assert_non_null(text_resp.text);
@@ -191,6 +191,7 @@ static void same_page(const struct coll *c, const struct odata_list_opts *opts,
 	free(want);
 	resp_release(&json_resp);
 	resp_release(&text_resp);
+	odata_query_release(&q);
 	req_release(&req);
 }
 
@@ -220,6 +221,7 @@ static void test_collection_matches(void **ctx)
 static void same_entity(const char *sel, const char *context)
 {
 	json_t *obj = json_loads(sample_user, 0, NULL);
+	struct odata_query q;
 	struct req req;
 	struct resp json_resp, text_resp;
 	char *want;
@@ -234,13 +236,12 @@ static void same_entity(const char *sel, const char *context)
 	resp_init(&json_resp, &req);
 	resp_init(&text_resp, &req);
 	text_resp.bytes_only = true;
-	assert_int_equal(odata_query_parse(&req.odata, &fx_user, &req, &json_resp), 0);
-	assert_int_equal(odata_respond_entity(&req.odata, &req, &json_resp, 201, &fx_user,
-	                                      obj, context),
-	                 0);
-	assert_int_equal(odata_respond_entity(&req.odata, &req, &text_resp, 201, &fx_user,
-	                                      obj, context),
-	                 0);
+	memset(&q, 0, sizeof(q));
+	assert_int_equal(odata_query_parse(&q, &fx_user, &req, &json_resp), 0);
+	assert_int_equal(
+	    odata_respond_entity(&q, &req, &json_resp, 201, &fx_user, obj, context), 0);
+	assert_int_equal(
+	    odata_respond_entity(&q, &req, &text_resp, 201, &fx_user, obj, context), 0);
 	assert_non_null(json_resp.body);
 	assert_null(text_resp.body);
 	assert_int_equal(text_resp.status, json_resp.status);
@@ -252,6 +253,7 @@ static void same_entity(const char *sel, const char *context)
 	free(want);
 	resp_release(&json_resp);
 	resp_release(&text_resp);
+	odata_query_release(&q);
 	req_release(&req);
 	json_decref(obj);
 }
