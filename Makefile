@@ -118,10 +118,10 @@ check-deps:
 # ---- per-flavour build rules --------------------------------------------------
 
 # $(O)/gen/default_fixture.c: the built-in fixture as a C string.
-$(O)/gen/default_fixture.c: $(FIXTURE_JSON)
+$(O)/gen/default_fixture.c: $(FIXTURE_JSON) Makefile
 	@mkdir -p $(@D)
 	@{ echo '/* generated from $(FIXTURE_JSON) by the Makefile; do not edit */'; \
-	   echo '#include "../../state/fixture.h"'; \
+	   echo '#include "../../state/load/fixture.h"'; \
 	   echo 'const char default_fixture_json[] ='; \
 	   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
 	   echo ';'; } > $@

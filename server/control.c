@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../state/export.h"
+#include "../state/load/export.h"
 #include "../state/mail_delivery.h"
 #include "core/call.h"
 #include "core/error.h"
@@ -19,7 +19,7 @@
 #include "core/resp.h"
 #include "core/router.h"
 #include "srv.h"
-#include "../state/tenants.h"
+#include "../state/load/tenants.h"
 
 /* The server's own route tables: features routes/ cannot reach. */
 extern const struct route batch_routes[];

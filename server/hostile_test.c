@@ -32,9 +32,9 @@
 #include <unistd.h>
 
 #include "../routes/registry.h"
-#include "../state/fixture.h"
+#include "../state/load/fixture.h"
 #include "srv.h"
-#include "../state/tenants.h"
+#include "../state/load/tenants.h"
 #include "http/http.h"
 
 #define ADELE "867c0910-85c6-4427-9a19-b6e7e79332ae"

@@ -15,11 +15,11 @@
 
 #include "../routes/registry.h"
 #include "../state/util/alloc.h"
-#include "../state/fixture.h"
+#include "../state/load/fixture.h"
 #include "exchange.h"
 #include "http/http.h"
 #include "srv.h"
-#include "../state/tenants.h"
+#include "../state/load/tenants.h"
 
 struct srv *test_srv_new(const struct test_server_opts *opts)
 {

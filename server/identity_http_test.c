@@ -15,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../state/fixture.h"
+#include "../state/load/fixture.h"
 #include "auth/auth.h"
 #include "http/fault_apply.h"
 #include "http_testutil.h"

@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #include "../routes/registry.h"
-#include "../state/fixture.h"
+#include "../state/load/fixture.h"
 #include "http/http.h"
 #include "srv.h"
-#include "../state/tenants.h"
+#include "../state/load/tenants.h"
 
 static int load_fixtures(struct srv *srv)
 {

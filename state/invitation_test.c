@@ -11,12 +11,12 @@
 
 #include <cmocka.h>
 
-#include "fixture.h"
+#include "load/fixture.h"
 #include "state_testutil.h"
 #include "invitation.h"
 #include "mailbox.h"
 #include "model/model.h"
-#include "tenants.h"
+#include "load/tenants.h"
 
 static void test_email_valid(void **unused)
 {

@@ -1,7 +1,7 @@
 /*
  * state/state.c - the state root: its locks, the id generator, the sequence,
  * the replication-lag settings, and finding tenants. Filling and emptying it
- * is state/tenants.c. See state.h for the locking model.
+ * is state/load/tenants.c. See state.h for the locking model.
  */
 #include "state.h"
 

@@ -169,7 +169,7 @@ struct state {
 
 /*
  * state_init() - empty state; object ids follow @seed. Filled by state_load()
- * and released by state_release() (state/tenants.h).
+ * and released by state_release() (state/load/tenants.h).
  */
 int state_init(struct state *st, uint64_t seed);
 

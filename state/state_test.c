@@ -15,10 +15,10 @@
 
 #include "state_testutil.h"
 #include "util/alloc.h"
-#include "fixture.h"
+#include "load/fixture.h"
 #include "model/model.h"
 #include "state.h"
-#include "tenants.h"
+#include "load/tenants.h"
 
 #define ADMIN_ID     "33c3317d-939c-4e2f-855a-95aa465db42a"
 #define ADELE_ID     "867c0910-85c6-4427-9a19-b6e7e79332ae"

@@ -9,9 +9,9 @@
 
 #include <cmocka.h>
 
-#include "fixture.h"
+#include "load/fixture.h"
 #include "state.h"
-#include "tenants.h"
+#include "load/tenants.h"
 
 void test_state_init(struct state *st, uint64_t seed)
 {

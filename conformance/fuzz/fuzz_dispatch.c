@@ -16,8 +16,8 @@
 #include "../../routes/registry.h"
 #include "../../server/exchange.h"
 #include "../../server/srv.h"
-#include "../../state/fixture.h"
-#include "../../state/tenants.h"
+#include "../../state/load/fixture.h"
+#include "../../state/load/tenants.h"
 
 static struct srv *fuzz_srv(void)
 {

@@ -13,7 +13,7 @@
 #include "../../server/core/router.h"
 #include "../../server/core/version.h"
 #include "../../state/state.h"
-#include "../../state/tenants.h"
+#include "../../state/load/tenants.h"
 
 static int admin_health(struct call *c)
 {

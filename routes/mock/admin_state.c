@@ -11,9 +11,9 @@
 #include "../../server/core/req.h"
 #include "../../server/core/resp.h"
 #include "../../server/core/router.h"
-#include "../../state/export.h"
+#include "../../state/load/export.h"
 #include "../../state/state.h"
-#include "../../state/tenants.h"
+#include "../../state/load/tenants.h"
 
 static int state_get(struct call *c)
 {

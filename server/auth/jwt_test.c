@@ -22,7 +22,7 @@
 #include "jwt.h"
 #include "../core/req.h"
 #include "../core/resp.h"
-#include "../../state/tenants.h"
+#include "../../state/load/tenants.h"
 
 struct keys {
 	struct jwt_key a, b;

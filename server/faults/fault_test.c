@@ -12,7 +12,7 @@
 #include "../../state/state.h"
 #include "fault.h"
 #include "../core/req.h"
-#include "../../state/tenants.h"
+#include "../../state/load/tenants.h"
 
 static struct fault_rule *parse(const char *text, char *err, size_t errlen)
 {

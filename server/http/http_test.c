@@ -21,12 +21,12 @@
 #include <unistd.h>
 
 #include "../../state/util/alloc.h"
-#include "../../state/export.h"
-#include "../../state/fixture.h"
+#include "../../state/load/export.h"
+#include "../../state/load/fixture.h"
 #include "fault_apply.h"
 #include "../http_testutil.h"
 #include "../srv.h"
-#include "../../state/tenants.h"
+#include "../../state/load/tenants.h"
 
 static void sleep_ms(long ms)
 {

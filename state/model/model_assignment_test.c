@@ -16,7 +16,7 @@
 #include "model.h"
 #include "model_app.h"
 #include "../state.h"
-#include "../tenants.h"
+#include "../load/tenants.h"
 
 #define ADMIN            "33c3317d-939c-4e2f-855a-95aa465db42a"
 #define ADELE            "867c0910-85c6-4427-9a19-b6e7e79332ae"

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "model.h"
-#include "../tenants.h"
+#include "../load/tenants.h"
 
 static void test_sid_spec_example(void **unused)
 {

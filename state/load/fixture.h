@@ -1,14 +1,14 @@
 /*
- * state/fixture.h - turning a fixture document (docs/fixtures.md) into
+ * state/load/fixture.h - turning a fixture document (docs/fixtures.md) into
  * tenants. Private to state/.
  */
-#ifndef GRAPHMOCK_STATE_FIXTURE_H
-#define GRAPHMOCK_STATE_FIXTURE_H
+#ifndef GRAPHMOCK_STATE_LOAD_FIXTURE_H
+#define GRAPHMOCK_STATE_LOAD_FIXTURE_H
 
 #include <jansson.h>
 #include <stddef.h>
 
-#include "state.h"
+#include "../state.h"
 
 /*
  * fixture_tenant_build() - a new tenant from fixture object @doc (borrowed),

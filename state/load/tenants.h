@@ -1,18 +1,18 @@
 /*
- * state/tenants.h - filling and emptying the store: loading fixture
+ * state/load/tenants.h - filling and emptying the store: loading fixture
  * documents (docs/fixtures.md), replacing, resetting, cloning and removing
  * tenants, and releasing the state. Above the store and the object models:
- * it builds tenants with state/fixture.c.
+ * it builds tenants with state/load/fixture.c.
  * Locking: every function here needs the registry lock held exclusive (or no
  * other thread running yet), since each replaces tenants.
  */
-#ifndef GRAPHMOCK_STATE_TENANTS_H
-#define GRAPHMOCK_STATE_TENANTS_H
+#ifndef GRAPHMOCK_STATE_LOAD_TENANTS_H
+#define GRAPHMOCK_STATE_LOAD_TENANTS_H
 
 #include <jansson.h>
 #include <stddef.h>
 
-#include "state.h"
+#include "../state.h"
 
 /* state_release() - free every tenant, the fixture and the lock. */
 void state_release(struct state *st);

@@ -1,5 +1,5 @@
 /*
- * state/tenants.c - the tenants' lifecycle: loading fixture documents into
+ * state/load/tenants.c - the tenants' lifecycle: loading fixture documents into
  * the store (validated completely before anything changes), replacing,
  * resetting, cloning and removing tenants, and releasing the state.
  */

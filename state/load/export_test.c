@@ -1,5 +1,5 @@
 /*
- * state/export_test.c - the state round trip: export -> load -> export gives
+ * state/load/export_test.c - the state round trip: export -> load -> export gives
  * an identical document, including objects, memberships and assignments
  * added at run time; and a bad document changes nothing.
  */
@@ -10,10 +10,10 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "state_testutil.h"
+#include "../state_testutil.h"
 #include "export.h"
-#include "model/model.h"
-#include "state.h"
+#include "../model/model.h"
+#include "../state.h"
 #include "tenants.h"
 
 static void load_default(struct state *st)

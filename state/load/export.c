@@ -1,12 +1,12 @@
 /*
- * state/export.c - live state back into the fixture format. Arrays follow
+ * state/load/export.c - live state back into the fixture format. Arrays follow
  * insertion order, which state_load() preserves, so a round trip is exact.
  */
 #include "export.h"
 
-#include "invitation.h"
-#include "mailbox.h"
-#include "state.h"
+#include "../invitation.h"
+#include "../mailbox.h"
+#include "../state.h"
 #include "tenants.h"
 
 static const struct {

@@ -1,10 +1,10 @@
 /*
- * state/export.h - live state as a fixture document (docs/fixtures.md), the
+ * state/load/export.h - live state as a fixture document (docs/fixtures.md), the
  * inverse of state_load(): exporting, loading the export and exporting again
  * gives an identical document. Used by GET /_mock/state and --state-file.
  */
-#ifndef GRAPHMOCK_STATE_EXPORT_H
-#define GRAPHMOCK_STATE_EXPORT_H
+#ifndef GRAPHMOCK_STATE_LOAD_EXPORT_H
+#define GRAPHMOCK_STATE_LOAD_EXPORT_H
 
 #include <jansson.h>
 

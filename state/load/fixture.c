@@ -1,5 +1,5 @@
 /*
- * state/fixture.c - validating fixture documents and building tenants from
+ * state/load/fixture.c - validating fixture documents and building tenants from
  * them. Every problem is reported as "<json path>: <what is wrong>".
  */
 #include "fixture.h"
@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "invitation.h"
-#include "mailbox.h"
-#include "model/model.h"
+#include "../invitation.h"
+#include "../mailbox.h"
+#include "../model/model.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
