@@ -56,7 +56,7 @@ TESTUTIL_SRCS := $(filter %_testutil.c, $(LAYER_SRCS))
 RUNNER_SRCS := $(filter-out %_test.c, $(wildcard conformance/*.c))
 FIXTURE_JSON := state/default_fixture.json
 
-.PHONY: all release asan tsan run test unit conformance lint format install clean fuzz fuzz-replay clients certs callgrind \
+.PHONY: all release asan tsan run test unit conformance lint lint-layers format install clean fuzz fuzz-replay clients certs callgrind \
 	deps deps-build deps-test bench fuzz help check-deps
 
 all: release
@@ -252,7 +252,33 @@ lint:
 	done
 	@if command -v python3 >/dev/null; then python3 state/schema/gen_schema.py --check; \
 	else echo "lint: no python3, state/schema/schema_gen.c not checked"; fi
+	@$(MAKE) --no-print-directory lint-layers
 	@echo "lint: ok"
+
+# The layer rules of README.md's code map, one grep each over the #include
+# lines of the non-test sources (tests may include what they test from).
+# $(call layer_rule,<folder>,<forbidden include regex>,<allowed regex or x>,<rule>)
+layer_srcs = $(filter-out %_test.c %_testutil.c %_testutil.h, \
+	$(shell find $(1) -maxdepth 1 -name '*.[ch]'))
+define layer_rule
+	@bad=$$(grep -HnE '^\#include $(2)' $(call layer_srcs,$(1)) /dev/null \
+		| grep -vE '^[^:]*:[0-9]+:\#include $(3)'); \
+	if [ -n "$$bad" ]; then echo "$$bad"; echo "layer rule broken: $(4)"; exit 1; fi
+endef
+
+lint-layers:
+	$(call layer_rule,state state/model state/load state/util state/schema,"[^"]*(server|routes)/,x,state/ includes neither server/ nor routes/)
+	$(call layer_rule,state,"(model|load)/,x,the store (state/*.c) includes neither state/model/ nor state/load/)
+	$(call layer_rule,state/model,"\.\./load/,x,state/model/ does not include state/load/)
+	$(call layer_rule,state/util state/schema,"\.\./,x,state/util/ and state/schema/ are leaves: they include nothing of graphmock's outside)
+	$(call layer_rule,routes routes/graph routes/entra routes/mock,"[^"]*server/,"[^"]*server/(core|odata)/,routes/ includes only server/core/ and server/odata/ of the server)
+	$(call layer_rule,server/core,"\.\./,"\.\./\.\./state/util/,server/core/ includes only itself and state/util/)
+	$(call layer_rule,server/odata server/auth,"\.\./,"\.\./(core/|\.\./state/util/),server/odata/ and server/auth/ include only server/core/ and state/util/)
+	$(call layer_rule,server/faults,"\.\./,"\.\./(core/|\.\./state/),server/faults/ includes only server/core/ and state/)
+	$(call layer_rule,server/http,"[^"]*routes/,x,server/http/ does not include routes/)
+	$(call layer_rule,$(filter-out server/main.c,$(call layer_srcs,server)),"(\.\./routes/|http/),x,only server/main.c (the composition root) includes routes/ and server/http/)
+	$(call layer_rule,server server/core server/odata server/faults server/auth routes routes/graph routes/entra routes/mock state state/model state/load state/util,<microhttpd\.h>,x,only server/http/ includes <microhttpd.h>)
+	$(call layer_rule,server server/core server/odata server/faults server/auth server/http routes routes/graph routes/entra routes/mock state state/model state/load state/schema,<uthash\.h>,x,only state/util/hash.h includes <uthash.h>)
 
 # Regenerate state/schema/schema_gen.c and the CSDL subset beside it (needs
 # python3; the build never does). A type not yet in the subset needs Graph's
