@@ -71,7 +71,7 @@ help:
 	@echo "make schema     regenerate state/schema/schema_gen.c from Graph's CSDL (CSDL=...)"
 	@echo "make certs      a throwaway CA + localhost certificate in build/certs (HTTPS tests)"
 	@echo "make clients    the official Graph SDKs (JS v3, Kiota) against graphmock (Node 20)"
-	@echo "make bench      release build under wrk: req/s and latency"
+	@echo "make bench      release build under wrk: req/s and latency (BASELINE=other/graphmock)"
 	@echo "make callgrind  instructions per request (valgrind), stable on a busy machine"
 	@echo "make install    into \$$(DESTDIR)\$$(PREFIX)/bin (PREFIX=$(PREFIX))"
 	@echo "make deps       install missing Debian packages (root) or print the apt-get line"
@@ -229,7 +229,7 @@ clients: release certs
 
 bench: release
 	$(call need_pkgs,$(DEB_BENCH))
-	./bench/run.sh ./$(O)/release/graphmock
+	./bench/run.sh ./$(O)/release/graphmock $(BASELINE)
 
 # Instructions per request (valgrind callgrind): stable on a busy machine.
 callgrind: release

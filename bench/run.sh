@@ -2,9 +2,11 @@
 # make bench: graphmock (release) on CPU 0, wrk on CPU 1, the fixed mix of
 # ../shared/PERF.md: list with $top=10, GET by id, POST /users. Prints req/s and
 # latency percentiles, idle RSS and start-to-first-200 time. Figures only: no
-# assertion, nothing fails on a slow machine.
+# assertion, nothing fails on a slow machine. With more than one binary
+# (make bench BASELINE=old/graphmock) each runs the same mix in turn, so a
+# change is compared with its baseline in the same run on the same machine.
 set -euo pipefail
-bin=${1:-build/release/graphmock}
+[ $# -gt 0 ] || set -- build/release/graphmock
 secs=${BENCH_SECONDS:-10}
 conns=${BENCH_CONNECTIONS:-32}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,7 +15,9 @@ if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
 	pin_srv="taskset -c 0"; pin_load="taskset -c 1"
 fi
 
-log=$(mktemp); trap 'kill $pid 2>/dev/null; rm -f "$log"' EXIT
+bench_one() { # binary
+bin=$1
+log=$(mktemp); pid=""; trap 'kill $pid 2>/dev/null; rm -f "$log"' EXIT
 t0=$(date +%s%N)
 $pin_srv "$bin" --port 0 --quiet --threads 1 --seed 1 >"$log" &
 pid=$!
@@ -44,3 +48,10 @@ run 'GET /users?$top=10' "$base/v1.0/users?\$top=10"
 run 'GET /users/{id}' "$base/v1.0/users/$id"
 run 'POST /users' -s "$here/post_user.lua" "$base/v1.0/users"
 echo "RSS after load: $(( $(awk '/VmRSS/ {print $2}' /proc/$pid/status) / 1024 )) MiB"
+kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+for b in "$@"; do
+	bench_one "$b"
+	echo
+done
