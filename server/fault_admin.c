@@ -1,8 +1,8 @@
 /*
- * server/fault_admin.c - /_mock/faults: list, add, delete fault rules and
- * read their counters (docs/faults.md). A route table of the fault engine's
- * own, registered by the server (srv_features_init), since routes/ cannot
- * reach the engine.
+ * server/fault_admin.c - /_mock/faults: list, add, switch on or off and
+ * delete fault rules and read their counters (docs/faults.md). A route
+ * table of the fault engine's own, registered by the server
+ * (srv_features_init), since routes/ cannot reach the engine.
  */
 #include <stdio.h>
 #include <string.h>
@@ -95,6 +95,30 @@ static int faults_delete(struct call *c)
 	return resp_empty(c->resp, 204);
 }
 
+/* PATCH {"enabled": false}: keep the rule and its counters, stop applying it. */
+static int faults_patch(struct call *c)
+{
+	json_t *on = json_object_get(c->req->body, "enabled");
+	const char *key;
+	json_t *value;
+
+	json_object_foreach(c->req->body, key, value)
+	{
+		if (strcmp(key, "enabled"))
+			return resp_error(c->resp, GERR_BAD_REQUEST,
+			                  "Unknown property '%s' (expected enabled).",
+			                  key);
+	}
+	if (!json_is_boolean(on))
+		return resp_error(c->resp, GERR_BAD_REQUEST,
+		                  "'enabled' is required and must be true or false.");
+	if (!fault_engine_enable(engine(c), req_param(c->req, 0), json_is_true(on)))
+		return resp_error_code(c->resp, 404, "NotFound",
+		                       "Fault rule '%s' does not exist.",
+		                       req_param(c->req, 0));
+	return faults_get(c);
+}
+
 static int faults_stats(struct call *c)
 {
 	return resp_json(c->resp, 200, fault_engine_stats(engine(c)));
@@ -106,6 +130,8 @@ const struct route fault_admin_routes[] = {
     {"DELETE", "/_mock/faults", faults_clear, ROUTE_STATE_NONE, NULL, NULL},
     {"GET", "/_mock/faults/stats", faults_stats, ROUTE_STATE_NONE, NULL, NULL},
     {"GET", "/_mock/faults/{id}", faults_get, ROUTE_STATE_NONE, NULL, NULL},
+    {"PATCH", "/_mock/faults/{id}", faults_patch, ROUTE_STATE_NONE | ROUTE_JSON_BODY,
+     NULL, NULL},
     {"DELETE", "/_mock/faults/{id}", faults_delete, ROUTE_STATE_NONE, NULL, NULL},
     {0},
 };

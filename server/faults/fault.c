@@ -180,7 +180,7 @@ static void apply_lag(struct fault_engine *e)
 		return;
 	for (size_t i = 0; i < e->nrules; i++) {
 		const struct fault_rule *r = e->rules[i];
-		if (r->kind != FAULT_LAG)
+		if (r->kind != FAULT_LAG || r->disabled)
 			continue;
 		ms[r->lag_target] = r->lag_ms;
 		reads[r->lag_target] = r->lag_reads;
@@ -306,6 +306,21 @@ bool fault_engine_remove(struct fault_engine *e, const char *id)
 	return r != NULL;
 }
 
+bool fault_engine_enable(struct fault_engine *e, const char *id, bool on)
+{
+	struct fault_rule *r;
+
+	pthread_mutex_lock(&e->lock);
+	r = find_rule(e, id, NULL);
+	if (r) {
+		r->disabled = !on;
+		json_object_set_new(r->source, "enabled", json_boolean(on));
+		apply_lag(e);
+	}
+	pthread_mutex_unlock(&e->lock);
+	return r != NULL;
+}
+
 void fault_engine_clear(struct fault_engine *e)
 {
 	pthread_mutex_lock(&e->lock);
@@ -344,11 +359,12 @@ json_t *fault_engine_stats(struct fault_engine *e)
 	for (size_t i = 0; i < e->nrules; i++) {
 		const struct fault_rule *r = e->rules[i];
 		json_array_append_new(
-		    list, json_pack("{s:s, s:s, s:I, s:I, s:I, s:b}", "id", r->id,
-		                    "action", fault_kind_name(r->kind), "matches",
-		                    (json_int_t)r->matches, "injections",
-		                    (json_int_t)r->injections, "retryAfterViolations",
-		                    (json_int_t)r->violations, "expired", expired(r)));
+		    list,
+		    json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:b}", "id", r->id,
+		              "action", fault_kind_name(r->kind), "enabled", !r->disabled,
+		              "matches", (json_int_t)r->matches, "injections",
+		              (json_int_t)r->injections, "retryAfterViolations",
+		              (json_int_t)r->violations, "expired", expired(r)));
 	}
 	json_t *out =
 	    json_pack("{s:I, s:o}", "requests", (json_int_t)e->seq, "value", list);
@@ -511,7 +527,7 @@ void fault_engine_decide(struct fault_engine *e, const struct fault_request *fr,
 	}
 	for (size_t i = 0; i < e->nrules; i++) {
 		struct fault_rule *r = e->rules[i];
-		if (!request_rule(r) || !rule_matches(r, fr))
+		if (r->disabled || !request_rule(r) || !rule_matches(r, fr))
 			continue;
 		/* An expired rule still counts clients that come back too early. */
 		r->matches++;
@@ -547,7 +563,7 @@ void fault_engine_mail(struct fault_engine *e, const char *tenant_id,
 	pthread_mutex_lock(&e->lock);
 	for (size_t i = 0; i < e->nrules; i++) {
 		struct fault_rule *r = e->rules[i];
-		if (r->kind != FAULT_MAIL || expired(r))
+		if (r->kind != FAULT_MAIL || r->disabled || expired(r))
 			continue;
 		if (r->tenant && strcasecmp(r->tenant, tenant_id ? tenant_id : ""))
 			continue;

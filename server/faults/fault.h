@@ -97,6 +97,7 @@ struct fault_rule {
 	int lag_target; /* FAULT_LAG: DOBJ_* or LAG_ASSIGNMENT */
 	int64_t lag_ms;
 	int lag_reads;
+	bool disabled; /* "enabled": false: kept and listed, never applied */
 
 	/* counters */
 	int64_t matches, eligible, injections, violations;
@@ -175,13 +176,22 @@ int fault_engine_add(struct fault_engine *e, const json_t *rules, char *err,
 /* fault_engine_remove() - delete rule @id (true) or report it unknown (false). */
 bool fault_engine_remove(struct fault_engine *e, const char *id);
 
+/*
+ * fault_engine_enable() - switch rule @id on or off (its "enabled" in the
+ * listing follows). A disabled rule keeps its counters but matches nothing,
+ * decides no mail and adds no lag. Returns false when @id is unknown.
+ */
+bool fault_engine_enable(struct fault_engine *e, const char *id, bool on);
+
 /* fault_engine_clear() - delete every rule, zero the lag, reseed the PRNG. */
 void fault_engine_clear(struct fault_engine *e);
 
 /* fault_engine_list() - {"value":[rules as given, with id]}. New reference. */
 json_t *fault_engine_list(struct fault_engine *e);
 
-/* fault_engine_stats() - {"value":[{id, matches, injections, retryAfterViolations,...}]}.
+/*
+ * fault_engine_stats() - {"requests": N, "value": [{id, action, enabled,
+ * matches, injections, retryAfterViolations, expired}]}. New reference.
  */
 json_t *fault_engine_stats(struct fault_engine *e);
 

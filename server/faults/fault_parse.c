@@ -576,9 +576,9 @@ static json_t *effective_action(const json_t *j)
 struct fault_rule *fault_rule_parse(const json_t *j, size_t index, char *err,
                                     size_t errlen)
 {
-	static const char *const keys[] = {"id",   "description", "match",
-	                                   "when", "action",      "mail",
-	                                   "lag",  "throttle",    NULL};
+	static const char *const keys[] = {"id",      "description", "match", "when",
+	                                   "action",  "mail",        "lag",   "throttle",
+	                                   "enabled", NULL};
 	struct pctx p = {.err = err, .errlen = errlen};
 	const json_t *id = json_object_get(j, "id");
 	struct fault_rule *r;
@@ -611,6 +611,12 @@ struct fault_rule *fault_rule_parse(const json_t *j, size_t index, char *err,
 		fail(&p, "description", "must be a string");
 		goto out_free;
 	}
+	if (json_object_get(j, "enabled") &&
+	    !json_is_boolean(json_object_get(j, "enabled"))) {
+		fail(&p, "enabled", "must be true or false");
+		goto out_free;
+	}
+	r->disabled = json_is_false(json_object_get(j, "enabled"));
 	if (json_object_get(j, "match") &&
 	    parse_match(&p, json_object_get(j, "match"), r))
 		goto out_free;

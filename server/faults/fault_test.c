@@ -425,6 +425,78 @@ static void test_mail_and_lag_rules(void **s)
 	state_release(&st);
 }
 
+/* A switched-off rule stays listed with its counters, and does nothing until back on. */
+static void test_enable_disable(void **s)
+{
+	struct state st;
+	struct fault_engine e;
+	struct fault_decision d;
+	struct fault_request fr = request("GET", "/v1.0/users");
+	struct mail_verdict v;
+	json_t *stats, *list;
+
+	(void)s;
+	state_init(&st, 1);
+	fault_engine_init(&e, 1, &st);
+	e.quiet = true;
+	assert_int_equal(
+	    0, add(&e, "[{\"id\":\"boom\",\"action\":{\"error\":503}},"
+	               "{\"id\":\"bounce\",\"mail\":{\"to\":\"*@x.com\","
+	               "\"outcome\":\"bounced\"}},"
+	               "{\"id\":\"lag\",\"lag\":{\"kind\":\"group\",\"reads\":3}},"
+	               "{\"id\":\"off\",\"enabled\":false,\"action\":"
+	               "{\"error\":500}}]"));
+	assert_int_equal(st.lag_reads[DOBJ_GROUP], 3);
+	fault_engine_decide(&e, &fr, NULL, 0, &d);
+	assert_int_equal(d.kind, FAULT_ERROR);
+	assert_int_equal(d.error.status, 503);
+	fault_decision_release(&d);
+
+	assert_true(fault_engine_enable(&e, "boom", false));
+	assert_true(fault_engine_enable(&e, "bounce", false));
+	assert_true(fault_engine_enable(&e, "lag", false));
+	assert_false(fault_engine_enable(&e, "nope", false));
+	assert_int_equal(st.lag_reads[DOBJ_GROUP], 0);
+	fault_engine_decide(&e, &fr, NULL, 0, &d); /* "off" was loaded disabled too */
+	assert_int_equal(d.kind, FAULT_NONE);
+	fault_decision_release(&d);
+	memset(&v, 0, sizeof(v));
+	fault_engine_mail(&e, "t1", "a@x.com", &v);
+	assert_int_equal(v.outcome, MAIL_DELIVERED);
+
+	stats = fault_engine_stats(&e);
+	json_t *boom = json_array_get(json_object_get(stats, "value"), 0);
+	assert_false(json_is_true(json_object_get(boom, "enabled")));
+	assert_int_equal(json_integer_value(json_object_get(boom, "matches")), 1);
+	assert_int_equal(json_integer_value(json_object_get(boom, "injections")), 1);
+	json_decref(stats);
+	list = fault_engine_list(&e);
+	assert_true(json_is_false(json_object_get(
+	    json_array_get(json_object_get(list, "value"), 0), "enabled")));
+	json_decref(list);
+
+	assert_true(fault_engine_enable(&e, "boom", true));
+	assert_true(fault_engine_enable(&e, "lag", true));
+	assert_int_equal(st.lag_reads[DOBJ_GROUP], 3);
+	fault_engine_decide(&e, &fr, NULL, 0, &d);
+	assert_int_equal(d.error.status, 503);
+	fault_decision_release(&d);
+	fault_engine_release(&e);
+	state_release(&st);
+}
+
+static void test_enabled_must_be_boolean(void **s)
+{
+	char err[256];
+	json_t *j = json_loads(
+	    "{\"id\":\"x\",\"enabled\":\"no\",\"action\":{\"error\":503}}", 0, NULL);
+
+	(void)s;
+	assert_null(fault_rule_parse(j, 0, err, sizeof(err)));
+	assert_string_equal(err, "rule 0 (id 'x'): enabled: must be true or false");
+	json_decref(j);
+}
+
 static void test_header_matcher(void **s)
 {
 	struct fault_engine e;
@@ -464,6 +536,8 @@ int main(void)
 	    cmocka_unit_test(test_ids_and_remove),
 	    cmocka_unit_test(test_mail_and_lag_rules),
 	    cmocka_unit_test(test_header_matcher),
+	    cmocka_unit_test(test_enable_disable),
+	    cmocka_unit_test(test_enabled_must_be_boolean),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
