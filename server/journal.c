@@ -172,6 +172,10 @@ static bool entry_matches(const struct journal_entry *en, const struct journal_f
 		return false;
 	if (f->tenant && strcasecmp(f->tenant, en->tenant))
 		return false;
+	if (en->seq <= f->after)
+		return false;
+	if (f->exclude && fault_path_match(f->exclude, en->path ? en->path : ""))
+		return false;
 	return f->since_ms < 0 || en->time_ms >= f->since_ms;
 }
 
@@ -220,13 +224,24 @@ static json_t *entry_json(const struct journal_entry *en)
 json_t *journal_query(struct journal *j, const struct journal_filter *f)
 {
 	json_t *list = json_array();
+	size_t first = 0, found = 0;
+	uint64_t last_seq;
 
 	pthread_mutex_lock(&j->lock);
-	for (size_t k = 0; k < j->count; k++) {
+	/* With f->last, walk back from the newest to find where the list starts. */
+	for (size_t k = j->count; f->last && k > 0; k--) {
+		size_t at = (j->head + j->cap - j->count + k - 1) % j->cap;
+		if (entry_matches(&j->ring[at], f) && ++found == f->last) {
+			first = k - 1;
+			break;
+		}
+	}
+	for (size_t k = first; k < j->count; k++) {
 		size_t at = (j->head + j->cap - j->count + k) % j->cap;
 		if (entry_matches(&j->ring[at], f))
 			json_array_append_new(list, entry_json(&j->ring[at]));
 	}
+	last_seq = j->seq;
 	pthread_mutex_unlock(&j->lock);
-	return json_pack("{s:o}", "value", list);
+	return json_pack("{s:I, s:o}", "lastSeq", (json_int_t)last_seq, "value", list);
 }

@@ -56,8 +56,11 @@ struct journal_filter {
 	const char *method;
 	const char *path; /* glob as fault_path_match() reads it */
 	unsigned status;
-	int64_t since_ms;   /* entries at or after; -1 = any */
-	const char *tenant; /* tenant id the request acted on */
+	int64_t since_ms;    /* entries at or after; -1 = any */
+	const char *tenant;  /* tenant id the request acted on */
+	uint64_t after;      /* only entries with a larger seq (0 = any) */
+	const char *exclude; /* leave out paths matching this glob */
+	size_t last;         /* only the newest @last matches (0 = all) */
 };
 
 /* journal_init() - a ring of @cap entries (0 disables recording). 0 or -1. */
@@ -80,7 +83,12 @@ void journal_record(struct journal *j, struct journal_entry *en);
 /* journal_entry_release() - free what @en owns. */
 void journal_entry_release(struct journal_entry *en);
 
-/* journal_query() - {"value":[...]} of matching entries, oldest first. New ref. */
+/*
+ * journal_query() - {"lastSeq": N, "value": [...]}: matching entries,
+ * oldest first, and the seq of the newest entry recorded so far (matching
+ * or not; 0 when none), from which a poller continues with f->after.
+ * New ref.
+ */
 json_t *journal_query(struct journal *j, const struct journal_filter *f);
 
 /* journal_clear() - forget every entry. */

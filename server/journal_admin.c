@@ -1,9 +1,12 @@
 /*
  * server/journal_admin.c - /_mock/requests: the request journal, filtered
- * by method, path pattern, status, tenant and time, oldest first; and
+ * by method, path pattern (and one to leave out), status, tenant, time and
+ * sequence number, oldest first, optionally only the newest N; and
  * clearing it. A route table of the journal's own, registered by the server.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,12 +38,33 @@ static int parse_since(const char *s, int64_t *out)
 	return 0;
 }
 
+/* Query option @name as a whole number 0..@max; absent or empty leaves @out. */
+static int query_count(struct call *c, const char *name, long long max, long long *out)
+{
+	const char *s = req_query(c->req, name);
+	char *end;
+	long long v;
+
+	if (!s || !*s)
+		return 0;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || !isdigit((unsigned char)*s) || v < 0 || v > max)
+		return resp_error(c->resp, GERR_BAD_REQUEST,
+		                  "'%s' must be a whole number from 0 to %lld, not '%s'.",
+		                  name, max, s);
+	*out = v;
+	return 0;
+}
+
 static int requests_list(struct call *c)
 {
 	struct journal_filter f = {.since_ms = -1};
 	const char *status = req_query(c->req, "status");
 	const char *since = req_query(c->req, "since");
 	const char *path = req_query(c->req, "path");
+	const char *exclude = req_query(c->req, "exclude");
+	long long after = 0, last = 0;
 
 	f.method = req_query(c->req, "method");
 	if (f.method && !*f.method)
@@ -59,6 +83,13 @@ static int requests_list(struct call *c)
 			    "'status' must be an HTTP status code, not '%s'.", status);
 		f.status = (unsigned)v;
 	}
+	if (exclude && *exclude)
+		f.exclude = exclude;
+	if (query_count(c, "after", INT64_MAX, &after) ||
+	    query_count(c, "last", 1000000, &last))
+		return -1;
+	f.after = (uint64_t)after;
+	f.last = (size_t)last;
 	if (since && *since && parse_since(since, &f.since_ms))
 		return resp_error(
 		    c->resp, GERR_BAD_REQUEST,

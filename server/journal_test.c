@@ -35,7 +35,7 @@ static void record(struct journal *j, const char *method, const char *path,
 static json_t *query(struct journal *j, const char *method, const char *path,
                      unsigned status, int64_t since)
 {
-	struct journal_filter f = {method, path, status, since, NULL};
+	struct journal_filter f = {method, path, status, since, NULL, 0, NULL, 0};
 	json_t *out = journal_query(j, &f);
 	json_t *v = json_incref(json_object_get(out, "value"));
 
@@ -101,6 +101,69 @@ static void test_filters(void **s)
 	v = query(&j, NULL, NULL, 0, 200);
 	assert_int_equal(json_array_size(v), 2);
 	json_decref(v);
+	journal_release(&j);
+}
+
+/* A poller's view: the newest N, then only what came after the last seq it saw. */
+static void test_after_last_exclude(void **s)
+{
+	struct journal j;
+	struct journal_filter f = {.since_ms = -1};
+	json_t *out, *v;
+
+	(void)s;
+	journal_init(&j, 4);
+	out = journal_query(&j, &f);
+	assert_int_equal(json_integer_value(json_object_get(out, "lastSeq")), 0);
+	json_decref(out);
+	record(&j, "GET", "/v1.0/users", 200, 1);
+	record(&j, "GET", "/_mock/requests", 200, 2);
+	record(&j, "POST", "/v1.0/groups", 201, 3);
+	record(&j, "GET", "/_mock/faults/stats", 200, 4);
+	record(&j, "GET", "/v1.0/users/1", 404, 5); /* seq 5: the ring drops seq 1 */
+
+	f.last = 2;
+	f.exclude = "/_mock/*";
+	out = journal_query(&j, &f);
+	assert_int_equal(json_integer_value(json_object_get(out, "lastSeq")), 5);
+	v = json_object_get(out, "value");
+	assert_int_equal(json_array_size(v), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(v, 0), "seq")),
+	                 3);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(v, 1), "seq")),
+	                 5);
+	json_decref(out);
+
+	f.last = 10; /* more than there are: all that match, oldest first */
+	out = journal_query(&j, &f);
+	assert_int_equal(json_array_size(json_object_get(out, "value")), 2);
+	json_decref(out);
+
+	f.last = 0;
+	f.exclude = NULL;
+	f.after = 3;
+	out = journal_query(&j, &f);
+	v = json_object_get(out, "value");
+	assert_int_equal(json_array_size(v), 2);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(v, 0), "path")),
+	    "/_mock/faults/stats");
+	json_decref(out);
+
+	f.after = 5; /* nothing new; lastSeq still says where the journal is */
+	out = journal_query(&j, &f);
+	assert_int_equal(json_array_size(json_object_get(out, "value")), 0);
+	assert_int_equal(json_integer_value(json_object_get(out, "lastSeq")), 5);
+	json_decref(out);
+
+	journal_clear(&j); /* sequence numbers go on after a clear */
+	record(&j, "GET", "/v1.0/me", 400, 6);
+	out = journal_query(&j, &f);
+	v = json_object_get(out, "value");
+	assert_int_equal(json_array_size(v), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(v, 0), "seq")),
+	                 6);
+	json_decref(out);
 	journal_release(&j);
 }
 
@@ -186,6 +249,7 @@ int main(void)
 	    cmocka_unit_test(test_entry_contents),
 	    cmocka_unit_test(test_wrap_around),
 	    cmocka_unit_test(test_filters),
+	    cmocka_unit_test(test_after_last_exclude),
 	    cmocka_unit_test(test_body_cap_and_disabled),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
