@@ -19,6 +19,7 @@ void state_invitations_clear(struct tenant *t)
 	{
 		HASH_DEL(t->invitations, inv);
 		json_decref(inv->obj);
+		json_decref(inv->mail);
 		free(inv);
 	}
 }
@@ -67,6 +68,29 @@ struct invitation *state_invitation_add(struct state *st, struct tenant *t,
 out_put_obj:
 	json_decref(obj);
 	return NULL;
+}
+
+static bool empty(const char *s)
+{
+	return !s || !*s;
+}
+
+int state_invitation_set_mail(struct invitation *inv, const char *outcome,
+                              const char *reason, const char *rule_id,
+                              const char *message_id, int64_t visible_at_ms)
+{
+	json_t *mail = json_pack(
+	    "{s:s, s:o, s:o, s:o, s:o}", "outcome", outcome, "reason",
+	    empty(reason) ? json_null() : json_string(reason), "ruleId",
+	    empty(rule_id) ? json_null() : json_string(rule_id), "messageId",
+	    empty(message_id) ? json_null() : json_string(message_id), "visibleAtMs",
+	    empty(message_id) ? json_null() : json_integer(visible_at_ms));
+
+	if (!mail)
+		return -1;
+	json_decref(inv->mail);
+	inv->mail = mail;
+	return 0;
 }
 
 void state_invitation_ticket_new(char out[INVITATION_TICKET_LEN + 1])
@@ -212,9 +236,10 @@ json_t *state_invitations_export(const struct tenant *t)
 
 	for (struct invitation *inv = t->invitations; arr && inv; inv = inv->hh.next)
 		if (json_array_append_new(
-		        arr, json_pack("{s:O, s:s, s:s, s:b}", "invitation", inv->obj,
-		                       "userId", inv->user_id, "ticket", inv->ticket,
-		                       "superseded", inv->superseded))) {
+		        arr,
+		        json_pack("{s:O, s:s, s:s, s:b, s:O*}", "invitation", inv->obj,
+		                  "userId", inv->user_id, "ticket", inv->ticket,
+		                  "superseded", inv->superseded, "mail", inv->mail))) {
 			json_decref(arr);
 			return NULL;
 		}
@@ -235,6 +260,40 @@ static bool ticket_valid(const char *s)
 		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
 			return false;
 	return true;
+}
+
+static bool string_or_null(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return v && (json_is_string(v) || json_is_null(v));
+}
+
+/* An export's "mail": absent, null, or the object state_invitation_set_mail() makes. */
+static int mail_check(const json_t *mail, char *err, size_t errlen, const char *path,
+                      size_t i)
+{
+	static const char *const outcomes[] = {"delivered", "bounced", "delayed",
+	                                       "dropped"};
+	const char *outcome = json_string_value(json_object_get(mail, "outcome"));
+	const json_t *at = json_object_get(mail, "visibleAtMs");
+	bool known = false;
+
+	if (!mail || json_is_null(mail))
+		return 0;
+	for (size_t k = 0; outcome && k < 4; k++)
+		known |= !strcmp(outcome, outcomes[k]);
+	if (!json_is_object(mail) || !known)
+		return fail(
+		    err, errlen, path, i,
+		    ".mail.outcome: must be delivered, bounced, delayed or dropped");
+	if (!string_or_null(mail, "reason") || !string_or_null(mail, "ruleId") ||
+	    !string_or_null(mail, "messageId") || !at ||
+	    !(json_is_integer(at) || json_is_null(at)) || json_object_size(mail) != 5)
+		return fail(err, errlen, path, i,
+		            ".mail: must hold exactly outcome, reason, ruleId, messageId "
+		            "(strings or null) and visibleAtMs (integer or null)");
+	return 0;
 }
 
 int state_invitations_load(struct state *st, struct tenant *t, const json_t *arr,
@@ -276,6 +335,8 @@ int state_invitations_load(struct state *st, struct tenant *t, const json_t *arr
 		if (sup && !json_is_boolean(sup))
 			return fail(err, errlen, path, i,
 			            ".superseded: must be a boolean");
+		if (mail_check(json_object_get(item, "mail"), err, errlen, path, i))
+			return -1;
 		if (!state_invitation_add(st, t, id, uid, ticket, json_deep_copy(obj)))
 			return fail(err, errlen, path, i,
 			            ".invitation.id: duplicate id or out of memory");
@@ -286,9 +347,14 @@ int state_invitations_load(struct state *st, struct tenant *t, const json_t *arr
 		json_t *obj = json_object_get(item, "invitation");
 		struct invitation *inv = state_invitation_find(
 		    t, json_string_value(json_object_get(obj, "id")));
-		if (inv)
-			inv->superseded =
-			    json_is_true(json_object_get(item, "superseded"));
+		if (!inv)
+			continue;
+		inv->superseded = json_is_true(json_object_get(item, "superseded"));
+		if (!json_is_object(json_object_get(item, "mail")))
+			continue;
+		inv->mail = json_deep_copy(json_object_get(item, "mail"));
+		if (!inv->mail)
+			return fail(err, errlen, path, i, ".mail: out of memory");
 	}
 	return 0;
 }

@@ -27,6 +27,9 @@ struct invitation {
 	uint64_t seq;
 	bool superseded; /* a newer invitation of user_id exists: ticket dead */
 	json_t *obj;     /* owned: the invitation resource as POST returned it */
+	/* owned, NULL when no email was sent: what became of it,
+	 * {"outcome", "reason", "ruleId", "messageId", "visibleAtMs"} */
+	json_t *mail;
 	UT_hash_handle hh;
 };
 
@@ -50,6 +53,16 @@ void state_invitations_clear(struct tenant *t);
 struct invitation *state_invitation_add(struct state *st, struct tenant *t,
                                         const char *id, const char *user_id,
                                         const char *ticket, json_t *obj);
+
+/*
+ * state_invitation_set_mail() - record what became of @inv's email: @outcome
+ * ("delivered", "bounced", "delayed", "dropped"), the bounce @reason and
+ * deciding @rule_id (NULL or "" for none), the stored @message_id (NULL when
+ * dropped) and when it shows in the mailbox. Returns 0, or -1 on OOM.
+ */
+int state_invitation_set_mail(struct invitation *inv, const char *outcome,
+                              const char *reason, const char *rule_id,
+                              const char *message_id, int64_t visible_at_ms);
 
 /* state_invitation_find() - by id (any case). Borrowed or NULL. */
 struct invitation *state_invitation_find(struct tenant *t, const char *id);
@@ -88,7 +101,8 @@ int state_invitation_guest_upn(const char *email, const char *domain, unsigned s
 
 /*
  * state_invitations_export() - every invitation of @t as an array of
- * {"invitation", "userId", "ticket", "superseded"}, oldest first, ready for
+ * {"invitation", "userId", "ticket", "superseded"} (and "mail" when an email
+ * was sent), oldest first, ready for
  * state_invitations_load(). Returns: new reference (NULL on OOM).
  */
 json_t *state_invitations_export(const struct tenant *t);

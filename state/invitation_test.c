@@ -203,6 +203,13 @@ static void test_export_load(void **ctx)
 	json_t *mail = state_mailbox_export(fx->t);
 	assert_int_equal(json_array_size(invs), 2);
 	assert_int_equal(json_array_size(mail), 1);
+	/* No email recorded for a: no "mail" key; b's verdict travels with it. */
+	assert_null(json_object_get(json_array_get(invs, 0), "mail"));
+	assert_int_equal(
+	    state_invitation_set_mail(b, "delayed", NULL, "late", msg_id, later), 0);
+	json_decref(invs);
+	invs = state_invitations_export(fx->t);
+	assert_non_null(json_object_get(json_array_get(invs, 1), "mail"));
 
 	json_t *doc = json_pack("{s:s, s:s, s:[{s:s, s:s, s:s}], s:O, s:O}",
 	                        "displayName", "T", "domain", "t.example", "users", "id",
@@ -218,6 +225,16 @@ static void test_export_load(void **ctx)
 	assert_true(ra->superseded);
 	assert_false(rb->superseded);
 	assert_true(state_invitation_ticket_ok(rb, t2));
+	assert_null(ra->mail);
+	assert_non_null(rb->mail);
+	assert_true(json_equal(rb->mail, b->mail));
+	assert_string_equal(json_string_value(json_object_get(rb->mail, "outcome")),
+	                    "delayed");
+	assert_true(json_is_null(json_object_get(rb->mail, "reason")));
+	assert_string_equal(json_string_value(json_object_get(rb->mail, "ruleId")),
+	                    "late");
+	assert_int_equal(json_integer_value(json_object_get(rb->mail, "visibleAtMs")),
+	                 later);
 	struct mail_message *m;
 	HASH_FIND_STR(t2n->mailbox, msg_id, m);
 	assert_non_null(m);
@@ -225,6 +242,21 @@ static void test_export_load(void **ctx)
 	fixture_tenant_free(t2n);
 
 	/* Bad documents name the path. */
+	json_t *bad_mail = json_object_get(json_array_get(invs, 1), "mail");
+	json_object_set_new(bad_mail, "outcome", json_string("lost"));
+	json_object_set(doc, "invitations", invs);
+	assert_null(fixture_tenant_build(&fx->st, doc, NULL, "tenants[1]", NULL, err,
+	                                 sizeof(err)));
+	assert_string_equal(err,
+	                    "tenants[1].invitations[1].mail.outcome: must be delivered, "
+	                    "bounced, delayed or dropped");
+	json_object_set_new(bad_mail, "outcome", json_string("dropped"));
+	json_object_set_new(bad_mail, "extra", json_true());
+	assert_null(fixture_tenant_build(&fx->st, doc, NULL, "tenants[1]", NULL, err,
+	                                 sizeof(err)));
+	assert_true(strstr(err, "tenants[1].invitations[1].mail: must hold exactly") ==
+	            err);
+	json_object_del(bad_mail, "extra");
 	json_object_set_new(json_array_get(invs, 0), "userId",
 	                    json_string("11111111-1111-1111-1111-111111111111"));
 	json_object_set(doc, "invitations", invs);

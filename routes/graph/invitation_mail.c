@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../state/invitation.h"
 #include "../../state/mail_delivery.h"
 #include "../../state/mailbox.h"
 #include "../../state/model/model.h"
@@ -151,23 +152,30 @@ static json_t *message_new(struct state *st, const struct tenant *t, const json_
 	return msg;
 }
 
-int invitation_mail_send(struct state *st, struct tenant *t, const json_t *inv,
-                         const char *user_id, const char *display)
+int invitation_mail_send(struct state *st, struct tenant *t, struct invitation *inv,
+                         const char *display)
 {
-	const char *to = str(inv, "invitedUserEmailAddress");
+	const char *to = str(inv->obj, "invitedUserEmailAddress");
 	int64_t visible = state_now_ms(st);
 	struct mail_verdict v;
 	json_t *msg;
+	char id[GUID_STR_LEN + 1];
 
 	mail_delivery_decide(st, t->id, to, &v);
 	if (v.outcome == MAIL_DROPPED)
-		return 0;
+		return state_invitation_set_mail(inv, mail_delivery_name(v.outcome), NULL,
+		                                 v.rule_id, NULL, 0);
 	if (v.outcome == MAIL_DELAYED && v.delay_ms > 0)
 		visible += v.delay_ms;
-	msg = message_new(st, t, inv, user_id, display,
+	msg = message_new(st, t, inv->obj, inv->user_id, display,
 	                  v.outcome == MAIL_BOUNCED ? "bounced" : "delivered",
 	                  v.outcome == MAIL_BOUNCED ? v.reason : NULL);
 	if (!msg)
 		return -1;
-	return state_mail_add(st, t, msg, visible) ? 0 : -1;
+	snprintf(id, sizeof(id), "%s", str(msg, "id"));
+	if (!state_mail_add(st, t, msg, visible))
+		return -1;
+	return state_invitation_set_mail(inv, mail_delivery_name(v.outcome),
+	                                 v.outcome == MAIL_BOUNCED ? v.reason : NULL,
+	                                 v.rule_id, id, visible);
 }

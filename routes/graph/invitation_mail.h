@@ -8,18 +8,20 @@
 
 #include <jansson.h>
 
+struct invitation;
 struct state;
 struct tenant;
 
 /*
- * invitation_mail_send() - compose the invitation email for @inv (borrowed:
- * the stored invitation resource) to the guest @user_id / @display and
- * deliver it per the fault verdict: delivered (visible now), bounced
- * (stored with status "bounced" and the reason), delayed (visible later)
- * or dropped (not stored). Returns 0, or -1 on OOM (nothing stored).
+ * invitation_mail_send() - compose the invitation email for @inv (the stored
+ * invitation) to its guest, shown as @display, and deliver it per the fault
+ * verdict: delivered (visible now), bounced (stored with status "bounced"
+ * and the reason), delayed (visible later) or dropped (not stored). The
+ * verdict is recorded on @inv (state_invitation_set_mail). Returns 0, or -1
+ * on OOM.
  */
-int invitation_mail_send(struct state *st, struct tenant *t, const json_t *inv,
-                         const char *user_id, const char *display);
+int invitation_mail_send(struct state *st, struct tenant *t, struct invitation *inv,
+                         const char *display);
 
 /*
  * invitation_mail_html_escape() - @s with & < > " ' escaped for HTML.

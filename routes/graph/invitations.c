@@ -506,8 +506,7 @@ static int invitations_create(struct call *c)
 		                  "Resetting the redemption failed.");
 	guest = created ? created : guest;
 	display = json_string_value(json_object_get(guest->obj, "displayName"));
-	if (iv.send &&
-	    invitation_mail_send(c->st, t, stored->obj, user_id, display ? display : ""))
+	if (iv.send && invitation_mail_send(c->st, t, stored, display ? display : ""))
 		return resp_error(c->resp, GERR_INTERNAL,
 		                  "Storing the invitation email failed.");
 	return respond(c->req, c->resp, stored);
