@@ -126,15 +126,32 @@ $(O)/gen/default_fixture.c: $(FIXTURE_JSON) Makefile
 	   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
 	   echo ';'; } > $@
 
+# $(O)/gen/ui_assets.c: the dashboard's files (routes/mock/ui/) as byte arrays,
+# each with an ETag from its SHA-256 (routes/mock/ui_assets.h). Only coreutils.
+UI_FILES := $(sort $(wildcard routes/mock/ui/*.*))
+$(O)/gen/ui_assets.c: $(UI_FILES) Makefile
+	@mkdir -p $(@D)
+	@{ echo '/* generated from routes/mock/ui/ by the Makefile; do not edit */'; \
+	   echo '#include "../../routes/mock/ui_assets.h"'; i=0; \
+	   for f in $(UI_FILES); do i=$$((i + 1)); \
+		echo "static const unsigned char f$$i[] = {"; \
+		od -An -v -tx1 $$f | sed 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g'; echo '0};'; \
+	   done; echo 'const struct ui_asset ui_assets[] = {'; i=0; \
+	   for f in $(UI_FILES); do i=$$((i + 1)); \
+		printf '{"%s", f%d, %d, "\\"%s\\""},\n' "$${f##*/}" $$i \
+			$$(wc -c < $$f) $$(sha256sum $$f | cut -c1-16); \
+	   done; echo '{0}};'; } > $@
+
 define flavour
-$(1)_OBJS := $$(patsubst %.c,$(O)/$(1)/%.o,$(APP_SRCS)) $(O)/$(1)/gen/default_fixture.o
+$(1)_OBJS := $$(patsubst %.c,$(O)/$(1)/%.o,$(APP_SRCS)) $(O)/$(1)/gen/default_fixture.o \
+	$(O)/$(1)/gen/ui_assets.o
 $(1)_TESTS := $$(patsubst %.c,$(O)/$(1)/%,$(TEST_SRCS))
 
 $(O)/$(1)/%.o: %.c | check-deps
 	@mkdir -p $$(@D)
 	$$(call say,CC,$(1)/$$<)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$(DEP_CFLAGS) $$(CFLAGS) -c $$< -o $$@
 
-$(O)/$(1)/gen/default_fixture.o: $(O)/gen/default_fixture.c
+$(O)/$(1)/gen/%.o: $(O)/gen/%.c
 	@mkdir -p $$(@D)
 	$$(call say,CC,$(1)/$$<)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$(DEP_CFLAGS) $$(CFLAGS) -c $$< -o $$@
 

@@ -25,6 +25,7 @@ extern const struct route admin_state_routes[];
 extern const struct route admin_clock_routes[];
 extern const struct route mailbox_routes[];
 extern const struct route mock_invitations_routes[];
+extern const struct route ui_routes[];
 extern const struct route mailpit_routes[];
 extern const struct route redeem_routes[];
 extern const struct route login_routes[];
@@ -57,6 +58,7 @@ const struct route *const root_route_tables[] = {
 	admin_clock_routes,
 	mailbox_routes,
 	mock_invitations_routes,
+	ui_routes,
 	mailpit_routes,
 	redeem_routes,
 	login_routes,
