@@ -71,6 +71,7 @@ help:
 	@echo "make schema     regenerate state/schema/schema_gen.c from Graph's CSDL (CSDL=...)"
 	@echo "make certs      a throwaway CA + localhost certificate in build/certs (HTTPS tests)"
 	@echo "make clients    the official Graph SDKs (JS v3, Kiota) against graphmock (Node 20)"
+	@echo "make ui-test    the /_mock/ui dashboard in Debian's chromium (part of make clients)"
 	@echo "make bench      release build under wrk: req/s and latency (BASELINE=other/graphmock)"
 	@echo "make callgrind  instructions per request (valgrind), stable on a busy machine"
 	@echo "make install    into \$$(DESTDIR)\$$(PREFIX)/bin (PREFIX=$(PREFIX))"
@@ -243,6 +244,21 @@ clients: release certs
 		NODE_EXTRA_CA_CERTS=$(abspath $(O)/certs/ca.pem) \
 		GRAPHMOCK_CERTS=$(abspath $(O)/certs) \
 		GRAPHMOCK_BIN=$(abspath $(O)/release/graphmock) node --test
+
+# The dashboard (/_mock/ui) clicked through in Debian's chromium (installed
+# when missing) by playwright-core, pinned by conformance/browser/package-lock.json;
+# no browser is ever downloaded. Screenshots go to $(O)/ui-screenshots/. Part of
+# make clients, hence of CI.
+.PHONY: ui-test
+ui-test: release
+	$(call need_pkgs,chromium)
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+		echo "node and npm are needed: install Node.js 20 (https://nodejs.org)"; exit 1; }
+	cd conformance/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
+		npm ci --no-audit --no-fund --loglevel=error && \
+		GRAPHMOCK_BIN=$(abspath $(O)/release/graphmock) CHROMIUM=/usr/bin/chromium \
+		SCREENSHOTS=$(abspath $(O)/ui-screenshots) node --test
+clients: ui-test
 
 bench: release
 	$(call need_pkgs,$(DEB_BENCH))
