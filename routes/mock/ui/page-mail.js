@@ -8,7 +8,8 @@
 import { admin, call, graph, qs } from './api.js';
 import { badge, busy, check, errorNotice, field, h, notice, props, section, table, time, toast } from './dom.js';
 
-function deliveryCell(mail) {
+/** What became of an invitation's email, as a table cell. */
+export function deliveryCell(mail) {
   if (!mail) return h('span', { class: 'empty' }, 'no email sent');
   const by = mail.ruleId ? ` (rule ${mail.ruleId})` : '';
   switch (mail.outcome) {

@@ -2,8 +2,9 @@
 // their invitation state (PendingAcceptance, Accepted), search ($search with
 // ConsistencyLevel: eventual, as Graph wants), members/guests, paging by
 // @odata.nextLink; and one user with its groups and app roles.
-import { graph, graphAll, qs, searchTerm } from './api.js';
-import { busy, errorNotice, field, guestBadge, h, props, section, table, time, toast } from './dom.js';
+import { admin, graph, graphAll, qs, searchTerm } from './api.js';
+import { badge, busy, errorNotice, field, guestBadge, h, props, section, table, time, toast } from './dom.js';
+import { deliveryCell } from './page-mail.js';
 
 const PAGE_SIZE = 15;
 const SELECT = 'id,displayName,userPrincipalName,mail,userType,externalUserState,' +
@@ -126,11 +127,32 @@ async function renderUser(main, ctx, id) {
       ['Id', h('code', {}, user.id)],
     ])),
   );
-  const [groups, roles] = await Promise.all([
+  const [groups, roles, invitations] = await Promise.all([
     graphAll(`${base}/memberOf?$select=id,displayName`).catch((e) => e),
     graphAll(`${base}/appRoleAssignments`).catch((e) => e),
+    user.creationType === 'Invitation'
+      ? admin('GET', '/_mock/invitations').then((r) => r.value.filter((i) => i.userId === user.id)).catch((e) => e)
+      : null,
   ]);
   if (ctx.stale()) return;
+  if (invitations) {
+    main.append(section('Invitations',
+      invitations instanceof Error ? errorNotice(invitations) : table({
+        rows: invitations,
+        empty: 'No invitation recorded (loaded from a fixture?).',
+        columns: [
+          { label: 'Sent to', cell: (i) => [i.invitedUserEmailAddress, i.superseded ? [' ', badge('superseded')] : null] },
+          { label: 'Status', cell: (i) => (i.status === 'Completed' ? badge('Completed', 'ok') : badge(i.status, 'warn')) },
+          { label: 'Email', cell: (i) => deliveryCell(i.mail) },
+          {
+            label: 'Message',
+            cell: (i) => (i.mail && i.mail.messageId && i.mail.arrived
+              ? h('a', { href: `#/mail/${encodeURIComponent(i.mail.messageId)}` }, 'Open the email')
+              : '—'),
+          },
+        ],
+      })));
+  }
   main.append(section('Groups',
     groups instanceof Error ? errorNotice(groups) : table({
       rows: groups,
