@@ -373,7 +373,7 @@ static void test_fault_header_gives_a_429_entry_and_journal(void **ctx)
 {
 	struct srv *srv = *ctx;
 	json_t *out, *log, *h;
-	struct journal_filter f = {NULL, NULL, 0, -1, NULL};
+	struct journal_filter f = {.since_ms = -1};
 
 	journal_clear(&srv->journal);
 	out = run(srv, "{\"requests\":["

@@ -84,7 +84,7 @@ static json_t *comparable(json_t *body)
 /* The journal of @srv as [{method, path, status, fault}], without $batch itself. */
 static json_t *journal_of(struct srv *srv)
 {
-	struct journal_filter f = {NULL, NULL, 0, -1, NULL};
+	struct journal_filter f = {.since_ms = -1};
 	json_t *all = journal_query(&srv->journal, &f);
 	json_t *out = json_array();
 	size_t i;

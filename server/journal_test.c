@@ -35,7 +35,8 @@ static void record(struct journal *j, const char *method, const char *path,
 static json_t *query(struct journal *j, const char *method, const char *path,
                      unsigned status, int64_t since)
 {
-	struct journal_filter f = {method, path, status, since, NULL, 0, NULL, 0};
+	struct journal_filter f = {
+	    .method = method, .path = path, .status = status, .since_ms = since};
 	json_t *out = journal_query(j, &f);
 	json_t *v = json_incref(json_object_get(out, "value"));
 
