@@ -234,15 +234,15 @@ static int check_input(struct srv *srv, struct exchange *ex, const struct route 
 /* With --auth jwt, a Graph route's token (401) and permissions (403). */
 static int authorize(struct srv *srv, struct exchange *ex, const struct route *route)
 {
-	const struct jwt_key *key;
+	struct keyring *keys;
 
 	if (srv->cfg.auth != AUTH_JWT || !ex->req.version[0])
 		return 0;
-	key = srv_jwt_key(srv);
-	if (!key)
+	keys = srv_keyring(srv);
+	if (!keys)
 		return resp_error(&ex->resp, GERR_INTERNAL,
 		                  "The token-signing key is unavailable.");
-	if (auth_verify(key, &ex->req, &ex->resp))
+	if (auth_verify(keys, &ex->req, &ex->resp))
 		return -1;
 	return auth_permit(&ex->req, route, &ex->resp);
 }

@@ -33,7 +33,7 @@ static int setup(void **ctx)
 
 	snprintf(srv->cfg.public_url, sizeof(srv->cfg.public_url),
 	         "https://localhost:8443");
-	assert_non_null(srv_jwt_key(srv));
+	assert_non_null(srv_keyring(srv));
 	*ctx = srv;
 	return 0;
 }
@@ -88,7 +88,9 @@ static json_t *claims_of(struct srv *srv, const struct reply *r)
 
 	assert_non_null(tok);
 	claims = jwt_peek_payload(tok);
-	assert_int_equal(jwt_verify(&srv->jwt, tok, claims), JWT_OK);
+	assert_int_equal(keyring_verify(srv_keyring(srv),
+	                                state_now_ms(&srv->state) / 1000, tok, claims),
+	                 JWT_OK);
 	return claims;
 }
 

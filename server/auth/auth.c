@@ -12,6 +12,7 @@
 
 #include "../core/error.h"
 #include "jwt.h"
+#include "keyring.h"
 #include "permissions.h"
 #include "../core/req.h"
 #include "../core/resp.h"
@@ -55,14 +56,14 @@ static const char *check_claims(const json_t *claims, const struct req *req)
 	return NULL;
 }
 
-int auth_verify(const struct jwt_key *key, const struct req *req, struct resp *resp)
+int auth_verify(struct keyring *keys, const struct req *req, struct resp *resp)
 {
 	const char *token = auth_bearer(req);
 	const char *msg;
 
 	if (!token || !*token)
 		return unauthorized(resp, AUTH_MSG_EMPTY);
-	switch (jwt_verify(key, token, req->claims)) {
+	switch (keyring_verify(keys, req->now_ms / 1000, token, req->claims)) {
 	case JWT_OK:
 		break;
 	case JWT_NOT_JWS:

@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-struct jwt_key;
+struct keyring;
 struct route;
 struct req;
 struct resp;
@@ -40,11 +40,12 @@ const char *auth_bearer(const struct req *req);
 
 /*
  * auth_verify() - check the request's bearer token (its claims decoded once
- * into req->claims) against @key on the request's mock-clock time:
- * signature, lifetime (5 minutes' skew on nbf), audience. Returns 0, or -1
- * after a 401 InvalidAuthenticationToken with WWW-Authenticate in @resp.
+ * into req->claims) against the live keys of @keys on the request's
+ * mock-clock time: signature, lifetime (5 minutes' skew on nbf), audience.
+ * Returns 0, or -1 after a 401 InvalidAuthenticationToken with
+ * WWW-Authenticate in @resp.
  */
-int auth_verify(const struct jwt_key *key, const struct req *req, struct resp *resp);
+int auth_verify(struct keyring *keys, const struct req *req, struct resp *resp);
 
 /*
  * auth_permit() - with --auth jwt, after matching @route on a Graph path: a
