@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../model/model.h"
 #include "fixture.h"
 
 static void tenants_free(struct tenant **head)
@@ -100,13 +101,15 @@ int state_load(struct state *st, const json_t *doc, char *err, size_t errlen)
 		return -1;
 	json_t *templates = json_deep_copy(json_object_get(doc, "applicationTemplates"));
 	json_t *keep = json_deep_copy(doc);
-	if (!keep || (!templates && json_object_get(doc, "applicationTemplates"))) {
+	/* Hash secrets once in the kept copy: resets and new tenants reuse it. */
+	if (!keep || model_fixture_hash_secrets(keep) ||
+	    (!templates && json_object_get(doc, "applicationTemplates"))) {
 		snprintf(err, errlen, "$: out of memory");
 		json_decref(keep);
 		json_decref(templates);
 		return -1;
 	}
-	rc = build_tenants(st, doc, templates, &fresh, err, errlen);
+	rc = build_tenants(st, keep, templates, &fresh, err, errlen);
 	if (rc) {
 		json_decref(keep);
 		json_decref(templates);

@@ -38,6 +38,39 @@ json_t *model_assignment_new(struct state *st, const struct dobj *principal,
                              const struct dobj *resource, const char *app_role_id,
                              char id_out[64]);
 
+/*
+ * Properties of graphmock's own on stored objects. No Graph schema names
+ * them, so Graph routes never return them and POST/PATCH refuse them;
+ * GET /_mock/state exports them (hashes only, never a secret in clear).
+ */
+#define MODEL_PASSWORD_HASH   "@graphmock.passwordHash" /* user: state/util/password.h */
+#define MODEL_SECRET_HASHES   "@graphmock.secretHashes" /* application: {keyId: hash} */
+#define MODEL_KEYS            "@graphmock.keys" /* application: {keyId: DER b64} */
+#define MODEL_DIRECTORY_ROLES "@graphmock.directoryRoles" /* user: role template ids */
+
+/*
+ * model_user_hash_password() - replace a clear passwordProfile.password of
+ * @user by its hash in MODEL_PASSWORD_HASH (the profile keeps its other
+ * fields). A no-op when there is none. 0, or -1 on OOM.
+ */
+int model_user_hash_password(json_t *user);
+
+/*
+ * model_application_hash_secrets() - for each passwordCredential of @app
+ * carrying a clear "secretText" (fixtures): keyId (derived from the appId
+ * when missing, so --seed ids stay reproducible), hint (its first three
+ * characters), its hash in MODEL_SECRET_HASHES, secretText null; for each
+ * keyCredential with a "key": the key into MODEL_KEYS, "key" null. 0 or -1.
+ */
+int model_application_hash_secrets(json_t *app);
+
+/*
+ * model_fixture_hash_secrets() - both of the above over every tenant of
+ * fixture document @doc (modified in place), so a fixture kept for resets
+ * and new tenants is hashed once, not once per tenant. 0 or -1.
+ */
+int model_fixture_hash_secrets(json_t *doc);
+
 /* model_timestamp() - the mock clock now as "2024-05-01T10:22:31Z". New reference. */
 json_t *model_timestamp(struct state *st);
 
