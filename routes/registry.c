@@ -28,6 +28,9 @@ extern const struct route mailpit_routes[];
 extern const struct route redeem_routes[];
 extern const struct route login_routes[];
 extern const struct route login_token_routes[];
+extern const struct route login_authorize_routes[];
+extern const struct route login_device_routes[];
+extern const struct route devicecode_admin_routes[];
 
 /* One table a line reads best. */
 /* clang-format off */
@@ -59,6 +62,9 @@ const struct route *const root_route_tables[] = {
 	redeem_routes,
 	login_routes,
 	login_token_routes,
+	login_authorize_routes,
+	login_device_routes,
+	devicecode_admin_routes,
 	NULL,
 };
 /* clang-format on */

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../grant.h"
 #include "../model/model.h"
+#include "../usage.h"
 #include "fixture.h"
 
 static void tenants_free(struct tenant **head)
@@ -28,6 +30,10 @@ void state_release(struct state *st)
 	tenants_free(&st->tenants);
 	json_decref(st->templates);
 	json_decref(st->fixture);
+	state_grants_clear(st);
+	state_usage_clear(st);
+	pthread_mutex_destroy(&st->usage_lock);
+	pthread_mutex_destroy(&st->grant_lock);
 	pthread_mutex_destroy(&st->id_lock);
 	pthread_rwlock_destroy(&st->registry);
 }
@@ -151,6 +157,9 @@ int state_reset(struct state *st)
 	rng_seed(&st->rng, st->seed);
 	pthread_mutex_unlock(&st->id_lock);
 	atomic_store(&st->next_seq, 0);
+	/* a reset signs everybody out and starts a new permission report */
+	state_grants_clear(st);
+	state_usage_clear(st);
 	rc = state_load(st, doc, err, sizeof(err));
 	json_decref(doc);
 	return rc;

@@ -9,6 +9,7 @@
 #define GRAPHMOCK_STATE_MODEL_MODEL_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "../state.h"
 
@@ -70,6 +71,27 @@ int model_application_hash_secrets(json_t *app);
  * and new tenants is hashed once, not once per tenant. 0 or -1.
  */
 int model_fixture_hash_secrets(json_t *doc);
+
+/* The guest role template ids of authorizationPolicy.guestUserRoleId. */
+#define MODEL_GUEST_ROLE_MEMBER     "a0b1b346-4d3e-4e8b-98f8-753987be4970"
+#define MODEL_GUEST_ROLE_DEFAULT    "10dae51f-b6af-4016-8d66-8c2a99b929b3"
+#define MODEL_GUEST_ROLE_RESTRICTED "2af84b1e-32c8-42b7-82bc-daa82404023b"
+
+/* model_allow_invites_valid() - one of authorizationPolicy's allowInvitesFrom values? */
+bool model_allow_invites_valid(const char *v);
+
+/* model_guest_role_valid() - one of the three guest role template ids? */
+bool model_guest_role_valid(const char *v);
+
+/*
+ * model_policy_load() - @t's authorizationPolicy from fixture value @p
+ * (NULL: the defaults, everyone / Guest User). 0, or -1 with the problem
+ * ("allowInvitesFrom: ...") in @err.
+ */
+int model_policy_load(struct tenant *t, const json_t *p, char *err, size_t errlen);
+
+/* model_policy_export() - {"allowInvitesFrom", "guestUserRoleId"} of @t. New. */
+json_t *model_policy_export(const struct tenant *t);
 
 /* model_timestamp() - the mock clock now as "2024-05-01T10:22:31Z". New reference. */
 json_t *model_timestamp(struct state *st);
