@@ -31,6 +31,8 @@ extern const struct route login_token_routes[];
 extern const struct route login_authorize_routes[];
 extern const struct route login_device_routes[];
 extern const struct route devicecode_admin_routes[];
+extern const struct route permissions_report_routes[];
+extern const struct route token_forge_routes[];
 
 /* One table a line reads best. */
 /* clang-format off */
@@ -65,6 +67,8 @@ const struct route *const root_route_tables[] = {
 	login_authorize_routes,
 	login_device_routes,
 	devicecode_admin_routes,
+	permissions_report_routes,
+	token_forge_routes,
 	NULL,
 };
 /* clang-format on */

@@ -26,11 +26,12 @@
 extern const struct route batch_routes[];
 extern const struct route fault_admin_routes[];
 extern const struct route journal_admin_routes[];
+extern const struct route keys_admin_routes[];
 static const struct route control_routes[];
 
 static const struct route *const server_graph_tables[] = {batch_routes, NULL};
 static const struct route *const server_root_tables[] = {
-    fault_admin_routes, journal_admin_routes, control_routes, NULL};
+    fault_admin_routes, journal_admin_routes, keys_admin_routes, control_routes, NULL};
 
 /* @out = @a then @b (both NULL-terminated), within SRV_MAX_TABLES. */
 static int join_tables(const struct route **out, const struct route *const *a,

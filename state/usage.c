@@ -4,6 +4,7 @@
  */
 #include "usage.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -92,7 +93,21 @@ void state_usage_record(struct state *st, const char *client_id, const char *ten
 	pthread_mutex_unlock(&st->usage_lock);
 }
 
-/* The keys of set @a, as an array; those not in @b only when @b is given. */
+/* Does set @set hold @perm, itself or as the "X.ReadWrite.Y" that grants "X.Read.Y"? */
+static bool held(const json_t *set, const char *perm)
+{
+	const char *dot = strstr(perm, ".Read.");
+	char rw[160];
+
+	if (json_object_get(set, perm))
+		return true;
+	if (!dot)
+		return false;
+	snprintf(rw, sizeof(rw), "%.*s.ReadWrite.%s", (int)(dot - perm), perm, dot + 6);
+	return json_object_get(set, rw) != NULL;
+}
+
+/* The keys of set @a, as an array; with @b, only those @b does not hold. */
 static json_t *keys(const json_t *a, const json_t *b)
 {
 	json_t *out = json_array();
@@ -101,7 +116,22 @@ static json_t *keys(const json_t *a, const json_t *b)
 
 	json_object_foreach((json_t *)a, k, v)
 	{
-		if (!b || !json_object_get(b, k))
+		if (!b || !held(b, k))
+			json_array_append_new(out, json_string(k));
+	}
+	return out;
+}
+
+/* What @granted holds that no call needed (exact names). */
+static json_t *unneeded(const json_t *granted, const json_t *needed)
+{
+	json_t *out = json_array();
+	const char *k;
+	json_t *v;
+
+	json_object_foreach((json_t *)granted, k, v)
+	{
+		if (!json_object_get(needed, k))
 			json_array_append_new(out, json_string(k));
 	}
 	return out;
@@ -128,7 +158,7 @@ json_t *state_usage_report(struct state *st)
 		              json_object_get(c->entry, "tenantId"), "tokenType",
 		              json_object_get(c->entry, "tokenType"), "needed",
 		              keys(needed, NULL), "granted", keys(granted, NULL),
-		              "overConsented", keys(granted, needed), "missing",
+		              "overConsented", unneeded(granted, needed), "missing",
 		              keys(needed, granted), "calls", calls));
 	}
 	/* copied under the lock: nothing stored leaves it shared */

@@ -20,6 +20,18 @@
 
 #define NBF_SKEW_S 300
 
+const char *auth_signed_in_user(const json_t *claims)
+{
+	const char *idtyp = json_string_value(json_object_get(claims, "idtyp"));
+	const char *oid = json_string_value(json_object_get(claims, "oid"));
+
+	if (!oid)
+		return NULL;
+	if (idtyp)
+		return strcmp(idtyp, "user") ? NULL : oid;
+	return json_is_string(json_object_get(claims, "scp")) ? oid : NULL;
+}
+
 const char *auth_bearer(const struct req *req)
 {
 	const char *h = req_header(req, "authorization");
@@ -78,7 +90,9 @@ int auth_verify(struct keyring *keys, const struct req *req, struct resp *resp)
 
 int auth_permit(const struct req *req, const struct route *route, struct resp *resp)
 {
-	if (perm_granted(route->perms, req->claims))
+	if (perm_granted(route->perms, req->claims) &&
+	    (!auth_signed_in_user(req->claims) ||
+	     perm_delegated_allowed(route, req->method, req->claims)))
 		return 0;
 	return resp_error(resp, GERR_FORBIDDEN, AUTH_MSG_DENIED);
 }

@@ -8,6 +8,7 @@
 #ifndef GRAPHMOCK_SERVER_AUTH_AUTH_H
 #define GRAPHMOCK_SERVER_AUTH_AUTH_H
 
+#include <jansson.h>
 #include <stdbool.h>
 
 struct keyring;
@@ -34,6 +35,12 @@ struct resp;
 #define AUTH_MSG_INVALID  "Access token validation failure."
 #define AUTH_MSG_DENIED   "Insufficient privileges to complete the operation."
 
+/*
+ * auth_signed_in_user() - the oid of a delegated token's user (idtyp
+ * "user", or scp without idtyp), or NULL for app-only tokens. Borrowed.
+ */
+const char *auth_signed_in_user(const json_t *claims);
+
 /* auth_bearer() - the token of "Authorization: Bearer <t>" (scheme any case), or NULL.
  */
 const char *auth_bearer(const struct req *req);
@@ -51,7 +58,10 @@ int auth_verify(struct keyring *keys, const struct req *req, struct resp *resp);
  * auth_permit() - with --auth jwt, after matching @route on a Graph path: a
  * token (already verified by auth_verify) lacking both roles and scp, or
  * every permission the route's row lists, gets 403
- * Authorization_RequestDenied. Returns 0, or -1 after the 403 is in @resp.
+ * Authorization_RequestDenied; so does a delegated caller whose directory
+ * roles or guest role (the token's wids, acct) do not allow what the route
+ * does (server/auth/permissions.h perm_delegated_allowed). Returns 0, or -1
+ * after the 403 is in @resp.
  */
 int auth_permit(const struct req *req, const struct route *route, struct resp *resp);
 
