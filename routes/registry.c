@@ -12,6 +12,7 @@ extern const struct route member_of_routes[];
 extern const struct route directory_objects_routes[];
 extern const struct route application_template_routes[];
 extern const struct route application_routes[];
+extern const struct route app_credential_routes[];
 extern const struct route service_principal_routes[];
 extern const struct route app_role_assigned_to_routes[];
 extern const struct route app_role_assignment_routes[];
@@ -19,6 +20,7 @@ extern const struct route metadata_routes[];
 extern const struct route service_root_routes[];
 extern const struct route me_routes[];
 extern const struct route organization_routes[];
+extern const struct route policy_routes[];
 
 extern const struct route admin_routes[];
 extern const struct route admin_state_routes[];
@@ -45,6 +47,7 @@ const struct route *const graph_route_tables[] = {
 	directory_objects_routes,
 	application_template_routes,
 	application_routes,
+	app_credential_routes,
 	service_principal_routes,
 	app_role_assigned_to_routes,
 	app_role_assignment_routes,
@@ -52,6 +55,7 @@ const struct route *const graph_route_tables[] = {
 	service_root_routes,
 	me_routes,
 	organization_routes,
+	policy_routes,
 	NULL,
 };
 

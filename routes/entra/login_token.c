@@ -394,7 +394,7 @@ static int refresh_checked(struct token_req *x, struct tenant *t, const json_t *
 		return -1;
 	valid_from = json_string_value(
 	    json_object_get(user->obj, "signInSessionsValidFromDateTime"));
-	if (valid_from && !time_parse_iso(valid_from, &from_ms) && from_ms > issued) {
+	if (valid_from && !time_parse_iso(valid_from, &from_ms) && from_ms >= issued) {
 		time_format(from_ms, TIME_FRACTION_Z, from);
 		return login_error_sub(x->c->resp, x->c->req, 400, "invalid_grant",
 		                       "bad_token", 50173,

@@ -85,7 +85,9 @@ def main():
     cred = {"customKeyIdentifier": base64.b64encode(sha1).decode(),
             "displayName": "CN=graphmock test app",
             "endDateTime": cert_date(cert, "enddate"), "key": base64.b64encode(der).decode(),
-            "keyId": KEY_ID, "startDateTime": cert_date(cert, "startdate"),
+            # the app's creation date, not the certificate's (openssl cannot
+            # back-date it): tests that freeze the mock clock in 2024 still work
+            "keyId": KEY_ID, "startDateTime": "2024-01-15T09:20:00Z",
             "type": "AsymmetricX509Cert", "usage": "Verify"}
     fixture = os.path.join(root, "state/default_fixture.json")
     with open(fixture) as f:
