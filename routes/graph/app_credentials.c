@@ -302,7 +302,10 @@ static int check_proof(struct call *c, const struct dobj *app, const char *proof
 	size_t i;
 	json_t *kc;
 
-	claims = proof ? jwt_payload(proof) : NULL;
+	if (!proof || !*proof)
+		return resp_error_code(c->resp, 401, "Authentication_MissingOrMalformed",
+		                       "Access Token missing or malformed.");
+	claims = jwt_payload(proof);
 	aud = json_string_value(json_object_get(claims, "aud"));
 	iss = json_string_value(json_object_get(claims, "iss"));
 	nbf = json_integer_value(json_object_get(claims, "nbf"));
