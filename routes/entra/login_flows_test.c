@@ -550,7 +550,10 @@ static void test_device_code(void **ctx)
 	assert_int_equal(r.status, 200);
 	assert_string_equal(lt_str(r.body, "userId"), LT_ADMIN);
 	lt_reply_release(&r);
-	r = poll(srv, LT_PUBLIC, device);
+	/* MSAL sends grant_type=device_code, which Entra takes as the URN */
+	snprintf(form, sizeof(form), "client_id=%s&grant_type=device_code&device_code=%s",
+	         LT_PUBLIC, device);
+	r = lt_token(srv, "organizations", form, NULL);
 	assert_int_equal(r.status, 200);
 	lt_reply_release(&r);
 	r = lt_call(srv, "POST", "/_mock/devicecode/NOSUCHCODE/approve",

@@ -538,6 +538,7 @@ static const struct {
     {"authorization_code", grant_code},
     {"refresh_token", grant_refresh},
     {GRANT_DEVICE_CODE, grant_device},
+    {"device_code", grant_device}, /* what MSAL sends; Entra takes both */
 };
 
 static int dispatch(struct token_req *x)
