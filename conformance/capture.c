@@ -138,3 +138,46 @@ char *capture_stringify(const json_t *v)
 	}
 	return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 }
+
+static int hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+char *capture_url_param(const char *url, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = strpbrk(url, "?#");
+
+	while (p && *p) {
+		p++;
+		if (!strncmp(p, name, n) && p[n] == '=') {
+			size_t len = strcspn(p + n + 1, "&#"), o = 0;
+			const char *v = p + n + 1;
+			char *out = malloc(len + 1);
+
+			if (!out)
+				return NULL;
+			for (size_t i = 0; i < len; i++) {
+				if (v[i] == '%' && i + 2 < len && hex(v[i + 1]) >= 0 &&
+				    hex(v[i + 2]) >= 0) {
+					out[o++] =
+					    (char)(hex(v[i + 1]) * 16 + hex(v[i + 2]));
+					i += 2;
+				} else {
+					out[o++] = v[i] == '+' ? ' ' : v[i];
+				}
+			}
+			out[o] = '\0';
+			return out;
+		}
+		p = strpbrk(p, "&#");
+	}
+	return NULL;
+}

@@ -26,4 +26,13 @@ json_t *capture_lookup(const json_t *root, const char *path, struct match_err *e
  */
 char *capture_stringify(const json_t *v);
 
+/*
+ * capture_url_param() - the value of parameter @name in the query or
+ * fragment of URL @url, percent-decoded ('+' as a space): what a capture
+ * path ending in "?name" captures ("headers.location?code" picks the
+ * authorization code out of a redirect).
+ * Returns: new malloc'd string, or NULL when the URL has no such parameter.
+ */
+char *capture_url_param(const char *url, const char *name);
+
 #endif

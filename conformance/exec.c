@@ -304,14 +304,33 @@ static int do_captures(const json_t *capture, const struct http_response *rs,
 				goto out;
 			json_object_set_new(root, "body", parsed);
 		}
+		/* "path?param": one parameter of the URL the path holds */
+		char path[512];
+		const char *param;
+		snprintf(path, sizeof(path), "%s", json_string_value(v));
+		param = strchr(path, '?');
+		if (param)
+			path[param++ - path] = '\0';
 		match_err_init(&err);
-		v = capture_lookup(root, json_string_value(v), &err);
+		v = capture_lookup(root, path, &err);
 		if (!v) {
 			msg_set(msg, len, "capture \"%s\": %s: %s", name, err.path,
 			        err.msg);
 			goto out;
 		}
 		s = capture_stringify(v);
+		if (s && param) {
+			char *value = capture_url_param(s, param);
+			if (!value) {
+				msg_set(msg, len,
+				        "capture \"%s\": %s has no parameter '%s'", name,
+				        s, param);
+				free(s);
+				goto out;
+			}
+			free(s);
+			s = value;
+		}
 		if (!s || vars_set(vars, name, s)) {
 			free(s);
 			msg_set(msg, len, "out of memory");

@@ -321,6 +321,25 @@ static void assert_no_capture(const json_t *root, const char *path, const char *
 		fail_msg("message '%s' lacks '%s'", err.msg, msg_part);
 }
 
+/* "?name" captures: a redirect's query or fragment parameter, decoded. */
+static void test_capture_url_param(void **state)
+{
+	char *v;
+
+	(void)state;
+	v = capture_url_param("http://localhost:3000/r?code=1.ab%2Bc&state=s+1", "code");
+	assert_string_equal(v, "1.ab+c");
+	free(v);
+	v = capture_url_param("http://localhost:3000/r?code=1.ab%2Bc&state=s+1", "state");
+	assert_string_equal(v, "s 1");
+	free(v);
+	v = capture_url_param("http://x/r#code=frag&session_state=z", "session_state");
+	assert_string_equal(v, "z");
+	free(v);
+	assert_null(capture_url_param("http://x/r?codes=1", "code"));
+	assert_null(capture_url_param("http://x/r", "code"));
+}
+
 static void test_capture(void **state)
 {
 	json_t *root =
@@ -369,6 +388,7 @@ int main(void)
 	    cmocka_unit_test(test_first_error_wins),
 	    cmocka_unit_test(test_dump_truncates),
 	    cmocka_unit_test(test_capture),
+	    cmocka_unit_test(test_capture_url_param),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,7 @@ extern const struct route member_of_routes[];
 extern const struct route directory_objects_routes[];
 extern const struct route application_template_routes[];
 extern const struct route application_routes[];
+extern const struct route app_credential_routes[];
 extern const struct route service_principal_routes[];
 extern const struct route app_role_assigned_to_routes[];
 extern const struct route app_role_assignment_routes[];
@@ -19,6 +20,7 @@ extern const struct route metadata_routes[];
 extern const struct route service_root_routes[];
 extern const struct route me_routes[];
 extern const struct route organization_routes[];
+extern const struct route policy_routes[];
 
 extern const struct route admin_routes[];
 extern const struct route admin_state_routes[];
@@ -30,6 +32,11 @@ extern const struct route mailpit_routes[];
 extern const struct route redeem_routes[];
 extern const struct route login_routes[];
 extern const struct route login_token_routes[];
+extern const struct route login_authorize_routes[];
+extern const struct route login_device_routes[];
+extern const struct route devicecode_admin_routes[];
+extern const struct route permissions_report_routes[];
+extern const struct route token_forge_routes[];
 
 /* One table a line reads best. */
 /* clang-format off */
@@ -42,6 +49,7 @@ const struct route *const graph_route_tables[] = {
 	directory_objects_routes,
 	application_template_routes,
 	application_routes,
+	app_credential_routes,
 	service_principal_routes,
 	app_role_assigned_to_routes,
 	app_role_assignment_routes,
@@ -49,6 +57,7 @@ const struct route *const graph_route_tables[] = {
 	service_root_routes,
 	me_routes,
 	organization_routes,
+	policy_routes,
 	NULL,
 };
 
@@ -63,6 +72,11 @@ const struct route *const root_route_tables[] = {
 	redeem_routes,
 	login_routes,
 	login_token_routes,
+	login_authorize_routes,
+	login_device_routes,
+	devicecode_admin_routes,
+	permissions_report_routes,
+	token_forge_routes,
 	NULL,
 };
 /* clang-format on */

@@ -54,7 +54,9 @@ void config_usage(FILE *f)
 	    "  --tls-key FILE       ...and this PEM private key (both or neither)\n"
 	    "  --auth MODE          'none' (default): Authorization is not checked;\n"
 	    "                       'jwt': Graph routes need a token from graphmock's\n"
-	    "                       /{tenant}/oauth2/v2.0/token (docs/identity.md)\n"
+	    "                       /{tenant}/oauth2/v2.0/token (docs/identity.md);\n"
+	    "                       'open': as none, and any client secret or\n"
+	    "                       assertion is accepted (quick starts)\n"
 	    "  --log-format FMT     access log as 'text' (default) or 'json', on stderr\n"
 	    "  --quiet              no access log\n"
 	    "  --version            print the version and exit\n"
@@ -224,8 +226,11 @@ static enum config_result apply(struct config *cfg, int opt, const char *arg, FI
 			cfg->auth = AUTH_NONE;
 		else if (!strcmp(arg, "jwt"))
 			cfg->auth = AUTH_JWT;
+		else if (!strcmp(arg, "open"))
+			cfg->auth = AUTH_OPEN;
 		else
-			return usage_error(err, "invalid --auth '%s' (none or jwt)", arg);
+			return usage_error(err, "invalid --auth '%s' (none, jwt or open)",
+			                   arg);
 		return CONFIG_OK;
 	default:
 		return usage_error(err, "%s", "unknown or incomplete option");

@@ -18,6 +18,7 @@ enum log_format { LOG_TEXT, LOG_JSON };
 enum auth_mode {
 	AUTH_NONE, /* not checked (a bearer token's tid still selects the tenant) */
 	AUTH_JWT,  /* a valid graphmock-issued token is required: 401 otherwise */
+	AUTH_OPEN, /* as none, and the token endpoint takes any client secret */
 };
 
 struct config {
@@ -37,7 +38,7 @@ struct config {
 	const char *state_file;  /* --state-file FILE */
 	const char *tls_cert;    /* --tls-cert FILE (PEM): serve HTTPS */
 	const char *tls_key;     /* --tls-key FILE (PEM) */
-	enum auth_mode auth;     /* --auth none|jwt */
+	enum auth_mode auth;     /* --auth none|jwt|open */
 };
 
 enum config_result {

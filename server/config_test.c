@@ -102,6 +102,7 @@ static void test_bad_values_are_usage_errors(void **ctx)
 	    {"graphmock", "--bogus", "1"},
 	    {"graphmock", "--seed", ""},
 	    {"graphmock", "--max-body", "0"},
+	    {"graphmock", "--auth", "closed"},
 	};
 	struct config cfg;
 	char out[64];
@@ -110,6 +111,22 @@ static void test_bad_values_are_usage_errors(void **ctx)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const char *argv[] = {bad[i][0], bad[i][1], bad[i][2], NULL};
 		assert_int_equal(parse(&cfg, 3, argv, out, sizeof(out)), CONFIG_USAGE);
+	}
+}
+
+/* --auth: none (default), jwt, open (any client secret: the quick-start mode). */
+static void test_auth_modes(void **ctx)
+{
+	const char *modes[] = {"none", "jwt", "open"};
+	const enum auth_mode want[] = {AUTH_NONE, AUTH_JWT, AUTH_OPEN};
+	struct config cfg;
+	char out[64];
+
+	(void)ctx;
+	for (size_t i = 0; i < 3; i++) {
+		const char *argv[] = {"graphmock", "--auth", modes[i], NULL};
+		assert_int_equal(parse(&cfg, 3, argv, out, sizeof(out)), CONFIG_OK);
+		assert_int_equal(cfg.auth, want[i]);
 	}
 }
 
@@ -134,6 +151,7 @@ int main(void)
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_every_flag),
 	    cmocka_unit_test(test_bad_values_are_usage_errors),
+	    cmocka_unit_test(test_auth_modes),
 	    cmocka_unit_test(test_help_and_version),
 	};
 

@@ -18,6 +18,7 @@
 #include "core/req.h"
 #include "core/resp.h"
 #include "core/router.h"
+#include "auth/cert.h"
 #include "srv.h"
 #include "../state/load/tenants.h"
 
@@ -25,11 +26,12 @@
 extern const struct route batch_routes[];
 extern const struct route fault_admin_routes[];
 extern const struct route journal_admin_routes[];
+extern const struct route keys_admin_routes[];
 static const struct route control_routes[];
 
 static const struct route *const server_graph_tables[] = {batch_routes, NULL};
 static const struct route *const server_root_tables[] = {
-    fault_admin_routes, journal_admin_routes, control_routes, NULL};
+    fault_admin_routes, journal_admin_routes, keys_admin_routes, control_routes, NULL};
 
 /* @out = @a then @b (both NULL-terminated), within SRV_MAX_TABLES. */
 static int join_tables(const struct route **out, const struct route *const *a,
@@ -49,16 +51,59 @@ static int join_tables(const struct route **out, const struct route *const *a,
 
 static char *services_token_sign(void *ctx, const json_t *claims)
 {
-	const struct jwt_key *key = srv_jwt_key(ctx);
+	struct keyring *keys = srv_keyring(ctx);
 
-	return key ? jwt_sign(key, claims) : NULL;
+	return keys ? keyring_sign(keys, claims) : NULL;
 }
 
 static json_t *services_token_keys(void *ctx)
 {
-	const struct jwt_key *key = srv_jwt_key(ctx);
+	struct srv *srv = ctx;
+	struct keyring *keys = srv_keyring(srv);
 
-	return key ? json_pack("[o]", jwt_jwk(key)) : NULL;
+	return keys ? keyring_jwks(keys, state_now_ms(&srv->state) / 1000) : NULL;
+}
+
+static char *services_seal(void *ctx, const json_t *payload)
+{
+	return seal(&((struct srv *)ctx)->sealer, payload);
+}
+
+static json_t *services_unseal(void *ctx, const char *sealed)
+{
+	return unseal(&((struct srv *)ctx)->sealer, sealed);
+}
+
+static int services_cert_describe(void *ctx, const char *b64der, struct svc_cert *out)
+{
+	struct cert_info ci;
+
+	(void)ctx;
+	if (cert_describe(b64der, &ci))
+		return -1;
+	memcpy(out->sha1_hex, ci.sha1_hex, sizeof(out->sha1_hex));
+	memcpy(out->x5t, ci.x5t, sizeof(out->x5t));
+	memcpy(out->x5t_s256, ci.x5t_s256, sizeof(out->x5t_s256));
+	memcpy(out->sha1_b64, ci.sha1_b64, sizeof(out->sha1_b64));
+	out->not_before_ms = ci.not_before_ms;
+	out->not_after_ms = ci.not_after_ms;
+	memcpy(out->subject, ci.subject, sizeof(out->subject));
+	return 0;
+}
+
+static enum svc_jws services_jws_verify(void *ctx, const char *jws, const char *b64der)
+{
+	(void)ctx;
+	switch (cert_verify_jws(b64der, jws)) {
+	case JWT_OK:
+		return SVC_JWS_OK;
+	case JWT_BAD_SIGNATURE:
+		return SVC_JWS_BAD_SIGNATURE;
+	case JWT_NOT_JWS:
+	case JWT_MALFORMED:
+		break;
+	}
+	return SVC_JWS_MALFORMED;
 }
 
 void srv_mail_rules(void *ctx, const char *tenant_id, const char *recipient,
@@ -79,6 +124,12 @@ int srv_features_init(struct srv *srv, const struct route_set *routes)
 	srv->services.ctx = srv;
 	srv->services.token_sign = services_token_sign;
 	srv->services.token_keys = services_token_keys;
+	srv->services.seal = services_seal;
+	srv->services.unseal = services_unseal;
+	srv->services.cert_describe = services_cert_describe;
+	srv->services.jws_verify = services_jws_verify;
+	srv->services.credentials_open = srv->cfg.auth == AUTH_OPEN;
+	sealer_init(&srv->sealer);
 	if (fault_engine_init(&srv->faults, srv->state.seed, &srv->state))
 		goto out_fail;
 	srv->faults.quiet = srv->cfg.quiet;
@@ -87,7 +138,7 @@ int srv_features_init(struct srv *srv, const struct route_set *routes)
 		goto out_faults;
 	pthread_mutex_init(&srv->jwt_lock, NULL);
 	/* --auth jwt checks every request: make the key now, and fail early. */
-	if (srv->cfg.auth == AUTH_JWT && !srv_jwt_key(srv))
+	if (srv->cfg.auth == AUTH_JWT && !srv_keyring(srv))
 		goto out_journal;
 	return 0;
 
@@ -104,22 +155,25 @@ out_fail:
 void srv_features_release(struct srv *srv)
 {
 	if (atomic_load(&srv->jwt_state) == 1)
-		jwt_key_release(&srv->jwt);
+		keyring_release(&srv->keys);
 	pthread_mutex_destroy(&srv->jwt_lock);
 	journal_release(&srv->journal);
 	fault_engine_release(&srv->faults);
 }
 
-const struct jwt_key *srv_jwt_key(struct srv *srv)
+struct keyring *srv_keyring(struct srv *srv)
 {
 	if (atomic_load(&srv->jwt_state) == 0) {
 		pthread_mutex_lock(&srv->jwt_lock);
 		if (atomic_load(&srv->jwt_state) == 0)
-			atomic_store(&srv->jwt_state,
-			             jwt_key_generate(&srv->jwt, 2048) ? -1 : 1);
+			atomic_store(
+			    &srv->jwt_state,
+			    keyring_init(&srv->keys, 2048, state_now_ms(&srv->state))
+			        ? -1
+			        : 1);
 		pthread_mutex_unlock(&srv->jwt_lock);
 	}
-	return atomic_load(&srv->jwt_state) == 1 ? &srv->jwt : NULL;
+	return atomic_load(&srv->jwt_state) == 1 ? &srv->keys : NULL;
 }
 
 json_t *srv_read_json_file(const char *file, char *err, size_t errlen)

@@ -10,6 +10,8 @@
 #include <strings.h>
 
 #include "../state/state.h"
+#include "../state/usage.h"
+#include "auth/permissions.h"
 #include "auth/auth.h"
 #include "core/call.h"
 #include "core/error.h"
@@ -231,27 +233,94 @@ static int check_input(struct srv *srv, struct exchange *ex, const struct route 
 	return 0;
 }
 
-/* With --auth jwt, a Graph route's token (401) and permissions (403). */
+/*
+ * /me/... is /me/<the signed-in user's id>/... in the route tables, so every
+ * /users/{id} handler serves its /me twin unchanged. Without a signed-in
+ * user the id is a placeholder and the request gets Graph's 400 once its
+ * token has passed.
+ */
+static int expand_me(struct exchange *ex)
+{
+	struct req *req = &ex->req;
+	const char *oid;
+
+	if (!req->version[0] || !req->nsegs || strcasecmp(req->segs[0], "me"))
+		return 0;
+	oid = auth_signed_in_user(req->claims);
+	ex->me_unresolved = !oid;
+	if (req_insert_segment(req, 1, oid ? oid : "-"))
+		return resp_error(&ex->resp, GERR_BAD_REQUEST,
+		                  "Resource not found for the segment 'me'.");
+	return 0;
+}
+
+/*
+ * The permission report (GET /_mock/permissions): what the route needs at
+ * least and what the token holds, per calling app, token kind and tenant.
+ */
+static void record_usage(struct srv *srv, struct exchange *ex, const struct route *route)
+{
+	const json_t *claims = ex->req.claims;
+	const char *app = json_string_value(json_object_get(claims, "appid"));
+	const char *tid = json_string_value(json_object_get(claims, "tid"));
+	const char *needed[4] = {NULL};
+	bool delegated = auth_signed_in_user(claims) != NULL;
+	char pattern[200];
+	json_t *granted;
+
+	if (!app)
+		app = json_string_value(json_object_get(claims, "azp"));
+	if (!app || !route->perms)
+		return;
+	perm_least(route->perms, needed, sizeof(needed) / sizeof(needed[0]));
+	granted = perm_granted_list(claims);
+	/* the report shows /me routes as clients call them */
+	if (!strncmp(route->pattern, "/me/{id}", 8))
+		snprintf(pattern, sizeof(pattern), "/me%s", route->pattern + 8);
+	else
+		snprintf(pattern, sizeof(pattern), "%s", route->pattern);
+	state_usage_record(&srv->state, app, tid ? tid : ex->tenant_id, delegated,
+	                   ex->req.method, pattern, needed, granted);
+	json_decref(granted);
+}
+
+/*
+ * A Graph route's token (401 with --auth jwt), /me's delegated user (400),
+ * then its permissions (403 with --auth jwt). The calls are reported for
+ * GET /_mock/permissions once the token is known good.
+ */
 static int authorize(struct srv *srv, struct exchange *ex, const struct route *route)
 {
-	const struct jwt_key *key;
+	bool jwt = srv->cfg.auth == AUTH_JWT;
+	struct keyring *keys;
 
-	if (srv->cfg.auth != AUTH_JWT || !ex->req.version[0])
+	if (!ex->req.version[0])
 		return 0;
-	key = srv_jwt_key(srv);
-	if (!key)
-		return resp_error(&ex->resp, GERR_INTERNAL,
-		                  "The token-signing key is unavailable.");
-	if (auth_verify(key, &ex->req, &ex->resp))
-		return -1;
-	return auth_permit(&ex->req, route, &ex->resp);
+	if (jwt) {
+		keys = srv_keyring(srv);
+		if (!keys)
+			return resp_error(&ex->resp, GERR_INTERNAL,
+			                  "The token-signing key is unavailable.");
+		if (auth_verify(keys, &ex->req, &ex->resp))
+			return -1;
+	}
+	record_usage(srv, ex, route);
+	if (ex->me_unresolved)
+		return resp_error(
+		    &ex->resp, GERR_BAD_REQUEST,
+		    "/me request is only valid with delegated authentication flow.");
+	return jwt ? auth_permit(&ex->req, route, &ex->resp) : 0;
 }
 
 /* Graph's order (graph-spec §1.1, §10): route 400/405, token 401, permission 403, input.
  */
 static const struct route *admit(struct srv *srv, struct exchange *ex)
 {
-	const struct route *route = match_route(srv, &ex->req, &ex->resp);
+	const struct route *route;
+
+	if (expand_me(ex))
+		return NULL;
+	route = match_route(srv, &ex->req, &ex->resp);
 
 	if (!route || authorize(srv, ex, route) || check_input(srv, ex, route))
 		return NULL;

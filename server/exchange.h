@@ -56,6 +56,7 @@ struct exchange {
 	                                transport cannot carry it out */
 	int64_t started_us;          /* monotonic */
 	bool journaled;
+	bool me_unresolved; /* a /me path without a signed-in user: 400 once routed */
 };
 
 /* exchange_init() - an empty exchange with a fresh request id, started now. */

@@ -273,9 +273,16 @@ char *test_token(struct srv *srv, const char *tenant, const char *client_id,
 	struct test_reply *r;
 	char *tok;
 
+	/* the fixture apps' documented secrets (README "Signing in") */
+	const char *secret = !strcmp(client_id, "bb307b24-a6db-470e-9a3b-e58a68578312")
+	                         ? "GuestOnboarding~Secret1"
+	                     : !strcmp(client_id, "0e6a4b2c-8d1f-4e3a-b5c7-9f2d6a8e1b43")
+	                         ? "ReadOnlyReporting~Secret1"
+	                         : "s";
+
 	snprintf(form, sizeof(form),
-	         "client_id=%s&client_secret=s&grant_type=client_credentials&scope=%s",
-	         client_id, scope);
+	         "client_id=%s&client_secret=%s&grant_type=client_credentials&scope=%s",
+	         client_id, secret, scope);
 	snprintf(path, sizeof(path), "/%s/oauth2/v2.0/token", tenant);
 	r = test_call(srv, "POST", path, form, "application/x-www-form-urlencoded", NULL);
 	assert_int_equal(r->status, 200);

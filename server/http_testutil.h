@@ -101,7 +101,8 @@ void test_reply_free(struct test_reply *r);
 
 /*
  * test_token() - an access token for app @client_id in tenant @tenant from
- * graphmock's token endpoint, for the form-encoded @scope. New string.
+ * graphmock's token endpoint (with the fixture app's documented secret),
+ * for the form-encoded @scope. New string.
  */
 char *test_token(struct srv *srv, const char *tenant, const char *client_id,
                  const char *scope);

@@ -131,6 +131,88 @@ static void test_auth_jwt(void **s)
 	test_server_stop(srv);
 }
 
+/* A token from POST /_mock/tokens with @body. New string. */
+static char *forged(struct srv *srv, const char *body)
+{
+	struct test_reply *r =
+	    test_call(srv, "POST", "/_mock/tokens", body, "application/json", NULL);
+	char *tok;
+
+	assert_int_equal(r->status, 200);
+	tok = strdup(json_string_value(json_object_get(r->json, "access_token")));
+	test_reply_free(r);
+	return tok;
+}
+
+static long status_of(struct srv *srv, const char *method, const char *path,
+                      const char *token)
+{
+	struct test_reply *r = test_call(srv, method, path, NULL, NULL, token);
+	long status = r->status;
+
+	test_reply_free(r);
+	return status;
+}
+
+/* Every 401/403 a tool meets, from tokens minted on demand. */
+static void test_forged_tokens(void **s)
+{
+	struct srv *srv = server_start(false, AUTH_JWT);
+	char *ok = forged(srv, "{}");
+	char *expired = forged(srv, "{\"expiresIn\": -60}");
+	char *bad_sig = forged(srv, "{\"signature\": \"invalid\"}");
+	char *arm = forged(srv, "{\"aud\": \"https://management.azure.com\"}");
+	char *no_roles = forged(srv, "{\"roles\": [\"Group.Read.All\"]}");
+	char *adele = forged(srv, "{\"user\": \"AdeleV@contoso.onmicrosoft.com\", "
+	                          "\"scp\": \"User.Read\"}");
+
+	(void)s;
+	assert_int_equal(status_of(srv, "GET", "/v1.0/users", ok), 200);
+	expect_401(srv, expired, AUTH_MSG_EXPIRED);
+	expect_401(srv, bad_sig, AUTH_MSG_INVALID);
+	expect_401(srv, arm, AUTH_MSG_AUDIENCE);
+	assert_int_equal(status_of(srv, "GET", "/v1.0/users", no_roles), 403);
+	assert_int_equal(status_of(srv, "GET", "/v1.0/me", adele), 200);
+	assert_int_equal(status_of(srv, "GET", "/v1.0/users", adele), 403);
+	free(ok);
+	free(expired);
+	free(bad_sig);
+	free(arm);
+	free(no_roles);
+	free(adele);
+	test_server_stop(srv);
+}
+
+/* After a rotation both keys are published; old tokens work until they expire. */
+static void test_key_rotation(void **s)
+{
+	struct srv *srv = server_start(false, AUTH_JWT);
+	char *old = forged(srv, "{}"), *fresh;
+	struct test_reply *r;
+
+	(void)s;
+	r = test_call(srv, "POST", "/_mock/keys/rotate", NULL, NULL, NULL);
+	assert_int_equal(r->status, 201);
+	test_reply_free(r);
+	fresh = forged(srv, "{}");
+	r = test_call(srv, "GET", "/common/discovery/v2.0/keys", NULL, NULL, NULL);
+	assert_int_equal(json_array_size(json_object_get(r->json, "keys")), 2);
+	test_reply_free(r);
+	assert_int_equal(status_of(srv, "GET", "/v1.0/groups", old), 200);
+	assert_int_equal(status_of(srv, "GET", "/v1.0/groups", fresh), 200);
+	/* past the old token's expiry the old key is gone from the JWKS */
+	r = test_call(srv, "POST", "/_mock/clock", "{\"shiftMs\": 3600000}",
+	              "application/json", NULL);
+	test_reply_free(r);
+	r = test_call(srv, "GET", "/common/discovery/v2.0/keys", NULL, NULL, NULL);
+	assert_int_equal(json_array_size(json_object_get(r->json, "keys")), 1);
+	test_reply_free(r);
+	expect_401(srv, old, AUTH_MSG_INVALID);
+	free(old);
+	free(fresh);
+	test_server_stop(srv);
+}
+
 static int make_certs(void **s)
 {
 	(void)s;
@@ -151,6 +233,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_https_links_and_oidc),
 	    cmocka_unit_test(test_auth_jwt),
+	    cmocka_unit_test(test_forged_tokens),
+	    cmocka_unit_test(test_key_rotation),
 	};
 	return cmocka_run_group_tests(tests, make_certs, cleanup);
 }

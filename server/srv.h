@@ -15,7 +15,8 @@
 #include "config.h"
 #include "faults/fault.h"
 #include "journal.h"
-#include "auth/jwt.h"
+#include "auth/keyring.h"
+#include "auth/seal.h"
 
 struct MHD_Daemon;
 struct MHD_Connection;
@@ -51,11 +52,12 @@ struct srv {
 	struct fault_engine faults;
 	struct fault_sleeper sleeper;
 	struct journal journal;
-	/* Signs graphmock's access tokens. Made on first use (RSA-2048 takes
-	 * ~100 ms), or at start with --auth jwt: use srv_jwt_key(). */
-	struct jwt_key jwt;
+	/* Sign graphmock's access tokens. Made on first use (RSA-2048 takes
+	 * ~100 ms), or at start with --auth jwt: use srv_keyring(). */
+	struct keyring keys;
 	pthread_mutex_t jwt_lock;
 	_Atomic int jwt_state; /* 0 not yet, 1 ready, -1 generation failed */
+	struct sealer sealer;  /* refresh tokens, sign-in sessions (auth/seal.h) */
 	char *tls_pem[2];      /* --tls-cert and --tls-key contents, NULL without TLS */
 	struct services services; /* what routes may ask of the server (call.h) */
 	/* NULL-terminated: routes/' tables, then the server's own. */
@@ -74,11 +76,11 @@ int srv_features_init(struct srv *srv, const struct route_set *routes);
 void srv_features_release(struct srv *srv);
 
 /*
- * srv_jwt_key() - the token-signing key, generated on the first call.
- * Returns: borrowed (lives as long as @srv), or NULL if generation failed.
- * Thread-safe.
+ * srv_keyring() - the token-signing keys, the first generated on the first
+ * call. Returns: borrowed (lives as long as @srv), or NULL if generation
+ * failed. Thread-safe.
  */
-const struct jwt_key *srv_jwt_key(struct srv *srv);
+struct keyring *srv_keyring(struct srv *srv);
 
 /*
  * srv_read_json_file() - parse JSON file @file (duplicate keys refused).

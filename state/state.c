@@ -28,6 +28,17 @@ int state_init(struct state *st, uint64_t seed)
 		pthread_rwlock_destroy(&st->registry);
 		return -1;
 	}
+	if (pthread_mutex_init(&st->grant_lock, NULL)) {
+		pthread_mutex_destroy(&st->id_lock);
+		pthread_rwlock_destroy(&st->registry);
+		return -1;
+	}
+	if (pthread_mutex_init(&st->usage_lock, NULL)) {
+		pthread_mutex_destroy(&st->grant_lock);
+		pthread_mutex_destroy(&st->id_lock);
+		pthread_rwlock_destroy(&st->registry);
+		return -1;
+	}
 	st->seed = seed;
 	rng_seed(&st->rng, seed);
 	mock_clock_init(&st->clock);

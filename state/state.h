@@ -118,6 +118,8 @@ struct assignment {
 
 struct invitation;   /* state/invitation.h */
 struct mail_message; /* state/mailbox.h */
+struct grant;        /* state/grant.h */
+struct usage_client; /* state/usage.h */
 
 struct tenant {
 	/* Set when the tenant is built and never changed: readable under the
@@ -128,7 +130,12 @@ struct tenant {
 
 	pthread_mutex_t lock; /* guards everything below */
 	bool loading;         /* being built from a fixture: no replication lag */
-	json_t *templates;    /* this tenant's copy of the gallery (owned) */
+	/* authorizationPolicy: who may invite guests ("everyone",
+	 * "adminsGuestInvitersAndAllMembers", "adminsAndGuestInviters", "none")
+	 * and what guests may read (a role template id). */
+	char allow_invites_from[40];
+	char guest_role_id[GUID_STR_LEN + 1];
+	json_t *templates; /* this tenant's copy of the gallery (owned) */
 	struct dobj *objects;
 	struct dobj *by_kind[DOBJ_KIND_COUNT];
 	struct index_entry *idx[IDX_COUNT];
@@ -165,6 +172,18 @@ struct state {
 
 	state_mail_rules_fn *mail_rules; /* NULL: every email is delivered */
 	void *mail_ctx;
+
+	/*
+	 * Sign-ins in progress (authorization and device codes) and the
+	 * permission report: server-wide, each under its own leaf mutex,
+	 * which may be taken with or without a tenant lock held but never
+	 * holds another lock itself.
+	 */
+	pthread_mutex_t grant_lock;
+	struct grant *grants;
+	size_t ngrants;
+	pthread_mutex_t usage_lock;
+	struct usage_client *usage;
 };
 
 /*

@@ -24,6 +24,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const certs = process.env.GRAPHMOCK_CERTS || path.resolve(here, '../../build/certs');
 const APP_ID = 'bb307b24-a6db-470e-9a3b-e58a68578312'; // "Guest onboarding automation"
 const APP_SP = 'ffd74704-8647-49d6-8a03-b6b5cf8ce61d';
+const APP_SECRET = 'GuestOnboarding~Secret1'; // documented in the README
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 const skip =
@@ -40,7 +41,7 @@ before(async () => {
     args: ['--tls-cert', `${certs}/server.pem`, '--tls-key', `${certs}/server.key`, '--auth', 'jwt'],
   });
   origin = mock.base.replace('127.0.0.1', 'localhost');
-  credential = new ClientSecretCredential(mock.tenant, APP_ID, 'any-secret-is-accepted', {
+  credential = new ClientSecretCredential(mock.tenant, APP_ID, APP_SECRET, {
     authorityHost: origin,
     disableInstanceDiscovery: true,
   });
@@ -86,7 +87,7 @@ test('identity: msal-node ConfidentialClientApplication with knownAuthorities', 
   const cca = new ConfidentialClientApplication({
     auth: {
       clientId: APP_ID,
-      clientSecret: 'secret',
+      clientSecret: APP_SECRET,
       authority: `${origin}/${mock.tenant}`,
       knownAuthorities: [new URL(origin).host],
     },

@@ -183,8 +183,8 @@ struct assignment *assignments_find(struct call *c, enum assignment_side side,
 
 static enum dobj_kind path_kind(const struct req *req)
 {
-	if (!strcasecmp(req->segs[0], "users"))
-		return DOBJ_USER;
+	if (!strcasecmp(req->segs[0], "users") || !strcasecmp(req->segs[0], "me"))
+		return DOBJ_USER; /* /me is /me/<signed-in user> */
 	if (!strcasecmp(req->segs[0], "groups"))
 		return DOBJ_GROUP;
 	return DOBJ_SERVICE_PRINCIPAL;
@@ -193,7 +193,8 @@ static enum dobj_kind path_kind(const struct req *req)
 static void principal_context(const struct req *req, const struct dobj *d, char *out,
                               size_t len)
 {
-	snprintf(out, len, "%s('%s')/appRoleAssignments", req->segs[0], d->id);
+	snprintf(out, len, "%s('%s')/appRoleAssignments",
+	         strcasecmp(req->segs[0], "me") ? req->segs[0] : "users", d->id);
 }
 
 static int principal_list(struct call *c)
@@ -252,6 +253,14 @@ const struct route app_role_assignment_routes[] = {
     {"GET", "/users/{id}/appRoleAssignments/{aid}", principal_get, ROUTE_ODATA, E,
      &PERMS_USER_ASSIGN_READ},
     {"DELETE", "/users/{id}/appRoleAssignments/{aid}", principal_delete, 0, NULL,
+     &PERMS_ASSIGN_WRITE},
+    {"GET", "/me/{id}/appRoleAssignments", principal_list, ROUTE_ODATA, E,
+     &PERMS_ME_ASSIGN_READ},
+    {"POST", "/me/{id}/appRoleAssignments", principal_create, ROUTE_JSON_BODY, NULL,
+     &PERMS_ASSIGN_WRITE},
+    {"GET", "/me/{id}/appRoleAssignments/{aid}", principal_get, ROUTE_ODATA, E,
+     &PERMS_ME_ASSIGN_READ},
+    {"DELETE", "/me/{id}/appRoleAssignments/{aid}", principal_delete, 0, NULL,
      &PERMS_ASSIGN_WRITE},
     {"GET", "/groups/{id}/appRoleAssignments", principal_list, ROUTE_ODATA, E,
      &PERMS_GROUP_ASSIGN_READ},

@@ -76,6 +76,7 @@ static const struct apps_prop application_patch_props[] = {
     {"addIns", AP_OBJECTS},
     {"api", AP_OBJECT},
     {"info", AP_OBJECT},
+    {"isFallbackPublicClient", AP_BOOL},
     {"keyCredentials", AP_OBJECTS},
     {"parentalControlSettings", AP_OBJECT},
     {"passwordCredentials", AP_OBJECTS},
@@ -152,6 +153,10 @@ static int applications_update(struct call *c)
 	roles = json_object_get(patch, "appRoles");
 	if (!patch)
 		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+	if (app_credentials_patch_keys(c, d, patch)) {
+		json_decref(patch);
+		return -1;
+	}
 	if (roles) {
 		/* Roles defined on an application always have origin Application. */
 		json_t *norm = apps_app_roles_normalize(roles, "Application", NULL);

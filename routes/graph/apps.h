@@ -84,6 +84,14 @@ int apps_app_roles_removable(const json_t *old, const json_t *new_roles,
 json_t *apps_app_roles_normalize(const json_t *roles, const char *origin,
                                  const json_t *keep_origin_from);
 
+/*
+ * app_credentials_patch_keys() - the keyCredentials of a PATCH body copy
+ * @patch made ready to store on @app (app_credentials.c): new certificates
+ * described and kept apart, re-sent keys keeping theirs, the rest dropped.
+ * 0, or -1 after a 400.
+ */
+int app_credentials_patch_keys(struct call *c, struct dobj *app, json_t *patch);
+
 /* apps_apply() - copy every non-annotation key of @body into @obj (deep copies). */
 int apps_apply(json_t *obj, const json_t *body);
 

@@ -30,7 +30,7 @@ static struct dobj *subject(struct call *c)
 {
 	const char *set = c->req->segs[0], *id = req_param(c->req, 0);
 
-	if (!strcasecmp(set, "users"))
+	if (!strcasecmp(set, "users") || !strcasecmp(set, "me"))
 		return dobj_find_or_reply(c, DOBJ_USER, id);
 	if (!strcasecmp(set, "groups"))
 		return group_find_or_reply(c, id);
@@ -378,6 +378,10 @@ const struct route directory_objects_routes[] = {
            &PERMS_USER_READ_AND_GROUP_READ),
     ACTION("/users/{id}/getMemberObjects", get_member_objects,
            &PERMS_USER_READ_AND_GROUP_READ),
+    ACTION("/me/{id}/checkMemberGroups", check_member_groups, &PERMS_ME_CHECK),
+    ACTION("/me/{id}/getMemberGroups", get_member_groups, &PERMS_ME_CHECK),
+    ACTION("/me/{id}/checkMemberObjects", check_member_objects, &PERMS_ME_CHECK),
+    ACTION("/me/{id}/getMemberObjects", get_member_objects, &PERMS_ME_CHECK),
     ACTION("/groups/{id}/checkMemberGroups", check_member_groups, &PERMS_GROUP_READ),
     ACTION("/groups/{id}/getMemberGroups", get_member_groups, &PERMS_GROUP_READ),
     ACTION("/groups/{id}/checkMemberObjects", check_member_objects, &PERMS_GROUP_READ),

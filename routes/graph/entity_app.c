@@ -73,6 +73,7 @@ static const struct odata_prop application_props[] = {
     {"addIns", ODATA_OBJECT_COLLECTION, D},
     {"api", ODATA_OBJECT, D},
     {"info", ODATA_OBJECT, D},
+    {"isFallbackPublicClient", ODATA_BOOL, D},
     {"keyCredentials", ODATA_OBJECT_COLLECTION, D},
     {"parentalControlSettings", ODATA_OBJECT, D},
     {"passwordCredentials", ODATA_OBJECT_COLLECTION, D},

@@ -453,6 +453,54 @@ static int resolve_guest(struct call *c, const struct invite *iv, struct dobj **
 static int respond(const struct req *req, struct resp *resp,
                    const struct invitation *inv);
 
+/* Does the token's wids hold @role? */
+static bool token_role(const json_t *claims, const char *role)
+{
+	size_t i;
+	json_t *w;
+
+	json_array_foreach(json_object_get(claims, "wids"), i, w)
+	{
+		if (json_is_string(w) && !strcasecmp(json_string_value(w), role))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * authorizationPolicy.allowInvitesFrom (identity.md §8.3): who may invite.
+ * App-only callers only when everyone or all members may; signed-in users
+ * as the policy says, where "admins" are Global Administrators, User
+ * Administrators and Guest Inviters. 0, or -1 after the 403.
+ */
+static int invites_allowed(struct call *c)
+{
+	const json_t *claims = c->req->claims;
+	const char *policy = c->tenant->allow_invites_from;
+	const char *idtyp = json_string_value(json_object_get(claims, "idtyp"));
+	bool user = idtyp ? !strcmp(idtyp, "user")
+	                  : json_is_string(json_object_get(claims, "scp"));
+	bool guest = json_integer_value(json_object_get(claims, "acct")) == 1;
+	bool admin = token_role(claims, "62e90394-69f5-4237-9190-012177145e10") ||
+	             token_role(claims, "fe930be7-5e62-47db-91af-98c3a49a38b1") ||
+	             token_role(claims, "95e79109-95c0-4d8e-aee3-d01accf2d47b");
+	bool ok;
+
+	if (!strcasecmp(policy, "everyone"))
+		ok = true;
+	else if (!strcasecmp(policy, "adminsGuestInvitersAndAllMembers"))
+		ok = !user || !guest;
+	else if (!strcasecmp(policy, "adminsAndGuestInviters"))
+		ok = user && admin;
+	else
+		ok = false;
+	if (ok)
+		return 0;
+	return resp_error(c->resp, GERR_FORBIDDEN,
+	                  "Guest invitations not allowed for your company. Contact your "
+	                  "company administrator for more details.");
+}
+
 static int invitations_create(struct call *c)
 {
 	char inv_id[GUID_STR_LEN + 1], user_id[GUID_STR_LEN + 1];
@@ -464,7 +512,8 @@ static int invitations_create(struct call *c)
 	struct invitation *stored;
 	struct invite iv;
 
-	if (parse_invite(c->resp, c->req->body, &iv) || resolve_guest(c, &iv, &guest))
+	if (invites_allowed(c) || parse_invite(c->resp, c->req->body, &iv) ||
+	    resolve_guest(c, &iv, &guest))
 		return -1;
 	if (guest) {
 		snprintf(user_id, sizeof(user_id), "%s", guest->id);

@@ -1,22 +1,13 @@
 /*
- * routes/graph/me.c - /me. graphmock issues only app-only tokens (client
- * credentials), and Graph answers /me without a signed-in user with a 400.
+ * routes/graph/me.c - /me itself has no handler of its own: the pipeline
+ * (server/exchange.c) turns /me/... into /me/<signed-in user's id>/...,
+ * whose rows sit beside their /users/{id} twins (users.c, member_of.c,
+ * app_role_assignments.c, directory_objects.c), and answers Graph's 400
+ * "/me request is only valid with delegated authentication flow." for
+ * tokens without a signed-in user. Nothing is left for this table.
  */
-#include "../../server/core/call.h"
-#include "../../server/core/error.h"
-#include "../../server/core/req.h"
-#include "../../server/core/resp.h"
 #include "../../server/core/router.h"
-#include "permissions.h"
-
-static int me_get(struct call *c)
-{
-	return resp_error(
-	    c->resp, GERR_BAD_REQUEST,
-	    "/me request is only valid with delegated authentication flow.");
-}
 
 const struct route me_routes[] = {
-    {"GET", "/me", me_get, 0, NULL, &route_perms_any_token},
     {0},
 };

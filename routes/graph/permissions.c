@@ -42,6 +42,32 @@ static const char *const SP_ASSIGN_READ[] = {"Application.Read.All",
 static const char *const ORG_READ[] = {"Organization.Read.All", "Directory.Read.All",
 	"Organization.ReadWrite.All", "Directory.ReadWrite.All", NULL};
 
+/* /me: delegated permissions (a token without a signed-in user never gets here) */
+static const char *const ME_READ[] = {"User.Read", "User.ReadWrite", "User.ReadBasic.All",
+	"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All",
+	NULL};
+static const char *const ME_WRITE[] = {"User.ReadWrite", "User.ReadWrite.All",
+	"Directory.ReadWrite.All", NULL};
+static const char *const ME_MEMBER_OF[] = {"User.Read", "GroupMember.ReadBasic.All",
+	"Group.ReadBasic.All", "GroupMember.Read.All", "Group.Read.All", "Directory.Read.All",
+	"Directory.ReadWrite.All", NULL};
+static const char *const ME_ASSIGN_READ[] = {"User.ReadBasic.All", "User.Read.All",
+	"Directory.Read.All", "AppRoleAssignment.ReadWrite.All", "Directory.ReadWrite.All",
+	NULL};
+static const char *const ME_CHECK[] = {"User.Read", "User.ReadBasic.All",
+	"GroupMember.Read.All", "User.Read.All", "Directory.Read.All",
+	"Directory.ReadWrite.All", NULL};
+static const char *const POLICY_READ[] = {"Policy.Read.All",
+	"Policy.ReadWrite.Authorization", NULL};
+static const char *const POLICY_WRITE[] = {"Policy.ReadWrite.Authorization", NULL};
+
+const struct route_perms PERMS_ME_READ = {PERM_LIST, ME_READ, NULL};
+const struct route_perms PERMS_ME_WRITE = {PERM_LIST, ME_WRITE, NULL};
+const struct route_perms PERMS_ME_MEMBER_OF = {PERM_LIST, ME_MEMBER_OF, NULL};
+const struct route_perms PERMS_ME_ASSIGN_READ = {PERM_LIST, ME_ASSIGN_READ, NULL};
+const struct route_perms PERMS_ME_CHECK = {PERM_LIST, ME_CHECK, NULL};
+const struct route_perms PERMS_POLICY_READ = {PERM_LIST, POLICY_READ, NULL};
+const struct route_perms PERMS_POLICY_WRITE = {PERM_LIST, POLICY_WRITE, NULL};
 const struct route_perms PERMS_APP_READ = {PERM_LIST, APP_READ, NULL};
 const struct route_perms PERMS_APP_READ_AND_GROUP_READ = {PERM_LIST, APP_READ, GROUP_READ};
 const struct route_perms PERMS_APP_WRITE = {PERM_LIST, APP_WRITE, NULL};

@@ -155,5 +155,8 @@ const struct route users_routes[] = {
     {"GET", "/users/{id}", users_get, ROUTE_ODATA, &user_entity, &PERMS_USER_READ},
     {"PATCH", "/users/{id}", users_update, ROUTE_JSON_BODY, NULL, &PERMS_USER_WRITE},
     {"DELETE", "/users/{id}", users_delete, 0, NULL, &PERMS_USER_WRITE},
+    /* /me is /me/<signed-in user> (server/exchange.c): the same handlers */
+    {"GET", "/me/{id}", users_get, ROUTE_ODATA, &user_entity, &PERMS_ME_READ},
+    {"PATCH", "/me/{id}", users_update, ROUTE_JSON_BODY, NULL, &PERMS_ME_WRITE},
     {0},
 };

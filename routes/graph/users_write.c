@@ -357,6 +357,16 @@ static bool touches_index(const json_t *body)
 	       json_object_get(body, "mail") || json_object_get(body, "otherMails");
 }
 
+/* signInSessionsValidFromDateTime = now, to the millisecond (refresh tokens compare). */
+static int sessions_end_now(struct call *c, json_t *user)
+{
+	char when[TIME_ISO_LEN];
+
+	time_format(c->req->now_ms, TIME_FRACTION_Z, when);
+	return json_object_set_new(user, "signInSessionsValidFromDateTime",
+	                           json_string(when));
+}
+
 int users_update(struct call *c)
 {
 	struct dobj *d = users_resolve(c, req_param(c->req, 0));
@@ -377,6 +387,13 @@ int users_update(struct call *c)
 		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	}
 	json_decref(changes);
+	/* a new password is kept as its hash, and ends the user's sessions:
+	 * refresh tokens issued before now stop working (AADSTS50173) */
+	if (json_object_get(c->req->body, "passwordProfile") &&
+	    (model_user_hash_password(copy) || sessions_end_now(c, copy))) {
+		json_decref(copy);
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+	}
 	old = d->obj;
 	d->obj = copy;
 	if (touches_index(c->req->body) && state_dobj_reindex(c->tenant, d)) {

@@ -12,12 +12,25 @@
 
 #include "../core/error.h"
 #include "jwt.h"
+#include "keyring.h"
 #include "permissions.h"
 #include "../core/req.h"
 #include "../core/resp.h"
 #include "../core/router.h"
 
 #define NBF_SKEW_S 300
+
+const char *auth_signed_in_user(const json_t *claims)
+{
+	const char *idtyp = json_string_value(json_object_get(claims, "idtyp"));
+	const char *oid = json_string_value(json_object_get(claims, "oid"));
+
+	if (!oid)
+		return NULL;
+	if (idtyp)
+		return strcmp(idtyp, "user") ? NULL : oid;
+	return json_is_string(json_object_get(claims, "scp")) ? oid : NULL;
+}
 
 const char *auth_bearer(const struct req *req)
 {
@@ -55,14 +68,14 @@ static const char *check_claims(const json_t *claims, const struct req *req)
 	return NULL;
 }
 
-int auth_verify(const struct jwt_key *key, const struct req *req, struct resp *resp)
+int auth_verify(struct keyring *keys, const struct req *req, struct resp *resp)
 {
 	const char *token = auth_bearer(req);
 	const char *msg;
 
 	if (!token || !*token)
 		return unauthorized(resp, AUTH_MSG_EMPTY);
-	switch (jwt_verify(key, token, req->claims)) {
+	switch (keyring_verify(keys, req->now_ms / 1000, token, req->claims)) {
 	case JWT_OK:
 		break;
 	case JWT_NOT_JWS:
@@ -77,7 +90,9 @@ int auth_verify(const struct jwt_key *key, const struct req *req, struct resp *r
 
 int auth_permit(const struct req *req, const struct route *route, struct resp *resp)
 {
-	if (perm_granted(route->perms, req->claims))
+	if (perm_granted(route->perms, req->claims) &&
+	    (!auth_signed_in_user(req->claims) ||
+	     perm_delegated_allowed(route, req->method, req->claims)))
 		return 0;
 	return resp_error(resp, GERR_FORBIDDEN, AUTH_MSG_DENIED);
 }

@@ -8,9 +8,10 @@
 #ifndef GRAPHMOCK_SERVER_AUTH_AUTH_H
 #define GRAPHMOCK_SERVER_AUTH_AUTH_H
 
+#include <jansson.h>
 #include <stdbool.h>
 
-struct jwt_key;
+struct keyring;
 struct route;
 struct req;
 struct resp;
@@ -34,23 +35,33 @@ struct resp;
 #define AUTH_MSG_INVALID  "Access token validation failure."
 #define AUTH_MSG_DENIED   "Insufficient privileges to complete the operation."
 
+/*
+ * auth_signed_in_user() - the oid of a delegated token's user (idtyp
+ * "user", or scp without idtyp), or NULL for app-only tokens. Borrowed.
+ */
+const char *auth_signed_in_user(const json_t *claims);
+
 /* auth_bearer() - the token of "Authorization: Bearer <t>" (scheme any case), or NULL.
  */
 const char *auth_bearer(const struct req *req);
 
 /*
  * auth_verify() - check the request's bearer token (its claims decoded once
- * into req->claims) against @key on the request's mock-clock time:
- * signature, lifetime (5 minutes' skew on nbf), audience. Returns 0, or -1
- * after a 401 InvalidAuthenticationToken with WWW-Authenticate in @resp.
+ * into req->claims) against the live keys of @keys on the request's
+ * mock-clock time: signature, lifetime (5 minutes' skew on nbf), audience.
+ * Returns 0, or -1 after a 401 InvalidAuthenticationToken with
+ * WWW-Authenticate in @resp.
  */
-int auth_verify(const struct jwt_key *key, const struct req *req, struct resp *resp);
+int auth_verify(struct keyring *keys, const struct req *req, struct resp *resp);
 
 /*
  * auth_permit() - with --auth jwt, after matching @route on a Graph path: a
  * token (already verified by auth_verify) lacking both roles and scp, or
  * every permission the route's row lists, gets 403
- * Authorization_RequestDenied. Returns 0, or -1 after the 403 is in @resp.
+ * Authorization_RequestDenied; so does a delegated caller whose directory
+ * roles or guest role (the token's wids, acct) do not allow what the route
+ * does (server/auth/permissions.h perm_delegated_allowed). Returns 0, or -1
+ * after the 403 is in @resp.
  */
 int auth_permit(const struct req *req, const struct route *route, struct resp *resp);
 

@@ -7,37 +7,19 @@
 #include <gnutls/abstract.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../../state/util/b64.h"
+#include "../../state/util/guid.h"
 
 static char *datum_b64url(const gnutls_datum_t *d)
 {
 	return b64url_encode(d->data, d->size);
-}
-
-/* kid: base64url(SHA-1(n || e)), the shape of Entra's certificate thumbprints. */
-static int make_kid(struct jwt_key *k, const gnutls_datum_t *m, const gnutls_datum_t *e)
-{
-	unsigned char digest[20];
-	unsigned char *buf = malloc(m->size + e->size);
-	char *s;
-
-	if (!buf)
-		return -1;
-	memcpy(buf, m->data, m->size);
-	memcpy(buf + m->size, e->data, e->size);
-	gnutls_hash_fast(GNUTLS_DIG_SHA1, buf, m->size + e->size, digest);
-	free(buf);
-	s = b64url_encode(digest, sizeof(digest));
-	if (!s)
-		return -1;
-	snprintf(k->kid, sizeof(k->kid), "%s", s);
-	free(s);
-	return 0;
 }
 
 static int export_public(struct jwt_key *k)
@@ -49,10 +31,59 @@ static int export_public(struct jwt_key *k)
 		return -1;
 	k->n = datum_b64url(&m);
 	k->e = datum_b64url(&e);
-	if (k->n && k->e && !make_kid(k, &m, &e))
+	if (k->n && k->e)
 		rc = 0;
 	gnutls_free(m.data);
 	gnutls_free(e.data);
+	return rc;
+}
+
+/*
+ * A self-signed certificate for the key, as Entra publishes one in "x5c";
+ * kid = x5t = base64url(SHA-1(its DER)), the shape of Entra's thumbprints.
+ */
+static int make_certificate(struct jwt_key *k)
+{
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_datum_t der = {NULL, 0};
+	unsigned char serial[16], digest[20];
+	time_t now = time(NULL);
+	char *s = NULL;
+	int rc;
+
+	random_bytes(serial, sizeof(serial));
+	serial[0] &= 0x7f; /* a positive INTEGER */
+	rc = gnutls_x509_crt_init(&crt);
+	if (rc >= 0)
+		rc = gnutls_x509_crt_set_pubkey(crt, k->pub);
+	if (rc >= 0)
+		rc = gnutls_x509_crt_set_version(crt, 3);
+	if (rc >= 0)
+		rc = gnutls_x509_crt_set_serial(crt, serial, sizeof(serial));
+	if (rc >= 0)
+		rc = gnutls_x509_crt_set_activation_time(crt, now - 86400);
+	if (rc >= 0)
+		rc = gnutls_x509_crt_set_expiration_time(crt, now + 5 * 366 * 86400L);
+	if (rc >= 0)
+		rc = gnutls_x509_crt_set_dn(crt, "CN=graphmock token signing", NULL);
+	if (rc >= 0)
+		rc =
+		    gnutls_x509_crt_privkey_sign(crt, crt, k->priv, GNUTLS_DIG_SHA256, 0);
+	if (rc >= 0)
+		rc = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der);
+	if (rc >= 0)
+		rc = gnutls_hash_fast(GNUTLS_DIG_SHA1, der.data, der.size, digest);
+	if (rc >= 0) {
+		k->x5c = b64_encode(der.data, der.size);
+		s = b64url_encode(digest, sizeof(digest));
+	}
+	if (s)
+		snprintf(k->kid, sizeof(k->kid), "%s", s);
+	rc = rc >= 0 && k->x5c && s ? 0 : -1;
+	free(s);
+	gnutls_free(der.data);
+	if (crt)
+		gnutls_x509_crt_deinit(crt);
 	return rc;
 }
 
@@ -73,7 +104,7 @@ int jwt_key_generate(struct jwt_key *k, unsigned bits)
 		        gnutls_strerror(rc));
 		goto out_release;
 	}
-	if (export_public(k)) {
+	if (export_public(k) || make_certificate(k)) {
 		fprintf(stderr, "exporting the token signing key failed\n");
 		goto out_release;
 	}
@@ -92,6 +123,7 @@ void jwt_key_release(struct jwt_key *k)
 		gnutls_pubkey_deinit(k->pub);
 	free(k->n);
 	free(k->e);
+	free(k->x5c);
 	memset(k, 0, sizeof(*k));
 }
 
@@ -184,42 +216,102 @@ json_t *jwt_peek_payload(const char *token)
 	return decode_json_segment(d1 + 1, (size_t)(d2 - d1 - 1));
 }
 
-enum jwt_status jwt_verify(const struct jwt_key *k, const char *token,
-                           const json_t *claims)
+json_t *jwt_peek_header(const char *token)
 {
 	const char *d1, *d2;
-	json_t *header;
-	unsigned char *sig;
-	size_t siglen;
-	gnutls_datum_t data, sigd;
-	bool rs256;
-	int rc;
 
+	if (!split(token, &d1, &d2))
+		return NULL;
+	return decode_json_segment(token, (size_t)(d1 - token));
+}
+
+enum jwt_status jws_parse(const char *token, struct jws *j)
+{
+	const char *d1, *d2, *alg;
+
+	memset(j, 0, sizeof(*j));
 	if (!strchr(token, '.'))
 		return JWT_NOT_JWS;
 	if (!split(token, &d1, &d2))
 		return JWT_MALFORMED;
-	header = decode_json_segment(token, (size_t)(d1 - token));
-	rs256 = header && json_is_string(json_object_get(header, "alg")) &&
-	        !strcmp(json_string_value(json_object_get(header, "alg")), "RS256");
-	json_decref(header);
-	sig = b64_decode(d2 + 1, strlen(d2 + 1), &siglen);
-	if (!rs256 || !claims || !sig) {
-		free(sig);
+	j->header = decode_json_segment(token, (size_t)(d1 - token));
+	j->payload = decode_json_segment(d1 + 1, (size_t)(d2 - d1 - 1));
+	j->sig = b64_decode(d2 + 1, strlen(d2 + 1), &j->sig_len);
+	alg = json_string_value(json_object_get(j->header, "alg"));
+	if (!j->header || !j->payload || !j->sig || !alg || strlen(alg) >= sizeof(j->alg))
 		return JWT_MALFORMED;
-	}
-	data.data = (unsigned char *)token;
-	data.size = (unsigned)(d2 - token);
-	sigd.data = sig;
-	sigd.size = (unsigned)siglen;
-	rc = gnutls_pubkey_verify_data2(k->pub, GNUTLS_SIGN_RSA_SHA256, 0, &data, &sigd);
-	free(sig);
-	return rc < 0 ? JWT_BAD_SIGNATURE : JWT_OK;
+	snprintf(j->alg, sizeof(j->alg), "%s", alg);
+	j->input = token;
+	j->input_len = (size_t)(d2 - token);
+	return JWT_OK;
+}
+
+void jws_release(struct jws *j)
+{
+	json_decref(j->header);
+	json_decref(j->payload);
+	free(j->sig);
+	memset(j, 0, sizeof(*j));
+}
+
+static bool verify_with(gnutls_pubkey_t pub, gnutls_sign_algorithm_t algo,
+                        const struct jws *j)
+{
+	gnutls_datum_t data = {(unsigned char *)j->input, (unsigned)j->input_len};
+	gnutls_datum_t sig = {j->sig, (unsigned)j->sig_len};
+
+	return gnutls_pubkey_verify_data2(pub, algo, 0, &data, &sig) >= 0;
+}
+
+/* PSS with the largest salt the key allows (OpenSSL's and .NET's default). */
+static bool verify_pss_max_salt(gnutls_pubkey_t pub, const struct jws *j)
+{
+	gnutls_x509_spki_t spki;
+	unsigned bits = 0;
+	bool ok = false;
+
+	gnutls_pubkey_get_pk_algorithm(pub, &bits);
+	if (bits < 8 * (32 + 2) + 8 || gnutls_x509_spki_init(&spki) < 0)
+		return false;
+	gnutls_x509_spki_set_rsa_pss_params(spki, GNUTLS_DIG_SHA256,
+	                                    (bits + 7) / 8 - 32 - 2);
+	if (gnutls_pubkey_set_spki(pub, spki, 0) >= 0)
+		ok = verify_with(pub, GNUTLS_SIGN_RSA_PSS_RSAE_SHA256, j);
+	gnutls_x509_spki_deinit(spki);
+	return ok;
+}
+
+enum jwt_status jws_verify_pubkey(struct gnutls_pubkey_st *pub, const struct jws *j)
+{
+	if (!strcmp(j->alg, "RS256"))
+		return verify_with(pub, GNUTLS_SIGN_RSA_SHA256, j) ? JWT_OK
+		                                                   : JWT_BAD_SIGNATURE;
+	if (!strcmp(j->alg, "PS256"))
+		return verify_with(pub, GNUTLS_SIGN_RSA_PSS_RSAE_SHA256, j) ||
+		               verify_pss_max_salt(pub, j)
+		           ? JWT_OK
+		           : JWT_BAD_SIGNATURE;
+	return JWT_MALFORMED;
+}
+
+enum jwt_status jwt_verify(const struct jwt_key *k, const char *token,
+                           const json_t *claims)
+{
+	struct jws j;
+	enum jwt_status st = jws_parse(token, &j);
+
+	/* graphmock signs RS256 only: anything else is not one of its tokens */
+	if (st == JWT_OK && (!claims || strcmp(j.alg, "RS256")))
+		st = JWT_MALFORMED;
+	if (st == JWT_OK)
+		st = jws_verify_pubkey(k->pub, &j);
+	jws_release(&j);
+	return st;
 }
 
 json_t *jwt_jwk(const struct jwt_key *k)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "kty", "RSA", "use",
-	                 "sig", "kid", k->kid, "x5t", k->kid, "n", k->n, "e", k->e, "alg",
-	                 "RS256");
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:[s], s:s}", "kty", "RSA",
+	                 "use", "sig", "kid", k->kid, "x5t", k->kid, "n", k->n, "e", k->e,
+	                 "x5c", k->x5c, "alg", "RS256");
 }

@@ -9,7 +9,9 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 
+struct route;
 struct route_perms;
 
 /* perm_has_claims() - do @claims carry a non-empty `roles` array or `scp` string? */
@@ -23,5 +25,26 @@ bool perm_held(const json_t *claims, const char *perm);
 
 /* perm_granted() - does @rule let a token with @claims through? NULL @rule: no. */
 bool perm_granted(const struct route_perms *rule, const json_t *claims);
+
+/*
+ * perm_least() - the least-privileged permissions @rule needs (the first of
+ * each list), into @out (@n slots, NULL-terminated). For the permission
+ * report.
+ */
+void perm_least(const struct route_perms *rule, const char **out, size_t n);
+
+/* perm_granted_list() - the token's roles, or its scp split, as an array. New. */
+json_t *perm_granted_list(const json_t *claims);
+
+/*
+ * perm_delegated_allowed() - what a signed-in user may do beyond the
+ * token's scopes (identity.md §8.2, §8.5): a guest with the default guest
+ * role (wids) may not list directory collections, a restricted guest may
+ * only use /me; a write whose least permission needs an administrator
+ * needs one of its directory roles in wids (Global Administrator always
+ * does). Owners are not special.
+ */
+bool perm_delegated_allowed(const struct route *route, const char *method,
+                            const json_t *claims);
 
 #endif

@@ -126,6 +126,78 @@ static void test_scp(void **unused)
 	assert_true(allowed(scopes("  User.Invite.All  "), "POST", "/invitations"));
 }
 
+/* The route row @method @pattern itself. */
+static const struct route *route_of(const char *method, const char *pattern)
+{
+	for (const struct route *const *t = g_srv->graph_tables; *t; t++)
+		for (const struct route *r = *t; r->method; r++)
+			if (!strcmp(r->method, method) && !strcmp(r->pattern, pattern))
+				return r;
+	fail_msg("no route %s %s", method, pattern);
+	return NULL;
+}
+
+static bool delegated_ok(const char *wids, const char *method, const char *pattern)
+{
+	json_t *c =
+	    json_pack("{s:s, s:s, s:o}", "idtyp", "user", "scp",
+	              "Directory.ReadWrite.All", "wids", json_loads(wids, 0, NULL));
+	bool ok = perm_delegated_allowed(route_of(method, pattern), method, c);
+
+	json_decref(c);
+	return ok;
+}
+
+#define MEMBER      "[\"b79fbf4d-3ef9-4689-8143-76b194e85509\"]"
+#define GA          "[\"62e90394-69f5-4237-9190-012177145e10\"]"
+#define USER_ADMIN  "[\"fe930be7-5e62-47db-91af-98c3a49a38b1\"]"
+#define GUEST       "[\"10dae51f-b6af-4016-8d66-8c2a99b929b3\"]"
+#define RESTRICTED  "[\"2af84b1e-32c8-42b7-82bc-daa82404023b\"]"
+#define LIKE_MEMBER "[\"a0b1b346-4d3e-4e8b-98f8-753987be4970\"]"
+
+/* identity.md §8.2, §8.5: roles a delegated writer needs; what guests may read. */
+static void test_delegated_roles_and_guests(void **unused)
+{
+	(void)unused;
+	/* writes need an administrator role; reads do not */
+	assert_false(delegated_ok(MEMBER, "PATCH", "/users/{id}"));
+	assert_true(delegated_ok(USER_ADMIN, "PATCH", "/users/{id}"));
+	assert_true(delegated_ok(GA, "DELETE", "/users/{id}"));
+	assert_false(delegated_ok(USER_ADMIN, "PATCH", "/applications/{id}"));
+	assert_true(delegated_ok(GA, "PATCH", "/applications/{id}"));
+	assert_false(delegated_ok(MEMBER, "POST", "/groups/{id}/members/$ref"));
+	assert_true(delegated_ok(MEMBER, "POST", "/groups")); /* members create groups */
+	assert_true(delegated_ok(MEMBER, "GET", "/users"));
+	assert_true(delegated_ok(MEMBER, "PATCH", "/me/{id}"));
+	/* the default guest role reads by id, never whole collections */
+	assert_false(delegated_ok(GUEST, "GET", "/users"));
+	assert_false(delegated_ok(GUEST, "GET", "/groups"));
+	assert_true(delegated_ok(GUEST, "GET", "/users/{id}"));
+	assert_true(delegated_ok(GUEST, "GET", "/me/{id}/memberOf"));
+	assert_true(delegated_ok(GUEST, "GET", "/$metadata"));
+	/* a restricted guest only itself; a member-like guest as a member */
+	assert_false(delegated_ok(RESTRICTED, "GET", "/users/{id}"));
+	assert_true(delegated_ok(RESTRICTED, "GET", "/me/{id}"));
+	assert_true(delegated_ok(LIKE_MEMBER, "GET", "/users"));
+}
+
+/* The permission report's "needed": the first of each list. */
+static void test_least(void **unused)
+{
+	const char *out[4];
+
+	(void)unused;
+	perm_least(perms_of("GET", "/users"), out, 4);
+	assert_string_equal(out[0], "User.Read.All");
+	assert_null(out[1]);
+	perm_least(perms_of("POST", "/servicePrincipals/{id}/appRoleAssignedTo"), out, 4);
+	assert_string_equal(out[0], "AppRoleAssignment.ReadWrite.All");
+	assert_string_equal(out[1], "Application.Read.All");
+	assert_null(out[2]);
+	perm_least(perms_of("GET", "/$metadata"), out, 4);
+	assert_null(out[0]);
+}
+
 static void test_no_roles_or_scp(void **unused)
 {
 	(void)unused;
@@ -182,6 +254,8 @@ int main(void)
 	    cmocka_unit_test(test_readwrite_implies_read),
 	    cmocka_unit_test(test_scp),
 	    cmocka_unit_test(test_no_roles_or_scp),
+	    cmocka_unit_test(test_delegated_roles_and_guests),
+	    cmocka_unit_test(test_least),
 	    cmocka_unit_test(test_assignment_needs_both_lists),
 	};
 

@@ -9,6 +9,8 @@
 #define GRAPHMOCK_SERVER_CORE_CALL_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 struct odata_query;
 struct req;
@@ -16,6 +18,24 @@ struct resp;
 struct srv;
 struct state;
 struct tenant;
+
+/* A certificate (Graph keyCredential "key": base64 DER) as routes need it. */
+struct svc_cert {
+	char sha1_hex[41]; /* upper-case hex thumbprint, as Entra prints it */
+	char x5t[28];      /* base64url SHA-1 (JOSE "x5t") */
+	char x5t_s256[44]; /* base64url SHA-256 (JOSE "x5t#S256") */
+	char sha1_b64[29]; /* standard base64 SHA-1 (Graph's customKeyIdentifier) */
+	int64_t not_before_ms;
+	int64_t not_after_ms;
+	char subject[256]; /* "CN=..." */
+};
+
+/* A JWS checked against a certificate's public key. */
+enum svc_jws {
+	SVC_JWS_OK,
+	SVC_JWS_MALFORMED,     /* not a compact JWS, not RS256/PS256, or no certificate */
+	SVC_JWS_BAD_SIGNATURE, /* well formed; this key did not sign it */
+};
 
 /*
  * Services the server lends routes, as functions over an opaque context
@@ -31,6 +51,24 @@ struct services {
 	char *(*token_sign)(void *ctx, const json_t *claims);
 	/* token_keys() - the public signing keys as JWKs. Returns: new array or NULL. */
 	json_t *(*token_keys)(void *ctx);
+	/*
+	 * seal() / unseal() - an opaque, tamper-proof string for @payload (an
+	 * object) that only this server can read back (refresh tokens, the
+	 * sign-in session). New string / new object, NULL on failure or
+	 * tampering.
+	 */
+	char *(*seal)(void *ctx, const json_t *payload);
+	json_t *(*unseal)(void *ctx, const char *sealed);
+	/* cert_describe() - thumbprints, validity and subject of @b64der. 0 or -1. */
+	int (*cert_describe)(void *ctx, const char *b64der, struct svc_cert *out);
+	/* jws_verify() - is @jws (RS256/PS256) signed by the key of certificate @b64der?
+	 */
+	enum svc_jws (*jws_verify)(void *ctx, const char *jws, const char *b64der);
+	/*
+	 * --auth open: the token endpoint takes any client secret or assertion
+	 * for a known client, as graphmock did before it checked them.
+	 */
+	bool credentials_open;
 };
 
 struct call {

@@ -332,6 +332,25 @@ static enum req_decode push_segment(struct req *req, char *seg)
 	return REQ_DECODE_OK;
 }
 
+int req_insert_segment(struct req *req, size_t at, const char *value)
+{
+	char *copy;
+
+	if (at > req->nsegs || req->nsegs >= REQ_MAX_SEGMENTS)
+		return -1;
+	copy = state_strdup(value);
+	if (!copy)
+		return -1;
+	memmove(&req->segs[at + 1], &req->segs[at],
+	        (req->nsegs - at) * sizeof(req->segs[0]));
+	memmove(&req->seg_alt_key[at + 1], &req->seg_alt_key[at],
+	        (req->nsegs - at) * sizeof(req->seg_alt_key[0]));
+	req->segs[at] = copy;
+	req->seg_alt_key[at] = NULL;
+	req->nsegs++;
+	return 0;
+}
+
 int req_set_path(struct req *req, const char *path)
 {
 	const char *p = path;

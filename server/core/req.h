@@ -129,6 +129,13 @@ enum req_decode req_percent_decode_into(const char *s, size_t len, char **out);
 /* req_percent_decode() - the same; NULL for a broken escape, an encoded NUL, or OOM. */
 char *req_percent_decode(const char *s, size_t len);
 
+/*
+ * req_insert_segment() - put a copy of @value before segment @at (what
+ * /me becomes: "/me/<signed-in user's id>/..."). 0, or -1 when the path
+ * is already at REQ_MAX_SEGMENTS or on OOM (nothing changed).
+ */
+int req_insert_segment(struct req *req, size_t at, const char *value);
+
 /* req_param() - capture @i of the matched route, or NULL. Borrowed. */
 const char *req_param(const struct req *req, size_t i);
 

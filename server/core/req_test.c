@@ -88,6 +88,33 @@ static void test_too_many_segments(void **ctx)
 	req_release(&req);
 }
 
+/* /me/memberOf becomes /me/<oid>/memberOf; a full path refuses one more. */
+static void test_insert_segment(void **ctx)
+{
+	char path[512] = "/v1.0";
+	struct req req;
+
+	(void)ctx;
+	req_init(&req);
+	assert_int_equal(req_set_path(&req, "/v1.0/me/memberOf"), 0);
+	assert_int_equal(req_insert_segment(&req, 1, "867c0910"), 0);
+	assert_int_equal(req.nsegs, 3);
+	assert_string_equal(req.segs[0], "me");
+	assert_string_equal(req.segs[1], "867c0910");
+	assert_string_equal(req.segs[2], "memberOf");
+	assert_null(req.seg_alt_key[1]);
+	assert_int_equal(req_insert_segment(&req, 4, "x"), -1);
+	req_release(&req);
+
+	for (int i = 0; i < REQ_MAX_SEGMENTS; i++)
+		strncat(path, "/a", sizeof(path) - strlen(path) - 1);
+	req_init(&req);
+	assert_int_equal(req_set_path(&req, path), 0);
+	assert_int_equal(req_insert_segment(&req, 0, "x"), -1);
+	assert_int_equal(req.nsegs, REQ_MAX_SEGMENTS);
+	req_release(&req);
+}
+
 static void test_key_segments(void **ctx)
 {
 	struct req req;
@@ -181,6 +208,7 @@ int main(void)
 	    cmocka_unit_test(test_version_is_stripped_once),
 	    cmocka_unit_test(test_segments_decoded_one_by_one),
 	    cmocka_unit_test(test_bad_escapes_refused),
+	    cmocka_unit_test(test_insert_segment),
 	    cmocka_unit_test(test_too_many_segments),
 	    cmocka_unit_test(test_key_segments),
 	    cmocka_unit_test(test_namespace_alias),

@@ -6,6 +6,7 @@
 
 #include "../invitation.h"
 #include "../mailbox.h"
+#include "../model/model.h"
 #include "../state.h"
 #include "tenants.h"
 
@@ -81,7 +82,8 @@ json_t *state_export_tenant(const struct tenant *t)
 	if (add_memberships(out, t) || add_assignments(out, t))
 		goto out_free;
 	if (json_object_set_new(out, "invitations", state_invitations_export(t)) ||
-	    json_object_set_new(out, "mailbox", state_mailbox_export(t)))
+	    json_object_set_new(out, "mailbox", state_mailbox_export(t)) ||
+	    json_object_set_new(out, "authorizationPolicy", model_policy_export(t)))
 		goto out_free;
 	return out;
 

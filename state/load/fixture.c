@@ -208,6 +208,7 @@ static const char *const tenant_keys[] = {
     "appRoleAssignments",
     "invitations",
     "mailbox",
+    "authorizationPolicy",
     NULL,
 };
 
@@ -264,6 +265,14 @@ struct tenant *fixture_tenant_build(struct state *st, const json_t *doc,
 	t->domain = state_strdup(str_member(doc, "domain"));
 	if (!t->display_name || !t->domain)
 		goto out_oom;
+	{
+		char perr[200];
+		if (model_policy_load(t, json_object_get(doc, "authorizationPolicy"),
+		                      perr, sizeof(perr))) {
+			fail(err, errlen, "%s.authorizationPolicy.%s", path, perr);
+			goto out_free;
+		}
+	}
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 		if (load_objects(st, t, doc, path, &kinds[k], err, errlen))
 			goto out_free;

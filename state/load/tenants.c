@@ -9,6 +9,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../grant.h"
+#include "../model/model.h"
+#include "../usage.h"
 #include "fixture.h"
 
 static void tenants_free(struct tenant **head)
@@ -27,6 +30,10 @@ void state_release(struct state *st)
 	tenants_free(&st->tenants);
 	json_decref(st->templates);
 	json_decref(st->fixture);
+	state_grants_clear(st);
+	state_usage_clear(st);
+	pthread_mutex_destroy(&st->usage_lock);
+	pthread_mutex_destroy(&st->grant_lock);
 	pthread_mutex_destroy(&st->id_lock);
 	pthread_rwlock_destroy(&st->registry);
 }
@@ -100,13 +107,15 @@ int state_load(struct state *st, const json_t *doc, char *err, size_t errlen)
 		return -1;
 	json_t *templates = json_deep_copy(json_object_get(doc, "applicationTemplates"));
 	json_t *keep = json_deep_copy(doc);
-	if (!keep || (!templates && json_object_get(doc, "applicationTemplates"))) {
+	/* Hash secrets once in the kept copy: resets and new tenants reuse it. */
+	if (!keep || model_fixture_hash_secrets(keep) ||
+	    (!templates && json_object_get(doc, "applicationTemplates"))) {
 		snprintf(err, errlen, "$: out of memory");
 		json_decref(keep);
 		json_decref(templates);
 		return -1;
 	}
-	rc = build_tenants(st, doc, templates, &fresh, err, errlen);
+	rc = build_tenants(st, keep, templates, &fresh, err, errlen);
 	if (rc) {
 		json_decref(keep);
 		json_decref(templates);
@@ -148,6 +157,9 @@ int state_reset(struct state *st)
 	rng_seed(&st->rng, st->seed);
 	pthread_mutex_unlock(&st->id_lock);
 	atomic_store(&st->next_seq, 0);
+	/* a reset signs everybody out and starts a new permission report */
+	state_grants_clear(st);
+	state_usage_clear(st);
 	rc = state_load(st, doc, err, sizeof(err));
 	json_decref(doc);
 	return rc;

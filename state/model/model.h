@@ -9,6 +9,7 @@
 #define GRAPHMOCK_STATE_MODEL_MODEL_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "../state.h"
 
@@ -37,6 +38,60 @@ const char *model_principal_type(const struct dobj *d);
 json_t *model_assignment_new(struct state *st, const struct dobj *principal,
                              const struct dobj *resource, const char *app_role_id,
                              char id_out[64]);
+
+/*
+ * Properties of graphmock's own on stored objects. No Graph schema names
+ * them, so Graph routes never return them and POST/PATCH refuse them;
+ * GET /_mock/state exports them (hashes only, never a secret in clear).
+ */
+#define MODEL_PASSWORD_HASH   "@graphmock.passwordHash" /* user: state/util/password.h */
+#define MODEL_SECRET_HASHES   "@graphmock.secretHashes" /* application: {keyId: hash} */
+#define MODEL_KEYS            "@graphmock.keys" /* application: {keyId: DER b64} */
+#define MODEL_DIRECTORY_ROLES "@graphmock.directoryRoles" /* user: role template ids */
+
+/*
+ * model_user_hash_password() - replace a clear passwordProfile.password of
+ * @user by its hash in MODEL_PASSWORD_HASH (the profile keeps its other
+ * fields). A no-op when there is none. 0, or -1 on OOM.
+ */
+int model_user_hash_password(json_t *user);
+
+/*
+ * model_application_hash_secrets() - for each passwordCredential of @app
+ * carrying a clear "secretText" (fixtures): keyId (derived from the appId
+ * when missing, so --seed ids stay reproducible), hint (its first three
+ * characters), its hash in MODEL_SECRET_HASHES, secretText null; for each
+ * keyCredential with a "key": the key into MODEL_KEYS, "key" null. 0 or -1.
+ */
+int model_application_hash_secrets(json_t *app);
+
+/*
+ * model_fixture_hash_secrets() - both of the above over every tenant of
+ * fixture document @doc (modified in place), so a fixture kept for resets
+ * and new tenants is hashed once, not once per tenant. 0 or -1.
+ */
+int model_fixture_hash_secrets(json_t *doc);
+
+/* The guest role template ids of authorizationPolicy.guestUserRoleId. */
+#define MODEL_GUEST_ROLE_MEMBER     "a0b1b346-4d3e-4e8b-98f8-753987be4970"
+#define MODEL_GUEST_ROLE_DEFAULT    "10dae51f-b6af-4016-8d66-8c2a99b929b3"
+#define MODEL_GUEST_ROLE_RESTRICTED "2af84b1e-32c8-42b7-82bc-daa82404023b"
+
+/* model_allow_invites_valid() - one of authorizationPolicy's allowInvitesFrom values? */
+bool model_allow_invites_valid(const char *v);
+
+/* model_guest_role_valid() - one of the three guest role template ids? */
+bool model_guest_role_valid(const char *v);
+
+/*
+ * model_policy_load() - @t's authorizationPolicy from fixture value @p
+ * (NULL: the defaults, everyone / Guest User). 0, or -1 with the problem
+ * ("allowInvitesFrom: ...") in @err.
+ */
+int model_policy_load(struct tenant *t, const json_t *p, char *err, size_t errlen);
+
+/* model_policy_export() - {"allowInvitesFrom", "guestUserRoleId"} of @t. New. */
+json_t *model_policy_export(const struct tenant *t);
 
 /* model_timestamp() - the mock clock now as "2024-05-01T10:22:31Z". New reference. */
 json_t *model_timestamp(struct state *st);

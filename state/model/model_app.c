@@ -52,6 +52,8 @@ int model_application_complete(struct state *st, struct tenant *t, json_t *obj)
 	                              "enableIdTokenIssuance", 0,
 	                              "enableAccessTokenIssuance", 0));
 	rc |= model_default(obj, "spa", json_pack("{s:[]}", "redirectUris"));
+	rc |= model_default(obj, "isFallbackPublicClient", json_null());
+	rc |= model_application_hash_secrets(obj);
 	return rc ? -1 : 0;
 }
 

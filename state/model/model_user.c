@@ -20,5 +20,6 @@ int model_user_complete(struct state *st, struct tenant *t, json_t *obj)
 	rc |= model_default(obj, "creationType", json_null());
 	rc |= model_default(obj, "externalUserState", json_null());
 	rc |= model_default(obj, "externalUserStateChangeDateTime", json_null());
+	rc |= model_user_hash_password(obj);
 	return rc ? -1 : 0;
 }

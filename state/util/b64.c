@@ -39,6 +39,21 @@ char *b64url_encode(const void *data, size_t len)
 	return out;
 }
 
+char *b64_encode(const void *data, size_t len)
+{
+	char *out = malloc(BASE64_ENCODE_LENGTH(len) + BASE64_ENCODE_FINAL_LENGTH + 1);
+	struct base64_encode_ctx ctx;
+	size_t o;
+
+	if (!out)
+		return NULL;
+	base64_encode_init(&ctx);
+	o = base64_encode_update(&ctx, out, len, data);
+	o += base64_encode_final(&ctx, out + o);
+	out[o] = '\0';
+	return out;
+}
+
 /* Decode with @url's alphabet, adding the padding nettle insists on. */
 static long decode(bool url, const char *s, size_t len, uint8_t *out, size_t cap)
 {

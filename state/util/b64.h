@@ -25,6 +25,12 @@ void b64url_encode_to(const void *data, size_t len, char *out);
 char *b64url_encode(const void *data, size_t len);
 
 /*
+ * b64_encode() - @len bytes at @data as standard, padded base64 (X.509 "x5c",
+ * Graph's Edm.Binary values). Returns: new string, or NULL on OOM.
+ */
+char *b64_encode(const void *data, size_t len);
+
+/*
  * b64url_decode_to() - decode unpadded base64url @s (@len chars) into @out
  * (room for @cap bytes). Returns: the number of bytes, or -1 when a
  * character is outside the url alphabet, '=' appears, or it does not fit.

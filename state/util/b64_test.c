@@ -79,6 +79,27 @@ static void standard_alphabet_and_padding(void **ctx)
 	free(d);
 }
 
+/* The padded standard form (x5c, Edm.Binary): RFC 4648 §10 and a '+', '/' case. */
+static void standard_encoder(void **ctx)
+{
+	static const char *const plain[] = {"", "f", "fo", "foo", "foob", "fooba"};
+	static const char *const coded[] = {
+	    "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE="};
+	static const unsigned char high[] = {0xfb, 0xff, 0xbf};
+
+	(void)ctx;
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		char *out = b64_encode(plain[i], strlen(plain[i]));
+		assert_string_equal(out, coded[i]);
+		free(out);
+	}
+	{
+		char *out = b64_encode(high, sizeof(high));
+		assert_string_equal(out, "+/+/");
+		free(out);
+	}
+}
+
 static void refused(void **ctx)
 {
 	unsigned char out[8];
@@ -101,6 +122,7 @@ int main(void)
 	    cmocka_unit_test(rfc4648_vectors),
 	    cmocka_unit_test(round_trips),
 	    cmocka_unit_test(standard_alphabet_and_padding),
+	    cmocka_unit_test(standard_encoder),
 	    cmocka_unit_test(refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
