@@ -22,7 +22,7 @@ import { startGraphmock, FIXTURE } from './helper.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const certs = process.env.GRAPHMOCK_CERTS || path.resolve(here, '../../build/certs');
-const appCert = path.resolve(here, '../../test-fixtures/app-certificate');
+const appCert = path.resolve(here, '../../conformance/fixtures/app-certificate');
 const CONFIDENTIAL_APP = 'bb307b24-a6db-470e-9a3b-e58a68578312'; // has the test certificate
 const PUBLIC_APP = '0e6a4b2c-8d1f-4e3a-b5c7-9f2d6a8e1b43'; // isFallbackPublicClient
 const REDIRECT = 'http://localhost:3000/redirect'; // registered under publicClient

@@ -3,7 +3,7 @@
  * posts through the request pipeline, tokens checked with GnuTLS against
  * the published JWKS certificate (never by trusting graphmock's own
  * verifier), and client assertions signed with the committed test key of
- * the fixture app (test-fixtures/app-certificate) or any other key.
+ * the fixture app (conformance/fixtures/app-certificate) or any other key.
  * Linked into test binaries only.
  */
 #ifndef GRAPHMOCK_ROUTES_ENTRA_LOGIN_TESTUTIL_H
@@ -28,8 +28,8 @@ struct srv;
 #define LT_ADELE_UPN   "AdeleV@contoso.onmicrosoft.com"
 #define LT_ADELE_PW    "Adele-Pass-1!"
 #define LT_GRAPH_SCOPE "scope=https%3A%2F%2Fgraph.microsoft.com%2F.default"
-#define LT_KEY_PEM     "test-fixtures/app-certificate/key.pem"
-#define LT_CERT_PEM    "test-fixtures/app-certificate/cert.pem"
+#define LT_KEY_PEM     "conformance/fixtures/app-certificate/key.pem"
+#define LT_CERT_PEM    "conformance/fixtures/app-certificate/cert.pem"
 #define LT_ORIGIN      "https://localhost:8443"
 
 /* What a call answered. */
@@ -86,7 +86,7 @@ void lt_key_free(void *key);
 char *lt_assertion(void *key, const char *header_json, const char *payload_json,
                    bool pss);
 
-/* lt_cert_thumbprints() - x5t and x5t#S256 of test-fixtures/app-certificate/cert.pem. */
+/* lt_cert_thumbprints() - x5t and x5t#S256 of conformance/fixtures/app-certificate/cert.pem. */
 void lt_cert_thumbprints(char x5t[32], char x5t_s256[48]);
 
 /* lt_form_encode() - @s percent-encoded for a form value. New string. */
