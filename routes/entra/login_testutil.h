@@ -86,7 +86,8 @@ void lt_key_free(void *key);
 char *lt_assertion(void *key, const char *header_json, const char *payload_json,
                    bool pss);
 
-/* lt_cert_thumbprints() - x5t and x5t#S256 of conformance/fixtures/app-certificate/cert.pem. */
+/* lt_cert_thumbprints() - x5t and x5t#S256 of
+ * conformance/fixtures/app-certificate/cert.pem. */
 void lt_cert_thumbprints(char x5t[32], char x5t_s256[48]);
 
 /* lt_form_encode() - @s percent-encoded for a form value. New string. */
