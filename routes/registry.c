@@ -19,6 +19,9 @@ extern const struct route metadata_routes[];
 extern const struct route service_root_routes[];
 extern const struct route me_routes[];
 extern const struct route organization_routes[];
+extern const struct route deleted_items_routes[];
+extern const struct route delta_routes[];
+extern const struct route subscriptions_routes[];
 
 extern const struct route admin_routes[];
 extern const struct route admin_state_routes[];
@@ -28,6 +31,8 @@ extern const struct route mailpit_routes[];
 extern const struct route redeem_routes[];
 extern const struct route login_routes[];
 extern const struct route login_token_routes[];
+extern const struct route webhook_routes[];
+extern const struct route changelog_routes[];
 
 /* One table a line reads best. */
 /* clang-format off */
@@ -47,6 +52,9 @@ const struct route *const graph_route_tables[] = {
 	service_root_routes,
 	me_routes,
 	organization_routes,
+	deleted_items_routes,
+	delta_routes,
+	subscriptions_routes,
 	NULL,
 };
 
@@ -59,6 +67,8 @@ const struct route *const root_route_tables[] = {
 	redeem_routes,
 	login_routes,
 	login_token_routes,
+	webhook_routes,
+	changelog_routes,
 	NULL,
 };
 /* clang-format on */

@@ -16,6 +16,7 @@
 #include "faults/fault.h"
 #include "journal.h"
 #include "auth/jwt.h"
+#include "notify/notify.h"
 
 struct MHD_Daemon;
 struct MHD_Connection;
@@ -51,6 +52,7 @@ struct srv {
 	struct fault_engine faults;
 	struct fault_sleeper sleeper;
 	struct journal journal;
+	struct notifier notify; /* change notifications: validation and delivery */
 	/* Signs graphmock's access tokens. Made on first use (RSA-2048 takes
 	 * ~100 ms), or at start with --auth jwt: use srv_jwt_key(). */
 	struct jwt_key jwt;
