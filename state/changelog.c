@@ -192,11 +192,12 @@ static bool cancels(struct changelog *log, const struct change *c)
 				pending_drop(log, i);
 		return true;
 	}
-	if (c->op != CHANGE_MEMBER_REMOVED)
+	if (!is_member_op(c->op))
 		return false;
+	/* an edge taken away and put back (or the reverse) is no change */
 	for (i = log->npending; i-- > 0;) {
 		const struct change *p = &log->pending[i];
-		if (p->op == CHANGE_MEMBER_ADDED && !strcmp(p->id, c->id) &&
+		if (is_member_op(p->op) && p->op != c->op && !strcmp(p->id, c->id) &&
 		    !strcmp(p->member_id, c->member_id)) {
 			pending_drop(log, i);
 			return true;

@@ -13,6 +13,7 @@
 
 /* What one commit did to one object, for one subscription. */
 struct agg {
+	const struct subscription *s;
 	char id[GUID_STR_LEN + 1];
 	enum dobj_kind kind;
 	bool deleted;
@@ -68,10 +69,11 @@ static json_t *render(const struct tenant *t, const struct subscription *s,
 	return out;
 }
 
-static struct agg *agg_for(struct agg **v, size_t *n, size_t *cap, const struct change *c)
+static struct agg *agg_for(struct agg **v, size_t *n, size_t *cap,
+                           const struct subscription *s, const struct change *c)
 {
 	for (size_t i = 0; i < *n; i++)
-		if (!strcmp((*v)[i].id, c->id))
+		if ((*v)[i].s == s && !strcmp((*v)[i].id, c->id))
 			return &(*v)[i];
 	if (*n == *cap) {
 		size_t want = *cap ? *cap * 2 : 8;
@@ -82,6 +84,7 @@ static struct agg *agg_for(struct agg **v, size_t *n, size_t *cap, const struct 
 		*cap = want;
 	}
 	memset(&(*v)[*n], 0, sizeof(**v));
+	(*v)[*n].s = s;
 	memcpy((*v)[*n].id, c->id, sizeof((*v)[*n].id));
 	(*v)[*n].kind = c->kind;
 	return &(*v)[(*n)++];
@@ -108,62 +111,71 @@ static bool hears(const struct subscription *s, const struct change *c, bool *de
 	return (s->changes & (*deleted ? SUB_DELETED : SUB_UPDATED)) != 0;
 }
 
-static void queue_for(struct notifier *n, const struct tenant *t,
-                      const struct subscription *s, const struct change *v, size_t cnt)
+/* One agg more: its change folded in. -1 on OOM. */
+static int fold(struct agg *a, const struct change *c, bool deleted)
 {
-	const char *url = json_string_value(json_object_get(s->obj, "notificationUrl"));
-	const char *life =
-	    json_string_value(json_object_get(s->obj, "lifecycleNotificationUrl"));
-	struct agg *aggs = NULL;
-	size_t naggs = 0, cap = 0;
-
-	for (size_t i = 0; i < cnt; i++) {
-		const struct change *c = &v[i];
-		struct agg *a;
-		bool deleted;
-
-		if (!hears(s, c, &deleted))
-			continue;
-		a = agg_for(&aggs, &naggs, &cap, c);
-		if (!a)
-			break;
-		a->deleted |= deleted;
-		a->at_ms = c->at_ms;
-		if (!is_member_op(c->op))
-			continue;
-		if (!a->members)
-			a->members = json_array();
-		json_array_append_new(a->members,
-		                      c->op == CHANGE_MEMBER_ADDED
-		                          ? json_pack("{s:s}", "id", c->member_id)
-		                          : json_pack("{s:s, s:s}", "id", c->member_id,
-		                                      "@removed", "deleted"));
-	}
-	for (size_t i = 0; i < naggs; i++) {
-		struct notify_item *it = calloc(1, sizeof(*it));
-
-		if (it) {
-			it->json = render(t, s, &aggs[i]);
-			it->lifecycle_url = life ? strdup(life) : NULL;
-		}
-		if (it && it->json && url)
-			notify_enqueue(n, t->id, url, false, it);
-		else
-			notify_item_free(it);
-		json_decref(aggs[i].members);
-	}
-	free(aggs);
+	a->deleted |= deleted;
+	a->at_ms = c->at_ms;
+	if (!is_member_op(c->op))
+		return 0;
+	if (!a->members)
+		a->members = json_array();
+	return json_array_append_new(
+	    a->members,
+	    c->op == CHANGE_MEMBER_ADDED
+	        ? json_pack("{s:s}", "id", c->member_id)
+	        : json_pack("{s:s, s:s}", "id", c->member_id, "@removed", "deleted"));
 }
 
+static void queue(struct notifier *n, const struct tenant *t, const struct agg *a)
+{
+	const char *url =
+	    json_string_value(json_object_get(a->s->obj, "notificationUrl"));
+	const char *life =
+	    json_string_value(json_object_get(a->s->obj, "lifecycleNotificationUrl"));
+	struct notify_item *it = calloc(1, sizeof(*it));
+
+	if (it) {
+		it->json = render(t, a->s, a);
+		it->lifecycle_url = life ? strdup(life) : NULL;
+	}
+	if (it && it->json && url)
+		notify_enqueue(n, t->id, url, false, it);
+	else
+		notify_item_free(it);
+}
+
+/*
+ * One notification per (subscription, object) of the commit, in the order
+ * the objects first changed in it, each with everything the commit did to
+ * the object (a membership change carries members@delta).
+ */
 void notify_on_changes(void *ctx, struct state *st, struct tenant *t,
                        const struct change *v, size_t cnt)
 {
 	struct notifier *n = ctx;
 	int64_t now = state_now_ms(st);
+	struct agg *aggs = NULL;
+	size_t naggs = 0, cap = 0;
 
-	for (struct subscription *s = t->subscriptions; s; s = s->hh.next)
-		if (now < s->expires_ms)
-			queue_for(n, t, s, v, cnt);
+	if (!t->subscriptions)
+		return;
+	for (size_t i = 0; i < cnt; i++)
+		for (struct subscription *s = t->subscriptions; s; s = s->hh.next) {
+			struct agg *a;
+			bool deleted;
+
+			if (now >= s->expires_ms || !hears(s, &v[i], &deleted))
+				continue;
+			a = agg_for(&aggs, &naggs, &cap, s, &v[i]);
+			if (a)
+				fold(a, &v[i], deleted);
+		}
+	for (size_t i = 0; i < naggs; i++) {
+		queue(n, t, &aggs[i]);
+		json_decref(aggs[i].members);
+	}
+	free(aggs);
 }
 
 json_t *notify_lifecycle_json(const char *sub_id, const char *expiry,
