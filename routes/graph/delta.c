@@ -175,13 +175,14 @@ static int parse_select(struct call *c, const char *v, struct delta_state *s)
 	return 0;
 }
 
+/* After spaces, @word (any case) followed by a space or the end. */
 static bool word_at(const char **p, const char *word)
 {
 	size_t n = strlen(word);
 
 	while (**p == ' ')
 		(*p)++;
-	if (strncasecmp(*p, word, n))
+	if (strncasecmp(*p, word, n) || ((*p)[n] && (*p)[n] != ' '))
 		return false;
 	*p += n;
 	return true;
@@ -197,7 +198,7 @@ static int parse_filter(struct call *c, const char *v, struct delta_state *s)
 		char id[GUID_STR_LEN + 1];
 		bool quoted;
 
-		if (!word_at(&p, "id") || !word_at(&p, " eq") || *p != ' ')
+		if (!word_at(&p, "id") || !word_at(&p, "eq"))
 			return unsupported(c);
 		while (*p == ' ')
 			p++;
@@ -216,7 +217,7 @@ static int parse_filter(struct call *c, const char *v, struct delta_state *s)
 			p++;
 		if (!*p)
 			return 0;
-		if (!word_at(&p, "or") || *p != ' ')
+		if (!word_at(&p, "or"))
 			return unsupported(c);
 	}
 }

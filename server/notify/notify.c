@@ -30,6 +30,7 @@ struct outbox {
 	json_t *batch;                   /* its body {"value": [...]} */
 	struct notify_item *held_items;  /* out of order: sent after the next batch */
 	json_t *held;
+	char held_fault[FAULT_ID_LEN];
 	int64_t held_since;
 	int attempt;           /* tries of the batch so far */
 	int64_t first_mock_ms; /* its first try, on the mock clock */
@@ -369,6 +370,7 @@ static void form_batch(struct notifier *n, struct outbox *b, int64_t now)
 		b->held = b->batch;
 		b->held_items = b->batch_items;
 		b->held_since = now;
+		memcpy(b->held_fault, b->fault, sizeof(b->held_fault));
 		b->batch = NULL;
 		b->batch_items = NULL;
 		break;
@@ -566,6 +568,10 @@ static int64_t start_due(struct notifier *n)
 			b->batch_items = b->held_items;
 			b->held = NULL;
 			b->held_items = NULL;
+			b->attempt = 0;
+			b->first_mock_ms = state_now_ms(n->st);
+			b->due_ms = now;
+			memcpy(b->fault, b->held_fault, sizeof(b->fault));
 		}
 		while (!b->batch && b->head)
 			form_batch(n, b, now);
@@ -642,7 +648,8 @@ static void delivered(struct notifier *n, struct xfer *x, CURLcode rc, long stat
 		b->attempt = 0;
 		b->first_mock_ms = state_now_ms(n->st);
 		b->due_ms = mono_ms();
-		b->fault[0] = '\0';
+		memcpy(b->fault, b->held_fault, sizeof(b->fault));
+		b->held_fault[0] = '\0';
 		return;
 	}
 	if (window_over(n, b))
@@ -651,11 +658,14 @@ static void delivered(struct notifier *n, struct xfer *x, CURLcode rc, long stat
 		b->due_ms = mono_ms() + backoff(n, b->attempt);
 }
 
-/* Everything curl finished. Callbacks of completed check jobs go to @wake. */
-static void finish_done(struct notifier *n, struct check_job **wake)
+/*
+ * Everything curl finished; callbacks of completed check jobs go to @wake.
+ * Returns how many transfers ended (what they leave may be due at once).
+ */
+static int finish_done(struct notifier *n, struct check_job **wake)
 {
 	CURLMsg *msg;
-	int left;
+	int left, ended = 0;
 
 	while ((msg = curl_multi_info_read(n->multi, &left))) {
 		struct xfer *x = NULL, **pp;
@@ -663,6 +673,7 @@ static void finish_done(struct notifier *n, struct check_job **wake)
 
 		if (msg->msg != CURLMSG_DONE)
 			continue;
+		ended++;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
 		curl_multi_remove_handle(n->multi, msg->easy_handle);
@@ -689,6 +700,7 @@ static void finish_done(struct notifier *n, struct check_job **wake)
 		pthread_mutex_unlock(&n->lock);
 		xfer_free(x);
 	}
+	return ended;
 }
 
 static void wake_all(struct check_job *j)
@@ -746,13 +758,15 @@ static void *thread_main(void *arg)
 		wait = start_due(n);
 		pthread_mutex_unlock(&n->lock);
 		curl_multi_perform(n->multi, &running);
-		finish_done(n, &wake);
+		if (finish_done(n, &wake))
+			wait = 0; /* a retry, a duplicate or a held batch may be due now */
 		wake_all(wake);
 		if (mono_ms() >= n->next_scan_ms) {
 			n->next_scan_ms = mono_ms() + SCAN_EVERY;
 			notify_scan(n);
 		}
-		curl_multi_poll(n->multi, NULL, 0, (int)(wait > 0 ? wait : 1), NULL);
+		if (wait > 0)
+			curl_multi_poll(n->multi, NULL, 0, (int)wait, NULL);
 	}
 	abandon(n);
 	return NULL;
