@@ -67,7 +67,7 @@ help:
 	@echo "make            build build/release/graphmock"
 	@echo "make run        build and start it on localhost:$(PORT) (ARGS='--seed 1' ...)"
 	@echo "make test       ASan+UBSan build; unit tests, then the conformance suite"
-	@echo "make asan|tsan  sanitizer builds (tsan also runs two concurrent loads: bench/tsan-*.sh)"
+	@echo "make asan|tsan  sanitizer builds (tsan also runs three concurrent loads: bench/tsan-*.sh)"
 	@echo "make fuzz       libFuzzer over the request dispatcher (clang; FUZZ_SECONDS=60)"
 	@echo "make lint       clang-format check, banned functions, header self-containment"
 	@echo "make schema     regenerate state/schema/schema_gen.c from Graph's CSDL (CSDL=...)"
@@ -174,6 +174,7 @@ asan: $(O)/asan/graphmock
 tsan: $(O)/tsan/graphmock $(O)/tsan/conformance-runner
 	./bench/tsan-load.sh $(O)/tsan/graphmock
 	./bench/tsan-chaos.sh $(O)/tsan/graphmock
+	./bench/tsan-notify.sh $(O)/tsan/graphmock
 
 # ---- run, test ------------------------------------------------------------------
 
