@@ -759,7 +759,8 @@ static void *thread_main(void *arg)
 		pthread_mutex_unlock(&n->lock);
 		curl_multi_perform(n->multi, &running);
 		if (finish_done(n, &wake))
-			wait = 0; /* a retry, a duplicate or a held batch may be due now */
+			wait =
+			    0; /* a retry, a duplicate or a held batch may be due now */
 		wake_all(wake);
 		if (mono_ms() >= n->next_scan_ms) {
 			n->next_scan_ms = mono_ms() + SCAN_EVERY;

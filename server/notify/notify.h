@@ -84,7 +84,6 @@ struct notifier {
 	uint64_t log_seq;
 	int64_t next_scan_ms;
 	int64_t backoff_base_ms; /* first retry delay (tests may lower it) */
-	bool quiet;
 };
 
 /* notify_init() - an idle notifier (the thread starts on first use). 0 or -1. */
