@@ -1,9 +1,11 @@
 /*
  * state/changelog.c - the per-tenant change log (changelog.h): pending
  * entries and their commit, the snapshots that turn in-place edits into
- * "updated" entries, compaction, expiry, and the log's export and import.
+ * "updated" entries, compaction and expiry. Export and import are
+ * changelog_export.c's.
  */
 #include "changelog.h"
+#include "changelog_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +16,7 @@ struct txn_snap {
 	json_t *before; /* deep copy, or NULL when it could not be made */
 };
 
-static const char *const op_names[] = {
+const char *const changelog_op_names[CHANGE_OP_COUNT] = {
     [CHANGE_CREATED] = "created",
     [CHANGE_UPDATED] = "updated",
     [CHANGE_SOFT_DELETED] = "softDeleted",
@@ -26,7 +28,7 @@ static const char *const op_names[] = {
 
 const char *state_change_op_name(enum change_op op)
 {
-	return op_names[op];
+	return changelog_op_names[op];
 }
 
 void state_set_change_hook(struct state *st, state_changes_fn *fn, void *ctx)
@@ -78,7 +80,7 @@ struct changelog *state_changelog(struct state *st, struct tenant *t)
 	return log;
 }
 
-static void change_release(struct change *c)
+void changelog_change_release(struct change *c)
 {
 	for (size_t i = 0; i < c->nprops; i++)
 		state_free(c->props[i]);
@@ -99,9 +101,9 @@ void state_changelog_free(struct changelog *log)
 	if (!log)
 		return;
 	for (size_t i = 0; i < log->n; i++)
-		change_release(&log->v[i]);
+		changelog_change_release(&log->v[i]);
 	for (size_t i = 0; i < log->npending; i++)
-		change_release(&log->pending[i]);
+		changelog_change_release(&log->pending[i]);
 	snaps_clear(log);
 	state_free(log->v);
 	state_free(log->pending);
@@ -110,7 +112,7 @@ void state_changelog_free(struct changelog *log)
 }
 
 /* Make room for one more element in an array of @size-byte elements. 0 or -1. */
-static int grow(void **v, size_t n, size_t *cap, size_t size)
+int changelog_grow(void **v, size_t n, size_t *cap, size_t size)
 {
 	void *bigger;
 	size_t want;
@@ -132,7 +134,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* @c->props = a sorted, duplicate-free copy of @props. 0 or -1 (nothing kept). */
-static int props_set(struct change *c, const char *const *props, size_t n)
+int changelog_props_set(struct change *c, const char *const *props, size_t n)
 {
 	c->props = n ? state_calloc(n, sizeof(*c->props)) : NULL;
 	if (n && !c->props)
@@ -140,7 +142,7 @@ static int props_set(struct change *c, const char *const *props, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		c->props[c->nprops] = state_strdup(props[i]);
 		if (!c->props[c->nprops]) {
-			change_release(c);
+			changelog_change_release(c);
 			return -1;
 		}
 		c->nprops++;
@@ -157,7 +159,7 @@ static int props_set(struct change *c, const char *const *props, size_t n)
 	return 0;
 }
 
-static bool is_member_op(enum change_op op)
+bool changelog_member_op(enum change_op op)
 {
 	return op == CHANGE_MEMBER_ADDED || op == CHANGE_MEMBER_REMOVED;
 }
@@ -165,7 +167,7 @@ static bool is_member_op(enum change_op op)
 /* Remove pending[i], keeping the order. */
 static void pending_drop(struct changelog *log, size_t i)
 {
-	change_release(&log->pending[i]);
+	changelog_change_release(&log->pending[i]);
 	memmove(&log->pending[i], &log->pending[i + 1],
 	        (log->npending - i - 1) * sizeof(*log->pending));
 	log->npending--;
@@ -192,13 +194,13 @@ static bool cancels(struct changelog *log, const struct change *c)
 				pending_drop(log, i);
 		return true;
 	}
-	if (!is_member_op(c->op))
+	if (!changelog_member_op(c->op))
 		return false;
 	/* an edge taken away and put back (or the reverse) is no change */
 	for (i = log->npending; i-- > 0;) {
 		const struct change *p = &log->pending[i];
-		if (is_member_op(p->op) && p->op != c->op && !strcmp(p->id, c->id) &&
-		    !strcmp(p->member_id, c->member_id)) {
+		if (changelog_member_op(p->op) && p->op != c->op &&
+		    !strcmp(p->id, c->id) && !strcmp(p->member_id, c->member_id)) {
 			pending_drop(log, i);
 			return true;
 		}
@@ -231,10 +233,10 @@ int state_change_log(struct state *st, struct tenant *t, enum change_op op,
 	c.all_props = op == CHANGE_UPDATED && !props;
 	if (cancels(log, &c))
 		return 0;
-	if (grow((void **)&log->pending, log->npending, &log->cap_pending,
-	         sizeof(*log->pending)))
+	if (changelog_grow((void **)&log->pending, log->npending, &log->cap_pending,
+	                   sizeof(*log->pending)))
 		return -1;
-	if (props && props_set(&c, props, nprops))
+	if (props && changelog_props_set(&c, props, nprops))
 		return -1;
 	log->pending[log->npending++] = c;
 	if (!log->txn)
@@ -256,8 +258,8 @@ static void snapshot(struct changelog *log, const struct dobj *d)
 {
 	struct txn_snap *s;
 
-	if (snap_find(log, d->id) ||
-	    grow((void **)&log->snaps, log->nsnaps, &log->cap_snaps, sizeof(*log->snaps)))
+	if (snap_find(log, d->id) || changelog_grow((void **)&log->snaps, log->nsnaps,
+	                                            &log->cap_snaps, sizeof(*log->snaps)))
 		return;
 	s = &log->snaps[log->nsnaps++];
 	memcpy(s->id, d->id, sizeof(s->id));
@@ -299,7 +301,8 @@ void state_txn_begin(struct state *st, struct tenant *t, bool write)
 static bool pending_has(const struct changelog *log, const char *id)
 {
 	for (size_t i = 0; i < log->npending; i++)
-		if (!is_member_op(log->pending[i].op) && !strcmp(log->pending[i].id, id))
+		if (!changelog_member_op(log->pending[i].op) &&
+		    !strcmp(log->pending[i].id, id))
 			return true;
 	return false;
 }
@@ -383,7 +386,7 @@ static int merge_into(struct change *newer, const struct change *old)
 	if (newer->op != CHANGE_UPDATED || newer->all_props)
 		return 0;
 	if (old->op == CHANGE_CREATED || old->op == CHANGE_RESTORED || old->all_props) {
-		change_release(newer);
+		changelog_change_release(newer);
 		newer->all_props = true;
 		return 0;
 	}
@@ -450,7 +453,7 @@ static int coalesce(struct changelog *log)
 	/* A merge that failed half way still left the newest entry a superset. */
 	for (size_t i = 0; i < log->n; i++) {
 		if (drop[i])
-			change_release(&log->v[i]);
+			changelog_change_release(&log->v[i]);
 		else
 			log->v[kept++] = log->v[i];
 	}
@@ -468,7 +471,7 @@ static void drop_oldest(struct changelog *log, size_t k)
 		return;
 	log->floor_seq = log->v[k - 1].seq;
 	for (size_t i = 0; i < k; i++)
-		change_release(&log->v[i]);
+		changelog_change_release(&log->v[i]);
 	memmove(log->v, log->v + k, (log->n - k) * sizeof(*log->v));
 	log->n -= k;
 }
@@ -492,8 +495,10 @@ static void commit(struct state *st, struct tenant *t, struct changelog *log)
 	for (size_t i = 0; i < log->npending; i++) {
 		struct change *c = &log->pending[i];
 
-		if (grow((void **)&log->v, log->n, &log->cap, sizeof(*log->v))) {
-			change_release(c); /* out of memory: this change is lost */
+		if (changelog_grow((void **)&log->v, log->n, &log->cap,
+		                   sizeof(*log->v))) {
+			changelog_change_release(
+			    c); /* out of memory: this change is lost */
 			continue;
 		}
 		c->seq = ++log->last_seq;
@@ -531,171 +536,4 @@ void state_changelog_expire(struct state *st, struct tenant *t)
 	while (k < log->n && log->v[k].at_ms < cutoff)
 		k++;
 	drop_oldest(log, k);
-}
-
-/* ---- export and import ---- */
-
-static json_t *change_export(const struct change *c)
-{
-	char at[TIME_ISO_LEN];
-	json_t *j, *props;
-
-	time_format(c->at_ms, TIME_FRACTION_Z, at);
-	j = json_pack("{s:I, s:s, s:s, s:s, s:s}", "seq", (json_int_t)c->seq, "at", at,
-	              "op", op_names[c->op], "kind", state_dobj_kind_name(c->kind), "id",
-	              c->id);
-	if (!j)
-		return NULL;
-	if (is_member_op(c->op) &&
-	    (json_object_set_new(j, "memberKind",
-	                         json_string(state_dobj_kind_name(c->member_kind))) ||
-	     json_object_set_new(j, "memberId", json_string(c->member_id))))
-		goto out_free;
-	if (c->op != CHANGE_UPDATED)
-		return j;
-	if (c->all_props)
-		return json_object_set_new(j, "allProperties", json_true()) ? NULL : j;
-	props = json_array();
-	if (json_object_set_new(j, "properties", props))
-		goto out_free;
-	for (size_t i = 0; i < c->nprops; i++)
-		if (json_array_append_new(props, json_string(c->props[i])))
-			goto out_free;
-	return j;
-
-out_free:
-	json_decref(j);
-	return NULL;
-}
-
-json_t *state_changelog_export(const struct tenant *t)
-{
-	const struct changelog *log = t->changes;
-	char epoch[17];
-	json_t *out, *arr;
-
-	if (!log || !log->used)
-		return NULL;
-	snprintf(epoch, sizeof(epoch), "%016llx", (unsigned long long)log->epoch);
-	arr = json_array();
-	out = json_pack("{s:s, s:I, s:I, s:I, s:o}", "epoch", epoch, "lastSeq",
-	                (json_int_t)log->last_seq, "floorSeq", (json_int_t)log->floor_seq,
-	                "maxEntries", (json_int_t)log->max_entries, "entries", arr);
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < log->n; i++)
-		if (json_array_append_new(arr, change_export(&log->v[i]))) {
-			json_decref(out);
-			return NULL;
-		}
-	return out;
-}
-
-static int fail(char *err, size_t errlen, const char *path, const char *what)
-{
-	snprintf(err, errlen, "%s.changeLog%s", path, what);
-	return -1;
-}
-
-static int parse_op(const char *s, enum change_op *op)
-{
-	for (size_t i = 0; i < sizeof(op_names) / sizeof(op_names[0]); i++)
-		if (s && !strcmp(s, op_names[i])) {
-			*op = (enum change_op)i;
-			return 0;
-		}
-	return -1;
-}
-
-/* One entry of the export into @c (zeroed first). 0 or -1. */
-static int change_load(const json_t *j, uint64_t after, struct change *c)
-{
-	const json_t *props = json_object_get(j, "properties");
-	const char *id = json_string_value(json_object_get(j, "id"));
-	const char *mid = json_string_value(json_object_get(j, "memberId"));
-	json_int_t seq = json_integer_value(json_object_get(j, "seq"));
-	int kind = state_dobj_kind_parse(json_string_value(json_object_get(j, "kind")));
-
-	memset(c, 0, sizeof(*c));
-	if (seq <= 0 || (uint64_t)seq <= after || !guid_valid(id) || kind < 0 ||
-	    parse_op(json_string_value(json_object_get(j, "op")), &c->op) ||
-	    time_parse_iso(json_string_value(json_object_get(j, "at")), &c->at_ms))
-		return -1;
-	c->seq = (uint64_t)seq;
-	c->kind = (enum dobj_kind)kind;
-	guid_lower(id, c->id);
-	if (is_member_op(c->op)) {
-		int mk = state_dobj_kind_parse(
-		    json_string_value(json_object_get(j, "memberKind")));
-		if (mk < 0 || !guid_valid(mid))
-			return -1;
-		c->member_kind = (enum dobj_kind)mk;
-		guid_lower(mid, c->member_id);
-	}
-	c->all_props = json_is_true(json_object_get(j, "allProperties"));
-	if (c->op == CHANGE_UPDATED && !c->all_props) {
-		const char *names[256];
-		size_t n = 0, i;
-		json_t *p;
-
-		if (!json_is_array(props) || json_array_size(props) > 256)
-			return -1;
-		json_array_foreach(props, i, p)
-		{
-			if (!json_is_string(p))
-				return -1;
-			names[n++] = json_string_value(p);
-		}
-		return props_set(c, names, n);
-	}
-	return 0;
-}
-
-int state_changelog_load(struct state *st, struct tenant *t, const json_t *j,
-                         const char *path, char *err, size_t errlen)
-{
-	const char *epoch = json_string_value(json_object_get(j, "epoch"));
-	const json_t *arr = json_object_get(j, "entries");
-	json_int_t last = json_integer_value(json_object_get(j, "lastSeq"));
-	json_int_t floor = json_integer_value(json_object_get(j, "floorSeq"));
-	json_int_t max = json_integer_value(json_object_get(j, "maxEntries"));
-	struct changelog *log;
-	char *end;
-	size_t i;
-	json_t *e;
-
-	if (!j)
-		return 0;
-	if (!json_is_object(j) || !epoch || strlen(epoch) != 16 || !json_is_array(arr) ||
-	    last < 0 || floor < 0 || floor > last || max < CHANGELOG_MIN_MAX)
-		return fail(err, errlen, path,
-		            ": must be {\"epoch\": 16 hex digits, \"lastSeq\", "
-		            "\"floorSeq\", \"maxEntries\", \"entries\": [...]}");
-	log = state_changelog(st, t);
-	if (!log)
-		return fail(err, errlen, path, ": out of memory");
-	log->epoch = strtoull(epoch, &end, 16);
-	if (*end)
-		return fail(err, errlen, path, ".epoch: must be 16 hex digits");
-	log->floor_seq = (uint64_t)floor;
-	log->max_entries = (size_t)max;
-	json_array_foreach(arr, i, e)
-	{
-		struct change c;
-		char what[64];
-
-		if (change_load(e, log->n ? log->v[log->n - 1].seq : log->floor_seq,
-		                &c) ||
-		    (uint64_t)c.seq > (uint64_t)last) {
-			snprintf(what, sizeof(what), ".entries[%zu]: bad entry", i);
-			return fail(err, errlen, path, what);
-		}
-		if (grow((void **)&log->v, log->n, &log->cap, sizeof(*log->v))) {
-			change_release(&c);
-			return fail(err, errlen, path, ": out of memory");
-		}
-		log->v[log->n++] = c;
-	}
-	log->last_seq = (uint64_t)last;
-	return 0;
 }

@@ -58,6 +58,7 @@ enum change_op {
 	CHANGE_MEMBER_ADDED,
 	CHANGE_MEMBER_REMOVED,
 };
+#define CHANGE_OP_COUNT (CHANGE_MEMBER_REMOVED + 1)
 
 struct change {
 	uint64_t seq; /* per tenant, ascending; 0 while pending */

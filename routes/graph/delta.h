@@ -8,6 +8,7 @@
 #ifndef GRAPHMOCK_ROUTES_GRAPH_DELTA_H
 #define GRAPHMOCK_ROUTES_GRAPH_DELTA_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -36,6 +37,24 @@ struct delta_state {
 	char ids[DELTA_MAX_IDS][GUID_STR_LEN + 1]; /* $filter=id eq ...; 0 = all */
 	size_t nids;
 };
+
+struct call;
+
+/*
+ * delta_initial_page() - the next page of a first sync: up to s->page
+ * objects of s->kind after s->after (insertion order) appended to @value;
+ * s->after moves on, *@more says whether objects remain. 0 or -1 (OOM).
+ * Caller holds the tenant's lock (c->tenant).
+ */
+int delta_initial_page(struct call *c, struct delta_state *s, json_t *value, bool *more);
+
+/*
+ * delta_changes_page() - the next page of a round: the objects with changes
+ * in (s->from, s->to], ordered by their last change after s->after; with
+ * @minimal only the changed properties. Same contract as above.
+ */
+int delta_changes_page(struct call *c, struct delta_state *s, bool minimal, json_t *value,
+                       bool *more);
 
 /* delta_state_release() - free the select names. */
 void delta_state_release(struct delta_state *s);

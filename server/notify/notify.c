@@ -1,7 +1,8 @@
 /*
  * server/notify/notify.c - the delivery thread (notify.h): one libcurl multi
  * handle, a queue per (tenant, URL), batches with retries and back-off, the
- * validation handshakes, fault verdicts, and the record of every attempt.
+ * validation handshakes started there, and fault verdicts. Transfers are
+ * notify_xfer.c's, the record of attempts notify_record.c's.
  */
 #include "notify.h"
 
@@ -14,55 +15,9 @@
 #include "../faults/fault.h"
 #include "notify_internal.h"
 
-#define RESP_KEEP   1024 /* bytes of a receiver's answer kept */
 #define SCAN_EVERY  1000 /* ms between looks at subscriptions */
 #define HOLD_MAX_MS 2000 /* out of order: wait this long for a next batch */
 #define POLL_MAX_MS 1000
-#define USER_AGENT  "graphmock-notifications"
-
-struct outbox {
-	char tenant_id[GUID_STR_LEN + 1];
-	char *url;
-	bool lifecycle;
-	struct notify_item *head, *tail; /* waiting */
-	size_t nqueued;
-	struct notify_item *batch_items; /* the batch being sent or retried */
-	json_t *batch;                   /* its body {"value": [...]} */
-	struct notify_item *held_items;  /* out of order: sent after the next batch */
-	json_t *held;
-	char held_fault[FAULT_ID_LEN];
-	int64_t held_since;
-	int attempt;           /* tries of the batch so far */
-	int64_t first_mock_ms; /* its first try, on the mock clock */
-	int64_t due_ms;        /* its next try, monotonic */
-	int copies;            /* duplicate: extra sends left */
-	char fault[FAULT_ID_LEN];
-	bool in_flight;
-	struct outbox *next;
-};
-
-struct check_job {
-	struct webhook_check *checks;
-	size_t n, started, done;
-	void (*cb)(void *arg);
-	void *arg;
-	struct check_job *next;
-};
-
-struct xfer {
-	CURL *easy;
-	struct curl_slist *headers;
-	char *body; /* request body (owned) */
-	char *url;  /* as sent (owned) */
-	struct outbox *box;
-	struct check_job *job;
-	size_t check;
-	char resp[RESP_KEEP + 1];
-	size_t resp_len;
-	int64_t started_us;
-	long timeout_ms;
-	struct xfer *next;
-};
 
 static int64_t mono_ms(void)
 {
@@ -111,99 +66,6 @@ out_free:
 out_global:
 	curl_global_cleanup();
 	return -1;
-}
-
-/* ---- the record ---- */
-
-static const char *kind_name(const struct outbox *b)
-{
-	return b->lifecycle ? "lifecycle" : "notification";
-}
-
-/* Subscription ids named in a batch, once each. New array. */
-static json_t *batch_subs(const struct notify_item *items)
-{
-	json_t *ids = json_array();
-
-	for (; ids && items; items = items->next) {
-		json_t *id = json_object_get(items->json, "subscriptionId");
-		size_t i;
-		json_t *v;
-		bool seen = false;
-
-		json_array_foreach(ids, i, v) seen |= json_equal(v, id);
-		if (id && !seen)
-			json_array_append(ids, id);
-	}
-	return ids;
-}
-
-/* Append one attempt (steals @entry); n->lock held. */
-static void record(struct notifier *n, json_t *entry)
-{
-	char when[TIME_ISO_LEN];
-
-	if (!entry)
-		return;
-	time_format(state_now_ms(n->st), TIME_FRACTION_Z, when);
-	json_object_set_new(entry, "id", json_integer((json_int_t)++n->log_seq));
-	json_object_set_new(entry, "time", json_string(when));
-	if (json_array_append_new(n->log, entry))
-		return;
-	while (json_array_size(n->log) > NOTIFY_LOG_MAX)
-		json_array_remove(n->log, 0);
-}
-
-static json_t *attempt_entry(const struct outbox *b, int attempt, long status,
-                             const char *outcome, const char *error, int64_t ms)
-{
-	return json_pack("{s:s, s:s, s:s, s:o, s:i, s:i, s:s, s:s?, s:I, s:s?, s:O?}",
-	                 "tenantId", b->tenant_id, "kind", kind_name(b), "url", b->url,
-	                 "subscriptionIds", batch_subs(b->batch_items), "attempt",
-	                 attempt, "status", (int)status, "outcome", outcome, "error",
-	                 error, "durationMs", (json_int_t)ms, "fault",
-	                 b->fault[0] ? b->fault : NULL, "body", b->batch);
-}
-
-json_t *notify_attempts(struct notifier *n, const char *tenant_id,
-                        const char *subscription_id)
-{
-	json_t *out = json_array();
-	size_t i;
-	json_t *e;
-
-	pthread_mutex_lock(&n->lock);
-	json_array_foreach(n->log, i, e)
-	{
-		const char *t = json_string_value(json_object_get(e, "tenantId"));
-		bool keep = !tenant_id || (t && !strcmp(t, tenant_id));
-
-		if (keep && subscription_id) {
-			size_t k;
-			json_t *v;
-			bool has = false;
-
-			json_array_foreach(json_object_get(e, "subscriptionIds"), k, v)
-			    has |= !strcmp(json_string_value(v), subscription_id);
-			keep = has;
-		}
-		if (keep && out)
-			json_array_append_new(out, json_deep_copy(e));
-	}
-	pthread_mutex_unlock(&n->lock);
-	return out ? json_pack("{s:o}", "value", out) : NULL;
-}
-
-void notify_attempts_clear(struct notifier *n, const char *tenant_id)
-{
-	pthread_mutex_lock(&n->lock);
-	for (size_t i = json_array_size(n->log); i-- > 0;) {
-		const char *t = json_string_value(
-		    json_object_get(json_array_get(n->log, i), "tenantId"));
-		if (!tenant_id || (t && !strcmp(t, tenant_id)))
-			json_array_remove(n->log, i);
-	}
-	pthread_mutex_unlock(&n->lock);
 }
 
 /* ---- queues ---- */
@@ -313,7 +175,7 @@ static void queue_missed(struct notifier *n, const struct outbox *b,
 /* Throw the batch away; n->lock held. */
 static void drop_batch(struct notifier *n, struct outbox *b, const char *why)
 {
-	record(n, attempt_entry(b, b->attempt, 0, "dropped", why, 0));
+	notify_record(n, notify_attempt_json(b, b->attempt, 0, "dropped", why, 0));
 	queue_missed(n, b, b->batch_items);
 	items_free(b->batch_items);
 	json_decref(b->batch);
@@ -374,134 +236,6 @@ static void form_batch(struct notifier *n, struct outbox *b, int64_t now)
 		b->batch = NULL;
 		b->batch_items = NULL;
 		break;
-	}
-}
-
-/* ---- transfers ---- */
-
-static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
-{
-	struct xfer *x = arg;
-	size_t len = size * nmemb, room = RESP_KEEP - x->resp_len;
-
-	memcpy(x->resp + x->resp_len, data, len < room ? len : room);
-	x->resp_len += len < room ? len : room;
-	x->resp[x->resp_len] = '\0';
-	return len;
-}
-
-static struct xfer *xfer_new(const char *url, const char *body, const char *ctype,
-                             long timeout_ms)
-{
-	struct xfer *x = calloc(1, sizeof(*x));
-	char ct[96];
-
-	if (!x)
-		return NULL;
-	snprintf(ct, sizeof(ct), "Content-Type: %s", ctype);
-	x->easy = curl_easy_init();
-	x->url = strdup(url);
-	x->body = strdup(body);
-	x->headers = curl_slist_append(NULL, ct);
-	if (!x->easy || !x->url || !x->body || !x->headers) {
-		curl_easy_cleanup(x->easy);
-		curl_slist_free_all(x->headers);
-		free(x->url);
-		free(x->body);
-		free(x);
-		return NULL;
-	}
-	curl_easy_setopt(x->easy, CURLOPT_URL, x->url);
-	curl_easy_setopt(x->easy, CURLOPT_POST, 1L);
-	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, x->body);
-	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE, (long)strlen(x->body));
-	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->headers);
-	curl_easy_setopt(x->easy, CURLOPT_USERAGENT, USER_AGENT);
-	curl_easy_setopt(x->easy, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(x->easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, x);
-	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
-	x->timeout_ms = timeout_ms;
-	x->started_us = monotonic_us();
-	return x;
-}
-
-static void xfer_free(struct xfer *x)
-{
-	curl_easy_cleanup(x->easy);
-	curl_slist_free_all(x->headers);
-	free(x->url);
-	free(x->body);
-	free(x);
-}
-
-/* "<url>?validationToken=<escaped>" (or "&..." when the URL has a query). NULL on OOM. */
-static char *validation_url(CURL *easy, const struct webhook_check *c)
-{
-	char *esc = curl_easy_escape(easy, c->token, 0);
-	size_t len = strlen(c->url) + (esc ? strlen(esc) : 0) + 20;
-	char *out = esc ? malloc(len) : NULL;
-
-	if (out)
-		snprintf(out, len, "%s%svalidationToken=%s", c->url,
-		         strchr(c->url, '?') ? "&" : "?", esc);
-	curl_free(esc);
-	return out;
-}
-
-static struct xfer *check_xfer(const struct webhook_check *c)
-{
-	CURL *tmp = curl_easy_init();
-	char *url = tmp ? validation_url(tmp, c) : NULL;
-	struct xfer *x = url ? xfer_new(url, "", "text/plain; charset=utf-8",
-	                                NOTIFY_VALIDATE_TIMEOUT_MS)
-	                     : NULL;
-
-	curl_easy_cleanup(tmp);
-	free(url);
-	return x;
-}
-
-/* Judge a finished handshake into @c and record it; n->lock held when @n is. */
-static json_t *judge_check(struct webhook_check *c, CURLcode rc, long status,
-                           const char *body, int64_t ms)
-{
-	const char *outcome;
-
-	c->status = rc == CURLE_OK ? status : 0;
-	c->timed_out = rc == CURLE_OPERATION_TIMEDOUT;
-	c->echoed = rc == CURLE_OK && status == 200 && !strcmp(body, c->token);
-	if (rc != CURLE_OK)
-		snprintf(c->detail, sizeof(c->detail), "%s", curl_easy_strerror(rc));
-	outcome = c->echoed      ? "validated"
-	          : c->timed_out ? "timeout"
-	          : rc           ? "error"
-	                         : "failed";
-	return json_pack("{s:s, s:s, s:s, s:[], s:i, s:i, s:s, s:s?, s:I, s:s, s:s}",
-	                 "tenantId", c->tenant_id, "kind", "validation", "url", c->url,
-	                 "subscriptionIds", "attempt", 1, "status", (int)c->status,
-	                 "outcome", outcome, "error", rc ? c->detail : NULL, "durationMs",
-	                 (json_int_t)ms, "validationToken", c->token, "response", body);
-}
-
-void notify_checks_run(struct notifier *n, struct webhook_check *checks, size_t count)
-{
-	for (size_t i = 0; i < count; i++) {
-		struct xfer *x = check_xfer(&checks[i]);
-		CURLcode rc = CURLE_OUT_OF_MEMORY;
-		long status = 0;
-
-		if (x) {
-			rc = curl_easy_perform(x->easy);
-			curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
-		}
-		pthread_mutex_lock(&n->lock);
-		record(n, judge_check(&checks[i], rc, status, x ? x->resp : "",
-		                      x ? (monotonic_us() - x->started_us) / 1000 : 0));
-		pthread_mutex_unlock(&n->lock);
-		if (x)
-			xfer_free(x);
 	}
 }
 
@@ -589,10 +323,11 @@ static int64_t start_due(struct notifier *n)
 		}
 		char *body = json_dumps(b->batch, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		struct xfer *x =
-		    body ? xfer_new(b->url, body, "application/json; charset=utf-8",
-		                    b->attempt ? NOTIFY_RETRY_TIMEOUT_MS
-		                               : NOTIFY_FIRST_TIMEOUT_MS)
-		         : NULL;
+		    body
+		        ? notify_xfer_new(b->url, body, "application/json; charset=utf-8",
+		                          b->attempt ? NOTIFY_RETRY_TIMEOUT_MS
+		                                     : NOTIFY_FIRST_TIMEOUT_MS)
+		        : NULL;
 		free(body);
 		if (!x) {
 			b->due_ms = now + 1000;
@@ -604,10 +339,11 @@ static int64_t start_due(struct notifier *n)
 	}
 	for (struct check_job *j = n->jobs; j; j = j->next)
 		for (; j->started < j->n; j->started++) {
-			struct xfer *x = check_xfer(&j->checks[j->started]);
+			struct xfer *x = notify_check_xfer(&j->checks[j->started]);
 			if (!x) { /* out of memory: this check fails */
-				record(n, judge_check(&j->checks[j->started],
-				                      CURLE_OUT_OF_MEMORY, 0, "", 0));
+				notify_record(
+				    n, notify_check_judge(&j->checks[j->started],
+				                          CURLE_OUT_OF_MEMORY, 0, "", 0));
 				j->done++;
 				continue;
 			}
@@ -631,8 +367,8 @@ static void delivered(struct notifier *n, struct xfer *x, CURLcode rc, long stat
 
 	b->in_flight = false;
 	b->attempt++;
-	record(n, attempt_entry(b, b->attempt, rc ? 0 : status, outcome,
-	                        rc ? curl_easy_strerror(rc) : NULL, ms));
+	notify_record(n, notify_attempt_json(b, b->attempt, rc ? 0 : status, outcome,
+	                                     rc ? curl_easy_strerror(rc) : NULL, ms));
 	if (ok && b->copies > 0) {
 		b->copies--; /* a duplicate fault: the same POST once more */
 		b->due_ms = mono_ms();
@@ -686,9 +422,10 @@ static int finish_done(struct notifier *n, struct check_job **wake)
 			delivered(n, x, msg->data.result, status);
 		} else {
 			struct check_job *j = x->job, **jp;
-			record(n, judge_check(&j->checks[x->check], msg->data.result,
-			                      status, x->resp,
-			                      (monotonic_us() - x->started_us) / 1000));
+			notify_record(n, notify_check_judge(
+			                     &j->checks[x->check], msg->data.result,
+			                     status, x->resp,
+			                     (monotonic_us() - x->started_us) / 1000));
 			if (++j->done == j->n) {
 				for (jp = &n->jobs; *jp != j; jp = &(*jp)->next)
 					;
@@ -698,7 +435,7 @@ static int finish_done(struct notifier *n, struct check_job **wake)
 			}
 		}
 		pthread_mutex_unlock(&n->lock);
-		xfer_free(x);
+		notify_xfer_free(x);
 	}
 	return ended;
 }
@@ -725,7 +462,7 @@ static void abandon(struct notifier *n)
 		curl_multi_remove_handle(n->multi, x->easy);
 		if (x->box)
 			x->box->in_flight = false;
-		xfer_free(x);
+		notify_xfer_free(x);
 	}
 	while (n->jobs) {
 		struct check_job *j = n->jobs;
