@@ -28,6 +28,12 @@
  *   tenant->by_kind[k] iterates one kind in insertion order (uthash keeps
  *   insertion order). Each object's json_t holds its stored properties;
  *   missing properties render as null through the route's OData schema.
+ *
+ * CHANGE OVER TIME
+ *   Every write is also logged in the tenant's change log (state/changelog.h:
+ *   delta queries and change notifications read it); deleting moves objects
+ *   out of the tables into deleted items (state/deleted.h); subscriptions
+ *   live beside them (state/subscription.h). All three follow the mock clock.
  */
 #ifndef GRAPHMOCK_STATE_STATE_H
 #define GRAPHMOCK_STATE_STATE_H
