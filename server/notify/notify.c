@@ -56,6 +56,9 @@ int notify_init(struct notifier *n, struct state *st, struct fault_engine *fault
 	n->st = st;
 	n->faults = faults;
 	n->backoff_base_ms = 1000;
+	n->first_timeout_ms = NOTIFY_FIRST_TIMEOUT_MS;
+	n->retry_timeout_ms = NOTIFY_RETRY_TIMEOUT_MS;
+	n->validate_timeout_ms = NOTIFY_VALIDATE_TIMEOUT_MS;
 	return 0;
 
 out_free:
@@ -322,12 +325,11 @@ static int64_t start_due(struct notifier *n)
 			continue;
 		}
 		char *body = json_dumps(b->batch, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		struct xfer *x =
-		    body
-		        ? notify_xfer_new(b->url, body, "application/json; charset=utf-8",
-		                          b->attempt ? NOTIFY_RETRY_TIMEOUT_MS
-		                                     : NOTIFY_FIRST_TIMEOUT_MS)
-		        : NULL;
+		struct xfer *x = body ? notify_xfer_new(b->url, body,
+		                                        "application/json; charset=utf-8",
+		                                        b->attempt ? n->retry_timeout_ms
+		                                                   : n->first_timeout_ms)
+		                      : NULL;
 		free(body);
 		if (!x) {
 			b->due_ms = now + 1000;
@@ -339,7 +341,8 @@ static int64_t start_due(struct notifier *n)
 	}
 	for (struct check_job *j = n->jobs; j; j = j->next)
 		for (; j->started < j->n; j->started++) {
-			struct xfer *x = notify_check_xfer(&j->checks[j->started]);
+			struct xfer *x = notify_check_xfer(&j->checks[j->started],
+			                                   n->validate_timeout_ms);
 			if (!x) { /* out of memory: this check fails */
 				notify_record(
 				    n, notify_check_judge(&j->checks[j->started],

@@ -83,7 +83,9 @@ struct notifier {
 	json_t *log;        /* attempts, oldest first (owned array) */
 	uint64_t log_seq;
 	int64_t next_scan_ms;
-	int64_t backoff_base_ms; /* first retry delay (tests may lower it) */
+	/* Graph's timings, kept here so tests may shorten them. */
+	int64_t backoff_base_ms; /* first retry delay */
+	long first_timeout_ms, retry_timeout_ms, validate_timeout_ms;
 };
 
 /* notify_init() - an idle notifier (the thread starts on first use). 0 or -1. */

@@ -38,6 +38,8 @@ struct receiver {
 	int fail_next;      /* answer this many deliveries 503 */
 	bool wrong_echo;    /* answer handshakes with the wrong text */
 	int slow_ms;        /* sleep this long before answering a delivery */
+	int slow_next;      /* ... or only the next N deliveries */
+	int slow_validation_ms;
 };
 
 struct upload {
@@ -99,11 +101,21 @@ static enum MHD_Result on_hook(void *cls, struct MHD_Connection *conn, const cha
 		if (rc->wrong_echo)
 			token = "something else";
 		pthread_mutex_unlock(&rc->lock);
+		if (rc->slow_validation_ms)
+			sleep_ms(rc->slow_validation_ms);
 		return answer(conn, 200, "text/plain", token);
 	}
 	body = up->data ? json_loads(up->data, 0, NULL) : NULL;
 	pthread_mutex_lock(&rc->lock);
 	rc->posts++;
+	if (rc->slow_next > 0) {
+		rc->slow_next--;
+		pthread_mutex_unlock(&rc->lock);
+		json_decref(body);
+		sleep_ms(
+		    600); /* past the sender's timeout: this one counts for nothing */
+		return answer(conn, 202, NULL, "");
+	}
 	if (rc->fail_next > 0) {
 		rc->fail_next--;
 		status = 503;
@@ -396,6 +408,72 @@ static void test_handshake_not_echoed(void **s)
 	receiver_stop(rc);
 }
 
+/* Graph's timeouts: a handshake not answered in time, a delivery retried. */
+static void test_timeouts(void **s)
+{
+	struct test_server_opts opts = {.seed = 1};
+	struct srv *srv = test_server_start(&opts);
+	struct receiver *rc = receiver_start();
+	struct test_reply *r;
+	const json_t *attempts;
+	char *sub, body[512];
+
+	(void)s;
+	srv->notify.validate_timeout_ms = 200;
+	srv->notify.first_timeout_ms = 200;
+	srv->notify.backoff_base_ms = 100;
+	rc->slow_validation_ms = 600;
+	r = call(
+	    srv, "POST", "/v1.0/subscriptions",
+	    "{\"changeType\": \"updated\", \"notificationUrl\": "
+	    "\"http://127.0.0.1:1/x\", "
+	    "\"resource\": \"users\", \"expirationDateTime\": \"2020-01-01T00:00:00Z\"}");
+	assert_int_equal(r->status, 400); /* nothing listens there: refused at once */
+	assert_non_null(strstr(r->body, "must respond with 200 OK"));
+	test_reply_free(r);
+	snprintf(
+	    body, sizeof(body),
+	    "{\"changeType\": \"updated\", \"notificationUrl\": "
+	    "\"http://127.0.0.1:%u/h\", "
+	    "\"resource\": \"groups\", \"expirationDateTime\": \"2020-01-01T00:00:00Z\"}",
+	    rc->port);
+	r = call(srv, "POST", "/v1.0/subscriptions", body);
+	assert_int_equal(r->status, 400);
+	assert_non_null(
+	    strstr(r->body, "\"Subscription validation request timed out.\""));
+	test_reply_free(r);
+	r = call(srv, "GET", "/_mock/notifications", NULL);
+	attempts = json_object_get(r->json, "value");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(attempts, 1), "outcome")),
+	    "timeout");
+	test_reply_free(r);
+
+	rc->slow_validation_ms = 0;
+	sub = subscribe(srv, rc, "users", 201);
+	rc->slow_next = 1;
+	expect_status(srv, "PATCH", "/v1.0/users/" ADELE, "{\"jobTitle\": \"Slow\"}",
+	              204);
+	wait_for(rc, 1);
+	r = call(srv, "GET", "/_mock/notifications", NULL);
+	attempts = json_object_get(r->json, "value");
+	/* two failed handshakes, one good one, the timed-out try, the retry */
+	assert_int_equal(json_array_size(attempts), 5);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(attempts, 3), "outcome")),
+	    "timeout");
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_array_get(attempts, 3), "status")),
+	    0);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(attempts, 4), "outcome")),
+	    "delivered");
+	test_reply_free(r);
+	test_server_stop(srv);
+	receiver_stop(rc);
+	free(sub);
+}
+
 /* A receiver taking 2 s per delivery holds no request of graphmock's. */
 static void test_slow_receiver_blocks_nothing(void **s)
 {
@@ -426,6 +504,7 @@ int main(void)
 	    cmocka_unit_test(test_notifications_arrive_in_order),
 	    cmocka_unit_test(test_503_is_retried),
 	    cmocka_unit_test(test_handshake_not_echoed),
+	    cmocka_unit_test(test_timeouts),
 	    cmocka_unit_test(test_slow_receiver_blocks_nothing),
 	};
 

@@ -122,7 +122,7 @@ struct xfer *notify_xfer_new(const char *url, const char *body, const char *ctyp
 void notify_xfer_free(struct xfer *x);
 
 /* notify_check_xfer() - the validation POST of @c. New or NULL. */
-struct xfer *notify_check_xfer(const struct webhook_check *c);
+struct xfer *notify_check_xfer(const struct webhook_check *c, long timeout_ms);
 
 /*
  * notify_check_judge() - fill @c's outcome from a finished handshake (curl's

@@ -83,13 +83,13 @@ static char *validation_url(CURL *easy, const struct webhook_check *c)
 	return out;
 }
 
-struct xfer *notify_check_xfer(const struct webhook_check *c)
+struct xfer *notify_check_xfer(const struct webhook_check *c, long timeout_ms)
 {
 	CURL *tmp = curl_easy_init();
 	char *url = tmp ? validation_url(tmp, c) : NULL;
-	struct xfer *x = url ? notify_xfer_new(url, "", "text/plain; charset=utf-8",
-	                                       NOTIFY_VALIDATE_TIMEOUT_MS)
-	                     : NULL;
+	struct xfer *x =
+	    url ? notify_xfer_new(url, "", "text/plain; charset=utf-8", timeout_ms)
+	        : NULL;
 
 	curl_easy_cleanup(tmp);
 	free(url);
@@ -121,7 +121,7 @@ json_t *notify_check_judge(struct webhook_check *c, CURLcode rc, long status,
 void notify_checks_run(struct notifier *n, struct webhook_check *checks, size_t count)
 {
 	for (size_t i = 0; i < count; i++) {
-		struct xfer *x = notify_check_xfer(&checks[i]);
+		struct xfer *x = notify_check_xfer(&checks[i], n->validate_timeout_ms);
 		CURLcode rc = CURLE_OUT_OF_MEMORY;
 		long status = 0;
 
