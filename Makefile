@@ -27,17 +27,19 @@ MHD_MIN := 0.9.75
 JANSSON_MIN := 2.11
 
 # Debian packages each step needs (make deps installs them when run as root).
-DEB_BUILD := make pkg-config libmicrohttpd-dev libjansson-dev uthash-dev libgnutls28-dev
-DEB_TEST := $(DEB_BUILD) libcmocka-dev libcurl4-openssl-dev openssl
+DEB_BUILD := make pkg-config libmicrohttpd-dev libjansson-dev uthash-dev libgnutls28-dev \
+	libcurl4-openssl-dev
+DEB_TEST := $(DEB_BUILD) libcmocka-dev openssl
 DEB_BENCH := $(DEB_BUILD) wrk curl
 
 UTHASH_CFLAGS ?=
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -MMD -MP \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla \
 	-Wwrite-strings -Wno-format-nonliteral
-DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libmicrohttpd jansson gnutls nettle 2>/dev/null) \
-	$(UTHASH_CFLAGS)
-DEP_LIBS = $(shell $(PKG_CONFIG) --libs libmicrohttpd jansson gnutls nettle 2>/dev/null) -lpthread
+DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libmicrohttpd jansson gnutls nettle libcurl \
+	2>/dev/null) $(UTHASH_CFLAGS)
+DEP_LIBS = $(shell $(PKG_CONFIG) --libs libmicrohttpd jansson gnutls nettle libcurl \
+	2>/dev/null) -lpthread
 TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 CURL_LIBS = $(shell $(PKG_CONFIG) --libs libcurl jansson 2>/dev/null)
 
@@ -65,7 +67,7 @@ help:
 	@echo "make            build build/release/graphmock"
 	@echo "make run        build and start it on localhost:$(PORT) (ARGS='--seed 1' ...)"
 	@echo "make test       ASan+UBSan build; unit tests, then the conformance suite"
-	@echo "make asan|tsan  sanitizer builds (tsan also runs two concurrent loads: bench/tsan-*.sh)"
+	@echo "make asan|tsan  sanitizer builds (tsan also runs three concurrent loads: bench/tsan-*.sh)"
 	@echo "make fuzz       libFuzzer over the request dispatcher (clang; FUZZ_SECONDS=60)"
 	@echo "make lint       clang-format check, banned functions, header self-containment"
 	@echo "make schema     regenerate state/schema/schema_gen.c from Graph's CSDL (CSDL=...)"
@@ -112,6 +114,8 @@ check-deps:
 		echo "jansson >= $(JANSSON_MIN) not found: run 'make deps'"; exit 1; }
 	@$(PKG_CONFIG) --exists gnutls || { \
 		echo "gnutls not found: run 'make deps'"; exit 1; }
+	@$(PKG_CONFIG) --exists libcurl || { \
+		echo "libcurl not found: run 'make deps'"; exit 1; }
 	@printf '#include <uthash.h>\nint main(void){return 0;}\n' | \
 		$(CC) $(UTHASH_CFLAGS) -x c - -fsyntax-only 2>/dev/null || { \
 		echo "uthash.h not found: run 'make deps' or set UTHASH_CFLAGS=-I<dir>"; exit 1; }
@@ -188,6 +192,7 @@ asan: $(O)/asan/graphmock
 tsan: $(O)/tsan/graphmock $(O)/tsan/conformance-runner
 	./bench/tsan-load.sh $(O)/tsan/graphmock
 	./bench/tsan-chaos.sh $(O)/tsan/graphmock
+	./bench/tsan-notify.sh $(O)/tsan/graphmock
 
 # ---- run, test ------------------------------------------------------------------
 
@@ -308,10 +313,12 @@ lint-layers:
 	$(call layer_rule,server/core,"\.\./,"\.\./\.\./state/util/,server/core/ includes only itself and state/util/)
 	$(call layer_rule,server/odata server/auth,"\.\./,"\.\./(core/|\.\./state/util/),server/odata/ and server/auth/ include only server/core/ and state/util/)
 	$(call layer_rule,server/faults,"\.\./,"\.\./(core/|\.\./state/),server/faults/ includes only server/core/ and state/)
+	$(call layer_rule,server/notify,"\.\./,"\.\./(core/|faults/|\.\./state/),server/notify/ includes only server/core/ and server/faults/ and state/)
 	$(call layer_rule,server/http,"[^"]*routes/,x,server/http/ does not include routes/)
 	$(call layer_rule,$(filter-out server/main.c,$(call layer_srcs,server)),"(\.\./routes/|http/),x,only server/main.c (the composition root) includes routes/ and server/http/)
-	$(call layer_rule,server server/core server/odata server/faults server/auth routes routes/graph routes/entra routes/mock state state/model state/load state/util,<microhttpd\.h>,x,only server/http/ includes <microhttpd.h>)
-	$(call layer_rule,server server/core server/odata server/faults server/auth server/http routes routes/graph routes/entra routes/mock state state/model state/load state/schema,<uthash\.h>,x,only state/util/hash.h includes <uthash.h>)
+	$(call layer_rule,server server/core server/odata server/faults server/auth server/notify routes routes/graph routes/entra routes/mock state state/model state/load state/util,<microhttpd\.h>,x,only server/http/ includes <microhttpd.h>)
+	$(call layer_rule,server server/core server/odata server/faults server/auth server/http server/notify routes routes/graph routes/entra routes/mock state state/model state/load state/schema,<uthash\.h>,x,only state/util/hash.h includes <uthash.h>)
+	$(call layer_rule,server server/core server/odata server/faults server/auth server/http routes routes/graph routes/entra routes/mock state state/model state/load state/util state/schema,<curl/curl\.h>,x,only server/notify/ makes HTTP requests (<curl/curl.h>) in the server)
 
 # Regenerate state/schema/schema_gen.c and the CSDL subset beside it (needs
 # python3; the build never does). A type not yet in the subset needs Graph's

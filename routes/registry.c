@@ -21,6 +21,9 @@ extern const struct route service_root_routes[];
 extern const struct route me_routes[];
 extern const struct route organization_routes[];
 extern const struct route policy_routes[];
+extern const struct route deleted_items_routes[];
+extern const struct route delta_routes[];
+extern const struct route subscriptions_routes[];
 
 extern const struct route admin_routes[];
 extern const struct route admin_state_routes[];
@@ -37,6 +40,8 @@ extern const struct route login_device_routes[];
 extern const struct route devicecode_admin_routes[];
 extern const struct route permissions_report_routes[];
 extern const struct route token_forge_routes[];
+extern const struct route webhook_routes[];
+extern const struct route changelog_routes[];
 
 /* One table a line reads best. */
 /* clang-format off */
@@ -58,6 +63,9 @@ const struct route *const graph_route_tables[] = {
 	me_routes,
 	organization_routes,
 	policy_routes,
+	deleted_items_routes,
+	delta_routes,
+	subscriptions_routes,
 	NULL,
 };
 
@@ -77,6 +85,8 @@ const struct route *const root_route_tables[] = {
 	devicecode_admin_routes,
 	permissions_report_routes,
 	token_forge_routes,
+	webhook_routes,
+	changelog_routes,
 	NULL,
 };
 /* clang-format on */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../state/changelog.h"
 #include "../state/load/export.h"
 #include "../state/mail_delivery.h"
 #include "core/call.h"
@@ -19,6 +20,7 @@
 #include "core/resp.h"
 #include "core/router.h"
 #include "auth/cert.h"
+#include "exchange.h"
 #include "srv.h"
 #include "../state/load/tenants.h"
 
@@ -27,11 +29,13 @@ extern const struct route batch_routes[];
 extern const struct route fault_admin_routes[];
 extern const struct route journal_admin_routes[];
 extern const struct route keys_admin_routes[];
+extern const struct route notify_admin_routes[];
 static const struct route control_routes[];
 
 static const struct route *const server_graph_tables[] = {batch_routes, NULL};
 static const struct route *const server_root_tables[] = {
-    fault_admin_routes, journal_admin_routes, keys_admin_routes, control_routes, NULL};
+    fault_admin_routes,  journal_admin_routes, keys_admin_routes,
+    notify_admin_routes, control_routes,       NULL};
 
 /* @out = @a then @b (both NULL-terminated), within SRV_MAX_TABLES. */
 static int join_tables(const struct route **out, const struct route *const *a,
@@ -106,6 +110,36 @@ static enum svc_jws services_jws_verify(void *ctx, const char *jws, const char *
 	return SVC_JWS_MALFORMED;
 }
 
+/*
+ * The webhook handshake for a handler (call.h): over plain HTTP the
+ * connection waits, suspended, and the delivery thread runs the checks;
+ * elsewhere ($batch entries, in-process tests) they run here, blocking.
+ */
+static int services_webhooks_validate(void *ctx, struct call *c,
+                                      struct webhook_check *checks, size_t n,
+                                      call_fn *then)
+{
+	struct srv *srv = ctx;
+	struct exchange *ex = c->ex;
+	int rc;
+
+	if (ex && (ex->caps & EXCHANGE_CAN_WAIT) && !ex->wait_checks) {
+		ex->wait_checks = checks;
+		ex->wait_n = n;
+		ex->wait_then = then;
+		ex->waiting = true;
+		return 0;
+	}
+	notify_checks_run(&srv->notify, checks, n);
+	c->checks = checks;
+	c->nchecks = n;
+	rc = then(c);
+	c->checks = NULL;
+	c->nchecks = 0;
+	free(checks);
+	return rc;
+}
+
 void srv_mail_rules(void *ctx, const char *tenant_id, const char *recipient,
                     struct mail_verdict *v)
 {
@@ -130,12 +164,16 @@ int srv_features_init(struct srv *srv, const struct route_set *routes)
 	srv->services.jws_verify = services_jws_verify;
 	srv->services.credentials_open = srv->cfg.auth == AUTH_OPEN;
 	sealer_init(&srv->sealer);
+	srv->services.webhooks_validate = services_webhooks_validate;
 	if (fault_engine_init(&srv->faults, srv->state.seed, &srv->state))
 		goto out_fail;
 	srv->faults.quiet = srv->cfg.quiet;
 	state_set_mail_rules(&srv->state, srv_mail_rules, srv);
-	if (journal_init(&srv->journal, srv->cfg.journal_size))
+	if (notify_init(&srv->notify, &srv->state, &srv->faults))
 		goto out_faults;
+	state_set_change_hook(&srv->state, notify_on_changes, &srv->notify);
+	if (journal_init(&srv->journal, srv->cfg.journal_size))
+		goto out_notify;
 	pthread_mutex_init(&srv->jwt_lock, NULL);
 	/* --auth jwt checks every request: make the key now, and fail early. */
 	if (srv->cfg.auth == AUTH_JWT && !srv_keyring(srv))
@@ -145,6 +183,9 @@ int srv_features_init(struct srv *srv, const struct route_set *routes)
 out_journal:
 	pthread_mutex_destroy(&srv->jwt_lock);
 	journal_release(&srv->journal);
+out_notify:
+	state_set_change_hook(&srv->state, NULL, NULL);
+	notify_release(&srv->notify);
 out_faults:
 	fault_engine_release(&srv->faults);
 out_fail:
@@ -158,6 +199,8 @@ void srv_features_release(struct srv *srv)
 		keyring_release(&srv->keys);
 	pthread_mutex_destroy(&srv->jwt_lock);
 	journal_release(&srv->journal);
+	state_set_change_hook(&srv->state, NULL, NULL);
+	notify_release(&srv->notify);
 	fault_engine_release(&srv->faults);
 }
 

@@ -6,12 +6,15 @@
 #include "exchange.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "../state/changelog.h"
 #include "../state/state.h"
 #include "../state/usage.h"
 #include "auth/permissions.h"
+#include "../state/subscription.h"
 #include "auth/auth.h"
 #include "core/call.h"
 #include "core/error.h"
@@ -33,6 +36,7 @@ void exchange_init(struct exchange *ex)
 
 void exchange_release(struct exchange *ex)
 {
+	free(ex->wait_checks);
 	odata_query_release(&ex->odata);
 	fault_decision_release(&ex->fault);
 	req_release(&ex->req);
@@ -329,10 +333,29 @@ static const struct route *admit(struct srv *srv, struct exchange *ex)
 
 /* ---- the handler under its locks ---- */
 
+static enum exchange_step finish(struct srv *srv, struct exchange *ex,
+                                 enum exchange_step step);
+
+/*
+ * Locking a tenant for a call also runs its mock-clock housekeeping and
+ * opens its change-log transaction (state/changelog.h); the pipeline
+ * closes it, committing what the handler changed, before the unlock.
+ */
 void call_lock_tenant(struct call *c, struct tenant *t)
 {
+	const char *m = c->req->method;
+
 	state_tenant_lock(t);
 	c->tenant = t;
+	state_tenant_tick(c->st, t);
+	state_txn_begin(c->st, t, strcmp(m, "GET") && strcmp(m, "HEAD"));
+}
+
+static void call_unlock_tenant(struct call *c)
+{
+	state_txn_end(c->st, c->tenant);
+	state_tenant_unlock(c->tenant);
+	c->tenant = NULL;
 }
 
 /* The request's tenant, by the id resolve_tenant() kept; NULL after a 400. */
@@ -356,28 +379,35 @@ static struct tenant *find_tenant(struct srv *srv, struct exchange *ex)
 	return NULL;
 }
 
-static void call_handler(const struct route *route, struct call *c)
+static void call_handler(call_fn *fn, struct call *c)
 {
-	route->fn(c);
+	fn(c);
+	if (c->ex->waiting && c->resp->kind == RESP_NONE)
+		return; /* webhook checks first: no answer yet */
+	c->ex->waiting = false;
 	if (c->resp->kind == RESP_NONE)
 		resp_error(c->resp, GERR_INTERNAL, "The handler produced no response.");
 	resp_finish(c->resp); /* stored json_t values never leave the locks */
 }
 
 /*
- * Run @route's handler with the locks its flags ask for, and render the
- * answer before they are released: only bytes leave the locks.
+ * Run @fn (@route's handler, or what it left to run after its webhook
+ * checks) with the locks the route's flags ask for, and render the answer
+ * before they are released: only bytes leave the locks.
  */
-static void run_handler(struct srv *srv, struct exchange *ex, const struct route *route)
+static void run_handler(struct srv *srv, struct exchange *ex, const struct route *route,
+                        call_fn *fn)
 {
-	struct call c = {&ex->req, &ex->resp,      &ex->odata, &srv->state,
-	                 NULL,     &srv->services, srv};
+	struct call c = {
+	    &ex->req,       &ex->resp, &ex->odata, &srv->state,     NULL,
+	    &srv->services, srv,       ex,         ex->wait_checks, ex->wait_n};
 	unsigned mode =
 	    route->flags & (ROUTE_STATE_NONE | ROUTE_STATE_SHARED | ROUTE_STATE_ALL);
 
 	ex->resp.bytes_only = true; /* only resp_finish() reads what the handler sets */
+	ex->wait_route = route;
 	if (mode == ROUTE_STATE_NONE) {
-		call_handler(route, &c);
+		call_handler(fn, &c);
 		return;
 	}
 	if (mode == ROUTE_STATE_ALL)
@@ -385,30 +415,27 @@ static void run_handler(struct srv *srv, struct exchange *ex, const struct route
 	else
 		state_registry_read(&srv->state);
 	if (mode) {
-		call_handler(route, &c);
+		call_handler(fn, &c);
 	} else {
 		struct tenant *t = find_tenant(srv, ex);
 		if (t) {
 			call_lock_tenant(&c, t);
-			call_handler(route, &c);
+			call_handler(fn, &c);
 		}
 	}
 	if (c.tenant)
-		state_tenant_unlock(c.tenant);
+		call_unlock_tenant(&c);
 	state_registry_unlock(&srv->state);
-	resp_finish(&ex->resp); /* find_tenant()'s 400, which holds nothing stored */
+	if (!ex->waiting)
+		resp_finish(
+		    &ex->resp); /* find_tenant()'s 400, which holds nothing stored */
 }
 
-/* Everything after the fault decision: route, checks, handler, ghost write. */
-static enum exchange_step serve(struct srv *srv, struct exchange *ex)
+/* After the handler: a truncated answer, or a ghost write's failure. */
+static enum exchange_step after_handler(struct exchange *ex)
 {
 	struct fault_decision *d = &ex->fault;
-	const struct route *route = admit(srv, ex);
 
-	if (route)
-		run_handler(srv, ex, route);
-	else
-		resp_finish(&ex->resp);  /* an error of our own: nothing stored in it */
 	if (d->kind == FAULT_CONNECTION) /* truncate: the real answer, cut short */
 		return EXCHANGE_DROP;
 	if (d->kind == FAULT_GHOST) {
@@ -420,6 +447,33 @@ static enum exchange_step serve(struct srv *srv, struct exchange *ex)
 		fault_error_respond(&d->error, d->body, &ex->req, &ex->resp);
 	}
 	return EXCHANGE_RESPOND;
+}
+
+/* Everything after the fault decision: route, checks, handler, ghost write. */
+static enum exchange_step serve(struct srv *srv, struct exchange *ex)
+{
+	const struct route *route = admit(srv, ex);
+
+	if (route)
+		run_handler(srv, ex, route, route->fn);
+	else
+		resp_finish(&ex->resp); /* an error of our own: nothing stored in it */
+	if (ex->waiting)
+		return EXCHANGE_WAIT;
+	return after_handler(ex);
+}
+
+int exchange_wait_start(struct srv *srv, struct exchange *ex, void (*wake)(void *arg),
+                        void *arg)
+{
+	return notify_checks_start(&srv->notify, ex->wait_checks, ex->wait_n, wake, arg);
+}
+
+enum exchange_step exchange_continue(struct srv *srv, struct exchange *ex)
+{
+	ex->waiting = false;
+	run_handler(srv, ex, ex->wait_route, ex->wait_then);
+	return finish(srv, ex, after_handler(ex));
 }
 
 /* ---- the journal ---- */
@@ -465,6 +519,8 @@ static void journal(struct srv *srv, struct exchange *ex, unsigned status)
 static enum exchange_step finish(struct srv *srv, struct exchange *ex,
                                  enum exchange_step step)
 {
+	if (step == EXCHANGE_WAIT)
+		return step; /* journaled once the handler has answered */
 	journal(srv, ex, step == EXCHANGE_DROP ? 0 : ex->resp.status);
 	return step;
 }
@@ -509,6 +565,7 @@ enum exchange_step exchange_run(struct srv *srv, struct exchange *ex, unsigned c
 	case FAULT_GHOST:
 	case FAULT_MAIL:
 	case FAULT_LAG:
+	case FAULT_NOTIFY:
 		break;
 	}
 	return finish(srv, ex, serve(srv, ex));

@@ -20,6 +20,7 @@
 
 #include "../state/util/guid.h"
 #include "faults/fault.h"
+#include "core/call.h"
 #include "core/req.h"
 #include "odata/odata.h"
 #include "core/resp.h"
@@ -30,6 +31,7 @@ struct srv;
 enum exchange_caps {
 	EXCHANGE_CAN_DELAY = 1 << 0, /* suspend for injected latency */
 	EXCHANGE_CAN_DROP = 1 << 1,  /* end the connection (reset, close, ...) */
+	EXCHANGE_CAN_WAIT = 1 << 2,  /* suspend while a handler's webhook checks run */
 };
 
 /* What the transport must do next. */
@@ -38,6 +40,8 @@ enum exchange_step {
 	EXCHANGE_DELAY,   /* wait ex->fault.latency_ms, then exchange_resume() */
 	EXCHANGE_DROP,    /* end the connection as ex->fault.conn says; for
 	                     truncate, ex->resp is the real response, rendered */
+	EXCHANGE_WAIT,    /* suspend, exchange_wait_start(), and once woken
+	                     exchange_continue() */
 };
 
 struct exchange {
@@ -57,6 +61,13 @@ struct exchange {
 	int64_t started_us;          /* monotonic */
 	bool journaled;
 	bool me_unresolved; /* a /me path without a signed-in user: 400 once routed */
+
+	/* A handler waiting for webhook checks (call.h webhooks_validate). */
+	bool waiting;
+	struct webhook_check *wait_checks; /* owned */
+	size_t wait_n;
+	call_fn *wait_then; /* runs under the route's locks once done */
+	const struct route *wait_route;
 };
 
 /* exchange_init() - an empty exchange with a fresh request id, started now. */
@@ -75,6 +86,18 @@ enum exchange_step exchange_run(struct srv *srv, struct exchange *ex, unsigned c
 
 /* exchange_resume() - the rest of the pipeline after an injected delay. */
 enum exchange_step exchange_resume(struct srv *srv, struct exchange *ex);
+
+/*
+ * exchange_wait_start() - after EXCHANGE_WAIT (the connection suspended
+ * first): run the handler's checks, and call @wake(@arg) from another
+ * thread when they are done. 0, or -1 when they cannot start (resume at
+ * once; the checks then count as failed).
+ */
+int exchange_wait_start(struct srv *srv, struct exchange *ex, void (*wake)(void *arg),
+                        void *arg);
+
+/* exchange_continue() - the rest of the pipeline once the checks are done. */
+enum exchange_step exchange_continue(struct srv *srv, struct exchange *ex);
 
 /*
  * exchange_journal_dropped() - journal an exchange that ended without an

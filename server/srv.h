@@ -17,6 +17,7 @@
 #include "journal.h"
 #include "auth/keyring.h"
 #include "auth/seal.h"
+#include "notify/notify.h"
 
 struct MHD_Daemon;
 struct MHD_Connection;
@@ -52,6 +53,7 @@ struct srv {
 	struct fault_engine faults;
 	struct fault_sleeper sleeper;
 	struct journal journal;
+	struct notifier notify; /* change notifications: validation and delivery */
 	/* Sign graphmock's access tokens. Made on first use (RSA-2048 takes
 	 * ~100 ms), or at start with --auth jwt: use srv_keyring(). */
 	struct keyring keys;

@@ -1,11 +1,13 @@
 /*
  * state/dobj.c - directory objects: the per-tenant id table, the per-kind
  * tables, the secondary indexes (UPN, mail, appId), membership edges, and
- * cascading removal.
+ * cascading removal. Each change is also written to the tenant's change log
+ * (state/changelog.h).
  */
 #include <ctype.h>
 #include <string.h>
 
+#include "changelog.h"
 #include "state.h"
 
 static char *lower_dup(const char *s)
@@ -164,6 +166,10 @@ static int keys_collect(const struct dobj *d, struct dobj_key **keys, size_t *n)
 		               json_string_value(json_object_get(d->obj, "appId")));
 		break;
 	case DOBJ_GROUP:
+		/* a Microsoft 365 group's address is as unique as a user's */
+		rc |= key_push(keys, n, IDX_MAIL,
+		               json_string_value(json_object_get(d->obj, "mail")));
+		break;
 	case DOBJ_KIND_COUNT:
 		break;
 	}
@@ -243,6 +249,7 @@ struct dobj *state_dobj_add(struct state *st, struct tenant *t, enum dobj_kind k
 	memcpy(d->id, key, sizeof(d->id));
 	json_object_set_new(obj, "id", json_string(d->id));
 	d->kind = kind;
+	d->tenant = t;
 	d->obj = obj;
 	d->seq = state_next_seq(st);
 	if (!t->loading) {
@@ -264,6 +271,10 @@ struct dobj *state_dobj_add(struct state *st, struct tenant *t, enum dobj_kind k
 	if (state_dobj_reindex(t, d)) {
 		HASH_DELETE(hh_kind, t->by_kind[kind], d);
 		HASH_DEL(t->objects, d);
+		goto out_free;
+	}
+	if (state_change_log(st, t, CHANGE_CREATED, d, NULL, NULL, 0)) {
+		state_dobj_unlink(t, d);
 		goto out_free;
 	}
 	return d;
@@ -298,6 +309,7 @@ struct dobj *state_dobj_find(struct state *st, struct tenant *t, int kind, const
 		d->invisible_reads--;
 		return NULL;
 	}
+	state_txn_snapshot(t, d); /* a writing request may edit what it found */
 	return d;
 }
 
@@ -316,8 +328,30 @@ struct dobj *const *state_dobj_lookup(struct tenant *t, enum dobj_index idx,
 	HASH_FIND_STR(t->idx[idx], lower, e);
 	if (!e)
 		return NULL;
+	for (size_t i = 0; i < e->n; i++)
+		state_txn_snapshot(t, e->objs[i]);
 	*n = e->n;
 	return e->objs;
+}
+
+static const char *const kind_names[DOBJ_KIND_COUNT] = {
+    [DOBJ_USER] = "user",
+    [DOBJ_GROUP] = "group",
+    [DOBJ_SERVICE_PRINCIPAL] = "servicePrincipal",
+    [DOBJ_APPLICATION] = "application",
+};
+
+const char *state_dobj_kind_name(enum dobj_kind kind)
+{
+	return kind < DOBJ_KIND_COUNT ? kind_names[kind] : "directoryObject";
+}
+
+int state_dobj_kind_parse(const char *name)
+{
+	for (int k = 0; name && k < DOBJ_KIND_COUNT; k++)
+		if (!strcmp(name, kind_names[k]))
+			return k;
+	return -1;
 }
 
 size_t state_dobj_count(const struct tenant *t, enum dobj_kind kind)
@@ -364,6 +398,7 @@ static int link_del(struct dobj_link **head, const char *id)
 
 int state_member_add(struct dobj *group, struct dobj *member, bool *added)
 {
+	struct tenant *t = group->tenant;
 	int rc = link_add(&group->members, member);
 
 	if (added)
@@ -372,7 +407,10 @@ int state_member_add(struct dobj *group, struct dobj *member, bool *added)
 		return 0; /* already a member: both ends hold the edge */
 	if (rc < 0)
 		return -1;
-	if (link_add(&member->member_of, group) < 0) {
+	if (link_add(&member->member_of, group) < 0 ||
+	    (t &&
+	     state_change_log(t->st, t, CHANGE_MEMBER_ADDED, group, member, NULL, 0))) {
+		link_del(&member->member_of, group->id);
 		link_del(&group->members, member->id);
 		return -1;
 	}
@@ -392,6 +430,10 @@ int state_member_remove(struct dobj *group, const char *member_id)
 	HASH_FIND_STR(group->members, key, l);
 	if (!l)
 		return 1;
+	/* OOM in the log loses the entry, never the removal the caller asked for */
+	if (group->tenant)
+		state_change_log(group->tenant->st, group->tenant, CHANGE_MEMBER_REMOVED,
+		                 group, l->obj, NULL, 0);
 	link_del(&l->obj->member_of, group->id);
 	HASH_DEL(group->members, l);
 	state_free(l);
@@ -415,6 +457,12 @@ void state_dobj_remove(struct tenant *t, struct dobj *d)
 	struct dobj_link *l, *tmp;
 	struct assignment *a, *atmp;
 
+	/* Its groups lose a member; then the object itself is gone for good. */
+	HASH_ITER(hh, d->member_of, l, tmp)
+	{
+		state_change_log(t->st, t, CHANGE_MEMBER_REMOVED, l->obj, d, NULL, 0);
+	}
+	state_change_log(t->st, t, CHANGE_PURGED, d, NULL, NULL, 0);
 	HASH_ITER(hh, d->member_of, l, tmp)
 	{
 		link_del(&l->obj->members, d->id);
@@ -432,7 +480,102 @@ void state_dobj_remove(struct tenant *t, struct dobj *d)
 		if (!strcmp(a->principal_id, d->id) || !strcmp(a->resource_id, d->id))
 			state_assignment_remove(t, a);
 	}
+	state_dobj_unlink(t, d);
+	dobj_free(t, d);
+}
+
+void state_dobj_unindex(struct tenant *t, struct dobj *d)
+{
+	keys_clear(t, d);
+}
+
+void state_dobj_edges_drop(struct dobj *d)
+{
+	struct dobj_link *l, *tmp;
+
+	HASH_ITER(hh, d->member_of, l, tmp)
+	{
+		link_del(&l->obj->members, d->id);
+		HASH_DEL(d->member_of, l);
+		state_free(l);
+	}
+	HASH_ITER(hh, d->members, l, tmp)
+	{
+		link_del(&l->obj->member_of, d->id);
+		HASH_DEL(d->members, l);
+		state_free(l);
+	}
+}
+
+int state_edge_add(struct dobj *group, struct dobj *member)
+{
+	int rc = link_add(&group->members, member);
+
+	if (rc)
+		return rc > 0 ? 0 : -1;
+	if (link_add(&member->member_of, group) < 0) {
+		link_del(&group->members, member->id);
+		return -1;
+	}
+	return 0;
+}
+
+struct dobj *state_dobj_new_detached(struct tenant *t, enum dobj_kind kind, json_t *obj)
+{
+	const char *id = json_string_value(json_object_get(obj, "id"));
+	struct dobj *d;
+
+	if (!id || !guid_valid(id))
+		goto out_release;
+	d = state_calloc(1, sizeof(*d));
+	if (!d)
+		goto out_release;
+	guid_lower(id, d->id);
+	json_object_set_new(obj, "id", json_string(d->id));
+	d->kind = kind;
+	d->obj = obj;
+	d->tenant = t;
+	return d;
+
+out_release:
+	json_decref(obj);
+	return NULL;
+}
+
+int state_dobj_link(struct state *st, struct tenant *t, struct dobj *d)
+{
+	struct dobj *check;
+
+	HASH_FIND_STR(t->objects, d->id, check);
+	if (check)
+		return -1;
+	d->seq = state_next_seq(st);
+	d->visible_at_ms = 0;
+	d->invisible_reads = 0;
+	HASH_ADD_STR(t->objects, id, d);
+	HASH_FIND_STR(t->objects, d->id, check);
+	if (check != d)
+		return -1;
+	HASH_ADD(hh_kind, t->by_kind[d->kind], id, strlen(d->id), d);
+	HASH_FIND(hh_kind, t->by_kind[d->kind], d->id, strlen(d->id), check);
+	if (check != d) {
+		HASH_DEL(t->objects, d);
+		return -1;
+	}
+	if (state_dobj_reindex(t, d)) {
+		state_dobj_unlink(t, d);
+		return -1;
+	}
+	return 0;
+}
+
+void state_dobj_unlink(struct tenant *t, struct dobj *d)
+{
 	HASH_DELETE(hh_kind, t->by_kind[d->kind], d);
 	HASH_DEL(t->objects, d);
+}
+
+void state_dobj_free(struct tenant *t, struct dobj *d)
+{
 	dobj_free(t, d);
 }

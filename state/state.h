@@ -28,6 +28,12 @@
  *   tenant->by_kind[k] iterates one kind in insertion order (uthash keeps
  *   insertion order). Each object's json_t holds its stored properties;
  *   missing properties render as null through the route's OData schema.
+ *
+ * CHANGE OVER TIME
+ *   Every write is also logged in the tenant's change log (state/changelog.h:
+ *   delta queries and change notifications read it); deleting moves objects
+ *   out of the tables into deleted items (state/deleted.h); subscriptions
+ *   live beside them (state/subscription.h). All three follow the mock clock.
  */
 #ifndef GRAPHMOCK_STATE_STATE_H
 #define GRAPHMOCK_STATE_STATE_H
@@ -58,7 +64,7 @@ enum dobj_kind {
 /* Secondary indexes: lower-cased keys to objects, so lookups never scan. */
 enum dobj_index {
 	IDX_UPN,   /* users: userPrincipalName */
-	IDX_MAIL,  /* users: mail and every otherMails entry */
+	IDX_MAIL,  /* users: mail and every otherMails entry; groups: mail */
 	IDX_APPID, /* service principals and applications: appId */
 	IDX_COUNT,
 };
@@ -92,6 +98,7 @@ struct dobj {
 	struct dobj_link *member_of; /* groups listing this object directly */
 	struct dobj_key *keys;       /* index entries currently registered */
 	size_t nkeys;
+	struct tenant *tenant;  /* the tenant holding it (set by state_dobj_add) */
 	UT_hash_handle hh;      /* tenant->objects */
 	UT_hash_handle hh_kind; /* tenant->by_kind[kind] */
 };
@@ -120,6 +127,9 @@ struct invitation;   /* state/invitation.h */
 struct mail_message; /* state/mailbox.h */
 struct grant;        /* state/grant.h */
 struct usage_client; /* state/usage.h */
+struct changelog;    /* state/changelog.h */
+struct deleted_item; /* state/deleted.h */
+struct subscription; /* state/subscription.h */
 
 struct tenant {
 	/* Set when the tenant is built and never changed: readable under the
@@ -143,6 +153,11 @@ struct tenant {
 	struct invitation *invitations;
 	struct mail_message *mailbox;
 	uint64_t mail_seq;
+	struct state *st;                   /* the state holding it */
+	struct changelog *changes;          /* made on first use (state/changelog.h) */
+	struct deleted_item *deleted;       /* soft-deleted objects (state/deleted.h) */
+	int64_t deleted_next_purge_ms;      /* earliest purge due; 0 = none */
+	struct subscription *subscriptions; /* state/subscription.h */
 	UT_hash_handle hh;
 };
 
@@ -152,6 +167,7 @@ struct tenant {
  * through state_set_mail_rules(), so state/ never calls up into the server.
  */
 struct mail_verdict;
+struct change;
 typedef void state_mail_rules_fn(void *ctx, const char *tenant_id, const char *recipient,
                                  struct mail_verdict *v);
 
@@ -184,6 +200,11 @@ struct state {
 	size_t ngrants;
 	pthread_mutex_t usage_lock;
 	struct usage_client *usage;
+	/* Told of committed changes (state/changelog.h); NULL: nobody. */
+	void (*change_hook)(void *ctx, struct state *st, struct tenant *t,
+	                    const struct change *v, size_t n);
+	void *change_ctx;
+	_Atomic uint64_t log_epochs; /* change logs made so far */
 };
 
 /*
@@ -267,11 +288,41 @@ struct dobj *const *state_dobj_lookup(struct tenant *t, enum dobj_index idx,
 int state_dobj_reindex(struct tenant *t, struct dobj *d);
 
 /*
- * state_dobj_remove() - delete @d and, in the same locked step, every
- * membership edge and app role assignment that names it (as principal or
- * resource). Frees @d.
+ * state_dobj_remove() - delete @d for good and, in the same locked step,
+ * every membership edge and app role assignment that names it (as principal
+ * or resource). Frees @d. The delete routes soft-delete instead
+ * (state_dobj_soft_delete(), state/deleted.h); this is the permanent delete
+ * and a handler's undo of its own creation.
  */
 void state_dobj_remove(struct tenant *t, struct dobj *d);
+
+/* state_dobj_kind_name() - "user", "group", "servicePrincipal", "application". */
+const char *state_dobj_kind_name(enum dobj_kind kind);
+
+/* state_dobj_kind_parse() - the inverse; -1 when @name is none of them. */
+int state_dobj_kind_parse(const char *name);
+
+/*
+ * For the store's own modules (state/deleted.c moves objects in and out of
+ * the directory with these; routes use state_dobj_soft_delete() and friends):
+ * state_dobj_unlink() - take @d out of the id and kind tables (not freed);
+ * state_dobj_link() - put a detached @d back, with a new insertion sequence,
+ *   and index it; 0, or -1 (id taken, OOM) leaving it detached;
+ * state_dobj_unindex() - drop @d's index entries;
+ * state_dobj_edges_drop() - remove every membership edge of @d, both ways,
+ *   logging nothing;
+ * state_edge_add() - the edge @group -> @member without logging; 0 or -1;
+ * state_dobj_new_detached() - an object in no table (steals @obj; NULL on OOM
+ *   or without a GUID "id");
+ * state_dobj_free() - free a detached object.
+ */
+void state_dobj_unlink(struct tenant *t, struct dobj *d);
+int state_dobj_link(struct state *st, struct tenant *t, struct dobj *d);
+void state_dobj_unindex(struct tenant *t, struct dobj *d);
+void state_dobj_edges_drop(struct dobj *d);
+int state_edge_add(struct dobj *group, struct dobj *member);
+struct dobj *state_dobj_new_detached(struct tenant *t, enum dobj_kind kind, json_t *obj);
+void state_dobj_free(struct tenant *t, struct dobj *d);
 
 /* state_dobj_count() - number of stored objects of @kind. */
 size_t state_dobj_count(const struct tenant *t, enum dobj_kind kind);

@@ -1,8 +1,8 @@
 /*
  * routes/graph/applications.c - app registrations (graph-spec §7.2): list, get
  * (also by the appId alternate key), update and delete. Role changes flow to
- * the service principal; deleting an application deletes its service
- * principal too, and with it every assignment naming it.
+ * the service principal; deleting an application moves it and its service
+ * principal to deleted items (state/deleted.h).
  */
 #include <string.h>
 #include <strings.h>
@@ -12,6 +12,7 @@
 #include "../../server/core/req.h"
 #include "../../server/core/resp.h"
 #include "../../server/core/router.h"
+#include "../../state/deleted.h"
 #include "../../state/model/model_app.h"
 #include "apps.h"
 #include "entities.h"
@@ -191,9 +192,11 @@ static int applications_delete(struct call *c)
 				sp = objs[i];
 		if (!sp)
 			break;
-		state_dobj_remove(c->tenant, sp);
+		if (state_dobj_soft_delete(c->st, c->tenant, sp))
+			return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	}
-	state_dobj_remove(c->tenant, d);
+	if (state_dobj_soft_delete(c->st, c->tenant, d))
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	return resp_empty(c->resp, 204);
 }
 

@@ -13,6 +13,7 @@
 #include "../../server/core/req.h"
 #include "../../server/core/resp.h"
 #include "../../server/core/router.h"
+#include "../../state/deleted.h"
 #include "../../state/state.h"
 #include "entities.h"
 #include "groups.h"
@@ -133,7 +134,8 @@ static int members_delete_object(struct call *c)
 	m = state_dobj_find(c->st, c->tenant, -1, mid);
 	if (!m)
 		return resp_not_found(c->resp, mid);
-	state_dobj_remove(c->tenant, m);
+	if (state_dobj_delete(c->st, c->tenant, m))
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	return resp_empty(c->resp, 204);
 }
 

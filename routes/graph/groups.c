@@ -14,6 +14,7 @@
 #include "../../server/core/req.h"
 #include "../../server/core/resp.h"
 #include "../../server/core/router.h"
+#include "../../state/deleted.h"
 #include "../../state/model/model.h"
 #include "../../state/state.h"
 #include "entities.h"
@@ -121,6 +122,25 @@ static int created_body(const struct req *req, struct resp *resp, const struct t
 	return 0;
 }
 
+/*
+ * A Microsoft 365 group's address must be free: no object of the directory
+ * holds it, nor a deleted group waiting for its restore (state/deleted.h).
+ */
+static int check_mail_free(struct call *c, const json_t *obj)
+{
+	const char *mail = json_string_value(json_object_get(obj, "mail"));
+	size_t n = 0;
+
+	if (mail)
+		state_dobj_lookup(c->tenant, IDX_MAIL, mail, &n);
+	if (!n && !(mail && state_deleted_holder(c->tenant, IDX_MAIL, mail, DOBJ_GROUP)))
+		return 0;
+	resp_error(c->resp, GERR_REQUEST_BAD_REQUEST,
+	           "Another object with the same value for property mailNickname "
+	           "already exists.");
+	return resp_error_detail(c->resp, "ObjectConflict", "mailNickname");
+}
+
 static int groups_create(struct call *c)
 {
 	struct group_binds binds;
@@ -133,6 +153,10 @@ static int groups_create(struct call *c)
 	obj = group_new_obj(c);
 	if (!obj)
 		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+	if (check_mail_free(c, obj)) {
+		json_decref(obj);
+		return -1;
+	}
 	g = state_dobj_add(c->st, c->tenant, DOBJ_GROUP, obj);
 	if (!g)
 		return resp_error(c->resp, GERR_INTERNAL, "Storing the group failed.");
@@ -171,8 +195,9 @@ static int groups_delete(struct call *c)
 
 	if (!g)
 		return -1;
-	/* Memberships both ways and app role assignments go in the same step. */
-	state_dobj_remove(c->tenant, g);
+	/* Soft delete, except distribution groups (state/deleted.h). */
+	if (state_dobj_delete(c->st, c->tenant, g))
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	return resp_empty(c->resp, 204);
 }
 

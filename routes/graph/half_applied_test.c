@@ -207,6 +207,15 @@ static const struct attack attacks[] = {
     {"PUT", "/_mock/state", "{\"tenants\":[]}"},
     {"DELETE", "/_mock/tenants/" UNKNOWN, NULL},
     {"POST", "/_mock/invitations/" UNKNOWN "/redeem", NULL},
+    /* change tracking: refused before anything (a log entry included) changes */
+    {"POST", "/v1.0/subscriptions",
+     "{\"changeType\":\"created\",\"notificationUrl\":\"http://127.0.0.1:9/x\","
+     "\"resource\":\"users\",\"expirationDateTime\":\"2020-01-01T00:00:00Z\"}"},
+    {"PATCH", "/v1.0/subscriptions/" UNKNOWN, "{\"expirationDateTime\":\"x\"}"},
+    {"POST", "/v1.0/directory/deletedItems/" ADELE "/restore", NULL},
+    {"DELETE", "/v1.0/directory/deletedItems/" UNKNOWN, NULL},
+    {"POST", "/_mock/changelog", "{\"maxEntries\":1}"},
+    {"POST", "/_mock/subscriptions/" UNKNOWN "/lifecycle", "{\"event\":\"missed\"}"},
 };
 
 /* The first difference, with some context. */

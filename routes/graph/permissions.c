@@ -39,6 +39,12 @@ static const char *const GROUP_ASSIGN_READ[] = {"Group.Read.All", "Directory.Rea
 static const char *const SP_ASSIGN_READ[] = {"Application.Read.All",
 	"AppRoleAssignment.ReadWrite.All", "Application.ReadWrite.All", "Directory.Read.All",
 	"Directory.ReadWrite.All", NULL};
+static const char *const DELETED_READ[] = {"User.Read.All", "Group.Read.All",
+	"Application.Read.All", "Directory.Read.All", "User.ReadWrite.All",
+	"Group.ReadWrite.All", "Application.ReadWrite.All", "Directory.ReadWrite.All", NULL};
+static const char *const SUBSCRIPTION_WRITE[] = {"User.Read.All", "Group.Read.All",
+	"GroupMember.Read.All", "Directory.Read.All", "User.ReadWrite.All",
+	"Group.ReadWrite.All", "GroupMember.ReadWrite.All", "Directory.ReadWrite.All", NULL};
 static const char *const ORG_READ[] = {"Organization.Read.All", "Directory.Read.All",
 	"Organization.ReadWrite.All", "Directory.ReadWrite.All", NULL};
 
@@ -73,6 +79,7 @@ const struct route_perms PERMS_APP_READ_AND_GROUP_READ = {PERM_LIST, APP_READ, G
 const struct route_perms PERMS_APP_WRITE = {PERM_LIST, APP_WRITE, NULL};
 const struct route_perms PERMS_ASSIGN_WRITE = {PERM_LIST, ASSIGN_WRITE, NULL};
 const struct route_perms PERMS_ASSIGN_WRITE_AND_APP_READ = {PERM_LIST, ASSIGN_WRITE, APP_READ};
+const struct route_perms PERMS_DELETED_READ = {PERM_LIST, DELETED_READ, NULL};
 const struct route_perms PERMS_DIR_READ = {PERM_LIST, DIR_READ, NULL};
 const struct route_perms PERMS_GROUP_ASSIGN_READ = {PERM_LIST, GROUP_ASSIGN_READ, NULL};
 const struct route_perms PERMS_GROUP_CREATE = {PERM_LIST, GROUP_CREATE, NULL};
@@ -82,6 +89,7 @@ const struct route_perms PERMS_INVITE = {PERM_LIST, INVITE, NULL};
 const struct route_perms PERMS_MEMBER_WRITE = {PERM_LIST, MEMBER_WRITE, NULL};
 const struct route_perms PERMS_OBJECT_DELETE = {PERM_LIST, OBJECT_DELETE, NULL};
 const struct route_perms PERMS_ORG_READ = {PERM_LIST, ORG_READ, NULL};
+const struct route_perms PERMS_SUBSCRIPTION = {PERM_LIST, SUBSCRIPTION_WRITE, NULL};
 const struct route_perms PERMS_SP_ASSIGN_READ = {PERM_LIST, SP_ASSIGN_READ, NULL};
 const struct route_perms PERMS_USER_ASSIGN_READ = {PERM_LIST, USER_ASSIGN_READ, NULL};
 const struct route_perms PERMS_USER_READ = {PERM_LIST, USER_READ, NULL};

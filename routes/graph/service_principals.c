@@ -13,6 +13,7 @@
 #include "../../server/core/req.h"
 #include "../../server/core/resp.h"
 #include "../../server/core/router.h"
+#include "../../state/deleted.h"
 #include "../../state/model/model.h"
 #include "apps.h"
 #include "entities.h"
@@ -273,7 +274,8 @@ static int sp_delete(struct call *c)
 
 	if (!d)
 		return -1;
-	state_dobj_remove(c->tenant, d);
+	if (state_dobj_soft_delete(c->st, c->tenant, d))
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	return resp_empty(c->resp, 204);
 }
 

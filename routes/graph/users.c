@@ -12,6 +12,7 @@
 #include "../../server/core/req.h"
 #include "../../server/core/resp.h"
 #include "../../server/core/router.h"
+#include "../../state/deleted.h"
 #include "../../state/state.h"
 #include "entities.h"
 #include "listing.h"
@@ -137,14 +138,15 @@ static int users_get(struct call *c)
 	                            NULL);
 }
 
-/* The store drops the user's memberships and app role assignments in the same step. */
+/* To /directory/deletedItems for 30 days, memberships and assignments kept there. */
 static int users_delete(struct call *c)
 {
 	struct dobj *d = users_resolve(c, req_param(c->req, 0));
 
 	if (!d)
 		return -1;
-	state_dobj_remove(c->tenant, d);
+	if (state_dobj_delete(c->st, c->tenant, d))
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	return resp_empty(c->resp, 204);
 }
 

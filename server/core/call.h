@@ -12,6 +12,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <stdbool.h>
+#include <stddef.h>
+
+struct call;
+struct exchange;
 struct odata_query;
 struct req;
 struct resp;
@@ -35,6 +40,24 @@ enum svc_jws {
 	SVC_JWS_OK,
 	SVC_JWS_MALFORMED,     /* not a compact JWS, not RS256/PS256, or no certificate */
 	SVC_JWS_BAD_SIGNATURE, /* well formed; this key did not sign it */
+};
+
+/* A handler, as route tables hold them (router.h declares the same type). */
+typedef int call_fn(struct call *c);
+
+/*
+ * One webhook validation (change-notifications-delivery-webhooks): POST
+ * @url?validationToken=@token, which must answer 200 with the token as
+ * text/plain within the timeout. Filled in by the server.
+ */
+struct webhook_check {
+	char tenant_id[40]; /* for the record of attempts */
+	char url[2048];     /* notificationUrl or lifecycleNotificationUrl */
+	char token[256];    /* the validation token (plain text) */
+	bool echoed;        /* 200 and exactly the token came back */
+	bool timed_out;     /* no answer within the timeout */
+	long status;        /* HTTP status, 0 when the transfer failed */
+	char detail[256];   /* transport error text when status is 0 */
 };
 
 /*
@@ -69,6 +92,18 @@ struct services {
 	 * for a known client, as graphmock did before it checked them.
 	 */
 	bool credentials_open;
+	/*
+	 * webhooks_validate() - run the @n @checks (owned by the caller, kept
+	 * alive until @then runs), then call @then(c) with c->checks set.
+	 * When the transport can wait (plain HTTP), the locks are released and
+	 * the connection suspended meanwhile: this returns 0 at once and the
+	 * pipeline runs @then later under the route's locks again (the handler
+	 * returns what this returns, without a response). Otherwise the checks
+	 * run here, blocking, and this returns @then(c). A handler must not
+	 * keep borrowed state pointers across the call.
+	 */
+	int (*webhooks_validate)(void *ctx, struct call *c, struct webhook_check *checks,
+	                         size_t n, call_fn *then);
 };
 
 struct call {
@@ -88,6 +123,11 @@ struct call {
 	/* The server itself, for the server's own routes ($batch, /_mock/faults,
 	 * ...); an incomplete type to routes/, which never dereference it. */
 	struct srv *srv;
+	/* The pipeline's own record of the request; opaque to routes. */
+	struct exchange *ex;
+	/* After webhooks_validate(): the checks with their outcome. Borrowed. */
+	struct webhook_check *checks;
+	size_t nchecks;
 };
 
 /*

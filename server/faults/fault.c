@@ -46,6 +46,8 @@ const char *fault_kind_name(enum fault_kind k)
 		return "mail";
 	case FAULT_LAG:
 		return "lag";
+	case FAULT_NOTIFY:
+		return "notification";
 	}
 	return "none";
 }
@@ -379,7 +381,7 @@ static bool is_admin_path(const char *path)
 
 static bool request_rule(const struct fault_rule *r)
 {
-	return r->kind != FAULT_MAIL && r->kind != FAULT_LAG;
+	return r->kind != FAULT_MAIL && r->kind != FAULT_LAG && r->kind != FAULT_NOTIFY;
 }
 
 static bool rule_matches(const struct fault_rule *r, const struct fault_request *fr)
@@ -578,6 +580,37 @@ void fault_engine_mail(struct fault_engine *e, const char *tenant_id,
 		if (!e->quiet)
 			fprintf(stderr, "fault: mail rule '%s' %s '%s'\n", r->id,
 			        mail_delivery_name(v->outcome), recipient);
+		break;
+	}
+	pthread_mutex_unlock(&e->lock);
+}
+
+static const char *const notify_names[] = {"delivered", "delayed", "dropped",
+                                           "duplicated", "outOfOrder"};
+
+void fault_engine_notify(struct fault_engine *e, const char *tenant_id, const char *url,
+                         struct notify_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	pthread_mutex_lock(&e->lock);
+	for (size_t i = 0; i < e->nrules; i++) {
+		struct fault_rule *r = e->rules[i];
+		if (r->kind != FAULT_NOTIFY || expired(r))
+			continue;
+		if (r->tenant && strcasecmp(r->tenant, tenant_id ? tenant_id : ""))
+			continue;
+		if (!fault_glob(r->notify_url ? r->notify_url : "*", url ? url : "",
+		                false))
+			continue;
+		r->matches++;
+		if (!when_fires(e, r))
+			continue;
+		r->injections++;
+		*v = r->notify;
+		snprintf(v->rule_id, sizeof(v->rule_id), "%s", r->id);
+		if (!e->quiet)
+			fprintf(stderr, "fault: notification rule '%s' %s for '%s'\n",
+			        r->id, notify_names[v->outcome], url);
 		break;
 	}
 	pthread_mutex_unlock(&e->lock);

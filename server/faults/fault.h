@@ -42,6 +42,22 @@ enum fault_kind {
 	FAULT_THROTTLE,   /* token bucket; 429 + Retry-After when empty */
 	FAULT_MAIL,       /* invitation mail verdicts (not a request rule) */
 	FAULT_LAG,        /* replication lag for one object kind (not a request rule) */
+	FAULT_NOTIFY,     /* change-notification deliveries (not a request rule) */
+};
+
+/* What happens to one batch of change notifications (server/notify/). */
+enum notify_outcome {
+	NOTIFY_DELIVER,   /* as normal */
+	NOTIFY_DELAY,     /* sent delay_ms later */
+	NOTIFY_DROP,      /* never sent */
+	NOTIFY_DUPLICATE, /* sent twice */
+	NOTIFY_REORDER,   /* sent after the next batch to the same URL */
+};
+
+struct notify_verdict {
+	enum notify_outcome outcome;
+	int64_t delay_ms;
+	char rule_id[64]; /* the rule that decided, "" for the default */
 };
 
 enum fault_conn {
@@ -97,7 +113,9 @@ struct fault_rule {
 	int lag_target; /* FAULT_LAG: DOBJ_* or LAG_ASSIGNMENT */
 	int64_t lag_ms;
 	int lag_reads;
-	bool disabled; /* "enabled": false: kept and listed, never applied */
+	bool disabled;    /* "enabled": false: kept and listed, never applied */
+	char *notify_url; /* FAULT_NOTIFY: glob over the notificationUrl */
+	struct notify_verdict notify;
 
 	/* counters */
 	int64_t matches, eligible, injections, violations;
@@ -214,6 +232,13 @@ void fault_decision_release(struct fault_decision *d);
  */
 void fault_engine_mail(struct fault_engine *e, const char *tenant_id,
                        const char *recipient, struct mail_verdict *v);
+
+/*
+ * fault_engine_notify() - the verdict of the first firing notification rule
+ * for a batch to @url in tenant @tenant_id; delivered when none fires.
+ */
+void fault_engine_notify(struct fault_engine *e, const char *tenant_id, const char *url,
+                         struct notify_verdict *v);
 
 /* fault_glob() - does @s match @pattern ('*' any run, '?' one char; @nocase)? */
 bool fault_glob(const char *pattern, const char *s, bool nocase);

@@ -149,7 +149,7 @@ struct fault_rule *fault_rule_parse_compact(const char *s, char *err, size_t err
 			snprintf(err, errlen, "X-Graphmock-Fault: %s", tail);
 		}
 	} else if (r->kind == FAULT_MAIL || r->kind == FAULT_LAG ||
-	           r->kind == FAULT_THROTTLE) {
+	           r->kind == FAULT_THROTTLE || r->kind == FAULT_NOTIFY) {
 		snprintf(
 		    err, errlen,
 		    "X-Graphmock-Fault: only request faults may be sent per request");

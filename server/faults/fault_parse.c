@@ -443,6 +443,45 @@ static int parse_mail(struct pctx *p, const json_t *v, struct fault_rule *r)
 	return 0;
 }
 
+static int parse_notification(struct pctx *p, const json_t *v, struct fault_rule *r)
+{
+	static const char *const keys[] = {"url", "outcome", "delayMs", NULL};
+	static const char *const outcomes[] = {"delayed", "dropped", "duplicated",
+	                                       "outOfOrder"};
+	static const enum notify_outcome values[] = {NOTIFY_DELAY, NOTIFY_DROP,
+	                                             NOTIFY_DUPLICATE, NOTIFY_REORDER};
+	const char *outcome = json_string_value(json_object_get(v, "outcome"));
+	int i;
+
+	if (!json_is_object(v))
+		return fail(p, "notification",
+		            "must be {\"url\"?, \"outcome\", \"delayMs\"?}");
+	if (check_keys(p, v, "notification", keys))
+		return -1;
+	if (json_object_get(v, "url")) {
+		r->notify_url =
+		    dup_string(p, json_object_get(v, "url"), "notification.url", 2048);
+		if (!r->notify_url)
+			return -1;
+	}
+	for (i = 0; i < 4; i++)
+		if (outcome && !strcmp(outcome, outcomes[i]))
+			break;
+	if (i == 4)
+		return fail(p, "notification.outcome",
+		            "must be \"delayed\", \"dropped\", \"duplicated\" or "
+		            "\"outOfOrder\"");
+	r->notify.outcome = values[i];
+	if (get_int(p, v, "delayMs", "notification.delayMs", 0, 3600000,
+	            &r->notify.delay_ms))
+		return -1;
+	if (r->notify.outcome == NOTIFY_DELAY && !json_object_get(v, "delayMs"))
+		return fail(p, "notification.delayMs",
+		            "is required when outcome is \"delayed\"");
+	r->kind = FAULT_NOTIFY;
+	return 0;
+}
+
 static int parse_lag(struct pctx *p, const json_t *v, struct fault_rule *r)
 {
 	static const char *const keys[] = {"kind", "ms", "reads", NULL};
@@ -481,12 +520,12 @@ static int parse_lag(struct pctx *p, const json_t *v, struct fault_rule *r)
 static int parse_action(struct pctx *p, const json_t *a, struct fault_rule *r)
 {
 	static const char *const keys[] = {
-	    "error",      "status",  "code",       "message",    "body",
-	    "retryAfter", "latency", "connection", "ghostWrite", "throttle",
-	    "mail",       "lag",     NULL};
+	    "error",      "status",  "code",         "message",    "body",
+	    "retryAfter", "latency", "connection",   "ghostWrite", "throttle",
+	    "mail",       "lag",     "notification", NULL};
 	static const char *const kinds[] = {"error",      "status",     "latency",
 	                                    "connection", "ghostWrite", "throttle",
-	                                    "mail",       "lag"};
+	                                    "mail",       "lag",        "notification"};
 	const char *which = NULL;
 	const json_t *ra = json_object_get(a, "retryAfter");
 	int rc;
@@ -508,7 +547,7 @@ static int parse_action(struct pctx *p, const json_t *a, struct fault_rule *r)
 		return fail(
 		    p, "action",
 		    "needs one of error, status, latency, connection, ghostWrite, "
-		    "throttle, mail, lag");
+		    "throttle, mail, lag, notification");
 	if ((json_object_get(a, "code") || json_object_get(a, "message") ||
 	     json_object_get(a, "body")) &&
 	    strcmp(which, "status"))
@@ -533,6 +572,8 @@ static int parse_action(struct pctx *p, const json_t *a, struct fault_rule *r)
 		rc = parse_throttle(p, json_object_get(a, which), r);
 	else if (!strcmp(which, "mail"))
 		rc = parse_mail(p, json_object_get(a, which), r);
+	else if (!strcmp(which, "notification"))
+		rc = parse_notification(p, json_object_get(a, which), r);
 	else
 		rc = parse_lag(p, json_object_get(a, which), r);
 	if (rc)
@@ -555,14 +596,17 @@ static bool id_valid(const char *s)
 	return true;
 }
 
-/* "mail", "lag" and "throttle" may sit at the top of a rule as shorthand for an action.
+/*
+ * "mail", "lag", "throttle" and "notification" may sit at the top of a rule
+ * as shorthand for an action.
  */
 static json_t *effective_action(const json_t *j)
 {
-	static const char *const shorthand[] = {"mail", "lag", "throttle"};
+	static const char *const shorthand[] = {"mail", "lag", "throttle",
+	                                        "notification"};
 	json_t *a = json_object_get(j, "action");
 
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 4; i++) {
 		json_t *v = json_object_get(j, shorthand[i]);
 		if (!v)
 			continue;
@@ -576,9 +620,9 @@ static json_t *effective_action(const json_t *j)
 struct fault_rule *fault_rule_parse(const json_t *j, size_t index, char *err,
                                     size_t errlen)
 {
-	static const char *const keys[] = {"id",      "description", "match", "when",
-	                                   "action",  "mail",        "lag",   "throttle",
-	                                   "enabled", NULL};
+	static const char *const keys[] = {
+	    "id",  "description", "match",        "when",    "action", "mail",
+	    "lag", "throttle",    "notification", "enabled", NULL};
 	struct pctx p = {.err = err, .errlen = errlen};
 	const json_t *id = json_object_get(j, "id");
 	struct fault_rule *r;
@@ -625,7 +669,8 @@ struct fault_rule *fault_rule_parse(const json_t *j, size_t index, char *err,
 	action = effective_action(j);
 	if (!action) {
 		fail(&p, "action",
-		     "is required (or one of mail, lag, throttle, not both)");
+		     "is required (or one of mail, lag, throttle, notification, not "
+		     "both)");
 		goto out_free;
 	}
 	if (parse_action(&p, action, r)) {
@@ -656,5 +701,6 @@ void fault_rule_free(struct fault_rule *r)
 	free(r->header_name);
 	free(r->header_value);
 	free(r->mail_to);
+	free(r->notify_url);
 	free(r);
 }

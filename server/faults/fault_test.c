@@ -497,6 +497,47 @@ static void test_enabled_must_be_boolean(void **s)
 	json_decref(j);
 }
 
+/* Notification rules: per URL glob and tenant, times, and never a request rule. */
+static void test_notification_rules(void **s)
+{
+	struct fault_engine e;
+	struct notify_verdict v;
+	struct fault_decision d;
+	struct fault_request fr = request("POST", "/v1.0/users");
+	char err[256];
+	json_t *bad;
+
+	(void)s;
+	fault_engine_init(&e, 1, NULL);
+	e.quiet = true;
+	add(&e, "[{\"id\":\"drop\",\"match\":{\"tenant\":\"t1\"},\"when\":{\"times\":1},"
+	        "\"notification\":{\"url\":\"https://hooks.example/"
+	        "*\",\"outcome\":\"dropped\"}},"
+	        "{\"id\":\"late\",\"action\":{\"notification\":{\"outcome\":\"delayed\","
+	        "\"delayMs\":250}}}]");
+	fault_engine_notify(&e, "t2", "https://hooks.example/a", &v);
+	assert_int_equal(v.outcome, NOTIFY_DELAY); /* other tenant: the second rule */
+	assert_int_equal(v.delay_ms, 250);
+	assert_string_equal(v.rule_id, "late");
+	fault_engine_notify(&e, "t1", "https://hooks.example/a", &v);
+	assert_int_equal(v.outcome, NOTIFY_DROP);
+	assert_string_equal(v.rule_id, "drop");
+	fault_engine_notify(&e, "t1", "https://hooks.example/a", &v);
+	assert_int_equal(v.outcome, NOTIFY_DELAY); /* "drop" fired its one time */
+	fault_engine_decide(&e, &fr, NULL, 0, &d);
+	assert_int_equal(d.kind, FAULT_NONE); /* requests never meet them */
+	fault_decision_release(&d);
+	fault_engine_clear(&e);
+	fault_engine_notify(&e, "t1", "https://hooks.example/a", &v);
+	assert_int_equal(v.outcome, NOTIFY_DELIVER);
+	assert_string_equal(v.rule_id, "");
+	bad = json_pack("{s:{s:s}}", "notification", "outcome", "delayed");
+	assert_int_equal(fault_engine_add(&e, bad, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "notification.delayMs: is required"));
+	json_decref(bad);
+	fault_engine_release(&e);
+}
+
 static void test_header_matcher(void **s)
 {
 	struct fault_engine e;
@@ -535,6 +576,7 @@ int main(void)
 	    cmocka_unit_test(test_throttle_rule_and_violations),
 	    cmocka_unit_test(test_ids_and_remove),
 	    cmocka_unit_test(test_mail_and_lag_rules),
+	    cmocka_unit_test(test_notification_rules),
 	    cmocka_unit_test(test_header_matcher),
 	    cmocka_unit_test(test_enable_disable),
 	    cmocka_unit_test(test_enabled_must_be_boolean),

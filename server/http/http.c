@@ -28,6 +28,7 @@
 enum http_phase {
 	PHASE_UPLOAD,   /* receiving the request */
 	PHASE_SLEEPING, /* suspended for injected latency */
+	PHASE_WAITING,  /* suspended while a handler's webhook checks run */
 	PHASE_RESUMED,  /* latency over: serve normally */
 };
 
@@ -266,6 +267,12 @@ static bool answer_before_body(struct MHD_Connection *conn, size_t max)
 	return (expect && !strcasecmp(expect, "100-continue")) || n > DRAIN_MAX;
 }
 
+/* The delivery thread's call once a waiting handler's checks are done. */
+static void wake_connection(void *arg)
+{
+	MHD_resume_connection(arg);
+}
+
 /* Carry out what the pipeline asks: send, wait for injected latency, or drop. */
 static enum MHD_Result act(struct srv *srv, struct MHD_Connection *conn,
                            struct http_exchange *hx, enum exchange_step step)
@@ -285,6 +292,12 @@ static enum MHD_Result act(struct srv *srv, struct MHD_Connection *conn,
 		fault_conn_drop(conn, ex->fault.conn, &ex->resp, ex->fault.garbage_seed);
 		hx->dropped = true;
 		return MHD_NO;
+	case EXCHANGE_WAIT:
+		hx->phase = PHASE_WAITING;
+		MHD_suspend_connection(conn);
+		if (exchange_wait_start(srv, ex, wake_connection, conn))
+			MHD_resume_connection(conn);
+		return MHD_YES;
 	}
 	return MHD_NO;
 }
@@ -309,6 +322,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	} else if (hx->phase == PHASE_SLEEPING) {
 		hx->phase = PHASE_RESUMED; /* the latency timer resumed us */
 		return act(srv, conn, hx, exchange_resume(srv, &hx->ex));
+	} else if (hx->phase == PHASE_WAITING) {
+		hx->phase = PHASE_RESUMED; /* the webhook checks are done */
+		return act(srv, conn, hx, exchange_continue(srv, &hx->ex));
 	} else if (*upload_data_size) {
 		if (upload_append(hx, upload_data, *upload_data_size, srv->cfg.max_body))
 			hx->oom = true; /* answered once the upload is over */
@@ -316,8 +332,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	build_request(srv, conn, hx, url, method);
-	return act(srv, conn, hx,
-	           exchange_run(srv, &hx->ex, EXCHANGE_CAN_DELAY | EXCHANGE_CAN_DROP));
+	return act(
+	    srv, conn, hx,
+	    exchange_run(srv, &hx->ex,
+	                 EXCHANGE_CAN_DELAY | EXCHANGE_CAN_DROP | EXCHANGE_CAN_WAIT));
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
@@ -443,9 +461,10 @@ const char *srv_scheme(const struct srv *srv)
 
 void srv_stop(struct srv *srv)
 {
-	/* Wake delayed requests first: libmicrohttpd must not stop with suspended ones.
-	 */
+	/* Wake delayed and waiting requests first: libmicrohttpd must not stop with
+	 * suspended ones. */
 	fault_sleeper_stop(&srv->sleeper);
+	notify_stop(&srv->notify);
 	if (srv->daemon)
 		MHD_stop_daemon(srv->daemon);
 	srv->daemon = NULL;

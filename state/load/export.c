@@ -4,9 +4,12 @@
  */
 #include "export.h"
 
+#include "../changelog.h"
+#include "../deleted.h"
 #include "../invitation.h"
 #include "../mailbox.h"
 #include "../model/model.h"
+#include "../subscription.h"
 #include "../state.h"
 #include "tenants.h"
 
@@ -69,6 +72,25 @@ static int add_assignments(json_t *out, const struct tenant *t)
 	return 0;
 }
 
+/*
+ * Deleted items, the change log (delta tokens stay valid across a save and
+ * load) and subscriptions, each only when there is something to carry.
+ */
+static int add_change_tracking(json_t *out, const struct tenant *t)
+{
+	json_t *log = state_changelog_export(t);
+
+	if (log && json_object_set_new(out, "changeLog", log))
+		return -1;
+	if (t->deleted &&
+	    json_object_set_new(out, "deletedItems", state_deleted_export(t)))
+		return -1;
+	if (t->subscriptions &&
+	    json_object_set_new(out, "subscriptions", state_subscriptions_export(t)))
+		return -1;
+	return 0;
+}
+
 json_t *state_export_tenant(const struct tenant *t)
 {
 	json_t *out = json_pack("{s:s, s:s, s:s}", "id", t->id, "displayName",
@@ -84,6 +106,8 @@ json_t *state_export_tenant(const struct tenant *t)
 	if (json_object_set_new(out, "invitations", state_invitations_export(t)) ||
 	    json_object_set_new(out, "mailbox", state_mailbox_export(t)) ||
 	    json_object_set_new(out, "authorizationPolicy", model_policy_export(t)))
+		goto out_free;
+	if (add_change_tracking(out, t))
 		goto out_free;
 	return out;
 

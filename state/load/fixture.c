@@ -8,9 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../changelog.h"
+#include "../deleted.h"
 #include "../invitation.h"
 #include "../mailbox.h"
 #include "../model/model.h"
+#include "../subscription.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -25,12 +28,35 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
+/* Deleted items, the change log and subscriptions (issue 11). */
+static void change_tracking_free(struct tenant *t)
+{
+	state_deleted_clear(t);
+	state_subscriptions_clear(t);
+	state_changelog_free(t->changes);
+	t->changes = NULL;
+}
+
+/* The same from a state export; absent keys leave them empty. 0 or -1 with @err. */
+static int change_tracking_load(struct state *st, struct tenant *t, const json_t *doc,
+                                const char *path, char *err, size_t errlen)
+{
+	return state_deleted_load(st, t, json_object_get(doc, "deletedItems"), path, err,
+	                          errlen) ||
+	       state_changelog_load(st, t, json_object_get(doc, "changeLog"), path, err,
+	                            errlen) ||
+	       state_subscriptions_load(st, t, json_object_get(doc, "subscriptions"),
+	                                path, err, errlen);
+}
+
 void fixture_tenant_free(struct tenant *t)
 {
 	struct assignment *a, *atmp;
 
 	if (!t)
 		return;
+	t->loading = true; /* taking it apart is no change to log */
+	change_tracking_free(t);
 	HASH_ITER(hh, t->assignments, a, atmp) state_assignment_remove(t, a);
 	for (int k = 0; k < DOBJ_KIND_COUNT; k++)
 		while (t->by_kind[k])
@@ -209,6 +235,9 @@ static const char *const tenant_keys[] = {
     "invitations",
     "mailbox",
     "authorizationPolicy",
+    "deletedItems",
+    "changeLog",
+    "subscriptions",
     NULL,
 };
 
@@ -254,6 +283,7 @@ struct tenant *fixture_tenant_build(struct state *st, const json_t *doc,
 		goto out_oom;
 	}
 	t->loading = true;
+	t->st = st;
 	t->templates = templates ? json_deep_copy(templates) : json_array();
 	if (!t->templates)
 		goto out_oom;
@@ -282,7 +312,9 @@ struct tenant *fixture_tenant_build(struct state *st, const json_t *doc,
 	/* Written by the state export; users exist by now, so userIds can be checked. */
 	if (state_invitations_load(st, t, json_object_get(doc, "invitations"), path, err,
 	                           errlen) ||
-	    state_mailbox_load(st, t, json_object_get(doc, "mailbox"), path, err, errlen))
+	    state_mailbox_load(st, t, json_object_get(doc, "mailbox"), path, err,
+	                       errlen) ||
+	    change_tracking_load(st, t, doc, path, err, errlen))
 		goto out_free;
 	t->loading = false;
 	return t;

@@ -1,0 +1,337 @@
+/*
+ * state/changelog_test.c - the change log: what the store logs by itself,
+ * updates found by difference inside a transaction, a request undoing its
+ * own work leaving nothing, compaction (coalescing, then dropping the oldest
+ * and raising the floor), expiry past the token lifetime on the mock clock,
+ * the commit hook, and the log's export and import.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "changelog.h"
+#include "load/export.h"
+#include "load/tenants.h"
+#include "state.h"
+#include "state_testutil.h"
+
+#define ADMIN_ID     "33c3317d-939c-4e2f-855a-95aa465db42a"
+#define ADELE_ID     "867c0910-85c6-4427-9a19-b6e7e79332ae"
+#define DEV_GROUP_ID "1892265b-9c32-4dcf-b9ab-51bf32136e62"
+#define DAY_MS       ((int64_t)24 * 3600 * 1000)
+
+struct hooked {
+	size_t calls, entries;
+	enum change_op last_op;
+};
+
+static void hook(void *ctx, struct state *st, struct tenant *t, const struct change *v,
+                 size_t n)
+{
+	struct hooked *h = ctx;
+
+	(void)st;
+	(void)t;
+	h->calls++;
+	h->entries += n;
+	h->last_op = v[n - 1].op;
+}
+
+static int setup(void **ctx)
+{
+	struct state *st = calloc(1, sizeof(*st));
+
+	assert_non_null(st);
+	test_state_init(st, 42);
+	*ctx = st;
+	return 0;
+}
+
+static int teardown(void **ctx)
+{
+	state_release(*ctx);
+	free(*ctx);
+	return 0;
+}
+
+static struct dobj *add_user(struct state *st, struct tenant *t, const char *name)
+{
+	char id[GUID_STR_LEN + 1], upn[128];
+	struct dobj *d;
+
+	state_new_id(st, id);
+	snprintf(upn, sizeof(upn), "%s@contoso.onmicrosoft.com", name);
+	d = state_dobj_add(st, t, DOBJ_USER,
+	                   json_pack("{s:s, s:s, s:s}", "id", id, "displayName", name,
+	                             "userPrincipalName", upn));
+	assert_non_null(d);
+	return d;
+}
+
+static const struct change *last(const struct tenant *t)
+{
+	assert_non_null(t->changes);
+	assert_true(t->changes->n > 0);
+	return &t->changes->v[t->changes->n - 1];
+}
+
+/* Loading logs nothing; creations, edges and permanent deletes log themselves. */
+static void test_store_logs_its_writes(void **ctx)
+{
+	struct state *st = *ctx;
+	struct tenant *t = state_tenant_default(st);
+	struct dobj *g = state_dobj_find(st, t, DOBJ_GROUP, DEV_GROUP_ID);
+	struct dobj *u;
+	char id[GUID_STR_LEN + 1];
+
+	assert_null(t->changes); /* the fixture load was no change */
+	u = add_user(st, t, "logged");
+	memcpy(id, u->id, sizeof(id));
+	assert_int_equal(last(t)->op, CHANGE_CREATED);
+	assert_string_equal(last(t)->id, id);
+	assert_int_equal(state_member_add(g, u, NULL), 0);
+	assert_int_equal(last(t)->op, CHANGE_MEMBER_ADDED);
+	assert_string_equal(last(t)->id, DEV_GROUP_ID);
+	assert_string_equal(last(t)->member_id, id);
+	/* permanent delete: the group loses its member first */
+	state_dobj_remove(t, u);
+	assert_int_equal(t->changes->n, 4);
+	assert_int_equal(t->changes->v[2].op, CHANGE_MEMBER_REMOVED);
+	assert_string_equal(t->changes->v[2].member_id, id);
+	assert_int_equal(last(t)->op, CHANGE_PURGED);
+	for (size_t i = 0; i < t->changes->n; i++)
+		assert_int_equal(t->changes->v[i].seq, i + 1);
+	assert_int_equal(t->changes->last_seq, 4);
+}
+
+/* Inside a transaction an in-place edit becomes "updated" with exactly its names. */
+static void test_updates_found_by_difference(void **ctx)
+{
+	struct state *st = *ctx;
+	struct tenant *t = state_tenant_default(st);
+	struct dobj *adele;
+	const struct change *c;
+
+	state_txn_begin(st, t, true);
+	adele = state_dobj_find(st, t, DOBJ_USER, ADELE_ID);
+	json_object_set_new(adele->obj, "jobTitle", json_string("Boss"));
+	json_object_del(adele->obj, "mobilePhone");
+	json_object_set_new(adele->obj, "_internal", json_true());
+	assert_true(!t->changes->n && !t->changes->npending);
+	state_txn_end(st, t);
+	c = last(t);
+	assert_int_equal(c->op, CHANGE_UPDATED);
+	assert_false(c->all_props);
+	assert_int_equal(c->nprops, 2);
+	assert_string_equal(c->props[0], "jobTitle");
+	assert_string_equal(c->props[1], "mobilePhone");
+
+	/* found but unchanged: nothing */
+	state_txn_begin(st, t, true);
+	state_dobj_find(st, t, DOBJ_USER, ADMIN_ID);
+	state_txn_end(st, t);
+	assert_int_equal(t->changes->n, 1);
+
+	/* a reading transaction snapshots nothing; touch() does */
+	state_txn_begin(st, t, false);
+	adele = state_dobj_find(st, t, DOBJ_USER, ADELE_ID);
+	state_dobj_touch(st, t, adele);
+	json_object_set_new(adele->obj, "city", json_string("Oslo"));
+	state_txn_end(st, t);
+	assert_int_equal(t->changes->n, 2);
+	assert_string_equal(last(t)->props[0], "city");
+}
+
+/* A handler undoing its own creation or edge leaves no trace and no hook call. */
+static void test_undo_inside_a_request_cancels(void **ctx)
+{
+	struct state *st = *ctx;
+	struct tenant *t = state_tenant_default(st);
+	struct hooked h = {0};
+	struct dobj *g, *adele, *u;
+
+	state_set_change_hook(st, hook, &h);
+	state_txn_begin(st, t, true);
+	g = state_dobj_find(st, t, DOBJ_GROUP, DEV_GROUP_ID);
+	adele = state_dobj_find(st, t, DOBJ_USER, ADELE_ID);
+	u = add_user(st, t, "undone");
+	assert_int_equal(state_member_add(g, u, NULL), 0);
+	state_dobj_remove(t, u);
+	assert_int_equal(state_member_remove(g, ADELE_ID), 0);
+	assert_int_equal(state_member_add(g, adele, NULL), 0);
+	state_txn_end(st, t);
+	assert_int_equal(t->changes->n, 0);
+	assert_int_equal(h.calls, 0);
+	/* outside a transaction each change commits, and the hook hears of it */
+	u = add_user(st, t, "heard");
+	assert_int_equal(h.calls, 1);
+	assert_int_equal(h.entries, 1);
+	assert_int_equal(h.last_op, CHANGE_CREATED);
+	state_set_change_hook(st, NULL, NULL);
+}
+
+/*
+ * Over max_entries: one object's entries fold into its newest (a creation
+ * making it "every property"), then the oldest go and the floor rises.
+ */
+static void test_compaction(void **ctx)
+{
+	struct state *st = *ctx;
+	struct tenant *t = state_tenant_default(st);
+	struct changelog *log = state_changelog(st, t);
+	struct dobj *adele = state_dobj_find(st, t, DOBJ_USER, ADELE_ID);
+	static const char *const title[] = {"jobTitle"};
+	static const char *const city[] = {"city"};
+	struct dobj *u[8];
+
+	assert_int_equal(state_changelog_set_max(st, t, 8), 0);
+	u[0] = add_user(st, t, "c0");
+	state_change_log(st, t, CHANGE_UPDATED, u[0], NULL, title, 1);
+	state_change_log(st, t, CHANGE_UPDATED, adele, NULL, title, 1);
+	state_change_log(st, t, CHANGE_UPDATED, adele, NULL, city, 1);
+	state_change_log(st, t, CHANGE_UPDATED, adele, NULL, title, 1);
+	for (int i = 1; i < 4; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "c%d", i);
+		u[i] = add_user(st, t, name);
+	}
+	assert_int_equal(log->n, 8);
+	assert_int_equal(log->floor_seq, 0);
+	/* the ninth entry compacts: u0's two and adele's three fold into one each */
+	u[4] = add_user(st, t, "c4");
+	assert_int_equal(log->n, 6);
+	assert_int_equal(log->floor_seq, 0);
+	assert_int_equal(log->last_seq, 9);
+	for (size_t i = 0; i < log->n; i++) {
+		const struct change *c = &log->v[i];
+		if (!strcmp(c->id, u[0]->id)) {
+			assert_int_equal(c->seq, 2);
+			assert_true(c->all_props); /* created, then updated */
+		}
+		if (!strcmp(c->id, ADELE_ID)) {
+			assert_int_equal(c->seq, 5);
+			assert_int_equal(c->nprops, 2); /* city, jobTitle */
+			assert_string_equal(c->props[0], "city");
+			assert_string_equal(c->props[1], "jobTitle");
+		}
+		if (i)
+			assert_true(log->v[i - 1].seq < c->seq);
+	}
+	/* distinct objects only: nothing folds, the oldest are dropped */
+	for (int i = 5; i < 8; i++)
+		u[i] = add_user(st, t, i == 5 ? "c5" : i == 6 ? "c6" : "c7");
+	assert_int_equal(log->last_seq, 12);
+	assert_int_equal(log->n, 6); /* 9 entries > 8: the 3 oldest (2, 5, 6) go */
+	assert_int_equal(log->floor_seq, 6);
+	assert_int_equal(log->v[0].seq, 7);
+}
+
+/* Entries older than seven days on the mock clock go, and the floor follows. */
+static void test_expiry_on_the_mock_clock(void **ctx)
+{
+	struct state *st = *ctx;
+	struct tenant *t = state_tenant_default(st);
+	int64_t now = state_now_ms(st);
+	struct changelog *log;
+
+	atomic_store(&st->clock.frozen_ms, now);
+	add_user(st, t, "old1");
+	add_user(st, t, "old2");
+	atomic_store(&st->clock.frozen_ms, now + 6 * DAY_MS);
+	add_user(st, t, "young");
+	log = t->changes;
+	state_changelog_expire(st, t);
+	assert_int_equal(log->n, 3);
+	atomic_store(&st->clock.frozen_ms, now + 7 * DAY_MS + 1);
+	state_changelog_expire(st, t);
+	assert_int_equal(log->n, 1);
+	assert_int_equal(log->floor_seq, 2);
+	assert_int_equal(log->v[0].seq, 3);
+	atomic_store(&st->clock.frozen_ms, now + 14 * DAY_MS);
+	state_changelog_expire(st, t);
+	assert_int_equal(log->n, 0);
+	assert_int_equal(log->floor_seq, 3);
+	atomic_store(&st->clock.frozen_ms, -1);
+}
+
+/* The export carries epoch, positions and entries; loading it gives it back. */
+static void test_export_import_roundtrip(void **ctx)
+{
+	struct state *st = *ctx;
+	struct tenant *t = state_tenant_default(st);
+	struct dobj *g = state_dobj_find(st, t, DOBJ_GROUP, DEV_GROUP_ID);
+	static const char *const props[] = {"displayName", "jobTitle"};
+	struct state other;
+	json_t *doc, *again;
+	char err[256];
+	struct dobj *u;
+
+	u = add_user(st, t, "exported");
+	state_member_add(g, u, NULL);
+	state_change_log(st, t, CHANGE_UPDATED, u, NULL, props, 2);
+	state_change_log(st, t, CHANGE_UPDATED, u, NULL, NULL, 0);
+	doc = state_export(st);
+	assert_non_null(json_object_get(
+	    json_array_get(json_object_get(doc, "tenants"), 0), "changeLog"));
+	assert_int_equal(state_init(&other, 1), 0);
+	if (state_replace(&other, doc, err, sizeof(err)))
+		fail_msg("reload: %s", err);
+	again = state_export(&other);
+	/* (the hand-made user is completed by the loader: compare the logs) */
+	assert_true(json_equal(
+	    json_object_get(json_array_get(json_object_get(doc, "tenants"), 0),
+	                    "changeLog"),
+	    json_object_get(json_array_get(json_object_get(again, "tenants"), 0),
+	                    "changeLog")));
+	assert_int_equal(state_tenant_default(&other)->changes->epoch, t->changes->epoch);
+	json_decref(again);
+	state_release(&other);
+	json_decref(doc);
+}
+
+/* A bad change log in a state document is refused with its path. */
+static void test_import_refuses_bad_entries(void **ctx)
+{
+	struct state *st = *ctx;
+	json_t *doc = state_export(st);
+	json_t *tenant = json_array_get(json_object_get(doc, "tenants"), 0);
+	struct state other;
+	char err[256];
+
+	json_object_set_new(
+	    tenant, "changeLog",
+	    json_pack("{s:s, s:i, s:i, s:i, s:[{s:i, s:s, s:s, s:s, s:s}]}", "epoch",
+	              "00000000000000ff", "lastSeq", 3, "floorSeq", 0, "maxEntries", 100,
+	              "entries", "seq", 5, "at", "2024-01-01T00:00:00Z", "op", "created",
+	              "kind", "user", "id", ADMIN_ID));
+	assert_int_equal(state_init(&other, 1), 0);
+	assert_int_equal(state_replace(&other, doc, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "tenants[0].changeLog.entries[0]"));
+	state_release(&other);
+	json_decref(doc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_store_logs_its_writes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_updates_found_by_difference, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_undo_inside_a_request_cancels, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_expiry_on_the_mock_clock, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_export_import_roundtrip, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_import_refuses_bad_entries, setup,
+	                                    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
