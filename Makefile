@@ -201,6 +201,7 @@ test: deps-test
 # Every shell block of README.md and docs/*.md against a fresh graphmock
 # (conformance/doc-examples.sh; skip markers in the markdown say why not).
 doc-examples: deps-test $(O)/asan/graphmock release
+	@./conformance/doc-examples.sh --self-test ./$(O)/asan/graphmock
 	./conformance/doc-examples.sh ./$(O)/asan/graphmock README.md docs/*.md
 
 # The Dockerfile checked against this tree without a Docker engine.

@@ -4,6 +4,7 @@
 # of README.md and docs/*.md cannot rot. `make test` runs it (make doc-examples).
 #
 # usage: conformance/doc-examples.sh GRAPHMOCK_BIN FILE.md...
+#        conformance/doc-examples.sh --self-test GRAPHMOCK_BIN
 #
 # Each file runs in its own bash, block after block as a reader pastes them
 # into one terminal (variables carry over), from the repository root, with
@@ -35,6 +36,28 @@
 set -uo pipefail
 shopt -s nullglob
 
+# --self-test: this script against conformance/doc-examples-test/: pass.md must
+# pass and every fail-*.md must fail, so a check that stopped biting shows.
+if [ "${1:-}" = --self-test ]; then
+	self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
+	tests=$(dirname "$self")/doc-examples-test
+	rc=0
+	"$self" "${2:?usage: doc-examples.sh --self-test GRAPHMOCK_BIN}" "$tests/pass.md" \
+		>"${TMPDIR:-/tmp}/doc-examples-self.$$" 2>&1 || {
+		cat "${TMPDIR:-/tmp}/doc-examples-self.$$"
+		echo "doc-examples: self-test: pass.md failed"
+		rc=1
+	}
+	for f in "$tests"/fail-*.md; do
+		if "$self" "$2" "$f" >"${TMPDIR:-/tmp}/doc-examples-self.$$" 2>&1; then
+			echo "doc-examples: self-test: $(basename "$f") passed, but must fail"
+			rc=1
+		fi
+	done
+	rm -f "${TMPDIR:-/tmp}/doc-examples-self.$$"
+	[ "$rc" = 0 ] && echo "doc-examples: self-test: pass.md passes, $(ls "$tests"/fail-*.md | wc -l) fail-*.md fail"
+	exit "$rc"
+fi
 bin=${1:?usage: doc-examples.sh GRAPHMOCK_BIN FILE.md...}
 shift
 [ $# -gt 0 ] || { echo "usage: doc-examples.sh GRAPHMOCK_BIN FILE.md..." >&2; exit 2; }
@@ -196,7 +219,7 @@ run_file() { # run_file FILE.md: 0 when every block passed
 	local md=$1 dir=$work/${1//\//_} blocks=0 skipped=0 port pid port_map meta kind line reason
 	local -a servers=()
 	mkdir -p "$dir/tmp"
-	extract "$md" "$dir" || return 1
+	extract "$md" "$dir" || { echo "doc-examples: $md: FAILED (its markers)"; return 1; }
 	"$bin" --port 0 --seed 1 >"$dir/server.out" 2>"$dir/server.err" &
 	pid=$!
 	pids+=("$pid")
