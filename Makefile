@@ -29,7 +29,7 @@ JANSSON_MIN := 2.11
 # Debian packages each step needs (make deps installs them when run as root).
 DEB_BUILD := make pkg-config libmicrohttpd-dev libjansson-dev uthash-dev libgnutls28-dev \
 	libcurl4-openssl-dev
-DEB_TEST := $(DEB_BUILD) libcmocka-dev openssl
+DEB_TEST := $(DEB_BUILD) libcmocka-dev openssl curl jq
 DEB_BENCH := $(DEB_BUILD) wrk curl
 
 UTHASH_CFLAGS ?=
@@ -59,7 +59,7 @@ RUNNER_SRCS := $(filter-out %_test.c, $(wildcard conformance/*.c))
 FIXTURE_JSON := state/default_fixture.json
 
 .PHONY: all release asan tsan run test unit conformance lint lint-layers format install clean fuzz fuzz-replay clients certs callgrind \
-	deps deps-build deps-test bench fuzz help check-deps
+	deps deps-build deps-test bench fuzz help check-deps doc-examples docker-check man
 
 all: release
 
@@ -71,12 +71,14 @@ help:
 	@echo "make fuzz       libFuzzer over the request dispatcher (clang; FUZZ_SECONDS=60)"
 	@echo "make lint       clang-format check, banned functions, header self-containment"
 	@echo "make schema     regenerate state/schema/schema_gen.c from Graph's CSDL (CSDL=...)"
-	@echo "make certs      a throwaway CA + localhost certificate in build/certs (HTTPS tests)"
-	@echo "make clients    the official Graph SDKs (JS v3, Kiota) against graphmock (Node 20)"
+	@echo "make certs      a throwaway CA + certificate for localhost and Graph's host names (build/certs)"
+	@echo "make clients    the official Graph SDKs (JS v3, Kiota) against graphmock (Node 18+)"
 	@echo "make ui-test    the /_mock/ui dashboard in Debian's chromium (part of make clients)"
 	@echo "make bench      release build under wrk: req/s and latency (BASELINE=other/graphmock)"
 	@echo "make callgrind  instructions per request (valgrind), stable on a busy machine"
-	@echo "make install    into \$$(DESTDIR)\$$(PREFIX)/bin (PREFIX=$(PREFIX))"
+	@echo "make install    bin/graphmock, man1/graphmock.1, share/graphmock/ under \$$(DESTDIR)\$$(PREFIX) (PREFIX=$(PREFIX))"
+	@echo "make doc-examples  run every shell block of README.md and docs/*.md (part of make test)"
+	@echo "make docker-check  docker/check: the Dockerfile against this tree, no engine (part of make test)"
 	@echo "make deps       install missing Debian packages (root) or print the apt-get line"
 	@echo "make clean      remove build/"
 
@@ -215,7 +217,19 @@ conformance: deps-test $(O)/asan/graphmock $(O)/asan/conformance-runner
 test: deps-test
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory fuzz-replay
+	@$(MAKE) --no-print-directory doc-examples
+	@$(MAKE) --no-print-directory docker-check
 	@$(MAKE) --no-print-directory conformance
+
+# Every shell block of README.md and docs/*.md against a fresh graphmock
+# (conformance/doc-examples.sh; skip markers in the markdown say why not).
+doc-examples: deps-test $(O)/asan/graphmock release
+	@./conformance/doc-examples.sh --self-test ./$(O)/asan/graphmock
+	./conformance/doc-examples.sh ./$(O)/asan/graphmock README.md docs/*.md
+
+# The Dockerfile checked against this tree without a Docker engine.
+docker-check: deps-test release
+	./docker/check
 
 # The fuzz target's corpus, replayed under ASan + UBSan by make test.
 $(O)/asan/fuzz-replay: conformance/fuzz/fuzz_dispatch.c $(O)/asan/libgraphmock.a
@@ -236,19 +250,23 @@ fuzz:
 	./$(O)/fuzz/fuzz-dispatch -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 		-dict=conformance/fuzz/graph.dict $(O)/fuzz/corpus conformance/fuzz/corpus
 
-# The official Microsoft Graph SDKs (JS v3 and Kiota) against a release build;
-# versions pinned by conformance/clients/package-lock.json. Needs Node >= 20.
-# A throwaway CA and a localhost/127.0.0.1 server certificate for HTTPS tests.
-certs:
-	./conformance/certs.sh $(O)/certs
+# A throwaway CA and a server certificate for localhost and the host names of
+# Graph and Entra ID (graphmock certs): HTTPS tests and zero-configuration mode.
+certs: release
+	./$(O)/release/graphmock certs $(O)/certs
 
+# The official Microsoft Graph SDKs (JS v3 and Kiota) against a release build;
+# versions pinned by conformance/clients/package-lock.json. Node 18 or later
+# (Debian 12's nodejs and npm will do). Then an SDK with its default endpoints
+# against graphmock as graph.microsoft.com (conformance/clients/zeroconf.sh).
 clients: release certs
 	@command -v node >/dev/null && command -v npm >/dev/null || { \
-		echo "node and npm are needed: install Node.js 20 (https://nodejs.org)"; exit 1; }
+		echo "node and npm are needed: apt-get install nodejs npm (Debian 12), or Node.js 20 (https://nodejs.org)"; exit 1; }
 	cd conformance/clients && npm ci --no-audit --no-fund --loglevel=error && \
 		NODE_EXTRA_CA_CERTS=$(abspath $(O)/certs/ca.pem) \
 		GRAPHMOCK_CERTS=$(abspath $(O)/certs) \
 		GRAPHMOCK_BIN=$(abspath $(O)/release/graphmock) node --test
+	./conformance/clients/zeroconf.sh $(abspath $(O)/release/graphmock) $(abspath $(O)/certs)
 
 # The dashboard (/_mock/ui) clicked through in Debian's chromium (installed
 # when missing) by playwright-core, pinned by conformance/browser/package-lock.json;
@@ -331,8 +349,21 @@ schema:
 format:
 	clang-format -i $(LINT_SRCS)
 
-install: release
+# graphmock(1) is --help, converted (server/gen_man.sh).
+$(O)/graphmock.1: $(O)/release/graphmock server/gen_man.sh
+	$(call say,MAN,$@)./server/gen_man.sh ./$(O)/release/graphmock > $@.tmp && mv $@.tmp $@
+
+man: $(O)/graphmock.1
+
+# The binary, its man page, and under share/graphmock/ the built-in fixture
+# (a start for --fixtures) and the example fault files (for --faults).
+SHARE_FILES := $(FIXTURE_JSON) $(sort $(wildcard docs/examples/faults/*.json))
+install: release $(O)/graphmock.1
 	install -D -m 0755 $(O)/release/graphmock $(DESTDIR)$(PREFIX)/bin/graphmock
+	install -D -m 0644 $(O)/graphmock.1 $(DESTDIR)$(PREFIX)/share/man/man1/graphmock.1
+	install -D -m 0644 $(FIXTURE_JSON) $(DESTDIR)$(PREFIX)/share/graphmock/default_fixture.json
+	install -d $(DESTDIR)$(PREFIX)/share/graphmock/faults
+	install -m 0644 $(filter docs/examples/faults/%,$(SHARE_FILES)) $(DESTDIR)$(PREFIX)/share/graphmock/faults/
 
 clean:
 	rm -rf $(O)

@@ -4,10 +4,12 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 void config_defaults(struct config *cfg)
@@ -15,7 +17,7 @@ void config_defaults(struct config *cfg)
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
 	memset(cfg, 0, sizeof(*cfg));
-	snprintf(cfg->listen, sizeof(cfg->listen), "127.0.0.1");
+	/* listen "": 127.0.0.1 and ::1 (server/http/http.c) */
 	cfg->port = 8080;
 	cfg->threads = cores > 0 ? (unsigned)cores : 1;
 	cfg->log_format = LOG_TEXT;
@@ -23,25 +25,37 @@ void config_defaults(struct config *cfg)
 	cfg->journal_size = 10000;
 }
 
+static void usage_environment(FILE *f);
+
+/*
+ * The --help text, which `make install` also turns into graphmock(1)
+ * (server/gen_man.sh): a header line ending in ':' starts a section, an
+ * indented "TERM  text" line an entry, deeper-indented lines continue it.
+ */
 void config_usage(FILE *f)
 {
 	fputs(
 	    "usage: graphmock [options]\n"
+	    "       graphmock --healthcheck [URL] [options]\n"
+	    "       graphmock certs DIR [NAME...]\n"
 	    "\n"
 	    "A mock Microsoft Graph server for tests: B2B invitations, users, groups,\n"
 	    "enterprise apps and app role assignments, in memory, per tenant.\n"
 	    "\n"
-	    "  --listen ADDR        address to bind (default 127.0.0.1; use 0.0.0.0 or "
-	    "::\n"
-	    "                       for all interfaces)\n"
+	    "Options:\n"
+	    "  --listen ADDR        address to bind (default: 127.0.0.1 and ::1, the\n"
+	    "                       same port on both; use 0.0.0.0 or :: for all\n"
+	    "                       interfaces); one address when given\n"
 	    "  --port N             TCP port (default 8080; 0 picks a free port)\n"
-	    "  --threads N          worker threads (default: number of cores)\n"
+	    "  --threads N          worker threads per address (default: number of\n"
+	    "                       cores)\n"
 	    "  --fixtures FILE      load tenants and objects from FILE instead of the\n"
 	    "                       built-in Contoso scenario (format: "
 	    "docs/fixtures.md)\n"
 	    "  --seed N             make object ids and fault decisions reproducible\n"
 	    "  --public-url URL     base URL for links graphmock writes (nextLink,\n"
-	    "                       inviteRedeemUrl); default http://<Host header>\n"
+	    "                       inviteRedeemUrl); default: the scheme and the Host\n"
+	    "                       header the client sent\n"
 	    "  --max-body BYTES     largest request body accepted (default 4194304)\n"
 	    "  --faults FILE        fault rules to load at start (JSON list)\n"
 	    "  --no-fault-header    ignore the X-Graphmock-Fault request header\n"
@@ -62,9 +76,34 @@ void config_usage(FILE *f)
 	    "  --version            print the version and exit\n"
 	    "  --help               print this help and exit\n"
 	    "\n"
-	    "Once ready, graphmock prints one line to stdout:\n"
-	    "  graphmock listening on http://ADDR:PORT   (https:// with --tls-cert)\n",
+	    "Commands:\n"
+	    "  --healthcheck [URL]  GET URL (default: /_mock/health of the server the\n"
+	    "                       options and environment describe, on a loopback\n"
+	    "                       address) and exit 0 when it answers 200, else 1;\n"
+	    "                       https is not verified; for container health checks\n"
+	    "  certs DIR [NAME...]  write a throwaway CA (DIR/ca.pem) and a server\n"
+	    "                       certificate (DIR/server.pem, DIR/server.key,\n"
+	    "                       DIR/server-chain.pem) for localhost, 127.0.0.1, "
+	    "::1,\n"
+	    "                       graph.microsoft.com, login.microsoftonline.com,\n"
+	    "                       login.windows.net, sts.windows.net and each NAME;\n"
+	    "                       existing files are kept while they name all of them\n"
+	    "                       and stay valid for a day\n"
+	    "\n"
+	    "Environment:\n"
+	    "  Every option can also be set as GRAPHMOCK_<OPTION> (upper case, '-' as\n"
+	    "  '_'); a flag wins over its variable, an empty value counts as unset, and\n"
+	    "  switches take 1, true, yes or on (0, false, no or off: not set).\n",
 	    f);
+	usage_environment(f);
+	fputs("\n"
+	      "Output:\n"
+	      "  Once ready, graphmock prints one line to stdout and flushes it:\n"
+	      "    graphmock listening on http://127.0.0.1:PORT\n"
+	      "  (https:// with --tls-cert; with --listen, that address instead of\n"
+	      "  127.0.0.1; without it ::1 answers on PORT too). It stops cleanly on\n"
+	      "  SIGINT or SIGTERM (exit 0); bad flags exit 2, failures at start 1.\n",
+	      f);
 }
 
 static int parse_u64(const char *s, uint64_t max, uint64_t *out)
@@ -124,6 +163,115 @@ static const struct option options[] = {
     {"auth", required_argument, NULL, OPT_AUTH},
     {NULL, 0, NULL, 0},
 };
+
+/* GRAPHMOCK_<OPTION> for option @name: "max-body" -> "GRAPHMOCK_MAX_BODY". */
+static void env_name(const char *name, char *buf, size_t len)
+{
+	size_t n = (size_t)snprintf(buf, len, "GRAPHMOCK_%s", name);
+
+	for (size_t i = strlen("GRAPHMOCK_"); i < n && i < len; i++)
+		buf[i] = buf[i] == '-' ? '_' : (char)toupper((unsigned char)buf[i]);
+}
+
+/* Options the environment does not set: they print and exit. */
+static bool env_skipped(const struct option *o)
+{
+	return o->val == OPT_HELP || o->val == OPT_VERSION;
+}
+
+/* The variable of every option, one per line, in the --help layout. */
+static void usage_environment(FILE *f)
+{
+	char name[64];
+	int pad;
+
+	for (const struct option *o = options; o->name; o++) {
+		if (env_skipped(o))
+			continue;
+		env_name(o->name, name, sizeof(name));
+		pad = 28 - (int)strlen(name);
+		fprintf(f, "  %s%*s--%s\n", name, pad < 2 ? 2 : pad, "", o->name);
+	}
+}
+
+/* A switch's value: 1 on, 0 off, -1 neither. */
+static int env_switch(const char *v)
+{
+	static const char *const on[] = {"1", "true", "yes", "on"};
+	static const char *const off[] = {"0", "false", "no", "off"};
+
+	for (size_t i = 0; i < sizeof(on) / sizeof(on[0]); i++) {
+		if (!strcasecmp(v, on[i]))
+			return 1;
+		if (!strcasecmp(v, off[i]))
+			return 0;
+	}
+	return -1;
+}
+
+static enum config_result apply(struct config *cfg, int opt, const char *arg, FILE *out,
+                                FILE *err);
+
+/*
+ * Apply one GRAPHMOCK_<OPTION> variable. A bad value is reported as
+ * "graphmock: GRAPHMOCK_PORT: invalid --port 'x' (0-65535)" and the usage.
+ */
+static enum config_result apply_env(struct config *cfg, const struct option *o,
+                                    const char *name, const char *v, FILE *out, FILE *err)
+{
+	static const char prefix[] = "graphmock: ";
+	enum config_result r;
+	char *msg = NULL;
+	size_t len = 0;
+	FILE *m;
+	int sw;
+
+	if (o->has_arg == no_argument) {
+		sw = env_switch(v);
+		if (sw < 0) {
+			fprintf(err,
+			        "graphmock: %s: '%s' is not 1/true/yes/on or "
+			        "0/false/no/off\n\n",
+			        name, v);
+			config_usage(err);
+			return CONFIG_USAGE;
+		}
+		return sw ? apply(cfg, o->val, NULL, out, err) : CONFIG_OK;
+	}
+	m = open_memstream(&msg, &len);
+	r = apply(cfg, o->val, v, out, m ? m : err);
+	if (m) {
+		fclose(m);
+		if (r == CONFIG_USAGE)
+			fprintf(err, "graphmock: %s: %s", name,
+			        strncmp(msg, prefix, strlen(prefix))
+			            ? msg
+			            : msg + strlen(prefix));
+		free(msg);
+	}
+	return r;
+}
+
+/* The environment first, so that flags parsed after it win. */
+static enum config_result config_env(struct config *cfg, FILE *out, FILE *err)
+{
+	char name[64];
+	const char *v;
+	enum config_result r;
+
+	for (const struct option *o = options; o->name; o++) {
+		if (env_skipped(o))
+			continue;
+		env_name(o->name, name, sizeof(name));
+		v = getenv(name);
+		if (!v || !*v)
+			continue;
+		r = apply_env(cfg, o, name, v, out, err);
+		if (r != CONFIG_OK)
+			return r;
+	}
+	return CONFIG_OK;
+}
 
 static enum config_result usage_error(FILE *err, const char *fmt, const char *arg)
 {
@@ -240,9 +388,13 @@ static enum config_result apply(struct config *cfg, int opt, const char *arg, FI
 enum config_result config_parse(struct config *cfg, int argc, char **argv, FILE *out,
                                 FILE *err)
 {
+	enum config_result r;
 	int opt;
 
 	config_defaults(cfg);
+	r = config_env(cfg, out, err);
+	if (r != CONFIG_OK)
+		return r;
 	optind = 1;
 	opterr = 0;
 	for (;;) {
@@ -252,7 +404,7 @@ enum config_result config_parse(struct config *cfg, int argc, char **argv, FILE 
 		if (opt == '?' || opt == ':')
 			return usage_error(err, "unknown or incomplete option '%s'",
 			                   argv[optind - 1]);
-		enum config_result r = apply(cfg, opt, optarg, out, err);
+		r = apply(cfg, opt, optarg, out, err);
 		if (r != CONFIG_OK)
 			return r;
 	}

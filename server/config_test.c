@@ -1,12 +1,14 @@
 /*
  * server/config_test.c - flag parsing: defaults, every flag, bad values
- * (usage, exit 2), --help and --version.
+ * (usage, exit 2), --help and --version; GRAPHMOCK_* variables, which flags
+ * override.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -33,7 +35,7 @@ static void test_defaults(void **ctx)
 
 	(void)ctx;
 	assert_int_equal(parse(&cfg, 1, argv, out, sizeof(out)), CONFIG_OK);
-	assert_string_equal(cfg.listen, "127.0.0.1");
+	assert_string_equal(cfg.listen, ""); /* 127.0.0.1 and ::1 */
 	assert_int_equal(cfg.port, 8080);
 	assert_true(cfg.threads >= 1);
 	assert_int_equal(cfg.max_body, 4u << 20);
@@ -135,7 +137,7 @@ static void test_help_and_version(void **ctx)
 	const char *help[] = {"graphmock", "--help", NULL};
 	const char *version[] = {"graphmock", "--version", NULL};
 	struct config cfg;
-	char out[4096];
+	char out[16384];
 
 	(void)ctx;
 	assert_int_equal(parse(&cfg, 2, help, out, sizeof(out)), CONFIG_EXIT_OK);
@@ -143,6 +145,109 @@ static void test_help_and_version(void **ctx)
 	assert_non_null(strstr(out, "--state-file"));
 	assert_int_equal(parse(&cfg, 2, version, out, sizeof(out)), CONFIG_EXIT_OK);
 	assert_string_equal(out, "graphmock " GRAPHMOCK_VERSION "\n");
+}
+
+/* parse() with stderr kept in @err. */
+static enum config_result parse_err(struct config *cfg, int argc, const char **argv,
+                                    char *err, size_t errlen)
+{
+	FILE *o = fopen("/dev/null", "w");
+	FILE *e = fmemopen(err, errlen, "w");
+	enum config_result r = config_parse(cfg, argc, (char **)argv, o, e);
+
+	fclose(o);
+	fclose(e);
+	return r;
+}
+
+static void test_environment(void **ctx)
+{
+	const char *none[] = {"graphmock", NULL};
+	const char *flags[] = {"graphmock", "--port", "9001", "--auth", "none", NULL};
+	struct config cfg;
+	char err[16384];
+
+	(void)ctx;
+	setenv("GRAPHMOCK_PORT", "9000", 1);
+	setenv("GRAPHMOCK_FIXTURES", "/etc/graphmock/fixtures.json", 1);
+	setenv("GRAPHMOCK_SEED", "7", 1);
+	setenv("GRAPHMOCK_AUTH", "jwt", 1);
+	setenv("GRAPHMOCK_TLS_CERT", "/etc/graphmock/tls/server.pem", 1);
+	setenv("GRAPHMOCK_TLS_KEY", "/etc/graphmock/tls/server.key", 1);
+	setenv("GRAPHMOCK_NO_FAULT_HEADER", "true", 1);
+	setenv("GRAPHMOCK_QUIET", "0", 1); /* off: not set */
+	setenv("GRAPHMOCK_FAULTS", "", 1); /* empty: unset */
+	setenv("GRAPHMOCK_PUBLIC_URL", "https://graph.microsoft.com/", 1);
+	assert_int_equal(parse_err(&cfg, 1, none, err, sizeof(err)), CONFIG_OK);
+	assert_int_equal(cfg.port, 9000);
+	assert_string_equal(cfg.fixtures, "/etc/graphmock/fixtures.json");
+	assert_true(cfg.seeded);
+	assert_int_equal(cfg.seed, 7);
+	assert_int_equal(cfg.auth, AUTH_JWT);
+	assert_string_equal(cfg.tls_key, "/etc/graphmock/tls/server.key");
+	assert_true(cfg.no_fault_header);
+	assert_false(cfg.quiet);
+	assert_null(cfg.faults_file);
+	assert_string_equal(cfg.public_url, "https://graph.microsoft.com");
+
+	/* flags win over the environment */
+	assert_int_equal(parse_err(&cfg, 5, flags, err, sizeof(err)), CONFIG_OK);
+	assert_int_equal(cfg.port, 9001);
+	assert_int_equal(cfg.auth, AUTH_NONE);
+	assert_int_equal(cfg.seed, 7);
+
+	/* a bad value names its variable; a switch takes only yes/no words */
+	setenv("GRAPHMOCK_PORT", "80x", 1);
+	assert_int_equal(parse_err(&cfg, 1, none, err, sizeof(err)), CONFIG_USAGE);
+	assert_memory_equal(err, "graphmock: GRAPHMOCK_PORT: invalid --port '80x'", 47);
+	unsetenv("GRAPHMOCK_PORT");
+	setenv("GRAPHMOCK_QUIET", "maybe", 1);
+	assert_int_equal(parse_err(&cfg, 1, none, err, sizeof(err)), CONFIG_USAGE);
+	assert_non_null(strstr(err, "GRAPHMOCK_QUIET"));
+	setenv("GRAPHMOCK_QUIET", "YES", 1);
+	assert_int_equal(parse_err(&cfg, 1, none, err, sizeof(err)), CONFIG_OK);
+	assert_true(cfg.quiet);
+	/* the half of a pair from the environment still needs its other half */
+	unsetenv("GRAPHMOCK_TLS_KEY");
+	assert_int_equal(parse_err(&cfg, 1, none, err, sizeof(err)), CONFIG_USAGE);
+
+	const char *vars[] = {"GRAPHMOCK_FIXTURES",   "GRAPHMOCK_SEED",
+	                      "GRAPHMOCK_AUTH",       "GRAPHMOCK_TLS_CERT",
+	                      "GRAPHMOCK_QUIET",      "GRAPHMOCK_FAULTS",
+	                      "GRAPHMOCK_PUBLIC_URL", "GRAPHMOCK_NO_FAULT_HEADER"};
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		unsetenv(vars[i]);
+}
+
+/* --help lists the variable of every option but --help and --version. */
+static void test_help_lists_every_variable(void **ctx)
+{
+	const char *help[] = {"graphmock", "--help", NULL};
+	const char *names[] = {"GRAPHMOCK_LISTEN",
+	                       "GRAPHMOCK_PORT",
+	                       "GRAPHMOCK_THREADS",
+	                       "GRAPHMOCK_FIXTURES",
+	                       "GRAPHMOCK_SEED",
+	                       "GRAPHMOCK_PUBLIC_URL",
+	                       "GRAPHMOCK_LOG_FORMAT",
+	                       "GRAPHMOCK_QUIET",
+	                       "GRAPHMOCK_MAX_BODY",
+	                       "GRAPHMOCK_FAULTS",
+	                       "GRAPHMOCK_NO_FAULT_HEADER",
+	                       "GRAPHMOCK_JOURNAL_SIZE",
+	                       "GRAPHMOCK_STATE_FILE",
+	                       "GRAPHMOCK_TLS_CERT",
+	                       "GRAPHMOCK_TLS_KEY",
+	                       "GRAPHMOCK_AUTH"};
+	struct config cfg;
+	char out[16384];
+
+	(void)ctx;
+	assert_int_equal(parse(&cfg, 2, help, out, sizeof(out)), CONFIG_EXIT_OK);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		assert_non_null(strstr(out, names[i]));
+	assert_null(strstr(out, "GRAPHMOCK_HELP"));
+	assert_null(strstr(out, "GRAPHMOCK_VERSION"));
 }
 
 int main(void)
@@ -153,6 +258,8 @@ int main(void)
 	    cmocka_unit_test(test_bad_values_are_usage_errors),
 	    cmocka_unit_test(test_auth_modes),
 	    cmocka_unit_test(test_help_and_version),
+	    cmocka_unit_test(test_environment),
+	    cmocka_unit_test(test_help_lists_every_variable),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

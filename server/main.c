@@ -11,6 +11,8 @@
 
 #include "../routes/registry.h"
 #include "../state/load/fixture.h"
+#include "certs.h"
+#include "healthcheck.h"
 #include "http/http.h"
 #include "srv.h"
 #include "../state/load/tenants.h"
@@ -77,6 +79,48 @@ static uint64_t pick_seed(const struct config *cfg)
 	return seed;
 }
 
+/*
+ * graphmock --healthcheck [URL] [options]: the URL, else the health URL of
+ * the server the options and the environment describe. Exit 0/1, 2 on usage.
+ */
+static int healthcheck_main(int argc, char **argv)
+{
+	char url[512], why[160];
+	const char *given = NULL;
+	struct config cfg;
+
+	if (argc > 2 && argv[2][0] != '-')
+		given = argv[2];
+	argv[given ? 2 : 1] = argv[0]; /* the options that follow, as their own argv */
+	switch (config_parse(&cfg, argc - (given ? 2 : 1), argv + (given ? 2 : 1), stdout,
+	                     stderr)) {
+	case CONFIG_OK:
+		break;
+	case CONFIG_EXIT_OK:
+		return 0;
+	case CONFIG_USAGE:
+		return 2;
+	}
+	if (!given && healthcheck_default_url(&cfg, url, sizeof(url), why, sizeof(why))) {
+		fprintf(stderr, "healthcheck: %s\n", why);
+		return 2;
+	}
+	return healthcheck_run(given ? given : url, stdout);
+}
+
+/* graphmock certs DIR [NAME...] (server/certs.h). Exit 0, 1, or 2 on usage. */
+static int certs_main(int argc, char **argv)
+{
+	if (argc < 3 || argv[2][0] == '-') {
+		fprintf(stderr, "usage: graphmock certs DIR [NAME...]\n");
+		return 2;
+	}
+	return certs_issue(argv[2], (const char *const *)argv + 3, argc - 3, stdout,
+	                   stderr)
+	           ? 1
+	           : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct srv srv;
@@ -84,6 +128,10 @@ int main(int argc, char **argv)
 	int sig = 0;
 	int rc = 1;
 
+	if (argc > 1 && !strcmp(argv[1], "--healthcheck"))
+		return healthcheck_main(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "certs"))
+		return certs_main(argc, argv);
 	memset(&srv, 0, sizeof(srv));
 	srv.listen_fd = -1;
 	switch (config_parse(&srv.cfg, argc, argv, stdout, stderr)) {

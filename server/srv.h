@@ -47,6 +47,10 @@ struct srv {
 	struct state state;
 	struct MHD_Daemon *daemon;
 	int listen_fd;
+	/* Without --listen, the same port on ::1 as well (server/http/http.c);
+	 * NULL and -1 when not listening there. */
+	struct MHD_Daemon *daemon_v6;
+	int listen_fd_v6;
 	unsigned port;      /* the bound port (differs from cfg.port when that is 0) */
 	char addr[80];      /* the bound address as printed */
 	int64_t started_us; /* monotonic, for uptime */

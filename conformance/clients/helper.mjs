@@ -6,6 +6,7 @@
 //   const mock = await startGraphmock();   // in before()
 //   ... mock.base, mock.tenant, mock.v3(), mock.kiota(), mock.admin(...)
 //   await mock.stop();                      // in after(): SIGTERM, asserts exit 0
+import './node18.mjs';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';

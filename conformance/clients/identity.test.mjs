@@ -6,6 +6,7 @@
 //
 // Needs the throwaway CA trusted before node starts:
 //   make certs && NODE_EXTRA_CA_CERTS=$PWD/build/certs/ca.pem node --test
+import './node18.mjs'; // first: the Azure packages need the global crypto
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';

@@ -359,57 +359,142 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	*req_cls = NULL;
 }
 
-/* Bind ourselves so "address in use" is reported with errno, as users expect. */
-static int open_listener(struct srv *srv)
+/*
+ * Bind a listening socket to numeric address @addr (IPv4, or IPv6 when it
+ * holds a ':') and @port; the port bound goes to *@bound. Returns the socket,
+ * -1 with errno set when socket() or bind() failed, or -2 when @addr is not a
+ * numeric address. Binding ourselves lets "address in use" be reported with
+ * errno, as users expect.
+ */
+static int bind_listener(const char *addr, unsigned port, unsigned *bound)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
 	int one = 1;
-	int fd;
+	int fd, saved;
 
 	memset(&ss, 0, sizeof(ss));
-	if (strchr(srv->cfg.listen, ':')) {
+	if (strchr(addr, ':')) {
 		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
 		a6->sin6_family = AF_INET6;
-		a6->sin6_port = htons((uint16_t)srv->cfg.port);
-		if (inet_pton(AF_INET6, srv->cfg.listen, &a6->sin6_addr) != 1)
-			goto out_bad_addr;
+		a6->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, addr, &a6->sin6_addr) != 1)
+			return -2;
 		len = sizeof(*a6);
 	} else {
 		struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
 		a4->sin_family = AF_INET;
-		a4->sin_port = htons((uint16_t)srv->cfg.port);
-		if (inet_pton(AF_INET, srv->cfg.listen, &a4->sin_addr) != 1)
-			goto out_bad_addr;
+		a4->sin_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET, addr, &a4->sin_addr) != 1)
+			return -2;
 		len = sizeof(*a4);
 	}
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		fprintf(stderr, "socket failed: %s\n", strerror(errno));
+	if (fd < 0)
 		return -1;
-	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 1024)) {
-		fprintf(stderr, "bind to port '%u' failed: %s\n", srv->cfg.port,
-		        strerror(errno));
+		saved = errno;
 		close(fd);
+		errno = saved;
 		return -1;
 	}
 	len = sizeof(ss);
 	getsockname(fd, (struct sockaddr *)&ss, &len);
-	srv->port =
-	    ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-	                                   : ((struct sockaddr_in *)&ss)->sin_port);
+	*bound = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+	                                        : ((struct sockaddr_in *)&ss)->sin_port);
+	return fd;
+}
+
+/* bind_listener() for --listen ADDR: one address, as given. */
+static int open_one(struct srv *srv)
+{
+	int fd = bind_listener(srv->cfg.listen, srv->cfg.port, &srv->port);
+
+	if (fd == -2) {
+		fprintf(stderr, "invalid listen address '%s'\n", srv->cfg.listen);
+		return -1;
+	}
+	if (fd < 0) {
+		fprintf(stderr, "bind to port '%u' failed: %s\n", srv->cfg.port,
+		        strerror(errno));
+		return -1;
+	}
 	srv->listen_fd = fd;
-	if (ss.ss_family == AF_INET6)
+	if (strchr(srv->cfg.listen, ':'))
 		snprintf(srv->addr, sizeof(srv->addr), "[%s]", srv->cfg.listen);
 	else
 		snprintf(srv->addr, sizeof(srv->addr), "%s", srv->cfg.listen);
 	return 0;
+}
 
-out_bad_addr:
-	fprintf(stderr, "invalid listen address '%s'\n", srv->cfg.listen);
+/* Tries at finding a port free on both loopback addresses for --port 0. */
+#define PAIR_TRIES 32
+
+/*
+ * Without --listen: 127.0.0.1 and ::1 on the same port, because clients
+ * resolve "localhost" to either first (Node 18, Java, Go and .NET try ::1
+ * and do not fall back). With --port 0 the port the kernel picks for
+ * 127.0.0.1 may be taken on ::1: then pick again. A machine without an IPv6
+ * loopback gets 127.0.0.1 alone, with a note.
+ */
+static int open_loopback_pair(struct srv *srv)
+{
+	unsigned port6;
+	int fd4, fd6;
+
+	for (int i = 0; i < PAIR_TRIES; i++) {
+		fd4 = bind_listener("127.0.0.1", srv->cfg.port, &srv->port);
+		if (fd4 < 0) {
+			fprintf(stderr, "bind to port '%u' failed: %s\n", srv->cfg.port,
+			        strerror(errno));
+			return -1;
+		}
+		fd6 = bind_listener("::1", srv->port, &port6);
+		if (fd6 < 0 && errno == EADDRINUSE && srv->cfg.port == 0) {
+			close(fd4);
+			continue;
+		}
+		if (fd6 < 0 && errno != EADDRNOTAVAIL && errno != EAFNOSUPPORT) {
+			fprintf(stderr, "bind to port '%u' failed: %s\n", srv->port,
+			        strerror(errno));
+			close(fd4);
+			return -1;
+		}
+		if (fd6 < 0 && !srv->cfg.quiet)
+			fprintf(stderr,
+			        "no IPv6 loopback (%s): listening on 127.0.0.1 only\n",
+			        strerror(errno));
+		srv->listen_fd = fd4;
+		srv->listen_fd_v6 = fd6;
+		snprintf(srv->addr, sizeof(srv->addr), "127.0.0.1");
+		return 0;
+	}
+	fprintf(stderr,
+	        "bind to port '0' failed: no port free on both 127.0.0.1 and ::1\n");
 	return -1;
+}
+
+static struct MHD_Daemon *start_daemon(struct srv *srv, unsigned flags, int fd,
+                                       struct MHD_OptionItem *tls)
+{
+	return MHD_start_daemon(
+	    flags, 0, NULL, NULL, &on_request, srv, MHD_OPTION_LISTEN_SOCKET, fd,
+	    MHD_OPTION_THREAD_POOL_SIZE, srv->cfg.threads, MHD_OPTION_NOTIFY_COMPLETED,
+	    &on_completed, srv, MHD_OPTION_URI_LOG_CALLBACK, &on_uri, srv,
+	    MHD_OPTION_UNESCAPE_CALLBACK, &keep_escapes, NULL,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)4096, MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
+}
+
+static void close_listeners(struct srv *srv)
+{
+	if (srv->listen_fd >= 0)
+		close(srv->listen_fd);
+	if (srv->listen_fd_v6 >= 0)
+		close(srv->listen_fd_v6);
+	srv->listen_fd = -1;
+	srv->listen_fd_v6 = -1;
 }
 
 int srv_start(struct srv *srv)
@@ -419,10 +504,14 @@ int srv_start(struct srv *srv)
 	struct MHD_OptionItem tls[3];
 	int tls_flag = srv_tls_options(srv, tls);
 
+	srv->listen_fd = -1;
+	srv->listen_fd_v6 = -1;
+	srv->daemon = NULL;
+	srv->daemon_v6 = NULL;
 	if (tls_flag < 0)
 		return -1;
 	flags |= (unsigned)tls_flag;
-	if (open_listener(srv)) {
+	if (srv->cfg.listen[0] ? open_one(srv) : open_loopback_pair(srv)) {
 		srv_tls_release(srv);
 		return -1;
 	}
@@ -430,15 +519,17 @@ int srv_start(struct srv *srv)
 		fprintf(stderr, "starting the latency timer failed\n");
 		goto out_close;
 	}
-	if (strchr(srv->cfg.listen, ':'))
-		flags |= MHD_USE_IPv6;
-	srv->daemon = MHD_start_daemon(
-	    flags, 0, NULL, NULL, &on_request, srv, MHD_OPTION_LISTEN_SOCKET,
-	    srv->listen_fd, MHD_OPTION_THREAD_POOL_SIZE, srv->cfg.threads,
-	    MHD_OPTION_NOTIFY_COMPLETED, &on_completed, srv, MHD_OPTION_URI_LOG_CALLBACK,
-	    &on_uri, srv, MHD_OPTION_UNESCAPE_CALLBACK, &keep_escapes, NULL,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT,
-	    (unsigned)4096, MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
+	srv->daemon =
+	    start_daemon(srv, strchr(srv->cfg.listen, ':') ? flags | MHD_USE_IPv6 : flags,
+	                 srv->listen_fd, tls);
+	if (srv->daemon && srv->listen_fd_v6 >= 0) {
+		srv->daemon_v6 =
+		    start_daemon(srv, flags | MHD_USE_IPv6, srv->listen_fd_v6, tls);
+		if (!srv->daemon_v6) {
+			MHD_stop_daemon(srv->daemon);
+			srv->daemon = NULL;
+		}
+	}
 	if (!srv->daemon) {
 		fprintf(stderr, "starting the HTTP daemon on port '%u' failed\n",
 		        srv->port);
@@ -448,8 +539,7 @@ int srv_start(struct srv *srv)
 	return 0;
 
 out_close:
-	close(srv->listen_fd);
-	srv->listen_fd = -1;
+	close_listeners(srv);
 	srv_tls_release(srv);
 	return -1;
 }
@@ -465,11 +555,12 @@ void srv_stop(struct srv *srv)
 	 * suspended ones. */
 	fault_sleeper_stop(&srv->sleeper);
 	notify_stop(&srv->notify);
+	if (srv->daemon_v6)
+		MHD_stop_daemon(srv->daemon_v6);
 	if (srv->daemon)
 		MHD_stop_daemon(srv->daemon);
+	srv->daemon_v6 = NULL;
 	srv->daemon = NULL;
-	if (srv->listen_fd >= 0)
-		close(srv->listen_fd);
-	srv->listen_fd = -1;
+	close_listeners(srv);
 	srv_tls_release(srv);
 }
