@@ -7,123 +7,9 @@
  */
 /* clang-format off */
 #include "schema.h"
+#include "schema_ids.h"
 
-enum {
-	microsoft_graph_addIn = 0,
-	microsoft_graph_apiApplication = 1,
-	microsoft_graph_application = 2,
-	microsoft_graph_applicationDataType = 3,
-	microsoft_graph_applicationLocation = 4,
-	microsoft_graph_applicationRiskFactorCertificateInfo = 5,
-	microsoft_graph_applicationRiskFactorGeneralInfo = 6,
-	microsoft_graph_applicationRiskFactorLegalInfo = 7,
-	microsoft_graph_applicationRiskFactorLegalInfoGdpr = 8,
-	microsoft_graph_applicationRiskFactors = 9,
-	microsoft_graph_applicationRiskFactorSecurityInfo = 10,
-	microsoft_graph_applicationRiskScore = 11,
-	microsoft_graph_applicationSecurityCompliance = 12,
-	microsoft_graph_applicationTemplate = 13,
-	microsoft_graph_appRole = 14,
-	microsoft_graph_appRoleAssignment = 15,
-	microsoft_graph_assignedLabel = 16,
-	microsoft_graph_assignedLicense = 17,
-	microsoft_graph_assignedPlan = 18,
-	microsoft_graph_attendee = 19,
-	microsoft_graph_attendeeBase = 20,
-	microsoft_graph_attendeeType = 21,
-	microsoft_graph_authenticationBehaviors = 22,
-	microsoft_graph_authorizationInfo = 23,
-	microsoft_graph_automaticRepliesSetting = 24,
-	microsoft_graph_automaticRepliesStatus = 25,
-	microsoft_graph_certification = 26,
-	microsoft_graph_changeNotification = 27,
-	microsoft_graph_changeNotificationCollection = 28,
-	microsoft_graph_changeNotificationEncryptedContent = 29,
-	microsoft_graph_changeType = 30,
-	microsoft_graph_csaStarLevel = 31,
-	microsoft_graph_customSecurityAttributeValue = 32,
-	microsoft_graph_customTimeZone = 33,
-	microsoft_graph_dataProtection = 34,
-	microsoft_graph_dataRetentionLevel = 35,
-	microsoft_graph_dateTimeTimeZone = 36,
-	microsoft_graph_daylightTimeZoneOffset = 37,
-	microsoft_graph_dayOfWeek = 38,
-	microsoft_graph_delegateMeetingMessageDeliveryOptions = 39,
-	microsoft_graph_directory = 40,
-	microsoft_graph_directoryObject = 41,
-	microsoft_graph_emailAddress = 42,
-	microsoft_graph_employeeOrgData = 43,
-	microsoft_graph_entity = 44,
-	microsoft_graph_externalAudienceScope = 45,
-	microsoft_graph_fedRampLevel = 46,
-	microsoft_graph_group = 47,
-	microsoft_graph_groupAccessType = 48,
-	microsoft_graph_holdType = 49,
-	microsoft_graph_implicitGrantSettings = 50,
-	microsoft_graph_informationalUrl = 51,
-	microsoft_graph_invitation = 52,
-	microsoft_graph_invitedUserMessageInfo = 53,
-	microsoft_graph_keyCredential = 54,
-	microsoft_graph_keyValue = 55,
-	microsoft_graph_licenseAssignmentState = 56,
-	microsoft_graph_licenseProcessingState = 57,
-	microsoft_graph_lifecycleEventType = 58,
-	microsoft_graph_localeInfo = 59,
-	microsoft_graph_mailboxSettings = 60,
-	microsoft_graph_mdmAuthority = 61,
-	microsoft_graph_nativeAuthenticationApisEnabled = 62,
-	microsoft_graph_oAuth2PermissionGrant = 63,
-	microsoft_graph_objectIdentity = 64,
-	microsoft_graph_onPremisesExtensionAttributes = 65,
-	microsoft_graph_onPremisesProvisioningError = 66,
-	microsoft_graph_optionalClaim = 67,
-	microsoft_graph_optionalClaims = 68,
-	microsoft_graph_organization = 69,
-	microsoft_graph_parentalControlSettings = 70,
-	microsoft_graph_partnerTenantType = 71,
-	microsoft_graph_passwordCredential = 72,
-	microsoft_graph_passwordPolicy = 73,
-	microsoft_graph_passwordProfile = 74,
-	microsoft_graph_pciVersion = 75,
-	microsoft_graph_permissionScope = 76,
-	microsoft_graph_preAuthorizedApplication = 77,
-	microsoft_graph_privacyProfile = 78,
-	microsoft_graph_provisionedPlan = 79,
-	microsoft_graph_publicClientApplication = 80,
-	microsoft_graph_recipient = 81,
-	microsoft_graph_redirectUriSettings = 82,
-	microsoft_graph_requestSignatureVerification = 83,
-	microsoft_graph_requiredResourceAccess = 84,
-	microsoft_graph_resourceAccess = 85,
-	microsoft_graph_resourceData = 86,
-	microsoft_graph_resourceSpecificPermission = 87,
-	microsoft_graph_responseStatus = 88,
-	microsoft_graph_responseType = 89,
-	microsoft_graph_restEncryptionType = 90,
-	microsoft_graph_samlSingleSignOnSettings = 91,
-	microsoft_graph_servicePrincipal = 92,
-	microsoft_graph_servicePrincipalLockConfiguration = 93,
-	microsoft_graph_serviceProvisioningError = 94,
-	microsoft_graph_serviceProvisioningXmlError = 95,
-	microsoft_graph_signInActivity = 96,
-	microsoft_graph_spaApplication = 97,
-	microsoft_graph_sslVersion = 98,
-	microsoft_graph_standardTimeZoneOffset = 99,
-	microsoft_graph_subscription = 100,
-	microsoft_graph_timeSlot = 101,
-	microsoft_graph_timeZoneBase = 102,
-	microsoft_graph_user = 103,
-	microsoft_graph_userOwnership = 104,
-	microsoft_graph_userPrint = 105,
-	microsoft_graph_userPurpose = 106,
-	microsoft_graph_verifiedDomain = 107,
-	microsoft_graph_verifiedPublisher = 108,
-	microsoft_graph_weakAlgorithms = 109,
-	microsoft_graph_webApplication = 110,
-	microsoft_graph_workingHours = 111,
-};
-
-#define T(i) (&schema_types[i])
+#define T(i) (&schema_types[SCHEMA_ID_##i])
 #define N SCHEMA_PROP_NULLABLE
 #define C SCHEMA_PROP_COLLECTION
 #define V SCHEMA_PROP_NAVIGATION
@@ -341,6 +227,12 @@ static const struct schema_property p_microsoft_graph_applicationSecurityComplia
 	{"sp800_53", "Edm.Boolean", NULL, T(microsoft_graph_applicationSecurityCompliance), SCHEMA_EDM_BOOLEAN, N},
 	{"ssae16", "Edm.Boolean", NULL, T(microsoft_graph_applicationSecurityCompliance), SCHEMA_EDM_BOOLEAN, N},
 	{"ustr", "Edm.Boolean", NULL, T(microsoft_graph_applicationSecurityCompliance), SCHEMA_EDM_BOOLEAN, N},
+};
+
+/* microsoft.graph.applicationServicePrincipal */
+static const struct schema_property p_microsoft_graph_applicationServicePrincipal[] = {
+	{"application", "microsoft.graph.application", T(microsoft_graph_application), T(microsoft_graph_applicationServicePrincipal), SCHEMA_EDM_ENTITY, N | V},
+	{"servicePrincipal", "microsoft.graph.servicePrincipal", T(microsoft_graph_servicePrincipal), T(microsoft_graph_applicationServicePrincipal), SCHEMA_EDM_ENTITY, N | V},
 };
 
 /* microsoft.graph.applicationTemplate : microsoft.graph.entity */
@@ -1678,6 +1570,13 @@ static const struct schema_property *const a_microsoft_graph_applicationSecurity
 };
 static const uint16_t ai_microsoft_graph_applicationSecurityCompliance[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29};
 
+/* microsoft.graph.applicationServicePrincipal: inherited and declared properties */
+static const struct schema_property *const a_microsoft_graph_applicationServicePrincipal[] = {
+	&p_microsoft_graph_applicationServicePrincipal[0],
+	&p_microsoft_graph_applicationServicePrincipal[1],
+};
+static const uint16_t ai_microsoft_graph_applicationServicePrincipal[] = {0, 1};
+
 /* microsoft.graph.applicationTemplate: inherited and declared properties */
 static const struct schema_property *const a_microsoft_graph_applicationTemplate[] = {
 	&p_microsoft_graph_entity[0],
@@ -2645,7 +2544,7 @@ static const struct schema_property *const a_microsoft_graph_workingHours[] = {
 };
 static const uint16_t ai_microsoft_graph_workingHours[] = {0, 1, 2, 3};
 
-const struct schema_type schema_types[112] = {
+const struct schema_type schema_types[113] = {
 	{"microsoft.graph.addIn", "addIn", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_addIn, 3, a_microsoft_graph_addIn, 3, ai_microsoft_graph_addIn, NULL, NULL, NULL, 0},
 	{"microsoft.graph.apiApplication", "apiApplication", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_apiApplication, 5, a_microsoft_graph_apiApplication, 5, ai_microsoft_graph_apiApplication, NULL, NULL, NULL, 0},
 	{"microsoft.graph.application", "application", T(microsoft_graph_directoryObject), SCHEMA_KIND_ENTITY, SCHEMA_TYPE_OPEN, SCHEMA_EDM_NONE, p_microsoft_graph_application, 51, a_microsoft_graph_application, 53, ai_microsoft_graph_application, &p_microsoft_graph_entity[0], NULL, NULL, 0},
@@ -2659,6 +2558,7 @@ const struct schema_type schema_types[112] = {
 	{"microsoft.graph.applicationRiskFactorSecurityInfo", "applicationRiskFactorSecurityInfo", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_applicationRiskFactorSecurityInfo, 25, a_microsoft_graph_applicationRiskFactorSecurityInfo, 25, ai_microsoft_graph_applicationRiskFactorSecurityInfo, NULL, NULL, NULL, 0},
 	{"microsoft.graph.applicationRiskScore", "applicationRiskScore", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_applicationRiskScore, 5, a_microsoft_graph_applicationRiskScore, 5, ai_microsoft_graph_applicationRiskScore, NULL, NULL, NULL, 0},
 	{"microsoft.graph.applicationSecurityCompliance", "applicationSecurityCompliance", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_applicationSecurityCompliance, 30, a_microsoft_graph_applicationSecurityCompliance, 30, ai_microsoft_graph_applicationSecurityCompliance, NULL, NULL, NULL, 0},
+	{"microsoft.graph.applicationServicePrincipal", "applicationServicePrincipal", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_applicationServicePrincipal, 2, a_microsoft_graph_applicationServicePrincipal, 2, ai_microsoft_graph_applicationServicePrincipal, NULL, NULL, NULL, 0},
 	{"microsoft.graph.applicationTemplate", "applicationTemplate", T(microsoft_graph_entity), SCHEMA_KIND_ENTITY, 0, SCHEMA_EDM_NONE, p_microsoft_graph_applicationTemplate, 14, a_microsoft_graph_applicationTemplate, 15, ai_microsoft_graph_applicationTemplate, &p_microsoft_graph_entity[0], NULL, NULL, 0},
 	{"microsoft.graph.appRole", "appRole", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_appRole, 7, a_microsoft_graph_appRole, 7, ai_microsoft_graph_appRole, NULL, NULL, NULL, 0},
 	{"microsoft.graph.appRoleAssignment", "appRoleAssignment", T(microsoft_graph_directoryObject), SCHEMA_KIND_ENTITY, 0, SCHEMA_EDM_NONE, p_microsoft_graph_appRoleAssignment, 7, a_microsoft_graph_appRoleAssignment, 9, ai_microsoft_graph_appRoleAssignment, &p_microsoft_graph_entity[0], NULL, NULL, 0},
@@ -2759,7 +2659,7 @@ const struct schema_type schema_types[112] = {
 	{"microsoft.graph.webApplication", "webApplication", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_webApplication, 5, a_microsoft_graph_webApplication, 5, ai_microsoft_graph_webApplication, NULL, NULL, NULL, 0},
 	{"microsoft.graph.workingHours", "workingHours", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_workingHours, 4, a_microsoft_graph_workingHours, 4, ai_microsoft_graph_workingHours, NULL, NULL, NULL, 0},
 };
-const size_t schema_ntypes = 112;
+const size_t schema_ntypes = 113;
 
 static const struct schema_binding b_applications[] = {
 	{"createdOnBehalfOf", "directoryObjects"},
