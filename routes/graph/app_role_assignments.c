@@ -143,23 +143,36 @@ static bool belongs(const struct assignment *a, enum assignment_side side,
 	return l != NULL;
 }
 
-int assignments_list(struct call *c, enum assignment_side side, const struct dobj *owner,
-                     const char *context)
+struct odata_item *assignments_items(struct call *c, enum assignment_side side,
+                                     const struct dobj *owner, size_t *n)
 {
-	struct odata_list_opts opts = {.context = context};
-	size_t n = 0, cap = HASH_COUNT(c->tenant->assignments) + 1;
+	size_t cap = HASH_COUNT(c->tenant->assignments) + 1;
 	struct odata_item *items = calloc(cap, sizeof(*items));
-	int rc;
 
+	*n = 0;
 	if (!items)
-		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+		return NULL;
 	for (struct assignment *a = c->tenant->assignments; a; a = a->hh.next) {
 		if (!state_assignment_visible(c->st, a) || !belongs(a, side, owner, true))
 			continue;
 		model_assignment_refresh(c->tenant, a);
-		items[n++] =
+		items[(*n)++] =
 		    (struct odata_item){a->obj, &app_role_assignment_entity, a->seq};
 	}
+	return items;
+}
+
+int assignments_list(struct call *c, enum assignment_side side, const struct dobj *owner,
+                     const char *context)
+{
+	struct odata_list_opts opts = {.context = context};
+	struct odata_item *items;
+	size_t n;
+	int rc;
+
+	items = assignments_items(c, side, owner, &n);
+	if (!items)
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	rc = odata_respond_collection(c->odata, c->req, c->resp, items, n, &opts);
 	free(items);
 	return rc;

@@ -18,6 +18,7 @@
 #include "../../server/core/router.h"
 #include "../../state/state.h"
 #include "entities.h"
+#include "expand.h"
 #include "groups.h"
 #include "member_walk.h"
 #include "permissions.h"
@@ -44,37 +45,11 @@ static struct dobj *subject(struct call *c)
 	return dobj_find_or_reply(c, -1, id);
 }
 
-/* Put "@odata.type" right after "@odata.context" in resp->body. */
-static int add_type_annotation(struct resp *resp, const struct dobj *d)
-{
-	json_t *body = resp->body, *out = json_object();
-	const char *key;
-	json_t *v;
-
-	if (!out)
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	json_object_set(out, "@odata.context", json_object_get(body, "@odata.context"));
-	json_object_set_new(out, "@odata.type",
-	                    json_string(entity_for_kind(d->kind)->odata_type));
-	json_object_foreach(body, key, v)
-	{
-		if (strcmp(key, "@odata.context"))
-			json_object_set(out, key, v);
-	}
-	json_decref(body);
-	resp->body = out;
-	return 0;
-}
-
 static int dobj_get(struct call *c)
 {
 	struct dobj *d = subject(c);
 
-	if (!d || odata_respond_entity_json(c->odata, c->req, c->resp, 200,
-	                                    entity_for_kind(d->kind), d->obj,
-	                                    "directoryObjects"))
-		return -1;
-	return add_type_annotation(c->resp, d);
+	return d ? expand_respond_one(c, d, "directoryObjects", true) : -1;
 }
 
 /* ---- action bodies ---- */

@@ -17,6 +17,7 @@
 #include "../../state/model/model.h"
 #include "../../state/state.h"
 #include "entities.h"
+#include "expand.h"
 #include "groups.h"
 #include "listing.h"
 #include "permissions.h"
@@ -29,7 +30,7 @@ static struct odata_item *group_items(struct call *c, size_t *n)
 
 static int groups_list(struct call *c)
 {
-	static const struct odata_list_opts opts = {"groups", false, 100, 999};
+	static const struct odata_list_opts opts = {"groups", false, 100, 999, NULL};
 
 	return listing_respond(c, group_items, &opts);
 }
@@ -45,8 +46,7 @@ static int groups_get(struct call *c)
 
 	if (!g)
 		return -1;
-	return odata_respond_entity(c->odata, c->req, c->resp, 200, &group_entity, g->obj,
-	                            NULL);
+	return expand_respond_one(c, g, NULL, false);
 }
 
 /* The stored object of a new group: the body's properties plus Graph's defaults. */

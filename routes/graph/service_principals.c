@@ -16,6 +16,7 @@
 #include "../../state/model/model.h"
 #include "apps.h"
 #include "entities.h"
+#include "expand.h"
 #include "listing.h"
 #include "permissions.h"
 
@@ -68,8 +69,7 @@ static int sp_get(struct call *c)
 
 	if (!d)
 		return -1;
-	return odata_respond_entity(c->odata, c->req, c->resp, 200,
-	                            &service_principal_entity, d->obj, NULL);
+	return expand_respond_one(c, d, NULL, false);
 }
 
 /* Writable on POST and PATCH; POST additionally takes appId. */

@@ -14,6 +14,7 @@
 #include "../../server/core/router.h"
 #include "../../state/state.h"
 #include "entities.h"
+#include "expand.h"
 #include "listing.h"
 #include "users.h"
 #include "permissions.h"
@@ -117,7 +118,7 @@ static struct odata_item *candidates(struct call *c, size_t *n)
 
 static int users_list(struct call *c)
 {
-	static const struct odata_list_opts opts = {"users", false, 100, 999};
+	static const struct odata_list_opts opts = {"users", false, 100, 999, NULL};
 
 	return listing_respond(c, candidates, &opts);
 }
@@ -133,8 +134,7 @@ static int users_get(struct call *c)
 
 	if (!d)
 		return -1;
-	return odata_respond_entity(c->odata, c->req, c->resp, 200, &user_entity, d->obj,
-	                            NULL);
+	return expand_respond_one(c, d, NULL, false);
 }
 
 /* The store drops the user's memberships and app role assignments in the same step. */

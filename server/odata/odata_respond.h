@@ -46,4 +46,23 @@ void odata_project_write(struct buf *w, const struct odata_query *q,
                          const struct odata_entity *entity, const json_t *obj,
                          bool type_annotation, bool continued);
 
+/*
+ * odata_project_write_ex() - the same, for one entity answered alone
+ * (@single: single-entity-only properties served) and with $expand resolved
+ * through @ex (NULL: expanded collections are empty, single-valued ones
+ * left out). odata_project_write() is this with false, NULL.
+ */
+struct odata_expander;
+void odata_project_write_ex(struct buf *w, const struct odata_query *q,
+                            const struct odata_entity *entity, const json_t *obj,
+                            bool type_annotation, bool continued, bool single,
+                            const struct odata_expander *ex);
+
+/*
+ * odata_select_single_only() - does @q's $select name a property @entity
+ * serves on a single entity only (OP_SINGLE)? A list answers it with 501.
+ */
+bool odata_select_single_only(const struct odata_query *q,
+                              const struct odata_entity *entity);
+
 #endif

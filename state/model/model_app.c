@@ -26,7 +26,8 @@ int model_application_complete(struct state *st, struct tenant *t, json_t *obj)
 		rc |= json_object_set_new(obj, "appId", json_string(app_id));
 	}
 	rc |= model_default(obj, "applicationTemplateId", json_null());
-	rc |= model_default(obj, "createdDateTime", model_timestamp(st));
+	/* "2019-09-17T19:10:35.2742618Z": seven digits (graph-spec §7.2) */
+	rc |= model_default(obj, "createdDateTime", model_timestamp_ticks(st));
 	rc |= model_default(obj, "identifierUris", json_array());
 	rc |= model_default(obj, "publisherDomain", json_string(t->domain));
 	rc |= model_default(obj, "signInAudience", json_string("AzureADMyOrg"));
