@@ -54,6 +54,8 @@ TEST_SRCS := $(filter %_test.c, $(LAYER_SRCS)) $(wildcard conformance/*_test.c)
 # Helpers shared by tests (a daemon to talk to, a libcurl call): test binaries only.
 TESTUTIL_SRCS := $(filter %_testutil.c, $(LAYER_SRCS))
 RUNNER_SRCS := $(filter-out %_test.c, $(wildcard conformance/*.c))
+# The runner checks bodies against Graph's CSDL: it links the schema tables (a leaf).
+SCHEMA_SRCS := state/schema/schema.c state/schema/schema_gen.c
 FIXTURE_JSON := state/default_fixture.json
 
 .PHONY: all release asan tsan run test unit conformance lint lint-layers format install clean fuzz fuzz-replay clients certs callgrind \
@@ -149,12 +151,12 @@ $(O)/$(1)/%_test: $(O)/$(1)/%_test.o $$(patsubst %.c,$(O)/$(1)/%.o,$(TESTUTIL_SR
 		$(O)/$(1)/libgraphmock.a
 	$$(call say,LINK,$$@)$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(DEP_LIBS) $$(TEST_LIBS) $$(CURL_LIBS) -o $$@
 
-$(O)/$(1)/conformance-runner: $$(patsubst %.c,$(O)/$(1)/%.o,$(RUNNER_SRCS))
+$(O)/$(1)/conformance-runner: $$(patsubst %.c,$(O)/$(1)/%.o,$(RUNNER_SRCS) $(SCHEMA_SRCS))
 	$$(call say,LINK,$$@)$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(CURL_LIBS) -lpthread -o $$@
 
 # conformance/ unit tests link the runner's modules, not the server library
 $(O)/$(1)/conformance/%_test: $(O)/$(1)/conformance/%_test.o \
-		$$(patsubst %.c,$(O)/$(1)/%.o,$(filter-out conformance/runner.c,$(RUNNER_SRCS)))
+		$$(patsubst %.c,$(O)/$(1)/%.o,$(filter-out conformance/runner.c,$(RUNNER_SRCS)) $(SCHEMA_SRCS))
 	$$(call say,LINK,$$@)$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(TEST_LIBS) $$(CURL_LIBS) -lpthread -o $$@
 
 -include $$(shell find $(O)/$(1) -name '*.d' 2>/dev/null)
