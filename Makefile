@@ -128,15 +128,26 @@ $(O)/gen/default_fixture.c: $(FIXTURE_JSON) Makefile
 	   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
 	   echo ';'; } > $@
 
+# $(O)/gen/graph_permissions.c: Microsoft Graph's permission catalogue as a C string.
+GRAPH_PERMISSIONS_JSON := state/model/graph_permissions.json
+$(O)/gen/graph_permissions.c: $(GRAPH_PERMISSIONS_JSON) Makefile
+	@mkdir -p $(@D)
+	@{ echo '/* generated from $(GRAPH_PERMISSIONS_JSON) by the Makefile; do not edit */'; \
+	   echo '#include "../../state/model/graph_permissions.h"'; \
+	   echo 'const char model_graph_permissions_json[] ='; \
+	   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	   echo ';'; } > $@
+
 define flavour
-$(1)_OBJS := $$(patsubst %.c,$(O)/$(1)/%.o,$(APP_SRCS)) $(O)/$(1)/gen/default_fixture.o
+$(1)_OBJS := $$(patsubst %.c,$(O)/$(1)/%.o,$(APP_SRCS)) $(O)/$(1)/gen/default_fixture.o \
+	$(O)/$(1)/gen/graph_permissions.o
 $(1)_TESTS := $$(patsubst %.c,$(O)/$(1)/%,$(TEST_SRCS))
 
 $(O)/$(1)/%.o: %.c | check-deps
 	@mkdir -p $$(@D)
 	$$(call say,CC,$(1)/$$<)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$(DEP_CFLAGS) $$(CFLAGS) -c $$< -o $$@
 
-$(O)/$(1)/gen/default_fixture.o: $(O)/gen/default_fixture.c
+$(O)/$(1)/gen/%.o: $(O)/gen/%.c
 	@mkdir -p $$(@D)
 	$$(call say,CC,$(1)/$$<)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$(DEP_CFLAGS) $$(CFLAGS) -c $$< -o $$@
 

@@ -69,12 +69,14 @@ static int assigned_to_delete(struct call *c)
 
 const struct route app_role_assigned_to_routes[] = {
     {"GET", "/servicePrincipals/{id}/appRoleAssignedTo", assigned_to_list,
-     ROUTE_ODATA | ROUTE_APPID_KEY, &app_role_assignment_entity, &PERMS_SP_ASSIGN_READ},
+     ROUTE_ODATA | ROUTE_APPID_KEY, &app_role_assignment_entity,
+     &PERMS_SP_ASSIGNMENTS_READ},
     {"POST", "/servicePrincipals/{id}/appRoleAssignedTo", assigned_to_create,
-     ROUTE_JSON_BODY | ROUTE_APPID_KEY, NULL, &PERMS_ASSIGN_WRITE_AND_APP_READ},
+     ROUTE_JSON_BODY | ROUTE_APPID_KEY, NULL, &PERMS_SP_ASSIGN_CREATE},
     {"GET", "/servicePrincipals/{id}/appRoleAssignedTo/{aid}", assigned_to_get,
-     ROUTE_ODATA | ROUTE_APPID_KEY, &app_role_assignment_entity, &PERMS_SP_ASSIGN_READ},
+     ROUTE_ODATA | ROUTE_APPID_KEY, &app_role_assignment_entity,
+     &PERMS_SP_ASSIGNMENTS_READ},
     {"DELETE", "/servicePrincipals/{id}/appRoleAssignedTo/{aid}", assigned_to_delete,
-     ROUTE_APPID_KEY, NULL, &PERMS_ASSIGN_WRITE_AND_APP_READ},
+     ROUTE_APPID_KEY, NULL, &PERMS_SP_ASSIGN_DELETE},
     {0},
 };

@@ -165,6 +165,6 @@ const struct route application_template_routes[] = {
     {"GET", "/applicationTemplates/{id}", templates_get, ROUTE_ODATA,
      &application_template_entity, &route_perms_any_token},
     {"POST", "/applicationTemplates/{id}/instantiate", templates_instantiate,
-     ROUTE_JSON_BODY, NULL, &PERMS_APP_WRITE},
+     ROUTE_JSON_BODY, NULL, &PERMS_APP_INSTANTIATE},
     {0},
 };

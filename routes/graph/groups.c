@@ -182,7 +182,7 @@ const struct route groups_routes[] = {
     {"GET", "/groups/$count", groups_count, ROUTE_ODATA, &group_entity,
      &PERMS_GROUP_READ},
     {"GET", "/groups/{id}", groups_get, ROUTE_ODATA, &group_entity, &PERMS_GROUP_READ},
-    {"PATCH", "/groups/{id}", groups_update, ROUTE_JSON_BODY, NULL, &PERMS_GROUP_WRITE},
-    {"DELETE", "/groups/{id}", groups_delete, 0, NULL, &PERMS_GROUP_WRITE},
+    {"PATCH", "/groups/{id}", groups_update, ROUTE_JSON_BODY, NULL, &PERMS_GROUP_UPDATE},
+    {"DELETE", "/groups/{id}", groups_delete, 0, NULL, &PERMS_GROUP_DELETE},
     {0},
 };

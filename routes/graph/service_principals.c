@@ -279,16 +279,16 @@ static int sp_delete(struct call *c)
 
 const struct route service_principal_routes[] = {
     {"GET", "/servicePrincipals", sp_list, ROUTE_ODATA, &service_principal_entity,
-     &PERMS_APP_READ},
+     &PERMS_SP_READ},
     {"POST", "/servicePrincipals", sp_create, ROUTE_JSON_BODY | ROUTE_ODATA,
-     &service_principal_entity, &PERMS_APP_WRITE},
+     &service_principal_entity, &PERMS_SP_WRITE},
     {"GET", "/servicePrincipals/$count", sp_count, ROUTE_ODATA, &service_principal_entity,
-     &PERMS_APP_READ},
+     &PERMS_SP_READ},
     {"GET", "/servicePrincipals/{id}", sp_get, ROUTE_ODATA | ROUTE_APPID_KEY,
-     &service_principal_entity, &PERMS_APP_READ},
+     &service_principal_entity, &PERMS_SP_READ},
     {"PATCH", "/servicePrincipals/{id}", sp_update, ROUTE_JSON_BODY | ROUTE_APPID_KEY,
-     NULL, &PERMS_APP_WRITE},
+     NULL, &PERMS_SP_WRITE},
     {"DELETE", "/servicePrincipals/{id}", sp_delete, ROUTE_APPID_KEY, NULL,
-     &PERMS_APP_WRITE},
+     &PERMS_SP_WRITE},
     {0},
 };

@@ -149,11 +149,11 @@ static int users_delete(struct call *c)
 }
 
 const struct route users_routes[] = {
-    {"GET", "/users", users_list, ROUTE_ODATA, &user_entity, &PERMS_USER_READ},
-    {"POST", "/users", users_create, ROUTE_JSON_BODY, NULL, &PERMS_USER_WRITE},
-    {"GET", "/users/$count", users_count, ROUTE_ODATA, &user_entity, &PERMS_USER_READ},
-    {"GET", "/users/{id}", users_get, ROUTE_ODATA, &user_entity, &PERMS_USER_READ},
-    {"PATCH", "/users/{id}", users_update, ROUTE_JSON_BODY, NULL, &PERMS_USER_WRITE},
-    {"DELETE", "/users/{id}", users_delete, 0, NULL, &PERMS_USER_WRITE},
+    {"GET", "/users", users_list, ROUTE_ODATA, &user_entity, &PERMS_USERS_LIST},
+    {"POST", "/users", users_create, ROUTE_JSON_BODY, NULL, &PERMS_USER_CREATE},
+    {"GET", "/users/$count", users_count, ROUTE_ODATA, &user_entity, &PERMS_USERS_LIST},
+    {"GET", "/users/{id}", users_get, ROUTE_ODATA, &user_entity, &PERMS_USER_GET},
+    {"PATCH", "/users/{id}", users_update, ROUTE_JSON_BODY, NULL, &PERMS_USER_UPDATE},
+    {"DELETE", "/users/{id}", users_delete, 0, NULL, &PERMS_USER_DELETE},
     {0},
 };

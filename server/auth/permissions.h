@@ -21,7 +21,16 @@ bool perm_has_claims(const json_t *claims);
  */
 bool perm_held(const json_t *claims, const char *perm);
 
-/* perm_granted() - does @rule let a token with @claims through? NULL @rule: no. */
+/* perm_is_delegated() - is this a delegated token (a non-empty `scp`)? */
+bool perm_is_delegated(const json_t *claims);
+
+/*
+ * perm_granted() - does @rule let a token with @claims through? A delegated
+ * token (non-empty `scp`) needs one entry of @rule->delegated, all of whose
+ * '+'-joined permissions are in its scp; an app-only token one entry of
+ * @rule->app in its roles. "X.ReadWrite.Y" also grants "X.Read.Y". NULL
+ * @rule: no.
+ */
 bool perm_granted(const struct route_perms *rule, const json_t *claims);
 
 #endif
