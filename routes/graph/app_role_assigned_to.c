@@ -61,6 +61,12 @@ static int assigned_to_delete(struct call *c)
 	struct dobj *sp = apps_path_object(c, DOBJ_SERVICE_PRINCIPAL, 0);
 	struct assignment *a = sp ? assignments_find(c, SIDE_RESOURCE, sp) : NULL;
 
+	/* Graph's entitlement service answers a missing assignment with a 400
+	 * (msgraph-sdk-dotnet#968, microsoft-graph-docs-contrib#3614). */
+	if (sp && !a)
+		return resp_error(
+		    c->resp, GERR_REQUEST_BAD_REQUEST,
+		    "EntitlementGrant being updated or deleted is not found.");
 	if (!a)
 		return -1;
 	state_assignment_remove(c->tenant, a);

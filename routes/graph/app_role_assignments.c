@@ -106,9 +106,16 @@ int assignments_create(struct call *c, enum assignment_side side, struct dobj *o
 		    c->resp, GERR_REQUEST_BAD_REQUEST,
 		    "Permission being assigned was not found on application.");
 	case ASSIGN_DUPLICATE:
+		/* Default Access (the zero GUID) answers with the entitlement text
+		 * scripts see for duplicate user/group assignments (fidelity §3). */
+		if (!strcasecmp(role, MODEL_DEFAULT_ACCESS_ROLE))
+			return resp_error_code(c->resp, 400,
+			                       "Request_MultipleObjectsWithSameKeyValue",
+			                       "EntitlementGrant entry already exists.");
+		/* No final period: scripts compare it with exact equality. */
 		return resp_error(
 		    c->resp, GERR_REQUEST_BAD_REQUEST,
-		    "Permission being assigned already exists on the object.");
+		    "Permission being assigned already exists on the object");
 	case ASSIGN_OK:
 		break;
 	}

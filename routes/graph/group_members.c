@@ -111,8 +111,9 @@ static int members_remove_ref(struct call *c)
 		    "property 'members'.");
 	if (group_member_refusal(g, NULL, c->resp))
 		return -1;
+	/* Not a member: Graph's 404 names the group, not the member (§5.5). */
 	if (state_member_remove(g, mid))
-		return resp_not_found(c->resp, mid);
+		return resp_not_found(c->resp, g->id);
 	return resp_empty(c->resp, 204);
 }
 

@@ -209,7 +209,8 @@ static void test_member_and_reinvite(void **ctx)
 	    -1);
 	assert_string_equal(err_message(fx),
 	                    "The invited user already exists in the directory "
-	                    "as object ID: " ADMIN_ID ".");
+	                    "as objectID: " ADMIN_ID ". They can use that account to "
+	                    "sign in to shared apps and resources.");
 	assert_int_equal(invite(fx, "{\"invitedUserEmailAddress\":\"eve@f.com\","
 	                            "\"inviteRedirectUrl\":\"https://x.com\","
 	                            "\"sendInvitationMessage\":true}"),
