@@ -119,8 +119,12 @@ static void test_create_shape(void **ctx)
 	char want[256];
 	snprintf(want, sizeof(want), "http://mock/v1.0/invitations/%s", id);
 	assert_string_equal(fx->resp.location, want);
-	snprintf(want, sizeof(want), "&user=%s&ticket=", id);
+	/* Graph's shape: /redeem?rd=<the invitations URL, encoded> (§2.2) */
+	snprintf(want, sizeof(want), "%%26user%%3d%s%%26ticket%%3d", id);
 	assert_non_null(strstr(body_str(fx, "inviteRedeemUrl"), want));
+	assert_non_null(
+	    strstr(body_str(fx, "inviteRedeemUrl"),
+	           "http://mock/redeem?rd=http%3a%2f%2fmock%2fredeem%2f%3ftenant%3d"));
 	json_t *cc = json_object_get(
 	    json_object_get(fx->resp.json, "invitedUserMessageInfo"), "ccRecipients");
 	assert_int_equal(json_array_size(cc), 1);
@@ -254,7 +258,7 @@ static void test_redeem_flow(void **ctx)
 	             json_object_get(fx->resp.json, "invitedUser"), "id")));
 	snprintf(url1, sizeof(url1), "%s", body_str(fx, "inviteRedeemUrl"));
 	snprintf(bad, sizeof(bad), "%s", url1);
-	char *t = strstr(bad, "ticket=") + 7;
+	char *t = strstr(bad, "ticket%3d") + 9;
 	*t = *t == 'A' ? 'B' : 'A';
 	assert_int_equal(follow(fx, bad), -1);
 	assert_int_equal(fx->resp.status, 400);
