@@ -146,8 +146,8 @@ static int respond_strings(const struct req *req, struct resp *resp, json_t *val
 	         req->base_url, req->version);
 	if (!value)
 		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	return resp_odata(resp, 200,
-	                  json_pack("{s:s, s:o}", "@odata.context", ctx, "value", value));
+	return odata_respond_body(
+	    req, resp, 200, json_pack("{s:s, s:o}", "@odata.context", ctx, "value", value));
 }
 
 /* check*: which of the listed ids are groups the subject is in, transitively. */
@@ -324,8 +324,9 @@ static int get_by_ids(struct call *c)
 	dobj_list_release(&seen);
 	snprintf(ctx, sizeof(ctx), "%s/%s/$metadata#directoryObjects", c->req->base_url,
 	         c->req->version);
-	return resp_odata(c->resp, 200,
-	                  json_pack("{s:s, s:o}", "@odata.context", ctx, "value", out));
+	return odata_respond_body(
+	    c->req, c->resp, 200,
+	    json_pack("{s:s, s:o}", "@odata.context", ctx, "value", out));
 }
 
 #define ACTION(path, fn, perms)                                                          \

@@ -117,6 +117,8 @@ static int created_body(const struct req *req, struct resp *resp, const struct t
 	}
 	json_decref(body);
 	resp->body = out;
+	if (odata_metadata_none(req))
+		odata_strip_metadata(out);
 	resp_header(resp, "Location", "%s", url);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "../../server/core/req.h"
 #include "../../server/core/resp.h"
 #include "../../server/core/router.h"
+#include "../../server/odata/odata.h"
 #include "../../state/invitation.h"
 #include "../../state/model/model.h"
 #include "invitation_mail.h"
@@ -560,7 +561,7 @@ static int respond(const struct req *req, struct resp *resp, const struct invita
 	}
 	resp_header(resp, "Location", "%s/%s/invitations/%s", req->base_url, version,
 	            inv->id);
-	return resp_odata(resp, 201, body);
+	return odata_respond_body(req, resp, 201, body);
 }
 
 const struct route invitations_routes[] = {

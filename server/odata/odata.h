@@ -258,6 +258,29 @@ int odata_respond_count(const struct odata_query *q, const struct req *req,
  */
 const char *odata_edm_type(enum odata_type type);
 
+/*
+ * odata_metadata_none() - did the client ask for no control information
+ * (Accept: application/json;odata.metadata=none)? Then answers carry no
+ * @odata.context, @odata.type, @odata.id... but keep @odata.nextLink and
+ * @odata.count (OData JSON Format 4.01 §3.1.3; the CLI for Microsoft 365
+ * sends it, pnp/cli-microsoft365#3825).
+ */
+bool odata_metadata_none(const struct req *req);
+
+/*
+ * odata_strip_metadata() - remove that control information from @body
+ * (modified in place, recursively): for routes that build a body themselves.
+ */
+void odata_strip_metadata(json_t *body);
+
+/*
+ * odata_respond_body() - @status with a body a route built itself (steals
+ * @body; NULL answers 500), its control information stripped when the client
+ * asked for odata.metadata=none. Returns 0, or -1 after resp_error().
+ */
+int odata_respond_body(const struct req *req, struct resp *resp, unsigned status,
+                       json_t *body);
+
 /* odata_entity_prop() - the schema entry for @name (case-insensitive), or NULL. */
 const struct odata_prop *odata_entity_prop(const struct odata_entity *entity,
                                            const char *name);

@@ -30,7 +30,8 @@ struct obj_out {
 /* What every object of one answer shares. */
 struct proj {
 	const struct odata_expander *ex;
-	bool single;                    /* one entity: single-only properties served */
+	bool single; /* one entity: single-only properties served */
+	bool bare;   /* odata.metadata=none: no annotations */
 	const json_t *chain[CHAIN_MAX]; /* objects being written, outermost first */
 	size_t depth;
 };
@@ -196,7 +197,7 @@ static void write_related(struct proj *pr, struct buf *w, const struct odata_exp
 {
 	const struct schema_type *declared = x->nav->type;
 	const struct odata_entity *e = it->entity;
-	bool annotate = !e || !e->type || e->type != declared;
+	bool annotate = !pr->bare && (!e || !e->type || e->type != declared);
 	struct odata_expand more;
 	size_t nmore =
 	    in_chain(pr, it->obj) || pr->depth >= CHAIN_MAX ? 0 : next_levels(x, &more);
@@ -277,14 +278,15 @@ void odata_project_write(struct buf *w, const struct odata_query *q,
                          const struct odata_entity *entity, const json_t *obj,
                          bool type_annotation, bool continued)
 {
-	odata_project_write_ex(w, q, entity, obj, type_annotation, continued, false,
+	odata_project_write_ex(w, q, entity, obj,
+	                       (type_annotation ? ODATA_PW_ANNOTATE : 0) |
+	                           (continued ? ODATA_PW_CONTINUED : 0),
 	                       NULL);
 }
 
 void odata_project_write_ex(struct buf *w, const struct odata_query *q,
                             const struct odata_entity *entity, const json_t *obj,
-                            bool type_annotation, bool continued, bool single,
-                            const struct odata_expander *ex)
+                            unsigned flags, const struct odata_expander *ex)
 {
 	struct proj *pr = malloc(sizeof(*pr));
 
@@ -293,12 +295,13 @@ void odata_project_write_ex(struct buf *w, const struct odata_query *q,
 		return;
 	}
 	pr->ex = ex;
-	pr->single = single;
+	pr->single = flags & ODATA_PW_SINGLE;
+	pr->bare = flags & ODATA_PW_BARE;
 	pr->depth = 0;
 	pr->chain[pr->depth++] = obj;
 	write_object(pr, w, entity, obj, q ? q->select : NULL, q ? q->nselect : 0,
-	             q ? q->expand : NULL, q ? q->nexpand : 0, type_annotation,
-	             continued);
+	             q ? q->expand : NULL, q ? q->nexpand : 0,
+	             (flags & ODATA_PW_ANNOTATE) && !pr->bare, flags & ODATA_PW_CONTINUED);
 	free(pr);
 }
 

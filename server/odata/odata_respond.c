@@ -78,11 +78,19 @@ static char *entity_text(const struct odata_query *q, const struct req *req,
 		return NULL;
 	}
 	buf_init(&w, RESP_TEXT_MAX);
+	if (odata_metadata_none(req)) {
+		buf_release(&sb);
+		odata_project_write_ex(&w, q, entity, one->obj,
+		                       ODATA_PW_SINGLE | ODATA_PW_BARE, one->expander);
+		return buf_detach(&w, len);
+	}
 	buf_add(&w, "{", 1);
 	jwriter_key(&w, "@odata.context");
 	jwriter_string(&w, sb.data, sb.len);
 	buf_release(&sb);
-	odata_project_write_ex(&w, q, entity, one->obj, one->type_annotation, true, true,
+	odata_project_write_ex(&w, q, entity, one->obj,
+	                       ODATA_PW_CONTINUED | ODATA_PW_SINGLE |
+	                           (one->type_annotation ? ODATA_PW_ANNOTATE : 0),
 	                       one->expander);
 	return buf_detach(&w, len);
 }
@@ -199,6 +207,7 @@ static int write_body(struct buf *w, const struct odata_query *q, const struct r
                       const size_t *idx, size_t m)
 {
 	struct page pg = page_bounds(q, opts, items, idx, m);
+	bool bare = odata_metadata_none(req);
 	struct buf ctx;
 	char *link = NULL;
 	size_t i;
@@ -213,29 +222,34 @@ static int write_body(struct buf *w, const struct odata_query *q, const struct r
 		return -1;
 	}
 	buf_add(w, "{", 1);
-	jwriter_key(w, "@odata.context");
-	jwriter_string(w, ctx.data, ctx.len);
+	/* metadata=none keeps only nextLink and count (OData JSON 4.01 §3.1.3) */
+	if (!bare) {
+		jwriter_key(w, "@odata.context");
+		jwriter_string(w, ctx.data, ctx.len);
+		buf_add(w, ",", 1);
+	}
 	buf_release(&ctx);
 	if (q->count && q->advanced) {
 		char num[24];
-		int len = snprintf(num, sizeof(num), ",\"@odata.count\":%zu", m);
+		int len = snprintf(num, sizeof(num), "\"@odata.count\":%zu,", m);
 
 		buf_add(w, num, (size_t)len);
 	}
 	if (link) {
-		buf_add(w, ",", 1);
 		jwriter_key(w, "@odata.nextLink");
 		jwriter_string(w, link, strlen(link));
+		buf_add(w, ",", 1);
 		free(link);
 	}
-	buf_add(w, ",\"value\":[", 10);
+	buf_add(w, "\"value\":[", 9);
 	for (i = pg.from; i < pg.to; i++) {
 		const struct odata_item *it = &items[idx[i]];
 
 		if (i > pg.from)
 			buf_add(w, ",", 1);
 		odata_project_write_ex(w, q, it->entity ? it->entity : q->entity, it->obj,
-		                       opts->type_annotations, false, false,
+		                       (opts->type_annotations ? ODATA_PW_ANNOTATE : 0) |
+		                           (bare ? ODATA_PW_BARE : 0),
 		                       opts->expander);
 	}
 	buf_add(w, "]}", 2);

@@ -46,17 +46,23 @@ void odata_project_write(struct buf *w, const struct odata_query *q,
                          const struct odata_entity *entity, const json_t *obj,
                          bool type_annotation, bool continued);
 
+/* How odata_project_write_ex() writes an object. */
+enum odata_pw_flags {
+	ODATA_PW_ANNOTATE = 1 << 0,  /* "@odata.type" first */
+	ODATA_PW_CONTINUED = 1 << 1, /* the caller wrote "{" and a member already */
+	ODATA_PW_SINGLE = 1 << 2,    /* one entity: single-entity-only properties served */
+	ODATA_PW_BARE = 1 << 3,      /* odata.metadata=none: no "@odata.type" anywhere */
+};
+
 /*
- * odata_project_write_ex() - the same, for one entity answered alone
- * (@single: single-entity-only properties served) and with $expand resolved
- * through @ex (NULL: expanded collections are empty, single-valued ones
- * left out). odata_project_write() is this with false, NULL.
+ * odata_project_write_ex() - the same with @flags (enum odata_pw_flags) and
+ * $expand resolved through @ex (NULL: expanded collections are empty,
+ * single-valued ones left out).
  */
 struct odata_expander;
 void odata_project_write_ex(struct buf *w, const struct odata_query *q,
                             const struct odata_entity *entity, const json_t *obj,
-                            bool type_annotation, bool continued, bool single,
-                            const struct odata_expander *ex);
+                            unsigned flags, const struct odata_expander *ex);
 
 /*
  * odata_select_single_only() - does @q's $select name a property @entity
