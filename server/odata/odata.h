@@ -281,6 +281,15 @@ void odata_strip_metadata(json_t *body);
 int odata_respond_body(const struct req *req, struct resp *resp, unsigned status,
                        json_t *body);
 
+/*
+ * odata_resource_units() - what @req costs against Entra ID's throttling
+ * budget, the value of Graph's x-ms-resource-unit header: the base cost of
+ * its path (GET users 2, groups/{id}/members 3, transitiveMembers 5,
+ * directoryObjects/getByIds 5, users/{id}/checkMemberGroups 4 ..., any
+ * other 1), then $select -1, $expand +1, $top below 20 -1, at least 1.
+ */
+int odata_resource_units(const struct req *req);
+
 /* odata_entity_prop() - the schema entry for @name (case-insensitive), or NULL. */
 const struct odata_prop *odata_entity_prop(const struct odata_entity *entity,
                                            const char *name);
