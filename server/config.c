@@ -45,6 +45,8 @@ void config_usage(FILE *f)
 	    "  --max-body BYTES     largest request body accepted (default 4194304)\n"
 	    "  --faults FILE        fault rules to load at start (JSON list)\n"
 	    "  --no-fault-header    ignore the X-Graphmock-Fault request header\n"
+	    "  --profile realistic  Graph's eventual consistency: new objects stay\n"
+	    "                       invisible for a few seeded seconds (docs/faults.md)\n"
 	    "  --journal-size N     requests kept in the request journal (default "
 	    "10000)\n"
 	    "  --state-file FILE    load state from FILE at start when it exists, save "
@@ -99,6 +101,7 @@ enum opt_id {
 	OPT_TLS_CERT,
 	OPT_TLS_KEY,
 	OPT_AUTH,
+	OPT_PROFILE,
 };
 
 static const struct option options[] = {
@@ -120,6 +123,7 @@ static const struct option options[] = {
     {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
     {"tls-key", required_argument, NULL, OPT_TLS_KEY},
     {"auth", required_argument, NULL, OPT_AUTH},
+    {"profile", required_argument, NULL, OPT_PROFILE},
     {NULL, 0, NULL, 0},
 };
 
@@ -226,6 +230,12 @@ static enum config_result apply(struct config *cfg, int opt, const char *arg, FI
 			cfg->auth = AUTH_JWT;
 		else
 			return usage_error(err, "invalid --auth '%s' (none or jwt)", arg);
+		return CONFIG_OK;
+	case OPT_PROFILE:
+		if (strcmp(arg, "realistic"))
+			return usage_error(err, "invalid --profile '%s' (realistic)",
+			                   arg);
+		cfg->profile = arg;
 		return CONFIG_OK;
 	default:
 		return usage_error(err, "%s", "unknown or incomplete option");

@@ -38,6 +38,7 @@ struct config {
 	const char *tls_cert;    /* --tls-cert FILE (PEM): serve HTTPS */
 	const char *tls_key;     /* --tls-key FILE (PEM) */
 	enum auth_mode auth;     /* --auth none|jwt */
+	const char *profile;     /* --profile realistic: Graph's eventual consistency */
 };
 
 enum config_result {

@@ -113,6 +113,24 @@ static void test_bad_values_are_usage_errors(void **ctx)
 	}
 }
 
+/* --profile realistic (issue 10): the realism profile; any other name is refused. */
+static void test_profile(void **ctx)
+{
+	const char *ok[] = {"graphmock", "--profile", "realistic", NULL};
+	const char *bad[] = {"graphmock", "--profile", "sloppy", NULL};
+	struct config cfg;
+	char out[64];
+
+	(void)ctx;
+	assert_int_equal(parse(&cfg, 3, ok, out, sizeof(out)), CONFIG_OK);
+	assert_string_equal(cfg.profile, "realistic");
+	assert_int_equal(parse(&cfg, 3, bad, out, sizeof(out)), CONFIG_USAGE);
+	assert_int_equal(
+	    parse(&cfg, 1, (const char *[]){"graphmock", NULL}, out, sizeof(out)),
+	    CONFIG_OK);
+	assert_null(cfg.profile); /* the friendly default */
+}
+
 static void test_help_and_version(void **ctx)
 {
 	const char *help[] = {"graphmock", "--help", NULL};
@@ -135,6 +153,7 @@ int main(void)
 	    cmocka_unit_test(test_every_flag),
 	    cmocka_unit_test(test_bad_values_are_usage_errors),
 	    cmocka_unit_test(test_help_and_version),
+	    cmocka_unit_test(test_profile),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

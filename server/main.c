@@ -11,6 +11,7 @@
 
 #include "../routes/registry.h"
 #include "../state/load/fixture.h"
+#include "faults/fault_profile.h"
 #include "http/http.h"
 #include "srv.h"
 #include "../state/load/tenants.h"
@@ -77,6 +78,22 @@ static uint64_t pick_seed(const struct config *cfg)
 	return seed;
 }
 
+/* --profile NAME: its fault rules, windows drawn from the state's seed. */
+static int load_profile(struct srv *srv)
+{
+	char err[256];
+	json_t *rules =
+	    fault_profile_rules(srv->cfg.profile, srv->state.seed, err, sizeof(err));
+
+	if (!rules || fault_engine_add(&srv->faults, rules, err, sizeof(err))) {
+		fprintf(stderr, "profile '%s': %s\n", srv->cfg.profile, err);
+		json_decref(rules);
+		return -1;
+	}
+	json_decref(rules);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct srv srv;
@@ -109,6 +126,8 @@ int main(int argc, char **argv)
 	if (load_fixtures(&srv) || load_state_file(&srv))
 		goto out_features;
 	if (srv.cfg.faults_file && srv_load_faults_file(&srv, srv.cfg.faults_file))
+		goto out_features;
+	if (srv.cfg.profile && load_profile(&srv))
 		goto out_features;
 	if (srv_start(&srv))
 		goto out_features;
