@@ -30,8 +30,8 @@ struct obj_out {
 /* What every object of one answer shares. */
 struct proj {
 	const struct odata_expander *ex;
-	bool single; /* one entity: single-only properties served */
-	bool bare;   /* odata.metadata=none: no annotations */
+	bool single;                    /* one entity: single-only properties served */
+	bool bare;                      /* odata.metadata=none: no annotations */
 	const json_t *chain[CHAIN_MAX]; /* objects being written, outermost first */
 	size_t depth;
 };
@@ -114,23 +114,65 @@ static void overlay_members(struct obj_out *o, const struct odata_entity *e,
 
 /* ---- entities with a CSDL type ---- */
 
+/*
+ * What an absent property that may not be null reads as: the EDM type's
+ * default, as Graph answers an unset birthday or hireDate with
+ * "0001-01-01T00:00:00Z". NULL: null will do (a nullable or complex one).
+ */
+static const char *absent_default(const struct schema_property *sp)
+{
+	if (sp->flags & SCHEMA_PROP_NULLABLE)
+		return NULL;
+	switch (sp->edm) {
+	case SCHEMA_EDM_DATE_TIME_OFFSET:
+		return "\"0001-01-01T00:00:00Z\"";
+	case SCHEMA_EDM_BOOLEAN:
+		return "false";
+	case SCHEMA_EDM_GUID:
+		return "\"00000000-0000-0000-0000-000000000000\"";
+	case SCHEMA_EDM_STRING:
+		return "\"\"";
+	case SCHEMA_EDM_BYTE:
+	case SCHEMA_EDM_SBYTE:
+	case SCHEMA_EDM_INT16:
+	case SCHEMA_EDM_INT32:
+	case SCHEMA_EDM_INT64:
+	case SCHEMA_EDM_SINGLE:
+	case SCHEMA_EDM_DOUBLE:
+	case SCHEMA_EDM_DECIMAL:
+		return "0";
+	default:
+		return NULL;
+	}
+}
+
 static void typed_prop(struct obj_out *o, const struct proj *pr,
                        const struct odata_entity *e, int slot, const json_t *obj,
                        bool star)
 {
 	const struct schema_property *sp = e->type->all[slot];
 	const struct odata_prop *p;
+	const json_t *v;
+	const char *dflt;
 
-	if (sp->flags & SCHEMA_PROP_NAVIGATION)
-		return; /* only $expand writes navigation properties */
+	/* only $expand writes navigation properties; streams are not inline JSON */
+	if ((sp->flags & SCHEMA_PROP_NAVIGATION) || sp->edm == SCHEMA_EDM_STREAM)
+		return;
 	p = odata_entity_prop(e, sp->name);
 	if (star && p &&
 	    ((p->flags & OP_HIDDEN) || ((p->flags & OP_SINGLE) && !pr->single)))
 		return;
 	if (!first_time(o, slot))
 		return;
-	write_value(o, sp->name, json_object_get(obj, sp->name),
-	            sp->flags & SCHEMA_PROP_COLLECTION, p && (p->flags & OP_HIDDEN));
+	v = json_object_get(obj, sp->name);
+	dflt = (sp->flags & SCHEMA_PROP_COLLECTION) ? NULL : absent_default(sp);
+	if (!v && dflt && !(p && (p->flags & OP_HIDDEN))) {
+		member(o, sp->name);
+		buf_addstr(o->w, dflt);
+		return;
+	}
+	write_value(o, sp->name, v, sp->flags & SCHEMA_PROP_COLLECTION,
+	            p && (p->flags & OP_HIDDEN));
 }
 
 static void typed_members(struct obj_out *o, const struct proj *pr,
@@ -301,7 +343,8 @@ void odata_project_write_ex(struct buf *w, const struct odata_query *q,
 	pr->chain[pr->depth++] = obj;
 	write_object(pr, w, entity, obj, q ? q->select : NULL, q ? q->nselect : 0,
 	             q ? q->expand : NULL, q ? q->nexpand : 0,
-	             (flags & ODATA_PW_ANNOTATE) && !pr->bare, flags & ODATA_PW_CONTINUED);
+	             (flags & ODATA_PW_ANNOTATE) && !pr->bare,
+	             flags & ODATA_PW_CONTINUED);
 	free(pr);
 }
 

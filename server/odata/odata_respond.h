@@ -50,8 +50,8 @@ void odata_project_write(struct buf *w, const struct odata_query *q,
 enum odata_pw_flags {
 	ODATA_PW_ANNOTATE = 1 << 0,  /* "@odata.type" first */
 	ODATA_PW_CONTINUED = 1 << 1, /* the caller wrote "{" and a member already */
-	ODATA_PW_SINGLE = 1 << 2,    /* one entity: single-entity-only properties served */
-	ODATA_PW_BARE = 1 << 3,      /* odata.metadata=none: no "@odata.type" anywhere */
+	ODATA_PW_SINGLE = 1 << 2, /* one entity: single-entity-only properties served */
+	ODATA_PW_BARE = 1 << 3,   /* odata.metadata=none: no "@odata.type" anywhere */
 };
 
 /*
