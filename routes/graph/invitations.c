@@ -380,7 +380,8 @@ static int guest_reset(struct state *st, struct tenant *t, struct dobj *d,
 	json_array_foreach(ids, i, id)
 	{
 		const char *s = json_string_value(json_object_get(id, "signInType"));
-		if (!s || strcmp(s, "emailAddress"))
+		/* the federated identity the previous redemption added goes */
+		if (!s || (strcmp(s, "federated") && strcmp(s, "emailAddress")))
 			json_array_append(kept, id);
 	}
 	if (!kept || json_object_set_new(d->obj, "identities", kept) ||

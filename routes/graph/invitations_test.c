@@ -279,6 +279,12 @@ static void test_redeem_flow(void **ctx)
 	assert_string_equal(
 	    json_string_value(json_object_get(d->obj, "externalUserState")), "Accepted");
 	assert_int_equal(follow(fx, url2), 0); /* idempotent */
+	/* a one-time-passcode redemption: federated, issuer mail, first (§3.2) */
+	json_t *first = json_array_get(json_object_get(d->obj, "identities"), 0);
+	assert_string_equal(json_string_value(json_object_get(first, "signInType")),
+	                    "federated");
+	assert_string_equal(json_string_value(json_object_get(first, "issuer")), "mail");
+	assert_int_equal(json_array_size(json_object_get(d->obj, "identities")), 2);
 
 	/* resetRedemption: same id, back to PendingAcceptance, new address indexed. */
 	char body[512];
@@ -297,6 +303,12 @@ static void test_redeem_flow(void **ctx)
 	                                             IDX_MAIL, "KIM@new.example", &n);
 	assert_int_equal(n, 1);
 	assert_ptr_equal(hits[0], d);
+	/* the federated identity of the old redemption is gone, the UPN one kept */
+	assert_int_equal(json_array_size(json_object_get(d->obj, "identities")), 1);
+	assert_string_equal(
+	    json_string_value(json_object_get(
+	        json_array_get(json_object_get(d->obj, "identities"), 0), "signInType")),
+	    "userPrincipalName");
 	assert_int_equal(follow(fx, url2), -1); /* superseded by the reset */
 }
 
