@@ -147,7 +147,8 @@ static int respond_strings(const struct req *req, struct resp *resp, json_t *val
 	if (!value)
 		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
 	return odata_respond_body(
-	    req, resp, 200, json_pack("{s:s, s:o}", "@odata.context", ctx, "value", value));
+	    req, resp, 200,
+	    json_pack("{s:s, s:o}", "@odata.context", ctx, "value", value));
 }
 
 /* check*: which of the listed ids are groups the subject is in, transitively. */
