@@ -54,7 +54,7 @@ struct fx {
 	struct odata_query q;
 };
 
-static void build(struct fx *f, const char *path, bool eventual, ...)
+static void build(struct fx *f, const char *path, int eventual, ...)
 {
 	const char *name;
 	va_list ap;
