@@ -27,8 +27,19 @@ struct obj_out {
 	bool first;
 };
 
+#define DEFAULTS_MAX 64
+
+/* An entity's default set as slots of its CSDL type, with their overlay entries. */
+struct defaults {
+	const struct odata_entity *entity; /* whose; NULL: not computed yet */
+	int slot[DEFAULTS_MAX];
+	const struct odata_prop *prop[DEFAULTS_MAX];
+	size_t n;
+};
+
 /* What every object of one answer shares. */
 struct proj {
+	struct defaults defaults; /* the last entity's default set */
 	const struct odata_expander *ex;
 	bool single;                    /* one entity: single-only properties served */
 	bool bare;                      /* odata.metadata=none: no annotations */
@@ -146,19 +157,23 @@ static const char *absent_default(const struct schema_property *sp)
 	}
 }
 
+/*
+ * Write property @slot of @e's type. @p is its overlay entry when the caller
+ * knows it (the default set), else NULL: looked up here.
+ */
 static void typed_prop(struct obj_out *o, const struct proj *pr,
                        const struct odata_entity *e, int slot, const json_t *obj,
-                       bool star)
+                       bool star, const struct odata_prop *p)
 {
 	const struct schema_property *sp = e->type->all[slot];
-	const struct odata_prop *p;
 	const json_t *v;
 	const char *dflt;
 
 	/* only $expand writes navigation properties; streams are not inline JSON */
 	if ((sp->flags & SCHEMA_PROP_NAVIGATION) || sp->edm == SCHEMA_EDM_STREAM)
 		return;
-	p = odata_entity_prop(e, sp->name);
+	if (!p)
+		p = odata_entity_prop(e, sp->name);
 	if (star && p &&
 	    ((p->flags & OP_HIDDEN) || ((p->flags & OP_SINGLE) && !pr->single)))
 		return;
@@ -175,34 +190,54 @@ static void typed_prop(struct obj_out *o, const struct proj *pr,
 	            p && (p->flags & OP_HIDDEN));
 }
 
-static void typed_members(struct obj_out *o, const struct proj *pr,
+/* The slots of @e's default set, found once per entity and answer. */
+static const struct defaults *default_slots(struct proj *pr, const struct odata_entity *e)
+{
+	struct defaults *d = &pr->defaults;
+	const struct odata_prop *p;
+
+	if (d->entity == e)
+		return d;
+	d->entity = e;
+	d->n = 0;
+	for (p = e->props; p && p->name && d->n < DEFAULTS_MAX; p++) {
+		int slot;
+
+		if (!(p->flags & OP_DEFAULT) || (p->flags & OP_HIDDEN))
+			continue;
+		slot = schema_property_slot(e->type, p->name, strlen(p->name));
+		if (slot < 0)
+			continue;
+		d->slot[d->n] = slot;
+		d->prop[d->n++] = p;
+	}
+	return d;
+}
+
+static void typed_members(struct obj_out *o, struct proj *pr,
                           const struct odata_entity *e, const json_t *obj,
                           char *const *select, size_t nselect)
 {
 	const struct schema_type *t = e->type;
-	const struct odata_prop *p;
 	int slot;
 
 	if (!nselect) {
-		for (p = e->props; p && p->name; p++) {
-			if (!(p->flags & OP_DEFAULT) || (p->flags & OP_HIDDEN))
-				continue;
-			slot = schema_property_slot(t, p->name, strlen(p->name));
-			if (slot >= 0)
-				typed_prop(o, pr, e, slot, obj, false);
-		}
+		const struct defaults *d = default_slots(pr, e);
+
+		for (size_t i = 0; i < d->n; i++)
+			typed_prop(o, pr, e, d->slot[i], obj, false, d->prop[i]);
 		return;
 	}
 	for (size_t i = 0; i < nselect; i++) {
 		if (!strcmp(select[i], "*")) {
 			for (size_t s = 0; s < t->nall; s++)
-				typed_prop(o, pr, e, (int)s, obj, true);
+				typed_prop(o, pr, e, (int)s, obj, true, NULL);
 			continue;
 		}
 		/* Mixed collections: a name this item's type lacks yields nothing. */
 		slot = schema_property_slot(t, select[i], strlen(select[i]));
 		if (slot >= 0)
-			typed_prop(o, pr, e, slot, obj, false);
+			typed_prop(o, pr, e, slot, obj, false, NULL);
 	}
 }
 
@@ -326,17 +361,33 @@ void odata_project_write(struct buf *w, const struct odata_query *q,
 	                       NULL);
 }
 
-void odata_project_write_ex(struct buf *w, const struct odata_query *q,
-                            const struct odata_entity *entity, const json_t *obj,
-                            unsigned flags, const struct odata_expander *ex)
+struct odata_proj *odata_proj_new(const struct odata_expander *ex)
 {
 	struct proj *pr = malloc(sizeof(*pr));
+
+	if (pr) {
+		pr->ex = ex;
+		pr->defaults.entity = NULL;
+		pr->depth = 0;
+	}
+	return (struct odata_proj *)pr;
+}
+
+void odata_proj_free(struct odata_proj *p)
+{
+	free(p);
+}
+
+void odata_proj_write(struct odata_proj *p, struct buf *w, const struct odata_query *q,
+                      const struct odata_entity *entity, const json_t *obj,
+                      unsigned flags)
+{
+	struct proj *pr = (struct proj *)p;
 
 	if (!pr) {
 		w->failed = true;
 		return;
 	}
-	pr->ex = ex;
 	pr->single = flags & ODATA_PW_SINGLE;
 	pr->bare = flags & ODATA_PW_BARE;
 	pr->depth = 0;
@@ -345,7 +396,16 @@ void odata_project_write_ex(struct buf *w, const struct odata_query *q,
 	             q ? q->expand : NULL, q ? q->nexpand : 0,
 	             (flags & ODATA_PW_ANNOTATE) && !pr->bare,
 	             flags & ODATA_PW_CONTINUED);
-	free(pr);
+}
+
+void odata_project_write_ex(struct buf *w, const struct odata_query *q,
+                            const struct odata_entity *entity, const json_t *obj,
+                            unsigned flags, const struct odata_expander *ex)
+{
+	struct odata_proj *pr = odata_proj_new(ex);
+
+	odata_proj_write(pr, w, q, entity, obj, flags);
+	odata_proj_free(pr);
 }
 
 json_t *odata_project(const struct odata_query *q, const struct odata_entity *entity,

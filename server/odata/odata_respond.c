@@ -208,6 +208,7 @@ static int write_body(struct buf *w, const struct odata_query *q, const struct r
 {
 	struct page pg = page_bounds(q, opts, items, idx, m);
 	bool bare = odata_metadata_none(req);
+	struct odata_proj *proj;
 	struct buf ctx;
 	char *link = NULL;
 	size_t i;
@@ -242,16 +243,17 @@ static int write_body(struct buf *w, const struct odata_query *q, const struct r
 		free(link);
 	}
 	buf_add(w, "\"value\":[", 9);
+	proj = odata_proj_new(opts->expander);
 	for (i = pg.from; i < pg.to; i++) {
 		const struct odata_item *it = &items[idx[i]];
 
 		if (i > pg.from)
 			buf_add(w, ",", 1);
-		odata_project_write_ex(w, q, it->entity ? it->entity : q->entity, it->obj,
-		                       (opts->type_annotations ? ODATA_PW_ANNOTATE : 0) |
-		                           (bare ? ODATA_PW_BARE : 0),
-		                       opts->expander);
+		odata_proj_write(proj, w, q, it->entity ? it->entity : q->entity, it->obj,
+		                 (opts->type_annotations ? ODATA_PW_ANNOTATE : 0) |
+		                     (bare ? ODATA_PW_BARE : 0));
 	}
+	odata_proj_free(proj);
 	buf_add(w, "]}", 2);
 	return w->failed ? -1 : 0;
 }

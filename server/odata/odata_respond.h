@@ -65,6 +65,19 @@ void odata_project_write_ex(struct buf *w, const struct odata_query *q,
                             unsigned flags, const struct odata_expander *ex);
 
 /*
+ * A projector for many objects of one answer (a page): what is worked out
+ * once per entity (its default set as CSDL slots) is kept between objects.
+ * odata_proj_new() returns a new one (free with odata_proj_free()) or NULL on
+ * OOM, which odata_proj_write() then reports by failing @w.
+ */
+struct odata_proj;
+struct odata_proj *odata_proj_new(const struct odata_expander *ex);
+void odata_proj_write(struct odata_proj *pr, struct buf *w, const struct odata_query *q,
+                      const struct odata_entity *entity, const json_t *obj,
+                      unsigned flags);
+void odata_proj_free(struct odata_proj *pr);
+
+/*
  * odata_select_single_only() - does @q's $select name a property @entity
  * serves on a single entity only (OP_SINGLE)? A list answers it with 501.
  */
