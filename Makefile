@@ -56,6 +56,8 @@ TEST_SRCS := $(filter %_test.c, $(LAYER_SRCS)) $(wildcard conformance/*_test.c)
 # Helpers shared by tests (a daemon to talk to, a libcurl call): test binaries only.
 TESTUTIL_SRCS := $(filter %_testutil.c, $(LAYER_SRCS))
 RUNNER_SRCS := $(filter-out %_test.c, $(wildcard conformance/*.c))
+# The runner checks bodies against Graph's CSDL: it links the schema tables (a leaf).
+SCHEMA_SRCS := state/schema/schema.c state/schema/schema_gen.c
 FIXTURE_JSON := state/default_fixture.json
 
 .PHONY: all release asan tsan run test unit conformance lint lint-layers format install clean fuzz fuzz-replay clients certs callgrind \
@@ -149,9 +151,19 @@ $(O)/gen/ui_assets.c: $(UI_FILES) Makefile
 			$$(wc -c < $$f) $$(sha256sum $$f | cut -c1-16); \
 	   done; echo '{0}};'; } > $@
 
+# $(O)/gen/graph_permissions.c: Microsoft Graph's permission catalogue as a C string.
+GRAPH_PERMISSIONS_JSON := state/model/graph_permissions.json
+$(O)/gen/graph_permissions.c: $(GRAPH_PERMISSIONS_JSON) Makefile
+	@mkdir -p $(@D)
+	@{ echo '/* generated from $(GRAPH_PERMISSIONS_JSON) by the Makefile; do not edit */'; \
+	   echo '#include "../../state/model/graph_permissions.h"'; \
+	   echo 'const char model_graph_permissions_json[] ='; \
+	   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	   echo ';'; } > $@
+
 define flavour
 $(1)_OBJS := $$(patsubst %.c,$(O)/$(1)/%.o,$(APP_SRCS)) $(O)/$(1)/gen/default_fixture.o \
-	$(O)/$(1)/gen/ui_assets.o
+	$(O)/$(1)/gen/ui_assets.o $(O)/$(1)/gen/graph_permissions.o
 $(1)_TESTS := $$(patsubst %.c,$(O)/$(1)/%,$(TEST_SRCS))
 
 $(O)/$(1)/%.o: %.c | check-deps
@@ -173,12 +185,12 @@ $(O)/$(1)/%_test: $(O)/$(1)/%_test.o $$(patsubst %.c,$(O)/$(1)/%.o,$(TESTUTIL_SR
 		$(O)/$(1)/libgraphmock.a
 	$$(call say,LINK,$$@)$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(DEP_LIBS) $$(TEST_LIBS) $$(CURL_LIBS) -o $$@
 
-$(O)/$(1)/conformance-runner: $$(patsubst %.c,$(O)/$(1)/%.o,$(RUNNER_SRCS))
+$(O)/$(1)/conformance-runner: $$(patsubst %.c,$(O)/$(1)/%.o,$(RUNNER_SRCS) $(SCHEMA_SRCS))
 	$$(call say,LINK,$$@)$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(CURL_LIBS) -lpthread -o $$@
 
 # conformance/ unit tests link the runner's modules, not the server library
 $(O)/$(1)/conformance/%_test: $(O)/$(1)/conformance/%_test.o \
-		$$(patsubst %.c,$(O)/$(1)/%.o,$(filter-out conformance/runner.c,$(RUNNER_SRCS)))
+		$$(patsubst %.c,$(O)/$(1)/%.o,$(filter-out conformance/runner.c,$(RUNNER_SRCS)) $(SCHEMA_SRCS))
 	$$(call say,LINK,$$@)$$(CC) $$($(1)_CFLAGS) $$(LDFLAGS) $$^ $$(TEST_LIBS) $$(CURL_LIBS) -lpthread -o $$@
 
 -include $$(shell find $(O)/$(1) -name '*.d' 2>/dev/null)
@@ -329,7 +341,8 @@ lint-layers:
 	$(call layer_rule,state/util state/schema,"\.\./,x,state/util/ and state/schema/ are leaves: they include nothing of graphmock's outside)
 	$(call layer_rule,routes routes/graph routes/entra routes/mock,"[^"]*server/,"[^"]*server/(core|odata)/,routes/ includes only server/core/ and server/odata/ of the server)
 	$(call layer_rule,server/core,"\.\./,"\.\./\.\./state/util/,server/core/ includes only itself and state/util/)
-	$(call layer_rule,server/odata server/auth,"\.\./,"\.\./(core/|\.\./state/util/),server/odata/ and server/auth/ include only server/core/ and state/util/)
+	$(call layer_rule,server/odata,"\.\./,"\.\./(core/|\.\./state/(util|schema)/),server/odata/ includes only server/core/ and state/util/ and state/schema/)
+	$(call layer_rule,server/auth,"\.\./,"\.\./(core/|\.\./state/util/),server/auth/ includes only server/core/ and state/util/)
 	$(call layer_rule,server/faults,"\.\./,"\.\./(core/|\.\./state/),server/faults/ includes only server/core/ and state/)
 	$(call layer_rule,server/notify,"\.\./,"\.\./(core/|faults/|\.\./state/),server/notify/ includes only server/core/ and server/faults/ and state/)
 	$(call layer_rule,server/http,"[^"]*routes/,x,server/http/ does not include routes/)

@@ -5,6 +5,7 @@
 #include "registry.h"
 
 extern const struct route users_routes[];
+extern const struct route user_manager_routes[];
 extern const struct route invitations_routes[];
 extern const struct route groups_routes[];
 extern const struct route group_members_routes[];
@@ -47,6 +48,7 @@ extern const struct route changelog_routes[];
 /* clang-format off */
 const struct route *const graph_route_tables[] = {
 	users_routes,
+	user_manager_routes,
 	invitations_routes,
 	groups_routes,
 	group_members_routes,

@@ -20,8 +20,9 @@ struct route;
 
 /* One validated sub-request. Strings and json_t are borrowed from the batch body. */
 struct batch_item {
-	const char *id;
-	char method[8]; /* upper-cased: GET, POST, PATCH, PUT, DELETE */
+	const char *id;  /* the request's id, as text (points into the body or id_num) */
+	char id_num[24]; /* an id given as a JSON integer, written in decimal */
+	char method[8];  /* upper-cased: GET, POST, PATCH, PUT, DELETE */
 	const char *url;
 	const json_t *headers;           /* object of string values, or NULL */
 	const json_t *body;              /* any JSON value, or NULL when absent or null */

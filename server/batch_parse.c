@@ -114,6 +114,13 @@ static int parse_headers_body(const json_t *req, struct batch_item *it, struct r
 	return 0;
 }
 
+/* A JSON integer id as text: the CLI for Microsoft 365 sends "id": 1. */
+static const char *int_text(const json_t *v, char *out, size_t len)
+{
+	snprintf(out, len, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	return out;
+}
+
 static int find_id(const struct batch *b, size_t n, const char *id)
 {
 	for (size_t i = 0; i < n; i++)
@@ -139,7 +146,9 @@ static int parse_depends(const json_t *req, struct batch *b, size_t i, struct re
 		    it->id);
 	json_array_foreach(deps, k, d)
 	{
-		const char *id = json_string_value(d);
+		char num[24];
+		const char *id = json_is_integer(d) ? int_text(d, num, sizeof(num))
+		                                    : json_string_value(d);
 		int at = id ? find_id(b, b->n, id) : -1;
 
 		if (!id)
@@ -174,6 +183,10 @@ static int parse_item(const json_t *req, struct batch *b, size_t i, struct resp 
 		return resp_error(resp, GERR_BAD_REQUEST,
 		                  BAD_FORMAT " Request %zu is not a JSON object.", i + 1);
 	it->id = json_string_value(json_object_get(req, "id"));
+	/* A number is taken as its decimal text and echoed back as a string. */
+	if (json_is_integer(json_object_get(req, "id")))
+		it->id =
+		    int_text(json_object_get(req, "id"), it->id_num, sizeof(it->id_num));
 	if (!it->id || !*it->id)
 		return resp_error(
 		    resp, GERR_BAD_REQUEST,

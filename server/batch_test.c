@@ -109,7 +109,9 @@ static void test_every_whole_batch_400(void **ctx)
 	    {"{\"requests\":[" DEL
 	     ",{\"id\":\"\",\"method\":\"GET\",\"url\":\"/users\"}]}",
 	     "Invalid batch payload format. Request 2 has no 'id'"},
-	    {"{\"requests\":[" DEL ",{\"id\":7,\"method\":\"GET\",\"url\":\"/users\"}]}",
+	    /* a number is an id (the CLI for Microsoft 365 sends "id": 1); true is not */
+	    {"{\"requests\":[" DEL
+	     ",{\"id\":true,\"method\":\"GET\",\"url\":\"/users\"}]}",
 	     "Invalid batch payload format. Request 2 has no 'id'"},
 	    {"{\"requests\":[" DEL
 	     ",{\"id\":\"D\",\"method\":\"GET\",\"url\":\"/users\"}]}",
@@ -154,7 +156,7 @@ static void test_every_whole_batch_400(void **ctx)
 	     "\"dependsOn\":\"d\"}]}",
 	     "Invalid batch payload format. Request '2': 'dependsOn' must be an array"},
 	    {"{\"requests\":[" DEL ",{\"id\":\"2\",\"method\":\"GET\",\"url\":\"/users\","
-	     "\"dependsOn\":[1]}]}",
+	     "\"dependsOn\":[true]}]}",
 	     "Invalid batch payload format. Request '2': 'dependsOn' must be an array"},
 	    {"{\"requests\":[" DEL ",{\"id\":\"2\",\"method\":\"GET\",\"url\":\"/users\","
 	     "\"dependsOn\":[\"x\"]}]}",

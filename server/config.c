@@ -22,6 +22,7 @@ void config_defaults(struct config *cfg)
 	cfg->threads = cores > 0 ? (unsigned)cores : 1;
 	cfg->log_format = LOG_TEXT;
 	cfg->max_body = 4u << 20;
+	cfg->max_state_body = (size_t)1 << 30;
 	cfg->journal_size = 10000;
 }
 
@@ -57,8 +58,12 @@ void config_usage(FILE *f)
 	    "                       inviteRedeemUrl); default: the scheme and the Host\n"
 	    "                       header the client sent\n"
 	    "  --max-body BYTES     largest request body accepted (default 4194304)\n"
+	    "  --max-state-body N   largest state import (PUT /_mock/state), in bytes\n"
+	    "                       (default 1073741824)\n"
 	    "  --faults FILE        fault rules to load at start (JSON list)\n"
 	    "  --no-fault-header    ignore the X-Graphmock-Fault request header\n"
+	    "  --profile realistic  Graph's eventual consistency: new objects stay\n"
+	    "                       invisible for a few seeded seconds (docs/faults.md)\n"
 	    "  --journal-size N     requests kept in the request journal (default "
 	    "10000)\n"
 	    "  --state-file FILE    load state from FILE at start when it exists, save "
@@ -133,6 +138,7 @@ enum opt_id {
 	OPT_VERSION,
 	OPT_HELP,
 	OPT_MAX_BODY,
+	OPT_MAX_STATE_BODY,
 	OPT_FAULTS,
 	OPT_NO_FAULT_HEADER,
 	OPT_JOURNAL_SIZE,
@@ -140,6 +146,7 @@ enum opt_id {
 	OPT_TLS_CERT,
 	OPT_TLS_KEY,
 	OPT_AUTH,
+	OPT_PROFILE,
 };
 
 static const struct option options[] = {
@@ -154,6 +161,7 @@ static const struct option options[] = {
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, OPT_HELP},
     {"max-body", required_argument, NULL, OPT_MAX_BODY},
+    {"max-state-body", required_argument, NULL, OPT_MAX_STATE_BODY},
     {"faults", required_argument, NULL, OPT_FAULTS},
     {"no-fault-header", no_argument, NULL, OPT_NO_FAULT_HEADER},
     {"journal-size", required_argument, NULL, OPT_JOURNAL_SIZE},
@@ -161,6 +169,7 @@ static const struct option options[] = {
     {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
     {"tls-key", required_argument, NULL, OPT_TLS_KEY},
     {"auth", required_argument, NULL, OPT_AUTH},
+    {"profile", required_argument, NULL, OPT_PROFILE},
     {NULL, 0, NULL, 0},
 };
 
@@ -349,6 +358,11 @@ static enum config_result apply(struct config *cfg, int opt, const char *arg, FI
 			    err, "invalid --max-body '%s' (1 byte to 1 GiB)", arg);
 		cfg->max_body = (size_t)v;
 		return CONFIG_OK;
+	case OPT_MAX_STATE_BODY:
+		if (parse_u64(arg, SIZE_MAX / 2, &v) || v == 0)
+			return usage_error(err, "invalid --max-state-body '%s'", arg);
+		cfg->max_state_body = (size_t)v;
+		return CONFIG_OK;
 	case OPT_FAULTS:
 		cfg->faults_file = arg;
 		return CONFIG_OK;
@@ -379,6 +393,12 @@ static enum config_result apply(struct config *cfg, int opt, const char *arg, FI
 		else
 			return usage_error(err, "invalid --auth '%s' (none, jwt or open)",
 			                   arg);
+		return CONFIG_OK;
+	case OPT_PROFILE:
+		if (strcmp(arg, "realistic"))
+			return usage_error(err, "invalid --profile '%s' (realistic)",
+			                   arg);
+		cfg->profile = arg;
 		return CONFIG_OK;
 	default:
 		return usage_error(err, "%s", "unknown or incomplete option");

@@ -32,6 +32,7 @@ struct config {
 	enum log_format log_format;
 	bool quiet;              /* --quiet: no access log */
 	size_t max_body;         /* --max-body BYTES, default 4 MiB */
+	size_t max_state_body;   /* --max-state-body BYTES (PUT /_mock/state), 1 GiB */
 	const char *faults_file; /* --faults FILE */
 	bool no_fault_header;    /* --no-fault-header */
 	size_t journal_size;     /* --journal-size N */
@@ -39,6 +40,7 @@ struct config {
 	const char *tls_cert;    /* --tls-cert FILE (PEM): serve HTTPS */
 	const char *tls_key;     /* --tls-key FILE (PEM) */
 	enum auth_mode auth;     /* --auth none|jwt|open */
+	const char *profile;     /* --profile realistic: Graph's eventual consistency */
 };
 
 enum config_result {

@@ -39,6 +39,7 @@ static void test_defaults(void **ctx)
 	assert_int_equal(cfg.port, 8080);
 	assert_true(cfg.threads >= 1);
 	assert_int_equal(cfg.max_body, 4u << 20);
+	assert_int_equal(cfg.max_state_body, (size_t)1 << 30);
 	assert_false(cfg.seeded);
 	assert_int_equal(cfg.log_format, LOG_TEXT);
 }
@@ -63,6 +64,8 @@ static void test_every_flag(void **ctx)
 	                      "--quiet",
 	                      "--max-body",
 	                      "10",
+	                      "--max-state-body",
+	                      "20",
 	                      "--faults",
 	                      "x.json",
 	                      "--no-fault-header",
@@ -75,7 +78,7 @@ static void test_every_flag(void **ctx)
 	char out[64];
 
 	(void)ctx;
-	assert_int_equal(parse(&cfg, 25, argv, out, sizeof(out)), CONFIG_OK);
+	assert_int_equal(parse(&cfg, 27, argv, out, sizeof(out)), CONFIG_OK);
 	assert_string_equal(cfg.listen, "0.0.0.0");
 	assert_int_equal(cfg.port, 0);
 	assert_int_equal(cfg.threads, 3);
@@ -86,6 +89,7 @@ static void test_every_flag(void **ctx)
 	assert_int_equal(cfg.log_format, LOG_JSON);
 	assert_true(cfg.quiet);
 	assert_int_equal(cfg.max_body, 10);
+	assert_int_equal(cfg.max_state_body, 20);
 	assert_string_equal(cfg.faults_file, "x.json");
 	assert_true(cfg.no_fault_header);
 	assert_int_equal(cfg.journal_size, 5);
@@ -104,6 +108,7 @@ static void test_bad_values_are_usage_errors(void **ctx)
 	    {"graphmock", "--bogus", "1"},
 	    {"graphmock", "--seed", ""},
 	    {"graphmock", "--max-body", "0"},
+	    {"graphmock", "--max-state-body", "0"},
 	    {"graphmock", "--auth", "closed"},
 	};
 	struct config cfg;
@@ -130,6 +135,24 @@ static void test_auth_modes(void **ctx)
 		assert_int_equal(parse(&cfg, 3, argv, out, sizeof(out)), CONFIG_OK);
 		assert_int_equal(cfg.auth, want[i]);
 	}
+}
+
+/* --profile realistic (issue 10): the realism profile; any other name is refused. */
+static void test_profile(void **ctx)
+{
+	const char *ok[] = {"graphmock", "--profile", "realistic", NULL};
+	const char *bad[] = {"graphmock", "--profile", "sloppy", NULL};
+	struct config cfg;
+	char out[64];
+
+	(void)ctx;
+	assert_int_equal(parse(&cfg, 3, ok, out, sizeof(out)), CONFIG_OK);
+	assert_string_equal(cfg.profile, "realistic");
+	assert_int_equal(parse(&cfg, 3, bad, out, sizeof(out)), CONFIG_USAGE);
+	assert_int_equal(
+	    parse(&cfg, 1, (const char *[]){"graphmock", NULL}, out, sizeof(out)),
+	    CONFIG_OK);
+	assert_null(cfg.profile); /* the friendly default */
 }
 
 static void test_help_and_version(void **ctx)
@@ -260,6 +283,7 @@ int main(void)
 	    cmocka_unit_test(test_help_and_version),
 	    cmocka_unit_test(test_environment),
 	    cmocka_unit_test(test_help_lists_every_variable),
+	    cmocka_unit_test(test_profile),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

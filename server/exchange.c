@@ -12,16 +12,16 @@
 
 #include "../state/changelog.h"
 #include "../state/state.h"
-#include "../state/usage.h"
-#include "auth/permissions.h"
 #include "../state/subscription.h"
+#include "../state/usage.h"
 #include "auth/auth.h"
+#include "auth/jwt.h"
+#include "auth/permissions.h"
 #include "core/call.h"
 #include "core/error.h"
-#include "faults/fault_error.h"
-#include "auth/jwt.h"
-#include "odata/odata.h"
 #include "core/router.h"
+#include "faults/fault_error.h"
+#include "odata/odata.h"
 #include "srv.h"
 
 #define TENANT_HEADER "x-graphmock-tenant"
@@ -218,6 +218,17 @@ static const struct route *match_route(struct srv *srv, struct req *req,
 	return m.route;
 }
 
+static bool is_state_import(const char *method, const char *path)
+{
+	return !strcmp(method, "PUT") && !strcmp(path, "/_mock/state");
+}
+
+size_t exchange_body_cap(const struct srv *srv, const char *method, const char *path)
+{
+	return is_state_import(method, path) ? srv->cfg.max_state_body
+	                                     : srv->cfg.max_body;
+}
+
 /* The request's own input: size, JSON body, OData options. 0, or -1 after a 4xx. */
 static int check_input(struct srv *srv, struct exchange *ex, const struct route *route)
 {
@@ -227,8 +238,10 @@ static int check_input(struct srv *srv, struct exchange *ex, const struct route 
 		return resp_error(
 		    &ex->resp, GERR_TOO_LARGE,
 		    "The request body is larger than the %zu bytes graphmock "
-		    "accepts (--max-body).",
-		    srv->cfg.max_body);
+		    "accepts (%s).",
+		    exchange_body_cap(srv, req->method, req->path),
+		    is_state_import(req->method, req->path) ? "--max-state-body"
+		                                            : "--max-body");
 	if ((route->flags & ROUTE_JSON_BODY) && parse_body(req, &ex->resp, route->flags))
 		return -1;
 	if ((route->flags & ROUTE_ODATA) &&
@@ -269,14 +282,15 @@ static void record_usage(struct srv *srv, struct exchange *ex, const struct rout
 	const char *tid = json_string_value(json_object_get(claims, "tid"));
 	const char *needed[4] = {NULL};
 	bool delegated = auth_signed_in_user(claims) != NULL;
-	char pattern[200];
+	char pattern[200], names[256];
 	json_t *granted;
 
 	if (!app)
 		app = json_string_value(json_object_get(claims, "azp"));
 	if (!app || !route->perms)
 		return;
-	perm_least(route->perms, needed, sizeof(needed) / sizeof(needed[0]));
+	perm_least(route->perms, delegated, needed, sizeof(needed) / sizeof(needed[0]),
+	           names, sizeof(names));
 	granted = perm_granted_list(claims);
 	/* the report shows /me routes as clients call them */
 	if (!strncmp(route->pattern, "/me/{id}", 8))
@@ -284,7 +298,8 @@ static void record_usage(struct srv *srv, struct exchange *ex, const struct rout
 	else
 		snprintf(pattern, sizeof(pattern), "%s", route->pattern);
 	state_usage_record(&srv->state, app, tid ? tid : ex->tenant_id, delegated,
-	                   ex->req.method, pattern, needed, granted);
+	                   ex->req.method, pattern, needed, granted,
+	                   !auth_grants_route(&ex->req, route));
 	json_decref(granted);
 }
 
@@ -324,6 +339,7 @@ static const struct route *admit(struct srv *srv, struct exchange *ex)
 
 	if (expand_me(ex))
 		return NULL;
+	ex->resource_units = ex->req.version[0] ? odata_resource_units(&ex->req) : 0;
 	route = match_route(srv, &ex->req, &ex->resp);
 
 	if (!route || authorize(srv, ex, route) || check_input(srv, ex, route))

@@ -49,13 +49,14 @@ struct exchange {
 	struct resp resp;         /* the answer; a transport may set an error before
 	                             exchange_run() (a broken path), which is then sent */
 	struct odata_query odata; /* parsed for ROUTE_ODATA routes */
-	bool too_large; /* the upload went over --max-body (its bytes dropped) */
+	bool too_large; /* the upload went over exchange_body_cap() (bytes dropped) */
 	unsigned caps;  /* enum exchange_caps of the transport */
 
 	/* Decided by exchange_run(). */
 	char tenant_id[GUID_STR_LEN + 1]; /* the tenant acted on; "" when none */
 	char tenant_domain[256];
-	char client[128]; /* throttling key: the token's appid/azp, else the peer */
+	char client[128];   /* throttling key: the token's appid/azp, else the peer */
+	int resource_units; /* x-ms-resource-unit of a Graph request (odata_cost.c) */
 	struct fault_decision fault; /* downgraded to FAULT_NONE where the
 	                                transport cannot carry it out */
 	int64_t started_us;          /* monotonic */
@@ -72,6 +73,13 @@ struct exchange {
 
 /* exchange_init() - an empty exchange with a fresh request id, started now. */
 void exchange_init(struct exchange *ex);
+
+/*
+ * exchange_body_cap() - the largest body a transport keeps for @method
+ * @path: --max-state-body for a state import (PUT /_mock/state, an export
+ * of a whole server), --max-body for everything else.
+ */
+size_t exchange_body_cap(const struct srv *srv, const char *method, const char *path);
 
 /* exchange_release() - free what the exchange owns (not the struct). */
 void exchange_release(struct exchange *ex);

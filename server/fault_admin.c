@@ -12,6 +12,7 @@
 #include "core/req.h"
 #include "core/resp.h"
 #include "core/router.h"
+#include "faults/fault_profile.h"
 #include "srv.h"
 
 static struct fault_engine *engine(struct call *c)
@@ -59,6 +60,20 @@ static int faults_add(struct call *c)
 	if (!doc)
 		return resp_error(c->resp, GERR_BAD_REQUEST, "%s (line %d column %d: %s)",
 		                  GMSG_BAD_JSON, jerr.line, jerr.column, jerr.text);
+	/* {"profile": "realistic"}: the profile's rules (docs/faults.md). */
+	if (json_is_object(doc) && json_object_get(doc, "profile")) {
+		rules = json_object_size(doc) == 1
+		            ? fault_profile_rules(
+		                  json_string_value(json_object_get(doc, "profile")),
+		                  c->st->seed, err, sizeof(err))
+		            : NULL;
+		if (!rules && json_object_size(doc) != 1)
+			snprintf(err, sizeof(err), "\"profile\" goes alone in its body");
+		json_decref(doc);
+		if (!rules)
+			return resp_error(c->resp, GERR_BAD_REQUEST, "%s", err);
+		doc = rules;
+	}
 	rules = json_is_object(doc) && json_object_get(doc, "rules")
 	            ? json_object_get(doc, "rules")
 	            : doc;

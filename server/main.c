@@ -13,6 +13,7 @@
 #include "../state/load/fixture.h"
 #include "certs.h"
 #include "healthcheck.h"
+#include "faults/fault_profile.h"
 #include "http/http.h"
 #include "srv.h"
 #include "../state/load/tenants.h"
@@ -121,6 +122,22 @@ static int certs_main(int argc, char **argv)
 	           : 0;
 }
 
+/* --profile NAME: its fault rules, windows drawn from the state's seed. */
+static int load_profile(struct srv *srv)
+{
+	char err[256];
+	json_t *rules =
+	    fault_profile_rules(srv->cfg.profile, srv->state.seed, err, sizeof(err));
+
+	if (!rules || fault_engine_add(&srv->faults, rules, err, sizeof(err))) {
+		fprintf(stderr, "profile '%s': %s\n", srv->cfg.profile, err);
+		json_decref(rules);
+		return -1;
+	}
+	json_decref(rules);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct srv srv;
@@ -157,6 +174,8 @@ int main(int argc, char **argv)
 	if (load_fixtures(&srv) || load_state_file(&srv))
 		goto out_features;
 	if (srv.cfg.faults_file && srv_load_faults_file(&srv, srv.cfg.faults_file))
+		goto out_features;
+	if (srv.cfg.profile && load_profile(&srv))
 		goto out_features;
 	if (srv_start(&srv))
 		goto out_features;

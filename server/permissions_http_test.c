@@ -109,6 +109,21 @@ static void test_read_only_app(void **s)
 	           tok);
 	expect_403(srv, "GET", "/beta/servicePrincipals", NULL, tok);
 	expect_403(srv, "DELETE", "/v1.0/users/" ADELE, NULL, tok);
+	/* User.Read.All and GroupMember.Read.All together: checkMemberGroups of a
+	 * user, as the pages list (issue 10); memberOf needs Directory.Read.All. */
+	r = test_call(srv, "POST", "/v1.0/directoryObjects/" ADELE "/checkMemberGroups",
+	              "{\"groupIds\": [\"" DEV_GROUP "\"]}", JSON, tok);
+	assert_int_equal(json_array_size(json_object_get(expect(r, 200), "value")), 1);
+	test_reply_free(r);
+	r = test_call(srv, "POST", "/v1.0/users/" ADELE "/getMemberGroups",
+	              "{\"securityEnabledOnly\": false}", JSON, tok);
+	expect(r, 200);
+	test_reply_free(r);
+	r = test_call(srv, "GET", "/v1.0/users/" ADELE "/transitiveMemberOf", NULL, NULL,
+	              tok);
+	expect(r, 200);
+	test_reply_free(r);
+	expect_403(srv, "GET", "/v1.0/users/" ADELE "/memberOf", NULL, tok);
 
 	/* Nothing was written: Developer group still has its one member. */
 	r = test_call(srv, "GET", "/v1.0/groups/" DEV_GROUP "/members", NULL, NULL, tok);

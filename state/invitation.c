@@ -132,6 +132,17 @@ static bool has_identity(json_t *ids, const char *sign_in_type, const char *issu
 	return false;
 }
 
+/* Is @email on the domain of a tenant graphmock holds (an Entra account)? */
+static bool entra_account(struct state *st, const char *email)
+{
+	const char *at = strchr(email, '@');
+
+	for (struct tenant *o = st->tenants; at && o; o = o->hh.next)
+		if (o->domain && !strcasecmp(o->domain, at + 1))
+			return true;
+	return false;
+}
+
 enum redeem_result state_invitation_redeem(struct state *st, struct tenant *t,
                                            struct invitation *inv, const char *ticket)
 {
@@ -154,15 +165,22 @@ enum redeem_result state_invitation_redeem(struct state *st, struct tenant *t,
 	ids = json_object_get(d->obj, "identities");
 	time_format(state_now_ms(st), TIME_SECONDS_Z, when);
 	stamp = json_string(when);
-	if (!has_identity(ids, "emailAddress", "mail") && email)
-		ident = json_pack("{s:s, s:s, s:s}", "signInType", "emailAddress",
-		                  "issuer", "mail", "issuerAssignedId", email);
+	/* graph-spec §3.2: a "federated" identity, first, the UPN entry kept:
+	 * issuer ExternalAzureAD for an Entra account (an address on another
+	 * tenant's domain here), "mail" for an email one-time passcode. */
+	if (email && !has_identity(ids, "federated", "ExternalAzureAD") &&
+	    !has_identity(ids, "federated", "mail"))
+		ident = entra_account(st, email)
+		            ? json_pack("{s:s, s:s, s:n}", "signInType", "federated",
+		                        "issuer", "ExternalAzureAD", "issuerAssignedId")
+		            : json_pack("{s:s, s:s, s:s}", "signInType", "federated",
+		                        "issuer", "mail", "issuerAssignedId", email);
 	if (ident && !json_is_array(ids)) {
 		ids = json_array();
 		json_object_set_new(d->obj, "identities", ids);
 	}
 	if (ident)
-		json_array_append_new(ids, ident);
+		json_array_insert_new(ids, 0, ident);
 	json_object_set_new(d->obj, "externalUserState", json_string("Accepted"));
 	json_object_set_new(d->obj, "externalUserStateChangeDateTime", stamp);
 	json_object_set_new(inv->obj, "status", json_string("Completed"));

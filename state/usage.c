@@ -28,9 +28,10 @@ static struct usage_client *client_get(struct state *st, const char *client_id,
 	}
 	c = state_calloc(1, sizeof(*c));
 	if (c)
-		c->entry = json_pack("{s:s, s:s, s:s, s:{}, s:{}, s:{}}", "clientId",
-		                     client_id, "tenantId", tenant_id, "tokenType", kind,
-		                     "needed", "granted", "calls");
+		c->entry =
+		    json_pack("{s:s, s:s, s:s, s:{}, s:{}, s:{}, s:{}}", "clientId",
+		              client_id, "tenantId", tenant_id, "tokenType", kind,
+		              "needed", "granted", "missing", "calls");
 	if (!c || !c->entry) {
 		if (c)
 			state_free(c);
@@ -68,7 +69,7 @@ static void record_call(json_t *calls, const char *method, const char *route,
 
 void state_usage_record(struct state *st, const char *client_id, const char *tenant_id,
                         bool delegated, const char *method, const char *route,
-                        const char *const *needed, const json_t *granted)
+                        const char *const *needed, const json_t *granted, bool refused)
 {
 	struct usage_client *c;
 	json_t *set;
@@ -87,6 +88,11 @@ void state_usage_record(struct state *st, const char *client_id, const char *ten
 			if (json_is_string(g))
 				json_object_set_new(set, json_string_value(g),
 				                    json_true());
+		}
+		if (refused) {
+			set = json_object_get(c->entry, "missing");
+			for (i = 0; needed[i]; i++)
+				json_object_set_new(set, needed[i], json_true());
 		}
 		record_call(json_object_get(c->entry, "calls"), method, route, needed);
 	}
@@ -159,7 +165,8 @@ json_t *state_usage_report(struct state *st)
 		              json_object_get(c->entry, "tokenType"), "needed",
 		              keys(needed, NULL), "granted", keys(granted, NULL),
 		              "overConsented", unneeded(granted, needed), "missing",
-		              keys(needed, granted), "calls", calls));
+		              keys(json_object_get(c->entry, "missing"), granted),
+		              "calls", calls));
 	}
 	/* copied under the lock: nothing stored leaves it shared */
 	{

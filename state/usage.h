@@ -17,9 +17,10 @@
 #define USAGE_MAX_CALLS   500 /* distinct routes kept per client */
 
 struct usage_client {
-	char *key;     /* "<tenant>|<client>|<kind>" (owned) */
-	json_t *entry; /* {"clientId","tenantId","tokenType","needed":{},"granted":{},
-	                  "calls":{}} (owned; objects used as ordered sets) */
+	char *key; /* "<tenant>|<client>|<kind>" (owned) */
+	json_t
+	    *entry; /* {"clientId","tenantId","tokenType","needed":{},"granted":{},
+	               "missing":{},"calls":{}} (owned; objects used as ordered sets) */
 	UT_hash_handle hh;
 };
 
@@ -27,11 +28,13 @@ struct usage_client {
  * state_usage_record() - one call of @method @route by @client_id (a token
  * of @tenant_id, delegated or not) that needs every permission of @needed
  * (NULL-terminated; may be empty) and was granted @granted (a JSON array
- * of strings or NULL, borrowed). Silently drops what exceeds the caps.
+ * of strings or NULL, borrowed); @refused when the token held none of the
+ * route's permissions, which makes @needed "missing". Silently drops what
+ * exceeds the caps.
  */
 void state_usage_record(struct state *st, const char *client_id, const char *tenant_id,
                         bool delegated, const char *method, const char *route,
-                        const char *const *needed, const json_t *granted);
+                        const char *const *needed, const json_t *granted, bool refused);
 
 /*
  * state_usage_report() - {"value": [{clientId, tenantId, tokenType,

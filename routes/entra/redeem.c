@@ -37,11 +37,41 @@ static int refused(struct resp *resp, enum redeem_result r)
 	return resp_error(resp, GERR_INTERNAL, "Unexpected redemption result.");
 }
 
+/*
+ * The value of @name in the query of URL @url (already percent-decoded once,
+ * as Graph's rd= parameter carries it) into @out. NULL when absent.
+ */
+static const char *inner_param(const char *url, const char *name, char *out, size_t len)
+{
+	const char *q = url ? strchr(url, '?') : NULL;
+	size_t n = strlen(name);
+
+	while (q && *q) {
+		const char *item = q + 1, *amp = strchr(item, '&');
+		size_t ilen = amp ? (size_t)(amp - item) : strlen(item);
+
+		if (ilen > n && item[n] == '=' && !strncmp(item, name, n) &&
+		    ilen - n - 1 < len) {
+			memcpy(out, item + n + 1, ilen - n - 1);
+			out[ilen - n - 1] = '\0';
+			return out;
+		}
+		q = amp;
+	}
+	return NULL;
+}
+
 static int redeem_link(struct call *c)
 {
-	const char *tid = req_query(c->req, "tenant");
-	const char *user = req_query(c->req, "user");
-	const char *ticket = req_query(c->req, "ticket");
+	/* Graph's link wraps the invitations URL: /redeem?rd=<encoded URL>. */
+	const char *rd = req_query(c->req, "rd");
+	char tbuf[128], ubuf[64], kbuf[128];
+	const char *tid = rd ? inner_param(rd, "tenant", tbuf, sizeof(tbuf))
+	                     : req_query(c->req, "tenant");
+	const char *user =
+	    rd ? inner_param(rd, "user", ubuf, sizeof(ubuf)) : req_query(c->req, "user");
+	const char *ticket = rd ? inner_param(rd, "ticket", kbuf, sizeof(kbuf))
+	                        : req_query(c->req, "ticket");
 	struct tenant *t = state_tenant_find(c->st, tid);
 	struct invitation *inv;
 	enum redeem_result r;

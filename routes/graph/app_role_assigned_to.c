@@ -61,6 +61,12 @@ static int assigned_to_delete(struct call *c)
 	struct dobj *sp = apps_path_object(c, DOBJ_SERVICE_PRINCIPAL, 0);
 	struct assignment *a = sp ? assignments_find(c, SIDE_RESOURCE, sp) : NULL;
 
+	/* Graph's entitlement service answers a missing assignment with a 400
+	 * (msgraph-sdk-dotnet#968, microsoft-graph-docs-contrib#3614). */
+	if (sp && !a)
+		return resp_error(
+		    c->resp, GERR_REQUEST_BAD_REQUEST,
+		    "EntitlementGrant being updated or deleted is not found.");
 	if (!a)
 		return -1;
 	state_assignment_remove(c->tenant, a);
@@ -69,12 +75,14 @@ static int assigned_to_delete(struct call *c)
 
 const struct route app_role_assigned_to_routes[] = {
     {"GET", "/servicePrincipals/{id}/appRoleAssignedTo", assigned_to_list,
-     ROUTE_ODATA | ROUTE_APPID_KEY, &app_role_assignment_entity, &PERMS_SP_ASSIGN_READ},
+     ROUTE_ODATA | ROUTE_APPID_KEY, &app_role_assignment_entity,
+     &PERMS_SP_ASSIGNMENTS_READ},
     {"POST", "/servicePrincipals/{id}/appRoleAssignedTo", assigned_to_create,
-     ROUTE_JSON_BODY | ROUTE_APPID_KEY, NULL, &PERMS_ASSIGN_WRITE_AND_APP_READ},
+     ROUTE_JSON_BODY | ROUTE_APPID_KEY, NULL, &PERMS_SP_ASSIGN_CREATE},
     {"GET", "/servicePrincipals/{id}/appRoleAssignedTo/{aid}", assigned_to_get,
-     ROUTE_ODATA | ROUTE_APPID_KEY, &app_role_assignment_entity, &PERMS_SP_ASSIGN_READ},
+     ROUTE_ODATA | ROUTE_APPID_KEY, &app_role_assignment_entity,
+     &PERMS_SP_ASSIGNMENTS_READ},
     {"DELETE", "/servicePrincipals/{id}/appRoleAssignedTo/{aid}", assigned_to_delete,
-     ROUTE_APPID_KEY, NULL, &PERMS_ASSIGN_WRITE_AND_APP_READ},
+     ROUTE_APPID_KEY, NULL, &PERMS_SP_ASSIGN_DELETE},
     {0},
 };

@@ -106,9 +106,16 @@ int assignments_create(struct call *c, enum assignment_side side, struct dobj *o
 		    c->resp, GERR_REQUEST_BAD_REQUEST,
 		    "Permission being assigned was not found on application.");
 	case ASSIGN_DUPLICATE:
+		/* Default Access (the zero GUID) answers with the entitlement text
+		 * scripts see for duplicate user/group assignments (fidelity §3). */
+		if (!strcasecmp(role, MODEL_DEFAULT_ACCESS_ROLE))
+			return resp_error_code(c->resp, 400,
+			                       "Request_MultipleObjectsWithSameKeyValue",
+			                       "EntitlementGrant entry already exists.");
+		/* No final period: scripts compare it with exact equality. */
 		return resp_error(
 		    c->resp, GERR_REQUEST_BAD_REQUEST,
-		    "Permission being assigned already exists on the object.");
+		    "Permission being assigned already exists on the object");
 	case ASSIGN_OK:
 		break;
 	}
@@ -143,23 +150,36 @@ static bool belongs(const struct assignment *a, enum assignment_side side,
 	return l != NULL;
 }
 
-int assignments_list(struct call *c, enum assignment_side side, const struct dobj *owner,
-                     const char *context)
+struct odata_item *assignments_items(struct call *c, enum assignment_side side,
+                                     const struct dobj *owner, size_t *n)
 {
-	struct odata_list_opts opts = {.context = context};
-	size_t n = 0, cap = HASH_COUNT(c->tenant->assignments) + 1;
+	size_t cap = HASH_COUNT(c->tenant->assignments) + 1;
 	struct odata_item *items = calloc(cap, sizeof(*items));
-	int rc;
 
+	*n = 0;
 	if (!items)
-		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+		return NULL;
 	for (struct assignment *a = c->tenant->assignments; a; a = a->hh.next) {
 		if (!state_assignment_visible(c->st, a) || !belongs(a, side, owner, true))
 			continue;
 		model_assignment_refresh(c->tenant, a);
-		items[n++] =
+		items[(*n)++] =
 		    (struct odata_item){a->obj, &app_role_assignment_entity, a->seq};
 	}
+	return items;
+}
+
+int assignments_list(struct call *c, enum assignment_side side, const struct dobj *owner,
+                     const char *context)
+{
+	struct odata_list_opts opts = {.context = context};
+	struct odata_item *items;
+	size_t n;
+	int rc;
+
+	items = assignments_items(c, side, owner, &n);
+	if (!items)
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	rc = odata_respond_collection(c->odata, c->req, c->resp, items, n, &opts);
 	free(items);
 	return rc;
@@ -247,36 +267,36 @@ static int principal_delete(struct call *c)
 
 const struct route app_role_assignment_routes[] = {
     {"GET", "/users/{id}/appRoleAssignments", principal_list, ROUTE_ODATA, E,
-     &PERMS_USER_ASSIGN_READ},
+     &PERMS_PRINCIPAL_ASSIGNMENTS_READ},
     {"POST", "/users/{id}/appRoleAssignments", principal_create, ROUTE_JSON_BODY, NULL,
-     &PERMS_ASSIGN_WRITE},
+     &PERMS_PRINCIPAL_ASSIGN_WRITE},
     {"GET", "/users/{id}/appRoleAssignments/{aid}", principal_get, ROUTE_ODATA, E,
-     &PERMS_USER_ASSIGN_READ},
+     &PERMS_PRINCIPAL_ASSIGNMENTS_READ},
     {"DELETE", "/users/{id}/appRoleAssignments/{aid}", principal_delete, 0, NULL,
-     &PERMS_ASSIGN_WRITE},
+     &PERMS_PRINCIPAL_ASSIGN_WRITE},
     {"GET", "/me/{id}/appRoleAssignments", principal_list, ROUTE_ODATA, E,
      &PERMS_ME_ASSIGN_READ},
     {"POST", "/me/{id}/appRoleAssignments", principal_create, ROUTE_JSON_BODY, NULL,
-     &PERMS_ASSIGN_WRITE},
+     &PERMS_PRINCIPAL_ASSIGN_WRITE},
     {"GET", "/me/{id}/appRoleAssignments/{aid}", principal_get, ROUTE_ODATA, E,
      &PERMS_ME_ASSIGN_READ},
     {"DELETE", "/me/{id}/appRoleAssignments/{aid}", principal_delete, 0, NULL,
-     &PERMS_ASSIGN_WRITE},
+     &PERMS_PRINCIPAL_ASSIGN_WRITE},
     {"GET", "/groups/{id}/appRoleAssignments", principal_list, ROUTE_ODATA, E,
-     &PERMS_GROUP_ASSIGN_READ},
+     &PERMS_PRINCIPAL_ASSIGNMENTS_READ},
     {"POST", "/groups/{id}/appRoleAssignments", principal_create, ROUTE_JSON_BODY, NULL,
-     &PERMS_ASSIGN_WRITE},
+     &PERMS_PRINCIPAL_ASSIGN_WRITE},
     {"GET", "/groups/{id}/appRoleAssignments/{aid}", principal_get, ROUTE_ODATA, E,
-     &PERMS_GROUP_ASSIGN_READ},
+     &PERMS_PRINCIPAL_ASSIGNMENTS_READ},
     {"DELETE", "/groups/{id}/appRoleAssignments/{aid}", principal_delete, 0, NULL,
-     &PERMS_ASSIGN_WRITE},
+     &PERMS_PRINCIPAL_ASSIGN_WRITE},
     {"GET", "/servicePrincipals/{id}/appRoleAssignments", principal_list,
-     ROUTE_ODATA | ROUTE_APPID_KEY, E, &PERMS_SP_ASSIGN_READ},
+     ROUTE_ODATA | ROUTE_APPID_KEY, E, &PERMS_SP_ASSIGNMENTS_READ},
     {"POST", "/servicePrincipals/{id}/appRoleAssignments", principal_create,
-     ROUTE_JSON_BODY | ROUTE_APPID_KEY, NULL, &PERMS_ASSIGN_WRITE_AND_APP_READ},
+     ROUTE_JSON_BODY | ROUTE_APPID_KEY, NULL, &PERMS_SP_ASSIGN_CREATE},
     {"GET", "/servicePrincipals/{id}/appRoleAssignments/{aid}", principal_get,
-     ROUTE_ODATA | ROUTE_APPID_KEY, E, &PERMS_SP_ASSIGN_READ},
+     ROUTE_ODATA | ROUTE_APPID_KEY, E, &PERMS_SP_ASSIGNMENTS_READ},
     {"DELETE", "/servicePrincipals/{id}/appRoleAssignments/{aid}", principal_delete,
-     ROUTE_APPID_KEY, NULL, &PERMS_ASSIGN_WRITE_AND_APP_READ},
+     ROUTE_APPID_KEY, NULL, &PERMS_SP_ASSIGN_DELETE},
     {0},
 };

@@ -151,8 +151,8 @@ static int templates_instantiate(struct call *c)
 	snprintf(ctx, sizeof(ctx),
 	         "%s/%s/$metadata#microsoft.graph.applicationServicePrincipal",
 	         c->req->base_url, c->req->version);
-	return resp_odata(
-	    c->resp, 201,
+	return odata_respond_body(
+	    c->req, c->resp, 201,
 	    json_pack("{s:s, s:o, s:o}", "@odata.context", ctx, "application",
 	              odata_project(&q, &application_entity, app->obj, false),
 	              "servicePrincipal",
@@ -165,6 +165,6 @@ const struct route application_template_routes[] = {
     {"GET", "/applicationTemplates/{id}", templates_get, ROUTE_ODATA,
      &application_template_entity, &route_perms_any_token},
     {"POST", "/applicationTemplates/{id}/instantiate", templates_instantiate,
-     ROUTE_JSON_BODY, NULL, &PERMS_APP_WRITE},
+     ROUTE_JSON_BODY, NULL, &PERMS_APP_INSTANTIATE},
     {0},
 };

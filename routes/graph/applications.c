@@ -16,6 +16,7 @@
 #include "../../state/model/model_app.h"
 #include "apps.h"
 #include "entities.h"
+#include "expand.h"
 #include "listing.h"
 #include "permissions.h"
 
@@ -56,8 +57,7 @@ static int applications_get(struct call *c)
 
 	if (!d)
 		return -1;
-	return odata_respond_entity(c->odata, c->req, c->resp, 200, &application_entity,
-	                            d->obj, NULL);
+	return expand_respond_one(c, d, NULL, false);
 }
 
 static const struct apps_prop application_patch_props[] = {

@@ -13,6 +13,7 @@
 #include "../../state/state.h"
 
 struct call;
+struct odata_item;
 struct req;
 struct resp;
 
@@ -38,6 +39,14 @@ int assignments_create(struct call *c, enum assignment_side side, struct dobj *o
  */
 int assignments_list(struct call *c, enum assignment_side side, const struct dobj *owner,
                      const char *context);
+
+/*
+ * assignments_items() - what assignments_list() answers, as items of
+ * app_role_assignment_entity in creation order (count in *@n), for $expand.
+ * Returns: new array (free()), or NULL on OOM.
+ */
+struct odata_item *assignments_items(struct call *c, enum assignment_side side,
+                                     const struct dobj *owner, size_t *n);
 
 /*
  * assignments_find() - the assignment named by capture 1 that belongs to

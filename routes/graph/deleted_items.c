@@ -77,7 +77,7 @@ static listing_fn *const collectors[DOBJ_KIND_COUNT] = {
 
 static int list_kind(struct call *c, enum dobj_kind kind)
 {
-	const struct odata_list_opts opts = {sets[kind], false, 100, 999};
+	const struct odata_list_opts opts = {sets[kind], false, 100, 999, NULL};
 
 	return listing_respond(c, collectors[kind], &opts);
 }
@@ -241,7 +241,7 @@ static int deleted_restore(struct call *c)
 const struct route deleted_items_routes[] = {
     {"GET", "/directory/deletedItems", deleted_list_uncast, 0, NULL, &PERMS_DELETED_READ},
     {"GET", "/directory/deletedItems/microsoft.graph.user", deleted_users, ROUTE_ODATA,
-     &user_entity, &PERMS_USER_READ},
+     &user_entity, &PERMS_USERS_LIST},
     {"GET", "/directory/deletedItems/microsoft.graph.group", deleted_groups, ROUTE_ODATA,
      &group_entity, &PERMS_GROUP_READ},
     {"GET", "/directory/deletedItems/microsoft.graph.servicePrincipal", deleted_sps,

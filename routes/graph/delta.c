@@ -416,7 +416,7 @@ DELTA_HANDLER(apps_delta, DOBJ_APPLICATION)
 	}
 
 const struct route delta_routes[] = {
-    SPELLINGS("users", users_delta, &PERMS_USER_READ),
+    SPELLINGS("users", users_delta, &PERMS_USERS_LIST),
     SPELLINGS("groups", groups_delta, &PERMS_GROUP_READ),
     SPELLINGS("servicePrincipals", sps_delta, &PERMS_APP_READ),
     SPELLINGS("applications", apps_delta, &PERMS_APP_READ),

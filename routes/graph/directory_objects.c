@@ -18,6 +18,7 @@
 #include "../../server/core/router.h"
 #include "../../state/state.h"
 #include "entities.h"
+#include "expand.h"
 #include "groups.h"
 #include "member_walk.h"
 #include "permissions.h"
@@ -44,37 +45,11 @@ static struct dobj *subject(struct call *c)
 	return dobj_find_or_reply(c, -1, id);
 }
 
-/* Put "@odata.type" right after "@odata.context" in resp->body. */
-static int add_type_annotation(struct resp *resp, const struct dobj *d)
-{
-	json_t *body = resp->body, *out = json_object();
-	const char *key;
-	json_t *v;
-
-	if (!out)
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	json_object_set(out, "@odata.context", json_object_get(body, "@odata.context"));
-	json_object_set_new(out, "@odata.type",
-	                    json_string(entity_for_kind(d->kind)->odata_type));
-	json_object_foreach(body, key, v)
-	{
-		if (strcmp(key, "@odata.context"))
-			json_object_set(out, key, v);
-	}
-	json_decref(body);
-	resp->body = out;
-	return 0;
-}
-
 static int dobj_get(struct call *c)
 {
 	struct dobj *d = subject(c);
 
-	if (!d || odata_respond_entity_json(c->odata, c->req, c->resp, 200,
-	                                    entity_for_kind(d->kind), d->obj,
-	                                    "directoryObjects"))
-		return -1;
-	return add_type_annotation(c->resp, d);
+	return d ? expand_respond_one(c, d, "directoryObjects", true) : -1;
 }
 
 /* ---- action bodies ---- */
@@ -171,8 +146,9 @@ static int respond_strings(const struct req *req, struct resp *resp, json_t *val
 	         req->base_url, req->version);
 	if (!value)
 		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	return resp_odata(resp, 200,
-	                  json_pack("{s:s, s:o}", "@odata.context", ctx, "value", value));
+	return odata_respond_body(
+	    req, resp, 200,
+	    json_pack("{s:s, s:o}", "@odata.context", ctx, "value", value));
 }
 
 /* check*: which of the listed ids are groups the subject is in, transitively. */
@@ -349,8 +325,9 @@ static int get_by_ids(struct call *c)
 	dobj_list_release(&seen);
 	snprintf(ctx, sizeof(ctx), "%s/%s/$metadata#directoryObjects", c->req->base_url,
 	         c->req->version);
-	return resp_odata(c->resp, 200,
-	                  json_pack("{s:s, s:o}", "@odata.context", ctx, "value", out));
+	return odata_respond_body(
+	    c->req, c->resp, 200,
+	    json_pack("{s:s, s:o}", "@odata.context", ctx, "value", out));
 }
 
 #define ACTION(path, fn, perms)                                                          \
@@ -364,35 +341,39 @@ const struct route directory_objects_routes[] = {
     {"POST", "/directoryObjects/getByIds", get_by_ids, ROUTE_JSON_BODY, NULL,
      &PERMS_DIR_READ},
     ACTION("/directoryObjects/{id}/checkMemberGroups", check_member_groups,
-           &PERMS_DIR_READ),
-    ACTION("/directoryObjects/{id}/getMemberGroups", get_member_groups, &PERMS_DIR_READ),
+           &PERMS_DIR_MEMBER_GROUPS),
+    ACTION("/directoryObjects/{id}/getMemberGroups", get_member_groups,
+           &PERMS_DIR_MEMBER_GROUPS),
     ACTION("/directoryObjects/{id}/checkMemberObjects", check_member_objects,
-           &PERMS_DIR_READ),
+           &PERMS_DIR_MEMBER_OBJECTS),
     ACTION("/directoryObjects/{id}/getMemberObjects", get_member_objects,
-           &PERMS_DIR_READ),
+           &PERMS_DIR_MEMBER_OBJECTS),
     ACTION("/users/{id}/checkMemberGroups", check_member_groups,
-           &PERMS_USER_READ_AND_GROUP_READ),
-    ACTION("/users/{id}/getMemberGroups", get_member_groups,
-           &PERMS_USER_READ_AND_GROUP_READ),
+           &PERMS_USER_MEMBER_GROUPS),
+    ACTION("/users/{id}/getMemberGroups", get_member_groups, &PERMS_USER_MEMBER_GROUPS),
     ACTION("/users/{id}/checkMemberObjects", check_member_objects,
-           &PERMS_USER_READ_AND_GROUP_READ),
+           &PERMS_USER_MEMBER_OBJECTS),
     ACTION("/users/{id}/getMemberObjects", get_member_objects,
-           &PERMS_USER_READ_AND_GROUP_READ),
+           &PERMS_USER_MEMBER_OBJECTS),
     ACTION("/me/{id}/checkMemberGroups", check_member_groups, &PERMS_ME_CHECK),
     ACTION("/me/{id}/getMemberGroups", get_member_groups, &PERMS_ME_CHECK),
     ACTION("/me/{id}/checkMemberObjects", check_member_objects, &PERMS_ME_CHECK),
     ACTION("/me/{id}/getMemberObjects", get_member_objects, &PERMS_ME_CHECK),
-    ACTION("/groups/{id}/checkMemberGroups", check_member_groups, &PERMS_GROUP_READ),
-    ACTION("/groups/{id}/getMemberGroups", get_member_groups, &PERMS_GROUP_READ),
-    ACTION("/groups/{id}/checkMemberObjects", check_member_objects, &PERMS_GROUP_READ),
-    ACTION("/groups/{id}/getMemberObjects", get_member_objects, &PERMS_GROUP_READ),
+    ACTION("/groups/{id}/checkMemberGroups", check_member_groups,
+           &PERMS_GROUP_MEMBERSHIP_ACTIONS),
+    ACTION("/groups/{id}/getMemberGroups", get_member_groups,
+           &PERMS_GROUP_MEMBERSHIP_ACTIONS),
+    ACTION("/groups/{id}/checkMemberObjects", check_member_objects,
+           &PERMS_GROUP_MEMBERSHIP_ACTIONS),
+    ACTION("/groups/{id}/getMemberObjects", get_member_objects,
+           &PERMS_GROUP_MEMBERSHIP_ACTIONS),
     ACTION("/servicePrincipals/{id}/checkMemberGroups", check_member_groups,
-           &PERMS_APP_READ_AND_GROUP_READ),
+           &PERMS_SP_MEMBERSHIP_ACTIONS),
     ACTION("/servicePrincipals/{id}/getMemberGroups", get_member_groups,
-           &PERMS_APP_READ_AND_GROUP_READ),
+           &PERMS_SP_MEMBERSHIP_ACTIONS),
     ACTION("/servicePrincipals/{id}/checkMemberObjects", check_member_objects,
-           &PERMS_APP_READ_AND_GROUP_READ),
+           &PERMS_SP_MEMBERSHIP_ACTIONS),
     ACTION("/servicePrincipals/{id}/getMemberObjects", get_member_objects,
-           &PERMS_APP_READ_AND_GROUP_READ),
+           &PERMS_SP_MEMBERSHIP_ACTIONS),
     {0},
 };

@@ -21,7 +21,7 @@ static const struct odata_prop directory_object_props[] = {
 
 const struct odata_entity directory_object_entity = {
     "directoryObjects",     "DirectoryObject",      "#microsoft.graph.directoryObject",
-    OE_DIRECTORY | OE_OPEN, directory_object_props,
+    OE_DIRECTORY | OE_OPEN, directory_object_props, SCHEMA_TYPE(directoryObject),
 };
 
 const struct odata_entity *entity_for_kind(enum dobj_kind kind)

@@ -1,12 +1,14 @@
 /*
- * routes/graph/entities.h - the OData schema of every entity type graphmock
- * serves: which properties exist, which come back without $select, and
+ * routes/graph/entities.h - every entity type graphmock serves: its CSDL type
+ * (which properties exist, with their EDM types), and what the CSDL does not
+ * say: which come back without $select, which only on a single entity, and
  * which $filter/$orderby/$search operations Graph allows on each.
  */
 #ifndef GRAPHMOCK_ROUTES_GRAPH_ENTITIES_H
 #define GRAPHMOCK_ROUTES_GRAPH_ENTITIES_H
 
 #include "../../server/odata/odata.h"
+#include "../../state/schema/schema_ids.h"
 #include "../../state/state.h"
 
 extern const struct odata_entity user_entity;                 /* entity_user.c */

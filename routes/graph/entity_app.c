@@ -53,7 +53,7 @@ static const struct odata_prop service_principal_props[] = {
 
 const struct odata_entity service_principal_entity = {
     "servicePrincipals", "ServicePrincipal",      "#microsoft.graph.servicePrincipal",
-    OE_DIRECTORY,        service_principal_props,
+    OE_DIRECTORY,        service_principal_props, SCHEMA_TYPE(servicePrincipal),
 };
 
 static const struct odata_prop application_props[] = {
@@ -86,7 +86,7 @@ static const struct odata_prop application_props[] = {
 
 const struct odata_entity application_entity = {
     "applications", "Application",     "#microsoft.graph.application",
-    OE_DIRECTORY,   application_props,
+    OE_DIRECTORY,   application_props, SCHEMA_TYPE(application),
 };
 
 /* Templates also store "appRoles", graphmock's extension copied into the apps
@@ -111,6 +111,7 @@ const struct odata_entity application_template_entity = {
     "#microsoft.graph.applicationTemplate",
     OE_SKIP,
     application_template_props,
+    SCHEMA_TYPE(applicationTemplate),
 };
 
 static const struct odata_prop app_role_assignment_props[] = {
@@ -132,4 +133,5 @@ const struct odata_entity app_role_assignment_entity = {
     "#microsoft.graph.appRoleAssignment",
     0,
     app_role_assignment_props,
+    SCHEMA_TYPE(appRoleAssignment),
 };

@@ -50,5 +50,6 @@ static const struct odata_prop group_props[] = {
 };
 
 const struct odata_entity group_entity = {
-    "groups", "Group", "#microsoft.graph.group", OE_DIRECTORY, group_props,
+    "groups",     "Group",     "#microsoft.graph.group",
+    OE_DIRECTORY, group_props, SCHEMA_TYPE(group),
 };

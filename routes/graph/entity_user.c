@@ -1,7 +1,9 @@
 /*
- * routes/graph/entity_user.c - the user schema (graph-spec §3.3, §4.5): the eleven
- * default properties, the $select-only ones, and what Graph lets clients
- * filter, sort and search on by default versus with advanced query params.
+ * routes/graph/entity_user.c - the user entity (graph-spec §3.3, §4.5) over
+ * Graph's CSDL type: the eleven default properties, the single-entity-only
+ * ones, and what Graph lets clients filter, sort and search on by default
+ * versus with advanced query params. Every other property of the CSDL type
+ * is $select-able as it is.
  */
 #include "entities.h"
 
@@ -58,9 +60,21 @@ static const struct odata_prop user_props[] = {
     {"streetAddress", ODATA_STRING, ADV | F},
     {"usageLocation", ODATA_STRING, F | SW},
     {"userType", ODATA_STRING, F},
+    /* Served by GET /users/{id} only; a list answers 501 (graph-spec §4.1). */
+    {"aboutMe", ODATA_STRING, OP_SINGLE},
+    {"birthday", ODATA_DATETIME, OP_SINGLE},
+    {"hireDate", ODATA_DATETIME, OP_SINGLE},
+    {"interests", ODATA_STRING_COLLECTION, OP_SINGLE},
+    {"mySite", ODATA_STRING, OP_SINGLE},
+    {"pastProjects", ODATA_STRING_COLLECTION, OP_SINGLE},
+    {"preferredName", ODATA_STRING, OP_SINGLE},
+    {"responsibilities", ODATA_STRING_COLLECTION, OP_SINGLE},
+    {"schools", ODATA_STRING_COLLECTION, OP_SINGLE},
+    {"skills", ODATA_STRING_COLLECTION, OP_SINGLE},
+    {"mailboxSettings", ODATA_OBJECT, OP_SINGLE},
     {0},
 };
 
 const struct odata_entity user_entity = {
-    "users", "User", "#microsoft.graph.user", OE_DIRECTORY, user_props,
+    "users", "User", "#microsoft.graph.user", OE_DIRECTORY, user_props, SCHEMA_TYPE(user),
 };

@@ -14,6 +14,7 @@
 #include "../../state/state.h"
 #include "entities.h"
 #include "groups.h"
+#include "expand.h"
 #include "member_walk.h"
 
 struct dobj *dobj_find_or_reply(struct call *c, int kind, const char *key)
@@ -184,13 +185,15 @@ int dobjs_respond(struct call *c, struct dobj_list *list, const char *context,
 {
 	const struct req *req = c->req;
 	struct resp *resp = c->resp;
-	struct odata_list_opts opts = {context, annotate, 100, 999};
+	struct odata_expander ex;
+	struct odata_list_opts opts = {context, annotate, 100, 999, &ex};
 	struct odata_item *items = calloc(list->n + 1, sizeof(*items));
 	size_t n = 0;
 	int rc;
 
 	if (!items)
 		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	expand_init(&ex, c);
 	for (size_t i = 0; i < list->n; i++) {
 		const struct dobj *d = list->v[i];
 

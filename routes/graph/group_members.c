@@ -112,8 +112,9 @@ static int members_remove_ref(struct call *c)
 		    "property 'members'.");
 	if (group_member_refusal(g, NULL, c->resp))
 		return -1;
+	/* Not a member: Graph's 404 names the group, not the member (§5.5). */
 	if (state_member_remove(g, mid))
-		return resp_not_found(c->resp, mid);
+		return resp_not_found(c->resp, g->id);
 	return resp_empty(c->resp, 204);
 }
 
@@ -214,35 +215,36 @@ static int owners_remove_ref(struct call *c)
 #define DIR ROUTE_ODATA, &directory_object_entity
 
 const struct route group_members_routes[] = {
-    {"GET", "/groups/{id}/members", members_list, DIR, &PERMS_GROUP_READ},
-    {"GET", "/groups/{id}/members/$count", members_count, DIR, &PERMS_GROUP_READ},
+    {"GET", "/groups/{id}/members", members_list, DIR, &PERMS_GROUP_MEMBERS_READ},
+    {"GET", "/groups/{id}/members/$count", members_count, DIR, &PERMS_GROUP_MEMBERS_READ},
     {"GET", "/groups/{id}/members/microsoft.graph.user", members_users, ROUTE_ODATA,
-     &user_entity, &PERMS_GROUP_READ},
+     &user_entity, &PERMS_GROUP_MEMBERS_READ},
     {"GET", "/groups/{id}/members/microsoft.graph.user/$count", members_users_count,
-     ROUTE_ODATA, &user_entity, &PERMS_GROUP_READ},
+     ROUTE_ODATA, &user_entity, &PERMS_GROUP_MEMBERS_READ},
     {"GET", "/groups/{id}/members/microsoft.graph.group", members_groups, ROUTE_ODATA,
-     &group_entity, &PERMS_GROUP_READ},
+     &group_entity, &PERMS_GROUP_MEMBERS_READ},
     {"GET", "/groups/{id}/members/microsoft.graph.group/$count", members_groups_count,
-     ROUTE_ODATA, &group_entity, &PERMS_GROUP_READ},
+     ROUTE_ODATA, &group_entity, &PERMS_GROUP_MEMBERS_READ},
     {"GET", "/groups/{id}/members/microsoft.graph.servicePrincipal", members_sps,
-     ROUTE_ODATA, &service_principal_entity, &PERMS_GROUP_READ},
+     ROUTE_ODATA, &service_principal_entity, &PERMS_GROUP_MEMBERS_READ},
     {"POST", "/groups/{id}/members/$ref", members_add, ROUTE_JSON_BODY, NULL,
      &PERMS_MEMBER_WRITE},
     {"DELETE", "/groups/{id}/members/{mid}/$ref", members_remove_ref, 0, NULL,
      &PERMS_MEMBER_WRITE},
     {"DELETE", "/groups/{id}/members/{mid}", members_delete_object, 0, NULL,
      &PERMS_OBJECT_DELETE},
-    {"GET", "/groups/{id}/transitiveMembers", transitive_list, DIR, &PERMS_GROUP_READ},
+    {"GET", "/groups/{id}/transitiveMembers", transitive_list, DIR,
+     &PERMS_GROUP_MEMBERS_READ},
     {"GET", "/groups/{id}/transitiveMembers/$count", transitive_count, DIR,
-     &PERMS_GROUP_READ},
+     &PERMS_GROUP_MEMBERS_READ},
     {"GET", "/groups/{id}/transitiveMembers/microsoft.graph.user", transitive_users,
-     ROUTE_ODATA, &user_entity, &PERMS_GROUP_READ},
+     ROUTE_ODATA, &user_entity, &PERMS_GROUP_MEMBERS_READ},
     {"GET", "/groups/{id}/transitiveMembers/microsoft.graph.group", transitive_groups,
-     ROUTE_ODATA, &group_entity, &PERMS_GROUP_READ},
-    {"GET", "/groups/{id}/owners", owners_list, DIR, &PERMS_GROUP_READ},
+     ROUTE_ODATA, &group_entity, &PERMS_GROUP_MEMBERS_READ},
+    {"GET", "/groups/{id}/owners", owners_list, DIR, &PERMS_GROUP_OWNERS_READ},
     {"POST", "/groups/{id}/owners/$ref", owners_add, ROUTE_JSON_BODY, NULL,
-     &PERMS_GROUP_WRITE},
+     &PERMS_OWNER_WRITE},
     {"DELETE", "/groups/{id}/owners/{oid}/$ref", owners_remove_ref, 0, NULL,
-     &PERMS_GROUP_WRITE},
+     &PERMS_OWNER_WRITE},
     {0},
 };

@@ -18,6 +18,7 @@
 #include "../../state/model/model.h"
 #include "../../state/state.h"
 #include "entities.h"
+#include "expand.h"
 #include "groups.h"
 #include "listing.h"
 #include "permissions.h"
@@ -30,7 +31,7 @@ static struct odata_item *group_items(struct call *c, size_t *n)
 
 static int groups_list(struct call *c)
 {
-	static const struct odata_list_opts opts = {"groups", false, 100, 999};
+	static const struct odata_list_opts opts = {"groups", false, 100, 999, NULL};
 
 	return listing_respond(c, group_items, &opts);
 }
@@ -46,8 +47,7 @@ static int groups_get(struct call *c)
 
 	if (!g)
 		return -1;
-	return odata_respond_entity(c->odata, c->req, c->resp, 200, &group_entity, g->obj,
-	                            NULL);
+	return expand_respond_one(c, g, NULL, false);
 }
 
 /* The stored object of a new group: the body's properties plus Graph's defaults. */
@@ -118,6 +118,8 @@ static int created_body(const struct req *req, struct resp *resp, const struct t
 	}
 	json_decref(body);
 	resp->body = out;
+	if (odata_metadata_none(req))
+		odata_strip_metadata(out);
 	resp_header(resp, "Location", "%s", url);
 	return 0;
 }
@@ -207,7 +209,7 @@ const struct route groups_routes[] = {
     {"GET", "/groups/$count", groups_count, ROUTE_ODATA, &group_entity,
      &PERMS_GROUP_READ},
     {"GET", "/groups/{id}", groups_get, ROUTE_ODATA, &group_entity, &PERMS_GROUP_READ},
-    {"PATCH", "/groups/{id}", groups_update, ROUTE_JSON_BODY, NULL, &PERMS_GROUP_WRITE},
-    {"DELETE", "/groups/{id}", groups_delete, 0, NULL, &PERMS_GROUP_WRITE},
+    {"PATCH", "/groups/{id}", groups_update, ROUTE_JSON_BODY, NULL, &PERMS_GROUP_UPDATE},
+    {"DELETE", "/groups/{id}", groups_delete, 0, NULL, &PERMS_GROUP_DELETE},
     {0},
 };

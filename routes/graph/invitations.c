@@ -12,6 +12,7 @@
 #include "../../server/core/req.h"
 #include "../../server/core/resp.h"
 #include "../../server/core/router.h"
+#include "../../server/odata/odata.h"
 #include "../../state/invitation.h"
 #include "../../state/model/model.h"
 #include "invitation_mail.h"
@@ -321,9 +322,12 @@ static struct dobj *find_owner(struct tenant *t, const char *email)
 
 static int member_exists(struct resp *resp, const struct dobj *d)
 {
-	return resp_error(
-	    resp, GERR_BAD_REQUEST,
-	    "The invited user already exists in the directory as object ID: %s.", d->id);
+	/* objectID in one word, and the tail (msgraph-beta-sdk-dotnet#798). */
+	return resp_error(resp, GERR_BAD_REQUEST,
+	                  "The invited user already exists in the directory as objectID: "
+	                  "%s. They can use that account to sign in to shared apps and "
+	                  "resources.",
+	                  d->id);
 }
 
 /* A fresh guest (graph-spec §3) with a UPN no other user holds. NULL on OOM. */
@@ -376,7 +380,8 @@ static int guest_reset(struct state *st, struct tenant *t, struct dobj *d,
 	json_array_foreach(ids, i, id)
 	{
 		const char *s = json_string_value(json_object_get(id, "signInType"));
-		if (!s || strcmp(s, "emailAddress"))
+		/* the federated identity the previous redemption added goes */
+		if (!s || (strcmp(s, "federated") && strcmp(s, "emailAddress")))
 			json_array_append(kept, id);
 	}
 	if (!kept || json_object_set_new(d->obj, "identities", kept) ||
@@ -404,15 +409,45 @@ static json_t *message_info(const struct invite *iv)
 	                 addr ? addr : json_null());
 }
 
+/*
+ * Graph's inviteRedeemUrl (graph-spec §2.2): the login host's
+ * /redeem?rd=<the invitations service's /redeem/?tenant&user&ticket&ver=2.0,
+ * URL-encoded with lower-case hex>, both hosts being graphmock's own origin so
+ * that a plain GET of the link redeems it (routes/entra/redeem.c reads rd).
+ */
+static void redeem_url(const struct req *req, const char *tenant, const char *inv_id,
+                       const char *ticket, char *out, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	char inner[640];
+	size_t n;
+
+	snprintf(inner, sizeof(inner), "%s/redeem/?tenant=%s&user=%s&ticket=%s&ver=2.0",
+	         req->base_url, tenant, inv_id, ticket);
+	n = (size_t)snprintf(out, len, "%s/redeem?rd=", req->base_url);
+	for (const char *p = inner; *p && n + 4 < len; p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || strchr("-._~", ch)) {
+			out[n++] = (char)ch;
+		} else {
+			out[n++] = '%';
+			out[n++] = hex[ch >> 4];
+			out[n++] = hex[ch & 15];
+		}
+	}
+	out[n < len ? n : len - 1] = '\0';
+}
+
 /* The invitation resource in §2.2's key order, without @odata.context. */
 static json_t *invitation_new(const struct req *req, const struct tenant *t,
                               const struct invite *iv, const char *inv_id,
                               const char *user_id, const char *ticket, const char *status)
 {
-	char url[512];
+	char url[2048];
 
-	snprintf(url, sizeof(url), "%s/redeem?tenant=%s&user=%s&ticket=%s&ver=2.0",
-	         req->base_url, t->id, inv_id, ticket);
+	redeem_url(req, t->id, inv_id, ticket, url, sizeof(url));
 	return json_pack("{s:s, s:s, s:s?, s:s, s:s, s:b, s:b, s:s, s:s, s:o, s:{s:s}}",
 	                 "id", inv_id, "inviteRedeemUrl", url, "invitedUserDisplayName",
 	                 iv->display, "invitedUserType", iv->user_type,
@@ -441,11 +476,10 @@ static int resolve_guest(struct call *c, const struct invite *iv, struct dobj **
 	if (owner && !is_invited(owner))
 		return member_exists(c->resp, owner);
 	if (!owner && !strcasecmp(at + 1, t->domain))
-		return resp_error(
-		    c->resp, GERR_BAD_REQUEST,
-		    "The invited user's email domain '%s' is a verified domain of "
-		    "this organization; invite an external email address.",
-		    at + 1);
+		return resp_error(c->resp, GERR_BAD_REQUEST,
+		                  "This user cannot be invited because the domain of the "
+		                  "user's email address is a verified domain of this "
+		                  "directory.");
 	*guest = owner;
 	return 0;
 }
@@ -576,7 +610,7 @@ static int respond(const struct req *req, struct resp *resp, const struct invita
 	}
 	resp_header(resp, "Location", "%s/%s/invitations/%s", req->base_url, version,
 	            inv->id);
-	return resp_odata(resp, 201, body);
+	return odata_respond_body(req, resp, 201, body);
 }
 
 const struct route invitations_routes[] = {

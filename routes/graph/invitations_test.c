@@ -119,8 +119,12 @@ static void test_create_shape(void **ctx)
 	char want[256];
 	snprintf(want, sizeof(want), "http://mock/v1.0/invitations/%s", id);
 	assert_string_equal(fx->resp.location, want);
-	snprintf(want, sizeof(want), "&user=%s&ticket=", id);
+	/* Graph's shape: /redeem?rd=<the invitations URL, encoded> (§2.2) */
+	snprintf(want, sizeof(want), "%%26user%%3d%s%%26ticket%%3d", id);
 	assert_non_null(strstr(body_str(fx, "inviteRedeemUrl"), want));
+	assert_non_null(
+	    strstr(body_str(fx, "inviteRedeemUrl"),
+	           "http://mock/redeem?rd=http%3a%2f%2fmock%2fredeem%2f%3ftenant%3d"));
 	json_t *cc = json_object_get(
 	    json_object_get(fx->resp.json, "invitedUserMessageInfo"), "ccRecipients");
 	assert_int_equal(json_array_size(cc), 1);
@@ -209,7 +213,8 @@ static void test_member_and_reinvite(void **ctx)
 	    -1);
 	assert_string_equal(err_message(fx),
 	                    "The invited user already exists in the directory "
-	                    "as object ID: " ADMIN_ID ".");
+	                    "as objectID: " ADMIN_ID ". They can use that account to "
+	                    "sign in to shared apps and resources.");
 	assert_int_equal(invite(fx, "{\"invitedUserEmailAddress\":\"eve@f.com\","
 	                            "\"inviteRedirectUrl\":\"https://x.com\","
 	                            "\"sendInvitationMessage\":true}"),
@@ -253,7 +258,7 @@ static void test_redeem_flow(void **ctx)
 	             json_object_get(fx->resp.json, "invitedUser"), "id")));
 	snprintf(url1, sizeof(url1), "%s", body_str(fx, "inviteRedeemUrl"));
 	snprintf(bad, sizeof(bad), "%s", url1);
-	char *t = strstr(bad, "ticket=") + 7;
+	char *t = strstr(bad, "ticket%3d") + 9;
 	*t = *t == 'A' ? 'B' : 'A';
 	assert_int_equal(follow(fx, bad), -1);
 	assert_int_equal(fx->resp.status, 400);
@@ -274,6 +279,12 @@ static void test_redeem_flow(void **ctx)
 	assert_string_equal(
 	    json_string_value(json_object_get(d->obj, "externalUserState")), "Accepted");
 	assert_int_equal(follow(fx, url2), 0); /* idempotent */
+	/* a one-time-passcode redemption: federated, issuer mail, first (§3.2) */
+	json_t *first = json_array_get(json_object_get(d->obj, "identities"), 0);
+	assert_string_equal(json_string_value(json_object_get(first, "signInType")),
+	                    "federated");
+	assert_string_equal(json_string_value(json_object_get(first, "issuer")), "mail");
+	assert_int_equal(json_array_size(json_object_get(d->obj, "identities")), 2);
 
 	/* resetRedemption: same id, back to PendingAcceptance, new address indexed. */
 	char body[512];
@@ -292,6 +303,12 @@ static void test_redeem_flow(void **ctx)
 	                                             IDX_MAIL, "KIM@new.example", &n);
 	assert_int_equal(n, 1);
 	assert_ptr_equal(hits[0], d);
+	/* the federated identity of the old redemption is gone, the UPN one kept */
+	assert_int_equal(json_array_size(json_object_get(d->obj, "identities")), 1);
+	assert_string_equal(
+	    json_string_value(json_object_get(
+	        json_array_get(json_object_get(d->obj, "identities"), 0), "signInType")),
+	    "userPrincipalName");
 	assert_int_equal(follow(fx, url2), -1); /* superseded by the reset */
 }
 

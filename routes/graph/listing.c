@@ -9,10 +9,13 @@
 #include "../../server/core/error.h"
 #include "../../server/core/req.h"
 #include "../../server/core/resp.h"
+#include "expand.h"
 
 int listing_respond(struct call *c, listing_fn *collect,
                     const struct odata_list_opts *opts)
 {
+	struct odata_list_opts with;
+	struct odata_expander ex;
 	struct odata_item *items;
 	size_t n;
 	int rc;
@@ -20,9 +23,12 @@ int listing_respond(struct call *c, listing_fn *collect,
 	items = collect(c, &n);
 	if (!items)
 		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
-	if (opts)
-		rc = odata_respond_collection(c->odata, c->req, c->resp, items, n, opts);
-	else
+	if (opts) {
+		with = *opts;
+		expand_init(&ex, c);
+		with.expander = &ex;
+		rc = odata_respond_collection(c->odata, c->req, c->resp, items, n, &with);
+	} else
 		rc = odata_respond_count(c->odata, c->req, c->resp, items, n);
 	free(items);
 	return rc;

@@ -1,103 +1,164 @@
 /*
- * routes/graph/metadata.c - GET /$metadata: a CSDL (EDMX) document generated from
- * the same OData schemas the routes filter and project with, so the property
- * names a client discovers are exactly the ones graphmock serves. Graph's
- * document is far larger; clients that read it (n8n's Entra node) only look
- * up entity types and property names.
+ * routes/graph/metadata.c - GET /$metadata: the CSDL (EDMX) of every type in
+ * graphmock's tables of Graph's own schema (state/schema/), written back in
+ * Graph's spelling: namespace microsoft.graph with the alias graph, the
+ * GraphService container, its entity sets and singletons with their
+ * navigation property bindings. The names a client discovers here are
+ * exactly those $select takes and responses carry. Graph's document is far
+ * larger (every workload); clients that read it (n8n's Entra node, code
+ * generators) look up entity types and property names.
  */
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "../../server/core/call.h"
 #include "../../server/core/error.h"
-#include "../../server/core/req.h"
 #include "../../server/core/resp.h"
 #include "../../server/core/router.h"
+#include "../../state/schema/schema.h"
 #include "../../state/util/buf.h"
-#include "entities.h"
 #include "permissions.h"
 
-/* "#microsoft.graph.user" -> "user" */
-static const char *type_name(const struct odata_entity *e)
-{
-	const char *dot = strrchr(e->odata_type, '.');
+#define NS      SCHEMA_NAMESPACE "."
+#define ALIAS   "graph."
+#define DOC_MAX ((size_t)8 << 20)
 
-	return dot ? dot + 1 : e->odata_type;
+static void add(struct buf *t, const char *s)
+{
+	buf_addstr(t, s);
 }
 
-static void put_entity_type(struct buf *t, const struct odata_entity *e, bool directory)
+/* A type reference as Graph writes it: "graph.user", primitives as they are. */
+static void type_ref(struct buf *t, const char *qualified)
 {
-	char line[256];
-
-	snprintf(line, sizeof(line), "<EntityType Name=\"%s\"%s OpenType=\"true\">",
-	         type_name(e), directory ? " BaseType=\"graph.directoryObject\"" : "");
-	buf_addstr(t, line);
-	if (!directory)
-		buf_addstr(t, "<Key><PropertyRef Name=\"id\"/></Key>");
-	for (const struct odata_prop *p = e->props; p->name; p++) {
-		if (directory &&
-		    (!strcmp(p->name, "id") || !strcmp(p->name, "deletedDateTime")))
-			continue; /* inherited from directoryObject */
-		snprintf(line, sizeof(line), "<Property Name=\"%s\" Type=\"%s\"%s/>",
-		         p->name, odata_edm_type(p->type),
-		         strcmp(p->name, "id") ? "" : " Nullable=\"false\"");
-		buf_addstr(t, line);
+	if (!strncmp(qualified, NS, strlen(NS))) {
+		add(t, ALIAS);
+		qualified += strlen(NS);
 	}
-	buf_addstr(t, "</EntityType>");
+	add(t, qualified);
 }
 
-static const struct odata_entity *const directory_entities[] = {
-    &user_entity, &group_entity, &service_principal_entity, &application_entity, NULL,
-};
+static void put_property(struct buf *t, const struct schema_property *p)
+{
+	bool nav = p->flags & SCHEMA_PROP_NAVIGATION;
+	bool many = p->flags & SCHEMA_PROP_COLLECTION;
 
-static const struct odata_entity *const other_entities[] = {
-    &application_template_entity,
-    &app_role_assignment_entity,
-    NULL,
-};
+	add(t, nav ? "<NavigationProperty Name=\"" : "<Property Name=\"");
+	add(t, p->name);
+	add(t, "\" Type=\"");
+	if (many)
+		add(t, "Collection(");
+	type_ref(t, p->type_name);
+	if (many)
+		add(t, ")");
+	add(t, "\"");
+	if (!(p->flags & SCHEMA_PROP_NULLABLE))
+		add(t, " Nullable=\"false\"");
+	if (p->flags & SCHEMA_PROP_CONTAINS_TARGET)
+		add(t, " ContainsTarget=\"true\"");
+	add(t, "/>");
+}
+
+static void put_enum(struct buf *t, const struct schema_type *ty)
+{
+	char num[32];
+
+	add(t, "<EnumType Name=\"");
+	add(t, ty->short_name);
+	add(t, ty->flags & SCHEMA_TYPE_FLAGS ? "\" IsFlags=\"true\">" : "\">");
+	for (size_t i = 0; i < ty->nmembers; i++) {
+		snprintf(num, sizeof(num), "%lld", (long long)ty->members[i].value);
+		add(t, "<Member Name=\"");
+		add(t, ty->members[i].name);
+		add(t, "\" Value=\"");
+		add(t, num);
+		add(t, "\"/>");
+	}
+	add(t, "</EnumType>");
+}
+
+static void put_structured(struct buf *t, const struct schema_type *ty)
+{
+	const char *tag = ty->kind == SCHEMA_KIND_ENTITY ? "EntityType" : "ComplexType";
+
+	add(t, "<");
+	add(t, tag);
+	add(t, " Name=\"");
+	add(t, ty->short_name);
+	add(t, "\"");
+	if (ty->base) {
+		add(t, " BaseType=\"");
+		type_ref(t, ty->base->name);
+		add(t, "\"");
+	}
+	if (ty->flags & SCHEMA_TYPE_ABSTRACT)
+		add(t, " Abstract=\"true\"");
+	if (ty->flags & SCHEMA_TYPE_OPEN)
+		add(t, " OpenType=\"true\"");
+	add(t, ">");
+	/* The key is written by the type that declares it (entity). */
+	if (ty->key && ty->key->owner == ty) {
+		add(t, "<Key><PropertyRef Name=\"");
+		add(t, ty->key->name);
+		add(t, "\"/></Key>");
+	}
+	for (size_t i = 0; i < ty->nprops; i++)
+		put_property(t, &ty->props[i]);
+	add(t, "</");
+	add(t, tag);
+	add(t, ">");
+}
+
+static void put_source(struct buf *t, const struct schema_source *s)
+{
+	bool set = s->kind == SCHEMA_ENTITY_SET;
+
+	add(t, set ? "<EntitySet Name=\"" : "<Singleton Name=\"");
+	add(t, s->name);
+	add(t, set ? "\" EntityType=\"" : "\" Type=\"");
+	add(t, s->type->name);
+	if (!s->nbindings) {
+		add(t, "\"/>");
+		return;
+	}
+	add(t, "\">");
+	for (size_t i = 0; i < s->nbindings; i++) {
+		add(t, "<NavigationPropertyBinding Path=\"");
+		add(t, s->bindings[i].path);
+		add(t, "\" Target=\"");
+		add(t, s->bindings[i].target);
+		add(t, "\"/>");
+	}
+	add(t, set ? "</EntitySet>" : "</Singleton>");
+}
 
 static int metadata_get(struct call *c)
 {
 	struct buf t;
-	char line[256];
+	int rc;
 
-	buf_init(&t, (size_t)1 << 20);
-	buf_addstr(
-	    &t,
-	    "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
-	    "<edmx:Edmx Version=\"4.0\" "
-	    "xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">"
-	    "<edmx:DataServices><Schema Namespace=\"microsoft.graph\" Alias=\"graph\" "
-	    "xmlns=\"http://docs.oasis-open.org/odata/ns/edm\">"
-	    "<EntityType Name=\"directoryObject\" OpenType=\"true\"><Key><PropertyRef "
-	    "Name=\"id\"/></Key><Property Name=\"id\" Type=\"Edm.String\" "
-	    "Nullable=\"false\"/><Property Name=\"deletedDateTime\" "
-	    "Type=\"Edm.DateTimeOffset\"/></EntityType>"
-	    /* Object-valued properties are typed loosely: one open complex type. */
-	    "<ComplexType Name=\"complexType\" OpenType=\"true\"/>");
-	for (size_t i = 0; directory_entities[i]; i++)
-		put_entity_type(&t, directory_entities[i], true);
-	for (size_t i = 0; other_entities[i]; i++)
-		put_entity_type(&t, other_entities[i], false);
-	buf_addstr(&t, "<EntityContainer Name=\"GraphService\">"
-	               "<EntitySet Name=\"directoryObjects\" "
-	               "EntityType=\"microsoft.graph.directoryObject\"/>");
-	for (size_t i = 0; directory_entities[i]; i++) {
-		snprintf(line, sizeof(line),
-		         "<EntitySet Name=\"%s\" EntityType=\"microsoft.graph.%s\"/>",
-		         directory_entities[i]->set, type_name(directory_entities[i]));
-		buf_addstr(&t, line);
-	}
-	buf_addstr(&t, "<EntitySet Name=\"applicationTemplates\" "
-	               "EntityType=\"microsoft.graph.applicationTemplate\"/>"
-	               "</EntityContainer></Schema></edmx:DataServices></edmx:Edmx>");
+	buf_init(&t, DOC_MAX);
+	add(&t, "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+	        "<edmx:Edmx Version=\"4.0\" "
+	        "xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">"
+	        "<edmx:DataServices><Schema Namespace=\"" SCHEMA_NAMESPACE
+	        "\" Alias=\"graph\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\">");
+	for (size_t i = 0; i < schema_ntypes; i++)
+		if (schema_types[i].kind == SCHEMA_KIND_ENUM)
+			put_enum(&t, &schema_types[i]);
+	for (size_t i = 0; i < schema_ntypes; i++)
+		if (schema_types[i].kind != SCHEMA_KIND_ENUM)
+			put_structured(&t, &schema_types[i]);
+	add(&t, "<EntityContainer Name=\"" SCHEMA_CONTAINER "\">");
+	for (size_t i = 0; i < schema_nsources; i++)
+		put_source(&t, &schema_sources[i]);
+	add(&t, "</EntityContainer></Schema></edmx:DataServices></edmx:Edmx>");
 	if (t.failed) {
 		buf_release(&t);
 		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	}
-	int rc = resp_raw(c->resp, 200, "application/xml;charset=utf-8", t.data, t.len);
+	rc = resp_raw(c->resp, 200, "application/xml;charset=utf-8", t.data, t.len);
 	buf_release(&t);
 	return rc;
 }

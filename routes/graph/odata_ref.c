@@ -107,6 +107,49 @@ int odata_ref_parse(const char *url, const char *const *sets, char id[GUID_STR_L
 	return take_guid(last, (size_t)(end - last), id);
 }
 
+/*
+ * The key of a reference to a known collection by a userPrincipalName
+ * (".../users/bob@contoso.com", ".../users('bob@contoso.com')"), into @key.
+ * 0, or -1 when @url is not such a reference.
+ */
+static int other_key(const char *url, const char *const *sets, char *key, size_t len)
+{
+	const char *path = path_start(url), *end = url + strlen(url), *last, *prev;
+	size_t n;
+
+	last = end;
+	while (last > path && last[-1] != '/')
+		last--;
+	if (last == end || last == path || strpbrk(url, "?# "))
+		return -1;
+	if (end[-1] == ')') {
+		const char *open = memchr(last, '(', (size_t)(end - last));
+
+		if (!open || !set_known(last, (size_t)(open - last), sets))
+			return -1;
+		last = open + 1;
+		end--;
+		if (end - last >= 2 && *last == '\'' && end[-1] == '\'') {
+			last++;
+			end--;
+		}
+	} else {
+		prev = last - 1;
+		while (prev > path && prev[-1] != '/')
+			prev--;
+		if (!set_known(prev, (size_t)(last - 1 - prev), sets))
+			return -1;
+	}
+	n = (size_t)(end - last);
+	/* Only a userPrincipalName: other malformed keys stay "Invalid object
+	 * identifier" (graph-spec §5.4 tells the two apart). */
+	if (!n || n >= len || !memchr(last, '@', n))
+		return -1;
+	memcpy(key, last, n);
+	key[n] = '\0';
+	return 0;
+}
+
 static int invalid_value(struct resp *resp, const json_t *v)
 {
 	char *text;
@@ -126,19 +169,24 @@ static int invalid_value(struct resp *resp, const json_t *v)
 int odata_ref_body(const json_t *body, const char *const *sets, struct resp *resp,
                    char id[GUID_STR_LEN + 1])
 {
-	const char *key;
+	char key[REF_URL_MAX + 1];
+	const char *name;
 	json_t *v;
 
-	json_object_foreach((json_t *)body, key, v)
+	json_object_foreach((json_t *)body, name, v)
 	{
-		if (strcmp(key, "@odata.id"))
+		if (strcmp(name, "@odata.id"))
 			return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
-			                  "Invalid object identifier '%s'.", key);
+			                  "Invalid object identifier '%s'.", name);
 	}
 	v = json_object_get(body, "@odata.id");
-	if (!json_is_string(v) || odata_ref_parse(json_string_value(v), sets, id))
-		return invalid_value(resp, v);
-	return 0;
+	if (json_is_string(v) && !odata_ref_parse(json_string_value(v), sets, id))
+		return 0;
+	/* A key that is no object id (a userPrincipalName): Graph's 404 quoting
+	 * the key (microsoft-graph-docs#8637). */
+	if (json_is_string(v) && !other_key(json_string_value(v), sets, key, sizeof(key)))
+		return resp_not_found(resp, key);
+	return invalid_value(resp, v);
 }
 
 int odata_ref_bind(const json_t *arr, const char *prop, const char *const *sets,

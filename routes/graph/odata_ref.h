@@ -40,7 +40,9 @@ int odata_ref_parse(const char *url, const char *const *sets, char id[GUID_STR_L
  * one property "@odata.id", a string that odata_ref_parse() accepts.
  * On failure @resp gets 400 Request_BadRequest "Invalid object identifier
  * '<x>'." where <x> is the offending string (or the JSON text of the
- * offending value / the stray property name).
+ * offending value / the stray property name), except a reference to a known
+ * collection by a userPrincipalName (".../users/bob@contoso.com"): 404
+ * Request_ResourceNotFound naming the key, as Graph answers.
  * Returns 0 with the id in @id, or -1 after resp_error().
  */
 int odata_ref_body(const json_t *body, const char *const *sets, struct resp *resp,

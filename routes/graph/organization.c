@@ -12,6 +12,7 @@
 #include "../../server/core/req.h"
 #include "../../server/core/resp.h"
 #include "../../server/core/router.h"
+#include "../../state/schema/schema_ids.h"
 #include "../../state/state.h"
 #include "permissions.h"
 
@@ -45,8 +46,12 @@ static const struct odata_prop organization_props[] = {
 };
 
 const struct odata_entity organization_entity = {
-    "organization",     "Organization", "#microsoft.graph.organization", 0,
+    "organization",
+    "Organization",
+    "#microsoft.graph.organization",
+    0,
     organization_props,
+    SCHEMA_TYPE(organization),
 };
 
 /* The organization object of @t. New reference. */
@@ -64,7 +69,7 @@ static int organization_list(struct call *c)
 {
 	json_t *org = organization_json(c->tenant);
 	struct odata_item item = {org, &organization_entity, 1};
-	struct odata_list_opts opts = {"organization", false, 0, 0};
+	struct odata_list_opts opts = {"organization", false, 0, 0, NULL};
 	int rc;
 
 	if (!org)

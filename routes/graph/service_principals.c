@@ -17,6 +17,7 @@
 #include "../../state/model/model.h"
 #include "apps.h"
 #include "entities.h"
+#include "expand.h"
 #include "listing.h"
 #include "permissions.h"
 
@@ -69,8 +70,7 @@ static int sp_get(struct call *c)
 
 	if (!d)
 		return -1;
-	return odata_respond_entity(c->odata, c->req, c->resp, 200,
-	                            &service_principal_entity, d->obj, NULL);
+	return expand_respond_one(c, d, NULL, false);
 }
 
 /* Writable on POST and PATCH; POST additionally takes appId. */
@@ -281,16 +281,16 @@ static int sp_delete(struct call *c)
 
 const struct route service_principal_routes[] = {
     {"GET", "/servicePrincipals", sp_list, ROUTE_ODATA, &service_principal_entity,
-     &PERMS_APP_READ},
+     &PERMS_SP_READ},
     {"POST", "/servicePrincipals", sp_create, ROUTE_JSON_BODY | ROUTE_ODATA,
-     &service_principal_entity, &PERMS_APP_WRITE},
+     &service_principal_entity, &PERMS_SP_WRITE},
     {"GET", "/servicePrincipals/$count", sp_count, ROUTE_ODATA, &service_principal_entity,
-     &PERMS_APP_READ},
+     &PERMS_SP_READ},
     {"GET", "/servicePrincipals/{id}", sp_get, ROUTE_ODATA | ROUTE_APPID_KEY,
-     &service_principal_entity, &PERMS_APP_READ},
+     &service_principal_entity, &PERMS_SP_READ},
     {"PATCH", "/servicePrincipals/{id}", sp_update, ROUTE_JSON_BODY | ROUTE_APPID_KEY,
-     NULL, &PERMS_APP_WRITE},
+     NULL, &PERMS_SP_WRITE},
     {"DELETE", "/servicePrincipals/{id}", sp_delete, ROUTE_APPID_KEY, NULL,
-     &PERMS_APP_WRITE},
+     &PERMS_SP_WRITE},
     {0},
 };

@@ -225,8 +225,7 @@ static json_t *render(const struct call *c, const struct subscription *s,
 	    "encryptionCertificate",
 	    "encryptionCertificateId",
 	    "notificationUrlAppId",
-	    "notificationContentType",
-	    NULL,
+	    NULL, /* notificationContentType is beta's: stored, not in v1.0 answers */
 	};
 	json_t *out = json_object();
 

@@ -15,6 +15,7 @@
 #include "../../state/deleted.h"
 #include "../../state/state.h"
 #include "entities.h"
+#include "expand.h"
 #include "listing.h"
 #include "users.h"
 #include "permissions.h"
@@ -118,7 +119,7 @@ static struct odata_item *candidates(struct call *c, size_t *n)
 
 static int users_list(struct call *c)
 {
-	static const struct odata_list_opts opts = {"users", false, 100, 999};
+	static const struct odata_list_opts opts = {"users", false, 100, 999, NULL};
 
 	return listing_respond(c, candidates, &opts);
 }
@@ -134,8 +135,7 @@ static int users_get(struct call *c)
 
 	if (!d)
 		return -1;
-	return odata_respond_entity(c->odata, c->req, c->resp, 200, &user_entity, d->obj,
-	                            NULL);
+	return expand_respond_one(c, d, NULL, false);
 }
 
 /* To /directory/deletedItems for 30 days, memberships and assignments kept there. */
@@ -151,12 +151,12 @@ static int users_delete(struct call *c)
 }
 
 const struct route users_routes[] = {
-    {"GET", "/users", users_list, ROUTE_ODATA, &user_entity, &PERMS_USER_READ},
-    {"POST", "/users", users_create, ROUTE_JSON_BODY, NULL, &PERMS_USER_WRITE},
-    {"GET", "/users/$count", users_count, ROUTE_ODATA, &user_entity, &PERMS_USER_READ},
-    {"GET", "/users/{id}", users_get, ROUTE_ODATA, &user_entity, &PERMS_USER_READ},
-    {"PATCH", "/users/{id}", users_update, ROUTE_JSON_BODY, NULL, &PERMS_USER_WRITE},
-    {"DELETE", "/users/{id}", users_delete, 0, NULL, &PERMS_USER_WRITE},
+    {"GET", "/users", users_list, ROUTE_ODATA, &user_entity, &PERMS_USERS_LIST},
+    {"POST", "/users", users_create, ROUTE_JSON_BODY, NULL, &PERMS_USER_CREATE},
+    {"GET", "/users/$count", users_count, ROUTE_ODATA, &user_entity, &PERMS_USERS_LIST},
+    {"GET", "/users/{id}", users_get, ROUTE_ODATA, &user_entity, &PERMS_USER_GET},
+    {"PATCH", "/users/{id}", users_update, ROUTE_JSON_BODY, NULL, &PERMS_USER_UPDATE},
+    {"DELETE", "/users/{id}", users_delete, 0, NULL, &PERMS_USER_DELETE},
     /* /me is /me/<signed-in user> (server/exchange.c): the same handlers */
     {"GET", "/me/{id}", users_get, ROUTE_ODATA, &user_entity, &PERMS_ME_READ},
     {"PATCH", "/me/{id}", users_update, ROUTE_JSON_BODY, NULL, &PERMS_ME_WRITE},

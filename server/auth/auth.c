@@ -88,9 +88,33 @@ int auth_verify(struct keyring *keys, const struct req *req, struct resp *resp)
 	return msg ? unauthorized(resp, msg) : 0;
 }
 
+/* Does the request act on the signed-in user's own object (/me, /users/<own id or UPN>)?
+ */
+static bool acts_on_self(const struct req *req, const struct route *route)
+{
+	const char *user = auth_signed_in_user(req->claims);
+	const char *key = req_param(req, 0);
+	const char *upn;
+
+	if (!user || !strncmp(route->pattern, "/me/", 4))
+		return true;
+	if (strncmp(route->pattern, "/users/{id}", 11) || !key)
+		return false;
+	upn = json_string_value(json_object_get(req->claims, "upn"));
+	if (!upn)
+		upn =
+		    json_string_value(json_object_get(req->claims, "preferred_username"));
+	return !strcasecmp(key, user) || (upn && !strcasecmp(key, upn));
+}
+
+bool auth_grants_route(const struct req *req, const struct route *route)
+{
+	return perm_granted_on(route->perms, req->claims, acts_on_self(req, route));
+}
+
 int auth_permit(const struct req *req, const struct route *route, struct resp *resp)
 {
-	if (perm_granted(route->perms, req->claims) &&
+	if (auth_grants_route(req, route) &&
 	    (!auth_signed_in_user(req->claims) ||
 	     perm_delegated_allowed(route, req->method, req->claims)))
 		return 0;

@@ -55,6 +55,13 @@ const char *auth_bearer(const struct req *req);
 int auth_verify(struct keyring *keys, const struct req *req, struct resp *resp);
 
 /*
+ * auth_grants_route() - do the token's roles or scp (req->claims) hold one of
+ * the permissions @route's row lists for this request? Directory roles aside:
+ * what the permission report (GET /_mock/permissions) calls refused.
+ */
+bool auth_grants_route(const struct req *req, const struct route *route);
+
+/*
  * auth_permit() - with --auth jwt, after matching @route on a Graph path: a
  * token (already verified by auth_verify) lacking both roles and scp, or
  * every permission the route's row lists, gets 403

@@ -19,20 +19,28 @@ bool perm_has_claims(const json_t *claims)
 	return json_array_size(json_object_get(claims, "roles")) > 0 || (scp && *scp);
 }
 
-/* Is @perm literally among the token's roles or scopes (case-insensitive)? */
-static bool holds(const json_t *claims, const char *perm)
+enum source {
+	FROM_ROLES = 1 << 0, /* application permissions */
+	FROM_SCP = 1 << 1,   /* delegated permissions */
+};
+
+/* Is the @n bytes at @perm literally among the token's @from claims (case-insensitive)?
+ */
+static bool holds(const json_t *claims, const char *perm, size_t n, unsigned from)
 {
 	const char *scp = json_string_value(json_object_get(claims, "scp"));
-	size_t n = strlen(perm);
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(json_object_get(claims, "roles"), i, v)
-	{
-		if (json_is_string(v) && !strcasecmp(json_string_value(v), perm))
-			return true;
-	}
-	while (scp && *scp) {
+	if (from & FROM_ROLES)
+		json_array_foreach(json_object_get(claims, "roles"), i, v)
+		{
+			const char *r = json_string_value(v);
+
+			if (r && strlen(r) == n && !strncasecmp(r, perm, n))
+				return true;
+		}
+	while ((from & FROM_SCP) && scp && *scp) {
 		size_t len = strcspn(scp, " ");
 
 		if (len == n && !strncasecmp(scp, perm, n))
@@ -43,30 +51,87 @@ static bool holds(const json_t *claims, const char *perm)
 	return false;
 }
 
-bool perm_held(const json_t *claims, const char *perm)
+/* @perm (@n bytes) held, or its *.ReadWrite.* twin when it is a *.Read.* one. */
+static bool held(const json_t *claims, const char *perm, size_t n, unsigned from)
 {
-	const char *dot = strstr(perm, ".Read.");
+	const char *dot;
 	char rw[128];
-	int n;
+	int len;
 
-	if (holds(claims, perm))
+	if (holds(claims, perm, n, from))
 		return true;
-	if (!dot)
+	for (dot = perm; dot + 6 <= perm + n; dot++)
+		if (!strncmp(dot, ".Read.", 6))
+			break;
+	if (dot + 6 > perm + n)
 		return false;
-	n = snprintf(rw, sizeof(rw), "%.*s.ReadWrite.%s", (int)(dot - perm), perm,
-	             dot + 6);
-	return n > 0 && (size_t)n < sizeof(rw) && holds(claims, rw);
+	len = snprintf(rw, sizeof(rw), "%.*s.ReadWrite.%.*s", (int)(dot - perm), perm,
+	               (int)(n - (size_t)(dot - perm) - 6), dot + 6);
+	return len > 0 && (size_t)len < sizeof(rw) &&
+	       holds(claims, rw, (size_t)len, from);
 }
 
-static bool held_any(const json_t *claims, const char *const *list)
+bool perm_held(const json_t *claims, const char *perm)
 {
-	for (; *list; list++)
-		if (perm_held(claims, *list))
+	return perm && held(claims, perm, strlen(perm), FROM_ROLES | FROM_SCP);
+}
+
+/* Every '+'-joined permission of @entry held through @from. */
+static bool entry_held(const json_t *claims, const char *entry, unsigned from)
+{
+	while (*entry) {
+		size_t n = strcspn(entry, "+");
+
+		if (!n || !held(claims, entry, n, from))
+			return false;
+		entry += n;
+		entry += *entry == '+';
+	}
+	return true;
+}
+
+/*
+ * Is @entry only about the signed-in user? User.Read and User.ReadWrite let a
+ * user read and edit their own profile, not anyone else's (permissions
+ * reference): an entry made only of them grants /users/{id} for the caller's
+ * own id alone.
+ */
+static bool self_only(const char *entry)
+{
+	while (*entry) {
+		size_t n = strcspn(entry, "+");
+
+		if (!((n == 9 && !strncmp(entry, "User.Read", 9)) ||
+		      (n == 14 && !strncmp(entry, "User.ReadWrite", 14))))
+			return false;
+		entry += n;
+		entry += *entry == '+';
+	}
+	return true;
+}
+
+static bool any_entry(const json_t *claims, const char *const *list, unsigned from,
+                      bool self)
+{
+	for (; list && *list; list++)
+		if ((self || !self_only(*list)) && entry_held(claims, *list, from))
 			return true;
 	return false;
 }
 
+bool perm_is_delegated(const json_t *claims)
+{
+	const char *scp = json_string_value(json_object_get(claims, "scp"));
+
+	return scp && *scp;
+}
+
 bool perm_granted(const struct route_perms *rule, const json_t *claims)
+{
+	return perm_granted_on(rule, claims, true);
+}
+
+bool perm_granted_on(const struct route_perms *rule, const json_t *claims, bool self)
 {
 	if (!rule)
 		return false;
@@ -76,19 +141,33 @@ bool perm_granted(const struct route_perms *rule, const json_t *claims)
 		return false;
 	if (rule->kind == PERM_TOKEN)
 		return true;
-	return held_any(claims, rule->any) &&
-	       (!rule->also || held_any(claims, rule->also));
+	/* A delegated token acts for a user: its scp against the delegated list. */
+	if (perm_is_delegated(claims))
+		return any_entry(claims, rule->delegated, FROM_SCP, self);
+	return any_entry(claims, rule->app, FROM_ROLES, true);
 }
 
-void perm_least(const struct route_perms *rule, const char **out, size_t n)
+void perm_least(const struct route_perms *rule, bool delegated, const char **out,
+                size_t n, char *buf, size_t len)
 {
-	size_t k = 0;
+	const char *const *list = !rule || rule->kind != PERM_LIST ? NULL
+	                          : delegated                      ? rule->delegated
+	                                                           : rule->app;
+	const char *entry = list ? list[0] : NULL;
+	size_t k = 0, used = 0;
 
-	if (rule && rule->kind == PERM_LIST) {
-		if (rule->any && rule->any[0] && k + 1 < n)
-			out[k++] = rule->any[0];
-		if (rule->also && rule->also[0] && k + 1 < n)
-			out[k++] = rule->also[0];
+	/* "A+B" (both needed) is reported as two permissions */
+	while (entry && *entry && k + 1 < n) {
+		size_t l = strcspn(entry, "+");
+
+		if (used + l + 1 > len)
+			break;
+		memcpy(buf + used, entry, l);
+		buf[used + l] = '\0';
+		out[k++] = buf + used;
+		used += l + 1;
+		entry += l;
+		entry += *entry == '+';
 	}
 	if (n)
 		out[k] = NULL;
@@ -161,10 +240,15 @@ static bool has_role(const json_t *claims, const char *role)
 
 static bool admin_allowed(const struct route_perms *rule, const json_t *claims)
 {
-	const char *least =
-	    rule && rule->kind == PERM_LIST && rule->any ? rule->any[0] : NULL;
+	/* the application list's first name: the permission an admin role backs */
+	const char *first =
+	    rule && rule->kind == PERM_LIST && rule->app ? rule->app[0] : NULL;
+	char least[128];
 
-	if (!least || has_role(claims, GLOBAL_ADMIN))
+	if (first)
+		snprintf(least, sizeof(least), "%.*s", (int)strcspn(first, "+"), first);
+
+	if (!first || has_role(claims, GLOBAL_ADMIN))
 		return true;
 	for (size_t i = 0; i < sizeof(admin_rules) / sizeof(admin_rules[0]); i++) {
 		if (strcmp(admin_rules[i].least, least))

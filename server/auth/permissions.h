@@ -23,15 +23,33 @@ bool perm_has_claims(const json_t *claims);
  */
 bool perm_held(const json_t *claims, const char *perm);
 
-/* perm_granted() - does @rule let a token with @claims through? NULL @rule: no. */
+/* perm_is_delegated() - is this a delegated token (a non-empty `scp`)? */
+bool perm_is_delegated(const json_t *claims);
+
+/*
+ * perm_granted() - does @rule let a token with @claims through? A delegated
+ * token (non-empty `scp`) needs one entry of @rule->delegated, all of whose
+ * '+'-joined permissions are in its scp; an app-only token one entry of
+ * @rule->app in its roles. "X.ReadWrite.Y" also grants "X.Read.Y". NULL
+ * @rule: no.
+ */
 bool perm_granted(const struct route_perms *rule, const json_t *claims);
 
 /*
- * perm_least() - the least-privileged permissions @rule needs (the first of
- * each list), into @out (@n slots, NULL-terminated). For the permission
- * report.
+ * perm_granted_on() - perm_granted() for a request that does (@self) or does
+ * not act on the signed-in user's own object: User.Read and User.ReadWrite
+ * alone grant a delegated token its own /users/{id} only.
  */
-void perm_least(const struct route_perms *rule, const char **out, size_t n);
+bool perm_granted_on(const struct route_perms *rule, const json_t *claims, bool self);
+
+/*
+ * perm_least() - the least-privileged permissions @rule needs of a
+ * @delegated (else application) token: the first entry of that list, an
+ * "A+B" entry split in two, into @out (@n slots, NULL-terminated), the names
+ * copied into @buf (@len bytes). For the permission report.
+ */
+void perm_least(const struct route_perms *rule, bool delegated, const char **out,
+                size_t n, char *buf, size_t len);
 
 /* perm_granted_list() - the token's roles, or its scp split, as an array. New. */
 json_t *perm_granted_list(const json_t *claims);

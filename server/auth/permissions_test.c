@@ -9,12 +9,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../http_testutil.h"
 #include "permissions.h"
 #include "../core/router.h"
 #include "../srv.h"
+#include "../../state/state.h"
 
 static json_t *roles(const char *r1, const char *r2)
 {
@@ -67,7 +69,8 @@ static void test_every_route_row_says_its_permissions(void **unused)
 				fail_msg("no permission set for %s %s", r->method,
 				         r->pattern);
 			assert_true(r->perms->kind != PERM_LIST ||
-			            (r->perms->any && r->perms->any[0]));
+			            (r->perms->app && r->perms->app[0]) ||
+			            (r->perms->delegated && r->perms->delegated[0]));
 		}
 	assert_true(n > 50);
 	for (const struct route *const *t = g_srv->root_tables; *t; t++)
@@ -181,20 +184,26 @@ static void test_delegated_roles_and_guests(void **unused)
 	assert_true(delegated_ok(LIKE_MEMBER, "GET", "/users"));
 }
 
-/* The permission report's "needed": the first of each list. */
+/* The permission report's "needed": the first entry of the token kind's list, "A+B"
+ * split. */
 static void test_least(void **unused)
 {
 	const char *out[4];
+	char buf[256];
 
 	(void)unused;
-	perm_least(perms_of("GET", "/users"), out, 4);
+	perm_least(perms_of("GET", "/users"), false, out, 4, buf, sizeof(buf));
 	assert_string_equal(out[0], "User.Read.All");
 	assert_null(out[1]);
-	perm_least(perms_of("POST", "/servicePrincipals/{id}/appRoleAssignedTo"), out, 4);
+	perm_least(perms_of("GET", "/users"), true, out, 4, buf, sizeof(buf));
+	assert_string_equal(out[0], "User.ReadBasic.All");
+	assert_null(out[1]);
+	perm_least(perms_of("POST", "/servicePrincipals/{id}/appRoleAssignedTo"), false,
+	           out, 4, buf, sizeof(buf));
 	assert_string_equal(out[0], "AppRoleAssignment.ReadWrite.All");
 	assert_string_equal(out[1], "Application.Read.All");
 	assert_null(out[2]);
-	perm_least(perms_of("GET", "/$metadata"), out, 4);
+	perm_least(perms_of("GET", "/$metadata"), false, out, 4, buf, sizeof(buf));
 	assert_null(out[0]);
 }
 
@@ -211,6 +220,144 @@ static void test_no_roles_or_scp(void **unused)
 	assert_true(allowed(json_object(), "GET", "/$metadata"));
 	assert_false(perm_granted(NULL, NULL));
 	assert_false(perm_granted(perms_of("GET", "/users"), NULL));
+}
+
+/* Is @name (@n bytes) the value of an entry of @list (appRoles / scopes)? */
+static bool declared(const json_t *list, const char *name, size_t n)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(list, i, e)
+	{
+		const char *v = json_string_value(json_object_get(e, "value"));
+
+		if (v && strlen(v) == n && !strncmp(v, name, n))
+			return true;
+	}
+	return false;
+}
+
+static void all_declared(const char *const *list, const json_t *by, const char *what)
+{
+	for (; list && *list; list++)
+		for (const char *s = *list; *s;) {
+			size_t n = strcspn(s, "+");
+
+			if (!declared(by, s, n))
+				fail_msg("'%.*s' (in \"%s\") is not one of Graph's %s",
+				         (int)n, s, *list, what);
+			s += n + (s[n] == '+');
+		}
+}
+
+/*
+ * Every permission a route names is a real one: an application permission
+ * among the fixture's Microsoft Graph appRoles, a delegated one among its
+ * oauth2PermissionScopes (Microsoft's permission list, docs/fixtures.md).
+ */
+static void test_every_permission_is_graphs(void **unused)
+{
+	struct tenant *t;
+	size_t n;
+	struct dobj *const *sp;
+
+	(void)unused;
+	state_registry_read(&g_srv->state);
+	t = state_tenant_default(&g_srv->state);
+	sp = state_dobj_lookup(t, IDX_APPID, "00000003-0000-0000-c000-000000000000", &n);
+	assert_int_equal(n, 1);
+	assert_true(json_array_size(json_object_get(sp[0]->obj, "appRoles")) > 600);
+	assert_true(
+	    json_array_size(json_object_get(sp[0]->obj, "oauth2PermissionScopes")) > 700);
+	for (const struct route *const *tb = g_srv->graph_tables; *tb; tb++)
+		for (const struct route *r = *tb; r->method; r++) {
+			if (r->perms->kind != PERM_LIST)
+				continue;
+			all_declared(r->perms->app,
+			             json_object_get(sp[0]->obj, "appRoles"),
+			             "application permissions");
+			all_declared(
+			    r->perms->delegated,
+			    json_object_get(sp[0]->obj, "oauth2PermissionScopes"),
+			    "delegated permissions");
+		}
+	state_registry_unlock(&g_srv->state);
+}
+
+/* The pages' "X and Y" rows: checkMemberGroups & co. (issue 10). */
+static void test_pairs_and_target_tables(void **unused)
+{
+	static const char *const actions[] = {"checkMemberGroups", "getMemberGroups"};
+	char path[96];
+
+	(void)unused;
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "/directoryObjects/{id}/%s", actions[i]);
+		assert_true(allowed(roles("User.Read.All", "GroupMember.Read.All"),
+		                    "POST", path));
+		assert_true(
+		    allowed(roles("User.Read.All", "Group.Read.All"), "POST", path));
+		assert_true(allowed(roles("Directory.Read.All", NULL), "POST", path));
+		assert_false(allowed(roles("User.Read.All", NULL), "POST", path));
+		snprintf(path, sizeof(path), "/users/{id}/%s", actions[i]);
+		assert_true(allowed(roles("User.Read.All", "GroupMember.Read.All"),
+		                    "POST", path));
+		assert_true(allowed(roles("User.ReadWrite.All", "Group.ReadWrite.All"),
+		                    "POST", path));
+		assert_false(allowed(roles("GroupMember.Read.All", NULL), "POST", path));
+		assert_false(allowed(roles("User.Read.All", NULL), "POST", path));
+		assert_true(allowed(scopes("User.ReadBasic.All GroupMember.Read.All"),
+		                    "POST", path));
+		assert_false(allowed(scopes("User.ReadBasic.All"), "POST", path));
+		snprintf(path, sizeof(path), "/servicePrincipals/{id}/%s", actions[i]);
+		assert_true(allowed(roles("Application.Read.All", NULL), "POST", path));
+		assert_false(allowed(roles("GroupMember.Read.All", NULL), "POST", path));
+		snprintf(path, sizeof(path), "/groups/{id}/%s", actions[i]);
+		assert_true(allowed(roles("GroupMember.Read.All", NULL), "POST", path));
+	}
+	assert_true(allowed(roles("User.Read.All", NULL), "POST",
+	                    "/users/{id}/checkMemberObjects"));
+	assert_true(allowed(roles("User.Read.All", NULL), "GET",
+	                    "/users/{id}/transitiveMemberOf"));
+	assert_false(
+	    allowed(roles("User.Read.All", NULL), "GET", "/users/{id}/memberOf"));
+}
+
+/* roles answer to the application lists, scp to the delegated ones. */
+static void test_roles_and_scp_lists_apart(void **unused)
+{
+	(void)unused;
+	/* User.Read is a delegated permission: in roles it grants nothing */
+	assert_false(allowed(roles("User.Read", NULL), "GET", "/users/{id}"));
+	assert_true(allowed(scopes("User.Read"), "GET", "/users/{id}"));
+	assert_false(allowed(scopes("User.Read"), "GET", "/users"));
+	/* Group.Create is application-only on POST /groups */
+	assert_true(allowed(roles("Group.Create", NULL), "POST", "/groups"));
+	assert_false(allowed(scopes("Group.Create"), "POST", "/groups"));
+	/* Application.ReadWrite.OwnedBy is application-only */
+	assert_true(allowed(roles("Application.ReadWrite.OwnedBy", NULL), "GET",
+	                    "/servicePrincipals"));
+	assert_false(allowed(scopes("Application.ReadWrite.OwnedBy"), "GET",
+	                     "/servicePrincipals"));
+	/* a delegated token's roles are not Graph permissions */
+	assert_false(
+	    allowed(json_pack("{s:s, s:[s]}", "scp", "openid", "roles", "User.Read.All"),
+	            "GET", "/users"));
+	/* directReports: "User.Read and User.ReadBasic.All" (delegated) */
+	assert_true(allowed(scopes("User.Read User.ReadBasic.All"), "GET",
+	                    "/users/{id}/directReports"));
+	assert_false(allowed(scopes("User.Read"), "GET", "/users/{id}/directReports"));
+	assert_true(allowed(roles("User.Read.All", NULL), "GET", "/users/{id}/manager"));
+	assert_false(
+	    allowed(roles("User.Read.All", NULL), "PUT", "/users/{id}/manager/$ref"));
+	assert_true(allowed(roles("User.ReadWrite.All", NULL), "PUT",
+	                    "/users/{id}/manager/$ref"));
+	/* deletes: as the pages list them */
+	assert_true(
+	    allowed(roles("User.DeleteRestore.All", NULL), "DELETE", "/users/{id}"));
+	assert_false(
+	    allowed(roles("Directory.ReadWrite.All", NULL), "DELETE", "/groups/{id}"));
 }
 
 static void test_assignment_needs_both_lists(void **unused)
@@ -257,6 +404,9 @@ int main(void)
 	    cmocka_unit_test(test_delegated_roles_and_guests),
 	    cmocka_unit_test(test_least),
 	    cmocka_unit_test(test_assignment_needs_both_lists),
+	    cmocka_unit_test(test_pairs_and_target_tables),
+	    cmocka_unit_test(test_every_permission_is_graphs),
+	    cmocka_unit_test(test_roles_and_scp_lists_apart),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

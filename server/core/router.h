@@ -39,14 +39,24 @@ enum route_flags {
 enum perm_kind {
 	PERM_NONE,  /* no permission at all ($metadata) */
 	PERM_TOKEN, /* any token carrying roles or scp */
-	PERM_LIST,  /* one of .any (and, when set, one of .also) */
+	PERM_LIST,  /* one entry of .app (roles) or of .delegated (scp) */
 };
 
-/* The Graph permissions that grant a route, as Microsoft's API pages list them. */
+/*
+ * The Graph permissions that grant a route, as Microsoft's API page lists them:
+ * .app for application permissions, checked against an app-only token's
+ * `roles`; .delegated for delegated permissions (work or school accounts),
+ * checked against a delegated token's `scp`. Each is a NULL-terminated list,
+ * least privileged first, whose entries are each one way to be granted the
+ * route: a permission ("User.Read.All"), or permissions needed together joined
+ * by '+' ("User.Read.All+GroupMember.Read.All", the pages' "X and Y"). A NULL
+ * list: no permission of that type grants the route (the page's "Not
+ * supported."). The first entry is the least privileged way.
+ */
 struct route_perms {
 	enum perm_kind kind;
-	const char *const *any;  /* NULL-terminated, least privileged first */
-	const char *const *also; /* NULL, or a second NULL-terminated list also needed */
+	const char *const *app;
+	const char *const *delegated;
 };
 
 /* The two sets that are not lists: no permission at all, any token with roles or scp. */

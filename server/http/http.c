@@ -41,10 +41,11 @@ struct http_exchange {
 	char *query;  /* the raw query string, parsed here rather than by MHD */
 	char *upload; /* the body as received; handed to ex.req when complete */
 	size_t upload_len, upload_cap;
-	bool started; /* the access handler has seen this request */
-	bool no_host; /* HTTP/1.1 without Host (RFC 9112 §3.2: 400) */
-	bool oom;     /* a header, option or the body could not be kept */
-	bool dropped; /* a connection fault: nothing (complete) was sent */
+	size_t body_cap; /* exchange_body_cap() of this request */
+	bool started;    /* the access handler has seen this request */
+	bool no_host;    /* HTTP/1.1 without Host (RFC 9112 §3.2: 400) */
+	bool oom;        /* a header, option or the body could not be kept */
+	bool dropped;    /* a connection fault: nothing (complete) was sent */
 	enum http_phase phase;
 };
 
@@ -157,7 +158,11 @@ static void add_graph_headers(struct MHD_Response *r, const struct exchange *ex)
 		    "{\"ServerInfo\":{\"DataCenter\":\"graphmock\",\"Slice\":\"E\","
 		    "\"Ring\":\"0\",\"ScaleUnit\":\"000\",\"RoleInstance\":\"graphmock\"}"
 		    "}");
-		MHD_add_response_header(r, "x-ms-resource-unit", "1");
+		char units[16];
+
+		snprintf(units, sizeof(units), "%d",
+		         ex->resource_units > 0 ? ex->resource_units : 1);
+		MHD_add_response_header(r, "x-ms-resource-unit", units);
 		if (resp->kind == RESP_ODATA)
 			MHD_add_response_header(r, "OData-Version", "4.0");
 	}
@@ -316,7 +321,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		hx->started = true;
 		hx->no_host = !strcmp(version, MHD_HTTP_VERSION_1_1) &&
 		              !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
-		if (!answer_before_body(conn, srv->cfg.max_body))
+		hx->body_cap = exchange_body_cap(srv, method, url);
+		if (!answer_before_body(conn, hx->body_cap))
 			return MHD_YES; /* upload_append() drops what is over the cap */
 		hx->ex.too_large = true;
 	} else if (hx->phase == PHASE_SLEEPING) {
@@ -326,7 +332,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		hx->phase = PHASE_RESUMED; /* the webhook checks are done */
 		return act(srv, conn, hx, exchange_continue(srv, &hx->ex));
 	} else if (*upload_data_size) {
-		if (upload_append(hx, upload_data, *upload_data_size, srv->cfg.max_body))
+		if (upload_append(hx, upload_data, *upload_data_size, hx->body_cap))
 			hx->oom = true; /* answered once the upload is over */
 		*upload_data_size = 0;
 		return MHD_YES;

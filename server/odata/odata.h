@@ -3,7 +3,9 @@
  * $filter (recursive-descent parser + evaluator over stored json_t objects),
  * $select, $orderby, $top, $count, $search, $skiptoken, Graph's
  * advanced-query rules (graph-spec §4.5), and the collection / entity /
- * $count responders. Entities describe their properties once in a schema.
+ * $count responders. What properties a type has, their EDM types and their
+ * spelling come from Graph's CSDL (state/schema/); an entity adds what the
+ * CSDL does not say: Graph's default property set and its query rules.
  */
 #ifndef GRAPHMOCK_SERVER_ODATA_ODATA_H
 #define GRAPHMOCK_SERVER_ODATA_ODATA_H
@@ -15,6 +17,7 @@
 
 struct req;
 struct resp;
+struct schema_type;
 struct odata_expr;   /* parsed $filter, private to server/odata/odata_filter.c */
 struct odata_search; /* parsed $search, private to server/odata/odata_search.c */
 
@@ -43,6 +46,9 @@ enum odata_prop_flags {
 	/* With OP_ORDERBY on OE_DIRECTORY: $orderby needs advanced params
 	 * (users createdDateTime, servicePrincipals displayName). */
 	OP_ORDERBY_ADVANCED = 1 << 10,
+	/* Served on a single entity only: $select of it on a list is Graph's 501
+	 * (aboutMe, birthday, ... mailboxSettings on users; graph-spec §4.1). */
+	OP_SINGLE = 1 << 11,
 };
 
 struct odata_prop {
@@ -71,11 +77,31 @@ struct odata_entity {
 	const char *odata_type;         /* "#microsoft.graph.user" */
 	unsigned flags;                 /* enum odata_entity_flags */
 	const struct odata_prop *props; /* terminated by { 0 } */
+	/*
+	 * Graph's CSDL type (SCHEMA_TYPE(user)): every property $select may
+	 * name and how an absent one is written (null, or [] for a
+	 * collection). @props then lists only what the CSDL does not say (the
+	 * default set, the query rules, secrets, single-entity-only ones),
+	 * each name declared by the type. NULL: @props is the whole schema
+	 * (the engine's own tests).
+	 */
+	const struct schema_type *type;
 };
 
 struct odata_orderby {
 	char *prop;
 	bool desc;
+};
+
+#define ODATA_LEVELS_MAX (-1) /* $levels=max */
+
+/* One $expand item, parsed against the entity's CSDL type. */
+struct odata_expand {
+	const struct schema_property
+	    *nav;      /* the navigation property (borrowed, static) */
+	char **select; /* nested $select, declared names; NULL: default */
+	size_t nselect;
+	int levels; /* $levels: 0 not given, n, or ODATA_LEVELS_MAX */
 };
 
 struct odata_query {
@@ -96,6 +122,8 @@ struct odata_query {
 	 * or ODATA_TOKEN_OFFSET (index into the ordered matches); 0 = none. */
 	int token_kind;
 	uint64_t token_value;
+	struct odata_expand *expand; /* $expand items; NULL = none */
+	size_t nexpand;
 };
 
 #define ODATA_TOKEN_SEQ    1
@@ -108,6 +136,29 @@ struct odata_item {
 	uint64_t seq;                      /* insertion sequence: default order, paging */
 };
 
+/* The objects one navigation property of one item relates to, from a route. */
+struct odata_related {
+	struct odata_item
+	    *items; /* new array (the engine free()s it); NULL when n == 0 */
+	size_t n;   /* in the order Graph lists them */
+};
+
+/*
+ * odata_related_fn - a route's answer to "what does @item's @nav point at?"
+ * for $expand: fill @out (zeroed by the caller). A single-valued property
+ * (manager) gives at most one item. Returns 0, or -1 out of memory.
+ * Called under the state lock, while the response is rendered.
+ */
+typedef int odata_related_fn(void *ctx, const struct odata_item *item,
+                             const struct schema_property *nav,
+                             struct odata_related *out);
+
+/* How the engine reaches a route's related objects. */
+struct odata_expander {
+	odata_related_fn *related;
+	void *ctx;
+};
+
 struct odata_list_opts {
 	/* Text after "$metadata#": "users", "directoryObjects",
 	 * "servicePrincipals('<id>')/appRoleAssignedTo". */
@@ -115,6 +166,8 @@ struct odata_list_opts {
 	bool type_annotations; /* "@odata.type" on every item (directoryObjects) */
 	int default_top;       /* page size without $top; 0 means 100 */
 	int max_top;           /* largest $top; 0 means 999 */
+	/* Resolves $expand; NULL renders every expanded collection empty. */
+	const struct odata_expander *expander;
 };
 
 /*
@@ -159,14 +212,26 @@ int odata_respond_collection(const struct odata_query *q, const struct req *req,
                              struct resp *resp, const struct odata_item *items, size_t n,
                              const struct odata_list_opts *opts);
 
+/* One entity to answer: its object, its type, and how to expand it. */
+struct odata_one {
+	const struct odata_entity *entity;
+	const json_t *obj;                     /* borrowed stored object */
+	const char *context;                   /* after "$metadata#"; NULL: entity->set */
+	bool type_annotation;                  /* "@odata.type" after "@odata.context" */
+	const struct odata_expander *expander; /* NULL: expanded collections empty */
+};
+
 /*
- * odata_respond_entity() - set @resp to @status with the projection of @obj
- * and "@odata.context": "<base>/<version>/$metadata#<set>[(<select>)]/$entity".
- * @context overrides "<set>" when non-NULL. Under srv_dispatch
+ * odata_respond_one() - set @resp to @status with the projection of @one's
+ * object and "@odata.context": "<base>/<version>/$metadata#<ctx>[(<select>)]/$entity".
+ * Single-entity-only properties are served. Under the pipeline
  * (resp->bytes_only) the body is written as text at once and resp->body
- * stays NULL; a handler that edits resp->body afterwards calls
- * odata_respond_entity_json() instead. Returns 0 or -1.
+ * stays NULL; otherwise it is a json_t. Returns 0 or -1.
  */
+int odata_respond_one(const struct odata_query *q, const struct req *req,
+                      struct resp *resp, unsigned status, const struct odata_one *one);
+
+/* odata_respond_entity() - odata_respond_one() without annotation or expander. */
 int odata_respond_entity(const struct odata_query *q, const struct req *req,
                          struct resp *resp, unsigned status,
                          const struct odata_entity *entity, const json_t *obj,
@@ -192,6 +257,38 @@ int odata_respond_count(const struct odata_query *q, const struct req *req,
  * $metadata declares it and as $filter type errors name it.
  */
 const char *odata_edm_type(enum odata_type type);
+
+/*
+ * odata_metadata_none() - did the client ask for no control information
+ * (Accept: application/json;odata.metadata=none)? Then answers carry no
+ * @odata.context, @odata.type, @odata.id... but keep @odata.nextLink and
+ * @odata.count (OData JSON Format 4.01 §3.1.3; the CLI for Microsoft 365
+ * sends it, pnp/cli-microsoft365#3825).
+ */
+bool odata_metadata_none(const struct req *req);
+
+/*
+ * odata_strip_metadata() - remove that control information from @body
+ * (modified in place, recursively): for routes that build a body themselves.
+ */
+void odata_strip_metadata(json_t *body);
+
+/*
+ * odata_respond_body() - @status with a body a route built itself (steals
+ * @body; NULL answers 500), its control information stripped when the client
+ * asked for odata.metadata=none. Returns 0, or -1 after resp_error().
+ */
+int odata_respond_body(const struct req *req, struct resp *resp, unsigned status,
+                       json_t *body);
+
+/*
+ * odata_resource_units() - what @req costs against Entra ID's throttling
+ * budget, the value of Graph's x-ms-resource-unit header: the base cost of
+ * its path (GET users 2, groups/{id}/members 3, transitiveMembers 5,
+ * directoryObjects/getByIds 5, users/{id}/checkMemberGroups 4 ..., any
+ * other 1), then $select -1, $expand +1, $top below 20 -1, at least 1.
+ */
+int odata_resource_units(const struct req *req);
 
 /* odata_entity_prop() - the schema entry for @name (case-insensitive), or NULL. */
 const struct odata_prop *odata_entity_prop(const struct odata_entity *entity,

@@ -1,8 +1,9 @@
 /*
  * server/odata/odata_query.c - odata_query_parse(): reads every system query option
- * of a request ($top $skip $count $select $filter $orderby $search $skiptoken,
- * rejects $expand and unknown ones), validates them against the entity schema
- * and applies Graph's advanced-query rules (graph-spec §4.5).
+ * of a request ($top $skip $count $select $expand $filter $orderby $search
+ * $skiptoken; unknown ones are refused), validates them against the entity's
+ * CSDL type and query rules and applies Graph's advanced-query rules
+ * (graph-spec §4.5). $expand's own grammar is in odata_expand.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "odata.h"
 #include "odata_filter.h"
 #include "odata_query.h"
+#include "../../state/schema/schema.h"
 #include "../core/req.h"
 #include "../core/resp.h"
 
@@ -71,9 +73,6 @@ static int collect(struct opts *o, const struct req *req, struct odata_err *err)
 			    opt_names[k]);
 		o->v[k] = req->query[i].value ? req->query[i].value : "";
 	}
-	if (o->v[OPT_EXPAND])
-		return odata_err_set(err, GERR_REQUEST_BAD_REQUEST,
-		                     "Query option '$expand' is not supported.");
 	return 0;
 }
 
@@ -180,39 +179,67 @@ static int no_prop(const struct odata_query *q, const char *s, size_t n,
 	                     (int)(n > 128 ? 128 : n), s, odata_type_short(q->entity));
 }
 
-static int parse_select(struct odata_query *q, const char *v, struct odata_err *err)
+/* The declared spelling of $select item @s (@n bytes), or NULL when unknown. */
+static const char *select_name(const struct odata_entity *e, const char *s, size_t n)
 {
-	const char *s = v, *end;
+	const struct schema_property *sp;
+	const struct odata_prop *p;
+
+	if (e->type) {
+		sp = schema_property_find_len(e->type, s, n);
+		return sp ? sp->name : NULL;
+	}
+	p = prop_n(e, s, n);
+	return p ? p->name : NULL;
+}
+
+int odata_select_parse(const struct odata_entity *e, const char *v, size_t len,
+                       char ***out, size_t *nout, struct odata_err *err)
+{
+	const char *s = v, *end = v + len, *comma;
+	char **sel;
 	size_t n;
 
-	if (!*v)
+	*out = NULL;
+	*nout = 0;
+	if (!len)
 		return 0;
-	q->select = calloc(MAX_SELECT, sizeof(*q->select));
-	if (!q->select)
+	sel = calloc(MAX_SELECT, sizeof(*sel));
+	if (!sel)
 		return odata_err_set(err, GERR_INTERNAL, "Out of memory.");
+	*out = sel;
 	for (;;) {
-		const struct odata_prop *p;
+		const char *name;
 
-		end = strchr(s, ',');
-		n = end ? (size_t)(end - s) : strlen(s);
+		comma = memchr(s, ',', (size_t)(end - s));
+		n = comma ? (size_t)(comma - s) : (size_t)(end - s);
 		trim(&s, &n);
-		p = prop_n(q->entity, s, n);
-		if (!p && !(n == 1 && *s == '*') &&
-		    (!(q->entity->flags & OE_OPEN) || !is_name(s, n)))
-			return no_prop(q, s, n, err);
-		if (q->nselect == MAX_SELECT)
+		name = select_name(e, s, n);
+		if (!name && !(n == 1 && *s == '*') &&
+		    (!(e->flags & OE_OPEN) || !is_name(s, n)))
+			return odata_err_set(err, GERR_BAD_REQUEST,
+			                     ODATA_SELECT_EXPAND_FAILED
+			                     "Could not find a property named '%.*s' on "
+			                     "type '%s'.",
+			                     (int)(n > 128 ? 128 : n), s,
+			                     odata_type_short(e));
+		if (*nout == MAX_SELECT)
 			return odata_err_set(
 			    err, GERR_BAD_REQUEST,
 			    "Too many properties in $select (at most %d).", MAX_SELECT);
-		q->select[q->nselect] =
-		    p ? xstrndup(p->name, strlen(p->name)) : xstrndup(s, n);
-		if (!q->select[q->nselect])
+		sel[*nout] = name ? xstrndup(name, strlen(name)) : xstrndup(s, n);
+		if (!sel[*nout])
 			return odata_err_set(err, GERR_INTERNAL, "Out of memory.");
-		q->nselect++;
-		if (!end)
+		(*nout)++;
+		if (!comma)
 			return 0;
-		s = end + 1;
+		s = comma + 1;
 	}
+}
+
+static int parse_select(struct odata_query *q, const char *v, struct odata_err *err)
+{
+	return odata_select_parse(q->entity, v, strlen(v), &q->select, &q->nselect, err);
 }
 
 static bool directory(const struct odata_query *q)
@@ -318,6 +345,8 @@ static int parse_all(struct odata_query *q, const struct opts *o, const struct r
 		if (!q->search_expr)
 			return -1;
 	}
+	if (o->v[OPT_EXPAND] && odata_expand_parse(q, o->v[OPT_EXPAND], err))
+		return -1;
 	if (o->v[OPT_SKIPTOKEN]) {
 		q->skiptoken = xstrndup(o->v[OPT_SKIPTOKEN], strlen(o->v[OPT_SKIPTOKEN]));
 		if (!q->skiptoken)
@@ -358,6 +387,7 @@ void odata_query_release(struct odata_query *q)
 	free(q->orderby);
 	odata_filter_free(q->filter);
 	odata_search_free(q->search_expr);
+	odata_expand_release(q);
 	free(q->search);
 	free(q->skiptoken);
 	memset(q, 0, sizeof(*q));

@@ -16,6 +16,7 @@ struct odata_search;
 
 #define ODATA_MAX_TOP         999
 #define ODATA_DEFAULT_TOP     100
+#define ODATA_EXPAND_MAX_PAGE 100 /* outer page size with $expand */
 #define ODATA_SEARCH_MAX_LEN  1024
 #define ODATA_SEARCH_MAX_TERM 32 /* clauses in one $search */
 
@@ -43,6 +44,34 @@ bool odata_search_eval(const struct odata_search *s, const json_t *obj);
  * for anything it did not produce (tampered, truncated, other version).
  */
 #define ODATA_TOKEN_LEN 24
+
+/* How Graph's OData parser prefixes what it finds wrong in $select and $expand
+ * ("Parsing OData Select and Expand failed: Could not find a property named
+ * 'x' on type 'microsoft.graph.user'.": msgraph-sdk-powershell#2103, #2550;
+ * microsoft-graph-docs-contrib#4529 for a $select-only request). */
+#define ODATA_SELECT_EXPAND_FAILED "Parsing OData Select and Expand failed: "
+
+/*
+ * odata_select_parse() - the $select list at @v (@len bytes) against @e: each
+ * item's declared spelling (or '*', or a dynamic name on an open entity) into
+ * a new array *@out of new strings, count in *@nout. Unknown names are
+ * Graph's 400. Returns 0, or -1 with @err set (*@out may hold what was
+ * parsed so far: the caller frees it either way).
+ */
+int odata_select_parse(const struct odata_entity *e, const char *v, size_t len,
+                       char ***out, size_t *nout, struct odata_err *err);
+
+/*
+ * odata_expand_parse() - $expand=@v into q->expand (odata_expand.c): items
+ * against the entity's CSDL navigation properties, nested $select and
+ * $levels, and Graph's limits for directory objects. Needs q->entity,
+ * q->advanced, q->count and q->search already set. Returns 0 or -1 + @err.
+ */
+struct odata_query;
+int odata_expand_parse(struct odata_query *q, const char *v, struct odata_err *err);
+
+/* odata_expand_release() - free q->expand. */
+void odata_expand_release(struct odata_query *q);
 void odata_token_encode(int kind, uint64_t value, char *out);
 int odata_token_decode(const char *token, int *kind, uint64_t *value);
 

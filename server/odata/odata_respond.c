@@ -1,8 +1,8 @@
 /*
  * server/odata/odata_respond.c - turning matched objects into Graph's OData
- * responses: projection ($select / default set), ordering, paging with an
+ * responses: the @odata.context (with $select and $expand), paging with an
  * opaque $skiptoken and an absolute @odata.nextLink, @odata.count, and the
- * /$count text body.
+ * /$count text body. Each object is written by odata_project.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,200 +10,13 @@
 
 #include "../core/error.h"
 #include "../core/jwriter.h"
+#include "../../state/schema/schema.h"
 #include "odata.h"
 #include "odata_filter.h"
 #include "odata_query.h"
 #include "odata_respond.h"
 #include "../core/req.h"
 #include "../core/resp.h"
-
-/* ---- projection ---- */
-
-static bool is_collection(enum odata_type t)
-{
-	return t == ODATA_STRING_COLLECTION || t == ODATA_OBJECT_COLLECTION;
-}
-
-/* Copy property @p of @obj into @dst; absent values become null or []. */
-static int put_prop(json_t *dst, const struct odata_prop *p, const json_t *obj)
-{
-	json_t *v = json_object_get(obj, p->name);
-
-	if (v)
-		return json_object_set(dst, p->name, v);
-	return json_object_set_new(dst, p->name,
-	                           is_collection(p->type) ? json_array() : json_null());
-}
-
-static int project_into(json_t *dst, const struct odata_query *q,
-                        const struct odata_entity *entity, const json_t *obj)
-{
-	const struct odata_prop *p;
-	size_t i;
-
-	if (!entity)
-		return 0;
-	if (!q || !q->nselect) {
-		for (p = entity->props; p && p->name; p++) {
-			if ((p->flags & OP_DEFAULT) && !(p->flags & OP_HIDDEN) &&
-			    put_prop(dst, p, obj))
-				return -1;
-		}
-		return 0;
-	}
-	for (i = 0; i < q->nselect; i++) {
-		if (!strcmp(q->select[i], "*")) {
-			for (p = entity->props; p && p->name; p++) {
-				if (!(p->flags & OP_HIDDEN) && put_prop(dst, p, obj))
-					return -1;
-			}
-			continue;
-		}
-		/* Mixed collections: a name this item's type lacks yields nothing. */
-		p = odata_entity_prop(entity, q->select[i]);
-		if (!p)
-			continue;
-		/* Graph answers a selected secret (passwordProfile) with null. */
-		if ((p->flags & OP_HIDDEN)
-		        ? json_object_set_new(dst, p->name, json_null())
-		        : put_prop(dst, p, obj))
-			return -1;
-	}
-	return 0;
-}
-
-static int annotate(json_t *dst, const struct odata_entity *entity)
-{
-	return json_object_set_new(
-	    dst, "@odata.type",
-	    json_string(entity->odata_type ? entity->odata_type : ""));
-}
-
-json_t *odata_project(const struct odata_query *q, const struct odata_entity *entity,
-                      const json_t *obj, bool type_annotation)
-{
-	json_t *out = json_object();
-
-	if (!out)
-		return NULL;
-	if ((type_annotation && annotate(out, entity)) ||
-	    project_into(out, q, entity, obj)) {
-		json_decref(out);
-		return NULL;
-	}
-	return out;
-}
-
-/* ---- projection written as text ---- */
-
-/*
- * project_into() as JSON members: the same keys in the same order. A key set
- * twice into a json_t keeps its first position, so each property is written
- * once, where it first appears; its value never depends on which mention
- * put it there (a hidden property is null either way).
- */
-struct proj {
-	struct buf *w;
-	const struct odata_entity *entity;
-	const json_t *obj;
-	uint64_t seen[ODATA_PROJ_MAX_PROPS / 64];
-	bool first;
-};
-
-static void member(struct proj *pr, const char *key)
-{
-	if (!pr->first)
-		buf_add(pr->w, ",", 1);
-	pr->first = false;
-	jwriter_key(pr->w, key);
-}
-
-static void write_prop(struct proj *pr, const struct odata_prop *p, bool as_null)
-{
-	size_t i = (size_t)(p - pr->entity->props);
-	const json_t *v;
-
-	if (pr->seen[i / 64] & (UINT64_C(1) << (i % 64)))
-		return;
-	pr->seen[i / 64] |= UINT64_C(1) << (i % 64);
-	member(pr, p->name);
-	v = as_null ? NULL : json_object_get(pr->obj, p->name);
-	if (v)
-		jwriter_value(pr->w, v);
-	else if (!as_null && is_collection(p->type))
-		buf_add(pr->w, "[]", 2);
-	else
-		buf_add(pr->w, "null", 4);
-}
-
-static void write_members(struct proj *pr, const struct odata_query *q)
-{
-	const struct odata_prop *p;
-	size_t i;
-
-	if (!q || !q->nselect) {
-		for (p = pr->entity->props; p && p->name; p++) {
-			if ((p->flags & OP_DEFAULT) && !(p->flags & OP_HIDDEN))
-				write_prop(pr, p, false);
-		}
-		return;
-	}
-	for (i = 0; i < q->nselect; i++) {
-		if (!strcmp(q->select[i], "*")) {
-			for (p = pr->entity->props; p && p->name; p++) {
-				if (!(p->flags & OP_HIDDEN))
-					write_prop(pr, p, false);
-			}
-			continue;
-		}
-		p = odata_entity_prop(pr->entity, q->select[i]);
-		if (p)
-			write_prop(pr, p, p->flags & OP_HIDDEN);
-	}
-}
-
-static size_t prop_count(const struct odata_entity *entity)
-{
-	size_t n = 0;
-
-	while (entity->props && entity->props[n].name)
-		n++;
-	return n;
-}
-
-void odata_project_write(struct buf *w, const struct odata_query *q,
-                         const struct odata_entity *entity, const json_t *obj,
-                         bool type_annotation, bool continued)
-{
-	struct proj pr = {w, entity, obj, {0}, !continued};
-
-	if (!continued)
-		buf_add(w, "{", 1);
-	if (type_annotation) {
-		const char *t = entity && entity->odata_type ? entity->odata_type : "";
-
-		member(&pr, "@odata.type");
-		jwriter_string(w, t, strlen(t));
-	}
-	if (entity && prop_count(entity) <= ODATA_PROJ_MAX_PROPS) {
-		write_members(&pr, q);
-	} else if (entity) {
-		/* No room to track duplicates: let jansson's object do it. */
-		json_t *o = json_object();
-		const char *key;
-		json_t *v;
-
-		if (!o || project_into(o, q, entity, obj))
-			w->failed = true;
-		json_object_foreach(o, key, v)
-		{
-			member(&pr, key);
-			jwriter_value(w, v);
-		}
-		json_decref(o);
-	}
-	buf_add(w, "}", 1);
-}
 
 /* ---- @odata.context ---- */
 
@@ -225,55 +38,80 @@ static void context_url(struct buf *sb, const struct odata_query *q,
 	}
 	buf_addstr(sb, "/$metadata#");
 	buf_addstr(sb, ctx);
+	/* OData's select list: the properties, then each expanded one with its
+	 * own list, "members()" when it has none (#chats(members()) in Graph). */
 	for (i = 0; q && i < q->nselect; i++) {
 		buf_addstr(sb, i ? "," : "(");
 		buf_addstr(sb, q->select[i]);
 	}
-	if (q && q->nselect)
+	for (i = 0; q && i < q->nexpand; i++) {
+		const struct odata_expand *x = &q->expand[i];
+
+		buf_addstr(sb, i || q->nselect ? "," : "(");
+		buf_addstr(sb, x->nav->name);
+		buf_addstr(sb, "(");
+		for (size_t k = 0; k < x->nselect; k++) {
+			if (k)
+				buf_addstr(sb, ",");
+			buf_addstr(sb, x->select[k]);
+		}
+		buf_addstr(sb, ")");
+	}
+	if (q && (q->nselect || q->nexpand))
 		buf_addstr(sb, ")");
 	buf_addstr(sb, suffix);
 }
 
-static int set_context(json_t *body, const struct odata_query *q, const struct req *req,
-                       const char *ctx, const char *suffix)
+/* {"@odata.context": ..., [@odata.type], <projection>} as text. */
+static char *entity_text(const struct odata_query *q, const struct req *req,
+                         const struct odata_one *one, size_t *len)
 {
-	struct buf sb;
-	int rc;
-
-	buf_init(&sb, ODATA_URL_MAX);
-	context_url(&sb, q, req, ctx, suffix);
-	rc = sb.failed
-	         ? -1
-	         : json_object_set_new(body, "@odata.context", json_string(sb.data));
-	buf_release(&sb);
-	return rc;
-}
-
-/* The same body as text: {"@odata.context": ..., <projection>}. */
-static int entity_text(const struct odata_query *q, const struct req *req,
-                       struct resp *resp, unsigned status,
-                       const struct odata_entity *entity, const json_t *obj,
-                       const char *ctx)
-{
+	const struct odata_entity *entity = one->entity;
 	struct buf sb;
 	struct buf w;
-	char *text;
-	size_t len;
 
 	buf_init(&sb, ODATA_URL_MAX);
-	context_url(&sb, q, req, ctx, "/$entity");
+	context_url(&sb, q, req, one->context ? one->context : set_name(entity),
+	            "/$entity");
 	if (sb.failed) {
 		buf_release(&sb);
-		return -1;
+		return NULL;
 	}
 	buf_init(&w, RESP_TEXT_MAX);
+	if (odata_metadata_none(req)) {
+		buf_release(&sb);
+		odata_project_write_ex(&w, q, entity, one->obj,
+		                       ODATA_PW_SINGLE | ODATA_PW_BARE, one->expander);
+		return buf_detach(&w, len);
+	}
 	buf_add(&w, "{", 1);
 	jwriter_key(&w, "@odata.context");
 	jwriter_string(&w, sb.data, sb.len);
 	buf_release(&sb);
-	odata_project_write(&w, q, entity, obj, false, true);
-	text = buf_detach(&w, &len);
-	return text ? resp_odata_text(resp, status, text, len) : -1;
+	odata_project_write_ex(&w, q, entity, one->obj,
+	                       ODATA_PW_CONTINUED | ODATA_PW_SINGLE |
+	                           (one->type_annotation ? ODATA_PW_ANNOTATE : 0),
+	                       one->expander);
+	return buf_detach(&w, len);
+}
+
+int odata_respond_one(const struct odata_query *q, const struct req *req,
+                      struct resp *resp, unsigned status, const struct odata_one *one)
+{
+	size_t len;
+	char *text = entity_text(q, req, one, &len);
+	json_t *body;
+
+	if (!text)
+		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	if (resp->bytes_only)
+		return resp_odata_text(resp, status, text, len);
+	/* Handlers and tests that read the body get the same text, parsed. */
+	body = json_loadb(text, len, 0, NULL);
+	free(text);
+	if (!body)
+		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	return resp_odata(resp, status, body);
 }
 
 int odata_respond_entity(const struct odata_query *q, const struct req *req,
@@ -281,13 +119,9 @@ int odata_respond_entity(const struct odata_query *q, const struct req *req,
                          const struct odata_entity *entity, const json_t *obj,
                          const char *context)
 {
-	if (!resp->bytes_only)
-		return odata_respond_entity_json(q, req, resp, status, entity, obj,
-		                                 context);
-	if (entity_text(q, req, resp, status, entity, obj,
-	                context ? context : entity->set))
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	return 0;
+	struct odata_one one = {entity, obj, context, false, NULL};
+
+	return odata_respond_one(q, req, resp, status, &one);
 }
 
 int odata_respond_entity_json(const struct odata_query *q, const struct req *req,
@@ -295,15 +129,14 @@ int odata_respond_entity_json(const struct odata_query *q, const struct req *req
                               const struct odata_entity *entity, const json_t *obj,
                               const char *context)
 {
-	json_t *body = json_object();
+	struct odata_one one = {entity, obj, context, false, NULL};
+	bool bytes_only = resp->bytes_only;
+	int rc;
 
-	if (!body ||
-	    set_context(body, q, req, context ? context : entity->set, "/$entity") ||
-	    project_into(body, q, entity, obj)) {
-		json_decref(body);
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	}
-	return resp_odata(resp, status, body);
+	resp->bytes_only = false;
+	rc = odata_respond_one(q, req, resp, status, &one);
+	resp->bytes_only = bytes_only;
+	return rc;
 }
 
 /* ---- the collection ---- */
@@ -338,22 +171,6 @@ static size_t page_start(const struct odata_query *q, const struct odata_item *i
 	return lo;
 }
 
-static int page_values(json_t *arr, const struct odata_query *q,
-                       const struct odata_item *items, const size_t *idx, size_t from,
-                       size_t to, bool annotations)
-{
-	size_t i;
-
-	for (i = from; i < to; i++) {
-		const struct odata_item *it = &items[idx[i]];
-		const struct odata_entity *e = it->entity ? it->entity : q->entity;
-
-		if (json_array_append_new(arr, odata_project(q, e, it->obj, annotations)))
-			return -1;
-	}
-	return 0;
-}
-
 struct page {
 	size_t from, to; /* the page is idx[from..to) */
 };
@@ -368,6 +185,9 @@ static struct page page_bounds(const struct odata_query *q,
 	              : (opts->default_top > 0 ? opts->default_top : ODATA_DEFAULT_TOP);
 	struct page pg;
 
+	/* "Max page size with $expand is 100" (microsoft-graph-docs#21506). */
+	if (q->nexpand && top > ODATA_EXPAND_MAX_PAGE)
+		top = ODATA_EXPAND_MAX_PAGE;
 	pg.from = page_start(q, items, idx, m);
 	pg.to = m - pg.from > (size_t)top ? pg.from + (size_t)top : m;
 	return pg;
@@ -381,42 +201,14 @@ static char *next_link(const struct odata_query *q, const struct req *req,
 	                       q->norderby ? (uint64_t)to : items[idx[to - 1]].seq);
 }
 
-static int build_body(json_t *body, const struct odata_query *q, const struct req *req,
-                      const struct odata_list_opts *opts, const struct odata_item *items,
-                      const size_t *idx, size_t m)
-{
-	struct page pg = page_bounds(q, opts, items, idx, m);
-	size_t from = pg.from, to = pg.to;
-	json_t *arr;
-
-	if (set_context(body, q, req, opts->context ? opts->context : set_name(q->entity),
-	                ""))
-		return -1;
-	if (q->count && q->advanced &&
-	    json_object_set_new(body, "@odata.count", json_integer((json_int_t)m)))
-		return -1;
-	if (to < m) {
-		char *link = next_link(q, req, items, idx, to);
-
-		if (!link ||
-		    json_object_set_new(body, "@odata.nextLink", json_string(link))) {
-			free(link);
-			return -1;
-		}
-		free(link);
-	}
-	arr = json_array();
-	if (json_object_set_new(body, "value", arr))
-		return -1;
-	return page_values(arr, q, items, idx, from, to, opts->type_annotations);
-}
-
-/* build_body() straight to text: the same members in the same order. */
+/* The page as JSON text: context, count, nextLink, then the items. */
 static int write_body(struct buf *w, const struct odata_query *q, const struct req *req,
                       const struct odata_list_opts *opts, const struct odata_item *items,
                       const size_t *idx, size_t m)
 {
 	struct page pg = page_bounds(q, opts, items, idx, m);
+	bool bare = odata_metadata_none(req);
+	struct odata_proj *proj;
 	struct buf ctx;
 	char *link = NULL;
 	size_t i;
@@ -431,30 +223,37 @@ static int write_body(struct buf *w, const struct odata_query *q, const struct r
 		return -1;
 	}
 	buf_add(w, "{", 1);
-	jwriter_key(w, "@odata.context");
-	jwriter_string(w, ctx.data, ctx.len);
+	/* metadata=none keeps only nextLink and count (OData JSON 4.01 §3.1.3) */
+	if (!bare) {
+		jwriter_key(w, "@odata.context");
+		jwriter_string(w, ctx.data, ctx.len);
+		buf_add(w, ",", 1);
+	}
 	buf_release(&ctx);
 	if (q->count && q->advanced) {
 		char num[24];
-		int len = snprintf(num, sizeof(num), ",\"@odata.count\":%zu", m);
+		int len = snprintf(num, sizeof(num), "\"@odata.count\":%zu,", m);
 
 		buf_add(w, num, (size_t)len);
 	}
 	if (link) {
-		buf_add(w, ",", 1);
 		jwriter_key(w, "@odata.nextLink");
 		jwriter_string(w, link, strlen(link));
+		buf_add(w, ",", 1);
 		free(link);
 	}
-	buf_add(w, ",\"value\":[", 10);
+	buf_add(w, "\"value\":[", 9);
+	proj = odata_proj_new(opts->expander);
 	for (i = pg.from; i < pg.to; i++) {
 		const struct odata_item *it = &items[idx[i]];
 
 		if (i > pg.from)
 			buf_add(w, ",", 1);
-		odata_project_write(w, q, it->entity ? it->entity : q->entity, it->obj,
-		                    opts->type_annotations, false);
+		odata_proj_write(proj, w, q, it->entity ? it->entity : q->entity, it->obj,
+		                 (opts->type_annotations ? ODATA_PW_ANNOTATE : 0) |
+		                     (bare ? ODATA_PW_BARE : 0));
 	}
+	odata_proj_free(proj);
 	buf_add(w, "]}", 2);
 	return w->failed ? -1 : 0;
 }
@@ -469,21 +268,19 @@ static int respond_page(const struct odata_query *q, const struct req *req,
 	char *text;
 	size_t len;
 
-	if (resp->bytes_only) {
-		buf_init(&w, RESP_TEXT_MAX);
-		if (write_body(&w, q, req, opts, items, idx, m)) {
-			buf_release(&w);
-			return -1;
-		}
-		text = buf_detach(&w, &len);
-		return text ? resp_odata_text(resp, 200, text, len) : -1;
-	}
-	body = json_object();
-	if (!body || build_body(body, q, req, opts, items, idx, m)) {
-		json_decref(body);
+	buf_init(&w, RESP_TEXT_MAX);
+	if (write_body(&w, q, req, opts, items, idx, m)) {
+		buf_release(&w);
 		return -1;
 	}
-	return resp_odata(resp, 200, body);
+	text = buf_detach(&w, &len);
+	if (!text)
+		return -1;
+	if (resp->bytes_only)
+		return resp_odata_text(resp, 200, text, len);
+	body = json_loadb(text, len, 0, NULL);
+	free(text);
+	return body ? resp_odata(resp, 200, body) : -1;
 }
 
 int odata_respond_collection(const struct odata_query *q, const struct req *req,
@@ -500,6 +297,9 @@ int odata_respond_collection(const struct odata_query *q, const struct req *req,
 	max = opts->max_top > 0 ? opts->max_top : ODATA_MAX_TOP;
 	if (q->top > max)
 		return too_big(resp, q->top, max);
+	if (odata_select_single_only(q, q->entity))
+		return resp_error(resp, GERR_NOT_IMPLEMENTED,
+		                  "This operation target is not yet supported.");
 	idx = odata_match_sorted(q, items, n, &m);
 	if (!idx)
 		return resp_error(resp, GERR_INTERNAL, "Out of memory.");

@@ -46,4 +46,42 @@ void odata_project_write(struct buf *w, const struct odata_query *q,
                          const struct odata_entity *entity, const json_t *obj,
                          bool type_annotation, bool continued);
 
+/* How odata_project_write_ex() writes an object. */
+enum odata_pw_flags {
+	ODATA_PW_ANNOTATE = 1 << 0,  /* "@odata.type" first */
+	ODATA_PW_CONTINUED = 1 << 1, /* the caller wrote "{" and a member already */
+	ODATA_PW_SINGLE = 1 << 2, /* one entity: single-entity-only properties served */
+	ODATA_PW_BARE = 1 << 3,   /* odata.metadata=none: no "@odata.type" anywhere */
+};
+
+/*
+ * odata_project_write_ex() - the same with @flags (enum odata_pw_flags) and
+ * $expand resolved through @ex (NULL: expanded collections are empty,
+ * single-valued ones left out).
+ */
+struct odata_expander;
+void odata_project_write_ex(struct buf *w, const struct odata_query *q,
+                            const struct odata_entity *entity, const json_t *obj,
+                            unsigned flags, const struct odata_expander *ex);
+
+/*
+ * A projector for many objects of one answer (a page): what is worked out
+ * once per entity (its default set as CSDL slots) is kept between objects.
+ * odata_proj_new() returns a new one (free with odata_proj_free()) or NULL on
+ * OOM, which odata_proj_write() then reports by failing @w.
+ */
+struct odata_proj;
+struct odata_proj *odata_proj_new(const struct odata_expander *ex);
+void odata_proj_write(struct odata_proj *pr, struct buf *w, const struct odata_query *q,
+                      const struct odata_entity *entity, const json_t *obj,
+                      unsigned flags);
+void odata_proj_free(struct odata_proj *pr);
+
+/*
+ * odata_select_single_only() - does @q's $select name a property @entity
+ * serves on a single entity only (OP_SINGLE)? A list answers it with 501.
+ */
+bool odata_select_single_only(const struct odata_query *q,
+                              const struct odata_entity *entity);
+
 #endif

@@ -198,7 +198,7 @@ static void same_page(const struct coll *c, const struct odata_list_opts *opts,
 static void test_collection_matches(void **ctx)
 {
 	const struct odata_list_opts plain = {0};
-	const struct odata_list_opts annotated = {"directoryObjects", true, 3, 0};
+	const struct odata_list_opts annotated = {"directoryObjects", true, 3, 0, NULL};
 	struct coll c;
 
 	(void)ctx;

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/req.h"
+#include "../core/resp.h"
 #include "odata.h"
 #include "odata_util.h"
 
@@ -252,4 +254,61 @@ const char *odata_edm_type(enum odata_type type)
 		return "Collection(microsoft.graph.complexType)";
 	}
 	return "Edm.String";
+}
+
+bool odata_metadata_none(const struct req *req)
+{
+	const char *accept = req ? req_header(req, "accept") : NULL;
+	const char *p;
+
+	for (p = accept; p && (p = strstr(p, "odata.metadata")); p += 14) {
+		const char *v = p + 14;
+
+		while (*v == ' ')
+			v++;
+		if (*v++ != '=')
+			continue;
+		while (*v == ' ')
+			v++;
+		if (!odata_strncasecmp(v, "none", 4))
+			return true;
+	}
+	return false;
+}
+
+/* Control information metadata=none keeps (OData JSON 4.01 §3.1.3). */
+static bool kept(const char *key)
+{
+	return !strcmp(key, "@odata.nextLink") || !strcmp(key, "@odata.count") ||
+	       !strcmp(key, "@odata.deltaLink");
+}
+
+void odata_strip_metadata(json_t *body)
+{
+	const char *key;
+	json_t *v;
+	void *tmp;
+	size_t i;
+
+	if (json_is_array(body)) {
+		json_array_foreach(body, i, v) odata_strip_metadata(v);
+		return;
+	}
+	json_object_foreach_safe(body, tmp, key, v)
+	{
+		if (!strncmp(key, "@odata.", 7) && !kept(key))
+			json_object_del(body, key);
+		else
+			odata_strip_metadata(v);
+	}
+}
+
+int odata_respond_body(const struct req *req, struct resp *resp, unsigned status,
+                       json_t *body)
+{
+	if (!body)
+		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	if (odata_metadata_none(req))
+		odata_strip_metadata(body);
+	return resp_odata(resp, status, body);
 }

@@ -96,4 +96,29 @@ json_t *model_policy_export(const struct tenant *t);
 /* model_timestamp() - the mock clock now as "2024-05-01T10:22:31Z". New reference. */
 json_t *model_timestamp(struct state *st);
 
+/*
+ * model_timestamp_ticks() - the mock clock now with Graph's seven fractional
+ * digits of 100 ns ticks, "2021-02-15T16:14:59.8643039Z": the milliseconds,
+ * then four digits below them (the mock clock keeps milliseconds only, so
+ * those come from the machine's clock), as appRoleAssignment and application
+ * createdDateTime carry them (graph-spec §6.3, §7.2). New reference.
+ */
+json_t *model_timestamp_ticks(struct state *st);
+
+/* ---- a user's manager (graph-spec §3; the store keeps it on the user) ---- */
+
+/* Stored, never rendered (not a structural property): the manager's object id. */
+#define MODEL_MANAGER_KEY "_manager"
+
+/*
+ * model_user_manager() - @user's manager: a visible user of @t, or NULL when
+ * none is set or it is gone (deleted) or still lagging. Borrowed.
+ */
+struct dobj *model_user_manager(struct state *st, struct tenant *t,
+                                const struct dobj *user);
+
+/* model_user_set_manager() - make @manager @user's manager (NULL: none). 0 or -1 (OOM).
+ */
+int model_user_set_manager(struct dobj *user, const struct dobj *manager);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include <strings.h>
 
+#include "graph_permissions.h"
 #include "model_internal.h"
 
 static json_t *info_object(void)
@@ -26,7 +27,8 @@ int model_application_complete(struct state *st, struct tenant *t, json_t *obj)
 		rc |= json_object_set_new(obj, "appId", json_string(app_id));
 	}
 	rc |= model_default(obj, "applicationTemplateId", json_null());
-	rc |= model_default(obj, "createdDateTime", model_timestamp(st));
+	/* "2019-09-17T19:10:35.2742618Z": seven digits (graph-spec §7.2) */
+	rc |= model_default(obj, "createdDateTime", model_timestamp_ticks(st));
 	rc |= model_default(obj, "identifierUris", json_array());
 	rc |= model_default(obj, "publisherDomain", json_string(t->domain));
 	rc |= model_default(obj, "signInAudience", json_string("AzureADMyOrg"));
@@ -57,6 +59,24 @@ int model_application_complete(struct state *st, struct tenant *t, json_t *obj)
 	return rc ? -1 : 0;
 }
 
+/* Microsoft Graph's own service principal gets Graph's permissions, shared. */
+static int graph_permissions(json_t *obj, const char *app_id)
+{
+	const json_t *cat;
+	int rc = 0;
+
+	if (!app_id || strcasecmp(app_id, MODEL_GRAPH_APP_ID))
+		return 0;
+	cat = model_graph_permissions();
+	if (!cat)
+		return -1;
+	rc |=
+	    model_default(obj, "appRoles", json_incref(json_object_get(cat, "appRoles")));
+	rc |= model_default(obj, "oauth2PermissionScopes",
+	                    json_incref(json_object_get(cat, "oauth2PermissionScopes")));
+	return rc;
+}
+
 int model_service_principal_complete(struct state *st, struct tenant *t, json_t *obj)
 {
 	const char *app_id;
@@ -64,6 +84,7 @@ int model_service_principal_complete(struct state *st, struct tenant *t, json_t 
 
 	rc |= model_ensure_id(st, obj);
 	app_id = json_string_value(json_object_get(obj, "appId"));
+	rc |= graph_permissions(obj, app_id);
 	rc |= model_default(obj, "accountEnabled", json_true());
 	rc |= model_default(obj, "appDisplayName",
 	                    json_deep_copy(json_object_get(obj, "displayName")));

@@ -16,7 +16,7 @@ json_t *model_assignment_new(struct state *st, const struct dobj *principal,
                              char id_out[64])
 {
 	uint8_t raw[32];
-	char created[TIME_ISO_LEN];
+	json_t *created;
 	char role[GUID_STR_LEN + 1];
 
 	guid_to_bytes_le(principal->id, raw);
@@ -26,11 +26,11 @@ json_t *model_assignment_new(struct state *st, const struct dobj *principal,
 		memcpy(raw + 16 + i * 8, &r, 8);
 	}
 	b64url_encode_to(raw, sizeof(raw), id_out);
-	time_format(state_now_ms(st), TIME_FRACTION_Z, created);
+	created = model_timestamp_ticks(st);
 	guid_lower(app_role_id, role);
 	json_t *pname = json_object_get(principal->obj, "displayName");
 	json_t *rname = json_object_get(resource->obj, "displayName");
-	return json_pack("{s:s, s:n, s:s, s:s, s:O, s:s, s:s, s:O, s:s}", "id", id_out,
+	return json_pack("{s:s, s:n, s:s, s:o, s:O, s:s, s:s, s:O, s:s}", "id", id_out,
 	                 "deletedDateTime", "appRoleId", role, "createdDateTime", created,
 	                 "principalDisplayName", pname ? pname : json_null(),
 	                 "principalId", principal->id, "principalType",

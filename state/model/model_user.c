@@ -23,3 +23,30 @@ int model_user_complete(struct state *st, struct tenant *t, json_t *obj)
 	rc |= model_user_hash_password(obj);
 	return rc ? -1 : 0;
 }
+
+struct dobj *model_user_manager(struct state *st, struct tenant *t,
+                                const struct dobj *user)
+{
+	const char *id = json_string_value(json_object_get(user->obj, MODEL_MANAGER_KEY));
+	char key[GUID_STR_LEN + 1];
+	struct dobj *m;
+
+	if (!id || !guid_valid(id))
+		return NULL;
+	guid_lower(id, key);
+	HASH_FIND_STR(t->objects, key, m);
+	/* A manager deleted since is simply gone, as with group owners. */
+	if (!m || m->kind != DOBJ_USER || !state_dobj_visible(st, m))
+		return NULL;
+	return m;
+}
+
+int model_user_set_manager(struct dobj *user, const struct dobj *manager)
+{
+	if (!manager) {
+		json_object_del(user->obj, MODEL_MANAGER_KEY);
+		return 0;
+	}
+	return json_object_set_new(user->obj, MODEL_MANAGER_KEY,
+	                           json_string(manager->id));
+}

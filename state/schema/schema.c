@@ -136,15 +136,22 @@ const struct schema_type *schema_type_find(const char *name)
 	return &schema_types[pos];
 }
 
-const struct schema_property *schema_property_find_len(const struct schema_type *type,
-                                                       const char *name, size_t len)
+int schema_property_slot(const struct schema_type *type, const char *name, size_t len)
 {
 	struct index ix = {type, type ? type->nall : 0, prop_at};
 	size_t pos;
 
 	if (!type || !name || !find(&ix, name, len, &pos))
-		return NULL;
-	return type->all[type->all_by_name[pos]];
+		return -1;
+	return (int)type->all_by_name[pos];
+}
+
+const struct schema_property *schema_property_find_len(const struct schema_type *type,
+                                                       const char *name, size_t len)
+{
+	int slot = schema_property_slot(type, name, len);
+
+	return slot < 0 ? NULL : type->all[slot];
 }
 
 const struct schema_property *schema_property_find(const struct schema_type *type,

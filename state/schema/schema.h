@@ -193,6 +193,13 @@ const struct schema_property *schema_property_find_len(const struct schema_type 
                                                        const char *name, size_t len);
 
 /*
+ * schema_property_slot() - where the property @name (@len bytes) sits in
+ * @type->all[] (0 .. nall-1), found as schema_property_find_len() finds it,
+ * or -1. Lets a caller keep one bit per property of a type.
+ */
+int schema_property_slot(const struct schema_type *type, const char *name, size_t len);
+
+/*
  * Every property of a type, inherited ones first (entity's id, then
  * directoryObject's deletedDateTime, then user's own), each type's in CSDL
  * order:

@@ -7,123 +7,9 @@
  */
 /* clang-format off */
 #include "schema.h"
+#include "schema_ids.h"
 
-enum {
-	microsoft_graph_addIn = 0,
-	microsoft_graph_apiApplication = 1,
-	microsoft_graph_application = 2,
-	microsoft_graph_applicationDataType = 3,
-	microsoft_graph_applicationLocation = 4,
-	microsoft_graph_applicationRiskFactorCertificateInfo = 5,
-	microsoft_graph_applicationRiskFactorGeneralInfo = 6,
-	microsoft_graph_applicationRiskFactorLegalInfo = 7,
-	microsoft_graph_applicationRiskFactorLegalInfoGdpr = 8,
-	microsoft_graph_applicationRiskFactors = 9,
-	microsoft_graph_applicationRiskFactorSecurityInfo = 10,
-	microsoft_graph_applicationRiskScore = 11,
-	microsoft_graph_applicationSecurityCompliance = 12,
-	microsoft_graph_applicationTemplate = 13,
-	microsoft_graph_appRole = 14,
-	microsoft_graph_appRoleAssignment = 15,
-	microsoft_graph_assignedLabel = 16,
-	microsoft_graph_assignedLicense = 17,
-	microsoft_graph_assignedPlan = 18,
-	microsoft_graph_attendee = 19,
-	microsoft_graph_attendeeBase = 20,
-	microsoft_graph_attendeeType = 21,
-	microsoft_graph_authenticationBehaviors = 22,
-	microsoft_graph_authorizationInfo = 23,
-	microsoft_graph_automaticRepliesSetting = 24,
-	microsoft_graph_automaticRepliesStatus = 25,
-	microsoft_graph_certification = 26,
-	microsoft_graph_changeNotification = 27,
-	microsoft_graph_changeNotificationCollection = 28,
-	microsoft_graph_changeNotificationEncryptedContent = 29,
-	microsoft_graph_changeType = 30,
-	microsoft_graph_csaStarLevel = 31,
-	microsoft_graph_customSecurityAttributeValue = 32,
-	microsoft_graph_customTimeZone = 33,
-	microsoft_graph_dataProtection = 34,
-	microsoft_graph_dataRetentionLevel = 35,
-	microsoft_graph_dateTimeTimeZone = 36,
-	microsoft_graph_daylightTimeZoneOffset = 37,
-	microsoft_graph_dayOfWeek = 38,
-	microsoft_graph_delegateMeetingMessageDeliveryOptions = 39,
-	microsoft_graph_directory = 40,
-	microsoft_graph_directoryObject = 41,
-	microsoft_graph_emailAddress = 42,
-	microsoft_graph_employeeOrgData = 43,
-	microsoft_graph_entity = 44,
-	microsoft_graph_externalAudienceScope = 45,
-	microsoft_graph_fedRampLevel = 46,
-	microsoft_graph_group = 47,
-	microsoft_graph_groupAccessType = 48,
-	microsoft_graph_holdType = 49,
-	microsoft_graph_implicitGrantSettings = 50,
-	microsoft_graph_informationalUrl = 51,
-	microsoft_graph_invitation = 52,
-	microsoft_graph_invitedUserMessageInfo = 53,
-	microsoft_graph_keyCredential = 54,
-	microsoft_graph_keyValue = 55,
-	microsoft_graph_licenseAssignmentState = 56,
-	microsoft_graph_licenseProcessingState = 57,
-	microsoft_graph_lifecycleEventType = 58,
-	microsoft_graph_localeInfo = 59,
-	microsoft_graph_mailboxSettings = 60,
-	microsoft_graph_mdmAuthority = 61,
-	microsoft_graph_nativeAuthenticationApisEnabled = 62,
-	microsoft_graph_oAuth2PermissionGrant = 63,
-	microsoft_graph_objectIdentity = 64,
-	microsoft_graph_onPremisesExtensionAttributes = 65,
-	microsoft_graph_onPremisesProvisioningError = 66,
-	microsoft_graph_optionalClaim = 67,
-	microsoft_graph_optionalClaims = 68,
-	microsoft_graph_organization = 69,
-	microsoft_graph_parentalControlSettings = 70,
-	microsoft_graph_partnerTenantType = 71,
-	microsoft_graph_passwordCredential = 72,
-	microsoft_graph_passwordPolicy = 73,
-	microsoft_graph_passwordProfile = 74,
-	microsoft_graph_pciVersion = 75,
-	microsoft_graph_permissionScope = 76,
-	microsoft_graph_preAuthorizedApplication = 77,
-	microsoft_graph_privacyProfile = 78,
-	microsoft_graph_provisionedPlan = 79,
-	microsoft_graph_publicClientApplication = 80,
-	microsoft_graph_recipient = 81,
-	microsoft_graph_redirectUriSettings = 82,
-	microsoft_graph_requestSignatureVerification = 83,
-	microsoft_graph_requiredResourceAccess = 84,
-	microsoft_graph_resourceAccess = 85,
-	microsoft_graph_resourceData = 86,
-	microsoft_graph_resourceSpecificPermission = 87,
-	microsoft_graph_responseStatus = 88,
-	microsoft_graph_responseType = 89,
-	microsoft_graph_restEncryptionType = 90,
-	microsoft_graph_samlSingleSignOnSettings = 91,
-	microsoft_graph_servicePrincipal = 92,
-	microsoft_graph_servicePrincipalLockConfiguration = 93,
-	microsoft_graph_serviceProvisioningError = 94,
-	microsoft_graph_serviceProvisioningXmlError = 95,
-	microsoft_graph_signInActivity = 96,
-	microsoft_graph_spaApplication = 97,
-	microsoft_graph_sslVersion = 98,
-	microsoft_graph_standardTimeZoneOffset = 99,
-	microsoft_graph_subscription = 100,
-	microsoft_graph_timeSlot = 101,
-	microsoft_graph_timeZoneBase = 102,
-	microsoft_graph_user = 103,
-	microsoft_graph_userOwnership = 104,
-	microsoft_graph_userPrint = 105,
-	microsoft_graph_userPurpose = 106,
-	microsoft_graph_verifiedDomain = 107,
-	microsoft_graph_verifiedPublisher = 108,
-	microsoft_graph_weakAlgorithms = 109,
-	microsoft_graph_webApplication = 110,
-	microsoft_graph_workingHours = 111,
-};
-
-#define T(i) (&schema_types[i])
+#define T(i) (&schema_types[SCHEMA_ID_##i])
 #define N SCHEMA_PROP_NULLABLE
 #define C SCHEMA_PROP_COLLECTION
 #define V SCHEMA_PROP_NAVIGATION
@@ -136,6 +22,16 @@ static const struct schema_property p_microsoft_graph_addIn[] = {
 	{"properties", "microsoft.graph.keyValue", T(microsoft_graph_keyValue), T(microsoft_graph_addIn), SCHEMA_EDM_COMPLEX, C},
 	{"type", "Edm.String", NULL, T(microsoft_graph_addIn), SCHEMA_EDM_STRING, 0},
 };
+
+/* microsoft.graph.allowInvitesFrom */
+static const struct schema_enum_member m_microsoft_graph_allowInvitesFrom[] = {
+	{"none", 0LL},
+	{"adminsAndGuestInviters", 1LL},
+	{"adminsGuestInvitersAndAllMembers", 2LL},
+	{"everyone", 3LL},
+	{"unknownFutureValue", 4LL},
+};
+static const uint16_t mi_microsoft_graph_allowInvitesFrom[] = {1, 2, 3, 0, 4};
 
 /* microsoft.graph.apiApplication */
 static const struct schema_property p_microsoft_graph_apiApplication[] = {
@@ -343,6 +239,12 @@ static const struct schema_property p_microsoft_graph_applicationSecurityComplia
 	{"ustr", "Edm.Boolean", NULL, T(microsoft_graph_applicationSecurityCompliance), SCHEMA_EDM_BOOLEAN, N},
 };
 
+/* microsoft.graph.applicationServicePrincipal */
+static const struct schema_property p_microsoft_graph_applicationServicePrincipal[] = {
+	{"application", "microsoft.graph.application", T(microsoft_graph_application), T(microsoft_graph_applicationServicePrincipal), SCHEMA_EDM_ENTITY, N | V},
+	{"servicePrincipal", "microsoft.graph.servicePrincipal", T(microsoft_graph_servicePrincipal), T(microsoft_graph_applicationServicePrincipal), SCHEMA_EDM_ENTITY, N | V},
+};
+
 /* microsoft.graph.applicationTemplate : microsoft.graph.entity */
 static const struct schema_property p_microsoft_graph_applicationTemplate[] = {
 	{"categories", "Edm.String", NULL, T(microsoft_graph_applicationTemplate), SCHEMA_EDM_STRING, N | C},
@@ -432,6 +334,18 @@ static const struct schema_property p_microsoft_graph_authenticationBehaviors[] 
 /* microsoft.graph.authorizationInfo */
 static const struct schema_property p_microsoft_graph_authorizationInfo[] = {
 	{"certificateUserIds", "Edm.String", NULL, T(microsoft_graph_authorizationInfo), SCHEMA_EDM_STRING, N | C},
+};
+
+/* microsoft.graph.authorizationPolicy : microsoft.graph.policyBase */
+static const struct schema_property p_microsoft_graph_authorizationPolicy[] = {
+	{"allowedToSignUpEmailBasedSubscriptions", "Edm.Boolean", NULL, T(microsoft_graph_authorizationPolicy), SCHEMA_EDM_BOOLEAN, 0},
+	{"allowedToUseSSPR", "Edm.Boolean", NULL, T(microsoft_graph_authorizationPolicy), SCHEMA_EDM_BOOLEAN, 0},
+	{"allowEmailVerifiedUsersToJoinOrganization", "Edm.Boolean", NULL, T(microsoft_graph_authorizationPolicy), SCHEMA_EDM_BOOLEAN, 0},
+	{"allowInvitesFrom", "microsoft.graph.allowInvitesFrom", T(microsoft_graph_allowInvitesFrom), T(microsoft_graph_authorizationPolicy), SCHEMA_EDM_ENUM, N},
+	{"allowUserConsentForRiskyApps", "Edm.Boolean", NULL, T(microsoft_graph_authorizationPolicy), SCHEMA_EDM_BOOLEAN, N},
+	{"blockMsolPowerShell", "Edm.Boolean", NULL, T(microsoft_graph_authorizationPolicy), SCHEMA_EDM_BOOLEAN, N},
+	{"defaultUserRolePermissions", "microsoft.graph.defaultUserRolePermissions", T(microsoft_graph_defaultUserRolePermissions), T(microsoft_graph_authorizationPolicy), SCHEMA_EDM_COMPLEX, 0},
+	{"guestUserRoleId", "Edm.Guid", NULL, T(microsoft_graph_authorizationPolicy), SCHEMA_EDM_GUID, N},
 };
 
 /* microsoft.graph.automaticRepliesSetting */
@@ -565,6 +479,16 @@ static const struct schema_enum_member m_microsoft_graph_dayOfWeek[] = {
 	{"saturday", 6LL},
 };
 static const uint16_t mi_microsoft_graph_dayOfWeek[] = {5, 1, 6, 0, 4, 2, 3};
+
+/* microsoft.graph.defaultUserRolePermissions */
+static const struct schema_property p_microsoft_graph_defaultUserRolePermissions[] = {
+	{"allowedToCreateApps", "Edm.Boolean", NULL, T(microsoft_graph_defaultUserRolePermissions), SCHEMA_EDM_BOOLEAN, 0},
+	{"allowedToCreateSecurityGroups", "Edm.Boolean", NULL, T(microsoft_graph_defaultUserRolePermissions), SCHEMA_EDM_BOOLEAN, 0},
+	{"allowedToCreateTenants", "Edm.Boolean", NULL, T(microsoft_graph_defaultUserRolePermissions), SCHEMA_EDM_BOOLEAN, N},
+	{"allowedToReadBitlockerKeysForOwnedDevice", "Edm.Boolean", NULL, T(microsoft_graph_defaultUserRolePermissions), SCHEMA_EDM_BOOLEAN, N},
+	{"allowedToReadOtherUsers", "Edm.Boolean", NULL, T(microsoft_graph_defaultUserRolePermissions), SCHEMA_EDM_BOOLEAN, 0},
+	{"permissionGrantPoliciesAssigned", "Edm.String", NULL, T(microsoft_graph_defaultUserRolePermissions), SCHEMA_EDM_STRING, N | C},
+};
 
 /* microsoft.graph.delegateMeetingMessageDeliveryOptions */
 static const struct schema_enum_member m_microsoft_graph_delegateMeetingMessageDeliveryOptions[] = {
@@ -1005,6 +929,38 @@ static const struct schema_property p_microsoft_graph_permissionScope[] = {
 	{"userConsentDescription", "Edm.String", NULL, T(microsoft_graph_permissionScope), SCHEMA_EDM_STRING, N},
 	{"userConsentDisplayName", "Edm.String", NULL, T(microsoft_graph_permissionScope), SCHEMA_EDM_STRING, N},
 	{"value", "Edm.String", NULL, T(microsoft_graph_permissionScope), SCHEMA_EDM_STRING, N},
+};
+
+/* microsoft.graph.policyBase : microsoft.graph.directoryObject */
+static const struct schema_property p_microsoft_graph_policyBase[] = {
+	{"description", "Edm.String", NULL, T(microsoft_graph_policyBase), SCHEMA_EDM_STRING, N},
+	{"displayName", "Edm.String", NULL, T(microsoft_graph_policyBase), SCHEMA_EDM_STRING, N},
+};
+
+/* microsoft.graph.policyRoot : microsoft.graph.entity */
+static const struct schema_property p_microsoft_graph_policyRoot[] = {
+	{"activityBasedTimeoutPolicies", "microsoft.graph.activityBasedTimeoutPolicy", NULL, T(microsoft_graph_policyRoot), SCHEMA_EDM_ENTITY, N | C | V | CT},
+	{"adminConsentRequestPolicy", "microsoft.graph.adminConsentRequestPolicy", NULL, T(microsoft_graph_policyRoot), SCHEMA_EDM_ENTITY, N | V | CT},
+	{"appManagementPolicies", "microsoft.graph.appManagementPolicy", NULL, T(microsoft_graph_policyRoot), SCHEMA_EDM_ENTITY, N | C | V | CT},
+	{"authenticationFlowsPolicy", "microsoft.graph.authenticationFlowsPolicy", NULL, T(microsoft_graph_policyRoot), SCHEMA_EDM_ENTITY, N | V | CT},
+	{"authenticationMethodsPolicy", "microsoft.graph.authenticationMethodsPolicy", NULL, T(microsoft_graph_policyRoot), SCHEMA_EDM_ENTITY, N | V | CT},
+	{"authenticationStrengthPolicies", "microsoft.graph.authenticationStrengthPolicy", NULL, T(microsoft_graph_policyRoot), SCHEMA_EDM_ENTITY, N | C | V | CT},
+	{"authorizationPolicy", "microsoft.graph.authorizationPolicy", T(microsoft_graph_authorizationPolicy), T(microsoft_graph_policyRoot), SCHEMA_EDM_ENTITY, N | V | CT},
+	{"claimsMappingPolicies", "microsoft.graph.claimsMappingPolicy", NULL, T(microsoft_graph_policyRoot), SCHEMA_EDM_ENTITY, N | C | V | CT},
+	{"conditionalAccessPolicies", "microsoft.graph.conditionalAccessPolicy", NULL, T(microsoft_graph_policyRoot), SCHEMA_EDM_ENTITY, N | C | V | CT},
+	{"crossTenantAccessPolicy", "microsoft.graph.crossTenantAccessPolicy", NULL, T(microsoft_graph_policyRoot), SCHEMA_EDM_ENTITY, N | V | CT},
+	{"defaultAppManagementPolicy", "microsoft.graph.tenantAppManagementPolicy", NULL, T(microsoft_graph_policyRoot), SCHEMA_EDM_ENTITY, N | V | CT},
+	{"deviceRegistrationPolicy", "microsoft.graph.deviceRegistrationPolicy", NULL, T(microsoft_graph_policyRoot), SCHEMA_EDM_ENTITY, N | V | CT},
+	{"featureRolloutPolicies", "microsoft.graph.featureRolloutPolicy", NULL, T(microsoft_graph_policyRoot), SCHEMA_EDM_ENTITY, N | C | V | CT},
+	{"federatedTokenValidationPolicy", "microsoft.graph.federatedTokenValidationPolicy", NULL, T(microsoft_graph_policyRoot), SCHEMA_EDM_ENTITY, N | V | CT},
+	{"homeRealmDiscoveryPolicies", "microsoft.graph.homeRealmDiscoveryPolicy", NULL, T(microsoft_graph_policyRoot), SCHEMA_EDM_ENTITY, N | C | V | CT},
+	{"identitySecurityDefaultsEnforcementPolicy", "microsoft.graph.identitySecurityDefaultsEnforcementPolicy", NULL, T(microsoft_graph_policyRoot), SCHEMA_EDM_ENTITY, N | V | CT},
+	{"ownerlessGroupPolicy", "microsoft.graph.ownerlessGroupPolicy", NULL, T(microsoft_graph_policyRoot), SCHEMA_EDM_ENTITY, N | V | CT},
+	{"permissionGrantPolicies", "microsoft.graph.permissionGrantPolicy", NULL, T(microsoft_graph_policyRoot), SCHEMA_EDM_ENTITY, N | C | V | CT},
+	{"roleManagementPolicies", "microsoft.graph.unifiedRoleManagementPolicy", NULL, T(microsoft_graph_policyRoot), SCHEMA_EDM_ENTITY, N | C | V | CT},
+	{"roleManagementPolicyAssignments", "microsoft.graph.unifiedRoleManagementPolicyAssignment", NULL, T(microsoft_graph_policyRoot), SCHEMA_EDM_ENTITY, N | C | V | CT},
+	{"tokenIssuancePolicies", "microsoft.graph.tokenIssuancePolicy", NULL, T(microsoft_graph_policyRoot), SCHEMA_EDM_ENTITY, N | C | V | CT},
+	{"tokenLifetimePolicies", "microsoft.graph.tokenLifetimePolicy", NULL, T(microsoft_graph_policyRoot), SCHEMA_EDM_ENTITY, N | C | V | CT},
 };
 
 /* microsoft.graph.preAuthorizedApplication */
@@ -1678,6 +1634,13 @@ static const struct schema_property *const a_microsoft_graph_applicationSecurity
 };
 static const uint16_t ai_microsoft_graph_applicationSecurityCompliance[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29};
 
+/* microsoft.graph.applicationServicePrincipal: inherited and declared properties */
+static const struct schema_property *const a_microsoft_graph_applicationServicePrincipal[] = {
+	&p_microsoft_graph_applicationServicePrincipal[0],
+	&p_microsoft_graph_applicationServicePrincipal[1],
+};
+static const uint16_t ai_microsoft_graph_applicationServicePrincipal[] = {0, 1};
+
 /* microsoft.graph.applicationTemplate: inherited and declared properties */
 static const struct schema_property *const a_microsoft_graph_applicationTemplate[] = {
 	&p_microsoft_graph_entity[0],
@@ -1777,6 +1740,23 @@ static const struct schema_property *const a_microsoft_graph_authorizationInfo[]
 };
 static const uint16_t ai_microsoft_graph_authorizationInfo[] = {0};
 
+/* microsoft.graph.authorizationPolicy: inherited and declared properties */
+static const struct schema_property *const a_microsoft_graph_authorizationPolicy[] = {
+	&p_microsoft_graph_entity[0],
+	&p_microsoft_graph_directoryObject[0],
+	&p_microsoft_graph_policyBase[0],
+	&p_microsoft_graph_policyBase[1],
+	&p_microsoft_graph_authorizationPolicy[0],
+	&p_microsoft_graph_authorizationPolicy[1],
+	&p_microsoft_graph_authorizationPolicy[2],
+	&p_microsoft_graph_authorizationPolicy[3],
+	&p_microsoft_graph_authorizationPolicy[4],
+	&p_microsoft_graph_authorizationPolicy[5],
+	&p_microsoft_graph_authorizationPolicy[6],
+	&p_microsoft_graph_authorizationPolicy[7],
+};
+static const uint16_t ai_microsoft_graph_authorizationPolicy[] = {4, 5, 6, 7, 8, 9, 10, 1, 2, 3, 11, 0};
+
 /* microsoft.graph.automaticRepliesSetting: inherited and declared properties */
 static const struct schema_property *const a_microsoft_graph_automaticRepliesSetting[] = {
 	&p_microsoft_graph_automaticRepliesSetting[0],
@@ -1856,6 +1836,17 @@ static const struct schema_property *const a_microsoft_graph_daylightTimeZoneOff
 	&p_microsoft_graph_daylightTimeZoneOffset[0],
 };
 static const uint16_t ai_microsoft_graph_daylightTimeZoneOffset[] = {5, 0, 1, 2, 3, 4};
+
+/* microsoft.graph.defaultUserRolePermissions: inherited and declared properties */
+static const struct schema_property *const a_microsoft_graph_defaultUserRolePermissions[] = {
+	&p_microsoft_graph_defaultUserRolePermissions[0],
+	&p_microsoft_graph_defaultUserRolePermissions[1],
+	&p_microsoft_graph_defaultUserRolePermissions[2],
+	&p_microsoft_graph_defaultUserRolePermissions[3],
+	&p_microsoft_graph_defaultUserRolePermissions[4],
+	&p_microsoft_graph_defaultUserRolePermissions[5],
+};
+static const uint16_t ai_microsoft_graph_defaultUserRolePermissions[] = {0, 1, 2, 3, 4, 5};
 
 /* microsoft.graph.directory: inherited and declared properties */
 static const struct schema_property *const a_microsoft_graph_directory[] = {
@@ -2226,6 +2217,43 @@ static const struct schema_property *const a_microsoft_graph_permissionScope[] =
 	&p_microsoft_graph_permissionScope[8],
 };
 static const uint16_t ai_microsoft_graph_permissionScope[] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+
+/* microsoft.graph.policyBase: inherited and declared properties */
+static const struct schema_property *const a_microsoft_graph_policyBase[] = {
+	&p_microsoft_graph_entity[0],
+	&p_microsoft_graph_directoryObject[0],
+	&p_microsoft_graph_policyBase[0],
+	&p_microsoft_graph_policyBase[1],
+};
+static const uint16_t ai_microsoft_graph_policyBase[] = {1, 2, 3, 0};
+
+/* microsoft.graph.policyRoot: inherited and declared properties */
+static const struct schema_property *const a_microsoft_graph_policyRoot[] = {
+	&p_microsoft_graph_entity[0],
+	&p_microsoft_graph_policyRoot[0],
+	&p_microsoft_graph_policyRoot[1],
+	&p_microsoft_graph_policyRoot[2],
+	&p_microsoft_graph_policyRoot[3],
+	&p_microsoft_graph_policyRoot[4],
+	&p_microsoft_graph_policyRoot[5],
+	&p_microsoft_graph_policyRoot[6],
+	&p_microsoft_graph_policyRoot[7],
+	&p_microsoft_graph_policyRoot[8],
+	&p_microsoft_graph_policyRoot[9],
+	&p_microsoft_graph_policyRoot[10],
+	&p_microsoft_graph_policyRoot[11],
+	&p_microsoft_graph_policyRoot[12],
+	&p_microsoft_graph_policyRoot[13],
+	&p_microsoft_graph_policyRoot[14],
+	&p_microsoft_graph_policyRoot[15],
+	&p_microsoft_graph_policyRoot[16],
+	&p_microsoft_graph_policyRoot[17],
+	&p_microsoft_graph_policyRoot[18],
+	&p_microsoft_graph_policyRoot[19],
+	&p_microsoft_graph_policyRoot[20],
+	&p_microsoft_graph_policyRoot[21],
+};
+static const uint16_t ai_microsoft_graph_policyRoot[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 16, 17, 18, 19, 20, 21, 22};
 
 /* microsoft.graph.preAuthorizedApplication: inherited and declared properties */
 static const struct schema_property *const a_microsoft_graph_preAuthorizedApplication[] = {
@@ -2645,8 +2673,9 @@ static const struct schema_property *const a_microsoft_graph_workingHours[] = {
 };
 static const uint16_t ai_microsoft_graph_workingHours[] = {0, 1, 2, 3};
 
-const struct schema_type schema_types[112] = {
+const struct schema_type schema_types[118] = {
 	{"microsoft.graph.addIn", "addIn", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_addIn, 3, a_microsoft_graph_addIn, 3, ai_microsoft_graph_addIn, NULL, NULL, NULL, 0},
+	{"microsoft.graph.allowInvitesFrom", "allowInvitesFrom", NULL, SCHEMA_KIND_ENUM, 0, SCHEMA_EDM_INT32, NULL, 0, NULL, 0, NULL, NULL, m_microsoft_graph_allowInvitesFrom, mi_microsoft_graph_allowInvitesFrom, 5},
 	{"microsoft.graph.apiApplication", "apiApplication", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_apiApplication, 5, a_microsoft_graph_apiApplication, 5, ai_microsoft_graph_apiApplication, NULL, NULL, NULL, 0},
 	{"microsoft.graph.application", "application", T(microsoft_graph_directoryObject), SCHEMA_KIND_ENTITY, SCHEMA_TYPE_OPEN, SCHEMA_EDM_NONE, p_microsoft_graph_application, 51, a_microsoft_graph_application, 53, ai_microsoft_graph_application, &p_microsoft_graph_entity[0], NULL, NULL, 0},
 	{"microsoft.graph.applicationDataType", "applicationDataType", NULL, SCHEMA_KIND_ENUM, SCHEMA_TYPE_FLAGS, SCHEMA_EDM_INT32, NULL, 0, NULL, 0, NULL, NULL, m_microsoft_graph_applicationDataType, mi_microsoft_graph_applicationDataType, 7},
@@ -2659,6 +2688,7 @@ const struct schema_type schema_types[112] = {
 	{"microsoft.graph.applicationRiskFactorSecurityInfo", "applicationRiskFactorSecurityInfo", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_applicationRiskFactorSecurityInfo, 25, a_microsoft_graph_applicationRiskFactorSecurityInfo, 25, ai_microsoft_graph_applicationRiskFactorSecurityInfo, NULL, NULL, NULL, 0},
 	{"microsoft.graph.applicationRiskScore", "applicationRiskScore", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_applicationRiskScore, 5, a_microsoft_graph_applicationRiskScore, 5, ai_microsoft_graph_applicationRiskScore, NULL, NULL, NULL, 0},
 	{"microsoft.graph.applicationSecurityCompliance", "applicationSecurityCompliance", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_applicationSecurityCompliance, 30, a_microsoft_graph_applicationSecurityCompliance, 30, ai_microsoft_graph_applicationSecurityCompliance, NULL, NULL, NULL, 0},
+	{"microsoft.graph.applicationServicePrincipal", "applicationServicePrincipal", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_applicationServicePrincipal, 2, a_microsoft_graph_applicationServicePrincipal, 2, ai_microsoft_graph_applicationServicePrincipal, NULL, NULL, NULL, 0},
 	{"microsoft.graph.applicationTemplate", "applicationTemplate", T(microsoft_graph_entity), SCHEMA_KIND_ENTITY, 0, SCHEMA_EDM_NONE, p_microsoft_graph_applicationTemplate, 14, a_microsoft_graph_applicationTemplate, 15, ai_microsoft_graph_applicationTemplate, &p_microsoft_graph_entity[0], NULL, NULL, 0},
 	{"microsoft.graph.appRole", "appRole", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_appRole, 7, a_microsoft_graph_appRole, 7, ai_microsoft_graph_appRole, NULL, NULL, NULL, 0},
 	{"microsoft.graph.appRoleAssignment", "appRoleAssignment", T(microsoft_graph_directoryObject), SCHEMA_KIND_ENTITY, 0, SCHEMA_EDM_NONE, p_microsoft_graph_appRoleAssignment, 7, a_microsoft_graph_appRoleAssignment, 9, ai_microsoft_graph_appRoleAssignment, &p_microsoft_graph_entity[0], NULL, NULL, 0},
@@ -2670,6 +2700,7 @@ const struct schema_type schema_types[112] = {
 	{"microsoft.graph.attendeeType", "attendeeType", NULL, SCHEMA_KIND_ENUM, 0, SCHEMA_EDM_INT32, NULL, 0, NULL, 0, NULL, NULL, m_microsoft_graph_attendeeType, mi_microsoft_graph_attendeeType, 3},
 	{"microsoft.graph.authenticationBehaviors", "authenticationBehaviors", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_authenticationBehaviors, 3, a_microsoft_graph_authenticationBehaviors, 3, ai_microsoft_graph_authenticationBehaviors, NULL, NULL, NULL, 0},
 	{"microsoft.graph.authorizationInfo", "authorizationInfo", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_authorizationInfo, 1, a_microsoft_graph_authorizationInfo, 1, ai_microsoft_graph_authorizationInfo, NULL, NULL, NULL, 0},
+	{"microsoft.graph.authorizationPolicy", "authorizationPolicy", T(microsoft_graph_policyBase), SCHEMA_KIND_ENTITY, 0, SCHEMA_EDM_NONE, p_microsoft_graph_authorizationPolicy, 8, a_microsoft_graph_authorizationPolicy, 12, ai_microsoft_graph_authorizationPolicy, &p_microsoft_graph_entity[0], NULL, NULL, 0},
 	{"microsoft.graph.automaticRepliesSetting", "automaticRepliesSetting", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_automaticRepliesSetting, 6, a_microsoft_graph_automaticRepliesSetting, 6, ai_microsoft_graph_automaticRepliesSetting, NULL, NULL, NULL, 0},
 	{"microsoft.graph.automaticRepliesStatus", "automaticRepliesStatus", NULL, SCHEMA_KIND_ENUM, 0, SCHEMA_EDM_INT32, NULL, 0, NULL, 0, NULL, NULL, m_microsoft_graph_automaticRepliesStatus, mi_microsoft_graph_automaticRepliesStatus, 3},
 	{"microsoft.graph.certification", "certification", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_certification, 5, a_microsoft_graph_certification, 5, ai_microsoft_graph_certification, NULL, NULL, NULL, 0},
@@ -2685,6 +2716,7 @@ const struct schema_type schema_types[112] = {
 	{"microsoft.graph.dateTimeTimeZone", "dateTimeTimeZone", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_dateTimeTimeZone, 2, a_microsoft_graph_dateTimeTimeZone, 2, ai_microsoft_graph_dateTimeTimeZone, NULL, NULL, NULL, 0},
 	{"microsoft.graph.daylightTimeZoneOffset", "daylightTimeZoneOffset", T(microsoft_graph_standardTimeZoneOffset), SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_daylightTimeZoneOffset, 1, a_microsoft_graph_daylightTimeZoneOffset, 6, ai_microsoft_graph_daylightTimeZoneOffset, NULL, NULL, NULL, 0},
 	{"microsoft.graph.dayOfWeek", "dayOfWeek", NULL, SCHEMA_KIND_ENUM, 0, SCHEMA_EDM_INT32, NULL, 0, NULL, 0, NULL, NULL, m_microsoft_graph_dayOfWeek, mi_microsoft_graph_dayOfWeek, 7},
+	{"microsoft.graph.defaultUserRolePermissions", "defaultUserRolePermissions", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_defaultUserRolePermissions, 6, a_microsoft_graph_defaultUserRolePermissions, 6, ai_microsoft_graph_defaultUserRolePermissions, NULL, NULL, NULL, 0},
 	{"microsoft.graph.delegateMeetingMessageDeliveryOptions", "delegateMeetingMessageDeliveryOptions", NULL, SCHEMA_KIND_ENUM, 0, SCHEMA_EDM_INT32, NULL, 0, NULL, 0, NULL, NULL, m_microsoft_graph_delegateMeetingMessageDeliveryOptions, mi_microsoft_graph_delegateMeetingMessageDeliveryOptions, 3},
 	{"microsoft.graph.directory", "directory", T(microsoft_graph_entity), SCHEMA_KIND_ENTITY, 0, SCHEMA_EDM_NONE, p_microsoft_graph_directory, 11, a_microsoft_graph_directory, 12, ai_microsoft_graph_directory, &p_microsoft_graph_entity[0], NULL, NULL, 0},
 	{"microsoft.graph.directoryObject", "directoryObject", T(microsoft_graph_entity), SCHEMA_KIND_ENTITY, SCHEMA_TYPE_OPEN, SCHEMA_EDM_NONE, p_microsoft_graph_directoryObject, 1, a_microsoft_graph_directoryObject, 2, ai_microsoft_graph_directoryObject, &p_microsoft_graph_entity[0], NULL, NULL, 0},
@@ -2723,6 +2755,8 @@ const struct schema_type schema_types[112] = {
 	{"microsoft.graph.passwordProfile", "passwordProfile", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_passwordProfile, 3, a_microsoft_graph_passwordProfile, 3, ai_microsoft_graph_passwordProfile, NULL, NULL, NULL, 0},
 	{"microsoft.graph.pciVersion", "pciVersion", NULL, SCHEMA_KIND_ENUM, 0, SCHEMA_EDM_INT32, NULL, 0, NULL, 0, NULL, NULL, m_microsoft_graph_pciVersion, mi_microsoft_graph_pciVersion, 5},
 	{"microsoft.graph.permissionScope", "permissionScope", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_permissionScope, 9, a_microsoft_graph_permissionScope, 9, ai_microsoft_graph_permissionScope, NULL, NULL, NULL, 0},
+	{"microsoft.graph.policyBase", "policyBase", T(microsoft_graph_directoryObject), SCHEMA_KIND_ENTITY, SCHEMA_TYPE_ABSTRACT, SCHEMA_EDM_NONE, p_microsoft_graph_policyBase, 2, a_microsoft_graph_policyBase, 4, ai_microsoft_graph_policyBase, &p_microsoft_graph_entity[0], NULL, NULL, 0},
+	{"microsoft.graph.policyRoot", "policyRoot", T(microsoft_graph_entity), SCHEMA_KIND_ENTITY, 0, SCHEMA_EDM_NONE, p_microsoft_graph_policyRoot, 22, a_microsoft_graph_policyRoot, 23, ai_microsoft_graph_policyRoot, &p_microsoft_graph_entity[0], NULL, NULL, 0},
 	{"microsoft.graph.preAuthorizedApplication", "preAuthorizedApplication", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_preAuthorizedApplication, 2, a_microsoft_graph_preAuthorizedApplication, 2, ai_microsoft_graph_preAuthorizedApplication, NULL, NULL, NULL, 0},
 	{"microsoft.graph.privacyProfile", "privacyProfile", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_privacyProfile, 2, a_microsoft_graph_privacyProfile, 2, ai_microsoft_graph_privacyProfile, NULL, NULL, NULL, 0},
 	{"microsoft.graph.provisionedPlan", "provisionedPlan", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_provisionedPlan, 3, a_microsoft_graph_provisionedPlan, 3, ai_microsoft_graph_provisionedPlan, NULL, NULL, NULL, 0},
@@ -2759,7 +2793,7 @@ const struct schema_type schema_types[112] = {
 	{"microsoft.graph.webApplication", "webApplication", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_webApplication, 5, a_microsoft_graph_webApplication, 5, ai_microsoft_graph_webApplication, NULL, NULL, NULL, 0},
 	{"microsoft.graph.workingHours", "workingHours", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_workingHours, 4, a_microsoft_graph_workingHours, 4, ai_microsoft_graph_workingHours, NULL, NULL, NULL, 0},
 };
-const size_t schema_ntypes = 112;
+const size_t schema_ntypes = 118;
 
 static const struct schema_binding b_applications[] = {
 	{"createdOnBehalfOf", "directoryObjects"},
@@ -2815,7 +2849,7 @@ static const struct schema_binding b_users[] = {
 	{"transitiveMemberOf", "directoryObjects"},
 };
 
-const struct schema_source schema_sources[12] = {
+const struct schema_source schema_sources[13] = {
 	{"applications", SCHEMA_ENTITY_SET, T(microsoft_graph_application), b_applications, 2},
 	{"applicationTemplates", SCHEMA_ENTITY_SET, T(microsoft_graph_applicationTemplate), NULL, 0},
 	{"directory", SCHEMA_SINGLETON, T(microsoft_graph_directory), NULL, 0},
@@ -2825,8 +2859,9 @@ const struct schema_source schema_sources[12] = {
 	{"me", SCHEMA_SINGLETON, T(microsoft_graph_user), b_me, 10},
 	{"oauth2PermissionGrants", SCHEMA_ENTITY_SET, T(microsoft_graph_oAuth2PermissionGrant), NULL, 0},
 	{"organization", SCHEMA_ENTITY_SET, T(microsoft_graph_organization), NULL, 0},
+	{"policies", SCHEMA_SINGLETON, T(microsoft_graph_policyRoot), NULL, 0},
 	{"servicePrincipals", SCHEMA_ENTITY_SET, T(microsoft_graph_servicePrincipal), b_servicePrincipals, 6},
 	{"subscriptions", SCHEMA_ENTITY_SET, T(microsoft_graph_subscription), NULL, 0},
 	{"users", SCHEMA_ENTITY_SET, T(microsoft_graph_user), b_users, 10},
 };
-const size_t schema_nsources = 12;
+const size_t schema_nsources = 13;

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "schema.h"
+#include "schema_ids.h"
 
 static const struct schema_type *type(const char *name)
 {
@@ -468,6 +469,29 @@ static void test_table_invariants(void **unused)
 		            0);
 }
 
+/* SCHEMA_TYPE() names each table at compile time; slots index all[]. */
+static void test_ids_and_slots(void **unused)
+{
+	const struct schema_type *user = SCHEMA_TYPE(user);
+	int slot;
+
+	(void)unused;
+	assert_ptr_equal(user, type("user"));
+	assert_ptr_equal(SCHEMA_TYPE(applicationServicePrincipal),
+	                 type("applicationServicePrincipal"));
+	assert_int_equal(SCHEMA_ID_COUNT, schema_ntypes);
+	for (size_t i = 0; i < user->nall; i++) {
+		const char *name = user->all[i]->name;
+
+		assert_int_equal(schema_property_slot(user, name, strlen(name)), (int)i);
+	}
+	slot = schema_property_slot(user, "DISPLAYNAMEx", 11);
+	assert_true(slot >= 0);
+	assert_string_equal(user->all[slot]->name, "displayName");
+	assert_int_equal(schema_property_slot(user, "nope", 4), -1);
+	assert_int_equal(schema_property_slot(NULL, "id", 2), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -482,6 +506,7 @@ int main(void)
 	    cmocka_unit_test(test_iterator),
 	    cmocka_unit_test(test_sources),
 	    cmocka_unit_test(test_table_invariants),
+	    cmocka_unit_test(test_ids_and_slots),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

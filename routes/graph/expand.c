@@ -1,0 +1,205 @@
+/*
+ * routes/graph/expand.c - what each navigation property of a directory object
+ * points at, for $expand: the same objects the relationship's own route
+ * lists (memberOf, members, owners, appRoleAssignments...), in insertion
+ * order. Navigation properties graphmock keeps nothing for (registeredDevices,
+ * sponsors, createdObjects...) expand to an empty collection. The OData
+ * engine caps each collection at Graph's 20 items.
+ */
+#include "expand.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../../server/core/call.h"
+#include "../../server/core/error.h"
+#include "../../state/model/model.h"
+#include "../../state/schema/schema.h"
+#include "../../state/state.h"
+#include "assignments.h"
+#include "entities.h"
+#include "groups.h"
+#include "member_walk.h"
+
+/* The stored object an item of an answer shows (any kind, lag not applied). */
+static struct dobj *item_dobj(struct tenant *t, const struct odata_item *item)
+{
+	const char *id = json_string_value(json_object_get(item->obj, "id"));
+	struct dobj *d;
+
+	if (!id || strlen(id) != GUID_STR_LEN)
+		return NULL;
+	HASH_FIND_STR(t->objects, id, d);
+	return d && d->obj == item->obj ? d : NULL;
+}
+
+static int by_seq(const void *a, const void *b)
+{
+	const struct odata_item *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* @list as items of their own types, sorted by insertion; consumes @list. */
+static int from_list(struct dobj_list *list, struct odata_related *out)
+{
+	out->items = calloc(list->n + 1, sizeof(*out->items));
+	if (!out->items) {
+		dobj_list_release(list);
+		return -1;
+	}
+	for (size_t i = 0; i < list->n; i++) {
+		struct dobj *d = list->v[i];
+
+		out->items[i] =
+		    (struct odata_item){d->obj, entity_for_kind(d->kind), d->seq};
+	}
+	out->n = list->n;
+	dobj_list_release(list);
+	qsort(out->items, out->n, sizeof(*out->items), by_seq);
+	return 0;
+}
+
+static int push_visible(struct state *st, struct dobj_list *l, struct dobj *d)
+{
+	return state_dobj_visible(st, d) ? dobj_list_push(l, d) : 0;
+}
+
+static int links(struct state *st, struct dobj_link *head, struct dobj_list *out)
+{
+	struct dobj_link *l, *tmp;
+
+	HASH_ITER(hh, head, l, tmp)
+	{
+		if (push_visible(st, out, l->obj))
+			return -1;
+	}
+	return 0;
+}
+
+static bool id_in(const json_t *arr, const char *id)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(arr, i, v)
+	{
+		if (json_is_string(v) && !strcasecmp(json_string_value(v), id))
+			return true;
+	}
+	return false;
+}
+
+/* The group's owners, in the order they were added (GROUP_OWNERS_KEY). */
+static int owners(struct call *c, const struct dobj *d, struct dobj_list *out)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(json_object_get(d->obj, GROUP_OWNERS_KEY), i, v)
+	{
+		struct dobj *o =
+		    state_dobj_find(c->st, c->tenant, -1, json_string_value(v));
+
+		if (o && dobj_list_push(out, o))
+			return -1;
+	}
+	return 0;
+}
+
+/* Groups that name @d among their owners. */
+static int owned(struct call *c, const struct dobj *d, struct dobj_list *out)
+{
+	for (struct dobj *g = state_dobj_first(c->tenant, DOBJ_GROUP); g;
+	     g = state_dobj_next(g))
+		if (id_in(json_object_get(g->obj, GROUP_OWNERS_KEY), d->id) &&
+		    push_visible(c->st, out, g))
+			return -1;
+	return 0;
+}
+
+/* Users whose manager is @d. */
+static int reports(struct call *c, const struct dobj *d, struct dobj_list *out)
+{
+	for (struct dobj *u = state_dobj_first(c->tenant, DOBJ_USER); u;
+	     u = state_dobj_next(u))
+		if (model_user_manager(c->st, c->tenant, u) == d &&
+		    push_visible(c->st, out, u))
+			return -1;
+	return 0;
+}
+
+static int directory_nav(struct call *c, struct dobj *d, const char *nav,
+                         struct dobj_list *out)
+{
+	if (!strcmp(nav, "memberOf"))
+		return links(c->st, d->member_of, out);
+	if (!strcmp(nav, "members"))
+		/* Unlike GET .../members on v1.0, $expand=members lists service
+		 * principals too (Microsoft's own workaround, graph-spec §5.3). */
+		return links(c->st, d->members, out);
+	if (!strcmp(nav, "transitiveMemberOf"))
+		return member_walk_up(c->st, d, out);
+	if (!strcmp(nav, "transitiveMembers"))
+		return d->kind == DOBJ_GROUP ? member_walk_down(c->st, d, out) : 0;
+	if (!strcmp(nav, "owners"))
+		return owners(c, d, out);
+	if (!strcmp(nav, "ownedObjects"))
+		return owned(c, d, out);
+	if (!strcmp(nav, "directReports"))
+		return reports(c, d, out);
+	if (!strcmp(nav, "manager")) {
+		struct dobj *m =
+		    d->kind == DOBJ_USER ? model_user_manager(c->st, c->tenant, d) : NULL;
+
+		return m ? dobj_list_push(out, m) : 0;
+	}
+	return 0; /* nothing kept for it: an empty collection */
+}
+
+static int related(void *ctx, const struct odata_item *item,
+                   const struct schema_property *nav, struct odata_related *out)
+{
+	struct call *c = ctx;
+	struct dobj *d = item_dobj(c->tenant, item);
+	struct dobj_list list = {0};
+	enum assignment_side side = SIDE_PRINCIPAL;
+
+	if (!d)
+		return 0;
+	if (!strcmp(nav->name, "appRoleAssignedTo"))
+		side = SIDE_RESOURCE;
+	if (side == SIDE_RESOURCE || !strcmp(nav->name, "appRoleAssignments")) {
+		if (side == SIDE_RESOURCE && d->kind != DOBJ_SERVICE_PRINCIPAL)
+			return 0;
+		out->items = assignments_items(c, side, d, &out->n);
+		return out->items ? 0 : -1;
+	}
+	if (directory_nav(c, d, nav->name, &list)) {
+		dobj_list_release(&list);
+		return -1;
+	}
+	return from_list(&list, out);
+}
+
+void expand_init(struct odata_expander *ex, struct call *c)
+{
+	ex->related = related;
+	ex->ctx = c;
+}
+
+int expand_respond_one(struct call *c, const struct dobj *d, const char *context,
+                       bool annotate)
+{
+	struct odata_expander ex;
+	struct odata_one one;
+
+	expand_init(&ex, c);
+	one.entity = entity_for_kind(d->kind);
+	one.obj = d->obj;
+	one.context = context;
+	one.type_annotation = annotate;
+	one.expander = &ex;
+	return odata_respond_one(c->odata, c->req, c->resp, 200, &one);
+}
