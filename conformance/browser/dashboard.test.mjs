@@ -4,7 +4,8 @@
 // the message, clicks the redemption link inside the sandboxed message frame
 // and sees the user page say Accepted; adds the "throttle the next 2 calls"
 // rule in the UI, sees the next API call get 429 and the journal row appear
-// live; switches the rule off. No page may log a console error (a CSP
+// live; switches the rule off. The sign-in and device-code pages wear the
+// dashboard's base.css. No page may log a console error (a CSP
 // violation is one). Screenshots at 1280 px and at phone width go to
 // build/ui-screenshots/.
 import { spawn } from 'node:child_process';
@@ -169,7 +170,7 @@ test('invite through Graph, read the email in the mailbox, follow its link: Acce
   const frame = page.frameLocator('iframe.mail-frame');
   const link = frame.getByRole('link', { name: 'Accept invitation' });
   await link.waitFor();
-  assert.match(await link.getAttribute('href'), /\/redeem\?tenant=.*&ticket=/);
+  assert.match(await link.getAttribute('href'), /\/redeem\?rd=.*%26ticket%3d/);
   await shot(page, 'message');
 
   // The message frame runs no script and opens links in a new tab, as a mail client does.
@@ -258,6 +259,42 @@ test('every page renders, labelled, at 1280 px and at phone width', async () => 
   await small.getByText('Accepted', { exact: true }).waitFor();
   await shot(small, 'phone-user-accepted');
   await phone.close();
+});
+
+test('the sign-in and device-code pages wear the dashboard look and are labelled', async () => {
+  const page = await context.newPage();
+  const query = new URLSearchParams({
+    client_id: '0e6a4b2c-8d1f-4e3a-b5c7-9f2d6a8e1b43',
+    response_type: 'code',
+    redirect_uri: 'http://localhost:3000/redirect',
+    scope: 'User.Read',
+    login_hint: 'AdeleV@contoso.onmicrosoft.com',
+  });
+  const res = await page.goto(`${base}/contoso.onmicrosoft.com/oauth2/v2.0/authorize?${query}`);
+  assert.equal(res.status(), 200);
+  await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+  await page.waitForLoadState('networkidle');
+  await assertLabelled(page, 'sign-in');
+  // base.css is applied: the accept button has the dashboard's accent colour.
+  const accept = page.getByRole('button', { name: 'Sign in and accept' });
+  assert.equal(await accept.evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(11, 87, 164)');
+  assert.equal(await page.getByLabel('Email, phone, or Skype').inputValue(), 'AdeleV@contoso.onmicrosoft.com');
+  await shot(page, 'sign-in');
+
+  await page.getByLabel('Password').fill('not-her-password');
+  await accept.click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /AADSTS50126/);
+  assert.equal(await alert.evaluate((el) => getComputedStyle(el).color), 'rgb(140, 28, 28)');
+  await shot(page, 'sign-in-wrong-password');
+
+  await page.goto(`${base}/devicelogin`);
+  await page.getByRole('heading', { level: 1, name: 'Enter code' }).waitFor();
+  await assertLabelled(page, 'device code');
+  await assertNoSideways(page, 'device code');
+  await shot(page, 'device-code');
+  await page.close();
 });
 
 test('no page logged a console error, failed a request or got a 4xx/5xx', () => {

@@ -131,7 +131,7 @@ static int to_app(struct authz *a, const char *const *pairs)
 		buf_addstr(&b, "\">\n");
 		for (size_t i = 0; pairs[i]; i += 2)
 			page_hidden(&b, pairs[i], pairs[i + 1]);
-		buf_addstr(&b, "<div class=\"actions\"><button class=\"primary\" "
+		buf_addstr(&b, "<div class=\"actions\"><button "
 		               "type=\"submit\">Continue</button></div></form>\n"
 		               "<script>document.forms[0].submit()</script>\n");
 		page_end(&b);
@@ -371,7 +371,7 @@ static int show_page(struct authz *a, const char *username, const char *error)
 	state_tenant_unlock(a->t);
 	page_begin(&b, "Sign in");
 	if (error) {
-		buf_addstr(&b, "<p class=\"error\" role=\"alert\" id=\"problem\">");
+		buf_addstr(&b, "<p class=\"notice error\" role=\"alert\" id=\"problem\">");
 		page_escape(&b, error);
 		buf_addstr(&b, "</p>\n");
 	}
@@ -393,9 +393,9 @@ static int show_page(struct authz *a, const char *username, const char *error)
 	               "<input type=\"password\" id=\"password\" name=\"password\" "
 	               "autocomplete=\"current-password\" required>\n"
 	               "<div class=\"actions\">"
-	               "<button class=\"primary\" type=\"submit\" name=\"action\" "
+	               "<button type=\"submit\" name=\"action\" "
 	               "value=\"accept\">Sign in and accept</button>"
-	               "<button type=\"submit\" name=\"action\" value=\"cancel\" "
+	               "<button class=\"secondary\" type=\"submit\" name=\"action\" value=\"cancel\" "
 	               "formnovalidate>Cancel</button></div>\n</form>\n");
 	page_end(&b);
 	return page_send(a->c->resp, 200, &b) ? -1 : 0;

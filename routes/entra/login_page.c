@@ -1,9 +1,9 @@
 /*
  * routes/entra/login_page.c - the HTML graphmock shows people: the sign-in
  * page of /authorize and the device-code page, plain and accessible (one
- * form, labelled fields, a main landmark, no script) with a small style
- * sheet of their own below; plus what signing in checks: the password (a
- * salted hash), the session cookie.
+ * form, labelled fields, a main landmark, no script) in the dashboard's
+ * look; plus what signing in checks: the password (a salted hash), the
+ * session cookie.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,24 +22,18 @@
 
 #define PAGE_MAX (256 * 1024)
 
-/* The pages' own style sheet (the web UI may restyle them; keep it small). */
+/*
+ * The pages wear the dashboard's look: they link its base.css (colours, type,
+ * forms, buttons, .card, .notice; routes/mock/ui/base.css). The few rules
+ * here are the sign-in layout only; with base.css unreachable the page is
+ * still a plain, usable form.
+ */
 static const char page_css[] =
-    "body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f3f3f3;color:#1b1b1b}"
-    "main{max-width:26rem;margin:3rem auto;padding:2rem;background:#fff;"
-    "border:1px solid #ccc;border-radius:4px}"
-    "h1{font-size:1.5rem;margin:0 0 1rem}"
-    "label{display:block;margin:1rem 0 .25rem;font-weight:600}"
-    "input[type=text],input[type=email],input[type=password]{width:100%;"
-    "box-sizing:border-box;padding:.5rem;font:inherit;border:1px solid #666}"
-    "input:focus,button:focus{outline:3px solid #0067b8;outline-offset:2px}"
-    ".actions{margin-top:1.5rem;display:flex;gap:.75rem}"
-    "button{font:inherit;padding:.5rem 1.25rem;border:1px solid #0067b8;"
-    "background:#fff;color:#0067b8;cursor:pointer}"
-    "button.primary{background:#0067b8;color:#fff}"
-    ".error{border-left:4px solid #a80000;padding:.5rem .75rem;background:#fde7e9;"
-    "white-space:pre-wrap}"
-    ".consent{background:#f3f3f3;padding:.75rem}"
-    "footer{margin-top:1.5rem;font-size:.875rem;color:#555}";
+    "main.card{max-width:28rem;margin:3rem auto;padding:1.5rem 1.75rem}"
+    ".notice{white-space:pre-wrap}"
+    "main input{width:100%;margin:.25rem 0 1rem}"
+    ".actions{margin-top:.5rem;display:flex;flex-wrap:wrap;gap:.75rem}"
+    "footer{margin-top:1.5rem;font-size:.85rem;color:var(--muted,#4f5964)}";
 
 void page_escape(struct buf *b, const char *s)
 {
@@ -73,9 +67,12 @@ void page_begin(struct buf *b, const char *title)
 	              "<meta name=\"viewport\" content=\"width=device-width, "
 	              "initial-scale=1\"><title>");
 	page_escape(b, title);
-	buf_addstr(b, " - graphmock</title><style>");
+	buf_addstr(b, " - graphmock</title>"
+	              "<link rel=\"icon\" href=\"/_mock/ui/favicon.svg\" "
+	              "type=\"image/svg+xml\">"
+	              "<link rel=\"stylesheet\" href=\"/_mock/ui/base.css\"><style>");
 	buf_addstr(b, page_css);
-	buf_addstr(b, "</style></head><body><main>\n<h1>");
+	buf_addstr(b, "</style></head><body><main class=\"card\">\n<h1>");
 	page_escape(b, title);
 	buf_addstr(b, "</h1>\n");
 }
@@ -125,7 +122,7 @@ int page_error(struct call *c, unsigned status, unsigned code, const char *fmt, 
 	va_end(ap);
 	login_description(c->req, code, msg, desc, sizeof(desc));
 	page_begin(&b, "Sorry, but we're having trouble signing you in.");
-	buf_addstr(&b, "<p class=\"error\" role=\"alert\">");
+	buf_addstr(&b, "<p class=\"notice error\" role=\"alert\">");
 	page_escape(&b, desc);
 	buf_addstr(&b, "</p>\n");
 	page_end(&b);
@@ -180,7 +177,7 @@ unsigned login_check_password(const struct dobj *user, const char *password, cha
 
 void login_consent_line(struct buf *b, const char *app_name, const struct scopes *s)
 {
-	buf_addstr(b, "<p class=\"consent\"><strong>");
+	buf_addstr(b, "<p class=\"notice info\"><strong>");
 	page_escape(b, app_name);
 	buf_addstr(b, "</strong> wants to sign you in");
 	if (s->scp[0]) {
