@@ -1,6 +1,7 @@
 /*
  * state/assignment.c - app role assignments: the per-tenant table keyed by
- * Graph's base64url assignment id, and its lag window.
+ * Graph's base64url assignment id, the lists of each principal and resource,
+ * and the lag window.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,8 +14,17 @@ struct assignment *state_assignment_add(struct state *st, struct tenant *t,
                                         json_t *obj)
 {
 	struct assignment *a, *check;
+	struct dobj *principal, *resource;
+	char key[GUID_STR_LEN + 1];
 
-	if (strlen(id) >= sizeof(a->id))
+	if (strlen(id) >= sizeof(a->id) || !guid_valid(principal_id) ||
+	    !guid_valid(resource_id))
+		goto out_release;
+	guid_lower(principal_id, key);
+	HASH_FIND_STR(t->objects, key, principal);
+	guid_lower(resource_id, key);
+	HASH_FIND_STR(t->objects, key, resource);
+	if (!principal || !resource)
 		goto out_release;
 	HASH_FIND_STR(t->assignments, id, check);
 	if (check)
@@ -40,6 +50,10 @@ struct assignment *state_assignment_add(struct state *st, struct tenant *t,
 		state_free(a);
 		goto out_release;
 	}
+	a->principal = principal;
+	a->resource = resource;
+	DL_APPEND2(principal->as_principal, a, p_prev, p_next);
+	DL_APPEND2(resource->as_resource, a, r_prev, r_next);
 	return a;
 
 out_release:
@@ -69,6 +83,8 @@ struct assignment *state_assignment_find(struct state *st, struct tenant *t,
 
 void state_assignment_remove(struct tenant *t, struct assignment *a)
 {
+	DL_DELETE2(a->principal->as_principal, a, p_prev, p_next);
+	DL_DELETE2(a->resource->as_resource, a, r_prev, r_next);
 	HASH_DEL(t->assignments, a);
 	json_decref(a->obj);
 	state_free(a);

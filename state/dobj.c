@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "invitation.h"
 #include "state.h"
 
 static char *lower_dup(const char *s)
@@ -320,6 +321,20 @@ struct dobj *const *state_dobj_lookup(struct tenant *t, enum dobj_index idx,
 	return e->objs;
 }
 
+void state_dobj_new_id(struct state *st, struct tenant *t, char out[GUID_STR_LEN + 1])
+{
+	struct dobj *d;
+	struct invitation *inv;
+
+	for (;;) {
+		state_new_id(st, out);
+		HASH_FIND_STR(t->objects, out, d);
+		HASH_FIND_STR(t->invitations, out, inv);
+		if (!d && !inv)
+			return;
+	}
+}
+
 size_t state_dobj_count(const struct tenant *t, enum dobj_kind kind)
 {
 	return HASH_CNT(hh_kind, t->by_kind[kind]);
@@ -427,11 +442,12 @@ void state_dobj_remove(struct tenant *t, struct dobj *d)
 		HASH_DEL(d->members, l);
 		state_free(l);
 	}
-	HASH_ITER(hh, t->assignments, a, atmp)
-	{
-		if (!strcmp(a->principal_id, d->id) || !strcmp(a->resource_id, d->id))
-			state_assignment_remove(t, a);
-	}
+	DL_FOREACH_SAFE2(d->as_principal, a, atmp, p_next)
+	state_assignment_remove(t, a);
+	DL_FOREACH_SAFE2(d->as_resource, a, atmp, r_next)
+	state_assignment_remove(t, a);
+	if (d->kind == DOBJ_USER)
+		state_invitations_detach_user(t, d->id);
 	HASH_DELETE(hh_kind, t->by_kind[d->kind], d);
 	HASH_DEL(t->objects, d);
 	dobj_free(t, d);

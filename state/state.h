@@ -92,6 +92,8 @@ struct dobj {
 	struct dobj_link *member_of; /* groups listing this object directly */
 	struct dobj_key *keys;       /* index entries currently registered */
 	size_t nkeys;
+	/* App role assignments naming this object, oldest first (utlist DL). */
+	struct assignment *as_principal, *as_resource;
 	UT_hash_handle hh;      /* tenant->objects */
 	UT_hash_handle hh_kind; /* tenant->by_kind[kind] */
 };
@@ -113,11 +115,15 @@ struct assignment {
 	json_t *obj; /* owned: the full appRoleAssignment */
 	int64_t visible_at_ms;
 	int invisible_reads;
+	/* The two objects it names, and its place in their lists. */
+	struct dobj *principal, *resource;
+	struct assignment *p_prev, *p_next, *r_prev, *r_next;
 	UT_hash_handle hh;
 };
 
-struct invitation;   /* state/invitation.h */
-struct mail_message; /* state/mailbox.h */
+struct invitation;      /* state/invitation.h */
+struct invitation_user; /* state/invitation.h */
+struct mail_message;    /* state/mailbox.h */
 
 struct tenant {
 	/* Set when the tenant is built and never changed: readable under the
@@ -125,6 +131,9 @@ struct tenant {
 	char id[GUID_STR_LEN + 1];
 	char *display_name;
 	char *domain; /* initial domain, e.g. contoso.onmicrosoft.com */
+	/* "" for a tenant of its own; for a copy made by POST /_mock/tenants
+	 * without a domain, the tenant it copies, whose domain it shares. */
+	char copy_of[GUID_STR_LEN + 1];
 
 	pthread_mutex_t lock; /* guards everything below */
 	bool loading;         /* being built from a fixture: no replication lag */
@@ -133,7 +142,8 @@ struct tenant {
 	struct dobj *by_kind[DOBJ_KIND_COUNT];
 	struct index_entry *idx[IDX_COUNT];
 	struct assignment *assignments;
-	struct invitation *invitations;
+	struct invitation *invitations;              /* by id, oldest first */
+	struct invitation_user *invitations_by_user; /* by user id */
 	struct mail_message *mailbox;
 	uint64_t mail_seq;
 	UT_hash_handle hh;
@@ -208,7 +218,10 @@ void state_tenant_unlock(struct tenant *t);
 
 /* ---- tenants (the registry lock held; creating, resetting, removing: exclusive) ---- */
 
-/* state_tenant_find() - by id (any case) or initial domain; NULL if unknown. Borrowed. */
+/*
+ * state_tenant_find() - by id (any case) or initial domain (the tenant that
+ * owns it rather than a copy sharing it); NULL if unknown. Borrowed.
+ */
 struct tenant *state_tenant_find(struct state *st, const char *id_or_domain);
 
 /* state_tenant_default() - the first tenant, or NULL when there are none. Borrowed. */
@@ -254,6 +267,13 @@ int state_dobj_reindex(struct tenant *t, struct dobj *d);
  */
 void state_dobj_remove(struct tenant *t, struct dobj *d);
 
+/*
+ * state_dobj_new_id() - a fresh id from the seeded generator that names no
+ * object and no invitation of @t: after a restart with the same --seed the
+ * generator repeats ids a --state-file already holds, so it draws again.
+ */
+void state_dobj_new_id(struct state *st, struct tenant *t, char out[GUID_STR_LEN + 1]);
+
 /* state_dobj_count() - number of stored objects of @kind. */
 size_t state_dobj_count(const struct tenant *t, enum dobj_kind kind);
 
@@ -280,8 +300,11 @@ bool state_member_has(const struct dobj *group, const char *member_id);
 /* ---- app role assignments ---- */
 
 /*
- * state_assignment_add() - store @obj (steals) under @id with its three keys.
- * Returns borrowed, or NULL when @id exists or on OOM (obj released).
+ * state_assignment_add() - store @obj (steals) under @id with its three keys;
+ * the principal and the resource must exist in @t. It joins their lists
+ * (dobj->as_principal, ->as_resource), so neither side is ever scanned for.
+ * Returns borrowed, or NULL when @id exists, an object is missing or on OOM
+ * (obj released).
  */
 struct assignment *state_assignment_add(struct state *st, struct tenant *t,
                                         const char *id, const char *principal_id,
@@ -294,6 +317,12 @@ struct assignment *state_assignment_find(struct state *st, struct tenant *t,
 
 /* state_assignment_remove() - delete and free @a. */
 void state_assignment_remove(struct tenant *t, struct assignment *a);
+
+/* Iterate the assignments naming @d as principal or resource, oldest first. */
+#define state_assignment_first_of_principal(d) ((d)->as_principal)
+#define state_assignment_next_of_principal(a)  ((a)->p_next)
+#define state_assignment_first_of_resource(d)  ((d)->as_resource)
+#define state_assignment_next_of_resource(a)   ((a)->r_next)
 
 /* state_assignment_visible() - is @a past its lag window (time-based)? */
 bool state_assignment_visible(struct state *st, const struct assignment *a);
