@@ -75,6 +75,8 @@ json_t *state_export_tenant(const struct tenant *t)
 
 	if (!out)
 		return NULL;
+	if (t->copy_of[0] && json_object_set_new(out, "copyOf", json_string(t->copy_of)))
+		goto out_free;
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 		if (add_objects(out, t, kinds[k].key, kinds[k].kind))
 			goto out_free;

@@ -61,6 +61,21 @@ static int build_tenants(struct state *st, const json_t *doc, const json_t *temp
 			fixture_tenant_free(t);
 			goto out_free;
 		}
+		/* The API's rule (POST /_mock/tenants): a domain names one tenant;
+		 * only copies ("copyOf") share their original's. */
+		for (dup = *out; dup; dup = dup->hh.next)
+			if (!strcasecmp(dup->domain, t->domain) && !dup->copy_of[0] &&
+			    !t->copy_of[0])
+				break;
+		if (dup) {
+			snprintf(
+			    err, errlen,
+			    "%s.domain: '%s' is the domain of another tenant (only a "
+			    "tenant with \"copyOf\" may share it)",
+			    path, t->domain);
+			fixture_tenant_free(t);
+			goto out_free;
+		}
 		HASH_ADD_STR(*out, id, t);
 		HASH_FIND_STR(*out, t->id, dup);
 		if (dup != t) {
@@ -168,6 +183,18 @@ static int replace_string(char **field, const char *value)
 	return 0;
 }
 
+/* Mark @t a copy of fixture tenant @tdoc (by its id, else the default tenant's). */
+static void copy_mark(struct state *st, struct tenant *t, const json_t *tdoc)
+{
+	const char *src = json_string_value(json_object_get(tdoc, "id"));
+	const struct tenant *def = state_tenant_default(st);
+
+	if (guid_valid(src))
+		guid_lower(src, t->copy_of);
+	else
+		snprintf(t->copy_of, sizeof(t->copy_of), "%s", def ? def->id : t->id);
+}
+
 struct tenant *state_tenant_create(struct state *st, const char *display,
                                    const char *domain)
 {
@@ -176,13 +203,17 @@ struct tenant *state_tenant_create(struct state *st, const char *display,
 	char err[256];
 	struct tenant *t, *check;
 
-	if (!tdoc)
+	if (!tdoc || (domain && state_tenant_find(st, domain)))
 		return NULL;
 	guid_random(id);
 	t = fixture_tenant_build(st, tdoc, st->templates, "tenants[0]", id, err,
 	                         sizeof(err));
 	if (!t)
 		return NULL;
+	/* Without a domain of its own it is a copy sharing the fixture tenant's:
+	 * marked so, a domain still names one tenant (state_tenant_find). */
+	if (!domain)
+		copy_mark(st, t, tdoc);
 	if (replace_string(&t->display_name, display) ||
 	    replace_string(&t->domain, domain)) {
 		fixture_tenant_free(t);
@@ -228,6 +259,7 @@ int state_tenant_reset(struct state *st, struct tenant *t)
 		fixture_tenant_free(fresh);
 		return -1;
 	}
+	memcpy(fresh->copy_of, t->copy_of, sizeof(fresh->copy_of));
 	/* Deleting never allocates, and the table does not grow: the swap cannot
 	 * fail halfway in practice, but if the add does, put the old tenant back. */
 	HASH_DEL(st->tenants, t);

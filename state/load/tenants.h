@@ -39,7 +39,10 @@ int state_reset(struct state *st);
 /*
  * state_tenant_create() - a new tenant seeded with the first tenant of the
  * fixture (its objects, ids and domain), under a fresh tenant id; @display
- * and @domain override when non-NULL. Returns: borrowed, or NULL on OOM.
+ * and @domain override when non-NULL. Without @domain it is a copy
+ * (t->copy_of) sharing the fixture tenant's domain, which still names the
+ * original (state_tenant_find); a @domain another tenant holds is refused.
+ * Returns: borrowed, or NULL on OOM or when @domain is taken.
  */
 struct tenant *state_tenant_create(struct state *st, const char *display,
                                    const char *domain);
