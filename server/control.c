@@ -3,6 +3,8 @@
  * share: starting the fault engine, journal and latency timer; --faults
  * files; saving and loading --state-file atomically.
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -179,6 +181,56 @@ static void sync_dir(const char *file)
 		close(fd);
 	}
 	free(copy);
+}
+
+/* Is @name "<base>.tmp." and six characters mkstemp may pick? */
+static bool stale_temp_name(const char *name, const char *base)
+{
+	size_t n = strlen(base);
+
+	if (strncmp(name, base, n) || strncmp(name + n, ".tmp.", 5))
+		return false;
+	name += n + 5;
+	if (strlen(name) != 6)
+		return false;
+	for (; *name; name++)
+		if (!isalnum((unsigned char)*name))
+			return false;
+	return true;
+}
+
+int srv_state_clean_temps(const char *file, bool quiet)
+{
+	char *d = strdup(file), *b = strdup(file);
+	const char *dir, *base;
+	struct dirent *e;
+	DIR *dp;
+	int removed = 0;
+
+	if (!d || !b)
+		goto out;
+	dir = dirname(d);
+	base = basename(b);
+	dp = opendir(dir);
+	if (!dp)
+		goto out;
+	while ((e = readdir(dp))) {
+		char path[4096];
+
+		if (!stale_temp_name(e->d_name, base))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (unlink(path))
+			continue;
+		removed++;
+		if (!quiet)
+			fprintf(stderr, "removed stale temp file '%s'\n", path);
+	}
+	closedir(dp);
+out:
+	free(d);
+	free(b);
+	return removed;
 }
 
 int srv_state_write(const char *file, const char *text, char *err, size_t errlen)

@@ -43,7 +43,11 @@ static int load_state_file(struct srv *srv)
 {
 	char err[512];
 
-	if (!srv->cfg.state_file || access(srv->cfg.state_file, F_OK))
+	if (!srv->cfg.state_file)
+		return 0;
+	/* A save killed halfway leaves its temp file; only ours match. */
+	srv_state_clean_temps(srv->cfg.state_file, srv->cfg.quiet);
+	if (access(srv->cfg.state_file, F_OK))
 		return 0;
 	if (srv_state_load_file(srv, srv->cfg.state_file, err, sizeof(err))) {
 		fprintf(stderr, "state file '%s': %s\n", srv->cfg.state_file, err);

@@ -104,6 +104,14 @@ int srv_state_save(struct srv *srv, const char *file, char *err, size_t errlen);
 /* srv_state_dump() - the state export as indented JSON text (new). Registry lock held. */
 char *srv_state_dump(struct state *st);
 
+/*
+ * srv_state_clean_temps() - delete the temp files a save of @file that never
+ * finished left behind ("<file>.tmp.XXXXXX", mkstemp's shape; a SIGKILL
+ * between mkstemp and rename leaves one). Run at start, before anything
+ * saves. Reports each one on stderr unless @quiet. Returns how many went.
+ */
+int srv_state_clean_temps(const char *file, bool quiet);
+
 /* srv_state_write() - @text to @file atomically (temp file, fsync, rename). 0 or -1 +
  * @err. */
 int srv_state_write(const char *file, const char *text, char *err, size_t errlen);
