@@ -162,11 +162,13 @@ void journal_record(struct journal *j, struct journal_entry *en)
 	memset(en, 0, sizeof(*en));
 }
 
-static bool entry_matches(const struct journal_entry *en, const struct journal_filter *f)
+static bool entry_matches(const struct journal_entry *en, const struct journal_filter *f,
+                          const struct fault_pattern *path)
 {
 	if (f->method && strcasecmp(f->method, en->method))
 		return false;
-	if (f->path && !fault_path_match(f->path, en->path))
+	if (f->path && !fault_pattern_path_match(path, !fault_path_strip_version(f->path),
+	                                         en->path ? en->path : ""))
 		return false;
 	if (f->status && f->status != en->status)
 		return false;
@@ -220,13 +222,18 @@ static json_t *entry_json(const struct journal_entry *en)
 json_t *journal_query(struct journal *j, const struct journal_filter *f)
 {
 	json_t *list = json_array();
+	struct fault_pattern path = {0};
 
+	/* Compiled once; a pattern too long to compile matches nothing. */
+	if (f->path && fault_pattern_compile(&path, f->path, FAULT_PATTERN_PATH, true))
+		return json_pack("{s:o}", "value", list);
 	pthread_mutex_lock(&j->lock);
 	for (size_t k = 0; k < j->count; k++) {
 		size_t at = (j->head + j->cap - j->count + k) % j->cap;
-		if (entry_matches(&j->ring[at], f))
+		if (entry_matches(&j->ring[at], f, &path))
 			json_array_append_new(list, entry_json(&j->ring[at]));
 	}
 	pthread_mutex_unlock(&j->lock);
+	fault_pattern_release(&path);
 	return json_pack("{s:o}", "value", list);
 }
