@@ -21,6 +21,20 @@ void config_defaults(struct config *cfg)
 	cfg->log_format = LOG_TEXT;
 	cfg->max_body = 4u << 20;
 	cfg->journal_size = 10000;
+	cfg->max_delayed = 1024;
+}
+
+bool config_loopback(const struct config *cfg)
+{
+	return !strncmp(cfg->listen, "127.", 4) || !strcmp(cfg->listen, "::1") ||
+	       !strcmp(cfg->listen, "localhost");
+}
+
+bool config_fault_header_on(const struct config *cfg)
+{
+	if (cfg->no_fault_header)
+		return false;
+	return cfg->fault_header || cfg->admin_token || config_loopback(cfg);
 }
 
 void config_usage(FILE *f)
@@ -45,6 +59,13 @@ void config_usage(FILE *f)
 	    "  --max-body BYTES     largest request body accepted (default 4194304)\n"
 	    "  --faults FILE        fault rules to load at start (JSON list)\n"
 	    "  --no-fault-header    ignore the X-Graphmock-Fault request header\n"
+	    "  --fault-header       honour it even beyond loopback without\n"
+	    "                       --admin-token (default: on while listening on\n"
+	    "                       loopback, or when --admin-token protects it)\n"
+	    "  --admin-token TOKEN  /_mock/* and X-Graphmock-Fault need this token\n"
+	    "                       (X-Graphmock-Admin-Token: TOKEN, or for /_mock\n"
+	    "                       Authorization: Bearer TOKEN); also\n"
+	    "                       $GRAPHMOCK_ADMIN_TOKEN; default none\n"
 	    "  --journal-size N     requests kept in the request journal (default "
 	    "10000)\n"
 	    "  --state-file FILE    load state from FILE at start when it exists, save "
@@ -99,6 +120,8 @@ enum opt_id {
 	OPT_TLS_CERT,
 	OPT_TLS_KEY,
 	OPT_AUTH,
+	OPT_FAULT_HEADER,
+	OPT_ADMIN_TOKEN,
 };
 
 static const struct option options[] = {
@@ -120,6 +143,8 @@ static const struct option options[] = {
     {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
     {"tls-key", required_argument, NULL, OPT_TLS_KEY},
     {"auth", required_argument, NULL, OPT_AUTH},
+    {"fault-header", no_argument, NULL, OPT_FAULT_HEADER},
+    {"admin-token", required_argument, NULL, OPT_ADMIN_TOKEN},
     {NULL, 0, NULL, 0},
 };
 
@@ -205,6 +230,15 @@ static enum config_result apply(struct config *cfg, int opt, const char *arg, FI
 	case OPT_NO_FAULT_HEADER:
 		cfg->no_fault_header = true;
 		return CONFIG_OK;
+	case OPT_FAULT_HEADER:
+		cfg->fault_header = true;
+		return CONFIG_OK;
+	case OPT_ADMIN_TOKEN:
+		if (!*arg || strlen(arg) > 512)
+			return usage_error(err, "%s",
+			                   "invalid --admin-token (1 to 512 characters)");
+		cfg->admin_token = arg;
+		return CONFIG_OK;
 	case OPT_JOURNAL_SIZE:
 		if (parse_u64(arg, 10000000, &v))
 			return usage_error(err, "invalid --journal-size '%s'", arg);
@@ -255,5 +289,14 @@ enum config_result config_parse(struct config *cfg, int argc, char **argv, FILE 
 		return usage_error(err, "unexpected argument '%s'", argv[optind]);
 	if (!cfg->tls_cert != !cfg->tls_key)
 		return usage_error(err, "%s", "--tls-cert and --tls-key go together");
+	if (cfg->fault_header && cfg->no_fault_header)
+		return usage_error(err, "%s",
+		                   "--fault-header and --no-fault-header contradict");
+	/* The flag wins over the environment. */
+	if (!cfg->admin_token) {
+		const char *env = getenv("GRAPHMOCK_ADMIN_TOKEN");
+		if (env && *env)
+			cfg->admin_token = env;
+	}
 	return CONFIG_OK;
 }

@@ -84,6 +84,7 @@ int srv_features_init(struct srv *srv, const struct route_set *routes)
 	if (fault_engine_init(&srv->faults, srv->state.seed, &srv->state))
 		goto out_fail;
 	srv->faults.quiet = srv->cfg.quiet;
+	srv->fault_header_on = config_fault_header_on(&srv->cfg);
 	state_set_mail_rules(&srv->state, srv_mail_rules, srv);
 	if (journal_init(&srv->journal, srv->cfg.journal_size))
 		goto out_faults;

@@ -19,7 +19,8 @@
 #include "core/router.h"
 #include "srv.h"
 
-#define TENANT_HEADER "x-graphmock-tenant"
+#define TENANT_HEADER      "x-graphmock-tenant"
+#define ADMIN_TOKEN_HEADER "x-graphmock-admin-token"
 
 void exchange_init(struct exchange *ex)
 {
@@ -93,12 +94,61 @@ static void identify_client(struct exchange *ex)
 		snprintf(ex->client, sizeof(ex->client), "ip:%s", ex->req.peer);
 }
 
+/* Is @path under /_mock (the admin plane)? */
+static bool admin_path(const char *path)
+{
+	return path && !strncmp(path, "/_mock", 6) && (path[6] == '/' || !path[6]);
+}
+
+/* Constant-time comparison of the presented token with --admin-token. */
+static bool token_equal(const char *given, const char *want)
+{
+	size_t n = strlen(want);
+	unsigned char diff = (unsigned char)(strlen(given) != n);
+
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned char)(given[i] ^ want[i]) | (unsigned char)!given[i];
+	return diff == 0;
+}
+
+static bool admin_token_ok(const struct srv *srv, const struct req *req, bool admin)
+{
+	const char *given = req_header(req, ADMIN_TOKEN_HEADER);
+
+	/* The admin plane has no Graph token to carry: Bearer works there too. */
+	if (!given && admin)
+		given = auth_bearer(req);
+	return given && token_equal(given, srv->cfg.admin_token);
+}
+
+/*
+ * With --admin-token, the admin plane (but its health check) and X-Graphmock-Fault
+ * need the token: 401 otherwise, before any fault or handler runs.
+ */
+static int admin_gate(struct srv *srv, struct exchange *ex)
+{
+	const char *path = ex->req.path;
+	bool admin = admin_path(path) && strcmp(path, "/_mock/health");
+	bool fault = srv->fault_header_on && req_header(&ex->req, FAULT_HEADER);
+
+	if (!srv->cfg.admin_token || (!admin && !fault) ||
+	    admin_token_ok(srv, &ex->req, admin))
+		return 0;
+	resp_error_code(&ex->resp, 401, "Unauthorized",
+	                admin ? "graphmock's admin plane needs its admin token "
+	                        "(X-Graphmock-Admin-Token or Authorization: Bearer)."
+	                      : "X-Graphmock-Fault needs graphmock's admin token "
+	                        "(X-Graphmock-Admin-Token).");
+	resp_header(&ex->resp, "WWW-Authenticate", "Bearer realm=\"graphmock-admin\"");
+	return -1;
+}
+
 /* The rules (and a one-shot X-Graphmock-Fault header). -1 after a 400 for a bad header.
  */
 static int decide_fault(struct srv *srv, struct exchange *ex)
 {
 	const char *header =
-	    srv->cfg.no_fault_header ? NULL : req_header(&ex->req, FAULT_HEADER);
+	    srv->fault_header_on ? req_header(&ex->req, FAULT_HEADER) : NULL;
 	struct fault_rule *oneshot = NULL;
 	struct fault_request fr;
 	char err[512];
@@ -107,6 +157,14 @@ static int decide_fault(struct srv *srv, struct exchange *ex)
 		oneshot = fault_rule_parse_compact(header, err, sizeof(err));
 		if (!oneshot)
 			return resp_error(&ex->resp, GERR_BAD_REQUEST, "%s", err);
+		if (oneshot->kind == FAULT_LATENCY &&
+		    oneshot->latency_max > FAULT_HEADER_LATENCY_MAX_MS) {
+			fault_rule_free(oneshot);
+			return resp_error(&ex->resp, GERR_BAD_REQUEST,
+			                  "X-Graphmock-Fault: latency may be %d ms at most "
+			                  "per request (a rule may ask for more).",
+			                  FAULT_HEADER_LATENCY_MAX_MS);
+		}
 	}
 	fr.method = ex->req.method;
 	fr.path = ex->req.path ? ex->req.path : "";
@@ -231,6 +289,14 @@ static int check_input(struct srv *srv, struct exchange *ex, const struct route 
 	return 0;
 }
 
+/* Is the verified token's tid the tenant the request acts on? */
+static bool tid_matches(const struct exchange *ex)
+{
+	const char *tid = json_string_value(json_object_get(ex->req.claims, "tid"));
+
+	return tid && ex->tenant_id[0] && !strcasecmp(tid, ex->tenant_id);
+}
+
 /* With --auth jwt, a Graph route's token (401) and permissions (403). */
 static int authorize(struct srv *srv, struct exchange *ex, const struct route *route)
 {
@@ -244,6 +310,14 @@ static int authorize(struct srv *srv, struct exchange *ex, const struct route *r
 		                  "The token-signing key is unavailable.");
 	if (auth_verify(key, &ex->req, &ex->resp))
 		return -1;
+	/*
+	 * The token is good for its own tenant only: X-Graphmock-Tenant may name
+	 * no other, and a tid no tenant has never falls back to the default.
+	 * Graph has no such error (it takes the tenant from the token), so the
+	 * answer is its "not good here" 401 (notes/identity.md §9).
+	 */
+	if (!tid_matches(ex))
+		return auth_reject(&ex->resp);
 	return auth_permit(&ex->req, route, &ex->resp);
 }
 
@@ -420,7 +494,7 @@ enum exchange_step exchange_run(struct srv *srv, struct exchange *ex, unsigned c
 	decode_claims(&ex->req);
 	resolve_tenant(srv, ex);
 	identify_client(ex);
-	if (ex->resp.kind != RESP_NONE || decide_fault(srv, ex)) {
+	if (ex->resp.kind != RESP_NONE || admin_gate(srv, ex) || decide_fault(srv, ex)) {
 		resp_finish(&ex->resp); /* the transport's or our own 400 */
 		return finish(srv, ex, EXCHANGE_RESPOND);
 	}
@@ -448,4 +522,17 @@ enum exchange_step exchange_run(struct srv *srv, struct exchange *ex, unsigned c
 enum exchange_step exchange_resume(struct srv *srv, struct exchange *ex)
 {
 	return finish(srv, ex, serve(srv, ex));
+}
+
+enum exchange_step exchange_delay_refused(struct srv *srv, struct exchange *ex)
+{
+	resp_release(&ex->resp);
+	resp_init(&ex->resp, &ex->req);
+	resp_error_code(&ex->resp, 503, "ServiceUnavailable",
+	                "graphmock holds %u delayed requests already (injected latency); "
+	                "try again later.",
+	                srv->cfg.max_delayed);
+	resp_header(&ex->resp, "Retry-After", "1");
+	resp_finish(&ex->resp);
+	return finish(srv, ex, EXCHANGE_RESPOND);
 }

@@ -76,6 +76,13 @@ enum exchange_step exchange_run(struct srv *srv, struct exchange *ex, unsigned c
 enum exchange_step exchange_resume(struct srv *srv, struct exchange *ex);
 
 /*
+ * exchange_delay_refused() - after EXCHANGE_DELAY, when the transport holds
+ * cfg.max_delayed requests already: answer 503 with Retry-After (journaled)
+ * instead of waiting. Returns EXCHANGE_RESPOND.
+ */
+enum exchange_step exchange_delay_refused(struct srv *srv, struct exchange *ex);
+
+/*
  * exchange_journal_dropped() - journal an exchange that ended without an
  * answer (the client went away first) with status 0; a no-op when already
  * journaled or when the request never got far enough to be journaled.

@@ -71,6 +71,19 @@ static int save_state_file(struct srv *srv)
 	return 0;
 }
 
+/* Beyond loopback without --admin-token, anyone who reaches the port rules it. */
+static void warn_exposure(const struct config *cfg)
+{
+	if (config_loopback(cfg) || cfg->admin_token)
+		return;
+	fprintf(stderr,
+	        "graphmock: warning: listening on '%s' without --admin-token: anyone "
+	        "who reaches this port can read, replace and reset all state "
+	        "(/_mock/*)%s; see README \"Security model\"\n",
+	        cfg->listen,
+	        config_fault_header_on(cfg) ? " and inject faults (X-Graphmock-Fault)" : "");
+}
+
 static uint64_t pick_seed(const struct config *cfg)
 {
 	uint64_t seed;
@@ -119,6 +132,7 @@ int main(int argc, char **argv)
 	printf("graphmock listening on %s://%s:%u\n", srv_scheme(&srv), srv.addr,
 	       srv.port);
 	fflush(stdout);
+	warn_exposure(&srv.cfg);
 
 	while (sigwait(&stop_signals, &sig) == EINTR)
 		;

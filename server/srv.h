@@ -29,14 +29,17 @@ struct route_set;
 struct fault_sleeper_item;
 
 /*
- * Wakes suspended connections when their injected latency is over, from one
- * timer thread, so a delayed request never holds a worker (fault_apply.c).
+ * Wakes suspended connections when their injected latency is over, or when
+ * their client hangs up, from one timer thread, so a delayed request never
+ * holds a worker (fault_apply.c).
  */
 struct fault_sleeper {
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
+	int epfd;                         /* the sleeping sockets and @wake_fd */
+	int wake_fd;                      /* eventfd: a new head, or stop */
 	struct fault_sleeper_item *items; /* sorted by due time */
+	unsigned count, max;
 	bool started, stopping;
 };
 
@@ -50,6 +53,7 @@ struct srv {
 	int64_t started_us; /* monotonic, for uptime */
 	struct fault_engine faults;
 	struct fault_sleeper sleeper;
+	bool fault_header_on; /* config_fault_header_on(), decided at start */
 	struct journal journal;
 	/* Signs graphmock's access tokens. Made on first use (RSA-2048 takes
 	 * ~100 ms), or at start with --auth jwt: use srv_jwt_key(). */

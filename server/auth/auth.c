@@ -75,6 +75,11 @@ int auth_verify(const struct jwt_key *key, const struct req *req, struct resp *r
 	return msg ? unauthorized(resp, msg) : 0;
 }
 
+int auth_reject(struct resp *resp)
+{
+	return unauthorized(resp, AUTH_MSG_INVALID);
+}
+
 int auth_permit(const struct req *req, const struct route *route, struct resp *resp)
 {
 	if (perm_granted(route->perms, req->claims))

@@ -47,6 +47,13 @@ const char *auth_bearer(const struct req *req);
 int auth_verify(const struct jwt_key *key, const struct req *req, struct resp *resp);
 
 /*
+ * auth_reject() - Graph's 401 for a well-formed token that is no good here:
+ * InvalidAuthenticationToken "Access token validation failure." with the
+ * WWW-Authenticate challenge (a token of another tenant). Returns -1.
+ */
+int auth_reject(struct resp *resp);
+
+/*
  * auth_permit() - with --auth jwt, after matching @route on a Graph path: a
  * token (already verified by auth_verify) lacking both roles and scp, or
  * every permission the route's row lists, gets 403

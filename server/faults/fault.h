@@ -34,6 +34,8 @@
 /* Rules the engine holds at most: each request checks only those its index
  * names, but an admin plane must not be able to grow it without end. */
 #define FAULT_RULES_MAX 1000
+/* The longest latency one X-Graphmock-Fault header may ask for (rules: 10 min). */
+#define FAULT_HEADER_LATENCY_MAX_MS 30000
 
 struct req;
 struct state;

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@ enum http_phase {
 	PHASE_UPLOAD,   /* receiving the request */
 	PHASE_SLEEPING, /* suspended for injected latency */
 	PHASE_RESUMED,  /* latency over: serve normally */
+	PHASE_REFUSED,  /* the latency timer was full: answer 503 */
 };
 
 /*
@@ -45,6 +47,7 @@ struct http_exchange {
 	bool oom;     /* a header, option or the body could not be kept */
 	bool dropped; /* a connection fault: nothing (complete) was sent */
 	enum http_phase phase;
+	atomic_bool gone; /* the client hung up while suspended (latency timer) */
 };
 
 /*
@@ -275,12 +278,21 @@ static enum MHD_Result act(struct srv *srv, struct MHD_Connection *conn,
 	switch (step) {
 	case EXCHANGE_RESPOND:
 		return respond(conn, ex);
-	case EXCHANGE_DELAY:
+	case EXCHANGE_DELAY: {
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		int rc;
+
 		hx->phase = PHASE_SLEEPING;
 		MHD_suspend_connection(conn);
-		if (fault_sleeper_add(&srv->sleeper, conn, ex->fault.latency_ms))
+		rc = fault_sleeper_add(&srv->sleeper, conn, ci ? ci->connect_fd : -1,
+		                       ex->fault.latency_ms, &hx->gone);
+		if (rc == FAULT_SLEEPER_FULL)
+			hx->phase = PHASE_REFUSED; /* answered when resumed, below */
+		if (rc)
 			MHD_resume_connection(conn);
 		return MHD_YES;
+	}
 	case EXCHANGE_DROP:
 		fault_conn_drop(conn, ex->fault.conn, &ex->resp, ex->fault.garbage_seed);
 		hx->dropped = true;
@@ -308,7 +320,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		hx->ex.too_large = true;
 	} else if (hx->phase == PHASE_SLEEPING) {
 		hx->phase = PHASE_RESUMED; /* the latency timer resumed us */
+		if (atomic_load(&hx->gone)) {
+			hx->dropped = true; /* journaled unanswered by on_completed */
+			return MHD_NO;
+		}
 		return act(srv, conn, hx, exchange_resume(srv, &hx->ex));
+	} else if (hx->phase == PHASE_REFUSED) {
+		hx->phase = PHASE_RESUMED;
+		return act(srv, conn, hx, exchange_delay_refused(srv, &hx->ex));
 	} else if (*upload_data_size) {
 		if (upload_append(hx, upload_data, *upload_data_size, srv->cfg.max_body))
 			hx->oom = true; /* answered once the upload is over */
@@ -408,7 +427,7 @@ int srv_start(struct srv *srv)
 		srv_tls_release(srv);
 		return -1;
 	}
-	if (fault_sleeper_start(&srv->sleeper)) {
+	if (fault_sleeper_start(&srv->sleeper, srv->cfg.max_delayed)) {
 		fprintf(stderr, "starting the latency timer failed\n");
 		goto out_close;
 	}
