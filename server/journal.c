@@ -14,7 +14,8 @@
 #include "faults/fault.h"
 #include "core/req.h"
 
-/* The headers worth asserting on; never Authorization (it holds secrets). */
+/* The headers worth asserting on; never Authorization (it holds secrets), nor
+ * X-Graphmock-Admin-Token. */
 static const char *const kept_headers[JOURNAL_HEADERS] = {
     "client-request-id", "retry-attempt",      "user-agent",        "content-type",
     "consistencylevel",  "x-graphmock-tenant", "x-graphmock-fault",
@@ -60,13 +61,23 @@ void journal_release(struct journal *j)
 	pthread_mutex_destroy(&j->lock);
 }
 
+#define REDACTED "REDACTED"
+
+/* The value the journal keeps for query option @i: secrets redacted. */
+static const char *query_value(const struct req *req, size_t i)
+{
+	const char *name = req->query[i].name;
+
+	return journal_secret_name(name, strlen(name)) ? REDACTED : req->query[i].value;
+}
+
 /* Bytes of "a=b&c=d" for the request's decoded query options, without the NUL. */
 static size_t query_len(const struct req *req)
 {
 	size_t len = 0;
 
 	for (size_t i = 0; i < req->nquery; i++)
-		len += strlen(req->query[i].name) + strlen(req->query[i].value) + 1 + !!i;
+		len += strlen(req->query[i].name) + strlen(query_value(req, i)) + 1 + !!i;
 	return len;
 }
 
@@ -86,14 +97,15 @@ static char *fill_query(char **at, const struct req *req)
 	char *start = *at, *p = start;
 
 	for (size_t i = 0; i < req->nquery; i++) {
-		size_t nl = strlen(req->query[i].name), vl = strlen(req->query[i].value);
+		const char *value = query_value(req, i);
+		size_t nl = strlen(req->query[i].name), vl = strlen(value);
 
 		if (i)
 			*p++ = '&';
 		memcpy(p, req->query[i].name, nl);
 		p += nl;
 		*p++ = '=';
-		memcpy(p, req->query[i].value, vl);
+		memcpy(p, value, vl);
 		p += vl;
 	}
 	*p = '\0';
@@ -106,10 +118,13 @@ static void fill_arena(struct journal_entry *en, const struct req *req)
 {
 	const char *path = req->path ? req->path : "";
 	const char *hv[JOURNAL_HEADERS];
-	size_t body =
+	size_t prefix =
 	    req->raw_body && req->body_len
 	        ? (req->body_len < JOURNAL_BODY_MAX ? req->body_len : JOURNAL_BODY_MAX)
 	        : 0;
+	size_t body = 0;
+	/* Only the kept prefix is redacted: a secret cut at its end stays cut. */
+	char *redacted = prefix ? journal_redact(req->raw_body, prefix, &body) : NULL;
 	size_t need = strlen(path) + 1 + query_len(req) + 1 + (body ? body + 1 : 0);
 	char *at;
 
@@ -118,15 +133,18 @@ static void fill_arena(struct journal_entry *en, const struct req *req)
 		need += hv[i] ? strlen(hv[i]) + 1 : 0;
 	}
 	en->arena = malloc(need);
-	if (!en->arena)
+	if (!en->arena) {
+		free(redacted);
 		return;
+	}
 	at = en->arena;
 	en->path = put(&at, path, strlen(path));
 	en->query = fill_query(&at, req);
 	for (size_t i = 0; i < JOURNAL_HEADERS; i++)
 		en->header[i] = hv[i] ? put(&at, hv[i], strlen(hv[i])) : NULL;
 	if (body)
-		en->body = put(&at, req->raw_body, body);
+		en->body = put(&at, redacted, body);
+	free(redacted);
 }
 
 void journal_fill(struct journal_entry *en, const struct req *req, unsigned status,
