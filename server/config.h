@@ -37,12 +37,12 @@ struct config {
 	/* --admin-token, else $GRAPHMOCK_ADMIN_TOKEN; NULL = the admin plane and
 	 * the fault header are open to whoever reaches the port */
 	const char *admin_token;
-	unsigned max_delayed; /* requests held for injected latency at once */
-	size_t journal_size;     /* --journal-size N */
-	const char *state_file;  /* --state-file FILE */
-	const char *tls_cert;    /* --tls-cert FILE (PEM): serve HTTPS */
-	const char *tls_key;     /* --tls-key FILE (PEM) */
-	enum auth_mode auth;     /* --auth none|jwt */
+	unsigned max_delayed;   /* requests held for injected latency at once */
+	size_t journal_size;    /* --journal-size N */
+	const char *state_file; /* --state-file FILE */
+	const char *tls_cert;   /* --tls-cert FILE (PEM): serve HTTPS */
+	const char *tls_key;    /* --tls-key FILE (PEM) */
+	enum auth_mode auth;    /* --auth none|jwt */
 };
 
 enum config_result {

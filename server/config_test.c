@@ -99,8 +99,8 @@ static void test_fault_header_and_admin_token(void **ctx)
 	const char *wide[] = {"graphmock", "--listen", "0.0.0.0", NULL};
 	const char *forced[] = {"graphmock", "--listen", "::", "--fault-header", NULL};
 	const char *off[] = {"graphmock", "--no-fault-header", NULL};
-	const char *token[] = {"graphmock", "--listen", "0.0.0.0", "--admin-token", "t1",
-	                       NULL};
+	const char *token[] = {"graphmock",     "--listen", "0.0.0.0",
+	                       "--admin-token", "t1",       NULL};
 	const char *both[] = {"graphmock", "--fault-header", "--no-fault-header", NULL};
 	struct config cfg;
 	char out[64];

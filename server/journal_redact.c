@@ -15,15 +15,16 @@
 #define REDACTED "REDACTED"
 
 static const char *const secret_names[] = {
-    "password",     "client_secret", "client_assertion", "assertion",
-    "refresh_token", "access_token",  "id_token",         "authorization",
-    "code_verifier", "secretText",    NULL,
+    "password",     "client_secret", "client_assertion", "assertion",     "refresh_token",
+    "access_token", "id_token",      "authorization",    "code_verifier", "secretText",
+    NULL,
 };
 
 bool journal_secret_name(const char *name, size_t n)
 {
 	for (size_t i = 0; secret_names[i]; i++)
-		if (strlen(secret_names[i]) == n && !strncasecmp(secret_names[i], name, n))
+		if (strlen(secret_names[i]) == n &&
+		    !strncasecmp(secret_names[i], name, n))
 			return true;
 	return false;
 }

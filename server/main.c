@@ -81,7 +81,8 @@ static void warn_exposure(const struct config *cfg)
 	        "who reaches this port can read, replace and reset all state "
 	        "(/_mock/*)%s; see README \"Security model\"\n",
 	        cfg->listen,
-	        config_fault_header_on(cfg) ? " and inject faults (X-Graphmock-Fault)" : "");
+	        config_fault_header_on(cfg) ? " and inject faults (X-Graphmock-Fault)"
+	                                    : "");
 }
 
 static uint64_t pick_seed(const struct config *cfg)

@@ -36,9 +36,15 @@ static struct test_reply *get_with(struct srv *srv, const char *method, const ch
 {
 	char hdr[128];
 	const char *headers[] = {hdr, NULL};
-	struct test_request rq = {method, path, body, body ? "application/json" : NULL,
-	                          token,  NULL, tenant ? headers : NULL,
-	                          false,  0};
+	struct test_request rq = {method,
+	                          path,
+	                          body,
+	                          body ? "application/json" : NULL,
+	                          token,
+	                          NULL,
+	                          tenant ? headers : NULL,
+	                          false,
+	                          0};
 	struct test_reply *r = malloc(sizeof(*r));
 
 	assert_non_null(r);
@@ -49,8 +55,8 @@ static struct test_reply *get_with(struct srv *srv, const char *method, const ch
 
 static void expect_token_refused(struct test_reply *r)
 {
-	const char *code = json_string_value(
-	    json_object_get(json_object_get(r->json, "error"), "code"));
+	const char *code =
+	    json_string_value(json_object_get(json_object_get(r->json, "error"), "code"));
 	const char *msg = json_string_value(
 	    json_object_get(json_object_get(r->json, "error"), "message"));
 
@@ -144,9 +150,8 @@ static const char slow_get[] = "GET /v1.0/organization HTTP/1.1\r\nHost: t\r\n"
 /* Did the journal record /v1.0/organization unanswered (status null)? */
 static bool journaled_dropped(struct srv *srv)
 {
-	struct test_reply *r =
-	    test_call(srv, "GET", "/_mock/requests?path=/v1.0/organization", NULL, NULL,
-	              NULL);
+	struct test_reply *r = test_call(
+	    srv, "GET", "/_mock/requests?path=/v1.0/organization", NULL, NULL, NULL);
 	json_t *v = json_object_get(r->json, "value");
 	bool dropped = json_array_size(v) == 1 &&
 	               json_is_null(json_object_get(json_array_get(v, 0), "status"));
@@ -179,8 +184,9 @@ static void test_header_latency_capped(void **s)
 {
 	struct test_server_opts opts = {.seed = 1};
 	struct srv *srv = test_server_start(&opts);
-	struct test_request rq = {"GET", "/v1.0/organization", NULL, NULL, NULL,
-	                          "latency=600000", NULL, false, 0};
+	struct test_request rq = {"GET", "/v1.0/organization", NULL, NULL,
+	                          NULL,  "latency=600000",     NULL, false,
+	                          0};
 	struct test_reply r;
 
 	(void)s;

@@ -304,8 +304,8 @@ static void test_bounded_and_detached(void **ctx)
 	/* Many users: the tenant keeps INVITATIONS_MAX at most. */
 	for (int i = 0; i < INVITATIONS_MAX + 50; i++) {
 		char id[GUID_STR_LEN + 1], uid[GUID_STR_LEN + 1];
-		json_t *u = json_pack("{s:s, s:s}", "displayName", "x",
-		                      "userPrincipalName", "x");
+		json_t *u =
+		    json_pack("{s:s, s:s}", "displayName", "x", "userPrincipalName", "x");
 		struct dobj *d;
 
 		snprintf(uid, sizeof(uid), "0000%04x-0000-4000-8000-000000000000", i);

@@ -74,8 +74,8 @@ static void random_text(char *out, size_t max, const char *const *parts, size_t 
 
 static void test_matcher_agrees_with_reference(void **s)
 {
-	static const char *const pat_parts[] = {"/", "a", "B", "ab", "*", "{id}", "/a",
-	                                        "{x}b", "**"};
+	static const char *const pat_parts[] = {"/",    "a",  "B",    "ab", "*",
+	                                        "{id}", "/a", "{x}b", "**"};
 	static const char *const path_parts[] = {"/", "a", "b", "ab", "A", "/ab", "ba"};
 	char pattern[64], path[64];
 
@@ -115,7 +115,8 @@ static void test_pathological_pattern(void **s)
 	memset(path, 'a', sizeof(path) - 1);
 	path[0] = '/';
 	path[sizeof(path) - 1] = '\0';
-	assert_int_equal(fault_pattern_compile(&fp, pattern, FAULT_PATTERN_PATH, true), 0);
+	assert_int_equal(fault_pattern_compile(&fp, pattern, FAULT_PATTERN_PATH, true),
+	                 0);
 	assert_false(fault_pattern_match(&fp, path));
 	path[sizeof(path) - 2] = 'b';
 	assert_true(fault_pattern_match(&fp, path));
@@ -147,16 +148,16 @@ static void test_rule_count_bounded(void **s)
 	(void)s;
 	assert_int_equal(fault_engine_init(&e, 1, NULL), 0);
 	for (int i = 0; i < FAULT_RULES_MAX; i++)
-		json_array_append_new(rules,
-		                      json_pack("{s:{s:s}, s:{s:s}}", "match", "path",
-		                                "/v1.0/users/x", "action", "error", "throttled"));
+		json_array_append_new(rules, json_pack("{s:{s:s}, s:{s:s}}", "match",
+		                                       "path", "/v1.0/users/x", "action",
+		                                       "error", "throttled"));
 	assert_int_equal(fault_engine_add(&e, rules, err, sizeof(err)), 0);
 	json_decref(rules);
 	rules = json_pack("{s:{s:s}}", "action", "error", "throttled");
 	assert_int_equal(fault_engine_add(&e, rules, err, sizeof(err)), -1);
 	if (!strstr(err, "at most"))
-		fail_msg("rule %d was accepted (or refused for '%s')", FAULT_RULES_MAX + 1,
-		         err);
+		fail_msg("rule %d was accepted (or refused for '%s')",
+		         FAULT_RULES_MAX + 1, err);
 	json_decref(rules);
 	fault_engine_release(&e);
 }
@@ -165,14 +166,24 @@ static void test_rule_count_bounded(void **s)
 static void test_index_picks_like_a_scan(void **s)
 {
 	static const char *const methods[] = {"GET", "POST", "PATCH", "DELETE", NULL};
-	static const char *const paths[] = {
-	    "/v1.0/users/{id}", "/users*",        "/v1.0/groups/{id}/members", "/*",
-	    "/beta/users",      "/{x}/users",     "/V1.0/Users/*",             NULL,
-	    "/_mock/state",     "/v1.0/users/ab", "/groups/*/members",         "/users"};
+	static const char *const paths[] = {"/v1.0/users/{id}",
+	                                    "/users*",
+	                                    "/v1.0/groups/{id}/members",
+	                                    "/*",
+	                                    "/beta/users",
+	                                    "/{x}/users",
+	                                    "/V1.0/Users/*",
+	                                    NULL,
+	                                    "/_mock/state",
+	                                    "/v1.0/users/ab",
+	                                    "/groups/*/members",
+	                                    "/users"};
 	static const char *const reqs[] = {
-	    "/v1.0/users/ab", "/v1.0/users",         "/beta/users",   "/users/x",
+	    "/v1.0/users/ab",         "/v1.0/users",  "/beta/users",    "/users/x",
 	    "/v1.0/groups/g/members", "/_mock/state", "/v1.0/Users/AB", "/v1.0/appl"};
-	struct { const char *method, *path; } rule[300];
+	struct {
+		const char *method, *path;
+	} rule[300];
 	struct fault_engine e;
 	json_t *rules = json_array();
 	char err[512];
@@ -188,9 +199,9 @@ static void test_index_picks_like_a_scan(void **s)
 			json_object_set_new(m, "method", json_string(rule[i].method));
 		if (rule[i].path)
 			json_object_set_new(m, "path", json_string(rule[i].path));
-		json_array_append_new(rules, json_pack("{s:s, s:o, s:{s:s}}", "id", "",
-		                                       "match", m, "action", "error",
-		                                       "internalError"));
+		json_array_append_new(rules,
+		                      json_pack("{s:s, s:o, s:{s:s}}", "id", "", "match",
+		                                m, "action", "error", "internalError"));
 		json_object_set_new(json_array_get(rules, (size_t)i), "id",
 		                    json_sprintf("r%d", i));
 	}
