@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "../state/load/export.h"
+#include "../state/util/buf.h"
+#include "export_stream.h"
 #include "../state/mail_delivery.h"
 #include "core/call.h"
 #include "core/error.h"
@@ -234,31 +236,69 @@ out:
 	return removed;
 }
 
-int srv_state_write(const char *file, const char *text, char *err, size_t errlen)
+/* Write @len bytes of @p to @fd. 0, or -1 with errno. */
+static int write_all(int fd, const char *p, size_t len)
 {
-	size_t len = strlen(text);
-	char tmp[4096];
-	int fd;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
 
+/* Each piece of @es into @fd as it comes: one tenant in memory at a time. */
+static int write_stream(struct export_stream *es, int fd, const char *tmp, char *err,
+                        size_t errlen)
+{
+	struct buf w;
+	int more;
+
+	do {
+		buf_init(&w, RESP_TEXT_MAX);
+		more = export_stream_next(es, &w);
+		if (more < 0) {
+			buf_release(&w);
+			snprintf(err, errlen,
+			         "exporting the state failed (out of memory)");
+			return -1;
+		}
+		if (w.len && write_all(fd, w.data, w.len)) {
+			buf_release(&w);
+			snprintf(err, errlen, "writing '%s' failed: %s", tmp,
+			         strerror(errno));
+			return -1;
+		}
+		buf_release(&w);
+	} while (more);
+	return 0;
+}
+
+int srv_state_save(struct srv *srv, const char *file, char *err, size_t errlen)
+{
+	struct export_stream *es = export_stream_new(&srv->state);
+	char tmp[4096];
+	int fd = -1;
+
+	if (!es) {
+		snprintf(err, errlen, "exporting the state failed (out of memory)");
+		return -1;
+	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", file);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot create a temporary file next to '%s': %s",
 		         file, strerror(errno));
+		export_stream_free(es);
 		return -1;
 	}
-	for (size_t off = 0; off < len;) {
-		ssize_t n = write(fd, text + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "writing '%s' failed: %s", tmp,
-			         strerror(errno));
-			goto out_unlink;
-		}
-		off += (size_t)n;
-	}
-	if (write(fd, "\n", 1) != 1 || fsync(fd)) {
+	if (write_stream(es, fd, tmp, err, errlen))
+		goto out_unlink;
+	if (fsync(fd)) {
 		snprintf(err, errlen, "writing '%s' failed: %s", tmp, strerror(errno));
 		goto out_unlink;
 	}
@@ -270,39 +310,32 @@ int srv_state_write(const char *file, const char *text, char *err, size_t errlen
 		goto out_unlink;
 	}
 	sync_dir(file);
+	export_stream_free(es);
 	return 0;
 
 out_unlink:
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
+	export_stream_free(es);
 	return -1;
 }
 
 char *srv_state_dump(struct state *st)
 {
-	json_t *doc = state_export(st);
-	char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	struct export_stream *es = export_stream_new(st);
+	struct buf w;
+	int more = es ? 1 : -1;
 
-	json_decref(doc);
-	return text;
-}
-
-int srv_state_save(struct srv *srv, const char *file, char *err, size_t errlen)
-{
-	char *text;
-	int rc;
-
-	state_registry_read(&srv->state);
-	text = srv_state_dump(&srv->state);
-	state_registry_unlock(&srv->state);
-	if (!text) {
-		snprintf(err, errlen, "exporting the state failed (out of memory)");
-		return -1;
+	buf_init(&w, RESP_TEXT_MAX);
+	while (more > 0)
+		more = export_stream_next(es, &w);
+	export_stream_free(es);
+	if (more < 0) {
+		buf_release(&w);
+		return NULL;
 	}
-	rc = srv_state_write(file, text, err, errlen);
-	free(text);
-	return rc;
+	return buf_detach(&w, NULL);
 }
 
 int srv_state_load_file(struct srv *srv, const char *file, char *err, size_t errlen)
@@ -322,25 +355,43 @@ static int state_save(struct call *c)
 {
 	const char *file = c->srv->cfg.state_file;
 	char err[512];
-	char *text;
-	int rc;
 
 	if (!file)
 		return resp_error(c->resp, GERR_BAD_REQUEST,
 		                  "graphmock was started without --state-file; there is "
 		                  "nowhere to save.");
-	text = srv_state_dump(c->st);
-	if (!text)
-		return resp_error(c->resp, GERR_INTERNAL, "Exporting the state failed.");
-	rc = srv_state_write(file, text, err, sizeof(err));
-	free(text);
-	if (rc)
+	if (srv_state_save(c->srv, file, err, sizeof(err)))
 		return resp_error(c->resp, GERR_INTERNAL, "Saving the state failed: %s",
 		                  err);
 	return resp_json(c->resp, 200, json_pack("{s:s}", "savedTo", file));
 }
 
+static int stream_next(void *ctx, struct buf *out)
+{
+	return export_stream_next(ctx, out);
+}
+
+static void stream_release(void *ctx)
+{
+	export_stream_free(ctx);
+}
+
+/*
+ * GET /_mock/state: all state in the fixture format, streamed tenant by
+ * tenant once the handler returned (no export is ever whole in memory, and
+ * no lock but one tenant's is held while it is rendered).
+ */
+static int state_get(struct call *c)
+{
+	struct resp_stream s = {stream_next, stream_release, export_stream_new(c->st)};
+
+	if (!s.ctx)
+		return resp_error(c->resp, GERR_INTERNAL, "Exporting the state failed.");
+	return resp_stream(c->resp, 200, "application/json", &s);
+}
+
 static const struct route control_routes[] = {
-    {"POST", "/_mock/state/save", state_save, ROUTE_STATE_SHARED, NULL, NULL},
+    {"GET", "/_mock/state", state_get, ROUTE_STATE_NONE, NULL, NULL},
+    {"POST", "/_mock/state/save", state_save, ROUTE_STATE_NONE, NULL, NULL},
     {0},
 };

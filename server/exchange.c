@@ -103,11 +103,11 @@ static bool admin_path(const char *path)
 /* Constant-time comparison of the presented token with --admin-token. */
 static bool token_equal(const char *given, const char *want)
 {
-	size_t n = strlen(want);
-	unsigned char diff = (unsigned char)(strlen(given) != n);
+	size_t n = strlen(want), g = strlen(given);
+	unsigned char diff = (unsigned char)(g != n);
 
 	for (size_t i = 0; i < n; i++)
-		diff |= (unsigned char)(given[i] ^ want[i]) | (unsigned char)!given[i];
+		diff |= (unsigned char)((i < g ? given[i] : 0) ^ want[i]);
 	return diff == 0;
 }
 
@@ -160,10 +160,11 @@ static int decide_fault(struct srv *srv, struct exchange *ex)
 		if (oneshot->kind == FAULT_LATENCY &&
 		    oneshot->latency_max > FAULT_HEADER_LATENCY_MAX_MS) {
 			fault_rule_free(oneshot);
-			return resp_error(&ex->resp, GERR_BAD_REQUEST,
-			                  "X-Graphmock-Fault: latency may be %d ms at most "
-			                  "per request (a rule may ask for more).",
-			                  FAULT_HEADER_LATENCY_MAX_MS);
+			return resp_error(
+			    &ex->resp, GERR_BAD_REQUEST,
+			    "X-Graphmock-Fault: latency may be %d ms at most "
+			    "per request (a rule may ask for more).",
+			    FAULT_HEADER_LATENCY_MAX_MS);
 		}
 	}
 	fr.method = ex->req.method;
@@ -212,8 +213,11 @@ static int parse_body(struct req *req, struct resp *resp, unsigned flags)
 	}
 	if (!is_json_content_type(req_header(req, "content-type")))
 		return resp_error(resp, GERR_BAD_REQUEST, GMSG_BAD_JSON);
-	req->body =
-	    json_loadb(req->raw_body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	if (req->body_file) /* a spooled ROUTE_LARGE_BODY upload: parsed as read */
+		req->body = json_loadf(req->body_file, JSON_REJECT_DUPLICATES, &jerr);
+	else
+		req->body = json_loadb(req->raw_body, req->body_len,
+		                       JSON_REJECT_DUPLICATES, &jerr);
 	/* jansson reports an allocation failure before lexing with no message */
 	if (!req->body &&
 	    (json_error_code(&jerr) == json_error_out_of_memory ||
@@ -413,9 +417,11 @@ static enum exchange_step serve(struct srv *srv, struct exchange *ex)
 	if (route)
 		run_handler(srv, ex, route);
 	else
-		resp_finish(&ex->resp);  /* an error of our own: nothing stored in it */
-	if (d->kind == FAULT_CONNECTION) /* truncate: the real answer, cut short */
+		resp_finish(&ex->resp);    /* an error of our own: nothing stored in it */
+	if (d->kind == FAULT_CONNECTION) { /* truncate: the real answer, cut short */
+		resp_stream_drain(&ex->resp);
 		return EXCHANGE_DROP;
+	}
 	if (d->kind == FAULT_GHOST) {
 		/* The write happened; the client only hears of a failure. */
 		if (d->ghost_reset)
@@ -522,6 +528,34 @@ enum exchange_step exchange_run(struct srv *srv, struct exchange *ex, unsigned c
 enum exchange_step exchange_resume(struct srv *srv, struct exchange *ex)
 {
 	return finish(srv, ex, serve(srv, ex));
+}
+
+bool exchange_body_unbounded(struct srv *srv, const char *method, const char *url,
+                             const char *admin_token, const char *authorization)
+{
+	struct route_match m;
+	struct req req;
+	bool large = false;
+
+	/* Graph routes keep Graph's limits: only the admin plane takes any size. */
+	if (strncmp(url, "/_mock/", 7))
+		return false;
+	/* Nobody without the admin token gets more than --max-body. */
+	if (srv->cfg.admin_token) {
+		const char *given = admin_token ? admin_token : "";
+		if (!admin_token && authorization &&
+		    !strncasecmp(authorization, "Bearer ", 7))
+			given = authorization + 7;
+		if (!token_equal(given, srv->cfg.admin_token))
+			return false;
+	}
+	req_init(&req);
+	if (!req_set_path(&req, url)) {
+		router_match(srv->root_tables, method, &req, &m);
+		large = m.route && (m.route->flags & ROUTE_LARGE_BODY);
+	}
+	req_release(&req);
+	return large;
 }
 
 enum exchange_step exchange_delay_refused(struct srv *srv, struct exchange *ex)

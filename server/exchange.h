@@ -76,6 +76,16 @@ enum exchange_step exchange_run(struct srv *srv, struct exchange *ex, unsigned c
 enum exchange_step exchange_resume(struct srv *srv, struct exchange *ex);
 
 /*
+ * exchange_body_unbounded() - may the request @method @url take a body of any
+ * size (a ROUTE_LARGE_BODY route under /_mock, and the admin token when one
+ * is set: @admin_token is X-Graphmock-Admin-Token, @authorization the
+ * Authorization header, either NULL)? The transport asks before the body
+ * arrives, and spools such a body to a temp file (req->body_file).
+ */
+bool exchange_body_unbounded(struct srv *srv, const char *method, const char *url,
+                             const char *admin_token, const char *authorization);
+
+/*
  * exchange_delay_refused() - after EXCHANGE_DELAY, when the transport holds
  * cfg.max_delayed requests already: answer 503 with Retry-After (journaled)
  * instead of waiting. Returns EXCHANGE_RESPOND.

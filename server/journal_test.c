@@ -215,7 +215,8 @@ static void expect_redacted(const char *body, const char *qname, const char *qva
 
 	for (size_t i = 0; secrets[i]; i++)
 		if (strstr(text, secrets[i]))
-			fail_msg("the journal keeps the secret '%s': %s", secrets[i], text);
+			fail_msg("the journal keeps the secret '%s': %s", secrets[i],
+			         text);
 	assert_non_null(strstr(text, "REDACTED"));
 	if (kept && !strstr(text, kept))
 		fail_msg("'%s' was lost: %s", kept, text);

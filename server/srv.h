@@ -100,12 +100,13 @@ int srv_load_faults_file(struct srv *srv, const char *file);
 
 /*
  * srv_state_save() - write the state export to @file atomically: a temp file
- * in the same directory, fsync, rename. Takes the registry lock shared (and
- * each tenant's in turn). 0, or -1 with @err.
+ * in the same directory, written tenant by tenant as the export streams
+ * (server/export_stream.h), fsync, rename. The caller holds no lock. 0, or -1
+ * with @err.
  */
 int srv_state_save(struct srv *srv, const char *file, char *err, size_t errlen);
 
-/* srv_state_dump() - the state export as indented JSON text (new). Registry lock held. */
+/* srv_state_dump() - the whole state export as text (new; tests). No lock held. */
 char *srv_state_dump(struct state *st);
 
 /*
@@ -116,14 +117,10 @@ char *srv_state_dump(struct state *st);
  */
 int srv_state_clean_temps(const char *file, bool quiet);
 
-/* srv_state_write() - @text to @file atomically (temp file, fsync, rename). 0 or -1 +
- * @err. */
-int srv_state_write(const char *file, const char *text, char *err, size_t errlen);
-
 /*
  * srv_state_load_file() - replace the state with the export in @file, keeping
  * the fixtures as the baseline POST /_mock/reset returns to. 0, or -1 with
- * @err. No other thread may run yet, or the registry lock is held exclusive.
+ * @err. The caller holds no lock (state_replace() takes it for the swap).
  */
 int srv_state_load_file(struct srv *srv, const char *file, char *err, size_t errlen);
 

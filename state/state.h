@@ -135,7 +135,14 @@ struct tenant {
 	 * without a domain, the tenant it copies, whose domain it shares. */
 	char copy_of[GUID_STR_LEN + 1];
 
-	pthread_mutex_t lock; /* guards everything below */
+	/* The registry's reference, plus one per holder that keeps the tenant
+	 * past the registry lock (an export streaming it, a reset building its
+	 * new contents): freed by the last state_tenant_put() (load/tenants.h). */
+	_Atomic unsigned refs;
+
+	pthread_mutex_t lock; /* guards everything below; state_tenant_reset()
+	                         swaps it all wholesale (load/tenants.c
+	                         swap_contents: list a new field there) */
 	bool loading;         /* being built from a fixture: no replication lag */
 	json_t *templates;    /* this tenant's copy of the gallery (owned) */
 	struct dobj *objects;

@@ -228,6 +228,7 @@ static void test_tenant_clone_and_remove(void **ctx)
 	assert_non_null(state_dobj_find(st, first, DOBJ_USER, ADMIN_ID));
 	state_tenant_remove(st, t);
 	assert_null(state_tenant_find(st, "Fabrikam"));
+	state_tenant_put(t); /* state_tenant_create()'s reference: freed now */
 }
 
 static void test_reset_restores_fixture(void **ctx)
@@ -249,6 +250,7 @@ static void test_tenant_reset_only_touches_that_tenant(void **ctx)
 	char clone_id[GUID_STR_LEN + 1];
 
 	assert_non_null(clone);
+	state_tenant_put(clone); /* the registry still holds it */
 	memcpy(clone_id, clone->id, sizeof(clone_id));
 	state_dobj_remove(clone, state_dobj_find(st, clone, DOBJ_USER, ADMIN_ID));
 	state_dobj_remove(first, state_dobj_find(st, first, DOBJ_USER, ADELE_ID));

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../../state/util/alloc.h"
+#include "../../state/util/buf.h"
 #include "../core/error.h"
 #include "../exchange.h"
 #include "fault_apply.h"
@@ -42,6 +43,7 @@ struct http_exchange {
 	char *query;  /* the raw query string, parsed here rather than by MHD */
 	char *upload; /* the body as received; handed to ex.req when complete */
 	size_t upload_len, upload_cap;
+	FILE *spool;  /* a ROUTE_LARGE_BODY upload, any size: on disk instead */
 	bool started; /* the access handler has seen this request */
 	bool no_host; /* HTTP/1.1 without Host (RFC 9112 §3.2: 400) */
 	bool oom;     /* a header, option or the body could not be kept */
@@ -119,6 +121,12 @@ static void set_base_url(struct srv *srv, struct req *req)
 static int upload_append(struct http_exchange *hx, const char *data, size_t len,
                          size_t cap)
 {
+	if (hx->spool) {
+		if (fwrite(data, 1, len, hx->spool) != len)
+			return -1;
+		hx->upload_len += len;
+		return 0;
+	}
 	if (hx->ex.too_large || hx->upload_len + len > cap) {
 		hx->ex.too_large = true;
 		return 0;
@@ -167,17 +175,92 @@ static void add_graph_headers(struct MHD_Response *r, const struct exchange *ex)
 		MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
 }
 
+/* A streamed body as libmicrohttpd pulls it: the pieces, copied out in turn. */
+struct stream_reader {
+	struct resp_stream src;
+	struct buf piece;
+	size_t off;
+	int more; /* what the last piece said: 1 more, 0 end */
+};
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct stream_reader *sr = cls;
+	size_t n;
+
+	(void)pos;
+	while (sr->off == sr->piece.len) {
+		if (!sr->more)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		buf_release(&sr->piece);
+		buf_init(&sr->piece, RESP_TEXT_MAX);
+		sr->off = 0;
+		sr->more = sr->src.next(sr->src.ctx, &sr->piece);
+		if (sr->more < 0 || sr->piece.failed)
+			return MHD_CONTENT_READER_END_WITH_ERROR; /* the client sees it
+			                                             cut */
+	}
+	n = sr->piece.len - sr->off < max ? sr->piece.len - sr->off : max;
+	memcpy(out, sr->piece.data + sr->off, n);
+	sr->off += n;
+	return (ssize_t)n;
+}
+
+static void stream_free(void *cls)
+{
+	struct stream_reader *sr = cls;
+
+	buf_release(&sr->piece);
+	if (sr->src.release)
+		sr->src.release(sr->src.ctx);
+	free(sr);
+}
+
+/*
+ * The first piece is made before the status line goes out, so an export that
+ * cannot even start answers 500 rather than a 200 cut short.
+ */
+static struct MHD_Response *stream_response(struct resp *resp)
+{
+	struct stream_reader *sr = calloc(1, sizeof(*sr));
+	struct MHD_Response *r;
+
+	if (!sr)
+		return NULL;
+	sr->src = resp->stream;
+	memset(&resp->stream, 0, sizeof(resp->stream)); /* the reader owns it now */
+	buf_init(&sr->piece, RESP_TEXT_MAX);
+	sr->more = sr->src.next(sr->src.ctx, &sr->piece);
+	if (sr->more < 0 || sr->piece.failed) {
+		stream_free(sr);
+		resp_error(resp, GERR_INTERNAL, "Exporting the state failed.");
+		resp_finish(resp);
+		return NULL;
+	}
+	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read,
+	                                      sr, stream_free);
+	if (!r)
+		stream_free(sr);
+	return r;
+}
+
 static enum MHD_Result respond(struct MHD_Connection *conn, struct exchange *ex)
 {
 	struct resp *resp = &ex->resp;
-	struct MHD_Response *r;
+	struct MHD_Response *r = NULL;
 	enum MHD_Result ok;
 
-	r = MHD_create_response_from_buffer_with_free_callback(resp->bytes_len,
-	                                                       resp->bytes, &free);
-	if (!r)
+	if (resp->kind == RESP_STREAM)
+		r = stream_response(resp);
+	if (!r && resp->kind == RESP_STREAM)
 		return MHD_NO;
-	resp->bytes = NULL; /* MHD frees it now */
+	if (!r) {
+		r = MHD_create_response_from_buffer_with_free_callback(
+		    resp->bytes_len, resp->bytes, &free);
+		if (!r)
+			return MHD_NO;
+		resp->bytes = NULL; /* MHD frees it now */
+	}
 	add_graph_headers(r, ex);
 	ok = MHD_queue_response(conn, resp->status, r);
 	MHD_destroy_response(r);
@@ -224,7 +307,13 @@ static void build_request(struct srv *srv, struct MHD_Connection *conn,
 	req->now_ms = state_now_ms(&srv->state);
 	set_peer(conn, req);
 	set_base_url(srv, req);
-	if (hx->upload_len) {
+	if (hx->spool) {
+		if (fflush(hx->spool) || fseek(hx->spool, 0, SEEK_SET))
+			hx->oom = true;
+		req->body_file = hx->spool;
+		req->body_len = hx->upload_len;
+		hx->spool = NULL;
+	} else if (hx->upload_len) {
 		req_take_body(req, hx->upload, hx->upload_len);
 		hx->upload = NULL;
 	}
@@ -315,6 +404,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		hx->started = true;
 		hx->no_host = !strcmp(version, MHD_HTTP_VERSION_1_1) &&
 		              !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
+		if (exchange_body_unbounded(
+		        srv, method, url,
+		        MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		                                    "X-Graphmock-Admin-Token"),
+		        MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		                                    "Authorization"))) {
+			hx->spool = tmpfile(); /* PUT /_mock/state: any size, on disk */
+			if (!hx->spool)
+				hx->oom = true;
+			return MHD_YES;
+		}
 		if (!answer_before_body(conn, srv->cfg.max_body))
 			return MHD_YES; /* upload_append() drops what is over the cap */
 		hx->ex.too_large = true;
@@ -354,6 +454,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 		               monotonic_us() - hx->ex.started_us);
 	exchange_journal_dropped(srv, &hx->ex); /* when no answer was sent */
 	exchange_release(&hx->ex);
+	if (hx->spool)
+		fclose(hx->spool);
 	state_free(hx->upload);
 	state_free(hx->query);
 	free(hx);

@@ -276,6 +276,7 @@ struct tenant *fixture_tenant_build(struct state *st, const json_t *doc,
 	t = state_calloc(1, sizeof(*t));
 	if (!t)
 		goto out_oom;
+	atomic_init(&t->refs, 1);
 	if (pthread_mutex_init(&t->lock, NULL)) {
 		state_free(t);
 		t = NULL;

@@ -137,6 +137,8 @@ static void test_tenant_copies_load_back(void **s)
 	if (state_load(&st, exported, err, sizeof(err)))
 		fail_msg("an export with tenant copies does not load: %s", err);
 	assert_string_equal(state_tenant_find(&st, "a.example")->id, T1);
+	state_tenant_put(c1);
+	state_tenant_put(c2);
 	json_decref(exported);
 	json_decref(doc);
 	state_release(&st);
