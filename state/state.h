@@ -42,6 +42,7 @@
 #include "util/clock.h"
 #include "util/guid.h"
 #include "util/hash.h"
+#include "util/oset.h"
 
 #ifndef JANSSON_THREAD_SAFE_REFCOUNT
 #error "graphmock needs jansson >= 2.11 built with thread-safe reference counts"
@@ -94,8 +95,10 @@ struct dobj {
 	size_t nkeys;
 	/* App role assignments naming this object, oldest first (utlist DL). */
 	struct assignment *as_principal, *as_resource;
-	UT_hash_handle hh;      /* tenant->objects */
-	UT_hash_handle hh_kind; /* tenant->by_kind[kind] */
+	char *name_key;            /* displayName lower-cased: its t->by_name entry */
+	struct oset *member_order; /* groups: direct members by their seq */
+	UT_hash_handle hh;         /* tenant->objects */
+	UT_hash_handle hh_kind;    /* tenant->by_kind[kind] */
 };
 
 struct index_entry {
@@ -148,6 +151,10 @@ struct tenant {
 	struct dobj *objects;
 	struct dobj *by_kind[DOBJ_KIND_COUNT];
 	struct index_entry *idx[IDX_COUNT];
+	/* Paging orders (state/util/oset.h): each kind by seq, and by
+	 * lower-cased displayName then seq; values are struct dobj *. */
+	struct oset by_seq[DOBJ_KIND_COUNT];
+	struct oset by_name[DOBJ_KIND_COUNT];
 	struct assignment *assignments;
 	struct invitation *invitations;              /* by id, oldest first */
 	struct invitation_user *invitations_by_user; /* by user id */
@@ -264,7 +271,12 @@ bool state_dobj_visible(struct state *st, const struct dobj *d);
 struct dobj *const *state_dobj_lookup(struct tenant *t, enum dobj_index idx,
                                       const char *key, size_t *n);
 
-/* state_dobj_reindex() - refresh @d's index entries after its properties changed. */
+/*
+ * state_dobj_reindex() - refresh @d's index entries after its properties
+ * changed. Call it after any change to userPrincipalName, mail, otherMails,
+ * appId or displayName (t->by_name). All or nothing: 0, or -1 (OOM) with the
+ * entries as they were.
+ */
 int state_dobj_reindex(struct tenant *t, struct dobj *d);
 
 /*
@@ -280,6 +292,13 @@ void state_dobj_remove(struct tenant *t, struct dobj *d);
  * generator repeats ids a --state-file already holds, so it draws again.
  */
 void state_dobj_new_id(struct state *st, struct tenant *t, char out[GUID_STR_LEN + 1]);
+
+/*
+ * state_dobjs_free_all() - free every object, edge, index entry and app role
+ * assignment of @t at once, for a tenant nobody can reach any more (no
+ * per-object cascade: the tenant goes whole).
+ */
+void state_dobjs_free_all(struct tenant *t);
 
 /* state_dobj_count() - number of stored objects of @kind. */
 size_t state_dobj_count(const struct tenant *t, enum dobj_kind kind);
@@ -303,6 +322,13 @@ int state_member_remove(struct dobj *group, const char *member_id);
 
 /* state_member_has() - is @member_id a direct member of @group? */
 bool state_member_has(const struct dobj *group, const char *member_id);
+
+/* state_member_first() - @group's first direct member by seq (walk with
+ * oset_next(); each node's val is the struct dobj *), or NULL. */
+struct oset_node *state_member_first(const struct dobj *group);
+
+/* state_member_seek() - the first direct member with seq >= @seq, or NULL. */
+struct oset_node *state_member_seek(const struct dobj *group, uint64_t seq);
 
 /* ---- app role assignments ---- */
 

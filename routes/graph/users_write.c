@@ -345,11 +345,12 @@ int users_create(struct call *c)
 	return 0;
 }
 
-/* Only these feed the UPN and mail indexes. */
+/* Only these feed the UPN and mail indexes, and the display-name order. */
 static bool touches_index(const json_t *body)
 {
 	return json_object_get(body, "userPrincipalName") ||
-	       json_object_get(body, "mail") || json_object_get(body, "otherMails");
+	       json_object_get(body, "mail") || json_object_get(body, "otherMails") ||
+	       json_object_get(body, "displayName");
 }
 
 int users_update(struct call *c)

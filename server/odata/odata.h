@@ -92,14 +92,19 @@ struct odata_query {
 	char *skiptoken;                   /* raw $skiptoken, validated; NULL = none */
 	const struct odata_entity *entity; /* the schema it was validated against */
 	struct odata_search *search_expr;  /* parsed $search; NULL = none */
-	/* Decoded $skiptoken: ODATA_TOKEN_SEQ (last seq returned, default order)
-	 * or ODATA_TOKEN_OFFSET (index into the ordered matches); 0 = none. */
+	/* Decoded $skiptoken: ODATA_TOKEN_SEQ (last seq returned, default order),
+	 * ODATA_TOKEN_OFFSET (index into the ordered matches) or
+	 * ODATA_TOKEN_CURSOR (the last item's sort key and seq, for pages walked
+	 * from an ordered index); 0 = none. */
 	int token_kind;
 	uint64_t token_value;
+	char *token_key; /* ODATA_TOKEN_CURSOR: the sort key, lower case (owned) */
 };
 
-#define ODATA_TOKEN_SEQ    1
-#define ODATA_TOKEN_OFFSET 2
+#define ODATA_TOKEN_SEQ      1
+#define ODATA_TOKEN_OFFSET   2
+#define ODATA_TOKEN_CURSOR   3
+#define ODATA_CURSOR_KEY_MAX 512 /* longest sort key a cursor carries */
 
 /* One candidate of a collection, handed to odata_respond_collection(). */
 struct odata_item {
@@ -141,6 +146,13 @@ bool odata_query_match(const struct odata_query *q, const json_t *obj);
 const char *odata_filter_eq_value(const struct odata_query *q, const char *prop);
 
 /*
+ * odata_filter_startswith_value() - if the $filter is `startswith(@prop, 'v')`
+ * (alone or one conjunct of a top-level `and`), the literal v; else NULL.
+ * Lets routes walk an ordered index from v. Borrowed from q.
+ */
+const char *odata_filter_startswith_value(const struct odata_query *q, const char *prop);
+
+/*
  * odata_project() - a new object holding @obj's $select-ed properties, or
  * the entity's default set; hidden properties never. With @type_annotation,
  * "@odata.type" comes first. Returns: new reference (NULL on OOM).
@@ -158,6 +170,25 @@ json_t *odata_project(const struct odata_query *q, const struct odata_entity *en
 int odata_respond_collection(const struct odata_query *q, const struct req *req,
                              struct resp *resp, const struct odata_item *items, size_t n,
                              const struct odata_list_opts *opts);
+
+/* Where the page after a walked one starts (odata_respond_walked). */
+struct odata_cursor {
+	uint64_t seq;    /* the last item's seq */
+	const char *key; /* its sort key (lower case) when the order has one, else NULL */
+};
+
+/*
+ * odata_respond_walked() - the page @items[0..n) (already filtered, ordered
+ * and cut to the page size by a route walking an ordered index) as
+ * odata_respond_collection() answers it, with an @odata.nextLink to @next
+ * when more follows (NULL: the last page). A cursor with a key becomes an
+ * ODATA_TOKEN_CURSOR $skiptoken, one without an ODATA_TOKEN_SEQ one.
+ * Returns 0, or -1 after resp_error().
+ */
+int odata_respond_walked(const struct odata_query *q, const struct req *req,
+                         struct resp *resp, const struct odata_item *items, size_t n,
+                         const struct odata_cursor *next,
+                         const struct odata_list_opts *opts);
 
 /*
  * odata_respond_entity() - set @resp to @status with the projection of @obj

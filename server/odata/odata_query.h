@@ -46,4 +46,13 @@ bool odata_search_eval(const struct odata_search *s, const json_t *obj);
 void odata_token_encode(int kind, uint64_t value, char *out);
 int odata_token_decode(const char *token, int *kind, uint64_t *value);
 
+/*
+ * odata_cursor_encode() - the opaque ODATA_TOKEN_CURSOR token for the item
+ * at (@key, @seq) of an ordered walk (key at most ODATA_CURSOR_KEY_MAX bytes,
+ * longer ones cut). New string, or NULL on OOM. odata_cursor_decode() gives
+ * them back (*@key new), or returns -1 for anything it did not produce.
+ */
+char *odata_cursor_encode(uint64_t seq, const char *key);
+int odata_cursor_decode(const char *token, uint64_t *seq, char **key);
+
 #endif

@@ -36,6 +36,9 @@ size_t *odata_match_sorted(const struct odata_query *q, const struct odata_item 
  */
 char *odata_next_link(const struct req *req, int kind, uint64_t value);
 
+/* odata_next_link_token() - the same with the $skiptoken @token as given. */
+char *odata_next_link_token(const struct req *req, const char *token);
+
 /*
  * odata_project_write() - append to @w exactly what jwriter_value() would
  * print for odata_project(@q, @entity, @obj, @type_annotation), without

@@ -28,14 +28,10 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 
 void fixture_tenant_free(struct tenant *t)
 {
-	struct assignment *a, *atmp;
 
 	if (!t)
 		return;
-	HASH_ITER(hh, t->assignments, a, atmp) state_assignment_remove(t, a);
-	for (int k = 0; k < DOBJ_KIND_COUNT; k++)
-		while (t->by_kind[k])
-			state_dobj_remove(t, t->by_kind[k]);
+	state_dobjs_free_all(t);
 	state_invitations_clear(t);
 	state_mailbox_clear(t);
 	json_decref(t->templates);

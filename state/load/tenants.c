@@ -365,8 +365,11 @@ static void swap_contents(struct tenant *a, struct tenant *b)
 	SWAP(invitations_by_user);
 	SWAP(mailbox);
 	SWAP(mail_seq);
-	for (int k = 0; k < DOBJ_KIND_COUNT; k++)
+	for (int k = 0; k < DOBJ_KIND_COUNT; k++) {
 		SWAP(by_kind[k]);
+		SWAP(by_seq[k]);
+		SWAP(by_name[k]);
+	}
 	for (int k = 0; k < IDX_COUNT; k++)
 		SWAP(idx[k]);
 #undef SWAP
