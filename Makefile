@@ -29,7 +29,7 @@ JANSSON_MIN := 2.11
 # Debian packages each step needs (make deps installs them when run as root).
 DEB_BUILD := make pkg-config libmicrohttpd-dev libjansson-dev uthash-dev libgnutls28-dev
 DEB_TEST := $(DEB_BUILD) libcmocka-dev libcurl4-openssl-dev openssl
-DEB_BENCH := $(DEB_BUILD) wrk curl
+DEB_BENCH := $(DEB_BUILD) wrk curl nginx-light
 
 UTHASH_CFLAGS ?=
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -MMD -MP \
@@ -57,7 +57,7 @@ RUNNER_SRCS := $(filter-out %_test.c, $(wildcard conformance/*.c))
 FIXTURE_JSON := state/default_fixture.json
 
 .PHONY: all release asan tsan run test unit conformance lint lint-layers format install clean fuzz fuzz-replay clients certs callgrind \
-	deps deps-build deps-test bench fuzz help check-deps
+	deps deps-build deps-test bench bench-scale fuzz help check-deps
 
 all: release
 
@@ -71,7 +71,9 @@ help:
 	@echo "make schema     regenerate state/schema/schema_gen.c from Graph's CSDL (CSDL=...)"
 	@echo "make certs      a throwaway CA + localhost certificate in build/certs (HTTPS tests)"
 	@echo "make clients    the official Graph SDKs (JS v3, Kiota) against graphmock (Node 20)"
-	@echo "make bench      release build under wrk: req/s and latency (BASELINE=other/graphmock)"
+	@echo "make bench      release build under wrk beside nginx and bare libmicrohttpd:"
+	@echo "                req/s, latency, ratios (BASELINE=other/graphmock)"
+	@echo "make bench-scale  a million users: start-up, RSS, paging, resets, export"
 	@echo "make callgrind  instructions per request (valgrind), stable on a busy machine"
 	@echo "make install    into \$$(DESTDIR)\$$(PREFIX)/bin (PREFIX=$(PREFIX))"
 	@echo "make deps       install missing Debian packages (root) or print the apt-get line"
@@ -227,9 +229,31 @@ clients: release certs
 		GRAPHMOCK_CERTS=$(abspath $(O)/certs) \
 		GRAPHMOCK_BIN=$(abspath $(O)/release/graphmock) node --test
 
-bench: release
+# bench/bare.c: libmicrohttpd alone with fixed bodies, the ceiling make bench
+# compares graphmock with (beside nginx, which DEB_BENCH installs).
+$(O)/release/bench-bare: bench/bare.c | check-deps
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) -O2 -g -Wall -Wextra $(shell $(PKG_CONFIG) --cflags libmicrohttpd) $< \
+		$(shell $(PKG_CONFIG) --libs libmicrohttpd) -lpthread -o $@
+
+$(O)/release/bench-gen-scale: bench/gen_scale.c
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) -O2 -Wall -Wextra $< -o $@
+
+bench: release $(O)/release/bench-bare
 	$(call need_pkgs,$(DEB_BENCH))
-	./bench/run.sh ./$(O)/release/graphmock $(BASELINE)
+	./bench/run.sh ./$(O)/release/graphmock ./$(O)/release/bench-bare $(BASELINE)
+
+# A million users (bench/gen_scale.c): start-up, RSS, paging, indexes, resets,
+# export, and a reader of another tenant while an export runs. Figures only.
+$(O)/release/bench-scale-client: bench/scale_client.c
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) -O2 -Wall -Wextra -D_GNU_SOURCE $< $(CURL_LIBS) -o $@
+
+bench-scale: release $(O)/release/bench-gen-scale $(O)/release/bench-scale-client
+	$(call need_pkgs,$(DEB_BENCH) libcurl4-openssl-dev)
+	./bench/scale.sh ./$(O)/release/graphmock ./$(O)/release/bench-gen-scale \
+		./$(O)/release/bench-scale-client
 
 # Instructions per request (valgrind callgrind): stable on a busy machine.
 callgrind: release

@@ -391,7 +391,8 @@ static int state_get(struct call *c)
 }
 
 static const struct route control_routes[] = {
-    {"GET", "/_mock/state", state_get, ROUTE_STATE_NONE, NULL, NULL},
-    {"POST", "/_mock/state/save", state_save, ROUTE_STATE_NONE, NULL, NULL},
+    {"GET", "/_mock/state", state_get, ROUTE_STATE_NONE | ROUTE_BACKGROUND, NULL, NULL},
+    {"POST", "/_mock/state/save", state_save, ROUTE_STATE_NONE | ROUTE_BACKGROUND, NULL,
+     NULL},
     {0},
 };

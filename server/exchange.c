@@ -408,11 +408,11 @@ static void run_handler(struct srv *srv, struct exchange *ex, const struct route
 	resp_finish(&ex->resp); /* find_tenant()'s 400, which holds nothing stored */
 }
 
-/* Everything after the fault decision: route, checks, handler, ghost write. */
-static enum exchange_step serve(struct srv *srv, struct exchange *ex)
+/* The handler of @route (NULL: the error admit() set) and the faults after it. */
+static enum exchange_step serve_route(struct srv *srv, struct exchange *ex,
+                                      const struct route *route)
 {
 	struct fault_decision *d = &ex->fault;
-	const struct route *route = admit(srv, ex);
 
 	if (route)
 		run_handler(srv, ex, route);
@@ -431,6 +431,19 @@ static enum exchange_step serve(struct srv *srv, struct exchange *ex)
 		fault_error_respond(&d->error, d->body, &ex->req, &ex->resp);
 	}
 	return EXCHANGE_RESPOND;
+}
+
+/* Everything after the fault decision: route, checks, handler, ghost write. */
+static enum exchange_step serve(struct srv *srv, struct exchange *ex)
+{
+	const struct route *route = admit(srv, ex);
+
+	if (route && (route->flags & ROUTE_BACKGROUND) &&
+	    (ex->caps & EXCHANGE_CAN_DEFER)) {
+		ex->deferred = route;
+		return EXCHANGE_DEFER;
+	}
+	return serve_route(srv, ex, route);
 }
 
 /* ---- the journal ---- */
@@ -476,7 +489,8 @@ static void journal(struct srv *srv, struct exchange *ex, unsigned status)
 static enum exchange_step finish(struct srv *srv, struct exchange *ex,
                                  enum exchange_step step)
 {
-	journal(srv, ex, step == EXCHANGE_DROP ? 0 : ex->resp.status);
+	if (step != EXCHANGE_DEFER) /* journaled when it has run */
+		journal(srv, ex, step == EXCHANGE_DROP ? 0 : ex->resp.status);
 	return step;
 }
 
@@ -528,6 +542,11 @@ enum exchange_step exchange_run(struct srv *srv, struct exchange *ex, unsigned c
 enum exchange_step exchange_resume(struct srv *srv, struct exchange *ex)
 {
 	return finish(srv, ex, serve(srv, ex));
+}
+
+enum exchange_step exchange_run_deferred(struct srv *srv, struct exchange *ex)
+{
+	return finish(srv, ex, serve_route(srv, ex, ex->deferred));
 }
 
 bool exchange_body_unbounded(struct srv *srv, const char *method, const char *url,

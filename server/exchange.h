@@ -30,6 +30,7 @@ struct srv;
 enum exchange_caps {
 	EXCHANGE_CAN_DELAY = 1 << 0, /* suspend for injected latency */
 	EXCHANGE_CAN_DROP = 1 << 1,  /* end the connection (reset, close, ...) */
+	EXCHANGE_CAN_DEFER = 1 << 2, /* run a ROUTE_BACKGROUND handler elsewhere */
 };
 
 /* What the transport must do next. */
@@ -38,6 +39,8 @@ enum exchange_step {
 	EXCHANGE_DELAY,   /* wait ex->fault.latency_ms, then exchange_resume() */
 	EXCHANGE_DROP,    /* end the connection as ex->fault.conn says; for
 	                     truncate, ex->resp is the real response, rendered */
+	EXCHANGE_DEFER,   /* a ROUTE_BACKGROUND route, admitted: run
+	                     exchange_run_deferred() off the worker thread */
 };
 
 struct exchange {
@@ -56,6 +59,7 @@ struct exchange {
 	                                transport cannot carry it out */
 	int64_t started_us;          /* monotonic */
 	bool journaled;
+	const struct route *deferred; /* EXCHANGE_DEFER: the route to run */
 };
 
 /* exchange_init() - an empty exchange with a fresh request id, started now. */
@@ -74,6 +78,12 @@ enum exchange_step exchange_run(struct srv *srv, struct exchange *ex, unsigned c
 
 /* exchange_resume() - the rest of the pipeline after an injected delay. */
 enum exchange_step exchange_resume(struct srv *srv, struct exchange *ex);
+
+/*
+ * exchange_run_deferred() - after EXCHANGE_DEFER, on another thread: the
+ * handler under its locks, then what follows it (ghost writes, journal).
+ */
+enum exchange_step exchange_run_deferred(struct srv *srv, struct exchange *ex);
 
 /*
  * exchange_body_unbounded() - may the request @method @url take a body of any

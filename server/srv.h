@@ -43,6 +43,18 @@ struct fault_sleeper {
 	bool started, stopping;
 };
 
+struct deferred_item;
+
+/* graphmock's admin thread for ROUTE_BACKGROUND handlers (server/http/deferred.c). */
+struct deferred {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct deferred_item *head, *tail;
+	bool started, stopping;
+	struct srv *srv;
+};
+
 struct srv {
 	struct config cfg;
 	struct state state;
@@ -53,6 +65,7 @@ struct srv {
 	int64_t started_us; /* monotonic, for uptime */
 	struct fault_engine faults;
 	struct fault_sleeper sleeper;
+	struct deferred admin_thread;
 	bool fault_header_on; /* config_fault_header_on(), decided at start */
 	struct journal journal;
 	/* Signs graphmock's access tokens. Made on first use (RSA-2048 takes

@@ -4,6 +4,7 @@
  * export), PUT /_mock/state takes it back whatever --max-body says (the body
  * is spooled to disk), but only with the admin token when one is set.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <curl/curl.h>
@@ -154,11 +156,76 @@ static void test_big_put_needs_the_admin_token(void **s)
 	test_server_stop(srv);
 }
 
+struct put_job {
+	struct srv *srv;
+	const char *doc;
+	long status;
+	volatile int done;
+};
+
+static void *put_thread(void *arg)
+{
+	struct put_job *j = arg;
+
+	j->status = call(j->srv, "PUT", j->doc, NULL, NULL);
+	j->done = 1;
+	return NULL;
+}
+
+static double now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/*
+ * With one worker thread, a long admin operation (a big PUT /_mock/state)
+ * runs on the admin thread: requests meanwhile are answered at once, none
+ * waits for most of it (as all did when the worker ran it).
+ */
+static void test_admin_operation_blocks_nobody(void **s)
+{
+	struct test_server_opts opts = {.seed = 4, .threads = 1};
+	struct srv *srv = test_srv_new(&opts);
+	struct body got = {0};
+	struct put_job job = {srv, NULL, 0, 0};
+	double start, took, worst = 0;
+	pthread_t th;
+
+	(void)s;
+	assert_int_equal(srv_start(srv), 0);
+	grow(srv, 6000);
+	assert_int_equal(call(srv, "GET", NULL, NULL, &got), 200);
+	job.doc = got.data;
+	start = now_ms();
+	assert_int_equal(pthread_create(&th, NULL, put_thread, &job), 0);
+	while (!job.done) {
+		double t0 = now_ms();
+		struct test_reply *r =
+		    test_call(srv, "GET", "/v1.0/organization", NULL, NULL, NULL);
+		assert_int_equal(r->status, 200);
+		if (now_ms() - t0 > worst)
+			worst = now_ms() - t0;
+		test_reply_free(r);
+	}
+	pthread_join(th, NULL);
+	took = now_ms() - start;
+	assert_int_equal(job.status, 204);
+	if (worst > took / 2)
+		fail_msg("a request waited %.0f ms of the %.0f ms PUT /_mock/state took",
+		         worst, took);
+	free(got.data);
+	test_server_stop(srv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_state_of_any_size),
 	    cmocka_unit_test(test_big_put_needs_the_admin_token),
+	    cmocka_unit_test(test_admin_operation_blocks_nobody),
 	};
 
 	curl_global_init(CURL_GLOBAL_ALL);

@@ -179,13 +179,16 @@ static int admin_tenant_delete(struct call *c)
  */
 const struct route admin_routes[] = {
     {"GET", "/_mock/health", admin_health, ROUTE_STATE_NONE, NULL, NULL},
-    {"POST", "/_mock/reset", admin_reset, ROUTE_STATE_NONE, NULL, NULL},
+    {"POST", "/_mock/reset", admin_reset, ROUTE_STATE_NONE | ROUTE_BACKGROUND, NULL,
+     NULL},
     {"GET", "/_mock/tenants", admin_tenants_list, ROUTE_STATE_SHARED, NULL, NULL},
     {"POST", "/_mock/tenants", admin_tenant_create,
-     ROUTE_STATE_NONE | ROUTE_JSON_BODY | ROUTE_OPTIONAL_BODY, NULL, NULL},
-    {"GET", "/_mock/tenants/{id}", admin_tenant_get, ROUTE_STATE_SHARED, NULL, NULL},
-    {"POST", "/_mock/tenants/{id}/reset", admin_tenant_reset, ROUTE_STATE_NONE, NULL,
+     ROUTE_STATE_NONE | ROUTE_JSON_BODY | ROUTE_OPTIONAL_BODY | ROUTE_BACKGROUND, NULL,
      NULL},
-    {"DELETE", "/_mock/tenants/{id}", admin_tenant_delete, ROUTE_STATE_NONE, NULL, NULL},
+    {"GET", "/_mock/tenants/{id}", admin_tenant_get, ROUTE_STATE_SHARED, NULL, NULL},
+    {"POST", "/_mock/tenants/{id}/reset", admin_tenant_reset,
+     ROUTE_STATE_NONE | ROUTE_BACKGROUND, NULL, NULL},
+    {"DELETE", "/_mock/tenants/{id}", admin_tenant_delete,
+     ROUTE_STATE_NONE | ROUTE_BACKGROUND, NULL, NULL},
     {0},
 };

@@ -29,6 +29,7 @@ const struct route admin_state_routes[] = {
     /* Built with no lock held, swapped in under the registry lock: see
      * state_replace(). Any size (ROUTE_LARGE_BODY: spooled, not --max-body). */
     {"PUT", "/_mock/state", state_put,
-     ROUTE_STATE_NONE | ROUTE_JSON_BODY | ROUTE_LARGE_BODY, NULL, NULL},
+     ROUTE_STATE_NONE | ROUTE_JSON_BODY | ROUTE_LARGE_BODY | ROUTE_BACKGROUND, NULL,
+     NULL},
     {0},
 };

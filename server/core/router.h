@@ -39,6 +39,13 @@ enum route_flags {
 	 * the pipeline parses it from there (PUT /_mock/state).
 	 */
 	ROUTE_LARGE_BODY = 1 << 7,
+	/*
+	 * A long admin operation (reset, tenant create/reset/delete, state
+	 * export and import): over HTTP its handler runs on graphmock's admin
+	 * thread, the connection suspended meanwhile, so the other connections a
+	 * worker thread serves never wait for it (server/http/deferred.c).
+	 */
+	ROUTE_BACKGROUND = 1 << 8,
 };
 
 /* How a Graph route's permissions are checked under --auth jwt (graph-spec §10.2). */

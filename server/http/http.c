@@ -20,6 +20,7 @@
 #include "../../state/util/buf.h"
 #include "../core/error.h"
 #include "../exchange.h"
+#include "deferred.h"
 #include "fault_apply.h"
 #include "../core/req.h"
 #include "../core/resp.h"
@@ -32,6 +33,7 @@ enum http_phase {
 	PHASE_SLEEPING, /* suspended for injected latency */
 	PHASE_RESUMED,  /* latency over: serve normally */
 	PHASE_REFUSED,  /* the latency timer was full: answer 503 */
+	PHASE_DEFERRED, /* suspended while the admin thread runs the handler */
 };
 
 /*
@@ -50,6 +52,7 @@ struct http_exchange {
 	bool dropped; /* a connection fault: nothing (complete) was sent */
 	enum http_phase phase;
 	atomic_bool gone; /* the client hung up while suspended (latency timer) */
+	struct deferred_result deferred; /* PHASE_DEFERRED: what the admin thread did */
 };
 
 /*
@@ -386,8 +389,44 @@ static enum MHD_Result act(struct srv *srv, struct MHD_Connection *conn,
 		fault_conn_drop(conn, ex->fault.conn, &ex->resp, ex->fault.garbage_seed);
 		hx->dropped = true;
 		return MHD_NO;
+	case EXCHANGE_DEFER:
+		hx->phase = PHASE_DEFERRED;
+		MHD_suspend_connection(conn);
+		if (!deferred_add(&srv->admin_thread, conn, ex, &hx->deferred))
+			return MHD_YES;
+		/* No admin thread (stopping): run it here after all. */
+		MHD_resume_connection(conn);
+		hx->phase = PHASE_RESUMED;
+		return act(srv, conn, hx, exchange_run_deferred(srv, ex));
 	}
 	return MHD_NO;
+}
+
+/* The admin thread is done: answer as it left things (a spooled export: from the file).
+ */
+static enum MHD_Result deferred_done(struct srv *srv, struct MHD_Connection *conn,
+                                     struct http_exchange *hx)
+{
+	struct deferred_result *d = &hx->deferred;
+	struct MHD_Response *r;
+	enum MHD_Result ok;
+	int fd;
+
+	hx->phase = PHASE_RESUMED;
+	if (d->step != EXCHANGE_RESPOND || !d->body)
+		return act(srv, conn, hx, (enum exchange_step)d->step);
+	/* MHD owns (and closes) its own descriptor; on_completed closes the FILE. */
+	fd = dup(fileno(d->body));
+	r = fd < 0 ? NULL : MHD_create_response_from_fd((uint64_t)d->len, fd);
+	if (!r) {
+		if (fd >= 0)
+			close(fd);
+		return MHD_NO;
+	}
+	add_graph_headers(r, &hx->ex);
+	ok = MHD_queue_response(conn, hx->ex.resp.status, r);
+	MHD_destroy_response(r);
+	return ok;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -425,6 +464,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_NO;
 		}
 		return act(srv, conn, hx, exchange_resume(srv, &hx->ex));
+	} else if (hx->phase == PHASE_DEFERRED) {
+		return deferred_done(srv, conn, hx);
 	} else if (hx->phase == PHASE_REFUSED) {
 		hx->phase = PHASE_RESUMED;
 		return act(srv, conn, hx, exchange_delay_refused(srv, &hx->ex));
@@ -435,8 +476,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	build_request(srv, conn, hx, url, method);
-	return act(srv, conn, hx,
-	           exchange_run(srv, &hx->ex, EXCHANGE_CAN_DELAY | EXCHANGE_CAN_DROP));
+	return act(
+	    srv, conn, hx,
+	    exchange_run(srv, &hx->ex,
+	                 EXCHANGE_CAN_DELAY | EXCHANGE_CAN_DROP | EXCHANGE_CAN_DEFER));
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
@@ -456,6 +499,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	exchange_release(&hx->ex);
 	if (hx->spool)
 		fclose(hx->spool);
+	if (hx->deferred.body)
+		fclose(hx->deferred.body);
 	state_free(hx->upload);
 	state_free(hx->query);
 	free(hx);
@@ -533,6 +578,11 @@ int srv_start(struct srv *srv)
 		fprintf(stderr, "starting the latency timer failed\n");
 		goto out_close;
 	}
+	if (deferred_start(&srv->admin_thread, srv)) {
+		fprintf(stderr, "starting the admin thread failed\n");
+		fault_sleeper_stop(&srv->sleeper);
+		goto out_close;
+	}
 	if (strchr(srv->cfg.listen, ':'))
 		flags |= MHD_USE_IPv6;
 	srv->daemon = MHD_start_daemon(
@@ -545,6 +595,7 @@ int srv_start(struct srv *srv)
 	if (!srv->daemon) {
 		fprintf(stderr, "starting the HTTP daemon on port '%u' failed\n",
 		        srv->port);
+		deferred_stop(&srv->admin_thread);
 		fault_sleeper_stop(&srv->sleeper);
 		goto out_close;
 	}
@@ -567,6 +618,7 @@ void srv_stop(struct srv *srv)
 	/* Wake delayed requests first: libmicrohttpd must not stop with suspended ones.
 	 */
 	fault_sleeper_stop(&srv->sleeper);
+	deferred_stop(&srv->admin_thread); /* runs what it holds, then resumes it */
 	if (srv->daemon)
 		MHD_stop_daemon(srv->daemon);
 	srv->daemon = NULL;

@@ -10,7 +10,8 @@
 
 static int cmp(const char *ka, uint64_t sa, const char *kb, uint64_t sb)
 {
-	int c = strcmp(ka ? ka : "", kb ? kb : "");
+	/* Sets keyed by seq alone (NULL keys) never reach strcmp. */
+	int c = ka == kb ? 0 : strcmp(ka ? ka : "", kb ? kb : "");
 
 	if (c)
 		return c;
