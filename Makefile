@@ -250,10 +250,14 @@ $(O)/release/bench-scale-client: bench/scale_client.c
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) -O2 -Wall -Wextra -D_GNU_SOURCE $< $(CURL_LIBS) -o $@
 
-bench-scale: release $(O)/release/bench-gen-scale $(O)/release/bench-scale-client
+$(O)/release/bench-mem: bench/mem.c $(O)/release/libgraphmock.a
+	$(call say,LINK,$@)$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(DEP_CFLAGS) $^ $(DEP_LIBS) -o $@
+
+bench-scale: release $(O)/release/bench-gen-scale $(O)/release/bench-scale-client \
+		$(O)/release/bench-mem
 	$(call need_pkgs,$(DEB_BENCH) libcurl4-openssl-dev)
 	./bench/scale.sh ./$(O)/release/graphmock ./$(O)/release/bench-gen-scale \
-		./$(O)/release/bench-scale-client
+		./$(O)/release/bench-scale-client ./$(O)/release/bench-mem
 
 # Instructions per request (valgrind callgrind): stable on a busy machine.
 callgrind: release

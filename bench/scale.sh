@@ -7,11 +7,14 @@
 # and per-tenant reset (time and RSS after), export throughput, and the p99
 # of a reader of the other tenant (and of the same one) while an export and
 # a tenant reset run. Figures only; nothing is asserted.
-# Usage: bench/scale.sh GRAPHMOCK GEN_SCALE [SCALE_CLIENT]
+# Times are wall-clock; on a shared machine the server's own CPU time (from
+# /proc, in brackets) says more. Ends with bench/mem.c's memory breakdown.
+# Usage: bench/scale.sh GRAPHMOCK GEN_SCALE [SCALE_CLIENT] [MEM]
 set -euo pipefail
 bin=${1:-build/release/graphmock}
 gen=${2:-build/release/bench-gen-scale}
 client=${3:-build/release/bench-scale-client}
+mem=${4:-build/release/bench-mem}
 users=${SCALE_USERS:-1000000}
 work=$(mktemp -d "${TMPDIR:-/tmp}/graphmock-scale.XXXXXX")
 pid=""
@@ -22,6 +25,15 @@ fabrikam=6b1f0c2e-3d4a-4b5c-8d6e-7f8091a2b3c4
 group=000006a0-0000-4000-8000-000000000000
 
 rss() { awk '/VmRSS/ {printf "%.0f MiB", $2 / 1024}' /proc/"$pid"/status; }
+tick=$(getconf CLK_TCK)
+cpu() { awk -v t="$tick" '{print int(($14 + $15) * 1000 / t)}' /proc/"$pid"/stat; }
+# step LABEL COMMAND...: run it, then print the server's CPU time it took.
+step() {
+	local label=$1 c0 out; shift
+	c0=$(cpu)
+	out=$("$@")
+	echo "$label: $out [server CPU $(( $(cpu) - c0 )) ms]"
+}
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
 echo "== machine: $(nproc) cores, $(awk '/model name/ {$1=$2=$3=""; print; exit}' /proc/cpuinfo | sed 's/^ *//'), $(free -g | awk '/Mem:/ {print $2}') GiB; load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -37,24 +49,22 @@ until grep -q listening "$work/log"; do
 	kill -0 "$pid" 2>/dev/null || { cat "$work/log"; exit 1; }
 	sleep 0.02
 done
-echo "start-up to the ready line: $(ms_since "$t0") ms; RSS $(rss)"
+echo "start-up to the ready line: $(ms_since "$t0") ms [server CPU $(cpu) ms]; RSS $(rss)"
 base=$(sed -n 's/^graphmock listening on //p' "$work/log")
 B="$base/v1.0"
 
-printf 'page through every user, $top=999: '
-"$client" page "$B/users?\$top=999" "$contoso"
-printf 'page through a group'"'"'s members, $top=999: '
-"$client" page "$B/groups/$group/members?\$top=999" "$contoso"
-printf "startswith(displayName,'x'), first page: "
-"$client" once GET "$B/users?\$filter=startswith(displayName,'x')&\$top=999" "$contoso"
-printf "startswith(displayName,'x'), every page: "
-"$client" page "$B/users?\$filter=startswith(displayName,'x')&\$top=999" "$contoso"
-printf '$orderby=displayName, first page: '
-"$client" once GET "$B/users?\$orderby=displayName&\$top=999" "$contoso"
-printf '$orderby=displayName, every page: '
-"$client" page "$B/users?\$orderby=displayName&\$top=999" "$contoso"
-printf 'one user by id: '
-"$client" once GET "$B/users/000005e7-0000-4000-8000-000000000007" "$contoso" 2>/dev/null || true
+step 'page through every user, $top=999' "$client" page "$B/users?\$top=999" "$contoso"
+step "page through a group's members, \$top=999" \
+	"$client" page "$B/groups/$group/members?\$top=999" "$contoso"
+step "startswith(displayName,'x'), first page" \
+	"$client" once GET "$B/users?\$filter=startswith(displayName,'x')&\$top=999" "$contoso"
+step "startswith(displayName,'x'), every page" \
+	"$client" page "$B/users?\$filter=startswith(displayName,'x')&\$top=999" "$contoso"
+step '$orderby=displayName, first page' \
+	"$client" once GET "$B/users?\$orderby=displayName&\$top=999" "$contoso"
+step '$orderby=displayName, every page' \
+	"$client" page "$B/users?\$orderby=displayName&\$top=999" "$contoso"
+step 'one user by id' "$client" once GET "$B/users/000005e7-0000-4000-8000-000000000007" "$contoso"
 echo "RSS after the reads: $(rss)"
 
 # A reader of the other tenant (and one of the same tenant) while the export
@@ -67,8 +77,7 @@ reader_during() { # label, command...
 	"$client" reader "$B/users/000005e7-0000-4000-8000-000000000001" "$stop" "$contoso" >"$r2" &
 	p2=$!
 	sleep 0.5
-	printf '%s: ' "$label"
-	"$@"
+	step "$label" "$@"
 	touch "$stop"
 	wait "$p1" "$p2"
 	echo "  reader of the other tenant (Fabrikam) meanwhile: $(cat "$r1")"
@@ -78,9 +87,10 @@ reader_during "export GET /_mock/state" "$client" once GET "$base/_mock/state"
 echo "RSS after the export: $(rss)"
 reader_during "per-tenant reset of Contoso" "$client" once POST "$base/_mock/tenants/$contoso/reset"
 echo "RSS after the per-tenant reset: $(rss)"
-printf 'reset of every tenant (POST /_mock/reset): '
-"$client" once POST "$base/_mock/reset"
+step 'reset of every tenant (POST /_mock/reset)' "$client" once POST "$base/_mock/reset"
 echo "RSS after the reset: $(rss)"
 kill "$pid"
 wait "$pid" 2>/dev/null || true
 pid=""
+echo "== memory a user costs (bench/mem.c, malloc'd bytes):"
+[ ! -x "$mem" ] || "$mem" "$work/fixture.json" | sed 's/^/  /'
