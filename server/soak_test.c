@@ -363,7 +363,7 @@ static void test_soak(void **s)
 	struct test_server_opts opts = {.seed = 15, .threads = 2};
 	struct client *clients = calloc(CLIENTS, sizeof(*clients));
 	const char *env = getenv("SOAK_SECONDS");
-	int seconds = env ? atoi(env) : 60;
+	int seconds = env ? (int)strtol(env, NULL, 10) : 60;
 	pthread_t th[CLIENTS];
 	time_t end;
 	long ops = 0;
