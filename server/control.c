@@ -236,52 +236,12 @@ out:
 	return removed;
 }
 
-/* Write @len bytes of @p to @fd. 0, or -1 with errno. */
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Each piece of @es into @fd as it comes: one tenant in memory at a time. */
-static int write_stream(struct export_stream *es, int fd, const char *tmp, char *err,
-                        size_t errlen)
-{
-	struct buf w;
-	int more;
-
-	do {
-		buf_init(&w, RESP_TEXT_MAX);
-		more = export_stream_next(es, &w);
-		if (more < 0) {
-			buf_release(&w);
-			snprintf(err, errlen,
-			         "exporting the state failed (out of memory)");
-			return -1;
-		}
-		if (w.len && write_all(fd, w.data, w.len)) {
-			buf_release(&w);
-			snprintf(err, errlen, "writing '%s' failed: %s", tmp,
-			         strerror(errno));
-			return -1;
-		}
-		buf_release(&w);
-	} while (more);
-	return 0;
-}
-
 int srv_state_save(struct srv *srv, const char *file, char *err, size_t errlen)
 {
 	struct export_stream *es = export_stream_new(&srv->state);
 	char tmp[4096];
+	FILE *f = NULL;
+	size_t len;
 	int fd = -1;
 
 	if (!es) {
@@ -296,13 +256,17 @@ int srv_state_save(struct srv *srv, const char *file, char *err, size_t errlen)
 		export_stream_free(es);
 		return -1;
 	}
-	if (write_stream(es, fd, tmp, err, errlen))
+	f = fdopen(fd, "w");
+	if (!f || export_stream_write(es, f, &len)) {
+		snprintf(err, errlen, "writing '%s' failed: %s", tmp, strerror(errno));
 		goto out_unlink;
+	}
 	if (fsync(fd)) {
 		snprintf(err, errlen, "writing '%s' failed: %s", tmp, strerror(errno));
 		goto out_unlink;
 	}
-	close(fd);
+	fclose(f);
+	f = NULL;
 	fd = -1;
 	if (rename(tmp, file)) {
 		snprintf(err, errlen, "renaming '%s' to '%s' failed: %s", tmp, file,
@@ -314,7 +278,9 @@ int srv_state_save(struct srv *srv, const char *file, char *err, size_t errlen)
 	return 0;
 
 out_unlink:
-	if (fd >= 0)
+	if (f)
+		fclose(f);
+	else if (fd >= 0)
 		close(fd);
 	unlink(tmp);
 	export_stream_free(es);
@@ -377,16 +343,29 @@ static void stream_release(void *ctx)
 }
 
 /*
- * GET /_mock/state: all state in the fixture format, streamed tenant by
- * tenant once the handler returned (no export is ever whole in memory, and
- * no lock but one tenant's is held while it is rendered).
+ * GET /_mock/state: all state in the fixture format. On the admin thread
+ * (ROUTE_BACKGROUND) it is written to an unlinked temp file as it is
+ * rendered, tenant by tenant, each under its own lock alone, and sent from
+ * there: no export is ever whole in memory.
  */
 static int state_get(struct call *c)
 {
-	struct resp_stream s = {stream_next, stream_release, export_stream_new(c->st)};
+	struct resp_stream s = {stream_next, stream_release, export_stream_new(c->st),
+	                        NULL, 0};
+	FILE *f;
 
 	if (!s.ctx)
 		return resp_error(c->resp, GERR_INTERNAL, "Exporting the state failed.");
+	f = tmpfile();
+	if (f && !export_stream_write(s.ctx, f, &s.file_len) && !fseek(f, 0, SEEK_SET)) {
+		export_stream_free(s.ctx);
+		s = (struct resp_stream){NULL, NULL, NULL, f, s.file_len};
+	} else if (f) {
+		fclose(f);
+		export_stream_free(s.ctx);
+		return resp_error(c->resp, GERR_INTERNAL, "Exporting the state failed.");
+	}
+	/* no temp file to be had: the pieces go out as they come */
 	return resp_stream(c->resp, 200, "application/json", &s);
 }
 

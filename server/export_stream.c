@@ -12,6 +12,7 @@
 #include "../state/load/tenants.h"
 #include "../state/state.h"
 #include "core/jwriter.h"
+#include "core/resp.h"
 
 struct export_stream {
 	struct state *st;
@@ -19,7 +20,22 @@ struct export_stream {
 	size_t n, next;
 	json_t *templates; /* the gallery, referenced */
 	int stage;         /* 0 head, 1 tenants, 2 tail, 3 done */
+	FILE *sink;        /* export_stream_write(): text goes here as it grows */
+	bool sink_failed;
 };
+
+/* Past this much text, export_stream_write() hands it to the file. */
+#define SINK_CHUNK ((size_t)4 << 20)
+
+static void flush(struct export_stream *es, struct buf *out, size_t at_least)
+{
+	if (!es->sink || out->len < at_least || out->failed)
+		return;
+	if (fwrite(out->data, 1, out->len, es->sink) != out->len)
+		es->sink_failed = true;
+	out->len = 0;
+	out->data[0] = '\0';
+}
 
 struct export_stream *export_stream_new(struct state *st)
 {
@@ -58,7 +74,7 @@ void export_stream_free(struct export_stream *es)
 }
 
 /* @v with each element of its array members on a line of its own. */
-static void write_tenant(struct buf *out, const json_t *v)
+static void write_tenant(struct export_stream *es, struct buf *out, const json_t *v)
 {
 	const char *key;
 	json_t *member;
@@ -81,6 +97,7 @@ static void write_tenant(struct buf *out, const json_t *v)
 		for (size_t i = 0; i < json_array_size(member); i++) {
 			buf_add(out, i ? ",\n" : "\n", i ? 2 : 1);
 			jwriter_value(out, json_array_get(member, i));
+			flush(es, out, SINK_CHUNK);
 		}
 		buf_addch(out, ']');
 	}
@@ -98,14 +115,35 @@ static int write_one(struct export_stream *es, struct buf *out)
 	if (doc) {
 		if (es->next)
 			buf_add(out, ",\n", 2);
-		write_tenant(out, doc);
+		write_tenant(es, out, doc);
 		json_decref(doc); /* it holds stored values: dropped under the lock */
 	}
 	state_tenant_unlock(t);
 	/* Done with it: its memory may go now if the registry let go of it. */
 	state_tenant_put(t);
 	es->tenants[es->next++] = NULL;
-	return doc && !out->failed ? 0 : -1;
+	return doc && !out->failed && !es->sink_failed ? 0 : -1;
+}
+
+int export_stream_write(struct export_stream *es, FILE *f, size_t *written)
+{
+	struct buf w;
+	int more;
+	long start = ftell(f);
+
+	es->sink = f;
+	do {
+		buf_init(&w, RESP_TEXT_MAX);
+		more = export_stream_next(es, &w);
+		if (more >= 0)
+			flush(es, &w, 0);
+		buf_release(&w);
+	} while (more > 0 && !es->sink_failed);
+	es->sink = NULL;
+	if (more < 0 || es->sink_failed || fflush(f))
+		return -1;
+	*written = (size_t)(ftell(f) - start);
+	return 0;
 }
 
 int export_stream_next(struct export_stream *es, struct buf *out)

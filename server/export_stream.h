@@ -10,6 +10,9 @@
 #ifndef GRAPHMOCK_SERVER_EXPORT_STREAM_H
 #define GRAPHMOCK_SERVER_EXPORT_STREAM_H
 
+#include <stddef.h>
+#include <stdio.h>
+
 struct buf;
 struct state;
 struct export_stream;
@@ -27,6 +30,13 @@ struct export_stream *export_stream_new(struct state *st);
  * on failure. No lock may be held by the caller.
  */
 int export_stream_next(struct export_stream *es, struct buf *out);
+
+/*
+ * export_stream_write() - the whole export into @f, written as it is
+ * rendered (a few MiB of text in memory at a time, however big a tenant
+ * is); *@written gets its length. 0, or -1 (OOM, a write failed).
+ */
+int export_stream_write(struct export_stream *es, FILE *f, size_t *written);
 
 /* export_stream_free() - drop the stream (and its tenant references). */
 void export_stream_free(struct export_stream *es);

@@ -38,6 +38,8 @@ static void stream_release(struct resp *resp)
 {
 	if (resp->stream.release)
 		resp->stream.release(resp->stream.ctx);
+	if (resp->stream.file)
+		fclose(resp->stream.file);
 	memset(&resp->stream, 0, sizeof(resp->stream));
 }
 
@@ -156,9 +158,21 @@ void resp_stream_drain(struct resp *resp)
 	if (resp->kind != RESP_STREAM)
 		return;
 	buf_init(&w, RESP_TEXT_MAX);
-	do
-		rc = resp->stream.next(resp->stream.ctx, &w);
-	while (rc > 0 && !w.failed);
+	if (resp->stream.file) {
+		rc = buf_reserve(&w, resp->stream.file_len) &&
+		             fread(w.data, 1, resp->stream.file_len, resp->stream.file) ==
+		                 resp->stream.file_len
+		         ? 0
+		         : -1;
+		if (!rc) {
+			w.len = resp->stream.file_len;
+			w.data[w.len] = '\0';
+		}
+	} else {
+		do
+			rc = resp->stream.next(resp->stream.ctx, &w);
+		while (rc > 0 && !w.failed);
+	}
 	if (rc < 0 || w.failed) {
 		buf_release(&w);
 		render_failed(resp);

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define RESP_MAX_HEADERS 16
 #define RESP_TEXT_MAX    ((size_t)1 << 30) /* largest body we render */
@@ -43,6 +44,10 @@ struct resp_stream {
 	int (*next)(void *ctx, struct buf *out);
 	void (*release)(void *ctx);
 	void *ctx;
+	/* Or the whole body written already: @file_len bytes of @file (owned,
+	 * rewound), sent from it as it is (@next then NULL). */
+	FILE *file;
+	size_t file_len;
 };
 
 struct resp_header {

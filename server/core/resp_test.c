@@ -74,7 +74,7 @@ static void release_pieces(void *ctx)
 static void test_stream_drained_whole_or_500(void **s)
 {
 	struct pieces ok = {3, false, 0}, bad = {3, true, 0};
-	struct resp_stream st = {next_piece, release_pieces, &ok};
+	struct resp_stream st = {next_piece, release_pieces, &ok, NULL, 0};
 	struct resp resp;
 
 	(void)s;

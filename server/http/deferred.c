@@ -55,9 +55,18 @@ static void spool(struct exchange *ex, struct deferred_result *out)
 
 static void run(struct deferred *d, struct deferred_item *it)
 {
+	struct resp *resp = &it->ex->resp;
+
 	it->out->step = exchange_run_deferred(d->srv, it->ex);
-	if (it->out->step == EXCHANGE_RESPOND && it->ex->resp.kind == RESP_STREAM)
-		spool(it->ex, it->out);
+	if (it->out->step == EXCHANGE_RESPOND && resp->kind == RESP_STREAM) {
+		if (resp->stream.file) { /* written already (the export): sent as it is */
+			it->out->body = resp->stream.file;
+			it->out->len = resp->stream.file_len;
+			resp->stream.file = NULL;
+		} else {
+			spool(it->ex, it->out);
+		}
+	}
 	MHD_resume_connection(it->conn);
 	free(it);
 }

@@ -253,6 +253,8 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct exchange *ex)
 	struct MHD_Response *r = NULL;
 	enum MHD_Result ok;
 
+	if (resp->kind == RESP_STREAM && resp->stream.file)
+		resp_stream_drain(resp); /* not through the admin thread: from memory */
 	if (resp->kind == RESP_STREAM)
 		r = stream_response(resp);
 	if (!r && resp->kind == RESP_STREAM)
