@@ -65,7 +65,8 @@ help:
 	@echo "make            build build/release/graphmock"
 	@echo "make run        build and start it on localhost:$(PORT) (ARGS='--seed 1' ...)"
 	@echo "make test       ASan+UBSan build; unit tests, then the conformance suite"
-	@echo "make asan|tsan  sanitizer builds (tsan also runs two concurrent loads: bench/tsan-*.sh)"
+	@echo "make asan|tsan  sanitizer builds (tsan also runs two concurrent loads, bench/tsan-*.sh,"
+	@echo "                and the mixed soak for 30 s)"
 	@echo "make fuzz       libFuzzer over the request dispatcher (clang; FUZZ_SECONDS=60)"
 	@echo "make lint       clang-format check, banned functions, header self-containment"
 	@echo "make schema     regenerate state/schema/schema_gen.c from Graph's CSDL (CSDL=...)"
@@ -169,9 +170,10 @@ $(eval $(call flavour,fuzz))
 
 release: $(O)/release/graphmock
 asan: $(O)/asan/graphmock
-tsan: $(O)/tsan/graphmock $(O)/tsan/conformance-runner
+tsan: $(O)/tsan/graphmock $(O)/tsan/conformance-runner $(O)/tsan/server/soak_test
 	./bench/tsan-load.sh $(O)/tsan/graphmock
 	./bench/tsan-chaos.sh $(O)/tsan/graphmock
+	SOAK_SECONDS=$${SOAK_SECONDS:-30} TSAN_OPTIONS=halt_on_error=1 ./$(O)/tsan/server/soak_test
 
 # ---- run, test ------------------------------------------------------------------
 

@@ -10,6 +10,7 @@
  * users that exist; no 5xx but the injected ones; every export loads back.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -36,7 +37,7 @@
 #define MAX_KEPT 64
 
 static struct srv *srv;
-static volatile int stop;
+static atomic_int stop;
 
 struct client {
 	int n;

@@ -5,6 +5,7 @@
  * is spooled to disk), but only with the admin token when one is set.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -160,7 +161,7 @@ struct put_job {
 	struct srv *srv;
 	const char *doc;
 	long status;
-	volatile int done;
+	atomic_int done;
 };
 
 static void *put_thread(void *arg)
