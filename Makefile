@@ -30,7 +30,7 @@ JANSSON_MIN := 2.11
 DEB_BUILD := make pkg-config libmicrohttpd-dev libjansson-dev uthash-dev libgnutls28-dev \
 	libcurl4-openssl-dev
 DEB_TEST := $(DEB_BUILD) libcmocka-dev openssl curl jq
-DEB_BENCH := $(DEB_BUILD) wrk curl
+DEB_BENCH := $(DEB_BUILD) wrk curl nginx-light
 
 UTHASH_CFLAGS ?=
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -MMD -MP \
@@ -61,7 +61,7 @@ SCHEMA_SRCS := state/schema/schema.c state/schema/schema_gen.c
 FIXTURE_JSON := state/default_fixture.json
 
 .PHONY: all release asan tsan run test unit conformance lint lint-layers format install clean fuzz fuzz-replay clients certs callgrind \
-	deps deps-build deps-test bench fuzz help check-deps doc-examples docker-check man
+	deps deps-build deps-test bench bench-scale fuzz help check-deps doc-examples docker-check man
 
 all: release
 
@@ -69,14 +69,17 @@ help:
 	@echo "make            build build/release/graphmock"
 	@echo "make run        build and start it on localhost:$(PORT) (ARGS='--seed 1' ...)"
 	@echo "make test       ASan+UBSan build; unit tests, then the conformance suite"
-	@echo "make asan|tsan  sanitizer builds (tsan also runs three concurrent loads: bench/tsan-*.sh)"
+	@echo "make asan|tsan  sanitizer builds (tsan also runs three concurrent loads, bench/tsan-*.sh,"
+	@echo "                and the mixed soak for 30 s)"
 	@echo "make fuzz       libFuzzer over the request dispatcher (clang; FUZZ_SECONDS=60)"
 	@echo "make lint       clang-format check, banned functions, header self-containment"
 	@echo "make schema     regenerate state/schema/schema_gen.c from Graph's CSDL (CSDL=...)"
 	@echo "make certs      a throwaway CA + certificate for localhost and Graph's host names (build/certs)"
 	@echo "make clients    the official Graph SDKs (JS v3, Kiota) against graphmock (Node 18+)"
 	@echo "make ui-test    the /_mock/ui dashboard in Debian's chromium (part of make clients)"
-	@echo "make bench      release build under wrk: req/s and latency (BASELINE=other/graphmock)"
+	@echo "make bench      release build under wrk beside nginx and bare libmicrohttpd:"
+	@echo "                req/s, latency, ratios (BASELINE=other/graphmock)"
+	@echo "make bench-scale  a million users: start-up, RSS, paging, resets, export"
 	@echo "make callgrind  instructions per request (valgrind), stable on a busy machine"
 	@echo "make install    bin/graphmock, man1/graphmock.1, share/graphmock/ under \$$(DESTDIR)\$$(PREFIX) (PREFIX=$(PREFIX))"
 	@echo "make doc-examples  run every shell block of README.md and docs/*.md (part of make test)"
@@ -203,10 +206,11 @@ $(eval $(call flavour,fuzz))
 
 release: $(O)/release/graphmock
 asan: $(O)/asan/graphmock
-tsan: $(O)/tsan/graphmock $(O)/tsan/conformance-runner
+tsan: $(O)/tsan/graphmock $(O)/tsan/conformance-runner $(O)/tsan/server/soak_test
 	./bench/tsan-load.sh $(O)/tsan/graphmock
 	./bench/tsan-chaos.sh $(O)/tsan/graphmock
 	./bench/tsan-notify.sh $(O)/tsan/graphmock
+	SOAK_SECONDS=$${SOAK_SECONDS:-30} TSAN_OPTIONS=halt_on_error=1 ./$(O)/tsan/server/soak_test
 
 # ---- run, test ------------------------------------------------------------------
 
@@ -295,9 +299,35 @@ ui-test: release
 		SCREENSHOTS=$(abspath $(O)/ui-screenshots) node --test
 clients: ui-test
 
-bench: release
+# bench/bare.c: libmicrohttpd alone with fixed bodies, the ceiling make bench
+# compares graphmock with (beside nginx, which DEB_BENCH installs).
+$(O)/release/bench-bare: bench/bare.c | check-deps
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) -O2 -g -Wall -Wextra $(shell $(PKG_CONFIG) --cflags libmicrohttpd) $< \
+		$(shell $(PKG_CONFIG) --libs libmicrohttpd) -lpthread -o $@
+
+$(O)/release/bench-gen-scale: bench/gen_scale.c
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) -O2 -Wall -Wextra $< -o $@
+
+bench: release $(O)/release/bench-bare
 	$(call need_pkgs,$(DEB_BENCH))
-	./bench/run.sh ./$(O)/release/graphmock $(BASELINE)
+	./bench/run.sh ./$(O)/release/graphmock ./$(O)/release/bench-bare $(BASELINE)
+
+# A million users (bench/gen_scale.c): start-up, RSS, paging, indexes, resets,
+# export, and a reader of another tenant while an export runs. Figures only.
+$(O)/release/bench-scale-client: bench/scale_client.c
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) -O2 -Wall -Wextra -D_GNU_SOURCE $< $(CURL_LIBS) -o $@
+
+$(O)/release/bench-mem: bench/mem.c $(O)/release/libgraphmock.a
+	$(call say,LINK,$@)$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(DEP_CFLAGS) $^ $(DEP_LIBS) -o $@
+
+bench-scale: release $(O)/release/bench-gen-scale $(O)/release/bench-scale-client \
+		$(O)/release/bench-mem
+	$(call need_pkgs,$(DEB_BENCH) libcurl4-openssl-dev)
+	./bench/scale.sh ./$(O)/release/graphmock ./$(O)/release/bench-gen-scale \
+		./$(O)/release/bench-scale-client ./$(O)/release/bench-mem
 
 # Instructions per request (valgrind callgrind): stable on a busy machine.
 callgrind: release

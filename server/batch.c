@@ -187,6 +187,7 @@ static json_t *run_item(struct srv *srv, const struct req *outer, const struct b
 		                "status %u.",
 		                b->items[dep].id, status[dep]);
 	exchange_run(srv, &sub, 0);
+	resp_stream_drain(&sub.resp); /* a streamed body goes whole into the entry */
 	status[i] = sub.resp.status;
 	e = entry(it->id, &sub.resp);
 	exchange_release(&sub);

@@ -22,8 +22,22 @@ void config_defaults(struct config *cfg)
 	cfg->threads = cores > 0 ? (unsigned)cores : 1;
 	cfg->log_format = LOG_TEXT;
 	cfg->max_body = 4u << 20;
-	cfg->max_state_body = (size_t)1 << 30;
 	cfg->journal_size = 10000;
+	cfg->max_delayed = 1024;
+}
+
+bool config_loopback(const struct config *cfg)
+{
+	/* "": the default, 127.0.0.1 and ::1 */
+	return !cfg->listen[0] || !strncmp(cfg->listen, "127.", 4) ||
+	       !strcmp(cfg->listen, "::1") || !strcmp(cfg->listen, "localhost");
+}
+
+bool config_fault_header_on(const struct config *cfg)
+{
+	if (cfg->no_fault_header)
+		return false;
+	return cfg->fault_header || cfg->admin_token || config_loopback(cfg);
 }
 
 static void usage_environment(FILE *f);
@@ -58,12 +72,17 @@ void config_usage(FILE *f)
 	    "                       inviteRedeemUrl); default: the scheme and the Host\n"
 	    "                       header the client sent\n"
 	    "  --max-body BYTES     largest request body accepted (default 4194304)\n"
-	    "  --max-state-body N   largest state import (PUT /_mock/state), in bytes\n"
-	    "                       (default 1073741824)\n"
 	    "  --faults FILE        fault rules to load at start (JSON list)\n"
 	    "  --no-fault-header    ignore the X-Graphmock-Fault request header\n"
 	    "  --profile realistic  Graph's eventual consistency: new objects stay\n"
 	    "                       invisible for a few seeded seconds (docs/faults.md)\n"
+	    "  --fault-header       honour it even beyond loopback without\n"
+	    "                       --admin-token (default: on while listening on\n"
+	    "                       loopback, or when --admin-token protects it)\n"
+	    "  --admin-token TOKEN  /_mock/* and X-Graphmock-Fault need this token\n"
+	    "                       (X-Graphmock-Admin-Token: TOKEN, or for /_mock\n"
+	    "                       Authorization: Bearer TOKEN); also\n"
+	    "                       $GRAPHMOCK_ADMIN_TOKEN; default none\n"
 	    "  --journal-size N     requests kept in the request journal (default "
 	    "10000)\n"
 	    "  --state-file FILE    load state from FILE at start when it exists, save "
@@ -138,7 +157,6 @@ enum opt_id {
 	OPT_VERSION,
 	OPT_HELP,
 	OPT_MAX_BODY,
-	OPT_MAX_STATE_BODY,
 	OPT_FAULTS,
 	OPT_NO_FAULT_HEADER,
 	OPT_JOURNAL_SIZE,
@@ -147,6 +165,8 @@ enum opt_id {
 	OPT_TLS_KEY,
 	OPT_AUTH,
 	OPT_PROFILE,
+	OPT_FAULT_HEADER,
+	OPT_ADMIN_TOKEN,
 };
 
 static const struct option options[] = {
@@ -161,7 +181,6 @@ static const struct option options[] = {
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, OPT_HELP},
     {"max-body", required_argument, NULL, OPT_MAX_BODY},
-    {"max-state-body", required_argument, NULL, OPT_MAX_STATE_BODY},
     {"faults", required_argument, NULL, OPT_FAULTS},
     {"no-fault-header", no_argument, NULL, OPT_NO_FAULT_HEADER},
     {"journal-size", required_argument, NULL, OPT_JOURNAL_SIZE},
@@ -170,6 +189,8 @@ static const struct option options[] = {
     {"tls-key", required_argument, NULL, OPT_TLS_KEY},
     {"auth", required_argument, NULL, OPT_AUTH},
     {"profile", required_argument, NULL, OPT_PROFILE},
+    {"fault-header", no_argument, NULL, OPT_FAULT_HEADER},
+    {"admin-token", required_argument, NULL, OPT_ADMIN_TOKEN},
     {NULL, 0, NULL, 0},
 };
 
@@ -358,16 +379,20 @@ static enum config_result apply(struct config *cfg, int opt, const char *arg, FI
 			    err, "invalid --max-body '%s' (1 byte to 1 GiB)", arg);
 		cfg->max_body = (size_t)v;
 		return CONFIG_OK;
-	case OPT_MAX_STATE_BODY:
-		if (parse_u64(arg, SIZE_MAX / 2, &v) || v == 0)
-			return usage_error(err, "invalid --max-state-body '%s'", arg);
-		cfg->max_state_body = (size_t)v;
-		return CONFIG_OK;
 	case OPT_FAULTS:
 		cfg->faults_file = arg;
 		return CONFIG_OK;
 	case OPT_NO_FAULT_HEADER:
 		cfg->no_fault_header = true;
+		return CONFIG_OK;
+	case OPT_FAULT_HEADER:
+		cfg->fault_header = true;
+		return CONFIG_OK;
+	case OPT_ADMIN_TOKEN:
+		if (!*arg || strlen(arg) > 512)
+			return usage_error(err, "%s",
+			                   "invalid --admin-token (1 to 512 characters)");
+		cfg->admin_token = arg;
 		return CONFIG_OK;
 	case OPT_JOURNAL_SIZE:
 		if (parse_u64(arg, 10000000, &v))
@@ -432,5 +457,8 @@ enum config_result config_parse(struct config *cfg, int argc, char **argv, FILE 
 		return usage_error(err, "unexpected argument '%s'", argv[optind]);
 	if (!cfg->tls_cert != !cfg->tls_key)
 		return usage_error(err, "%s", "--tls-cert and --tls-key go together");
+	if (cfg->fault_header && cfg->no_fault_header)
+		return usage_error(err, "%s",
+		                   "--fault-header and --no-fault-header contradict");
 	return CONFIG_OK;
 }

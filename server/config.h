@@ -32,15 +32,19 @@ struct config {
 	enum log_format log_format;
 	bool quiet;              /* --quiet: no access log */
 	size_t max_body;         /* --max-body BYTES, default 4 MiB */
-	size_t max_state_body;   /* --max-state-body BYTES (PUT /_mock/state), 1 GiB */
 	const char *faults_file; /* --faults FILE */
 	bool no_fault_header;    /* --no-fault-header */
-	size_t journal_size;     /* --journal-size N */
-	const char *state_file;  /* --state-file FILE */
-	const char *tls_cert;    /* --tls-cert FILE (PEM): serve HTTPS */
-	const char *tls_key;     /* --tls-key FILE (PEM) */
-	enum auth_mode auth;     /* --auth none|jwt|open */
-	const char *profile;     /* --profile realistic: Graph's eventual consistency */
+	bool fault_header;       /* --fault-header: on even beyond loopback */
+	/* --admin-token (or GRAPHMOCK_ADMIN_TOKEN); NULL = the admin plane and
+	 * the fault header are open to whoever reaches the port */
+	const char *admin_token;
+	unsigned max_delayed;   /* requests held for injected latency at once */
+	size_t journal_size;    /* --journal-size N */
+	const char *state_file; /* --state-file FILE */
+	const char *tls_cert;   /* --tls-cert FILE (PEM): serve HTTPS */
+	const char *tls_key;    /* --tls-key FILE (PEM) */
+	enum auth_mode auth;    /* --auth none|jwt|open */
+	const char *profile;    /* --profile realistic: Graph's eventual consistency */
 };
 
 enum config_result {
@@ -61,5 +65,15 @@ enum config_result config_parse(struct config *cfg, int argc, char **argv, FILE 
 
 /* config_usage() - the full --help text. */
 void config_usage(FILE *f);
+
+/* config_loopback() - does --listen name a loopback address (127.0.0.0/8, ::1)? */
+bool config_loopback(const struct config *cfg);
+
+/*
+ * config_fault_header_on() - is X-Graphmock-Fault honoured? Off with
+ * --no-fault-header; on with --fault-header, with an admin token (which it
+ * then needs), or while listening on loopback only.
+ */
+bool config_fault_header_on(const struct config *cfg);
 
 #endif

@@ -39,7 +39,6 @@ static void test_defaults(void **ctx)
 	assert_int_equal(cfg.port, 8080);
 	assert_true(cfg.threads >= 1);
 	assert_int_equal(cfg.max_body, 4u << 20);
-	assert_int_equal(cfg.max_state_body, (size_t)1 << 30);
 	assert_false(cfg.seeded);
 	assert_int_equal(cfg.log_format, LOG_TEXT);
 }
@@ -64,8 +63,6 @@ static void test_every_flag(void **ctx)
 	                      "--quiet",
 	                      "--max-body",
 	                      "10",
-	                      "--max-state-body",
-	                      "20",
 	                      "--faults",
 	                      "x.json",
 	                      "--no-fault-header",
@@ -78,7 +75,7 @@ static void test_every_flag(void **ctx)
 	char out[64];
 
 	(void)ctx;
-	assert_int_equal(parse(&cfg, 27, argv, out, sizeof(out)), CONFIG_OK);
+	assert_int_equal(parse(&cfg, 25, argv, out, sizeof(out)), CONFIG_OK);
 	assert_string_equal(cfg.listen, "0.0.0.0");
 	assert_int_equal(cfg.port, 0);
 	assert_int_equal(cfg.threads, 3);
@@ -89,11 +86,49 @@ static void test_every_flag(void **ctx)
 	assert_int_equal(cfg.log_format, LOG_JSON);
 	assert_true(cfg.quiet);
 	assert_int_equal(cfg.max_body, 10);
-	assert_int_equal(cfg.max_state_body, 20);
 	assert_string_equal(cfg.faults_file, "x.json");
 	assert_true(cfg.no_fault_header);
 	assert_int_equal(cfg.journal_size, 5);
 	assert_string_equal(cfg.state_file, "s.json");
+}
+
+/* The fault header and the admin token: what turns the header on, and where
+ * the token comes from (the flag wins over $GRAPHMOCK_ADMIN_TOKEN). */
+static void test_fault_header_and_admin_token(void **ctx)
+{
+	const char *loop[] = {"graphmock", NULL};
+	const char *wide[] = {"graphmock", "--listen", "0.0.0.0", NULL};
+	const char *forced[] = {"graphmock", "--listen", "::", "--fault-header", NULL};
+	const char *off[] = {"graphmock", "--no-fault-header", NULL};
+	const char *token[] = {"graphmock",     "--listen", "0.0.0.0",
+	                       "--admin-token", "t1",       NULL};
+	const char *both[] = {"graphmock", "--fault-header", "--no-fault-header", NULL};
+	struct config cfg;
+	char out[64];
+
+	(void)ctx;
+	unsetenv("GRAPHMOCK_ADMIN_TOKEN");
+	assert_int_equal(parse(&cfg, 1, loop, out, sizeof(out)), CONFIG_OK);
+	assert_true(config_loopback(&cfg));
+	assert_true(config_fault_header_on(&cfg));
+	assert_null(cfg.admin_token);
+	assert_int_equal(parse(&cfg, 3, wide, out, sizeof(out)), CONFIG_OK);
+	assert_false(config_loopback(&cfg));
+	assert_false(config_fault_header_on(&cfg));
+	assert_int_equal(parse(&cfg, 4, forced, out, sizeof(out)), CONFIG_OK);
+	assert_true(config_fault_header_on(&cfg));
+	assert_int_equal(parse(&cfg, 2, off, out, sizeof(out)), CONFIG_OK);
+	assert_false(config_fault_header_on(&cfg));
+	assert_int_equal(parse(&cfg, 5, token, out, sizeof(out)), CONFIG_OK);
+	assert_string_equal(cfg.admin_token, "t1");
+	assert_true(config_fault_header_on(&cfg)); /* guarded by the token */
+	assert_int_equal(parse(&cfg, 3, both, out, sizeof(out)), CONFIG_USAGE);
+	setenv("GRAPHMOCK_ADMIN_TOKEN", "from-env", 1);
+	assert_int_equal(parse(&cfg, 3, wide, out, sizeof(out)), CONFIG_OK);
+	assert_string_equal(cfg.admin_token, "from-env");
+	assert_int_equal(parse(&cfg, 5, token, out, sizeof(out)), CONFIG_OK);
+	assert_string_equal(cfg.admin_token, "t1");
+	unsetenv("GRAPHMOCK_ADMIN_TOKEN");
 }
 
 static void test_bad_values_are_usage_errors(void **ctx)
@@ -108,7 +143,6 @@ static void test_bad_values_are_usage_errors(void **ctx)
 	    {"graphmock", "--bogus", "1"},
 	    {"graphmock", "--seed", ""},
 	    {"graphmock", "--max-body", "0"},
-	    {"graphmock", "--max-state-body", "0"},
 	    {"graphmock", "--auth", "closed"},
 	};
 	struct config cfg;
@@ -278,6 +312,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_every_flag),
+	    cmocka_unit_test(test_fault_header_and_admin_token),
 	    cmocka_unit_test(test_bad_values_are_usage_errors),
 	    cmocka_unit_test(test_auth_modes),
 	    cmocka_unit_test(test_help_and_version),

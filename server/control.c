@@ -3,6 +3,8 @@
  * share: starting the fault engine, journal and latency timer; --faults
  * files; saving and loading --state-file atomically.
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -13,6 +15,8 @@
 
 #include "../state/changelog.h"
 #include "../state/load/export.h"
+#include "../state/util/buf.h"
+#include "export_stream.h"
 #include "../state/mail_delivery.h"
 #include "core/call.h"
 #include "core/error.h"
@@ -168,6 +172,7 @@ int srv_features_init(struct srv *srv, const struct route_set *routes)
 	if (fault_engine_init(&srv->faults, srv->state.seed, &srv->state))
 		goto out_fail;
 	srv->faults.quiet = srv->cfg.quiet;
+	srv->fault_header_on = config_fault_header_on(&srv->cfg);
 	state_set_mail_rules(&srv->state, srv_mail_rules, srv);
 	if (notify_init(&srv->notify, &srv->state, &srv->faults))
 		goto out_faults;
@@ -278,35 +283,87 @@ static void sync_dir(const char *file)
 	free(copy);
 }
 
-int srv_state_write(const char *file, const char *text, char *err, size_t errlen)
+/* Is @name "<base>.tmp." and six characters mkstemp may pick? */
+static bool stale_temp_name(const char *name, const char *base)
 {
-	size_t len = strlen(text);
-	char tmp[4096];
-	int fd;
+	size_t n = strlen(base);
 
+	if (strncmp(name, base, n) || strncmp(name + n, ".tmp.", 5))
+		return false;
+	name += n + 5;
+	if (strlen(name) != 6)
+		return false;
+	for (; *name; name++)
+		if (!isalnum((unsigned char)*name))
+			return false;
+	return true;
+}
+
+int srv_state_clean_temps(const char *file, bool quiet)
+{
+	char *d = strdup(file), *b = strdup(file);
+	const char *dir, *base;
+	struct dirent *e;
+	DIR *dp;
+	int removed = 0;
+
+	if (!d || !b)
+		goto out;
+	dir = dirname(d);
+	base = basename(b);
+	dp = opendir(dir);
+	if (!dp)
+		goto out;
+	while ((e = readdir(dp))) {
+		char path[4096];
+
+		if (!stale_temp_name(e->d_name, base))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (unlink(path))
+			continue;
+		removed++;
+		if (!quiet)
+			fprintf(stderr, "removed stale temp file '%s'\n", path);
+	}
+	closedir(dp);
+out:
+	free(d);
+	free(b);
+	return removed;
+}
+
+int srv_state_save(struct srv *srv, const char *file, char *err, size_t errlen)
+{
+	struct export_stream *es = export_stream_new(&srv->state);
+	char tmp[4096];
+	FILE *f = NULL;
+	size_t len;
+	int fd = -1;
+
+	if (!es) {
+		snprintf(err, errlen, "exporting the state failed (out of memory)");
+		return -1;
+	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", file);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot create a temporary file next to '%s': %s",
 		         file, strerror(errno));
+		export_stream_free(es);
 		return -1;
 	}
-	for (size_t off = 0; off < len;) {
-		ssize_t n = write(fd, text + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "writing '%s' failed: %s", tmp,
-			         strerror(errno));
-			goto out_unlink;
-		}
-		off += (size_t)n;
-	}
-	if (write(fd, "\n", 1) != 1 || fsync(fd)) {
+	f = fdopen(fd, "w");
+	if (!f || export_stream_write(es, f, &len)) {
 		snprintf(err, errlen, "writing '%s' failed: %s", tmp, strerror(errno));
 		goto out_unlink;
 	}
-	close(fd);
+	if (fsync(fd)) {
+		snprintf(err, errlen, "writing '%s' failed: %s", tmp, strerror(errno));
+		goto out_unlink;
+	}
+	fclose(f);
+	f = NULL;
 	fd = -1;
 	if (rename(tmp, file)) {
 		snprintf(err, errlen, "renaming '%s' to '%s' failed: %s", tmp, file,
@@ -314,39 +371,34 @@ int srv_state_write(const char *file, const char *text, char *err, size_t errlen
 		goto out_unlink;
 	}
 	sync_dir(file);
+	export_stream_free(es);
 	return 0;
 
 out_unlink:
-	if (fd >= 0)
+	if (f)
+		fclose(f);
+	else if (fd >= 0)
 		close(fd);
 	unlink(tmp);
+	export_stream_free(es);
 	return -1;
 }
 
 char *srv_state_dump(struct state *st)
 {
-	json_t *doc = state_export(st);
-	char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	struct export_stream *es = export_stream_new(st);
+	struct buf w;
+	int more = es ? 1 : -1;
 
-	json_decref(doc);
-	return text;
-}
-
-int srv_state_save(struct srv *srv, const char *file, char *err, size_t errlen)
-{
-	char *text;
-	int rc;
-
-	state_registry_read(&srv->state);
-	text = srv_state_dump(&srv->state);
-	state_registry_unlock(&srv->state);
-	if (!text) {
-		snprintf(err, errlen, "exporting the state failed (out of memory)");
-		return -1;
+	buf_init(&w, RESP_TEXT_MAX);
+	while (more > 0)
+		more = export_stream_next(es, &w);
+	export_stream_free(es);
+	if (more < 0) {
+		buf_release(&w);
+		return NULL;
 	}
-	rc = srv_state_write(file, text, err, errlen);
-	free(text);
-	return rc;
+	return buf_detach(&w, NULL);
 }
 
 int srv_state_load_file(struct srv *srv, const char *file, char *err, size_t errlen)
@@ -366,25 +418,57 @@ static int state_save(struct call *c)
 {
 	const char *file = c->srv->cfg.state_file;
 	char err[512];
-	char *text;
-	int rc;
 
 	if (!file)
 		return resp_error(c->resp, GERR_BAD_REQUEST,
 		                  "graphmock was started without --state-file; there is "
 		                  "nowhere to save.");
-	text = srv_state_dump(c->st);
-	if (!text)
-		return resp_error(c->resp, GERR_INTERNAL, "Exporting the state failed.");
-	rc = srv_state_write(file, text, err, sizeof(err));
-	free(text);
-	if (rc)
+	if (srv_state_save(c->srv, file, err, sizeof(err)))
 		return resp_error(c->resp, GERR_INTERNAL, "Saving the state failed: %s",
 		                  err);
 	return resp_json(c->resp, 200, json_pack("{s:s}", "savedTo", file));
 }
 
+static int stream_next(void *ctx, struct buf *out)
+{
+	return export_stream_next(ctx, out);
+}
+
+static void stream_release(void *ctx)
+{
+	export_stream_free(ctx);
+}
+
+/*
+ * GET /_mock/state: all state in the fixture format. On the admin thread
+ * (ROUTE_BACKGROUND) it is written to an unlinked temp file as it is
+ * rendered, tenant by tenant, each under its own lock alone, and sent from
+ * there: no export is ever whole in memory.
+ */
+static int state_get(struct call *c)
+{
+	struct resp_stream s = {stream_next, stream_release, export_stream_new(c->st),
+	                        NULL, 0};
+	FILE *f;
+
+	if (!s.ctx)
+		return resp_error(c->resp, GERR_INTERNAL, "Exporting the state failed.");
+	f = tmpfile();
+	if (f && !export_stream_write(s.ctx, f, &s.file_len) && !fseek(f, 0, SEEK_SET)) {
+		export_stream_free(s.ctx);
+		s = (struct resp_stream){NULL, NULL, NULL, f, s.file_len};
+	} else if (f) {
+		fclose(f);
+		export_stream_free(s.ctx);
+		return resp_error(c->resp, GERR_INTERNAL, "Exporting the state failed.");
+	}
+	/* no temp file to be had: the pieces go out as they come */
+	return resp_stream(c->resp, 200, "application/json", &s);
+}
+
 static const struct route control_routes[] = {
-    {"POST", "/_mock/state/save", state_save, ROUTE_STATE_SHARED, NULL, NULL},
+    {"GET", "/_mock/state", state_get, ROUTE_STATE_NONE | ROUTE_BACKGROUND, NULL, NULL},
+    {"POST", "/_mock/state/save", state_save, ROUTE_STATE_NONE | ROUTE_BACKGROUND, NULL,
+     NULL},
     {0},
 };

@@ -24,7 +24,8 @@
 #include "odata/odata.h"
 #include "srv.h"
 
-#define TENANT_HEADER "x-graphmock-tenant"
+#define TENANT_HEADER      "x-graphmock-tenant"
+#define ADMIN_TOKEN_HEADER "x-graphmock-admin-token"
 
 void exchange_init(struct exchange *ex)
 {
@@ -99,12 +100,76 @@ static void identify_client(struct exchange *ex)
 		snprintf(ex->client, sizeof(ex->client), "ip:%s", ex->req.peer);
 }
 
+/* Is @path under /_mock (the admin plane)? */
+static bool admin_path(const char *path)
+{
+	return path && !strncmp(path, "/_mock", 6) && (path[6] == '/' || !path[6]);
+}
+
+/* Constant-time comparison of the presented token with --admin-token. */
+static bool token_equal(const char *given, const char *want)
+{
+	size_t n = strlen(want), g = strlen(given);
+	unsigned char diff = (unsigned char)(g != n);
+
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned char)((i < g ? given[i] : 0) ^ want[i]);
+	return diff == 0;
+}
+
+static bool admin_token_ok(const struct srv *srv, const struct req *req, bool admin)
+{
+	const char *given = req_header(req, ADMIN_TOKEN_HEADER);
+
+	/* The admin plane has no Graph token to carry: Bearer works there too. */
+	if (!given && admin)
+		given = auth_bearer(req);
+	return given && token_equal(given, srv->cfg.admin_token);
+}
+
+/*
+ * The dashboard's files (GET /_mock/ui and /_mock/ui/...) hold no tenant data:
+ * the page asks for the admin token itself, and the sign-in pages share its
+ * stylesheet, so they are served without one.
+ */
+static bool ui_asset(const struct req *req)
+{
+	const char *path = req->path;
+
+	return (!strcmp(req->method, "GET") || !strcmp(req->method, "HEAD")) &&
+	       !strncmp(path, "/_mock/ui", 9) && (path[9] == '/' || !path[9]);
+}
+
+/*
+ * With --admin-token, the admin plane (but its health check and the dashboard's
+ * files) and X-Graphmock-Fault need the token: 401 otherwise, before any fault
+ * or handler runs.
+ */
+static int admin_gate(struct srv *srv, struct exchange *ex)
+{
+	const char *path = ex->req.path;
+	bool admin =
+	    admin_path(path) && strcmp(path, "/_mock/health") && !ui_asset(&ex->req);
+	bool fault = srv->fault_header_on && req_header(&ex->req, FAULT_HEADER);
+
+	if (!srv->cfg.admin_token || (!admin && !fault) ||
+	    admin_token_ok(srv, &ex->req, admin))
+		return 0;
+	resp_error_code(&ex->resp, 401, "Unauthorized",
+	                admin ? "graphmock's admin plane needs its admin token "
+	                        "(X-Graphmock-Admin-Token or Authorization: Bearer)."
+	                      : "X-Graphmock-Fault needs graphmock's admin token "
+	                        "(X-Graphmock-Admin-Token).");
+	resp_header(&ex->resp, "WWW-Authenticate", "Bearer realm=\"graphmock-admin\"");
+	return -1;
+}
+
 /* The rules (and a one-shot X-Graphmock-Fault header). -1 after a 400 for a bad header.
  */
 static int decide_fault(struct srv *srv, struct exchange *ex)
 {
 	const char *header =
-	    srv->cfg.no_fault_header ? NULL : req_header(&ex->req, FAULT_HEADER);
+	    srv->fault_header_on ? req_header(&ex->req, FAULT_HEADER) : NULL;
 	struct fault_rule *oneshot = NULL;
 	struct fault_request fr;
 	char err[512];
@@ -113,6 +178,15 @@ static int decide_fault(struct srv *srv, struct exchange *ex)
 		oneshot = fault_rule_parse_compact(header, err, sizeof(err));
 		if (!oneshot)
 			return resp_error(&ex->resp, GERR_BAD_REQUEST, "%s", err);
+		if (oneshot->kind == FAULT_LATENCY &&
+		    oneshot->latency_max > FAULT_HEADER_LATENCY_MAX_MS) {
+			fault_rule_free(oneshot);
+			return resp_error(
+			    &ex->resp, GERR_BAD_REQUEST,
+			    "X-Graphmock-Fault: latency may be %d ms at most "
+			    "per request (a rule may ask for more).",
+			    FAULT_HEADER_LATENCY_MAX_MS);
+		}
 	}
 	fr.method = ex->req.method;
 	fr.path = ex->req.path ? ex->req.path : "";
@@ -160,8 +234,11 @@ static int parse_body(struct req *req, struct resp *resp, unsigned flags)
 	}
 	if (!is_json_content_type(req_header(req, "content-type")))
 		return resp_error(resp, GERR_BAD_REQUEST, GMSG_BAD_JSON);
-	req->body =
-	    json_loadb(req->raw_body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	if (req->body_file) /* a spooled ROUTE_LARGE_BODY upload: parsed as read */
+		req->body = json_loadf(req->body_file, JSON_REJECT_DUPLICATES, &jerr);
+	else
+		req->body = json_loadb(req->raw_body, req->body_len,
+		                       JSON_REJECT_DUPLICATES, &jerr);
 	/* jansson reports an allocation failure before lexing with no message */
 	if (!req->body &&
 	    (json_error_code(&jerr) == json_error_out_of_memory ||
@@ -218,17 +295,6 @@ static const struct route *match_route(struct srv *srv, struct req *req,
 	return m.route;
 }
 
-static bool is_state_import(const char *method, const char *path)
-{
-	return !strcmp(method, "PUT") && !strcmp(path, "/_mock/state");
-}
-
-size_t exchange_body_cap(const struct srv *srv, const char *method, const char *path)
-{
-	return is_state_import(method, path) ? srv->cfg.max_state_body
-	                                     : srv->cfg.max_body;
-}
-
 /* The request's own input: size, JSON body, OData options. 0, or -1 after a 4xx. */
 static int check_input(struct srv *srv, struct exchange *ex, const struct route *route)
 {
@@ -238,10 +304,8 @@ static int check_input(struct srv *srv, struct exchange *ex, const struct route 
 		return resp_error(
 		    &ex->resp, GERR_TOO_LARGE,
 		    "The request body is larger than the %zu bytes graphmock "
-		    "accepts (%s).",
-		    exchange_body_cap(srv, req->method, req->path),
-		    is_state_import(req->method, req->path) ? "--max-state-body"
-		                                            : "--max-body");
+		    "accepts (--max-body).",
+		    srv->cfg.max_body);
 	if ((route->flags & ROUTE_JSON_BODY) && parse_body(req, &ex->resp, route->flags))
 		return -1;
 	if ((route->flags & ROUTE_ODATA) &&
@@ -303,6 +367,14 @@ static void record_usage(struct srv *srv, struct exchange *ex, const struct rout
 	json_decref(granted);
 }
 
+/* Is the verified token's tid the tenant the request acts on? */
+static bool tid_matches(const struct exchange *ex)
+{
+	const char *tid = json_string_value(json_object_get(ex->req.claims, "tid"));
+
+	return tid && ex->tenant_id[0] && !strcasecmp(tid, ex->tenant_id);
+}
+
 /*
  * A Graph route's token (401 with --auth jwt), /me's delegated user (400),
  * then its permissions (403 with --auth jwt). The calls are reported for
@@ -322,6 +394,15 @@ static int authorize(struct srv *srv, struct exchange *ex, const struct route *r
 			                  "The token-signing key is unavailable.");
 		if (auth_verify(keys, &ex->req, &ex->resp))
 			return -1;
+		/*
+		 * The token is good for its own tenant only: X-Graphmock-Tenant may
+		 * name no other, and a tid no tenant has never falls back to the
+		 * default. Graph has no such error (it takes the tenant from the
+		 * token), so the answer is its "not good here" 401 (notes/identity.md
+		 * §9).
+		 */
+		if (!tid_matches(ex))
+			return auth_reject(&ex->resp);
 	}
 	record_usage(srv, ex, route);
 	if (ex->me_unresolved)
@@ -452,8 +533,10 @@ static enum exchange_step after_handler(struct exchange *ex)
 {
 	struct fault_decision *d = &ex->fault;
 
-	if (d->kind == FAULT_CONNECTION) /* truncate: the real answer, cut short */
+	if (d->kind == FAULT_CONNECTION) { /* truncate: the real answer, cut short */
+		resp_stream_drain(&ex->resp);
 		return EXCHANGE_DROP;
+	}
 	if (d->kind == FAULT_GHOST) {
 		/* The write happened; the client only hears of a failure. */
 		if (d->ghost_reset)
@@ -465,11 +548,10 @@ static enum exchange_step after_handler(struct exchange *ex)
 	return EXCHANGE_RESPOND;
 }
 
-/* Everything after the fault decision: route, checks, handler, ghost write. */
-static enum exchange_step serve(struct srv *srv, struct exchange *ex)
+/* The handler of @route (NULL: the error admit() set) and the faults after it. */
+static enum exchange_step serve_route(struct srv *srv, struct exchange *ex,
+                                      const struct route *route)
 {
-	const struct route *route = admit(srv, ex);
-
 	if (route)
 		run_handler(srv, ex, route, route->fn);
 	else
@@ -477,6 +559,19 @@ static enum exchange_step serve(struct srv *srv, struct exchange *ex)
 	if (ex->waiting)
 		return EXCHANGE_WAIT;
 	return after_handler(ex);
+}
+
+/* Everything after the fault decision: route, checks, handler, ghost write. */
+static enum exchange_step serve(struct srv *srv, struct exchange *ex)
+{
+	const struct route *route = admit(srv, ex);
+
+	if (route && (route->flags & ROUTE_BACKGROUND) &&
+	    (ex->caps & EXCHANGE_CAN_DEFER)) {
+		ex->deferred = route;
+		return EXCHANGE_DEFER;
+	}
+	return serve_route(srv, ex, route);
 }
 
 int exchange_wait_start(struct srv *srv, struct exchange *ex, void (*wake)(void *arg),
@@ -535,7 +630,7 @@ static void journal(struct srv *srv, struct exchange *ex, unsigned status)
 static enum exchange_step finish(struct srv *srv, struct exchange *ex,
                                  enum exchange_step step)
 {
-	if (step == EXCHANGE_WAIT)
+	if (step == EXCHANGE_WAIT || step == EXCHANGE_DEFER)
 		return step; /* journaled once the handler has answered */
 	journal(srv, ex, step == EXCHANGE_DROP ? 0 : ex->resp.status);
 	return step;
@@ -561,7 +656,7 @@ enum exchange_step exchange_run(struct srv *srv, struct exchange *ex, unsigned c
 	decode_claims(&ex->req);
 	resolve_tenant(srv, ex);
 	identify_client(ex);
-	if (ex->resp.kind != RESP_NONE || decide_fault(srv, ex)) {
+	if (ex->resp.kind != RESP_NONE || admin_gate(srv, ex) || decide_fault(srv, ex)) {
 		resp_finish(&ex->resp); /* the transport's or our own 400 */
 		return finish(srv, ex, EXCHANGE_RESPOND);
 	}
@@ -590,4 +685,50 @@ enum exchange_step exchange_run(struct srv *srv, struct exchange *ex, unsigned c
 enum exchange_step exchange_resume(struct srv *srv, struct exchange *ex)
 {
 	return finish(srv, ex, serve(srv, ex));
+}
+
+enum exchange_step exchange_run_deferred(struct srv *srv, struct exchange *ex)
+{
+	return finish(srv, ex, serve_route(srv, ex, ex->deferred));
+}
+
+bool exchange_body_unbounded(struct srv *srv, const char *method, const char *url,
+                             const char *admin_token, const char *authorization)
+{
+	struct route_match m;
+	struct req req;
+	bool large = false;
+
+	/* Graph routes keep Graph's limits: only the admin plane takes any size. */
+	if (strncmp(url, "/_mock/", 7))
+		return false;
+	/* Nobody without the admin token gets more than --max-body. */
+	if (srv->cfg.admin_token) {
+		const char *given = admin_token ? admin_token : "";
+		if (!admin_token && authorization &&
+		    !strncasecmp(authorization, "Bearer ", 7))
+			given = authorization + 7;
+		if (!token_equal(given, srv->cfg.admin_token))
+			return false;
+	}
+	req_init(&req);
+	if (!req_set_path(&req, url)) {
+		router_match(srv->root_tables, method, &req, &m);
+		large = m.route && (m.route->flags & ROUTE_LARGE_BODY);
+	}
+	req_release(&req);
+	return large;
+}
+
+enum exchange_step exchange_delay_refused(struct srv *srv, struct exchange *ex)
+{
+	resp_release(&ex->resp);
+	resp_init(&ex->resp, &ex->req);
+	resp_error_code(&ex->resp, 503, "ServiceUnavailable",
+	                "graphmock holds %u delayed requests already (injected latency); "
+	                "try again later.",
+	                srv->cfg.max_delayed);
+	resp_header(&ex->resp, "Retry-After", "1");
+	resp_finish(&ex->resp);
+	return finish(srv, ex, EXCHANGE_RESPOND);
 }

@@ -32,6 +32,7 @@ enum exchange_caps {
 	EXCHANGE_CAN_DELAY = 1 << 0, /* suspend for injected latency */
 	EXCHANGE_CAN_DROP = 1 << 1,  /* end the connection (reset, close, ...) */
 	EXCHANGE_CAN_WAIT = 1 << 2,  /* suspend while a handler's webhook checks run */
+	EXCHANGE_CAN_DEFER = 1 << 3, /* run a ROUTE_BACKGROUND handler elsewhere */
 };
 
 /* What the transport must do next. */
@@ -42,6 +43,8 @@ enum exchange_step {
 	                     truncate, ex->resp is the real response, rendered */
 	EXCHANGE_WAIT,    /* suspend, exchange_wait_start(), and once woken
 	                     exchange_continue() */
+	EXCHANGE_DEFER,   /* a ROUTE_BACKGROUND route, admitted: run
+	                     exchange_run_deferred() off the worker thread */
 };
 
 struct exchange {
@@ -49,7 +52,7 @@ struct exchange {
 	struct resp resp;         /* the answer; a transport may set an error before
 	                             exchange_run() (a broken path), which is then sent */
 	struct odata_query odata; /* parsed for ROUTE_ODATA routes */
-	bool too_large; /* the upload went over exchange_body_cap() (bytes dropped) */
+	bool too_large; /* the upload went over --max-body (its bytes dropped) */
 	unsigned caps;  /* enum exchange_caps of the transport */
 
 	/* Decided by exchange_run(). */
@@ -69,17 +72,11 @@ struct exchange {
 	size_t wait_n;
 	call_fn *wait_then; /* runs under the route's locks once done */
 	const struct route *wait_route;
+	const struct route *deferred; /* EXCHANGE_DEFER: the route to run */
 };
 
 /* exchange_init() - an empty exchange with a fresh request id, started now. */
 void exchange_init(struct exchange *ex);
-
-/*
- * exchange_body_cap() - the largest body a transport keeps for @method
- * @path: --max-state-body for a state import (PUT /_mock/state, an export
- * of a whole server), --max-body for everything else.
- */
-size_t exchange_body_cap(const struct srv *srv, const char *method, const char *path);
 
 /* exchange_release() - free what the exchange owns (not the struct). */
 void exchange_release(struct exchange *ex);
@@ -106,6 +103,29 @@ int exchange_wait_start(struct srv *srv, struct exchange *ex, void (*wake)(void 
 
 /* exchange_continue() - the rest of the pipeline once the checks are done. */
 enum exchange_step exchange_continue(struct srv *srv, struct exchange *ex);
+
+/*
+ * exchange_run_deferred() - after EXCHANGE_DEFER, on another thread: the
+ * handler under its locks, then what follows it (ghost writes, journal).
+ */
+enum exchange_step exchange_run_deferred(struct srv *srv, struct exchange *ex);
+
+/*
+ * exchange_body_unbounded() - may the request @method @url take a body of any
+ * size (a ROUTE_LARGE_BODY route under /_mock, and the admin token when one
+ * is set: @admin_token is X-Graphmock-Admin-Token, @authorization the
+ * Authorization header, either NULL)? The transport asks before the body
+ * arrives, and spools such a body to a temp file (req->body_file).
+ */
+bool exchange_body_unbounded(struct srv *srv, const char *method, const char *url,
+                             const char *admin_token, const char *authorization);
+
+/*
+ * exchange_delay_refused() - after EXCHANGE_DELAY, when the transport holds
+ * cfg.max_delayed requests already: answer 503 with Retry-After (journaled)
+ * instead of waiting. Returns EXCHANGE_RESPOND.
+ */
+enum exchange_step exchange_delay_refused(struct srv *srv, struct exchange *ex);
 
 /*
  * exchange_journal_dropped() - journal an exchange that ended without an

@@ -56,7 +56,6 @@ static int setup(void **s)
 	srv->cfg.quiet = true;
 	srv->cfg.seed = 1;
 	srv->cfg.max_body = 65536;
-	srv->cfg.max_state_body = 262144;
 	srv->listen_fd = -1;
 	if (state_init(&srv->state, 1))
 		return -1;
@@ -310,32 +309,6 @@ static void test_chunked_past_max_body(void **s)
 	answer_parse(&g_a);
 	assert_envelope(&g_a, 413, "RequestEntityTooLarge");
 	answer_clear(&g_a);
-	assert_int_equal(user_count(), before);
-}
-
-/* A state import has its own cap: an export outgrows --max-body quickly. */
-static void test_state_import_own_cap(void **s)
-{
-	long before = user_count();
-	size_t len = 100000; /* over --max-body, under --max-state-body */
-	char *body = malloc(300000);
-	json_t *err;
-
-	(void)s;
-	memset(body, ' ', 300000);
-	memcpy(body + len - 2, "[]", 2); /* valid JSON, not a state document */
-	send_body("PUT", "/_mock/state", "", body, len, &g_a);
-	assert_envelope(&g_a, 400, "BadRequest");
-	answer_clear(&g_a);
-
-	memcpy(body + 300000 - 2, "[]", 2);
-	send_body("PUT", "/_mock/state", "", body, 300000, &g_a);
-	assert_envelope(&g_a, 413, "RequestEntityTooLarge");
-	err = json_object_get(g_a.body, "error");
-	assert_non_null(strstr(json_string_value(json_object_get(err, "message")),
-	                       "262144 bytes graphmock accepts (--max-state-body)"));
-	answer_clear(&g_a);
-	free(body);
 	assert_int_equal(user_count(), before);
 }
 
@@ -921,7 +894,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_huge_declared_length),
 	    cmocka_unit_test(test_chunked_past_max_body),
-	    cmocka_unit_test(test_state_import_own_cap),
 	    cmocka_unit_test(test_huge_header_and_url),
 	    cmocka_unit_test(test_many_query_params),
 	    cmocka_unit_test(test_thousand_query_params),

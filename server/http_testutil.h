@@ -76,6 +76,10 @@ struct test_reply {
  * TEST_CERTS/ca.pem) and fill @r. Release with test_reply_release().
  */
 void test_http(struct srv *srv, const struct test_request *rq, struct test_reply *r);
+
+/* test_http_port() - the same to whatever serves on 127.0.0.1:@port (localhost, TLS). */
+void test_http_port(unsigned port, bool tls, const struct test_request *rq,
+                    struct test_reply *r);
 void test_reply_release(struct test_reply *r);
 
 /*

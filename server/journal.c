@@ -14,7 +14,8 @@
 #include "faults/fault.h"
 #include "core/req.h"
 
-/* The headers worth asserting on; never Authorization (it holds secrets). */
+/* The headers worth asserting on; never Authorization (it holds secrets), nor
+ * X-Graphmock-Admin-Token. */
 static const char *const kept_headers[JOURNAL_HEADERS] = {
     "client-request-id", "retry-attempt",      "user-agent",        "content-type",
     "consistencylevel",  "x-graphmock-tenant", "x-graphmock-fault",
@@ -60,13 +61,23 @@ void journal_release(struct journal *j)
 	pthread_mutex_destroy(&j->lock);
 }
 
+#define REDACTED "REDACTED"
+
+/* The value the journal keeps for query option @i: secrets redacted. */
+static const char *query_value(const struct req *req, size_t i)
+{
+	const char *name = req->query[i].name;
+
+	return journal_secret_name(name, strlen(name)) ? REDACTED : req->query[i].value;
+}
+
 /* Bytes of "a=b&c=d" for the request's decoded query options, without the NUL. */
 static size_t query_len(const struct req *req)
 {
 	size_t len = 0;
 
 	for (size_t i = 0; i < req->nquery; i++)
-		len += strlen(req->query[i].name) + strlen(req->query[i].value) + 1 + !!i;
+		len += strlen(req->query[i].name) + strlen(query_value(req, i)) + 1 + !!i;
 	return len;
 }
 
@@ -86,14 +97,15 @@ static char *fill_query(char **at, const struct req *req)
 	char *start = *at, *p = start;
 
 	for (size_t i = 0; i < req->nquery; i++) {
-		size_t nl = strlen(req->query[i].name), vl = strlen(req->query[i].value);
+		const char *value = query_value(req, i);
+		size_t nl = strlen(req->query[i].name), vl = strlen(value);
 
 		if (i)
 			*p++ = '&';
 		memcpy(p, req->query[i].name, nl);
 		p += nl;
 		*p++ = '=';
-		memcpy(p, req->query[i].value, vl);
+		memcpy(p, value, vl);
 		p += vl;
 	}
 	*p = '\0';
@@ -106,10 +118,13 @@ static void fill_arena(struct journal_entry *en, const struct req *req)
 {
 	const char *path = req->path ? req->path : "";
 	const char *hv[JOURNAL_HEADERS];
-	size_t body =
+	size_t prefix =
 	    req->raw_body && req->body_len
 	        ? (req->body_len < JOURNAL_BODY_MAX ? req->body_len : JOURNAL_BODY_MAX)
 	        : 0;
+	size_t body = 0;
+	/* Only the kept prefix is redacted: a secret cut at its end stays cut. */
+	char *redacted = prefix ? journal_redact(req->raw_body, prefix, &body) : NULL;
 	size_t need = strlen(path) + 1 + query_len(req) + 1 + (body ? body + 1 : 0);
 	char *at;
 
@@ -118,15 +133,18 @@ static void fill_arena(struct journal_entry *en, const struct req *req)
 		need += hv[i] ? strlen(hv[i]) + 1 : 0;
 	}
 	en->arena = malloc(need);
-	if (!en->arena)
+	if (!en->arena) {
+		free(redacted);
 		return;
+	}
 	at = en->arena;
 	en->path = put(&at, path, strlen(path));
 	en->query = fill_query(&at, req);
 	for (size_t i = 0; i < JOURNAL_HEADERS; i++)
 		en->header[i] = hv[i] ? put(&at, hv[i], strlen(hv[i])) : NULL;
 	if (body)
-		en->body = put(&at, req->raw_body, body);
+		en->body = put(&at, redacted, body);
+	free(redacted);
 }
 
 void journal_fill(struct journal_entry *en, const struct req *req, unsigned status,
@@ -162,11 +180,15 @@ void journal_record(struct journal *j, struct journal_entry *en)
 	memset(en, 0, sizeof(*en));
 }
 
-static bool entry_matches(const struct journal_entry *en, const struct journal_filter *f)
+/* @path and @exclude: f->path and f->exclude, compiled. */
+static bool entry_matches(const struct journal_entry *en, const struct journal_filter *f,
+                          const struct fault_pattern *path,
+                          const struct fault_pattern *exclude)
 {
 	if (f->method && strcasecmp(f->method, en->method))
 		return false;
-	if (f->path && !fault_path_match(f->path, en->path))
+	if (f->path && !fault_pattern_path_match(path, !fault_path_strip_version(f->path),
+	                                         en->path ? en->path : ""))
 		return false;
 	if (f->status && f->status != en->status)
 		return false;
@@ -174,7 +196,9 @@ static bool entry_matches(const struct journal_entry *en, const struct journal_f
 		return false;
 	if (en->seq <= f->after)
 		return false;
-	if (f->exclude && fault_path_match(f->exclude, en->path ? en->path : ""))
+	if (f->exclude &&
+	    fault_pattern_path_match(exclude, !fault_path_strip_version(f->exclude),
+	                             en->path ? en->path : ""))
 		return false;
 	return f->since_ms < 0 || en->time_ms >= f->since_ms;
 }
@@ -226,22 +250,34 @@ json_t *journal_query(struct journal *j, const struct journal_filter *f)
 	json_t *list = json_array();
 	size_t first = 0, found = 0;
 	uint64_t last_seq;
+	struct fault_pattern path = {0}, exclude = {0};
 
+	/* Compiled once; a pattern too long to compile gets an empty answer. */
+	if (f->path && fault_pattern_compile(&path, f->path, FAULT_PATTERN_PATH, true))
+		return json_pack("{s:I, s:o}", "lastSeq", (json_int_t)0, "value", list);
+	if (f->exclude &&
+	    fault_pattern_compile(&exclude, f->exclude, FAULT_PATTERN_PATH, true)) {
+		fault_pattern_release(&path);
+		return json_pack("{s:I, s:o}", "lastSeq", (json_int_t)0, "value", list);
+	}
 	pthread_mutex_lock(&j->lock);
 	/* With f->last, walk back from the newest to find where the list starts. */
 	for (size_t k = j->count; f->last && k > 0; k--) {
 		size_t at = (j->head + j->cap - j->count + k - 1) % j->cap;
-		if (entry_matches(&j->ring[at], f) && ++found == f->last) {
+		if (entry_matches(&j->ring[at], f, &path, &exclude) &&
+		    ++found == f->last) {
 			first = k - 1;
 			break;
 		}
 	}
 	for (size_t k = first; k < j->count; k++) {
 		size_t at = (j->head + j->cap - j->count + k) % j->cap;
-		if (entry_matches(&j->ring[at], f))
+		if (entry_matches(&j->ring[at], f, &path, &exclude))
 			json_array_append_new(list, entry_json(&j->ring[at]));
 	}
 	last_seq = j->seq;
 	pthread_mutex_unlock(&j->lock);
+	fault_pattern_release(&path);
+	fault_pattern_release(&exclude);
 	return json_pack("{s:I, s:o}", "lastSeq", (json_int_t)last_seq, "value", list);
 }

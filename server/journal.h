@@ -94,4 +94,18 @@ json_t *journal_query(struct journal *j, const struct journal_filter *f);
 /* journal_clear() - forget every entry. */
 void journal_clear(struct journal *j);
 
+/*
+ * journal_secret_name() - is the @n-byte key @name one whose value the
+ * journal never keeps (password, client_secret, client_assertion,
+ * authorization, ...; any case)?
+ */
+bool journal_secret_name(const char *name, size_t n);
+
+/*
+ * journal_redact() - @len bytes of a request body (JSON, or form-encoded)
+ * with every secret key's value replaced by "REDACTED" (journal_redact.c).
+ * Returns: new NUL-terminated string (length in *@out_len), or NULL on OOM.
+ */
+char *journal_redact(const char *text, size_t len, size_t *out_len);
+
 #endif

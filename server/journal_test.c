@@ -244,6 +244,78 @@ static void test_entry_contents(void **s)
 	req_release(&req);
 }
 
+/* Record one request with @body and @query (name, value) and return what the
+ * journal shows of it as text. */
+static char *recorded(const char *body, const char *qname, const char *qvalue)
+{
+	struct journal j;
+	struct journal_entry en;
+	struct req req;
+	json_t *v;
+	char *text;
+
+	journal_init(&j, 2);
+	req_init(&req);
+	snprintf(req.method, sizeof(req.method), "POST");
+	req_set_path(&req, "/common/oauth2/v2.0/token");
+	req_add_header(&req, "authorization", "Basic c2VjcmV0OnNlY3JldA==");
+	if (qname)
+		req_add_query(&req, qname, qvalue);
+	req_set_body(&req, body, strlen(body));
+	journal_fill(&en, &req, 200, 1);
+	journal_record(&j, &en);
+	req_release(&req);
+	v = query(&j, NULL, NULL, 0, -1);
+	text = json_dumps(v, JSON_COMPACT);
+	json_decref(v);
+	journal_release(&j);
+	return text;
+}
+
+static void expect_redacted(const char *body, const char *qname, const char *qvalue,
+                            const char *const *secrets, const char *kept)
+{
+	char *text = recorded(body, qname, qvalue);
+
+	for (size_t i = 0; secrets[i]; i++)
+		if (strstr(text, secrets[i]))
+			fail_msg("the journal keeps the secret '%s': %s", secrets[i],
+			         text);
+	assert_non_null(strstr(text, "REDACTED"));
+	if (kept && !strstr(text, kept))
+		fail_msg("'%s' was lost: %s", kept, text);
+	free(text);
+}
+
+static void test_secrets_redacted(void **s)
+{
+	static const char *const user[] = {"Pa55-word!", NULL};
+	static const char *const form[] = {"s3cret-value", "eyJhbGciOi.x.y", "c2VjcmV0",
+	                                   NULL};
+	static const char *const batch[] = {"eyJ0eXAi.aaa.bbb", NULL};
+	static const char *const cut[] = {"Pa55-wo", NULL};
+	char big[JOURNAL_BODY_MAX + 64];
+
+	(void)s;
+	expect_redacted("{\"displayName\":\"Bob\",\"passwordProfile\":{"
+	                "\"forceChangePasswordNextSignIn\":true,\"password\" : "
+	                "\"Pa55-word!\"}}",
+	                NULL, NULL, user, "\\\"displayName\\\":\\\"Bob\\\"");
+	expect_redacted("client_id=abc&client_secret=s3cret-value&client_assertion="
+	                "eyJhbGciOi.x.y&grant_type=client_credentials",
+	                NULL, NULL, form, "client_id=abc");
+	expect_redacted("{\"requests\":[{\"id\":\"1\",\"method\":\"GET\",\"url\":"
+	                "\"/users\",\"headers\":{\"Authorization\":\"Bearer "
+	                "eyJ0eXAi.aaa.bbb\"}}]}",
+	                "client_secret", "c2VjcmV0", batch, "/users");
+	/* a body cut at the journal's limit inside the secret */
+	memset(big, ' ', sizeof(big));
+	memcpy(big + JOURNAL_BODY_MAX - 20, "{\"password\":\"Pa55-word!\"}", 25);
+	big[sizeof(big) - 1] = '\0';
+	big[0] = '{';
+	expect_redacted(big, NULL, NULL, cut, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +324,7 @@ int main(void)
 	    cmocka_unit_test(test_filters),
 	    cmocka_unit_test(test_after_last_exclude),
 	    cmocka_unit_test(test_body_cap_and_disabled),
+	    cmocka_unit_test(test_secrets_redacted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,7 +46,11 @@ static int load_state_file(struct srv *srv)
 {
 	char err[512];
 
-	if (!srv->cfg.state_file || access(srv->cfg.state_file, F_OK))
+	if (!srv->cfg.state_file)
+		return 0;
+	/* A save killed halfway leaves its temp file; only ours match. */
+	srv_state_clean_temps(srv->cfg.state_file, srv->cfg.quiet);
+	if (access(srv->cfg.state_file, F_OK))
 		return 0;
 	if (srv_state_load_file(srv, srv->cfg.state_file, err, sizeof(err))) {
 		fprintf(stderr, "state file '%s': %s\n", srv->cfg.state_file, err);
@@ -68,6 +72,20 @@ static int save_state_file(struct srv *srv)
 	if (!srv->cfg.quiet)
 		fprintf(stderr, "state saved to '%s'\n", srv->cfg.state_file);
 	return 0;
+}
+
+/* Beyond loopback without --admin-token, anyone who reaches the port rules it. */
+static void warn_exposure(const struct config *cfg)
+{
+	if (config_loopback(cfg) || cfg->admin_token)
+		return;
+	fprintf(stderr,
+	        "graphmock: warning: listening on '%s' without --admin-token: anyone "
+	        "who reaches this port can read, replace and reset all state "
+	        "(/_mock/*)%s; see README \"Security model\"\n",
+	        cfg->listen,
+	        config_fault_header_on(cfg) ? " and inject faults (X-Graphmock-Fault)"
+	                                    : "");
 }
 
 static uint64_t pick_seed(const struct config *cfg)
@@ -182,6 +200,7 @@ int main(int argc, char **argv)
 	printf("graphmock listening on %s://%s:%u\n", srv_scheme(&srv), srv.addr,
 	       srv.port);
 	fflush(stdout);
+	warn_exposure(&srv.cfg);
 
 	while (sigwait(&stop_signals, &sig) == EINTR)
 		;

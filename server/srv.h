@@ -31,15 +31,30 @@ struct route_set;
 struct fault_sleeper_item;
 
 /*
- * Wakes suspended connections when their injected latency is over, from one
- * timer thread, so a delayed request never holds a worker (fault_apply.c).
+ * Wakes suspended connections when their injected latency is over, or when
+ * their client hangs up, from one timer thread, so a delayed request never
+ * holds a worker (fault_apply.c).
  */
 struct fault_sleeper {
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
+	int epfd;                         /* the sleeping sockets and @wake_fd */
+	int wake_fd;                      /* eventfd: a new head, or stop */
 	struct fault_sleeper_item *items; /* sorted by due time */
+	unsigned count, max;
 	bool started, stopping;
+};
+
+struct deferred_item;
+
+/* graphmock's admin thread for ROUTE_BACKGROUND handlers (server/http/deferred.c). */
+struct deferred {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct deferred_item *head, *tail;
+	bool started, stopping;
+	struct srv *srv;
 };
 
 struct srv {
@@ -56,6 +71,8 @@ struct srv {
 	int64_t started_us; /* monotonic, for uptime */
 	struct fault_engine faults;
 	struct fault_sleeper sleeper;
+	struct deferred admin_thread;
+	bool fault_header_on; /* config_fault_header_on(), decided at start */
 	struct journal journal;
 	struct notifier notify; /* change notifications: validation and delivery */
 	/* Sign graphmock's access tokens. Made on first use (RSA-2048 takes
@@ -104,22 +121,27 @@ int srv_load_faults_file(struct srv *srv, const char *file);
 
 /*
  * srv_state_save() - write the state export to @file atomically: a temp file
- * in the same directory, fsync, rename. Takes the registry lock shared (and
- * each tenant's in turn). 0, or -1 with @err.
+ * in the same directory, written tenant by tenant as the export streams
+ * (server/export_stream.h), fsync, rename. The caller holds no lock. 0, or -1
+ * with @err.
  */
 int srv_state_save(struct srv *srv, const char *file, char *err, size_t errlen);
 
-/* srv_state_dump() - the state export as indented JSON text (new). Registry lock held. */
+/* srv_state_dump() - the whole state export as text (new; tests). No lock held. */
 char *srv_state_dump(struct state *st);
 
-/* srv_state_write() - @text to @file atomically (temp file, fsync, rename). 0 or -1 +
- * @err. */
-int srv_state_write(const char *file, const char *text, char *err, size_t errlen);
+/*
+ * srv_state_clean_temps() - delete the temp files a save of @file that never
+ * finished left behind ("<file>.tmp.XXXXXX", mkstemp's shape; a SIGKILL
+ * between mkstemp and rename leaves one). Run at start, before anything
+ * saves. Reports each one on stderr unless @quiet. Returns how many went.
+ */
+int srv_state_clean_temps(const char *file, bool quiet);
 
 /*
  * srv_state_load_file() - replace the state with the export in @file, keeping
  * the fixtures as the baseline POST /_mock/reset returns to. 0, or -1 with
- * @err. No other thread may run yet, or the registry lock is held exclusive.
+ * @err. The caller holds no lock (state_replace() takes it for the swap).
  */
 int srv_state_load_file(struct srv *srv, const char *file, char *err, size_t errlen);
 

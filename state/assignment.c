@@ -1,6 +1,7 @@
 /*
  * state/assignment.c - app role assignments: the per-tenant table keyed by
- * Graph's base64url assignment id, and its lag window.
+ * Graph's base64url assignment id, the lists of each principal and resource,
+ * and the lag window.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,8 +14,17 @@ struct assignment *state_assignment_add(struct state *st, struct tenant *t,
                                         json_t *obj)
 {
 	struct assignment *a, *check;
+	struct dobj *principal, *resource;
+	char key[GUID_STR_LEN + 1];
 
-	if (strlen(id) >= sizeof(a->id))
+	if (strlen(id) >= sizeof(a->id) || !guid_valid(principal_id) ||
+	    !guid_valid(resource_id))
+		goto out_release;
+	guid_lower(principal_id, key);
+	HASH_FIND_STR(t->objects, key, principal);
+	guid_lower(resource_id, key);
+	HASH_FIND_STR(t->objects, key, resource);
+	if (!principal || !resource)
 		goto out_release;
 	HASH_FIND_STR(t->assignments, id, check);
 	if (check)
@@ -40,6 +50,10 @@ struct assignment *state_assignment_add(struct state *st, struct tenant *t,
 		state_free(a);
 		goto out_release;
 	}
+	a->principal = principal;
+	a->resource = resource;
+	DL_APPEND2(principal->as_principal, a, p_prev, p_next);
+	DL_APPEND2(resource->as_resource, a, r_prev, r_next);
 	return a;
 
 out_release:
@@ -67,9 +81,39 @@ struct assignment *state_assignment_find(struct state *st, struct tenant *t,
 	return a;
 }
 
+void state_assignment_detach(struct tenant *t, struct assignment *a)
+{
+	DL_DELETE2(a->principal->as_principal, a, p_prev, p_next);
+	DL_DELETE2(a->resource->as_resource, a, r_prev, r_next);
+	HASH_DEL(t->assignments, a);
+	a->principal = a->resource = NULL;
+	a->p_prev = a->p_next = a->r_prev = a->r_next = NULL;
+}
+
+int state_assignment_attach(struct tenant *t, struct assignment *a)
+{
+	struct dobj *principal, *resource;
+	struct assignment *check;
+
+	HASH_FIND_STR(t->objects, a->principal_id, principal);
+	HASH_FIND_STR(t->objects, a->resource_id, resource);
+	HASH_FIND_STR(t->assignments, a->id, check);
+	if (!principal || !resource || check)
+		return -1;
+	HASH_ADD_STR(t->assignments, id, a);
+	HASH_FIND_STR(t->assignments, a->id, check);
+	if (check != a)
+		return -1; /* uthash ran out of memory and did not add it */
+	a->principal = principal;
+	a->resource = resource;
+	DL_APPEND2(principal->as_principal, a, p_prev, p_next);
+	DL_APPEND2(resource->as_resource, a, r_prev, r_next);
+	return 0;
+}
+
 void state_assignment_remove(struct tenant *t, struct assignment *a)
 {
-	HASH_DEL(t->assignments, a);
+	state_assignment_detach(t, a);
 	json_decref(a->obj);
 	state_free(a);
 }

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "changelog.h"
+#include "invitation.h"
 
 static int ids_push(struct deleted_ids *ids, const char *id)
 {
@@ -122,7 +123,7 @@ static json_t *deleted_upn(const struct dobj *d, const char *upn)
 int state_dobj_soft_delete(struct state *st, struct tenant *t, struct dobj *d)
 {
 	struct deleted_item *it = item_new(st, d), *check;
-	struct assignment *a, *atmp;
+	struct assignment *a;
 	char when[TIME_ISO_LEN];
 	json_t *old_upn;
 
@@ -147,16 +148,14 @@ int state_dobj_soft_delete(struct state *st, struct tenant *t, struct dobj *d)
 	}
 	json_decref(old_upn);
 	/* Nothing below allocates: the move itself cannot fail half way. */
-	HASH_ITER(hh, t->assignments, a, atmp)
-	{
-		if (strcmp(a->principal_id, d->id) && strcmp(a->resource_id, d->id))
-			continue;
-		HASH_DEL(t->assignments, a);
-		if (asg_keep(it, a)) { /* uthash out of memory: the assignment is lost */
-			json_decref(a->obj);
-			state_free(a);
+	for (int side = 0; side < 2; side++)
+		while ((a = side ? d->as_resource : d->as_principal)) {
+			state_assignment_detach(t, a);
+			if (asg_keep(it, a)) { /* uthash out of memory: it is lost */
+				json_decref(a->obj);
+				state_free(a);
+			}
 		}
-	}
 	state_dobj_edges_drop(d);
 	state_dobj_unindex(t, d);
 	state_dobj_unlink(t, d);
@@ -337,7 +336,7 @@ static void relink(struct tenant *t, struct deleted_item *it, struct dobj *d)
 static void reattach_assignments(struct tenant *t, struct deleted_item *it,
                                  const struct dobj *d)
 {
-	struct assignment *a, *tmp, *check;
+	struct assignment *a, *tmp;
 
 	HASH_ITER(hh, it->assignments, a, tmp)
 	{
@@ -350,12 +349,7 @@ static void reattach_assignments(struct tenant *t, struct deleted_item *it,
 		HASH_FIND_STR(t->objects, other, peer);
 		HASH_FIND_STR(t->deleted, other, gone);
 		if (peer) {
-			HASH_FIND_STR(t->assignments, a->id, check);
-			if (!check) {
-				HASH_ADD_STR(t->assignments, id, a);
-				HASH_FIND_STR(t->assignments, a->id, check);
-			}
-			if (check == a)
+			if (!state_assignment_attach(t, a))
 				continue;
 		} else if (gone && !asg_keep(gone, a)) {
 			continue;
@@ -416,6 +410,9 @@ void state_deleted_purge(struct state *st, struct tenant *t, struct deleted_item
 			state_change_log(st, t, CHANGE_MEMBER_REMOVED, g, it->d, NULL, 0);
 	}
 	state_change_log(st, t, CHANGE_PURGED, it->d, NULL, NULL, 0);
+	/* gone for good: its invitations name no user any more */
+	if (it->d->kind == DOBJ_USER)
+		state_invitations_detach_user(t, it->id);
 	HASH_DEL(t->deleted, it);
 	item_free(t, it);
 }

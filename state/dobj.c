@@ -1,6 +1,7 @@
 /*
  * state/dobj.c - directory objects: the per-tenant id table, the per-kind
- * tables, the secondary indexes (UPN, mail, appId), membership edges, and
+ * tables, the secondary indexes (UPN, mail, appId), the paging orders (by
+ * seq, by display name, a group's members by seq), membership edges, and
  * cascading removal. Each change is also written to the tenant's change log
  * (state/changelog.h).
  */
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "changelog.h"
+#include "invitation.h"
 #include "state.h"
 
 static char *lower_dup(const char *s)
@@ -190,6 +192,24 @@ static bool keys_have(const struct dobj_key *keys, size_t n, const struct dobj_k
 }
 
 /*
+ * @d's displayName lower-cased (new string); "" when it has none, so every
+ * object has a place in the name order (first, as null sorts). *@oom on failure.
+ */
+static char *name_key_of(const struct dobj *d, bool *oom)
+{
+	const char *name = json_string_value(json_object_get(d->obj, "displayName"));
+	char *key = lower_dup(name ? name : "");
+
+	*oom = !key;
+	return key;
+}
+
+static bool same_key(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/*
  * All or nothing: register the keys that are new first (the only step that
  * allocates), then drop the ones that went away, which never fails.
  */
@@ -197,9 +217,22 @@ int state_dobj_reindex(struct tenant *t, struct dobj *d)
 {
 	struct dobj_key *fresh;
 	size_t nfresh, added;
+	bool oom;
+	char *name = name_key_of(d, &oom);
+	bool renamed = !same_key(name, d->name_key);
 
-	if (keys_collect(d, &fresh, &nfresh))
+	if (oom)
 		return -1;
+	if (renamed && name && oset_insert(&t->by_name[d->kind], name, d->seq, d)) {
+		state_free(name);
+		return -1;
+	}
+	if (keys_collect(d, &fresh, &nfresh)) {
+		if (renamed && name)
+			oset_remove(&t->by_name[d->kind], name, d->seq);
+		state_free(name);
+		return -1;
+	}
 	for (added = 0; added < nfresh; added++) {
 		if (keys_have(d->keys, d->nkeys, &fresh[added]))
 			continue;
@@ -212,6 +245,14 @@ int state_dobj_reindex(struct tenant *t, struct dobj *d)
 	keys_free(d->keys, d->nkeys);
 	d->keys = fresh;
 	d->nkeys = nfresh;
+	if (renamed) {
+		if (d->name_key)
+			oset_remove(&t->by_name[d->kind], d->name_key, d->seq);
+		state_free(d->name_key);
+		d->name_key = name;
+	} else {
+		state_free(name);
+	}
 	return 0;
 
 out_undo:
@@ -219,12 +260,22 @@ out_undo:
 		if (!keys_have(d->keys, d->nkeys, &fresh[added]))
 			index_del(t, fresh[added].idx, fresh[added].key, d);
 	keys_free(fresh, nfresh);
+	if (renamed && name)
+		oset_remove(&t->by_name[d->kind], name, d->seq);
+	state_free(name);
 	return -1;
 }
 
 static void dobj_free(struct tenant *t, struct dobj *d)
 {
 	keys_clear(t, d);
+	if (d->name_key)
+		oset_remove(&t->by_name[d->kind], d->name_key, d->seq);
+	state_free(d->name_key);
+	if (d->member_order) {
+		oset_release(d->member_order);
+		state_free(d->member_order);
+	}
 	json_decref(d->obj);
 	state_free(d);
 }
@@ -268,7 +319,13 @@ struct dobj *state_dobj_add(struct state *st, struct tenant *t, enum dobj_kind k
 		HASH_DEL(t->objects, d);
 		goto out_free;
 	}
+	if (oset_insert(&t->by_seq[kind], NULL, d->seq, d)) {
+		HASH_DELETE(hh_kind, t->by_kind[kind], d);
+		HASH_DEL(t->objects, d);
+		goto out_free;
+	}
 	if (state_dobj_reindex(t, d)) {
+		oset_remove(&t->by_seq[kind], NULL, d->seq);
 		HASH_DELETE(hh_kind, t->by_kind[kind], d);
 		HASH_DEL(t->objects, d);
 		goto out_free;
@@ -354,6 +411,20 @@ int state_dobj_kind_parse(const char *name)
 	return -1;
 }
 
+void state_dobj_new_id(struct state *st, struct tenant *t, char out[GUID_STR_LEN + 1])
+{
+	struct dobj *d;
+	struct invitation *inv;
+
+	for (;;) {
+		state_new_id(st, out);
+		HASH_FIND_STR(t->objects, out, d);
+		HASH_FIND_STR(t->invitations, out, inv);
+		if (!d && !inv)
+			return;
+	}
+}
+
 size_t state_dobj_count(const struct tenant *t, enum dobj_kind kind)
 {
 	return HASH_CNT(hh_kind, t->by_kind[kind]);
@@ -399,17 +470,32 @@ static int link_del(struct dobj_link **head, const char *id)
 int state_member_add(struct dobj *group, struct dobj *member, bool *added)
 {
 	struct tenant *t = group->tenant;
-	int rc = link_add(&group->members, member);
+	int rc;
 
 	if (added)
 		*added = false;
+	if (!group->member_order) {
+		group->member_order = state_calloc(1, sizeof(*group->member_order));
+		if (!group->member_order)
+			return -1;
+	}
+	rc = link_add(&group->members, member);
 	if (rc > 0)
 		return 0; /* already a member: both ends hold the edge */
 	if (rc < 0)
 		return -1;
-	if (link_add(&member->member_of, group) < 0 ||
-	    (t &&
-	     state_change_log(t->st, t, CHANGE_MEMBER_ADDED, group, member, NULL, 0))) {
+	if (link_add(&member->member_of, group) < 0) {
+		link_del(&group->members, member->id);
+		return -1;
+	}
+	if (oset_insert(group->member_order, NULL, member->seq, member)) {
+		link_del(&member->member_of, group->id);
+		link_del(&group->members, member->id);
+		return -1;
+	}
+	if (t &&
+	    state_change_log(t->st, t, CHANGE_MEMBER_ADDED, group, member, NULL, 0)) {
+		oset_remove(group->member_order, NULL, member->seq);
 		link_del(&member->member_of, group->id);
 		link_del(&group->members, member->id);
 		return -1;
@@ -417,6 +503,16 @@ int state_member_add(struct dobj *group, struct dobj *member, bool *added)
 	if (added)
 		*added = true;
 	return 0;
+}
+
+struct oset_node *state_member_first(const struct dobj *group)
+{
+	return group->member_order ? oset_first(group->member_order) : NULL;
+}
+
+struct oset_node *state_member_seek(const struct dobj *group, uint64_t seq)
+{
+	return group->member_order ? oset_seek(group->member_order, NULL, seq) : NULL;
 }
 
 int state_member_remove(struct dobj *group, const char *member_id)
@@ -435,6 +531,7 @@ int state_member_remove(struct dobj *group, const char *member_id)
 		state_change_log(group->tenant->st, group->tenant, CHANGE_MEMBER_REMOVED,
 		                 group, l->obj, NULL, 0);
 	link_del(&l->obj->member_of, group->id);
+	oset_remove(group->member_order, NULL, l->obj->seq);
 	HASH_DEL(group->members, l);
 	state_free(l);
 	return 0;
@@ -466,6 +563,7 @@ void state_dobj_remove(struct tenant *t, struct dobj *d)
 	HASH_ITER(hh, d->member_of, l, tmp)
 	{
 		link_del(&l->obj->members, d->id);
+		oset_remove(l->obj->member_order, NULL, d->seq);
 		HASH_DEL(d->member_of, l);
 		state_free(l);
 	}
@@ -475,11 +573,12 @@ void state_dobj_remove(struct tenant *t, struct dobj *d)
 		HASH_DEL(d->members, l);
 		state_free(l);
 	}
-	HASH_ITER(hh, t->assignments, a, atmp)
-	{
-		if (!strcmp(a->principal_id, d->id) || !strcmp(a->resource_id, d->id))
-			state_assignment_remove(t, a);
-	}
+	DL_FOREACH_SAFE2(d->as_principal, a, atmp, p_next)
+	state_assignment_remove(t, a);
+	DL_FOREACH_SAFE2(d->as_resource, a, atmp, r_next)
+	state_assignment_remove(t, a);
+	if (d->kind == DOBJ_USER)
+		state_invitations_detach_user(t, d->id);
 	state_dobj_unlink(t, d);
 	dobj_free(t, d);
 }
@@ -487,6 +586,10 @@ void state_dobj_remove(struct tenant *t, struct dobj *d)
 void state_dobj_unindex(struct tenant *t, struct dobj *d)
 {
 	keys_clear(t, d);
+	if (d->name_key)
+		oset_remove(&t->by_name[d->kind], d->name_key, d->seq);
+	state_free(d->name_key);
+	d->name_key = NULL;
 }
 
 void state_dobj_edges_drop(struct dobj *d)
@@ -496,6 +599,7 @@ void state_dobj_edges_drop(struct dobj *d)
 	HASH_ITER(hh, d->member_of, l, tmp)
 	{
 		link_del(&l->obj->members, d->id);
+		oset_remove(l->obj->member_order, NULL, d->seq);
 		HASH_DEL(d->member_of, l);
 		state_free(l);
 	}
@@ -505,15 +609,31 @@ void state_dobj_edges_drop(struct dobj *d)
 		HASH_DEL(d->members, l);
 		state_free(l);
 	}
+	if (d->member_order) {
+		oset_release(d->member_order);
+		state_free(d->member_order);
+		d->member_order = NULL;
+	}
 }
 
 int state_edge_add(struct dobj *group, struct dobj *member)
 {
-	int rc = link_add(&group->members, member);
+	int rc;
 
+	if (!group->member_order) {
+		group->member_order = state_calloc(1, sizeof(*group->member_order));
+		if (!group->member_order)
+			return -1;
+	}
+	rc = link_add(&group->members, member);
 	if (rc)
 		return rc > 0 ? 0 : -1;
 	if (link_add(&member->member_of, group) < 0) {
+		link_del(&group->members, member->id);
+		return -1;
+	}
+	if (oset_insert(group->member_order, NULL, member->seq, member)) {
+		link_del(&member->member_of, group->id);
 		link_del(&group->members, member->id);
 		return -1;
 	}
@@ -562,6 +682,11 @@ int state_dobj_link(struct state *st, struct tenant *t, struct dobj *d)
 		HASH_DEL(t->objects, d);
 		return -1;
 	}
+	if (oset_insert(&t->by_seq[d->kind], NULL, d->seq, d)) {
+		HASH_DELETE(hh_kind, t->by_kind[d->kind], d);
+		HASH_DEL(t->objects, d);
+		return -1;
+	}
 	if (state_dobj_reindex(t, d)) {
 		state_dobj_unlink(t, d);
 		return -1;
@@ -571,6 +696,7 @@ int state_dobj_link(struct state *st, struct tenant *t, struct dobj *d)
 
 void state_dobj_unlink(struct tenant *t, struct dobj *d)
 {
+	oset_remove(&t->by_seq[d->kind], NULL, d->seq);
 	HASH_DELETE(hh_kind, t->by_kind[d->kind], d);
 	HASH_DEL(t->objects, d);
 }
@@ -578,4 +704,64 @@ void state_dobj_unlink(struct tenant *t, struct dobj *d)
 void state_dobj_free(struct tenant *t, struct dobj *d)
 {
 	dobj_free(t, d);
+}
+
+/*
+ * Free-all helpers: HASH_CLEAR frees a table through its head element, so it
+ * runs first; the elements stay chained through hh.next and go after.
+ */
+static void links_free(struct dobj_link **head)
+{
+	struct dobj_link *l = *head, *next;
+
+	HASH_CLEAR(hh, *head);
+	for (; l; l = next) {
+		next = l->hh.next;
+		state_free(l);
+	}
+}
+
+void state_dobjs_free_all(struct tenant *t)
+{
+	struct dobj *d = t->objects, *dnext;
+	struct assignment *a = t->assignments, *anext;
+
+	/* Nobody else can reach @t: free wholesale, not object by object (no
+	 * index or edge is kept in step on the way out). */
+	HASH_CLEAR(hh, t->assignments);
+	for (; a; a = anext) {
+		anext = a->hh.next;
+		json_decref(a->obj);
+		state_free(a);
+	}
+	for (int k = 0; k < DOBJ_KIND_COUNT; k++) {
+		oset_release(&t->by_seq[k]);
+		oset_release(&t->by_name[k]);
+		HASH_CLEAR(hh_kind, t->by_kind[k]);
+	}
+	for (int i = 0; i < IDX_COUNT; i++) {
+		struct index_entry *e = t->idx[i], *enext;
+
+		HASH_CLEAR(hh, t->idx[i]);
+		for (; e; e = enext) {
+			enext = e->hh.next;
+			state_free(e->key);
+			state_free(e->objs);
+			state_free(e);
+		}
+	}
+	HASH_CLEAR(hh, t->objects);
+	for (; d; d = dnext) {
+		dnext = d->hh.next;
+		links_free(&d->members);
+		links_free(&d->member_of);
+		keys_free(d->keys, d->nkeys);
+		state_free(d->name_key);
+		if (d->member_order) {
+			oset_release(d->member_order);
+			state_free(d->member_order);
+		}
+		json_decref(d->obj);
+		state_free(d);
+	}
 }

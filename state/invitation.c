@@ -9,18 +9,67 @@
 #include <string.h>
 #include <strings.h>
 
+#include "deleted.h"
 #include "util/b64.h"
+
+/* Take @inv out of its user's chain (and the user's entry once empty). */
+static void unlink_user(struct tenant *t, struct invitation *inv)
+{
+	struct invitation_user *u = inv->user;
+
+	if (!u)
+		return;
+	if (inv->newer)
+		inv->newer->older = inv->older;
+	else
+		u->newest = inv->older;
+	if (inv->older)
+		inv->older->newer = inv->newer;
+	inv->user = NULL;
+	inv->older = inv->newer = NULL;
+	if (--u->count == 0) {
+		HASH_DEL(t->invitations_by_user, u);
+		free(u);
+	}
+}
+
+static void invitation_remove(struct tenant *t, struct invitation *inv)
+{
+	unlink_user(t, inv);
+	HASH_DEL(t->invitations, inv);
+	json_decref(inv->obj);
+	json_decref(inv->mail);
+	free(inv);
+}
 
 void state_invitations_clear(struct tenant *t)
 {
 	struct invitation *inv, *tmp;
 
 	HASH_ITER(hh, t->invitations, inv, tmp)
-	{
-		HASH_DEL(t->invitations, inv);
-		json_decref(inv->obj);
-		json_decref(inv->mail);
-		free(inv);
+	invitation_remove(t, inv);
+}
+
+static struct invitation_user *user_find(struct tenant *t, const char *user_id)
+{
+	struct invitation_user *u;
+
+	HASH_FIND_STR(t->invitations_by_user, user_id, u);
+	return u;
+}
+
+void state_invitations_detach_user(struct tenant *t, const char *user_id)
+{
+	struct invitation_user *u = user_find(t, user_id);
+
+	while (u && u->newest) {
+		struct invitation *inv = u->newest;
+		bool last = u->count == 1;
+
+		unlink_user(t, inv); /* frees u with the last one */
+		inv->user_id[0] = '\0';
+		if (last)
+			break;
 	}
 }
 
@@ -36,33 +85,90 @@ struct invitation *state_invitation_find(struct tenant *t, const char *id)
 	return inv;
 }
 
-struct invitation *state_invitation_add(struct state *st, struct tenant *t,
-                                        const char *id, const char *user_id,
-                                        const char *ticket, json_t *obj)
+/* The chain entry for @user_id, made when missing. NULL on OOM. */
+static struct invitation_user *user_get(struct tenant *t, const char *user_id)
+{
+	struct invitation_user *u = user_find(t, user_id), *check;
+
+	if (u)
+		return u;
+	u = calloc(1, sizeof(*u));
+	if (!u)
+		return NULL;
+	memcpy(u->user_id, user_id, sizeof(u->user_id));
+	HASH_ADD_STR(t->invitations_by_user, user_id, u);
+	HASH_FIND_STR(t->invitations_by_user, u->user_id, check);
+	if (check != u) {
+		free(u);
+		return NULL;
+	}
+	return u;
+}
+
+/* Keep what the bounds allow: the user's newest ones, the tenant's newest ones. */
+static void trim(struct tenant *t, struct invitation_user *u)
+{
+	while (u->count > INVITATIONS_PER_USER) {
+		struct invitation *oldest = u->newest;
+
+		while (oldest->older)
+			oldest = oldest->older;
+		invitation_remove(t, oldest);
+	}
+	/* uthash keeps insertion order: the head is the oldest invitation. */
+	while (HASH_COUNT(t->invitations) > INVITATIONS_MAX)
+		invitation_remove(t, t->invitations);
+}
+
+/* state_invitation_add() for @user_id, or detached when @user_id is NULL. */
+static struct invitation *invitation_insert(struct state *st, struct tenant *t,
+                                            const char *id, const char *user_id,
+                                            const char *ticket, json_t *obj)
 {
 	struct invitation *inv, *check;
+	struct invitation_user *u = NULL;
 
-	if (!obj || !guid_valid(id) || !guid_valid(user_id) || !ticket ||
+	if (!obj || !guid_valid(id) || (user_id && !guid_valid(user_id)) || !ticket ||
 	    strlen(ticket) >= sizeof(inv->ticket) || state_invitation_find(t, id))
 		goto out_put_obj;
 	inv = calloc(1, sizeof(*inv));
 	if (!inv)
 		goto out_put_obj;
 	guid_lower(id, inv->id);
-	guid_lower(user_id, inv->user_id);
+	if (user_id) {
+		guid_lower(user_id, inv->user_id);
+		u = user_get(t, inv->user_id);
+		if (!u) {
+			free(inv);
+			goto out_put_obj;
+		}
+	}
 	snprintf(inv->ticket, sizeof(inv->ticket), "%s", ticket);
 	inv->seq = state_next_seq(st);
 	inv->obj = obj;
 	HASH_ADD_STR(t->invitations, id, inv);
 	HASH_FIND_STR(t->invitations, inv->id, check);
 	if (check != inv) {
+		if (u && !u->count) {
+			HASH_DEL(t->invitations_by_user, u);
+			free(u);
+		}
 		free(inv);
 		goto out_put_obj;
 	}
-	/* Only after the add succeeded: a failed invite must not kill old tickets. */
-	for (struct invitation *o = t->invitations; o; o = o->hh.next)
-		if (o != inv && !strcmp(o->user_id, inv->user_id))
-			o->superseded = true;
+	if (!u)
+		return inv;
+	/* Only after the add succeeded: a failed invite must not kill old tickets.
+	 * Every older invitation of the user is superseded already. */
+	if (u->newest) {
+		u->newest->superseded = true;
+		u->newest->newer = inv;
+	}
+	inv->older = u->newest;
+	inv->user = u;
+	u->newest = inv;
+	u->count++;
+	trim(t, u);
 	return inv;
 
 out_put_obj:
@@ -91,6 +197,17 @@ int state_invitation_set_mail(struct invitation *inv, const char *outcome,
 	json_decref(inv->mail);
 	inv->mail = mail;
 	return 0;
+}
+
+struct invitation *state_invitation_add(struct state *st, struct tenant *t,
+                                        const char *id, const char *user_id,
+                                        const char *ticket, json_t *obj)
+{
+	if (!user_id) {
+		json_decref(obj);
+		return NULL;
+	}
+	return invitation_insert(st, t, id, user_id, ticket, obj);
 }
 
 void state_invitation_ticket_new(char out[INVITATION_TICKET_LEN + 1])
@@ -255,9 +372,10 @@ json_t *state_invitations_export(const struct tenant *t)
 	for (struct invitation *inv = t->invitations; arr && inv; inv = inv->hh.next)
 		if (json_array_append_new(
 		        arr,
-		        json_pack("{s:O, s:s, s:s, s:b, s:O*}", "invitation", inv->obj,
-		                  "userId", inv->user_id, "ticket", inv->ticket,
-		                  "superseded", inv->superseded, "mail", inv->mail))) {
+		        json_pack("{s:O, s:s?, s:s, s:b, s:O*}", "invitation", inv->obj,
+		                  "userId", inv->user_id[0] ? inv->user_id : NULL,
+		                  "ticket", inv->ticket, "superseded", inv->superseded,
+		                  "mail", inv->mail))) {
 			json_decref(arr);
 			return NULL;
 		}
@@ -342,10 +460,18 @@ int state_invitations_load(struct state *st, struct tenant *t, const json_t *arr
 			            ".invitation: must be an object with a GUID \"id\"");
 		if (guid_valid(uid)) {
 			char key[GUID_STR_LEN + 1];
+			struct deleted_item *gone;
 			guid_lower(uid, key);
 			HASH_FIND_STR(t->objects, key, d);
+			/* a user in deleted items keeps its invitations: restored,
+			 * it can redeem them */
+			gone = d ? NULL : state_deleted_find(t, key);
+			if (gone)
+				d = gone->d;
 		}
-		if (!d || d->kind != DOBJ_USER)
+		/* null: the invited user was deleted (a detached invitation) */
+		if (!json_is_null(json_object_get(item, "userId")) &&
+		    (!d || d->kind != DOBJ_USER))
 			return fail(err, errlen, path, i, ".userId: no such user");
 		if (!ticket_valid(ticket))
 			return fail(err, errlen, path, i,
@@ -355,7 +481,8 @@ int state_invitations_load(struct state *st, struct tenant *t, const json_t *arr
 			            ".superseded: must be a boolean");
 		if (mail_check(json_object_get(item, "mail"), err, errlen, path, i))
 			return -1;
-		if (!state_invitation_add(st, t, id, uid, ticket, json_deep_copy(obj)))
+		if (!invitation_insert(st, t, id, d ? uid : NULL, ticket,
+		                       json_deep_copy(obj)))
 			return fail(err, errlen, path, i,
 			            ".invitation.id: duplicate id or out of memory");
 	}

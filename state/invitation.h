@@ -19,10 +19,19 @@
 #define INVITATION_TICKET_LEN   40
 /* Longest invitee address graphmock accepts (RFC 5321 path limit). */
 #define INVITATION_EMAIL_MAX 254
+/*
+ * What a long-running tenant keeps: the newest INVITATIONS_PER_USER of each
+ * user and INVITATIONS_MAX in all; past either, the oldest goes (its link
+ * then answers "does not exist", as an unknown invitation does).
+ */
+#define INVITATIONS_PER_USER 16
+#define INVITATIONS_MAX      10000
+
+struct invitation_user;
 
 struct invitation {
 	char id[GUID_STR_LEN + 1];
-	char user_id[GUID_STR_LEN + 1];
+	char user_id[GUID_STR_LEN + 1]; /* "" once the user was deleted (detached) */
 	char ticket[64];
 	uint64_t seq;
 	bool superseded; /* a newer invitation of user_id exists: ticket dead */
@@ -30,6 +39,17 @@ struct invitation {
 	/* owned, NULL when no email was sent: what became of it,
 	 * {"outcome", "reason", "ruleId", "messageId", "visibleAtMs"} */
 	json_t *mail;
+	/* The invitations of the same user, newest first; NULL when detached. */
+	struct invitation_user *user;
+	struct invitation *older, *newer;
+	UT_hash_handle hh; /* t->invitations, oldest first */
+};
+
+/* One user's invitations (t->invitations_by_user): found without a scan. */
+struct invitation_user {
+	char user_id[GUID_STR_LEN + 1];
+	struct invitation *newest;
+	size_t count;
 	UT_hash_handle hh;
 };
 
@@ -47,8 +67,10 @@ void state_invitations_clear(struct tenant *t);
 /*
  * state_invitation_add() - store @obj (steals; the invitation resource) under
  * @id for @user_id with @ticket, and mark every earlier invitation of
- * @user_id superseded. Returns borrowed, or NULL when @id exists or on OOM
- * (obj released either way).
+ * @user_id superseded (one step: the user's invitations are indexed). Drops
+ * the oldest invitations past INVITATIONS_PER_USER and INVITATIONS_MAX.
+ * Returns borrowed, or NULL when @id exists or on OOM (obj released either
+ * way).
  */
 struct invitation *state_invitation_add(struct state *st, struct tenant *t,
                                         const char *id, const char *user_id,
@@ -63,6 +85,14 @@ struct invitation *state_invitation_add(struct state *st, struct tenant *t,
 int state_invitation_set_mail(struct invitation *inv, const char *outcome,
                               const char *reason, const char *rule_id,
                               const char *message_id, int64_t visible_at_ms);
+
+/*
+ * state_invitations_detach_user() - the user @user_id is being deleted for
+ * good (not to deleted items, which keep them): its invitations stay (their links answer
+ * "the invited user no longer exists") but name no user any more, so an export never
+ * refers to a missing user.
+ */
+void state_invitations_detach_user(struct tenant *t, const char *user_id);
 
 /* state_invitation_find() - by id (any case). Borrowed or NULL. */
 struct invitation *state_invitation_find(struct tenant *t, const char *id);
@@ -102,8 +132,8 @@ int state_invitation_guest_upn(const char *email, const char *domain, unsigned s
 /*
  * state_invitations_export() - every invitation of @t as an array of
  * {"invitation", "userId", "ticket", "superseded"} (and "mail" when an email
- * was sent), oldest first, ready for
- * state_invitations_load(). Returns: new reference (NULL on OOM).
+ * was sent), oldest first, ready for state_invitations_load(); "userId" is
+ * null for a detached invitation. Returns: new reference (NULL on OOM).
  */
 json_t *state_invitations_export(const struct tenant *t);
 

@@ -306,6 +306,64 @@ static void test_mailbox_order(void **ctx)
 	assert_int_equal(n, 0);
 }
 
+/*
+ * A long-running tenant keeps what the bounds allow (the newest of each user,
+ * the newest overall), the user's newest invitation alone is live, and a
+ * deleted user's invitations name no user any more.
+ */
+static void test_bounded_and_detached(void **ctx)
+{
+	struct fx *fx = *ctx;
+	char ticket[INVITATION_TICKET_LEN + 1];
+	struct invitation *last = NULL, *first;
+	char first_id[GUID_STR_LEN + 1];
+	size_t n = 0;
+	json_t *exported;
+
+	first = invite(fx, ticket);
+	assert_non_null(first);
+	snprintf(first_id, sizeof(first_id), "%s", first->id);
+	for (int i = 0; i < 3 * INVITATIONS_PER_USER; i++)
+		last = invite(fx, ticket);
+	assert_non_null(last);
+	assert_false(last->superseded);
+	assert_null(state_invitation_find(fx->t, first_id)); /* dropped: too old */
+	for (struct invitation *inv = fx->t->invitations; inv; inv = inv->hh.next) {
+		assert_true(inv == last || inv->superseded);
+		n++;
+	}
+	assert_int_equal(n, INVITATIONS_PER_USER);
+	/* Many users: the tenant keeps INVITATIONS_MAX at most. */
+	for (int i = 0; i < INVITATIONS_MAX + 50; i++) {
+		char id[GUID_STR_LEN + 1], uid[GUID_STR_LEN + 1];
+		json_t *u =
+		    json_pack("{s:s, s:s}", "displayName", "x", "userPrincipalName", "x");
+		struct dobj *d;
+
+		snprintf(uid, sizeof(uid), "0000%04x-0000-4000-8000-000000000000", i);
+		json_object_set_new(u, "id", json_string(uid));
+		json_object_set_new(u, "userPrincipalName", json_string(uid));
+		d = state_dobj_add(&fx->st, fx->t, DOBJ_USER, u);
+		assert_non_null(d);
+		state_new_id(&fx->st, id);
+		state_invitation_ticket_new(ticket);
+		assert_non_null(state_invitation_add(&fx->st, fx->t, id, d->id, ticket,
+		                                     json_pack("{s:s}", "id", id)));
+	}
+	assert_int_equal(HASH_COUNT(fx->t->invitations), INVITATIONS_MAX);
+	/* The guest's invitations were the oldest: dropped. A new one, then the
+	 * guest deleted: it stays (its link says the user is gone), detached. */
+	last = invite(fx, ticket);
+	state_dobj_remove(fx->t, fx->guest);
+	assert_string_equal(last->user_id, "");
+	assert_int_equal(state_invitation_redeem(&fx->st, fx->t, last, ticket),
+	                 REDEEM_NO_USER);
+	exported = state_invitations_export(fx->t);
+	assert_true(json_is_null(json_object_get(
+	    json_array_get(exported, json_array_size(exported) - 1), "userId")));
+	json_decref(exported);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +373,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_redeem, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_export_load, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_mailbox_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bounded_and_detached, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -124,10 +124,17 @@ struct tenant *state_tenant_find(struct state *st, const char *id_or_domain)
 		HASH_FIND_STR(st->tenants, key, t);
 		return t;
 	}
-	for (t = st->tenants; t; t = t->hh.next)
-		if (!strcasecmp(t->domain, id_or_domain))
+	struct tenant *copy = NULL;
+
+	for (t = st->tenants; t; t = t->hh.next) {
+		if (strcasecmp(t->domain, id_or_domain))
+			continue;
+		if (!t->copy_of[0])
 			return t;
-	return NULL;
+		if (!copy)
+			copy = t;
+	}
+	return copy;
 }
 
 struct tenant *state_tenant_default(struct state *st)

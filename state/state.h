@@ -48,6 +48,7 @@
 #include "util/clock.h"
 #include "util/guid.h"
 #include "util/hash.h"
+#include "util/oset.h"
 
 #ifndef JANSSON_THREAD_SAFE_REFCOUNT
 #error "graphmock needs jansson >= 2.11 built with thread-safe reference counts"
@@ -98,9 +99,13 @@ struct dobj {
 	struct dobj_link *member_of; /* groups listing this object directly */
 	struct dobj_key *keys;       /* index entries currently registered */
 	size_t nkeys;
-	struct tenant *tenant;  /* the tenant holding it (set by state_dobj_add) */
-	UT_hash_handle hh;      /* tenant->objects */
-	UT_hash_handle hh_kind; /* tenant->by_kind[kind] */
+	struct tenant *tenant; /* the tenant holding it (set by state_dobj_add) */
+	/* App role assignments naming this object, oldest first (utlist DL). */
+	struct assignment *as_principal, *as_resource;
+	char *name_key;            /* displayName lower-cased: its t->by_name entry */
+	struct oset *member_order; /* groups: direct members by their seq */
+	UT_hash_handle hh;         /* tenant->objects */
+	UT_hash_handle hh_kind;    /* tenant->by_kind[kind] */
 };
 
 struct index_entry {
@@ -120,16 +125,20 @@ struct assignment {
 	json_t *obj; /* owned: the full appRoleAssignment */
 	int64_t visible_at_ms;
 	int invisible_reads;
+	/* The two objects it names, and its place in their lists. */
+	struct dobj *principal, *resource;
+	struct assignment *p_prev, *p_next, *r_prev, *r_next;
 	UT_hash_handle hh;
 };
 
-struct invitation;   /* state/invitation.h */
-struct mail_message; /* state/mailbox.h */
-struct grant;        /* state/grant.h */
-struct usage_client; /* state/usage.h */
-struct changelog;    /* state/changelog.h */
-struct deleted_item; /* state/deleted.h */
-struct subscription; /* state/subscription.h */
+struct invitation;      /* state/invitation.h */
+struct invitation_user; /* state/invitation.h */
+struct mail_message;    /* state/mailbox.h */
+struct grant;           /* state/grant.h */
+struct usage_client;    /* state/usage.h */
+struct changelog;       /* state/changelog.h */
+struct deleted_item;    /* state/deleted.h */
+struct subscription;    /* state/subscription.h */
 
 struct tenant {
 	/* Set when the tenant is built and never changed: readable under the
@@ -137,8 +146,18 @@ struct tenant {
 	char id[GUID_STR_LEN + 1];
 	char *display_name;
 	char *domain; /* initial domain, e.g. contoso.onmicrosoft.com */
+	/* "" for a tenant of its own; for a copy made by POST /_mock/tenants
+	 * without a domain, the tenant it copies, whose domain it shares. */
+	char copy_of[GUID_STR_LEN + 1];
 
-	pthread_mutex_t lock; /* guards everything below */
+	/* The registry's reference, plus one per holder that keeps the tenant
+	 * past the registry lock (an export streaming it, a reset building its
+	 * new contents): freed by the last state_tenant_put() (load/tenants.h). */
+	_Atomic unsigned refs;
+
+	pthread_mutex_t lock; /* guards everything below; state_tenant_reset()
+	                         swaps it all wholesale (load/tenants.c
+	                         swap_contents: list a new field there) */
 	bool loading;         /* being built from a fixture: no replication lag */
 	/* authorizationPolicy: who may invite guests ("everyone",
 	 * "adminsGuestInvitersAndAllMembers", "adminsAndGuestInviters", "none")
@@ -149,8 +168,13 @@ struct tenant {
 	struct dobj *objects;
 	struct dobj *by_kind[DOBJ_KIND_COUNT];
 	struct index_entry *idx[IDX_COUNT];
+	/* Paging orders (state/util/oset.h): each kind by seq, and by
+	 * lower-cased displayName then seq; values are struct dobj *. */
+	struct oset by_seq[DOBJ_KIND_COUNT];
+	struct oset by_name[DOBJ_KIND_COUNT];
 	struct assignment *assignments;
-	struct invitation *invitations;
+	struct invitation *invitations;              /* by id, oldest first */
+	struct invitation_user *invitations_by_user; /* by user id */
 	struct mail_message *mailbox;
 	uint64_t mail_seq;
 	struct state *st;                   /* the state holding it */
@@ -248,7 +272,10 @@ void state_tenant_unlock(struct tenant *t);
 
 /* ---- tenants (the registry lock held; creating, resetting, removing: exclusive) ---- */
 
-/* state_tenant_find() - by id (any case) or initial domain; NULL if unknown. Borrowed. */
+/*
+ * state_tenant_find() - by id (any case) or initial domain (the tenant that
+ * owns it rather than a copy sharing it); NULL if unknown. Borrowed.
+ */
 struct tenant *state_tenant_find(struct state *st, const char *id_or_domain);
 
 /* state_tenant_default() - the first tenant, or NULL when there are none. Borrowed. */
@@ -284,7 +311,12 @@ bool state_dobj_visible(struct state *st, const struct dobj *d);
 struct dobj *const *state_dobj_lookup(struct tenant *t, enum dobj_index idx,
                                       const char *key, size_t *n);
 
-/* state_dobj_reindex() - refresh @d's index entries after its properties changed. */
+/*
+ * state_dobj_reindex() - refresh @d's index entries after its properties
+ * changed. Call it after any change to userPrincipalName, mail, otherMails,
+ * appId or displayName (t->by_name). All or nothing: 0, or -1 (OOM) with the
+ * entries as they were.
+ */
 int state_dobj_reindex(struct tenant *t, struct dobj *d);
 
 /*
@@ -324,6 +356,20 @@ int state_edge_add(struct dobj *group, struct dobj *member);
 struct dobj *state_dobj_new_detached(struct tenant *t, enum dobj_kind kind, json_t *obj);
 void state_dobj_free(struct tenant *t, struct dobj *d);
 
+/*
+ * state_dobj_new_id() - a fresh id from the seeded generator that names no
+ * object and no invitation of @t: after a restart with the same --seed the
+ * generator repeats ids a --state-file already holds, so it draws again.
+ */
+void state_dobj_new_id(struct state *st, struct tenant *t, char out[GUID_STR_LEN + 1]);
+
+/*
+ * state_dobjs_free_all() - free every object, edge, index entry and app role
+ * assignment of @t at once, for a tenant nobody can reach any more (no
+ * per-object cascade: the tenant goes whole).
+ */
+void state_dobjs_free_all(struct tenant *t);
+
 /* state_dobj_count() - number of stored objects of @kind. */
 size_t state_dobj_count(const struct tenant *t, enum dobj_kind kind);
 
@@ -347,11 +393,21 @@ int state_member_remove(struct dobj *group, const char *member_id);
 /* state_member_has() - is @member_id a direct member of @group? */
 bool state_member_has(const struct dobj *group, const char *member_id);
 
+/* state_member_first() - @group's first direct member by seq (walk with
+ * oset_next(); each node's val is the struct dobj *), or NULL. */
+struct oset_node *state_member_first(const struct dobj *group);
+
+/* state_member_seek() - the first direct member with seq >= @seq, or NULL. */
+struct oset_node *state_member_seek(const struct dobj *group, uint64_t seq);
+
 /* ---- app role assignments ---- */
 
 /*
- * state_assignment_add() - store @obj (steals) under @id with its three keys.
- * Returns borrowed, or NULL when @id exists or on OOM (obj released).
+ * state_assignment_add() - store @obj (steals) under @id with its three keys;
+ * the principal and the resource must exist in @t. It joins their lists
+ * (dobj->as_principal, ->as_resource), so neither side is ever scanned for.
+ * Returns borrowed, or NULL when @id exists, an object is missing or on OOM
+ * (obj released).
  */
 struct assignment *state_assignment_add(struct state *st, struct tenant *t,
                                         const char *id, const char *principal_id,
@@ -364,6 +420,22 @@ struct assignment *state_assignment_find(struct state *st, struct tenant *t,
 
 /* state_assignment_remove() - delete and free @a. */
 void state_assignment_remove(struct tenant *t, struct assignment *a);
+
+/*
+ * state_assignment_detach() - take @a out of the tenant's table and of its
+ * principal's and resource's lists, keeping it (a deleted item holds it; its
+ * object pointers become NULL). state_assignment_attach() puts a detached
+ * one back between the live objects its ids name: 0, or -1 when either is
+ * not there or the id is taken (then @a is still the caller's).
+ */
+void state_assignment_detach(struct tenant *t, struct assignment *a);
+int state_assignment_attach(struct tenant *t, struct assignment *a);
+
+/* Iterate the assignments naming @d as principal or resource, oldest first. */
+#define state_assignment_first_of_principal(d) ((d)->as_principal)
+#define state_assignment_next_of_principal(a)  ((a)->p_next)
+#define state_assignment_first_of_resource(d)  ((d)->as_resource)
+#define state_assignment_next_of_resource(a)   ((a)->r_next)
 
 /* state_assignment_visible() - is @a past its lag window (time-based)? */
 bool state_assignment_visible(struct state *st, const struct assignment *a);

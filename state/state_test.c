@@ -109,6 +109,65 @@ static void test_remove_cascades(void **ctx)
 	assert_null(state_assignment_find(st, t, id));
 }
 
+/* Count the assignments listed on @d's principal or resource side. */
+static size_t listed(const struct dobj *d, bool principal)
+{
+	size_t n = 0;
+
+	for (const struct assignment *a = principal
+	                                      ? state_assignment_first_of_principal(d)
+	                                      : state_assignment_first_of_resource(d);
+	     a; a = principal ? state_assignment_next_of_principal(a)
+	                      : state_assignment_next_of_resource(a)) {
+		assert_ptr_equal(principal ? a->principal : a->resource, d);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Assignments are found from either end without a scan: each principal and
+ * resource lists exactly its own, in insertion order, and removal (of the
+ * assignment, or of either object) unlinks them.
+ */
+static void test_assignments_indexed_by_principal_and_resource(void **ctx)
+{
+	struct state *st = *ctx;
+	struct tenant *t = state_tenant_default(st);
+	struct dobj *admin = state_dobj_find(st, t, DOBJ_USER, ADMIN_ID);
+	struct dobj *adele = state_dobj_find(st, t, DOBJ_USER, ADELE_ID);
+	struct dobj *sp[2] = {state_dobj_first(t, DOBJ_SERVICE_PRINCIPAL), NULL};
+	size_t before[2];
+	char id[64];
+
+	sp[1] = state_dobj_next(sp[0]);
+	before[0] = listed(sp[0], false);
+	before[1] = listed(sp[1], false);
+	for (int i = 0; i < 200; i++) {
+		struct dobj *p = i % 3 ? admin : adele, *r = sp[i % 2];
+		char role[GUID_STR_LEN + 1];
+		json_t *obj;
+
+		state_new_id(st, role);
+		obj = model_assignment_new(st, p, r, role, id);
+		assert_non_null(state_assignment_add(st, t, id, p->id, r->id, role, obj));
+	}
+	assert_int_equal(listed(adele, true), 67);
+	assert_int_equal(listed(sp[0], false), before[0] + 100);
+	assert_int_equal(listed(sp[1], false), before[1] + 100);
+	/* oldest first */
+	for (const struct assignment *a = state_assignment_first_of_principal(admin);
+	     a && state_assignment_next_of_principal(a);
+	     a = state_assignment_next_of_principal(a))
+		assert_true(a->seq < state_assignment_next_of_principal(a)->seq);
+	state_assignment_remove(t, state_assignment_first_of_principal(adele));
+	assert_int_equal(listed(adele, true), 66);
+	state_dobj_remove(t, sp[1]);
+	assert_int_equal(listed(admin, true) + listed(adele, true), 66 + 133 - 100 + 0);
+	state_dobj_remove(t, adele);
+	assert_int_equal(listed(sp[0], false), before[0] + 100 - 34);
+}
+
 static void test_duplicate_id_refused(void **ctx)
 {
 	struct state *st = *ctx;
@@ -228,6 +287,7 @@ static void test_tenant_clone_and_remove(void **ctx)
 	assert_non_null(state_dobj_find(st, first, DOBJ_USER, ADMIN_ID));
 	state_tenant_remove(st, t);
 	assert_null(state_tenant_find(st, "Fabrikam"));
+	state_tenant_put(t); /* state_tenant_create()'s reference: freed now */
 }
 
 static void test_reset_restores_fixture(void **ctx)
@@ -249,6 +309,7 @@ static void test_tenant_reset_only_touches_that_tenant(void **ctx)
 	char clone_id[GUID_STR_LEN + 1];
 
 	assert_non_null(clone);
+	state_tenant_put(clone); /* the registry still holds it */
 	memcpy(clone_id, clone->id, sizeof(clone_id));
 	state_dobj_remove(clone, state_dobj_find(st, clone, DOBJ_USER, ADMIN_ID));
 	state_dobj_remove(first, state_dobj_find(st, first, DOBJ_USER, ADELE_ID));
@@ -400,6 +461,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_secondary_indexes_follow_changes, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_remove_cascades, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_assignments_indexed_by_principal_and_resource, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_duplicate_id_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_membership_edges, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_replication_lag, setup, teardown),

@@ -36,8 +36,8 @@ let browser;
 let context;
 const problems = []; // console errors, page errors, failed requests: must stay empty
 
-async function startGraphmock() {
-  const child = spawn(GRAPHMOCK_BIN, ['--port', '0', '--seed', '1', '--quiet'], {
+async function startGraphmock(extraArgs = []) {
+  const child = spawn(GRAPHMOCK_BIN, ['--port', '0', '--seed', '1', '--quiet', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -295,6 +295,48 @@ test('the sign-in and device-code pages wear the dashboard look and are labelled
   await assertNoSideways(page, 'device code');
   await shot(page, 'device-code');
   await page.close();
+});
+
+test('behind --admin-token the dashboard asks for the token once and then works', async () => {
+  const secret = `ui-admin-${process.pid}`;
+  const guarded = await startGraphmock(['--admin-token', secret]);
+  // Its own context: the 401 that makes the page ask is expected here.
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  ctx.setDefaultTimeout(TIMEOUT);
+  try {
+    // The page and the sign-in pages' stylesheet need no token; the admin API does.
+    for (const asset of ['/_mock/ui', '/_mock/ui/base.css', '/_mock/ui/api.js']) {
+      assert.equal((await fetch(`${guarded.url}${asset}`)).status, 200, asset);
+    }
+    const refused = await fetch(`${guarded.url}/_mock/tenants`);
+    assert.equal(refused.status, 401);
+    assert.match(refused.headers.get('www-authenticate'), /graphmock-admin/);
+
+    const page = await ctx.newPage();
+    const errors = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    const asked = [];
+    page.on('dialog', (d) => {
+      asked.push(d.message());
+      d.accept(secret);
+    });
+    await page.goto(`${guarded.url}/_mock/ui#/tenants`);
+    await page.getByRole('table', { name: /^Tenants \(\d+\)/ }).waitFor();
+    assert.equal(asked.length, 1, `asked for the admin token ${asked.length} times: ${asked}`);
+    assert.match(asked[0], /admin token/);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('graphmock.ui.adminToken')), secret);
+    await shot(page, 'admin-token-tenants');
+
+    // A reload in the same tab reuses the token: no second question.
+    await page.reload();
+    await page.getByRole('table', { name: /^Tenants \(\d+\)/ }).waitFor();
+    assert.equal(asked.length, 1);
+    assert.deepEqual(errors, []);
+  } finally {
+    await ctx.close();
+    guarded.child.kill('SIGTERM');
+    await once(guarded.child, 'exit');
+  }
 });
 
 test('no page logged a console error, failed a request or got a 4xx/5xx', () => {

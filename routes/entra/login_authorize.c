@@ -371,7 +371,8 @@ static int show_page(struct authz *a, const char *username, const char *error)
 	state_tenant_unlock(a->t);
 	page_begin(&b, "Sign in");
 	if (error) {
-		buf_addstr(&b, "<p class=\"notice error\" role=\"alert\" id=\"problem\">");
+		buf_addstr(&b,
+		           "<p class=\"notice error\" role=\"alert\" id=\"problem\">");
 		page_escape(&b, error);
 		buf_addstr(&b, "</p>\n");
 	}
@@ -395,7 +396,8 @@ static int show_page(struct authz *a, const char *username, const char *error)
 	               "<div class=\"actions\">"
 	               "<button type=\"submit\" name=\"action\" "
 	               "value=\"accept\">Sign in and accept</button>"
-	               "<button class=\"secondary\" type=\"submit\" name=\"action\" value=\"cancel\" "
+	               "<button class=\"secondary\" type=\"submit\" name=\"action\" "
+	               "value=\"cancel\" "
 	               "formnovalidate>Cancel</button></div>\n</form>\n");
 	page_end(&b);
 	return page_send(a->c->resp, 200, &b) ? -1 : 0;

@@ -196,10 +196,10 @@ static json_t *graph_roles(struct tenant *t, const struct dobj *sp)
 
 	if (!graph)
 		return roles;
-	for (a = t->assignments; a; a = a->hh.next) {
+	for (a = state_assignment_first_of_principal(sp); a;
+	     a = state_assignment_next_of_principal(a)) {
 		const char *v;
-		if (strcasecmp(a->principal_id, sp->id) ||
-		    strcasecmp(a->resource_id, graph->id))
+		if (a->resource != graph)
 			continue;
 		v = role_value(graph, a->app_role_id);
 		if (v)

@@ -250,7 +250,8 @@ static int device_page(struct call *c, const char *code, const char *username,
 
 	page_begin(&b, "Enter code");
 	if (error) {
-		buf_addstr(&b, "<p class=\"notice error\" role=\"alert\" id=\"problem\">");
+		buf_addstr(&b,
+		           "<p class=\"notice error\" role=\"alert\" id=\"problem\">");
 		page_escape(&b, error);
 		buf_addstr(&b, "</p>\n");
 	}
@@ -271,7 +272,8 @@ static int device_page(struct call *c, const char *code, const char *username,
 	               "<div class=\"actions\">"
 	               "<button type=\"submit\" name=\"action\" "
 	               "value=\"accept\">Sign in and allow</button>"
-	               "<button class=\"secondary\" type=\"submit\" name=\"action\" value=\"cancel\" "
+	               "<button class=\"secondary\" type=\"submit\" name=\"action\" "
+	               "value=\"cancel\" "
 	               "formnovalidate>Cancel</button></div>\n</form>\n");
 	page_end(&b);
 	return page_send(c->resp, 200, &b) ? -1 : 0;

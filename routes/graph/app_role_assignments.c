@@ -7,6 +7,7 @@
 #include "assignments.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -135,38 +136,72 @@ int assignments_create(struct call *c, enum assignment_side side, struct dobj *o
 
 /* Does @a belong to @owner's list on @side? */
 static bool belongs(const struct assignment *a, enum assignment_side side,
-                    const struct dobj *owner, bool via_groups)
+                    const struct dobj *owner)
 {
-	struct dobj_link *l;
+	return side == SIDE_RESOURCE ? a->resource == owner : a->principal == owner;
+}
 
-	if (side == SIDE_RESOURCE)
-		return !strcmp(a->resource_id, owner->id);
-	if (!strcmp(a->principal_id, owner->id))
-		return true;
-	if (!via_groups || owner->kind != DOBJ_USER)
-		return false;
-	/* §6.4: a user's list includes what its direct groups are assigned. */
-	HASH_FIND_STR(owner->member_of, a->principal_id, l);
-	return l != NULL;
+struct assignment_items {
+	struct odata_item *v;
+	size_t n, cap;
+};
+
+/* Append the visible assignments of one list (principal's or resource's). */
+static int collect(struct call *c, struct assignment_items *out,
+                   const struct assignment *a, bool principal_side)
+{
+	for (; a; a = principal_side ? state_assignment_next_of_principal(a)
+	                             : state_assignment_next_of_resource(a)) {
+		if (!state_assignment_visible(c->st, a))
+			continue;
+		if (out->n == out->cap) {
+			size_t cap = out->cap ? out->cap * 2 : 16;
+			struct odata_item *grown = realloc(out->v, cap * sizeof(*grown));
+			if (!grown)
+				return -1;
+			out->v = grown;
+			out->cap = cap;
+		}
+		model_assignment_refresh(c->tenant, (struct assignment *)a);
+		out->v[out->n++] =
+		    (struct odata_item){a->obj, &app_role_assignment_entity, a->seq};
+	}
+	return 0;
+}
+
+static int by_seq(const void *a, const void *b)
+{
+	uint64_t x = ((const struct odata_item *)a)->seq,
+	         y = ((const struct odata_item *)b)->seq;
+
+	return x < y ? -1 : x > y;
 }
 
 struct odata_item *assignments_items(struct call *c, enum assignment_side side,
                                      const struct dobj *owner, size_t *n)
 {
-	size_t cap = HASH_COUNT(c->tenant->assignments) + 1;
-	struct odata_item *items = calloc(cap, sizeof(*items));
+	struct assignment_items items = {0};
+	int rc = 0;
 
 	*n = 0;
-	if (!items)
-		return NULL;
-	for (struct assignment *a = c->tenant->assignments; a; a = a->hh.next) {
-		if (!state_assignment_visible(c->st, a) || !belongs(a, side, owner, true))
-			continue;
-		model_assignment_refresh(c->tenant, a);
-		items[(*n)++] =
-		    (struct odata_item){a->obj, &app_role_assignment_entity, a->seq};
+	if (side == SIDE_RESOURCE) {
+		rc = collect(c, &items, state_assignment_first_of_resource(owner), false);
+	} else {
+		rc = collect(c, &items, state_assignment_first_of_principal(owner), true);
+		/* §6.4: a user's list includes what its direct groups are assigned. */
+		for (const struct dobj_link *l = owner->member_of;
+		     !rc && owner->kind == DOBJ_USER && l; l = l->hh.next)
+			rc = collect(c, &items,
+			             state_assignment_first_of_principal(l->obj), true);
 	}
-	return items;
+	if (rc || !items.v) {
+		free(items.v);
+		return rc ? NULL : calloc(1, sizeof(struct odata_item));
+	}
+	/* In insertion order (seq), as one table would list them. */
+	qsort(items.v, items.n, sizeof(*items.v), by_seq);
+	*n = items.n;
+	return items.v;
 }
 
 int assignments_list(struct call *c, enum assignment_side side, const struct dobj *owner,
@@ -191,7 +226,7 @@ struct assignment *assignments_find(struct call *c, enum assignment_side side,
 	const char *id = req_param(c->req, 1);
 	struct assignment *a = state_assignment_find(c->st, c->tenant, id);
 
-	if (!a || !belongs(a, side, owner, false)) {
+	if (!a || !belongs(a, side, owner)) {
 		resp_not_found(c->resp, id);
 		return NULL;
 	}

@@ -168,7 +168,7 @@ static int applications_update(struct call *c)
 	}
 	apps_apply(d->obj, patch);
 	json_decref(patch);
-	if (sync_service_principals(c->tenant, d))
+	if (state_dobj_reindex(c->tenant, d) || sync_service_principals(c->tenant, d))
 		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	return resp_empty(c->resp, 204);
 }

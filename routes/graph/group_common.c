@@ -11,6 +11,7 @@
 #include "../../server/core/error.h"
 #include "../../server/odata/odata.h"
 #include "../../server/core/req.h"
+#include "../../state/model/model.h"
 #include "../../state/state.h"
 #include "entities.h"
 #include "groups.h"
@@ -69,14 +70,18 @@ static bool group_is_dynamic(const struct dobj *g)
 int group_member_refusal(const struct dobj *group, const struct dobj *member,
                          struct resp *resp)
 {
-	if (member && member->kind == DOBJ_APPLICATION)
+	switch (member ? model_member_check(group, member) : MEMBER_OK) {
+	case MEMBER_NOT_A_PRINCIPAL:
 		return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
 		                  "Invalid object identifier '%s'.", member->id);
-	if (!group)
-		return 0;
-	if (member == group)
+	case MEMBER_SELF:
 		return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
 		                  "A group cannot be added as a member of itself.");
+	case MEMBER_OK:
+		break;
+	}
+	if (!group)
+		return 0;
 	if (group_is_dynamic(group))
 		return resp_error(
 		    resp, GERR_REQUEST_BAD_REQUEST,

@@ -17,6 +17,7 @@
 #include "../../state/state.h"
 #include "entities.h"
 #include "groups.h"
+#include "listing.h"
 #include "member_walk.h"
 #include "permissions.h"
 
@@ -47,6 +48,15 @@ static int members_respond(struct call *c, bool transitive, int kind, bool count
 	g = group_find_or_reply(c, req_param(c->req, 0));
 	if (!g)
 		return -1;
+	if (!transitive && !count) {
+		/* A page walked from the cursor over the members by seq. */
+		struct odata_list_opts opts = {kind >= 0 ? sets[kind]
+		                                         : "directoryObjects",
+		                               kind < 0, 100, 999, NULL};
+		rc = listing_walk_members(c, g, kind, kind < 0, &opts);
+		if (rc <= 0)
+			return rc;
+	}
 	rc = transitive ? member_walk_down(c->st, g, &list)
 	                : direct_members(c->st, g, &list);
 	if (rc)

@@ -26,14 +26,15 @@
 /* Every visible group as OData candidates; NULL on OOM. */
 static struct odata_item *group_items(struct call *c, size_t *n)
 {
-	return listing_kind(c->st, c->tenant, DOBJ_GROUP, &group_entity, n);
+	return listing_kind_for(c, DOBJ_GROUP, &group_entity, n);
 }
 
 static int groups_list(struct call *c)
 {
 	static const struct odata_list_opts opts = {"groups", false, 100, 999, NULL};
+	int rc = listing_walk(c, DOBJ_GROUP, &group_entity, &opts);
 
-	return listing_respond(c, group_items, &opts);
+	return rc <= 0 ? rc : listing_respond(c, group_items, &opts);
 }
 
 static int groups_count(struct call *c)
@@ -188,6 +189,9 @@ static int groups_update(struct call *c)
 			continue;
 		json_object_set_new(g->obj, key, json_deep_copy(v));
 	}
+	/* displayName orders the listing (t->by_name) */
+	if (state_dobj_reindex(c->tenant, g))
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	return resp_empty(c->resp, 204);
 }
 

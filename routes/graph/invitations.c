@@ -561,7 +561,7 @@ static int invitations_create(struct call *c)
 		snprintf(user_id, sizeof(user_id), "%s",
 		         json_string_value(json_object_get(user, "id")));
 	}
-	state_new_id(c->st, inv_id);
+	state_dobj_new_id(c->st, t, inv_id);
 	state_invitation_ticket_new(ticket);
 	/* A guest who already redeemed stays Accepted: the new invitation is Completed.
 	 */

@@ -3,13 +3,18 @@
  */
 #include "listing.h"
 
+#include <ctype.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #include "../../server/core/call.h"
 #include "../../server/core/error.h"
 #include "../../server/core/req.h"
 #include "../../server/core/resp.h"
 #include "expand.h"
+#include "entities.h"
+#include "groups.h"
 
 int listing_respond(struct call *c, listing_fn *collect,
                     const struct odata_list_opts *opts)
@@ -46,4 +51,207 @@ struct odata_item *listing_kind(struct state *st, struct tenant *t, enum dobj_ki
 		if (state_dobj_visible(st, d))
 			items[(*n)++] = (struct odata_item){d->obj, entity, d->seq};
 	return items;
+}
+
+/* The lower-cased @prefix (NULL when absent or too long for a key). New. */
+static char *lower_prefix(const char *prefix)
+{
+	size_t n = prefix ? strlen(prefix) : 0;
+	char *out;
+
+	if (!prefix || n > ODATA_CURSOR_KEY_MAX)
+		return NULL;
+	out = malloc(n + 1);
+	for (size_t i = 0; out && i <= n; i++)
+		out[i] = (char)tolower((unsigned char)prefix[i]);
+	return out;
+}
+
+static bool has_prefix(const char *key, const char *prefix)
+{
+	return !prefix || !strncmp(key ? key : "", prefix, strlen(prefix));
+}
+
+static int by_seq(const void *a, const void *b)
+{
+	const struct odata_item *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+struct odata_item *listing_kind_for(struct call *c, enum dobj_kind kind,
+                                    const struct odata_entity *entity, size_t *n)
+{
+	char *prefix =
+	    lower_prefix(odata_filter_startswith_value(c->odata, "displayName"));
+	struct odata_item *items;
+	size_t cap = 16;
+
+	if (!prefix)
+		return listing_kind(c->st, c->tenant, kind, entity, n);
+	/* The name range of the prefix, then insertion order again. */
+	*n = 0;
+	items = malloc(cap * sizeof(*items));
+	for (struct oset_node *o = oset_seek(&c->tenant->by_name[kind], prefix, 0);
+	     items && o && has_prefix(o->key, prefix); o = oset_next(o)) {
+		struct dobj *d = o->val;
+		if (!state_dobj_visible(c->st, d))
+			continue;
+		if (*n == cap) {
+			struct odata_item *grown =
+			    realloc(items, 2 * cap * sizeof(*items));
+			if (!grown) {
+				free(items);
+				items = NULL;
+				break;
+			}
+			items = grown;
+			cap *= 2;
+		}
+		items[(*n)++] = (struct odata_item){d->obj, entity, d->seq};
+	}
+	free(prefix);
+	if (items)
+		qsort(items, *n, sizeof(*items), by_seq);
+	return items;
+}
+
+/* One walk: where it runs, what it keeps, how many it wants. */
+struct walk {
+	struct call *c;
+	const struct odata_entity *entity; /* NULL: each object's own */
+	int kind;                          /* -1: any */
+	bool skip_sps;
+	bool by_name;
+	const char *prefix; /* by_name: stop past it (lower case); NULL none */
+	size_t top;
+};
+
+static bool walk_keeps(const struct walk *w, const struct dobj *d)
+{
+	return state_dobj_visible(w->c->st, d) &&
+	       (w->kind < 0 || d->kind == (enum dobj_kind)w->kind) &&
+	       !(w->skip_sps && dobj_sp_hidden(w->c->req, d)) &&
+	       odata_query_match(w->c->odata, d->obj);
+}
+
+/* Collect a page from @o on, and answer it, $expand resolved by expand.c. */
+static int walk_from(struct walk *w, struct oset_node *o,
+                     const struct odata_list_opts *list_opts)
+{
+	struct odata_item *items = malloc((w->top + 1) * sizeof(*items));
+	struct odata_list_opts opts = *list_opts;
+	struct odata_expander ex;
+	struct odata_cursor next = {0, NULL};
+	const struct dobj *last = NULL;
+	bool more = false;
+	size_t n = 0;
+	int rc;
+
+	if (!items)
+		return resp_error(w->c->resp, GERR_INTERNAL, "Out of memory.");
+	for (; o; o = oset_next(o)) {
+		const struct dobj *d = o->val;
+
+		if (w->by_name && !has_prefix(o->key, w->prefix))
+			break;
+		if (!walk_keeps(w, d))
+			continue;
+		if (n == w->top) {
+			more = true;
+			break;
+		}
+		items[n++] = (struct odata_item){
+		    d->obj, w->entity ? w->entity : entity_for_kind(d->kind), d->seq};
+		last = d;
+	}
+	if (more && last) {
+		next.seq = last->seq;
+		next.key = w->by_name ? (last->name_key ? last->name_key : "") : NULL;
+	}
+	expand_init(&ex, w->c);
+	opts.expander = &ex;
+	rc = odata_respond_walked(w->c->odata, w->c->req, w->c->resp, items, n,
+	                          more && last ? &next : NULL, &opts);
+	free(items);
+	return rc;
+}
+
+/* Can the query be walked, and in which order? false: the general engine. */
+static bool walkable(const struct odata_query *q, const struct odata_list_opts *opts,
+                     bool *by_name)
+{
+	int max = opts->max_top > 0 ? opts->max_top : 999;
+
+	if (!q || q->count || q->search || q->skip || q->top > max || q->norderby > 1)
+		return false;
+	/* a list refusing single-entity properties: the general engine's 501 */
+	if (odata_select_single_only(q, q->entity))
+		return false;
+	*by_name = q->norderby == 1;
+	if (*by_name &&
+	    (q->orderby[0].desc || strcasecmp(q->orderby[0].prop, "displayName")))
+		return false;
+	if (!q->token_kind)
+		return true;
+	return q->token_kind == (*by_name ? ODATA_TOKEN_CURSOR : ODATA_TOKEN_SEQ);
+}
+
+static size_t page_size(const struct odata_query *q, const struct odata_list_opts *opts)
+{
+	size_t top = (size_t)(q->top                  ? q->top
+	                      : opts->default_top > 0 ? opts->default_top
+	                                              : 100);
+
+	/* as odata_respond_collection(): "Max page size with $expand is 100" */
+	return q->nexpand && top > ODATA_EXPAND_MAX_PAGE ? ODATA_EXPAND_MAX_PAGE : top;
+}
+
+int listing_walk(struct call *c, enum dobj_kind kind, const struct odata_entity *entity,
+                 const struct odata_list_opts *opts)
+{
+	const struct odata_query *q = c->odata;
+	struct walk w = {c, entity, (int)kind, false, false, NULL, 0};
+	struct oset_node *start;
+	char *prefix;
+	int rc;
+
+	if (!walkable(q, opts, &w.by_name))
+		return 1;
+	prefix = lower_prefix(odata_filter_startswith_value(q, "displayName"));
+	/* A prefix in insertion order: listing_kind_for() collects its range. */
+	if (prefix && !w.by_name) {
+		free(prefix);
+		return 1;
+	}
+	w.top = page_size(q, opts);
+	w.prefix = prefix;
+	if (!w.by_name)
+		start = q->token_kind ? oset_seek(&c->tenant->by_seq[kind], NULL,
+		                                  q->token_value + 1)
+		                      : oset_first(&c->tenant->by_seq[kind]);
+	else if (q->token_kind)
+		start = oset_seek(&c->tenant->by_name[kind], q->token_key,
+		                  q->token_value + 1);
+	else
+		start = oset_seek(&c->tenant->by_name[kind], prefix, 0);
+	rc = walk_from(&w, start, opts);
+	free(prefix);
+	return rc;
+}
+
+int listing_walk_members(struct call *c, const struct dobj *group, int kind,
+                         bool skip_sps, const struct odata_list_opts *opts)
+{
+	const struct odata_query *q = c->odata;
+	struct walk w = {c, NULL, kind, skip_sps, false, NULL, 0};
+	bool by_name;
+
+	if (!walkable(q, opts, &by_name) || by_name)
+		return 1;
+	w.top = page_size(q, opts);
+	return walk_from(&w,
+	                 q->token_kind ? state_member_seek(group, q->token_value + 1)
+	                               : state_member_first(group),
+	                 opts);
 }

@@ -30,9 +30,36 @@ int listing_respond(struct call *c, listing_fn *collect,
 
 /*
  * listing_kind() - every object of @kind in @t past its lag window, as items
- * of @entity in insertion order. New array (free()), or NULL on OOM.
+ * of @entity in insertion order. New array (free()), or NULL on OOM. With a
+ * `startswith(displayName, 'v')` in the $filter, only the objects whose name
+ * starts so (from the name index; the engine applies the whole filter).
  */
 struct odata_item *listing_kind(struct state *st, struct tenant *t, enum dobj_kind kind,
                                 const struct odata_entity *entity, size_t *n);
+
+/* listing_kind_for() - listing_kind() for the request's query (the prefix shortcut). */
+struct odata_item *listing_kind_for(struct call *c, enum dobj_kind kind,
+                                    const struct odata_entity *entity, size_t *n);
+
+/*
+ * listing_walk() - answer a page of @kind (items of @entity) by walking an
+ * ordered index from the request's $skiptoken, so a page costs O(page size
+ * + log N) and not a sort of every object: in insertion order, or by
+ * displayName (ascending, from the `startswith(displayName, ...)` prefix
+ * when the $filter has one). Every other filter term is applied per object
+ * on the way. Returns 0 or -1 (answered, as odata_respond_collection would),
+ * or 1 when the query needs the general engine ($count, $search, $skip,
+ * another $orderby, an offset $skiptoken).
+ */
+int listing_walk(struct call *c, enum dobj_kind kind, const struct odata_entity *entity,
+                 const struct odata_list_opts *opts);
+
+/*
+ * listing_walk_members() - the same over @group's direct members (by seq),
+ * only those of @kind (-1: any), without service principals when
+ * @skip_sps (v1.0); items carry their own entity.
+ */
+int listing_walk_members(struct call *c, const struct dobj *group, int kind,
+                         bool skip_sps, const struct odata_list_opts *opts);
 
 #endif

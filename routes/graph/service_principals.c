@@ -265,6 +265,9 @@ static int sp_update(struct call *c)
 		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	apps_apply(d->obj, patch);
 	json_decref(patch);
+	/* displayName orders the listing (t->by_name) */
+	if (state_dobj_reindex(c->tenant, d))
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	return resp_empty(c->resp, 204);
 }
 

@@ -101,7 +101,7 @@ static struct odata_item *candidates(struct call *c, size_t *n)
 	struct odata_item *items;
 
 	if (!id && !upn && !mail)
-		return listing_kind(c->st, t, DOBJ_USER, &user_entity, n);
+		return listing_kind_for(c, DOBJ_USER, &user_entity, n);
 	*n = 0;
 	items = malloc((cap ? cap : 1) * sizeof(*items));
 	if (!items)
@@ -120,7 +120,17 @@ static struct odata_item *candidates(struct call *c, size_t *n)
 static int users_list(struct call *c)
 {
 	static const struct odata_list_opts opts = {"users", false, 100, 999, NULL};
+	const struct odata_query *q = c->odata;
+	int rc;
 
+	/* No index lookup asked for: walk the order from the $skiptoken. */
+	if (!odata_filter_eq_value(q, "id") &&
+	    !odata_filter_eq_value(q, "userPrincipalName") &&
+	    !odata_filter_eq_value(q, "mail")) {
+		rc = listing_walk(c, DOBJ_USER, &user_entity, &opts);
+		if (rc <= 0)
+			return rc;
+	}
 	return listing_respond(c, candidates, &opts);
 }
 

@@ -284,8 +284,6 @@ static int check_upn(struct resp *resp, struct tenant *t, const char *upn,
                      const struct dobj *self)
 {
 	const char *at = strchr(upn, '@');
-	size_t n;
-	struct dobj *const *hits;
 
 	if (!at || strchr(at + 1, '@') || !upn_local_ok(upn, (size_t)(at - upn)))
 		return invalid_value(resp, "userPrincipalName");
@@ -293,10 +291,7 @@ static int check_upn(struct resp *resp, struct tenant *t, const char *upn,
 		resp_error(resp, GERR_REQUEST_BAD_REQUEST, MSG_UPN_DOMAIN);
 		return resp_error_detail(resp, "InvalidValue", "userPrincipalName");
 	}
-	hits = state_dobj_lookup(t, IDX_UPN, upn, &n);
-	for (size_t i = 0; i < n; i++) {
-		if (hits[i] == self || hits[i]->kind != DOBJ_USER)
-			continue;
+	if (model_user_upn_holder(t, upn, self)) {
 		resp_error(resp, GERR_REQUEST_BAD_REQUEST, MSG_UPN_CONFLICT);
 		return resp_error_detail(resp, "ObjectConflict", "userPrincipalName");
 	}
@@ -350,11 +345,12 @@ int users_create(struct call *c)
 	return 0;
 }
 
-/* Only these feed the UPN and mail indexes. */
+/* Only these feed the UPN and mail indexes, and the display-name order. */
 static bool touches_index(const json_t *body)
 {
 	return json_object_get(body, "userPrincipalName") ||
-	       json_object_get(body, "mail") || json_object_get(body, "otherMails");
+	       json_object_get(body, "mail") || json_object_get(body, "otherMails") ||
+	       json_object_get(body, "displayName");
 }
 
 /* signInSessionsValidFromDateTime = now, to the millisecond (refresh tokens compare). */

@@ -32,7 +32,20 @@ static int admin_reset(struct call *c)
 	return resp_empty(c->resp, 204);
 }
 
-static json_t *tenant_json(const struct tenant *t)
+static json_t *tenant_json_locked(const struct tenant *t);
+
+/* The tenant as /_mock/tenants shows it; takes @t's lock for the counts. */
+static json_t *tenant_json(struct tenant *t)
+{
+	json_t *o;
+
+	state_tenant_lock(t);
+	o = tenant_json_locked(t);
+	state_tenant_unlock(t);
+	return o;
+}
+
+static json_t *tenant_json_locked(const struct tenant *t)
 {
 	return json_pack("{s:s, s:s, s:s, s:{s:I, s:I, s:I, s:I}}", "id", t->id,
 	                 "displayName", t->display_name, "domain", t->domain, "objects",
@@ -78,6 +91,26 @@ static int optional_string(const struct req *req, struct resp *resp, const char 
 	return 0;
 }
 
+/* A domain asked for must name one tenant only: 400 when another holds it. */
+static bool domain_taken(struct call *c, const char *domain)
+{
+	struct tenant *t;
+	char holder[GUID_STR_LEN + 1] = "";
+
+	if (!domain)
+		return false;
+	state_registry_read(c->st);
+	t = state_tenant_find(c->st, domain);
+	if (t)
+		memcpy(holder, t->id, sizeof(holder));
+	state_registry_unlock(c->st);
+	if (!t)
+		return false;
+	resp_error(c->resp, GERR_BAD_REQUEST,
+	           "Domain '%s' is already used by tenant '%s'.", domain, holder);
+	return true;
+}
+
 static int admin_tenant_create(struct call *c)
 {
 	const char *display, *domain, *key;
@@ -100,51 +133,62 @@ static int admin_tenant_create(struct call *c)
 	/* Without a domain the copy keeps the fixture's (the conformance runner's
 	 * fresh tenants); a domain asked for must name one tenant only, or
 	 * X-Graphmock-Tenant: <domain> would pick one of them at random. */
-	if (domain && (t = state_tenant_find(c->st, domain)))
-		return resp_error(c->resp, GERR_BAD_REQUEST,
-		                  "Domain '%s' is already used by tenant '%s'.", domain,
-		                  t->id);
+	if (domain_taken(c, domain))
+		return -1;
+	/* Built with no lock held: requests to other tenants never wait. */
 	t = state_tenant_create(c->st, display, domain);
 	if (!t)
-		return resp_error(c->resp, GERR_INTERNAL, "Creating the tenant failed.");
+		return domain_taken(c, domain)
+		           ? -1
+		           : resp_error(c->resp, GERR_INTERNAL,
+		                        "Creating the tenant failed.");
 	resp_header(c->resp, "Location", "%s/_mock/tenants/%s", c->req->base_url, t->id);
-	return resp_json(c->resp, 201, tenant_json(t));
+	resp_json(c->resp, 201, tenant_json(t));
+	state_tenant_put(t);
+	return 0;
 }
 
 static int admin_tenant_reset(struct call *c)
 {
-	struct tenant *t = state_tenant_find(c->st, req_param(c->req, 0));
-
-	if (!t)
+	/* New contents built with no lock held, swapped under the tenant's lock. */
+	switch (state_tenant_reset_id(c->st, req_param(c->req, 0))) {
+	case 0:
+		return resp_empty(c->resp, 204);
+	case 1:
 		return resp_error_code(c->resp, 404, "NotFound",
 		                       "Tenant '%s' does not exist.",
 		                       req_param(c->req, 0));
-	if (state_tenant_reset(c->st, t))
+	default:
 		return resp_error(c->resp, GERR_INTERNAL, "Resetting the tenant failed.");
-	return resp_empty(c->resp, 204);
+	}
 }
 
 static int admin_tenant_delete(struct call *c)
 {
-	struct tenant *t = state_tenant_find(c->st, req_param(c->req, 0));
-
-	if (!t)
+	/* Unlinked under the registry lock, its contents freed after. */
+	if (state_tenant_remove_id(c->st, req_param(c->req, 0)))
 		return resp_error_code(c->resp, 404, "NotFound",
 		                       "Tenant '%s' does not exist.",
 		                       req_param(c->req, 0));
-	state_tenant_remove(c->st, t);
 	return resp_empty(c->resp, 204);
 }
 
+/*
+ * The long admin operations (reset, create, tenant reset, delete) take their
+ * locks themselves, briefly: requests to other tenants never wait for them.
+ */
 const struct route admin_routes[] = {
     {"GET", "/_mock/health", admin_health, ROUTE_STATE_NONE, NULL, NULL},
-    {"POST", "/_mock/reset", admin_reset, ROUTE_STATE_ALL, NULL, NULL},
-    {"GET", "/_mock/tenants", admin_tenants_list, ROUTE_STATE_ALL, NULL, NULL},
-    {"POST", "/_mock/tenants", admin_tenant_create,
-     ROUTE_STATE_ALL | ROUTE_JSON_BODY | ROUTE_OPTIONAL_BODY, NULL, NULL},
-    {"GET", "/_mock/tenants/{id}", admin_tenant_get, ROUTE_STATE_ALL, NULL, NULL},
-    {"POST", "/_mock/tenants/{id}/reset", admin_tenant_reset, ROUTE_STATE_ALL, NULL,
+    {"POST", "/_mock/reset", admin_reset, ROUTE_STATE_NONE | ROUTE_BACKGROUND, NULL,
      NULL},
-    {"DELETE", "/_mock/tenants/{id}", admin_tenant_delete, ROUTE_STATE_ALL, NULL, NULL},
+    {"GET", "/_mock/tenants", admin_tenants_list, ROUTE_STATE_SHARED, NULL, NULL},
+    {"POST", "/_mock/tenants", admin_tenant_create,
+     ROUTE_STATE_NONE | ROUTE_JSON_BODY | ROUTE_OPTIONAL_BODY | ROUTE_BACKGROUND, NULL,
+     NULL},
+    {"GET", "/_mock/tenants/{id}", admin_tenant_get, ROUTE_STATE_SHARED, NULL, NULL},
+    {"POST", "/_mock/tenants/{id}/reset", admin_tenant_reset,
+     ROUTE_STATE_NONE | ROUTE_BACKGROUND, NULL, NULL},
+    {"DELETE", "/_mock/tenants/{id}", admin_tenant_delete,
+     ROUTE_STATE_NONE | ROUTE_BACKGROUND, NULL, NULL},
     {0},
 };

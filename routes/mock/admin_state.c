@@ -1,7 +1,7 @@
 /*
- * routes/mock/admin_state.c - /_mock/state: export all state in the fixture
- * format and replace it atomically (saving to --state-file is the server's:
- * server/control.c).
+ * routes/mock/admin_state.c - PUT /_mock/state: replace all state atomically
+ * (exporting it, streamed, and saving to --state-file are the server's:
+ * server/control.c, server/export_stream.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,18 +11,8 @@
 #include "../../server/core/req.h"
 #include "../../server/core/resp.h"
 #include "../../server/core/router.h"
-#include "../../state/load/export.h"
 #include "../../state/state.h"
 #include "../../state/load/tenants.h"
-
-static int state_get(struct call *c)
-{
-	json_t *doc = state_export(c->st);
-
-	if (!doc)
-		return resp_error(c->resp, GERR_INTERNAL, "Exporting the state failed.");
-	return resp_json(c->resp, 200, doc);
-}
 
 static int state_put(struct call *c)
 {
@@ -36,7 +26,10 @@ static int state_put(struct call *c)
 }
 
 const struct route admin_state_routes[] = {
-    {"GET", "/_mock/state", state_get, ROUTE_STATE_SHARED, NULL, NULL},
-    {"PUT", "/_mock/state", state_put, ROUTE_STATE_ALL | ROUTE_JSON_BODY, NULL, NULL},
+    /* Built with no lock held, swapped in under the registry lock: see
+     * state_replace(). Any size (ROUTE_LARGE_BODY: spooled, not --max-body). */
+    {"PUT", "/_mock/state", state_put,
+     ROUTE_STATE_NONE | ROUTE_JSON_BODY | ROUTE_LARGE_BODY | ROUTE_BACKGROUND, NULL,
+     NULL},
     {0},
 };

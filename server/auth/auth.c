@@ -112,6 +112,11 @@ bool auth_grants_route(const struct req *req, const struct route *route)
 	return perm_granted_on(route->perms, req->claims, acts_on_self(req, route));
 }
 
+int auth_reject(struct resp *resp)
+{
+	return unauthorized(resp, AUTH_MSG_INVALID);
+}
+
 int auth_permit(const struct req *req, const struct route *route, struct resp *resp)
 {
 	if (auth_grants_route(req, route) &&

@@ -62,6 +62,13 @@ int auth_verify(struct keyring *keys, const struct req *req, struct resp *resp);
 bool auth_grants_route(const struct req *req, const struct route *route);
 
 /*
+ * auth_reject() - Graph's 401 for a well-formed token that is no good here:
+ * InvalidAuthenticationToken "Access token validation failure." with the
+ * WWW-Authenticate challenge (a token of another tenant). Returns -1.
+ */
+int auth_reject(struct resp *resp);
+
+/*
  * auth_permit() - with --auth jwt, after matching @route on a Graph path: a
  * token (already verified by auth_verify) lacking both roles and scp, or
  * every permission the route's row lists, gets 403

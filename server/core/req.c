@@ -74,6 +74,8 @@ void req_release(struct req *req)
 	kv_free(req->query, req->nquery);
 	kv_free(req->headers, req->nheaders);
 	state_free(req->raw_body);
+	if (req->body_file)
+		fclose(req->body_file);
 	json_decref(req->body);
 	json_decref(req->claims);
 	memset(req, 0, sizeof(*req));

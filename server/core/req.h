@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define REQ_MAX_SEGMENTS 32
 #define REQ_MAX_PARAMS   4
@@ -49,6 +50,9 @@ struct req {
 
 	char *raw_body; /* NUL-terminated upload, NULL if none (owned) */
 	size_t body_len;
+	/* A ROUTE_LARGE_BODY upload spooled to a temp file instead (owned,
+	 * rewound; raw_body then NULL, body_len its size). */
+	FILE *body_file;
 	json_t *body; /* parsed when the route has ROUTE_JSON_BODY (new ref) */
 
 	/*

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "error.h"
 #include "jwriter.h"
 #include "req.h"
 
@@ -33,8 +34,18 @@ void resp_init(struct resp *resp, const struct req *req)
 	}
 }
 
+static void stream_release(struct resp *resp)
+{
+	if (resp->stream.release)
+		resp->stream.release(resp->stream.ctx);
+	if (resp->stream.file)
+		fclose(resp->stream.file);
+	memset(&resp->stream, 0, sizeof(resp->stream));
+}
+
 static void clear_body(struct resp *resp)
 {
+	stream_release(resp);
 	json_decref(resp->body);
 	resp->body = NULL;
 	free(resp->text);
@@ -110,6 +121,67 @@ int resp_empty(struct resp *resp, unsigned status)
 	resp->status = status;
 	resp->kind = RESP_EMPTY;
 	return 0;
+}
+
+int resp_stream(struct resp *resp, unsigned status, const char *content_type,
+                const struct resp_stream *s)
+{
+	clear_body(resp);
+	resp->status = status;
+	resp->kind = RESP_STREAM;
+	resp->stream = *s;
+	snprintf(resp->content_type, sizeof(resp->content_type), "%s", content_type);
+	return 0;
+}
+
+/* The body became unsendable: Graph's 500 instead, rendered here. */
+static void render_failed(struct resp *resp)
+{
+	clear_body(resp);
+	free(resp->bytes);
+	resp->bytes = NULL;
+	resp->bytes_len = 0;
+	resp_error(resp, GERR_INTERNAL,
+	           "The response could not be rendered (larger than %zu bytes, or out "
+	           "of memory).",
+	           RESP_TEXT_MAX);
+	resp->bytes = resp_render(resp, &resp->bytes_len);
+	json_decref(resp->body);
+	resp->body = NULL;
+}
+
+void resp_stream_drain(struct resp *resp)
+{
+	struct buf w;
+	int rc;
+
+	if (resp->kind != RESP_STREAM)
+		return;
+	buf_init(&w, RESP_TEXT_MAX);
+	if (resp->stream.file) {
+		rc = buf_reserve(&w, resp->stream.file_len) &&
+		             fread(w.data, 1, resp->stream.file_len, resp->stream.file) ==
+		                 resp->stream.file_len
+		         ? 0
+		         : -1;
+		if (!rc) {
+			w.len = resp->stream.file_len;
+			w.data[w.len] = '\0';
+		}
+	} else {
+		do
+			rc = resp->stream.next(resp->stream.ctx, &w);
+		while (rc > 0 && !w.failed);
+	}
+	if (rc < 0 || w.failed) {
+		buf_release(&w);
+		render_failed(resp);
+		return;
+	}
+	free(resp->bytes);
+	resp->bytes = buf_detach(&w, &resp->bytes_len);
+	stream_release(resp);
+	resp->kind = RESP_RAW;
 }
 
 int resp_header(struct resp *resp, const char *name, const char *fmt, ...)
@@ -189,9 +261,28 @@ char *resp_render(const struct resp *resp, size_t *len)
 		return copy_bytes(resp->raw, resp->raw_len, len);
 	case RESP_NONE:
 	case RESP_EMPTY:
+	case RESP_STREAM:
 		return NULL;
 	}
 	return NULL;
+}
+
+/* Must the response carry a body (a JSON one always does: a NULL body is
+ * one that could not be built)? */
+static bool has_body(const struct resp *resp)
+{
+	switch (resp->kind) {
+	case RESP_ODATA:
+	case RESP_JSON:
+		return true;
+	case RESP_RAW:
+		return resp->raw != NULL;
+	case RESP_NONE:
+	case RESP_EMPTY:
+	case RESP_STREAM:
+		return false;
+	}
+	return false;
 }
 
 void resp_finish(struct resp *resp)
@@ -206,7 +297,13 @@ void resp_finish(struct resp *resp)
 		resp->text = NULL;
 		resp->text_len = 0;
 	} else {
+		bool had = has_body(resp);
+
 		resp->bytes = resp_render(resp, &resp->bytes_len);
+		if (had && !resp->bytes) {
+			render_failed(resp);
+			return;
+		}
 	}
 	json_decref(resp->body);
 	resp->body = NULL;
@@ -220,6 +317,7 @@ const char *resp_content_type(const struct resp *resp)
 	case RESP_JSON:
 		return "application/json";
 	case RESP_RAW:
+	case RESP_STREAM:
 		return resp->content_type;
 	case RESP_NONE:
 	case RESP_EMPTY:

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define RESP_MAX_HEADERS 16
 #define RESP_TEXT_MAX    ((size_t)1 << 30) /* largest body we render */
@@ -23,11 +24,30 @@
 struct req;
 
 enum resp_kind {
-	RESP_NONE,  /* nothing set yet */
-	RESP_ODATA, /* JSON body with the OData content type */
-	RESP_JSON,  /* JSON body, plain application/json (errors, /_mock) */
-	RESP_RAW,   /* raw bytes with the given content type (text/plain, html) */
-	RESP_EMPTY, /* no body, no Content-Type (204, 302) */
+	RESP_NONE,   /* nothing set yet */
+	RESP_ODATA,  /* JSON body with the OData content type */
+	RESP_JSON,   /* JSON body, plain application/json (errors, /_mock) */
+	RESP_RAW,    /* raw bytes with the given content type (text/plain, html) */
+	RESP_EMPTY,  /* no body, no Content-Type (204, 302) */
+	RESP_STREAM, /* a body produced piece by piece after the handler (.stream) */
+};
+
+struct buf;
+
+/*
+ * A body too big to render at once (GET /_mock/state): the transport calls
+ * @next for each piece, after the handler and its locks are gone, until it
+ * returns 0; @release frees @ctx whatever happened.
+ */
+struct resp_stream {
+	/* Append the next piece to @out: 1 more follows, 0 the end, -1 failed. */
+	int (*next)(void *ctx, struct buf *out);
+	void (*release)(void *ctx);
+	void *ctx;
+	/* Or the whole body written already: @file_len bytes of @file (owned,
+	 * rewound), sent from it as it is (@next then NULL). */
+	FILE *file;
+	size_t file_len;
 };
 
 struct resp_header {
@@ -51,6 +71,7 @@ struct resp {
 	char *raw; /* RESP_RAW: owned bytes */
 	size_t raw_len;
 	char content_type[96];
+	struct resp_stream stream; /* RESP_STREAM (owned) */
 	struct resp_header headers[RESP_MAX_HEADERS];
 	size_t nheaders;
 
@@ -92,6 +113,20 @@ int resp_raw(struct resp *resp, unsigned status, const char *content_type,
 int resp_empty(struct resp *resp, unsigned status);
 
 /*
+ * resp_stream() - @status with a body produced by @s (steals: @s->release
+ * runs in any case) as @content_type. Returns 0.
+ */
+int resp_stream(struct resp *resp, unsigned status, const char *content_type,
+                const struct resp_stream *s);
+
+/*
+ * resp_stream_drain() - for transports that send whole bodies ($batch, the
+ * in-process tests): run a RESP_STREAM to its end into resp->bytes, or turn
+ * it into a 500 when a piece fails. Anything else is left alone.
+ */
+void resp_stream_drain(struct resp *resp);
+
+/*
  * resp_header() - add (or replace) header @name with a formatted value.
  * Returns 0, or -1 when the table is full.
  */
@@ -112,6 +147,8 @@ char *resp_render(const struct resp *resp, size_t *len);
  * resp_finish() - render the body into resp->bytes (moving pre-rendered text
  * rather than copying it) and drop the json_t, so no stored value outlives
  * the state lock. Call under the lock when the body may hold stored values.
+ * A body that cannot be rendered (over RESP_TEXT_MAX, out of memory) becomes
+ * a 500: a success is never sent without its body. A stream stays a stream.
  * Only the first call renders; later ones do nothing.
  */
 void resp_finish(struct resp *resp);

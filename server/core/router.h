@@ -33,6 +33,19 @@ enum route_flags {
 	ROUTE_STATE_SHARED = 1 << 5, /* registry shared; the handler finds and locks
 	                                tenants itself (call_lock_tenant) */
 	ROUTE_STATE_ALL = 1 << 6,    /* registry exclusive: may replace tenants */
+	/*
+	 * With ROUTE_JSON_BODY on a /_mock route: a body of any size, not bound by
+	 * --max-body. The transport spools it to a temp file (req->body_file) and
+	 * the pipeline parses it from there (PUT /_mock/state).
+	 */
+	ROUTE_LARGE_BODY = 1 << 7,
+	/*
+	 * A long admin operation (reset, tenant create/reset/delete, state
+	 * export and import): over HTTP its handler runs on graphmock's admin
+	 * thread, the connection suspended meanwhile, so the other connections a
+	 * worker thread serves never wait for it (server/http/deferred.c).
+	 */
+	ROUTE_BACKGROUND = 1 << 8,
 };
 
 /* How a Graph route's permissions are checked under --auth jwt (graph-spec §10.2). */

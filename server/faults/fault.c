@@ -52,102 +52,28 @@ const char *fault_kind_name(enum fault_kind k)
 	return "none";
 }
 
-static int tolower_ascii(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
 bool fault_glob(const char *pattern, const char *s, bool nocase)
 {
-	const char *star = NULL, *resume = NULL;
+	struct fault_pattern fp;
+	bool ok;
 
-	/* Iterative matching with one backtrack point: linear in practice, no recursion.
-	 */
-	while (*s) {
-		if (*pattern == '*') {
-			star = ++pattern;
-			resume = s;
-		} else if (*pattern == '?' ||
-		           (nocase ? tolower_ascii((unsigned char)*pattern) ==
-		                         tolower_ascii((unsigned char)*s)
-		                   : *pattern == *s)) {
-			pattern++;
-			s++;
-		} else if (star) {
-			pattern = star;
-			s = ++resume;
-		} else {
-			return false;
-		}
-	}
-	while (*pattern == '*')
-		pattern++;
-	return !*pattern;
-}
-
-/*
- * One pass per pattern token over the set of reachable string positions
- * (O(pattern x path), no backtracking): literal chars compare case-
- * insensitively as Graph's segments do, '*' reaches any later position,
- * '{name}' reaches the positions after one more non-empty segment.
- */
-static bool path_match_dp(const char *pattern, const char *s)
-{
-	size_t n = strlen(s);
-	bool *cur = calloc(n + 1, sizeof(*cur)), *next = calloc(n + 1, sizeof(*next));
-	bool ok = false;
-
-	if (!cur || !next)
-		goto out_free;
-	cur[0] = true;
-	for (const char *p = pattern; *p; p++) {
-		memset(next, 0, (n + 1) * sizeof(*next));
-		if (*p == '*') {
-			bool any = false;
-			for (size_t i = 0; i <= n; i++)
-				next[i] = any = any || cur[i];
-		} else if (*p == '{' && strchr(p, '}')) {
-			bool open = false;
-			p = strchr(p, '}');
-			for (size_t i = 0; i < n; i++) {
-				open = s[i] != '/' && (open || cur[i]);
-				next[i + 1] = open;
-			}
-		} else {
-			for (size_t i = 0; i < n; i++)
-				next[i + 1] =
-				    cur[i] && tolower_ascii((unsigned char)*p) ==
-				                  tolower_ascii((unsigned char)s[i]);
-		}
-		bool *swap = cur;
-		cur = next;
-		next = swap;
-	}
-	ok = cur[n];
-out_free:
-	free(cur);
-	free(next);
+	if (fault_pattern_compile(&fp, pattern, FAULT_PATTERN_GLOB, nocase))
+		return false;
+	ok = fault_pattern_match(&fp, s);
+	fault_pattern_release(&fp);
 	return ok;
-}
-
-static const char *strip_version(const char *path)
-{
-	if (!strncasecmp(path, "/v1.0", 5) && (path[5] == '/' || !path[5]))
-		return path + 5;
-	if (!strncasecmp(path, "/beta", 5) && (path[5] == '/' || !path[5]))
-		return path + 5;
-	return NULL;
 }
 
 bool fault_path_match(const char *pattern, const char *path)
 {
-	const char *bare;
+	struct fault_pattern fp;
+	bool ok;
 
-	if (path_match_dp(pattern, path))
-		return true;
-	/* A pattern "/users/x" also matches "/v1.0/users/x" and "/beta/users/x". */
-	bare = strip_version(path);
-	return bare && !strip_version(pattern) && *bare && path_match_dp(pattern, bare);
+	if (fault_pattern_compile(&fp, pattern, FAULT_PATTERN_PATH, true))
+		return false;
+	ok = fault_pattern_path_match(&fp, !fault_path_strip_version(pattern), path);
+	fault_pattern_release(&fp);
+	return ok;
 }
 
 int fault_engine_init(struct fault_engine *e, uint64_t seed, struct state *st)
@@ -167,6 +93,7 @@ void fault_engine_release(struct fault_engine *e)
 	for (size_t i = 0; i < e->nrules; i++)
 		fault_rule_free(e->rules[i]);
 	free(e->rules);
+	fault_index_release(&e->index);
 	throttle_release(&e->throttle);
 	pthread_mutex_destroy(&e->lock);
 }
@@ -175,6 +102,8 @@ void fault_engine_release(struct fault_engine *e)
  */
 static void apply_lag(struct fault_engine *e)
 {
+	/* Rules changed: reindex. Without an index every rule is a candidate. */
+	fault_index_build(&e->index, e->rules, e->nrules);
 	int64_t ms[LAG_TARGETS] = {0};
 	int reads[LAG_TARGETS] = {0};
 
@@ -254,6 +183,13 @@ int fault_engine_add(struct fault_engine *e, const json_t *rules, char *err,
 			goto out_free;
 	}
 	pthread_mutex_lock(&e->lock);
+	if (e->nrules + n > FAULT_RULES_MAX) {
+		snprintf(err, errlen,
+		         "$: graphmock holds %d fault rules at most (%zu now, %zu more "
+		         "asked for); DELETE /_mock/faults/{id} some first",
+		         FAULT_RULES_MAX, e->nrules, n);
+		goto out_unlock;
+	}
 	if (assign_ids(e, batch, n, err, errlen))
 		goto out_unlock;
 	if (e->nrules + n > e->cap) {
@@ -391,7 +327,8 @@ static bool rule_matches(const struct fault_rule *r, const struct fault_request 
 		return false;
 	if (r->methods && !(r->methods & fault_method_bit(fr->method)))
 		return false;
-	if (r->path && !fault_path_match(r->path, fr->path))
+	if (r->path &&
+	    !fault_pattern_path_match(&r->path_fp, r->path_versionless, fr->path))
 		return false;
 	if (r->tenant && strcasecmp(r->tenant, fr->tenant_id ? fr->tenant_id : "") &&
 	    strcasecmp(r->tenant, fr->tenant_domain ? fr->tenant_domain : ""))
@@ -527,8 +464,12 @@ void fault_engine_decide(struct fault_engine *e, const struct fault_request *fr,
 			fill_decision(e, &tmp, d);
 		goto out_unlock;
 	}
-	for (size_t i = 0; i < e->nrules; i++) {
-		struct fault_rule *r = e->rules[i];
+	unsigned cand[FAULT_RULES_MAX];
+	size_t ncand =
+	    fault_index_candidates(&e->index, fr->method, fr->path, cand, e->nrules);
+
+	for (size_t c = 0; c < ncand; c++) {
+		struct fault_rule *r = e->rules[cand[c]];
 		if (r->disabled || !request_rule(r) || !rule_matches(r, fr))
 			continue;
 		/* An expired rule still counts clients that come back too early. */
@@ -569,7 +510,7 @@ void fault_engine_mail(struct fault_engine *e, const char *tenant_id,
 			continue;
 		if (r->tenant && strcasecmp(r->tenant, tenant_id ? tenant_id : ""))
 			continue;
-		if (!fault_glob(r->mail_to, recipient ? recipient : "", true))
+		if (!fault_pattern_match(&r->mail_fp, recipient ? recipient : ""))
 			continue;
 		r->matches++;
 		if (!when_fires(e, r))

@@ -25,10 +25,17 @@
 
 #include "../../state/util/guid.h"
 #include "../../state/mail_delivery.h"
+#include "fault_index.h"
+#include "fault_match.h"
 #include "throttle.h"
 
 #define FAULT_ID_LEN 64
 #define FAULT_HEADER "x-graphmock-fault"
+/* Rules the engine holds at most: each request checks only those its index
+ * names, but an admin plane must not be able to grow it without end. */
+#define FAULT_RULES_MAX 1000
+/* The longest latency one X-Graphmock-Fault header may ask for (rules: 10 min). */
+#define FAULT_HEADER_LATENCY_MAX_MS 30000
 
 struct req;
 struct state;
@@ -89,11 +96,13 @@ struct fault_rule {
 	json_t *source; /* the rule as given, for GET /_mock/faults (owned) */
 
 	/* match */
-	unsigned methods;   /* bit per method of fault_method_bit(); 0 = any */
-	char *path;         /* pattern with * and {id}, NULL = any non-admin path */
-	char *tenant;       /* tenant id or domain, NULL = any */
-	char *header_name;  /* lower case, NULL = none */
-	char *header_value; /* NULL = present with any value */
+	unsigned methods; /* bit per method of fault_method_bit(); 0 = any */
+	char *path;       /* pattern with * and {id}, NULL = any non-admin path */
+	struct fault_pattern path_fp; /* @path compiled */
+	bool path_versionless;        /* @path names no version: matches both */
+	char *tenant;                 /* tenant id or domain, NULL = any */
+	char *header_name;            /* lower case, NULL = none */
+	char *header_value;           /* NULL = present with any value */
 
 	/* when */
 	double probability; /* 1 = always */
@@ -108,7 +117,8 @@ struct fault_rule {
 	enum fault_conn conn;             /* FAULT_CONNECTION, FAULT_GHOST with reset */
 	bool ghost_reset;                 /* FAULT_GHOST: drop the connection */
 	struct throttle_spec throttle;
-	char *mail_to; /* FAULT_MAIL: glob or exact address */
+	char *mail_to;                /* FAULT_MAIL: glob or exact address */
+	struct fault_pattern mail_fp; /* @mail_to compiled */
 	struct mail_verdict mail;
 	int lag_target; /* FAULT_LAG: DOBJ_* or LAG_ASSIGNMENT */
 	int64_t lag_ms;
@@ -139,6 +149,7 @@ struct fault_engine {
 	pthread_mutex_t lock;
 	struct fault_rule **rules;
 	size_t nrules, cap;
+	struct fault_index index; /* request rules by method and first segment */
 	struct rng rng;
 	uint64_t seed;
 	uint64_t seq;     /* requests evaluated */
@@ -185,8 +196,9 @@ void fault_rule_free(struct fault_rule *r);
 /*
  * fault_engine_add() - validate @rules (a rule object or an array of them,
  * borrowed) and append them all, or none. Ids must be unique; rules without
- * one get "rule-N". Lag rules take effect at once for objects created
- * afterwards. Returns 0, or -1 with the problem in @err.
+ * one get "rule-N"; the engine holds FAULT_RULES_MAX at most. Lag rules take
+ * effect at once for objects created afterwards. Returns 0, or -1 with the
+ * problem in @err.
  */
 int fault_engine_add(struct fault_engine *e, const json_t *rules, char *err,
                      size_t errlen);
@@ -240,7 +252,11 @@ void fault_engine_mail(struct fault_engine *e, const char *tenant_id,
 void fault_engine_notify(struct fault_engine *e, const char *tenant_id, const char *url,
                          struct notify_verdict *v);
 
-/* fault_glob() - does @s match @pattern ('*' any run, '?' one char; @nocase)? */
+/*
+ * fault_glob() - does @s match @pattern ('*' any run, '?' one char; @nocase)?
+ * Compiles @pattern each call (fault_match.h compiles once); false when it
+ * is longer than FAULT_PATTERN_MAX.
+ */
 bool fault_glob(const char *pattern, const char *s, bool nocase);
 
 /*

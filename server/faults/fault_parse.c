@@ -190,11 +190,14 @@ static int parse_match(struct pctx *p, const json_t *m, struct fault_rule *r)
 		return -1;
 	v = json_object_get(m, "path");
 	if (v) {
-		r->path = dup_string(p, v, "match.path", 1024);
+		r->path = dup_string(p, v, "match.path", FAULT_PATTERN_MAX);
 		if (!r->path)
 			return -1;
 		if (r->path[0] != '/')
 			return fail(p, "match.path", "must start with '/'");
+		if (fault_pattern_compile(&r->path_fp, r->path, FAULT_PATTERN_PATH, true))
+			return fail(p, "match.path", "out of memory");
+		r->path_versionless = !fault_path_strip_version(r->path);
 	}
 	v = json_object_get(m, "tenant");
 	if (v && !(r->tenant = dup_string(p, v, "match.tenant", 255)))
@@ -415,9 +418,12 @@ static int parse_mail(struct pctx *p, const json_t *v, struct fault_rule *r)
 		            "must be {\"to\", \"outcome\", \"reason\"?, \"delayMs\"?}");
 	if (check_keys(p, v, "mail", keys))
 		return -1;
-	r->mail_to = dup_string(p, json_object_get(v, "to"), "mail.to", 320);
+	r->mail_to =
+	    dup_string(p, json_object_get(v, "to"), "mail.to", FAULT_PATTERN_MAX);
 	if (!r->mail_to)
 		return -1;
+	if (fault_pattern_compile(&r->mail_fp, r->mail_to, FAULT_PATTERN_GLOB, true))
+		return fail(p, "mail.to", "out of memory");
 	for (i = 0; i < 4; i++)
 		if (outcome && !strcmp(outcome, outcomes[i]))
 			break;
@@ -697,6 +703,8 @@ void fault_rule_free(struct fault_rule *r)
 	json_decref(r->source);
 	json_decref(r->error.body);
 	free(r->path);
+	fault_pattern_release(&r->path_fp);
+	fault_pattern_release(&r->mail_fp);
 	free(r->tenant);
 	free(r->header_name);
 	free(r->header_value);

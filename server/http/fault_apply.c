@@ -12,8 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../core/resp.h"
@@ -124,61 +125,107 @@ void fault_conn_drop(struct MHD_Connection *conn, enum fault_conn c,
 struct fault_sleeper_item {
 	int64_t due_us;
 	struct MHD_Connection *conn;
-	struct fault_sleeper_item *next;
+	int fd; /* watched for a hang-up; -1 when epoll would not take it */
+	atomic_bool *gone;
+	struct fault_sleeper_item *prev, *next;
 };
+
+/* Take @it off the list and the epoll set, resume it, free it. Lock held. */
+static void wake(struct fault_sleeper *s, struct fault_sleeper_item *it, bool gone)
+{
+	if (it->prev)
+		it->prev->next = it->next;
+	else
+		s->items = it->next;
+	if (it->next)
+		it->next->prev = it->prev;
+	if (it->fd >= 0)
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, it->fd, NULL);
+	if (gone)
+		atomic_store(it->gone, true);
+	s->count--;
+	MHD_resume_connection(it->conn);
+	free(it);
+}
+
+static int wait_ms(const struct fault_sleeper *s)
+{
+	int64_t left;
+
+	if (!s->items)
+		return -1;
+	left = s->items->due_us - monotonic_us();
+	return left <= 0 ? 0 : (int)((left + 999) / 1000);
+}
 
 static void *sleeper_main(void *arg)
 {
 	struct fault_sleeper *s = arg;
+	struct epoll_event ev[64];
 
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
 		int64_t now = monotonic_us();
-		while (s->items && (s->items->due_us <= now || s->stopping)) {
-			struct fault_sleeper_item *it = s->items;
-			s->items = it->next;
-			MHD_resume_connection(it->conn);
-			free(it);
-		}
+		int n, timeout;
+
+		while (s->items && (s->items->due_us <= now || s->stopping))
+			wake(s, s->items, false);
 		if (s->stopping)
 			break;
-		if (!s->items) {
-			pthread_cond_wait(&s->cond, &s->lock);
-			continue;
+		timeout = wait_ms(s);
+		pthread_mutex_unlock(&s->lock);
+		n = epoll_wait(s->epfd, ev, 64, timeout);
+		pthread_mutex_lock(&s->lock);
+		/* Only this thread frees items: every pointer here is live. */
+		for (int i = 0; i < n; i++) {
+			uint64_t drain;
+
+			if (!ev[i].data.ptr) {
+				if (read(s->wake_fd, &drain, sizeof(drain)) < 0)
+					continue;
+				continue;
+			}
+			if (ev[i].events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+				wake(s, ev[i].data.ptr, true);
 		}
-		struct timespec ts;
-		int64_t due = s->items->due_us;
-		ts.tv_sec = (time_t)(due / 1000000);
-		ts.tv_nsec = (long)(due % 1000000) * 1000;
-		pthread_cond_timedwait(&s->cond, &s->lock, &ts);
 	}
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
 }
 
-int fault_sleeper_start(struct fault_sleeper *s)
+static void poke(struct fault_sleeper *s)
 {
-	pthread_condattr_t attr;
+	uint64_t one = 1;
+
+	if (write(s->wake_fd, &one, sizeof(one)) < 0)
+		return; /* the counter is full: the thread wakes anyway */
+}
+
+int fault_sleeper_start(struct fault_sleeper *s, unsigned max)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
 
 	memset(s, 0, sizeof(*s));
-	if (pthread_mutex_init(&s->lock, NULL))
-		return -1;
-	/* Waits are measured on the monotonic clock, as monotonic_us() is. */
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	if (pthread_cond_init(&s->cond, &attr)) {
-		pthread_condattr_destroy(&attr);
-		pthread_mutex_destroy(&s->lock);
-		return -1;
-	}
-	pthread_condattr_destroy(&attr);
+	s->max = max;
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (s->epfd < 0 || s->wake_fd < 0 ||
+	    epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->wake_fd, &ev) ||
+	    pthread_mutex_init(&s->lock, NULL))
+		goto out_close;
 	if (pthread_create(&s->thread, NULL, sleeper_main, s)) {
-		pthread_cond_destroy(&s->cond);
 		pthread_mutex_destroy(&s->lock);
-		return -1;
+		goto out_close;
 	}
 	s->started = true;
 	return 0;
+
+out_close:
+	if (s->epfd >= 0)
+		close(s->epfd);
+	if (s->wake_fd >= 0)
+		close(s->wake_fd);
+	return -1;
 }
 
 void fault_sleeper_stop(struct fault_sleeper *s)
@@ -187,34 +234,57 @@ void fault_sleeper_stop(struct fault_sleeper *s)
 		return;
 	pthread_mutex_lock(&s->lock);
 	s->stopping = true;
-	pthread_cond_signal(&s->cond);
+	poke(s);
 	pthread_mutex_unlock(&s->lock);
 	pthread_join(s->thread, NULL);
-	pthread_cond_destroy(&s->cond);
 	pthread_mutex_destroy(&s->lock);
+	close(s->epfd);
+	close(s->wake_fd);
 	s->started = false;
 }
 
-int fault_sleeper_add(struct fault_sleeper *s, struct MHD_Connection *conn,
-                      int64_t delay_ms)
+int fault_sleeper_add(struct fault_sleeper *s, struct MHD_Connection *conn, int fd,
+                      int64_t delay_ms, atomic_bool *gone)
 {
-	struct fault_sleeper_item *it = malloc(sizeof(*it)), **at;
+	struct fault_sleeper_item *it = malloc(sizeof(*it)), **at, *prev = NULL;
+	struct epoll_event ev = {.events = EPOLLRDHUP};
 
 	if (!it)
 		return -1;
 	it->due_us = monotonic_us() + delay_ms * 1000;
 	it->conn = conn;
+	it->fd = fd;
+	it->gone = gone;
 	pthread_mutex_lock(&s->lock);
-	if (s->stopping) {
+	if (s->stopping || s->count >= s->max) {
+		int rc = s->stopping ? -1 : FAULT_SLEEPER_FULL;
 		pthread_mutex_unlock(&s->lock);
 		free(it);
-		return -1;
+		return rc;
 	}
+	ev.data.ptr = it;
+	if (fd < 0 || epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev))
+		it->fd = -1; /* no hang-up watch: the timer still wakes it */
 	for (at = &s->items; *at && (*at)->due_us <= it->due_us; at = &(*at)->next)
-		;
+		prev = *at;
+	it->prev = prev;
 	it->next = *at;
+	if (*at)
+		(*at)->prev = it;
 	*at = it;
-	pthread_cond_signal(&s->cond);
+	s->count++;
+	if (s->items == it)
+		poke(s); /* a new earliest deadline */
 	pthread_mutex_unlock(&s->lock);
 	return 0;
+}
+
+unsigned fault_sleeper_count(struct fault_sleeper *s)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&s->lock);
+	n = s->count;
+	pthread_mutex_unlock(&s->lock);
+	return n;
 }

@@ -7,6 +7,7 @@
 #ifndef GRAPHMOCK_SERVER_HTTP_FAULT_APPLY_H
 #define GRAPHMOCK_SERVER_HTTP_FAULT_APPLY_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,16 +25,27 @@ struct MHD_Connection;
 void fault_conn_drop(struct MHD_Connection *conn, enum fault_conn c,
                      const struct resp *resp, uint64_t seed);
 
-/* fault_sleeper_start() / _stop() - the timer thread; stop resumes every sleeper first.
+/*
+ * fault_sleeper_start() / _stop() - the timer thread, holding @max
+ * connections at most; stop resumes every sleeper first.
  */
-int fault_sleeper_start(struct fault_sleeper *s);
+int fault_sleeper_start(struct fault_sleeper *s, unsigned max);
 void fault_sleeper_stop(struct fault_sleeper *s);
 
 /*
  * fault_sleeper_add() - resume @conn (already suspended by the caller with
- * MHD_suspend_connection) after @delay_ms. -1 on OOM (caller resumes it).
+ * MHD_suspend_connection; its socket @fd) after @delay_ms, or at once when
+ * the client hangs up first, setting *@gone: a suspended connection is
+ * invisible to libmicrohttpd, so the timer thread watches the socket itself
+ * (epoll, EPOLLRDHUP) and a client that went away frees its slot at once.
+ * Returns 0; FAULT_SLEEPER_FULL when @max connections sleep already; -1 on
+ * OOM. On failure the caller resumes the connection.
  */
-int fault_sleeper_add(struct fault_sleeper *s, struct MHD_Connection *conn,
-                      int64_t delay_ms);
+#define FAULT_SLEEPER_FULL (-2)
+int fault_sleeper_add(struct fault_sleeper *s, struct MHD_Connection *conn, int fd,
+                      int64_t delay_ms, atomic_bool *gone);
+
+/* fault_sleeper_count() - connections sleeping now. */
+unsigned fault_sleeper_count(struct fault_sleeper *s);
 
 #endif

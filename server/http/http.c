@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -16,8 +17,10 @@
 #include <unistd.h>
 
 #include "../../state/util/alloc.h"
+#include "../../state/util/buf.h"
 #include "../core/error.h"
 #include "../exchange.h"
+#include "deferred.h"
 #include "fault_apply.h"
 #include "../core/req.h"
 #include "../core/resp.h"
@@ -30,6 +33,8 @@ enum http_phase {
 	PHASE_SLEEPING, /* suspended for injected latency */
 	PHASE_WAITING,  /* suspended while a handler's webhook checks run */
 	PHASE_RESUMED,  /* latency over: serve normally */
+	PHASE_REFUSED,  /* the latency timer was full: answer 503 */
+	PHASE_DEFERRED, /* suspended while the admin thread runs the handler */
 };
 
 /*
@@ -41,12 +46,14 @@ struct http_exchange {
 	char *query;  /* the raw query string, parsed here rather than by MHD */
 	char *upload; /* the body as received; handed to ex.req when complete */
 	size_t upload_len, upload_cap;
-	size_t body_cap; /* exchange_body_cap() of this request */
-	bool started;    /* the access handler has seen this request */
-	bool no_host;    /* HTTP/1.1 without Host (RFC 9112 §3.2: 400) */
-	bool oom;        /* a header, option or the body could not be kept */
-	bool dropped;    /* a connection fault: nothing (complete) was sent */
+	FILE *spool;  /* a ROUTE_LARGE_BODY upload, any size: on disk instead */
+	bool started; /* the access handler has seen this request */
+	bool no_host; /* HTTP/1.1 without Host (RFC 9112 §3.2: 400) */
+	bool oom;     /* a header, option or the body could not be kept */
+	bool dropped; /* a connection fault: nothing (complete) was sent */
 	enum http_phase phase;
+	atomic_bool gone; /* the client hung up while suspended (latency timer) */
+	struct deferred_result deferred; /* PHASE_DEFERRED: what the admin thread did */
 };
 
 /*
@@ -118,6 +125,12 @@ static void set_base_url(struct srv *srv, struct req *req)
 static int upload_append(struct http_exchange *hx, const char *data, size_t len,
                          size_t cap)
 {
+	if (hx->spool) {
+		if (fwrite(data, 1, len, hx->spool) != len)
+			return -1;
+		hx->upload_len += len;
+		return 0;
+	}
 	if (hx->ex.too_large || hx->upload_len + len > cap) {
 		hx->ex.too_large = true;
 		return 0;
@@ -170,17 +183,94 @@ static void add_graph_headers(struct MHD_Response *r, const struct exchange *ex)
 		MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
 }
 
+/* A streamed body as libmicrohttpd pulls it: the pieces, copied out in turn. */
+struct stream_reader {
+	struct resp_stream src;
+	struct buf piece;
+	size_t off;
+	int more; /* what the last piece said: 1 more, 0 end */
+};
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct stream_reader *sr = cls;
+	size_t n;
+
+	(void)pos;
+	while (sr->off == sr->piece.len) {
+		if (!sr->more)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		buf_release(&sr->piece);
+		buf_init(&sr->piece, RESP_TEXT_MAX);
+		sr->off = 0;
+		sr->more = sr->src.next(sr->src.ctx, &sr->piece);
+		if (sr->more < 0 || sr->piece.failed)
+			return MHD_CONTENT_READER_END_WITH_ERROR; /* the client sees it
+			                                             cut */
+	}
+	n = sr->piece.len - sr->off < max ? sr->piece.len - sr->off : max;
+	memcpy(out, sr->piece.data + sr->off, n);
+	sr->off += n;
+	return (ssize_t)n;
+}
+
+static void stream_free(void *cls)
+{
+	struct stream_reader *sr = cls;
+
+	buf_release(&sr->piece);
+	if (sr->src.release)
+		sr->src.release(sr->src.ctx);
+	free(sr);
+}
+
+/*
+ * The first piece is made before the status line goes out, so an export that
+ * cannot even start answers 500 rather than a 200 cut short.
+ */
+static struct MHD_Response *stream_response(struct resp *resp)
+{
+	struct stream_reader *sr = calloc(1, sizeof(*sr));
+	struct MHD_Response *r;
+
+	if (!sr)
+		return NULL;
+	sr->src = resp->stream;
+	memset(&resp->stream, 0, sizeof(resp->stream)); /* the reader owns it now */
+	buf_init(&sr->piece, RESP_TEXT_MAX);
+	sr->more = sr->src.next(sr->src.ctx, &sr->piece);
+	if (sr->more < 0 || sr->piece.failed) {
+		stream_free(sr);
+		resp_error(resp, GERR_INTERNAL, "Exporting the state failed.");
+		resp_finish(resp);
+		return NULL;
+	}
+	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read,
+	                                      sr, stream_free);
+	if (!r)
+		stream_free(sr);
+	return r;
+}
+
 static enum MHD_Result respond(struct MHD_Connection *conn, struct exchange *ex)
 {
 	struct resp *resp = &ex->resp;
-	struct MHD_Response *r;
+	struct MHD_Response *r = NULL;
 	enum MHD_Result ok;
 
-	r = MHD_create_response_from_buffer_with_free_callback(resp->bytes_len,
-	                                                       resp->bytes, &free);
-	if (!r)
+	if (resp->kind == RESP_STREAM && resp->stream.file)
+		resp_stream_drain(resp); /* not through the admin thread: from memory */
+	if (resp->kind == RESP_STREAM)
+		r = stream_response(resp);
+	if (!r && resp->kind == RESP_STREAM)
 		return MHD_NO;
-	resp->bytes = NULL; /* MHD frees it now */
+	if (!r) {
+		r = MHD_create_response_from_buffer_with_free_callback(
+		    resp->bytes_len, resp->bytes, &free);
+		if (!r)
+			return MHD_NO;
+		resp->bytes = NULL; /* MHD frees it now */
+	}
 	add_graph_headers(r, ex);
 	ok = MHD_queue_response(conn, resp->status, r);
 	MHD_destroy_response(r);
@@ -227,7 +317,13 @@ static void build_request(struct srv *srv, struct MHD_Connection *conn,
 	req->now_ms = state_now_ms(&srv->state);
 	set_peer(conn, req);
 	set_base_url(srv, req);
-	if (hx->upload_len) {
+	if (hx->spool) {
+		if (fflush(hx->spool) || fseek(hx->spool, 0, SEEK_SET))
+			hx->oom = true;
+		req->body_file = hx->spool;
+		req->body_len = hx->upload_len;
+		hx->spool = NULL;
+	} else if (hx->upload_len) {
 		req_take_body(req, hx->upload, hx->upload_len);
 		hx->upload = NULL;
 	}
@@ -287,12 +383,21 @@ static enum MHD_Result act(struct srv *srv, struct MHD_Connection *conn,
 	switch (step) {
 	case EXCHANGE_RESPOND:
 		return respond(conn, ex);
-	case EXCHANGE_DELAY:
+	case EXCHANGE_DELAY: {
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		int rc;
+
 		hx->phase = PHASE_SLEEPING;
 		MHD_suspend_connection(conn);
-		if (fault_sleeper_add(&srv->sleeper, conn, ex->fault.latency_ms))
+		rc = fault_sleeper_add(&srv->sleeper, conn, ci ? ci->connect_fd : -1,
+		                       ex->fault.latency_ms, &hx->gone);
+		if (rc == FAULT_SLEEPER_FULL)
+			hx->phase = PHASE_REFUSED; /* answered when resumed, below */
+		if (rc)
 			MHD_resume_connection(conn);
 		return MHD_YES;
+	}
 	case EXCHANGE_DROP:
 		fault_conn_drop(conn, ex->fault.conn, &ex->resp, ex->fault.garbage_seed);
 		hx->dropped = true;
@@ -303,8 +408,44 @@ static enum MHD_Result act(struct srv *srv, struct MHD_Connection *conn,
 		if (exchange_wait_start(srv, ex, wake_connection, conn))
 			MHD_resume_connection(conn);
 		return MHD_YES;
+	case EXCHANGE_DEFER:
+		hx->phase = PHASE_DEFERRED;
+		MHD_suspend_connection(conn);
+		if (!deferred_add(&srv->admin_thread, conn, ex, &hx->deferred))
+			return MHD_YES;
+		/* No admin thread (stopping): run it here after all. */
+		MHD_resume_connection(conn);
+		hx->phase = PHASE_RESUMED;
+		return act(srv, conn, hx, exchange_run_deferred(srv, ex));
 	}
 	return MHD_NO;
+}
+
+/* The admin thread is done: answer as it left things (a spooled export: from the file).
+ */
+static enum MHD_Result deferred_done(struct srv *srv, struct MHD_Connection *conn,
+                                     struct http_exchange *hx)
+{
+	struct deferred_result *d = &hx->deferred;
+	struct MHD_Response *r;
+	enum MHD_Result ok;
+	int fd;
+
+	hx->phase = PHASE_RESUMED;
+	if (d->step != EXCHANGE_RESPOND || !d->body)
+		return act(srv, conn, hx, (enum exchange_step)d->step);
+	/* MHD owns (and closes) its own descriptor; on_completed closes the FILE. */
+	fd = dup(fileno(d->body));
+	r = fd < 0 ? NULL : MHD_create_response_from_fd((uint64_t)d->len, fd);
+	if (!r) {
+		if (fd >= 0)
+			close(fd);
+		return MHD_NO;
+	}
+	add_graph_headers(r, &hx->ex);
+	ok = MHD_queue_response(conn, hx->ex.resp.status, r);
+	MHD_destroy_response(r);
+	return ok;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -321,27 +462,46 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		hx->started = true;
 		hx->no_host = !strcmp(version, MHD_HTTP_VERSION_1_1) &&
 		              !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
-		hx->body_cap = exchange_body_cap(srv, method, url);
-		if (!answer_before_body(conn, hx->body_cap))
+		if (exchange_body_unbounded(
+		        srv, method, url,
+		        MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		                                    "X-Graphmock-Admin-Token"),
+		        MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		                                    "Authorization"))) {
+			hx->spool = tmpfile(); /* PUT /_mock/state: any size, on disk */
+			if (!hx->spool)
+				hx->oom = true;
+			return MHD_YES;
+		}
+		if (!answer_before_body(conn, srv->cfg.max_body))
 			return MHD_YES; /* upload_append() drops what is over the cap */
 		hx->ex.too_large = true;
 	} else if (hx->phase == PHASE_SLEEPING) {
 		hx->phase = PHASE_RESUMED; /* the latency timer resumed us */
+		if (atomic_load(&hx->gone)) {
+			hx->dropped = true; /* journaled unanswered by on_completed */
+			return MHD_NO;
+		}
 		return act(srv, conn, hx, exchange_resume(srv, &hx->ex));
 	} else if (hx->phase == PHASE_WAITING) {
 		hx->phase = PHASE_RESUMED; /* the webhook checks are done */
 		return act(srv, conn, hx, exchange_continue(srv, &hx->ex));
+	} else if (hx->phase == PHASE_DEFERRED) {
+		return deferred_done(srv, conn, hx);
+	} else if (hx->phase == PHASE_REFUSED) {
+		hx->phase = PHASE_RESUMED;
+		return act(srv, conn, hx, exchange_delay_refused(srv, &hx->ex));
 	} else if (*upload_data_size) {
-		if (upload_append(hx, upload_data, *upload_data_size, hx->body_cap))
+		if (upload_append(hx, upload_data, *upload_data_size, srv->cfg.max_body))
 			hx->oom = true; /* answered once the upload is over */
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
 	build_request(srv, conn, hx, url, method);
-	return act(
-	    srv, conn, hx,
-	    exchange_run(srv, &hx->ex,
-	                 EXCHANGE_CAN_DELAY | EXCHANGE_CAN_DROP | EXCHANGE_CAN_WAIT));
+	return act(srv, conn, hx,
+	           exchange_run(srv, &hx->ex,
+	                        EXCHANGE_CAN_DELAY | EXCHANGE_CAN_DROP |
+	                            EXCHANGE_CAN_WAIT | EXCHANGE_CAN_DEFER));
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
@@ -359,6 +519,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 		               monotonic_us() - hx->ex.started_us);
 	exchange_journal_dropped(srv, &hx->ex); /* when no answer was sent */
 	exchange_release(&hx->ex);
+	if (hx->spool)
+		fclose(hx->spool);
+	if (hx->deferred.body)
+		fclose(hx->deferred.body);
 	state_free(hx->upload);
 	state_free(hx->query);
 	free(hx);
@@ -521,8 +685,13 @@ int srv_start(struct srv *srv)
 		srv_tls_release(srv);
 		return -1;
 	}
-	if (fault_sleeper_start(&srv->sleeper)) {
+	if (fault_sleeper_start(&srv->sleeper, srv->cfg.max_delayed)) {
 		fprintf(stderr, "starting the latency timer failed\n");
+		goto out_close;
+	}
+	if (deferred_start(&srv->admin_thread, srv)) {
+		fprintf(stderr, "starting the admin thread failed\n");
+		fault_sleeper_stop(&srv->sleeper);
 		goto out_close;
 	}
 	srv->daemon =
@@ -539,6 +708,7 @@ int srv_start(struct srv *srv)
 	if (!srv->daemon) {
 		fprintf(stderr, "starting the HTTP daemon on port '%u' failed\n",
 		        srv->port);
+		deferred_stop(&srv->admin_thread);
 		fault_sleeper_stop(&srv->sleeper);
 		goto out_close;
 	}
@@ -560,6 +730,7 @@ void srv_stop(struct srv *srv)
 	/* Wake delayed and waiting requests first: libmicrohttpd must not stop with
 	 * suspended ones. */
 	fault_sleeper_stop(&srv->sleeper);
+	deferred_stop(&srv->admin_thread); /* runs what it holds, then resumes it */
 	notify_stop(&srv->notify);
 	if (srv->daemon_v6)
 		MHD_stop_daemon(srv->daemon_v6);

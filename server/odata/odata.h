@@ -118,16 +118,25 @@ struct odata_query {
 	char *skiptoken;                   /* raw $skiptoken, validated; NULL = none */
 	const struct odata_entity *entity; /* the schema it was validated against */
 	struct odata_search *search_expr;  /* parsed $search; NULL = none */
-	/* Decoded $skiptoken: ODATA_TOKEN_SEQ (last seq returned, default order)
-	 * or ODATA_TOKEN_OFFSET (index into the ordered matches); 0 = none. */
+	/* Decoded $skiptoken: ODATA_TOKEN_SEQ (last seq returned, default order),
+	 * ODATA_TOKEN_OFFSET (index into the ordered matches) or
+	 * ODATA_TOKEN_CURSOR (the last item's sort key and seq, for pages walked
+	 * from an ordered index); 0 = none. */
 	int token_kind;
 	uint64_t token_value;
 	struct odata_expand *expand; /* $expand items; NULL = none */
 	size_t nexpand;
+	char *token_key; /* ODATA_TOKEN_CURSOR: the sort key, lower case (owned) */
 };
 
-#define ODATA_TOKEN_SEQ    1
-#define ODATA_TOKEN_OFFSET 2
+/* Outer page size with $expand, whatever $top says (microsoft-graph-docs#21506);
+ * routes that walk their own pages cap them alike. */
+#define ODATA_EXPAND_MAX_PAGE 100
+
+#define ODATA_TOKEN_SEQ      1
+#define ODATA_TOKEN_OFFSET   2
+#define ODATA_TOKEN_CURSOR   3
+#define ODATA_CURSOR_KEY_MAX 512 /* longest sort key a cursor carries */
 
 /* One candidate of a collection, handed to odata_respond_collection(). */
 struct odata_item {
@@ -187,11 +196,25 @@ void odata_query_release(struct odata_query *q);
 bool odata_query_match(const struct odata_query *q, const json_t *obj);
 
 /*
+ * odata_select_single_only() - does @q's $select name a property @entity
+ * serves on a single entity only (OP_SINGLE)? A list answers it with 501.
+ */
+bool odata_select_single_only(const struct odata_query *q,
+                              const struct odata_entity *entity);
+
+/*
  * odata_filter_eq_value() - if the $filter is `@prop eq 'v'` (alone or as one
  * conjunct of a top-level `and`), the literal v; else NULL. Lets routes use an
  * index instead of a scan. Borrowed from q.
  */
 const char *odata_filter_eq_value(const struct odata_query *q, const char *prop);
+
+/*
+ * odata_filter_startswith_value() - if the $filter is `startswith(@prop, 'v')`
+ * (alone or one conjunct of a top-level `and`), the literal v; else NULL.
+ * Lets routes walk an ordered index from v. Borrowed from q.
+ */
+const char *odata_filter_startswith_value(const struct odata_query *q, const char *prop);
 
 /*
  * odata_project() - a new object holding @obj's $select-ed properties, or
@@ -220,6 +243,25 @@ struct odata_one {
 	bool type_annotation;                  /* "@odata.type" after "@odata.context" */
 	const struct odata_expander *expander; /* NULL: expanded collections empty */
 };
+
+/* Where the page after a walked one starts (odata_respond_walked). */
+struct odata_cursor {
+	uint64_t seq;    /* the last item's seq */
+	const char *key; /* its sort key (lower case) when the order has one, else NULL */
+};
+
+/*
+ * odata_respond_walked() - the page @items[0..n) (already filtered, ordered
+ * and cut to the page size by a route walking an ordered index) as
+ * odata_respond_collection() answers it, with an @odata.nextLink to @next
+ * when more follows (NULL: the last page). A cursor with a key becomes an
+ * ODATA_TOKEN_CURSOR $skiptoken, one without an ODATA_TOKEN_SEQ one.
+ * Returns 0, or -1 after resp_error().
+ */
+int odata_respond_walked(const struct odata_query *q, const struct req *req,
+                         struct resp *resp, const struct odata_item *items, size_t n,
+                         const struct odata_cursor *next,
+                         const struct odata_list_opts *opts);
 
 /*
  * odata_respond_one() - set @resp to @status with the projection of @one's

@@ -43,4 +43,7 @@ bool odata_filter_eval(const struct odata_expr *e, const json_t *obj);
 /* odata_filter_eq_literal() - see odata_filter_eq_value() in odata.h. Borrowed. */
 const char *odata_filter_eq_literal(const struct odata_expr *e, const char *prop);
 
+/* odata_filter_startswith_literal() - see odata_filter_startswith_value(). Borrowed. */
+const char *odata_filter_startswith_literal(const struct odata_expr *e, const char *prop);
+
 #endif

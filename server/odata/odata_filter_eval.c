@@ -340,6 +340,33 @@ static const char *eq_literal(const struct fnode *n, const char *prop)
 	return n->u.cmp.rhs.s;
 }
 
+static const char *startswith_literal(const struct fnode *n, const char *prop)
+{
+	if (n->kind != FN_FUNC || n->u.func.f != FF_STARTSWITH ||
+	    n->u.func.arg.var >= 0 || n->u.func.arg.nsub || n->u.func.arg.count ||
+	    n->u.func.lit.kind != FL_STRING ||
+	    odata_strcasecmp(n->u.func.arg.prop->name, prop))
+		return NULL;
+	return n->u.func.lit.s;
+}
+
+const char *odata_filter_startswith_literal(const struct odata_expr *e, const char *prop)
+{
+	const struct fnode *root = odata_filter_root(e);
+	const char *v;
+
+	if (!root || !prop)
+		return NULL;
+	if (root->kind != FN_AND)
+		return startswith_literal(root, prop);
+	for (size_t i = 0; i < root->u.list.n; i++) {
+		v = startswith_literal(root->u.list.kids[i], prop);
+		if (v)
+			return v;
+	}
+	return NULL;
+}
+
 const char *odata_filter_eq_literal(const struct odata_expr *e, const char *prop)
 {
 	const struct fnode *root = odata_filter_root(e);

@@ -192,6 +192,70 @@ int odata_token_decode(const char *token, int *kind, uint64_t *value)
 	return 0;
 }
 
+/* A cursor: "DSpt" 3 3 seq[8] key[n] check[4], base64url (longer than any
+ * fixed token, so the two never mix up). */
+#define CURSOR_VERSION 3
+
+char *odata_cursor_encode(uint64_t seq, const char *key)
+{
+	size_t klen = key ? strnlen(key, ODATA_CURSOR_KEY_MAX) : 0;
+	size_t n = 14 + klen + 4;
+	unsigned char *p = malloc(n);
+	char *out = malloc(n / 3 * 4 + 8);
+	uint32_t h;
+
+	if (!p || !out) {
+		free(p);
+		free(out);
+		return NULL;
+	}
+	memcpy(p, "DSpt", 4);
+	p[4] = CURSOR_VERSION;
+	p[5] = ODATA_TOKEN_CURSOR;
+	for (int i = 0; i < 8; i++)
+		p[6 + i] = (unsigned char)(seq >> (56 - 8 * i));
+	if (klen)
+		memcpy(p + 14, key, klen);
+	h = token_check(p, 14 + klen);
+	for (int i = 0; i < 4; i++)
+		p[14 + klen + (size_t)i] = (unsigned char)(h >> (24 - 8 * i));
+	b64url_encode_to(p, n, out);
+	free(p);
+	return out;
+}
+
+int odata_cursor_decode(const char *token, uint64_t *seq, char **key)
+{
+	size_t len = strlen(token), n;
+	unsigned char p[(ODATA_CURSOR_KEY_MAX + 18) + 4];
+	uint32_t h = 0;
+	uint64_t v = 0;
+	long got;
+
+	if (len <= ODATA_TOKEN_LEN || len > (sizeof(p) - 4) / 3 * 4 + 4)
+		return -1;
+	got = b64url_decode_to(token, len, p, sizeof(p));
+	if (got < 18)
+		return -1;
+	n = (size_t)got;
+	if (n > sizeof(p) - 4 || memcmp(p, "DSpt", 4) || p[4] != CURSOR_VERSION ||
+	    p[5] != ODATA_TOKEN_CURSOR)
+		return -1;
+	for (int i = 0; i < 4; i++)
+		h = h << 8 | p[n - 4 + (size_t)i];
+	if (h != token_check(p, n - 4) || memchr(p + 14, '\0', n - 18))
+		return -1;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[6 + i];
+	*key = malloc(n - 18 + 1);
+	if (!*key)
+		return -1;
+	memcpy(*key, p + 14, n - 18);
+	(*key)[n - 18] = '\0';
+	*seq = v;
+	return 0;
+}
+
 /* ---- @odata.nextLink ---- */
 
 static void add_encoded(struct buf *sb, const char *s, const char *keep)
@@ -244,8 +308,15 @@ static void add_path(struct buf *sb, const struct req *req)
 
 char *odata_next_link(const struct req *req, int kind, uint64_t value)
 {
-	struct buf sb;
 	char token[ODATA_TOKEN_LEN + 1];
+
+	odata_token_encode(kind, value, token);
+	return odata_next_link_token(req, token);
+}
+
+char *odata_next_link_token(const struct req *req, const char *token)
+{
+	struct buf sb;
 	size_t i;
 
 	buf_init(&sb, ODATA_URL_MAX);
@@ -267,7 +338,6 @@ char *odata_next_link(const struct req *req, int kind, uint64_t value)
 		            QUERY_KEEP);
 		buf_addstr(&sb, "&");
 	}
-	odata_token_encode(kind, value, token);
 	buf_addstr(&sb, "$skiptoken=");
 	buf_addstr(&sb, token);
 	if (sb.failed) {

@@ -351,8 +351,17 @@ static int parse_all(struct odata_query *q, const struct opts *o, const struct r
 		q->skiptoken = xstrndup(o->v[OPT_SKIPTOKEN], strlen(o->v[OPT_SKIPTOKEN]));
 		if (!q->skiptoken)
 			return odata_err_set(err, GERR_INTERNAL, "Out of memory.");
-		if (odata_token_decode(q->skiptoken, &q->token_kind, &q->token_value) ||
-		    q->token_kind != (q->norderby ? ODATA_TOKEN_OFFSET : ODATA_TOKEN_SEQ))
+		/* A cursor (walked pages) goes with one sort key; else the kind the
+		 * order calls for. */
+		if (!odata_cursor_decode(q->skiptoken, &q->token_value, &q->token_key)) {
+			q->token_kind = ODATA_TOKEN_CURSOR;
+			if (q->norderby != 1)
+				return odata_err_set(err, GERR_REQUEST_BAD_REQUEST,
+				                     ODATA_TOKEN_MSG);
+		} else if (odata_token_decode(q->skiptoken, &q->token_kind,
+		                              &q->token_value) ||
+		           q->token_kind !=
+		               (q->norderby ? ODATA_TOKEN_OFFSET : ODATA_TOKEN_SEQ))
 			return odata_err_set(err, GERR_REQUEST_BAD_REQUEST,
 			                     ODATA_TOKEN_MSG);
 	}
@@ -390,6 +399,7 @@ void odata_query_release(struct odata_query *q)
 	odata_expand_release(q);
 	free(q->search);
 	free(q->skiptoken);
+	free(q->token_key);
 	memset(q, 0, sizeof(*q));
 }
 
@@ -404,4 +414,9 @@ bool odata_query_match(const struct odata_query *q, const json_t *obj)
 const char *odata_filter_eq_value(const struct odata_query *q, const char *prop)
 {
 	return q ? odata_filter_eq_literal(q->filter, prop) : NULL;
+}
+
+const char *odata_filter_startswith_value(const struct odata_query *q, const char *prop)
+{
+	return q ? odata_filter_startswith_literal(q->filter, prop) : NULL;
 }

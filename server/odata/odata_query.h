@@ -16,7 +16,6 @@ struct odata_search;
 
 #define ODATA_MAX_TOP         999
 #define ODATA_DEFAULT_TOP     100
-#define ODATA_EXPAND_MAX_PAGE 100 /* outer page size with $expand */
 #define ODATA_SEARCH_MAX_LEN  1024
 #define ODATA_SEARCH_MAX_TERM 32 /* clauses in one $search */
 
@@ -74,5 +73,14 @@ int odata_expand_parse(struct odata_query *q, const char *v, struct odata_err *e
 void odata_expand_release(struct odata_query *q);
 void odata_token_encode(int kind, uint64_t value, char *out);
 int odata_token_decode(const char *token, int *kind, uint64_t *value);
+
+/*
+ * odata_cursor_encode() - the opaque ODATA_TOKEN_CURSOR token for the item
+ * at (@key, @seq) of an ordered walk (key at most ODATA_CURSOR_KEY_MAX bytes,
+ * longer ones cut). New string, or NULL on OOM. odata_cursor_decode() gives
+ * them back (*@key new), or returns -1 for anything it did not produce.
+ */
+char *odata_cursor_encode(uint64_t seq, const char *key);
+int odata_cursor_decode(const char *token, uint64_t *seq, char **key);
 
 #endif

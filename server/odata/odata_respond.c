@@ -157,6 +157,13 @@ static size_t page_start(const struct odata_query *q, const struct odata_item *i
 
 	if (q->token_kind == ODATA_TOKEN_OFFSET)
 		return q->token_value < m ? (size_t)q->token_value : m;
+	if (q->token_kind == ODATA_TOKEN_CURSOR) {
+		/* A walked page's cursor met here: go on after the item it names. */
+		for (size_t i = 0; i < m; i++)
+			if (items[idx[i]].seq == q->token_value)
+				return i + 1;
+		return m;
+	}
 	if (q->token_kind != ODATA_TOKEN_SEQ)
 		return (size_t)q->skip < m ? (size_t)q->skip : m;
 	/* Default order is by seq: the first item inserted after the last one sent. */
@@ -201,24 +208,31 @@ static char *next_link(const struct odata_query *q, const struct req *req,
 	                       q->norderby ? (uint64_t)to : items[idx[to - 1]].seq);
 }
 
+/* One page: idx[from..to) of the m ordered matches, with @link (or none). */
+struct page_view {
+	const struct odata_item *items;
+	const size_t *idx;
+	size_t from, to, m;
+	const char *link;
+};
+
 /* The page as JSON text: context, count, nextLink, then the items. */
 static int write_body(struct buf *w, const struct odata_query *q, const struct req *req,
-                      const struct odata_list_opts *opts, const struct odata_item *items,
-                      const size_t *idx, size_t m)
+                      const struct odata_list_opts *opts, const struct page_view *pv)
 {
-	struct page pg = page_bounds(q, opts, items, idx, m);
+	const struct odata_item *items = pv->items;
+	const size_t *idx = pv->idx;
+	size_t m = pv->m;
 	bool bare = odata_metadata_none(req);
 	struct odata_proj *proj;
 	struct buf ctx;
-	char *link = NULL;
+	const char *link = pv->link;
 	size_t i;
 
 	buf_init(&ctx, ODATA_URL_MAX);
 	context_url(&ctx, q, req, opts->context ? opts->context : set_name(q->entity),
 	            "");
-	if (pg.to < m)
-		link = next_link(q, req, items, idx, pg.to);
-	if (ctx.failed || (pg.to < m && !link)) {
+	if (ctx.failed) {
 		buf_release(&ctx);
 		return -1;
 	}
@@ -240,14 +254,13 @@ static int write_body(struct buf *w, const struct odata_query *q, const struct r
 		jwriter_key(w, "@odata.nextLink");
 		jwriter_string(w, link, strlen(link));
 		buf_add(w, ",", 1);
-		free(link);
 	}
 	buf_add(w, "\"value\":[", 9);
 	proj = odata_proj_new(opts->expander);
-	for (i = pg.from; i < pg.to; i++) {
+	for (i = pv->from; i < pv->to; i++) {
 		const struct odata_item *it = &items[idx[i]];
 
-		if (i > pg.from)
+		if (i > pv->from)
 			buf_add(w, ",", 1);
 		odata_proj_write(proj, w, q, it->entity ? it->entity : q->entity, it->obj,
 		                 (opts->type_annotations ? ODATA_PW_ANNOTATE : 0) |
@@ -261,7 +274,7 @@ static int write_body(struct buf *w, const struct odata_query *q, const struct r
 /* The page as text (resp->bytes_only) or as a json_t body (handlers, tests). */
 static int respond_page(const struct odata_query *q, const struct req *req,
                         struct resp *resp, const struct odata_list_opts *opts,
-                        const struct odata_item *items, const size_t *idx, size_t m)
+                        const struct page_view *pv)
 {
 	struct buf w;
 	json_t *body;
@@ -269,7 +282,7 @@ static int respond_page(const struct odata_query *q, const struct req *req,
 	size_t len;
 
 	buf_init(&w, RESP_TEXT_MAX);
-	if (write_body(&w, q, req, opts, items, idx, m)) {
+	if (write_body(&w, q, req, opts, pv)) {
 		buf_release(&w);
 		return -1;
 	}
@@ -303,7 +316,45 @@ int odata_respond_collection(const struct odata_query *q, const struct req *req,
 	idx = odata_match_sorted(q, items, n, &m);
 	if (!idx)
 		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	rc = respond_page(q, req, resp, opts, items, idx, m);
+	struct page pg = page_bounds(q, opts, items, idx, m);
+	char *link = pg.to < m ? next_link(q, req, items, idx, pg.to) : NULL;
+	struct page_view pv = {items, idx, pg.from, pg.to, m, link};
+
+	rc = pg.to < m && !link ? -1 : respond_page(q, req, resp, opts, &pv);
+	free(link);
+	free(idx);
+	if (rc)
+		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	return 0;
+}
+
+int odata_respond_walked(const struct odata_query *q, const struct req *req,
+                         struct resp *resp, const struct odata_item *items, size_t n,
+                         const struct odata_cursor *next,
+                         const struct odata_list_opts *opts)
+{
+	static const struct odata_list_opts none = {0};
+	size_t *idx = malloc((n + 1) * sizeof(*idx));
+	char *link = NULL, *token = NULL;
+	int rc = -1;
+
+	opts = opts ? opts : &none;
+	if (!idx)
+		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
+	for (size_t i = 0; i < n; i++)
+		idx[i] = i;
+	if (next && next->key) {
+		token = odata_cursor_encode(next->seq, next->key);
+		link = token ? odata_next_link_token(req, token) : NULL;
+	} else if (next) {
+		link = odata_next_link(req, ODATA_TOKEN_SEQ, next->seq);
+	}
+	if (!next || link) {
+		struct page_view pv = {items, idx, 0, n, n, link};
+		rc = respond_page(q, req, resp, opts, &pv);
+	}
+	free(token);
+	free(link);
 	free(idx);
 	if (rc)
 		return resp_error(resp, GERR_INTERNAL, "Out of memory.");

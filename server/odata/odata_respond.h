@@ -36,6 +36,9 @@ size_t *odata_match_sorted(const struct odata_query *q, const struct odata_item 
  */
 char *odata_next_link(const struct req *req, int kind, uint64_t value);
 
+/* odata_next_link_token() - the same with the $skiptoken @token as given. */
+char *odata_next_link_token(const struct req *req, const char *token);
+
 /*
  * odata_project_write() - append to @w exactly what jwriter_value() would
  * print for odata_project(@q, @entity, @obj, @type_annotation), without
@@ -76,12 +79,5 @@ void odata_proj_write(struct odata_proj *pr, struct buf *w, const struct odata_q
                       const struct odata_entity *entity, const json_t *obj,
                       unsigned flags);
 void odata_proj_free(struct odata_proj *pr);
-
-/*
- * odata_select_single_only() - does @q's $select name a property @entity
- * serves on a single entity only (OP_SINGLE)? A list answers it with 501.
- */
-bool odata_select_single_only(const struct odata_query *q,
-                              const struct odata_entity *entity);
 
 #endif

@@ -24,14 +24,15 @@ static const struct {
 };
 
 static int add_objects(json_t *out, const struct tenant *t, const char *key,
-                       enum dobj_kind kind)
+                       enum dobj_kind kind, bool deep)
 {
 	json_t *arr = json_array();
 
 	if (!arr || json_object_set_new(out, key, arr))
 		return -1;
 	for (const struct dobj *d = state_dobj_first(t, kind); d; d = state_dobj_next(d))
-		if (json_array_append_new(arr, json_deep_copy(d->obj)))
+		if (json_array_append_new(arr, deep ? json_deep_copy(d->obj)
+		                                    : json_incref(d->obj)))
 			return -1;
 	return 0;
 }
@@ -91,15 +92,17 @@ static int add_change_tracking(json_t *out, const struct tenant *t)
 	return 0;
 }
 
-json_t *state_export_tenant(const struct tenant *t)
+static json_t *export_tenant(const struct tenant *t, bool deep)
 {
 	json_t *out = json_pack("{s:s, s:s, s:s}", "id", t->id, "displayName",
 	                        t->display_name, "domain", t->domain);
 
 	if (!out)
 		return NULL;
+	if (t->copy_of[0] && json_object_set_new(out, "copyOf", json_string(t->copy_of)))
+		goto out_free;
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
-		if (add_objects(out, t, kinds[k].key, kinds[k].kind))
+		if (add_objects(out, t, kinds[k].key, kinds[k].kind, deep))
 			goto out_free;
 	if (add_memberships(out, t) || add_assignments(out, t))
 		goto out_free;
@@ -114,6 +117,16 @@ json_t *state_export_tenant(const struct tenant *t)
 out_free:
 	json_decref(out);
 	return NULL;
+}
+
+json_t *state_export_tenant(const struct tenant *t)
+{
+	return export_tenant(t, true);
+}
+
+json_t *state_export_tenant_refs(const struct tenant *t)
+{
+	return export_tenant(t, false);
 }
 
 json_t *state_export(struct state *st)

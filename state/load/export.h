@@ -27,4 +27,11 @@ json_t *state_export(struct state *st);
  */
 json_t *state_export_tenant(const struct tenant *t);
 
+/*
+ * state_export_tenant_refs() - the same without copying the stored objects:
+ * the document holds references to them, so the caller renders it and drops
+ * it (json_decref) before releasing @t's lock. For streaming big tenants.
+ */
+json_t *state_export_tenant_refs(const struct tenant *t);
+
 #endif

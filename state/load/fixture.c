@@ -14,6 +14,7 @@
 #include "../mailbox.h"
 #include "../model/model.h"
 #include "../subscription.h"
+#include "../model/model_app.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -51,16 +52,12 @@ static int change_tracking_load(struct state *st, struct tenant *t, const json_t
 
 void fixture_tenant_free(struct tenant *t)
 {
-	struct assignment *a, *atmp;
 
 	if (!t)
 		return;
 	t->loading = true; /* taking it apart is no change to log */
 	change_tracking_free(t);
-	HASH_ITER(hh, t->assignments, a, atmp) state_assignment_remove(t, a);
-	for (int k = 0; k < DOBJ_KIND_COUNT; k++)
-		while (t->by_kind[k])
-			state_dobj_remove(t, t->by_kind[k]);
+	state_dobjs_free_all(t);
 	state_invitations_clear(t);
 	state_mailbox_clear(t);
 	json_decref(t->templates);
@@ -129,6 +126,17 @@ static int load_objects(struct state *st, struct tenant *t, const json_t *doc,
 		}
 		char oid[GUID_STR_LEN + 1];
 		guid_lower(str_member(copy, "id"), oid);
+		/* The API's own rule (state/model): one user per UPN, in any case. */
+		if (ks->kind == DOBJ_USER &&
+		    model_user_upn_holder(t, str_member(copy, "userPrincipalName"),
+		                          NULL)) {
+			json_decref(copy);
+			return fail(
+			    err, errlen,
+			    "%s.%s[%zu].userPrincipalName: '%s' is used by another "
+			    "user",
+			    path, ks->key, i, str_member(item, "userPrincipalName"));
+		}
 		if (!state_dobj_add(st, t, ks->kind, copy))
 			return fail(err, errlen,
 			            "%s.%s[%zu].id: '%s' is used by another object", path,
@@ -157,12 +165,17 @@ static int load_memberships(struct state *st, struct tenant *t, const json_t *do
 			return fail(err, errlen,
 			            "%s.memberships[%zu].groupId: no such group", path,
 			            i);
-		if (!o || o->kind == DOBJ_APPLICATION)
+		if (!o || model_member_check(g, o) == MEMBER_NOT_A_PRINCIPAL)
 			return fail(
 			    err, errlen,
 			    "%s.memberships[%zu].memberId: no such user, group or "
 			    "service principal",
 			    path, i);
+		if (model_member_check(g, o) == MEMBER_SELF)
+			return fail(err, errlen,
+			            "%s.memberships[%zu].memberId: a group cannot be a "
+			            "member of itself",
+			            path, i);
 		if (state_member_add(g, o, NULL))
 			return fail(err, errlen, "%s.memberships[%zu]: out of memory",
 			            path, i);
@@ -205,6 +218,12 @@ static int load_assignments(struct state *st, struct tenant *t, const json_t *do
 			    err, errlen,
 			    "%s.appRoleAssignments[%zu].appRoleId: must be a GUID", path,
 			    i);
+		if (model_assignment_duplicate(p, r, role))
+			return fail(
+			    err, errlen,
+			    "%s.appRoleAssignments[%zu]: the principal holds this "
+			    "app role of this resource already",
+			    path, i);
 		json_t *obj = model_assignment_new(st, p, r, role, id);
 		if (obj && str_member(a, "id")) {
 			snprintf(id, sizeof(id), "%s", str_member(a, "id"));
@@ -238,6 +257,7 @@ static const char *const tenant_keys[] = {
     "deletedItems",
     "changeLog",
     "subscriptions",
+    "copyOf",
     NULL,
 };
 
@@ -274,9 +294,15 @@ struct tenant *fixture_tenant_build(struct state *st, const json_t *doc,
 		fail(err, errlen, "%s.id: must be a GUID string", path);
 		return NULL;
 	}
+	if (json_object_get(doc, "copyOf") && !guid_valid(str_member(doc, "copyOf"))) {
+		fail(err, errlen, "%s.copyOf: must be the GUID of the tenant copied",
+		     path);
+		return NULL;
+	}
 	t = state_calloc(1, sizeof(*t));
 	if (!t)
 		goto out_oom;
+	atomic_init(&t->refs, 1);
 	if (pthread_mutex_init(&t->lock, NULL)) {
 		state_free(t);
 		t = NULL;
@@ -291,6 +317,8 @@ struct tenant *fixture_tenant_build(struct state *st, const json_t *doc,
 		guid_lower(id, t->id);
 	else
 		state_new_id(st, t->id);
+	if (str_member(doc, "copyOf"))
+		guid_lower(str_member(doc, "copyOf"), t->copy_of);
 	t->display_name = state_strdup(str_member(doc, "displayName"));
 	t->domain = state_strdup(str_member(doc, "domain"));
 	if (!t->display_name || !t->domain)
@@ -309,12 +337,12 @@ struct tenant *fixture_tenant_build(struct state *st, const json_t *doc,
 	if (load_memberships(st, t, doc, path, err, errlen) ||
 	    load_assignments(st, t, doc, path, err, errlen))
 		goto out_free;
-	/* Written by the state export; users exist by now, so userIds can be checked. */
-	if (state_invitations_load(st, t, json_object_get(doc, "invitations"), path, err,
+	/* Written by the state export; users, deleted ones included, exist by now,
+	 * so invitations' userIds can be checked. */
+	if (change_tracking_load(st, t, doc, path, err, errlen) ||
+	    state_invitations_load(st, t, json_object_get(doc, "invitations"), path, err,
 	                           errlen) ||
-	    state_mailbox_load(st, t, json_object_get(doc, "mailbox"), path, err,
-	                       errlen) ||
-	    change_tracking_load(st, t, doc, path, err, errlen))
+	    state_mailbox_load(st, t, json_object_get(doc, "mailbox"), path, err, errlen))
 		goto out_free;
 	t->loading = false;
 	return t;

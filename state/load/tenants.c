@@ -1,7 +1,9 @@
 /*
  * state/load/tenants.c - the tenants' lifecycle: loading fixture documents into
  * the store (validated completely before anything changes), replacing,
- * resetting, cloning and removing tenants, and releasing the state.
+ * resetting, cloning and removing tenants, and releasing the state. The long
+ * part of each (building tenants, freeing them) runs with no lock held; only
+ * the swap that makes it visible takes the registry (or one tenant's) lock.
  */
 #include "tenants.h"
 
@@ -9,20 +11,54 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../deleted.h"
 #include "../grant.h"
 #include "../model/model.h"
 #include "../usage.h"
 #include "fixture.h"
 
+/* Past this many objects freed at once, hand the memory back to the system. */
+#define TRIM_OBJECTS 10000
+
+void state_tenant_get(struct tenant *t)
+{
+	atomic_fetch_add(&t->refs, 1);
+}
+
+static size_t object_count(const struct tenant *t)
+{
+	return HASH_COUNT(t->objects);
+}
+
+void state_tenant_put(struct tenant *t)
+{
+	size_t n;
+
+	if (!t || atomic_fetch_sub(&t->refs, 1) != 1)
+		return;
+	n = object_count(t);
+	fixture_tenant_free(t);
+	if (n > TRIM_OBJECTS)
+		state_alloc_trim();
+}
+
+/* Drop the registry's reference to every tenant of @head (freed when no
+ * export still holds one). */
 static void tenants_free(struct tenant **head)
 {
 	struct tenant *t, *tmp;
+	size_t n = 0;
 
 	HASH_ITER(hh, *head, t, tmp)
 	{
 		HASH_DEL(*head, t);
+		if (atomic_fetch_sub(&t->refs, 1) != 1)
+			continue; /* an export still holds it: freed by its put */
+		n += object_count(t);
 		fixture_tenant_free(t);
 	}
+	if (n > TRIM_OBJECTS)
+		state_alloc_trim();
 }
 
 void state_release(struct state *st)
@@ -68,6 +104,21 @@ static int build_tenants(struct state *st, const json_t *doc, const json_t *temp
 			fixture_tenant_free(t);
 			goto out_free;
 		}
+		/* The API's rule (POST /_mock/tenants): a domain names one tenant;
+		 * only copies ("copyOf") share their original's. */
+		for (dup = *out; dup; dup = dup->hh.next)
+			if (!strcasecmp(dup->domain, t->domain) && !dup->copy_of[0] &&
+			    !t->copy_of[0])
+				break;
+		if (dup) {
+			snprintf(
+			    err, errlen,
+			    "%s.domain: '%s' is the domain of another tenant (only a "
+			    "tenant with \"copyOf\" may share it)",
+			    path, t->domain);
+			fixture_tenant_free(t);
+			goto out_free;
+		}
 		HASH_ADD_STR(*out, id, t);
 		HASH_FIND_STR(*out, t->id, dup);
 		if (dup != t) {
@@ -83,13 +134,55 @@ out_free:
 	return -1;
 }
 
-int state_load(struct state *st, const json_t *doc, char *err, size_t errlen)
+/* A fixture document built into tenants, not installed yet. */
+struct built {
+	struct tenant *tenants;
+	json_t *templates; /* the gallery as loaded */
+	json_t *doc;       /* the document (a reference), the reset baseline */
+};
+
+static void built_release(struct built *b)
 {
-	struct tenant *fresh = NULL;
+	tenants_free(&b->tenants);
+	json_decref(b->templates);
+	json_decref(b->doc);
+	memset(b, 0, sizeof(*b));
+}
+
+/* Does @doc hold a password or app credential in clear (model_fixture_hash_secrets)? */
+static bool fixture_has_clear_secrets(const json_t *doc)
+{
+	size_t i, j;
+	json_t *t, *o;
+
+	json_array_foreach(json_object_get(doc, "tenants"), i, t)
+	{
+		json_array_foreach(json_object_get(t, "users"), j, o)
+		{
+			if (json_object_get(json_object_get(o, "passwordProfile"),
+			                    "password"))
+				return true;
+		}
+		json_array_foreach(json_object_get(t, "applications"), j, o)
+		{
+			if (json_array_size(json_object_get(o, "passwordCredentials")) ||
+			    json_array_size(json_object_get(o, "keyCredentials")))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Validate @doc completely and build its tenants; nothing in @st changes but
+ * the id stream. No lock needed. */
+static int build(struct state *st, const json_t *doc, struct built *out, char *err,
+                 size_t errlen)
+{
+	const json_t *templates = json_object_get(doc, "applicationTemplates");
 	const char *key;
 	json_t *value;
-	int rc;
 
+	memset(out, 0, sizeof(*out));
 	if (!json_is_object(doc)) {
 		snprintf(err, errlen, "$: the fixture must be a JSON object");
 		return -1;
@@ -102,67 +195,100 @@ int state_load(struct state *st, const json_t *doc, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	if (fixture_templates_check(json_object_get(doc, "applicationTemplates"), err,
-	                            errlen))
+	if (fixture_templates_check(templates, err, errlen))
 		return -1;
-	json_t *templates = json_deep_copy(json_object_get(doc, "applicationTemplates"));
-	json_t *keep = json_deep_copy(doc);
-	/* Hash secrets once in the kept copy: resets and new tenants reuse it. */
-	if (!keep || model_fixture_hash_secrets(keep) ||
-	    (!templates && json_object_get(doc, "applicationTemplates"))) {
+	out->templates = templates ? json_deep_copy(templates) : json_array();
+	/* Kept as it is when there is nothing to hash (a fixture of a million
+	 * users is big); else a copy with its secrets hashed once, which resets
+	 * and new tenants reuse. */
+	if (fixture_has_clear_secrets(doc)) {
+		out->doc = json_deep_copy(doc);
+		if (out->doc && model_fixture_hash_secrets(out->doc)) {
+			json_decref(out->doc);
+			out->doc = NULL;
+		}
+	} else {
+		out->doc = json_incref((json_t *)doc);
+	}
+	if (!out->templates || !out->doc) {
 		snprintf(err, errlen, "$: out of memory");
-		json_decref(keep);
-		json_decref(templates);
+		built_release(out);
 		return -1;
 	}
-	rc = build_tenants(st, keep, templates, &fresh, err, errlen);
-	if (rc) {
-		json_decref(keep);
-		json_decref(templates);
+	if (build_tenants(st, out->doc, out->templates, &out->tenants, err, errlen)) {
+		built_release(out);
 		return -1;
 	}
-	tenants_free(&st->tenants);
-	st->tenants = fresh;
-	json_decref(st->templates);
-	st->templates = templates ? templates : json_array();
-	json_decref(st->fixture);
-	st->fixture = keep;
+	return 0;
+}
+
+/* Make @b the state (registry held exclusive); @b gets what it replaced. */
+static void install(struct state *st, struct built *b, bool baseline)
+{
+	struct tenant *tenants = st->tenants;
+	json_t *templates = st->templates, *doc = st->fixture;
+
+	st->tenants = b->tenants;
+	st->templates = b->templates;
+	b->tenants = tenants;
+	b->templates = templates;
+	if (baseline) {
+		st->fixture = b->doc;
+		b->doc = doc;
+	}
+}
+
+int state_load(struct state *st, const json_t *doc, char *err, size_t errlen)
+{
+	struct built b;
+
+	if (build(st, doc, &b, err, errlen))
+		return -1;
+	install(st, &b, true);
+	built_release(&b);
 	return 0;
 }
 
 int state_replace(struct state *st, const json_t *doc, char *err, size_t errlen)
 {
-	json_t *baseline = json_incref(st->fixture);
-	int rc = state_load(st, doc, err, errlen);
+	struct built b;
 
-	/* state_load() keeps what it loads as the reset baseline: keep the
-	 * fixtures instead. */
-	if (!rc && baseline) {
-		json_decref(st->fixture);
-		st->fixture = baseline;
-		baseline = NULL;
-	}
-	json_decref(baseline);
-	return rc;
+	if (build(st, doc, &b, err, errlen))
+		return -1;
+	state_registry_write(st);
+	install(st, &b, false); /* the fixtures stay what a reset returns to */
+	state_registry_unlock(st);
+	built_release(&b); /* the old tenants, freed with no lock held */
+	return 0;
 }
 
 int state_reset(struct state *st)
 {
 	char err[256];
-	json_t *doc = json_incref(st->fixture);
+	struct built b;
+	json_t *doc;
 	int rc;
 
-	/* Same seed, same ids: a reset tenant looks exactly like a fresh start. */
+	state_registry_read(st);
+	doc = json_incref(st->fixture);
+	state_registry_unlock(st);
+	/* Same seed, same ids: a reset tenant looks exactly like a fresh start
+	 * (unless requests draw ids while it is built). */
 	pthread_mutex_lock(&st->id_lock);
 	rng_seed(&st->rng, st->seed);
 	pthread_mutex_unlock(&st->id_lock);
-	atomic_store(&st->next_seq, 0);
 	/* a reset signs everybody out and starts a new permission report */
 	state_grants_clear(st);
 	state_usage_clear(st);
-	rc = state_load(st, doc, err, sizeof(err));
+	rc = doc ? build(st, doc, &b, err, sizeof(err)) : -1;
 	json_decref(doc);
-	return rc;
+	if (rc)
+		return -1;
+	state_registry_write(st);
+	install(st, &b, true);
+	state_registry_unlock(st);
+	built_release(&b);
+	return 0;
 }
 
 /* Replace *@field with a copy of @value when @value is non-NULL. 0 or -1 (OOM). */
@@ -180,39 +306,81 @@ static int replace_string(char **field, const char *value)
 	return 0;
 }
 
+/* The fixture and gallery, referenced, for a build with no lock held. */
+static void baseline_get(struct state *st, json_t **fixture, json_t **templates)
+{
+	state_registry_read(st);
+	*fixture = json_incref(st->fixture);
+	*templates = json_incref(st->templates);
+	state_registry_unlock(st);
+}
+
+/* Mark @t a copy of fixture tenant @tdoc (its id, else the first tenant's). */
+static void copy_mark(struct state *st, struct tenant *t, const json_t *tdoc)
+{
+	const char *src = json_string_value(json_object_get(tdoc, "id"));
+	const struct tenant *def;
+
+	if (guid_valid(src)) {
+		guid_lower(src, t->copy_of);
+		return;
+	}
+	state_registry_read(st);
+	def = state_tenant_default(st);
+	snprintf(t->copy_of, sizeof(t->copy_of), "%s", def ? def->id : t->id);
+	state_registry_unlock(st);
+}
+
 struct tenant *state_tenant_create(struct state *st, const char *display,
                                    const char *domain)
 {
-	const json_t *tdoc = json_array_get(json_object_get(st->fixture, "tenants"), 0);
+	json_t *fixture, *templates;
+	const json_t *tdoc;
 	char id[GUID_STR_LEN + 1];
 	char err[256];
-	struct tenant *t, *check;
+	struct tenant *t = NULL, *check;
 
+	baseline_get(st, &fixture, &templates);
+	tdoc = json_array_get(json_object_get(fixture, "tenants"), 0);
 	if (!tdoc)
-		return NULL;
+		goto out;
 	guid_random(id);
-	t = fixture_tenant_build(st, tdoc, st->templates, "tenants[0]", id, err,
-	                         sizeof(err));
+	t = fixture_tenant_build(st, tdoc, templates, "tenants[0]", id, err, sizeof(err));
 	if (!t)
-		return NULL;
+		goto out;
+	/* Without a domain of its own it is a copy sharing the fixture tenant's:
+	 * marked so, a domain still names one tenant (state_tenant_find). */
+	if (!domain)
+		copy_mark(st, t, tdoc);
 	if (replace_string(&t->display_name, display) ||
-	    replace_string(&t->domain, domain)) {
-		fixture_tenant_free(t);
-		return NULL;
+	    replace_string(&t->domain, domain))
+		goto out_free;
+	state_registry_write(st);
+	if (domain && state_tenant_find(st, domain)) {
+		state_registry_unlock(st);
+		goto out_free;
 	}
 	HASH_ADD_STR(st->tenants, id, t);
 	HASH_FIND_STR(st->tenants, t->id, check);
-	if (check != t) {
-		fixture_tenant_free(t);
-		return NULL;
-	}
+	if (check == t)
+		state_tenant_get(t); /* the caller's reference */
+	state_registry_unlock(st);
+	if (check != t)
+		goto out_free;
+out:
+	json_decref(fixture);
+	json_decref(templates);
 	return t;
+out_free:
+	state_tenant_put(t);
+	t = NULL;
+	goto out;
 }
 
 /* The fixture object a tenant was built from: same id, else the first tenant. */
-static const json_t *fixture_doc_for(const struct state *st, const char *id)
+static const json_t *fixture_doc_for(const json_t *fixture, const char *id)
 {
-	const json_t *arr = json_object_get(st->fixture, "tenants");
+	const json_t *arr = json_object_get(fixture, "tenants");
 	size_t i;
 	json_t *tdoc;
 
@@ -225,37 +393,113 @@ static const json_t *fixture_doc_for(const struct state *st, const char *id)
 	return json_array_get(arr, 0);
 }
 
+/* Exchange everything @a and @b hold, but who they are (id, names, lock). */
+static void swap_contents(struct tenant *a, struct tenant *b)
+{
+	struct tenant tmp = *a;
+
+#define SWAP(field)                                                                      \
+	do {                                                                             \
+		a->field = b->field;                                                     \
+		b->field = tmp.field;                                                    \
+	} while (0)
+	SWAP(loading);
+	SWAP(templates);
+	SWAP(objects);
+	SWAP(assignments);
+	SWAP(invitations);
+	SWAP(invitations_by_user);
+	SWAP(mailbox);
+	SWAP(mail_seq);
+	SWAP(changes);
+	SWAP(deleted);
+	SWAP(deleted_next_purge_ms);
+	SWAP(subscriptions);
+	for (int k = 0; k < DOBJ_KIND_COUNT; k++) {
+		SWAP(by_kind[k]);
+		SWAP(by_seq[k]);
+		SWAP(by_name[k]);
+	}
+	for (int k = 0; k < IDX_COUNT; k++)
+		SWAP(idx[k]);
+#undef SWAP
+	memcpy(a->allow_invites_from, b->allow_invites_from,
+	       sizeof(a->allow_invites_from));
+	memcpy(b->allow_invites_from, tmp.allow_invites_from,
+	       sizeof(b->allow_invites_from));
+	memcpy(a->guest_role_id, b->guest_role_id, sizeof(a->guest_role_id));
+	memcpy(b->guest_role_id, tmp.guest_role_id, sizeof(b->guest_role_id));
+	/* Each object names its tenant: the struct, which stays, not the builder. */
+	for (struct dobj *d = a->objects; d; d = d->hh.next)
+		d->tenant = a;
+	for (struct dobj *d = b->objects; d; d = d->hh.next)
+		d->tenant = b;
+	for (struct deleted_item *it = a->deleted; it; it = it->hh.next)
+		it->d->tenant = a;
+	for (struct deleted_item *it = b->deleted; it; it = it->hh.next)
+		it->d->tenant = b;
+}
+
 int state_tenant_reset(struct state *st, struct tenant *t)
 {
-	const json_t *tdoc = fixture_doc_for(st, t->id);
-	struct tenant *fresh, *check;
+	json_t *fixture, *templates;
+	const json_t *tdoc;
+	struct tenant *fresh = NULL;
 	char err[256];
+	int rc = -1;
 
-	if (!tdoc)
-		return -1;
-	fresh = fixture_tenant_build(st, tdoc, st->templates, "tenant", t->id, err,
-	                             sizeof(err));
-	if (!fresh || replace_string(&fresh->display_name, t->display_name) ||
-	    replace_string(&fresh->domain, t->domain)) {
-		fixture_tenant_free(fresh);
-		return -1;
+	baseline_get(st, &fixture, &templates);
+	tdoc = fixture_doc_for(fixture, t->id);
+	if (tdoc)
+		fresh = fixture_tenant_build(st, tdoc, templates, "tenant", t->id, err,
+		                             sizeof(err));
+	if (fresh) {
+		/* Built with no lock held; only the swap locks @t. */
+		state_tenant_lock(t);
+		swap_contents(t, fresh);
+		state_tenant_unlock(t);
+		rc = 0;
 	}
-	/* Deleting never allocates, and the table does not grow: the swap cannot
-	 * fail halfway in practice, but if the add does, put the old tenant back. */
-	HASH_DEL(st->tenants, t);
-	HASH_ADD_STR(st->tenants, id, fresh);
-	HASH_FIND_STR(st->tenants, t->id, check);
-	if (check != fresh) {
-		fixture_tenant_free(fresh);
-		HASH_ADD_STR(st->tenants, id, t);
-		return -1;
-	}
-	fixture_tenant_free(t);
-	return 0;
+	state_tenant_put(fresh); /* the old contents */
+	json_decref(fixture);
+	json_decref(templates);
+	return rc;
+}
+
+int state_tenant_reset_id(struct state *st, const char *id_or_domain)
+{
+	struct tenant *t;
+	int rc;
+
+	state_registry_read(st);
+	t = state_tenant_find(st, id_or_domain);
+	if (t)
+		state_tenant_get(t);
+	state_registry_unlock(st);
+	if (!t)
+		return 1;
+	rc = state_tenant_reset(st, t);
+	state_tenant_put(t);
+	return rc;
 }
 
 void state_tenant_remove(struct state *st, struct tenant *t)
 {
 	HASH_DEL(st->tenants, t);
-	fixture_tenant_free(t);
+	state_tenant_put(t);
+}
+
+int state_tenant_remove_id(struct state *st, const char *id_or_domain)
+{
+	struct tenant *t;
+
+	state_registry_write(st);
+	t = state_tenant_find(st, id_or_domain);
+	if (t)
+		HASH_DEL(st->tenants, t);
+	state_registry_unlock(st);
+	if (!t)
+		return 1;
+	state_tenant_put(t); /* freed with no lock held */
+	return 0;
 }

@@ -93,6 +93,28 @@ int model_policy_load(struct tenant *t, const json_t *p, char *err, size_t errle
 /* model_policy_export() - {"allowInvitesFrom", "guestUserRoleId"} of @t. New. */
 json_t *model_policy_export(const struct tenant *t);
 
+/*
+ * The rules an object must keep however it arrives (a request, a fixture,
+ * PUT /_mock/state, --state-file): one check each, used by both paths.
+ */
+
+/*
+ * model_user_upn_holder() - the user other than @self (NULL: none excluded)
+ * that holds @upn in any case, lagging ones included, or NULL. Borrowed.
+ */
+struct dobj *model_user_upn_holder(struct tenant *t, const char *upn,
+                                   const struct dobj *self);
+
+enum member_verdict {
+	MEMBER_OK,
+	MEMBER_NOT_A_PRINCIPAL, /* applications are never members */
+	MEMBER_SELF,            /* a group cannot be its own member */
+};
+
+/* model_member_check() - may @member be a direct member of @group? */
+enum member_verdict model_member_check(const struct dobj *group,
+                                       const struct dobj *member);
+
 /* model_timestamp() - the mock clock now as "2024-05-01T10:22:31Z". New reference. */
 json_t *model_timestamp(struct state *st);
 

@@ -21,9 +21,14 @@ int model_application_complete(struct state *st, struct tenant *t, json_t *obj)
 	char app_id[GUID_STR_LEN + 1];
 	int rc = 0;
 
-	rc |= model_ensure_id(st, obj);
+	rc |= model_ensure_id(st, t, obj);
 	if (!json_is_string(json_object_get(obj, "appId"))) {
-		state_new_id(st, app_id);
+		size_t taken;
+
+		do { /* an appId no application or service principal holds */
+			state_new_id(st, app_id);
+			state_dobj_lookup(t, IDX_APPID, app_id, &taken);
+		} while (taken);
 		rc |= json_object_set_new(obj, "appId", json_string(app_id));
 	}
 	rc |= model_default(obj, "applicationTemplateId", json_null());
@@ -82,7 +87,7 @@ int model_service_principal_complete(struct state *st, struct tenant *t, json_t 
 	const char *app_id;
 	int rc = 0;
 
-	rc |= model_ensure_id(st, obj);
+	rc |= model_ensure_id(st, t, obj);
 	app_id = json_string_value(json_object_get(obj, "appId"));
 	rc |= graph_permissions(obj, app_id);
 	rc |= model_default(obj, "accountEnabled", json_true());

@@ -28,6 +28,13 @@ enum assignment_verdict {
  * ("User" covers users and groups, "Application" service principals); the
  * Default Access role only when the resource declares no roles.
  */
+/*
+ * model_assignment_duplicate() - does @principal hold @app_role_id of
+ * @resource already? (Checked for requests and fixtures alike.)
+ */
+bool model_assignment_duplicate(const struct dobj *principal, const struct dobj *resource,
+                                const char *app_role_id);
+
 enum assignment_verdict model_assignment_check(const struct tenant *t,
                                                const struct dobj *principal,
                                                const struct dobj *resource,

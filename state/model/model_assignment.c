@@ -87,6 +87,21 @@ static bool role_allowed(const struct dobj *principal, const struct dobj *resour
 	return false;
 }
 
+bool model_assignment_duplicate(const struct dobj *principal, const struct dobj *resource,
+                                const char *app_role_id)
+{
+	char role[GUID_STR_LEN + 1];
+
+	if (!guid_valid(app_role_id))
+		return false;
+	guid_lower(app_role_id, role);
+	for (const struct assignment *a = state_assignment_first_of_principal(principal);
+	     a; a = state_assignment_next_of_principal(a))
+		if (a->resource == resource && !strcmp(a->app_role_id, role))
+			return true;
+	return false;
+}
+
 enum assignment_verdict model_assignment_check(const struct tenant *t,
                                                const struct dobj *principal,
                                                const struct dobj *resource,
@@ -99,12 +114,9 @@ enum assignment_verdict model_assignment_check(const struct tenant *t,
 	guid_lower(app_role_id, role);
 	if (!role_allowed(principal, resource, role))
 		return ASSIGN_ROLE_NOT_FOUND;
-	for (const struct assignment *a = t->assignments; a; a = a->hh.next)
-		if (!strcmp(a->principal_id, principal->id) &&
-		    !strcmp(a->resource_id, resource->id) &&
-		    !strcmp(a->app_role_id, role))
-			return ASSIGN_DUPLICATE;
-	return ASSIGN_OK;
+	(void)t;
+	return model_assignment_duplicate(principal, resource, role) ? ASSIGN_DUPLICATE
+	                                                             : ASSIGN_OK;
 }
 
 static void refresh_name(json_t *obj, const char *key, const struct dobj *d)
@@ -117,10 +129,7 @@ static void refresh_name(json_t *obj, const char *key, const struct dobj *d)
 
 void model_assignment_refresh(struct tenant *t, struct assignment *a)
 {
-	struct dobj *p, *r;
-
-	HASH_FIND_STR(t->objects, a->principal_id, p);
-	HASH_FIND_STR(t->objects, a->resource_id, r);
-	refresh_name(a->obj, "principalDisplayName", p);
-	refresh_name(a->obj, "resourceDisplayName", r);
+	(void)t;
+	refresh_name(a->obj, "principalDisplayName", a->principal);
+	refresh_name(a->obj, "resourceDisplayName", a->resource);
 }

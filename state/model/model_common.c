@@ -44,13 +44,13 @@ int model_default(json_t *obj, const char *key, json_t *value)
 	return json_object_set_new(obj, key, value);
 }
 
-int model_ensure_id(struct state *st, json_t *obj)
+int model_ensure_id(struct state *st, struct tenant *t, json_t *obj)
 {
 	char id[GUID_STR_LEN + 1];
 
 	if (json_is_string(json_object_get(obj, "id")))
 		return 0;
-	state_new_id(st, id);
+	state_dobj_new_id(st, t, id);
 	return json_object_set_new(obj, "id", json_string(id));
 }
 

@@ -28,8 +28,7 @@ int model_group_complete(struct state *st, struct tenant *t, json_t *obj)
 	char sid[80];
 	int rc = 0;
 
-	(void)t;
-	rc |= model_ensure_id(st, obj);
+	rc |= model_ensure_id(st, t, obj);
 	model_security_identifier(json_string_value(json_object_get(obj, "id")), sid);
 	rc |= model_default(obj, "createdDateTime", model_timestamp(st));
 	rc |= model_default(obj, "renewedDateTime",
@@ -45,4 +44,14 @@ int model_group_complete(struct state *st, struct tenant *t, json_t *obj)
 	rc |= model_default(obj, "serviceProvisioningErrors", json_array());
 	rc |= json_object_set_new(obj, "securityIdentifier", json_string(sid));
 	return rc ? -1 : 0;
+}
+
+enum member_verdict model_member_check(const struct dobj *group,
+                                       const struct dobj *member)
+{
+	if (member->kind == DOBJ_APPLICATION)
+		return MEMBER_NOT_A_PRINCIPAL;
+	if (member == group)
+		return MEMBER_SELF;
+	return MEMBER_OK;
 }

@@ -9,7 +9,10 @@
 /* model_default() - set @key to @value (steals) unless @obj already has it. 0 or -1. */
 int model_default(json_t *obj, const char *key, json_t *value);
 
-/* model_ensure_id() - give @obj a fresh "id" from the seeded generator if it has none. */
-int model_ensure_id(struct state *st, json_t *obj);
+/*
+ * model_ensure_id() - give @obj a fresh "id" from the seeded generator if it
+ * has none, one no object of @t holds.
+ */
+int model_ensure_id(struct state *st, struct tenant *t, json_t *obj);
 
 #endif

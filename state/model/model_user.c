@@ -8,8 +8,7 @@ int model_user_complete(struct state *st, struct tenant *t, json_t *obj)
 {
 	int rc = 0;
 
-	(void)t;
-	rc |= model_ensure_id(st, obj);
+	rc |= model_ensure_id(st, t, obj);
 	rc |= model_default(obj, "accountEnabled", json_true());
 	rc |= model_default(obj, "userType", json_string("Member"));
 	rc |= model_default(obj, "businessPhones", json_array());
@@ -49,4 +48,19 @@ int model_user_set_manager(struct dobj *user, const struct dobj *manager)
 	}
 	return json_object_set_new(user->obj, MODEL_MANAGER_KEY,
 	                           json_string(manager->id));
+}
+
+struct dobj *model_user_upn_holder(struct tenant *t, const char *upn,
+                                   const struct dobj *self)
+{
+	struct dobj *const *hits;
+	size_t n;
+
+	if (!upn)
+		return NULL;
+	hits = state_dobj_lookup(t, IDX_UPN, upn, &n);
+	for (size_t i = 0; i < n; i++)
+		if (hits[i] != self && hits[i]->kind == DOBJ_USER)
+			return hits[i];
+	return NULL;
 }

@@ -7,12 +7,27 @@
 #define GRAPHMOCK_STATE_UTIL_ALLOC_H
 
 #include <stddef.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 void *state_malloc(size_t n);
 void *state_calloc(size_t count, size_t n);
 void *state_realloc(void *p, size_t n);
 char *state_strdup(const char *s);
 void state_free(void *p);
+
+/*
+ * state_alloc_trim() - give freed heap memory back to the system (glibc keeps
+ * it otherwise, so a reset of a million users would leave RSS as it was).
+ * Costs a walk of the heap: call after big frees only.
+ */
+static inline void state_alloc_trim(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
 
 /*
  * state_alloc_fail_after() - test hook: let @n more allocations succeed, then

@@ -1,5 +1,6 @@
 /*
- * state/util/hash.h - the only place that includes <uthash.h>. Allocation failure
+ * state/util/hash.h - the only place that includes <uthash.h> (and its
+ * <utlist.h> lists). Allocation failure
  * inside a HASH_ADD is reported (HASH_NONFATAL_OOM) instead of calling exit(),
  * so a failed insert leaves the table intact and the caller answers 500.
  */
@@ -13,5 +14,6 @@
 #define uthash_free(ptr, sz) state_free(ptr)
 
 #include <uthash.h>
+#include <utlist.h>
 
 #endif

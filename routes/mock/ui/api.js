@@ -3,10 +3,13 @@
 // naming the tenant with X-Graphmock-Tenant. Under --auth jwt a Graph call
 // that answers 401 fetches an app token from graphmock's own token endpoint
 // (client credentials for the client id chosen on the Tenants page) and
-// is sent once more.
+// is sent once more. When graphmock runs with --admin-token, an admin call
+// that answers 401 asks the person for that token once (kept for this
+// browser tab only, in sessionStorage) and is sent once more.
 
 const TENANT_KEY = 'graphmock.ui.tenant';
 const CLIENT_KEY = 'graphmock.ui.clientId';
+const ADMIN_TOKEN_KEY = 'graphmock.ui.adminToken';
 /* The fixture's "Guest onboarding automation" app (README). */
 export const DEFAULT_CLIENT_ID = 'bb307b24-a6db-470e-9a3b-e58a68578312';
 
@@ -27,11 +30,29 @@ function store(key, value) {
   }
 }
 
+function sessionStored(key) {
+  try {
+    return sessionStorage.getItem(key) || '';
+  } catch {
+    return '';
+  }
+}
+
+function sessionStore(key, value) {
+  try {
+    if (value) sessionStorage.setItem(key, value);
+    else sessionStorage.removeItem(key);
+  } catch {
+    /* storage disabled: asked again after a reload */
+  }
+}
+
 export const session = {
   tenant: stored(TENANT_KEY), // id of the chosen tenant, '' = the server's default
   tenants: [], // from GET /_mock/tenants
   clientId: stored(CLIENT_KEY) || DEFAULT_CLIENT_ID,
   token: null,
+  adminToken: sessionStored(ADMIN_TOKEN_KEY), // --admin-token, '' until asked for
 };
 
 export function setTenant(id) {
@@ -76,6 +97,7 @@ async function send(method, url, { body, headers = {}, graph = false } = {}) {
     if (!h['Content-Type']) h['Content-Type'] = 'application/json';
   }
   if (graph && session.token) h.Authorization = `Bearer ${session.token}`;
+  if (!graph && session.adminToken) h['X-Graphmock-Admin-Token'] = session.adminToken;
   return fetch(url, { method, headers: h, body: payload, cache: 'no-store' });
 }
 
@@ -101,6 +123,23 @@ async function token() {
   session.token = json.access_token;
 }
 
+/*
+ * The admin plane's 401 (WWW-Authenticate: Bearer realm="graphmock-admin"):
+ * ask for --admin-token, unless a call running alongside already got a newer
+ * one (@sent: the token this call carried). false when the person declines.
+ */
+function askAdminToken(res, sent) {
+  if (!/graphmock-admin/.test(res.headers.get('WWW-Authenticate') || '')) return false;
+  if (session.adminToken && session.adminToken !== sent) return true;
+  const given = window.prompt(session.adminToken
+    ? 'That admin token was refused. graphmock --admin-token:'
+    : 'This graphmock needs its admin token (--admin-token):');
+  if (!given) return false;
+  session.adminToken = given.trim();
+  sessionStore(ADMIN_TOKEN_KEY, session.adminToken);
+  return true;
+}
+
 /**
  * call(method, url, opts) - the parsed JSON answer (null for 204), or an
  * ApiError carrying the status and Graph's message. opts: body (object or
@@ -108,9 +147,12 @@ async function token() {
  * full (resolve to {status, json, headers} instead).
  */
 export async function call(method, url, opts = {}) {
+  const sentAdminToken = session.adminToken;
   let res = await send(method, url, opts);
   if (opts.graph && res.status === 401) {
     await token();
+    res = await send(method, url, opts);
+  } else if (!opts.graph && res.status === 401 && askAdminToken(res, sentAdminToken)) {
     res = await send(method, url, opts);
   }
   const text = res.status === 204 || res.status === 304 ? '' : await res.text();

@@ -1,0 +1,88 @@
+/*
+ * bench/mem.c - what a user costs in memory, by part: the fixture document
+ * kept as the reset baseline, the stored json_t object, and the store's own
+ * structures (struct dobj, the UPN/mail hash indexes, the seq and name
+ * orders), measured with mallinfo2() around each step on FIXTURE (the
+ * make bench-scale fixture). Links libgraphmock.a. Usage: mem FIXTURE
+ */
+#include <jansson.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../state/load/tenants.h"
+#include "../state/model/model.h"
+#include "../state/state.h"
+
+static size_t used(void)
+{
+	return mallinfo2().uordblks;
+}
+
+int main(int argc, char **argv)
+{
+	struct state st;
+	char err[256];
+	size_t m0, m1, m2, m3, users, json_bytes = 0, store_one;
+	json_error_t jerr;
+	json_t *doc, *copies;
+	struct tenant *t;
+
+	if (argc != 2)
+		return 2;
+	json_object_seed(1);
+	m0 = used();
+	doc = json_load_file(argv[1], 0, &jerr);
+	if (!doc)
+		return 1;
+	m1 = used();
+	state_init(&st, 1);
+	if (state_load(&st, doc, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	m2 = used();
+	t = state_tenant_default(&st);
+	users = state_dobj_count(t, DOBJ_USER);
+	/* The stored users' json_t alone: copy them, measure, drop the copies. */
+	copies = json_array();
+	for (struct dobj *d = state_dobj_first(t, DOBJ_USER); d; d = state_dobj_next(d))
+		json_array_append_new(copies, json_deep_copy(d->obj));
+	m3 = used();
+	json_bytes = m3 - m2;
+	json_decref(copies);
+	/* One more user added to the store: its dobj, index and order entries
+	 * (measured without its json_t, which the tenant takes over). */
+	{
+		json_t *u = json_pack("{s:s, s:s, s:s}", "displayName", "Mem probe",
+		                      "userPrincipalName", "probe@contoso.onmicrosoft.com",
+		                      "mail", "probe@contoso.onmicrosoft.com");
+		size_t before, json_one;
+		model_user_complete(&st, t, u);
+		json_t *c = json_deep_copy(u);
+		before = used();
+		json_decref(c);
+		json_one = before - used();
+		before = used();
+		state_dobj_add(&st, t, DOBJ_USER, u);
+		store_one = used() - before;
+		(void)json_one;
+	}
+	printf("users: %zu\n", users);
+	printf("fixture document (the reset baseline, parsed): %zu MiB, %zu bytes a user\n",
+	       (m1 - m0) >> 20, (m1 - m0) / users);
+	printf("tenant (objects, edges, assignments, indexes): %zu MiB, %zu bytes a user\n",
+	       (m2 - m1) >> 20, (m2 - m1) / users);
+	printf("  stored user json_t: %zu bytes a user\n", json_bytes / users);
+	printf("  store structures of one user (dobj, UPN and mail index keys and "
+	       "entries, seq and name order nodes): %zu bytes\n",
+	       store_one);
+	printf("  the rest (memberships both ways, app role assignments, groups, "
+	       "hash tables): %zu bytes a user\n",
+	       ((m2 - m1) - json_bytes) / users - store_one);
+	printf("malloc'd in all: %zu MiB, %zu bytes a user\n", (m2 - m0) >> 20,
+	       (m2 - m0) / users);
+	state_release(&st);
+	json_decref(doc);
+	return 0;
+}

@@ -1,0 +1,41 @@
+/*
+ * server/http/deferred.h - graphmock's admin thread: the handlers of
+ * ROUTE_BACKGROUND routes (resets, tenant copies, state export and import)
+ * run here, one at a time, while their connection is suspended, so no
+ * worker thread (and none of the other connections it serves) waits for a
+ * long admin operation. A streamed answer (the export) is written to an
+ * unlinked temp file here too, and sent from it with sendfile.
+ */
+#ifndef GRAPHMOCK_SERVER_HTTP_DEFERRED_H
+#define GRAPHMOCK_SERVER_HTTP_DEFERRED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct MHD_Connection;
+struct exchange;
+struct srv;
+
+/* What the admin thread did with one exchange, for the access handler. */
+struct deferred_result {
+	int step;   /* enum exchange_step exchange_run_deferred() returned */
+	FILE *body; /* a streamed body spooled to a temp file, or NULL */
+	size_t len; /* its length */
+};
+
+struct deferred; /* in srv.h, which the server's other layers see */
+
+/* deferred_start() / _stop() - the admin thread; stop runs what is queued first. */
+int deferred_start(struct deferred *d, struct srv *srv);
+void deferred_stop(struct deferred *d);
+
+/*
+ * deferred_add() - run exchange_run_deferred(@ex) on the admin thread into
+ * @out, then resume @conn (suspended by the caller). 0, or -1 (OOM,
+ * stopping; the caller resumes and serves it itself).
+ */
+int deferred_add(struct deferred *d, struct MHD_Connection *conn, struct exchange *ex,
+                 struct deferred_result *out);
+
+#endif

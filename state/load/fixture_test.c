@@ -1,0 +1,159 @@
+/*
+ * state/load/fixture_test.c - a fixture (or PUT /_mock/state, or a state
+ * file) is held to the rules the API keeps: one user per userPrincipalName
+ * in any case, no group in itself, one tenant per domain, one assignment per
+ * principal, resource and role; and copies of a tenant (which share its
+ * domain, marked "copyOf") load back.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "../state.h"
+#include "export.h"
+#include "tenants.h"
+
+#define T1 "11111111-1111-4111-8111-111111111111"
+#define T2 "22222222-2222-4222-8222-222222222222"
+#define U1 "aaaaaaaa-0000-4000-8000-000000000001"
+#define U2 "aaaaaaaa-0000-4000-8000-000000000002"
+#define G1 "bbbbbbbb-0000-4000-8000-000000000001"
+#define SP "cccccccc-0000-4000-8000-000000000001"
+
+/* Load @text; expect failure with @want in the message (or success for NULL). */
+static void expect_load(const char *text, const char *want)
+{
+	struct state st;
+	json_error_t jerr;
+	json_t *doc = json_loads(text, 0, &jerr);
+	char err[512] = "";
+	int rc;
+
+	if (!doc)
+		fail_msg("test fixture does not parse: %s", jerr.text);
+	assert_int_equal(state_init(&st, 1), 0);
+	rc = state_load(&st, doc, err, sizeof(err));
+	if (!want && rc)
+		fail_msg("refused: %s", err);
+	if (want && !rc)
+		fail_msg("accepted, but the API refuses it (%s)", want);
+	if (want && !strstr(err, want))
+		fail_msg("message '%s' lacks '%s'", err, want);
+	json_decref(doc);
+	state_release(&st);
+}
+
+static void test_duplicate_upn_refused(void **s)
+{
+	(void)s;
+	expect_load("{\"tenants\":[{\"id\":\"" T1 "\",\"displayName\":\"A\",\"domain\":"
+	            "\"a.example\",\"users\":["
+	            "{\"id\":\"" U1 "\",\"displayName\":\"x\",\"userPrincipalName\":"
+	            "\"bob@a.example\"},"
+	            "{\"id\":\"" U2 "\",\"displayName\":\"y\",\"userPrincipalName\":"
+	            "\"BOB@a.example\"}]}]}",
+	            "users[1].userPrincipalName");
+}
+
+static void test_group_in_itself_refused(void **s)
+{
+	(void)s;
+	expect_load("{\"tenants\":[{\"id\":\"" T1 "\",\"displayName\":\"A\",\"domain\":"
+	            "\"a.example\",\"groups\":[{\"id\":\"" G1 "\",\"displayName\":"
+	            "\"g\"}],\"memberships\":[{\"groupId\":\"" G1 "\",\"memberId\":"
+	            "\"" G1 "\"}]}]}",
+	            "memberships[0].memberId: a group cannot be a member of itself");
+}
+
+static void test_shared_domain_refused(void **s)
+{
+	(void)s;
+	expect_load("{\"tenants\":[{\"id\":\"" T1 "\",\"displayName\":\"A\",\"domain\":"
+	            "\"a.example\"},{\"id\":\"" T2 "\",\"displayName\":\"B\","
+	            "\"domain\":\"A.example\"}]}",
+	            "tenants[1].domain");
+}
+
+static void test_duplicate_assignment_refused(void **s)
+{
+	(void)s;
+	expect_load("{\"tenants\":[{\"id\":\"" T1 "\",\"displayName\":\"A\",\"domain\":"
+	            "\"a.example\",\"users\":[{\"id\":\"" U1 "\",\"displayName\":"
+	            "\"x\",\"userPrincipalName\":\"x@a.example\"}],"
+	            "\"servicePrincipals\":[{\"id\":\"" SP "\",\"displayName\":\"s\","
+	            "\"appId\":\"dddddddd-0000-4000-8000-000000000001\"}],"
+	            "\"appRoleAssignments\":["
+	            "{\"principalId\":\"" U1 "\",\"resourceId\":\"" SP "\","
+	            "\"appRoleId\":\"00000000-0000-0000-0000-000000000000\"},"
+	            "{\"principalId\":\"" U1 "\",\"resourceId\":\"" SP "\","
+	            "\"appRoleId\":\"00000000-0000-0000-0000-000000000000\"}]}]}",
+	            "appRoleAssignments[1]");
+}
+
+static void test_valid_fixture_still_loads(void **s)
+{
+	(void)s;
+	expect_load("{\"tenants\":[{\"id\":\"" T1 "\",\"displayName\":\"A\",\"domain\":"
+	            "\"a.example\",\"users\":[{\"id\":\"" U1 "\",\"displayName\":"
+	            "\"x\",\"userPrincipalName\":\"x@a.example\"}],\"groups\":[{\"id\":"
+	            "\"" G1 "\",\"displayName\":\"g\"}],\"memberships\":[{\"groupId\":"
+	            "\"" G1 "\",\"memberId\":\"" U1 "\"}]},{\"id\":\"" T2 "\","
+	            "\"displayName\":\"B\",\"domain\":\"b.example\"}]}",
+	            NULL);
+}
+
+/*
+ * Copies of the fixture tenant (POST /_mock/tenants without a domain) share
+ * its domain, marked as copies: the domain still names the original, the
+ * export says "copyOf", and it loads back.
+ */
+static void test_tenant_copies_load_back(void **s)
+{
+	struct state st;
+	json_t *doc = json_loads("{\"tenants\":[{\"id\":\"" T1 "\",\"displayName\":"
+	                         "\"A\",\"domain\":\"a.example\"}]}",
+	                         0, NULL);
+	struct tenant *c1, *c2;
+	char err[512];
+	json_t *exported;
+
+	(void)s;
+	assert_int_equal(state_init(&st, 1), 0);
+	assert_int_equal(state_load(&st, doc, err, sizeof(err)), 0);
+	c1 = state_tenant_create(&st, NULL, NULL);
+	c2 = state_tenant_create(&st, NULL, NULL);
+	assert_non_null(c1);
+	assert_non_null(c2);
+	assert_string_equal(c1->copy_of, T1);
+	/* the domain names the original, not a copy */
+	assert_string_equal(state_tenant_find(&st, "A.EXAMPLE")->id, T1);
+	/* a domain asked for that another tenant holds is refused */
+	assert_null(state_tenant_create(&st, NULL, "a.example"));
+	exported = state_export(&st);
+	assert_non_null(exported);
+	if (state_load(&st, exported, err, sizeof(err)))
+		fail_msg("an export with tenant copies does not load: %s", err);
+	assert_string_equal(state_tenant_find(&st, "a.example")->id, T1);
+	state_tenant_put(c1);
+	state_tenant_put(c2);
+	json_decref(exported);
+	json_decref(doc);
+	state_release(&st);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_duplicate_upn_refused),
+	    cmocka_unit_test(test_group_in_itself_refused),
+	    cmocka_unit_test(test_shared_domain_refused),
+	    cmocka_unit_test(test_duplicate_assignment_refused),
+	    cmocka_unit_test(test_valid_fixture_still_loads),
+	    cmocka_unit_test(test_tenant_copies_load_back),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

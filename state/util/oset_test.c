@@ -1,0 +1,108 @@
+/*
+ * state/util/oset_test.c - the ordered set against a sorted array: random
+ * inserts and removes, then every seek and the whole walk agree.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oset.h"
+
+#define N 3000
+
+struct ref {
+	char key[8];
+	uint64_t seq;
+	bool in;
+};
+
+static struct ref refs[N];
+static uint64_t r = 12345;
+
+static unsigned rnd(unsigned n)
+{
+	r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (unsigned)((r >> 33) % n);
+}
+
+static int by_key(const void *a, const void *b)
+{
+	const struct ref *x = *(struct ref *const *)a, *y = *(struct ref *const *)b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static void test_agrees_with_sorted_array(void **s)
+{
+	struct oset set = {0};
+	struct ref *sorted[N];
+	size_t n = 0;
+
+	(void)s;
+	for (int i = 0; i < N; i++) {
+		snprintf(refs[i].key, sizeof(refs[i].key), "%c%c", 'a' + rnd(5),
+		         'a' + rnd(5));
+		refs[i].seq = rnd(50);
+	}
+	for (int round = 0; round < 20000; round++) {
+		struct ref *x = &refs[rnd(N)];
+		if (!x->in) {
+			bool dup = false;
+			for (int i = 0; i < N; i++)
+				dup |= refs[i].in && !strcmp(refs[i].key, x->key) &&
+				       refs[i].seq == x->seq;
+			if (dup)
+				continue;
+			assert_int_equal(oset_insert(&set, x->key, x->seq, x), 0);
+			x->in = true;
+		} else {
+			assert_int_equal(oset_remove(&set, x->key, x->seq), 0);
+			assert_int_equal(oset_remove(&set, x->key, x->seq), 1);
+			x->in = false;
+		}
+	}
+	for (int i = 0; i < N; i++)
+		if (refs[i].in)
+			sorted[n++] = &refs[i];
+	qsort(sorted, n, sizeof(*sorted), by_key);
+	assert_int_equal(set.count, n);
+	size_t k = 0;
+	for (struct oset_node *o = oset_first(&set); o; o = oset_next(o), k++)
+		assert_ptr_equal(o->val, sorted[k]);
+	assert_int_equal(k, n);
+	/* seek: the first at or after any (key, seq) */
+	for (int i = 0; i < 2000; i++) {
+		char key[8];
+		uint64_t seq = rnd(60);
+		struct oset_node *o;
+		size_t want = 0;
+		snprintf(key, sizeof(key), "%c%c", 'a' + rnd(6), 'a' + rnd(6));
+		while (want < n &&
+		       (strcmp(sorted[want]->key, key) < 0 ||
+		        (!strcmp(sorted[want]->key, key) && sorted[want]->seq < seq)))
+			want++;
+		o = oset_seek(&set, key, seq);
+		if (want == n)
+			assert_null(o);
+		else
+			assert_ptr_equal(o->val, sorted[want]);
+	}
+	oset_release(&set);
+	assert_null(oset_first(&set));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_agrees_with_sorted_array),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
