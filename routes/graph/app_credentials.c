@@ -21,6 +21,7 @@
 #include "../../state/state.h"
 #include "../../state/util/b64.h"
 #include "../../state/util/password.h"
+#include "action_params.h"
 #include "apps.h"
 #include "permissions.h"
 
@@ -138,19 +139,28 @@ static int time_field(struct call *c, const json_t *pc, const char *key, int64_t
 /* POST /applications/{id}/addPassword */
 static int add_password(struct call *c)
 {
-	struct dobj *app = apps_path_object(c, DOBJ_APPLICATION, 0);
+	static const char *const params[] = {"passwordCredential", NULL};
 	const json_t *pc = json_object_get(c->req->body, "passwordCredential");
-	const char *name = json_string_value(json_object_get(pc, "displayName"));
+	const json_t *name_v = json_object_get(pc, "displayName");
+	const char *name = json_string_value(name_v);
 	char secret[41], hint[4], key_id[GUID_STR_LEN + 1], hash[PASSWORD_HASH_LEN];
+	struct dobj *app;
 	int64_t start, end;
 	json_t *stored, *hashes;
 
+	if (action_params_check(c->resp, c->req->body, "addPassword", params, NULL))
+		return -1;
+	app = apps_path_object(c, DOBJ_APPLICATION, 0);
 	if (!app)
 		return -1;
 	if (pc && !json_is_object(pc) && !json_is_null(pc))
 		return resp_error(
 		    c->resp, GERR_BAD_REQUEST,
 		    "Invalid value specified for property 'passwordCredential'.");
+	if (name_v && !json_is_string(name_v) && !json_is_null(name_v))
+		return resp_error(c->resp, GERR_REQUEST_BAD_REQUEST,
+		                  "Invalid value specified for property 'displayName' of "
+		                  "resource 'PasswordCredential'.");
 	if (time_field(c, pc, "startDateTime", c->req->now_ms, &start) ||
 	    time_field(c, pc, "endDateTime", two_years_later(start), &end))
 		return -1;
@@ -197,11 +207,15 @@ static long find_key_id(const json_t *list, const char *key_id)
 /* POST /applications/{id}/removePassword */
 static int remove_password(struct call *c)
 {
-	struct dobj *app = apps_path_object(c, DOBJ_APPLICATION, 0);
+	static const char *const params[] = {"keyId", NULL};
 	const char *key_id = json_string_value(json_object_get(c->req->body, "keyId"));
+	struct dobj *app;
 	json_t *list;
 	long at;
 
+	if (action_params_check(c->resp, c->req->body, "removePassword", params, NULL))
+		return -1;
+	app = apps_path_object(c, DOBJ_APPLICATION, 0);
 	if (!app)
 		return -1;
 	if (!guid_valid(key_id))
@@ -337,12 +351,17 @@ static int check_proof(struct call *c, const struct dobj *app, const char *proof
 /* POST /applications/{id}/addKey */
 static int add_key(struct call *c)
 {
-	struct dobj *app = apps_path_object(c, DOBJ_APPLICATION, 0);
+	static const char *const params[] = {"keyCredential", "passwordCredential",
+	                                     "proof", NULL};
 	const json_t *kc = json_object_get(c->req->body, "keyCredential");
+	struct dobj *app;
 	char *der = NULL;
 	json_t *entry, *map;
 	int rc;
 
+	if (action_params_check(c->resp, c->req->body, "addKey", params, NULL))
+		return -1;
+	app = apps_path_object(c, DOBJ_APPLICATION, 0);
 	if (!app ||
 	    check_proof(c, app,
 	                json_string_value(json_object_get(c->req->body, "proof"))))
@@ -373,11 +392,15 @@ static int add_key(struct call *c)
 /* POST /applications/{id}/removeKey */
 static int remove_key(struct call *c)
 {
-	struct dobj *app = apps_path_object(c, DOBJ_APPLICATION, 0);
+	static const char *const params[] = {"keyId", "proof", NULL};
 	const char *key_id = json_string_value(json_object_get(c->req->body, "keyId"));
+	struct dobj *app;
 	json_t *list;
 	long at;
 
+	if (action_params_check(c->resp, c->req->body, "removeKey", params, NULL))
+		return -1;
+	app = apps_path_object(c, DOBJ_APPLICATION, 0);
 	if (!app ||
 	    check_proof(c, app,
 	                json_string_value(json_object_get(c->req->body, "proof"))))

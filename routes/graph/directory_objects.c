@@ -17,6 +17,7 @@
 #include "../../server/core/resp.h"
 #include "../../server/core/router.h"
 #include "../../state/state.h"
+#include "action_params.h"
 #include "entities.h"
 #include "expand.h"
 #include "groups.h"
@@ -54,46 +55,11 @@ static int dobj_get(struct call *c)
 
 /* ---- action bodies ---- */
 
-static int bad_param(struct resp *resp, const char *param, const char *action)
-{
-	return resp_error(
-	    resp, GERR_BAD_REQUEST,
-	    "The parameter '%s' in the request payload is not a valid parameter "
-	    "for the operation '%s'.",
-	    param, action);
-}
-
 static int bad_value(struct resp *resp, const char *param, const char *action)
 {
 	return resp_error(resp, GERR_BAD_REQUEST,
 	                  "Invalid value specified for parameter '%s' of operation '%s'.",
 	                  param, action);
-}
-
-/*
- * Every key of @body is one of @allowed (NULL-terminated); the first one is
- * required.
- */
-static int check_params(const json_t *body, const char *const *allowed,
-                        const char *action, struct resp *resp)
-{
-	const char *key;
-	json_t *v;
-
-	json_object_foreach((json_t *)body, key, v)
-	{
-		size_t i;
-
-		for (i = 0; allowed[i] && strcmp(allowed[i], key); i++)
-			;
-		if (!allowed[i])
-			return bad_param(resp, key, action);
-	}
-	if (!json_object_get(body, allowed[0]))
-		return resp_error(resp, GERR_BAD_REQUEST,
-		                  "The parameter '%s' is missing for the operation '%s'.",
-		                  allowed[0], action);
-	return 0;
 }
 
 /* @arr must be an array of at most @max GUID strings. */
@@ -160,7 +126,7 @@ static int check_member(struct call *c, const char *param, const char *action)
 	struct dobj *d;
 	size_t i;
 
-	if (check_params(c->req->body, allowed, action, c->resp) ||
+	if (action_params_check(c->resp, c->req->body, action, allowed, allowed[0]) ||
 	    check_id_array(ids, param, action, CHECK_MAX, c->resp))
 		return -1;
 	d = subject(c);
@@ -190,7 +156,7 @@ static int get_member(struct call *c, const char *action)
 	struct dobj *d;
 	json_t *out;
 
-	if (check_params(c->req->body, allowed, action, c->resp))
+	if (action_params_check(c->resp, c->req->body, action, allowed, allowed[0]))
 		return -1;
 	if (!json_is_boolean(only))
 		return bad_value(c->resp, "securityEnabledOnly", action);
@@ -299,7 +265,7 @@ static int get_by_ids(struct call *c)
 	json_t *out, *v;
 	size_t i;
 
-	if (check_params(c->req->body, allowed, "getByIds", c->resp) ||
+	if (action_params_check(c->resp, c->req->body, "getByIds", allowed, allowed[0]) ||
 	    check_id_array(ids, "ids", "getByIds", GETBYIDS_MAX, c->resp) ||
 	    type_mask(json_object_get(c->req->body, "types"), &mask, c->resp))
 		return -1;
