@@ -260,7 +260,8 @@ static const struct route *match_route(struct srv *srv, struct req *req,
 	    req->version[0] ? srv->graph_tables : srv->root_tables;
 	struct route_match m;
 
-	router_match(tables, req->method, req, &m);
+	router_index_match(req->version[0] ? &srv->graph_index : &srv->root_index,
+	                   req->method, req, &m);
 	if (!m.route && !req->version[0]) {
 		if (req->nsegs && !strcmp(req->segs[0], "_mock"))
 			resp_error_code(resp, 404, "NotFound",
@@ -713,7 +714,7 @@ bool exchange_body_unbounded(struct srv *srv, const char *method, const char *ur
 	}
 	req_init(&req);
 	if (!req_set_path(&req, url)) {
-		router_match(srv->root_tables, method, &req, &m);
+		router_index_match(&srv->root_index, method, &req, &m);
 		large = m.route && (m.route->flags & ROUTE_LARGE_BODY);
 	}
 	req_release(&req);
