@@ -169,9 +169,54 @@ static int index_keys(struct router_index *ix, const struct route *const *tables
 	return 0;
 }
 
+/* The number of segments of @pattern (not "/"). */
+static size_t depth_of(const char *pattern)
+{
+	size_t n = 0;
+
+	for (const char *p = pattern; *p; p++)
+		n += *p == '/';
+	return n;
+}
+
+/* Does row @r belong in bucket @bk (NULL key: the capture rows' own list)? */
+static bool in_bucket(const struct route *r, const struct router_bucket *bk)
+{
+	size_t len;
+
+	if (!strcmp(r->pattern, "/"))
+		return false;
+	len = first_literal(r->pattern); /* 0: a capture, in every bucket */
+	if (!len)
+		return true;
+	return bk->key && !key_cmp(r->pattern + 1, len, bk->key, bk->keylen);
+}
+
+/* Fill @bk's lists from @tables at @at; returns the slots used. */
+static size_t fill_bucket(struct router_bucket *bk, const struct route *const *tables,
+                          const struct route **at)
+{
+	size_t k = 0;
+
+	bk->rows = at;
+	for (size_t t = 0; tables[t]; t++)
+		for (const struct route *r = tables[t]; r->method; r++)
+			if (in_bucket(r, bk))
+				bk->rows[bk->nrows++] = r;
+	bk->exact = at + bk->nrows;
+	for (size_t d = 0; d <= ROUTER_DEPTHS; d++) {
+		bk->from[d] = k;
+		for (size_t i = 0; i < bk->nrows; i++)
+			if (depth_of(bk->rows[i]->pattern) == d)
+				bk->exact[k++] = bk->rows[i];
+	}
+	bk->from[ROUTER_DEPTHS + 1] = k;
+	return bk->nrows + k;
+}
+
 int router_index_init(struct router_index *ix, const struct route *const *tables)
 {
-	size_t nrows = 0, nwild = 0, nkeyed, used;
+	size_t nrows = 0, nwild = 0, size, used = 0;
 
 	memset(ix, 0, sizeof(*ix));
 	for (size_t t = 0; tables[t]; t++) {
@@ -183,43 +228,22 @@ int router_index_init(struct router_index *ix, const struct route *const *tables
 	}
 	if (index_keys(ix, tables, nrows))
 		return -1;
-	nkeyed = nrows + ix->nbuckets * nwild;
-	ix->store = calloc(nkeyed + nrows, sizeof(*ix->store));
+	/* each row at most twice in its own bucket, the capture rows in all */
+	size = 2 * (nrows + (ix->nbuckets + 1) * nwild) + nrows;
+	ix->store = calloc(size, sizeof(*ix->store));
 	if (!ix->store) {
 		router_index_release(ix);
 		return -1;
 	}
-	/* store: the capture rows, each bucket's rows, the "/" rows */
-	ix->wild = ix->store;
-	ix->root = ix->store + nwild + nkeyed;
-	/* Fill each list in table order: the order router_match() tries rows in. */
-	used = nwild;
-	for (size_t b = 0; b < ix->nbuckets; b++) {
-		struct router_bucket *bk = &ix->buckets[b];
-		bk->rows = ix->store + used;
-		for (size_t t = 0; tables[t]; t++) {
-			for (const struct route *r = tables[t]; r->method; r++) {
-				size_t len;
-				if (!strcmp(r->pattern, "/"))
-					continue;
-				len = first_literal(
-				    r->pattern); /* 0: a capture, in every bucket */
-				if (len &&
-				    key_cmp(r->pattern + 1, len, bk->key, bk->keylen))
-					continue;
-				bk->rows[bk->nrows++] = r;
-			}
-		}
-		used += bk->nrows;
-	}
-	for (size_t t = 0; tables[t]; t++) {
-		for (const struct route *r = tables[t]; r->method; r++) {
+	/* Every list in table order: the order router_match() tries rows in. */
+	for (size_t b = 0; b < ix->nbuckets; b++)
+		used += fill_bucket(&ix->buckets[b], tables, ix->store + used);
+	used += fill_bucket(&ix->wild, tables, ix->store + used);
+	ix->root = ix->store + used;
+	for (size_t t = 0; tables[t]; t++)
+		for (const struct route *r = tables[t]; r->method; r++)
 			if (!strcmp(r->pattern, "/"))
 				ix->root[ix->nroot++] = r;
-			else if (!first_literal(r->pattern))
-				ix->wild[ix->nwild++] = r;
-		}
-	}
 	return 0;
 }
 
@@ -230,27 +254,45 @@ void router_index_release(struct router_index *ix)
 	memset(ix, 0, sizeof(*ix));
 }
 
+/*
+ * Only rows of the request's own depth can score (match or tell a 405), so
+ * those decide whenever one does, and bad_segment is then the depth they
+ * reach, req->nsegs, as over every row. Otherwise the whole bucket is walked
+ * for the deepest partial match.
+ */
 void router_index_match(const struct router_index *ix, const char *method,
                         struct req *req, struct route_match *m)
 {
-	const struct route *const *rows = ix->root;
-	size_t n = ix->nroot;
+	const struct router_bucket *b;
 	int best = -1;
 
 	memset(m, 0, sizeof(*m));
-	if (req->nsegs) {
-		const struct router_bucket *b = find_bucket(ix, req->segs[0]);
-		rows = b ? b->rows : ix->wild;
-		n = b ? b->nrows : ix->nwild;
+	if (!req->nsegs) {
+		for (size_t i = 0; i < ix->nroot; i++)
+			consider(ix->root[i], method, req, m, &best);
+		if (m->route)
+			m->method_mismatch = false;
+		return;
 	}
-	for (size_t i = 0; i < n; i++)
-		consider(rows[i], method, req, m, &best);
+	b = find_bucket(ix, req->segs[0]);
+	if (!b)
+		b = &ix->wild;
+	if (req->nsegs <= ROUTER_DEPTHS) {
+		for (size_t i = b->from[req->nsegs]; i < b->from[req->nsegs + 1]; i++)
+			consider(b->exact[i], method, req, m, &best);
+		if (m->route || m->method_mismatch) {
+			m->method_mismatch = !m->route;
+			m->bad_segment = req->nsegs;
+			return;
+		}
+	}
+	memset(m, 0, sizeof(*m));
+	best = -1;
+	for (size_t i = 0; i < b->nrows; i++)
+		consider(b->rows[i], method, req, m, &best);
 	if (m->route)
 		m->method_mismatch = false;
 }
-
-/* The depth a pattern reaches counts only segments that matched, so the
- * first unknown segment is the one right after the deepest partial match. */
 
 bool router_pattern_valid(const char *pattern)
 {

@@ -102,7 +102,8 @@ struct route_set {
 struct route_match {
 	const struct route *route; /* NULL when nothing matched */
 	bool method_mismatch;      /* the path exists, not with this method */
-	size_t bad_segment;        /* index of the first unknown segment */
+	size_t bad_segment;        /* index of the first unknown segment (req->nsegs
+	                              when some row matches the path) */
 };
 
 /*
@@ -122,18 +123,27 @@ void router_match(const struct route *const *tables, const char *method, struct 
  * can neither match nor reach a depth above 0). Read-only once built, so
  * any number of threads may match against it.
  */
+#define ROUTER_DEPTHS 16 /* rows of up to this many segments are also kept by count */
+
 struct router_bucket {
 	const char *key; /* the first segment, borrowed from a pattern (not NUL-ended) */
 	size_t keylen;
 	const struct route **rows; /* the key's rows and the capture rows, in order */
 	size_t nrows;
+	/*
+	 * The same rows stably sorted by their number of segments: a request of
+	 * n segments can only be answered (matched, or 405) by
+	 * exact[from[n] .. from[n + 1]); the full list is walked only to find
+	 * the first unknown segment of a path nothing matches.
+	 */
+	const struct route **exact;
+	size_t from[ROUTER_DEPTHS + 2];
 };
 
 struct router_index {
 	struct router_bucket *buckets; /* sorted by key, ASCII case folded */
 	size_t nbuckets;
-	const struct route **wild; /* rows whose first segment is a {capture} */
-	size_t nwild;
+	struct router_bucket wild; /* rows whose first segment is a {capture} */
 	const struct route **root; /* "/" rows: the version root itself */
 	size_t nroot;
 	const struct route **store; /* the one allocation behind every row list */

@@ -289,6 +289,8 @@ static void test_index_matches_as_linear(void **ctx)
 	    "/_mock/nope",
 	    "/common/oauth2/v2.0/token",
 	    "/x/y/z/w/v/u/t/s",
+	    "/v1.0/users/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r", /* deeper than
+	                                                          ROUTER_DEPTHS */
 	    "/v1.0/%24metadata",
 	    "/v1.0/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')",
 	};
