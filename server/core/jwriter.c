@@ -160,10 +160,36 @@ void jwriter_string(struct buf *w, const char *s, size_t n)
 	json_decref(tmp);
 }
 
+void jwriter_member(struct buf *w, const char *key, bool comma)
+{
+	size_t n = strlen(key);
+	char *d;
+
+	/* Keys are nearly always plain: then one reservation and one copy. */
+	if (plain_run((const unsigned char *)key, n) != n) {
+		if (comma)
+			buf_add(w, ",", 1);
+		jwriter_string(w, key, n);
+		buf_add(w, ":", 1);
+		return;
+	}
+	if (!buf_reserve(w, n + 4))
+		return;
+	d = w->data + w->len;
+	if (comma)
+		*d++ = ',';
+	*d++ = '"';
+	memcpy(d, key, n);
+	d += n;
+	*d++ = '"';
+	*d++ = ':';
+	*d = '\0';
+	w->len = (size_t)(d - w->data);
+}
+
 void jwriter_key(struct buf *w, const char *key)
 {
-	jwriter_string(w, key, strlen(key));
-	buf_add(w, ":", 1);
+	jwriter_member(w, key, false);
 }
 
 static void write_integer(struct buf *w, json_int_t v)

@@ -49,10 +49,8 @@ struct proj {
 
 static void member(struct obj_out *o, const char *key)
 {
-	if (!o->first)
-		buf_add(o->w, ",", 1);
+	jwriter_member(o->w, key, !o->first);
 	o->first = false;
-	jwriter_key(o->w, key);
 }
 
 /* Mark @slot written; false when it was already (a property is written once). */
