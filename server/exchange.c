@@ -14,7 +14,7 @@
 #include "../state/state.h"
 #include "../state/subscription.h"
 #include "../state/usage.h"
-#include "../state/util/str.h"
+#include "core/str.h"
 #include "auth/auth.h"
 #include "auth/jwt.h"
 #include "auth/permissions.h"

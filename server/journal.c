@@ -11,7 +11,7 @@
 #include <strings.h>
 
 #include "../state/util/clock.h"
-#include "../state/util/str.h"
+#include "core/str.h"
 #include "faults/fault.h"
 #include "core/req.h"
 

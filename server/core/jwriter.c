@@ -75,6 +75,17 @@ static bool special(unsigned char c)
 }
 
 /*
+ * buf_reserve() with its common case inline: the writer reserves for every
+ * key and value, and the room is nearly always there already.
+ */
+static inline bool room(struct buf *w, size_t n)
+{
+	if (!w->failed && n < w->max - w->len && w->len + n + 1 <= w->cap)
+		return true;
+	return buf_reserve(w, n);
+}
+
+/*
  * The length of the plain run (no byte special()) at the start of @u, eight
  * bytes a word at a time: a word's flag bits never miss a special byte, and
  * any false alarm lies after a real one, where the byte loop takes over.
@@ -111,7 +122,7 @@ static bool ascii_string(struct buf *w, const char *s, size_t n)
 	size_t start = w->len, i = 0;
 	char esc[7], *d;
 
-	if (!buf_reserve(w, n + 2))
+	if (!room(w, n + 2))
 		return true;
 	d = w->data + w->len;
 	*d++ = '"';
@@ -131,7 +142,7 @@ static bool ascii_string(struct buf *w, const char *s, size_t n)
 		el = escape(u[i], esc);
 		w->len = (size_t)(d - w->data);
 		/* The escape, what is left of @s, and the closing quote. */
-		if (!buf_reserve(w, el + (n - i - 1) + 1))
+		if (!room(w, el + (n - i - 1) + 1))
 			return true;
 		d = w->data + w->len;
 		memcpy(d, esc, el);
@@ -173,7 +184,7 @@ void jwriter_member(struct buf *w, const char *key, bool comma)
 		buf_add(w, ":", 1);
 		return;
 	}
-	if (!buf_reserve(w, n + 4))
+	if (!room(w, n + 4))
 		return;
 	d = w->data + w->len;
 	if (comma)

@@ -18,7 +18,7 @@
 
 #include "../../state/util/alloc.h"
 #include "../../state/util/buf.h"
-#include "../../state/util/str.h"
+#include "../core/str.h"
 #include "../core/error.h"
 #include "../exchange.h"
 #include "deferred.h"

@@ -25,7 +25,7 @@ void buf_release(struct buf *b)
 	buf_init(b, max);
 }
 
-bool buf_grow(struct buf *b, size_t n)
+bool buf_reserve(struct buf *b, size_t n)
 {
 	size_t cap;
 	char *grown;

@@ -34,15 +34,7 @@ void buf_add(struct buf *b, const void *s, size_t n);
  * @data + @len themselves and then advance @len (keeping the NUL). false,
  * with the buffer failed, when impossible.
  */
-bool buf_grow(struct buf *b, size_t n); /* buf_reserve() past the room there is */
-
-/* Inline: the JSON writer reserves for every key and value it writes. */
-static inline bool buf_reserve(struct buf *b, size_t n)
-{
-	if (!b->failed && n < b->max - b->len && b->len + n + 1 <= b->cap)
-		return true;
-	return buf_grow(b, n);
-}
+bool buf_reserve(struct buf *b, size_t n);
 
 /* buf_addstr() - append NUL-terminated @s. */
 void buf_addstr(struct buf *b, const char *s);

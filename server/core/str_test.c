@@ -1,5 +1,5 @@
 /*
- * state/util/str_test.c - str_copy() writes and returns what
+ * server/core/str_test.c - str_copy() writes and returns what
  * snprintf(dst, size, "%s", src) does, at every size around the length.
  */
 #include <setjmp.h>

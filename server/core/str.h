@@ -1,10 +1,10 @@
 /*
- * state/util/str.h - copying a string into a fixed array, what
+ * server/core/str.h - copying a string into a fixed array, what
  * snprintf(dst, size, "%s", src) does without the format machinery
  * (~500 instructions a call; the request path made a dozen).
  */
-#ifndef GRAPHMOCK_STATE_UTIL_STR_H
-#define GRAPHMOCK_STATE_UTIL_STR_H
+#ifndef GRAPHMOCK_SERVER_CORE_STR_H
+#define GRAPHMOCK_SERVER_CORE_STR_H
 
 #include <stddef.h>
 #include <string.h>
