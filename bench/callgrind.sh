@@ -3,7 +3,8 @@
 # threads) for the bench mix, measured as the difference between two counter
 # dumps around N keep-alive requests from one curl. Stable across machine
 # load, unlike req/s. Figures only; nothing is asserted. CALLGRIND_KEEP=PREFIX
-# keeps the profiles as PREFIX.list and PREFIX.single for callgrind_annotate.
+# keeps the profiles as PREFIX.list, PREFIX.single and PREFIX.post for
+# callgrind_annotate; CALLGRIND_ONLY=list|single|post measures one request.
 set -euo pipefail
 bin=${1:-build/release/graphmock}
 n=${CALLGRIND_REQUESTS:-2000}
@@ -20,7 +21,7 @@ done
 total() { # dump the counters since the last zeroing, print their Ir
 	callgrind_control -d "$pid" >/dev/null 2>&1
 	sleep 0.3
-	awk '/^totals:/ {s += $2} END {print s}' "$dir"/cg.*.* 2>/dev/null
+	awk '/^totals:/ {s += $2} END {printf "%.0f\n", s}' "$dir"/cg.*.* 2>/dev/null
 }
 measure() { # name, url
 	local cfg="$dir/curl.cfg" ir
@@ -34,5 +35,31 @@ measure() { # name, url
 	printf '%-22s %8d instructions/request\n' "$1" $(( ir / n ))
 	[ -z "${CALLGRIND_KEEP:-}" ] || cp "$dir"/cg.*.* "$CALLGRIND_KEEP.$3"
 }
-measure 'GET /users?$top=10' "$base/v1.0/users?%24top=10" list
-measure 'GET /users/{id}' "$base/v1.0/users/33c3317d-939c-4e2f-855a-95aa465db42a" single
+post_cfg() { # file, tag: n POST /users with distinct names, one keep-alive curl
+	local i
+	: >"$1"
+	for i in $(seq 1 "$n"); do
+		[ "$i" = 1 ] || printf 'next\n'
+		printf 'url = "%s/v1.0/users"\nheader = "Content-Type: application/json"\n' "$base"
+		printf 'data = "{\\"accountEnabled\\":true,\\"displayName\\":\\"Post %s %d\\",' "$2" "$i"
+		printf '\\"mailNickname\\":\\"p%s%d\\",' "$2" "$i"
+		printf '\\"userPrincipalName\\":\\"p%s%d@contoso.onmicrosoft.com\\",' "$2" "$i"
+		printf '\\"passwordProfile\\":{\\"password\\":\\"Bench-pass-%d!\\"}}"\n' "$i"
+		printf 'output = /dev/null\n'
+	done >"$1"
+}
+measure_post() { # POST /users: fresh names for the warm-up and the measured run
+	local ir
+	post_cfg "$dir/warm.cfg" w
+	post_cfg "$dir/post.cfg" m
+	curl -fs -K "$dir/warm.cfg"
+	callgrind_control -z "$pid" >/dev/null 2>&1
+	rm -f "$dir"/cg.*.*
+	curl -fs -K "$dir/post.cfg"
+	ir=$(total)
+	printf '%-22s %8d instructions/request\n' 'POST /users' $(( ir / n ))
+	[ -z "${CALLGRIND_KEEP:-}" ] || cp "$dir"/cg.*.* "$CALLGRIND_KEEP.post"
+}
+case ${CALLGRIND_ONLY:-all} in all | list) measure 'GET /users?$top=10' "$base/v1.0/users?%24top=10" list ;; esac
+case ${CALLGRIND_ONLY:-all} in all | single) measure 'GET /users/{id}' "$base/v1.0/users/33c3317d-939c-4e2f-855a-95aa465db42a" single ;; esac
+case ${CALLGRIND_ONLY:-all} in all | post) measure_post ;; esac

@@ -159,6 +159,12 @@ int srv_features_init(struct srv *srv, const struct route_set *routes)
 		fprintf(stderr, "too many route tables (SRV_MAX_TABLES)\n");
 		return -1;
 	}
+	if (router_index_init(&srv->graph_index, srv->graph_tables) ||
+	    router_index_init(&srv->root_index, srv->root_tables)) {
+		router_index_release(&srv->graph_index);
+		fprintf(stderr, "indexing the route tables failed: out of memory\n");
+		return -1;
+	}
 	srv->services.ctx = srv;
 	srv->services.token_sign = services_token_sign;
 	srv->services.token_keys = services_token_keys;
@@ -194,6 +200,8 @@ out_notify:
 out_faults:
 	fault_engine_release(&srv->faults);
 out_fail:
+	router_index_release(&srv->root_index);
+	router_index_release(&srv->graph_index);
 	fprintf(stderr, "starting the fault engine and journal failed\n");
 	return -1;
 }
@@ -207,6 +215,8 @@ void srv_features_release(struct srv *srv)
 	state_set_change_hook(&srv->state, NULL, NULL);
 	notify_release(&srv->notify);
 	fault_engine_release(&srv->faults);
+	router_index_release(&srv->root_index);
+	router_index_release(&srv->graph_index);
 }
 
 struct keyring *srv_keyring(struct srv *srv)

@@ -14,6 +14,7 @@
 #include "../state/state.h"
 #include "../state/subscription.h"
 #include "../state/usage.h"
+#include "core/str.h"
 #include "auth/auth.h"
 #include "auth/jwt.h"
 #include "auth/permissions.h"
@@ -75,8 +76,8 @@ static void resolve_tenant(struct srv *srv, struct exchange *ex)
 			t = state_tenant_default(&srv->state);
 	}
 	if (t) {
-		snprintf(ex->tenant_id, sizeof(ex->tenant_id), "%s", t->id);
-		snprintf(ex->tenant_domain, sizeof(ex->tenant_domain), "%s", t->domain);
+		str_copy(ex->tenant_id, sizeof(ex->tenant_id), t->id);
+		str_copy(ex->tenant_domain, sizeof(ex->tenant_domain), t->domain);
 	}
 	state_registry_unlock(&srv->state);
 }
@@ -94,10 +95,14 @@ static void identify_client(struct exchange *ex)
 
 	if (!app)
 		app = json_string_value(json_object_get(claims, "azp"));
-	if (app)
-		snprintf(ex->client, sizeof(ex->client), "app:%s", app);
-	else
-		snprintf(ex->client, sizeof(ex->client), "ip:%s", ex->req.peer);
+	/* "app:<id>" or "ip:<address>", as snprintf would cut it */
+	if (app) {
+		memcpy(ex->client, "app:", 4);
+		str_copy(ex->client + 4, sizeof(ex->client) - 4, app);
+	} else {
+		memcpy(ex->client, "ip:", 3);
+		str_copy(ex->client + 3, sizeof(ex->client) - 3, ex->req.peer);
+	}
 }
 
 /* Is @path under /_mock (the admin plane)? */
@@ -260,7 +265,8 @@ static const struct route *match_route(struct srv *srv, struct req *req,
 	    req->version[0] ? srv->graph_tables : srv->root_tables;
 	struct route_match m;
 
-	router_match(tables, req->method, req, &m);
+	router_index_match(req->version[0] ? &srv->graph_index : &srv->root_index,
+	                   req->method, req, &m);
 	if (!m.route && !req->version[0]) {
 		if (req->nsegs && !strcmp(req->segs[0], "_mock"))
 			resp_error_code(resp, 404, "NotFound",
@@ -622,7 +628,7 @@ static void journal(struct srv *srv, struct exchange *ex, unsigned status)
 		return;
 	ex->journaled = true;
 	journal_fill(&en, &ex->req, status, monotonic_us() - ex->started_us);
-	snprintf(en.tenant, sizeof(en.tenant), "%s", ex->tenant_id);
+	str_copy(en.tenant, sizeof(en.tenant), ex->tenant_id);
 	journal_fault(&en, &ex->fault);
 	journal_record(&srv->journal, &en);
 }
@@ -713,7 +719,7 @@ bool exchange_body_unbounded(struct srv *srv, const char *method, const char *ur
 	}
 	req_init(&req);
 	if (!req_set_path(&req, url)) {
-		router_match(srv->root_tables, method, &req, &m);
+		router_index_match(&srv->root_index, method, &req, &m);
 		large = m.route && (m.route->flags & ROUTE_LARGE_BODY);
 	}
 	req_release(&req);

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "../state/util/clock.h"
+#include "core/str.h"
 #include "faults/fault.h"
 #include "core/req.h"
 
@@ -151,13 +152,13 @@ void journal_fill(struct journal_entry *en, const struct req *req, unsigned stat
                   int64_t duration_us)
 {
 	memset(en, 0, sizeof(*en));
-	snprintf(en->method, sizeof(en->method), "%s", req->method);
+	str_copy(en->method, sizeof(en->method), req->method);
 	fill_arena(en, req);
 	en->body_truncated = req->raw_body && req->body_len > JOURNAL_BODY_MAX;
 	en->status = status;
 	en->duration_us = duration_us;
 	en->time_ms = req->now_ms;
-	snprintf(en->request_id, sizeof(en->request_id), "%s", req->request_id);
+	str_copy(en->request_id, sizeof(en->request_id), req->request_id);
 }
 
 void journal_record(struct journal *j, struct journal_entry *en)

@@ -12,6 +12,7 @@
 
 #include "../state/state.h"
 #include "core/call.h"
+#include "core/router.h"
 #include "config.h"
 #include "faults/fault.h"
 #include "journal.h"
@@ -86,6 +87,9 @@ struct srv {
 	/* NULL-terminated: routes/' tables, then the server's own. */
 	const struct route *graph_tables[SRV_MAX_TABLES];
 	const struct route *root_tables[SRV_MAX_TABLES];
+	/* The same tables indexed by first segment, what requests match against. */
+	struct router_index graph_index;
+	struct router_index root_index;
 };
 
 /*

@@ -127,9 +127,7 @@ int main(int argc, char **argv)
 		replayed++;
 	}
 	printf("fuzz corpus: %d inputs replayed, no sanitizer report\n", replayed);
-	notify_release(&fuzz_srv()->notify);
-	journal_release(&fuzz_srv()->journal);
-	fault_engine_release(&fuzz_srv()->faults);
+	srv_features_release(fuzz_srv()); /* route indexes, notify, journal, faults */
 	state_release(&fuzz_srv()->state);
 	free(fuzz_srv());
 	return 0;

@@ -75,41 +75,83 @@ static bool special(unsigned char c)
 }
 
 /*
- * @s as a JSON string, copied byte by byte into reserved room. Returns false,
- * having written nothing, at the first non-ASCII byte: jansson must judge
- * the UTF-8 then. True otherwise (also when the writer failed).
+ * buf_reserve() with its common case inline: the writer reserves for every
+ * key and value, and the room is nearly always there already.
+ */
+static inline bool room(struct buf *w, size_t n)
+{
+	if (!w->failed && n < w->max - w->len && w->len + n + 1 <= w->cap)
+		return true;
+	return buf_reserve(w, n);
+}
+
+/*
+ * The length of the plain run (no byte special()) at the start of @u, eight
+ * bytes a word at a time: a word's flag bits never miss a special byte, and
+ * any false alarm lies after a real one, where the byte loop takes over.
+ */
+static size_t plain_run(const unsigned char *u, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, q, b;
+
+		memcpy(&x, u + i, sizeof(x));
+		q = x ^ (ones * '"');
+		b = x ^ (ones * '\\');
+		if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) |
+		     x) &
+		    high)
+			break;
+	}
+	while (i < n && !special(u[i]))
+		i++;
+	return i;
+}
+
+/*
+ * @s as a JSON string, plain runs copied whole into reserved room. Returns
+ * false, having written nothing, at the first non-ASCII byte: jansson must
+ * judge the UTF-8 then. True otherwise (also when the writer failed).
  */
 static bool ascii_string(struct buf *w, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t start = w->len;
-	char esc[7];
+	size_t start = w->len, i = 0;
+	char esc[7], *d;
 
-	if (!buf_reserve(w, n + 2))
+	if (!room(w, n + 2))
 		return true;
-	w->data[w->len++] = '"';
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = u[i];
-		size_t el;
+	d = w->data + w->len;
+	*d++ = '"';
+	for (;;) {
+		size_t run = plain_run(u + i, n - i), el;
 
-		if (!special(c)) {
-			w->data[w->len++] = (char)c;
-			continue;
-		}
-		if (c >= 0x80) {
+		memcpy(d, u + i, run);
+		d += run;
+		i += run;
+		if (i == n)
+			break;
+		if (u[i] >= 0x80) {
 			w->len = start;
 			w->data[start] = '\0';
 			return false;
 		}
-		el = escape(c, esc);
+		el = escape(u[i], esc);
+		w->len = (size_t)(d - w->data);
 		/* The escape, what is left of @s, and the closing quote. */
-		if (!buf_reserve(w, el + (n - i - 1) + 1))
+		if (!room(w, el + (n - i - 1) + 1))
 			return true;
-		memcpy(w->data + w->len, esc, el);
-		w->len += el;
+		d = w->data + w->len;
+		memcpy(d, esc, el);
+		d += el;
+		i++;
 	}
-	w->data[w->len++] = '"';
-	w->data[w->len] = '\0';
+	*d++ = '"';
+	w->len = (size_t)(d - w->data);
+	*d = '\0';
 	return true;
 }
 
@@ -129,10 +171,36 @@ void jwriter_string(struct buf *w, const char *s, size_t n)
 	json_decref(tmp);
 }
 
+void jwriter_member(struct buf *w, const char *key, bool comma)
+{
+	size_t n = strlen(key);
+	char *d;
+
+	/* Keys are nearly always plain: then one reservation and one copy. */
+	if (plain_run((const unsigned char *)key, n) != n) {
+		if (comma)
+			buf_add(w, ",", 1);
+		jwriter_string(w, key, n);
+		buf_add(w, ":", 1);
+		return;
+	}
+	if (!room(w, n + 4))
+		return;
+	d = w->data + w->len;
+	if (comma)
+		*d++ = ',';
+	*d++ = '"';
+	memcpy(d, key, n);
+	d += n;
+	*d++ = '"';
+	*d++ = ':';
+	*d = '\0';
+	w->len = (size_t)(d - w->data);
+}
+
 void jwriter_key(struct buf *w, const char *key)
 {
-	jwriter_string(w, key, strlen(key));
-	buf_add(w, ":", 1);
+	jwriter_member(w, key, false);
 }
 
 static void write_integer(struct buf *w, json_int_t v)

@@ -25,6 +25,9 @@ void jwriter_string(struct buf *w, const char *s, size_t n);
 /* jwriter_key() - "@key": (a NUL-terminated object key and the colon). */
 void jwriter_key(struct buf *w, const char *key);
 
+/* jwriter_member() - jwriter_key() after a comma when @comma: ,"@key": */
+void jwriter_member(struct buf *w, const char *key, bool comma);
+
 /* jwriter_value() - append @v (borrowed; any type) as compact JSON. */
 void jwriter_value(struct buf *w, const json_t *v);
 

@@ -112,6 +112,34 @@ static void test_raw_strings_and_keys(void **ctx)
 	assert_int_equal(len, 0);
 }
 
+/*
+ * Every byte at every place of strings up to 19 bytes long, and two special
+ * bytes together: the plain runs are scanned eight bytes at a time, so each
+ * byte must be seen in each lane of a word and in the tail.
+ */
+static void test_every_byte_in_every_lane(void **ctx)
+{
+	char s[20];
+
+	(void)ctx;
+	for (size_t n = 1; n < sizeof(s); n++) {
+		for (size_t at = 0; at < n; at++) {
+			for (unsigned c = 0; c < 256; c++) {
+				memset(s, 'a' + (int)(at % 26), n);
+				s[at] = (char)c;
+				if (c >= 0x80 && at + 1 < n)
+					s[at + 1] = (char)0x80; /* valid UTF-8 when c is a
+					                           lead byte */
+				same(json_stringn_nocheck(s, n));
+				if (at + 1 < n) {
+					s[at + 1] = '"';
+					same(json_stringn_nocheck(s, n));
+				}
+			}
+		}
+	}
+}
+
 static void test_nesting_and_order(void **ctx)
 {
 	json_t *v = json_loads("{\"z\":1,\"a\":[{\"y\":null,\"b\":[[],{}]},\"s\"],"
@@ -235,6 +263,7 @@ int main(void)
 	    cmocka_unit_test(test_literals_and_numbers),
 	    cmocka_unit_test(test_strings),
 	    cmocka_unit_test(test_raw_strings_and_keys),
+	    cmocka_unit_test(test_every_byte_in_every_lane),
 	    cmocka_unit_test(test_nesting_and_order),
 	    cmocka_unit_test(test_random_values),
 	    cmocka_unit_test(test_size_cap),

@@ -57,12 +57,11 @@ void req_init(struct req *req)
 	memcpy(req->client_request_id, req->request_id, sizeof(req->request_id));
 }
 
+/* A pair's name and value share one allocation, the name's. */
 static void kv_free(struct req_kv *kv, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		state_free(kv[i].name);
-		state_free(kv[i].value);
-	}
 	state_free(kv);
 }
 
@@ -81,20 +80,29 @@ void req_release(struct req *req)
 	memset(req, 0, sizeof(*req));
 }
 
+/*
+ * The list grows to 8 pairs, then doubles: its room is implied by @n (a
+ * realloc when @n is 0, 8, 16, 32, ...), so most requests make one.
+ */
 static int kv_add(struct req_kv **list, size_t *n, const char *name, const char *value)
 {
-	struct req_kv *grown = state_realloc(*list, (*n + 1) * sizeof(**list));
+	size_t nl = strlen(name), vl = strlen(value ? value : "");
+	char *pair;
 
-	if (!grown)
-		return -1;
-	*list = grown;
-	grown[*n].name = state_strdup(name);
-	grown[*n].value = state_strdup(value ? value : "");
-	if (!grown[*n].name || !grown[*n].value) {
-		state_free(grown[*n].name);
-		state_free(grown[*n].value);
-		return -1;
+	if (*n == 0 || (*n >= 8 && !(*n & (*n - 1)))) {
+		size_t cap = *n ? *n * 2 : 8;
+		struct req_kv *grown = state_realloc(*list, cap * sizeof(**list));
+		if (!grown)
+			return -1;
+		*list = grown;
 	}
+	pair = state_malloc(nl + vl + 2);
+	if (!pair)
+		return -1;
+	memcpy(pair, name, nl + 1);
+	memcpy(pair + nl + 1, value ? value : "", vl + 1);
+	(*list)[*n].name = pair;
+	(*list)[*n].value = pair + nl + 1;
 	(*n)++;
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,6 +172,34 @@ static void test_query_and_headers(void **ctx)
 	req_release(&req);
 }
 
+/* Lists grow past their first room (8) and each doubling, keeping every pair. */
+static void test_many_pairs(void **ctx)
+{
+	struct req req;
+	char name[16], value[16];
+
+	(void)ctx;
+	req_init(&req);
+	for (int i = 0; i < 70; i++) {
+		snprintf(name, sizeof(name), "X-H%d", i);
+		snprintf(value, sizeof(value), "v%d", i);
+		assert_int_equal(req_add_header(&req, name, value), 0);
+		snprintf(name, sizeof(name), "q%d", i);
+		assert_int_equal(req_add_query(&req, name, i % 2 ? value : NULL), 0);
+	}
+	assert_int_equal(req.nheaders, 70);
+	assert_int_equal(req.nquery, 70);
+	for (int i = 0; i < 70; i++) {
+		snprintf(name, sizeof(name), "x-h%d", i);
+		snprintf(value, sizeof(value), "v%d", i);
+		assert_string_equal(req.headers[i].name, name);
+		assert_string_equal(req_header(&req, name), value);
+		snprintf(name, sizeof(name), "q%d", i);
+		assert_string_equal(req_query(&req, name), i % 2 ? value : "");
+	}
+	req_release(&req);
+}
+
 static void test_percent_decode(void **ctx)
 {
 	char *s;
@@ -213,6 +242,7 @@ int main(void)
 	    cmocka_unit_test(test_key_segments),
 	    cmocka_unit_test(test_namespace_alias),
 	    cmocka_unit_test(test_query_and_headers),
+	    cmocka_unit_test(test_many_pairs),
 	    cmocka_unit_test(test_percent_decode),
 	    cmocka_unit_test(test_request_ids),
 	};

@@ -102,7 +102,8 @@ struct route_set {
 struct route_match {
 	const struct route *route; /* NULL when nothing matched */
 	bool method_mismatch;      /* the path exists, not with this method */
-	size_t bad_segment;        /* index of the first unknown segment */
+	size_t bad_segment;        /* index of the first unknown segment (req->nsegs
+	                              when some row matches the path) */
 };
 
 /*
@@ -112,6 +113,51 @@ struct route_match {
  */
 void router_match(const struct route *const *tables, const char *method, struct req *req,
                   struct route_match *m);
+
+/*
+ * A route index over a NULL-terminated list of tables: the rows bucketed by
+ * their first literal segment (case-insensitively), each bucket also holding
+ * the rows whose first segment is a {capture}, all in table order, so a
+ * request tries only the rows that can match it. router_index_match() gives
+ * exactly what router_match() gives over the same tables (the rows it skips
+ * can neither match nor reach a depth above 0). Read-only once built, so
+ * any number of threads may match against it.
+ */
+#define ROUTER_DEPTHS 16 /* rows of up to this many segments are also kept by count */
+
+struct router_bucket {
+	const char *key; /* the first segment, borrowed from a pattern (not NUL-ended) */
+	size_t keylen;
+	const struct route **rows; /* the key's rows and the capture rows, in order */
+	size_t nrows;
+	/*
+	 * The same rows stably sorted by their number of segments: a request of
+	 * n segments can only be answered (matched, or 405) by
+	 * exact[from[n] .. from[n + 1]); the full list is walked only to find
+	 * the first unknown segment of a path nothing matches.
+	 */
+	const struct route **exact;
+	size_t from[ROUTER_DEPTHS + 2];
+};
+
+struct router_index {
+	struct router_bucket *buckets; /* sorted by key, ASCII case folded */
+	size_t nbuckets;
+	struct router_bucket wild; /* rows whose first segment is a {capture} */
+	const struct route **root; /* "/" rows: the version root itself */
+	size_t nroot;
+	const struct route **store; /* the one allocation behind every row list */
+};
+
+/* router_index_init() - index @tables (borrowed; must outlive @ix). 0, or -1 (memory). */
+int router_index_init(struct router_index *ix, const struct route *const *tables);
+
+/* router_index_release() - free what router_index_init() allocated. */
+void router_index_release(struct router_index *ix);
+
+/* router_index_match() - router_match() over the tables @ix indexes. */
+void router_index_match(const struct router_index *ix, const char *method,
+                        struct req *req, struct route_match *m);
 
 /* router_pattern_valid() - does @pattern parse (leading '/', no empty segment)? */
 bool router_pattern_valid(const char *pattern);

@@ -18,6 +18,7 @@
 
 #include "../../state/util/alloc.h"
 #include "../../state/util/buf.h"
+#include "../core/str.h"
 #include "../core/error.h"
 #include "../exchange.h"
 #include "deferred.h"
@@ -111,7 +112,7 @@ static void set_base_url(struct srv *srv, struct req *req)
 	const char *host = req_header(req, "host");
 
 	if (srv->cfg.public_url[0])
-		snprintf(req->base_url, sizeof(req->base_url), "%s", srv->cfg.public_url);
+		str_copy(req->base_url, sizeof(req->base_url), srv->cfg.public_url);
 	else if (host && *host && !strpbrk(host, " /\\\"'<>"))
 		snprintf(req->base_url, sizeof(req->base_url), "%s://%s", srv_scheme(srv),
 		         host);
@@ -172,9 +173,14 @@ static void add_graph_headers(struct MHD_Response *r, const struct exchange *ex)
 		    "\"Ring\":\"0\",\"ScaleUnit\":\"000\",\"RoleInstance\":\"graphmock\"}"
 		    "}");
 		char units[16];
+		int u = ex->resource_units > 0 ? ex->resource_units : 1;
 
-		snprintf(units, sizeof(units), "%d",
-		         ex->resource_units > 0 ? ex->resource_units : 1);
+		if (u < 10) { /* nearly always: Graph's costs are 1 to 5 */
+			units[0] = (char)('0' + u);
+			units[1] = '\0';
+		} else {
+			snprintf(units, sizeof(units), "%d", u);
+		}
 		MHD_add_response_header(r, "x-ms-resource-unit", units);
 		if (resp->kind == RESP_ODATA)
 			MHD_add_response_header(r, "OData-Version", "4.0");
@@ -308,12 +314,11 @@ static void build_request(struct srv *srv, struct MHD_Connection *conn,
 	int prc = req_set_path(req, url);
 	const char *crid;
 
-	snprintf(req->method, sizeof(req->method), "%s", method);
+	str_copy(req->method, sizeof(req->method), method);
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, hx);
 	crid = req_header(req, "client-request-id");
 	if (crid && *crid)
-		snprintf(req->client_request_id, sizeof(req->client_request_id), "%s",
-		         crid);
+		str_copy(req->client_request_id, sizeof(req->client_request_id), crid);
 	req->now_ms = state_now_ms(&srv->state);
 	set_peer(conn, req);
 	set_base_url(srv, req);

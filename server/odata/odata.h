@@ -71,6 +71,11 @@ enum odata_entity_flags {
 	OE_SKIP = 1 << 2,
 };
 
+/*
+ * An entity is static data: rendering remembers an entity's default set by its
+ * address across answers (odata_project.c), so never render with one built
+ * on the stack or changed after use.
+ */
 struct odata_entity {
 	const char *set;                /* entity set name: "users" */
 	const char *type_name;          /* for messages: "User" */

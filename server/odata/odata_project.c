@@ -49,10 +49,8 @@ struct proj {
 
 static void member(struct obj_out *o, const char *key)
 {
-	if (!o->first)
-		buf_add(o->w, ",", 1);
+	jwriter_member(o->w, key, !o->first);
 	o->first = false;
-	jwriter_key(o->w, key);
 }
 
 /* Mark @slot written; false when it was already (a property is written once). */
@@ -190,14 +188,11 @@ static void typed_prop(struct obj_out *o, const struct proj *pr,
 	            p && (p->flags & OP_HIDDEN));
 }
 
-/* The slots of @e's default set, found once per entity and answer. */
-static const struct defaults *default_slots(struct proj *pr, const struct odata_entity *e)
+/* @e's default set computed: a schema lookup per property (~9k instructions). */
+static void compute_defaults(struct defaults *d, const struct odata_entity *e)
 {
-	struct defaults *d = &pr->defaults;
 	const struct odata_prop *p;
 
-	if (d->entity == e)
-		return d;
 	d->entity = e;
 	d->n = 0;
 	for (p = e->props; p && p->name && d->n < DEFAULTS_MAX; p++) {
@@ -211,6 +206,38 @@ static const struct defaults *default_slots(struct proj *pr, const struct odata_
 		d->slot[d->n] = slot;
 		d->prop[d->n++] = p;
 	}
+}
+
+/*
+ * The default sets this thread computed last, kept across answers: they
+ * derive only from the const entity and schema tables, so a copy never goes
+ * stale, and being per thread they need no lock (as req.c's id generator).
+ */
+#define DEFAULTS_CACHED 16
+static _Thread_local struct defaults defaults_cache[DEFAULTS_CACHED];
+static _Thread_local unsigned defaults_next;
+
+/*
+ * The slots of @e's default set, once per entity and answer: the answer
+ * keeps its own copy, so nothing it holds is replaced while it is written.
+ */
+static const struct defaults *default_slots(struct proj *pr, const struct odata_entity *e)
+{
+	struct defaults *d = &pr->defaults, *c = NULL;
+
+	if (d->entity == e)
+		return d;
+	for (size_t i = 0; i < DEFAULTS_CACHED && !c; i++)
+		if (defaults_cache[i].entity == e)
+			c = &defaults_cache[i];
+	if (!c) {
+		c = &defaults_cache[defaults_next++ % DEFAULTS_CACHED];
+		compute_defaults(c, e);
+	}
+	d->entity = e;
+	d->n = c->n;
+	memcpy(d->slot, c->slot, c->n * sizeof(d->slot[0]));
+	memcpy(d->prop, c->prop, c->n * sizeof(d->prop[0]));
 	return d;
 }
 
