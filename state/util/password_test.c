@@ -20,7 +20,7 @@ static void round_trip(void **ctx)
 	(void)ctx;
 	password_hash("Adele-Pass-1!", a);
 	password_hash("Adele-Pass-1!", b);
-	assert_non_null(strstr(a, "pbkdf2-sha256$10000$"));
+	assert_non_null(strstr(a, "pbkdf2-sha256$1000$"));
 	assert_null(strstr(a, "Adele"));
 	assert_string_not_equal(a, b); /* fresh salt each time */
 	assert_true(password_is_hash(a));
@@ -42,6 +42,18 @@ static void known_vector(void **ctx)
 	assert_true(password_is_hash(enc));
 	assert_true(password_verify("passwd", enc));
 	assert_false(password_verify("passwe", enc));
+}
+
+/* A hash exported by a graphmock that used 10,000 iterations still verifies. */
+static void other_iteration_count(void **ctx)
+{
+	const char *enc = "pbkdf2-sha256$10000$AAECAwQFBgcICQoLDA0ODw$"
+	                  "WllNarGQqUojX9vOAFkhfNNB0dREFjUabcuMpa8H6Dw";
+
+	(void)ctx;
+	assert_true(password_is_hash(enc));
+	assert_true(password_verify("Adele-Pass-1!", enc));
+	assert_false(password_verify("Adele-Pass-2!", enc));
 }
 
 static void malformed(void **ctx)
@@ -70,6 +82,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(round_trip),
 	    cmocka_unit_test(known_vector),
+	    cmocka_unit_test(other_iteration_count),
 	    cmocka_unit_test(malformed),
 	};
 
