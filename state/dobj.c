@@ -298,7 +298,8 @@ struct dobj *state_dobj_add(struct state *st, struct tenant *t, enum dobj_kind k
 	if (!d)
 		goto out_release;
 	memcpy(d->id, key, sizeof(d->id));
-	json_object_set_new(obj, "id", json_string(d->id));
+	if (strcmp(id, d->id)) /* stored lower case; most ids are already */
+		json_object_set_new(obj, "id", json_string(d->id));
 	d->kind = kind;
 	d->tenant = t;
 	d->obj = obj;

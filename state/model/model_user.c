@@ -9,16 +9,16 @@ int model_user_complete(struct state *st, struct tenant *t, json_t *obj)
 	int rc = 0;
 
 	rc |= model_ensure_id(st, t, obj);
-	rc |= model_default(obj, "accountEnabled", json_true());
-	rc |= model_default(obj, "userType", json_string("Member"));
-	rc |= model_default(obj, "businessPhones", json_array());
-	rc |= model_default(obj, "otherMails", json_array());
-	rc |= model_default(obj, "proxyAddresses", json_array());
-	rc |= model_default(obj, "identities", json_array());
-	rc |= model_default(obj, "createdDateTime", model_timestamp(st));
-	rc |= model_default(obj, "creationType", json_null());
-	rc |= model_default(obj, "externalUserState", json_null());
-	rc |= model_default(obj, "externalUserStateChangeDateTime", json_null());
+	rc |= MODEL_DEFAULT(obj, "accountEnabled", json_true());
+	rc |= MODEL_DEFAULT(obj, "userType", json_string("Member"));
+	rc |= MODEL_DEFAULT(obj, "businessPhones", json_array());
+	rc |= MODEL_DEFAULT(obj, "otherMails", json_array());
+	rc |= MODEL_DEFAULT(obj, "proxyAddresses", json_array());
+	rc |= MODEL_DEFAULT(obj, "identities", json_array());
+	rc |= MODEL_DEFAULT(obj, "createdDateTime", model_timestamp(st));
+	rc |= MODEL_DEFAULT(obj, "creationType", json_null());
+	rc |= MODEL_DEFAULT(obj, "externalUserState", json_null());
+	rc |= MODEL_DEFAULT(obj, "externalUserStateChangeDateTime", json_null());
 	rc |= model_user_hash_password(obj);
 	return rc ? -1 : 0;
 }
