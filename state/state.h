@@ -109,10 +109,11 @@ struct dobj {
 };
 
 struct index_entry {
-	char *key;
+	char *key; /* points at @text: one allocation holds both */
 	struct dobj **objs;
 	size_t n, cap;
 	UT_hash_handle hh;
+	char text[];
 };
 
 /* An app role assignment (graph-spec §6.3); id is the 43-char base64url form. */
