@@ -6,6 +6,7 @@
  * (state/changelog.h).
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "changelog.h"
@@ -215,15 +216,18 @@ int state_dobj_reindex(struct tenant *t, struct dobj *d)
 	bool oom;
 	char *name = name_key_of(d, &oom);
 	bool renamed = !same_key(name, d->name_key);
+	/* the name order is filled at the end of a load (state_dobj_names_build) */
+	bool ordered = !t->names_later;
 
 	if (oom)
 		return -1;
-	if (renamed && name && oset_insert(&t->by_name[d->kind], name, d->seq, d)) {
+	if (renamed && name && ordered &&
+	    oset_insert(&t->by_name[d->kind], name, d->seq, d)) {
 		state_free(name);
 		return -1;
 	}
 	if (keys_collect(d, &fresh, &nfresh)) {
-		if (renamed && name)
+		if (renamed && name && ordered)
 			oset_remove(&t->by_name[d->kind], name, d->seq);
 		state_free(name);
 		return -1;
@@ -241,7 +245,7 @@ int state_dobj_reindex(struct tenant *t, struct dobj *d)
 	d->keys = fresh;
 	d->nkeys = nfresh;
 	if (renamed) {
-		if (d->name_key)
+		if (d->name_key && ordered)
 			oset_remove(&t->by_name[d->kind], d->name_key, d->seq);
 		state_free(d->name_key);
 		d->name_key = name;
@@ -255,10 +259,54 @@ out_undo:
 		if (!keys_have(d->keys, d->nkeys, &fresh[added]))
 			index_del(t, fresh[added].idx, fresh[added].key, d);
 	keys_free(fresh, nfresh);
-	if (renamed && name)
+	if (renamed && name && ordered)
 		oset_remove(&t->by_name[d->kind], name, d->seq);
 	state_free(name);
 	return -1;
+}
+
+struct name_entry {
+	const char *key;
+	uint64_t seq;
+	struct dobj *d;
+};
+
+/* The by_name order: name key, then seq (state/util/oset.c's cmp). */
+static int name_cmp(const void *a, const void *b)
+{
+	const struct name_entry *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+int state_dobj_names_build(struct tenant *t)
+{
+	for (int k = 0; k < DOBJ_KIND_COUNT; k++) {
+		struct name_entry *v;
+		size_t n = 0;
+
+		if (!t->by_seq[k].count)
+			continue;
+		v = state_malloc(t->by_seq[k].count * sizeof(*v));
+		if (!v)
+			return -1;
+		for (struct oset_node *o = oset_first(&t->by_seq[k]); o;
+		     o = oset_next(o)) {
+			struct dobj *d = o->val;
+			if (d->name_key)
+				v[n++] = (struct name_entry){d->name_key, d->seq, d};
+		}
+		qsort(v, n, sizeof(*v), name_cmp);
+		for (size_t i = 0; i < n; i++)
+			if (oset_insert(&t->by_name[k], v[i].key, v[i].seq, v[i].d)) {
+				state_free(v);
+				return -1;
+			}
+		state_free(v);
+	}
+	t->names_later = false;
+	return 0;
 }
 
 static void dobj_free(struct tenant *t, struct dobj *d)

@@ -360,9 +360,12 @@ struct tenant *fixture_tenant_build(struct state *st, const json_t *doc,
 			goto out_free;
 		}
 	}
+	t->names_later = true; /* sorted once, not inserted one by one */
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 		if (load_objects(st, t, doc, path, &kinds[k], err, errlen))
 			goto out_free;
+	if (state_dobj_names_build(t))
+		goto out_oom;
 	if (load_memberships(st, t, doc, path, err, errlen) ||
 	    load_assignments(st, t, doc, path, err, errlen))
 		goto out_free;
