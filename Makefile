@@ -323,11 +323,16 @@ $(O)/release/bench-scale-client: bench/scale_client.c
 $(O)/release/bench-mem: bench/mem.c $(O)/release/libgraphmock.a
 	$(call say,LINK,$@)$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(DEP_CFLAGS) $^ $(DEP_LIBS) -o $@
 
+# Start-up and reset steps without the server: CPU, page faults, malloc'd bytes.
+$(O)/release/bench-load: bench/load.c $(O)/release/libgraphmock.a
+	$(call say,LINK,$@)$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(DEP_CFLAGS) $^ $(DEP_LIBS) -o $@
+
 bench-scale: release $(O)/release/bench-gen-scale $(O)/release/bench-scale-client \
-		$(O)/release/bench-mem
+		$(O)/release/bench-mem $(O)/release/bench-load
 	$(call need_pkgs,$(DEB_BENCH) libcurl4-openssl-dev)
 	./bench/scale.sh ./$(O)/release/graphmock ./$(O)/release/bench-gen-scale \
-		./$(O)/release/bench-scale-client ./$(O)/release/bench-mem
+		./$(O)/release/bench-scale-client ./$(O)/release/bench-mem \
+		./$(O)/release/bench-load
 
 # Instructions per request (valgrind callgrind): stable on a busy machine.
 callgrind: release

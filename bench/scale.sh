@@ -8,13 +8,17 @@
 # of a reader of the other tenant (and of the same one) while an export and
 # a tenant reset run. Figures only; nothing is asserted.
 # Times are wall-clock; on a shared machine the server's own CPU time (from
-# /proc, in brackets) says more. Ends with bench/mem.c's memory breakdown.
-# Usage: bench/scale.sh GRAPHMOCK GEN_SCALE [SCALE_CLIENT] [MEM]
+# /proc, in brackets) says more; the per-tenant reset's also counts the two
+# readers served meanwhile. Ends with bench/mem.c's memory breakdown and
+# bench/load.c's steps without the server (CPU and page faults of the parse,
+# the build and each reset, no reader running).
+# Usage: bench/scale.sh GRAPHMOCK GEN_SCALE [SCALE_CLIENT] [MEM] [LOAD]
 set -euo pipefail
 bin=${1:-build/release/graphmock}
 gen=${2:-build/release/bench-gen-scale}
 client=${3:-build/release/bench-scale-client}
 mem=${4:-build/release/bench-mem}
+load=${5:-build/release/bench-load}
 users=${SCALE_USERS:-1000000}
 work=$(mktemp -d "${TMPDIR:-/tmp}/graphmock-scale.XXXXXX")
 pid=""
@@ -94,3 +98,7 @@ wait "$pid" 2>/dev/null || true
 pid=""
 echo "== memory a user costs (bench/mem.c, malloc'd bytes):"
 [ ! -x "$mem" ] || "$mem" "$work/fixture.json" | sed 's/^/  /'
+if [ -x "$load" ]; then
+	echo "== start-up and reset steps without the server (bench/load.c; load $(cut -d' ' -f1-3 /proc/loadavg)):"
+	"$load" "$work/fixture.json" 1 | sed 's/^/  /'
+fi

@@ -6,6 +6,7 @@
  * (state/changelog.h).
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "changelog.h"
@@ -39,7 +40,6 @@ static void index_del(struct tenant *t, enum dobj_index idx, const char *key,
 	}
 	if (e->n == 0) {
 		HASH_DEL(t->idx[idx], e);
-		state_free(e->key);
 		state_free(e->objs);
 		state_free(e);
 	}
@@ -51,19 +51,16 @@ static int index_put(struct tenant *t, enum dobj_index idx, char *key, struct do
 
 	HASH_FIND_STR(t->idx[idx], key, e);
 	if (!e) {
-		e = state_calloc(1, sizeof(*e));
+		size_t len = strlen(key);
+		e = state_calloc(1, sizeof(*e) + len + 1);
 		if (!e)
 			return -1;
-		e->key = state_strdup(key);
-		if (!e->key) {
-			state_free(e);
-			return -1;
-		}
-		HASH_ADD_KEYPTR(hh, t->idx[idx], e->key, strlen(e->key), e);
+		memcpy(e->text, key, len + 1);
+		e->key = e->text;
+		HASH_ADD_KEYPTR(hh, t->idx[idx], e->key, len, e);
 		struct index_entry *check;
 		HASH_FIND_STR(t->idx[idx], key, check);
 		if (check != e) {
-			state_free(e->key);
 			state_free(e);
 			return -1;
 		}
@@ -78,7 +75,6 @@ static int index_put(struct tenant *t, enum dobj_index idx, char *key, struct do
 			if (e->n ==
 			    0) { /* just created for this key: leave no empty entry */
 				HASH_DEL(t->idx[idx], e);
-				state_free(e->key);
 				state_free(e->objs);
 				state_free(e);
 			}
@@ -109,11 +105,11 @@ static void keys_clear(struct tenant *t, struct dobj *d)
 	d->nkeys = 0;
 }
 
-/* Append the lower-cased @value to @keys unless empty or already there. 0 or -1. */
-static int key_push(struct dobj_key **keys, size_t *n, enum dobj_index idx,
+/* Append the lower-cased @value to @keys (room for it allocated) unless empty
+ * or already there. 0 or -1. */
+static int key_push(struct dobj_key *keys, size_t *n, enum dobj_index idx,
                     const char *value)
 {
-	struct dobj_key *grown;
 	char *key;
 
 	if (!value || !*value)
@@ -122,60 +118,60 @@ static int key_push(struct dobj_key **keys, size_t *n, enum dobj_index idx,
 	if (!key)
 		return -1;
 	for (size_t i = 0; i < *n; i++)
-		if ((*keys)[i].idx == idx && !strcmp((*keys)[i].key, key)) {
+		if (keys[i].idx == idx && !strcmp(keys[i].key, key)) {
 			state_free(key);
 			return 0;
 		}
-	grown = state_realloc(*keys, (*n + 1) * sizeof(*grown));
-	if (!grown) {
-		state_free(key);
-		return -1;
-	}
-	*keys = grown;
-	grown[*n].idx = idx;
-	grown[*n].key = key;
+	keys[*n].idx = idx;
+	keys[*n].key = key;
 	(*n)++;
 	return 0;
 }
 
-/* The index keys @d's properties call for. 0, or -1 with nothing allocated. */
+/* The index keys @d's properties call for, in one array (NULL when none).
+ * 0, or -1 with nothing allocated. */
 static int keys_collect(const struct dobj *d, struct dobj_key **keys, size_t *n)
 {
+	json_t *other =
+	    d->kind == DOBJ_USER ? json_object_get(d->obj, "otherMails") : NULL;
+	/* at most: a user's UPN, mail and other mails; else one key */
+	size_t room = d->kind == DOBJ_USER ? 2 + json_array_size(other) : 1;
 	int rc = 0;
 
-	*keys = NULL;
 	*n = 0;
+	*keys = state_malloc(room * sizeof(**keys));
+	if (!*keys)
+		return -1;
 	switch (d->kind) {
 	case DOBJ_USER: {
-		json_t *other = json_object_get(d->obj, "otherMails");
 		size_t i;
 		json_t *v;
 
 		rc |= key_push(
-		    keys, n, IDX_UPN,
+		    *keys, n, IDX_UPN,
 		    json_string_value(json_object_get(d->obj, "userPrincipalName")));
-		rc |= key_push(keys, n, IDX_MAIL,
+		rc |= key_push(*keys, n, IDX_MAIL,
 		               json_string_value(json_object_get(d->obj, "mail")));
 		json_array_foreach(other, i, v)
 		{
-			rc |= key_push(keys, n, IDX_MAIL, json_string_value(v));
+			rc |= key_push(*keys, n, IDX_MAIL, json_string_value(v));
 		}
 		break;
 	}
 	case DOBJ_SERVICE_PRINCIPAL:
 	case DOBJ_APPLICATION:
-		rc |= key_push(keys, n, IDX_APPID,
+		rc |= key_push(*keys, n, IDX_APPID,
 		               json_string_value(json_object_get(d->obj, "appId")));
 		break;
 	case DOBJ_GROUP:
 		/* a Microsoft 365 group's address is as unique as a user's */
-		rc |= key_push(keys, n, IDX_MAIL,
+		rc |= key_push(*keys, n, IDX_MAIL,
 		               json_string_value(json_object_get(d->obj, "mail")));
 		break;
 	case DOBJ_KIND_COUNT:
 		break;
 	}
-	if (rc) {
+	if (rc || *n == 0) {
 		keys_free(*keys, *n);
 		*keys = NULL;
 		*n = 0;
@@ -220,15 +216,18 @@ int state_dobj_reindex(struct tenant *t, struct dobj *d)
 	bool oom;
 	char *name = name_key_of(d, &oom);
 	bool renamed = !same_key(name, d->name_key);
+	/* the name order is filled at the end of a load (state_dobj_names_build) */
+	bool ordered = !t->names_later;
 
 	if (oom)
 		return -1;
-	if (renamed && name && oset_insert(&t->by_name[d->kind], name, d->seq, d)) {
+	if (renamed && name && ordered &&
+	    oset_insert(&t->by_name[d->kind], name, d->seq, d)) {
 		state_free(name);
 		return -1;
 	}
 	if (keys_collect(d, &fresh, &nfresh)) {
-		if (renamed && name)
+		if (renamed && name && ordered)
 			oset_remove(&t->by_name[d->kind], name, d->seq);
 		state_free(name);
 		return -1;
@@ -246,7 +245,7 @@ int state_dobj_reindex(struct tenant *t, struct dobj *d)
 	d->keys = fresh;
 	d->nkeys = nfresh;
 	if (renamed) {
-		if (d->name_key)
+		if (d->name_key && ordered)
 			oset_remove(&t->by_name[d->kind], d->name_key, d->seq);
 		state_free(d->name_key);
 		d->name_key = name;
@@ -260,10 +259,54 @@ out_undo:
 		if (!keys_have(d->keys, d->nkeys, &fresh[added]))
 			index_del(t, fresh[added].idx, fresh[added].key, d);
 	keys_free(fresh, nfresh);
-	if (renamed && name)
+	if (renamed && name && ordered)
 		oset_remove(&t->by_name[d->kind], name, d->seq);
 	state_free(name);
 	return -1;
+}
+
+struct name_entry {
+	const char *key;
+	uint64_t seq;
+	struct dobj *d;
+};
+
+/* The by_name order: name key, then seq (state/util/oset.c's cmp). */
+static int name_cmp(const void *a, const void *b)
+{
+	const struct name_entry *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+int state_dobj_names_build(struct tenant *t)
+{
+	for (int k = 0; k < DOBJ_KIND_COUNT; k++) {
+		struct name_entry *v;
+		size_t n = 0;
+
+		if (!t->by_seq[k].count)
+			continue;
+		v = state_malloc(t->by_seq[k].count * sizeof(*v));
+		if (!v)
+			return -1;
+		for (struct oset_node *o = oset_first(&t->by_seq[k]); o;
+		     o = oset_next(o)) {
+			struct dobj *d = o->val;
+			if (d->name_key)
+				v[n++] = (struct name_entry){d->name_key, d->seq, d};
+		}
+		qsort(v, n, sizeof(*v), name_cmp);
+		for (size_t i = 0; i < n; i++)
+			if (oset_insert(&t->by_name[k], v[i].key, v[i].seq, v[i].d)) {
+				state_free(v);
+				return -1;
+			}
+		state_free(v);
+	}
+	t->names_later = false;
+	return 0;
 }
 
 static void dobj_free(struct tenant *t, struct dobj *d)
@@ -298,7 +341,8 @@ struct dobj *state_dobj_add(struct state *st, struct tenant *t, enum dobj_kind k
 	if (!d)
 		goto out_release;
 	memcpy(d->id, key, sizeof(d->id));
-	json_object_set_new(obj, "id", json_string(d->id));
+	if (strcmp(id, d->id)) /* stored lower case; most ids are already */
+		json_object_set_new(obj, "id", json_string(d->id));
 	d->kind = kind;
 	d->tenant = t;
 	d->obj = obj;
@@ -745,7 +789,6 @@ void state_dobjs_free_all(struct tenant *t)
 		HASH_CLEAR(hh, t->idx[i]);
 		for (; e; e = enext) {
 			enext = e->hh.next;
-			state_free(e->key);
 			state_free(e->objs);
 			state_free(e);
 		}

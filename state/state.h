@@ -109,10 +109,11 @@ struct dobj {
 };
 
 struct index_entry {
-	char *key;
+	char *key; /* points at @text: one allocation holds both */
 	struct dobj **objs;
 	size_t n, cap;
 	UT_hash_handle hh;
+	char text[];
 };
 
 /* An app role assignment (graph-spec §6.3); id is the 43-char base64url form. */
@@ -159,6 +160,8 @@ struct tenant {
 	                         swaps it all wholesale (load/tenants.c
 	                         swap_contents: list a new field there) */
 	bool loading;         /* being built from a fixture: no replication lag */
+	bool names_later;     /* loading: the by_name orders are filled in one go
+	                         at the end (state_dobj_names_build) */
 	/* authorizationPolicy: who may invite guests ("everyone",
 	 * "adminsGuestInvitersAndAllMembers", "adminsAndGuestInviters", "none")
 	 * and what guests may read (a role template id). */
@@ -318,6 +321,15 @@ struct dobj *const *state_dobj_lookup(struct tenant *t, enum dobj_index idx,
  * entries as they were.
  */
 int state_dobj_reindex(struct tenant *t, struct dobj *d);
+
+/*
+ * state_dobj_names_build() - while @t->names_later, objects get their name
+ * keys but no place in the by_name orders: this sorts every object of each
+ * kind by (name key, seq) and appends them in that order (O(1) each), the
+ * same orders one insert at a time would make, then clears names_later.
+ * 0, or -1 on OOM (the orders are then incomplete: @t is to be freed).
+ */
+int state_dobj_names_build(struct tenant *t);
 
 /*
  * state_dobj_remove() - delete @d for good and, in the same locked step,

@@ -92,6 +92,35 @@ static const struct kind_spec kinds[] = {
      model_service_principal_complete},
 };
 
+/*
+ * A copy of fixture object @item for the store (new reference, NULL on OOM).
+ * Strings, numbers, booleans and null are shared with @item, not copied:
+ * nothing changes a scalar in place (a property is changed by setting a new
+ * value) and jansson's reference counts are atomic, so the tenant and the
+ * kept fixture (the reset baseline) can hold the same ones. Arrays and
+ * objects, which requests do change in place, are copied deep.
+ */
+static json_t *copy_object(const json_t *item)
+{
+	json_t *copy = json_object();
+	const char *key;
+	json_t *value;
+
+	if (!copy)
+		return NULL;
+	json_object_foreach((json_t *)item, key, value)
+	{
+		json_t *v = json_is_object(value) || json_is_array(value)
+		                ? json_deep_copy(value)
+		                : json_incref(value);
+		if (json_object_set_new_nocheck(copy, key, v)) {
+			json_decref(copy);
+			return NULL;
+		}
+	}
+	return copy;
+}
+
 static int load_objects(struct state *st, struct tenant *t, const json_t *doc,
                         const char *path, const struct kind_spec *ks, char *err,
                         size_t errlen)
@@ -118,7 +147,7 @@ static int load_objects(struct state *st, struct tenant *t, const json_t *doc,
 		if (id && !guid_valid(json_string_value(id)))
 			return fail(err, errlen, "%s.%s[%zu].id: must be a GUID string",
 			            path, ks->key, i);
-		json_t *copy = json_deep_copy(item);
+		json_t *copy = copy_object(item);
 		if (!copy || ks->complete(st, t, copy)) {
 			json_decref(copy);
 			return fail(err, errlen, "%s.%s[%zu]: out of memory", path,
@@ -331,9 +360,12 @@ struct tenant *fixture_tenant_build(struct state *st, const json_t *doc,
 			goto out_free;
 		}
 	}
+	t->names_later = true; /* sorted once, not inserted one by one */
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 		if (load_objects(st, t, doc, path, &kinds[k], err, errlen))
 			goto out_free;
+	if (state_dobj_names_build(t))
+		goto out_oom;
 	if (load_memberships(st, t, doc, path, err, errlen) ||
 	    load_assignments(st, t, doc, path, err, errlen))
 		goto out_free;

@@ -3,7 +3,8 @@
  * file) is held to the rules the API keeps: one user per userPrincipalName
  * in any case, no group in itself, one tenant per domain, one assignment per
  * principal, resource and role; and copies of a tenant (which share its
- * domain, marked "copyOf") load back.
+ * domain, marked "copyOf") load back; the name order a load sorts in one go,
+ * and a reset undoing changes made in place to what the fixture gave.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -144,6 +145,87 @@ static void test_tenant_copies_load_back(void **s)
 	state_release(&st);
 }
 
+static struct tenant *load_text(struct state *st, const char *text)
+{
+	json_error_t jerr;
+	json_t *doc = json_loads(text, 0, &jerr);
+	char err[512] = "";
+
+	if (!doc)
+		fail_msg("test fixture does not parse: %s", jerr.text);
+	assert_int_equal(state_init(st, 1), 0);
+	if (state_load(st, doc, err, sizeof(err)))
+		fail_msg("refused: %s", err);
+	json_decref(doc);
+	return state_tenant_default(st);
+}
+
+#define NAMED(n, name)                                                                   \
+	"{\"id\":\"aaaaaaaa-0000-4000-8000-00000000000" #n "\",\"displayName\":\"" name  \
+	"\",\"userPrincipalName\":\"u" #n "@a.example\"}"
+
+/* A load fills the name order in one sort (state_dobj_names_build): the order
+ * is by lower-cased name then seq, as inserts one at a time make it, and an
+ * object added afterwards takes its place among them. */
+static void test_name_order_after_load(void **s)
+{
+	static const char *const want[] = {"a", "A", "aa", "B", "b", "c"};
+	struct state st;
+	struct tenant *t;
+	size_t i = 0;
+
+	(void)s;
+	t = load_text(
+	    &st,
+	    "{\"tenants\":[{\"id\":\"" T1 "\",\"displayName\":\"A\","
+	    "\"domain\":\"a.example\",\"users\":[" NAMED(1, "c") "," NAMED(
+	        2, "a") "," NAMED(3, "B") "," NAMED(4, "A") "," NAMED(5, "b") "]}]}");
+	assert_false(t->names_later);
+	json_t *late =
+	    json_pack("{s:s, s:s, s:s}", "id", "aaaaaaaa-0000-4000-8000-000000000009",
+	              "displayName", "aa", "userPrincipalName", "u9@a.example");
+	assert_non_null(state_dobj_add(&st, t, DOBJ_USER, late));
+	assert_int_equal(t->by_name[DOBJ_USER].count, 6);
+	for (struct oset_node *o = oset_first(&t->by_name[DOBJ_USER]); o;
+	     o = oset_next(o)) {
+		const struct dobj *d = o->val;
+		assert_true(i < 6);
+		assert_string_equal(
+		    json_string_value(json_object_get(d->obj, "displayName")), want[i++]);
+	}
+	assert_int_equal(i, 6);
+	state_release(&st);
+}
+
+/* The tenant shares the fixture's strings but not its arrays: a change made
+ * in place to a stored user's array is gone after a reset. */
+static void test_reset_undoes_changes_in_place(void **s)
+{
+	struct state st;
+	struct tenant *t;
+	struct dobj *d;
+
+	(void)s;
+	t = load_text(&st, "{\"tenants\":[{\"id\":\"" T1 "\",\"displayName\":\"A\","
+	                   "\"domain\":\"a.example\",\"users\":[{\"id\":\"" U1 "\","
+	                   "\"displayName\":\"x\",\"userPrincipalName\":\"x@a.example\","
+	                   "\"otherMails\":[\"x@b.example\"]}]}]}");
+	d = state_dobj_find(&st, t, DOBJ_USER, U1);
+	assert_non_null(d);
+	json_array_append_new(json_object_get(d->obj, "otherMails"),
+	                      json_string("y@b.example"));
+	json_array_clear(json_object_get(d->obj, "businessPhones"));
+	json_object_set_new(d->obj, "displayName", json_string("changed"));
+	assert_int_equal(state_reset(&st), 0);
+	t = state_tenant_default(&st);
+	d = state_dobj_find(&st, t, DOBJ_USER, U1);
+	assert_non_null(d);
+	assert_int_equal(json_array_size(json_object_get(d->obj, "otherMails")), 1);
+	assert_string_equal(json_string_value(json_object_get(d->obj, "displayName")),
+	                    "x");
+	state_release(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +235,8 @@ int main(void)
 	    cmocka_unit_test(test_duplicate_assignment_refused),
 	    cmocka_unit_test(test_valid_fixture_still_loads),
 	    cmocka_unit_test(test_tenant_copies_load_back),
+	    cmocka_unit_test(test_name_order_after_load),
+	    cmocka_unit_test(test_reset_undoes_changes_in_place),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -404,6 +404,7 @@ static void swap_contents(struct tenant *a, struct tenant *b)
 		b->field = tmp.field;                                                    \
 	} while (0)
 	SWAP(loading);
+	SWAP(names_later);
 	SWAP(templates);
 	SWAP(objects);
 	SWAP(assignments);

@@ -4,21 +4,45 @@
  */
 #include "model_internal.h"
 
+#include <stdatomic.h>
+
+/*
+ * "Member" (new reference), one string shared by every user given the default:
+ * nothing changes a string in place and jansson's counts are atomic. This
+ * holds one reference for the life of the process.
+ */
+static json_t *member_type(void)
+{
+	static _Atomic(json_t *) shared;
+	json_t *v = atomic_load(&shared), *none = NULL;
+
+	if (!v) {
+		v = json_string("Member");
+		if (!v)
+			return NULL;
+		if (!atomic_compare_exchange_strong(&shared, &none, v)) {
+			json_decref(v); /* another thread made it first */
+			v = none;
+		}
+	}
+	return json_incref(v);
+}
+
 int model_user_complete(struct state *st, struct tenant *t, json_t *obj)
 {
 	int rc = 0;
 
 	rc |= model_ensure_id(st, t, obj);
-	rc |= model_default(obj, "accountEnabled", json_true());
-	rc |= model_default(obj, "userType", json_string("Member"));
-	rc |= model_default(obj, "businessPhones", json_array());
-	rc |= model_default(obj, "otherMails", json_array());
-	rc |= model_default(obj, "proxyAddresses", json_array());
-	rc |= model_default(obj, "identities", json_array());
-	rc |= model_default(obj, "createdDateTime", model_timestamp(st));
-	rc |= model_default(obj, "creationType", json_null());
-	rc |= model_default(obj, "externalUserState", json_null());
-	rc |= model_default(obj, "externalUserStateChangeDateTime", json_null());
+	rc |= MODEL_DEFAULT(obj, "accountEnabled", json_true());
+	rc |= MODEL_DEFAULT(obj, "userType", member_type());
+	rc |= MODEL_DEFAULT(obj, "businessPhones", json_array());
+	rc |= MODEL_DEFAULT(obj, "otherMails", json_array());
+	rc |= MODEL_DEFAULT(obj, "proxyAddresses", json_array());
+	rc |= MODEL_DEFAULT(obj, "identities", json_array());
+	rc |= MODEL_DEFAULT(obj, "createdDateTime", model_timestamp(st));
+	rc |= MODEL_DEFAULT(obj, "creationType", json_null());
+	rc |= MODEL_DEFAULT(obj, "externalUserState", json_null());
+	rc |= MODEL_DEFAULT(obj, "externalUserStateChangeDateTime", json_null());
 	rc |= model_user_hash_password(obj);
 	return rc ? -1 : 0;
 }

@@ -39,6 +39,8 @@ static int ensure_head(struct oset *s)
 	if (!s->head)
 		return -1;
 	s->head->level = OSET_LEVELS;
+	for (int l = 0; l < OSET_LEVELS; l++)
+		s->tail[l] = s->head;
 	s->level = 1;
 	if (!s->rng)
 		s->rng = 0x9e3779b97f4a7c15ULL ^ (uintptr_t)s;
@@ -88,14 +90,23 @@ int oset_insert(struct oset *s, const char *key, uint64_t seq, void *val)
 	n->seq = seq;
 	n->val = val;
 	n->level = h;
-	find_prev(s, key, seq, prev);
-	for (unsigned l = s->level; l < h; l++)
-		prev[l] = s->head;
+	if (s->tail[0] == s->head ||
+	    cmp(s->tail[0]->key, s->tail[0]->seq, key, seq) < 0) {
+		/* after every entry: the tails are the nodes before it */
+		for (unsigned l = 0; l < h; l++)
+			prev[l] = s->tail[l];
+	} else {
+		find_prev(s, key, seq, prev);
+		for (unsigned l = s->level; l < h; l++)
+			prev[l] = s->head;
+	}
 	if (h > s->level)
 		s->level = h;
 	for (unsigned l = 0; l < h; l++) {
 		n->next[l] = prev[l]->next[l];
 		prev[l]->next[l] = n;
+		if (!n->next[l])
+			s->tail[l] = n;
 	}
 	s->count++;
 	return 0;
@@ -111,8 +122,11 @@ int oset_remove(struct oset *s, const char *key, uint64_t seq)
 	n = prev[0]->next[0];
 	if (!n || cmp(n->key, n->seq, key, seq))
 		return 1;
-	for (unsigned l = 0; l < n->level; l++)
+	for (unsigned l = 0; l < n->level; l++) {
 		prev[l]->next[l] = n->next[l];
+		if (s->tail[l] == n)
+			s->tail[l] = prev[l];
+	}
 	while (s->level > 1 && !s->head->next[s->level - 1])
 		s->level--;
 	state_free(n);

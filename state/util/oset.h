@@ -25,6 +25,9 @@ struct oset_node {
 
 struct oset {
 	struct oset_node *head; /* a sentinel with OSET_LEVELS links; NULL while empty */
+	/* The last node on each level (@head when the level is empty): an entry
+	 * after every other one, as the seq orders always get, goes in at O(1). */
+	struct oset_node *tail[OSET_LEVELS];
 	size_t count;
 	unsigned level;
 	uint64_t rng; /* node heights; any stream does */

@@ -1,6 +1,7 @@
 /*
  * state/util/oset_test.c - the ordered set against a sorted array: random
- * inserts and removes, then every seek and the whole walk agree.
+ * inserts and removes, then every seek and the whole walk agree; appends and
+ * removes at the end (the O(1) path) keep every level and its tail right.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -39,6 +40,23 @@ static int by_key(const void *a, const void *b)
 	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
 }
 
+/* Every level sorted, its nodes tall enough, and its tail its last node. */
+static void check_levels(const struct oset *set)
+{
+	for (unsigned l = 0; l < OSET_LEVELS; l++) {
+		const struct oset_node *last = set->head;
+		for (const struct oset_node *o = set->head->next[l]; o; o = o->next[l]) {
+			assert_true(o->level > l);
+			if (last != set->head) {
+				int c = strcmp(last->key, o->key);
+				assert_true(c < 0 || (c == 0 && last->seq < o->seq));
+			}
+			last = o;
+		}
+		assert_ptr_equal(set->tail[l], last);
+	}
+}
+
 static void test_agrees_with_sorted_array(void **s)
 {
 	struct oset set = {0};
@@ -72,6 +90,7 @@ static void test_agrees_with_sorted_array(void **s)
 		if (refs[i].in)
 			sorted[n++] = &refs[i];
 	qsort(sorted, n, sizeof(*sorted), by_key);
+	check_levels(&set);
 	assert_int_equal(set.count, n);
 	size_t k = 0;
 	for (struct oset_node *o = oset_first(&set); o; o = oset_next(o), k++)
@@ -98,10 +117,58 @@ static void test_agrees_with_sorted_array(void **s)
 	assert_null(oset_first(&set));
 }
 
+/* The seq orders' pattern: appends (the O(1) path), removes of the last
+ * entry and of others, appends again; the walk matches the entries kept. */
+static void test_appends_after_removes(void **s)
+{
+	static bool in[N];
+	struct oset set = {0};
+	uint64_t next = 0;
+	size_t n = 0;
+
+	(void)s;
+	for (int round = 0; round < 20000; round++) {
+		unsigned what = rnd(10);
+		if (what < 6 && next < N) {
+			assert_int_equal(oset_insert(&set, "k", next, &in[next]), 0);
+			in[next++] = true;
+			n++;
+		} else if (what < 8 && n) {
+			uint64_t last = next;
+			while (!in[--last])
+				;
+			assert_int_equal(oset_remove(&set, "k", last), 0);
+			in[last] = false;
+			n--;
+		} else if (next) {
+			uint64_t x = rnd((unsigned)next);
+			assert_int_equal(oset_remove(&set, "k", x), in[x] ? 0 : 1);
+			n -= in[x];
+			in[x] = false;
+		}
+		if (round % 997 == 0)
+			check_levels(&set);
+	}
+	check_levels(&set);
+	assert_int_equal(set.count, n);
+	uint64_t want = 0;
+	for (struct oset_node *o = oset_first(&set); o; o = oset_next(o), want++) {
+		while (!in[want])
+			want++;
+		assert_int_equal(o->seq, want);
+		assert_ptr_equal(o->val, &in[want]);
+	}
+	while (want < next)
+		assert_false(in[want++]);
+	oset_release(&set);
+	assert_null(oset_first(&set));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_agrees_with_sorted_array),
+	    cmocka_unit_test(test_appends_after_removes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
