@@ -7,9 +7,12 @@
 #include <stdatomic.h>
 
 /*
- * "Member" (new reference), one string shared by every user given the default:
- * nothing changes a string in place and jansson's counts are atomic. This
- * holds one reference for the life of the process.
+ * "Member", one string shared by every user of every tenant given the default.
+ * Nothing changes a string in place, and the string is made immortal as
+ * jansson's own true/false/null are (refcount (size_t)-1: json_incref and
+ * json_decref leave it alone), so threads of different tenants never write
+ * its count; jansson's atomic increments would still race with the plain read
+ * of the count json_incref makes first. It lives as long as the process.
  */
 static json_t *member_type(void)
 {
@@ -20,12 +23,14 @@ static json_t *member_type(void)
 		v = json_string("Member");
 		if (!v)
 			return NULL;
+		v->refcount = (size_t)-1;
 		if (!atomic_compare_exchange_strong(&shared, &none, v)) {
+			v->refcount = 1;
 			json_decref(v); /* another thread made it first */
 			v = none;
 		}
 	}
-	return json_incref(v);
+	return v;
 }
 
 int model_user_complete(struct state *st, struct tenant *t, json_t *obj)
