@@ -210,7 +210,7 @@ tsan: $(O)/tsan/graphmock $(O)/tsan/conformance-runner $(O)/tsan/server/soak_tes
 	./bench/tsan-load.sh $(O)/tsan/graphmock
 	./bench/tsan-chaos.sh $(O)/tsan/graphmock
 	./bench/tsan-notify.sh $(O)/tsan/graphmock
-	SOAK_SECONDS=$${SOAK_SECONDS:-30} TSAN_OPTIONS=halt_on_error=1 ./$(O)/tsan/server/soak_test
+	SOAK_SECONDS=$${SOAK_SECONDS:-30} TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/bench/tsan.supp" ./$(O)/tsan/server/soak_test
 
 # ---- run, test ------------------------------------------------------------------
 

@@ -2,14 +2,15 @@
 # make tsan-chaos: the ThreadSanitizer build under a mixed concurrent load —
 # Graph writes and reads, latency faults (suspend/resume), throttling rules,
 # fault rules added and removed, the journal read and cleared, tenants created
-# and deleted, /_mock/reset, PUT /_mock/state and clock moves, all at once —
+# and deleted, /_mock/reset, PUT /_mock/state and clock moves, a fixture user
+# patched and deleted while its tenant is reset, all at once —
 # then a clean SIGTERM. Fails on any TSan report (race, lock-order inversion)
 # or a non-zero exit. Bounded loops, loopback only, no timing assertions.
 set -uo pipefail
 bin=${1:-build/tsan/graphmock}
 rounds=${ROUNDS:-25}
 log=$(mktemp); err=$(mktemp)
-TSAN_OPTIONS="halt_on_error=1 exitcode=66 detect_deadlocks=1 second_deadlock_stack=1" \
+TSAN_OPTIONS="suppressions=$(cd "$(dirname "$0")" && pwd)/tsan.supp halt_on_error=1 exitcode=66 detect_deadlocks=1 second_deadlock_stack=1" \
 	"$bin" --port 0 --threads 4 --quiet >"$log" 2>"$err" &
 pid=$!
 for _ in $(seq 1 500); do grep -q listening "$log" && break; sleep 0.01; done
@@ -48,7 +49,19 @@ admin() {
 		c "$base/_mock/mailbox"
 	done
 }
+# A fixture user patched and deleted while its tenant is reset: the reset builds
+# from the fixture on the admin thread (sharing its scalars) while requests of
+# the tenant replace and drop the same values.
+fixture_churn() {
+	local contoso=2dd67af8-8f6d-47d9-86d2-56d41895239d adele=867c0910-85c6-4427-9a19-b6e7e79332ae
+	for i in $(seq 1 $((rounds * 6))); do
+		c -X PATCH -H "$J" "$base/v1.0/users/$adele" -d "{\"jobTitle\":\"Churn $i\",\"displayName\":\"Adele $i\"}"
+		c -X DELETE "$base/v1.0/users/$adele"
+		c -X POST "$base/_mock/tenants/$contoso/reset"
+	done
+}
 for w in 1 2 3 4; do writer "$w" & done
+fixture_churn &
 for a in 1 2; do admin "$a" & done
 wait $(jobs -p | grep -v "^$pid$") 2>/dev/null
 kill -TERM "$pid"; wait "$pid"; rc=$?
@@ -56,4 +69,4 @@ rm -f "$err".state.*
 if [ "$rc" -ne 0 ] || grep -q "ThreadSanitizer" "$err"; then
 	echo "tsan-chaos: FAILED (exit $rc)"; cat "$err"; exit 1
 fi
-echo "tsan-chaos: 4 writers + 2 control-plane clients x $rounds rounds, no TSan report, clean exit"
+echo "tsan-chaos: 4 writers + 2 control-plane clients + a fixture churner x $rounds rounds, no TSan report, clean exit"

@@ -9,7 +9,7 @@
 set -uo pipefail
 bin=${1:-build/tsan/graphmock}
 log=$(mktemp); err=$(mktemp)
-TSAN_OPTIONS="halt_on_error=1 exitcode=66" "$bin" --port 0 --threads 4 --quiet >"$log" 2>"$err" &
+TSAN_OPTIONS="suppressions=$(cd "$(dirname "$0")" && pwd)/tsan.supp halt_on_error=1 exitcode=66" "$bin" --port 0 --threads 4 --quiet >"$log" 2>"$err" &
 pid=$!
 for _ in $(seq 1 500); do grep -q listening "$log" && break; sleep 0.01; done
 base=$(sed -n 's/^graphmock listening on //p' "$log")
