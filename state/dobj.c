@@ -311,10 +311,7 @@ int state_dobj_names_build(struct tenant *t)
 
 static void dobj_free(struct tenant *t, struct dobj *d)
 {
-	keys_clear(t, d);
-	if (d->name_key)
-		oset_remove(&t->by_name[d->kind], d->name_key, d->seq);
-	state_free(d->name_key);
+	state_dobj_unindex(t, d);
 	if (d->member_order) {
 		oset_release(d->member_order);
 		state_free(d->member_order);
@@ -604,19 +601,7 @@ void state_dobj_remove(struct tenant *t, struct dobj *d)
 		state_change_log(t->st, t, CHANGE_MEMBER_REMOVED, l->obj, d, NULL, 0);
 	}
 	state_change_log(t->st, t, CHANGE_PURGED, d, NULL, NULL, 0);
-	HASH_ITER(hh, d->member_of, l, tmp)
-	{
-		link_del(&l->obj->members, d->id);
-		oset_remove(l->obj->member_order, NULL, d->seq);
-		HASH_DEL(d->member_of, l);
-		state_free(l);
-	}
-	HASH_ITER(hh, d->members, l, tmp)
-	{
-		link_del(&l->obj->member_of, d->id);
-		HASH_DEL(d->members, l);
-		state_free(l);
-	}
+	state_dobj_edges_drop(d);
 	DL_FOREACH_SAFE2(d->as_principal, a, atmp, p_next)
 	state_assignment_remove(t, a);
 	DL_FOREACH_SAFE2(d->as_resource, a, atmp, r_next)
