@@ -13,6 +13,7 @@
 #include "../state/load/fixture.h"
 #include "certs.h"
 #include "healthcheck.h"
+#include "hugepages.h"
 #include "faults/fault_profile.h"
 #include "http/http.h"
 #include "srv.h"
@@ -167,6 +168,7 @@ int main(int argc, char **argv)
 		return healthcheck_main(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "certs"))
 		return certs_main(argc, argv);
+	hugepages_reexec(argv); /* returns when it does not re-execute */
 	memset(&srv, 0, sizeof(srv));
 	srv.listen_fd = -1;
 	switch (config_parse(&srv.cfg, argc, argv, stdout, stderr)) {

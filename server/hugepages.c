@@ -1,0 +1,73 @@
+/*
+ * server/hugepages.c - re-executing the server once with glibc's huge page
+ * tunable (see hugepages.h for why and when).
+ */
+#include "hugepages.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define TUNABLE "glibc.malloc.hugetlb"
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||               \
+    __has_feature(memory_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
+int hugepages_on(void)
+{
+	const char *t = getenv("GLIBC_TUNABLES");
+
+	return t && strstr(t, TUNABLE "=1") != NULL;
+}
+
+/* "never" in the kernel's setting: advising would change nothing. */
+static int thp_off(void)
+{
+	char mode[128] = "";
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+
+	if (!f)
+		return 1;
+	if (!fgets(mode, sizeof(mode), f))
+		mode[0] = '\0';
+	fclose(f);
+	return strstr(mode, "[never]") != NULL || !mode[0];
+}
+
+void hugepages_reexec(char **argv)
+{
+	const char *tunables = getenv("GLIBC_TUNABLES");
+	const char *opt = getenv("GRAPHMOCK_HUGEPAGES");
+	const char *preload = getenv("LD_PRELOAD");
+	char *value;
+	size_t n;
+
+	if (SANITIZED || (opt && !strcmp(opt, "0")) || (preload && preload[0]) ||
+	    (tunables && strstr(tunables, TUNABLE)) || thp_off())
+		return;
+	n = (tunables ? strlen(tunables) + 1 : 0) + sizeof(TUNABLE "=1");
+	value = malloc(n);
+	if (!value)
+		return;
+	snprintf(value, n, "%s%s" TUNABLE "=1", tunables ? tunables : "",
+	         tunables && tunables[0] ? ":" : "");
+	if (setenv("GLIBC_TUNABLES", value, 1) == 0) {
+		execv("/proc/self/exe", argv);
+		/* No /proc (a bare chroot): go on with the heap as it is. */
+		if (tunables)
+			setenv("GLIBC_TUNABLES", tunables, 1);
+		else
+			unsetenv("GLIBC_TUNABLES");
+	}
+	free(value);
+}
