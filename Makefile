@@ -24,11 +24,11 @@ else
 say =
 endif
 MHD_MIN := 0.9.75
-JANSSON_MIN := 2.11
+JANSSON_MIN := 2.14
 
 # Debian packages each step needs (make deps installs them when run as root).
 DEB_BUILD := make pkg-config libmicrohttpd-dev libjansson-dev uthash-dev libgnutls28-dev \
-	libcurl4-openssl-dev
+	libcurl4-openssl-dev libyajl-dev
 DEB_TEST := $(DEB_BUILD) libcmocka-dev openssl curl jq
 DEB_BENCH := $(DEB_BUILD) wrk curl nginx-light
 
@@ -36,9 +36,9 @@ UTHASH_CFLAGS ?=
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -MMD -MP \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla \
 	-Wwrite-strings -Wno-format-nonliteral
-DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libmicrohttpd jansson gnutls nettle libcurl \
+DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libmicrohttpd jansson yajl gnutls nettle libcurl \
 	2>/dev/null) $(UTHASH_CFLAGS)
-DEP_LIBS = $(shell $(PKG_CONFIG) --libs libmicrohttpd jansson gnutls nettle libcurl \
+DEP_LIBS = $(shell $(PKG_CONFIG) --libs libmicrohttpd jansson yajl gnutls nettle libcurl \
 	2>/dev/null) -lpthread
 TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 CURL_LIBS = $(shell $(PKG_CONFIG) --libs libcurl jansson 2>/dev/null)
@@ -119,6 +119,8 @@ check-deps:
 		echo "libmicrohttpd >= $(MHD_MIN) not found: run 'make deps'"; exit 1; }
 	@$(PKG_CONFIG) --atleast-version=$(JANSSON_MIN) jansson || { \
 		echo "jansson >= $(JANSSON_MIN) not found: run 'make deps'"; exit 1; }
+	@$(PKG_CONFIG) --exists yajl || { \
+		echo "yajl not found: run 'make deps'"; exit 1; }
 	@$(PKG_CONFIG) --exists gnutls || { \
 		echo "gnutls not found: run 'make deps'"; exit 1; }
 	@$(PKG_CONFIG) --exists libcurl || { \

@@ -1,21 +1,25 @@
 /*
  * bench/load.c - the CPU time (user and system), minor page faults and
  * malloc'd bytes of each step of a start-up and of resets, without the
- * server: parse FIXTURE (jansson), build its tenants (state_load), then
- * ROUNDS times a reset of the first tenant (state_tenant_reset_id, what POST
+ * server: parse FIXTURE (state/util/jparse.c, as the server does), build its tenants
+ * (state_load), then ROUNDS times a reset of the first tenant (state_tenant_reset_id,
+ * what POST
  * /_mock/tenants/{id}/reset runs) and of every tenant (state_reset, POST
  * /_mock/reset). Everything runs on the main thread (the server runs resets
  * on its admin thread, in another malloc arena). Links libgraphmock.a.
  * Usage: load FIXTURE [ROUNDS]
  */
+#include <fcntl.h>
 #include <jansson.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "../state/load/tenants.h"
 #include "../state/state.h"
+#include "../state/util/jparse.h"
 
 static struct rusage r0;
 
@@ -55,7 +59,12 @@ int main(int argc, char **argv)
 		return 2;
 	json_object_seed(1);
 	mark();
-	doc = json_load_file(argv[1], 0, &jerr);
+	{ /* as the server reads --fixtures (server/control.c) */
+		int fd = open(argv[1], O_RDONLY);
+		doc = fd >= 0 ? jparse_fd(fd, NULL, &jerr) : NULL;
+		if (fd >= 0)
+			close(fd);
+	}
 	if (!doc) {
 		fprintf(stderr, "%s: %s\n", argv[1], jerr.text);
 		return 1;

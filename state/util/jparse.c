@@ -1,0 +1,337 @@
+/*
+ * state/util/jparse.c - yajl's callbacks building a jansson tree, and the
+ * hand-over to jansson for everything the two might judge differently (see
+ * jparse.h).
+ */
+#include "jparse.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <yajl/yajl_parse.h>
+
+#include "alloc.h"
+
+/* jansson's limit: deeper documents are its to refuse. */
+#define MAX_DEPTH JSON_PARSER_MAX_DEPTH
+/* Longest number text taken here; longer ones are jansson's to judge. */
+#define MAX_NUMBER 64
+
+enum outcome {
+	GOING,
+	TO_JANSSON, /* a case jansson decides: parse again with it */
+	OUT_OF_MEMORY,
+};
+
+struct level {
+	json_t *value; /* the object or array being filled */
+	char *key;     /* objects: the member whose value comes next */
+	size_t key_len;
+	size_t key_cap; /* bytes allocated at @key, reused by the next member */
+	size_t start;   /* offset of the opening brace (captured objects) */
+	bool capture;   /* this object is handed to the capture function */
+};
+
+struct builder {
+	yajl_handle yajl;
+	const char *text;
+	const struct jparse_capture *cap;
+	struct level *levels; /* MAX_DEPTH of them */
+	const char **keys;    /* the place, for cap->want */
+	size_t depth;
+	json_t *root;
+	enum outcome outcome;
+};
+
+static int stop(struct builder *b, enum outcome why)
+{
+	b->outcome = why;
+	return 0; /* yajl: cancel the parse */
+}
+
+/* Put @v (a new reference) where the document is now. */
+static int add(struct builder *b, json_t *v)
+{
+	struct level *top;
+	int rc;
+
+	if (!v)
+		return stop(b, OUT_OF_MEMORY);
+	if (b->depth == 0) {
+		b->root = v;
+		return 1;
+	}
+	top = &b->levels[b->depth - 1];
+	if (json_is_array(top->value))
+		return json_array_append_new(top->value, v) ? stop(b, OUT_OF_MEMORY) : 1;
+	if (json_object_getn(top->value, top->key, top->key_len)) {
+		json_decref(v);
+		return stop(b, TO_JANSSON); /* a duplicate key: jansson's message */
+	}
+	/* Fails for OOM or a key jansson finds bad UTF-8 in: its call. */
+	rc = json_object_setn_new(top->value, top->key, top->key_len, v);
+	return rc ? stop(b, TO_JANSSON) : 1;
+}
+
+static int on_null(void *ctx)
+{
+	return add(ctx, json_null());
+}
+
+static int on_boolean(void *ctx, int v)
+{
+	return add(ctx, json_boolean(v));
+}
+
+/* jansson's rule: a fraction or exponent makes a real, else an integer. */
+static int on_number(void *ctx, const char *s, size_t n)
+{
+	struct builder *b = ctx;
+	char text[MAX_NUMBER];
+	char *end;
+
+	if (n >= sizeof(text))
+		return stop(b, TO_JANSSON);
+	memcpy(text, s, n);
+	text[n] = '\0';
+	errno = 0;
+	if (strpbrk(text, ".eE")) {
+		double d = strtod(text, &end);
+		if (*end || (errno == ERANGE && isinf(d)))
+			return stop(b, TO_JANSSON); /* jansson: "real number overflow" */
+		return add(b, json_real(d));
+	}
+	long long i = strtoll(text, &end, 10);
+	if (*end || errno == ERANGE)
+		return stop(b, TO_JANSSON); /* jansson: "too big integer" */
+	return add(b, json_integer(i));
+}
+
+/* Checked like jansson's own strings: valid UTF-8 (its rules), no NUL. */
+static int on_string(void *ctx, const unsigned char *s, size_t n)
+{
+	struct builder *b = ctx;
+	json_t *v;
+
+	if (memchr(s, '\0', n))
+		return stop(b, TO_JANSSON);
+	v = json_stringn((const char *)s, n);
+	return v ? add(b, v) : stop(b, TO_JANSSON); /* NULL: UTF-8 jansson refuses */
+}
+
+static int open_level(struct builder *b, json_t *v, bool capture)
+{
+	struct level *l;
+
+	if (!v)
+		return stop(b, OUT_OF_MEMORY);
+	if (b->depth >= MAX_DEPTH) {
+		json_decref(v);
+		return stop(b, TO_JANSSON); /* "maximum parsing depth reached" */
+	}
+	json_incref(v); /* one for the parent (add), one while filled */
+	if (!add(b, v)) {
+		json_decref(v);
+		return 0;
+	}
+	l = &b->levels[b->depth];
+	l->value = v;
+	l->key_len = 0;
+	l->capture = capture;
+	/* yajl's offset is just past the brace */
+	l->start = yajl_get_bytes_consumed(b->yajl) - 1;
+	b->keys[b->depth] = NULL;
+	b->depth++;
+	return 1;
+}
+
+static int on_start_map(void *ctx)
+{
+	struct builder *b = ctx;
+	bool capture = b->cap && b->cap->want(b->cap->ctx, b->keys, b->depth);
+
+	return open_level(b, json_object(), capture);
+}
+
+static int on_map_key(void *ctx, const unsigned char *s, size_t n)
+{
+	struct builder *b = ctx;
+	struct level *top = &b->levels[b->depth - 1];
+
+	if (memchr(s, '\0', n))
+		return stop(b, TO_JANSSON);
+	if (n + 1 > top->key_cap) {
+		char *key = state_malloc(n + 1 > 64 ? n + 1 : 64);
+		if (!key)
+			return stop(b, OUT_OF_MEMORY);
+		state_free(top->key);
+		top->key = key;
+		top->key_cap = n + 1 > 64 ? n + 1 : 64;
+	}
+	memcpy(top->key, s, n);
+	top->key[n] = '\0';
+	top->key_len = n;
+	b->keys[b->depth - 1] = top->key;
+	return 1;
+}
+
+/* The parent's slot that holds @old (an array's last, an object's member). */
+static int replace_in_parent(struct builder *b, json_t *old, json_t *by)
+{
+	struct level *parent;
+
+	if (b->depth == 0) {
+		json_decref(b->root);
+		b->root = by;
+		return 0;
+	}
+	parent = &b->levels[b->depth - 1];
+	if (json_is_array(parent->value))
+		return json_array_set_new(parent->value,
+		                          json_array_size(parent->value) - 1, by);
+	(void)old;
+	return json_object_setn_new(parent->value, parent->key, parent->key_len, by);
+}
+
+static int close_level(struct builder *b)
+{
+	struct level *l = &b->levels[--b->depth];
+	json_t *v = l->value;
+	int rc = 1;
+
+	b->keys[b->depth] = NULL;
+	if (l->capture) {
+		size_t end = yajl_get_bytes_consumed(b->yajl);
+		json_t *by =
+		    b->cap->capture(b->cap->ctx, v, b->text + l->start, end - l->start);
+		if (!by || replace_in_parent(b, v, by))
+			rc = stop(b, OUT_OF_MEMORY);
+	}
+	json_decref(v); /* the parent holds it (or what replaced it) */
+	return rc;
+}
+
+static int on_start_array(void *ctx)
+{
+	return open_level(ctx, json_array(), false);
+}
+
+static int on_end(void *ctx)
+{
+	return close_level(ctx);
+}
+
+static const yajl_callbacks callbacks = {
+    .yajl_null = on_null,
+    .yajl_boolean = on_boolean,
+    .yajl_number = on_number,
+    .yajl_string = on_string,
+    .yajl_start_map = on_start_map,
+    .yajl_map_key = on_map_key,
+    .yajl_end_map = on_end,
+    .yajl_start_array = on_start_array,
+    .yajl_end_array = on_end,
+};
+
+/* An escaped UTF-16 surrogate: yajl and jansson differ on lone ones. */
+static bool has_escaped_surrogate(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+
+	while ((p = memchr(p, '\\', (size_t)(end - p))) && end - p >= 4) {
+		if (p[1] == 'u' && (p[2] == 'd' || p[2] == 'D') && p[3] &&
+		    strchr("89abAB", p[3]))
+			return true;
+		p += 2; /* past the escape, so "\\\\u..." is not misread */
+	}
+	return false;
+}
+
+static void builder_release(struct builder *b)
+{
+	while (b->depth > 0)
+		json_decref(b->levels[--b->depth].value);
+	for (size_t i = 0; b->levels && i < MAX_DEPTH; i++)
+		state_free(b->levels[i].key);
+	json_decref(b->root);
+	b->root = NULL;
+	state_free(b->levels);
+	state_free(b->keys);
+	if (b->yajl)
+		yajl_free(b->yajl);
+}
+
+static json_t *with_jansson(const char *text, size_t len, json_error_t *jerr)
+{
+	return json_loadb(text, len, JSON_REJECT_DUPLICATES, jerr);
+}
+
+static json_t *out_of_memory(json_error_t *jerr)
+{
+	memset(jerr, 0, sizeof(*jerr));
+	jerr->line = jerr->column = -1;
+	snprintf(jerr->text, sizeof(jerr->text), "out of memory");
+	return NULL;
+}
+
+json_t *jparse(const char *text, size_t len, const struct jparse_capture *cap,
+               json_error_t *jerr)
+{
+	struct builder b = {.text = text, .cap = cap};
+	yajl_status st;
+	json_t *root;
+
+	if (has_escaped_surrogate(text, len))
+		return with_jansson(text, len, jerr);
+	b.levels = state_calloc(MAX_DEPTH, sizeof(*b.levels));
+	b.keys = state_calloc(MAX_DEPTH, sizeof(*b.keys));
+	b.yajl = b.levels && b.keys ? yajl_alloc(&callbacks, NULL, &b) : NULL;
+	if (!b.yajl) {
+		builder_release(&b);
+		return out_of_memory(jerr);
+	}
+	st = yajl_parse(b.yajl, (const unsigned char *)text, len);
+	if (st == yajl_status_ok)
+		st = yajl_complete_parse(b.yajl);
+	if (st == yajl_status_ok && b.depth == 0 &&
+	    (json_is_object(b.root) || json_is_array(b.root))) {
+		root = b.root;
+		b.root = NULL;
+		builder_release(&b);
+		return root;
+	}
+	builder_release(&b);
+	if (b.outcome == OUT_OF_MEMORY)
+		return out_of_memory(jerr);
+	/* Refused by yajl, or one of jansson's cases: its verdict and words. */
+	return with_jansson(text, len, jerr);
+}
+
+json_t *jparse_fd(int fd, const struct jparse_capture *cap, json_error_t *jerr)
+{
+	struct stat sb;
+	void *map;
+	json_t *doc;
+
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || sb.st_size == 0) {
+		FILE *f = fdopen(dup(fd), "rb"); /* not a plain file: jansson reads it */
+		if (!f)
+			return out_of_memory(jerr);
+		doc = json_loadf(f, JSON_REJECT_DUPLICATES, jerr);
+		fclose(f);
+		return doc;
+	}
+	map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED)
+		return out_of_memory(jerr);
+	posix_madvise(map, (size_t)sb.st_size, POSIX_MADV_SEQUENTIAL);
+	doc = jparse(map, (size_t)sb.st_size, cap, jerr);
+	munmap(map, (size_t)sb.st_size);
+	return doc;
+}

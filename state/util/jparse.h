@@ -1,0 +1,56 @@
+/*
+ * state/util/jparse.h - JSON text to a jansson tree, fast, for the big
+ * documents: fixtures, state files and PUT /_mock/state (a million-user
+ * fixture is 380 MB). jansson's own parser reads ~25-35 MB/s here; yajl's
+ * lexer ~1 GB/s, so yajl reads the text and its callbacks build the same
+ * tree jansson would. What the two might judge differently (escaped
+ * surrogates, NUL in strings, numbers out of range, nesting past jansson's
+ * 2048, duplicate keys, a non-container document) is handed to jansson
+ * itself, so a text is accepted or refused exactly as json_loadb(...,
+ * JSON_REJECT_DUPLICATES) would, with jansson's message. Leaf code.
+ */
+#ifndef GRAPHMOCK_STATE_UTIL_JPARSE_H
+#define GRAPHMOCK_STATE_UTIL_JPARSE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * jparse_capture_fn - the caller's say over each object value whose place
+ * @want matched: @tree is the object as parsed (borrowed), @text/@len its
+ * exact source text. Returns what the document holds there instead (a new
+ * reference; json_incref(@tree) to keep it as is), or NULL to fail the parse
+ * (out of memory).
+ */
+typedef json_t *jparse_capture_fn(void *ctx, json_t *tree, const char *text, size_t len);
+
+/*
+ * jparse_want_fn - is the object starting at this place one to capture?
+ * @keys[0..@depth-1] name the place from the root: an object member's key,
+ * or NULL for an array element. Called for every object opening, so cheap.
+ */
+typedef bool jparse_want_fn(void *ctx, const char *const *keys, size_t depth);
+
+struct jparse_capture {
+	jparse_want_fn *want;
+	jparse_capture_fn *capture;
+	void *ctx;
+};
+
+/*
+ * jparse() - parse @len bytes at @text (no NUL needed) into a new reference,
+ * an object or array; NULL with jansson's error in @jerr (line -1 and "out of
+ * memory" when memory ran out). @cap (may be NULL) replaces the objects it
+ * wants; when jansson decides instead (see above), nothing is captured.
+ */
+json_t *jparse(const char *text, size_t len, const struct jparse_capture *cap,
+               json_error_t *jerr);
+
+/*
+ * jparse_fd() - the same for the whole of open file @fd (mapped, not read
+ * into memory: a state file may be bigger than a buffer should be).
+ */
+json_t *jparse_fd(int fd, const struct jparse_capture *cap, json_error_t *jerr);
+
+#endif

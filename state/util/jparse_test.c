@@ -1,0 +1,291 @@
+/*
+ * state/util/jparse_test.c - jparse() against jansson's json_loadb(...,
+ * JSON_REJECT_DUPLICATES): the same tree for every text jansson accepts, the
+ * same refusal and message for every text it refuses (the cases yajl alone
+ * would judge differently among them), the capture of wanted objects with
+ * their exact text, and the built-in fixture read both ways.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "jparse.h"
+
+static bool want_all(void *ctx, const char *const *keys, size_t depth)
+{
+	(void)ctx;
+	(void)keys;
+	(void)depth;
+	return true;
+}
+
+static json_t *count_and_keep(void *ctx, json_t *tree, const char *text, size_t len)
+{
+	(void)text;
+	(void)len;
+	(*(size_t *)ctx)++;
+	return json_incref(tree);
+}
+
+/* Was @text read by yajl (objects captured), not handed to jansson? */
+static bool read_by_yajl(const char *text, size_t len)
+{
+	size_t captured = 0;
+	struct jparse_capture cap = {want_all, count_and_keep, &captured};
+	json_error_t jerr;
+	json_t *doc = jparse(text, len, &cap, &jerr);
+
+	json_decref(doc);
+	return captured > 0;
+}
+
+/* jparse and jansson agree on @text: equal trees, or both refuse alike. */
+static void agree(const char *text, size_t len)
+{
+	json_error_t ours, theirs;
+	json_t *a = jparse(text, len, NULL, &ours);
+	json_t *b = json_loadb(text, len, JSON_REJECT_DUPLICATES, &theirs);
+
+	if (!b) {
+		if (a)
+			fail_msg("jparse accepted what jansson refuses (%s): %.*s",
+			         theirs.text, (int)len, text);
+		assert_string_equal(ours.text, theirs.text);
+		assert_int_equal(ours.line, theirs.line);
+		assert_int_equal(ours.column, theirs.column);
+		return;
+	}
+	if (!a)
+		fail_msg("jparse refused (%s) what jansson accepts: %.*s", ours.text,
+		         (int)len, text);
+	assert_true(json_equal(a, b));
+	json_decref(a);
+	json_decref(b);
+}
+
+static void agree_str(const char *text)
+{
+	agree(text, strlen(text));
+}
+
+static void accepted_alike(void **ctx)
+{
+	static const char *const texts[] = {
+	    "{}",
+	    "[]",
+	    " \n\t{\"a\" : 1 }\n",
+	    "{\"a\":[1,2.5,-3,1e2,1E-2,-0,-0.0,0.5e+3,true,false,null,\"x\"]}",
+	    "[{\"a\":{\"b\":{\"c\":[[],{}]}}},\"\\u00e9\\n\\t\\\"\\\\\\/\"]",
+	    "{\"emoji\":\"\\ud83d\\ude00\",\"raw\":\"\xf0\x9f\x98\x80 \xc3\xa9\"}",
+	    "[9223372036854775807,-9223372036854775808,1e-400]",
+	    "{\"\":\"empty key\",\"k\\u00e9y\":\"unicode key\"}",
+	    "{\"s\":\"a\\\\ud800 is not an escape here\"}",
+	};
+
+	(void)ctx;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		agree_str(texts[i]);
+	/* the fast path, not jansson, read these (escaped surrogates go to jansson) */
+	assert_true(read_by_yajl(texts[2], strlen(texts[2])));
+	assert_true(read_by_yajl(texts[4], strlen(texts[4])));
+	assert_true(read_by_yajl(texts[7], strlen(texts[7])));
+	assert_true(
+	    read_by_yajl(texts[8], strlen(texts[8]))); /* "\\\\ud800": no escape */
+	assert_false(read_by_yajl(texts[5], strlen(texts[5])));
+}
+
+static void refused_alike(void **ctx)
+{
+	static const char *const texts[] = {
+	    "",
+	    "   ",
+	    "5",
+	    "\"just a string\"",
+	    "null",
+	    "{\"a\":1,\"a\":2}",                /* duplicate key */
+	    "{\"a\":{\"b\":1,\"b\":1}}",        /* duplicate, nested */
+	    "[\"nul \\u0000 inside\"]",         /* NUL */
+	    "{\"nul\\u0000key\":1}",            /* NUL in a key */
+	    "[\"\\ud800 lone high\"]",          /* lone surrogates */
+	    "[\"\\udc00 lone low\"]",           /* */
+	    "[\"\\ud83d\\u0041 broken pair\"]", /* */
+	    "[9223372036854775808]",            /* too big integer */
+	    "[-9223372036854775809]",           /* */
+	    "[1e400]",                          /* real overflow */
+	    "[01]",                             /* leading zero */
+	    "[1.]",                             /* */
+	    "[.5]",                             /* */
+	    "[-]",                              /* */
+	    "{\"a\":1,}",                       /* trailing comma */
+	    "[1,]",                             /* */
+	    "{\"a\":1} x",                      /* trailing garbage */
+	    "{\"a\":1}{}",                      /* two documents */
+	    "{'a':1}",                          /* single quotes */
+	    "{\"a\":1 /* comment */}",          /* */
+	    "[\"raw\ttab\"]",                   /* control character */
+	    "[\"bad utf-8 \xc3\x28\"]",         /* */
+	    "[\"overlong \xc0\xaf\"]",          /* */
+	    "[\"surrogate in utf-8 \xed\xa0\x80\"]",
+	    "[\"past U+10FFFF \xf4\x90\x80\x80\"]",
+	    "{\"bad key \xc3\x28\":1}", /* */
+	    "\xef\xbb\xbf{}",           /* byte order mark */
+	    "{\"a\":[1,2}",             /* */
+	    "{\"a\"",                   /* */
+	    "[tru]",                    /* */
+	    "[NaN]",                    /* */
+	    "[Infinity]",               /* */
+	};
+
+	(void)ctx;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		agree_str(texts[i]);
+}
+
+/* Nesting around jansson's limit of 2048, both sides of it. */
+static void depth_alike(void **ctx)
+{
+	static const size_t depths[] = {2047, 2048, 2049, 5000};
+
+	(void)ctx;
+	for (size_t i = 0; i < sizeof(depths) / sizeof(depths[0]); i++) {
+		size_t n = depths[i];
+		char *text = malloc(2 * n + 1);
+		assert_non_null(text);
+		memset(text, '[', n);
+		memset(text + n, ']', n);
+		text[2 * n] = '\0';
+		agree(text, 2 * n);
+		free(text);
+	}
+}
+
+/* Texts with no NUL at their end: @len is honoured. */
+static void length_honoured(void **ctx)
+{
+	const char text[] = "{\"a\":1}garbage";
+
+	(void)ctx;
+	agree(text, 7);
+	agree(text, 8);
+}
+
+struct seen {
+	size_t n;
+	char texts[4][64];
+};
+
+static bool want_users(void *ctx, const char *const *keys, size_t depth)
+{
+	(void)ctx;
+	return depth == 4 && keys[0] && !strcmp(keys[0], "tenants") && !keys[1] &&
+	       keys[2] && !strcmp(keys[2], "users") && !keys[3];
+}
+
+/* Each wanted object's text, replaced in the document by a string of it. */
+static json_t *capture_as_text(void *ctx, json_t *tree, const char *text, size_t len)
+{
+	struct seen *s = ctx;
+
+	assert_true(json_is_object(tree));
+	assert_true(s->n < 4 && len < sizeof(s->texts[0]));
+	memcpy(s->texts[s->n], text, len);
+	s->texts[s->n][len] = '\0';
+	s->n++;
+	return json_stringn(text, len);
+}
+
+static void captures_wanted_objects(void **ctx)
+{
+	const char *text =
+	    "{\"tenants\":[{\"users\":[{\"id\":\"a\"} ,\n"
+	    "{ \"id\" : \"b\", \"x\": {\"y\": [1]} }],\"groups\":[{\"id\":"
+	    "\"g\"}]},{\"users\":[]},{\"users\":[{}]}],\"users\":[{\"no\":1}]}";
+	struct seen seen = {0};
+	struct jparse_capture cap = {want_users, capture_as_text, &seen};
+	json_error_t jerr;
+	json_t *doc = jparse(text, strlen(text), &cap, &jerr);
+	json_t *users;
+
+	(void)ctx;
+	assert_non_null(doc);
+	assert_int_equal(seen.n, 3);
+	assert_string_equal(seen.texts[0], "{\"id\":\"a\"}");
+	assert_string_equal(seen.texts[1], "{ \"id\" : \"b\", \"x\": {\"y\": [1]} }");
+	assert_string_equal(seen.texts[2], "{}");
+	users =
+	    json_object_get(json_array_get(json_object_get(doc, "tenants"), 0), "users");
+	assert_int_equal(json_array_size(users), 2);
+	assert_string_equal(json_string_value(json_array_get(users, 1)), seen.texts[1]);
+	/* what was not wanted is a tree as before */
+	assert_true(json_is_object(json_array_get(
+	    json_object_get(json_array_get(json_object_get(doc, "tenants"), 0), "groups"),
+	    0)));
+	assert_true(json_is_object(json_array_get(json_object_get(doc, "users"), 0)));
+	json_decref(doc);
+}
+
+/* A duplicate inside a wanted object: refused with jansson's words, nothing kept. */
+static void capture_refuses_alike(void **ctx)
+{
+	const char *text = "{\"tenants\":[{\"users\":[{\"id\":\"a\",\"id\":\"b\"}]}]}";
+	struct seen seen = {0};
+	struct jparse_capture cap = {want_users, capture_as_text, &seen};
+	json_error_t ours, theirs;
+
+	(void)ctx;
+	assert_null(jparse(text, strlen(text), &cap, &ours));
+	assert_null(json_loads(text, JSON_REJECT_DUPLICATES, &theirs));
+	assert_string_equal(ours.text, theirs.text);
+}
+
+/* The built-in fixture and, when present, the repository's JSON files. */
+static void repository_documents_alike(void **ctx)
+{
+	static const char *const files[] = {
+	    "state/default_fixture.json",
+	    "state/model/graph_permissions.json",
+	    "docker/fixtures/story.json",
+	};
+
+	(void)ctx;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		FILE *f = fopen(files[i], "rb");
+		char *text;
+		long n;
+
+		if (!f)
+			continue; /* run from another directory */
+		assert_int_equal(fseek(f, 0, SEEK_END), 0);
+		n = ftell(f);
+		rewind(f);
+		text = malloc((size_t)n + 1);
+		assert_non_null(text);
+		assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+		fclose(f);
+		agree(text, (size_t)n);
+		if (strstr(files[i], "fixture"))
+			assert_true(read_by_yajl(text, (size_t)n));
+		free(text);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(accepted_alike),
+	    cmocka_unit_test(refused_alike),
+	    cmocka_unit_test(depth_alike),
+	    cmocka_unit_test(length_honoured),
+	    cmocka_unit_test(captures_wanted_objects),
+	    cmocka_unit_test(capture_refuses_alike),
+	    cmocka_unit_test(repository_documents_alike),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
