@@ -1,12 +1,12 @@
 /*
  * bench/load.c - the CPU time (user and system), minor page faults and
  * malloc'd bytes of each step of a start-up and of resets, without the
- * server: parse FIXTURE (state/util/jparse.c, as the server does), build its tenants
- * (state_load), then ROUNDS times a reset of the first tenant (state_tenant_reset_id,
- * what POST
- * /_mock/tenants/{id}/reset runs) and of every tenant (state_reset, POST
- * /_mock/reset). Everything runs on the main thread (the server runs resets
- * on its admin thread, in another malloc arena). Links libgraphmock.a.
+ * server: parse FIXTURE (state/util/jparse.c, as the server does), build
+ * its tenants (state_load), then ROUNDS times a reset of the first tenant
+ * (state_tenant_reset_id, what POST /_mock/tenants/{id}/reset runs) and of
+ * every tenant (state_reset, POST /_mock/reset). Everything runs on the
+ * main thread (the server runs resets on its admin thread, in another malloc
+ * arena). Links libgraphmock.a.
  * Usage: load FIXTURE [ROUNDS]
  */
 #include <fcntl.h>
