@@ -53,6 +53,10 @@ enum config_result {
 	CONFIG_USAGE,   /* bad flags: usage printed to @err, exit 2 */
 };
 
+/* config_usable_cores() - the cores this process may run on (its CPU
+ * affinity), the default --threads. */
+unsigned config_usable_cores(void);
+
 /* config_defaults() - every default listed in --help. */
 void config_defaults(struct config *cfg);
 

@@ -3,6 +3,8 @@
  * (usage, exit 2), --help and --version; GRAPHMOCK_* variables, which flags
  * override.
  */
+#define _GNU_SOURCE /* sched_setaffinity */
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -37,10 +39,33 @@ static void test_defaults(void **ctx)
 	assert_int_equal(parse(&cfg, 1, argv, out, sizeof(out)), CONFIG_OK);
 	assert_string_equal(cfg.listen, ""); /* 127.0.0.1 and ::1 */
 	assert_int_equal(cfg.port, 8080);
-	assert_true(cfg.threads >= 1);
+	assert_int_equal(cfg.threads, config_usable_cores());
 	assert_int_equal(cfg.max_body, 4u << 20);
 	assert_false(cfg.seeded);
 	assert_int_equal(cfg.log_format, LOG_TEXT);
+}
+
+/* Pinned to one core (taskset -c N), the default is one thread. */
+static void test_threads_follow_affinity(void **ctx)
+{
+	const char *argv[] = {"graphmock", NULL};
+	cpu_set_t all, one;
+	struct config cfg;
+	char out[64];
+
+	(void)ctx;
+	assert_int_equal(sched_getaffinity(0, sizeof(all), &all), 0);
+	CPU_ZERO(&one);
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, &all)) {
+			CPU_SET(cpu, &one);
+			break;
+		}
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+	assert_int_equal(parse(&cfg, 1, argv, out, sizeof(out)), CONFIG_OK);
+	assert_int_equal(cfg.threads, 1);
+	assert_int_equal(sched_setaffinity(0, sizeof(all), &all), 0);
+	assert_int_equal(config_usable_cores(), (unsigned)CPU_COUNT(&all));
 }
 
 static void test_every_flag(void **ctx)
@@ -311,6 +336,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_threads_follow_affinity),
 	    cmocka_unit_test(test_every_flag),
 	    cmocka_unit_test(test_fault_header_and_admin_token),
 	    cmocka_unit_test(test_bad_values_are_usage_errors),
