@@ -23,13 +23,6 @@
 #define SANITIZED 0
 #endif
 
-int hugepages_on(void)
-{
-	const char *t = getenv("GLIBC_TUNABLES");
-
-	return t && strstr(t, TUNABLE "=1") != NULL;
-}
-
 /* "never" in the kernel's setting: advising would change nothing. */
 static int thp_off(void)
 {
@@ -44,23 +37,34 @@ static int thp_off(void)
 	return strstr(mode, "[never]") != NULL || !mode[0];
 }
 
-void hugepages_reexec(char **argv)
+char *hugepages_tunables(const char *tunables, const char *opt, const char *preload,
+                         int thp_off)
 {
-	const char *tunables = getenv("GLIBC_TUNABLES");
-	const char *opt = getenv("GRAPHMOCK_HUGEPAGES");
-	const char *preload = getenv("LD_PRELOAD");
 	char *value;
 	size_t n;
 
-	if (SANITIZED || (opt && !strcmp(opt, "0")) || (preload && preload[0]) ||
-	    (tunables && strstr(tunables, TUNABLE)) || thp_off())
-		return;
+	if ((opt && !strcmp(opt, "0")) || (preload && preload[0]) ||
+	    (tunables && strstr(tunables, TUNABLE)) || thp_off)
+		return NULL;
 	n = (tunables ? strlen(tunables) + 1 : 0) + sizeof(TUNABLE "=1");
 	value = malloc(n);
+	if (value)
+		snprintf(value, n, "%s%s" TUNABLE "=1", tunables ? tunables : "",
+		         tunables && tunables[0] ? ":" : "");
+	return value;
+}
+
+void hugepages_reexec(char **argv)
+{
+	const char *tunables = getenv("GLIBC_TUNABLES");
+	char *value;
+
+	if (SANITIZED)
+		return; /* the sanitizer's allocator is not glibc's */
+	value = hugepages_tunables(tunables, getenv("GRAPHMOCK_HUGEPAGES"),
+	                           getenv("LD_PRELOAD"), thp_off());
 	if (!value)
 		return;
-	snprintf(value, n, "%s%s" TUNABLE "=1", tunables ? tunables : "",
-	         tunables && tunables[0] ? ":" : "");
 	if (setenv("GLIBC_TUNABLES", value, 1) == 0) {
 		execv("/proc/self/exe", argv);
 		/* No /proc (a bare chroot): go on with the heap as it is. */

@@ -17,7 +17,14 @@
  */
 void hugepages_reexec(char **argv);
 
-/* Is this process's heap advised for huge pages (the tunable is set)? */
-int hugepages_on(void);
+/*
+ * hugepages_tunables() - the decision, apart for tests: the GLIBC_TUNABLES
+ * value to re-execute with (malloc'd), or NULL to stay as is, given the
+ * variables GLIBC_TUNABLES (@tunables), GRAPHMOCK_HUGEPAGES (@opt) and
+ * LD_PRELOAD (@preload), each NULL when unset, and whether the kernel's
+ * transparent huge pages are off (@thp_off).
+ */
+char *hugepages_tunables(const char *tunables, const char *opt, const char *preload,
+                         int thp_off);
 
 #endif
