@@ -65,7 +65,7 @@ int main(int argc, char **argv)
 	 * fixture's strings), measure, drop the copies. */
 	copies = json_array();
 	for (struct dobj *d = state_dobj_first(t, DOBJ_USER); d; d = state_dobj_next(d))
-		json_array_append_new(copies, copy_as_stored(d->obj));
+		json_array_append_new(copies, copy_as_stored(state_dobj_json(d)));
 	m3 = used();
 	json_bytes = m3 - m2;
 	json_decref(copies);

@@ -312,7 +312,7 @@ static int check_tenant(struct state *st, struct tenant *t, char *why, size_t le
 		}
 		if (d->kind == DOBJ_USER) {
 			const char *upn = json_string_value(
-			    json_object_get(d->obj, "userPrincipalName"));
+			    json_object_get(state_dobj_json(d), "userPrincipalName"));
 			size_t hits;
 			struct dobj *const *v = state_dobj_lookup(t, IDX_UPN, upn, &hits);
 			for (size_t h = 0; h < hits; h++)

@@ -263,7 +263,7 @@ static void snapshot(struct changelog *log, const struct dobj *d)
 		return;
 	s = &log->snaps[log->nsnaps++];
 	memcpy(s->id, d->id, sizeof(s->id));
-	s->before = json_deep_copy(d->obj); /* NULL: "changed", to be safe */
+	s->before = json_deep_copy(state_dobj_json(d)); /* NULL: "changed", to be safe */
 }
 
 void state_txn_snapshot(struct tenant *t, const struct dobj *d)
@@ -345,7 +345,8 @@ static void log_differences(struct state *st, struct tenant *t, struct changelog
 			state_change_log(st, t, CHANGE_UPDATED, d, NULL, NULL, 0);
 			continue;
 		}
-		n = diff_keys(s->before, d->obj, names, sizeof(names) / sizeof(names[0]));
+		n = diff_keys(s->before, state_dobj_json(d), names,
+		              sizeof(names) / sizeof(names[0]));
 		if (n)
 			state_change_log(st, t, CHANGE_UPDATED, d, NULL, names, n);
 	}

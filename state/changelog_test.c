@@ -119,9 +119,9 @@ static void test_updates_found_by_difference(void **ctx)
 
 	state_txn_begin(st, t, true);
 	adele = state_dobj_find(st, t, DOBJ_USER, ADELE_ID);
-	json_object_set_new(adele->obj, "jobTitle", json_string("Boss"));
-	json_object_del(adele->obj, "mobilePhone");
-	json_object_set_new(adele->obj, "_internal", json_true());
+	json_object_set_new(state_dobj_json(adele), "jobTitle", json_string("Boss"));
+	json_object_del(state_dobj_json(adele), "mobilePhone");
+	json_object_set_new(state_dobj_json(adele), "_internal", json_true());
 	assert_true(!t->changes->n && !t->changes->npending);
 	state_txn_end(st, t);
 	c = last(t);
@@ -141,7 +141,7 @@ static void test_updates_found_by_difference(void **ctx)
 	state_txn_begin(st, t, false);
 	adele = state_dobj_find(st, t, DOBJ_USER, ADELE_ID);
 	state_dobj_touch(st, t, adele);
-	json_object_set_new(adele->obj, "city", json_string("Oslo"));
+	json_object_set_new(state_dobj_json(adele), "city", json_string("Oslo"));
 	state_txn_end(st, t);
 	assert_int_equal(t->changes->n, 2);
 	assert_string_equal(last(t)->props[0], "city");

@@ -82,7 +82,8 @@ static struct deleted_item *item_new(struct state *st, struct dobj *d)
 {
 	struct deleted_item *it = state_calloc(1, sizeof(*it));
 	const struct dobj_link *l;
-	const char *upn = json_string_value(json_object_get(d->obj, "userPrincipalName"));
+	const char *upn =
+	    json_string_value(json_object_get(state_dobj_json(d), "userPrincipalName"));
 
 	if (!it)
 		return NULL;
@@ -134,14 +135,15 @@ int state_dobj_soft_delete(struct state *st, struct tenant *t, struct dobj *d)
 	if (check != it)
 		goto out_free;
 	time_format(it->deleted_ms, TIME_SECONDS_Z, when);
-	old_upn = json_incref(json_object_get(d->obj, "userPrincipalName"));
-	if (json_object_set_new(d->obj, "deletedDateTime", json_string(when)) ||
-	    (it->upn &&
-	     json_object_set_new(d->obj, "userPrincipalName", deleted_upn(d, it->upn))) ||
+	old_upn = json_incref(json_object_get(state_dobj_json(d), "userPrincipalName"));
+	if (json_object_set_new(state_dobj_json(d), "deletedDateTime",
+	                        json_string(when)) ||
+	    (it->upn && json_object_set_new(state_dobj_json(d), "userPrincipalName",
+	                                    deleted_upn(d, it->upn))) ||
 	    state_change_log(st, t, CHANGE_SOFT_DELETED, d, NULL, NULL, 0)) {
-		json_object_del(d->obj, "deletedDateTime");
+		json_object_del(state_dobj_json(d), "deletedDateTime");
 		if (old_upn)
-			json_object_set(d->obj, "userPrincipalName", old_upn);
+			json_object_set(state_dobj_json(d), "userPrincipalName", old_upn);
 		json_decref(old_upn);
 		HASH_DEL(t->deleted, it);
 		goto out_free;
@@ -170,13 +172,13 @@ out_free:
 
 static bool is_distribution_group(const struct dobj *d)
 {
-	const json_t *types = json_object_get(d->obj, "groupTypes");
+	const json_t *types = json_object_get(state_dobj_json(d), "groupTypes");
 	size_t i;
 	json_t *v;
 
 	if (d->kind != DOBJ_GROUP ||
-	    !json_is_true(json_object_get(d->obj, "mailEnabled")) ||
-	    json_is_true(json_object_get(d->obj, "securityEnabled")))
+	    !json_is_true(json_object_get(state_dobj_json(d), "mailEnabled")) ||
+	    json_is_true(json_object_get(state_dobj_json(d), "securityEnabled")))
 		return false;
 	json_array_foreach(types, i, v)
 	{
@@ -264,7 +266,7 @@ static bool kind_holds(struct tenant *t, enum dobj_index idx, const char *key,
 static enum restore_result check_restore(struct tenant *t, const struct deleted_item *it,
                                          const char *upn, bool reconcile)
 {
-	const json_t *obj = it->d->obj;
+	const json_t *obj = state_dobj_json(it->d);
 	const char *app_id = json_string_value(json_object_get(obj, "appId"));
 
 	switch (it->d->kind) {
@@ -293,7 +295,7 @@ static enum restore_result check_restore(struct tenant *t, const struct deleted_
 static json_t *restored_obj(struct tenant *t, const struct deleted_item *it,
                             const char *upn, bool reconcile)
 {
-	json_t *obj = json_deep_copy(it->d->obj);
+	json_t *obj = json_deep_copy(state_dobj_json(it->d));
 
 	if (!obj)
 		return NULL;
@@ -373,18 +375,17 @@ enum restore_result state_deleted_restore(struct state *st, struct tenant *t,
 	obj = restored_obj(t, it, d->kind == DOBJ_USER ? upn : NULL, reconcile);
 	if (!obj)
 		return RESTORE_OOM;
-	old = d->obj;
-	d->obj = obj;
+	/* our own reference to the old properties, for the roll-back */
+	old = json_incref(state_dobj_json(d));
+	state_dobj_set_json(d, obj);
 	if (state_dobj_link(st, t, d)) {
-		d->obj = old;
-		json_decref(obj);
+		state_dobj_set_json(d, old); /* releases obj */
 		return RESTORE_OOM;
 	}
 	if (state_change_log(st, t, CHANGE_RESTORED, d, NULL, NULL, 0)) {
 		state_dobj_unindex(t, d);
 		state_dobj_unlink(t, d);
-		d->obj = old;
-		json_decref(obj);
+		state_dobj_set_json(d, old); /* releases obj */
 		return RESTORE_OOM;
 	}
 	json_decref(old);
@@ -443,7 +444,8 @@ const struct deleted_item *state_deleted_holder(const struct tenant *t,
 	if (!prop || !key)
 		return NULL;
 	for (const struct deleted_item *it = t->deleted; it; it = it->hh.next) {
-		const char *v = json_string_value(json_object_get(it->d->obj, prop));
+		const char *v =
+		    json_string_value(json_object_get(state_dobj_json(it->d), prop));
 		if (it->d->kind == kind && v && !strcasecmp(v, key))
 			return it;
 	}
@@ -489,8 +491,8 @@ static json_t *item_export(const struct deleted_item *it)
 	time_format(it->deleted_ms, TIME_FRACTION_Z, when);
 	j = json_pack("{s:s, s:s, s:O, s:o, s:o, s:o}", "kind",
 	              state_dobj_kind_name(it->d->kind), "deletedAt", when, "object",
-	              it->d->obj, "memberOf", ids_export(&it->member_of), "members",
-	              ids_export(&it->members), "appRoleAssignments", asg);
+	              state_dobj_json(it->d), "memberOf", ids_export(&it->member_of),
+	              "members", ids_export(&it->members), "appRoleAssignments", asg);
 	if (j && it->upn &&
 	    json_object_set_new(j, "userPrincipalName", json_string(it->upn))) {
 		json_decref(j);

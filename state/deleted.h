@@ -33,7 +33,7 @@ struct deleted_ids {
 
 struct deleted_item {
 	char id[GUID_STR_LEN + 1];
-	struct dobj *d; /* detached; d->obj carries "deletedDateTime" */
+	struct dobj *d; /* detached; its properties carry "deletedDateTime" */
 	int64_t deleted_ms;
 	uint64_t seq;                   /* deletion order: listings */
 	struct deleted_ids member_of;   /* groups it was a direct member of */

@@ -59,7 +59,8 @@ static size_t assignments_naming(const struct tenant *t, const char *id)
 
 static const char *upn_of(const struct dobj *d)
 {
-	return json_string_value(json_object_get(d->obj, "userPrincipalName"));
+	return json_string_value(
+	    json_object_get(state_dobj_json(d), "userPrincipalName"));
 }
 
 /* A deleted user is gone from every view, renamed, and keeps what it held. */
@@ -83,7 +84,7 @@ static void test_soft_delete_and_restore_user(void **ctx)
 	it = state_deleted_find(t, "867C0910-85C6-4427-9A19-B6E7E79332AE");
 	assert_non_null(it);
 	assert_string_equal(upn_of(it->d), "867c091085c644279a19b6e7e79332ae" ADELE_UPN);
-	assert_non_null(json_object_get(it->d->obj, "deletedDateTime"));
+	assert_non_null(json_object_get(state_dobj_json(it->d), "deletedDateTime"));
 	assert_int_equal(it->member_of.n, 1);
 	assert_string_equal(it->member_of.v[0], DEV_GROUP_ID);
 	assert_int_equal(t->changes->v[t->changes->n - 1].op, CHANGE_SOFT_DELETED);
@@ -93,7 +94,7 @@ static void test_soft_delete_and_restore_user(void **ctx)
 	assert_ptr_equal(back, adele);
 	assert_ptr_equal(state_dobj_find(st, t, DOBJ_USER, ADELE_ID), adele);
 	assert_string_equal(upn_of(adele), ADELE_UPN);
-	assert_null(json_object_get(adele->obj, "deletedDateTime"));
+	assert_null(json_object_get(state_dobj_json(adele), "deletedDateTime"));
 	assert_true(state_member_has(g, ADELE_ID));
 	state_dobj_lookup(t, IDX_UPN, ADELE_UPN, &n);
 	assert_int_equal(n, 1);

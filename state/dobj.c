@@ -13,6 +13,20 @@
 #include "invitation.h"
 #include "state.h"
 
+/* The cast: making the properties on first use fills a cache behind a const @d. */
+json_t *state_dobj_json(const struct dobj *d)
+{
+	return ((struct dobj *)d)->props;
+}
+
+void state_dobj_set_json(struct dobj *d, json_t *obj)
+{
+	json_t *old = d->props;
+
+	d->props = obj;
+	json_decref(old);
+}
+
 static char *lower_dup(const char *s)
 {
 	char *out = state_strdup(s);
@@ -132,8 +146,9 @@ static int key_push(struct dobj_key *keys, size_t *n, enum dobj_index idx,
  * 0, or -1 with nothing allocated. */
 static int keys_collect(const struct dobj *d, struct dobj_key **keys, size_t *n)
 {
-	json_t *other =
-	    d->kind == DOBJ_USER ? json_object_get(d->obj, "otherMails") : NULL;
+	json_t *other = d->kind == DOBJ_USER
+	                    ? json_object_get(state_dobj_json(d), "otherMails")
+	                    : NULL;
 	/* at most: a user's UPN, mail and other mails; else one key */
 	size_t room = d->kind == DOBJ_USER ? 2 + json_array_size(other) : 1;
 	int rc = 0;
@@ -147,11 +162,12 @@ static int keys_collect(const struct dobj *d, struct dobj_key **keys, size_t *n)
 		size_t i;
 		json_t *v;
 
+		rc |= key_push(*keys, n, IDX_UPN,
+		               json_string_value(json_object_get(state_dobj_json(d),
+		                                                 "userPrincipalName")));
 		rc |= key_push(
-		    *keys, n, IDX_UPN,
-		    json_string_value(json_object_get(d->obj, "userPrincipalName")));
-		rc |= key_push(*keys, n, IDX_MAIL,
-		               json_string_value(json_object_get(d->obj, "mail")));
+		    *keys, n, IDX_MAIL,
+		    json_string_value(json_object_get(state_dobj_json(d), "mail")));
 		json_array_foreach(other, i, v)
 		{
 			rc |= key_push(*keys, n, IDX_MAIL, json_string_value(v));
@@ -160,13 +176,15 @@ static int keys_collect(const struct dobj *d, struct dobj_key **keys, size_t *n)
 	}
 	case DOBJ_SERVICE_PRINCIPAL:
 	case DOBJ_APPLICATION:
-		rc |= key_push(*keys, n, IDX_APPID,
-		               json_string_value(json_object_get(d->obj, "appId")));
+		rc |= key_push(
+		    *keys, n, IDX_APPID,
+		    json_string_value(json_object_get(state_dobj_json(d), "appId")));
 		break;
 	case DOBJ_GROUP:
 		/* a Microsoft 365 group's address is as unique as a user's */
-		rc |= key_push(*keys, n, IDX_MAIL,
-		               json_string_value(json_object_get(d->obj, "mail")));
+		rc |= key_push(
+		    *keys, n, IDX_MAIL,
+		    json_string_value(json_object_get(state_dobj_json(d), "mail")));
 		break;
 	case DOBJ_KIND_COUNT:
 		break;
@@ -193,7 +211,8 @@ static bool keys_have(const struct dobj_key *keys, size_t n, const struct dobj_k
  */
 static char *name_key_of(const struct dobj *d, bool *oom)
 {
-	const char *name = json_string_value(json_object_get(d->obj, "displayName"));
+	const char *name =
+	    json_string_value(json_object_get(state_dobj_json(d), "displayName"));
 	char *key = lower_dup(name ? name : "");
 
 	*oom = !key;
@@ -316,7 +335,7 @@ static void dobj_free(struct tenant *t, struct dobj *d)
 		oset_release(d->member_order);
 		state_free(d->member_order);
 	}
-	json_decref(d->obj);
+	json_decref(d->props);
 	state_free(d);
 }
 
@@ -342,7 +361,7 @@ struct dobj *state_dobj_add(struct state *st, struct tenant *t, enum dobj_kind k
 		json_object_set_new(obj, "id", json_string(d->id));
 	d->kind = kind;
 	d->tenant = t;
-	d->obj = obj;
+	d->props = obj;
 	d->seq = state_next_seq(st);
 	if (!t->loading) {
 		int64_t lag = atomic_load(&st->lag_ms[kind]);
@@ -682,7 +701,7 @@ struct dobj *state_dobj_new_detached(struct tenant *t, enum dobj_kind kind, json
 	guid_lower(id, d->id);
 	json_object_set_new(obj, "id", json_string(d->id));
 	d->kind = kind;
-	d->obj = obj;
+	d->props = obj;
 	d->tenant = t;
 	return d;
 
@@ -789,7 +808,7 @@ void state_dobjs_free_all(struct tenant *t)
 			oset_release(d->member_order);
 			state_free(d->member_order);
 		}
-		json_decref(d->obj);
+		json_decref(d->props);
 		state_free(d);
 	}
 }

@@ -279,7 +279,7 @@ enum redeem_result state_invitation_redeem(struct state *st, struct tenant *t,
 	HASH_FIND_STR(t->objects, inv->user_id, d);
 	if (!d || d->kind != DOBJ_USER)
 		return REDEEM_NO_USER;
-	ids = json_object_get(d->obj, "identities");
+	ids = json_object_get(state_dobj_json(d), "identities");
 	time_format(state_now_ms(st), TIME_SECONDS_Z, when);
 	stamp = json_string(when);
 	/* graph-spec §3.2: a "federated" identity, first, the UPN entry kept:
@@ -294,12 +294,13 @@ enum redeem_result state_invitation_redeem(struct state *st, struct tenant *t,
 		                        "issuer", "mail", "issuerAssignedId", email);
 	if (ident && !json_is_array(ids)) {
 		ids = json_array();
-		json_object_set_new(d->obj, "identities", ids);
+		json_object_set_new(state_dobj_json(d), "identities", ids);
 	}
 	if (ident)
 		json_array_insert_new(ids, 0, ident);
-	json_object_set_new(d->obj, "externalUserState", json_string("Accepted"));
-	json_object_set_new(d->obj, "externalUserStateChangeDateTime", stamp);
+	json_object_set_new(state_dobj_json(d), "externalUserState",
+	                    json_string("Accepted"));
+	json_object_set_new(state_dobj_json(d), "externalUserStateChangeDateTime", stamp);
 	json_object_set_new(inv->obj, "status", json_string("Completed"));
 	return REDEEM_OK;
 }

@@ -147,7 +147,8 @@ static struct invitation *invite(struct fx *fx, char *ticket)
 
 static const char *ext_state(struct fx *fx)
 {
-	return json_string_value(json_object_get(fx->guest->obj, "externalUserState"));
+	return json_string_value(
+	    json_object_get(state_dobj_json(fx->guest), "externalUserState"));
 }
 
 static void test_redeem(void **ctx)
@@ -172,7 +173,7 @@ static void test_redeem(void **ctx)
 	assert_string_equal(ext_state(fx), "Accepted");
 	assert_string_equal(json_string_value(json_object_get(b->obj, "status")),
 	                    "Completed");
-	json_t *ids = json_object_get(fx->guest->obj, "identities");
+	json_t *ids = json_object_get(state_dobj_json(fx->guest), "identities");
 	assert_int_equal(json_array_size(ids), 1);
 	assert_string_equal(
 	    json_string_value(json_object_get(json_array_get(ids, 0), "issuer")), "mail");

@@ -92,7 +92,8 @@ struct dobj {
 	char id[GUID_STR_LEN + 1]; /* lower case */
 	enum dobj_kind kind;
 	uint64_t seq;                /* insertion order, for paging */
-	json_t *obj;                 /* owned: the stored properties, always with "id" */
+	json_t *props;               /* owned: the stored properties, always with "id";
+	                                read through state_dobj_json() only */
 	int64_t visible_at_ms;       /* replication lag: invisible before this time */
 	int invisible_reads;         /* replication lag: reads still answered 404 */
 	struct dobj_link *members;   /* groups: direct members */
@@ -285,6 +286,19 @@ struct tenant *state_tenant_find(struct state *st, const char *id_or_domain);
 struct tenant *state_tenant_default(struct state *st);
 
 /* ---- directory objects ---- */
+
+/*
+ * state_dobj_json() - @d's stored properties (borrowed; never NULL for a live
+ * object). Read and edit them through this, never through the field: a later
+ * change keeps some objects' properties unparsed until first used, and this is
+ * where they are made. Locking: @d's tenant lock (as for any use of @d).
+ */
+json_t *state_dobj_json(const struct dobj *d);
+/*
+ * state_dobj_set_json() - replace @d's properties with @obj (takes the
+ * reference; the old ones are released).
+ */
+void state_dobj_set_json(struct dobj *d, json_t *obj);
 
 /*
  * state_dobj_add() - store @obj (steals; must hold a string "id") as a new

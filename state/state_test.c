@@ -75,9 +75,10 @@ static void test_secondary_indexes_follow_changes(void **ctx)
 	struct dobj *d = state_dobj_find(st, t, DOBJ_USER, ADMIN_ID);
 	size_t n;
 
-	json_object_set_new(d->obj, "userPrincipalName",
+	json_object_set_new(state_dobj_json(d), "userPrincipalName",
 	                    json_string("boss@contoso.onmicrosoft.com"));
-	json_object_set_new(d->obj, "otherMails", json_pack("[s]", "Boss@Example.com"));
+	json_object_set_new(state_dobj_json(d), "otherMails",
+	                    json_pack("[s]", "Boss@Example.com"));
 	assert_int_equal(state_dobj_reindex(t, d), 0);
 	state_dobj_lookup(t, IDX_UPN, "admin@contoso.onmicrosoft.com", &n);
 	assert_int_equal(n, 0);
@@ -330,9 +331,9 @@ static void test_reindex_is_all_or_nothing(void **ctx)
 	size_t n_old, n_new;
 	long n;
 
-	json_object_set_new(d->obj, "userPrincipalName",
+	json_object_set_new(state_dobj_json(d), "userPrincipalName",
 	                    json_string("new@contoso.onmicrosoft.com"));
-	json_object_set_new(d->obj, "otherMails",
+	json_object_set_new(state_dobj_json(d), "otherMails",
 	                    json_pack("[s, s]", "a@x.com", "b@x.com"));
 	for (n = 0; n < 1000; n++) {
 		state_alloc_fail_after(n);

@@ -199,15 +199,17 @@ static int check_client(struct authz *a)
 	state_tenant_lock(a->t);
 	sp = login_find_sp(a->t, a->client_id);
 	app = login_find_app(a->t, a->client_id);
-	name = sp ? json_string_value(json_object_get(sp->obj, "displayName")) : NULL;
+	name = sp ? json_string_value(json_object_get(state_dobj_json(sp), "displayName"))
+	          : NULL;
 	snprintf(a->app_name, sizeof(a->app_name), "%s", name ? name : "");
 	if (app) {
 		a->public_redirect =
-		    listed(json_object_get(app->obj, "publicClient"), a->redirect_uri) ||
-		    listed(json_object_get(app->obj, "spa"), a->redirect_uri);
+		    listed(json_object_get(state_dobj_json(app), "publicClient"),
+		           a->redirect_uri) ||
+		    listed(json_object_get(state_dobj_json(app), "spa"), a->redirect_uri);
 		known_redirect =
 		    a->public_redirect ||
-		    listed(json_object_get(app->obj, "web"), a->redirect_uri);
+		    listed(json_object_get(state_dobj_json(app), "web"), a->redirect_uri);
 	}
 	state_tenant_unlock(a->t);
 	if (!sp)
@@ -290,7 +292,7 @@ static int session_user(struct authz *a, const char *oid, json_t **who)
 
 	state_tenant_lock(a->t);
 	u = state_dobj_find(a->c->st, a->t, DOBJ_USER, oid);
-	if (u && !json_is_false(json_object_get(u->obj, "accountEnabled")) &&
+	if (u && !json_is_false(json_object_get(state_dobj_json(u), "accountEnabled")) &&
 	    (!a->login_hint || login_find_user(a->t, a->login_hint) == u)) {
 		*who = json_pack("{s:s}", "oid", u->id);
 		ok = *who != NULL;

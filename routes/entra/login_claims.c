@@ -46,12 +46,14 @@ static void graph_default_scopes(struct tenant *t, const struct dobj *app, char 
 {
 	const struct dobj *graph = login_find_sp(t, GRAPH_APP_ID);
 	json_t *scopes =
-	    graph ? json_object_get(graph->obj, "oauth2PermissionScopes") : NULL;
+	    graph ? json_object_get(state_dobj_json(graph), "oauth2PermissionScopes")
+	          : NULL;
 	size_t i, j, k;
 	json_t *rra, *ra, *s;
 
 	json_array_foreach(
-	    app ? json_object_get(app->obj, "requiredResourceAccess") : NULL, i, rra)
+	    app ? json_object_get(state_dobj_json(app), "requiredResourceAccess") : NULL,
+	    i, rra)
 	{
 		const char *res =
 		    json_string_value(json_object_get(rra, "resourceAppId"));
@@ -175,7 +177,7 @@ void login_audience(const char *scope, char *out, size_t len)
 /* The value of app role @role_id on @resource, or NULL. Borrowed. */
 static const char *role_value(const struct dobj *resource, const char *role_id)
 {
-	json_t *roles = json_object_get(resource->obj, "appRoles"), *r;
+	json_t *roles = json_object_get(state_dobj_json(resource), "appRoles"), *r;
 	size_t i;
 
 	json_array_foreach(roles, i, r)
@@ -212,8 +214,10 @@ json_t *login_app_claims(struct tenant *t, const struct dobj *sp, const char *au
                          const char *acr, const struct req *req)
 {
 	json_int_t now = (json_int_t)(req->now_ms / 1000);
-	const char *name = json_string_value(json_object_get(sp->obj, "displayName"));
-	const char *app_id = json_string_value(json_object_get(sp->obj, "appId"));
+	const char *name =
+	    json_string_value(json_object_get(state_dobj_json(sp), "displayName"));
+	const char *app_id =
+	    json_string_value(json_object_get(state_dobj_json(sp), "appId"));
 	char iss[128], uti[GUID_STR_LEN + 1];
 	json_t *roles = req_graph_audience(req, aud) ? graph_roles(t, sp) : json_array();
 
@@ -247,7 +251,8 @@ static void pairwise(const char *a, const char *b, char out[48])
 /* The user's directory roles: its own, plus the default user or guest role. */
 static json_t *wids(const struct dobj *user, struct tenant *t)
 {
-	json_t *roles = json_deep_copy(json_object_get(user->obj, MODEL_DIRECTORY_ROLES));
+	json_t *roles =
+	    json_deep_copy(json_object_get(state_dobj_json(user), MODEL_DIRECTORY_ROLES));
 	const char *guest_role = t->guest_role_id[0] ? t->guest_role_id : ROLE_GUEST_USER;
 
 	if (!json_is_array(roles)) {
@@ -261,7 +266,7 @@ static json_t *wids(const struct dobj *user, struct tenant *t)
 
 static const char *ustr(const struct dobj *u, const char *key)
 {
-	const char *v = json_string_value(json_object_get(u->obj, key));
+	const char *v = json_string_value(json_object_get(state_dobj_json(u), key));
 
 	return v ? v : "";
 }
@@ -331,8 +336,9 @@ static json_t *id_claims(const struct signin *s, const struct req *req)
 	if (c && login_is_guest(s->user)) {
 		json_object_set_new(c, "idp", json_string("mail"));
 		json_object_set_new(c, "email", json_string(ustr(s->user, "mail")));
-	} else if (c && json_object_get(s->user->obj, "mail")) {
-		json_object_set(c, "email", json_object_get(s->user->obj, "mail"));
+	} else if (c && json_object_get(state_dobj_json(s->user), "mail")) {
+		json_object_set(c, "email",
+		                json_object_get(state_dobj_json(s->user), "mail"));
 	}
 	return c;
 }

@@ -39,7 +39,8 @@ static int invalid_client(struct call *c, unsigned code, const char *msg)
 
 bool login_app_is_public(const struct dobj *app)
 {
-	return app && json_is_true(json_object_get(app->obj, "isFallbackPublicClient"));
+	return app && json_is_true(json_object_get(state_dobj_json(app),
+	                                           "isFallbackPublicClient"));
 }
 
 /* An ISO date of credential @cred, or @dflt when absent or unreadable. */
@@ -56,14 +57,16 @@ static int64_t cred_time(const json_t *cred, const char *key, int64_t dflt)
 static int check_secret(struct call *c, const struct dobj *app, const char *app_id,
                         const char *secret)
 {
-	json_t *hashes = app ? json_object_get(app->obj, MODEL_SECRET_HASHES) : NULL;
+	json_t *hashes =
+	    app ? json_object_get(state_dobj_json(app), MODEL_SECRET_HASHES) : NULL;
 	int64_t now = c->req->now_ms;
 	bool expired = false;
 	size_t i;
 	json_t *pc;
 
-	json_array_foreach(app ? json_object_get(app->obj, "passwordCredentials") : NULL,
-	                   i, pc)
+	json_array_foreach(
+	    app ? json_object_get(state_dobj_json(app), "passwordCredentials") : NULL, i,
+	    pc)
 	{
 		const char *kid = json_string_value(json_object_get(pc, "keyId"));
 		const char *hash =
@@ -143,12 +146,12 @@ static bool match_key(struct call *c, const struct dobj *app, const json_t *head
 	const char *x5t = json_string_value(json_object_get(header, "x5t"));
 	const char *s256 = json_string_value(json_object_get(header, "x5t#S256"));
 	const char *kid = json_string_value(json_object_get(header, "kid"));
-	json_t *keys = app ? json_object_get(app->obj, MODEL_KEYS) : NULL;
+	json_t *keys = app ? json_object_get(state_dobj_json(app), MODEL_KEYS) : NULL;
 	size_t i;
 	json_t *kc;
 
-	json_array_foreach(app ? json_object_get(app->obj, "keyCredentials") : NULL, i,
-	                   kc)
+	json_array_foreach(
+	    app ? json_object_get(state_dobj_json(app), "keyCredentials") : NULL, i, kc)
 	{
 		const char *key_id = json_string_value(json_object_get(kc, "keyId"));
 		const char *usage = json_string_value(json_object_get(kc, "usage"));

@@ -188,7 +188,8 @@ struct dobj *login_find_user(struct tenant *t, const char *name)
 
 bool login_is_guest(const struct dobj *user)
 {
-	const char *type = json_string_value(json_object_get(user->obj, "userType"));
+	const char *type =
+	    json_string_value(json_object_get(state_dobj_json(user), "userType"));
 
 	return type && !strcasecmp(type, "Guest");
 }

@@ -192,7 +192,8 @@ int login_device_decide(struct call *c, const char *user_code, const char *user,
 				code = 700016;
 			else if (password)
 				code = login_check_password(u, password, err, len);
-			else if (json_is_false(json_object_get(u->obj, "accountEnabled")))
+			else if (json_is_false(json_object_get(state_dobj_json(u),
+			                                       "accountEnabled")))
 				code = 50057;
 			if (u && !code)
 				snprintf(oid, sizeof(oid), "%s", u->id);

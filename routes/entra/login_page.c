@@ -153,10 +153,10 @@ bool page_cookie(const struct req *req, const char *name, char *out, size_t len)
 unsigned login_check_password(const struct dobj *user, const char *password, char *msg,
                               size_t len)
 {
-	const char *hash =
-	    json_string_value(json_object_get(user->obj, MODEL_PASSWORD_HASH));
+	const char *hash = json_string_value(
+	    json_object_get(state_dobj_json(user), MODEL_PASSWORD_HASH));
 
-	if (json_is_false(json_object_get(user->obj, "accountEnabled"))) {
+	if (json_is_false(json_object_get(state_dobj_json(user), "accountEnabled"))) {
 		snprintf(msg, len, "%s",
 		         login_is_guest(user) ? "The guest user account is disabled."
 		                              : "The user account is disabled.");

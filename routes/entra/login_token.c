@@ -104,7 +104,7 @@ static int user_usable(struct token_req *x, const struct tenant *t,
 		    "directory. To sign into this application, the account "
 		    "must be added to the directory.",
 		    t->display_name ? t->display_name : t->id);
-	if (json_is_false(json_object_get(user->obj, "accountEnabled")))
+	if (json_is_false(json_object_get(state_dobj_json(user), "accountEnabled")))
 		return login_is_guest(user)
 		           ? grant_error(x, 500571, "The guest user account is disabled.")
 		           : grant_error(x, 50057, "The user account is disabled.");
@@ -126,10 +126,10 @@ static int build_user_tokens(struct token_req *x, struct tenant *t, const struct
 	struct signin s = {0};
 	int64_t auth = json_integer_value(json_object_get(extra, "auth"));
 
-	login_scopes_parse(
-	    scope, t,
-	    login_find_app(t, json_string_value(json_object_get(sp->obj, "appId"))),
-	    &scopes);
+	login_scopes_parse(scope, t,
+	                   login_find_app(t, json_string_value(json_object_get(
+	                                         state_dobj_json(sp), "appId"))),
+	                   &scopes);
 	s.t = t;
 	s.sp = sp;
 	s.user = user;
@@ -393,7 +393,7 @@ static int refresh_checked(struct token_req *x, struct tenant *t, const json_t *
 	if (user_usable(x, t, user))
 		return -1;
 	valid_from = json_string_value(
-	    json_object_get(user->obj, "signInSessionsValidFromDateTime"));
+	    json_object_get(state_dobj_json(user), "signInSessionsValidFromDateTime"));
 	if (valid_from && !time_parse_iso(valid_from, &from_ms) && from_ms >= issued) {
 		time_format(from_ms, TIME_FRACTION_Z, from);
 		return login_error_sub(x->c->resp, x->c->req, 400, "invalid_grant",

@@ -379,7 +379,8 @@ static void test_expired_key_credential(void **ctx)
 	struct tenant *t = state_tenant_default(&f->srv->state);
 	struct dobj *app =
 	    state_dobj_find(&f->srv->state, t, DOBJ_APPLICATION, LT_APP_OBJ);
-	json_t *kc = json_array_get(json_object_get(app->obj, "keyCredentials"), 0);
+	json_t *kc =
+	    json_array_get(json_object_get(state_dobj_json(app), "keyCredentials"), 0);
 	int64_t now = state_now_ms(&f->srv->state) / 1000;
 	char rs[128], *jws, *old = strdup(lt_str(kc, "endDateTime"));
 	struct lt_reply r;

@@ -81,23 +81,23 @@ static int64_t two_years_later(int64_t start)
 /* graphmock's map @name of @app, made when missing. Borrowed or NULL. */
 static json_t *own_map(struct dobj *app, const char *name)
 {
-	json_t *m = json_object_get(app->obj, name);
+	json_t *m = json_object_get(state_dobj_json(app), name);
 
 	if (json_is_object(m))
 		return m;
-	if (json_object_set_new(app->obj, name, json_object()))
+	if (json_object_set_new(state_dobj_json(app), name, json_object()))
 		return NULL;
-	return json_object_get(app->obj, name);
+	return json_object_get(state_dobj_json(app), name);
 }
 
 static json_t *collection(struct dobj *app, const char *name)
 {
-	json_t *a = json_object_get(app->obj, name);
+	json_t *a = json_object_get(state_dobj_json(app), name);
 
 	if (json_is_array(a))
 		return a;
-	json_object_set_new(app->obj, name, json_array());
-	return json_object_get(app->obj, name);
+	json_object_set_new(state_dobj_json(app), name, json_array());
+	return json_object_get(state_dobj_json(app), name);
 }
 
 static int answer(struct call *c, const char *type, json_t *body)
@@ -229,7 +229,7 @@ static int remove_password(struct call *c)
 		return resp_error(c->resp, GERR_REQUEST_BAD_REQUEST,
 		                  "No password credential found with keyId '%s'.",
 		                  key_id);
-	json_object_del(json_object_get(app->obj, MODEL_SECRET_HASHES),
+	json_object_del(json_object_get(state_dobj_json(app), MODEL_SECRET_HASHES),
 	                json_string_value(
 	                    json_object_get(json_array_get(list, (size_t)at), "keyId")));
 	json_array_remove(list, (size_t)at);
@@ -309,7 +309,7 @@ static json_t *jwt_payload(const char *token)
  */
 static int check_proof(struct call *c, const struct dobj *app, const char *proof)
 {
-	json_t *keys = json_object_get(app->obj, MODEL_KEYS), *claims;
+	json_t *keys = json_object_get(state_dobj_json(app), MODEL_KEYS), *claims;
 	const char *aud, *iss;
 	int64_t now = c->req->now_ms / 1000, nbf, exp;
 	bool signed_ok = false;
@@ -324,7 +324,7 @@ static int check_proof(struct call *c, const struct dobj *app, const char *proof
 	iss = json_string_value(json_object_get(claims, "iss"));
 	nbf = json_integer_value(json_object_get(claims, "nbf"));
 	exp = json_integer_value(json_object_get(claims, "exp"));
-	json_array_foreach(json_object_get(app->obj, "keyCredentials"), i, kc)
+	json_array_foreach(json_object_get(state_dobj_json(app), "keyCredentials"), i, kc)
 	{
 		const char *id = json_string_value(json_object_get(kc, "keyId"));
 		const char *der = json_string_value(json_object_get(keys, id ? id : ""));
@@ -411,7 +411,7 @@ static int remove_key(struct call *c)
 		return resp_error(c->resp, GERR_REQUEST_BAD_REQUEST,
 		                  "No key credential found with keyId '%s'.",
 		                  key_id ? key_id : "");
-	json_object_del(json_object_get(app->obj, MODEL_KEYS),
+	json_object_del(json_object_get(state_dobj_json(app), MODEL_KEYS),
 	                json_string_value(
 	                    json_object_get(json_array_get(list, (size_t)at), "keyId")));
 	json_array_remove(list, (size_t)at);
@@ -421,7 +421,7 @@ static int remove_key(struct call *c)
 int app_credentials_patch_keys(struct call *c, struct dobj *app, json_t *patch)
 {
 	json_t *list = json_object_get(patch, "keyCredentials");
-	json_t *old = json_object_get(app->obj, MODEL_KEYS);
+	json_t *old = json_object_get(state_dobj_json(app), MODEL_KEYS);
 	json_t *keys = json_object(), *fresh = json_array();
 	size_t i;
 	json_t *kc;
@@ -456,7 +456,7 @@ int app_credentials_patch_keys(struct call *c, struct dobj *app, json_t *patch)
 		json_array_append_new(fresh, entry);
 	}
 	json_object_set_new(patch, "keyCredentials", fresh);
-	json_object_set_new(app->obj, MODEL_KEYS, keys);
+	json_object_set_new(state_dobj_json(app), MODEL_KEYS, keys);
 	return 0;
 
 out_fail:

@@ -154,9 +154,10 @@ static int templates_instantiate(struct call *c)
 	return odata_respond_body(
 	    c->req, c->resp, 201,
 	    json_pack("{s:s, s:o, s:o}", "@odata.context", ctx, "application",
-	              odata_project(&q, &application_entity, app->obj, false),
+	              odata_project(&q, &application_entity, state_dobj_json(app), false),
 	              "servicePrincipal",
-	              odata_project(&q, &service_principal_entity, sp->obj, false)));
+	              odata_project(&q, &service_principal_entity, state_dobj_json(sp),
+	                            false)));
 }
 
 const struct route application_template_routes[] = {

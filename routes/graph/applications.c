@@ -118,8 +118,8 @@ static int check_patch(const struct dobj *d, const json_t *body, struct resp *re
 			                  "Invalid value specified for property "
 			                  "'signInAudience' of resource 'Application'.");
 	}
-	if (roles &&
-	    apps_app_roles_removable(json_object_get(d->obj, "appRoles"), roles, resp))
+	if (roles && apps_app_roles_removable(
+	                 json_object_get(state_dobj_json(d), "appRoles"), roles, resp))
 		return -1;
 	return 0;
 }
@@ -127,7 +127,8 @@ static int check_patch(const struct dobj *d, const json_t *body, struct resp *re
 /* Everything that follows the application: its service principals' copies. */
 static int sync_service_principals(struct tenant *t, const struct dobj *app)
 {
-	const char *app_id = json_string_value(json_object_get(app->obj, "appId"));
+	const char *app_id =
+	    json_string_value(json_object_get(state_dobj_json(app), "appId"));
 	size_t n;
 	struct dobj *const *objs = state_dobj_lookup(t, IDX_APPID, app_id, &n);
 	int rc = 0;
@@ -135,10 +136,11 @@ static int sync_service_principals(struct tenant *t, const struct dobj *app)
 	for (size_t i = 0; i < n; i++) {
 		if (objs[i]->kind != DOBJ_SERVICE_PRINCIPAL)
 			continue;
-		rc |= model_sp_sync_app_roles(objs[i],
-		                              json_object_get(app->obj, "appRoles"));
-		rc |= json_object_set(objs[i]->obj, "appDisplayName",
-		                      json_object_get(app->obj, "displayName"));
+		rc |= model_sp_sync_app_roles(
+		    objs[i], json_object_get(state_dobj_json(app), "appRoles"));
+		rc |=
+		    json_object_set(state_dobj_json(objs[i]), "appDisplayName",
+		                    json_object_get(state_dobj_json(app), "displayName"));
 	}
 	return rc ? -1 : 0;
 }
@@ -166,7 +168,7 @@ static int applications_update(struct call *c)
 			return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 		}
 	}
-	apps_apply(d->obj, patch);
+	apps_apply(state_dobj_json(d), patch);
 	json_decref(patch);
 	if (state_dobj_reindex(c->tenant, d) || sync_service_principals(c->tenant, d))
 		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
@@ -182,7 +184,7 @@ static int applications_delete(struct call *c)
 
 	if (!d)
 		return -1;
-	app_id = json_string_value(json_object_get(d->obj, "appId"));
+	app_id = json_string_value(json_object_get(state_dobj_json(d), "appId"));
 	/* The lookup array shrinks as objects go: take the first SP until none. */
 	for (;;) {
 		struct dobj *sp = NULL;

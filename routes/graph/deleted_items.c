@@ -53,7 +53,8 @@ static struct odata_item *collect_kind(struct call *c, enum dobj_kind kind, size
 		return NULL;
 	for (struct deleted_item *it = c->tenant->deleted; it; it = it->hh.next)
 		if (it->d->kind == kind)
-			items[(*n)++] = (struct odata_item){it->d->obj, entity, it->seq};
+			items[(*n)++] =
+			    (struct odata_item){state_dobj_json(it->d), entity, it->seq};
 	return items;
 }
 
@@ -117,7 +118,7 @@ static int respond_object(struct call *c, const struct dobj *d)
 
 	snprintf(ctx, sizeof(ctx), "%s/%s/$metadata#directoryObjects/$entity",
 	         c->req->base_url, c->req->version);
-	proj = odata_project(c->odata, entity, d->obj, true);
+	proj = odata_project(c->odata, entity, state_dobj_json(d), true);
 	if (!body || !proj ||
 	    json_object_set_new(body, "@odata.context", json_string(ctx))) {
 		json_decref(body);
@@ -190,7 +191,8 @@ static int restore_params(struct call *c, const char **upn, bool *reconcile)
 
 static int restore_failed(struct call *c, enum restore_result rc, const struct dobj *d)
 {
-	const char *app_id = json_string_value(json_object_get(d->obj, "appId"));
+	const char *app_id =
+	    json_string_value(json_object_get(state_dobj_json(d), "appId"));
 
 	switch (rc) {
 	case RESTORE_UPN_TAKEN:

@@ -68,7 +68,7 @@ static json_t *render_object(const struct delta_state *s, const struct dobj *d,
 	q.nselect = n;
 	if (s->nselect && !n)
 		q.nselect = 0, q.select = NULL; /* only "members": the default set */
-	proj = odata_project(&q, q.entity, d->obj, false);
+	proj = odata_project(&q, q.entity, state_dobj_json(d), false);
 	out = json_object();
 	if (!proj || !out) {
 		json_decref(proj);
@@ -78,7 +78,7 @@ static json_t *render_object(const struct delta_state *s, const struct dobj *d,
 	json_object_foreach(proj, key, v)
 	{
 		/* never set: left out; minimal: only what changed (null included) */
-		bool keep = json_object_get(d->obj, key) != NULL;
+		bool keep = json_object_get(state_dobj_json(d), key) != NULL;
 
 		if (only) {
 			keep = false;

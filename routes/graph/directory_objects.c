@@ -168,7 +168,7 @@ static int get_member(struct call *c, const char *action)
 	member_walk_sort(&groups);
 	out = json_array();
 	for (size_t i = 0; i < groups.n; i++) {
-		const json_t *g = groups.v[i]->obj;
+		const json_t *g = state_dobj_json(groups.v[i]);
 
 		if (json_is_true(only) &&
 		    !json_is_true(json_object_get(g, "securityEnabled")))
@@ -281,8 +281,8 @@ static int get_by_ids(struct call *c)
 		if (!d || !(mask & (1u << d->kind)) || list_has(&seen, d->id))
 			continue;
 		if (dobj_list_push(&seen, d) ||
-		    json_array_append_new(
-		        out, odata_project(&q, entity_for_kind(d->kind), d->obj, true))) {
+		    json_array_append_new(out, odata_project(&q, entity_for_kind(d->kind),
+		                                             state_dobj_json(d), true))) {
 			dobj_list_release(&seen);
 			json_decref(out);
 			return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");

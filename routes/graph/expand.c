@@ -31,7 +31,7 @@ static struct dobj *item_dobj(struct tenant *t, const struct odata_item *item)
 	if (!id || strlen(id) != GUID_STR_LEN)
 		return NULL;
 	HASH_FIND_STR(t->objects, id, d);
-	return d && d->obj == item->obj ? d : NULL;
+	return d && state_dobj_json(d) == item->obj ? d : NULL;
 }
 
 static int by_seq(const void *a, const void *b)
@@ -52,8 +52,8 @@ static int from_list(struct dobj_list *list, struct odata_related *out)
 	for (size_t i = 0; i < list->n; i++) {
 		struct dobj *d = list->v[i];
 
-		out->items[i] =
-		    (struct odata_item){d->obj, entity_for_kind(d->kind), d->seq};
+		out->items[i] = (struct odata_item){state_dobj_json(d),
+		                                    entity_for_kind(d->kind), d->seq};
 	}
 	out->n = list->n;
 	dobj_list_release(list);
@@ -97,7 +97,7 @@ static int owners(struct call *c, const struct dobj *d, struct dobj_list *out)
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(json_object_get(d->obj, GROUP_OWNERS_KEY), i, v)
+	json_array_foreach(json_object_get(state_dobj_json(d), GROUP_OWNERS_KEY), i, v)
 	{
 		struct dobj *o =
 		    state_dobj_find(c->st, c->tenant, -1, json_string_value(v));
@@ -113,7 +113,7 @@ static int owned(struct call *c, const struct dobj *d, struct dobj_list *out)
 {
 	for (struct dobj *g = state_dobj_first(c->tenant, DOBJ_GROUP); g;
 	     g = state_dobj_next(g))
-		if (id_in(json_object_get(g->obj, GROUP_OWNERS_KEY), d->id) &&
+		if (id_in(json_object_get(state_dobj_json(g), GROUP_OWNERS_KEY), d->id) &&
 		    push_visible(c->st, out, g))
 			return -1;
 	return 0;
@@ -197,7 +197,7 @@ int expand_respond_one(struct call *c, const struct dobj *d, const char *context
 
 	expand_init(&ex, c);
 	one.entity = entity_for_kind(d->kind);
-	one.obj = d->obj;
+	one.obj = state_dobj_json(d);
 	one.context = context;
 	one.type_annotation = annotate;
 	one.expander = &ex;

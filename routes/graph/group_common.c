@@ -59,7 +59,7 @@ static bool group_is_dynamic(const struct dobj *g)
 	size_t i;
 	json_t *e;
 
-	json_array_foreach(json_object_get(g->obj, "groupTypes"), i, e)
+	json_array_foreach(json_object_get(state_dobj_json(g), "groupTypes"), i, e)
 	{
 		if (!strcasecmp(json_string_value(e), "DynamicMembership"))
 			return true;
@@ -105,7 +105,8 @@ static bool owner_has(const struct dobj *group, const char *id)
 
 	if (!group)
 		return false;
-	json_array_foreach(json_object_get(group->obj, GROUP_OWNERS_KEY), i, e)
+	json_array_foreach(json_object_get(state_dobj_json(group), GROUP_OWNERS_KEY), i,
+	                   e)
 	{
 		if (!strcmp(json_string_value(e), id))
 			return true;
@@ -147,13 +148,13 @@ int group_binds_check(struct call *c, struct dobj *group, const struct group_bin
 
 int group_binds_apply(struct call *c, struct dobj *group, const struct group_binds *binds)
 {
-	json_t *owners = json_object_get(group->obj, GROUP_OWNERS_KEY);
+	json_t *owners = json_object_get(state_dobj_json(group), GROUP_OWNERS_KEY);
 	size_t done = 0, nowners = json_array_size(owners);
 	bool added[ODATA_BIND_MAX] = {false};
 
 	if (binds->nowners && !owners) {
 		owners = json_array();
-		if (json_object_set_new(group->obj, GROUP_OWNERS_KEY, owners))
+		if (json_object_set_new(state_dobj_json(group), GROUP_OWNERS_KEY, owners))
 			return -1;
 	}
 	for (size_t i = 0; i < binds->nowners; i++)
@@ -205,7 +206,7 @@ int dobjs_respond(struct call *c, struct dobj_list *list, const char *context,
 		if ((skip_sps && dobj_sp_hidden(req, d)) ||
 		    (kind >= 0 && d->kind != (enum dobj_kind)kind))
 			continue;
-		items[n].obj = d->obj;
+		items[n].obj = state_dobj_json(d);
 		items[n].entity = entity_for_kind(d->kind);
 		items[n].seq = d->seq;
 		n++;

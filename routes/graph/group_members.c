@@ -163,7 +163,7 @@ static int owners_list(struct call *c)
 	g = group_find_or_reply(c, req_param(c->req, 0));
 	if (!g)
 		return -1;
-	json_array_foreach(json_object_get(g->obj, GROUP_OWNERS_KEY), i, e)
+	json_array_foreach(json_object_get(state_dobj_json(g), GROUP_OWNERS_KEY), i, e)
 	{
 		/* An owner deleted since is simply gone. */
 		o = state_dobj_find(c->st, c->tenant, -1, json_string_value(e));
@@ -211,7 +211,7 @@ static int owners_remove_ref(struct call *c)
 		    c->resp, GERR_UNSUPPORTED_QUERY,
 		    "Unsupported referenced-object resource identifier for link "
 		    "property 'owners'.");
-	owners = json_object_get(g->obj, GROUP_OWNERS_KEY);
+	owners = json_object_get(state_dobj_json(g), GROUP_OWNERS_KEY);
 	json_array_foreach(owners, i, e)
 	{
 		if (!strcasecmp(json_string_value(e), oid)) {

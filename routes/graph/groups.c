@@ -101,7 +101,8 @@ static int created_body(const struct req *req, struct resp *resp, const struct t
 
 	memset(&q, 0, sizeof(q));
 	q.entity = &group_entity;
-	if (odata_respond_entity_json(&q, req, resp, 201, &group_entity, g->obj, NULL))
+	if (odata_respond_entity_json(&q, req, resp, 201, &group_entity,
+	                              state_dobj_json(g), NULL))
 		return -1;
 	snprintf(url, sizeof(url),
 	         "%s/v2/%s/directoryObjects/%s/Microsoft.DirectoryServices.Group",
@@ -187,7 +188,7 @@ static int groups_update(struct call *c)
 	{
 		if (strchr(key, '@'))
 			continue;
-		json_object_set_new(g->obj, key, json_deep_copy(v));
+		json_object_set_new(state_dobj_json(g), key, json_deep_copy(v));
 	}
 	/* displayName orders the listing (t->by_name) */
 	if (state_dobj_reindex(c->tenant, g))

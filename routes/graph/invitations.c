@@ -298,8 +298,10 @@ static int parse_invite(struct resp *resp, const json_t *body, struct invite *iv
 /* A user created by an invitation (any userType) or a guest may be re-invited. */
 static bool is_invited(const struct dobj *d)
 {
-	const char *ut = json_string_value(json_object_get(d->obj, "userType"));
-	const char *ct = json_string_value(json_object_get(d->obj, "creationType"));
+	const char *ut =
+	    json_string_value(json_object_get(state_dobj_json(d), "userType"));
+	const char *ct =
+	    json_string_value(json_object_get(state_dobj_json(d), "creationType"));
 
 	return (ut && !strcasecmp(ut, "Guest")) || (ct && !strcmp(ct, "Invitation"));
 }
@@ -371,7 +373,7 @@ static int guest_reset(struct state *st, struct tenant *t, struct dobj *d,
                        const char *email)
 {
 	char smtp[INVITATION_EMAIL_MAX + 8];
-	json_t *ids = json_object_get(d->obj, "identities");
+	json_t *ids = json_object_get(state_dobj_json(d), "identities");
 	json_t *kept = json_array();
 	size_t i;
 	json_t *id;
@@ -384,13 +386,15 @@ static int guest_reset(struct state *st, struct tenant *t, struct dobj *d,
 		if (!s || (strcmp(s, "federated") && strcmp(s, "emailAddress")))
 			json_array_append(kept, id);
 	}
-	if (!kept || json_object_set_new(d->obj, "identities", kept) ||
-	    json_object_set_new(d->obj, "mail", json_string(email)) ||
-	    json_object_set_new(d->obj, "otherMails", json_pack("[s]", email)) ||
-	    json_object_set_new(d->obj, "proxyAddresses", json_pack("[s]", smtp)) ||
-	    json_object_set_new(d->obj, "externalUserState",
+	if (!kept || json_object_set_new(state_dobj_json(d), "identities", kept) ||
+	    json_object_set_new(state_dobj_json(d), "mail", json_string(email)) ||
+	    json_object_set_new(state_dobj_json(d), "otherMails",
+	                        json_pack("[s]", email)) ||
+	    json_object_set_new(state_dobj_json(d), "proxyAddresses",
+	                        json_pack("[s]", smtp)) ||
+	    json_object_set_new(state_dobj_json(d), "externalUserState",
 	                        json_string("PendingAcceptance")) ||
-	    json_object_set_new(d->obj, "externalUserStateChangeDateTime",
+	    json_object_set_new(state_dobj_json(d), "externalUserStateChangeDateTime",
 	                        model_timestamp(st)))
 		return -1;
 	return state_dobj_reindex(t, d);
@@ -551,8 +555,8 @@ static int invitations_create(struct call *c)
 		return -1;
 	if (guest) {
 		snprintf(user_id, sizeof(user_id), "%s", guest->id);
-		state_now =
-		    json_string_value(json_object_get(guest->obj, "externalUserState"));
+		state_now = json_string_value(
+		    json_object_get(state_dobj_json(guest), "externalUserState"));
 	} else {
 		user = guest_new(c->st, t, &iv);
 		if (!user)
@@ -588,7 +592,8 @@ static int invitations_create(struct call *c)
 		return resp_error(c->resp, GERR_INTERNAL,
 		                  "Resetting the redemption failed.");
 	guest = created ? created : guest;
-	display = json_string_value(json_object_get(guest->obj, "displayName"));
+	display =
+	    json_string_value(json_object_get(state_dobj_json(guest), "displayName"));
 	if (iv.send && invitation_mail_send(c->st, t, stored, display ? display : ""))
 		return resp_error(c->resp, GERR_INTERNAL,
 		                  "Storing the invitation email failed.");

@@ -134,13 +134,15 @@ static void test_create_shape(void **ctx)
 	struct dobj *d = user_of(fx, uid);
 	assert_non_null(d);
 	assert_string_equal(
-	    json_string_value(json_object_get(d->obj, "userPrincipalName")),
+	    json_string_value(json_object_get(state_dobj_json(d), "userPrincipalName")),
 	    "bob_fabrikam.com#EXT#@contoso.onmicrosoft.com");
-	assert_string_equal(json_string_value(json_object_get(d->obj, "displayName")),
-	                    "bob");
-	assert_string_equal(json_string_value(json_object_get(d->obj, "creationType")),
-	                    "Invitation");
-	assert_false(json_is_true(json_object_get(d->obj, "showInAddressList")));
+	assert_string_equal(
+	    json_string_value(json_object_get(state_dobj_json(d), "displayName")), "bob");
+	assert_string_equal(
+	    json_string_value(json_object_get(state_dobj_json(d), "creationType")),
+	    "Invitation");
+	assert_false(
+	    json_is_true(json_object_get(state_dobj_json(d), "showInAddressList")));
 	assert_null(
 	    fx->st->tenants->mailbox); /* sendInvitationMessage defaults to false */
 }
@@ -271,20 +273,23 @@ static void test_redeem_flow(void **ctx)
 	assert_int_equal(fx->resp.status, 400);
 	struct dobj *d = user_of(fx, uid);
 	assert_string_equal(
-	    json_string_value(json_object_get(d->obj, "externalUserState")),
+	    json_string_value(json_object_get(state_dobj_json(d), "externalUserState")),
 	    "PendingAcceptance");
 	assert_int_equal(follow(fx, url2), 0);
 	assert_int_equal(fx->resp.status, 302);
 	assert_string_equal(fx->resp.location, "https://app.example/welcome");
 	assert_string_equal(
-	    json_string_value(json_object_get(d->obj, "externalUserState")), "Accepted");
+	    json_string_value(json_object_get(state_dobj_json(d), "externalUserState")),
+	    "Accepted");
 	assert_int_equal(follow(fx, url2), 0); /* idempotent */
 	/* a one-time-passcode redemption: federated, issuer mail, first (§3.2) */
-	json_t *first = json_array_get(json_object_get(d->obj, "identities"), 0);
+	json_t *first =
+	    json_array_get(json_object_get(state_dobj_json(d), "identities"), 0);
 	assert_string_equal(json_string_value(json_object_get(first, "signInType")),
 	                    "federated");
 	assert_string_equal(json_string_value(json_object_get(first, "issuer")), "mail");
-	assert_int_equal(json_array_size(json_object_get(d->obj, "identities")), 2);
+	assert_int_equal(
+	    json_array_size(json_object_get(state_dobj_json(d), "identities")), 2);
 
 	/* resetRedemption: same id, back to PendingAcceptance, new address indexed. */
 	char body[512];
@@ -296,7 +301,7 @@ static void test_redeem_flow(void **ctx)
 	assert_int_equal(invite(fx, body), 0);
 	assert_string_equal(body_str(fx, "status"), "PendingAcceptance");
 	assert_string_equal(
-	    json_string_value(json_object_get(d->obj, "externalUserState")),
+	    json_string_value(json_object_get(state_dobj_json(d), "externalUserState")),
 	    "PendingAcceptance");
 	size_t n;
 	struct dobj *const *hits = state_dobj_lookup(state_tenant_default(fx->st),
@@ -304,10 +309,12 @@ static void test_redeem_flow(void **ctx)
 	assert_int_equal(n, 1);
 	assert_ptr_equal(hits[0], d);
 	/* the federated identity of the old redemption is gone, the UPN one kept */
-	assert_int_equal(json_array_size(json_object_get(d->obj, "identities")), 1);
+	assert_int_equal(
+	    json_array_size(json_object_get(state_dobj_json(d), "identities")), 1);
 	assert_string_equal(
 	    json_string_value(json_object_get(
-	        json_array_get(json_object_get(d->obj, "identities"), 0), "signInType")),
+	        json_array_get(json_object_get(state_dobj_json(d), "identities"), 0),
+	        "signInType")),
 	    "userPrincipalName");
 	assert_int_equal(follow(fx, url2), -1); /* superseded by the reset */
 }

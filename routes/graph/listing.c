@@ -49,7 +49,8 @@ struct odata_item *listing_kind(struct state *st, struct tenant *t, enum dobj_ki
 		return NULL;
 	for (struct dobj *d = state_dobj_first(t, kind); d; d = state_dobj_next(d))
 		if (state_dobj_visible(st, d))
-			items[(*n)++] = (struct odata_item){d->obj, entity, d->seq};
+			items[(*n)++] =
+			    (struct odata_item){state_dobj_json(d), entity, d->seq};
 	return items;
 }
 
@@ -108,7 +109,7 @@ struct odata_item *listing_kind_for(struct call *c, enum dobj_kind kind,
 			items = grown;
 			cap *= 2;
 		}
-		items[(*n)++] = (struct odata_item){d->obj, entity, d->seq};
+		items[(*n)++] = (struct odata_item){state_dobj_json(d), entity, d->seq};
 	}
 	free(prefix);
 	if (items)
@@ -132,7 +133,7 @@ static bool walk_keeps(const struct walk *w, const struct dobj *d)
 	return state_dobj_visible(w->c->st, d) &&
 	       (w->kind < 0 || d->kind == (enum dobj_kind)w->kind) &&
 	       !(w->skip_sps && dobj_sp_hidden(w->c->req, d)) &&
-	       odata_query_match(w->c->odata, d->obj);
+	       odata_query_match(w->c->odata, state_dobj_json(d));
 }
 
 /* Collect a page from @o on, and answer it, $expand resolved by expand.c. */
@@ -162,7 +163,8 @@ static int walk_from(struct walk *w, struct oset_node *o,
 			break;
 		}
 		items[n++] = (struct odata_item){
-		    d->obj, w->entity ? w->entity : entity_for_kind(d->kind), d->seq};
+		    state_dobj_json(d), w->entity ? w->entity : entity_for_kind(d->kind),
+		    d->seq};
 		last = d;
 	}
 	if (more && last) {

@@ -25,8 +25,8 @@ static void add_item(struct state *st, struct dobj *d, struct odata_item *items,
                      size_t *n)
 {
 	if (d->kind == DOBJ_SERVICE_PRINCIPAL && state_dobj_visible(st, d))
-		items[(*n)++] =
-		    (struct odata_item){d->obj, &service_principal_entity, d->seq};
+		items[(*n)++] = (struct odata_item){state_dobj_json(d),
+		                                    &service_principal_entity, d->seq};
 }
 
 /* Every visible service principal; `appId eq` comes from the index. NULL on OOM. */
@@ -188,7 +188,7 @@ static int no_backing_app(struct resp *resp, const char *app_id)
 static json_t *new_sp(const struct dobj *app, const json_t *body)
 {
 	json_t *sp = body_copy(body, NULL);
-	const json_t *a = app->obj;
+	const json_t *a = state_dobj_json(app);
 
 	if (!sp)
 		return NULL;
@@ -230,7 +230,7 @@ static int sp_create(struct call *c)
 		    "The service principal cannot be created, updated, or "
 		    "restored because the service principal name %s is already "
 		    "in use.",
-		    json_string_value(json_object_get(app->obj, "appId")));
+		    json_string_value(json_object_get(state_dobj_json(app), "appId")));
 	sp = new_sp(app, c->req->body);
 	if (!sp || model_service_principal_complete(c->st, c->tenant, sp)) {
 		json_decref(sp);
@@ -245,7 +245,7 @@ static int sp_create(struct call *c)
 	    "%s/v2/%s/directoryObjects/%s/Microsoft.DirectoryServices.ServicePrincipal",
 	    c->req->base_url, c->tenant->id, d->id);
 	return odata_respond_entity(c->odata, c->req, c->resp, 201,
-	                            &service_principal_entity, d->obj, NULL);
+	                            &service_principal_entity, state_dobj_json(d), NULL);
 }
 
 static int sp_update(struct call *c)
@@ -255,7 +255,7 @@ static int sp_update(struct call *c)
 
 	if (!d || check_body(c->req->body, sp_props, c->resp))
 		return -1;
-	old_roles = json_object_get(d->obj, "appRoles");
+	old_roles = json_object_get(state_dobj_json(d), "appRoles");
 	if (json_object_get(c->req->body, "appRoles") &&
 	    apps_app_roles_removable(old_roles, json_object_get(c->req->body, "appRoles"),
 	                             c->resp))
@@ -263,7 +263,7 @@ static int sp_update(struct call *c)
 	patch = body_copy(c->req->body, old_roles);
 	if (!patch)
 		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
-	apps_apply(d->obj, patch);
+	apps_apply(state_dobj_json(d), patch);
 	json_decref(patch);
 	/* displayName orders the listing (t->by_name) */
 	if (state_dobj_reindex(c->tenant, d))

@@ -66,9 +66,9 @@ static void add_item(struct state *st, struct odata_item *items, size_t *n,
 	if (!d || d->kind != DOBJ_USER || !state_dobj_visible(st, d))
 		return;
 	for (size_t i = 0; i < *n; i++)
-		if (items[i].obj == d->obj)
+		if (items[i].obj == state_dobj_json(d))
 			return;
-	items[*n].obj = d->obj;
+	items[*n].obj = state_dobj_json(d);
 	items[*n].entity = &user_entity;
 	items[*n].seq = d->seq;
 	(*n)++;

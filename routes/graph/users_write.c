@@ -375,7 +375,7 @@ int users_update(struct call *c)
 	if (upn && check_upn(c->resp, c->tenant, json_string_value(upn), d))
 		return -1;
 	/* Build the whole new object first, then swap it in: nothing is half-applied. */
-	copy = json_deep_copy(d->obj);
+	copy = json_deep_copy(state_dobj_json(d));
 	changes = stored_copy(c->req->body);
 	if (!copy || !changes || json_object_update(copy, changes)) {
 		json_decref(copy);
@@ -390,12 +390,12 @@ int users_update(struct call *c)
 		json_decref(copy);
 		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	}
-	old = d->obj;
-	d->obj = copy;
+	/* our own reference to the old properties, for the roll-back */
+	old = json_incref(state_dobj_json(d));
+	state_dobj_set_json(d, copy);
 	if (touches_index(c->req->body) && state_dobj_reindex(c->tenant, d)) {
-		d->obj = old;
+		state_dobj_set_json(d, old); /* releases copy (index keys are copies) */
 		state_dobj_reindex(c->tenant, d);
-		json_decref(copy);
 		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	}
 	json_decref(old);

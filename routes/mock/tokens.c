@@ -82,8 +82,8 @@ static struct dobj *pick_client(struct tenant *t, const json_t *b)
 		return login_find_sp(t, id);
 	for (struct dobj *a = state_dobj_first(t, DOBJ_APPLICATION); a;
 	     a = state_dobj_next(a)) {
-		struct dobj *sp =
-		    login_find_sp(t, json_string_value(json_object_get(a->obj, "appId")));
+		struct dobj *sp = login_find_sp(
+		    t, json_string_value(json_object_get(state_dobj_json(a), "appId")));
 		if (sp)
 			return sp;
 	}

@@ -267,20 +267,21 @@ static void test_every_permission_is_graphs(void **unused)
 	t = state_tenant_default(&g_srv->state);
 	sp = state_dobj_lookup(t, IDX_APPID, "00000003-0000-0000-c000-000000000000", &n);
 	assert_int_equal(n, 1);
-	assert_true(json_array_size(json_object_get(sp[0]->obj, "appRoles")) > 600);
-	assert_true(
-	    json_array_size(json_object_get(sp[0]->obj, "oauth2PermissionScopes")) > 700);
+	assert_true(json_array_size(json_object_get(state_dobj_json(sp[0]), "appRoles")) >
+	            600);
+	assert_true(json_array_size(json_object_get(state_dobj_json(sp[0]),
+	                                            "oauth2PermissionScopes")) > 700);
 	for (const struct route *const *tb = g_srv->graph_tables; *tb; tb++)
 		for (const struct route *r = *tb; r->method; r++) {
 			if (r->perms->kind != PERM_LIST)
 				continue;
 			all_declared(r->perms->app,
-			             json_object_get(sp[0]->obj, "appRoles"),
+			             json_object_get(state_dobj_json(sp[0]), "appRoles"),
 			             "application permissions");
-			all_declared(
-			    r->perms->delegated,
-			    json_object_get(sp[0]->obj, "oauth2PermissionScopes"),
-			    "delegated permissions");
+			all_declared(r->perms->delegated,
+			             json_object_get(state_dobj_json(sp[0]),
+			                             "oauth2PermissionScopes"),
+			             "delegated permissions");
 		}
 	state_registry_unlock(&g_srv->state);
 }

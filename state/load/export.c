@@ -31,8 +31,8 @@ static int add_objects(json_t *out, const struct tenant *t, const char *key,
 	if (!arr || json_object_set_new(out, key, arr))
 		return -1;
 	for (const struct dobj *d = state_dobj_first(t, kind); d; d = state_dobj_next(d))
-		if (json_array_append_new(arr, deep ? json_deep_copy(d->obj)
-		                                    : json_incref(d->obj)))
+		if (json_array_append_new(arr, deep ? json_deep_copy(state_dobj_json(d))
+		                                    : json_incref(state_dobj_json(d))))
 			return -1;
 	return 0;
 }

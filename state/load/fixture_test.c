@@ -191,7 +191,8 @@ static void test_name_order_after_load(void **s)
 		const struct dobj *d = o->val;
 		assert_true(i < 6);
 		assert_string_equal(
-		    json_string_value(json_object_get(d->obj, "displayName")), want[i++]);
+		    json_string_value(json_object_get(state_dobj_json(d), "displayName")),
+		    want[i++]);
 	}
 	assert_int_equal(i, 6);
 	state_release(&st);
@@ -212,17 +213,18 @@ static void test_reset_undoes_changes_in_place(void **s)
 	                   "\"otherMails\":[\"x@b.example\"]}]}]}");
 	d = state_dobj_find(&st, t, DOBJ_USER, U1);
 	assert_non_null(d);
-	json_array_append_new(json_object_get(d->obj, "otherMails"),
+	json_array_append_new(json_object_get(state_dobj_json(d), "otherMails"),
 	                      json_string("y@b.example"));
-	json_array_clear(json_object_get(d->obj, "businessPhones"));
-	json_object_set_new(d->obj, "displayName", json_string("changed"));
+	json_array_clear(json_object_get(state_dobj_json(d), "businessPhones"));
+	json_object_set_new(state_dobj_json(d), "displayName", json_string("changed"));
 	assert_int_equal(state_reset(&st), 0);
 	t = state_tenant_default(&st);
 	d = state_dobj_find(&st, t, DOBJ_USER, U1);
 	assert_non_null(d);
-	assert_int_equal(json_array_size(json_object_get(d->obj, "otherMails")), 1);
-	assert_string_equal(json_string_value(json_object_get(d->obj, "displayName")),
-	                    "x");
+	assert_int_equal(
+	    json_array_size(json_object_get(state_dobj_json(d), "otherMails")), 1);
+	assert_string_equal(
+	    json_string_value(json_object_get(state_dobj_json(d), "displayName")), "x");
 	state_release(&st);
 }
 

@@ -119,7 +119,7 @@ int model_service_principal_complete(struct state *st, struct tenant *t, json_t 
 
 int model_sp_sync_app_roles(struct dobj *sp, const json_t *app_roles)
 {
-	json_t *old = json_object_get(sp->obj, "appRoles");
+	json_t *old = json_object_get(state_dobj_json(sp), "appRoles");
 	json_t *roles = json_deep_copy(app_roles);
 	size_t i, j;
 	json_t *r, *a;
@@ -144,5 +144,5 @@ int model_sp_sync_app_roles(struct dobj *sp, const json_t *app_roles)
 			return -1;
 		}
 	}
-	return json_object_set_new(sp->obj, "appRoles", roles);
+	return json_object_set_new(state_dobj_json(sp), "appRoles", roles);
 }

@@ -28,8 +28,8 @@ json_t *model_assignment_new(struct state *st, const struct dobj *principal,
 	b64url_encode_to(raw, sizeof(raw), id_out);
 	created = model_timestamp_ticks(st);
 	guid_lower(app_role_id, role);
-	json_t *pname = json_object_get(principal->obj, "displayName");
-	json_t *rname = json_object_get(resource->obj, "displayName");
+	json_t *pname = json_object_get(state_dobj_json(principal), "displayName");
+	json_t *rname = json_object_get(state_dobj_json(resource), "displayName");
 	return json_pack("{s:s, s:n, s:s, s:o, s:O, s:s, s:s, s:O, s:s}", "id", id_out,
 	                 "deletedDateTime", "appRoleId", role, "createdDateTime", created,
 	                 "principalDisplayName", pname ? pname : json_null(),
@@ -70,7 +70,7 @@ static bool role_admits(const json_t *r, const struct dobj *d)
 static bool role_allowed(const struct dobj *principal, const struct dobj *resource,
                          const char *app_role_id)
 {
-	const json_t *roles = json_object_get(resource->obj, "appRoles");
+	const json_t *roles = json_object_get(state_dobj_json(resource), "appRoles");
 	size_t i;
 	json_t *r;
 
@@ -121,7 +121,7 @@ enum assignment_verdict model_assignment_check(const struct tenant *t,
 
 static void refresh_name(json_t *obj, const char *key, const struct dobj *d)
 {
-	json_t *name = d ? json_object_get(d->obj, "displayName") : NULL;
+	json_t *name = d ? json_object_get(state_dobj_json(d), "displayName") : NULL;
 
 	if (name && !json_equal(name, json_object_get(obj, key)))
 		json_object_set_new(obj, key, json_deep_copy(name));

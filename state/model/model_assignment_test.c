@@ -211,7 +211,8 @@ static void test_refresh_names(void **state)
 	struct assignment *a = assign(f, obj(f, ADMIN), f->docusign, SENDER);
 
 	assert_non_null(a);
-	json_object_set_new(obj(f, ADMIN)->obj, "displayName", json_string("Renamed"));
+	json_object_set_new(state_dobj_json(obj(f, ADMIN)), "displayName",
+	                    json_string("Renamed"));
 	model_assignment_refresh(f->t, a);
 	assert_string_equal(
 	    json_string_value(json_object_get(a->obj, "principalDisplayName")),
@@ -221,7 +222,7 @@ static void test_refresh_names(void **state)
 static void test_sp_sync_keeps_own_roles(void **state)
 {
 	struct fx *f = *state;
-	json_t *roles = json_object_get(f->docusign->obj, "appRoles");
+	json_t *roles = json_object_get(state_dobj_json(f->docusign), "appRoles");
 	json_t *app_roles =
 	    json_pack("[{s:s, s:s}]", "id", VIEWER, "origin", "Application");
 
@@ -230,7 +231,7 @@ static void test_sp_sync_keeps_own_roles(void **state)
 	json_object_set_new(json_array_get(roles, 1), "origin",
 	                    json_string("ServicePrincipal"));
 	assert_int_equal(model_sp_sync_app_roles(f->docusign, app_roles), 0);
-	roles = json_object_get(f->docusign->obj, "appRoles");
+	roles = json_object_get(state_dobj_json(f->docusign), "appRoles");
 	/* The app's Viewer wins over the SP's Viewer; the SP's own Sender stays. */
 	assert_int_equal(json_array_size(roles), 2);
 	assert_string_equal(

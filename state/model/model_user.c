@@ -55,7 +55,8 @@ int model_user_complete(struct state *st, struct tenant *t, json_t *obj)
 struct dobj *model_user_manager(struct state *st, struct tenant *t,
                                 const struct dobj *user)
 {
-	const char *id = json_string_value(json_object_get(user->obj, MODEL_MANAGER_KEY));
+	const char *id =
+	    json_string_value(json_object_get(state_dobj_json(user), MODEL_MANAGER_KEY));
 	char key[GUID_STR_LEN + 1];
 	struct dobj *m;
 
@@ -72,10 +73,10 @@ struct dobj *model_user_manager(struct state *st, struct tenant *t,
 int model_user_set_manager(struct dobj *user, const struct dobj *manager)
 {
 	if (!manager) {
-		json_object_del(user->obj, MODEL_MANAGER_KEY);
+		json_object_del(state_dobj_json(user), MODEL_MANAGER_KEY);
 		return 0;
 	}
-	return json_object_set_new(user->obj, MODEL_MANAGER_KEY,
+	return json_object_set_new(state_dobj_json(user), MODEL_MANAGER_KEY,
 	                           json_string(manager->id));
 }
 
