@@ -15,6 +15,7 @@
 
 #include "../state/changelog.h"
 #include "../state/load/export.h"
+#include "../state/load/fixture_read.h"
 #include "../state/util/buf.h"
 #include "../state/util/jparse.h"
 #include "export_stream.h"
@@ -235,14 +236,15 @@ struct keyring *srv_keyring(struct srv *srv)
 	return atomic_load(&srv->jwt_state) == 1 ? &srv->keys : NULL;
 }
 
-json_t *srv_read_json_file(const char *file, char *err, size_t errlen)
+/* @file parsed; a fixture or state document with its users kept as text. */
+static json_t *read_file(const char *file, bool fixture, char *err, size_t errlen)
 {
 	json_error_t jerr;
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	json_t *doc;
 
-	if (fd >= 0) {
-		doc = jparse_fd(fd, NULL, &jerr); /* fast for big fixtures */
+	if (fd >= 0) { /* fast for big fixtures */
+		doc = fixture ? fixture_read_fd(fd, &jerr) : jparse_fd(fd, NULL, &jerr);
 		close(fd);
 	} else { /* jansson's words for a file that cannot be opened */
 		doc = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
@@ -256,6 +258,16 @@ json_t *srv_read_json_file(const char *file, char *err, size_t errlen)
 		snprintf(err, errlen, "line %d column %d: %s", jerr.line, jerr.column,
 		         jerr.text);
 	return NULL;
+}
+
+json_t *srv_read_json_file(const char *file, char *err, size_t errlen)
+{
+	return read_file(file, false, err, errlen);
+}
+
+json_t *srv_read_fixture_file(const char *file, char *err, size_t errlen)
+{
+	return read_file(file, true, err, errlen);
 }
 
 int srv_load_faults_file(struct srv *srv, const char *file)
@@ -422,7 +434,7 @@ char *srv_state_dump(struct state *st)
 
 int srv_state_load_file(struct srv *srv, const char *file, char *err, size_t errlen)
 {
-	json_t *doc = srv_read_json_file(file, err, errlen);
+	json_t *doc = srv_read_fixture_file(file, err, errlen);
 	int rc;
 
 	if (!doc)

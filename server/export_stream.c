@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../state/frozen.h"
 #include "../state/load/export.h"
 #include "../state/load/tenants.h"
 #include "../state/state.h"
@@ -73,8 +74,14 @@ void export_stream_free(struct export_stream *es)
 	free(es);
 }
 
-/* @v with each element of its array members on a line of its own. */
-static void write_tenant(struct export_stream *es, struct buf *out, const json_t *v)
+/*
+ * @v (tenant @t's export, its lock held) with each element of its array
+ * members on a line of its own. A user still frozen (state/frozen.h) is
+ * parsed for its line and dropped again: it reads as it will once used,
+ * and a million of them never sit in memory at once.
+ */
+static void write_tenant(struct export_stream *es, struct buf *out, struct tenant *t,
+                         const json_t *v)
 {
 	const char *key;
 	json_t *member;
@@ -95,8 +102,20 @@ static void write_tenant(struct export_stream *es, struct buf *out, const json_t
 		jwriter_key(out, key);
 		buf_addch(out, '[');
 		for (size_t i = 0; i < json_array_size(member); i++) {
+			const json_t *item = json_array_get(member, i);
+			json_t *thawed = NULL;
+
 			buf_add(out, i ? ",\n" : "\n", i ? 2 : 1);
-			jwriter_value(out, json_array_get(member, i));
+			if (state_frozen_text(item, &(const char *){0}, &(size_t){0})) {
+				thawed = state_frozen_thaw(es->st, t, DOBJ_USER, item);
+				if (!thawed) {
+					out->failed = true; /* out of memory: no 200 */
+					break;
+				}
+				item = thawed;
+			}
+			jwriter_value(out, item);
+			json_decref(thawed);
 			flush(es, out, SINK_CHUNK);
 		}
 		buf_addch(out, ']');
@@ -115,7 +134,7 @@ static int write_one(struct export_stream *es, struct buf *out)
 	if (doc) {
 		if (es->next)
 			buf_add(out, ",\n", 2);
-		write_tenant(es, out, doc);
+		write_tenant(es, out, t, doc);
 		json_decref(doc); /* it holds stored values: dropped under the lock */
 	}
 	state_tenant_unlock(t);

@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../state/load/fixture_read.h"
 #include "../routes/registry.h"
 #include "../state/load/fixture.h"
 #include "srv.h"
@@ -46,7 +47,8 @@ static int setup(void **s)
 {
 	struct srv *srv = calloc(1, sizeof(*srv));
 	char err[256];
-	json_t *doc = json_loads(default_fixture_json, 0, NULL);
+	json_t *doc = fixture_read(default_fixture_json, strlen(default_fixture_json),
+	                           &(json_error_t){0});
 
 	(void)s;
 	signal(SIGPIPE, SIG_IGN);

@@ -2,6 +2,7 @@
  * server/http_testutil.c - the daemon and client the in-process HTTP tests
  * share (see http_testutil.h).
  */
+#include "../state/load/fixture_read.h"
 #include "http_testutil.h"
 
 #include <setjmp.h>
@@ -24,7 +25,8 @@
 struct srv *test_srv_new(const struct test_server_opts *opts)
 {
 	struct srv *srv = calloc(1, sizeof(*srv));
-	json_t *doc = json_loads(default_fixture_json, 0, NULL);
+	json_t *doc = fixture_read(default_fixture_json, strlen(default_fixture_json),
+	                           &(json_error_t){0});
 	char err[256];
 
 	assert_non_null(srv);

@@ -11,6 +11,7 @@
 
 #include "../routes/registry.h"
 #include "../state/load/fixture.h"
+#include "../state/load/fixture_read.h"
 #include "certs.h"
 #include "healthcheck.h"
 #include "hugepages.h"
@@ -26,9 +27,10 @@ static int load_fixtures(struct srv *srv)
 	const char *name = srv->cfg.fixtures ? srv->cfg.fixtures : "built-in fixture";
 
 	if (srv->cfg.fixtures)
-		doc = srv_read_json_file(srv->cfg.fixtures, err, sizeof(err));
+		doc = srv_read_fixture_file(srv->cfg.fixtures, err, sizeof(err));
 	else
-		doc = json_loads(default_fixture_json, JSON_REJECT_DUPLICATES, NULL);
+		doc = fixture_read(default_fixture_json, strlen(default_fixture_json),
+		                   &(json_error_t){0});
 	if (!doc) {
 		fprintf(stderr, "fixture '%s': %s\n", name, err);
 		return -1;

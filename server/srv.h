@@ -116,6 +116,10 @@ struct keyring *srv_keyring(struct srv *srv);
  */
 json_t *srv_read_json_file(const char *file, char *err, size_t errlen);
 
+/* srv_read_fixture_file() - the same for a fixture or state document, its
+ * tenants' users kept as text until used (state/load/fixture_read.h). */
+json_t *srv_read_fixture_file(const char *file, char *err, size_t errlen);
+
 /*
  * srv_load_faults_file() - validate and install the rules of --faults FILE.
  * Returns 0, or -1 after printing "faults file 'F': rule N (id 'x'): field:

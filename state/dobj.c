@@ -10,13 +10,44 @@
 #include <string.h>
 
 #include "changelog.h"
+#include "frozen.h"
 #include "invitation.h"
 #include "state.h"
 
-/* The cast: making the properties on first use fills a cache behind a const @d. */
-json_t *state_dobj_json(const struct dobj *d)
+static json_t *thawed(const struct dobj *d)
 {
-	return ((struct dobj *)d)->props;
+	return state_frozen_thaw(d->tenant->st, d->tenant, d->kind, d->frozen);
+}
+
+/*
+ * The cast: making the properties on first use fills a cache behind a const
+ * @d. Every use of @d is under its tenant's lock, so this is too.
+ */
+json_t *state_dobj_json(const struct dobj *cd)
+{
+	struct dobj *d = (struct dobj *)cd;
+
+	if (!d->props && d->frozen) {
+		d->props = thawed(d);
+		if (d->props) {
+			json_decref(d->frozen);
+			d->frozen = NULL;
+		}
+	}
+	return d->props;
+}
+
+json_t *state_dobj_json_copy(const struct dobj *d)
+{
+	return d->props ? json_deep_copy(d->props) : thawed(d);
+}
+
+void state_dobj_freeze(struct dobj *d, json_t *text)
+{
+	json_decref(d->frozen);
+	d->frozen = json_incref(text);
+	json_decref(d->props);
+	d->props = NULL;
 }
 
 void state_dobj_set_json(struct dobj *d, json_t *obj)
@@ -336,6 +367,7 @@ static void dobj_free(struct tenant *t, struct dobj *d)
 		state_free(d->member_order);
 	}
 	json_decref(d->props);
+	json_decref(d->frozen);
 	state_free(d);
 }
 
@@ -809,6 +841,7 @@ void state_dobjs_free_all(struct tenant *t)
 			state_free(d->member_order);
 		}
 		json_decref(d->props);
+		json_decref(d->frozen);
 		state_free(d);
 	}
 }

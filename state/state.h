@@ -94,6 +94,8 @@ struct dobj {
 	uint64_t seq;                /* insertion order, for paging */
 	json_t *props;               /* owned: the stored properties, always with "id";
 	                                read through state_dobj_json() only */
+	json_t *frozen;              /* owned: while @props is NULL, the properties as
+	                                text (state/frozen.h), parsed on first use */
 	int64_t visible_at_ms;       /* replication lag: invisible before this time */
 	int invisible_reads;         /* replication lag: reads still answered 404 */
 	struct dobj_link *members;   /* groups: direct members */
@@ -233,6 +235,10 @@ struct state {
 	                    const struct change *v, size_t n);
 	void *change_ctx;
 	_Atomic uint64_t log_epochs; /* change logs made so far */
+	/* Completes an object parsed from frozen text as the loader completes
+	 * one from a tree (set by the loader, state/load/fixture.c, at the first
+	 * load, before any other thread runs). NULL: taken as parsed. */
+	int (*thaw)(struct state *st, struct tenant *t, enum dobj_kind kind, json_t *obj);
 };
 
 /*
@@ -294,6 +300,20 @@ struct tenant *state_tenant_default(struct state *st);
  * where they are made. Locking: @d's tenant lock (as for any use of @d).
  */
 json_t *state_dobj_json(const struct dobj *d);
+/*
+ * state_dobj_freeze() - for the loader: @d, just added from its frozen @text
+ * (state/frozen.h; a reference is taken), keeps that text instead of its
+ * properties until state_dobj_json() needs them.
+ */
+void state_dobj_freeze(struct dobj *d, json_t *text);
+
+/*
+ * state_dobj_json_copy() - a private deep copy of @d's properties (new
+ * reference, NULL on OOM) for exports: an object still frozen is parsed
+ * for the copy but stays frozen. Locking: @d's tenant lock.
+ */
+json_t *state_dobj_json_copy(const struct dobj *d);
+
 /*
  * state_dobj_set_json() - replace @d's properties with @obj (takes the
  * reference; the old ones are released).

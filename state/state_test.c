@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "load/fixture_read.h"
 #include "state_testutil.h"
 #include "util/alloc.h"
 #include "load/fixture.h"
@@ -385,7 +386,8 @@ static void test_assignment_id_embeds_principal(void **ctx)
 /* Load the default fixture with allocation N failing, for N = 0, 1, ... */
 static void test_load_survives_every_allocation_failure(void **ctx)
 {
-	json_t *doc = json_loads(default_fixture_json, 0, NULL);
+	json_t *doc = fixture_read(default_fixture_json, strlen(default_fixture_json),
+	                           &(json_error_t){0});
 	long n;
 
 	(void)ctx;

@@ -1,8 +1,10 @@
 /*
  * state/state_testutil.c - the default-fixture state the unit tests share.
  */
+#include "load/fixture_read.h"
 #include "state_testutil.h"
 
+#include <string.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +17,8 @@
 
 void test_state_init(struct state *st, uint64_t seed)
 {
-	json_t *doc = json_loads(default_fixture_json, 0, NULL);
+	json_t *doc = fixture_read(default_fixture_json, strlen(default_fixture_json),
+	                           &(json_error_t){0});
 	char err[256];
 
 	assert_non_null(doc);

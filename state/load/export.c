@@ -30,9 +30,13 @@ static int add_objects(json_t *out, const struct tenant *t, const char *key,
 
 	if (!arr || json_object_set_new(out, key, arr))
 		return -1;
+	/* An object still frozen stays so: a copy is parsed for it, and the
+	 * references form carries its text, which the streamed export writes
+	 * as it is (server/export_stream.c). */
 	for (const struct dobj *d = state_dobj_first(t, kind); d; d = state_dobj_next(d))
-		if (json_array_append_new(arr, deep ? json_deep_copy(state_dobj_json(d))
-		                                    : json_incref(state_dobj_json(d))))
+		if (json_array_append_new(arr, deep       ? state_dobj_json_copy(d)
+		                               : d->props ? json_incref(d->props)
+		                                          : json_incref(d->frozen)))
 			return -1;
 	return 0;
 }

@@ -1,0 +1,93 @@
+/*
+ * state/frozen.c - object text kept for later (see frozen.h).
+ */
+#include "frozen.h"
+
+#include <string.h>
+
+#include "state.h"
+#include "util/alloc.h"
+#include "util/guid.h"
+#include "util/jparse.h"
+
+/*
+ * Copy JSON text @in to @out without the whitespace between tokens; @out has
+ * room for @len bytes. Inside strings every byte is kept, and an escaped
+ * quote does not end one. Returns the bytes written.
+ */
+static size_t squeeze(const char *in, size_t len, char *out)
+{
+	size_t n = 0;
+	bool in_string = false, escaped = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = in[i];
+
+		if (in_string) {
+			if (escaped)
+				escaped = false;
+			else if (c == '\\')
+				escaped = true;
+			else if (c == '"')
+				in_string = false;
+		} else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			continue;
+		} else if (c == '"') {
+			in_string = true;
+		}
+		out[n++] = c;
+	}
+	return n;
+}
+
+json_t *state_frozen_new(const char *text, size_t len)
+{
+	char *buf = state_malloc(len + 1);
+	json_t *v;
+
+	if (!buf)
+		return NULL;
+	buf[0] = '\0';
+	v = json_stringn_nocheck(buf, 1 + squeeze(text, len, buf + 1));
+	state_free(buf);
+	return v;
+}
+
+bool state_frozen_text(const json_t *v, const char **text, size_t *len)
+{
+	const char *s = json_string_value(v);
+	size_t n = json_string_length(v);
+
+	if (!s || n < 2 || s[0] != '\0')
+		return false;
+	*text = s + 1;
+	*len = n - 1;
+	return true;
+}
+
+json_t *state_frozen_thaw(struct state *st, struct tenant *t, int kind, const json_t *v)
+{
+	const char *text, *id;
+	size_t len;
+	json_error_t jerr;
+	json_t *obj;
+	char lower[GUID_STR_LEN + 1];
+
+	if (!state_frozen_text(v, &text, &len))
+		return NULL;
+	obj = jparse(text, len, NULL, &jerr);
+	id = json_string_value(json_object_get(obj, "id"));
+	if (!obj || !guid_valid(id))
+		goto fail;
+	/* stored lower case, as state_dobj_add() stores a tree's */
+	guid_lower(id, lower);
+	if (strcmp(id, lower) && json_object_set_new(obj, "id", json_string(lower)))
+		goto fail;
+	if (st->thaw && st->thaw(st, t, (enum dobj_kind)kind, obj))
+		goto fail;
+	return obj;
+
+fail:
+	json_decref(obj);
+	return NULL;
+}

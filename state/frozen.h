@@ -1,0 +1,46 @@
+/*
+ * state/frozen.h - a stored object kept as text until first used.
+ *
+ * A million-user fixture as jansson trees costs ~2.6 KB a user in the store
+ * and as much again in the kept reset baseline. Most of those users are
+ * never read by a test, so a user as a fixture or state file gives it is
+ * kept as its JSON text instead (~300 bytes, shared by the baseline, every
+ * tenant built from it and every reset), and parsed into a tree the first
+ * time anything reads it (state_dobj_json, state/dobj.c).
+ *
+ * The text travels as a jansson string whose first byte is NUL: no JSON
+ * document can produce such a string (jansson and state/util/jparse refuse
+ * NUL in strings), so nothing a client sends can pass for one, and it is
+ * refcounted and immutable like any jansson string. Only the loader makes
+ * them (state/load/fixture_read.c).
+ */
+#ifndef GRAPHMOCK_STATE_FROZEN_H
+#define GRAPHMOCK_STATE_FROZEN_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * state_frozen_new() - the frozen form of object text @text (@len bytes,
+ * valid JSON: the parser has seen it), with the whitespace between tokens
+ * left out. Returns: new reference, or NULL on OOM.
+ */
+json_t *state_frozen_new(const char *text, size_t len);
+
+/* state_frozen_text() - is @v a frozen object? Then its text in @text, @len. */
+bool state_frozen_text(const json_t *v, const char **text, size_t *len);
+
+struct state;
+struct tenant;
+
+/*
+ * state_frozen_thaw() - the stored properties frozen @v stands for in @t:
+ * parsed, its id in lower case and completed as the loader completes a
+ * tree of that @kind (state->thaw), so an object reads the same whether it
+ * was loaded as text or as a tree. Returns: a new tree, or NULL (OOM, or
+ * @v not frozen). Locking: @t's lock.
+ */
+json_t *state_frozen_thaw(struct state *st, struct tenant *t, int kind, const json_t *v);
+
+#endif

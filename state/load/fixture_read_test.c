@@ -1,0 +1,284 @@
+/*
+ * state/load/fixture_read_test.c - users kept as text until first used
+ * (state/frozen.h): which users wait (and that a password is hashed before
+ * its user waits), that a store built from waiting users is the store the
+ * trees would have built (same objects once read, same indexes, name order,
+ * rule checks and export), that nothing is parsed before it is needed and
+ * that resets and copies share the text, not parse it again.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../frozen.h"
+#include "../model/model.h"
+#include "../state.h"
+#include "export.h"
+#include "fixture_read.h"
+#include "tenants.h"
+
+#define T1 "11111111-1111-4111-8111-111111111111"
+#define U1 "aaaaaaaa-0000-4000-8000-000000000001"
+#define U2 "AAAAAAAA-0000-4000-8000-000000000002"
+#define U3 "aaaaaaaa-0000-4000-8000-000000000003"
+#define U4 "aaaaaaaa-0000-4000-8000-000000000004"
+#define G1 "bbbbbbbb-0000-4000-8000-000000000001"
+
+/* U1 and U2 may wait (U2 with a password, an upper-case id, odd spacing);
+ * U3 has no createdDateTime, so it is completed (and timed) at load. */
+static const char doc_text[] =
+    "{\"tenants\":[{\"id\":\"" T1 "\",\"displayName\":\"A\",\"domain\":"
+    "\"a.example\",\"users\":[\n"
+    "  {\"id\":\"" U1 "\",\"displayName\":\"Zed One\",\"userPrincipalName\":"
+    "\"one@a.example\",\"mail\":\"One@A.example\",\"otherMails\":[\"o1@x.example\"],"
+    "\"createdDateTime\":\"2024-01-01T00:00:00Z\",\"jobTitle\":\"a \\\"quoted\\\" "
+    "title\"},\n"
+    "  { \"id\" : \"" U2 "\" , \"displayName\" : \"Amy Two\" ,\n"
+    "    \"userPrincipalName\":\"two@a.example\",\"createdDateTime\":"
+    "\"2024-01-02T00:00:00Z\",\"passwordProfile\":{\"password\":\"S3cret!pw\","
+    "\"forceChangePasswordNextSignIn\":false}},\n"
+    "  {\"id\":\"" U3 "\",\"displayName\":\"Bea Three\",\"userPrincipalName\":"
+    "\"three@a.example\"}\n"
+    "],\"groups\":[{\"id\":\"" G1 "\",\"displayName\":\"G\"}],"
+    "\"memberships\":[{\"groupId\":\"" G1 "\",\"memberId\":\"" U1 "\"}]}]}";
+
+static json_t *users_of(json_t *doc)
+{
+	return json_object_get(json_array_get(json_object_get(doc, "tenants"), 0),
+	                       "users");
+}
+
+static void test_which_users_wait(void **s)
+{
+	json_error_t jerr;
+	json_t *doc = fixture_read(doc_text, strlen(doc_text), &jerr);
+	const char *text;
+	size_t len;
+	char *copy;
+
+	(void)s;
+	assert_non_null(doc);
+	assert_true(state_frozen_text(json_array_get(users_of(doc), 0), &text, &len));
+	/* whitespace between tokens gone, inside strings kept */
+	assert_int_equal(len, strlen(text));
+	assert_non_null(strstr(text, "\"jobTitle\":\"a \\\"quoted\\\" title\"}"));
+	assert_true(state_frozen_text(json_array_get(users_of(doc), 1), &text, &len));
+	copy = strndup(text, len);
+	assert_null(strstr(copy, "S3cret")); /* hashed before it waits */
+	assert_null(strstr(copy, "\n"));
+	free(copy);
+	assert_true(json_is_object(json_array_get(users_of(doc), 2)));
+	/* groups and the rest are trees as always */
+	assert_true(json_is_object(json_array_get(
+	    json_object_get(json_array_get(json_object_get(doc, "tenants"), 0), "groups"),
+	    0)));
+	json_decref(doc);
+}
+
+/* No JSON text can make a frozen string: NUL is refused in strings. */
+static void test_text_cannot_pass_for_frozen(void **s)
+{
+	const char *text;
+	size_t len;
+	json_error_t jerr;
+	json_t *doc = fixture_read("[\"\\u0000{}\"]", 10, &jerr);
+
+	(void)s;
+	assert_null(doc);
+	doc = fixture_read("[\"{}\"]", 6, &jerr);
+	assert_non_null(doc);
+	assert_false(state_frozen_text(json_array_get(doc, 0), &text, &len));
+	json_decref(doc);
+}
+
+/* Equal users, but for the password hash (each load salts its own). */
+static bool same_user(const json_t *a, const json_t *b)
+{
+	json_t *x = json_deep_copy(a), *y = json_deep_copy(b);
+	bool same;
+
+	json_object_del(x, MODEL_PASSWORD_HASH);
+	json_object_del(y, MODEL_PASSWORD_HASH);
+	same = json_equal(x, y);
+	json_decref(x);
+	json_decref(y);
+	return same;
+}
+
+static struct tenant *load(struct state *st, json_t *doc)
+{
+	char err[256] = "";
+
+	assert_int_equal(state_init(st, 7), 0);
+	if (state_load(st, doc, err, sizeof(err)))
+		fail_msg("load: %s", err);
+	return state_tenant_default(st);
+}
+
+/* The same document as trees and as waiting users builds the same store. */
+static void test_same_store_as_trees(void **s)
+{
+	struct state lazy_st, tree_st;
+	json_error_t jerr;
+	json_t *lazy_doc = fixture_read(doc_text, strlen(doc_text), &jerr);
+	json_t *tree_doc = json_loads(doc_text, 0, &jerr);
+	struct tenant *lazy, *tree;
+	struct dobj *d, *e;
+	struct dobj *const *hits;
+	size_t n;
+
+	(void)s;
+	assert_non_null(lazy_doc);
+	assert_non_null(tree_doc);
+	lazy = load(&lazy_st, lazy_doc);
+	tree = load(&tree_st, tree_doc);
+	d = state_dobj_find(&lazy_st, lazy, DOBJ_USER, U1);
+	assert_non_null(d);
+	assert_non_null(d->frozen); /* nothing parsed it yet */
+	assert_null(d->props);
+	/* the indexes were built from the text */
+	hits = state_dobj_lookup(lazy, IDX_MAIL, "ONE@a.example", &n);
+	assert_int_equal(n, 1);
+	assert_ptr_equal(hits[0], d);
+	hits = state_dobj_lookup(lazy, IDX_MAIL, "o1@x.example", &n);
+	assert_int_equal(n, 1);
+	assert_true(
+	    state_member_has(state_dobj_find(&lazy_st, lazy, DOBJ_GROUP, G1), U1));
+	assert_string_equal(d->name_key, "zed one");
+	/* read: parsed and completed as the loader completes a tree */
+	for (const char *const *id = (const char *const[]){U1, U2, U3, NULL}; *id; id++) {
+		d = state_dobj_find(&lazy_st, lazy, DOBJ_USER, *id);
+		e = state_dobj_find(&tree_st, tree, DOBJ_USER, *id);
+		assert_non_null(d);
+		assert_non_null(e);
+		if (strcmp(*id, U3)) /* U3's createdDateTime is the clock's at load */
+			assert_true(same_user(state_dobj_json(d), state_dobj_json(e)));
+		assert_null(d->frozen);
+		assert_non_null(d->props);
+	}
+	d = state_dobj_find(&lazy_st, lazy, DOBJ_USER, U2);
+	assert_string_equal(json_string_value(json_object_get(state_dobj_json(d), "id")),
+	                    "aaaaaaaa-0000-4000-8000-000000000002");
+	assert_string_equal(
+	    json_string_value(json_object_get(state_dobj_json(d), "userType")), "Member");
+	assert_null(json_object_get(
+	    json_object_get(state_dobj_json(d), "passwordProfile"), "password"));
+	assert_non_null(json_object_get(state_dobj_json(d), MODEL_PASSWORD_HASH));
+	json_decref(lazy_doc);
+	json_decref(tree_doc);
+	state_release(&lazy_st);
+	state_release(&tree_st);
+}
+
+/* The rules hold for waiting users: one user per UPN, in any case. */
+static void test_rules_hold(void **s)
+{
+	static const char dup[] =
+	    "{\"tenants\":[{\"id\":\"" T1 "\",\"displayName\":\"A\",\"domain\":"
+	    "\"a.example\",\"users\":[{\"id\":\"" U1 "\",\"displayName\":\"x\","
+	    "\"userPrincipalName\":\"bob@a.example\",\"createdDateTime\":\"2024-01-01T00:"
+	    "00:00Z\"},{\"id\":\"" U4 "\",\"displayName\":\"y\",\"userPrincipalName\":"
+	    "\"BOB@a.example\",\"createdDateTime\":\"2024-01-01T00:00:00Z\"}]}]}";
+	struct state st;
+	json_error_t jerr;
+	json_t *doc = fixture_read(dup, strlen(dup), &jerr);
+	char err[256] = "";
+
+	(void)s;
+	assert_non_null(doc);
+	assert_true(state_frozen_text(json_array_get(users_of(doc), 1),
+	                              &(const char *){0}, &(size_t){0}));
+	assert_int_equal(state_init(&st, 1), 0);
+	assert_int_not_equal(state_load(&st, doc, err, sizeof(err)), 0);
+	assert_non_null(
+	    strstr(err, "users[1].userPrincipalName: 'BOB@a.example' is used"));
+	json_decref(doc);
+	state_release(&st);
+}
+
+/* Resets and copies share the waiting text; an edit stays in its tenant. */
+static void test_reset_and_copies_share_text(void **s)
+{
+	struct state st;
+	json_error_t jerr;
+	json_t *doc = fixture_read(doc_text, strlen(doc_text), &jerr);
+	struct tenant *t, *copy;
+	struct dobj *d;
+	const json_t *text_before;
+
+	(void)s;
+	t = load(&st, doc);
+	d = state_dobj_find(&st, t, DOBJ_USER, U1);
+	text_before = d->frozen;
+	assert_ptr_equal(text_before, json_array_get(users_of(st.fixture), 0));
+	json_object_set_new(state_dobj_json(d), "jobTitle", json_string("changed"));
+	copy = state_tenant_create(&st, "Copy", NULL);
+	assert_non_null(copy);
+	d = state_dobj_find(&st, copy, DOBJ_USER, U1);
+	assert_ptr_equal(d->frozen, text_before); /* shared, not parsed */
+	assert_string_equal(
+	    json_string_value(json_object_get(state_dobj_json(d), "jobTitle")),
+	    "a \"quoted\" title");
+	state_tenant_put(copy);
+	assert_int_equal(state_tenant_reset(&st, t), 0);
+	d = state_dobj_find(&st, t, DOBJ_USER, U1);
+	assert_ptr_equal(d->frozen, text_before);
+	assert_string_equal(
+	    json_string_value(json_object_get(state_dobj_json(d), "jobTitle")),
+	    "a \"quoted\" title");
+	json_decref(doc);
+	state_release(&st);
+}
+
+/* The export (a deep copy) shows a waiting user completed, and parses nothing. */
+static void test_export_completes_without_parsing(void **s)
+{
+	struct state lazy_st, tree_st;
+	json_error_t jerr;
+	json_t *lazy_doc = fixture_read(doc_text, strlen(doc_text), &jerr);
+	json_t *tree_doc = json_loads(doc_text, 0, &jerr);
+	struct tenant *lazy, *tree;
+	json_t *a, *b, *ua, *ub;
+
+	(void)s;
+	lazy = load(&lazy_st, lazy_doc);
+	tree = load(&tree_st, tree_doc);
+	a = state_export_tenant(lazy);
+	b = state_export_tenant(tree);
+	ua = json_object_get(a, "users");
+	ub = json_object_get(b, "users");
+	assert_int_equal(json_array_size(ua), 3);
+	for (size_t i = 0; i < 2; i++)
+		assert_true(same_user(json_array_get(ua, i), json_array_get(ub, i)));
+	assert_non_null(state_dobj_find(&lazy_st, lazy, DOBJ_USER, U1)->frozen);
+	/* the references form keeps the text for the streamed export */
+	json_decref(a);
+	a = state_export_tenant_refs(lazy);
+	assert_true(state_frozen_text(json_array_get(json_object_get(a, "users"), 0),
+	                              &(const char *){0}, &(size_t){0}));
+	json_decref(a);
+	json_decref(b);
+	json_decref(lazy_doc);
+	json_decref(tree_doc);
+	state_release(&lazy_st);
+	state_release(&tree_st);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_which_users_wait),
+	    cmocka_unit_test(test_text_cannot_pass_for_frozen),
+	    cmocka_unit_test(test_same_store_as_trees),
+	    cmocka_unit_test(test_rules_hold),
+	    cmocka_unit_test(test_reset_and_copies_share_text),
+	    cmocka_unit_test(test_export_completes_without_parsing),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
