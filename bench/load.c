@@ -1,7 +1,7 @@
 /*
  * bench/load.c - the CPU time (user and system), minor page faults and
  * malloc'd bytes of each step of a start-up and of resets, without the
- * server: parse FIXTURE (state/util/jparse.c, as the server does), build
+ * server: parse FIXTURE (fixture_read_fd, as the server does), build
  * its tenants (state_load), then ROUNDS times a reset of the first tenant
  * (state_tenant_reset_id, what POST /_mock/tenants/{id}/reset runs) and of
  * every tenant (state_reset, POST /_mock/reset). Everything runs on the
@@ -19,7 +19,7 @@
 
 #include "../state/load/tenants.h"
 #include "../state/state.h"
-#include "../state/util/jparse.h"
+#include "../state/load/fixture_read.h"
 
 static struct rusage r0;
 
@@ -61,7 +61,7 @@ int main(int argc, char **argv)
 	mark();
 	{ /* as the server reads --fixtures (server/control.c) */
 		int fd = open(argv[1], O_RDONLY);
-		doc = fd >= 0 ? jparse_fd(fd, NULL, &jerr) : NULL;
+		doc = fd >= 0 ? fixture_read_fd(fd, &jerr) : NULL;
 		if (fd >= 0)
 			close(fd);
 	}

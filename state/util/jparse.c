@@ -42,8 +42,9 @@ struct builder {
 	yajl_handle yajl;
 	const char *text;
 	const struct jparse_capture *cap;
-	struct level *levels; /* MAX_DEPTH of them */
+	struct level *levels; /* @cap_levels of them, grown as nesting deepens */
 	const char **keys;    /* the place, for cap->want */
+	size_t cap_levels;
 	size_t depth;
 	json_t *root;
 	enum outcome outcome;
@@ -125,6 +126,31 @@ static int on_string(void *ctx, const unsigned char *s, size_t n)
 	return v ? add(b, v) : stop(b, TO_JANSSON); /* NULL: UTF-8 jansson refuses */
 }
 
+/* Room for one level more: most documents nest a few levels, some 2048. */
+static int grow(struct builder *b)
+{
+	size_t n = b->cap_levels ? 2 * b->cap_levels : 16;
+	struct level *levels = state_malloc(n * sizeof(*levels));
+	const char **keys = state_malloc(n * sizeof(*keys));
+
+	if (!levels || !keys) {
+		state_free(levels);
+		state_free(keys);
+		return -1;
+	}
+	memset(levels, 0, n * sizeof(*levels));
+	if (b->cap_levels) {
+		memcpy(levels, b->levels, b->cap_levels * sizeof(*levels));
+		memcpy(keys, b->keys, b->cap_levels * sizeof(*keys));
+	}
+	state_free(b->levels);
+	state_free(b->keys);
+	b->levels = levels;
+	b->keys = keys;
+	b->cap_levels = n;
+	return 0;
+}
+
 static int open_level(struct builder *b, json_t *v, bool capture)
 {
 	struct level *l;
@@ -134,6 +160,10 @@ static int open_level(struct builder *b, json_t *v, bool capture)
 	if (b->depth >= MAX_DEPTH) {
 		json_decref(v);
 		return stop(b, TO_JANSSON); /* "maximum parsing depth reached" */
+	}
+	if (b->depth == b->cap_levels && grow(b)) {
+		json_decref(v);
+		return stop(b, OUT_OF_MEMORY);
 	}
 	json_incref(v); /* one for the parent (add), one while filled */
 	if (!add(b, v)) {
@@ -257,7 +287,7 @@ static void builder_release(struct builder *b)
 {
 	while (b->depth > 0)
 		json_decref(b->levels[--b->depth].value);
-	for (size_t i = 0; b->levels && i < MAX_DEPTH; i++)
+	for (size_t i = 0; i < b->cap_levels; i++)
 		state_free(b->levels[i].key);
 	json_decref(b->root);
 	b->root = NULL;
@@ -289,9 +319,7 @@ json_t *jparse(const char *text, size_t len, const struct jparse_capture *cap,
 
 	if (has_escaped_surrogate(text, len))
 		return with_jansson(text, len, jerr);
-	b.levels = state_calloc(MAX_DEPTH, sizeof(*b.levels));
-	b.keys = state_calloc(MAX_DEPTH, sizeof(*b.keys));
-	b.yajl = b.levels && b.keys ? yajl_alloc(&callbacks, NULL, &b) : NULL;
+	b.yajl = yajl_alloc(&callbacks, NULL, &b);
 	if (!b.yajl) {
 		builder_release(&b);
 		return out_of_memory(jerr);
