@@ -37,6 +37,12 @@ json_t *state_dobj_json(const struct dobj *cd)
 	return d->props;
 }
 
+json_t *state_dobj_json_read(const struct dobj *d, json_t **hold)
+{
+	*hold = d->props ? NULL : thawed(d);
+	return d->props ? d->props : *hold;
+}
+
 json_t *state_dobj_json_copy(const struct dobj *d)
 {
 	return d->props ? json_deep_copy(d->props) : thawed(d);

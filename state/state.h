@@ -308,6 +308,15 @@ json_t *state_dobj_json(const struct dobj *d);
 void state_dobj_freeze(struct dobj *d, json_t *text);
 
 /*
+ * state_dobj_json_read() - @d's properties to read and let go within the
+ * call: the stored ones, or for an object still frozen a parse of it that is
+ * not kept (*@hold gets that reference, to json_decref() when done; NULL
+ * otherwise). For walks over many objects, which would otherwise leave each
+ * one parsed. NULL on OOM. Locking: @d's tenant lock.
+ */
+json_t *state_dobj_json_read(const struct dobj *d, json_t **hold);
+
+/*
  * state_dobj_json_copy() - a private deep copy of @d's properties (new
  * reference, NULL on OOM) for exports: an object still frozen is parsed
  * for the copy but stays frozen. Locking: @d's tenant lock.

@@ -128,12 +128,26 @@ struct walk {
 	size_t top;
 };
 
-static bool walk_keeps(const struct walk *w, const struct dobj *d)
+/*
+ * @d's properties when the walk keeps it, else NULL. An object still frozen
+ * (state/frozen.h) is parsed for this page only (*@hold, dropped after the
+ * answer): paging through a million users leaves them as compact as before.
+ */
+static json_t *walk_keeps(const struct walk *w, const struct dobj *d, json_t **hold)
 {
-	return state_dobj_visible(w->c->st, d) &&
-	       (w->kind < 0 || d->kind == (enum dobj_kind)w->kind) &&
-	       !(w->skip_sps && dobj_sp_hidden(w->c->req, d)) &&
-	       odata_query_match(w->c->odata, state_dobj_json(d));
+	json_t *obj;
+
+	*hold = NULL;
+	if (!state_dobj_visible(w->c->st, d) ||
+	    (w->kind >= 0 && d->kind != (enum dobj_kind)w->kind) ||
+	    (w->skip_sps && dobj_sp_hidden(w->c->req, d)))
+		return NULL;
+	obj = state_dobj_json_read(d, hold);
+	if (obj && odata_query_match(w->c->odata, obj))
+		return obj;
+	json_decref(*hold);
+	*hold = NULL;
+	return NULL;
 }
 
 /* Collect a page from @o on, and answer it, $expand resolved by expand.c. */
@@ -141,6 +155,7 @@ static int walk_from(struct walk *w, struct oset_node *o,
                      const struct odata_list_opts *list_opts)
 {
 	struct odata_item *items = malloc((w->top + 1) * sizeof(*items));
+	json_t **holds = calloc(w->top + 1, sizeof(*holds));
 	struct odata_list_opts opts = *list_opts;
 	struct odata_expander ex;
 	struct odata_cursor next = {0, NULL};
@@ -149,22 +164,28 @@ static int walk_from(struct walk *w, struct oset_node *o,
 	size_t n = 0;
 	int rc;
 
-	if (!items)
+	if (!items || !holds) {
+		free(items);
+		free(holds);
 		return resp_error(w->c->resp, GERR_INTERNAL, "Out of memory.");
+	}
 	for (; o; o = oset_next(o)) {
 		const struct dobj *d = o->val;
+		json_t *obj;
 
 		if (w->by_name && !has_prefix(o->key, w->prefix))
 			break;
-		if (!walk_keeps(w, d))
+		obj = walk_keeps(w, d, &holds[n]);
+		if (!obj)
 			continue;
 		if (n == w->top) {
+			json_decref(holds[n]);
+			holds[n] = NULL;
 			more = true;
 			break;
 		}
 		items[n++] = (struct odata_item){
-		    state_dobj_json(d), w->entity ? w->entity : entity_for_kind(d->kind),
-		    d->seq};
+		    obj, w->entity ? w->entity : entity_for_kind(d->kind), d->seq};
 		last = d;
 	}
 	if (more && last) {
@@ -175,6 +196,9 @@ static int walk_from(struct walk *w, struct oset_node *o,
 	opts.expander = &ex;
 	rc = odata_respond_walked(w->c->odata, w->c->req, w->c->resp, items, n,
 	                          more && last ? &next : NULL, &opts);
+	for (size_t i = 0; i < n; i++)
+		json_decref(holds[i]);
+	free(holds);
 	free(items);
 	return rc;
 }
