@@ -14,7 +14,7 @@
 #include "../state/state.h"
 #include "../state/subscription.h"
 #include "../state/usage.h"
-#include "../state/util/jparse.h"
+#include "../state/load/fixture_read.h"
 #include "core/str.h"
 #include "auth/auth.h"
 #include "auth/jwt.h"
@@ -240,8 +240,8 @@ static int parse_body(struct req *req, struct resp *resp, unsigned flags)
 	}
 	if (!is_json_content_type(req_header(req, "content-type")))
 		return resp_error(resp, GERR_BAD_REQUEST, GMSG_BAD_JSON);
-	if (req->body_file) /* a spooled ROUTE_LARGE_BODY upload (a whole state) */
-		req->body = jparse_fd(fileno(req->body_file), NULL, &jerr);
+	if (req->body_file) /* a spooled ROUTE_LARGE_BODY upload: a state document */
+		req->body = fixture_read_fd(fileno(req->body_file), &jerr);
 	else
 		req->body = json_loadb(req->raw_body, req->body_len,
 		                       JSON_REJECT_DUPLICATES, &jerr);

@@ -36,7 +36,8 @@ enum route_flags {
 	/*
 	 * With ROUTE_JSON_BODY on a /_mock route: a body of any size, not bound by
 	 * --max-body. The transport spools it to a temp file (req->body_file) and
-	 * the pipeline parses it from there (PUT /_mock/state).
+	 * the pipeline parses it from there as a state document, its users kept
+	 * as text (state/load/fixture_read.h): PUT /_mock/state.
 	 */
 	ROUTE_LARGE_BODY = 1 << 7,
 	/*
