@@ -113,7 +113,7 @@ static size_t frozen_users(struct srv *srv)
 	t = state_tenant_default(&srv->state);
 	state_tenant_lock(t);
 	for (struct dobj *d = state_dobj_first(t, DOBJ_USER); d; d = state_dobj_next(d))
-		n += d->frozen != NULL;
+		n += d->frozen && !d->props; /* not parsed yet */
 	state_tenant_unlock(t);
 	state_registry_unlock(&srv->state);
 	return n;

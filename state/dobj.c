@@ -27,13 +27,12 @@ json_t *state_dobj_json(const struct dobj *cd)
 {
 	struct dobj *d = (struct dobj *)cd;
 
-	if (!d->props && d->frozen) {
+	/* The text stays with @d after this: a string the loaded document
+	 * shares is then only ever let go with its object, under the tenant's
+	 * lifetime, and never freed by another thread right after this one
+	 * read it (jansson's release-only decrement orders no such free). */
+	if (!d->props && d->frozen)
 		d->props = thawed(d);
-		if (d->props) {
-			json_decref(d->frozen);
-			d->frozen = NULL;
-		}
-	}
 	return d->props;
 }
 
@@ -365,6 +364,20 @@ int state_dobj_names_build(struct tenant *t)
 	return 0;
 }
 
+/* @d at the end of its kind's list, which keeps insertion order. */
+static void kind_append(struct tenant *t, struct dobj *d)
+{
+	DL_APPEND2(t->by_kind[d->kind], d, kind_prev, kind_next);
+	t->kind_count[d->kind]++;
+}
+
+static void kind_remove(struct tenant *t, struct dobj *d)
+{
+	DL_DELETE2(t->by_kind[d->kind], d, kind_prev, kind_next);
+	d->kind_prev = d->kind_next = NULL;
+	t->kind_count[d->kind]--;
+}
+
 static void dobj_free(struct tenant *t, struct dobj *d)
 {
 	state_dobj_unindex(t, d);
@@ -411,20 +424,15 @@ struct dobj *state_dobj_add(struct state *st, struct tenant *t, enum dobj_kind k
 	HASH_FIND_STR(t->objects, d->id, check);
 	if (check != d)
 		goto out_free;
-	HASH_ADD(hh_kind, t->by_kind[kind], id, strlen(d->id), d);
-	HASH_FIND(hh_kind, t->by_kind[kind], d->id, strlen(d->id), check);
-	if (check != d) {
-		HASH_DEL(t->objects, d);
-		goto out_free;
-	}
+	kind_append(t, d);
 	if (oset_insert(&t->by_seq[kind], NULL, d->seq, d)) {
-		HASH_DELETE(hh_kind, t->by_kind[kind], d);
+		kind_remove(t, d);
 		HASH_DEL(t->objects, d);
 		goto out_free;
 	}
 	if (state_dobj_reindex(t, d)) {
 		oset_remove(&t->by_seq[kind], NULL, d->seq);
-		HASH_DELETE(hh_kind, t->by_kind[kind], d);
+		kind_remove(t, d);
 		HASH_DEL(t->objects, d);
 		goto out_free;
 	}
@@ -525,7 +533,7 @@ void state_dobj_new_id(struct state *st, struct tenant *t, char out[GUID_STR_LEN
 
 size_t state_dobj_count(const struct tenant *t, enum dobj_kind kind)
 {
-	return HASH_CNT(hh_kind, t->by_kind[kind]);
+	return t->kind_count[kind];
 }
 
 static int link_add(struct dobj_link **head, struct dobj *target)
@@ -762,14 +770,9 @@ int state_dobj_link(struct state *st, struct tenant *t, struct dobj *d)
 	HASH_FIND_STR(t->objects, d->id, check);
 	if (check != d)
 		return -1;
-	HASH_ADD(hh_kind, t->by_kind[d->kind], id, strlen(d->id), d);
-	HASH_FIND(hh_kind, t->by_kind[d->kind], d->id, strlen(d->id), check);
-	if (check != d) {
-		HASH_DEL(t->objects, d);
-		return -1;
-	}
+	kind_append(t, d);
 	if (oset_insert(&t->by_seq[d->kind], NULL, d->seq, d)) {
-		HASH_DELETE(hh_kind, t->by_kind[d->kind], d);
+		kind_remove(t, d);
 		HASH_DEL(t->objects, d);
 		return -1;
 	}
@@ -783,7 +786,7 @@ int state_dobj_link(struct state *st, struct tenant *t, struct dobj *d)
 void state_dobj_unlink(struct tenant *t, struct dobj *d)
 {
 	oset_remove(&t->by_seq[d->kind], NULL, d->seq);
-	HASH_DELETE(hh_kind, t->by_kind[d->kind], d);
+	kind_remove(t, d);
 	HASH_DEL(t->objects, d);
 }
 
@@ -823,7 +826,8 @@ void state_dobjs_free_all(struct tenant *t)
 	for (int k = 0; k < DOBJ_KIND_COUNT; k++) {
 		oset_release(&t->by_seq[k]);
 		oset_release(&t->by_name[k]);
-		HASH_CLEAR(hh_kind, t->by_kind[k]);
+		t->by_kind[k] = NULL; /* its objects are freed below */
+		t->kind_count[k] = 0;
 	}
 	for (int i = 0; i < IDX_COUNT; i++) {
 		struct index_entry *e = t->idx[i], *enext;

@@ -25,9 +25,9 @@
  * OBJECTS
  *   Users, groups, service principals and applications share one id space
  *   (directoryObjects) per tenant: tenant->objects finds any of them by id,
- *   tenant->by_kind[k] iterates one kind in insertion order (uthash keeps
- *   insertion order). Each object's json_t holds its stored properties;
- *   missing properties render as null through the route's OData schema.
+ *   tenant->by_kind[k] lists one kind in insertion order (a plain list: it
+ *   is never searched, so it costs no hash handle). Each object's json_t holds its stored
+ * properties; missing properties render as null through the route's OData schema.
  *
  * CHANGE OVER TIME
  *   Every write is also logged in the tenant's change log (state/changelog.h:
@@ -94,8 +94,9 @@ struct dobj {
 	uint64_t seq;                /* insertion order, for paging */
 	json_t *props;               /* owned: the stored properties, always with "id";
 	                                read through state_dobj_json() only */
-	json_t *frozen;              /* owned: while @props is NULL, the properties as
-	                                text (state/frozen.h), parsed on first use */
+	json_t *frozen;              /* owned: the properties as loaded, as text
+	                                (state/frozen.h), parsed into @props on first
+	                                use; kept as long as @d (see state_dobj_json) */
 	int64_t visible_at_ms;       /* replication lag: invisible before this time */
 	int invisible_reads;         /* replication lag: reads still answered 404 */
 	struct dobj_link *members;   /* groups: direct members */
@@ -108,7 +109,7 @@ struct dobj {
 	char *name_key;            /* displayName lower-cased: its t->by_name entry */
 	struct oset *member_order; /* groups: direct members by their seq */
 	UT_hash_handle hh;         /* tenant->objects */
-	UT_hash_handle hh_kind;    /* tenant->by_kind[kind] */
+	struct dobj *kind_prev, *kind_next; /* tenant->by_kind[kind] (utlist DL) */
 };
 
 struct index_entry {
@@ -172,7 +173,8 @@ struct tenant {
 	char guest_role_id[GUID_STR_LEN + 1];
 	json_t *templates; /* this tenant's copy of the gallery (owned) */
 	struct dobj *objects;
-	struct dobj *by_kind[DOBJ_KIND_COUNT];
+	struct dobj *by_kind[DOBJ_KIND_COUNT]; /* each kind in insertion order */
+	size_t kind_count[DOBJ_KIND_COUNT];
 	struct index_entry *idx[IDX_COUNT];
 	/* Paging orders (state/util/oset.h): each kind by seq, and by
 	 * lower-cased displayName then seq; values are struct dobj *. */
@@ -428,9 +430,9 @@ void state_dobjs_free_all(struct tenant *t);
 /* state_dobj_count() - number of stored objects of @kind. */
 size_t state_dobj_count(const struct tenant *t, enum dobj_kind kind);
 
-/* Iterate one kind in insertion order: for (d = first; d; d = d->hh_kind.next). */
+/* Iterate one kind in insertion order: for (d = first; d; d = next(d)). */
 #define state_dobj_first(t, kind) ((t)->by_kind[(kind)])
-#define state_dobj_next(d)        ((struct dobj *)(d)->hh_kind.next)
+#define state_dobj_next(d)        ((d)->kind_next)
 
 /* ---- memberships ---- */
 

@@ -158,7 +158,6 @@ static void test_same_store_as_trees(void **s)
 		assert_non_null(e);
 		if (strcmp(*id, U3)) /* U3's createdDateTime is the clock's at load */
 			assert_true(same_user(state_dobj_json(d), state_dobj_json(e)));
-		assert_null(d->frozen);
 		assert_non_null(d->props);
 	}
 	d = state_dobj_find(&lazy_st, lazy, DOBJ_USER, U2);

@@ -418,6 +418,7 @@ static void swap_contents(struct tenant *a, struct tenant *b)
 	SWAP(subscriptions);
 	for (int k = 0; k < DOBJ_KIND_COUNT; k++) {
 		SWAP(by_kind[k]);
+		SWAP(kind_count[k]);
 		SWAP(by_seq[k]);
 		SWAP(by_name[k]);
 	}
