@@ -38,8 +38,12 @@ json_t *state_dobj_json(const struct dobj *cd)
 
 json_t *state_dobj_json_read(const struct dobj *d, json_t **hold)
 {
-	*hold = d->props ? NULL : thawed(d);
-	return d->props ? d->props : *hold;
+	*hold = NULL;
+	if (d->props || !d->frozen ||
+	    d->tenant->kind_count[d->kind] < d->tenant->st->read_keep_below)
+		return state_dobj_json(d);
+	*hold = thawed(d);
+	return *hold;
 }
 
 json_t *state_dobj_json_copy(const struct dobj *d)

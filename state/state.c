@@ -15,6 +15,7 @@ int state_init(struct state *st, uint64_t seed)
 	int rc;
 
 	memset(st, 0, sizeof(*st));
+	st->read_keep_below = STATE_READ_KEEP_BELOW;
 	if (pthread_rwlockattr_init(&attr))
 		return -1;
 	/* A reset waiting for the write lock must not starve behind requests. */

@@ -241,7 +241,13 @@ struct state {
 	 * one from a tree (set by the loader, state/load/fixture.c, at the first
 	 * load, before any other thread runs). NULL: taken as parsed. */
 	int (*thaw)(struct state *st, struct tenant *t, enum dobj_kind kind, json_t *obj);
+	/* state_dobj_json_read() keeps what it parses in tenants with fewer
+	 * objects of the kind than this: small tenants are read over and over,
+	 * and their trees cost little (STATE_READ_KEEP_BELOW; tests lower it). */
+	size_t read_keep_below;
 };
+
+#define STATE_READ_KEEP_BELOW 4096
 
 /*
  * state_init() - empty state; object ids follow @seed. Filled by state_load()
@@ -311,10 +317,11 @@ void state_dobj_freeze(struct dobj *d, json_t *text);
 
 /*
  * state_dobj_json_read() - @d's properties to read and let go within the
- * call: the stored ones, or for an object still frozen a parse of it that is
- * not kept (*@hold gets that reference, to json_decref() when done; NULL
- * otherwise). For walks over many objects, which would otherwise leave each
- * one parsed. NULL on OOM. Locking: @d's tenant lock.
+ * call: the stored ones, or for an object still frozen in a big tenant (see
+ * read_keep_below) a parse of it that is not kept (*@hold gets that
+ * reference, to json_decref() when done; NULL otherwise). For walks over
+ * many objects, which would otherwise leave each one parsed. NULL on OOM.
+ * Locking: @d's tenant lock.
  */
 json_t *state_dobj_json_read(const struct dobj *d, json_t **hold);
 
