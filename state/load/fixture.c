@@ -134,6 +134,12 @@ static json_t *copy_object(const json_t *item)
 	return copy;
 }
 
+/* What the checks below and the store's indexes read of a user kept as text
+ * (state/dobj.c keys_collect, name_key_of): parsed alone at load. */
+static const char *const user_index_members[] = {
+    "id", "displayName", "userPrincipalName", "mail", "otherMails", NULL,
+};
+
 static int load_objects(struct state *st, struct tenant *t, const json_t *doc,
                         const char *path, const struct kind_spec *ks, char *err,
                         size_t errlen)
@@ -157,7 +163,8 @@ static int load_objects(struct state *st, struct tenant *t, const json_t *doc,
 		if (state_frozen_text(item, &text, &len)) {
 			json_error_t jerr;
 			frozen = item;
-			item = stub = jparse(text, len, NULL, &jerr);
+			item = stub =
+			    jparse_members(text, len, user_index_members, &jerr);
 			if (!stub)
 				return fail(err, errlen, "%s.%s[%zu]: %s", path, ks->key,
 				            i, jerr.text);

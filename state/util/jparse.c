@@ -48,12 +48,29 @@ struct builder {
 	size_t depth;
 	json_t *root;
 	enum outcome outcome;
+	/* jparse_members(): the root's members to build (NULL: all); a value
+	 * left out is lexed only: @skip_value for the next one, @skipping the
+	 * nesting inside one that is a container. */
+	const char *const *only;
+	bool skip_value;
+	size_t skipping;
 };
 
 static int stop(struct builder *b, enum outcome why)
 {
 	b->outcome = why;
 	return 0; /* yajl: cancel the parse */
+}
+
+/* Is the value starting now one jparse_members() leaves out? */
+static bool skipped(struct builder *b)
+{
+	if (b->skipping)
+		return true;
+	if (!b->skip_value)
+		return false;
+	b->skip_value = false;
+	return true;
 }
 
 /* Put @v (a new reference) where the document is now. */
@@ -82,12 +99,12 @@ static int add(struct builder *b, json_t *v)
 
 static int on_null(void *ctx)
 {
-	return add(ctx, json_null());
+	return skipped(ctx) || add(ctx, json_null());
 }
 
 static int on_boolean(void *ctx, int v)
 {
-	return add(ctx, json_boolean(v));
+	return skipped(ctx) || add(ctx, json_boolean(v));
 }
 
 /* jansson's rule: a fraction or exponent makes a real, else an integer. */
@@ -97,6 +114,8 @@ static int on_number(void *ctx, const char *s, size_t n)
 	char text[MAX_NUMBER];
 	char *end;
 
+	if (skipped(b))
+		return 1;
 	if (n >= sizeof(text))
 		return stop(b, TO_JANSSON);
 	memcpy(text, s, n);
@@ -120,6 +139,8 @@ static int on_string(void *ctx, const unsigned char *s, size_t n)
 	struct builder *b = ctx;
 	json_t *v;
 
+	if (skipped(b))
+		return 1;
 	if (memchr(s, '\0', n))
 		return stop(b, TO_JANSSON);
 	v = json_stringn((const char *)s, n);
@@ -181,19 +202,47 @@ static int open_level(struct builder *b, json_t *v, bool capture)
 	return 1;
 }
 
+/* A container left out: counted through, never built. */
+static bool skip_container(struct builder *b)
+{
+	if (b->skipping) {
+		b->skipping++;
+		return true;
+	}
+	if (!b->skip_value)
+		return false;
+	b->skip_value = false;
+	b->skipping = 1;
+	return true;
+}
+
 static int on_start_map(void *ctx)
 {
 	struct builder *b = ctx;
-	bool capture = b->cap && b->cap->want(b->cap->ctx, b->keys, b->depth);
+	bool capture;
 
+	if (skip_container(b))
+		return 1;
+	capture = b->cap && b->cap->want(b->cap->ctx, b->keys, b->depth);
 	return open_level(b, json_object(), capture);
+}
+
+static bool listed(const char *const *names, const char *key)
+{
+	for (; *names; names++)
+		if (!strcmp(*names, key))
+			return true;
+	return false;
 }
 
 static int on_map_key(void *ctx, const unsigned char *s, size_t n)
 {
 	struct builder *b = ctx;
-	struct level *top = &b->levels[b->depth - 1];
+	struct level *top;
 
+	if (b->skipping)
+		return 1;
+	top = &b->levels[b->depth - 1];
 	if (memchr(s, '\0', n))
 		return stop(b, TO_JANSSON);
 	if (n + 1 > top->key_cap) {
@@ -208,6 +257,8 @@ static int on_map_key(void *ctx, const unsigned char *s, size_t n)
 	top->key[n] = '\0';
 	top->key_len = n;
 	b->keys[b->depth - 1] = top->key;
+	if (b->only && b->depth == 1 && !listed(b->only, top->key))
+		b->skip_value = true;
 	return 1;
 }
 
@@ -249,12 +300,18 @@ static int close_level(struct builder *b)
 
 static int on_start_array(void *ctx)
 {
-	return open_level(ctx, json_array(), false);
+	return skip_container(ctx) || open_level(ctx, json_array(), false);
 }
 
 static int on_end(void *ctx)
 {
-	return close_level(ctx);
+	struct builder *b = ctx;
+
+	if (b->skipping) {
+		b->skipping--;
+		return 1;
+	}
+	return close_level(b);
 }
 
 static const yajl_callbacks callbacks = {
@@ -310,10 +367,35 @@ static json_t *out_of_memory(json_error_t *jerr)
 	return NULL;
 }
 
+static json_t *parse(struct builder *b, const char *text, size_t len, json_error_t *jerr);
+
 json_t *jparse(const char *text, size_t len, const struct jparse_capture *cap,
                json_error_t *jerr)
 {
 	struct builder b = {.text = text, .cap = cap};
+
+	return parse(&b, text, len, jerr);
+}
+
+json_t *jparse_members(const char *text, size_t len, const char *const *only,
+                       json_error_t *jerr)
+{
+	struct builder b = {.text = text, .only = only};
+	json_t *root = parse(&b, text, len, jerr);
+
+	if (root && !json_is_object(root)) {
+		json_decref(root);
+		memset(jerr, 0, sizeof(*jerr));
+		jerr->line = jerr->column = -1;
+		snprintf(jerr->text, sizeof(jerr->text), "an object is expected");
+		return NULL;
+	}
+	return root;
+}
+
+static json_t *parse(struct builder *bp, const char *text, size_t len, json_error_t *jerr)
+{
+	struct builder b = *bp;
 	yajl_status st;
 	json_t *root;
 

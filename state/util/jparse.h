@@ -48,6 +48,16 @@ json_t *jparse(const char *text, size_t len, const struct jparse_capture *cap,
                json_error_t *jerr);
 
 /*
+ * jparse_members() - the object in @text with only its top-level members
+ * named in @only (NULL-terminated) built; the others are lexed and dropped,
+ * and are not held to jansson's checks (NUL, duplicates, number range): for
+ * text that was parsed whole once already, read again for a few members.
+ * Returns: new reference (an object), or NULL with @jerr filled.
+ */
+json_t *jparse_members(const char *text, size_t len, const char *const *only,
+                       json_error_t *jerr);
+
+/*
  * jparse_fd() - the same for the whole of open file @fd (mapped, not read
  * into memory: a state file may be bigger than a buffer should be).
  */

@@ -275,6 +275,29 @@ static void repository_documents_alike(void **ctx)
 	}
 }
 
+/* Only the named members are built; the rest are skipped, nesting and all. */
+static void members_only(void **ctx)
+{
+	static const char text[] =
+	    "{\"skip1\":{\"a\":[1,{\"id\":\"inner\"}],\"b\":{}},\"id\":\"x\","
+	    "\"skip2\":[[],[{}],\"s\",1.5,true,null],\"mail\":null,\"other\":[\"o\"],"
+	    "\"skip3\":\"plain\",\"n\":7,\"skip4\":false}";
+	static const char *const only[] = {"id", "mail", "other", "n", NULL};
+	json_error_t jerr;
+	json_t *want =
+	    json_pack("{s:s, s:n, s:[s], s:i}", "id", "x", "mail", "other", "o", "n", 7);
+	json_t *got = jparse_members(text, strlen(text), only, &jerr);
+
+	(void)ctx;
+	assert_non_null(got);
+	assert_true(json_equal(got, want));
+	json_decref(got);
+	json_decref(want);
+	/* an array is no object; bad JSON is refused as jansson refuses it */
+	assert_null(jparse_members("[1]", 3, only, &jerr));
+	assert_null(jparse_members("{\"id\":", 6, only, &jerr));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +308,7 @@ int main(void)
 	    cmocka_unit_test(captures_wanted_objects),
 	    cmocka_unit_test(capture_refuses_alike),
 	    cmocka_unit_test(repository_documents_alike),
+	    cmocka_unit_test(members_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
