@@ -32,7 +32,6 @@ static int templates_list(struct call *c)
 		items[i].obj = json_array_get(c->st->templates, i);
 		items[i].entity = &application_template_entity;
 		items[i].seq = i + 1;
-		items[i].hold = NULL;
 	}
 	rc = odata_respond_collection(c->odata, c->req, c->resp, items, n, &opts);
 	free(items);

@@ -53,8 +53,8 @@ static struct odata_item *collect_kind(struct call *c, enum dobj_kind kind, size
 		return NULL;
 	for (struct deleted_item *it = c->tenant->deleted; it; it = it->hh.next)
 		if (it->d->kind == kind)
-			items[(*n)++] = (struct odata_item){state_dobj_json(it->d),
-			                                    entity, it->seq, NULL};
+			items[(*n)++] =
+			    (struct odata_item){state_dobj_json(it->d), entity, it->seq};
 	return items;
 }
 

@@ -52,8 +52,8 @@ static int from_list(struct dobj_list *list, struct odata_related *out)
 	for (size_t i = 0; i < list->n; i++) {
 		struct dobj *d = list->v[i];
 
-		out->items[i] = (struct odata_item){
-		    state_dobj_json(d), entity_for_kind(d->kind), d->seq, NULL};
+		out->items[i] = (struct odata_item){state_dobj_json(d),
+		                                    entity_for_kind(d->kind), d->seq};
 	}
 	out->n = list->n;
 	dobj_list_release(list);

@@ -209,7 +209,6 @@ int dobjs_respond(struct call *c, struct dobj_list *list, const char *context,
 		items[n].obj = state_dobj_json(d);
 		items[n].entity = entity_for_kind(d->kind);
 		items[n].seq = d->seq;
-		items[n].hold = NULL;
 		n++;
 	}
 	qsort(items, n, sizeof(*items), by_seq);

@@ -16,14 +16,6 @@
 #include "entities.h"
 #include "groups.h"
 
-/* @items and the references they hold (item.hold). */
-static void listing_items_free(struct odata_item *items, size_t n)
-{
-	for (size_t i = 0; items && i < n; i++)
-		json_decref(items[i].hold);
-	free(items);
-}
-
 int listing_respond(struct call *c, listing_fn *collect,
                     const struct odata_list_opts *opts)
 {
@@ -43,7 +35,7 @@ int listing_respond(struct call *c, listing_fn *collect,
 		rc = odata_respond_collection(c->odata, c->req, c->resp, items, n, &with);
 	} else
 		rc = odata_respond_count(c->odata, c->req, c->resp, items, n);
-	listing_items_free(items, n);
+	free(items);
 	return rc;
 }
 
@@ -58,38 +50,7 @@ struct odata_item *listing_kind(struct state *st, struct tenant *t, enum dobj_ki
 	for (struct dobj *d = state_dobj_first(t, kind); d; d = state_dobj_next(d))
 		if (state_dobj_visible(st, d))
 			items[(*n)++] =
-			    (struct odata_item){state_dobj_json(d), entity, d->seq, NULL};
-	return items;
-}
-
-/*
- * The objects of @kind the query's $filter and $search keep, in insertion
- * order: what listing_kind() gives the engine, less what it would drop. An
- * object still frozen (state/frozen.h) is parsed to be tested and, kept, is
- * held for this answer only (item.hold, dropped by listing_respond), so a
- * filter over a million users leaves them as compact as it found them.
- */
-static struct odata_item *listing_matches(struct call *c, enum dobj_kind kind,
-                                          const struct odata_entity *entity, size_t *n)
-{
-	struct odata_item *items =
-	    calloc(state_dobj_count(c->tenant, kind) + 1, sizeof(*items));
-
-	*n = 0;
-	if (!items)
-		return NULL;
-	for (struct dobj *d = state_dobj_first(c->tenant, kind); d;
-	     d = state_dobj_next(d)) {
-		json_t *hold, *obj;
-
-		if (!state_dobj_visible(c->st, d))
-			continue;
-		obj = state_dobj_json_read(d, &hold);
-		if (obj && odata_query_match(c->odata, obj))
-			items[(*n)++] = (struct odata_item){obj, entity, d->seq, hold};
-		else
-			json_decref(hold);
-	}
+			    (struct odata_item){state_dobj_json(d), entity, d->seq};
 	return items;
 }
 
@@ -128,38 +89,27 @@ struct odata_item *listing_kind_for(struct call *c, enum dobj_kind kind,
 	size_t cap = 16;
 
 	if (!prefix)
-		return c->odata && (c->odata->filter || c->odata->search_expr)
-		           ? listing_matches(c, kind, entity, n)
-		           : listing_kind(c->st, c->tenant, kind, entity, n);
+		return listing_kind(c->st, c->tenant, kind, entity, n);
 	/* The name range of the prefix, then insertion order again. */
 	*n = 0;
 	items = malloc(cap * sizeof(*items));
 	for (struct oset_node *o = oset_seek(&c->tenant->by_name[kind], prefix, 0);
 	     items && o && has_prefix(o->key, prefix); o = oset_next(o)) {
 		struct dobj *d = o->val;
-		json_t *hold, *obj;
-
 		if (!state_dobj_visible(c->st, d))
 			continue;
-		/* as listing_matches(): tested, and held for this answer only */
-		obj = state_dobj_json_read(d, &hold);
-		if (!obj || !odata_query_match(c->odata, obj)) {
-			json_decref(hold);
-			continue;
-		}
 		if (*n == cap) {
 			struct odata_item *grown =
 			    realloc(items, 2 * cap * sizeof(*items));
 			if (!grown) {
-				json_decref(hold);
-				listing_items_free(items, *n);
+				free(items);
 				items = NULL;
 				break;
 			}
 			items = grown;
 			cap *= 2;
 		}
-		items[(*n)++] = (struct odata_item){obj, entity, d->seq, hold};
+		items[(*n)++] = (struct odata_item){state_dobj_json(d), entity, d->seq};
 	}
 	free(prefix);
 	if (items)
@@ -235,7 +185,7 @@ static int walk_from(struct walk *w, struct oset_node *o,
 			break;
 		}
 		items[n++] = (struct odata_item){
-		    obj, w->entity ? w->entity : entity_for_kind(d->kind), d->seq, NULL};
+		    obj, w->entity ? w->entity : entity_for_kind(d->kind), d->seq};
 		last = d;
 	}
 	if (more && last) {

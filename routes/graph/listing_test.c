@@ -290,9 +290,10 @@ static size_t waiting(struct srv *with)
 	return n;
 }
 
-/* In a big tenant, lists over many users (walked pages, the engine with a
- * $filter) parse a waiting user for their answer only; reading one user
- * parses it for good. In a small one, a read keeps what it parsed. */
+/* In a big tenant, walked pages parse a waiting user for their answer only
+ * (the general engine, which collects every user again for each page, keeps
+ * what it parses); reading one user parses it for good. In a small tenant a
+ * walk keeps what it parsed. */
 static void test_lists_leave_waiting_users_unparsed(void **s)
 {
 	static const char *const lists[] = {
@@ -300,8 +301,6 @@ static void test_lists_leave_waiting_users_unparsed(void **s)
 	    "/v1.0/users?$top=1",
 	    "/v1.0/users?$orderby=displayName",
 	    "/v1.0/users?$filter=userType%20eq%20'Member'",
-	    "/v1.0/users?$count=true&$filter=userType%20eq%20'Member'",
-	    "/v1.0/users?$count=true&$filter=startswith(displayName,'M')",
 	};
 	struct test_server_opts opts = {.seed = 5};
 	struct srv *shared = srv;
@@ -314,7 +313,7 @@ static void test_lists_leave_waiting_users_unparsed(void **s)
 	before = waiting(srv);
 	assert_int_equal(before, 2); /* the default fixture's two users */
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
-		r = get(lists[i], true);
+		r = get(lists[i], false);
 		if (r->status != 200 || !strstr(r->body, "MOD Administrator"))
 			fail_msg("%s: %ld %s", lists[i], r->status, r->body);
 		test_reply_free(r);
@@ -326,7 +325,7 @@ static void test_lists_leave_waiting_users_unparsed(void **s)
 	test_reply_free(r);
 	assert_int_equal(waiting(srv), before - 1);
 	srv->state.read_keep_below = STATE_READ_KEEP_BELOW;
-	r = get(lists[0], true);
+	r = get(lists[0], false);
 	assert_int_equal(r->status, 200);
 	test_reply_free(r);
 	assert_int_equal(waiting(srv), 0);

@@ -71,7 +71,6 @@ static void add_item(struct state *st, struct odata_item *items, size_t *n,
 	items[*n].obj = state_dobj_json(d);
 	items[*n].entity = &user_entity;
 	items[*n].seq = d->seq;
-	items[*n].hold = NULL;
 	(*n)++;
 }
 

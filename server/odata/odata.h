@@ -148,8 +148,6 @@ struct odata_item {
 	const json_t *obj;                 /* borrowed stored object (all properties) */
 	const struct odata_entity *entity; /* its type: projection, @odata.type */
 	uint64_t seq;                      /* insertion sequence: default order, paging */
-	json_t *hold; /* NULL, or a reference for the collector to drop after the
-	                 answer (@obj parsed for it only: state_dobj_json_read) */
 };
 
 /* The objects one navigation property of one item relates to, from a route. */

@@ -318,7 +318,7 @@ static void write_expansion(struct proj *pr, struct obj_out *o,
 {
 	const struct schema_property *nav = x->nav;
 	bool many = nav->flags & SCHEMA_PROP_COLLECTION;
-	struct odata_item self = {obj, e, 0, NULL};
+	struct odata_item self = {obj, e, 0};
 	struct odata_related rel = {NULL, 0};
 	size_t n;
 
