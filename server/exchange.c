@@ -5,6 +5,7 @@
  */
 #include "exchange.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -522,7 +523,13 @@ static void run_handler(struct srv *srv, struct exchange *ex, const struct route
 		call_handler(fn, &c);
 	} else {
 		struct tenant *t = find_tenant(srv, ex);
-		if (t) {
+		/* Its lock is held for long (an export): a worker waiting for it
+		 * would stall every connection it serves, other tenants' too, so
+		 * the request waits its turn on the admin thread instead, which
+		 * is the one running that operation. */
+		if (t && (ex->caps & EXCHANGE_CAN_DEFER) && atomic_load(&t->busy)) {
+			ex->tenant_busy = true;
+		} else if (t) {
 			call_lock_tenant(&c, t);
 			call_handler(fn, &c);
 		}
@@ -530,7 +537,7 @@ static void run_handler(struct srv *srv, struct exchange *ex, const struct route
 	if (c.tenant)
 		call_unlock_tenant(&c);
 	state_registry_unlock(&srv->state);
-	if (!ex->waiting)
+	if (!ex->waiting && !ex->tenant_busy)
 		resp_finish(
 		    &ex->resp); /* find_tenant()'s 400, which holds nothing stored */
 }
@@ -563,6 +570,10 @@ static enum exchange_step serve_route(struct srv *srv, struct exchange *ex,
 		run_handler(srv, ex, route, route->fn);
 	else
 		resp_finish(&ex->resp); /* an error of our own: nothing stored in it */
+	if (ex->tenant_busy) {
+		ex->deferred = route;
+		return EXCHANGE_DEFER;
+	}
 	if (ex->waiting)
 		return EXCHANGE_WAIT;
 	return after_handler(ex);
@@ -696,6 +707,9 @@ enum exchange_step exchange_resume(struct srv *srv, struct exchange *ex)
 
 enum exchange_step exchange_run_deferred(struct srv *srv, struct exchange *ex)
 {
+	/* On the admin thread: run now, whatever is busy (it ran before this). */
+	ex->caps &= ~(unsigned)EXCHANGE_CAN_DEFER;
+	ex->tenant_busy = false;
 	return finish(srv, ex, serve_route(srv, ex, ex->deferred));
 }
 

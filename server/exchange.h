@@ -73,6 +73,7 @@ struct exchange {
 	call_fn *wait_then; /* runs under the route's locks once done */
 	const struct route *wait_route;
 	const struct route *deferred; /* EXCHANGE_DEFER: the route to run */
+	bool tenant_busy; /* its tenant was busy (tenant.busy): deferred for that */
 };
 
 /* exchange_init() - an empty exchange with a fresh request id, started now. */

@@ -5,6 +5,7 @@
  */
 #include "export_stream.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,6 +130,7 @@ static int write_one(struct export_stream *es, struct buf *out)
 	struct tenant *t = es->tenants[es->next];
 	json_t *doc;
 
+	atomic_fetch_add(&t->busy, 1); /* its requests wait elsewhere meanwhile */
 	state_tenant_lock(t);
 	doc = state_export_tenant_refs(t);
 	if (doc) {
@@ -138,6 +140,7 @@ static int write_one(struct export_stream *es, struct buf *out)
 		json_decref(doc); /* it holds stored values: dropped under the lock */
 	}
 	state_tenant_unlock(t);
+	atomic_fetch_sub(&t->busy, 1);
 	/* Done with it: its memory may go now if the registry let go of it. */
 	state_tenant_put(t);
 	es->tenants[es->next++] = NULL;

@@ -159,6 +159,10 @@ struct tenant {
 	 * past the registry lock (an export streaming it, a reset building its
 	 * new contents): freed by the last state_tenant_put() (load/tenants.h). */
 	_Atomic unsigned refs;
+	/* A long admin operation holds, or is about to hold, the lock for long
+	 * (an export renders the whole tenant under it): requests that can wait
+	 * on the admin thread instead of a worker do (server/exchange.c). */
+	_Atomic int busy;
 
 	pthread_mutex_t lock; /* guards everything below; state_tenant_reset()
 	                         swaps it all wholesale (load/tenants.c

@@ -1,0 +1,93 @@
+/*
+ * server/busy_tenant_test.c - a long admin operation on one tenant (an
+ * export holds its lock while it renders) never stalls another tenant's
+ * requests: a request to the busy tenant waits on the admin thread, not on
+ * the worker that also serves everyone else's connections. One worker
+ * thread, so before the fix the second request below could never answer.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+
+#include "../state/state.h"
+#include "http_testutil.h"
+#include "srv.h"
+
+struct get {
+	struct srv *srv;
+	const char *tenant_header;
+	struct test_reply reply;
+};
+
+static void *get_users(void *arg)
+{
+	struct get *g = arg;
+	const char *headers[] = {g->tenant_header, NULL};
+	struct test_request rq = {"GET", "/v1.0/users", NULL,  NULL, NULL,
+	                          NULL,  headers,       false, 0};
+
+	test_http(g->srv, &rq, &g->reply);
+	return NULL;
+}
+
+static void test_busy_tenant_waits_elsewhere(void **s)
+{
+	struct test_server_opts opts = {.seed = 3, .threads = 1};
+	struct srv *srv = test_server_start(&opts);
+	struct test_reply *made;
+	struct tenant *busy;
+	char other[128];
+	struct get to_busy = {srv, NULL, {0}}, to_other = {srv, other, {0}};
+	pthread_t waiting;
+
+	(void)s;
+	made = test_call(srv, "POST", "/_mock/tenants",
+	                 "{\"displayName\":\"Other\",\"domain\":\"other.example\"}",
+	                 "application/json", NULL);
+	assert_int_equal(made->status, 201);
+	snprintf(other, sizeof(other), "X-Graphmock-Tenant: %s",
+	         json_string_value(json_object_get(made->json, "id")));
+	test_reply_free(made);
+
+	/* The default tenant, held as an export holds it. */
+	state_registry_read(&srv->state);
+	busy = state_tenant_default(&srv->state);
+	state_registry_unlock(&srv->state);
+	atomic_fetch_add(&busy->busy, 1);
+	state_tenant_lock(busy);
+	assert_int_equal(pthread_create(&waiting, NULL, get_users, &to_busy), 0);
+	nanosleep(&(struct timespec){0, 300 * 1000 * 1000}, NULL); /* it is in */
+
+	/* The same single worker answers the other tenant meanwhile. */
+	get_users(&to_other);
+	assert_int_equal(to_other.reply.rc, CURLE_OK);
+	assert_int_equal(to_other.reply.status, 200);
+
+	state_tenant_unlock(busy);
+	atomic_fetch_sub(&busy->busy, 1);
+	pthread_join(waiting, NULL);
+	assert_int_equal(to_busy.reply.rc, CURLE_OK);
+	assert_int_equal(to_busy.reply.status, 200);
+	assert_non_null(strstr(to_busy.reply.body, "Adele Vance"));
+	test_reply_release(&to_busy.reply);
+	test_reply_release(&to_other.reply);
+	test_server_stop(srv);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_busy_tenant_waits_elsewhere),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
