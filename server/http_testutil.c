@@ -300,3 +300,18 @@ char *test_token(struct srv *srv, const char *tenant, const char *client_id,
 	test_reply_free(r);
 	return tok;
 }
+
+size_t test_waiting_users(struct srv *srv)
+{
+	struct tenant *t;
+	size_t n = 0;
+
+	state_registry_read(&srv->state);
+	t = state_tenant_default(&srv->state);
+	state_tenant_lock(t);
+	for (struct dobj *d = state_dobj_first(t, DOBJ_USER); d; d = state_dobj_next(d))
+		n += !d->props; /* not parsed yet */
+	state_tenant_unlock(t);
+	state_registry_unlock(&srv->state);
+	return n;
+}

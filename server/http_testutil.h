@@ -104,6 +104,12 @@ struct test_reply *test_call(struct srv *srv, const char *method, const char *pa
 void test_reply_free(struct test_reply *r);
 
 /*
+ * test_waiting_users() - users of @srv's default tenant still kept as text,
+ * not parsed yet (state/frozen.h).
+ */
+size_t test_waiting_users(struct srv *srv);
+
+/*
  * test_token() - an access token for app @client_id in tenant @tenant from
  * graphmock's token endpoint (with the fixture app's documented secret),
  * for the form-encoded @scope. New string.

@@ -103,22 +103,6 @@ static json_t *in_memory_export(struct srv *srv)
 	return doc;
 }
 
-/* Users of the default tenant waiting as text (state/frozen.h). */
-static size_t frozen_users(struct srv *srv)
-{
-	struct tenant *t;
-	size_t n = 0;
-
-	state_registry_read(&srv->state);
-	t = state_tenant_default(&srv->state);
-	state_tenant_lock(t);
-	for (struct dobj *d = state_dobj_first(t, DOBJ_USER); d; d = state_dobj_next(d))
-		n += d->frozen && !d->props; /* not parsed yet */
-	state_tenant_unlock(t);
-	state_registry_unlock(&srv->state);
-	return n;
-}
-
 static void test_state_of_any_size(void **s)
 {
 	struct test_server_opts opts = {.seed = 4};
@@ -141,12 +125,12 @@ static void test_state_of_any_size(void **s)
 		fail_msg("PUT /_mock/state of %zu bytes (--max-body %zu) refused",
 		         got.len, srv->cfg.max_body);
 	/* what came in waits as text until read, and the export reads the same */
-	assert_true(frozen_users(srv) >= 200);
+	assert_true(test_waiting_users(srv) >= 200);
 	assert_int_equal(call(srv, "GET", NULL, NULL, &again), 200);
 	b = json_loads(again.data, 0, NULL);
 	assert_non_null(b);
 	assert_true(json_equal(a, b));
-	assert_true(frozen_users(srv) >= 200);
+	assert_true(test_waiting_users(srv) >= 200);
 	/* a bad document still changes nothing */
 	assert_int_equal(call(srv, "PUT", "{\"tenants\": 1}", NULL, NULL), 400);
 	json_decref(a);

@@ -274,22 +274,6 @@ static void test_pages_while_objects_change(void **s)
 	free(victim);
 }
 
-/* Users of @with's default tenant still waiting as text (state/frozen.h). */
-static size_t waiting(struct srv *with)
-{
-	struct tenant *t;
-	size_t n = 0;
-
-	state_registry_read(&with->state);
-	t = state_tenant_default(&with->state);
-	state_tenant_lock(t);
-	for (struct dobj *d = state_dobj_first(t, DOBJ_USER); d; d = state_dobj_next(d))
-		n += !d->props;
-	state_tenant_unlock(t);
-	state_registry_unlock(&with->state);
-	return n;
-}
-
 /* In a big tenant, walked pages parse a waiting user for their answer only
  * (the general engine, which collects every user again for each page, keeps
  * what it parses); reading one user parses it for good. In a small tenant a
@@ -310,25 +294,25 @@ static void test_lists_leave_waiting_users_unparsed(void **s)
 	(void)s;
 	srv = test_srv_new(&opts);
 	srv->state.read_keep_below = 0; /* as in a tenant of a million users */
-	before = waiting(srv);
+	before = test_waiting_users(srv);
 	assert_int_equal(before, 2); /* the default fixture's two users */
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
 		r = get(lists[i], false);
 		if (r->status != 200 || !strstr(r->body, "MOD Administrator"))
 			fail_msg("%s: %ld %s", lists[i], r->status, r->body);
 		test_reply_free(r);
-		assert_int_equal(waiting(srv), before);
+		assert_int_equal(test_waiting_users(srv), before);
 	}
 	r = get("/v1.0/users/867c0910-85c6-4427-9a19-b6e7e79332ae", false);
 	assert_int_equal(r->status, 200);
 	assert_non_null(strstr(r->body, "Adele Vance"));
 	test_reply_free(r);
-	assert_int_equal(waiting(srv), before - 1);
+	assert_int_equal(test_waiting_users(srv), before - 1);
 	srv->state.read_keep_below = STATE_READ_KEEP_BELOW;
 	r = get(lists[0], false);
 	assert_int_equal(r->status, 200);
 	test_reply_free(r);
-	assert_int_equal(waiting(srv), 0);
+	assert_int_equal(test_waiting_users(srv), 0);
 	test_srv_free(srv);
 	srv = shared;
 }

@@ -120,24 +120,47 @@ static struct tenant *load(struct state *st, json_t *doc)
 	return state_tenant_default(st);
 }
 
-/* The same document as trees and as waiting users builds the same store. */
-static void test_same_store_as_trees(void **s)
-{
+/* doc_text loaded twice: its users waiting as text, and as trees. */
+struct both {
 	struct state lazy_st, tree_st;
+	struct tenant *lazy, *tree;
+};
+
+static void both_load(struct both *b)
+{
 	json_error_t jerr;
 	json_t *lazy_doc = fixture_read(doc_text, strlen(doc_text), &jerr);
 	json_t *tree_doc = json_loads(doc_text, 0, &jerr);
+
+	assert_non_null(lazy_doc);
+	assert_non_null(tree_doc);
+	b->lazy = load(&b->lazy_st, lazy_doc);
+	b->tree = load(&b->tree_st, tree_doc);
+	json_decref(lazy_doc); /* each state keeps its document */
+	json_decref(tree_doc);
+}
+
+static void both_release(struct both *b)
+{
+	state_release(&b->lazy_st);
+	state_release(&b->tree_st);
+}
+
+/* The same document as trees and as waiting users builds the same store. */
+static void test_same_store_as_trees(void **s)
+{
+	struct both b;
+	struct state *lazy_st = &b.lazy_st;
 	struct tenant *lazy, *tree;
 	struct dobj *d, *e;
 	struct dobj *const *hits;
 	size_t n;
 
 	(void)s;
-	assert_non_null(lazy_doc);
-	assert_non_null(tree_doc);
-	lazy = load(&lazy_st, lazy_doc);
-	tree = load(&tree_st, tree_doc);
-	d = state_dobj_find(&lazy_st, lazy, DOBJ_USER, U1);
+	both_load(&b);
+	lazy = b.lazy;
+	tree = b.tree;
+	d = state_dobj_find(lazy_st, lazy, DOBJ_USER, U1);
 	assert_non_null(d);
 	assert_non_null(d->frozen); /* nothing parsed it yet */
 	assert_null(d->props);
@@ -147,20 +170,19 @@ static void test_same_store_as_trees(void **s)
 	assert_ptr_equal(hits[0], d);
 	hits = state_dobj_lookup(lazy, IDX_MAIL, "o1@x.example", &n);
 	assert_int_equal(n, 1);
-	assert_true(
-	    state_member_has(state_dobj_find(&lazy_st, lazy, DOBJ_GROUP, G1), U1));
+	assert_true(state_member_has(state_dobj_find(lazy_st, lazy, DOBJ_GROUP, G1), U1));
 	assert_string_equal(d->name_key, "zed one");
 	/* read: parsed and completed as the loader completes a tree */
 	for (const char *const *id = (const char *const[]){U1, U2, U3, NULL}; *id; id++) {
-		d = state_dobj_find(&lazy_st, lazy, DOBJ_USER, *id);
-		e = state_dobj_find(&tree_st, tree, DOBJ_USER, *id);
+		d = state_dobj_find(lazy_st, lazy, DOBJ_USER, *id);
+		e = state_dobj_find(&b.tree_st, tree, DOBJ_USER, *id);
 		assert_non_null(d);
 		assert_non_null(e);
 		if (strcmp(*id, U3)) /* U3's createdDateTime is the clock's at load */
 			assert_true(same_user(state_dobj_json(d), state_dobj_json(e)));
 		assert_non_null(d->props);
 	}
-	d = state_dobj_find(&lazy_st, lazy, DOBJ_USER, U2);
+	d = state_dobj_find(lazy_st, lazy, DOBJ_USER, U2);
 	assert_string_equal(json_string_value(json_object_get(state_dobj_json(d), "id")),
 	                    "aaaaaaaa-0000-4000-8000-000000000002");
 	assert_string_equal(
@@ -168,10 +190,7 @@ static void test_same_store_as_trees(void **s)
 	assert_null(json_object_get(
 	    json_object_get(state_dobj_json(d), "passwordProfile"), "password"));
 	assert_non_null(json_object_get(state_dobj_json(d), MODEL_PASSWORD_HASH));
-	json_decref(lazy_doc);
-	json_decref(tree_doc);
-	state_release(&lazy_st);
-	state_release(&tree_st);
+	both_release(&b);
 }
 
 /* The rules hold for waiting users: one user per UPN, in any case. */
@@ -237,35 +256,27 @@ static void test_reset_and_copies_share_text(void **s)
 /* The export (a deep copy) shows a waiting user completed, and parses nothing. */
 static void test_export_completes_without_parsing(void **s)
 {
-	struct state lazy_st, tree_st;
-	json_error_t jerr;
-	json_t *lazy_doc = fixture_read(doc_text, strlen(doc_text), &jerr);
-	json_t *tree_doc = json_loads(doc_text, 0, &jerr);
-	struct tenant *lazy, *tree;
+	struct both both;
 	json_t *a, *b, *ua, *ub;
 
 	(void)s;
-	lazy = load(&lazy_st, lazy_doc);
-	tree = load(&tree_st, tree_doc);
-	a = state_export_tenant(lazy);
-	b = state_export_tenant(tree);
+	both_load(&both);
+	a = state_export_tenant(both.lazy);
+	b = state_export_tenant(both.tree);
 	ua = json_object_get(a, "users");
 	ub = json_object_get(b, "users");
 	assert_int_equal(json_array_size(ua), 3);
 	for (size_t i = 0; i < 2; i++)
 		assert_true(same_user(json_array_get(ua, i), json_array_get(ub, i)));
-	assert_non_null(state_dobj_find(&lazy_st, lazy, DOBJ_USER, U1)->frozen);
+	assert_null(state_dobj_find(&both.lazy_st, both.lazy, DOBJ_USER, U1)->props);
 	/* the references form keeps the text for the streamed export */
 	json_decref(a);
-	a = state_export_tenant_refs(lazy);
+	a = state_export_tenant_refs(both.lazy);
 	assert_true(state_frozen_text(json_array_get(json_object_get(a, "users"), 0),
 	                              &(const char *){0}, &(size_t){0}));
 	json_decref(a);
 	json_decref(b);
-	json_decref(lazy_doc);
-	json_decref(tree_doc);
-	state_release(&lazy_st);
-	state_release(&tree_st);
+	both_release(&both);
 }
 
 int main(void)

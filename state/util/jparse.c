@@ -262,8 +262,8 @@ static int on_map_key(void *ctx, const unsigned char *s, size_t n)
 	return 1;
 }
 
-/* The parent's slot that holds @old (an array's last, an object's member). */
-static int replace_in_parent(struct builder *b, json_t *old, json_t *by)
+/* Put @by in the parent's slot just filled (an array's last, an object's member). */
+static int replace_in_parent(struct builder *b, json_t *by)
 {
 	struct level *parent;
 
@@ -276,7 +276,6 @@ static int replace_in_parent(struct builder *b, json_t *old, json_t *by)
 	if (json_is_array(parent->value))
 		return json_array_set_new(parent->value,
 		                          json_array_size(parent->value) - 1, by);
-	(void)old;
 	return json_object_setn_new(parent->value, parent->key, parent->key_len, by);
 }
 
@@ -291,7 +290,7 @@ static int close_level(struct builder *b)
 		size_t end = yajl_get_bytes_consumed(b->yajl);
 		json_t *by =
 		    b->cap->capture(b->cap->ctx, v, b->text + l->start, end - l->start);
-		if (!by || replace_in_parent(b, v, by))
+		if (!by || replace_in_parent(b, by))
 			rc = stop(b, OUT_OF_MEMORY);
 	}
 	json_decref(v); /* the parent holds it (or what replaced it) */
@@ -359,15 +358,44 @@ static json_t *with_jansson(const char *text, size_t len, json_error_t *jerr)
 	return json_loadb(text, len, JSON_REJECT_DUPLICATES, jerr);
 }
 
-static json_t *out_of_memory(json_error_t *jerr)
+/* @jerr filled with @text and no position, as jansson reports no position. */
+static json_t *parse_error(json_error_t *jerr, const char *text)
 {
 	memset(jerr, 0, sizeof(*jerr));
 	jerr->line = jerr->column = -1;
-	snprintf(jerr->text, sizeof(jerr->text), "out of memory");
+	snprintf(jerr->text, sizeof(jerr->text), "%s", text);
 	return NULL;
 }
 
-static json_t *parse(struct builder *b, const char *text, size_t len, json_error_t *jerr);
+/* Run @b (set up by the caller) over @text; jansson decides what it refuses. */
+static json_t *parse(struct builder *b, const char *text, size_t len, json_error_t *jerr)
+{
+	yajl_status st;
+	json_t *root;
+
+	if (has_escaped_surrogate(text, len))
+		return with_jansson(text, len, jerr);
+	b->yajl = yajl_alloc(&callbacks, NULL, b);
+	if (!b->yajl) {
+		builder_release(b);
+		return parse_error(jerr, "out of memory");
+	}
+	st = yajl_parse(b->yajl, (const unsigned char *)text, len);
+	if (st == yajl_status_ok)
+		st = yajl_complete_parse(b->yajl);
+	if (st == yajl_status_ok && b->depth == 0 &&
+	    (json_is_object(b->root) || json_is_array(b->root))) {
+		root = b->root;
+		b->root = NULL;
+		builder_release(b);
+		return root;
+	}
+	builder_release(b);
+	if (b->outcome == OUT_OF_MEMORY)
+		return parse_error(jerr, "out of memory");
+	/* Refused by yajl, or one of jansson's cases: its verdict and words. */
+	return with_jansson(text, len, jerr);
+}
 
 json_t *jparse(const char *text, size_t len, const struct jparse_capture *cap,
                json_error_t *jerr)
@@ -385,42 +413,9 @@ json_t *jparse_members(const char *text, size_t len, const char *const *only,
 
 	if (root && !json_is_object(root)) {
 		json_decref(root);
-		memset(jerr, 0, sizeof(*jerr));
-		jerr->line = jerr->column = -1;
-		snprintf(jerr->text, sizeof(jerr->text), "an object is expected");
-		return NULL;
+		return parse_error(jerr, "an object is expected");
 	}
 	return root;
-}
-
-static json_t *parse(struct builder *bp, const char *text, size_t len, json_error_t *jerr)
-{
-	struct builder b = *bp;
-	yajl_status st;
-	json_t *root;
-
-	if (has_escaped_surrogate(text, len))
-		return with_jansson(text, len, jerr);
-	b.yajl = yajl_alloc(&callbacks, NULL, &b);
-	if (!b.yajl) {
-		builder_release(&b);
-		return out_of_memory(jerr);
-	}
-	st = yajl_parse(b.yajl, (const unsigned char *)text, len);
-	if (st == yajl_status_ok)
-		st = yajl_complete_parse(b.yajl);
-	if (st == yajl_status_ok && b.depth == 0 &&
-	    (json_is_object(b.root) || json_is_array(b.root))) {
-		root = b.root;
-		b.root = NULL;
-		builder_release(&b);
-		return root;
-	}
-	builder_release(&b);
-	if (b.outcome == OUT_OF_MEMORY)
-		return out_of_memory(jerr);
-	/* Refused by yajl, or one of jansson's cases: its verdict and words. */
-	return with_jansson(text, len, jerr);
 }
 
 json_t *jparse_fd(int fd, const struct jparse_capture *cap, json_error_t *jerr)
@@ -432,14 +427,14 @@ json_t *jparse_fd(int fd, const struct jparse_capture *cap, json_error_t *jerr)
 	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || sb.st_size == 0) {
 		FILE *f = fdopen(dup(fd), "rb"); /* not a plain file: jansson reads it */
 		if (!f)
-			return out_of_memory(jerr);
+			return parse_error(jerr, "out of memory");
 		doc = json_loadf(f, JSON_REJECT_DUPLICATES, jerr);
 		fclose(f);
 		return doc;
 	}
 	map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (map == MAP_FAILED)
-		return out_of_memory(jerr);
+		return parse_error(jerr, "out of memory");
 	posix_madvise(map, (size_t)sb.st_size, POSIX_MADV_SEQUENTIAL);
 	doc = jparse(map, (size_t)sb.st_size, cap, jerr);
 	munmap(map, (size_t)sb.st_size);
