@@ -13,6 +13,7 @@
 #include "frozen.h"
 #include "invitation.h"
 #include "state.h"
+#include "util/jparse.h"
 
 static json_t *thawed(const struct dobj *d)
 {
@@ -44,6 +45,22 @@ json_t *state_dobj_json_read(const struct dobj *d, json_t **hold)
 		return state_dobj_json(d);
 	*hold = thawed(d);
 	return *hold;
+}
+
+json_t *state_dobj_member(const struct dobj *d, const char *name)
+{
+	const char *text;
+	size_t len;
+	const char *only[] = {name, NULL};
+	json_error_t jerr;
+	json_t *stub, *v;
+
+	if (d->props || !state_frozen_text(d->frozen, &text, &len))
+		return json_incref(json_object_get(state_dobj_json(d), name));
+	stub = jparse_members(text, len, only, &jerr);
+	v = json_incref(json_object_get(stub, name));
+	json_decref(stub);
+	return v;
 }
 
 json_t *state_dobj_json_copy(const struct dobj *d)

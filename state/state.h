@@ -330,6 +330,17 @@ void state_dobj_freeze(struct dobj *d, json_t *text);
 json_t *state_dobj_json_read(const struct dobj *d, json_t **hold);
 
 /*
+ * state_dobj_member() - top-level property @name of @d as stored (new
+ * reference; NULL when absent or on OOM), read without parsing the rest of
+ * an object still frozen, and without keeping it parsed: an app role
+ * assignment names its principal's displayName, and the loader assigns
+ * 100,000 users at a million-user scale. Only for what completing a frozen
+ * object never changes (its given members, not defaults it gains).
+ * Locking: @d's tenant lock.
+ */
+json_t *state_dobj_member(const struct dobj *d, const char *name);
+
+/*
  * state_dobj_json_copy() - a private deep copy of @d's properties (new
  * reference, NULL on OOM) for exports: an object still frozen is parsed
  * for the copy but stays frozen. Locking: @d's tenant lock.

@@ -219,41 +219,111 @@ static int load_objects(struct state *st, struct tenant *t, const json_t *doc,
 	return 0;
 }
 
+/*
+ * Fixture edge @item as a tree (new reference): a membership or assignment
+ * kept as text (fixture_read.c) parsed alone, else @item itself. NULL with
+ * @jerr on OOM (the text was parsed once already).
+ */
+static json_t *edge_tree(json_t *item, json_error_t *jerr)
+{
+	const char *text;
+	size_t len;
+
+	if (!state_frozen_text(item, &text, &len))
+		return json_incref(item);
+	return jparse(text, len, NULL, jerr);
+}
+
+/* memberships[@i], @m: one edge, checked and added. */
+static int load_membership(struct state *st, struct tenant *t, const json_t *m,
+                           const char *path, size_t i, char *err, size_t errlen)
+{
+	struct dobj *g = state_dobj_find(st, t, DOBJ_GROUP, str_member(m, "groupId"));
+	struct dobj *o = state_dobj_find(st, t, -1, str_member(m, "memberId"));
+
+	if (!g)
+		return fail(err, errlen, "%s.memberships[%zu].groupId: no such group",
+		            path, i);
+	if (!o || model_member_check(g, o) == MEMBER_NOT_A_PRINCIPAL)
+		return fail(err, errlen,
+		            "%s.memberships[%zu].memberId: no such user, group or "
+		            "service principal",
+		            path, i);
+	if (model_member_check(g, o) == MEMBER_SELF)
+		return fail(err, errlen,
+		            "%s.memberships[%zu].memberId: a group cannot be a member "
+		            "of itself",
+		            path, i);
+	if (state_member_add(g, o, NULL))
+		return fail(err, errlen, "%s.memberships[%zu]: out of memory", path, i);
+	return 0;
+}
+
 static int load_memberships(struct state *st, struct tenant *t, const json_t *doc,
                             const char *path, char *err, size_t errlen)
 {
 	const json_t *arr = json_object_get(doc, "memberships");
 	size_t i;
-	json_t *m;
+	json_t *item;
 
 	if (!arr)
 		return 0;
 	if (!json_is_array(arr))
 		return fail(err, errlen, "%s.memberships: must be an array", path);
-	json_array_foreach(arr, i, m)
+	json_array_foreach(arr, i, item)
 	{
-		struct dobj *g =
-		    state_dobj_find(st, t, DOBJ_GROUP, str_member(m, "groupId"));
-		struct dobj *o = state_dobj_find(st, t, -1, str_member(m, "memberId"));
-		if (!g)
-			return fail(err, errlen,
-			            "%s.memberships[%zu].groupId: no such group", path,
-			            i);
-		if (!o || model_member_check(g, o) == MEMBER_NOT_A_PRINCIPAL)
-			return fail(
-			    err, errlen,
-			    "%s.memberships[%zu].memberId: no such user, group or "
-			    "service principal",
-			    path, i);
-		if (model_member_check(g, o) == MEMBER_SELF)
-			return fail(err, errlen,
-			            "%s.memberships[%zu].memberId: a group cannot be a "
-			            "member of itself",
-			            path, i);
-		if (state_member_add(g, o, NULL))
-			return fail(err, errlen, "%s.memberships[%zu]: out of memory",
-			            path, i);
+		json_error_t jerr;
+		json_t *m = edge_tree(item, &jerr);
+		int rc =
+		    m ? load_membership(st, t, m, path, i, err, errlen)
+		      : fail(err, errlen, "%s.memberships[%zu]: %s", path, i, jerr.text);
+		json_decref(m);
+		if (rc)
+			return rc;
 	}
+	return 0;
+}
+
+/* appRoleAssignments[@i], @a: one assignment, checked and added. */
+static int load_assignment(struct state *st, struct tenant *t, const json_t *a,
+                           const char *path, size_t i, char *err, size_t errlen)
+{
+	struct dobj *p = state_dobj_find(st, t, -1, str_member(a, "principalId"));
+	struct dobj *r =
+	    state_dobj_find(st, t, DOBJ_SERVICE_PRINCIPAL, str_member(a, "resourceId"));
+	const char *role = str_member(a, "appRoleId");
+	char id[64];
+
+	if (!p || p->kind == DOBJ_APPLICATION)
+		return fail(err, errlen,
+		            "%s.appRoleAssignments[%zu].principalId: no such principal",
+		            path, i);
+	if (!r)
+		return fail(err, errlen,
+		            "%s.appRoleAssignments[%zu].resourceId: no such service "
+		            "principal",
+		            path, i);
+	if (!guid_valid(role))
+		return fail(err, errlen,
+		            "%s.appRoleAssignments[%zu].appRoleId: must be a GUID", path,
+		            i);
+	if (model_assignment_duplicate(p, r, role))
+		return fail(err, errlen,
+		            "%s.appRoleAssignments[%zu]: the principal holds this "
+		            "app role of this resource already",
+		            path, i);
+	json_t *obj = model_assignment_new(st, p, r, role, id);
+	if (obj && str_member(a, "id")) {
+		snprintf(id, sizeof(id), "%s", str_member(a, "id"));
+		json_object_set_new(obj, "id", json_string(id));
+	}
+	if (obj && json_object_get(a, "createdDateTime"))
+		json_object_set(obj, "createdDateTime",
+		                json_object_get(a, "createdDateTime"));
+	if (!obj || !state_assignment_add(st, t, id, p->id, r->id, role, obj))
+		return fail(err, errlen,
+		            "%s.appRoleAssignments[%zu]: duplicate id or out of memory",
+		            path, i);
 	return 0;
 }
 
@@ -262,55 +332,22 @@ static int load_assignments(struct state *st, struct tenant *t, const json_t *do
 {
 	const json_t *arr = json_object_get(doc, "appRoleAssignments");
 	size_t i;
-	json_t *a;
+	json_t *item;
 
 	if (!arr)
 		return 0;
 	if (!json_is_array(arr))
 		return fail(err, errlen, "%s.appRoleAssignments: must be an array", path);
-	json_array_foreach(arr, i, a)
+	json_array_foreach(arr, i, item)
 	{
-		struct dobj *p = state_dobj_find(st, t, -1, str_member(a, "principalId"));
-		struct dobj *r = state_dobj_find(st, t, DOBJ_SERVICE_PRINCIPAL,
-		                                 str_member(a, "resourceId"));
-		const char *role = str_member(a, "appRoleId");
-		char id[64];
-
-		if (!p || p->kind == DOBJ_APPLICATION)
-			return fail(
-			    err, errlen,
-			    "%s.appRoleAssignments[%zu].principalId: no such principal",
-			    path, i);
-		if (!r)
-			return fail(
-			    err, errlen,
-			    "%s.appRoleAssignments[%zu].resourceId: no such service "
-			    "principal",
-			    path, i);
-		if (!guid_valid(role))
-			return fail(
-			    err, errlen,
-			    "%s.appRoleAssignments[%zu].appRoleId: must be a GUID", path,
-			    i);
-		if (model_assignment_duplicate(p, r, role))
-			return fail(
-			    err, errlen,
-			    "%s.appRoleAssignments[%zu]: the principal holds this "
-			    "app role of this resource already",
-			    path, i);
-		json_t *obj = model_assignment_new(st, p, r, role, id);
-		if (obj && str_member(a, "id")) {
-			snprintf(id, sizeof(id), "%s", str_member(a, "id"));
-			json_object_set_new(obj, "id", json_string(id));
-		}
-		if (obj && json_object_get(a, "createdDateTime"))
-			json_object_set(obj, "createdDateTime",
-			                json_object_get(a, "createdDateTime"));
-		if (!obj || !state_assignment_add(st, t, id, p->id, r->id, role, obj))
-			return fail(
-			    err, errlen,
-			    "%s.appRoleAssignments[%zu]: duplicate id or out of memory",
-			    path, i);
+		json_error_t jerr;
+		json_t *a = edge_tree(item, &jerr);
+		int rc = a ? load_assignment(st, t, a, path, i, err, errlen)
+		           : fail(err, errlen, "%s.appRoleAssignments[%zu]: %s", path, i,
+		                  jerr.text);
+		json_decref(a);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }

@@ -28,9 +28,10 @@ json_t *model_assignment_new(struct state *st, const struct dobj *principal,
 	b64url_encode_to(raw, sizeof(raw), id_out);
 	created = model_timestamp_ticks(st);
 	guid_lower(app_role_id, role);
-	json_t *pname = json_object_get(state_dobj_json(principal), "displayName");
-	json_t *rname = json_object_get(state_dobj_json(resource), "displayName");
-	return json_pack("{s:s, s:n, s:s, s:o, s:O, s:s, s:s, s:O, s:s}", "id", id_out,
+	/* (read, not parsed and kept: a fixture assigns many users at once) */
+	json_t *pname = state_dobj_member(principal, "displayName");
+	json_t *rname = state_dobj_member(resource, "displayName");
+	return json_pack("{s:s, s:n, s:s, s:o, s:o, s:s, s:s, s:o, s:s}", "id", id_out,
 	                 "deletedDateTime", "appRoleId", role, "createdDateTime", created,
 	                 "principalDisplayName", pname ? pname : json_null(),
 	                 "principalId", principal->id, "principalType",

@@ -289,7 +289,8 @@ static int close_level(struct builder *b)
 	if (l->capture) {
 		size_t end = yajl_get_bytes_consumed(b->yajl);
 		json_t *by =
-		    b->cap->capture(b->cap->ctx, v, b->text + l->start, end - l->start);
+		    b->cap->capture(b->cap->ctx, (const char *const *)b->keys, b->depth,
+		                    v, b->text + l->start, end - l->start);
 		if (!by || replace_in_parent(b, by))
 			rc = stop(b, OUT_OF_MEMORY);
 	}

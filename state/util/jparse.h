@@ -18,12 +18,14 @@
 
 /*
  * jparse_capture_fn - the caller's say over each object value whose place
- * @want matched: @tree is the object as parsed (borrowed), @text/@len its
- * exact source text. Returns what the document holds there instead (a new
- * reference; json_incref(@tree) to keep it as is), or NULL to fail the parse
- * (out of memory).
+ * @want matched: @keys and @depth name that place as they did for @want,
+ * @tree is the object as parsed (borrowed), @text/@len its exact source
+ * text. Returns what the document holds there instead (a new reference;
+ * json_incref(@tree) to keep it as is), or NULL to fail the parse (out of
+ * memory).
  */
-typedef json_t *jparse_capture_fn(void *ctx, json_t *tree, const char *text, size_t len);
+typedef json_t *jparse_capture_fn(void *ctx, const char *const *keys, size_t depth,
+                                  json_t *tree, const char *text, size_t len);
 
 /*
  * jparse_want_fn - is the object starting at this place one to capture?

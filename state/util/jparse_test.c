@@ -25,8 +25,11 @@ static bool want_all(void *ctx, const char *const *keys, size_t depth)
 	return true;
 }
 
-static json_t *count_and_keep(void *ctx, json_t *tree, const char *text, size_t len)
+static json_t *count_and_keep(void *ctx, const char *const *keys, size_t depth,
+                              json_t *tree, const char *text, size_t len)
 {
+	(void)keys;
+	(void)depth;
 	(void)text;
 	(void)len;
 	(*(size_t *)ctx)++;
@@ -188,10 +191,12 @@ static bool want_users(void *ctx, const char *const *keys, size_t depth)
 }
 
 /* Each wanted object's text, replaced in the document by a string of it. */
-static json_t *capture_as_text(void *ctx, json_t *tree, const char *text, size_t len)
+static json_t *capture_as_text(void *ctx, const char *const *keys, size_t depth,
+                               json_t *tree, const char *text, size_t len)
 {
 	struct seen *s = ctx;
 
+	assert_true(want_users(NULL, keys, depth)); /* the place @want saw */
 	assert_true(json_is_object(tree));
 	assert_true(s->n < 4 && len < sizeof(s->texts[0]));
 	memcpy(s->texts[s->n], text, len);
