@@ -15,6 +15,18 @@
 #include "state.h"
 #include "util/jparse.h"
 
+/*
+ * Tables made here start with 4 buckets, not uthash's 32 (uthash.h defines
+ * them without #ifndef, so they are redefined after it). Most are the
+ * member_of links of one object, which belongs to one group or two: at 32,
+ * the empty buckets cost 512 bytes a member (300,000 members at make
+ * bench-scale). Big tables double their way up as before, three more times.
+ */
+#undef HASH_INITIAL_NUM_BUCKETS
+#undef HASH_INITIAL_NUM_BUCKETS_LOG2
+#define HASH_INITIAL_NUM_BUCKETS      4U
+#define HASH_INITIAL_NUM_BUCKETS_LOG2 2U
+
 static json_t *thawed(const struct dobj *d)
 {
 	return state_frozen_thaw(d->tenant->st, d->tenant, d->kind, d->frozen);
@@ -94,6 +106,13 @@ static char *lower_dup(const char *s)
 	return out;
 }
 
+static void index_entry_free(struct index_entry *e)
+{
+	if (e->objs != &e->one)
+		state_free(e->objs);
+	state_free(e);
+}
+
 static void index_del(struct tenant *t, enum dobj_index idx, const char *key,
                       struct dobj *d)
 {
@@ -111,26 +130,32 @@ static void index_del(struct tenant *t, enum dobj_index idx, const char *key,
 	}
 	if (e->n == 0) {
 		HASH_DEL(t->idx[idx], e);
-		state_free(e->objs);
-		state_free(e);
+		index_entry_free(e);
 	}
 }
 
-static int index_put(struct tenant *t, enum dobj_index idx, char *key, struct dobj *d)
+/*
+ * Register @d under @k in its index. The entry keeps the key's text, and @k
+ * then points at it instead of its own copy (freed): a user's UPN and mail
+ * are stored once, not once per index and once per object.
+ */
+static int index_put(struct tenant *t, struct dobj_key *k, struct dobj *d)
 {
 	struct index_entry *e;
 
-	HASH_FIND_STR(t->idx[idx], key, e);
+	HASH_FIND_STR(t->idx[k->idx], k->key, e);
 	if (!e) {
-		size_t len = strlen(key);
+		size_t len = strlen(k->key);
 		e = state_calloc(1, sizeof(*e) + len + 1);
 		if (!e)
 			return -1;
-		memcpy(e->text, key, len + 1);
+		memcpy(e->text, k->key, len + 1);
 		e->key = e->text;
-		HASH_ADD_KEYPTR(hh, t->idx[idx], e->key, len, e);
+		e->objs = &e->one;
+		e->cap = 1;
+		HASH_ADD_KEYPTR(hh, t->idx[k->idx], e->key, len, e);
 		struct index_entry *check;
-		HASH_FIND_STR(t->idx[idx], key, check);
+		HASH_FIND_STR(t->idx[k->idx], k->key, check);
 		if (check != e) {
 			state_free(e);
 			return -1;
@@ -138,39 +163,44 @@ static int index_put(struct tenant *t, enum dobj_index idx, char *key, struct do
 	}
 	for (size_t i = 0; i < e->n; i++)
 		if (e->objs[i] == d)
-			return 0;
+			goto held;
 	if (e->n == e->cap) {
-		size_t cap = e->cap ? e->cap * 2 : 2;
-		struct dobj **grown = state_realloc(e->objs, cap * sizeof(*grown));
+		size_t cap = e->cap * 2;
+		struct dobj **grown = state_realloc(e->objs == &e->one ? NULL : e->objs,
+		                                    cap * sizeof(*grown));
 		if (!grown) {
-			if (e->n ==
-			    0) { /* just created for this key: leave no empty entry */
-				HASH_DEL(t->idx[idx], e);
-				state_free(e->objs);
-				state_free(e);
+			if (e->n == 0) { /* just created for this key: leave none */
+				HASH_DEL(t->idx[k->idx], e);
+				index_entry_free(e);
 			}
 			return -1;
 		}
+		if (e->objs == &e->one)
+			grown[0] = e->one;
 		e->objs = grown;
 		e->cap = cap;
 	}
 	e->objs[e->n++] = d;
+held:
+	if (k->owned)
+		state_free(k->key);
+	k->key = e->text;
+	k->owned = false;
 	return 0;
 }
 
 static void keys_free(struct dobj_key *keys, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		state_free(keys[i].key);
+		if (keys[i].owned)
+			state_free(keys[i].key);
 	state_free(keys);
 }
 
 static void keys_clear(struct tenant *t, struct dobj *d)
 {
-	for (size_t i = 0; i < d->nkeys; i++) {
+	for (size_t i = 0; i < d->nkeys; i++)
 		index_del(t, d->keys[i].idx, d->keys[i].key, d);
-		state_free(d->keys[i].key);
-	}
 	state_free(d->keys);
 	d->keys = NULL;
 	d->nkeys = 0;
@@ -194,6 +224,7 @@ static int key_push(struct dobj_key *keys, size_t *n, enum dobj_index idx,
 			return 0;
 		}
 	keys[*n].idx = idx;
+	keys[*n].owned = true;
 	keys[*n].key = key;
 	(*n)++;
 	return 0;
@@ -310,10 +341,13 @@ int state_dobj_reindex(struct tenant *t, struct dobj *d)
 	}
 	for (added = 0; added < nfresh; added++) {
 		if (keys_have(d->keys, d->nkeys, &fresh[added]))
-			continue;
-		if (index_put(t, fresh[added].idx, fresh[added].key, d))
+			continue; /* (made the entry's text below) */
+		if (index_put(t, &fresh[added], d))
 			goto out_undo;
 	}
+	for (size_t i = 0; i < nfresh; i++) /* a key it had: never fails */
+		if (fresh[i].owned && index_put(t, &fresh[i], d))
+			goto out_undo;
 	for (size_t i = 0; i < d->nkeys; i++)
 		if (!keys_have(fresh, nfresh, &d->keys[i]))
 			index_del(t, d->keys[i].idx, d->keys[i].key, d);
@@ -856,8 +890,7 @@ void state_dobjs_free_all(struct tenant *t)
 		HASH_CLEAR(hh, t->idx[i]);
 		for (; e; e = enext) {
 			enext = e->hh.next;
-			state_free(e->objs);
-			state_free(e);
+			index_entry_free(e);
 		}
 	}
 	HASH_CLEAR(hh, t->objects);

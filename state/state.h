@@ -85,6 +85,7 @@ struct dobj_link {
 
 struct dobj_key {
 	enum dobj_index idx;
+	bool owned; /* @key is a copy to free; else the index entry's own text */
 	char *key;
 };
 
@@ -113,9 +114,10 @@ struct dobj {
 };
 
 struct index_entry {
-	char *key; /* points at @text: one allocation holds both */
-	struct dobj **objs;
+	char *key;          /* points at @text: one allocation holds both */
+	struct dobj **objs; /* &@one until a second object shares the key */
 	size_t n, cap;
+	struct dobj *one;
 	UT_hash_handle hh;
 	char text[];
 };
