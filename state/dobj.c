@@ -150,10 +150,9 @@ static int index_put(struct tenant *t, struct dobj_key *k, struct dobj *d)
 		if (!e)
 			return -1;
 		memcpy(e->text, k->key, len + 1);
-		e->key = e->text;
 		e->objs = &e->one;
 		e->cap = 1;
-		HASH_ADD_KEYPTR(hh, t->idx[k->idx], e->key, len, e);
+		HASH_ADD_KEYPTR(hh, t->idx[k->idx], e->text, len, e);
 		struct index_entry *check;
 		HASH_FIND_STR(t->idx[k->idx], k->key, check);
 		if (check != e) {
@@ -165,7 +164,7 @@ static int index_put(struct tenant *t, struct dobj_key *k, struct dobj *d)
 		if (e->objs[i] == d)
 			goto held;
 	if (e->n == e->cap) {
-		size_t cap = e->cap * 2;
+		uint32_t cap = e->cap * 2;
 		struct dobj **grown = state_realloc(e->objs == &e->one ? NULL : e->objs,
 		                                    cap * sizeof(*grown));
 		if (!grown) {

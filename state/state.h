@@ -114,12 +114,11 @@ struct dobj {
 };
 
 struct index_entry {
-	char *key;          /* points at @text: one allocation holds both */
 	struct dobj **objs; /* &@one until a second object shares the key */
-	size_t n, cap;
+	uint32_t n, cap;
 	struct dobj *one;
-	UT_hash_handle hh;
-	char text[];
+	UT_hash_handle hh; /* keyed by @text */
+	char text[];       /* the key: one allocation holds both */
 };
 
 /* An app role assignment (graph-spec §6.3); id is the 43-char base64url form. */
