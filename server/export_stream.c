@@ -76,7 +76,7 @@ void export_stream_free(struct export_stream *es)
 }
 
 /*
- * @v (tenant @t's export, its lock held) with each element of its array
+ * @v (a snapshot of tenant @t's export) with each element of its array
  * members on a line of its own. A user still frozen (state/frozen.h) is
  * parsed for its line and dropped again: it reads as it will once used,
  * and a million of them never sit in memory at once.
@@ -124,7 +124,14 @@ static void write_tenant(struct export_stream *es, struct buf *out, struct tenan
 	buf_addch(out, '}');
 }
 
-/* One tenant, rendered under its lock from references to its objects. */
+/*
+ * One tenant: a snapshot taken under its lock, rendered after it. Its own
+ * requests wait only for the snapshot (their turn on the admin thread, as
+ * t->busy says meanwhile), not for the rendering: a million users' text
+ * takes seconds. A frozen user is completed outside the lock, which is safe:
+ * completing one reads nothing of the tenant (it has its id and creation
+ * time, and a password was hashed before it was kept: fixture_read.c).
+ */
 static int write_one(struct export_stream *es, struct buf *out)
 {
 	struct tenant *t = es->tenants[es->next];
@@ -132,15 +139,15 @@ static int write_one(struct export_stream *es, struct buf *out)
 
 	atomic_fetch_add(&t->busy, 1); /* its requests wait elsewhere meanwhile */
 	state_tenant_lock(t);
-	doc = state_export_tenant_refs(t);
+	doc = state_export_tenant_snapshot(t);
+	state_tenant_unlock(t);
+	atomic_fetch_sub(&t->busy, 1);
 	if (doc) {
 		if (es->next)
 			buf_add(out, ",\n", 2);
 		write_tenant(es, out, t, doc);
-		json_decref(doc); /* it holds stored values: dropped under the lock */
+		json_decref(doc);
 	}
-	state_tenant_unlock(t);
-	atomic_fetch_sub(&t->busy, 1);
 	/* Done with it: its memory may go now if the registry let go of it. */
 	state_tenant_put(t);
 	es->tenants[es->next++] = NULL;

@@ -11,6 +11,7 @@
 #include "../model/model.h"
 #include "../subscription.h"
 #include "../state.h"
+#include "../util/jcopy.h"
 #include "tenants.h"
 
 static const struct {
@@ -31,14 +32,24 @@ static int add_objects(json_t *out, const struct tenant *t, const char *key,
 	if (!arr || json_object_set_new(out, key, arr))
 		return -1;
 	/* An object still frozen stays so: a copy is parsed for it, and the
-	 * references form carries its text, which the streamed export writes
-	 * as it is (server/export_stream.c). */
+	 * snapshot carries its text (immutable), which the streamed export
+	 * completes line by line (server/export_stream.c). */
 	for (const struct dobj *d = state_dobj_first(t, kind); d; d = state_dobj_next(d))
 		if (json_array_append_new(arr, deep       ? state_dobj_json_copy(d)
-		                               : d->props ? json_incref(d->props)
+		                               : d->props ? jcopy_shared(d->props)
 		                                          : json_incref(d->frozen)))
 			return -1;
 	return 0;
+}
+
+/* @value into @out as @key, copied for a snapshot: the exports of
+ * invitations, mail, subscriptions and deleted items name stored objects. */
+static int set_part(json_t *out, const char *key, json_t *value, bool deep)
+{
+	json_t *own = deep || !value ? json_incref(value) : jcopy_shared(value);
+
+	json_decref(value);
+	return json_object_set_new(out, key, own);
 }
 
 /* Edges from each group's side: group order, then the order members were added. */
@@ -81,17 +92,16 @@ static int add_assignments(json_t *out, const struct tenant *t)
  * Deleted items, the change log (delta tokens stay valid across a save and
  * load) and subscriptions, each only when there is something to carry.
  */
-static int add_change_tracking(json_t *out, const struct tenant *t)
+static int add_change_tracking(json_t *out, const struct tenant *t, bool deep)
 {
 	json_t *log = state_changelog_export(t);
 
 	if (log && json_object_set_new(out, "changeLog", log))
 		return -1;
-	if (t->deleted &&
-	    json_object_set_new(out, "deletedItems", state_deleted_export(t)))
+	if (t->deleted && set_part(out, "deletedItems", state_deleted_export(t), deep))
 		return -1;
 	if (t->subscriptions &&
-	    json_object_set_new(out, "subscriptions", state_subscriptions_export(t)))
+	    set_part(out, "subscriptions", state_subscriptions_export(t), deep))
 		return -1;
 	return 0;
 }
@@ -110,11 +120,11 @@ static json_t *export_tenant(const struct tenant *t, bool deep)
 			goto out_free;
 	if (add_memberships(out, t) || add_assignments(out, t))
 		goto out_free;
-	if (json_object_set_new(out, "invitations", state_invitations_export(t)) ||
-	    json_object_set_new(out, "mailbox", state_mailbox_export(t)) ||
+	if (set_part(out, "invitations", state_invitations_export(t), deep) ||
+	    set_part(out, "mailbox", state_mailbox_export(t), deep) ||
 	    json_object_set_new(out, "authorizationPolicy", model_policy_export(t)))
 		goto out_free;
-	if (add_change_tracking(out, t))
+	if (add_change_tracking(out, t, deep))
 		goto out_free;
 	return out;
 
@@ -128,7 +138,7 @@ json_t *state_export_tenant(const struct tenant *t)
 	return export_tenant(t, true);
 }
 
-json_t *state_export_tenant_refs(const struct tenant *t)
+json_t *state_export_tenant_snapshot(const struct tenant *t)
 {
 	return export_tenant(t, false);
 }

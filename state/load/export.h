@@ -28,10 +28,14 @@ json_t *state_export(struct state *st);
 json_t *state_export_tenant(const struct tenant *t);
 
 /*
- * state_export_tenant_refs() - the same without copying the stored objects:
- * the document holds references to them, so the caller renders it and drops
- * it (json_decref) before releasing @t's lock. For streaming big tenants.
+ * state_export_tenant_snapshot() - the same, cheap to take and safe to keep:
+ * its objects and arrays are its own and its scalars shared with the store
+ * (state/util/jcopy.h), and a user still frozen is its text, which never
+ * changes. So the caller takes it under @t's lock and renders and drops it
+ * after releasing the lock, while requests change @t (server/export_stream.c:
+ * a million users are rendered with no lock held). New reference or NULL.
+ * Locking: caller holds @t's lock.
  */
-json_t *state_export_tenant_refs(const struct tenant *t);
+json_t *state_export_tenant_snapshot(const struct tenant *t);
 
 #endif

@@ -1,7 +1,9 @@
 /*
  * state/load/export_test.c - the state round trip: export -> load -> export gives
  * an identical document, including objects, memberships and assignments
- * added at run time; and a bad document changes nothing.
+ * added at run time; a bad document changes nothing; and a snapshot
+ * (what the streamed export renders with no lock held) is not reached by
+ * changes made after it was taken.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +15,7 @@
 #include "../state_testutil.h"
 #include "export.h"
 #include "../model/model.h"
+#include "../invitation.h"
 #include "../state.h"
 #include "tenants.h"
 
@@ -99,11 +102,56 @@ static void test_bad_document_changes_nothing(void **s)
 	state_release(&st);
 }
 
+/* Everything the snapshot names as it was when taken: stored objects are
+ * changed in place by requests after the lock is let go. */
+static void test_snapshot_is_not_reached_by_later_changes(void **s)
+{
+	struct state st;
+	struct tenant *t;
+	struct dobj *user;
+	struct invitation *inv;
+	json_t *snap, *copy, *u0, *i0;
+	size_t phones;
+
+	(void)s;
+	load_default(&st);
+	t = state_tenant_default(&st);
+	user = state_dobj_first(t, DOBJ_USER);
+	json_object_set_new(state_dobj_json(user), "jobTitle", json_string("before"));
+	inv = state_invitation_add(
+	    &st, t, "11111111-2222-4333-8444-555555555555", user->id, "ticket",
+	    json_pack("{s:s, s:s}", "status", "PendingAcceptance",
+	              "invitedUserEmailAddress", "a@fabrikam.example"));
+	assert_non_null(inv);
+	phones =
+	    json_array_size(json_object_get(state_dobj_json(user), "businessPhones"));
+	snap = state_export_tenant_snapshot(t);
+	assert_non_null(snap);
+	copy = json_deep_copy(snap);
+	/* what requests do to stored objects, in place */
+	json_object_set_new(state_dobj_json(user), "jobTitle", json_string("after"));
+	json_array_append_new(json_object_get(state_dobj_json(user), "businessPhones"),
+	                      json_string("+1 425 555 0100"));
+	json_object_set_new(inv->obj, "status", json_string("Completed"));
+	assert_true(json_equal(snap, copy));
+	u0 = json_array_get(json_object_get(snap, "users"), 0);
+	assert_string_equal(json_string_value(json_object_get(u0, "jobTitle")), "before");
+	assert_int_equal(json_array_size(json_object_get(u0, "businessPhones")), phones);
+	i0 = json_object_get(json_array_get(json_object_get(snap, "invitations"), 0),
+	                     "invitation");
+	assert_string_equal(json_string_value(json_object_get(i0, "status")),
+	                    "PendingAcceptance");
+	json_decref(snap);
+	json_decref(copy);
+	state_release(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_round_trip),
 	    cmocka_unit_test(test_bad_document_changes_nothing),
+	    cmocka_unit_test(test_snapshot_is_not_reached_by_later_changes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 #include "../model/model.h"
 #include "../subscription.h"
 #include "../model/model_app.h"
+#include "../util/jcopy.h"
 #include "../util/jparse.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -105,35 +106,6 @@ static int thaw_complete(struct state *st, struct tenant *t, enum dobj_kind kind
 	return 0;
 }
 
-/*
- * A copy of fixture object @item for the store (new reference, NULL on OOM).
- * Strings, numbers, booleans and null are shared with @item, not copied:
- * nothing changes a scalar in place (a property is changed by setting a new
- * value) and jansson's reference counts are atomic, so the tenant and the
- * kept fixture (the reset baseline) can hold the same ones. Arrays and
- * objects, which requests do change in place, are copied deep.
- */
-static json_t *copy_object(const json_t *item)
-{
-	json_t *copy = json_object();
-	const char *key;
-	json_t *value;
-
-	if (!copy)
-		return NULL;
-	json_object_foreach((json_t *)item, key, value)
-	{
-		json_t *v = json_is_object(value) || json_is_array(value)
-		                ? json_deep_copy(value)
-		                : json_incref(value);
-		if (json_object_set_new_nocheck(copy, key, v)) {
-			json_decref(copy);
-			return NULL;
-		}
-	}
-	return copy;
-}
-
 /* What the checks below and the store's indexes read of a user kept as text
  * (state/dobj.c keys_collect, name_key_of): parsed alone at load. */
 static const char *const user_index_members[] = {
@@ -188,7 +160,7 @@ static int load_objects(struct state *st, struct tenant *t, const json_t *doc,
 		}
 		/* The stub is ours and the store reads no default (completed on
 		 * first use, state_dobj_json); a tree is copied and completed. */
-		json_t *copy = stub ? stub : copy_object(item);
+		json_t *copy = stub ? stub : jcopy_shared(item);
 		if (!copy || (!stub && ks->complete(st, t, copy))) {
 			json_decref(copy);
 			return fail(err, errlen, "%s.%s[%zu]: out of memory", path,

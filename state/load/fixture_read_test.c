@@ -340,9 +340,9 @@ static void test_export_completes_without_parsing(void **s)
 	for (size_t i = 0; i < 2; i++)
 		assert_true(same_user(json_array_get(ua, i), json_array_get(ub, i)));
 	assert_null(state_dobj_find(&both.lazy_st, both.lazy, DOBJ_USER, U1)->props);
-	/* the references form keeps the text for the streamed export */
+	/* the snapshot keeps the text for the streamed export */
 	json_decref(a);
-	a = state_export_tenant_refs(both.lazy);
+	a = state_export_tenant_snapshot(both.lazy);
 	assert_true(state_frozen_text(json_array_get(json_object_get(a, "users"), 0),
 	                              &(const char *){0}, &(size_t){0}));
 	json_decref(a);
