@@ -27,6 +27,14 @@
 #define HASH_INITIAL_NUM_BUCKETS      4U
 #define HASH_INITIAL_NUM_BUCKETS_LOG2 2U
 
+/*
+ * ADD_TOOK: with HASH_NONFATAL_OOM (state/util/hash.h) a HASH_ADD fails
+ * only when the table it would create cannot be made, and then the count
+ * does not grow; so each add here compares HASH_COUNT before and after,
+ * rather than finding the item again (a hash and a bucket walk per object
+ * loaded).
+ */
+
 static json_t *thawed(const struct dobj *d)
 {
 	return state_frozen_thaw(d->tenant->st, d->tenant, d->kind, d->frozen);
@@ -152,10 +160,9 @@ static int index_put(struct tenant *t, struct dobj_key *k, struct dobj *d)
 		memcpy(e->text, k->key, len + 1);
 		e->objs = &e->one;
 		e->cap = 1;
+		unsigned before = HASH_COUNT(t->idx[k->idx]);
 		HASH_ADD_KEYPTR(hh, t->idx[k->idx], e->text, len, e);
-		struct index_entry *check;
-		HASH_FIND_STR(t->idx[k->idx], k->key, check);
-		if (check != e) {
+		if (HASH_COUNT(t->idx[k->idx]) != before + 1) { /* see ADD_TOOK */
 			state_free(e);
 			return -1;
 		}
@@ -474,9 +481,9 @@ struct dobj *state_dobj_add(struct state *st, struct tenant *t, enum dobj_kind k
 		d->visible_at_ms = lag ? state_now_ms(st) + lag : 0;
 		d->invisible_reads = atomic_load(&st->lag_reads[kind]);
 	}
+	unsigned before = HASH_COUNT(t->objects);
 	HASH_ADD_STR(t->objects, id, d);
-	HASH_FIND_STR(t->objects, d->id, check);
-	if (check != d)
+	if (HASH_COUNT(t->objects) != before + 1)
 		goto out_free;
 	kind_append(t, d);
 	if (oset_insert(&t->by_seq[kind], NULL, d->seq, d)) {
@@ -592,7 +599,7 @@ size_t state_dobj_count(const struct tenant *t, enum dobj_kind kind)
 
 static int link_add(struct dobj_link **head, struct dobj *target)
 {
-	struct dobj_link *l, *check;
+	struct dobj_link *l;
 
 	HASH_FIND_STR(*head, target->id, l);
 	if (l)
@@ -602,9 +609,9 @@ static int link_add(struct dobj_link **head, struct dobj *target)
 		return -1;
 	memcpy(l->id, target->id, sizeof(l->id));
 	l->obj = target;
+	unsigned before = HASH_COUNT(*head);
 	HASH_ADD_STR(*head, id, l);
-	HASH_FIND_STR(*head, target->id, check);
-	if (check != l) {
+	if (HASH_COUNT(*head) != before + 1) {
 		state_free(l);
 		return -1;
 	}
@@ -820,9 +827,9 @@ int state_dobj_link(struct state *st, struct tenant *t, struct dobj *d)
 	d->seq = state_next_seq(st);
 	d->visible_at_ms = 0;
 	d->invisible_reads = 0;
+	unsigned before = HASH_COUNT(t->objects);
 	HASH_ADD_STR(t->objects, id, d);
-	HASH_FIND_STR(t->objects, d->id, check);
-	if (check != d)
+	if (HASH_COUNT(t->objects) != before + 1)
 		return -1;
 	kind_append(t, d);
 	if (oset_insert(&t->by_seq[d->kind], NULL, d->seq, d)) {

@@ -190,10 +190,17 @@ static int load_objects(struct state *st, struct tenant *t, const json_t *doc,
 	return 0;
 }
 
+/* What the loader reads of a membership or an app role assignment. */
+static const char *const edge_members[] = {
+    "groupId",   "memberId", "principalId",     "resourceId",
+    "appRoleId", "id",       "createdDateTime", NULL,
+};
+
 /*
  * Fixture edge @item as a tree (new reference): a membership or assignment
- * kept as text (fixture_read.c) parsed alone, else @item itself. NULL with
- * @jerr on OOM (the text was parsed once already).
+ * kept as text (fixture_read.c) parsed alone for what the loader reads,
+ * else @item itself. NULL with @jerr on OOM (the text was parsed once
+ * already).
  */
 static json_t *edge_tree(json_t *item, json_error_t *jerr)
 {
@@ -202,7 +209,7 @@ static json_t *edge_tree(json_t *item, json_error_t *jerr)
 
 	if (!state_frozen_text(item, &text, &len))
 		return json_incref(item);
-	return jparse(text, len, NULL, jerr);
+	return jparse_members(text, len, edge_members, jerr);
 }
 
 /* memberships[@i], @m: one edge, checked and added. */

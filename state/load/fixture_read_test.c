@@ -96,6 +96,36 @@ static void test_which_users_wait(void **s)
 	json_decref(doc);
 }
 
+/* The kept text drops whitespace between tokens and none inside strings,
+ * escaped quotes and backslashes included. */
+static void test_text_squeezed_exactly(void **s)
+{
+	static const char in[] =
+	    "{ \"a\" : \" x \\\" y \" ,\n\t\"b\\\\\" :\r[ \"\\\\\" , 1 ,"
+	    "\"\" ],\"c\":\"tab\\t end \\\\ \"}";
+	static const char want[] =
+	    "{\"a\":\" x \\\" y \",\"b\\\\\":[\"\\\\\",1,\"\"],\"c\":\"tab\\t end \\\\ "
+	    "\"}";
+	json_t *frozen = state_frozen_new(in, strlen(in));
+	json_error_t jerr;
+	json_t *a, *b;
+	const char *text;
+	size_t len;
+
+	(void)s;
+	assert_true(state_frozen_text(frozen, &text, &len));
+	assert_int_equal(len, strlen(want));
+	assert_memory_equal(text, want, len);
+	a = json_loads(in, 0, &jerr);
+	b = json_loadb(text, len, 0, &jerr);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_true(json_equal(a, b));
+	json_decref(a);
+	json_decref(b);
+	json_decref(frozen);
+}
+
 /* No JSON text can make a frozen string: NUL is refused in strings. */
 static void test_text_cannot_pass_for_frozen(void **s)
 {
@@ -354,6 +384,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_which_users_wait),
+	    cmocka_unit_test(test_text_squeezed_exactly),
 	    cmocka_unit_test(test_text_cannot_pass_for_frozen),
 	    cmocka_unit_test(test_same_store_as_trees),
 	    cmocka_unit_test(test_edges_leave_users_waiting),

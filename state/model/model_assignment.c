@@ -4,6 +4,7 @@
  */
 #include "model_app.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -31,12 +32,38 @@ json_t *model_assignment_new(struct state *st, const struct dobj *principal,
 	/* (read, not parsed and kept: a fixture assigns many users at once) */
 	json_t *pname = state_dobj_member(principal, "displayName");
 	json_t *rname = state_dobj_member(resource, "displayName");
-	return json_pack("{s:s, s:n, s:s, s:o, s:o, s:s, s:s, s:o, s:s}", "id", id_out,
-	                 "deletedDateTime", "appRoleId", role, "createdDateTime", created,
-	                 "principalDisplayName", pname ? pname : json_null(),
-	                 "principalId", principal->id, "principalType",
-	                 model_principal_type(principal), "resourceDisplayName",
-	                 rname ? rname : json_null(), "resourceId", resource->id);
+	/* Member by member, in Graph's order: json_pack's format parsing cost
+	 * more than the rest of an assignment (~16k instructions). */
+	struct {
+		const char *key;
+		json_t *value;
+	} members[] = {
+	    {"id", json_string_nocheck(id_out)},
+	    {"deletedDateTime", json_null()},
+	    {"appRoleId", json_string_nocheck(role)},
+	    {"createdDateTime", created},
+	    {"principalDisplayName", pname ? pname : json_null()},
+	    {"principalId", json_string_nocheck(principal->id)},
+	    {"principalType", json_string_nocheck(model_principal_type(principal))},
+	    {"resourceDisplayName", rname ? rname : json_null()},
+	    {"resourceId", json_string_nocheck(resource->id)},
+	};
+	json_t *obj = json_object();
+	bool failed = !obj;
+
+	for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
+		if (failed || !members[i].value)
+			json_decref(members[i].value);
+		else if (json_object_set_new_nocheck(obj, members[i].key,
+		                                     members[i].value))
+			failed = true; /* (the value is released by the call) */
+		failed |= !members[i].value;
+	}
+	if (failed) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
 }
 
 int model_assignment_id_principal(const char *id, char out[GUID_STR_LEN + 1])

@@ -38,8 +38,26 @@ struct level {
 	bool capture;   /* this object is handed to the capture function */
 };
 
+/*
+ * The small allocations of one parse: yajl's own (its handle, lexer and
+ * buffers, through yajl_alloc_funcs), the level stack and the key buffers.
+ * They come from this block on the parser's stack while they fit, and from
+ * the heap past it. A fixture is parsed once whole and then once more per
+ * user, membership and assignment (a few hundred bytes each, 1.5 million
+ * of them at a million users): each of those parses used to make and free
+ * about ten heap blocks between the store's own.
+ */
+#define SCRATCH_BYTES 4096
+#define SCRATCH_HEAD  16 /* a block's size before it; keeps 16-byte alignment */
+
+struct scratch {
+	size_t used;
+	_Alignas(16) unsigned char bytes[SCRATCH_BYTES];
+};
+
 struct builder {
 	yajl_handle yajl;
+	struct scratch *scratch;
 	const char *text;
 	const struct jparse_capture *cap;
 	struct level *levels; /* @cap_levels of them, grown as nesting deepens */
@@ -55,6 +73,52 @@ struct builder {
 	bool skip_value;
 	size_t skipping;
 };
+
+static bool in_scratch(const struct scratch *sc, const void *p)
+{
+	uintptr_t at = (uintptr_t)p, start = (uintptr_t)sc->bytes;
+
+	return at >= start && at < start + SCRATCH_BYTES;
+}
+
+static void *scratch_malloc(void *ctx, size_t n)
+{
+	struct scratch *sc = ctx;
+	size_t need = SCRATCH_HEAD + ((n + 15) & ~(size_t)15);
+
+	if (n <= SCRATCH_BYTES && need <= SCRATCH_BYTES - sc->used) {
+		unsigned char *p = sc->bytes + sc->used;
+
+		memcpy(p, &n, sizeof(n));
+		sc->used += need;
+		return p + SCRATCH_HEAD;
+	}
+	return state_malloc(n);
+}
+
+static void scratch_free(void *ctx, void *p)
+{
+	if (p && !in_scratch(ctx, p))
+		state_free(p);
+}
+
+static void *scratch_realloc(void *ctx, void *p, size_t n)
+{
+	size_t old;
+	void *q;
+
+	if (!p)
+		return scratch_malloc(ctx, n);
+	if (!in_scratch(ctx, p))
+		return state_realloc(p, n);
+	memcpy(&old, (unsigned char *)p - SCRATCH_HEAD, sizeof(old));
+	if (n <= old)
+		return p;
+	q = scratch_malloc(ctx, n);
+	if (q)
+		memcpy(q, p, old);
+	return q;
+}
 
 static int stop(struct builder *b, enum outcome why)
 {
@@ -88,6 +152,10 @@ static int add(struct builder *b, json_t *v)
 	top = &b->levels[b->depth - 1];
 	if (json_is_array(top->value))
 		return json_array_append_new(top->value, v) ? stop(b, OUT_OF_MEMORY) : 1;
+	if (b->only) /* text parsed whole before: no duplicate, valid keys */
+		return json_object_setn_new_nocheck(top->value, top->key, top->key_len, v)
+		           ? stop(b, OUT_OF_MEMORY)
+		           : 1;
 	if (json_object_getn(top->value, top->key, top->key_len)) {
 		json_decref(v);
 		return stop(b, TO_JANSSON); /* a duplicate key: jansson's message */
@@ -133,7 +201,8 @@ static int on_number(void *ctx, const char *s, size_t n)
 	return add(b, json_integer(i));
 }
 
-/* Checked like jansson's own strings: valid UTF-8 (its rules), no NUL. */
+/* Checked like jansson's own strings: valid UTF-8 (its rules), no NUL;
+ * except in jparse_members(), whose text passed those checks before. */
 static int on_string(void *ctx, const unsigned char *s, size_t n)
 {
 	struct builder *b = ctx;
@@ -141,6 +210,10 @@ static int on_string(void *ctx, const unsigned char *s, size_t n)
 
 	if (skipped(b))
 		return 1;
+	if (b->only) {
+		v = json_stringn_nocheck((const char *)s, n);
+		return v ? add(b, v) : stop(b, OUT_OF_MEMORY);
+	}
 	if (memchr(s, '\0', n))
 		return stop(b, TO_JANSSON);
 	v = json_stringn((const char *)s, n);
@@ -151,12 +224,12 @@ static int on_string(void *ctx, const unsigned char *s, size_t n)
 static int grow(struct builder *b)
 {
 	size_t n = b->cap_levels ? 2 * b->cap_levels : 16;
-	struct level *levels = state_malloc(n * sizeof(*levels));
-	const char **keys = state_malloc(n * sizeof(*keys));
+	struct level *levels = scratch_malloc(b->scratch, n * sizeof(*levels));
+	const char **keys = scratch_malloc(b->scratch, n * sizeof(*keys));
 
 	if (!levels || !keys) {
-		state_free(levels);
-		state_free(keys);
+		scratch_free(b->scratch, levels);
+		scratch_free(b->scratch, keys);
 		return -1;
 	}
 	memset(levels, 0, n * sizeof(*levels));
@@ -164,8 +237,8 @@ static int grow(struct builder *b)
 		memcpy(levels, b->levels, b->cap_levels * sizeof(*levels));
 		memcpy(keys, b->keys, b->cap_levels * sizeof(*keys));
 	}
-	state_free(b->levels);
-	state_free(b->keys);
+	scratch_free(b->scratch, b->levels);
+	scratch_free(b->scratch, b->keys);
 	b->levels = levels;
 	b->keys = keys;
 	b->cap_levels = n;
@@ -246,10 +319,10 @@ static int on_map_key(void *ctx, const unsigned char *s, size_t n)
 	if (memchr(s, '\0', n))
 		return stop(b, TO_JANSSON);
 	if (n + 1 > top->key_cap) {
-		char *key = state_malloc(n + 1 > 64 ? n + 1 : 64);
+		char *key = scratch_malloc(b->scratch, n + 1 > 64 ? n + 1 : 64);
 		if (!key)
 			return stop(b, OUT_OF_MEMORY);
-		state_free(top->key);
+		scratch_free(b->scratch, top->key);
 		top->key = key;
 		top->key_cap = n + 1 > 64 ? n + 1 : 64;
 	}
@@ -345,11 +418,11 @@ static void builder_release(struct builder *b)
 	while (b->depth > 0)
 		json_decref(b->levels[--b->depth].value);
 	for (size_t i = 0; i < b->cap_levels; i++)
-		state_free(b->levels[i].key);
+		scratch_free(b->scratch, b->levels[i].key);
 	json_decref(b->root);
 	b->root = NULL;
-	state_free(b->levels);
-	state_free(b->keys);
+	scratch_free(b->scratch, b->levels);
+	scratch_free(b->scratch, b->keys);
 	if (b->yajl)
 		yajl_free(b->yajl);
 }
@@ -373,14 +446,20 @@ static json_t *parse(struct builder *b, const char *text, size_t len, json_error
 {
 	yajl_status st;
 	json_t *root;
+	struct scratch sc; /* (its bytes are not cleared: used only as handed out) */
+	yajl_alloc_funcs funcs = {scratch_malloc, scratch_realloc, scratch_free, &sc};
 
 	if (has_escaped_surrogate(text, len))
 		return with_jansson(text, len, jerr);
-	b->yajl = yajl_alloc(&callbacks, NULL, b);
+	sc.used = 0;
+	b->scratch = &sc;
+	b->yajl = yajl_alloc(&callbacks, &funcs, b);
 	if (!b->yajl) {
 		builder_release(b);
 		return parse_error(jerr, "out of memory");
 	}
+	if (b->only) /* text parsed whole before: its strings are valid UTF-8 */
+		yajl_config(b->yajl, yajl_dont_validate_strings, 1);
 	st = yajl_parse(b->yajl, (const unsigned char *)text, len);
 	if (st == yajl_status_ok)
 		st = yajl_complete_parse(b->yajl);
