@@ -114,6 +114,23 @@ static char *lower_dup(const char *s)
 	return out;
 }
 
+/*
+ * Buckets for @n items in the table of @head (just made by its first add)
+ * at once, while a load adds them: uthash would double its way there,
+ * rehashing every item each time, and lets a chain grow to ten items before
+ * it doubles, each step a cache miss once a million users are in. About two
+ * items a bucket: 16 bytes a bucket. A failed allocation leaves the table as
+ * it was, which works as before.
+ */
+#define TABLE_RESERVE(head, n)                                                           \
+	do {                                                                             \
+		UT_hash_table *tbl_ = (head)->hh.tbl;                                    \
+		int oomed_ = 0;                                                          \
+		(void)oomed_;                                                            \
+		while (!oomed_ && tbl_->num_buckets < (n) / 2)                           \
+			HASH_EXPAND_BUCKETS(hh, tbl_, oomed_);                           \
+	} while (0)
+
 static void index_entry_free(struct index_entry *e)
 {
 	if (e->objs != &e->one)
@@ -166,6 +183,8 @@ static int index_put(struct tenant *t, struct dobj_key *k, struct dobj *d)
 			state_free(e);
 			return -1;
 		}
+		if (before == 0 && t->expect_objects)
+			TABLE_RESERVE(t->idx[k->idx], t->expect_objects);
 	}
 	for (size_t i = 0; i < e->n; i++)
 		if (e->objs[i] == d)
@@ -382,17 +401,34 @@ out_undo:
 }
 
 struct name_entry {
+	uint64_t head[2]; /* the key's first 16 bytes, big-endian, NUL-padded */
 	const char *key;
 	uint64_t seq;
 	struct dobj *d;
 };
 
-/* The by_name order: name key, then seq (state/util/oset.c's cmp). */
+static void name_head(const char *key, uint64_t head[2])
+{
+	head[0] = head[1] = 0;
+	for (int i = 0; i < 16 && key[i]; i++)
+		head[i / 8] |= (uint64_t)(unsigned char)key[i] << (56 - 8 * (i % 8));
+}
+
+/*
+ * The by_name order: name key, then seq (state/util/oset.c's cmp, strcmp's
+ * bytes as unsigned). The keys' first 16 bytes sit in the entry, so most
+ * comparisons of a million-name sort touch no key text: each of those was a
+ * cache miss.
+ */
 static int name_cmp(const void *a, const void *b)
 {
 	const struct name_entry *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
+	int c = 0;
 
+	for (int i = 0; i < 2 && !c; i++)
+		c = (x->head[i] > y->head[i]) - (x->head[i] < y->head[i]);
+	if (!c && (x->head[1] & 0xff)) /* both run past 16 bytes */
+		c = strcmp(x->key + 16, y->key + 16);
 	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
 }
 
@@ -410,8 +446,11 @@ int state_dobj_names_build(struct tenant *t)
 		for (struct oset_node *o = oset_first(&t->by_seq[k]); o;
 		     o = oset_next(o)) {
 			struct dobj *d = o->val;
-			if (d->name_key)
-				v[n++] = (struct name_entry){d->name_key, d->seq, d};
+			if (d->name_key) {
+				v[n] =
+				    (struct name_entry){{0, 0}, d->name_key, d->seq, d};
+				name_head(d->name_key, v[n++].head);
+			}
 		}
 		qsort(v, n, sizeof(*v), name_cmp);
 		for (size_t i = 0; i < n; i++)
@@ -485,6 +524,8 @@ struct dobj *state_dobj_add(struct state *st, struct tenant *t, enum dobj_kind k
 	HASH_ADD_STR(t->objects, id, d);
 	if (HASH_COUNT(t->objects) != before + 1)
 		goto out_free;
+	if (before == 0 && t->expect_objects)
+		TABLE_RESERVE(t->objects, t->expect_objects);
 	kind_append(t, d);
 	if (oset_insert(&t->by_seq[kind], NULL, d->seq, d)) {
 		kind_remove(t, d);

@@ -228,6 +228,43 @@ static void test_reset_undoes_changes_in_place(void **s)
 	state_release(&st);
 }
 
+/* A load's name order is strcmp then seq where keys share 16 bytes or
+ * more, end at 15, 16 or 17, or hold UTF-8 (bytes above 0x7f sort after
+ * ASCII): the one-go sort (which reads only a key's first 16 bytes until
+ * they tie) feeds the order its entries, and the order itself decides. */
+static const char long_names[] = "{\"tenants\":[{\"id\":\"" T1 "\",\"displayName\":\"A\","
+                                 "\"domain\":\"a.example\",\"users\":[" /* */
+    NAMED(1, "abcdefghijklmnopq") "," NAMED(2, "abcdefghijklmnop") ","  /* */
+    NAMED(3, "z\u00e9") "," NAMED(4, "abcdefghijklmno") ","             /* */
+    NAMED(5, "ABCDEFGHIJKLMNOPA") "," NAMED(6, "abcdefghijklmnopq") "," /* */
+    NAMED(7, "z") "," NAMED(8, "ze") ","                                /* */
+    NAMED(9, "abcdefghijklmnopq\u00e9") "]}]}";
+
+static void test_name_order_long_names(void **s)
+{
+	struct state st;
+	struct tenant *t;
+	const struct dobj *prev = NULL;
+	size_t n = 0;
+
+	(void)s;
+	t = load_text(&st, long_names);
+	for (struct oset_node *o = oset_first(&t->by_name[DOBJ_USER]); o;
+	     o = oset_next(o), n++) {
+		const struct dobj *d = o->val;
+		if (prev) {
+			int c = strcmp(prev->name_key, d->name_key);
+			assert_true(c < 0 || (c == 0 && prev->seq < d->seq));
+		}
+		prev = d;
+	}
+	assert_int_equal(n, 9);
+	assert_string_equal(
+	    ((const struct dobj *)oset_first(&t->by_name[DOBJ_USER])->val)->name_key,
+	    "abcdefghijklmno");
+	state_release(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +275,7 @@ int main(void)
 	    cmocka_unit_test(test_valid_fixture_still_loads),
 	    cmocka_unit_test(test_tenant_copies_load_back),
 	    cmocka_unit_test(test_name_order_after_load),
+	    cmocka_unit_test(test_name_order_long_names),
 	    cmocka_unit_test(test_reset_undoes_changes_in_place),
 	};
 

@@ -405,6 +405,7 @@ static void swap_contents(struct tenant *a, struct tenant *b)
 	} while (0)
 	SWAP(loading);
 	SWAP(names_later);
+	SWAP(expect_objects);
 	SWAP(templates);
 	SWAP(objects);
 	SWAP(assignments);
