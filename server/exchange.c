@@ -6,6 +6,7 @@
 #include "exchange.h"
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,9 +31,15 @@
 #define TENANT_HEADER      "x-graphmock-tenant"
 #define ADMIN_TOKEN_HEADER "x-graphmock-admin-token"
 
+/* exchange_init() clears the request and the response with their own inits. */
+_Static_assert(offsetof(struct exchange, resp) >= sizeof(struct req) &&
+                   offsetof(struct exchange, odata) >=
+                       offsetof(struct exchange, resp) + sizeof(struct resp),
+               "struct exchange starts with req, then resp, then the rest");
+
 void exchange_init(struct exchange *ex)
 {
-	memset(ex, 0, sizeof(*ex));
+	memset(&ex->odata, 0, sizeof(*ex) - offsetof(struct exchange, odata));
 	req_init(&ex->req);
 	resp_init(&ex->resp, &ex->req);
 	ex->started_us = monotonic_us();

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -57,6 +58,10 @@ struct http_exchange {
 	struct deferred_result deferred; /* PHASE_DEFERRED: what the admin thread did */
 };
 
+/* Where the fields after the exchange begin (on_uri() clears from there). */
+#define HX_TAIL offsetof(struct http_exchange, query)
+_Static_assert(offsetof(struct http_exchange, ex) == 0, "the exchange comes first");
+
 /*
  * MHD_OPTION_URI_LOG_CALLBACK: runs on the raw request line before
  * libmicrohttpd splits the query string into its per-connection pool. Every
@@ -69,13 +74,16 @@ struct http_exchange {
  */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
-	struct http_exchange *hx = calloc(1, sizeof(*hx));
+	/* Not calloc: exchange_init() clears the exchange, the rest is cleared
+	 * here, and clearing its ~3 KB twice was a tenth of our own cost. */
+	struct http_exchange *hx = malloc(sizeof(*hx));
 	char *q = strchr(uri, '?');
 
 	(void)cls;
 	(void)conn;
 	if (!hx)
 		return NULL;
+	memset((char *)hx + HX_TAIL, 0, sizeof(*hx) - HX_TAIL);
 	exchange_init(&hx->ex);
 	if (q) {
 		hx->query = state_strdup(q + 1);
@@ -111,12 +119,21 @@ static void set_base_url(struct srv *srv, struct req *req)
 {
 	const char *host = req_header(req, "host");
 
-	if (srv->cfg.public_url[0])
+	if (srv->cfg.public_url[0]) {
 		str_copy(req->base_url, sizeof(req->base_url), srv->cfg.public_url);
-	else if (host && *host && !strpbrk(host, " /\\\"'<>"))
-		snprintf(req->base_url, sizeof(req->base_url), "%s://%s", srv_scheme(srv),
-		         host);
-	else
+	} else if (host && *host && !strpbrk(host, " /\\\"'<>")) {
+		/* "%s://%s" as snprintf cuts it, without its format machinery */
+		size_t n =
+		    str_copy(req->base_url, sizeof(req->base_url), srv_scheme(srv));
+
+		if (n + 3 < sizeof(req->base_url)) {
+			memcpy(req->base_url + n, "://", 4);
+			str_copy(req->base_url + n + 3, sizeof(req->base_url) - n - 3,
+			         host);
+		} else {
+			str_copy(req->base_url + n, sizeof(req->base_url) - n, "://");
+		}
+	} else
 		snprintf(req->base_url, sizeof(req->base_url), "%s://%s:%u",
 		         srv_scheme(srv), srv->addr, srv->port);
 }
@@ -296,9 +313,10 @@ static void set_peer(struct MHD_Connection *conn, struct req *req)
 		          &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
 		          req->peer, sizeof(req->peer));
 	else
-		inet_ntop(AF_INET,
-		          &((const struct sockaddr_in *)ci->client_addr)->sin_addr,
-		          req->peer, sizeof(req->peer));
+		str_ipv4(
+		    (const unsigned char *)&((const struct sockaddr_in *)ci->client_addr)
+		        ->sin_addr.s_addr,
+		    req->peer);
 }
 
 /*
@@ -332,6 +350,8 @@ static void build_request(struct srv *srv, struct MHD_Connection *conn,
 		req_take_body(req, hx->upload, hx->upload_len);
 		hx->upload = NULL;
 	}
+	if (!hx->oom && !hx->no_host && !prc && !qrc)
+		return; /* exchange_run() ties the response to the request's ids */
 	resp_init(&hx->ex.resp, req);
 	if (hx->oom || qrc == REQ_DECODE_OOM || prc == REQ_DECODE_OOM)
 		resp_error(&hx->ex.resp, GERR_INTERNAL, "Out of memory.");
