@@ -171,19 +171,30 @@ void jwriter_string(struct buf *w, const char *s, size_t n)
 	json_decref(tmp);
 }
 
+bool jwriter_plain(const char *s, size_t n)
+{
+	return plain_run((const unsigned char *)s, n) == n;
+}
+
 void jwriter_member(struct buf *w, const char *key, bool comma)
 {
 	size_t n = strlen(key);
-	char *d;
 
 	/* Keys are nearly always plain: then one reservation and one copy. */
-	if (plain_run((const unsigned char *)key, n) != n) {
+	if (!jwriter_plain(key, n)) {
 		if (comma)
 			buf_add(w, ",", 1);
 		jwriter_string(w, key, n);
 		buf_add(w, ":", 1);
 		return;
 	}
+	jwriter_member_plain(w, key, n, comma);
+}
+
+void jwriter_member_plain(struct buf *w, const char *key, size_t n, bool comma)
+{
+	char *d;
+
 	if (!room(w, n + 4))
 		return;
 	d = w->data + w->len;
