@@ -400,9 +400,20 @@ void odata_project_write(struct buf *w, const struct odata_query *q,
 	                       NULL);
 }
 
+/*
+ * Each thread's own projection, lent to one answer at a time: a ~9 KB block
+ * taken from malloc and freed again for every answer cost ~1,500
+ * instructions. A second one alive at once on a thread is malloc'ed.
+ */
+static _Thread_local struct proj proj_lent;
+static _Thread_local bool proj_lent_busy;
+
 struct odata_proj *odata_proj_new(const struct odata_expander *ex)
 {
-	struct proj *pr = malloc(sizeof(*pr));
+	struct proj *pr = proj_lent_busy ? malloc(sizeof(*pr)) : &proj_lent;
+
+	if (pr == &proj_lent)
+		proj_lent_busy = true;
 
 	if (pr) {
 		pr->ex = ex;
@@ -414,7 +425,10 @@ struct odata_proj *odata_proj_new(const struct odata_expander *ex)
 
 void odata_proj_free(struct odata_proj *p)
 {
-	free(p);
+	if (p == (struct odata_proj *)&proj_lent)
+		proj_lent_busy = false;
+	else
+		free(p);
 }
 
 void odata_proj_write(struct odata_proj *p, struct buf *w, const struct odata_query *q,
