@@ -158,17 +158,13 @@ static void set_base_url(struct srv *srv, struct req *req)
 	if (srv->cfg.public_url[0]) {
 		str_copy(req->base_url, sizeof(req->base_url), srv->cfg.public_url);
 	} else if (host && *host && !strpbrk(host, " /\\\"'<>")) {
-		/* "%s://%s" as snprintf cuts it, without its format machinery */
+		/* "%s://%s" as snprintf cuts it, without its format machinery
+		 * (the scheme is "http" or "https") */
 		size_t n =
 		    str_copy(req->base_url, sizeof(req->base_url), srv_scheme(srv));
 
-		if (n + 3 < sizeof(req->base_url)) {
-			memcpy(req->base_url + n, "://", 4);
-			str_copy(req->base_url + n + 3, sizeof(req->base_url) - n - 3,
-			         host);
-		} else {
-			str_copy(req->base_url + n, sizeof(req->base_url) - n, "://");
-		}
+		memcpy(req->base_url + n, "://", 4);
+		str_copy(req->base_url + n + 3, sizeof(req->base_url) - n - 3, host);
 	} else
 		snprintf(req->base_url, sizeof(req->base_url), "%s://%s:%u",
 		         srv_scheme(srv), srv->addr, srv->port);
