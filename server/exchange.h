@@ -48,6 +48,7 @@ enum exchange_step {
 };
 
 struct exchange {
+	/* req, then resp, then the rest: exchange_init() clears them in turn */
 	struct req req;           /* filled by the transport */
 	struct resp resp;         /* the answer; a transport may set an error before
 	                             exchange_run() (a broken path), which is then sent */

@@ -14,17 +14,25 @@
 
 #define REDACTED "REDACTED"
 
-static const char *const secret_names[] = {
-    "password",     "client_secret", "client_assertion", "assertion",     "refresh_token",
-    "access_token", "id_token",      "authorization",    "code_verifier", "secretText",
-    NULL,
+#define SECRET(s)                                                                        \
+	{                                                                                \
+		s, sizeof(s) - 1                                                         \
+	}
+static const struct {
+	const char *name;
+	size_t len;
+} secret_names[] = {
+    SECRET("password"),   SECRET("client_secret"), SECRET("client_assertion"),
+    SECRET("assertion"),  SECRET("refresh_token"), SECRET("access_token"),
+    SECRET("id_token"),   SECRET("authorization"), SECRET("code_verifier"),
+    SECRET("secretText"),
 };
 
 bool journal_secret_name(const char *name, size_t n)
 {
-	for (size_t i = 0; secret_names[i]; i++)
-		if (strlen(secret_names[i]) == n &&
-		    !strncasecmp(secret_names[i], name, n))
+	for (size_t i = 0; i < sizeof(secret_names) / sizeof(secret_names[0]); i++)
+		if (secret_names[i].len == n &&
+		    !strncasecmp(secret_names[i].name, name, n))
 			return true;
 	return false;
 }
@@ -57,9 +65,16 @@ static void redact_json(struct buf *out, const char *p, const char *end)
 		const char *s, *after;
 
 		if (*p != '"') {
-			if (!strchr(" \t\r\n:", *p))
-				secret_next = false; /* a non-string value: kept */
-			buf_add(out, p++, 1);
+			/* the bytes up to the next string, copied in one piece */
+			const char *q = memchr(p, '"', (size_t)(end - p));
+			const char *stop = q ? q : end;
+
+			for (const char *c = p; c < stop && secret_next; c++)
+				if (!strchr(" \t\r\n:", *c))
+					secret_next =
+					    false; /* a non-string value: kept */
+			buf_add(out, p, (size_t)(stop - p));
+			p = stop;
 			continue;
 		}
 		s = p;

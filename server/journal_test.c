@@ -316,6 +316,36 @@ static void test_secrets_redacted(void **s)
 	expect_redacted(big, NULL, NULL, cut, NULL);
 }
 
+/*
+ * The redacted text byte for byte: runs between strings are copied whole,
+ * and a secret key's value is redacted only when it is a string (a number,
+ * true or an object after it is kept), across spaces and colons.
+ */
+static void test_redaction_exact(void **s)
+{
+	static const char *const cases[][2] = {
+	    {"{\"password\" :\t\"x\",\"n\":5}", "{\"password\" :\t\"REDACTED\",\"n\":5}"},
+	    {"{\"Password\": 5, \"a\": \"b\"}", "{\"Password\": 5, \"a\": \"b\"}"},
+	    {"[{\"secretText\":{\"k\":\"v\"}},\"password\",\"q\"]",
+	     "[{\"secretText\":{\"k\":\"v\"}},\"password\",\"q\"]"},
+	    {"{\"a\":\"p\\\"q\",\"client_secret\":\"s\\\"t\"}",
+	     "{\"a\":\"p\\\"q\",\"client_secret\":\"REDACTED\"}"},
+	    {"{\"password\":", "{\"password\":"},
+	    {"{\"password\":\"cut", "{\"password\":\"REDACTED\""},
+	};
+
+	(void)s;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len;
+		char *out = journal_redact(cases[i][0], strlen(cases[i][0]), &len);
+
+		assert_non_null(out);
+		assert_string_equal(out, cases[i][1]);
+		assert_int_equal(len, strlen(cases[i][1]));
+		free(out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -325,6 +355,7 @@ int main(void)
 	    cmocka_unit_test(test_after_last_exclude),
 	    cmocka_unit_test(test_body_cap_and_disabled),
 	    cmocka_unit_test(test_secrets_redacted),
+	    cmocka_unit_test(test_redaction_exact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -367,15 +367,22 @@ void state_txn_end(struct state *st, struct tenant *t)
 
 /* ---- commit and compaction ---- */
 
-struct seen {
-	char key[2 * GUID_STR_LEN + 2];
-	size_t at; /* index of the newest entry with this key */
-	UT_hash_handle hh;
-};
-
-static void change_key(const struct change *c, char out[2 * GUID_STR_LEN + 2])
+/* The hash of an entry's object (or edge: group and member), FNV-1a. */
+static uint64_t change_hash(const struct change *c)
 {
-	snprintf(out, 2 * GUID_STR_LEN + 2, "%s/%s", c->id, c->member_id);
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (const char *p = c->id; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
+	h = (h ^ '/') * 0x100000001b3ull;
+	for (const char *p = c->member_id; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
+	return h;
+}
+
+static bool same_key(const struct change *a, const struct change *b)
+{
+	return !strcmp(a->id, b->id) && !strcmp(a->member_id, b->member_id);
 }
 
 /* Fold @old into @newer, the later entry of the same object or edge. 0 or -1. */
@@ -417,39 +424,40 @@ static int merge_into(struct change *newer, const struct change *old)
 	return 0;
 }
 
-/* Coalesce every object's (or edge's) entries into its newest. -1 on OOM (log intact). */
+/*
+ * Coalesce every object's (or edge's) entries into its newest. -1 on OOM (log
+ * intact). Two allocations whatever the log holds: an open-addressing table
+ * of entry indexes, newest first, and the marks of what goes. (It made a
+ * printf key and an allocation per entry: at the default 10,000 entries a
+ * compaction cost ~22M instructions, every 2,500 commits, the writes' p99.)
+ */
 static int coalesce(struct changelog *log)
 {
-	struct seen *set = NULL, *s, *tmp;
-	bool *drop = state_calloc(log->n ? log->n : 1, sizeof(*drop));
-	size_t kept = 0;
+	size_t size = 16, kept = 0;
+	size_t *slot;
+	bool *drop;
 	int rc = 0;
 
-	if (!drop)
+	while (size < 2 * log->n)
+		size *= 2;
+	slot = state_calloc(size, sizeof(*slot)); /* entry index + 1; 0: empty */
+	drop = state_calloc(log->n ? log->n : 1, sizeof(*drop));
+	if (!slot || !drop) {
+		state_free(slot);
+		state_free(drop);
 		return -1;
-	for (size_t i = log->n; i-- > 0 && !rc;) {
-		char key[2 * GUID_STR_LEN + 2];
-
-		change_key(&log->v[i], key);
-		HASH_FIND_STR(set, key, s);
-		if (s) {
-			rc = merge_into(&log->v[s->at], &log->v[i]);
-			drop[i] = true;
-			continue;
-		}
-		s = state_calloc(1, sizeof(*s));
-		if (!s) {
-			rc = -1;
-			break;
-		}
-		memcpy(s->key, key, sizeof(key));
-		s->at = i;
-		HASH_ADD_STR(set, key, s);
 	}
-	HASH_ITER(hh, set, s, tmp)
-	{
-		HASH_DEL(set, s);
-		state_free(s);
+	for (size_t i = log->n; i-- > 0 && !rc;) {
+		size_t h = (size_t)change_hash(&log->v[i]) & (size - 1);
+
+		while (slot[h] && !same_key(&log->v[slot[h] - 1], &log->v[i]))
+			h = (h + 1) & (size - 1);
+		if (slot[h]) {
+			rc = merge_into(&log->v[slot[h] - 1], &log->v[i]);
+			drop[i] = true;
+		} else {
+			slot[h] = i + 1;
+		}
 	}
 	/* A merge that failed half way still left the newest entry a superset. */
 	for (size_t i = 0; i < log->n; i++) {
@@ -459,6 +467,7 @@ static int coalesce(struct changelog *log)
 			log->v[kept++] = log->v[i];
 	}
 	log->n = kept;
+	state_free(slot);
 	state_free(drop);
 	return rc;
 }

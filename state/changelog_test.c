@@ -2,8 +2,8 @@
  * state/changelog_test.c - the change log: what the store logs by itself,
  * updates found by difference inside a transaction, a request undoing its
  * own work leaving nothing, compaction (coalescing, then dropping the oldest
- * and raising the floor), expiry past the token lifetime on the mock clock,
- * the commit hook, and the log's export and import.
+ * and raising the floor; its allocations bounded), expiry past the token lifetime on the
+ * mock clock, the commit hook, and the log's export and import.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -231,6 +231,48 @@ static void test_compaction(void **ctx)
 	assert_int_equal(log->v[0].seq, 7);
 }
 
+/*
+ * A compaction's work does not grow with the entries it folds: it takes two
+ * allocations, however many objects the log names (it took one per object,
+ * so under this budget it used to fail part way and drop entries instead).
+ */
+static void test_compaction_allocations(void **ctx)
+{
+	struct state *st = *ctx;
+	struct tenant *t = state_tenant_default(st);
+	struct changelog *log = state_changelog(st, t);
+	struct dobj *u[20];
+
+	assert_int_equal(state_changelog_set_max(st, t, 60), 0);
+	for (int i = 0; i < 20; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "a%d", i);
+		u[i] = add_user(st, t, name);
+	}
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 20; i++)
+			assert_int_equal(
+			    state_change_log(st, t, CHANGE_UPDATED, u[i], NULL, NULL, 0),
+			    0);
+	assert_int_equal(log->n, 60);
+	assert_true(log->cap > 60); /* the next entry needs no room of its own */
+	/* the 61st compacts: 20 objects, three or four entries each, fold into 20 */
+	state_alloc_fail_after(2);
+	state_change_log(st, t, CHANGE_UPDATED, u[0], NULL, NULL, 0);
+	state_alloc_fail_after(-1);
+	assert_int_equal(log->last_seq, 61);
+	assert_int_equal(log->n, 20);
+	assert_int_equal(log->floor_seq, 0);
+	for (size_t i = 0; i < log->n; i++) {
+		assert_true(log->v[i].all_props); /* created, then updated */
+		assert_int_equal(log->v[i].op, CHANGE_UPDATED);
+		if (i)
+			assert_true(log->v[i - 1].seq < log->v[i].seq);
+	}
+	assert_string_equal(log->v[log->n - 1].id, u[0]->id);
+	assert_int_equal(log->v[log->n - 1].seq, 61);
+}
+
 /* Entries older than seven days on the mock clock go, and the floor follows. */
 static void test_expiry_on_the_mock_clock(void **ctx)
 {
@@ -325,6 +367,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_undo_inside_a_request_cancels, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_compaction_allocations, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_expiry_on_the_mock_clock, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_export_import_roundtrip, setup,

@@ -28,6 +28,19 @@ void jwriter_key(struct buf *w, const char *key);
 /* jwriter_member() - jwriter_key() after a comma when @comma: ,"@key": */
 void jwriter_member(struct buf *w, const char *key, bool comma);
 
+/*
+ * jwriter_plain() - may the @n bytes at @s go into a JSON string as they
+ * are (printable ASCII, no '"' or '\\')? What jwriter_member_plain() needs.
+ */
+bool jwriter_plain(const char *s, size_t n);
+
+/*
+ * jwriter_member_plain() - jwriter_member() for a key of @n bytes the
+ * caller has found jwriter_plain() already (a schema's property names,
+ * checked once): the same bytes, without looking at the key again.
+ */
+void jwriter_member_plain(struct buf *w, const char *key, size_t n, bool comma);
+
 /* jwriter_value() - append @v (borrowed; any type) as compact JSON. */
 void jwriter_value(struct buf *w, const json_t *v);
 

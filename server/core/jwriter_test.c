@@ -113,13 +113,44 @@ static void test_raw_strings_and_keys(void **ctx)
 }
 
 /*
- * Every byte at every place of strings up to 19 bytes long, and two special
- * bytes together: the plain runs are scanned eight bytes at a time, so each
- * byte must be seen in each lane of a word and in the tail.
+ * jwriter_plain() says no to every byte jwriter_member() would escape or
+ * hand to jansson, and a plain key written by jwriter_member_plain() is
+ * byte for byte what jwriter_member() writes.
+ */
+static void test_plain_keys(void **ctx)
+{
+	struct buf a, b;
+	char key[12];
+
+	(void)ctx;
+	for (unsigned c = 1; c < 256; c++) {
+		bool plain = c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+
+		memcpy(key, "displayName", sizeof(key));
+		key[c % 11] = (char)c;
+		assert_int_equal(jwriter_plain(key, 11), plain);
+		if (!plain)
+			continue;
+		buf_init(&a, 4096);
+		buf_init(&b, 4096);
+		jwriter_member(&a, key, c & 1);
+		jwriter_member_plain(&b, key, 11, c & 1);
+		assert_int_equal(a.len, b.len);
+		assert_memory_equal(a.data, b.data, a.len + 1);
+		buf_release(&a);
+		buf_release(&b);
+	}
+}
+
+/*
+ * Every byte at every place of strings up to 39 bytes long, and two special
+ * bytes together: the plain runs are scanned sixteen bytes at a time (SSE2),
+ * then eight, so each byte must be seen in each lane of a vector, of a word
+ * and in the tail.
  */
 static void test_every_byte_in_every_lane(void **ctx)
 {
-	char s[20];
+	char s[40];
 
 	(void)ctx;
 	for (size_t n = 1; n < sizeof(s); n++) {
@@ -263,6 +294,7 @@ int main(void)
 	    cmocka_unit_test(test_literals_and_numbers),
 	    cmocka_unit_test(test_strings),
 	    cmocka_unit_test(test_raw_strings_and_keys),
+	    cmocka_unit_test(test_plain_keys),
 	    cmocka_unit_test(test_every_byte_in_every_lane),
 	    cmocka_unit_test(test_nesting_and_order),
 	    cmocka_unit_test(test_random_values),

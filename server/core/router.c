@@ -278,8 +278,16 @@ void router_index_match(const struct router_index *ix, const char *method,
 	if (!b)
 		b = &ix->wild;
 	if (req->nsegs <= ROUTER_DEPTHS) {
-		for (size_t i = b->from[req->nsegs]; i < b->from[req->nsegs + 1]; i++)
-			consider(b->exact[i], method, req, m, &best);
+		size_t from = b->from[req->nsegs], to = b->from[req->nsegs + 1];
+
+		/* The method's own rows first: once one matches, the others
+		 * cannot change the answer (a route found clears the mismatch). */
+		for (size_t i = from; i < to; i++)
+			if (!strcmp(b->exact[i]->method, method))
+				consider(b->exact[i], method, req, m, &best);
+		for (size_t i = from; i < to && !m->route; i++)
+			if (strcmp(b->exact[i]->method, method))
+				consider(b->exact[i], method, req, m, &best);
 		if (m->route || m->method_mismatch) {
 			m->method_mismatch = !m->route;
 			m->bad_segment = req->nsegs;

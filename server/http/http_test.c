@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -315,6 +316,56 @@ static void test_request_parts_are_never_dropped(void **s)
 	test_server_stop(srv);
 }
 
+/* jansson's allocator for the test below: its allocation number @json_fail_at fails. */
+static atomic_long json_fail_at = -1;
+
+static void *json_fail_once(size_t n)
+{
+	return atomic_fetch_sub(&json_fail_at, 1) == 0 ? NULL : malloc(n);
+}
+
+/*
+ * jansson allocation N failing once while graphmock serves a POST with a
+ * JSON body, for every N: the answer is a 500 (memory ran out: the body
+ * parser's, or the error's own rendering) or the handler's 400 (this body
+ * lacks accountEnabled), never the 400 for a body that is not JSON.
+ */
+static void test_body_parse_oom_is_500(void **s)
+{
+	struct test_request rq = {
+	    .method = "POST",
+	    .path = "/v1.0/users",
+	    .body = "{\"displayName\":\"Out of memory\",\"mailNickname\":\"oom\","
+	            "\"jobTitle\":\"x\",\"businessPhones\":[\"+1 425 555 0100\"]}",
+	    .ctype = "application/json",
+	};
+	struct srv *srv = server_start(1, 1); /* one worker: allocations in order */
+	struct test_reply r;
+	long n, errors = 0;
+
+	(void)s;
+	json_set_alloc_funcs(json_fail_once, free);
+	for (n = 0; n < 5000; n++) {
+		atomic_store(&json_fail_at, n);
+		test_http(srv, &rq, &r);
+		assert_int_equal(r.rc, CURLE_OK);
+		if (r.status == 500) {
+			errors++;
+		} else {
+			assert_int_equal(r.status, 400);
+			assert_non_null(strstr(r.body, "accountEnabled"));
+		}
+		test_reply_release(&r);
+		if (atomic_load(&json_fail_at) >= 0)
+			break; /* allocation n was never reached: all were tried */
+	}
+	atomic_store(&json_fail_at, -1);
+	json_set_alloc_funcs(malloc, free);
+	assert_true(errors > 5); /* the failures did reach the parser */
+	assert_true(n < 5000);
+	test_server_stop(srv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,6 +377,7 @@ int main(void)
 	    cmocka_unit_test(test_faults_file),
 	    cmocka_unit_test(test_state_file),
 	    cmocka_unit_test(test_request_parts_are_never_dropped),
+	    cmocka_unit_test(test_body_parse_oom_is_500),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	json_object_seed(0);

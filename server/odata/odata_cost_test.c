@@ -67,10 +67,44 @@ static void test_modifiers(void **unused)
 	    cost("POST", "/v1.0/directoryObjects/getByIds", "$select", "id", NULL), 2);
 }
 
+/*
+ * Every row of the table, in every case the path may take: rows are
+ * skipped by their segment count and first letter, so a row whose count
+ * were wrong would never match again.
+ */
+static void test_every_row(void **unused)
+{
+	(void)unused;
+	assert_int_equal(cost("GET", "/v1.0/applications/a/extensionProperties", NULL),
+	                 2);
+	assert_int_equal(cost("GET", "/v1.0/contracts", NULL), 3);
+	assert_int_equal(cost("GET", "/v1.0/domains/d/domainNameReferences", NULL), 4);
+	assert_int_equal(cost("GET", "/v1.0/oauth2PermissionGrants", NULL), 2);
+	assert_int_equal(cost("GET", "/v1.0/oauth2PermissionGrants/x", NULL), 2);
+	assert_int_equal(cost("GET", "/v1.0/subscribedSkus", NULL), 3);
+	assert_int_equal(cost("POST", "/v1.0/getObjectsById", NULL), 5);
+	assert_int_equal(cost("POST", "/v1.0/isMemberOf", NULL), 4);
+	assert_int_equal(cost("GET", "/v1.0/users/u/licenseDetails", NULL), 2);
+	assert_int_equal(cost("GET", "/v1.0/users/u/ownedObjects", NULL), 2);
+	assert_int_equal(cost("POST", "/v1.0/users/u/checkMemberObjects", NULL), 4);
+	assert_int_equal(cost("POST", "/v1.0/users/u/getMemberObjects", NULL), 2);
+	/* methods and segments compare without case, as before */
+	assert_int_equal(cost("get", "/v1.0/Users", NULL), 2);
+	assert_int_equal(cost("GET", "/v1.0/USERS/u/MemberOf", NULL), 2);
+	assert_int_equal(cost("post", "/v1.0/Users/u/checkMemberGroups", NULL), 4);
+	/* the same names elsewhere cost 1 */
+	assert_int_equal(cost("GET", "/v1.0/contracts/c", NULL), 1);
+	assert_int_equal(cost("PATCH", "/v1.0/users", NULL), 1);
+	assert_int_equal(cost("GET", "/v1.0/groups/g/members/x", NULL), 1);
+	assert_int_equal(cost("GET", "/v1.0/me/memberOf", NULL), 2);
+	assert_int_equal(cost("GET", "/v1.0/", NULL), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_base_costs),
+	    cmocka_unit_test(test_every_row),
 	    cmocka_unit_test(test_modifiers),
 	};
 
