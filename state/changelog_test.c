@@ -145,6 +145,17 @@ static void test_updates_found_by_difference(void **ctx)
 	state_txn_end(st, t);
 	assert_int_equal(t->changes->n, 2);
 	assert_string_equal(last(t)->props[0], "city");
+
+	/* an array edited in place is a change too: the snapshot has its own
+	 * containers (only scalars are shared with the store) */
+	state_txn_begin(st, t, true);
+	adele = state_dobj_find(st, t, DOBJ_USER, ADELE_ID);
+	json_array_append_new(json_object_get(state_dobj_json(adele), "businessPhones"),
+	                      json_string("+1 425 555 0100"));
+	state_txn_end(st, t);
+	assert_int_equal(t->changes->n, 3);
+	assert_int_equal(last(t)->nprops, 1);
+	assert_string_equal(last(t)->props[0], "businessPhones");
 }
 
 /* A handler undoing its own creation or edge leaves no trace and no hook call. */
