@@ -73,6 +73,11 @@ struct srv {
 	struct fault_engine faults;
 	struct fault_sleeper sleeper;
 	struct deferred admin_thread;
+	/* Requests to a tenant an admin operation marks busy (tenant.busy: an
+	 * export taking its snapshot) wait for its lock here, on a thread of
+	 * their own: on the admin thread they would wait for the whole
+	 * operation, the export's rendering included, which needs no lock. */
+	struct deferred busy_waiters;
 	bool fault_header_on; /* config_fault_header_on(), decided at start */
 	struct journal journal;
 	struct notifier notify; /* change notifications: validation and delivery */

@@ -4,7 +4,10 @@
  * run here, one at a time, while their connection is suspended, so no
  * worker thread (and none of the other connections it serves) waits for a
  * long admin operation. A streamed answer (the export) is written to an
- * unlinked temp file here too, and sent from it with sendfile.
+ * unlinked temp file here too, and sent from it with sendfile. A second
+ * one (srv->busy_waiters) runs the requests to a tenant such an operation
+ * marks busy, which wait there for the tenant's lock rather than behind
+ * the whole operation.
  */
 #ifndef GRAPHMOCK_SERVER_HTTP_DEFERRED_H
 #define GRAPHMOCK_SERVER_HTTP_DEFERRED_H

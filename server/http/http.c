@@ -468,7 +468,9 @@ static enum MHD_Result act(struct srv *srv, struct MHD_Connection *conn,
 	case EXCHANGE_DEFER:
 		hx->phase = PHASE_DEFERRED;
 		MHD_suspend_connection(conn);
-		if (!deferred_add(&srv->admin_thread, conn, ex, &hx->deferred))
+		if (!deferred_add(ex->tenant_busy ? &srv->busy_waiters
+		                                  : &srv->admin_thread,
+		                  conn, ex, &hx->deferred))
 			return MHD_YES;
 		/* No admin thread (stopping): run it here after all. */
 		MHD_resume_connection(conn);
@@ -754,6 +756,12 @@ int srv_start(struct srv *srv)
 		fault_sleeper_stop(&srv->sleeper);
 		goto out_close;
 	}
+	if (deferred_start(&srv->busy_waiters, srv)) {
+		fprintf(stderr, "starting the busy-tenant thread failed\n");
+		deferred_stop(&srv->admin_thread);
+		fault_sleeper_stop(&srv->sleeper);
+		goto out_close;
+	}
 	srv->daemon =
 	    start_daemon(srv, strchr(srv->cfg.listen, ':') ? flags | MHD_USE_IPv6 : flags,
 	                 srv->listen_fd, tls);
@@ -769,6 +777,7 @@ int srv_start(struct srv *srv)
 		fprintf(stderr, "starting the HTTP daemon on port '%u' failed\n",
 		        srv->port);
 		deferred_stop(&srv->admin_thread);
+		deferred_stop(&srv->busy_waiters);
 		fault_sleeper_stop(&srv->sleeper);
 		goto out_close;
 	}
@@ -791,6 +800,7 @@ void srv_stop(struct srv *srv)
 	 * suspended ones. */
 	fault_sleeper_stop(&srv->sleeper);
 	deferred_stop(&srv->admin_thread); /* runs what it holds, then resumes it */
+	deferred_stop(&srv->busy_waiters); /* after: they may wait for its locks */
 	notify_stop(&srv->notify);
 	if (srv->daemon_v6)
 		MHD_stop_daemon(srv->daemon_v6);
