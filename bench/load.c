@@ -6,7 +6,9 @@
  * (state_tenant_reset_id, what POST /_mock/tenants/{id}/reset runs) and of
  * every tenant (state_reset, POST /_mock/reset). Everything runs on the
  * main thread (the server runs resets on its admin thread, in another malloc
- * arena). Links libgraphmock.a.
+ * arena), and the snapshot an export takes of the first tenant under its
+ * lock (state_export_tenant_snapshot: how long its own requests wait).
+ * Links libgraphmock.a.
  * Usage: load FIXTURE [ROUNDS]
  */
 #include <fcntl.h>
@@ -17,6 +19,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "../state/load/export.h"
 #include "../state/load/tenants.h"
 #include "../state/state.h"
 #include "../state/load/fixture_read.h"
@@ -79,6 +82,14 @@ int main(int argc, char **argv)
 	show("build");
 	t = state_tenant_default(&st);
 	snprintf(id, sizeof(id), "%s", t->id);
+	{
+		json_t *snap;
+
+		mark();
+		snap = state_export_tenant_snapshot(t);
+		show("snapshot");
+		json_decref(snap);
+	}
 	for (long i = 0; i < rounds; i++) {
 		mark();
 		if (state_tenant_reset_id(&st, id))

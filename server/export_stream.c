@@ -94,6 +94,15 @@ static void write_tenant(struct export_stream *es, struct buf *out, struct tenan
 		if (!first)
 			buf_addch(out, ',');
 		first = false;
+		const char *text;
+		size_t len;
+		if (state_frozen_text(member, &text, &len)) { /* an array's text */
+			buf_addch(out, '\n');
+			jwriter_key(out, key);
+			buf_add(out, text, len);
+			flush(es, out, SINK_CHUNK);
+			continue;
+		}
 		if (!json_is_array(member)) {
 			jwriter_key(out, key);
 			jwriter_value(out, member);

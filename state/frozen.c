@@ -69,6 +69,20 @@ json_t *state_frozen_new(const char *text, size_t len)
 	return v;
 }
 
+json_t *state_frozen_exact(const char *text, size_t len)
+{
+	char *buf = state_malloc(len + 1);
+	json_t *v;
+
+	if (!buf)
+		return NULL;
+	buf[0] = '\0';
+	memcpy(buf + 1, text, len);
+	v = json_stringn_nocheck(buf, len + 1);
+	state_free(buf);
+	return v;
+}
+
 bool state_frozen_text(const json_t *v, const char **text, size_t *len)
 {
 	const char *s = json_string_value(v);

@@ -28,6 +28,13 @@
  */
 json_t *state_frozen_new(const char *text, size_t len);
 
+/*
+ * state_frozen_exact() - the same for text kept exactly as given (its
+ * newlines too): an export's snapshot holds a tenant's edges as the text of
+ * their array (state/load/export.c). Returns: new reference, NULL on OOM.
+ */
+json_t *state_frozen_exact(const char *text, size_t len);
+
 /* state_frozen_text() - is @v a frozen object? Then its text in @text, @len. */
 bool state_frozen_text(const json_t *v, const char **text, size_t *len);
 

@@ -30,11 +30,12 @@ json_t *state_export_tenant(const struct tenant *t);
 /*
  * state_export_tenant_snapshot() - the same, cheap to take and safe to keep:
  * its objects and arrays are its own and its scalars shared with the store
- * (state/util/jcopy.h), and a user still frozen is its text, which never
- * changes. So the caller takes it under @t's lock and renders and drops it
- * after releasing the lock, while requests change @t (server/export_stream.c:
- * a million users are rendered with no lock held). New reference or NULL.
- * Locking: caller holds @t's lock.
+ * (state/util/jcopy.h), a user still frozen is its text, which never
+ * changes, and the memberships and appRoleAssignments members are each the
+ * text of that array, frozen (state_frozen_text(): one element a line). So the caller
+ * takes it under @t's lock and renders and drops it after releasing the lock, while
+ * requests change @t (server/export_stream.c: a million users are rendered with no lock
+ * held). New reference or NULL. Locking: caller holds @t's lock.
  */
 json_t *state_export_tenant_snapshot(const struct tenant *t);
 

@@ -15,6 +15,7 @@
 #include "../state_testutil.h"
 #include "export.h"
 #include "../model/model.h"
+#include "../frozen.h"
 #include "../invitation.h"
 #include "../state.h"
 #include "tenants.h"
@@ -146,12 +147,50 @@ static void test_snapshot_is_not_reached_by_later_changes(void **s)
 	state_release(&st);
 }
 
+/* The snapshot's edges, kept as their arrays' text, read back as the deep
+ * export's arrays: the same edges, members and order. */
+static void test_snapshot_edges_are_the_export_edges(void **s)
+{
+	struct state st;
+	struct tenant *t;
+	json_t *deep, *snap;
+
+	(void)s;
+	load_default(&st);
+	mutate(&st);
+	t = state_tenant_default(&st);
+	deep = state_export_tenant(t);
+	snap = state_export_tenant_snapshot(t);
+	assert_non_null(deep);
+	assert_non_null(snap);
+	for (const char *const *k =
+	         (const char *const[]){"memberships", "appRoleAssignments", NULL};
+	     *k; k++) {
+		const char *text;
+		size_t len;
+		json_error_t jerr;
+		json_t *arr;
+
+		assert_true(state_frozen_text(json_object_get(snap, *k), &text, &len));
+		assert_non_null(memchr(text, '\n', len)); /* one element a line */
+		arr = json_loadb(text, len, 0, &jerr);
+		assert_non_null(arr);
+		assert_true(json_array_size(arr) >= 1);
+		assert_true(json_equal(arr, json_object_get(deep, *k)));
+		json_decref(arr);
+	}
+	json_decref(deep);
+	json_decref(snap);
+	state_release(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_round_trip),
 	    cmocka_unit_test(test_bad_document_changes_nothing),
 	    cmocka_unit_test(test_snapshot_is_not_reached_by_later_changes),
+	    cmocka_unit_test(test_snapshot_edges_are_the_export_edges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
