@@ -61,6 +61,13 @@ json_t *jparse_members(const char *text, size_t len, const char *const *only,
                        json_error_t *jerr);
 
 /*
+ * jparse_trusted() - jparse() of text parsed whole once already (kept text,
+ * state/frozen.h), without its checks made again (UTF-8, NUL, duplicates):
+ * every first read of a kept user, and each line of an export, parses one.
+ */
+json_t *jparse_trusted(const char *text, size_t len, json_error_t *jerr);
+
+/*
  * jparse_fd() - the same for the whole of open file @fd (mapped, not read
  * into memory: a state file may be bigger than a buffer should be).
  */
