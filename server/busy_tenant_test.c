@@ -41,31 +41,45 @@ static void *get_users(void *arg)
 	return NULL;
 }
 
+/* A second tenant, "Other": its id into @id. */
+static void make_other(struct srv *srv, char id[64])
+{
+	struct test_reply *made =
+	    test_call(srv, "POST", "/_mock/tenants",
+	              "{\"displayName\":\"Other\",\"domain\":\"other.example\"}",
+	              "application/json", NULL);
+
+	assert_int_equal(made->status, 201);
+	snprintf(id, 64, "%s", json_string_value(json_object_get(made->json, "id")));
+	test_reply_free(made);
+}
+
+/* The default tenant, held as an export holds it while taking its snapshot. */
+static struct tenant *hold_default(struct srv *srv)
+{
+	struct tenant *t;
+
+	state_registry_read(&srv->state);
+	t = state_tenant_default(&srv->state);
+	state_registry_unlock(&srv->state);
+	atomic_fetch_add(&t->busy, 1);
+	state_tenant_lock(t);
+	return t;
+}
+
 static void test_busy_tenant_waits_elsewhere(void **s)
 {
 	struct test_server_opts opts = {.seed = 3, .threads = 1};
 	struct srv *srv = test_server_start(&opts);
-	struct test_reply *made;
 	struct tenant *busy;
-	char other[128];
+	char other[128], other_id[64];
 	struct get to_busy = {srv, NULL, {0}}, to_other = {srv, other, {0}};
 	pthread_t waiting;
 
 	(void)s;
-	made = test_call(srv, "POST", "/_mock/tenants",
-	                 "{\"displayName\":\"Other\",\"domain\":\"other.example\"}",
-	                 "application/json", NULL);
-	assert_int_equal(made->status, 201);
-	snprintf(other, sizeof(other), "X-Graphmock-Tenant: %s",
-	         json_string_value(json_object_get(made->json, "id")));
-	test_reply_free(made);
-
-	/* The default tenant, held as an export holds it. */
-	state_registry_read(&srv->state);
-	busy = state_tenant_default(&srv->state);
-	state_registry_unlock(&srv->state);
-	atomic_fetch_add(&busy->busy, 1);
-	state_tenant_lock(busy);
+	make_other(srv, other_id);
+	snprintf(other, sizeof(other), "X-Graphmock-Tenant: %s", other_id);
+	busy = hold_default(srv);
 	assert_int_equal(pthread_create(&waiting, NULL, get_users, &to_busy), 0);
 	nanosleep(&(struct timespec){0, 300 * 1000 * 1000}, NULL); /* it is in */
 
@@ -126,7 +140,6 @@ static void test_busy_tenant_waits_for_the_lock_only(void **s)
 {
 	struct test_server_opts opts = {.seed = 3, .threads = 1};
 	struct srv *srv = test_server_start(&opts);
-	struct test_reply *made;
 	struct tenant *busy, *other;
 	struct post reset = {srv, "", {0}};
 	struct timed_get to_busy = {{srv, NULL, {0}}, false};
@@ -134,16 +147,9 @@ static void test_busy_tenant_waits_for_the_lock_only(void **s)
 	char other_id[64];
 
 	(void)s;
-	made = test_call(srv, "POST", "/_mock/tenants",
-	                 "{\"displayName\":\"Other\",\"domain\":\"other.example\"}",
-	                 "application/json", NULL);
-	assert_int_equal(made->status, 201);
-	snprintf(other_id, sizeof(other_id), "%s",
-	         json_string_value(json_object_get(made->json, "id")));
+	make_other(srv, other_id);
 	snprintf(reset.path, sizeof(reset.path), "/_mock/tenants/%s/reset", other_id);
-	test_reply_free(made);
 	state_registry_read(&srv->state);
-	busy = state_tenant_default(&srv->state);
 	other = state_tenant_find(&srv->state, other_id);
 	state_registry_unlock(&srv->state);
 	assert_non_null(other);
@@ -151,8 +157,7 @@ static void test_busy_tenant_waits_for_the_lock_only(void **s)
 	state_tenant_lock(other); /* the admin thread will wait on it */
 	assert_int_equal(pthread_create(&resetting, NULL, post_reset, &reset), 0);
 	nanosleep(&(struct timespec){0, 300 * 1000 * 1000}, NULL);
-	atomic_fetch_add(&busy->busy, 1);
-	state_tenant_lock(busy);
+	busy = hold_default(srv);
 	assert_int_equal(pthread_create(&waiting, NULL, get_users_timed, &to_busy), 0);
 	nanosleep(&(struct timespec){0, 300 * 1000 * 1000}, NULL); /* it is in */
 	assert_false(atomic_load(&to_busy.done));

@@ -56,31 +56,35 @@ static size_t squeeze(const char *in, size_t len, char *out)
 	return n;
 }
 
-json_t *state_frozen_new(const char *text, size_t len)
+/* The frozen string for @text: a NUL, then the text squeezed or as it is. */
+static json_t *frozen(const char *text, size_t len, bool squeezed)
 {
 	char *buf = state_malloc(len + 1);
+	size_t n;
 	json_t *v;
 
 	if (!buf)
 		return NULL;
 	buf[0] = '\0';
-	v = json_stringn_nocheck(buf, 1 + squeeze(text, len, buf + 1));
+	if (squeezed) {
+		n = squeeze(text, len, buf + 1);
+	} else {
+		memcpy(buf + 1, text, len);
+		n = len;
+	}
+	v = json_stringn_nocheck(buf, 1 + n);
 	state_free(buf);
 	return v;
 }
 
+json_t *state_frozen_new(const char *text, size_t len)
+{
+	return frozen(text, len, true);
+}
+
 json_t *state_frozen_exact(const char *text, size_t len)
 {
-	char *buf = state_malloc(len + 1);
-	json_t *v;
-
-	if (!buf)
-		return NULL;
-	buf[0] = '\0';
-	memcpy(buf + 1, text, len);
-	v = json_stringn_nocheck(buf, len + 1);
-	state_free(buf);
-	return v;
+	return frozen(text, len, false);
 }
 
 bool state_frozen_text(const json_t *v, const char **text, size_t *len)
