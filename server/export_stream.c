@@ -78,8 +78,9 @@ void export_stream_free(struct export_stream *es)
 /*
  * @v (a snapshot of tenant @t's export) with each element of its array
  * members on a line of its own. A user still frozen (state/frozen.h) is
- * parsed for its line and dropped again: it reads as it will once used,
- * and a million of them never sit in memory at once.
+ * written as its text with the defaults it lacks, as it will read once
+ * used; the rare one that text cannot complete (state_export_frozen_user())
+ * is parsed for its line and dropped again.
  */
 static void write_tenant(struct export_stream *es, struct buf *out, struct tenant *t,
                          const json_t *v)
@@ -116,6 +117,10 @@ static void write_tenant(struct export_stream *es, struct buf *out, struct tenan
 			json_t *thawed = NULL;
 
 			buf_add(out, i ? ",\n" : "\n", i ? 2 : 1);
+			if (!state_export_frozen_user(item, out)) { /* as text */
+				flush(es, out, SINK_CHUNK);
+				continue;
+			}
 			if (state_frozen_text(item, &(const char *){0}, &(size_t){0})) {
 				thawed = state_frozen_thaw(es->st, t, DOBJ_USER, item);
 				if (!thawed) {

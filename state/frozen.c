@@ -9,26 +9,7 @@
 #include "util/alloc.h"
 #include "util/guid.h"
 #include "util/jparse.h"
-
-/* The index of the quote that ends the string opening at @in[@open]. */
-static size_t string_end(const char *in, size_t len, size_t open)
-{
-	size_t at = open + 1;
-
-	for (;;) {
-		const char *q = memchr(in + at, '"', len - at);
-		size_t k;
-
-		if (!q)
-			return len - 1; /* (cannot happen: the text was parsed) */
-		at = (size_t)(q - in);
-		for (k = at; k > open + 1 && in[k - 1] == '\\'; k--)
-			;
-		if ((at - k) % 2 == 0) /* an even run of backslashes: not escaped */
-			return at;
-		at++;
-	}
-}
+#include "util/jtext.h"
 
 /*
  * Copy JSON text @in to @out without the whitespace between tokens; @out has
@@ -44,7 +25,10 @@ static size_t squeeze(const char *in, size_t len, char *out)
 		char c = in[i];
 
 		if (c == '"') {
-			size_t end = string_end(in, len, i);
+			size_t end = jtext_string_end(in, len, i);
+
+			if (end == len) /* (cannot happen: the text was parsed) */
+				end = len - 1;
 
 			memcpy(out + n, in + i, end + 1 - i);
 			n += end + 1 - i;

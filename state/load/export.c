@@ -254,6 +254,16 @@ json_t *state_export_tenant_snapshot(const struct tenant *t)
 	return export_tenant(t, false);
 }
 
+int state_export_frozen_user(const json_t *v, struct buf *out)
+{
+	const char *text;
+	size_t len;
+
+	if (!state_frozen_text(v, &text, &len))
+		return -1;
+	return model_user_complete_text(text, len, out);
+}
+
 json_t *state_export(struct state *st)
 {
 	json_t *tenants = json_array();

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+struct buf;
 struct state;
 struct tenant;
 
@@ -38,5 +39,14 @@ json_t *state_export_tenant(const struct tenant *t);
  * held). New reference or NULL. Locking: caller holds @t's lock.
  */
 json_t *state_export_tenant_snapshot(const struct tenant *t);
+
+/*
+ * state_export_frozen_user() - append to @out the export text of the user a
+ * snapshot holds as its frozen text @v, completed with its defaults without
+ * parsing it (model_user_complete_text()). Returns 0, or -1 with @out
+ * untouched when it must be thawed instead (state_frozen_thaw()). No lock:
+ * the text never changes, and completing it reads nothing of the tenant.
+ */
+int state_export_frozen_user(const json_t *v, struct buf *out);
 
 #endif

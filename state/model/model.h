@@ -13,12 +13,26 @@
 
 #include "../state.h"
 
+struct buf;
+
 /*
  * model_<kind>_complete() - give @obj (borrowed, modified in place) an "id"
  * when it has none and every default property of its kind that is missing.
  * Returns 0, or -1 on OOM.
  */
 int model_user_complete(struct state *st, struct tenant *t, json_t *obj);
+
+/*
+ * model_user_complete_text() - append to @out the text of the user whose
+ * JSON text is @text (@len bytes, accepted by a parser), completed as
+ * model_user_complete() would complete its tree: its members as they are,
+ * then the defaults it lacks. For an export of users kept as text
+ * (state/frozen.h), which would otherwise parse each one only to write it
+ * again. Returns 0, or -1 with @out untouched when only the tree can do it
+ * (no id, or one not in lower case; no creation time; a clear password; a
+ * key spelled with escapes; not an object).
+ */
+int model_user_complete_text(const char *text, size_t len, struct buf *out);
 int model_group_complete(struct state *st, struct tenant *t, json_t *obj);
 int model_service_principal_complete(struct state *st, struct tenant *t, json_t *obj);
 int model_application_complete(struct state *st, struct tenant *t, json_t *obj);
