@@ -11,12 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frozen.h"
 #include "util/jcopy.h"
 
 struct txn_snap {
 	char id[GUID_STR_LEN + 1];
 	json_t *before; /* copy (its scalars shared: state/util/jcopy.h), or NULL
-	                   when it could not be made */
+	                   when it could not be made or @frozen says it all */
+	bool frozen;    /* the object was still its frozen text (state/frozen.h) */
 };
 
 const char *const changelog_op_names[CHANGE_OP_COUNT] = {
@@ -266,6 +268,15 @@ static void snapshot(struct changelog *log, const struct dobj *d)
 		return;
 	s = &log->snaps[log->nsnaps++];
 	memcpy(s->id, d->id, sizeof(s->id));
+	/* An object still frozen is not parsed for its snapshot: its text is
+	 * what it was, and it can only change by being parsed (state_dobj_json).
+	 * A write that merely finds a user of a big tenant (a member being
+	 * added) leaves it as text, not as a tree kept for good. */
+	s->frozen = !d->props && d->frozen;
+	if (s->frozen) {
+		s->before = NULL;
+		return;
+	}
 	/* Containers copied, scalars shared: nothing changes a scalar in place,
 	 * and every object a write finds is copied (a deep copy was ~80k of POST
 	 * members/$ref's 179k instructions). NULL: "changed", to be safe. */
@@ -347,6 +358,12 @@ static void log_differences(struct state *st, struct tenant *t, struct changelog
 		/* gone, or created/restored/deleted here: those entries say it all */
 		if (!d || pending_has(log, s->id))
 			continue;
+		if (s->frozen) {
+			if (!d->props)
+				continue; /* never parsed, so unchanged */
+			/* parsed since: what it was is its text, parsed again */
+			s->before = state_frozen_thaw(st, t, d->kind, d->frozen);
+		}
 		if (!s->before) {
 			state_change_log(st, t, CHANGE_UPDATED, d, NULL, NULL, 0);
 			continue;

@@ -1,6 +1,7 @@
 /*
  * state/changelog_test.c - the change log: what the store logs by itself,
- * updates found by difference inside a transaction, a request undoing its
+ * updates found by difference inside a transaction (a user kept as text
+ * compared as its text, not parsed to be found), a request undoing its
  * own work leaving nothing, compaction (coalescing, then dropping the oldest
  * and raising the floor; its allocations bounded), expiry past the token lifetime on the
  * mock clock, the commit hook, and the log's export and import.
@@ -15,6 +16,7 @@
 #include <cmocka.h>
 
 #include "changelog.h"
+#include "frozen.h"
 #include "load/export.h"
 #include "load/tenants.h"
 #include "state.h"
@@ -114,7 +116,7 @@ static void test_updates_found_by_difference(void **ctx)
 {
 	struct state *st = *ctx;
 	struct tenant *t = state_tenant_default(st);
-	struct dobj *adele;
+	struct dobj *adele, *admin;
 	const struct change *c;
 
 	state_txn_begin(st, t, true);
@@ -131,11 +133,14 @@ static void test_updates_found_by_difference(void **ctx)
 	assert_string_equal(c->props[0], "jobTitle");
 	assert_string_equal(c->props[1], "mobilePhone");
 
-	/* found but unchanged: nothing */
+	/* found but unchanged: nothing, and a user still kept as text stays so
+	 * (the snapshot of a write that merely finds it does not parse it) */
 	state_txn_begin(st, t, true);
-	state_dobj_find(st, t, DOBJ_USER, ADMIN_ID);
+	admin = state_dobj_find(st, t, DOBJ_USER, ADMIN_ID);
+	assert_true(state_frozen_text(admin->frozen, &(const char *){0}, &(size_t){0}));
 	state_txn_end(st, t);
 	assert_int_equal(t->changes->n, 1);
+	assert_null(admin->props);
 
 	/* a reading transaction snapshots nothing; touch() does */
 	state_txn_begin(st, t, false);
