@@ -163,8 +163,8 @@ static int collect(struct call *c, struct assignment_items *out,
 			out->cap = cap;
 		}
 		model_assignment_refresh(c->tenant, (struct assignment *)a);
-		out->v[out->n++] =
-		    (struct odata_item){a->obj, &app_role_assignment_entity, a->seq};
+		out->v[out->n++] = (struct odata_item){
+		    a->obj, &app_role_assignment_entity, a->seq, NULL};
 	}
 	return 0;
 }

@@ -52,9 +52,10 @@ static struct odata_item *collect_kind(struct call *c, enum dobj_kind kind, size
 	if (!items)
 		return NULL;
 	for (struct deleted_item *it = c->tenant->deleted; it; it = it->hh.next)
-		if (it->d->kind == kind)
-			items[(*n)++] =
-			    (struct odata_item){state_dobj_json(it->d), entity, it->seq};
+		if (it->d->kind == kind) {
+			items[*n] = listing_item(it->d, entity);
+			items[(*n)++].seq = it->seq; /* deleted items list by deletion */
+		}
 	return items;
 }
 

@@ -20,9 +20,16 @@
 #include "assignments.h"
 #include "entities.h"
 #include "groups.h"
+#include "listing.h"
 #include "member_walk.h"
 
-/* The stored object an item of an answer shows (any kind, lag not applied). */
+/*
+ * The stored object an item of an answer shows (any kind, lag not applied):
+ * the object of that id whose stored tree the item is, or, for an object
+ * still kept as text (state/frozen.h), which has no tree of its own, the
+ * one the item was parsed from for this answer (listing_item()). Nothing is
+ * parsed here: asking must not leave a big tenant's users parsed.
+ */
 static struct dobj *item_dobj(struct tenant *t, const struct odata_item *item)
 {
 	const char *id = json_string_value(json_object_get(item->obj, "id"));
@@ -31,33 +38,40 @@ static struct dobj *item_dobj(struct tenant *t, const struct odata_item *item)
 	if (!id || strlen(id) != GUID_STR_LEN)
 		return NULL;
 	HASH_FIND_STR(t->objects, id, d);
-	return d && state_dobj_json(d) == item->obj ? d : NULL;
+	if (!d)
+		return NULL;
+	return d->props == item->obj || (!d->props && d->frozen) ? d : NULL;
 }
 
-static int by_seq(const void *a, const void *b)
+static int dobj_by_seq(const void *a, const void *b)
 {
-	const struct odata_item *x = a, *y = b;
+	const struct dobj *x = *(struct dobj *const *)a, *y = *(struct dobj *const *)b;
 
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* @list as items of their own types, sorted by insertion; consumes @list. */
+/*
+ * @list as items of their own types, sorted by insertion; consumes @list.
+ * Only the first ODATA_EXPAND_CAP, all the engine shows: a group of 100,000
+ * members expands without reading the rest, and objects kept as text are
+ * parsed for this answer only (listing_item()).
+ */
 static int from_list(struct dobj_list *list, struct odata_related *out)
 {
-	out->items = calloc(list->n + 1, sizeof(*out->items));
+	size_t n = list->n < ODATA_EXPAND_CAP ? list->n : ODATA_EXPAND_CAP;
+
+	if (list->n)
+		qsort(list->v, list->n, sizeof(*list->v), dobj_by_seq);
+	out->items = calloc(n + 1, sizeof(*out->items));
 	if (!out->items) {
 		dobj_list_release(list);
 		return -1;
 	}
-	for (size_t i = 0; i < list->n; i++) {
-		struct dobj *d = list->v[i];
-
-		out->items[i] = (struct odata_item){state_dobj_json(d),
-		                                    entity_for_kind(d->kind), d->seq};
-	}
-	out->n = list->n;
+	for (size_t i = 0; i < n; i++)
+		out->items[i] =
+		    listing_item(list->v[i], entity_for_kind(list->v[i]->kind));
+	out->n = n;
 	dobj_list_release(list);
-	qsort(out->items, out->n, sizeof(*out->items), by_seq);
 	return 0;
 }
 

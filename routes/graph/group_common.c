@@ -16,6 +16,7 @@
 #include "entities.h"
 #include "groups.h"
 #include "expand.h"
+#include "listing.h"
 #include "member_walk.h"
 
 struct dobj *dobj_find_or_reply(struct call *c, int kind, const char *key)
@@ -186,6 +187,12 @@ static int by_seq(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* Must a count read each object ($filter or $search)? */
+static bool wants_object(const struct odata_query *q)
+{
+	return q && (q->filter || q->search_expr);
+}
+
 int dobjs_respond(struct call *c, struct dobj_list *list, const char *context,
                   bool annotate, bool skip_sps, int kind, bool count)
 {
@@ -206,9 +213,11 @@ int dobjs_respond(struct call *c, struct dobj_list *list, const char *context,
 		if ((skip_sps && dobj_sp_hidden(req, d)) ||
 		    (kind >= 0 && d->kind != (enum dobj_kind)kind))
 			continue;
-		items[n].obj = state_dobj_json(d);
-		items[n].entity = entity_for_kind(d->kind);
-		items[n].seq = d->seq;
+		/* A count without $filter or $search reads no object. */
+		if (count && !wants_object(c->odata))
+			items[n] = (struct odata_item){NULL, NULL, d->seq, NULL};
+		else
+			items[n] = listing_item(d, entity_for_kind(d->kind));
 		n++;
 	}
 	qsort(items, n, sizeof(*items), by_seq);
@@ -216,6 +225,6 @@ int dobjs_respond(struct call *c, struct dobj_list *list, const char *context,
 		rc = odata_respond_count(c->odata, req, resp, items, n);
 	else
 		rc = odata_respond_collection(c->odata, req, resp, items, n, &opts);
-	free(items);
+	odata_items_free(items, n);
 	return rc;
 }

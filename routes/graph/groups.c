@@ -39,7 +39,7 @@ static int groups_list(struct call *c)
 
 static int groups_count(struct call *c)
 {
-	return listing_respond(c, group_items, NULL);
+	return listing_count(c, DOBJ_GROUP);
 }
 
 static int groups_get(struct call *c)

@@ -35,8 +35,16 @@ int listing_respond(struct call *c, listing_fn *collect,
 		rc = odata_respond_collection(c->odata, c->req, c->resp, items, n, &with);
 	} else
 		rc = odata_respond_count(c->odata, c->req, c->resp, items, n);
-	free(items);
+	odata_items_free(items, n);
 	return rc;
+}
+
+struct odata_item listing_item(const struct dobj *d, const struct odata_entity *entity)
+{
+	json_t *hold;
+	const json_t *obj = state_dobj_json_read(d, &hold);
+
+	return (struct odata_item){obj, entity, d->seq, hold};
 }
 
 struct odata_item *listing_kind(struct state *st, struct tenant *t, enum dobj_kind kind,
@@ -49,8 +57,7 @@ struct odata_item *listing_kind(struct state *st, struct tenant *t, enum dobj_ki
 		return NULL;
 	for (struct dobj *d = state_dobj_first(t, kind); d; d = state_dobj_next(d))
 		if (state_dobj_visible(st, d))
-			items[(*n)++] =
-			    (struct odata_item){state_dobj_json(d), entity, d->seq};
+			items[(*n)++] = listing_item(d, entity);
 	return items;
 }
 
@@ -92,7 +99,7 @@ struct odata_item *listing_kind_for(struct call *c, enum dobj_kind kind,
 		return listing_kind(c->st, c->tenant, kind, entity, n);
 	/* The name range of the prefix, then insertion order again. */
 	*n = 0;
-	items = malloc(cap * sizeof(*items));
+	items = calloc(cap, sizeof(*items));
 	for (struct oset_node *o = oset_seek(&c->tenant->by_name[kind], prefix, 0);
 	     items && o && has_prefix(o->key, prefix); o = oset_next(o)) {
 		struct dobj *d = o->val;
@@ -102,14 +109,14 @@ struct odata_item *listing_kind_for(struct call *c, enum dobj_kind kind,
 			struct odata_item *grown =
 			    realloc(items, 2 * cap * sizeof(*items));
 			if (!grown) {
-				free(items);
+				odata_items_free(items, *n);
 				items = NULL;
 				break;
 			}
 			items = grown;
 			cap *= 2;
 		}
-		items[(*n)++] = (struct odata_item){state_dobj_json(d), entity, d->seq};
+		items[(*n)++] = listing_item(d, entity);
 	}
 	free(prefix);
 	if (items)
@@ -128,6 +135,14 @@ struct walk {
 	size_t top;
 };
 
+/* Is @d one of the walk's objects, before its $filter and $search? */
+static bool walk_admits(const struct walk *w, const struct dobj *d)
+{
+	return state_dobj_visible(w->c->st, d) &&
+	       (w->kind < 0 || d->kind == (enum dobj_kind)w->kind) &&
+	       !(w->skip_sps && dobj_sp_hidden(w->c->req, d));
+}
+
 /*
  * @d's properties when the walk keeps it, else NULL. An object still frozen
  * (state/frozen.h) is parsed for this page only (*@hold, dropped after the
@@ -138,9 +153,7 @@ static json_t *walk_keeps(const struct walk *w, const struct dobj *d, json_t **h
 	json_t *obj;
 
 	*hold = NULL;
-	if (!state_dobj_visible(w->c->st, d) ||
-	    (w->kind >= 0 && d->kind != (enum dobj_kind)w->kind) ||
-	    (w->skip_sps && dobj_sp_hidden(w->c->req, d)))
+	if (!walk_admits(w, d))
 		return NULL;
 	obj = state_dobj_json_read(d, hold);
 	if (obj && odata_query_match(w->c->odata, obj))
@@ -150,8 +163,47 @@ static json_t *walk_keeps(const struct walk *w, const struct dobj *d, json_t **h
 	return NULL;
 }
 
-/* Collect a page from @o on, and answer it, $expand resolved by expand.c. */
-static int walk_from(struct walk *w, struct oset_node *o,
+/* Does @d match? Parsed (and dropped) only when a $filter or $search reads it. */
+static bool walk_matches(const struct walk *w, const struct dobj *d)
+{
+	const struct odata_query *q = w->c->odata;
+	json_t *hold;
+	bool yes;
+
+	if (!walk_admits(w, d))
+		return false;
+	if (!q || (!q->filter && !q->search_expr))
+		return true;
+	yes = odata_query_match(q, state_dobj_json_read(d, &hold));
+	json_decref(hold);
+	return yes;
+}
+
+/* How many objects from @o on match: the whole walk's @odata.count. */
+static size_t walk_count(const struct walk *w, struct oset_node *o)
+{
+	size_t n = 0;
+
+	for (; o; o = oset_next(o)) {
+		if (w->by_name && !has_prefix(o->key, w->prefix))
+			break;
+		n += walk_matches(w, o->val);
+	}
+	return n;
+}
+
+/* Did the query ask for "@odata.count" (as the engine writes it)? */
+static bool wants_count(const struct odata_query *q)
+{
+	return q && q->count && q->advanced;
+}
+
+/*
+ * Collect a page from @o on, and answer it, $expand resolved by expand.c;
+ * with $count=true, every match from @first (the walk's start, whatever the
+ * $skiptoken) is counted too.
+ */
+static int walk_from(struct walk *w, struct oset_node *o, struct oset_node *first,
                      const struct odata_list_opts *list_opts)
 {
 	struct odata_item *items = malloc((w->top + 1) * sizeof(*items));
@@ -161,7 +213,7 @@ static int walk_from(struct walk *w, struct oset_node *o,
 	struct odata_cursor next = {0, NULL};
 	const struct dobj *last = NULL;
 	bool more = false;
-	size_t n = 0;
+	size_t n = 0, total = 0;
 	int rc;
 
 	if (!items || !holds) {
@@ -185,17 +237,20 @@ static int walk_from(struct walk *w, struct oset_node *o,
 			break;
 		}
 		items[n++] = (struct odata_item){
-		    obj, w->entity ? w->entity : entity_for_kind(d->kind), d->seq};
+		    obj, w->entity ? w->entity : entity_for_kind(d->kind), d->seq, NULL};
 		last = d;
 	}
 	if (more && last) {
 		next.seq = last->seq;
 		next.key = w->by_name ? (last->name_key ? last->name_key : "") : NULL;
 	}
+	if (wants_count(w->c->odata))
+		total = walk_count(w, first);
 	expand_init(&ex, w->c);
 	opts.expander = &ex;
 	rc = odata_respond_walked(w->c->odata, w->c->req, w->c->resp, items, n,
-	                          more && last ? &next : NULL, &opts);
+	                          more && last ? &next : NULL,
+	                          wants_count(w->c->odata) ? &total : NULL, &opts);
 	for (size_t i = 0; i < n; i++)
 		json_decref(holds[i]);
 	free(holds);
@@ -203,13 +258,15 @@ static int walk_from(struct walk *w, struct oset_node *o,
 	return rc;
 }
 
+bool listing_walks = true;
+
 /* Can the query be walked, and in which order? false: the general engine. */
 static bool walkable(const struct odata_query *q, const struct odata_list_opts *opts,
                      bool *by_name)
 {
 	int max = opts->max_top > 0 ? opts->max_top : 999;
 
-	if (!q || q->count || q->search || q->skip || q->top > max || q->norderby > 1)
+	if (!listing_walks || !q || q->skip || q->top > max || q->norderby > 1)
 		return false;
 	/* a list refusing single-entity properties: the general engine's 501 */
 	if (odata_select_single_only(q, q->entity))
@@ -233,6 +290,13 @@ static size_t page_size(const struct odata_query *q, const struct odata_list_opt
 	return q->nexpand && top > ODATA_EXPAND_MAX_PAGE ? ODATA_EXPAND_MAX_PAGE : top;
 }
 
+/* Where a walk of @kind starts without a $skiptoken. */
+static struct oset_node *walk_first(const struct walk *w, struct tenant *t)
+{
+	return w->by_name ? oset_seek(&t->by_name[w->kind], w->prefix, 0)
+	                  : oset_first(&t->by_seq[w->kind]);
+}
+
 int listing_walk(struct call *c, enum dobj_kind kind, const struct odata_entity *entity,
                  const struct odata_list_opts *opts)
 {
@@ -252,16 +316,14 @@ int listing_walk(struct call *c, enum dobj_kind kind, const struct odata_entity 
 	}
 	w.top = page_size(q, opts);
 	w.prefix = prefix;
-	if (!w.by_name)
-		start = q->token_kind ? oset_seek(&c->tenant->by_seq[kind], NULL,
-		                                  q->token_value + 1)
-		                      : oset_first(&c->tenant->by_seq[kind]);
-	else if (q->token_kind)
+	if (!q->token_kind)
+		start = walk_first(&w, c->tenant);
+	else if (!w.by_name)
+		start = oset_seek(&c->tenant->by_seq[kind], NULL, q->token_value + 1);
+	else
 		start = oset_seek(&c->tenant->by_name[kind], q->token_key,
 		                  q->token_value + 1);
-	else
-		start = oset_seek(&c->tenant->by_name[kind], prefix, 0);
-	rc = walk_from(&w, start, opts);
+	rc = walk_from(&w, start, walk_first(&w, c->tenant), opts);
 	free(prefix);
 	return rc;
 }
@@ -279,5 +341,34 @@ int listing_walk_members(struct call *c, const struct dobj *group, int kind,
 	return walk_from(&w,
 	                 q->token_kind ? state_member_seek(group, q->token_value + 1)
 	                               : state_member_first(group),
-	                 opts);
+	                 state_member_first(group), opts);
+}
+
+/* /$count as the general engine answers it, over every object collected. */
+static int count_by_engine(struct call *c, enum dobj_kind kind)
+{
+	size_t n = 0;
+	struct odata_item *items = listing_kind_for(c, kind, NULL, &n);
+	int rc = items ? odata_respond_count(c->odata, c->req, c->resp, items, n)
+	               : resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+
+	odata_items_free(items, n);
+	return rc;
+}
+
+int listing_count(struct call *c, enum dobj_kind kind)
+{
+	struct walk w = {c, NULL, (int)kind, false, false, NULL, 0};
+	char *prefix;
+	size_t n;
+
+	if (!listing_walks)
+		return count_by_engine(c, kind);
+	/* With a name prefix, only its range of the name order can match. */
+	prefix = lower_prefix(odata_filter_startswith_value(c->odata, "displayName"));
+	w.by_name = prefix != NULL;
+	w.prefix = prefix;
+	n = walk_count(&w, walk_first(&w, c->tenant));
+	free(prefix);
+	return odata_respond_number(c->odata, c->req, c->resp, n);
 }

@@ -16,8 +16,8 @@ struct req;
 struct resp;
 
 /*
- * A route's candidates: a new array (free()) of *@n items borrowed from state,
- * or NULL when out of memory. Called under the state lock.
+ * A route's candidates: a new array (odata_items_free()) of *@n items
+ * borrowed from state, or NULL when out of memory. Called under the state lock.
  */
 typedef struct odata_item *listing_fn(struct call *c, size_t *n);
 
@@ -27,6 +27,14 @@ typedef struct odata_item *listing_fn(struct call *c, size_t *n);
  */
 int listing_respond(struct call *c, listing_fn *collect,
                     const struct odata_list_opts *opts);
+
+/*
+ * listing_item() - @d as an item of @entity. An object still frozen in a big
+ * tenant is parsed for this answer only (the item's hold: drop it with
+ * odata_items_free()), never left parsed: a query the general engine
+ * answers over a million users must not keep a million trees.
+ */
+struct odata_item listing_item(const struct dobj *d, const struct odata_entity *entity);
 
 /*
  * listing_kind() - every object of @kind in @t past its lag window, as items
@@ -41,15 +49,21 @@ struct odata_item *listing_kind(struct state *st, struct tenant *t, enum dobj_ki
 struct odata_item *listing_kind_for(struct call *c, enum dobj_kind kind,
                                     const struct odata_entity *entity, size_t *n);
 
+/* listing_walks - false sends every list and count to the general engine:
+ * tests compare the two answers. Only tests change it, before any request. */
+extern bool listing_walks;
+
 /*
  * listing_walk() - answer a page of @kind (items of @entity) by walking an
  * ordered index from the request's $skiptoken, so a page costs O(page size
  * + log N) and not a sort of every object: in insertion order, or by
  * displayName (ascending, from the `startswith(displayName, ...)` prefix
- * when the $filter has one). Every other filter term is applied per object
- * on the way. Returns 0 or -1 (answered, as odata_respond_collection would),
- * or 1 when the query needs the general engine ($count, $search, $skip,
- * another $orderby, an offset $skiptoken).
+ * when the $filter has one). Every other filter term, and $search, is
+ * applied per object on the way; $count=true counts the whole walk in one
+ * more pass, parsing objects kept as text only when a $filter or $search
+ * must read them, and keeping none. Returns 0 or -1 (answered, as
+ * odata_respond_collection would), or 1 when the query needs the general
+ * engine ($skip, another $orderby, an offset $skiptoken).
  */
 int listing_walk(struct call *c, enum dobj_kind kind, const struct odata_entity *entity,
                  const struct odata_list_opts *opts);
@@ -61,5 +75,12 @@ int listing_walk(struct call *c, enum dobj_kind kind, const struct odata_entity 
  */
 int listing_walk_members(struct call *c, const struct dobj *group, int kind,
                          bool skip_sps, const struct odata_list_opts *opts);
+
+/*
+ * listing_count() - answer /$count of @kind in @t by walking it as
+ * listing_walk() does (objects kept as text parsed one at a time, only for
+ * a $filter or $search). Returns 0 or -1 (answered).
+ */
+int listing_count(struct call *c, enum dobj_kind kind);
 
 #endif

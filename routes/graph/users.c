@@ -68,10 +68,8 @@ static void add_item(struct state *st, struct odata_item *items, size_t *n,
 	for (size_t i = 0; i < *n; i++)
 		if (items[i].obj == state_dobj_json(d))
 			return;
-	items[*n].obj = state_dobj_json(d);
-	items[*n].entity = &user_entity;
-	items[*n].seq = d->seq;
-	(*n)++;
+	items[(*n)++] =
+	    (struct odata_item){state_dobj_json(d), &user_entity, d->seq, NULL};
 }
 
 static void add_bucket(struct state *st, struct tenant *t, enum dobj_index idx,
@@ -136,7 +134,14 @@ static int users_list(struct call *c)
 
 static int users_count(struct call *c)
 {
-	return listing_respond(c, candidates, NULL);
+	const struct odata_query *q = c->odata;
+
+	/* An index lookup finds the few; else every user, walked. */
+	if (odata_filter_eq_value(q, "id") ||
+	    odata_filter_eq_value(q, "userPrincipalName") ||
+	    odata_filter_eq_value(q, "mail"))
+		return listing_respond(c, candidates, NULL);
+	return listing_count(c, DOBJ_USER);
 }
 
 static int users_get(struct call *c)

@@ -148,13 +148,24 @@ struct odata_item {
 	const json_t *obj;                 /* borrowed stored object (all properties) */
 	const struct odata_entity *entity; /* its type: projection, @odata.type */
 	uint64_t seq;                      /* insertion sequence: default order, paging */
+	/* NULL, or a reference dropped with the item (odata_items_free): @obj
+	 * parsed for this answer only, a stored object kept as text in a big
+	 * tenant (state/frozen.h) that the answer must not leave parsed. */
+	json_t *hold;
 };
+
+/* Items of an expanded collection Graph shows (graph-spec §4.5): a route
+ * may hand the engine only the first ones. */
+#define ODATA_EXPAND_CAP 20
+
+/* odata_items_free() - drop @items' holds and free the array (NULL is fine). */
+void odata_items_free(struct odata_item *items, size_t n);
 
 /* The objects one navigation property of one item relates to, from a route. */
 struct odata_related {
-	struct odata_item
-	    *items; /* new array (the engine free()s it); NULL when n == 0 */
-	size_t n;   /* in the order Graph lists them */
+	struct odata_item *items; /* new array (the engine frees it with
+	                             odata_items_free()); NULL when n == 0 */
+	size_t n;                 /* in the order Graph lists them */
 };
 
 /*
@@ -261,11 +272,13 @@ struct odata_cursor {
  * odata_respond_collection() answers it, with an @odata.nextLink to @next
  * when more follows (NULL: the last page). A cursor with a key becomes an
  * ODATA_TOKEN_CURSOR $skiptoken, one without an ODATA_TOKEN_SEQ one.
- * Returns 0, or -1 after resp_error().
+ * @count: every match of the whole walk, for "@odata.count" (the route
+ * counted them; NULL when $count was not asked for). Returns 0, or -1
+ * after resp_error().
  */
 int odata_respond_walked(const struct odata_query *q, const struct req *req,
                          struct resp *resp, const struct odata_item *items, size_t n,
-                         const struct odata_cursor *next,
+                         const struct odata_cursor *next, const size_t *count,
                          const struct odata_list_opts *opts);
 
 /*
@@ -297,6 +310,13 @@ int odata_respond_entity_json(const struct odata_query *q, const struct req *req
  */
 int odata_respond_count(const struct odata_query *q, const struct req *req,
                         struct resp *resp, const struct odata_item *items, size_t n);
+
+/*
+ * odata_respond_number() - the same answer for @m matches a route counted
+ * itself (walking an index, parsing nothing it need not).
+ */
+int odata_respond_number(const struct odata_query *q, const struct req *req,
+                         struct resp *resp, size_t m);
 
 /*
  * odata_edm_type() - the CSDL type name of @type ("Edm.String",

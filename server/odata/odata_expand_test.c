@@ -159,7 +159,7 @@ static void test_select_any_declared_property(void **unused)
 static void test_single_entity_only(void **unused)
 {
 	json_t *obj = bob();
-	struct odata_item it = {obj, &user, 1};
+	struct odata_item it = {obj, &user, 1, NULL};
 	struct fx f;
 
 	(void)unused;
@@ -297,7 +297,8 @@ static void world_init(struct world *w)
 		snprintf(id, sizeof(id), "00000000-0000-4000-8000-%012d", i);
 		w->objs[i] =
 		    json_pack("{s:s, s:s+}", "id", id, "displayName", "U", id + 30);
-		w->items[i] = (struct odata_item){w->objs[i], &user, (uint64_t)i + 1};
+		w->items[i] =
+		    (struct odata_item){w->objs[i], &user, (uint64_t)i + 1, NULL};
 		w->manager_of[i] = -1;
 	}
 	w->nmembers = NREL;
@@ -427,7 +428,7 @@ static void test_expand_page_cap(void **unused)
 	ex.ctx = &w;
 	w.nmembers = 0;
 	for (size_t i = 0; i < 150; i++)
-		many[i] = (struct odata_item){obj, &user, i + 1};
+		many[i] = (struct odata_item){obj, &user, i + 1, NULL};
 	build(&f, "/v1.0/users", false, "$top", "999", "$expand", "manager", NULL);
 	assert_int_equal(odata_query_parse(&f.q, &user, &f.req, &f.resp), 0);
 	assert_int_equal(

@@ -15,7 +15,6 @@
 #include "odata_respond.h"
 #include "odata_util.h"
 
-#define EXPAND_CAP      20   /* items of an expanded collection (graph-spec §4.5) */
 #define CHAIN_MAX       1000 /* deepest $levels Graph takes */
 #define SEEN_WORDS      (ODATA_PROJ_MAX_PROPS / 64)
 #define ODATA_TYPE_HASH "#"
@@ -330,7 +329,7 @@ static void write_expansion(struct proj *pr, struct obj_out *o,
 {
 	const struct schema_property *nav = x->nav;
 	bool many = nav->flags & SCHEMA_PROP_COLLECTION;
-	struct odata_item self = {obj, e, 0};
+	struct odata_item self = {obj, e, 0, NULL};
 	struct odata_related rel = {NULL, 0};
 	size_t n;
 
@@ -343,18 +342,18 @@ static void write_expansion(struct proj *pr, struct obj_out *o,
 			member(o, nav->name, 0);
 			write_related(pr, o->w, x, &rel.items[0]);
 		}
-		free(rel.items);
+		odata_items_free(rel.items, rel.n);
 		return;
 	}
 	member(o, nav->name, 0);
 	buf_add(o->w, "[", 1);
-	for (size_t i = 0; i < n && i < EXPAND_CAP; i++) {
+	for (size_t i = 0; i < n && i < ODATA_EXPAND_CAP; i++) {
 		if (i)
 			buf_add(o->w, ",", 1);
 		write_related(pr, o->w, x, &rel.items[i]);
 	}
 	buf_add(o->w, "]", 1);
-	free(rel.items);
+	odata_items_free(rel.items, rel.n);
 }
 
 /* ---- one object ---- */

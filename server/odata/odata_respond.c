@@ -330,7 +330,7 @@ int odata_respond_collection(const struct odata_query *q, const struct req *req,
 
 int odata_respond_walked(const struct odata_query *q, const struct req *req,
                          struct resp *resp, const struct odata_item *items, size_t n,
-                         const struct odata_cursor *next,
+                         const struct odata_cursor *next, const size_t *count,
                          const struct odata_list_opts *opts)
 {
 	static const struct odata_list_opts none = {0};
@@ -350,7 +350,7 @@ int odata_respond_walked(const struct odata_query *q, const struct req *req,
 		link = odata_next_link(req, ODATA_TOKEN_SEQ, next->seq);
 	}
 	if (!next || link) {
-		struct page_view pv = {items, idx, 0, n, n, link};
+		struct page_view pv = {items, idx, 0, n, count ? *count : n, link};
 		rc = respond_page(q, req, resp, opts, &pv);
 	}
 	free(token);
@@ -364,22 +364,31 @@ int odata_respond_walked(const struct odata_query *q, const struct req *req,
 int odata_respond_count(const struct odata_query *q, const struct req *req,
                         struct resp *resp, const struct odata_item *items, size_t n)
 {
+	size_t m = 0;
+
+	for (size_t i = 0; q && i < n; i++)
+		m += odata_query_match(q, items[i].obj);
+	return odata_respond_number(q, req, resp, q ? m : n);
+}
+
+int odata_respond_number(const struct odata_query *q, const struct req *req,
+                         struct resp *resp, size_t m)
+{
 	char buf[32];
-	size_t i, m = 0;
 	int len;
 
-	if (!q) {
-		static const struct odata_query all = {0};
-
-		q = &all;
-	}
-	if (!q->advanced && !req_is_advanced(req))
+	if (!(q && q->advanced) && !req_is_advanced(req))
 		return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
 		                  "$count is not currently supported.");
-	for (i = 0; i < n; i++)
-		m += odata_query_match(q, items[i].obj);
 	len = snprintf(buf, sizeof(buf), "%zu", m);
 	if (resp_raw(resp, 200, "text/plain;charset=utf-8", buf, (size_t)len))
 		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
 	return 0;
+}
+
+void odata_items_free(struct odata_item *items, size_t n)
+{
+	for (size_t i = 0; items && i < n; i++)
+		json_decref(items[i].hold);
+	free(items);
 }
