@@ -67,6 +67,17 @@ json_t *state_dobj_json_read(const struct dobj *d, json_t **hold)
 	return *hold;
 }
 
+json_t *state_dobj_json_some(const struct dobj *d, const char *const *only, json_t **hold)
+{
+	*hold = NULL;
+	if (d->props || !d->frozen ||
+	    d->tenant->kind_count[d->kind] < d->tenant->st->read_keep_below)
+		return state_dobj_json(d);
+	*hold =
+	    state_frozen_thaw_members(d->tenant->st, d->tenant, d->kind, d->frozen, only);
+	return *hold;
+}
+
 json_t *state_dobj_member(const struct dobj *d, const char *name)
 {
 	const char *text;

@@ -83,7 +83,41 @@ bool state_frozen_text(const json_t *v, const char **text, size_t *len)
 	return true;
 }
 
-json_t *state_frozen_thaw(struct state *st, struct tenant *t, int kind, const json_t *v)
+static bool named(const char *const *only, const char *key)
+{
+	for (; *only; only++)
+		if (!strcmp(*only, key))
+			return true;
+	return false;
+}
+
+/* Does @obj lack a member @only names? */
+static bool lacks_one(const json_t *obj, const char *const *only)
+{
+	for (; *only; only++)
+		if (!json_object_get(obj, *only))
+			return true;
+	return false;
+}
+
+/* Drop the members of @obj that @only does not name. */
+static void keep_only(json_t *obj, const char *const *only)
+{
+	const char *key;
+	json_t *v;
+	void *tmp;
+
+	json_object_foreach_safe(obj, tmp, key, v)
+	{
+		if (!named(only, key))
+			json_object_del(obj, key);
+	}
+}
+
+/* @v's text parsed (whole, or only the members @only names), its id in
+ * lower case, completed as the loader completes a tree of @kind. */
+static json_t *thaw(struct state *st, struct tenant *t, int kind, const json_t *v,
+                    const char *const *only)
 {
 	const char *text, *id;
 	size_t len;
@@ -93,7 +127,8 @@ json_t *state_frozen_thaw(struct state *st, struct tenant *t, int kind, const js
 
 	if (!state_frozen_text(v, &text, &len))
 		return NULL;
-	obj = jparse_trusted(text, len, &jerr);
+	obj = only ? jparse_members(text, len, only, &jerr)
+	           : jparse_trusted(text, len, &jerr);
 	id = json_string_value(json_object_get(obj, "id"));
 	if (!obj || !guid_valid(id))
 		goto fail;
@@ -101,11 +136,26 @@ json_t *state_frozen_thaw(struct state *st, struct tenant *t, int kind, const js
 	guid_lower(id, lower);
 	if (strcmp(id, lower) && json_object_set_new(obj, "id", json_string(lower)))
 		goto fail;
+	if (only && !lacks_one(obj, only))
+		return obj; /* completing adds only what is missing */
 	if (st->thaw && st->thaw(st, t, (enum dobj_kind)kind, obj))
 		goto fail;
+	if (only)
+		keep_only(obj, only); /* a million such parts are held at once */
 	return obj;
 
 fail:
 	json_decref(obj);
 	return NULL;
+}
+
+json_t *state_frozen_thaw(struct state *st, struct tenant *t, int kind, const json_t *v)
+{
+	return thaw(st, t, kind, v, NULL);
+}
+
+json_t *state_frozen_thaw_members(struct state *st, struct tenant *t, int kind,
+                                  const json_t *v, const char *const *only)
+{
+	return thaw(st, t, kind, v, only);
 }

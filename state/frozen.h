@@ -50,4 +50,13 @@ struct tenant;
  */
 json_t *state_frozen_thaw(struct state *st, struct tenant *t, int kind, const json_t *v);
 
+/*
+ * state_frozen_thaw_members() - the same with only the top-level members
+ * @only names (NULL-terminated; it must name "id") parsed, then completed:
+ * what a member reads is what it reads of the whole object, defaults
+ * included. The defaults of members not named may be there too.
+ */
+json_t *state_frozen_thaw_members(struct state *st, struct tenant *t, int kind,
+                                  const json_t *v, const char *const *only);
+
 #endif

@@ -333,6 +333,16 @@ void state_dobj_freeze(struct dobj *d, json_t *text);
 json_t *state_dobj_json_read(const struct dobj *d, json_t **hold);
 
 /*
+ * state_dobj_json_some() - state_dobj_json_read() for a reader of only the
+ * top-level members @only names (NULL-terminated, with "id"): an object still
+ * frozen in a big tenant is parsed for those alone (and completed: see
+ * state_frozen_thaw_members()). Filtering, counting and sorting a million
+ * users reads a member or two of each. NULL on OOM.
+ */
+json_t *state_dobj_json_some(const struct dobj *d, const char *const *only,
+                             json_t **hold);
+
+/*
  * state_dobj_member() - top-level property @name of @d as stored (new
  * reference; NULL when absent or on OOM), read without parsing the rest of
  * an object still frozen, and without keeping it parsed: an app role

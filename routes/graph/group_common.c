@@ -180,51 +180,44 @@ out_undo:
 	return -1;
 }
 
-static int by_seq(const void *a, const void *b)
+static int dobj_by_seq(const void *a, const void *b)
 {
-	const struct odata_item *x = a, *y = b;
+	const struct dobj *x = *(struct dobj *const *)a, *y = *(struct dobj *const *)b;
 
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Must a count read each object ($filter or $search)? */
-static bool wants_object(const struct odata_query *q)
+/* /$count of @objs, each read only for what $filter and $search read. */
+static int count_dobjs(struct call *c, struct dobj *const *objs, size_t n)
 {
-	return q && (q->filter || q->search_expr);
+	struct odata_members mem;
+	size_t m = 0;
+
+	odata_query_members(c->odata, &mem);
+	for (size_t i = 0; i < n; i++)
+		m += listing_matches(c, objs[i], &mem);
+	return odata_respond_number(c->odata, c->req, c->resp, m);
 }
 
 int dobjs_respond(struct call *c, struct dobj_list *list, const char *context,
                   bool annotate, bool skip_sps, int kind, bool count)
 {
-	const struct req *req = c->req;
-	struct resp *resp = c->resp;
-	struct odata_expander ex;
-	struct odata_list_opts opts = {context, annotate, 100, 999, &ex};
-	struct odata_item *items = calloc(list->n + 1, sizeof(*items));
+	struct odata_list_opts opts = {context, annotate, 100, 999, NULL};
+	struct dobj **objs = malloc((list->n + 1) * sizeof(*objs));
 	size_t n = 0;
 	int rc;
 
-	if (!items)
-		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	expand_init(&ex, c);
+	if (!objs)
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	for (size_t i = 0; i < list->n; i++) {
-		const struct dobj *d = list->v[i];
+		struct dobj *d = list->v[i];
 
-		if ((skip_sps && dobj_sp_hidden(req, d)) ||
-		    (kind >= 0 && d->kind != (enum dobj_kind)kind))
-			continue;
-		/* A count without $filter or $search reads no object. */
-		if (count && !wants_object(c->odata))
-			items[n] = (struct odata_item){NULL, NULL, d->seq, NULL};
-		else
-			items[n] = listing_item(d, entity_for_kind(d->kind));
-		n++;
+		if (!(skip_sps && dobj_sp_hidden(c->req, d)) &&
+		    (kind < 0 || d->kind == (enum dobj_kind)kind))
+			objs[n++] = d;
 	}
-	qsort(items, n, sizeof(*items), by_seq);
-	if (count)
-		rc = odata_respond_count(c->odata, req, resp, items, n);
-	else
-		rc = odata_respond_collection(c->odata, req, resp, items, n, &opts);
-	odata_items_free(items, n);
+	qsort(objs, n, sizeof(*objs), dobj_by_seq);
+	rc = count ? count_dobjs(c, objs, n) : listing_answer(c, objs, n, NULL, &opts);
+	free(objs);
 	return rc;
 }

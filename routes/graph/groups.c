@@ -23,18 +23,12 @@
 #include "listing.h"
 #include "permissions.h"
 
-/* Every visible group as OData candidates; NULL on OOM. */
-static struct odata_item *group_items(struct call *c, size_t *n)
-{
-	return listing_kind_for(c, DOBJ_GROUP, &group_entity, n);
-}
-
 static int groups_list(struct call *c)
 {
 	static const struct odata_list_opts opts = {"groups", false, 100, 999, NULL};
 	int rc = listing_walk(c, DOBJ_GROUP, &group_entity, &opts);
 
-	return rc <= 0 ? rc : listing_respond(c, group_items, &opts);
+	return rc <= 0 ? rc : listing_respond_kind(c, DOBJ_GROUP, &group_entity, &opts);
 }
 
 static int groups_count(struct call *c)

@@ -12,6 +12,7 @@
 #include "../../server/core/error.h"
 #include "../../server/core/req.h"
 #include "../../server/core/resp.h"
+#include "../../state/util/alloc.h"
 #include "expand.h"
 #include "entities.h"
 #include "groups.h"
@@ -80,48 +81,120 @@ static bool has_prefix(const char *key, const char *prefix)
 	return !prefix || !strncmp(key ? key : "", prefix, strlen(prefix));
 }
 
-static int by_seq(const void *a, const void *b)
+static int dobj_by_seq(const void *a, const void *b)
 {
-	const struct odata_item *x = a, *y = b;
+	const struct dobj *x = *(struct dobj *const *)a, *y = *(struct dobj *const *)b;
 
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * The visible objects of @kind the request's $filter can match, in insertion
+ * order: with a `startswith(displayName, 'v')`, those of the name index's
+ * range for it, else every one. New array (free()), NULL on OOM.
+ */
+static struct dobj **kind_objs(struct call *c, enum dobj_kind kind, size_t *n)
+{
+	char *prefix =
+	    lower_prefix(odata_filter_startswith_value(c->odata, "displayName"));
+	struct dobj **objs =
+	    malloc((state_dobj_count(c->tenant, kind) + 1) * sizeof(*objs));
+
+	*n = 0;
+	if (objs && !prefix) {
+		for (struct dobj *d = state_dobj_first(c->tenant, kind); d;
+		     d = state_dobj_next(d))
+			if (state_dobj_visible(c->st, d))
+				objs[(*n)++] = d;
+	} else if (objs) {
+		/* The name range of the prefix, then insertion order again. */
+		for (struct oset_node *o =
+		         oset_seek(&c->tenant->by_name[kind], prefix, 0);
+		     o && has_prefix(o->key, prefix); o = oset_next(o))
+			if (state_dobj_visible(c->st, o->val))
+				objs[(*n)++] = o->val;
+		qsort(objs, *n, sizeof(*objs), dobj_by_seq);
+	}
+	free(prefix);
+	return objs;
 }
 
 struct odata_item *listing_kind_for(struct call *c, enum dobj_kind kind,
                                     const struct odata_entity *entity, size_t *n)
 {
-	char *prefix =
-	    lower_prefix(odata_filter_startswith_value(c->odata, "displayName"));
-	struct odata_item *items;
-	size_t cap = 16;
+	struct dobj **objs = kind_objs(c, kind, n);
+	struct odata_item *items = objs ? calloc(*n + 1, sizeof(*items)) : NULL;
 
-	if (!prefix)
-		return listing_kind(c->st, c->tenant, kind, entity, n);
-	/* The name range of the prefix, then insertion order again. */
-	*n = 0;
-	items = calloc(cap, sizeof(*items));
-	for (struct oset_node *o = oset_seek(&c->tenant->by_name[kind], prefix, 0);
-	     items && o && has_prefix(o->key, prefix); o = oset_next(o)) {
-		struct dobj *d = o->val;
-		if (!state_dobj_visible(c->st, d))
-			continue;
-		if (*n == cap) {
-			struct odata_item *grown =
-			    realloc(items, 2 * cap * sizeof(*items));
-			if (!grown) {
-				odata_items_free(items, *n);
-				items = NULL;
-				break;
-			}
-			items = grown;
-			cap *= 2;
-		}
-		items[(*n)++] = listing_item(d, entity);
-	}
-	free(prefix);
-	if (items)
-		qsort(items, *n, sizeof(*items), by_seq);
+	for (size_t i = 0; items && i < *n; i++)
+		items[i] = listing_item(objs[i], entity);
+	free(objs);
 	return items;
+}
+
+/* Objects in an answer past which its memory is given back to the system. */
+#define TRIM_AFTER 65536
+
+/* @d as an item holding only what the query reads (@mem), or whole. */
+static struct odata_item part_item(const struct dobj *d,
+                                   const struct odata_entity *entity,
+                                   const struct odata_members *mem)
+{
+	json_t *hold;
+	const json_t *obj = mem->all ? state_dobj_json_read(d, &hold)
+	                             : state_dobj_json_some(d, mem->name, &hold);
+
+	return (struct odata_item){obj, entity, d->seq, hold};
+}
+
+int listing_answer(struct call *c, struct dobj *const *objs, size_t n,
+                   const struct odata_entity *entity, const struct odata_list_opts *opts)
+{
+	struct odata_item *items = calloc(n + 1, sizeof(*items));
+	struct odata_list_opts with = *opts;
+	struct odata_members mem;
+	struct odata_expander ex;
+	struct odata_pick pick;
+	int rc = -1;
+
+	if (!items)
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+	odata_query_members(c->odata, &mem);
+	for (size_t i = 0; i < n; i++)
+		items[i] = part_item(
+		    objs[i], entity ? entity : entity_for_kind(objs[i]->kind), &mem);
+	if (!odata_collection_pick(c->odata, c->resp, items, n, opts, &pick)) {
+		/* The page whole: an item parsed in part for this answer (a hold)
+		 * lacks what the page shows. */
+		for (size_t i = pick.from; !mem.all && i < pick.to; i++) {
+			struct odata_item *it = &items[pick.idx[i]];
+
+			if (!it->hold)
+				continue; /* the stored tree itself */
+			json_decref(it->hold);
+			*it = listing_item(objs[pick.idx[i]], it->entity);
+		}
+		expand_init(&ex, c);
+		with.expander = &ex;
+		rc = odata_collection_answer(c->odata, c->req, c->resp, items, &with,
+		                             &pick);
+	}
+	odata_items_free(items, n);
+	if (n >= TRIM_AFTER)
+		state_alloc_trim(); /* the parts were hundreds of MB at a million */
+	return rc;
+}
+
+int listing_respond_kind(struct call *c, enum dobj_kind kind,
+                         const struct odata_entity *entity,
+                         const struct odata_list_opts *opts)
+{
+	size_t n;
+	struct dobj **objs = kind_objs(c, kind, &n);
+	int rc = objs ? listing_answer(c, objs, n, entity, opts)
+	              : resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+
+	free(objs);
+	return rc;
 }
 
 /* One walk: where it runs, what it keeps, how many it wants. */
@@ -133,6 +206,7 @@ struct walk {
 	bool by_name;
 	const char *prefix; /* by_name: stop past it (lower case); NULL none */
 	size_t top;
+	struct odata_members mem; /* what its $filter and $search read */
 };
 
 /* Is @d one of the walk's objects, before its $filter and $search? */
@@ -143,6 +217,26 @@ static bool walk_admits(const struct walk *w, const struct dobj *d)
 	       !(w->skip_sps && dobj_sp_hidden(w->c->req, d));
 }
 
+bool listing_matches(const struct call *c, const struct dobj *d,
+                     const struct odata_members *mem)
+{
+	const struct odata_query *q = c->odata;
+	json_t *hold;
+	bool yes;
+
+	if (!q || (!q->filter && !q->search_expr))
+		return true;
+	yes = odata_query_match(q, mem->all ? state_dobj_json_read(d, &hold)
+	                                    : state_dobj_json_some(d, mem->name, &hold));
+	json_decref(hold);
+	return yes;
+}
+
+static bool walk_filter(const struct walk *w, const struct dobj *d)
+{
+	return listing_matches(w->c, d, &w->mem);
+}
+
 /*
  * @d's properties when the walk keeps it, else NULL. An object still frozen
  * (state/frozen.h) is parsed for this page only (*@hold, dropped after the
@@ -150,33 +244,16 @@ static bool walk_admits(const struct walk *w, const struct dobj *d)
  */
 static json_t *walk_keeps(const struct walk *w, const struct dobj *d, json_t **hold)
 {
-	json_t *obj;
-
 	*hold = NULL;
-	if (!walk_admits(w, d))
+	if (!walk_admits(w, d) || !walk_filter(w, d))
 		return NULL;
-	obj = state_dobj_json_read(d, hold);
-	if (obj && odata_query_match(w->c->odata, obj))
-		return obj;
-	json_decref(*hold);
-	*hold = NULL;
-	return NULL;
+	return state_dobj_json_read(d, hold);
 }
 
 /* Does @d match? Parsed (and dropped) only when a $filter or $search reads it. */
 static bool walk_matches(const struct walk *w, const struct dobj *d)
 {
-	const struct odata_query *q = w->c->odata;
-	json_t *hold;
-	bool yes;
-
-	if (!walk_admits(w, d))
-		return false;
-	if (!q || (!q->filter && !q->search_expr))
-		return true;
-	yes = odata_query_match(q, state_dobj_json_read(d, &hold));
-	json_decref(hold);
-	return yes;
+	return walk_admits(w, d) && walk_filter(w, d);
 }
 
 /* How many objects from @o on match: the whole walk's @odata.count. */
@@ -301,13 +378,14 @@ int listing_walk(struct call *c, enum dobj_kind kind, const struct odata_entity 
                  const struct odata_list_opts *opts)
 {
 	const struct odata_query *q = c->odata;
-	struct walk w = {c, entity, (int)kind, false, false, NULL, 0};
+	struct walk w = {.c = c, .entity = entity, .kind = (int)kind};
 	struct oset_node *start;
 	char *prefix;
 	int rc;
 
 	if (!walkable(q, opts, &w.by_name))
 		return 1;
+	odata_query_members(q, &w.mem);
 	prefix = lower_prefix(odata_filter_startswith_value(q, "displayName"));
 	/* A prefix in insertion order: listing_kind_for() collects its range. */
 	if (prefix && !w.by_name) {
@@ -332,11 +410,12 @@ int listing_walk_members(struct call *c, const struct dobj *group, int kind,
                          bool skip_sps, const struct odata_list_opts *opts)
 {
 	const struct odata_query *q = c->odata;
-	struct walk w = {c, NULL, kind, skip_sps, false, NULL, 0};
+	struct walk w = {.c = c, .kind = kind, .skip_sps = skip_sps};
 	bool by_name;
 
 	if (!walkable(q, opts, &by_name) || by_name)
 		return 1;
+	odata_query_members(q, &w.mem);
 	w.top = page_size(q, opts);
 	return walk_from(&w,
 	                 q->token_kind ? state_member_seek(group, q->token_value + 1)
@@ -358,12 +437,13 @@ static int count_by_engine(struct call *c, enum dobj_kind kind)
 
 int listing_count(struct call *c, enum dobj_kind kind)
 {
-	struct walk w = {c, NULL, (int)kind, false, false, NULL, 0};
+	struct walk w = {.c = c, .kind = (int)kind};
 	char *prefix;
 	size_t n;
 
 	if (!listing_walks)
 		return count_by_engine(c, kind);
+	odata_query_members(c->odata, &w.mem);
 	/* With a name prefix, only its range of the name order can match. */
 	prefix = lower_prefix(odata_filter_startswith_value(c->odata, "displayName"));
 	w.by_name = prefix != NULL;

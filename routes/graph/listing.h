@@ -49,6 +49,32 @@ struct odata_item *listing_kind(struct state *st, struct tenant *t, enum dobj_ki
 struct odata_item *listing_kind_for(struct call *c, enum dobj_kind kind,
                                     const struct odata_entity *entity, size_t *n);
 
+/*
+ * listing_answer() - @objs[0..n) (in insertion order) as the collection
+ * @opts describes, through the general engine, items of @entity (NULL:
+ * each object's own); $expand resolved by expand.c. Objects kept as text in
+ * a big tenant are parsed for what the query reads to filter and sort them
+ * (state_dobj_json_some()), then whole for the page alone, and kept by
+ * none. Returns 0, or -1 after resp_error().
+ */
+int listing_answer(struct call *c, struct dobj *const *objs, size_t n,
+                   const struct odata_entity *entity, const struct odata_list_opts *opts);
+
+/* listing_respond_kind() - listing_answer() over every visible object of
+ * @kind the query can match (the name index's range for a startswith
+ * prefix). */
+int listing_respond_kind(struct call *c, enum dobj_kind kind,
+                         const struct odata_entity *entity,
+                         const struct odata_list_opts *opts);
+
+/*
+ * listing_matches() - does @d pass the request's $filter and $search? Of an
+ * object kept as text in a big tenant, only the members @mem names
+ * (odata_query_members()) are parsed, and dropped again.
+ */
+bool listing_matches(const struct call *c, const struct dobj *d,
+                     const struct odata_members *mem);
+
 /* listing_walks - false sends every list and count to the general engine:
  * tests compare the two answers. Only tests change it, before any request. */
 extern bool listing_walks;

@@ -126,8 +126,8 @@ static int users_list(struct call *c)
 	    !odata_filter_eq_value(q, "userPrincipalName") &&
 	    !odata_filter_eq_value(q, "mail")) {
 		rc = listing_walk(c, DOBJ_USER, &user_entity, &opts);
-		if (rc <= 0)
-			return rc;
+		return rc <= 0 ? rc
+		               : listing_respond_kind(c, DOBJ_USER, &user_entity, &opts);
 	}
 	return listing_respond(c, candidates, &opts);
 }

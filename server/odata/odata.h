@@ -158,6 +158,21 @@ struct odata_item {
  * may hand the engine only the first ones. */
 #define ODATA_EXPAND_CAP 20
 
+/*
+ * The top-level properties a query reads of each object ($filter, $search,
+ * $orderby, and "id"): a route whose objects are kept as text parses only
+ * these to filter, count and sort, and whole objects only for the page.
+ */
+#define ODATA_MEMBERS_MAX 16
+struct odata_members {
+	const char *name[ODATA_MEMBERS_MAX + 1]; /* NULL-terminated; borrowed from @q */
+	size_t n;
+	bool all; /* more than fit, or the query reads what it cannot name */
+};
+
+/* odata_query_members() - those of @q (NULL: just "id"). */
+void odata_query_members(const struct odata_query *q, struct odata_members *m);
+
 /* odata_items_free() - drop @items' holds and free the array (NULL is fine). */
 void odata_items_free(struct odata_item *items, size_t n);
 
@@ -259,6 +274,29 @@ struct odata_one {
 	bool type_annotation;                  /* "@odata.type" after "@odata.context" */
 	const struct odata_expander *expander; /* NULL: expanded collections empty */
 };
+
+/* A collection's page, picked before it is answered. */
+struct odata_pick {
+	size_t *idx; /* the matches in order: @items indexes (owned) */
+	size_t m;    /* how many match */
+	size_t from; /* the page is idx[from..to) */
+	size_t to;
+};
+
+/*
+ * odata_collection_pick() / odata_collection_answer() -
+ * odata_respond_collection() in two steps, for a route whose items carry only
+ * what the query reads (odata_query_members()): it replaces the page's items,
+ * @items[@pick->idx[from..to)], by whole objects between the two. The pick
+ * returns 0, or -1 after resp_error(); the answer returns 0 or -1 and frees
+ * what the pick made, and must follow a pick that returned 0.
+ */
+int odata_collection_pick(const struct odata_query *q, struct resp *resp,
+                          const struct odata_item *items, size_t n,
+                          const struct odata_list_opts *opts, struct odata_pick *pick);
+int odata_collection_answer(const struct odata_query *q, const struct req *req,
+                            struct resp *resp, const struct odata_item *items,
+                            const struct odata_list_opts *opts, struct odata_pick *pick);
 
 /* Where the page after a walked one starts (odata_respond_walked). */
 struct odata_cursor {

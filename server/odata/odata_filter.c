@@ -576,6 +576,48 @@ const struct fnode *odata_filter_root(const struct odata_expr *e)
 	return e ? e->root : NULL;
 }
 
+/* A path rooted at the object names its property; a lambda variable's
+ * collection was named by its lambda. */
+static void path_members(const struct fpath *fp, struct odata_members *m)
+{
+	if (fp->var < 0)
+		odata_members_add(m, fp->prop ? fp->prop->name : NULL);
+}
+
+static void node_members(const struct fnode *n, struct odata_members *m)
+{
+	if (!n)
+		return;
+	switch (n->kind) {
+	case FN_AND:
+	case FN_OR:
+		for (size_t i = 0; i < n->u.list.n; i++)
+			node_members(n->u.list.kids[i], m);
+		break;
+	case FN_NOT:
+		node_members(n->u.kid, m);
+		break;
+	case FN_CMP:
+		path_members(&n->u.cmp.lhs, m);
+		break;
+	case FN_IN:
+		path_members(&n->u.in.lhs, m);
+		break;
+	case FN_FUNC:
+		path_members(&n->u.func.arg, m);
+		break;
+	case FN_LAMBDA:
+		path_members(&n->u.lambda.coll, m);
+		node_members(n->u.lambda.body, m);
+		break;
+	}
+}
+
+void odata_filter_members(const struct odata_expr *e, struct odata_members *m)
+{
+	node_members(odata_filter_root(e), m);
+}
+
 struct odata_expr *odata_filter_parse(const char *text, const struct odata_entity *entity,
                                       struct odata_err *err)
 {

@@ -37,6 +37,9 @@ const struct fnode *odata_filter_root(const struct odata_expr *e);
 int odata_filter_check(const struct odata_expr *e, const struct odata_entity *entity,
                        bool advanced, struct odata_err *err);
 
+/* odata_filter_members() - add the top-level properties @e reads to @m. */
+void odata_filter_members(const struct odata_expr *e, struct odata_members *m);
+
 /* odata_filter_eval() - does @obj satisfy @e? No allocation. */
 bool odata_filter_eval(const struct odata_expr *e, const json_t *obj);
 

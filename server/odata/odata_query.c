@@ -403,6 +403,35 @@ void odata_query_release(struct odata_query *q)
 	memset(q, 0, sizeof(*q));
 }
 
+void odata_members_add(struct odata_members *m, const char *name)
+{
+	if (!name) {
+		m->all = true; /* (the parser names every property it accepts) */
+		return;
+	}
+	for (size_t i = 0; i < m->n; i++)
+		if (!strcmp(m->name[i], name))
+			return;
+	if (m->n == ODATA_MEMBERS_MAX) {
+		m->all = true;
+		return;
+	}
+	m->name[m->n++] = name;
+	m->name[m->n] = NULL;
+}
+
+void odata_query_members(const struct odata_query *q, struct odata_members *m)
+{
+	memset(m, 0, sizeof(*m));
+	odata_members_add(m, "id");
+	if (!q)
+		return;
+	odata_filter_members(q->filter, m);
+	odata_search_members(q->search_expr, m);
+	for (size_t i = 0; i < q->norderby; i++)
+		odata_members_add(m, q->orderby[i].prop);
+}
+
 bool odata_query_match(const struct odata_query *q, const json_t *obj)
 {
 	if (!q)

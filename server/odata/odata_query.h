@@ -13,6 +13,7 @@
 struct odata_entity;
 struct odata_err;
 struct odata_search;
+struct odata_members;
 
 #define ODATA_MAX_TOP         999
 #define ODATA_DEFAULT_TOP     100
@@ -33,6 +34,9 @@ struct odata_search *odata_search_parse(const char *text,
                                         const struct odata_entity *entity,
                                         struct odata_err *err);
 void odata_search_free(struct odata_search *s);
+
+/* odata_search_members() - add the properties @s reads to @m. */
+void odata_search_members(const struct odata_search *s, struct odata_members *m);
 
 /* odata_search_eval() - tokenized, case-insensitive prefix match; NULL @s matches. */
 bool odata_search_eval(const struct odata_search *s, const json_t *obj);

@@ -296,15 +296,15 @@ static int respond_page(const struct odata_query *q, const struct req *req,
 	return body ? resp_odata(resp, 200, body) : -1;
 }
 
-int odata_respond_collection(const struct odata_query *q, const struct req *req,
-                             struct resp *resp, const struct odata_item *items, size_t n,
-                             const struct odata_list_opts *opts)
+int odata_collection_pick(const struct odata_query *q, struct resp *resp,
+                          const struct odata_item *items, size_t n,
+                          const struct odata_list_opts *opts, struct odata_pick *pick)
 {
 	static const struct odata_list_opts none = {0};
 	static const struct odata_query all = {0};
-	int max, rc;
-	size_t *idx, m;
+	int max;
 
+	memset(pick, 0, sizeof(*pick));
 	opts = opts ? opts : &none;
 	q = q ? q : &all;
 	max = opts->max_top > 0 ? opts->max_top : ODATA_MAX_TOP;
@@ -313,19 +313,48 @@ int odata_respond_collection(const struct odata_query *q, const struct req *req,
 	if (odata_select_single_only(q, q->entity))
 		return resp_error(resp, GERR_NOT_IMPLEMENTED,
 		                  "This operation target is not yet supported.");
-	idx = odata_match_sorted(q, items, n, &m);
-	if (!idx)
+	pick->idx = odata_match_sorted(q, items, n, &pick->m);
+	if (!pick->idx)
 		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
-	struct page pg = page_bounds(q, opts, items, idx, m);
-	char *link = pg.to < m ? next_link(q, req, items, idx, pg.to) : NULL;
-	struct page_view pv = {items, idx, pg.from, pg.to, m, link};
+	struct page pg = page_bounds(q, opts, items, pick->idx, pick->m);
+	pick->from = pg.from;
+	pick->to = pg.to;
+	return 0;
+}
 
-	rc = pg.to < m && !link ? -1 : respond_page(q, req, resp, opts, &pv);
+int odata_collection_answer(const struct odata_query *q, const struct req *req,
+                            struct resp *resp, const struct odata_item *items,
+                            const struct odata_list_opts *opts, struct odata_pick *pick)
+{
+	static const struct odata_list_opts none = {0};
+	static const struct odata_query all = {0};
+	size_t *idx = pick->idx, m = pick->m;
+	char *link;
+	int rc;
+
+	opts = opts ? opts : &none;
+	q = q ? q : &all;
+	link = pick->to < m ? next_link(q, req, items, idx, pick->to) : NULL;
+	struct page_view pv = {items, idx, pick->from, pick->to, m, link};
+
+	rc = pick->to < m && !link ? -1 : respond_page(q, req, resp, opts, &pv);
 	free(link);
 	free(idx);
+	pick->idx = NULL;
 	if (rc)
 		return resp_error(resp, GERR_INTERNAL, "Out of memory.");
 	return 0;
+}
+
+int odata_respond_collection(const struct odata_query *q, const struct req *req,
+                             struct resp *resp, const struct odata_item *items, size_t n,
+                             const struct odata_list_opts *opts)
+{
+	struct odata_pick pick;
+
+	if (odata_collection_pick(q, resp, items, n, opts, &pick))
+		return -1;
+	return odata_collection_answer(q, req, resp, items, opts, &pick);
 }
 
 int odata_respond_walked(const struct odata_query *q, const struct req *req,

@@ -190,6 +190,12 @@ static bool clause_match(const struct search_clause *c, const json_t *obj)
 	return false;
 }
 
+void odata_search_members(const struct odata_search *s, struct odata_members *m)
+{
+	for (size_t i = 0; s && i < s->n; i++)
+		odata_members_add(m, s->c[i].prop ? s->c[i].prop->name : NULL);
+}
+
 bool odata_search_eval(const struct odata_search *s, const json_t *obj)
 {
 	bool group = true;

@@ -31,6 +31,9 @@ struct odata_time {
 };
 
 /* ASCII case-insensitive comparisons; bytes >= 0x80 compare as themselves. */
+/* odata_members_add() - @name into @m once (NULL: a property it cannot name). */
+void odata_members_add(struct odata_members *m, const char *name);
+
 int odata_strcasecmp(const char *a, const char *b);
 int odata_strncasecmp(const char *a, const char *b, size_t n);
 bool odata_starts_with_ci(const char *s, size_t slen, const char *pre, size_t plen);
