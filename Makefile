@@ -28,7 +28,7 @@ JANSSON_MIN := 2.14
 
 # Debian packages each step needs (make deps installs them when run as root).
 DEB_BUILD := make pkg-config libmicrohttpd-dev libjansson-dev uthash-dev libgnutls28-dev \
-	libcurl4-openssl-dev libyajl-dev
+	libcurl4-gnutls-dev libyajl-dev
 DEB_TEST := $(DEB_BUILD) libcmocka-dev openssl curl jq
 DEB_BENCH := $(DEB_BUILD) wrk curl nginx-light
 
@@ -331,7 +331,7 @@ $(O)/release/bench-load: bench/load.c $(O)/release/libgraphmock.a
 
 bench-scale: release $(O)/release/bench-gen-scale $(O)/release/bench-scale-client \
 		$(O)/release/bench-mem $(O)/release/bench-load
-	$(call need_pkgs,$(DEB_BENCH) libcurl4-openssl-dev)
+	$(call need_pkgs,$(DEB_BENCH))
 	./bench/scale.sh ./$(O)/release/graphmock ./$(O)/release/bench-gen-scale \
 		./$(O)/release/bench-scale-client ./$(O)/release/bench-mem \
 		./$(O)/release/bench-load

@@ -28,6 +28,14 @@ declare -A rps p99
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo $((20000 + RANDOM % 20000)); }
 
+# idle_rss PID: VmRSS, and of it RssAnon (the process's own memory: heap,
+# stacks, libraries' data) and RssFile (pages of the binary and the shared
+# libraries, shared with other processes), in MiB.
+idle_rss() {
+	awk '/^(VmRSS|RssAnon|RssFile):/ {v[$1] = $2 / 1024}
+		END {printf "%.1f MiB (RssAnon %.1f, RssFile %.1f)", v["VmRSS:"], v["RssAnon:"], v["RssFile:"]}' "/proc/$1/status"
+}
+
 # start_graphmock BIN ARGS...: sets $pid, $base; prints start-to-200 and idle RSS.
 start_graphmock() {
 	local b=$1 log="$work/gm.log" t0 t1; shift
@@ -40,7 +48,7 @@ start_graphmock() {
 	until curl -fs -o /dev/null "$base/_mock/health"; do sleep 0.002; done
 	t1=$(date +%s%N)
 	echo "graphmock $("$b" --version | cut -d' ' -f2) $* at $base"
-	echo "  start to first 200: $(( (t1 - t0) / 1000000 )) ms; idle RSS: $(awk '/VmRSS/ {printf "%.1f", $2/1024}' /proc/$pid/status) MiB"
+	echo "  start to first 200: $(( (t1 - t0) / 1000000 )) ms; idle RSS: $(idle_rss "$pid")"
 }
 
 stop() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
@@ -155,7 +163,7 @@ bport=$(free_port)
 $pin_srv "$bare" "$bport" "$work/www" >"$work/bare.log" &
 pid=$!; pids+=("$pid")
 until grep -q listening "$work/bare.log"; do sleep 0.005; done
-echo "bare libmicrohttpd $(pkg-config --modversion libmicrohttpd) (bench/bare.c, one epoll thread) at http://127.0.0.1:$bport; idle RSS: $(awk '/VmRSS/ {printf "%.1f", $2/1024}' /proc/$pid/status) MiB"
+echo "bare libmicrohttpd $(pkg-config --modversion libmicrohttpd) (bench/bare.c, one epoll thread) at http://127.0.0.1:$bport; idle RSS: $(idle_rss "$pid")"
 mix bare "http://127.0.0.1:$bport"
 stop
 echo

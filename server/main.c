@@ -6,7 +6,9 @@
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../routes/registry.h"
@@ -159,6 +161,33 @@ static int load_profile(struct srv *srv)
 	return 0;
 }
 
+/*
+ * Huge pages pay for a big start-up: a fixture or state file of HUGEPAGES_FROM
+ * bytes builds a heap of ~4 times that, and each 4 KiB page of it costs a
+ * fault (~15 us on our virtual machines; bench/results.md). Below that the
+ * faults saved are a few milliseconds, while a heap backed by 2 MiB pages
+ * holds at least 2 MiB, most of an idle server's own memory. So the server
+ * re-executes with huge pages only for such a start-up, or when asked
+ * (GRAPHMOCK_HUGEPAGES=1); =0 and the rest of server/hugepages.h still say no.
+ */
+#define HUGEPAGES_FROM (4u << 20)
+
+static off_t file_size(const char *path)
+{
+	struct stat sb;
+
+	return path && !stat(path, &sb) ? sb.st_size : 0;
+}
+
+static bool hugepages_wanted(const struct config *cfg)
+{
+	const char *opt = getenv("GRAPHMOCK_HUGEPAGES");
+
+	if (opt && !strcmp(opt, "1"))
+		return true;
+	return file_size(cfg->fixtures) + file_size(cfg->state_file) >= HUGEPAGES_FROM;
+}
+
 int main(int argc, char **argv)
 {
 	struct srv srv;
@@ -170,7 +199,6 @@ int main(int argc, char **argv)
 		return healthcheck_main(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "certs"))
 		return certs_main(argc, argv);
-	hugepages_reexec(argv); /* returns when it does not re-execute */
 	memset(&srv, 0, sizeof(srv));
 	srv.listen_fd = -1;
 	switch (config_parse(&srv.cfg, argc, argv, stdout, stderr)) {
@@ -181,6 +209,9 @@ int main(int argc, char **argv)
 	case CONFIG_USAGE:
 		return 2;
 	}
+	/* (parsing printed nothing, so the re-executed process repeats nothing) */
+	if (hugepages_wanted(&srv.cfg))
+		hugepages_reexec(argv); /* returns when it does not re-execute */
 	/* Workers inherit the mask, so only sigwait() below sees these. */
 	sigemptyset(&stop_signals);
 	sigaddset(&stop_signals, SIGINT);
