@@ -45,13 +45,10 @@ static void items_free(struct notify_item *it)
 int notify_init(struct notifier *n, struct state *st, struct fault_engine *faults)
 {
 	memset(n, 0, sizeof(*n));
-	if (curl_global_init(CURL_GLOBAL_DEFAULT))
-		return -1;
 	if (pthread_mutex_init(&n->lock, NULL))
-		goto out_global;
-	n->multi = curl_multi_init();
+		return -1;
 	n->log = json_array();
-	if (!n->multi || !n->log)
+	if (!n->log)
 		goto out_free;
 	n->st = st;
 	n->faults = faults;
@@ -62,12 +59,7 @@ int notify_init(struct notifier *n, struct state *st, struct fault_engine *fault
 	return 0;
 
 out_free:
-	json_decref(n->log);
-	if (n->multi)
-		curl_multi_cleanup(n->multi);
 	pthread_mutex_destroy(&n->lock);
-out_global:
-	curl_global_cleanup();
 	return -1;
 }
 
@@ -75,11 +67,18 @@ out_global:
 
 static void *thread_main(void *arg);
 
-/* Start the thread once; n->lock held. 0 or -1. */
+/* Start libcurl and the thread once; n->lock held. 0 or -1. */
 static int ensure_thread(struct notifier *n)
 {
 	if (n->started)
 		return 0;
+	if (!n->curl_ready) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT))
+			return -1;
+		n->curl_ready = true;
+	}
+	if (!n->multi && !(n->multi = curl_multi_init()))
+		return -1;
 	if (pthread_create(&n->thread, NULL, thread_main, n))
 		return -1;
 	n->started = true;
@@ -515,8 +514,13 @@ static void *thread_main(void *arg)
 
 void notify_wake(struct notifier *n)
 {
-	if (n->multi)
-		curl_multi_wakeup(n->multi);
+	void *multi;
+
+	pthread_mutex_lock(&n->lock);
+	multi = n->started ? n->multi : NULL;
+	pthread_mutex_unlock(&n->lock);
+	if (multi)
+		curl_multi_wakeup(multi);
 }
 
 void notify_stop(struct notifier *n)
@@ -535,8 +539,8 @@ void notify_stop(struct notifier *n)
 
 void notify_release(struct notifier *n)
 {
-	if (!n->multi)
-		return;
+	if (!n->log)
+		return; /* never initialised, or released already */
 	notify_stop(n);
 	while (n->boxes) {
 		struct outbox *b = n->boxes;
@@ -550,8 +554,12 @@ void notify_release(struct notifier *n)
 		free(b);
 	}
 	json_decref(n->log);
-	curl_multi_cleanup(n->multi);
+	n->log = NULL;
+	if (n->multi)
+		curl_multi_cleanup(n->multi);
 	n->multi = NULL;
 	pthread_mutex_destroy(&n->lock);
-	curl_global_cleanup();
+	if (n->curl_ready)
+		curl_global_cleanup();
+	n->curl_ready = false;
 }
