@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #define TUNABLE "glibc.malloc.hugetlb"
@@ -54,11 +55,30 @@ char *hugepages_tunables(const char *tunables, const char *opt, const char *prel
 	return value;
 }
 
+/*
+ * A process executed as /proc/self/exe is named "exe" (ps, top, pgrep,
+ * pkill graphmock): the re-executed server takes back the name it was
+ * started as.
+ */
+static void keep_name(const char *argv0)
+{
+	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+	char name[16]; /* the kernel's limit, NUL included */
+
+	snprintf(name, sizeof(name), "%s",
+	         slash   ? slash + 1
+	         : argv0 ? argv0
+	                 : "graphmock");
+	prctl(PR_SET_NAME, name, 0, 0, 0);
+}
+
 void hugepages_reexec(char **argv)
 {
 	const char *tunables = getenv("GLIBC_TUNABLES");
 	char *value;
 
+	if (tunables && strstr(tunables, TUNABLE))
+		keep_name(argv[0]); /* (re-executed, or the tunable was set by hand) */
 	if (SANITIZED)
 		return; /* the sanitizer's allocator is not glibc's */
 	value = hugepages_tunables(tunables, getenv("GRAPHMOCK_HUGEPAGES"),
