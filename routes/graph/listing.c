@@ -256,16 +256,42 @@ static bool walk_matches(const struct walk *w, const struct dobj *d)
 	return walk_admits(w, d) && walk_filter(w, d);
 }
 
-/* How many objects from @o on match: the whole walk's @odata.count. */
-static size_t walk_count(const struct walk *w, struct oset_node *o)
+/*
+ * Where a walk is: at a node of an ordered index (by seq or by name; past the
+ * walk's name prefix it is at the end), or at @i of @v[0..n), objects in
+ * insertion order (a name prefix's range, sorted by seq).
+ */
+struct walk_pos {
+	struct oset_node *o;
+	struct dobj *const *v;
+	size_t i, n;
+};
+
+/* The object at @p, NULL at the end. */
+static struct dobj *pos_obj(const struct walk *w, const struct walk_pos *p)
+{
+	if (p->v)
+		return p->i < p->n ? p->v[p->i] : NULL;
+	if (!p->o || (w->by_name && !has_prefix(p->o->key, w->prefix)))
+		return NULL;
+	return p->o->val;
+}
+
+static void pos_next(struct walk_pos *p)
+{
+	if (p->v)
+		p->i++;
+	else
+		p->o = oset_next(p->o);
+}
+
+/* How many objects from @p on match: the whole walk's @odata.count. */
+static size_t walk_count(const struct walk *w, struct walk_pos p)
 {
 	size_t n = 0;
 
-	for (; o; o = oset_next(o)) {
-		if (w->by_name && !has_prefix(o->key, w->prefix))
-			break;
-		n += walk_matches(w, o->val);
-	}
+	for (const struct dobj *d; (d = pos_obj(w, &p)); pos_next(&p))
+		n += walk_matches(w, d);
 	return n;
 }
 
@@ -276,11 +302,11 @@ static bool wants_count(const struct odata_query *q)
 }
 
 /*
- * Collect a page from @o on, and answer it, $expand resolved by expand.c;
+ * Collect a page from @at on, and answer it, $expand resolved by expand.c;
  * with $count=true, every match from @first (the walk's start, whatever the
  * $skiptoken) is counted too.
  */
-static int walk_from(struct walk *w, struct oset_node *o, struct oset_node *first,
+static int walk_from(struct walk *w, struct walk_pos at, struct walk_pos first,
                      const struct odata_list_opts *list_opts)
 {
 	struct odata_item *items = malloc((w->top + 1) * sizeof(*items));
@@ -298,13 +324,9 @@ static int walk_from(struct walk *w, struct oset_node *o, struct oset_node *firs
 		free(holds);
 		return resp_error(w->c->resp, GERR_INTERNAL, "Out of memory.");
 	}
-	for (; o; o = oset_next(o)) {
-		const struct dobj *d = o->val;
-		json_t *obj;
+	for (const struct dobj *d; (d = pos_obj(w, &at)); pos_next(&at)) {
+		json_t *obj = walk_keeps(w, d, &holds[n]);
 
-		if (w->by_name && !has_prefix(o->key, w->prefix))
-			break;
-		obj = walk_keeps(w, d, &holds[n]);
 		if (!obj)
 			continue;
 		if (n == w->top) {
@@ -368,10 +390,51 @@ static size_t page_size(const struct odata_query *q, const struct odata_list_opt
 }
 
 /* Where a walk of @kind starts without a $skiptoken. */
-static struct oset_node *walk_first(const struct walk *w, struct tenant *t)
+static struct walk_pos walk_first(const struct walk *w, struct tenant *t)
 {
-	return w->by_name ? oset_seek(&t->by_name[w->kind], w->prefix, 0)
-	                  : oset_first(&t->by_seq[w->kind]);
+	return (struct walk_pos){w->by_name
+	                             ? oset_seek(&t->by_name[w->kind], w->prefix, 0)
+	                             : oset_first(&t->by_seq[w->kind]),
+	                         NULL, 0, 0};
+}
+
+/* The first of @v[0..n) (by seq) inserted after @seq. */
+static size_t after_seq(struct dobj *const *v, size_t n, uint64_t seq)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid]->seq <= seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * A name prefix in insertion order: its range of the name index sorted by
+ * seq once a page, then walked from the $skiptoken like the seq index. A
+ * page reads only the objects it looks at, not the whole range.
+ */
+static int walk_prefix_range(struct walk *w, const struct odata_list_opts *opts)
+{
+	const struct odata_query *q = w->c->odata;
+	size_t n;
+	struct dobj **v = kind_objs(w->c, (enum dobj_kind)w->kind, &n);
+	int rc;
+
+	if (!v)
+		return resp_error(w->c->resp, GERR_INTERNAL, "Out of memory.");
+	rc = walk_from(
+	    w,
+	    (struct walk_pos){NULL, v,
+	                      q->token_kind ? after_seq(v, n, q->token_value) : 0, n},
+	    (struct walk_pos){NULL, v, 0, n}, opts);
+	free(v);
+	return rc;
 }
 
 int listing_walk(struct call *c, enum dobj_kind kind, const struct odata_entity *entity,
@@ -379,28 +442,26 @@ int listing_walk(struct call *c, enum dobj_kind kind, const struct odata_entity 
 {
 	const struct odata_query *q = c->odata;
 	struct walk w = {.c = c, .entity = entity, .kind = (int)kind};
-	struct oset_node *start;
+	struct walk_pos start;
 	char *prefix;
 	int rc;
 
 	if (!walkable(q, opts, &w.by_name))
 		return 1;
 	odata_query_members(q, &w.mem);
+	w.top = page_size(q, opts);
 	prefix = lower_prefix(odata_filter_startswith_value(q, "displayName"));
-	/* A prefix in insertion order: listing_kind_for() collects its range. */
 	if (prefix && !w.by_name) {
 		free(prefix);
-		return 1;
+		return walk_prefix_range(&w, opts);
 	}
-	w.top = page_size(q, opts);
 	w.prefix = prefix;
-	if (!q->token_kind)
-		start = walk_first(&w, c->tenant);
-	else if (!w.by_name)
-		start = oset_seek(&c->tenant->by_seq[kind], NULL, q->token_value + 1);
-	else
-		start = oset_seek(&c->tenant->by_name[kind], q->token_key,
-		                  q->token_value + 1);
+	start = walk_first(&w, c->tenant);
+	if (q->token_kind && !w.by_name)
+		start.o = oset_seek(&c->tenant->by_seq[kind], NULL, q->token_value + 1);
+	else if (q->token_kind)
+		start.o = oset_seek(&c->tenant->by_name[kind], q->token_key,
+		                    q->token_value + 1);
 	rc = walk_from(&w, start, walk_first(&w, c->tenant), opts);
 	free(prefix);
 	return rc;
@@ -417,10 +478,12 @@ int listing_walk_members(struct call *c, const struct dobj *group, int kind,
 		return 1;
 	odata_query_members(q, &w.mem);
 	w.top = page_size(q, opts);
-	return walk_from(&w,
-	                 q->token_kind ? state_member_seek(group, q->token_value + 1)
-	                               : state_member_first(group),
-	                 state_member_first(group), opts);
+	return walk_from(
+	    &w,
+	    (struct walk_pos){q->token_kind ? state_member_seek(group, q->token_value + 1)
+	                                    : state_member_first(group),
+	                      NULL, 0, 0},
+	    (struct walk_pos){state_member_first(group), NULL, 0, 0}, opts);
 }
 
 /* /$count as the general engine answers it, over every object collected. */

@@ -84,7 +84,9 @@ extern bool listing_walks;
  * ordered index from the request's $skiptoken, so a page costs O(page size
  * + log N) and not a sort of every object: in insertion order, or by
  * displayName (ascending, from the `startswith(displayName, ...)` prefix
- * when the $filter has one). Every other filter term, and $search, is
+ * when the $filter has one). A prefix in insertion order walks its range of
+ * the name index, sorted by seq for the page (O(range) pointers, and only
+ * the objects the page looks at read). Every other filter term, and $search, is
  * applied per object on the way; $count=true counts the whole walk in one
  * more pass, parsing objects kept as text only when a $filter or $search
  * must read them, and keeping none. Returns 0 or -1 (answered, as
