@@ -67,9 +67,16 @@ static int from_list(struct dobj_list *list, struct odata_related *out)
 		dobj_list_release(list);
 		return -1;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		out->items[i] =
 		    listing_item(list->v[i], entity_for_kind(list->v[i]->kind));
+		if (!out->items[i].obj) { /* out of memory */
+			odata_items_free(out->items, i + 1);
+			out->items = NULL;
+			dobj_list_release(list);
+			return -1;
+		}
+	}
 	out->n = n;
 	dobj_list_release(list);
 	return 0;

@@ -194,8 +194,13 @@ static int count_dobjs(struct call *c, struct dobj *const *objs, size_t n)
 	size_t m = 0;
 
 	odata_query_members(c->odata, &mem);
-	for (size_t i = 0; i < n; i++)
-		m += listing_matches(c, objs[i], &mem);
+	for (size_t i = 0; i < n; i++) {
+		int rc = listing_matches(c, objs[i], &mem);
+
+		if (rc < 0)
+			return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+		m += (size_t)rc;
+	}
 	return odata_respond_number(c->odata, c->req, c->resp, m);
 }
 

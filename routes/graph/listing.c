@@ -56,9 +56,15 @@ struct odata_item *listing_kind(struct state *st, struct tenant *t, enum dobj_ki
 	*n = 0;
 	if (!items)
 		return NULL;
-	for (struct dobj *d = state_dobj_first(t, kind); d; d = state_dobj_next(d))
-		if (state_dobj_visible(st, d))
-			items[(*n)++] = listing_item(d, entity);
+	for (struct dobj *d = state_dobj_first(t, kind); d; d = state_dobj_next(d)) {
+		if (!state_dobj_visible(st, d))
+			continue;
+		items[*n] = listing_item(d, entity);
+		if (!items[(*n)++].obj) { /* out of memory */
+			odata_items_free(items, *n);
+			return NULL;
+		}
+	}
 	return items;
 }
 
@@ -125,8 +131,13 @@ struct odata_item *listing_kind_for(struct call *c, enum dobj_kind kind,
 	struct dobj **objs = kind_objs(c, kind, n);
 	struct odata_item *items = objs ? calloc(*n + 1, sizeof(*items)) : NULL;
 
-	for (size_t i = 0; items && i < *n; i++)
+	for (size_t i = 0; items && i < *n; i++) {
 		items[i] = listing_item(objs[i], entity);
+		if (!items[i].obj) { /* out of memory */
+			odata_items_free(items, i + 1);
+			items = NULL;
+		}
+	}
 	free(objs);
 	return items;
 }
@@ -154,15 +165,20 @@ int listing_answer(struct call *c, struct dobj *const *objs, size_t n,
 	struct odata_members mem;
 	struct odata_expander ex;
 	struct odata_pick pick;
+	bool oom = false;
 	int rc = -1;
 
 	if (!items)
 		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	odata_query_members(c->odata, &mem);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && !oom; i++) {
 		items[i] = part_item(
 		    objs[i], entity ? entity : entity_for_kind(objs[i]->kind), &mem);
-	if (!odata_collection_pick(c->odata, c->resp, items, n, opts, &pick)) {
+		oom = !items[i].obj;
+	}
+	if (oom) {
+		rc = resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+	} else if (!odata_collection_pick(c->odata, c->resp, items, n, opts, &pick)) {
 		/* The page whole: an item parsed in part for this answer (a hold)
 		 * lacks what the page shows. */
 		for (size_t i = pick.from; !mem.all && i < pick.to; i++) {
@@ -172,11 +188,17 @@ int listing_answer(struct call *c, struct dobj *const *objs, size_t n,
 				continue; /* the stored tree itself */
 			json_decref(it->hold);
 			*it = listing_item(objs[pick.idx[i]], it->entity);
+			oom |= !it->obj;
 		}
 		expand_init(&ex, c);
 		with.expander = &ex;
-		rc = odata_collection_answer(c->odata, c->req, c->resp, items, &with,
-		                             &pick);
+		if (oom) {
+			free(pick.idx);
+			rc = resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+		} else {
+			rc = odata_collection_answer(c->odata, c->req, c->resp, items,
+			                             &with, &pick);
+		}
 	}
 	odata_items_free(items, n);
 	if (n >= TRIM_AFTER)
@@ -207,6 +229,7 @@ struct walk {
 	const char *prefix; /* by_name: stop past it (lower case); NULL none */
 	size_t top;
 	struct odata_members mem; /* what its $filter and $search read */
+	bool oom;                 /* an object could not be read: answer 500 */
 };
 
 /* Is @d one of the walk's objects, before its $filter and $search? */
@@ -217,24 +240,34 @@ static bool walk_admits(const struct walk *w, const struct dobj *d)
 	       !(w->skip_sps && dobj_sp_hidden(w->c->req, d));
 }
 
-bool listing_matches(const struct call *c, const struct dobj *d,
-                     const struct odata_members *mem)
+int listing_matches(const struct call *c, const struct dobj *d,
+                    const struct odata_members *mem)
 {
 	const struct odata_query *q = c->odata;
 	json_t *hold;
+	const json_t *obj;
 	bool yes;
 
 	if (!q || (!q->filter && !q->search_expr))
-		return true;
-	yes = odata_query_match(q, mem->all ? state_dobj_json_read(d, &hold)
-	                                    : state_dobj_json_some(d, mem->name, &hold));
+		return 1;
+	obj = mem->all ? state_dobj_json_read(d, &hold)
+	               : state_dobj_json_some(d, mem->name, &hold);
+	if (!obj)
+		return -1; /* out of memory: never a silent "no" */
+	yes = odata_query_match(q, obj);
 	json_decref(hold);
 	return yes;
 }
 
-static bool walk_filter(const struct walk *w, const struct dobj *d)
+/* Does @d pass the walk's $filter and $search? Out of memory: no, and
+ * w->oom says so (the answer is a 500, not a page without it). */
+static bool walk_filter(struct walk *w, const struct dobj *d)
 {
-	return listing_matches(w->c, d, &w->mem);
+	int rc = listing_matches(w->c, d, &w->mem);
+
+	if (rc < 0)
+		w->oom = true;
+	return rc > 0;
 }
 
 /*
@@ -242,16 +275,21 @@ static bool walk_filter(const struct walk *w, const struct dobj *d)
  * (state/frozen.h) is parsed for this page only (*@hold, dropped after the
  * answer): paging through a million users leaves them as compact as before.
  */
-static json_t *walk_keeps(const struct walk *w, const struct dobj *d, json_t **hold)
+static json_t *walk_keeps(struct walk *w, const struct dobj *d, json_t **hold)
 {
+	json_t *obj;
+
 	*hold = NULL;
 	if (!walk_admits(w, d) || !walk_filter(w, d))
 		return NULL;
-	return state_dobj_json_read(d, hold);
+	obj = state_dobj_json_read(d, hold);
+	if (!obj)
+		w->oom = true;
+	return obj;
 }
 
 /* Does @d match? Parsed (and dropped) only when a $filter or $search reads it. */
-static bool walk_matches(const struct walk *w, const struct dobj *d)
+static bool walk_matches(struct walk *w, const struct dobj *d)
 {
 	return walk_admits(w, d) && walk_filter(w, d);
 }
@@ -286,7 +324,7 @@ static void pos_next(struct walk_pos *p)
 }
 
 /* How many objects from @p on match: the whole walk's @odata.count. */
-static size_t walk_count(const struct walk *w, struct walk_pos p)
+static size_t walk_count(struct walk *w, struct walk_pos p)
 {
 	size_t n = 0;
 
@@ -347,9 +385,11 @@ static int walk_from(struct walk *w, struct walk_pos at, struct walk_pos first,
 		total = walk_count(w, first);
 	expand_init(&ex, w->c);
 	opts.expander = &ex;
-	rc = odata_respond_walked(w->c->odata, w->c->req, w->c->resp, items, n,
-	                          more && last ? &next : NULL,
-	                          wants_count(w->c->odata) ? &total : NULL, &opts);
+	rc = w->oom
+	         ? resp_error(w->c->resp, GERR_INTERNAL, "Out of memory.")
+	         : odata_respond_walked(w->c->odata, w->c->req, w->c->resp, items, n,
+	                                more && last ? &next : NULL,
+	                                wants_count(w->c->odata) ? &total : NULL, &opts);
 	for (size_t i = 0; i < n; i++)
 		json_decref(holds[i]);
 	free(holds);
@@ -513,5 +553,7 @@ int listing_count(struct call *c, enum dobj_kind kind)
 	w.prefix = prefix;
 	n = walk_count(&w, walk_first(&w, c->tenant));
 	free(prefix);
+	if (w.oom)
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	return odata_respond_number(c->odata, c->req, c->resp, n);
 }

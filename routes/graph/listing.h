@@ -70,10 +70,11 @@ int listing_respond_kind(struct call *c, enum dobj_kind kind,
 /*
  * listing_matches() - does @d pass the request's $filter and $search? Of an
  * object kept as text in a big tenant, only the members @mem names
- * (odata_query_members()) are parsed, and dropped again.
+ * (odata_query_members()) are parsed, and dropped again. Returns 1 or 0,
+ * or -1 when @d could not be read (out of memory).
  */
-bool listing_matches(const struct call *c, const struct dobj *d,
-                     const struct odata_members *mem);
+int listing_matches(const struct call *c, const struct dobj *d,
+                    const struct odata_members *mem);
 
 /* listing_walks - false sends every list and count to the general engine:
  * tests compare the two answers. Only tests change it, before any request. */
