@@ -43,13 +43,6 @@ static struct dobj *item_dobj(struct tenant *t, const struct odata_item *item)
 	return d->props == item->obj || (!d->props && d->frozen) ? d : NULL;
 }
 
-static int dobj_by_seq(const void *a, const void *b)
-{
-	const struct dobj *x = *(struct dobj *const *)a, *y = *(struct dobj *const *)b;
-
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
 /*
  * @list as items of their own types, sorted by insertion; consumes @list.
  * Only the first ODATA_EXPAND_CAP, all the engine shows: a group of 100,000
@@ -60,8 +53,7 @@ static int from_list(struct dobj_list *list, struct odata_related *out)
 {
 	size_t n = list->n < ODATA_EXPAND_CAP ? list->n : ODATA_EXPAND_CAP;
 
-	if (list->n)
-		qsort(list->v, list->n, sizeof(*list->v), dobj_by_seq);
+	listing_sort_by_seq(list->v, list->n);
 	out->items = calloc(n + 1, sizeof(*out->items));
 	if (!out->items) {
 		dobj_list_release(list);

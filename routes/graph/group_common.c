@@ -180,13 +180,6 @@ out_undo:
 	return -1;
 }
 
-static int dobj_by_seq(const void *a, const void *b)
-{
-	const struct dobj *x = *(struct dobj *const *)a, *y = *(struct dobj *const *)b;
-
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
 /* /$count of @objs, each read only for what $filter and $search read. */
 static int count_dobjs(struct call *c, struct dobj *const *objs, size_t n)
 {
@@ -221,7 +214,7 @@ int dobjs_respond(struct call *c, struct dobj_list *list, const char *context,
 		    (kind < 0 || d->kind == (enum dobj_kind)kind))
 			objs[n++] = d;
 	}
-	qsort(objs, n, sizeof(*objs), dobj_by_seq);
+	listing_sort_by_seq(objs, n);
 	rc = count ? count_dobjs(c, objs, n) : listing_answer(c, objs, n, NULL, &opts);
 	free(objs);
 	return rc;

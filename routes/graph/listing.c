@@ -94,6 +94,12 @@ static int dobj_by_seq(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+void listing_sort_by_seq(struct dobj **v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof(*v), dobj_by_seq);
+}
+
 /*
  * The visible objects of @kind the request's $filter can match, in insertion
  * order: with a `startswith(displayName, 'v')`, those of the name index's
@@ -119,7 +125,7 @@ static struct dobj **kind_objs(struct call *c, enum dobj_kind kind, size_t *n)
 		     o && has_prefix(o->key, prefix); o = oset_next(o))
 			if (state_dobj_visible(c->st, o->val))
 				objs[(*n)++] = o->val;
-		qsort(objs, *n, sizeof(*objs), dobj_by_seq);
+		listing_sort_by_seq(objs, *n);
 	}
 	free(prefix);
 	return objs;

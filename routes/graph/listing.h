@@ -49,6 +49,9 @@ struct odata_item *listing_kind(struct state *st, struct tenant *t, enum dobj_ki
 struct odata_item *listing_kind_for(struct call *c, enum dobj_kind kind,
                                     const struct odata_entity *entity, size_t *n);
 
+/* listing_sort_by_seq() - @v[0..n) in insertion order. */
+void listing_sort_by_seq(struct dobj **v, size_t n);
+
 /*
  * listing_answer() - @objs[0..n) (in insertion order) as the collection
  * @opts describes, through the general engine, items of @entity (NULL:
