@@ -188,6 +188,33 @@ static bool hugepages_wanted(const struct config *cfg)
 	return file_size(cfg->fixtures) + file_size(cfg->state_file) >= HUGEPAGES_FROM;
 }
 
+/*
+ * GRAPHMOCK_KEEP_PARSED_BELOW=N: tenants of fewer than N users (4,096 by
+ * default) keep the users they parse; bigger ones parse users kept as text
+ * for each answer only. graphmock's own tests set 0 to run whole suites on
+ * the built-in fixture as a tenant of a million users would. 0, or -1 (said).
+ */
+static int keep_parsed_below(struct state *st)
+{
+	const char *v = getenv("GRAPHMOCK_KEEP_PARSED_BELOW");
+	char *end;
+	unsigned long n;
+
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || *end || v[0] == '-') {
+		fprintf(stderr,
+		        "graphmock: GRAPHMOCK_KEEP_PARSED_BELOW: invalid value '%s' "
+		        "(a number of users)\n",
+		        v);
+		return -1;
+	}
+	st->read_keep_below = n;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct srv srv;
@@ -222,6 +249,10 @@ int main(int argc, char **argv)
 
 	if (state_init(&srv.state, pick_seed(&srv.cfg)))
 		return 1;
+	if (keep_parsed_below(&srv.state)) {
+		rc = 2;
+		goto out_state;
+	}
 	if (srv_features_init(&srv, &registry_routes))
 		goto out_state;
 	if (load_fixtures(&srv) || load_state_file(&srv))

@@ -376,16 +376,54 @@ static void log_differences(struct state *st, struct tenant *t, struct changelog
 	snaps_clear(log);
 }
 
+/*
+ * The ids of the users this transaction created, in a big tenant (see
+ * read_keep_below): they are kept as text once it ends. New array (free())
+ * in *@ids, NULL when none (or out of memory: they stay trees).
+ */
+static size_t users_made(const struct state *st, const struct tenant *t,
+                         const struct changelog *log, char (**ids)[GUID_STR_LEN + 1])
+{
+	size_t n = 0;
+
+	*ids = NULL;
+	if (t->kind_count[DOBJ_USER] < st->read_keep_below)
+		return 0;
+	for (size_t i = 0; i < log->npending; i++) {
+		const struct change *c = &log->pending[i];
+
+		if (c->op != CHANGE_CREATED || c->kind != DOBJ_USER)
+			continue;
+		if (!*ids && !(*ids = state_malloc(log->npending * sizeof(**ids))))
+			return 0;
+		memcpy((*ids)[n++], c->id, sizeof((*ids)[0]));
+	}
+	return n;
+}
+
 void state_txn_end(struct state *st, struct tenant *t)
 {
 	struct changelog *log = t->changes;
+	char(*made)[GUID_STR_LEN + 1];
+	size_t nmade;
 
 	if (!log || !log->txn)
 		return;
 	log_differences(st, t, log);
 	log->txn = false;
 	log->write = false;
+	nmade = users_made(st, t, log, &made);
 	commit(st, t, log);
+	/* After the commit hook, which may read them, and the answer, written
+	 * already: nothing holds their trees now. */
+	for (size_t i = 0; i < nmade; i++) {
+		struct dobj *d;
+
+		HASH_FIND_STR(t->objects, made[i], d);
+		if (d)
+			state_dobj_refreeze(d);
+	}
+	state_free(made);
 }
 
 /* ---- commit and compaction ---- */

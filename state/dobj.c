@@ -107,6 +107,23 @@ void state_dobj_freeze(struct dobj *d, json_t *text)
 	d->props = NULL;
 }
 
+int state_dobj_refreeze(struct dobj *d)
+{
+	char *text;
+	json_t *frozen;
+
+	if (!d->props || d->kind != DOBJ_USER)
+		return 0;
+	text = json_dumps(d->props, JSON_COMPACT);
+	frozen = text ? state_frozen_new(text, strlen(text)) : NULL;
+	free(text);
+	if (!frozen)
+		return -1;
+	state_dobj_freeze(d, frozen);
+	json_decref(frozen);
+	return 0;
+}
+
 void state_dobj_set_json(struct dobj *d, json_t *obj)
 {
 	json_t *old = d->props;

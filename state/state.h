@@ -323,6 +323,15 @@ json_t *state_dobj_json(const struct dobj *d);
 void state_dobj_freeze(struct dobj *d, json_t *text);
 
 /*
+ * state_dobj_refreeze() - keep user @d's properties as their text again
+ * (state/frozen.h), to be parsed when next read: a user a request made in
+ * a big tenant (see read_keep_below) holds ~0.6 KB so instead of a ~3 KB
+ * tree. Returns 0, or -1 out of memory (@d is left as it was). Locking:
+ * @d's tenant lock, and nothing may hold its properties past it.
+ */
+int state_dobj_refreeze(struct dobj *d);
+
+/*
  * state_dobj_json_read() - @d's properties to read and let go within the
  * call: the stored ones, or for an object still frozen in a big tenant (see
  * read_keep_below) a parse of it that is not kept (*@hold gets that
