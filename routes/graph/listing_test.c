@@ -199,8 +199,8 @@ static void test_users_and_groups(void **s)
 	static const char *const counts[] = {
 	    "/v1.0/users/$count",
 	    "/v1.0/users/$count?$filter=startswith(displayName,'x')",
-	    "/v1.0/users/$count?$filter=accountEnabled eq true and "
-	    "startswith(displayName,'a')",
+	    ("/v1.0/users/$count?$filter=accountEnabled eq true and "
+	     "startswith(displayName,'a')"),
 	    "/v1.0/users/$count?$search=%22displayName:zoe%22",
 	    "/v1.0/groups/$count",
 	    "/v1.0/groups/$count?$filter=startswith(displayName,'x')",
