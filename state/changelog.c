@@ -401,28 +401,39 @@ static size_t users_made(const struct state *st, const struct tenant *t,
 	return n;
 }
 
-void state_txn_end(struct state *st, struct tenant *t)
+/* Keep the users of @ids still there as text again (state_dobj_refreeze). */
+static void refreeze(struct tenant *t, char (*ids)[GUID_STR_LEN + 1], size_t n)
 {
-	struct changelog *log = t->changes;
-	char(*made)[GUID_STR_LEN + 1];
-	size_t nmade;
-
-	if (!log || !log->txn)
-		return;
-	log_differences(st, t, log);
-	log->txn = false;
-	log->write = false;
-	nmade = users_made(st, t, log, &made);
-	commit(st, t, log);
-	/* After the commit hook, which may read them, and the answer, written
-	 * already: nothing holds their trees now. */
-	for (size_t i = 0; i < nmade; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct dobj *d;
 
-		HASH_FIND_STR(t->objects, made[i], d);
+		HASH_FIND_STR(t->objects, ids[i], d);
 		if (d)
 			state_dobj_refreeze(d);
 	}
+}
+
+void state_txn_end(struct state *st, struct tenant *t)
+{
+	struct changelog *log = t->changes;
+	char(*made)[GUID_STR_LEN + 1] = NULL;
+	size_t nmade = 0;
+
+	if (log && log->txn) {
+		log_differences(st, t, log);
+		log->txn = false;
+		log->write = false;
+		nmade = users_made(st, t, log, &made);
+		commit(st, t, log);
+	}
+	/* After the commit hook, which may read them, and the answer, written
+	 * already: nothing holds their trees now. Users parsed outside a request
+	 * (token grants lock the tenant themselves) are listed too, and kept as
+	 * text here, at the next request's end: always from their tree, which
+	 * may have changed. */
+	refreeze(t, made, nmade);
+	refreeze(t, t->parsed, t->nparsed);
+	t->nparsed = 0;
 	state_free(made);
 }
 

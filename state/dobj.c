@@ -44,6 +44,26 @@ static json_t *thawed(const struct dobj *d)
  * The cast: making the properties on first use fills a cache behind a const
  * @d. Every use of @d is under its tenant's lock, so this is too.
  */
+/* Note user @d, just parsed from its text in a big tenant, for keeping as
+ * text again when the request ends. Out of memory: it stays parsed. */
+static void note_parsed(struct dobj *d)
+{
+	struct tenant *t = d->tenant;
+
+	if (d->kind != DOBJ_USER || t->kind_count[DOBJ_USER] < t->st->read_keep_below)
+		return;
+	if (t->nparsed == t->cap_parsed) {
+		size_t cap = t->cap_parsed ? 2 * t->cap_parsed : 8;
+		void *grown = state_realloc(t->parsed, cap * sizeof(*t->parsed));
+
+		if (!grown)
+			return;
+		t->parsed = grown;
+		t->cap_parsed = cap;
+	}
+	memcpy(t->parsed[t->nparsed++], d->id, sizeof(t->parsed[0]));
+}
+
 json_t *state_dobj_json(const struct dobj *cd)
 {
 	struct dobj *d = (struct dobj *)cd;
@@ -52,8 +72,11 @@ json_t *state_dobj_json(const struct dobj *cd)
 	 * shares is then only ever let go with its object, under the tenant's
 	 * lifetime, and never freed by another thread right after this one
 	 * read it (jansson's release-only decrement orders no such free). */
-	if (!d->props && d->frozen)
+	if (!d->props && d->frozen) {
 		d->props = thawed(d);
+		if (d->props)
+			note_parsed(d);
+	}
 	return d->props;
 }
 

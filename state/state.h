@@ -197,6 +197,12 @@ struct tenant {
 	struct deleted_item *deleted;       /* soft-deleted objects (state/deleted.h) */
 	int64_t deleted_next_purge_ms;      /* earliest purge due; 0 = none */
 	struct subscription *subscriptions; /* state/subscription.h */
+	/* Users parsed from their text in a big tenant (see read_keep_below)
+	 * since the last request ended, by id: kept as text again when the
+	 * current one ends (state_txn_end), so reading a million users one by
+	 * one leaves them as compact as before. */
+	char (*parsed)[GUID_STR_LEN + 1];
+	size_t nparsed, cap_parsed;
 	UT_hash_handle hh;
 };
 

@@ -335,7 +335,7 @@ static char *answers(const char *path, bool advanced, const char *want)
  * the query reads, but the page's users whole), walked or through the
  * engine (which kept all it parsed: a $count=true over a million users left
  * them all parsed, 1.5 GB of RSS become 4.9), and answer word for word as
- * from users parsed whole. Reading one user parses it for good. In a small
+ * from users parsed whole. Reading one user parses it for that request. In a small
  * tenant a walk keeps what it parsed. */
 static void test_lists_leave_waiting_users_unparsed(void **s)
 {
@@ -421,11 +421,15 @@ static void test_lists_leave_waiting_users_unparsed(void **s)
 	test_srv_free(srv);
 	srv = test_srv_new(&opts);
 	srv->state.read_keep_below = 0;
-	r = get("/v1.0/users/867c0910-85c6-4427-9a19-b6e7e79332ae", false);
-	assert_int_equal(r->status, 200);
-	assert_non_null(strstr(r->body, "Adele Vance"));
-	test_reply_free(r);
-	assert_int_equal(test_waiting_users(srv), before - 1);
+	/* one user read, twice: parsed for each answer, kept as text after it
+	 * (reading 50,000 users of a million one by one grew RSS by 171 MB) */
+	for (int i = 0; i < 2; i++) {
+		r = get("/v1.0/users/867c0910-85c6-4427-9a19-b6e7e79332ae", false);
+		assert_int_equal(r->status, 200);
+		assert_non_null(strstr(r->body, "Adele Vance"));
+		test_reply_free(r);
+		assert_int_equal(test_waiting_users(srv), before);
+	}
 	srv->state.read_keep_below = STATE_READ_KEEP_BELOW;
 	r = get(lists[0].path, false);
 	assert_int_equal(r->status, 200);

@@ -66,6 +66,7 @@ void fixture_tenant_free(struct tenant *t)
 	json_decref(t->templates);
 	state_free(t->display_name);
 	state_free(t->domain);
+	state_free(t->parsed);
 	pthread_mutex_destroy(&t->lock);
 	state_free(t);
 }

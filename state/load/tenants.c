@@ -417,6 +417,9 @@ static void swap_contents(struct tenant *a, struct tenant *b)
 	SWAP(deleted);
 	SWAP(deleted_next_purge_ms);
 	SWAP(subscriptions);
+	SWAP(parsed);
+	SWAP(nparsed);
+	SWAP(cap_parsed);
 	for (int k = 0; k < DOBJ_KIND_COUNT; k++) {
 		SWAP(by_kind[k]);
 		SWAP(kind_count[k]);
