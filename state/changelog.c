@@ -381,13 +381,13 @@ static void log_differences(struct state *st, struct tenant *t, struct changelog
  * read_keep_below): they are kept as text once it ends. New array (free())
  * in *@ids, NULL when none (or out of memory: they stay trees).
  */
-static size_t users_made(const struct state *st, const struct tenant *t,
-                         const struct changelog *log, char (**ids)[GUID_STR_LEN + 1])
+static size_t users_made(const struct tenant *t, const struct changelog *log,
+                         char (**ids)[GUID_STR_LEN + 1])
 {
 	size_t n = 0;
 
 	*ids = NULL;
-	if (t->kind_count[DOBJ_USER] < st->read_keep_below)
+	if (!state_tenant_is_big(t, DOBJ_USER))
 		return 0;
 	for (size_t i = 0; i < log->npending; i++) {
 		const struct change *c = &log->pending[i];
@@ -423,7 +423,7 @@ void state_txn_end(struct state *st, struct tenant *t)
 		log_differences(st, t, log);
 		log->txn = false;
 		log->write = false;
-		nmade = users_made(st, t, log, &made);
+		nmade = users_made(t, log, &made);
 		commit(st, t, log);
 	}
 	/* After the commit hook, which may read them, and the answer, written

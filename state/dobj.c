@@ -40,17 +40,13 @@ static json_t *thawed(const struct dobj *d)
 	return state_frozen_thaw(d->tenant->st, d->tenant, d->kind, d->frozen);
 }
 
-/*
- * The cast: making the properties on first use fills a cache behind a const
- * @d. Every use of @d is under its tenant's lock, so this is too.
- */
 /* Note user @d, just parsed from its text in a big tenant, for keeping as
  * text again when the request ends. Out of memory: it stays parsed. */
 static void note_parsed(struct dobj *d)
 {
 	struct tenant *t = d->tenant;
 
-	if (d->kind != DOBJ_USER || t->kind_count[DOBJ_USER] < t->st->read_keep_below)
+	if (d->kind != DOBJ_USER || !state_tenant_is_big(t, DOBJ_USER))
 		return;
 	if (t->nparsed == t->cap_parsed) {
 		size_t cap = t->cap_parsed ? 2 * t->cap_parsed : 8;
@@ -64,6 +60,10 @@ static void note_parsed(struct dobj *d)
 	memcpy(t->parsed[t->nparsed++], d->id, sizeof(t->parsed[0]));
 }
 
+/*
+ * The cast: making the properties on first use fills a cache behind a const
+ * @d. Every use of @d is under its tenant's lock, so this is too.
+ */
 json_t *state_dobj_json(const struct dobj *cd)
 {
 	struct dobj *d = (struct dobj *)cd;
@@ -83,8 +83,7 @@ json_t *state_dobj_json(const struct dobj *cd)
 json_t *state_dobj_json_read(const struct dobj *d, json_t **hold)
 {
 	*hold = NULL;
-	if (d->props || !d->frozen ||
-	    d->tenant->kind_count[d->kind] < d->tenant->st->read_keep_below)
+	if (d->props || !d->frozen || !state_tenant_is_big(d->tenant, d->kind))
 		return state_dobj_json(d);
 	*hold = thawed(d);
 	return *hold;
@@ -93,8 +92,7 @@ json_t *state_dobj_json_read(const struct dobj *d, json_t **hold)
 json_t *state_dobj_json_some(const struct dobj *d, const char *const *only, json_t **hold)
 {
 	*hold = NULL;
-	if (d->props || !d->frozen ||
-	    d->tenant->kind_count[d->kind] < d->tenant->st->read_keep_below)
+	if (d->props || !d->frozen || !state_tenant_is_big(d->tenant, d->kind))
 		return state_dobj_json(d);
 	*hold =
 	    state_frozen_thaw_members(d->tenant->st, d->tenant, d->kind, d->frozen, only);

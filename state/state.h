@@ -263,6 +263,16 @@ struct state {
 #define STATE_READ_KEEP_BELOW 4096
 
 /*
+ * state_tenant_is_big() - does @t hold so many objects of @kind that what a
+ * request parses of them is not kept parsed (see read_keep_below)?
+ * Locking: @t's lock.
+ */
+static inline bool state_tenant_is_big(const struct tenant *t, enum dobj_kind kind)
+{
+	return t->kind_count[kind] >= t->st->read_keep_below;
+}
+
+/*
  * state_init() - empty state; object ids follow @seed. Filled by state_load()
  * and released by state_release() (state/load/tenants.h).
  */

@@ -512,17 +512,6 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
-void notify_wake(struct notifier *n)
-{
-	void *multi;
-
-	pthread_mutex_lock(&n->lock);
-	multi = n->started ? n->multi : NULL;
-	pthread_mutex_unlock(&n->lock);
-	if (multi)
-		curl_multi_wakeup(multi);
-}
-
 void notify_stop(struct notifier *n)
 {
 	bool join;

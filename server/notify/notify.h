@@ -140,7 +140,4 @@ json_t *notify_attempts(struct notifier *n, const char *tenant_id,
                         const char *subscription_id);
 void notify_attempts_clear(struct notifier *n, const char *tenant_id);
 
-/* notify_wake() - look again now (the mock clock moved). */
-void notify_wake(struct notifier *n);
-
 #endif
