@@ -18,15 +18,17 @@ size_t b64url_len(size_t n)
 
 void b64url_encode_to(const void *data, size_t len, char *out)
 {
+	char tail[BASE64_ENCODE_FINAL_LENGTH]; /* the last bits, then '=' padding */
 	struct base64_encode_ctx ctx;
-	size_t o;
+	size_t o, t;
 
 	base64url_encode_init(&ctx);
 	o = base64_encode_update(&ctx, out, len, data);
-	o += base64_encode_final(&ctx, out + o);
-	while (o && out[o - 1] == '=')
-		o--;
-	out[o] = '\0';
+	t = base64_encode_final(&ctx, tail); /* into @tail: @out has no room for '=' */
+	while (t && tail[t - 1] == '=')
+		t--;
+	memcpy(out + o, tail, t);
+	out[o + t] = '\0';
 }
 
 char *b64url_encode(const void *data, size_t len)
