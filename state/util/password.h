@@ -1,8 +1,13 @@
 /*
  * state/util/password.h - secrets at rest: user passwords and application
- * client secrets are kept only as salted PBKDF2-HMAC-SHA256 hashes
- * ("pbkdf2-sha256$<iterations>$<salt b64url>$<hash b64url>"), never in clear,
- * so neither GET /_mock/state nor a saved --state-file holds one.
+ * client secrets are kept only as salted, stretched hashes, never in clear,
+ * so neither GET /_mock/state nor a saved --state-file holds one:
+ * "pbkdf2-hmac-sha256$<iterations>$<key salt>$<salt>$<mac>" (base64url), where
+ * the key is PBKDF2-HMAC-SHA256(secret, key salt, iterations) and the mac
+ * HMAC-SHA256(key, salt). The key salt is drawn once per process, so the
+ * stretch of a secret is computed once and remembered (password.c); the salt
+ * is fresh per hash. The older "pbkdf2-sha256$<iterations>$<salt>$<key>" still
+ * verifies.
  */
 #ifndef GRAPHMOCK_STATE_UTIL_PASSWORD_H
 #define GRAPHMOCK_STATE_UTIL_PASSWORD_H
@@ -12,17 +17,18 @@
 
 #define PASSWORD_HASH_LEN 128 /* room for the encoded form, NUL included */
 /*
- * A mock's cost, not a production one (OWASP asks 600k): ~0.3 ms a hash here,
- * so a suite creating users with passwords is not bound by it (10,000 made
- * POST /users ~3 ms). Verification reads the count from the stored hash, so
- * hashes exported with any other count still verify.
+ * A mock's cost, not a production one (OWASP asks 600k): ~0.3 ms a stretch
+ * here, paid once per distinct secret while it stays among the last few.
+ * Verification reads the count from the stored hash, so hashes exported with
+ * any other count still verify.
  */
 #define PASSWORD_ITERATIONS 1000
 
 /*
  * password_hash() - hash @secret with a fresh random salt into @out
- * (PASSWORD_HASH_LEN bytes). Thread-safe; touches no seeded generator, so
- * object ids stay reproducible with --seed. Returns 0 (it cannot fail).
+ * (PASSWORD_HASH_LEN bytes): two calls never give the same string. Thread-safe;
+ * touches no seeded generator, so object ids stay reproducible with --seed.
+ * Returns 0 (it cannot fail).
  */
 int password_hash(const char *secret, char out[PASSWORD_HASH_LEN]);
 

@@ -1,7 +1,8 @@
 /*
  * state/util/password_test.c - secrets at rest: a hash verifies its own
- * secret only, never contains it, differs per call (salt), and malformed
- * encodings are refused rather than read.
+ * secret only, never contains it, differs per call (salt), matches what
+ * Python's hashlib computes for the same fields, and malformed encodings are
+ * refused rather than read.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,7 +21,7 @@ static void round_trip(void **ctx)
 	(void)ctx;
 	password_hash("Adele-Pass-1!", a);
 	password_hash("Adele-Pass-1!", b);
-	assert_non_null(strstr(a, "pbkdf2-sha256$1000$"));
+	assert_non_null(strstr(a, "pbkdf2-hmac-sha256$1000$"));
 	assert_null(strstr(a, "Adele"));
 	assert_string_not_equal(a, b); /* fresh salt each time */
 	assert_true(password_is_hash(a));
@@ -31,9 +32,49 @@ static void round_trip(void **ctx)
 	assert_false(password_verify(NULL, a));
 }
 
-/* PBKDF2-HMAC-SHA256("passwd", "salt", 1 iteration, 32 bytes), as Python's hashlib
- * computes it. */
+/*
+ * The key salt is the process's, the salt the hash's own: two hashes share the
+ * first and differ in the second (so equal passwords never show as equal).
+ */
+static void fields(void **ctx)
+{
+	char a[PASSWORD_HASH_LEN], b[PASSWORD_HASH_LEN];
+	const char *pa, *pb;
+	size_t key_salt_end;
+
+	(void)ctx;
+	password_hash("same", a);
+	password_hash("same", b);
+	pa = strchr(strchr(a, '$') + 1, '$') + 1; /* past "<prefix>$<iterations>$" */
+	pb = strchr(strchr(b, '$') + 1, '$') + 1;
+	key_salt_end = (size_t)(strchr(pa, '$') - pa);
+	assert_int_equal(key_salt_end, 22); /* 16 bytes */
+	assert_memory_equal(pa, pb, key_salt_end);
+	assert_string_not_equal(pa + key_salt_end, pb + key_salt_end);
+}
+
+/*
+ * key = PBKDF2-HMAC-SHA256("Adele-Pass-1!", bytes 0..15, 1000, 32), mac =
+ * HMAC-SHA256(key, bytes 16..31), as Python's hashlib and hmac compute them:
+ * a hash written by another process (another key salt) verifies.
+ */
 static void known_vector(void **ctx)
+{
+	const char *enc =
+	    "pbkdf2-hmac-sha256$1000$AAECAwQFBgcICQoLDA0ODw$"
+	    "EBESExQVFhcYGRobHB0eHw$4ULGNrk37jtFCSJk-v0yajKaljk7Y1_elSbBQWb1eto";
+
+	(void)ctx;
+	assert_true(password_is_hash(enc));
+	assert_true(password_verify("Adele-Pass-1!", enc));
+	assert_true(password_verify("Adele-Pass-1!", enc)); /* the remembered stretch */
+	assert_false(password_verify("Adele-Pass-2!", enc));
+	assert_false(password_verify("Adele-Pass-1", enc));
+}
+
+/* PBKDF2-HMAC-SHA256("passwd", "salt", 1 iteration, 32 bytes), as Python's hashlib
+ * computes it: the one-level form of earlier exports. */
+static void known_vector_v1(void **ctx)
 {
 	const char *enc =
 	    "pbkdf2-sha256$1$c2FsdA$VawEblbjCJ_sFpHCJUS2BflBhSFt3gRl5oudV8INrLw";
@@ -67,6 +108,18 @@ static void malformed(void **ctx)
 	    "pbkdf2-sha256$1$$VawEblbjCJ_sFpHCJUS2BflBhSFt3gRl5oudV8INrLw",
 	    "pbkdf2-sha256$1$c2FsdA$short",
 	    "pbkdf2-sha1$1$c2FsdA$VawEblbjCJ_sFpHCJUS2BflBhSFt3gRl5oudV8INrLw",
+	    /* the two-level form: a field missing, short salts, a bad mac */
+	    "pbkdf2-hmac-sha256$1000$AAECAwQFBgcICQoLDA0ODw$"
+	    "4ULGNrk37jtFCSJk-v0yajKaljk7Y1_elSbBQWb1eto",
+	    "pbkdf2-hmac-sha256$1000$c2FsdA$EBESExQVFhcYGRobHB0eHw$"
+	    "4ULGNrk37jtFCSJk-v0yajKaljk7Y1_elSbBQWb1eto",
+	    "pbkdf2-hmac-sha256$1000$AAECAwQFBgcICQoLDA0ODw$c2FsdA$"
+	    "4ULGNrk37jtFCSJk-v0yajKaljk7Y1_elSbBQWb1eto",
+	    "pbkdf2-hmac-sha256$1000$AAECAwQFBgcICQoLDA0ODw$EBESExQVFhcYGRobHB0eHw$short",
+	    "pbkdf2-hmac-sha256$0$AAECAwQFBgcICQoLDA0ODw$EBESExQVFhcYGRobHB0eHw$"
+	    "4ULGNrk37jtFCSJk-v0yajKaljk7Y1_elSbBQWb1eto",
+	    "pbkdf2-hmac-sha256$1000$AAECAwQFBgcICQoLDA0ODw$EBESExQVFhcYGRobHB0eHw$"
+	    "4ULGNrk37jtFCSJk-v0yajKaljk7Y1_elSbBQWb1eto$",
 	};
 
 	(void)ctx;
@@ -81,7 +134,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(round_trip),
+	    cmocka_unit_test(fields),
 	    cmocka_unit_test(known_vector),
+	    cmocka_unit_test(known_vector_v1),
 	    cmocka_unit_test(other_iteration_count),
 	    cmocka_unit_test(malformed),
 	};
