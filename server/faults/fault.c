@@ -176,6 +176,10 @@ int fault_engine_add(struct fault_engine *e, const json_t *rules, char *err,
 		snprintf(err, errlen, "$: must be a rule object or an array of rules");
 		goto out_free;
 	}
+	if (n == 0) { /* "[]": nothing to add (and the table may not exist yet) */
+		rc = 0;
+		goto out_free;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const json_t *j = json_is_array(rules) ? json_array_get(rules, i) : rules;
 		batch[i] = fault_rule_parse(j, i, err, errlen);

@@ -388,6 +388,24 @@ static void test_ids_and_remove(void **s)
 	fault_engine_release(&e);
 }
 
+/* An empty batch adds nothing, also to an engine that never held a rule (UBSan
+ * once saw its copy of no rules into the engine's NULL table). */
+static void test_empty_batch(void **s)
+{
+	struct fault_engine e;
+	json_t *list;
+
+	(void)s;
+	fault_engine_init(&e, 1, NULL);
+	assert_int_equal(add(&e, "[]"), 0);
+	assert_int_equal(add(&e, "[{\"action\":{\"connection\":\"close\"}}]"), 0);
+	assert_int_equal(add(&e, "[]"), 0);
+	list = fault_engine_list(&e);
+	assert_int_equal(json_array_size(json_object_get(list, "value")), 1);
+	json_decref(list);
+	fault_engine_release(&e);
+}
+
 static void test_mail_and_lag_rules(void **s)
 {
 	struct state st;
@@ -575,6 +593,7 @@ int main(void)
 	    cmocka_unit_test(test_seed_reproducible),
 	    cmocka_unit_test(test_throttle_rule_and_violations),
 	    cmocka_unit_test(test_ids_and_remove),
+	    cmocka_unit_test(test_empty_batch),
 	    cmocka_unit_test(test_mail_and_lag_rules),
 	    cmocka_unit_test(test_notification_rules),
 	    cmocka_unit_test(test_header_matcher),
