@@ -17,6 +17,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "alloc.h"
+#include "jtext.h"
 
 /* jansson's limit: deeper documents are its to refuse. */
 #define MAX_DEPTH JSON_PARSER_MAX_DEPTH
@@ -176,30 +177,46 @@ static int on_boolean(void *ctx, int v)
 	return skipped(ctx) || add(ctx, json_boolean(v));
 }
 
-/* jansson's rule: a fraction or exponent makes a real, else an integer. */
-static int on_number(void *ctx, const char *s, size_t n)
+/*
+ * The number written @s (@n bytes) by jansson's rule: a fraction or exponent
+ * makes a real, else an integer. false when jansson is to judge it (too long,
+ * out of range: its "real number overflow", "too big integer"); else true,
+ * *@v the value (NULL when memory ran out).
+ */
+static bool number_value(const char *s, size_t n, json_t **v)
 {
-	struct builder *b = ctx;
 	char text[MAX_NUMBER];
 	char *end;
 
-	if (skipped(b))
-		return 1;
 	if (n >= sizeof(text))
-		return stop(b, TO_JANSSON);
+		return false;
 	memcpy(text, s, n);
 	text[n] = '\0';
 	errno = 0;
 	if (strpbrk(text, ".eE")) {
 		double d = strtod(text, &end);
 		if (*end || (errno == ERANGE && isinf(d)))
-			return stop(b, TO_JANSSON); /* jansson: "real number overflow" */
-		return add(b, json_real(d));
+			return false;
+		*v = json_real(d);
+		return true;
 	}
 	long long i = strtoll(text, &end, 10);
 	if (*end || errno == ERANGE)
-		return stop(b, TO_JANSSON); /* jansson: "too big integer" */
-	return add(b, json_integer(i));
+		return false;
+	*v = json_integer(i);
+	return true;
+}
+
+static int on_number(void *ctx, const char *s, size_t n)
+{
+	struct builder *b = ctx;
+	json_t *v;
+
+	if (skipped(b))
+		return 1;
+	if (!number_value(s, n, &v))
+		return stop(b, TO_JANSSON);
+	return add(b, v);
 }
 
 /* Checked like jansson's own strings: valid UTF-8 (its rules), no NUL;
@@ -305,6 +322,16 @@ static bool listed(const char *const *names, const char *key)
 {
 	for (; *names; names++)
 		if (!strcmp(*names, key))
+			return true;
+	return false;
+}
+
+/* The same for a key of @n bytes, not NUL-terminated. */
+static bool listed_n(const char *const *names, const char *key, size_t n)
+{
+	for (; *names; names++)
+		if ((*names)[0] == key[0] && !strncmp(*names, key, n) &&
+		    (*names)[n] == '\0')
 			return true;
 	return false;
 }
@@ -486,16 +513,90 @@ json_t *jparse(const char *text, size_t len, const struct jparse_capture *cap,
 	return parse(&b, text, len, jerr);
 }
 
+/*
+ * The value written @s (@n bytes) of trusted text, built; NULL when it is the
+ * parser's to build (a string with escapes, a number jansson judges), or
+ * when memory ran out.
+ */
+static json_t *member_value(const char *s, size_t n)
+{
+	json_error_t jerr;
+	json_t *v = NULL;
+
+	switch (s[0]) {
+	case '"':
+		if (n < 2 || memchr(s + 1, '\\', n - 2))
+			return NULL;
+		return json_stringn_nocheck(s + 1, n - 2); /* valid UTF-8, no NUL */
+	case '{':
+	case '[':
+		return jparse_trusted(s, n, &jerr);
+	case 't':
+		return json_true();
+	case 'f':
+		return json_false();
+	case 'n':
+		return json_null();
+	default:
+		return number_value(s, n, &v) ? v : NULL;
+	}
+}
+
+/*
+ * jparse_members() by walking the text (jtext.h) rather than lexing all of
+ * it: members left out are skipped by finding their end, which for a user's
+ * text is most of it. NULL when it declines (a key or string with escapes,
+ * text it cannot walk: the parser's to read and to judge) or memory ran out;
+ * the parser then reads the text whole.
+ */
+static json_t *members_by_walk(const char *text, size_t len, const char *const *only)
+{
+	json_t *root = json_object();
+	struct jtext_member m;
+	size_t pos = 0;
+	int rc = -1;
+
+	while (root && (rc = jtext_member_next(text, len, &pos, &m)) == 1) {
+		json_t *v;
+
+		if (memchr(m.key, '\\', m.key_len))
+			break;
+		if (!listed_n(only, m.key, m.key_len))
+			continue;
+		v = member_value(m.value, m.value_len);
+		if (!v || json_object_setn_new_nocheck(root, m.key, m.key_len, v))
+			break;
+	}
+	if (root && rc == 0)
+		return root;
+	json_decref(root);
+	return NULL;
+}
+
 json_t *jparse_members(const char *text, size_t len, const char *const *only,
                        json_error_t *jerr)
 {
 	struct builder b = {.text = text, .only = only, .trusted = true};
-	json_t *root = parse(&b, text, len, jerr);
+	json_t *root = only ? members_by_walk(text, len, only) : NULL;
 
+	const char *key;
+	json_t *v;
+	void *tmp;
+
+	if (root)
+		return root;
+	root = parse(&b, text, len, jerr);
 	if (root && !json_is_object(root)) {
 		json_decref(root);
 		return parse_error(jerr, "an object is expected");
 	}
+	/* jansson, when it read the text instead (escaped surrogates), built all */
+	if (root && only)
+		json_object_foreach_safe(root, tmp, key, v)
+		{
+			if (!listed(only, key))
+				json_object_del(root, key);
+		}
 	return root;
 }
 

@@ -308,6 +308,102 @@ static void members_only(void **ctx)
 	assert_null(jparse_members("{\"id\":", 6, only, &jerr));
 }
 
+/* A random value, nested at most @depth deep: every kind JSON has, and the
+ * strings the walk must hand to the parser (escapes) among those it reads. */
+static json_t *random_value(unsigned *seed, int depth)
+{
+	static const char *const strings[] = {
+	    "",
+	    "plain",
+	    "with \"quotes\"",
+	    "back\\slash",
+	    "tab\there",
+	    "caf\xc3\xa9",
+	    "\xe4\xb8\xad\xe6\x96\x87",
+	    "a,b:c}{][",
+	    "line\nbreak",
+	    "\xf0\x9f\x98\x80 emoji",
+	    "ends with \\",
+	};
+	int kind = rand_r(seed) % (depth > 0 ? 9 : 7);
+	json_t *v;
+
+	switch (kind) {
+	case 0:
+		return json_null();
+	case 1:
+		return json_boolean(rand_r(seed) % 2);
+	case 2:
+		return json_integer((json_int_t)rand_r(seed) - RAND_MAX / 2);
+	case 3:
+		return json_real((double)rand_r(seed) / 7.0 - 1e5);
+	case 4:
+		return json_integer(INT64_MIN + rand_r(seed) % 3);
+	case 5:
+	case 6:
+		return json_string(
+		    strings[rand_r(seed) % (sizeof(strings) / sizeof(strings[0]))]);
+	case 7:
+		v = json_array();
+		for (int i = rand_r(seed) % 4; i > 0; i--)
+			json_array_append_new(v, random_value(seed, depth - 1));
+		return v;
+	default:
+		v = json_object();
+		for (int i = rand_r(seed) % 4; i > 0; i--) {
+			char key[16];
+			snprintf(key, sizeof(key), "k%d", rand_r(seed) % 6);
+			json_object_set_new(v, key, random_value(seed, depth - 1));
+		}
+		return v;
+	}
+}
+
+/*
+ * jparse_members() reads a few members without lexing the rest (jtext.h) and
+ * hands what it cannot read so to the parser: either way, for a thousand
+ * random objects written in every layout jansson writes (compact, indented,
+ * ASCII-only with \u escapes), it builds what parsing the whole and keeping
+ * the members named gives.
+ */
+static void members_any_layout(void **ctx)
+{
+	static const char *const only[] = {"id", "mail", "k1", "odd \"key\"", "n", NULL};
+	static const char *const names[] = {"id",          "mail", "k1",    "k2",
+	                                    "odd \"key\"", "n",    "other", "\xc3\xa9"};
+	static const size_t flags[] = {JSON_COMPACT, JSON_INDENT(2), JSON_ENSURE_ASCII,
+	                               JSON_COMPACT | JSON_ENSURE_ASCII};
+	unsigned seed = 20261207;
+
+	(void)ctx;
+	for (int i = 0; i < 1000; i++) {
+		json_t *obj = json_object(), *want = json_object(), *got, *v;
+		const char *key;
+		json_error_t jerr;
+		char *text;
+
+		for (int k = rand_r(&seed) % 8; k > 0; k--)
+			json_object_set_new(obj, names[rand_r(&seed) % 8],
+			                    random_value(&seed, 3));
+		json_object_foreach(obj, key, v)
+		{
+			for (int o = 0; only[o]; o++)
+				if (!strcmp(key, only[o]))
+					json_object_set(want, key, v);
+		}
+		text = json_dumps(obj, flags[i % 4]);
+		assert_non_null(text);
+		got = jparse_members(text, strlen(text), only, &jerr);
+		assert_non_null(got);
+		if (!json_equal(got, want))
+			fail_msg("object %d: %s", i, text);
+		json_decref(got);
+		json_decref(want);
+		json_decref(obj);
+		free(text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +415,7 @@ int main(void)
 	    cmocka_unit_test(capture_refuses_alike),
 	    cmocka_unit_test(repository_documents_alike),
 	    cmocka_unit_test(members_only),
+	    cmocka_unit_test(members_any_layout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
