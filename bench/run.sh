@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make bench: the fixed mix of ../shared/PERF.md plus POST /invitations and
+# make bench: the fixed mix of ../shared/PERF.md plus POST /users with one
+# password for every user, POST /invitations and
 # POST members/$ref, each server pinned to CPU 0 and wrk to CPU 1, in one run:
 #   graphmock at its default thread count and with --threads 1,
 #   nginx serving the same JSON bodies (static files; the POSTs as `return`),
@@ -98,13 +99,15 @@ run() { # server, name, wrk args...
 }
 
 id=33c3317d-939c-4e2f-855a-95aa465db42a
-names=('GET /users?$top=10' 'GET /users/{id}' 'POST /users' 'POST /invitations' 'POST members/$ref')
+names=('GET /users?$top=10' 'GET /users/{id}' 'POST /users' 'POST /users, one password'
+	'POST /invitations' 'POST members/$ref')
 mix() { # server, base
 	run "$1" "${names[0]}" "$2/v1.0/users?\$top=10"
 	run "$1" "${names[1]}" "$2/v1.0/users/$id"
 	run "$1" "${names[2]}" -s "$here/post_user.lua" "$2/v1.0/users"
-	run "$1" "${names[3]}" -s "$here/post_invitation.lua" "$2"
-	run "$1" "${names[4]}" -s "$here/post_member_ref.lua" "$2"
+	run "$1" "${names[3]}" -s "$here/post_user_one_password.lua" "$2/v1.0/users"
+	run "$1" "${names[4]}" -s "$here/post_invitation.lua" "$2"
+	run "$1" "${names[5]}" -s "$here/post_member_ref.lua" "$2"
 }
 
 echo "== machine: $(nproc) cores, $(awk '/model name/ {$1=$2=$3=""; print; exit}' /proc/cpuinfo | sed 's/^ *//'); load $(cut -d' ' -f1-3 /proc/loadavg)"
