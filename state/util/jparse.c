@@ -318,16 +318,8 @@ static int on_start_map(void *ctx)
 	return open_level(b, json_object(), capture);
 }
 
-static bool listed(const char *const *names, const char *key)
-{
-	for (; *names; names++)
-		if (!strcmp(*names, key))
-			return true;
-	return false;
-}
-
-/* The same for a key of @n bytes, not NUL-terminated. */
-static bool listed_n(const char *const *names, const char *key, size_t n)
+/* Is the key of @n bytes at @key (NUL-terminated or not) one of @names? */
+static bool listed(const char *const *names, const char *key, size_t n)
 {
 	for (; *names; names++)
 		if ((*names)[0] == key[0] && !strncmp(*names, key, n) &&
@@ -358,7 +350,7 @@ static int on_map_key(void *ctx, const unsigned char *s, size_t n)
 	top->key[n] = '\0';
 	top->key_len = n;
 	b->keys[b->depth - 1] = top->key;
-	if (b->only && b->depth == 1 && !listed(b->only, top->key))
+	if (b->only && b->depth == 1 && !listed(b->only, top->key, top->key_len))
 		b->skip_value = true;
 	return 1;
 }
@@ -561,7 +553,7 @@ static json_t *members_by_walk(const char *text, size_t len, const char *const *
 
 		if (memchr(m.key, '\\', m.key_len))
 			break;
-		if (!listed_n(only, m.key, m.key_len))
+		if (!listed(only, m.key, m.key_len))
 			continue;
 		v = member_value(m.value, m.value_len);
 		if (!v || json_object_setn_new_nocheck(root, m.key, m.key_len, v))
@@ -594,7 +586,7 @@ json_t *jparse_members(const char *text, size_t len, const char *const *only,
 	if (root && only)
 		json_object_foreach_safe(root, tmp, key, v)
 		{
-			if (!listed(only, key))
+			if (!listed(only, key, strlen(key)))
 				json_object_del(root, key);
 		}
 	return root;
