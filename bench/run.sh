@@ -105,7 +105,7 @@ mix() { # server, base
 	run "$1" "${names[0]}" "$2/v1.0/users?\$top=10"
 	run "$1" "${names[1]}" "$2/v1.0/users/$id"
 	run "$1" "${names[2]}" -s "$here/post_user.lua" "$2/v1.0/users"
-	run "$1" "${names[3]}" -s "$here/post_user_one_password.lua" "$2/v1.0/users"
+	run "$1" "${names[3]}" -s "$here/post_user.lua" "$2/v1.0/users" -- one-password
 	run "$1" "${names[4]}" -s "$here/post_invitation.lua" "$2"
 	run "$1" "${names[5]}" -s "$here/post_member_ref.lua" "$2"
 }
