@@ -6,7 +6,6 @@
  */
 #include "notify.h"
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,17 +66,26 @@ out_free:
 
 static void *thread_main(void *arg);
 
-/* Start libcurl and the thread once; n->lock held. 0 or -1. */
+/*
+ * Open and start libcurl and the thread once; n->lock held. 0 or -1. Every
+ * other libcurl call in this file comes after this succeeded (n->multi set),
+ * so finds curl_dl() loaded.
+ */
 static int ensure_thread(struct notifier *n)
 {
+	const struct curl_dl *cu;
+
 	if (n->started)
 		return 0;
+	cu = curl_dl();
+	if (!cu)
+		return -1;
 	if (!n->curl_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT))
+		if (cu->global_init(CURL_GLOBAL_DEFAULT))
 			return -1;
 		n->curl_ready = true;
 	}
-	if (!n->multi && !(n->multi = curl_multi_init()))
+	if (!n->multi && !(n->multi = cu->multi_init()))
 		return -1;
 	if (pthread_create(&n->thread, NULL, thread_main, n))
 		return -1;
@@ -129,7 +137,7 @@ int notify_enqueue(struct notifier *n, const char *tenant_id, const char *url,
 	b->tail = item;
 	b->nqueued++;
 	pthread_mutex_unlock(&n->lock);
-	curl_multi_wakeup(n->multi);
+	curl_dl()->multi_wakeup(n->multi);
 	return 0;
 }
 
@@ -261,7 +269,7 @@ int notify_checks_start(struct notifier *n, struct webhook_check *checks, size_t
 	j->next = n->jobs;
 	n->jobs = j;
 	pthread_mutex_unlock(&n->lock);
-	curl_multi_wakeup(n->multi);
+	curl_dl()->multi_wakeup(n->multi);
 	return 0;
 }
 
@@ -271,7 +279,7 @@ static void add_xfer(struct notifier *n, struct xfer *x)
 {
 	x->next = n->xfers;
 	n->xfers = x;
-	curl_multi_add_handle(n->multi, x->easy);
+	curl_dl()->multi_add_handle(n->multi, x->easy);
 }
 
 static int64_t backoff(const struct notifier *n, int attempt)
@@ -369,8 +377,9 @@ static void delivered(struct notifier *n, struct xfer *x, CURLcode rc, long stat
 
 	b->in_flight = false;
 	b->attempt++;
-	notify_record(n, notify_attempt_json(b, b->attempt, rc ? 0 : status, outcome,
-	                                     rc ? curl_easy_strerror(rc) : NULL, ms));
+	notify_record(n,
+	              notify_attempt_json(b, b->attempt, rc ? 0 : status, outcome,
+	                                  rc ? curl_dl()->easy_strerror(rc) : NULL, ms));
 	if (ok && b->copies > 0) {
 		b->copies--; /* a duplicate fault: the same POST once more */
 		b->due_ms = mono_ms();
@@ -405,16 +414,17 @@ static int finish_done(struct notifier *n, struct check_job **wake)
 	CURLMsg *msg;
 	int left, ended = 0;
 
-	while ((msg = curl_multi_info_read(n->multi, &left))) {
+	while ((msg = curl_dl()->multi_info_read(n->multi, &left))) {
 		struct xfer *x = NULL, **pp;
 		long status = 0;
 
 		if (msg->msg != CURLMSG_DONE)
 			continue;
 		ended++;
-		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-		curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
-		curl_multi_remove_handle(n->multi, msg->easy_handle);
+		curl_dl()->easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		curl_dl()->easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE,
+		                        &status);
+		curl_dl()->multi_remove_handle(n->multi, msg->easy_handle);
 		pthread_mutex_lock(&n->lock);
 		for (pp = &n->xfers; *pp && *pp != x; pp = &(*pp)->next)
 			;
@@ -461,7 +471,7 @@ static void abandon(struct notifier *n)
 	while (n->xfers) {
 		struct xfer *x = n->xfers;
 		n->xfers = x->next;
-		curl_multi_remove_handle(n->multi, x->easy);
+		curl_dl()->multi_remove_handle(n->multi, x->easy);
 		if (x->box)
 			x->box->in_flight = false;
 		notify_xfer_free(x);
@@ -496,7 +506,7 @@ static void *thread_main(void *arg)
 		}
 		wait = start_due(n);
 		pthread_mutex_unlock(&n->lock);
-		curl_multi_perform(n->multi, &running);
+		curl_dl()->multi_perform(n->multi, &running);
 		if (finish_done(n, &wake))
 			wait =
 			    0; /* a retry, a duplicate or a held batch may be due now */
@@ -506,7 +516,7 @@ static void *thread_main(void *arg)
 			notify_scan(n);
 		}
 		if (wait > 0)
-			curl_multi_poll(n->multi, NULL, 0, (int)wait, NULL);
+			curl_dl()->multi_poll(n->multi, NULL, 0, (int)wait, NULL);
 	}
 	abandon(n);
 	return NULL;
@@ -522,7 +532,7 @@ void notify_stop(struct notifier *n)
 	pthread_mutex_unlock(&n->lock);
 	if (!join)
 		return;
-	curl_multi_wakeup(n->multi);
+	curl_dl()->multi_wakeup(n->multi);
 	pthread_join(n->thread, NULL);
 }
 
@@ -545,10 +555,10 @@ void notify_release(struct notifier *n)
 	json_decref(n->log);
 	n->log = NULL;
 	if (n->multi)
-		curl_multi_cleanup(n->multi);
+		curl_dl()->multi_cleanup(n->multi);
 	n->multi = NULL;
 	pthread_mutex_destroy(&n->lock);
 	if (n->curl_ready)
-		curl_global_cleanup();
+		curl_dl()->global_cleanup();
 	n->curl_ready = false;
 }

@@ -13,6 +13,7 @@
 
 #include "../../state/util/guid.h"
 #include "../faults/fault.h"
+#include "curl_dl.h"
 #include "notify.h"
 
 #define NOTIFY_RESP_KEEP 1024 /* bytes of a receiver's answer kept */
