@@ -212,7 +212,10 @@ $(eval $(call flavour,fuzz))
 
 release: $(O)/release/graphmock
 asan: $(O)/asan/graphmock
-tsan: $(O)/tsan/graphmock $(O)/tsan/conformance-runner $(O)/tsan/server/soak_test
+tsan: $(O)/tsan/graphmock $(O)/tsan/conformance-runner $(O)/tsan/server/soak_test \
+		$(O)/tsan/state/load/fixture_test
+	TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/bench/tsan.supp" \
+		./$(O)/tsan/state/load/fixture_test
 	./bench/tsan-load.sh $(O)/tsan/graphmock
 	./bench/tsan-chaos.sh $(O)/tsan/graphmock
 	./bench/tsan-notify.sh $(O)/tsan/graphmock

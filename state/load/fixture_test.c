@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../state.h"
@@ -198,6 +199,93 @@ static void test_name_order_after_load(void **s)
 	state_release(&st);
 }
 
+/*
+ * A tenant of 200 users in one group, half of them with an app role, and
+ * (@bad_edge) a membership of a group that is not there.
+ */
+static json_t *edges_fixture(bool bad_edge)
+{
+	json_t *users = json_array(), *members = json_array(), *roles = json_array();
+
+	for (int i = 0; i < 200; i++) {
+		char id[GUID_STR_LEN + 1], name[16], upn[32];
+
+		snprintf(id, sizeof(id), "aaaaaaaa-0000-4000-8000-%012d", 1000 + i);
+		snprintf(name, sizeof(name), "user %03d", 199 - i); /* reverse order */
+		snprintf(upn, sizeof(upn), "u%d@a.example", i);
+		json_array_append_new(users, json_pack("{s:s, s:s, s:s}", "id", id,
+		                                       "displayName", name,
+		                                       "userPrincipalName", upn));
+		json_array_append_new(
+		    members, json_pack("{s:s, s:s}", "groupId", G1, "memberId", id));
+		if (i % 2)
+			json_array_append_new(
+			    roles, json_pack("{s:s, s:s, s:s}", "principalId", id,
+			                     "resourceId", SP, "appRoleId",
+			                     "00000000-0000-0000-0000-000000000000"));
+	}
+	if (bad_edge)
+		json_array_append_new(
+		    members, json_pack("{s:s, s:s}", "groupId", T2, "memberId", U1));
+	return json_pack("{s:[{s:s, s:s, s:s, s:o, s:[{s:s, s:s}], s:[{s:s, s:s, s:s}], "
+	                 "s:o, s:o}]}",
+	                 "tenants", "id", T1, "displayName", "A", "domain", "a.example",
+	                 "users", users, "groups", "id", G1, "displayName", "g",
+	                 "servicePrincipals", "id", SP, "displayName", "s", "appId",
+	                 "dddddddd-0000-4000-8000-000000000001", "memberships", members,
+	                 "appRoleAssignments", roles);
+}
+
+/*
+ * A big tenant sorts its name order on a second thread while it adds its
+ * memberships and assignments (load_names_and_edges): the tenant comes out
+ * as the one-thread load makes it, and a bad edge still refuses it whole.
+ */
+static void test_big_tenant_names_beside_edges(void **s)
+{
+	(void)s;
+	for (int big = 0; big < 2; big++) {
+		struct state st;
+		char err[512] = "";
+		json_t *doc = edges_fixture(false);
+		struct tenant *t;
+		struct dobj *g;
+		size_t n = 0;
+
+		assert_int_equal(state_init(&st, 1), 0);
+		st.read_keep_below = big ? 0 : SIZE_MAX;
+		assert_int_equal(state_load(&st, doc, err, sizeof(err)), 0);
+		t = state_tenant_default(&st);
+		assert_false(t->names_later);
+		assert_int_equal(t->by_name[DOBJ_USER].count, 200);
+		for (struct oset_node *o = oset_first(&t->by_name[DOBJ_USER]); o;
+		     o = oset_next(o), n++) {
+			char want[16];
+			snprintf(want, sizeof(want), "user %03zu", n);
+			assert_string_equal(((const struct dobj *)o->val)->name_key,
+			                    want);
+		}
+		assert_int_equal(n, 200);
+		g = state_dobj_find(&st, t, DOBJ_GROUP, G1);
+		assert_non_null(g);
+		n = 0;
+		for (struct oset_node *o = state_member_first(g); o; o = oset_next(o))
+			n++;
+		assert_int_equal(n, 200);
+		assert_int_equal(HASH_COUNT(t->assignments), 100);
+		json_decref(doc);
+		state_release(&st);
+
+		doc = edges_fixture(true);
+		assert_int_equal(state_init(&st, 1), 0);
+		st.read_keep_below = big ? 0 : SIZE_MAX;
+		assert_int_not_equal(state_load(&st, doc, err, sizeof(err)), 0);
+		assert_non_null(strstr(err, "memberships[200].groupId: no such group"));
+		json_decref(doc);
+		state_release(&st);
+	}
+}
+
 /* The tenant shares the fixture's strings but not its arrays: a change made
  * in place to a stored user's array is gone after a reset. */
 static void test_reset_undoes_changes_in_place(void **s)
@@ -277,6 +365,7 @@ int main(void)
 	    cmocka_unit_test(test_name_order_after_load),
 	    cmocka_unit_test(test_name_order_long_names),
 	    cmocka_unit_test(test_reset_undoes_changes_in_place),
+	    cmocka_unit_test(test_big_tenant_names_beside_edges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
