@@ -17,6 +17,7 @@
 #include <nettle/pbkdf2.h>
 #include <nettle/sha2.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,7 @@ struct stretch {
 };
 
 static struct {
+	_Atomic unsigned long computed; /* stretches computed */
 	pthread_once_t once;
 	uint8_t key_salt[SALT_LEN];
 	pthread_mutex_t lock; /* guards slot */
@@ -59,6 +61,7 @@ static void stretch_once(const char *secret, const uint8_t *salt, size_t salt_le
 {
 	pbkdf2_hmac_sha256(strlen(secret), (const uint8_t *)secret, iterations, salt_len,
 	                   salt, DIGEST_LEN, out);
+	atomic_fetch_add(&g.computed, 1);
 }
 
 /* @secret stretched under @key_salt and @iterations, remembered or computed. */
@@ -119,6 +122,19 @@ int password_hash(const char *secret, char out[PASSWORD_HASH_LEN])
 	snprintf(out, PASSWORD_HASH_LEN, PREFIX "%u$%s$%s$%s", PASSWORD_ITERATIONS, ks, s,
 	         h);
 	return 0;
+}
+
+void password_prestretch(const char *secret)
+{
+	uint8_t key[DIGEST_LEN];
+
+	pthread_once(&g.once, draw_key_salt);
+	stretch(secret, g.key_salt, PASSWORD_ITERATIONS, key); /* @key: the cache's */
+}
+
+unsigned long password_stretches(void)
+{
+	return atomic_load(&g.computed);
 }
 
 /* The decoded fields of an encoded hash, of either form. */

@@ -32,6 +32,18 @@
  */
 int password_hash(const char *secret, char out[PASSWORD_HASH_LEN]);
 
+/*
+ * password_prestretch() - compute and remember the stretch password_hash()
+ * will need for @secret, so a hash made soon after finds it: the server
+ * calls it for a request's new password before it takes the tenant's lock,
+ * which the hash is then made under (server/exchange.c). Thread-safe.
+ */
+void password_prestretch(const char *secret);
+
+/* password_stretches() - how many stretches this process has computed (a
+ * secret found remembered is not computed again). */
+unsigned long password_stretches(void);
+
 /* password_verify() - does @secret hash to @encoded? false for a malformed @encoded. */
 bool password_verify(const char *secret, const char *encoded);
 
