@@ -411,20 +411,20 @@ static void delivered(struct notifier *n, struct xfer *x, CURLcode rc, long stat
  */
 static int finish_done(struct notifier *n, struct check_job **wake)
 {
+	const struct curl_dl *cu = curl_dl();
 	CURLMsg *msg;
 	int left, ended = 0;
 
-	while ((msg = curl_dl()->multi_info_read(n->multi, &left))) {
+	while ((msg = cu->multi_info_read(n->multi, &left))) {
 		struct xfer *x = NULL, **pp;
 		long status = 0;
 
 		if (msg->msg != CURLMSG_DONE)
 			continue;
 		ended++;
-		curl_dl()->easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-		curl_dl()->easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE,
-		                        &status);
-		curl_dl()->multi_remove_handle(n->multi, msg->easy_handle);
+		cu->easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		cu->easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
+		cu->multi_remove_handle(n->multi, msg->easy_handle);
 		pthread_mutex_lock(&n->lock);
 		for (pp = &n->xfers; *pp && *pp != x; pp = &(*pp)->next)
 			;

@@ -74,9 +74,9 @@ struct notifier {
 	pthread_mutex_t lock;
 	pthread_t thread;
 	bool started, stopping;
-	/* CURLM *, made with the thread at the first delivery (libcurl and the
-	 * TLS library it starts are set up only then: ~2 MiB of an idle
-	 * server's RSS); set under @lock, NULL until then */
+	/* CURLM *, made with the thread at the first delivery (libcurl is
+	 * opened and set up only then, curl_dl.h: ~3 MiB of an idle server's
+	 * RSS); set under @lock, NULL until then */
 	void *multi;
 	bool curl_ready; /* curl_global_init() done (under @lock) */
 	struct state *st;
