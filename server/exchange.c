@@ -442,10 +442,13 @@ static int authorize(struct srv *srv, struct exchange *ex, const struct route *r
  */
 static void prestretch_password(const struct req *req)
 {
-	const char *clear = json_string_value(
-	    json_object_get(json_object_get(req->body, "passwordProfile"), "password"));
+	const char *clear;
 
-	if (clear && (!strcmp(req->method, "POST") || !strcmp(req->method, "PATCH")))
+	if (!req->body || (strcmp(req->method, "POST") && strcmp(req->method, "PATCH")))
+		return;
+	clear = json_string_value(
+	    json_object_get(json_object_get(req->body, "passwordProfile"), "password"));
+	if (clear)
 		password_prestretch(clear);
 }
 
