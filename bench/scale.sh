@@ -3,9 +3,9 @@
 # (default 1,000,000), 3 groups of SCALE_USERS/10 members and SCALE_USERS/10
 # app role assignments (bench/gen_scale.c), plus a small second tenant. Prints
 # start-up time to the ready line, RSS, paging through every user and a
-# group's members with $top=999, startswith and $orderby=displayName, queries
-# that read every user ($count, $search, another $orderby), reset
-# and per-tenant reset (time and RSS after), export throughput (alone, then
+# group's members with $top=999, startswith and $orderby=displayName (both
+# ways), queries that read every user ($count, $search, another $orderby),
+# reset and per-tenant reset (time and RSS after), export throughput (alone, then
 # with the readers below: on two cores they take CPU from it), and the p99
 # of a reader of the other tenant (and of the same one) while an export and
 # a tenant reset run. Figures only; nothing is asserted.
@@ -70,6 +70,8 @@ step '$orderby=displayName, first page' \
 	"$client" once GET "$B/users?\$orderby=displayName&\$top=999" "$contoso"
 step '$orderby=displayName, every page' \
 	"$client" page "$B/users?\$orderby=displayName&\$top=999" "$contoso"
+step '$orderby=displayName desc, every page' \
+	"$client" page "$B/users?\$orderby=displayName%20desc&\$top=999" "$contoso"
 step 'one user by id' "$client" once GET "$B/users/000005e7-0000-4000-8000-000000000007" "$contoso"
 echo "RSS after the reads: $(rss)"
 # Queries that read every user: counted, searched and sorted on the members

@@ -232,6 +232,7 @@ struct walk {
 	int kind;                          /* -1: any */
 	bool skip_sps;
 	bool by_name;
+	bool desc;          /* by_name, last name first */
 	const char *prefix; /* by_name: stop past it (lower case); NULL none */
 	size_t top;
 	struct odata_members mem; /* what its $filter and $search read */
@@ -303,12 +304,14 @@ static bool walk_matches(struct walk *w, const struct dobj *d)
 /*
  * Where a walk is: at a node of an ordered index (by seq or by name; past the
  * walk's name prefix it is at the end), or at @i of @v[0..n), objects in
- * insertion order (a name prefix's range, sorted by seq).
+ * insertion order (a name prefix's range, sorted by seq). A walk by name
+ * descending (@desc, the name index) goes back through it a name at a time.
  */
 struct walk_pos {
 	struct oset_node *o;
 	struct dobj *const *v;
 	size_t i, n;
+	const struct oset *desc;
 };
 
 /* The object at @p, NULL at the end. */
@@ -321,10 +324,45 @@ static struct dobj *pos_obj(const struct walk *w, const struct walk_pos *p)
 	return p->o->val;
 }
 
+static bool same_key(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+/*
+ * `$orderby=displayName desc` as the general engine orders it (odata_page.c):
+ * names from last to first, and objects of one name in insertion order, so
+ * each name's run of the index is walked forwards. NULL: the walk is over.
+ */
+static struct oset_node *run_start(const struct oset *set, const struct oset_node *o)
+{
+	return o ? oset_seek(set, o->key, 0) : NULL;
+}
+
+static struct oset_node *desc_next(const struct oset *set, const struct oset_node *o)
+{
+	if (o->next[0] && same_key(o->next[0]->key, o->key))
+		return o->next[0];
+	return run_start(set, oset_before(set, o->key, 0));
+}
+
+/* Where a descending walk goes on after (@key, @seq), the last object of a
+ * page: later objects of that name, else the run of the name before it. */
+static struct oset_node *desc_after(const struct oset *set, const char *key, uint64_t seq)
+{
+	struct oset_node *o = oset_seek(set, key, seq + 1);
+
+	if (o && same_key(o->key, key))
+		return o;
+	return run_start(set, oset_before(set, key, 0));
+}
+
 static void pos_next(struct walk_pos *p)
 {
 	if (p->v)
 		p->i++;
+	else if (p->desc)
+		p->o = desc_next(p->desc, p->o);
 	else
 		p->o = oset_next(p->o);
 }
@@ -405,7 +443,8 @@ static int walk_from(struct walk *w, struct walk_pos at, struct walk_pos first,
 
 bool listing_walks = true;
 
-/* Can the query be walked, and in which order? false: the general engine. */
+/* Can the query be walked, and in which order (by name: descending when
+ * the $orderby says so)? false: the general engine. */
 static bool walkable(const struct odata_query *q, const struct odata_list_opts *opts,
                      bool *by_name)
 {
@@ -417,8 +456,7 @@ static bool walkable(const struct odata_query *q, const struct odata_list_opts *
 	if (odata_select_single_only(q, q->entity))
 		return false;
 	*by_name = q->norderby == 1;
-	if (*by_name &&
-	    (q->orderby[0].desc || strcasecmp(q->orderby[0].prop, "displayName")))
+	if (*by_name && strcasecmp(q->orderby[0].prop, "displayName"))
 		return false;
 	if (!q->token_kind)
 		return true;
@@ -438,10 +476,14 @@ static size_t page_size(const struct odata_query *q, const struct odata_list_opt
 /* Where a walk of @kind starts without a $skiptoken. */
 static struct walk_pos walk_first(const struct walk *w, struct tenant *t)
 {
-	return (struct walk_pos){w->by_name
-	                             ? oset_seek(&t->by_name[w->kind], w->prefix, 0)
-	                             : oset_first(&t->by_seq[w->kind]),
-	                         NULL, 0, 0};
+	const struct oset *names = &t->by_name[w->kind];
+
+	if (w->desc)
+		return (struct walk_pos){run_start(names, oset_last(names)), NULL, 0, 0,
+		                         names};
+	return (struct walk_pos){w->by_name ? oset_seek(names, w->prefix, 0)
+	                                    : oset_first(&t->by_seq[w->kind]),
+	                         NULL, 0, 0, NULL};
 }
 
 /* The first of @v[0..n) (by seq) inserted after @seq. */
@@ -476,9 +518,9 @@ static int walk_prefix_range(struct walk *w, const struct odata_list_opts *opts)
 		return resp_error(w->c->resp, GERR_INTERNAL, "Out of memory.");
 	rc = walk_from(
 	    w,
-	    (struct walk_pos){NULL, v,
-	                      q->token_kind ? after_seq(v, n, q->token_value) : 0, n},
-	    (struct walk_pos){NULL, v, 0, n}, opts);
+	    (struct walk_pos){
+	        NULL, v, q->token_kind ? after_seq(v, n, q->token_value) : 0, n, NULL},
+	    (struct walk_pos){NULL, v, 0, n, NULL}, opts);
 	free(v);
 	return rc;
 }
@@ -494,9 +536,14 @@ int listing_walk(struct call *c, enum dobj_kind kind, const struct odata_entity 
 
 	if (!walkable(q, opts, &w.by_name))
 		return 1;
+	w.desc = w.by_name && q->orderby[0].desc;
+	prefix = lower_prefix(odata_filter_startswith_value(q, "displayName"));
+	if (prefix && w.desc) {
+		free(prefix); /* the engine sorts the prefix's range alone */
+		return 1;
+	}
 	odata_query_members(q, &w.mem);
 	w.top = page_size(q, opts);
-	prefix = lower_prefix(odata_filter_startswith_value(q, "displayName"));
 	if (prefix && !w.by_name) {
 		free(prefix);
 		return walk_prefix_range(&w, opts);
@@ -505,6 +552,9 @@ int listing_walk(struct call *c, enum dobj_kind kind, const struct odata_entity 
 	start = walk_first(&w, c->tenant);
 	if (q->token_kind && !w.by_name)
 		start.o = oset_seek(&c->tenant->by_seq[kind], NULL, q->token_value + 1);
+	else if (q->token_kind && w.desc)
+		start.o =
+		    desc_after(&c->tenant->by_name[kind], q->token_key, q->token_value);
 	else if (q->token_kind)
 		start.o = oset_seek(&c->tenant->by_name[kind], q->token_key,
 		                    q->token_value + 1);
@@ -528,8 +578,8 @@ int listing_walk_members(struct call *c, const struct dobj *group, int kind,
 	    &w,
 	    (struct walk_pos){q->token_kind ? state_member_seek(group, q->token_value + 1)
 	                                    : state_member_first(group),
-	                      NULL, 0, 0},
-	    (struct walk_pos){state_member_first(group), NULL, 0, 0}, opts);
+	                      NULL, 0, 0, NULL},
+	    (struct walk_pos){state_member_first(group), NULL, 0, 0, NULL}, opts);
 }
 
 /* /$count as the general engine answers it, over every object collected. */

@@ -195,6 +195,13 @@ static void test_users_and_groups(void **s)
 	    "/v1.0/groups?$top=3&$filter=startswith(displayName,'a')",
 	    "/v1.0/users?$top=8&$search=%22displayName:x%22",
 	    "/v1.0/users?$top=4&$orderby=displayName&$search=%22displayName:a%22",
+	    "/v1.0/users?$top=13&$orderby=displayName desc",
+	    "/v1.0/users?$top=1&$orderby=displayName%20DESC",
+	    "/v1.0/users?$top=7&$orderby=displayName desc&$filter=accountEnabled eq true",
+	    "/v1.0/users?$top=5&$orderby=displayName desc&$search=%22displayName:x%22",
+	    "/v1.0/users?$top=5&$orderby=displayName "
+	    "desc&$filter=startswith(displayName,'a')",
+	    "/v1.0/groups?$top=4&$orderby=displayName desc",
 	};
 	static const char *const counts[] = {
 	    "/v1.0/users/$count",
@@ -213,6 +220,11 @@ static void test_users_and_groups(void **s)
 	(void)s;
 	/* the walk answered it: its nextLink carries a cursor, not an offset */
 	r = get("/v1.0/users?$top=13&$orderby=displayName", false);
+	link = json_string_value(json_object_get(r->json, "@odata.nextLink"));
+	assert_non_null(link);
+	assert_true(strlen(strstr(link, "$skiptoken=") + 11) > 24);
+	test_reply_free(r);
+	r = get("/v1.0/users?$top=13&$orderby=displayName%20desc", false);
 	link = json_string_value(json_object_get(r->json, "@odata.nextLink"));
 	assert_non_null(link);
 	assert_true(strlen(strstr(link, "$skiptoken=") + 11) > 24);
@@ -276,34 +288,41 @@ static void test_members(void **s)
 /* Objects created and deleted between pages: no page repeats or skips one
  * that stayed (the cursor names a position, not an offset). */
 static char *victim;
+static const char *newcomer; /* its display name (JSON) */
 
 static void churn(void)
 {
-	char path[128];
+	char path[128], body[512];
 
 	snprintf(path, sizeof(path), "/v1.0/users/%s", victim);
 	del(path);
-	free(
-	    post("/v1.0/users",
-	         "{\"accountEnabled\":true,\"displayName\":\"\\tearly\",\"mailNickname\":"
-	         "\"late\",\"userPrincipalName\":\"late@contoso.onmicrosoft.com\","
-	         "\"passwordProfile\":{\"password\":\"Pa55-word!\"}}"));
+	snprintf(body, sizeof(body),
+	         "{\"accountEnabled\":true,\"displayName\":\"%s\",\"mailNickname\":"
+	         "\"late\",\"userPrincipalName\":\"late%zu@contoso.onmicrosoft.com\","
+	         "\"passwordProfile\":{\"password\":\"Pa55-word!\"}}",
+	         newcomer, strlen(newcomer));
+	free(post("/v1.0/users", body));
 }
 
-static void test_pages_while_objects_change(void **s)
+/* Page through @path while the object first on its first page goes away
+ * after page 2 and a user named @name is made (one sorting before the
+ * walk's cursor by then): the pages hold what they held before. */
+static void pages_while_objects_change(const char *path, const char *name)
 {
-	struct test_reply *r =
-	    get("/v1.0/users?$orderby=displayName&$top=1&$select=id,displayName", false);
+	char first[256];
+	struct test_reply *r;
 	char *before, *during, *after;
 
-	(void)s;
-	/* the user first in name order goes away after page 2 */
+	snprintf(first, sizeof(first), "%s&$top=1&$select=id,displayName", path);
+	r = get(first, false);
 	victim = strdup(json_string_value(
 	    json_object_get(json_array_get(json_object_get(r->json, "value"), 0), "id")));
 	test_reply_free(r);
-	before = all_pages("/v1.0/users?$top=10&$orderby=displayName", false, NULL);
-	during = all_pages("/v1.0/users?$top=10&$orderby=displayName", false, churn);
-	after = all_pages("/v1.0/users?$top=10&$orderby=displayName", false, NULL);
+	newcomer = name;
+	snprintf(first, sizeof(first), "%s&$top=10", path);
+	before = all_pages(first, false, NULL);
+	during = all_pages(first, false, churn);
+	after = all_pages(first, false, NULL);
 	/* the walk went on from its cursor: both changes were behind it (the
 	 * victim listed already, the newcomer sorting first), so the pages hold
 	 * exactly what they held before, each once */
@@ -313,6 +332,15 @@ static void test_pages_while_objects_change(void **s)
 	free(during);
 	free(after);
 	free(victim);
+}
+
+static void test_pages_while_objects_change(void **s)
+{
+	(void)s;
+	pages_while_objects_change("/v1.0/users?$orderby=displayName", "\\tearly");
+	/* last name first: a name after every other one ("ÿ" > "É") sorts first */
+	pages_while_objects_change("/v1.0/users?$orderby=displayName%20desc",
+	                           "\\u00ff late");
 }
 
 /* @path (with ConsistencyLevel: eventual when @advanced) answers 200 with

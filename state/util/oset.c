@@ -148,3 +148,18 @@ struct oset_node *oset_first(const struct oset *s)
 {
 	return s->head ? s->head->next[0] : NULL;
 }
+
+struct oset_node *oset_last(const struct oset *s)
+{
+	return s->head && s->tail[0] != s->head ? s->tail[0] : NULL;
+}
+
+struct oset_node *oset_before(const struct oset *s, const char *key, uint64_t seq)
+{
+	struct oset_node *prev[OSET_LEVELS];
+
+	if (!s->head)
+		return NULL;
+	find_prev(s, key, seq, prev);
+	return prev[0] == s->head ? NULL : prev[0];
+}

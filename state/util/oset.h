@@ -48,6 +48,15 @@ struct oset_node *oset_seek(const struct oset *s, const char *key, uint64_t seq)
 /* oset_first() - the first node, or NULL. Borrowed. */
 struct oset_node *oset_first(const struct oset *s);
 
+/* oset_last() - the last node, or NULL. Borrowed. O(1). */
+struct oset_node *oset_last(const struct oset *s);
+
+/*
+ * oset_before() - the last node before (@key, @seq), or NULL. Borrowed.
+ * O(log n): with it a walk goes backwards without a link back in every node.
+ */
+struct oset_node *oset_before(const struct oset *s, const char *key, uint64_t seq);
+
 /* oset_next() - the node after @n, or NULL. */
 #define oset_next(n) ((n)->next[0])
 

@@ -1,7 +1,8 @@
 /*
  * state/util/oset_test.c - the ordered set against a sorted array: random
- * inserts and removes, then every seek and the whole walk agree; appends and
- * removes at the end (the O(1) path) keep every level and its tail right.
+ * inserts and removes, then every seek, every step back and the whole walk
+ * (both ways) agree; appends and removes at the end (the O(1) path) keep
+ * every level and its tail right.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -112,9 +113,24 @@ static void test_agrees_with_sorted_array(void **s)
 			assert_null(o);
 		else
 			assert_ptr_equal(o->val, sorted[want]);
+		/* before: the one in front of it */
+		o = oset_before(&set, key, seq);
+		if (want == 0)
+			assert_null(o);
+		else
+			assert_ptr_equal(o->val, sorted[want - 1]);
 	}
+	assert_ptr_equal(oset_last(&set)->val, sorted[n - 1]);
+	/* backwards from the last, one oset_before() a step: every entry */
+	k = n;
+	for (struct oset_node *o = oset_last(&set); o;
+	     o = oset_before(&set, o->key, o->seq))
+		assert_ptr_equal(o->val, sorted[--k]);
+	assert_int_equal(k, 0);
 	oset_release(&set);
 	assert_null(oset_first(&set));
+	assert_null(oset_last(&set));
+	assert_null(oset_before(&set, "a", 0));
 }
 
 /* The seq orders' pattern: appends (the O(1) path), removes of the last
