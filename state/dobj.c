@@ -386,9 +386,30 @@ static bool same_key(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
+/* A user's UPN key among @keys (the index entry's text once registered). */
+static const char *upn_key(const struct dobj_key *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (keys[i].idx == IDX_UPN)
+			return keys[i].key;
+	return NULL;
+}
+
+const char *state_dobj_upn_key(const struct dobj *d)
+{
+	return upn_key(d->keys, d->nkeys);
+}
+
+/* Is @d in @t's UPN order, when there is one? */
+static bool upn_ordered(const struct tenant *t, const struct dobj *d)
+{
+	return t->upn_ordered && d->kind == DOBJ_USER;
+}
+
 /*
- * All or nothing: register the keys that are new first (the only step that
- * allocates), then drop the ones that went away, which never fails.
+ * All or nothing: register the keys that are new first (the only steps that
+ * allocate: the index entries, a new place in the UPN order), then drop the
+ * ones that went away, which never fails.
  */
 int state_dobj_reindex(struct tenant *t, struct dobj *d)
 {
@@ -422,6 +443,15 @@ int state_dobj_reindex(struct tenant *t, struct dobj *d)
 	for (size_t i = 0; i < nfresh; i++) /* a key it had: never fails */
 		if (fresh[i].owned && index_put(t, &fresh[i], d))
 			goto out_undo;
+	/* Both are entries' texts now: one UPN, one pointer. The old text is
+	 * still alive (its entry is dropped below). */
+	const char *upn_was = upn_key(d->keys, d->nkeys), *upn = upn_key(fresh, nfresh);
+	if (upn_ordered(t, d) && upn != upn_was) {
+		if (upn && oset_insert(&t->by_upn, upn, d->seq, d))
+			goto out_undo;
+		if (upn_was)
+			oset_remove(&t->by_upn, upn_was, d->seq);
+	}
 	for (size_t i = 0; i < d->nkeys; i++)
 		if (!keys_have(fresh, nfresh, &d->keys[i]))
 			index_del(t, d->keys[i].idx, d->keys[i].key, d);
@@ -511,6 +541,38 @@ int state_dobj_names_build(struct tenant *t)
 	}
 	t->names_later = false;
 	return 0;
+}
+
+const struct oset *state_dobj_upn_order(struct tenant *t)
+{
+	struct oset *users = &t->by_seq[DOBJ_USER];
+	struct name_entry *v;
+	size_t n = 0;
+
+	if (t->upn_ordered)
+		return &t->by_upn;
+	v = state_malloc((users->count + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	for (struct oset_node *o = oset_first(users); o; o = oset_next(o)) {
+		struct dobj *d = o->val;
+		const char *upn = state_dobj_upn_key(d);
+
+		if (upn) {
+			v[n] = (struct name_entry){{0, 0}, upn, d->seq, d};
+			name_head(upn, v[n++].head);
+		}
+	}
+	qsort(v, n, sizeof(*v), name_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (oset_insert(&t->by_upn, v[i].key, v[i].seq, v[i].d)) {
+			oset_release(&t->by_upn);
+			state_free(v);
+			return NULL;
+		}
+	state_free(v);
+	t->upn_ordered = true;
+	return &t->by_upn;
 }
 
 /* @d at the end of its kind's list, which keeps insertion order. */
@@ -830,6 +892,10 @@ void state_dobj_remove(struct tenant *t, struct dobj *d)
 
 void state_dobj_unindex(struct tenant *t, struct dobj *d)
 {
+	const char *upn = upn_key(d->keys, d->nkeys);
+
+	if (upn_ordered(t, d) && upn)
+		oset_remove(&t->by_upn, upn, d->seq);
 	keys_clear(t, d);
 	if (d->name_key)
 		oset_remove(&t->by_name[d->kind], d->name_key, d->seq);
@@ -974,6 +1040,8 @@ void state_dobjs_free_all(struct tenant *t)
 		json_decref(a->obj);
 		state_free(a);
 	}
+	oset_release(&t->by_upn);
+	t->upn_ordered = false;
 	for (int k = 0; k < DOBJ_KIND_COUNT; k++) {
 		oset_release(&t->by_seq[k]);
 		oset_release(&t->by_name[k]);

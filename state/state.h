@@ -187,6 +187,12 @@ struct tenant {
 	 * lower-cased displayName then seq; values are struct dobj *. */
 	struct oset by_seq[DOBJ_KIND_COUNT];
 	struct oset by_name[DOBJ_KIND_COUNT];
+	/* Users by lower-cased userPrincipalName (keys: the UPN index entries'
+	 * text), made by the first `$orderby=userPrincipalName` and kept in step
+	 * from then on (state_dobj_upn_order): ~48 bytes a user nobody pays
+	 * for until asked. */
+	struct oset by_upn;
+	bool upn_ordered;
 	struct assignment *assignments;
 	struct invitation *invitations;              /* by id, oldest first */
 	struct invitation_user *invitations_by_user; /* by user id */
@@ -435,6 +441,17 @@ int state_dobj_reindex(struct tenant *t, struct dobj *d);
  * 0, or -1 on OOM (the orders are then incomplete: @t is to be freed).
  */
 int state_dobj_names_build(struct tenant *t);
+
+/*
+ * state_dobj_upn_order() - @t's users by (lower-cased userPrincipalName,
+ * seq), made now if it was never asked for (a sort of every user, like
+ * state_dobj_names_build()), then kept in step by every reindex and
+ * unindex. Returns: the order (borrowed), or NULL on OOM. Locking: @t's.
+ */
+const struct oset *state_dobj_upn_order(struct tenant *t);
+
+/* state_dobj_upn_key() - @d's key in that order (its lower-cased UPN), or NULL. */
+const char *state_dobj_upn_key(const struct dobj *d);
 
 /*
  * state_dobj_remove() - delete @d for good and, in the same locked step,

@@ -231,9 +231,12 @@ struct walk {
 	const struct odata_entity *entity; /* NULL: each object's own */
 	int kind;                          /* -1: any */
 	bool skip_sps;
-	bool by_name;
-	bool desc;          /* by_name, last name first */
-	const char *prefix; /* by_name: stop past it (lower case); NULL none */
+	/* Ordered by a key: a name index, or the users' UPN order (@by_upn);
+	 * NULL: by seq. */
+	const struct oset *keyed;
+	bool by_upn;
+	bool desc;          /* keyed, last key first */
+	const char *prefix; /* keyed by name: stop past it (lower case); NULL none */
 	size_t top;
 	struct odata_members mem; /* what its $filter and $search read */
 	bool oom;                 /* an object could not be read: answer 500 */
@@ -304,8 +307,8 @@ static bool walk_matches(struct walk *w, const struct dobj *d)
 /*
  * Where a walk is: at a node of an ordered index (by seq or by name; past the
  * walk's name prefix it is at the end), or at @i of @v[0..n), objects in
- * insertion order (a name prefix's range, sorted by seq). A walk by name
- * descending (@desc, the name index) goes back through it a name at a time.
+ * insertion order (a name prefix's range, sorted by seq). A walk by a key
+ * descending (@desc, the order walked) goes back through it a key at a time.
  */
 struct walk_pos {
 	struct oset_node *o;
@@ -319,7 +322,7 @@ static struct dobj *pos_obj(const struct walk *w, const struct walk_pos *p)
 {
 	if (p->v)
 		return p->i < p->n ? p->v[p->i] : NULL;
-	if (!p->o || (w->by_name && !has_prefix(p->o->key, w->prefix)))
+	if (!p->o || (w->keyed && !has_prefix(p->o->key, w->prefix)))
 		return NULL;
 	return p->o->val;
 }
@@ -330,9 +333,10 @@ static bool same_key(const char *a, const char *b)
 }
 
 /*
- * `$orderby=displayName desc` as the general engine orders it (odata_page.c):
- * names from last to first, and objects of one name in insertion order, so
- * each name's run of the index is walked forwards. NULL: the walk is over.
+ * `$orderby=displayName desc` (or userPrincipalName) as the general engine
+ * orders it (odata_page.c): keys from last to first, and objects of one key
+ * in insertion order, so each key's run of the order is walked forwards.
+ * NULL: the walk is over.
  */
 static struct oset_node *run_start(const struct oset *set, const struct oset_node *o)
 {
@@ -347,7 +351,7 @@ static struct oset_node *desc_next(const struct oset *set, const struct oset_nod
 }
 
 /* Where a descending walk goes on after (@key, @seq), the last object of a
- * page: later objects of that name, else the run of the name before it. */
+ * page: later objects of that key, else the run of the key before it. */
 static struct oset_node *desc_after(const struct oset *set, const char *key, uint64_t seq)
 {
 	struct oset_node *o = oset_seek(set, key, seq + 1);
@@ -423,7 +427,11 @@ static int walk_from(struct walk *w, struct walk_pos at, struct walk_pos first,
 	}
 	if (more && last) {
 		next.seq = last->seq;
-		next.key = w->by_name ? (last->name_key ? last->name_key : "") : NULL;
+		next.key = !w->keyed   ? NULL
+		           : w->by_upn ? state_dobj_upn_key(last)
+		                       : last->name_key;
+		if (w->keyed && !next.key)
+			next.key = "";
 	}
 	if (wants_count(w->c->odata))
 		total = walk_count(w, first);
@@ -443,10 +451,12 @@ static int walk_from(struct walk *w, struct walk_pos at, struct walk_pos first,
 
 bool listing_walks = true;
 
-/* Can the query be walked, and in which order (by name: descending when
+enum walk_order { BY_SEQ, BY_NAME, BY_UPN };
+
+/* Can the query be walked, and in which order (by a key: descending when
  * the $orderby says so)? false: the general engine. */
 static bool walkable(const struct odata_query *q, const struct odata_list_opts *opts,
-                     bool *by_name)
+                     enum walk_order *order)
 {
 	int max = opts->max_top > 0 ? opts->max_top : 999;
 
@@ -455,12 +465,16 @@ static bool walkable(const struct odata_query *q, const struct odata_list_opts *
 	/* a list refusing single-entity properties: the general engine's 501 */
 	if (odata_select_single_only(q, q->entity))
 		return false;
-	*by_name = q->norderby == 1;
-	if (*by_name && strcasecmp(q->orderby[0].prop, "displayName"))
+	*order = BY_SEQ;
+	if (q->norderby == 1 && !strcasecmp(q->orderby[0].prop, "displayName"))
+		*order = BY_NAME;
+	else if (q->norderby == 1 && !strcasecmp(q->orderby[0].prop, "userPrincipalName"))
+		*order = BY_UPN;
+	else if (q->norderby == 1)
 		return false;
 	if (!q->token_kind)
 		return true;
-	return q->token_kind == (*by_name ? ODATA_TOKEN_CURSOR : ODATA_TOKEN_SEQ);
+	return q->token_kind == (*order ? ODATA_TOKEN_CURSOR : ODATA_TOKEN_SEQ);
 }
 
 static size_t page_size(const struct odata_query *q, const struct odata_list_opts *opts)
@@ -476,13 +490,11 @@ static size_t page_size(const struct odata_query *q, const struct odata_list_opt
 /* Where a walk of @kind starts without a $skiptoken. */
 static struct walk_pos walk_first(const struct walk *w, struct tenant *t)
 {
-	const struct oset *names = &t->by_name[w->kind];
-
 	if (w->desc)
-		return (struct walk_pos){run_start(names, oset_last(names)), NULL, 0, 0,
-		                         names};
-	return (struct walk_pos){w->by_name ? oset_seek(names, w->prefix, 0)
-	                                    : oset_first(&t->by_seq[w->kind]),
+		return (struct walk_pos){run_start(w->keyed, oset_last(w->keyed)), NULL,
+		                         0, 0, w->keyed};
+	return (struct walk_pos){w->keyed ? oset_seek(w->keyed, w->prefix, 0)
+	                                  : oset_first(&t->by_seq[w->kind]),
 	                         NULL, 0, 0, NULL};
 }
 
@@ -531,33 +543,40 @@ int listing_walk(struct call *c, enum dobj_kind kind, const struct odata_entity 
 	const struct odata_query *q = c->odata;
 	struct walk w = {.c = c, .entity = entity, .kind = (int)kind};
 	struct walk_pos start;
+	enum walk_order order;
 	char *prefix;
 	int rc;
 
-	if (!walkable(q, opts, &w.by_name))
+	if (!walkable(q, opts, &order) || (order == BY_UPN && kind != DOBJ_USER))
 		return 1;
-	w.desc = w.by_name && q->orderby[0].desc;
+	w.desc = order != BY_SEQ && q->orderby[0].desc;
 	prefix = lower_prefix(odata_filter_startswith_value(q, "displayName"));
-	if (prefix && w.desc) {
+	if (prefix && (w.desc || order == BY_UPN)) {
 		free(prefix); /* the engine sorts the prefix's range alone */
 		return 1;
 	}
+	w.by_upn = order == BY_UPN;
+	w.keyed = order == BY_NAME ? &c->tenant->by_name[kind]
+	          : w.by_upn       ? state_dobj_upn_order(c->tenant)
+	                           : NULL;
+	if (order != BY_SEQ && !w.keyed) {
+		free(prefix);
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+	}
 	odata_query_members(q, &w.mem);
 	w.top = page_size(q, opts);
-	if (prefix && !w.by_name) {
+	if (prefix && !w.keyed) {
 		free(prefix);
 		return walk_prefix_range(&w, opts);
 	}
 	w.prefix = prefix;
 	start = walk_first(&w, c->tenant);
-	if (q->token_kind && !w.by_name)
+	if (q->token_kind && !w.keyed)
 		start.o = oset_seek(&c->tenant->by_seq[kind], NULL, q->token_value + 1);
 	else if (q->token_kind && w.desc)
-		start.o =
-		    desc_after(&c->tenant->by_name[kind], q->token_key, q->token_value);
+		start.o = desc_after(w.keyed, q->token_key, q->token_value);
 	else if (q->token_kind)
-		start.o = oset_seek(&c->tenant->by_name[kind], q->token_key,
-		                    q->token_value + 1);
+		start.o = oset_seek(w.keyed, q->token_key, q->token_value + 1);
 	rc = walk_from(&w, start, walk_first(&w, c->tenant), opts);
 	free(prefix);
 	return rc;
@@ -568,9 +587,9 @@ int listing_walk_members(struct call *c, const struct dobj *group, int kind,
 {
 	const struct odata_query *q = c->odata;
 	struct walk w = {.c = c, .kind = kind, .skip_sps = skip_sps};
-	bool by_name;
+	enum walk_order order;
 
-	if (!walkable(q, opts, &by_name) || by_name)
+	if (!walkable(q, opts, &order) || order != BY_SEQ)
 		return 1;
 	odata_query_members(q, &w.mem);
 	w.top = page_size(q, opts);
@@ -605,7 +624,7 @@ int listing_count(struct call *c, enum dobj_kind kind)
 	odata_query_members(c->odata, &w.mem);
 	/* With a name prefix, only its range of the name order can match. */
 	prefix = lower_prefix(odata_filter_startswith_value(c->odata, "displayName"));
-	w.by_name = prefix != NULL;
+	w.keyed = prefix ? &c->tenant->by_name[kind] : NULL;
 	w.prefix = prefix;
 	n = walk_count(&w, walk_first(&w, c->tenant));
 	free(prefix);

@@ -202,6 +202,13 @@ static void test_users_and_groups(void **s)
 	    "/v1.0/users?$top=5&$orderby=displayName "
 	    "desc&$filter=startswith(displayName,'a')",
 	    "/v1.0/groups?$top=4&$orderby=displayName desc",
+	    "/v1.0/users?$top=13&$orderby=userPrincipalName",
+	    "/v1.0/users?$top=6&$orderby=userPrincipalName%20desc",
+	    "/v1.0/users?$top=6&$orderby=userPrincipalName&$filter=accountEnabled eq "
+	    "true",
+	    "/v1.0/users?$top=5&$orderby=userPrincipalName&$search=%22displayName:x%22",
+	    ("/v1.0/users?$top=5&$orderby=userPrincipalName desc&$filter="
+	     "startswith(displayName,'a')"),
 	};
 	static const char *const counts[] = {
 	    "/v1.0/users/$count",
@@ -341,6 +348,82 @@ static void test_pages_while_objects_change(void **s)
 	/* last name first: a name after every other one ("ÿ" > "É") sorts first */
 	pages_while_objects_change("/v1.0/users?$orderby=displayName%20desc",
 	                           "\\u00ff late");
+	/* by UPN: the newcomer's ("late<n>@") is before the cursor by page 3 */
+	pages_while_objects_change("/v1.0/users?$orderby=userPrincipalName", "upn late");
+}
+
+static void patch(const char *id, const char *body)
+{
+	char path[128];
+	struct test_reply *r;
+
+	snprintf(path, sizeof(path), "/v1.0/users/%s", id);
+	r = test_local_call(srv, "PATCH", path, body, "application/json", NULL);
+	if (r->status != 204)
+		fail_msg("PATCH %s: %ld %s", path, r->status, r->body);
+	test_reply_free(r);
+}
+
+/* The ids of the first @n users by userPrincipalName (free() each). */
+static void first_by_upn(char **ids, size_t n)
+{
+	char path[128];
+	struct test_reply *r;
+
+	snprintf(path, sizeof(path), "/v1.0/users?$orderby=userPrincipalName&$top=%zu",
+	         n);
+	r = get(path, false);
+	assert_int_equal(r->status, 200);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = strdup(json_string_value(json_object_get(
+		    json_array_get(json_object_get(r->json, "value"), i), "id")));
+	test_reply_free(r);
+}
+
+/*
+ * The UPN order is made by the first `$orderby=userPrincipalName` and then
+ * kept in step: users renamed, made, deleted for good, soft-deleted and
+ * restored, and the walk still answers what the engine does (a place left
+ * behind would hold a freed key: ASan).
+ */
+static void test_upn_order_kept_in_step(void **s)
+{
+	char *ids[5], path[160], body[512];
+	struct test_reply *r;
+
+	(void)s;
+	same_pages("/v1.0/users?$top=11&$orderby=userPrincipalName");
+	first_by_upn(ids, 5);
+	patch(ids[0], "{\"userPrincipalName\":\"zz-last@contoso.onmicrosoft.com\"}");
+	patch(ids[1], "{\"userPrincipalName\":\"AA-First@contoso.onmicrosoft.com\"}");
+	patch(ids[2], "{\"displayName\":\"the UPN stays\"}");
+	snprintf(path, sizeof(path), "/v1.0/users/%s", ids[3]);
+	del(path); /* soft-deleted ... */
+	snprintf(path, sizeof(path), "/v1.0/directory/deletedItems/%s/restore", ids[3]);
+	r = test_local_call(srv, "POST", path, NULL, NULL, NULL);
+	assert_int_equal(r->status, 200); /* ... and back */
+	test_reply_free(r);
+	snprintf(path, sizeof(path), "/v1.0/users/%s", ids[4]);
+	del(path);
+	snprintf(path, sizeof(path), "/v1.0/directory/deletedItems/%s", ids[4]);
+	del(path); /* gone for good */
+	for (int i = 0; i < 3; i++) {
+		snprintf(body, sizeof(body),
+		         "{\"accountEnabled\":true,\"displayName\":\"upn %d\","
+		         "\"mailNickname\":\"u%d\",\"userPrincipalName\":"
+		         "\"%c-new@contoso.onmicrosoft.com\",\"passwordProfile\":"
+		         "{\"password\":\"Pa55-word!\"}}",
+		         i, i, "bmz"[i]);
+		free(post("/v1.0/users", body));
+	}
+	same_pages("/v1.0/users?$top=11&$orderby=userPrincipalName");
+	same_pages("/v1.0/users?$top=11&$orderby=userPrincipalName desc");
+	/* the renamed users stand where their new UPNs sort */
+	free(ids[4]);
+	first_by_upn(ids + 4, 1);
+	assert_string_equal(ids[4], ids[1]);
+	for (int i = 0; i < 5; i++)
+		free(ids[i]);
 }
 
 /* @path (with ConsistencyLevel: eventual when @advanced) answers 200 with
@@ -473,6 +556,7 @@ int main(void)
 	    cmocka_unit_test(test_users_and_groups),
 	    cmocka_unit_test(test_members),
 	    cmocka_unit_test(test_pages_while_objects_change),
+	    cmocka_unit_test(test_upn_order_kept_in_step),
 	    cmocka_unit_test(test_lists_leave_waiting_users_unparsed),
 	};
 

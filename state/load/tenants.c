@@ -405,6 +405,8 @@ static void swap_contents(struct tenant *a, struct tenant *b)
 	} while (0)
 	SWAP(loading);
 	SWAP(names_later);
+	SWAP(by_upn);
+	SWAP(upn_ordered);
 	SWAP(expect_objects);
 	SWAP(templates);
 	SWAP(objects);
