@@ -205,10 +205,14 @@ static void op(struct client *c)
 		call(c, "POST", path, body, NULL);
 	} else if (k < 82) {
 		static const char *const lists[] = {
-		    "/v1.0/users?$top=7", "/v1.0/users?$orderby=displayName&$top=5",
+		    "/v1.0/users?$top=7",
+		    "/v1.0/users?$orderby=displayName&$top=5",
 		    "/v1.0/groups?$top=3",
-		    "/v1.0/users?$filter=startswith(displayName,'S')"};
-		call(c, "GET", lists[rnd(c, 4)], NULL, NULL);
+		    "/v1.0/users?$filter=startswith(displayName,'S')",
+		    "/v1.0/users?$orderby=displayName%20desc&$top=4",
+		    "/v1.0/users?$orderby=userPrincipalName&$top=6",
+		    "/v1.0/users?$orderby=userPrincipalName%20desc&$top=3"};
+		call(c, "GET", lists[rnd(c, 7)], NULL, NULL);
 		if (rnd(c, 2) && c->ngroups) {
 			snprintf(path, sizeof(path), "/v1.0/groups/%s/members?$top=2",
 			         any(c, c->groups, c->ngroups));
@@ -276,6 +280,17 @@ static int check_tenant(struct state *st, struct tenant *t, char *why, size_t le
 		if (t->by_seq[k].count != n || t->by_name[k].count != n)
 			return fail_at(why, len, t->id,
 			               "an order is out of step with its kind");
+	}
+	/* once made, the UPN order holds each user under its UPN's key */
+	if (t->upn_ordered) {
+		if (t->by_upn.count != state_dobj_count(t, DOBJ_USER))
+			return fail_at(why, len, t->id,
+			               "the UPN order is out of step with the users");
+		for (struct oset_node *o = oset_first(&t->by_upn); o; o = oset_next(o))
+			if (o->key != state_dobj_upn_key(o->val))
+				return fail_at(
+				    why, len, t->id,
+				    "a user's place in the UPN order is stale");
 	}
 	for (struct dobj *d = t->objects; d; d = d->hh.next) {
 		struct dobj_link *l;
