@@ -1,9 +1,11 @@
 /*
- * server/main.c - the graphmock process: flags, fixtures, the daemon, and a
- * clean stop on SIGINT/SIGTERM (blocked in every thread, taken by sigwait).
+ * server/main.c - the graphmock process: flags, fixtures, the daemon, the
+ * admin queue (run by the main thread), and a clean stop on SIGINT/SIGTERM
+ * (blocked in every thread, taken by sigwait on a thread of its own).
  */
 #include <errno.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 #include "healthcheck.h"
 #include "hugepages.h"
 #include "faults/fault_profile.h"
+#include "http/deferred.h"
 #include "http/http.h"
 #include "srv.h"
 #include "../state/load/tenants.h"
@@ -215,11 +218,28 @@ static int keep_parsed_below(struct state *st)
 	return 0;
 }
 
+struct stop_waiter {
+	struct srv *srv;
+	const sigset_t *signals;
+	int sig;
+};
+
+/* SIGINT or SIGTERM (blocked in every thread): the admin queue the main
+ * thread runs ends, and main() goes on to stop the server. */
+static void *wait_for_stop(void *arg)
+{
+	struct stop_waiter *w = arg;
+
+	while (sigwait(w->signals, &w->sig) == EINTR)
+		;
+	deferred_quit(&w->srv->admin_thread);
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	struct srv srv;
 	sigset_t stop_signals;
-	int sig = 0;
 	int rc = 1;
 
 	if (argc > 1 && !strcmp(argv[1], "--healthcheck"))
@@ -261,6 +281,7 @@ int main(int argc, char **argv)
 		goto out_features;
 	if (srv.cfg.profile && load_profile(&srv))
 		goto out_features;
+	srv.admin_on_caller = true;
 	if (srv_start(&srv))
 		goto out_features;
 	printf("graphmock listening on %s://%s:%u\n", srv_scheme(&srv), srv.addr,
@@ -268,8 +289,17 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	warn_exposure(&srv.cfg);
 
-	while (sigwait(&stop_signals, &sig) == EINTR)
-		;
+	/* The main thread runs the admin queue (deferred.h says why); a thread
+	 * of its own waits for the signal to stop. */
+	struct stop_waiter waiter = {&srv, &stop_signals, 0};
+	pthread_t waiting;
+	if (pthread_create(&waiting, NULL, wait_for_stop, &waiter)) {
+		fprintf(stderr, "graphmock: starting the signal thread failed\n");
+		deferred_quit(&srv.admin_thread);
+	} else {
+		deferred_run(&srv.admin_thread);
+		pthread_join(waiting, NULL);
+	}
 	srv_stop(&srv);
 	rc = save_state_file(&srv);
 out_features:

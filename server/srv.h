@@ -55,6 +55,7 @@ struct deferred {
 	pthread_cond_t cond;
 	struct deferred_item *head, *tail;
 	bool started, stopping;
+	bool threaded; /* deferred_start(): @thread runs it; else deferred_run() */
 	struct srv *srv;
 };
 
@@ -73,6 +74,9 @@ struct srv {
 	struct fault_engine faults;
 	struct fault_sleeper sleeper;
 	struct deferred admin_thread;
+	/* Set before srv_start(): the admin queue gets no thread, and the caller
+	 * runs it (deferred_run(), server/main.c); tests leave it false. */
+	bool admin_on_caller;
 	/* Requests to a tenant an admin operation marks busy (tenant.busy: an
 	 * export taking its snapshot) wait for its lock here, on a thread of
 	 * their own: on the admin thread they would wait for the whole

@@ -1,6 +1,7 @@
 /*
- * server/http/deferred.c - the admin thread (deferred.h): a FIFO of
- * suspended connections whose ROUTE_BACKGROUND handler it runs in turn.
+ * server/http/deferred.c - the admin queue (deferred.h): a FIFO of
+ * suspended connections whose ROUTE_BACKGROUND handler its thread (or the
+ * caller of deferred_run()) runs in turn.
  */
 #include "deferred.h"
 
@@ -96,10 +97,11 @@ static void *main_loop(void *arg)
 	return NULL;
 }
 
-int deferred_start(struct deferred *d, struct srv *srv)
+int deferred_init(struct deferred *d, struct srv *srv)
 {
 	d->head = d->tail = NULL;
 	d->stopping = false;
+	d->threaded = false;
 	d->srv = srv;
 	if (pthread_mutex_init(&d->lock, NULL))
 		return -1;
@@ -107,24 +109,44 @@ int deferred_start(struct deferred *d, struct srv *srv)
 		pthread_mutex_destroy(&d->lock);
 		return -1;
 	}
+	d->started = true;
+	return 0;
+}
+
+int deferred_start(struct deferred *d, struct srv *srv)
+{
+	if (deferred_init(d, srv))
+		return -1;
 	if (pthread_create(&d->thread, NULL, main_loop, d)) {
 		pthread_cond_destroy(&d->cond);
 		pthread_mutex_destroy(&d->lock);
+		d->started = false;
 		return -1;
 	}
-	d->started = true;
+	d->threaded = true;
 	return 0;
+}
+
+void deferred_run(struct deferred *d)
+{
+	main_loop(d);
+}
+
+void deferred_quit(struct deferred *d)
+{
+	pthread_mutex_lock(&d->lock);
+	d->stopping = true;
+	pthread_cond_signal(&d->cond);
+	pthread_mutex_unlock(&d->lock);
 }
 
 void deferred_stop(struct deferred *d)
 {
 	if (!d->started)
 		return;
-	pthread_mutex_lock(&d->lock);
-	d->stopping = true;
-	pthread_cond_signal(&d->cond);
-	pthread_mutex_unlock(&d->lock);
-	pthread_join(d->thread, NULL);
+	deferred_quit(d);
+	if (d->threaded)
+		pthread_join(d->thread, NULL);
 	pthread_cond_destroy(&d->cond);
 	pthread_mutex_destroy(&d->lock);
 	d->started = false;

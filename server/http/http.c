@@ -751,7 +751,8 @@ int srv_start(struct srv *srv)
 		fprintf(stderr, "starting the latency timer failed\n");
 		goto out_close;
 	}
-	if (deferred_start(&srv->admin_thread, srv)) {
+	if (srv->admin_on_caller ? deferred_init(&srv->admin_thread, srv)
+	                         : deferred_start(&srv->admin_thread, srv)) {
 		fprintf(stderr, "starting the admin thread failed\n");
 		fault_sleeper_stop(&srv->sleeper);
 		goto out_close;
