@@ -200,12 +200,20 @@ static size_t on_header(char *p, size_t size, size_t n, void *cls)
 static struct curl_slist *add_header(struct curl_slist *h, const char *name,
                                      const char *value)
 {
-	char line[4096];
+	size_t n;
+	char *line;
+	struct curl_slist *with;
 
 	if (!value)
 		return h;
-	snprintf(line, sizeof(line), "%s: %s", name, value);
-	return curl_slist_append(h, line);
+	n = strlen(name) + strlen(value) + 3; /* a test's long header whole */
+	line = malloc(n);
+	if (!line)
+		return h;
+	snprintf(line, n, "%s: %s", name, value);
+	with = curl_slist_append(h, line);
+	free(line);
+	return with;
 }
 
 void test_http(struct srv *srv, const struct test_request *rq, struct test_reply *r)
