@@ -231,9 +231,12 @@ export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 
 # server/hostile_test also runs the binary (SIGTERM under load): GRAPHMOCK_BIN.
-unit: deps-test $(asan_TESTS) $(O)/asan/graphmock
+# state/util/prefault_test runs built plain too: sanitized, the helper it
+# tests never starts.
+unit: deps-test $(asan_TESTS) $(O)/asan/graphmock $(O)/release/state/util/prefault_test
 	@set -e; for t in $(asan_TESTS); do echo "== $$t"; \
 		GRAPHMOCK_BIN=./$(O)/asan/graphmock ./$$t; done
+	@echo "== $(O)/release/state/util/prefault_test"; ./$(O)/release/state/util/prefault_test
 	@! readelf -d $(O)/asan/graphmock | grep 'NEEDED.*libcurl' || { echo \
 		"graphmock links libcurl: it opens it at first use (server/notify/curl_dl.h)"; exit 1; }
 

@@ -5,10 +5,12 @@
  * without the server: parse FIXTURE (fixture_read_fd, as the server does), build
  * its tenants (state_load), then ROUNDS times a reset of the first tenant
  * (state_tenant_reset_id, what POST /_mock/tenants/{id}/reset runs) and of
- * every tenant (state_reset, POST /_mock/reset). It all starts on the
- * main thread (the server runs resets on its admin thread, in another malloc
- * arena), and the snapshot an export takes of the first tenant under its
- * lock (state_export_tenant_snapshot: how long its own requests wait).
+ * every tenant (state_reset, POST /_mock/reset), and the snapshot an
+ * export takes of the first tenant under its lock
+ * (state_export_tenant_snapshot: how long its own requests wait). It all
+ * runs on the main thread, as the server's start-up and admin queue do
+ * (server/main.c), with a helper thread faulting in the pages each big
+ * build fills (state/util/prefault.h; GRAPHMOCK_PREFAULT=0 goes without).
  * Links libgraphmock.a.
  * Usage: load FIXTURE [ROUNDS]
  */
@@ -18,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +28,7 @@
 #include "../state/load/tenants.h"
 #include "../state/state.h"
 #include "../state/load/fixture_read.h"
+#include "../state/util/prefault.h"
 
 static struct rusage r0;
 static struct timespec w0;
@@ -63,14 +67,19 @@ int main(int argc, char **argv)
 	json_t *doc;
 	struct tenant *t;
 	char id[GUID_STR_LEN + 1];
+	struct prefault *prefault;
 	long rounds = argc > 2 ? strtol(argv[2], NULL, 10) : 1;
 
 	if (argc < 2 || argc > 3)
 		return 2;
 	json_object_seed(1);
 	mark();
-	{ /* as the server reads --fixtures (server/control.c) */
+	{ /* as the server reads --fixtures (server/control.c, main.c) */
 		int fd = open(argv[1], O_RDONLY);
+		struct stat sb;
+		prefault = fd >= 0 && !fstat(fd, &sb)
+		               ? prefault_begin((size_t)sb.st_size * 4)
+		               : NULL;
 		doc = fd >= 0 ? fixture_read_fd(fd, &jerr) : NULL;
 		if (fd >= 0)
 			close(fd);
@@ -86,6 +95,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
+	prefault_end(prefault);
 	show("build");
 	t = state_tenant_default(&st);
 	snprintf(id, sizeof(id), "%s", t->id);

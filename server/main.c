@@ -24,29 +24,44 @@
 #include "http/http.h"
 #include "srv.h"
 #include "../state/load/tenants.h"
+#include "../state/util/prefault.h"
+
+/*
+ * A big file's parse and build fault in about four times its size of fresh
+ * heap (a million-user fixture: 380 MB of text, 1.5 GB of heap): a helper
+ * thread faults it in meanwhile (state/util/prefault.h). NULL: not big.
+ */
+static struct prefault *prefault_for(const char *path)
+{
+	struct stat sb;
+
+	if (!path || stat(path, &sb) || sb.st_size <= 0)
+		return NULL;
+	return prefault_begin((size_t)sb.st_size * 4);
+}
 
 static int load_fixtures(struct srv *srv)
 {
 	char err[512] = "the built-in fixture does not parse";
 	json_t *doc;
 	const char *name = srv->cfg.fixtures ? srv->cfg.fixtures : "built-in fixture";
+	struct prefault *pf = prefault_for(srv->cfg.fixtures);
+	int rc = -1;
 
 	if (srv->cfg.fixtures)
 		doc = srv_read_fixture_file(srv->cfg.fixtures, err, sizeof(err));
 	else
 		doc = fixture_read(default_fixture_json, strlen(default_fixture_json),
 		                   &(json_error_t){0});
-	if (!doc) {
+	if (!doc)
 		fprintf(stderr, "fixture '%s': %s\n", name, err);
-		return -1;
-	}
-	if (state_load(&srv->state, doc, err, sizeof(err))) {
+	else if (state_load(&srv->state, doc, err, sizeof(err)))
 		fprintf(stderr, "fixture '%s': %s\n", name, err);
-		json_decref(doc);
-		return -1;
-	}
+	else
+		rc = 0;
 	json_decref(doc);
-	return 0;
+	prefault_end(pf);
+	return rc;
 }
 
 /* --state-file: loaded instead of the fixtures when it exists. */
@@ -60,7 +75,11 @@ static int load_state_file(struct srv *srv)
 	srv_state_clean_temps(srv->cfg.state_file, srv->cfg.quiet);
 	if (access(srv->cfg.state_file, F_OK))
 		return 0;
-	if (srv_state_load_file(srv, srv->cfg.state_file, err, sizeof(err))) {
+	struct prefault *pf = prefault_for(srv->cfg.state_file);
+	int rc = srv_state_load_file(srv, srv->cfg.state_file, err, sizeof(err));
+
+	prefault_end(pf);
+	if (rc) {
 		fprintf(stderr, "state file '%s': %s\n", srv->cfg.state_file, err);
 		return -1;
 	}
