@@ -15,7 +15,6 @@
 #include "../grant.h"
 #include "../model/model.h"
 #include "../usage.h"
-#include "../util/prefault.h"
 #include "fixture.h"
 
 /* Past this many objects freed at once, hand the memory back to the system. */
@@ -174,37 +173,6 @@ static bool fixture_has_clear_secrets(const json_t *doc)
 	return false;
 }
 
-/*
- * About what building tenant document @tdoc allocates: ~1 KB an object or
- * edge (bench/mem.c: 1,032 bytes a user at a million users, memberships
- * and assignments included), for state/util/prefault.h.
- */
-static size_t tenant_doc_bytes(const json_t *tdoc)
-{
-	static const char *const arrays[] = {
-	    "users",        "groups",
-	    "applications", "servicePrincipals",
-	    "memberships",  "appRoleAssignments",
-	};
-	size_t n = 0;
-
-	for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++)
-		n += json_array_size(json_object_get(tdoc, arrays[i]));
-	return n * 1024;
-}
-
-static size_t doc_bytes(const json_t *doc)
-{
-	size_t i, n = 0;
-	json_t *tdoc;
-
-	json_array_foreach(json_object_get(doc, "tenants"), i, tdoc)
-	{
-		n += tenant_doc_bytes(tdoc);
-	}
-	return n;
-}
-
 /* Validate @doc completely and build its tenants; nothing in @st changes but
  * the id stream. No lock needed. */
 static int build(struct state *st, const json_t *doc, struct built *out, char *err,
@@ -284,11 +252,8 @@ int state_load(struct state *st, const json_t *doc, char *err, size_t errlen)
 int state_replace(struct state *st, const json_t *doc, char *err, size_t errlen)
 {
 	struct built b;
-	struct prefault *pf = prefault_begin(doc_bytes(doc));
-	int rc = build(st, doc, &b, err, errlen);
 
-	prefault_end(pf);
-	if (rc)
+	if (build(st, doc, &b, err, errlen))
 		return -1;
 	state_registry_write(st);
 	install(st, &b, false); /* the fixtures stay what a reset returns to */
@@ -315,9 +280,7 @@ int state_reset(struct state *st)
 	/* a reset signs everybody out and starts a new permission report */
 	state_grants_clear(st);
 	state_usage_clear(st);
-	struct prefault *pf = prefault_begin(doc_bytes(doc));
 	rc = doc ? build(st, doc, &b, err, sizeof(err)) : -1;
-	prefault_end(pf);
 	json_decref(doc);
 	if (rc)
 		return -1;
@@ -495,13 +458,9 @@ int state_tenant_reset(struct state *st, struct tenant *t)
 
 	baseline_get(st, &fixture, &templates);
 	tdoc = fixture_doc_for(fixture, t->id);
-	if (tdoc) {
-		struct prefault *pf = prefault_begin(tenant_doc_bytes(tdoc));
-
+	if (tdoc)
 		fresh = fixture_tenant_build(st, tdoc, templates, "tenant", t->id, err,
 		                             sizeof(err));
-		prefault_end(pf);
-	}
 	if (fresh) {
 		/* Built with no lock held; only the swap locks @t. */
 		state_tenant_lock(t);
