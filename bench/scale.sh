@@ -79,6 +79,9 @@ step '$orderby=userPrincipalName, first page' \
 step '$orderby=userPrincipalName, every page' \
 	"$client" page "$B/users?\$orderby=userPrincipalName&\$top=999" "$contoso"
 step 'one user by id' "$client" once GET "$B/users/000005e7-0000-4000-8000-000000000007" "$contoso"
+step "\$filter=id in (three ids)" "$client" once GET \
+	"$B/users?\$filter=id%20in%20('000005e7-0000-4000-8000-000000000007','000005e7-0000-4000-8000-000000000008','000005e7-0000-4000-8000-00000000000a')" \
+	"$contoso"
 echo "RSS after the reads: $(rss)"
 # Queries that read every user: counted and searched on the members
 # they read (users kept as text are parsed for those alone, and kept by none).

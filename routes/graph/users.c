@@ -83,34 +83,65 @@ static void add_bucket(struct state *st, struct tenant *t, enum dobj_index idx,
 }
 
 /*
- * The candidates of a list or /$count. `id eq`, `userPrincipalName eq` and
- * `mail eq` come from the indexes; the engine still applies the whole filter,
- * so a superset (the mail index also holds otherMails) is fine.
+ * The keys an index answers the $filter with: `id`, `userPrincipalName` or
+ * `mail`, `eq` one value or `in (...)` many. 0: none, every user is a
+ * candidate. @idx is IDX_COUNT for ids.
+ */
+static size_t index_keys(const struct odata_query *q, enum dobj_index *idx,
+                         const char **keys)
+{
+	static const struct {
+		const char *prop;
+		enum dobj_index idx;
+	} by[] = {{"id", IDX_COUNT}, {"userPrincipalName", IDX_UPN}, {"mail", IDX_MAIL}};
+	size_t n;
+
+	for (size_t i = 0; i < sizeof(by) / sizeof(by[0]); i++) {
+		n = odata_filter_key_values(q, by[i].prop, keys, ODATA_FILTER_IN_MAX);
+		if (n) {
+			*idx = by[i].idx;
+			return n;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The candidates of a list or /$count: the users the index finds for the
+ * keys, or every user. The engine still applies the whole filter, so a
+ * superset (the mail index also holds otherMails) is fine.
  * Returns: new array (free()), NULL on OOM; *n may be 0.
  */
 static struct odata_item *candidates(struct call *c, size_t *n)
 {
 	struct tenant *t = c->tenant;
-	const struct odata_query *q = c->odata;
-	const char *id = odata_filter_eq_value(q, "id");
-	const char *upn = odata_filter_eq_value(q, "userPrincipalName");
-	const char *mail = odata_filter_eq_value(q, "mail");
-	size_t cap = state_dobj_count(t, DOBJ_USER);
+	const char *keys[ODATA_FILTER_IN_MAX];
+	enum dobj_index idx;
+	size_t nkeys = index_keys(c->odata, &idx, keys), cap = 0;
 	struct odata_item *items;
 
-	if (!id && !upn && !mail)
+	if (!nkeys)
 		return listing_kind_for(c, DOBJ_USER, &user_entity, n);
+	for (size_t k = 0; k < nkeys; k++) {
+		size_t hits = 1;
+
+		if (idx != IDX_COUNT)
+			state_dobj_lookup(t, idx, keys[k], &hits);
+		cap += hits;
+	}
 	*n = 0;
 	items = malloc((cap ? cap : 1) * sizeof(*items));
 	if (!items)
 		return NULL;
-	if (id)
-		add_item(c->st, items, n,
-		         guid_valid(id) ? state_dobj_find(c->st, t, DOBJ_USER, id)
-		                        : NULL);
-	else
-		add_bucket(c->st, t, upn ? IDX_UPN : IDX_MAIL, upn ? upn : mail, items,
-		           n);
+	for (size_t k = 0; k < nkeys; k++) {
+		if (idx == IDX_COUNT)
+			add_item(c->st, items, n,
+			         guid_valid(keys[k])
+			             ? state_dobj_find(c->st, t, DOBJ_USER, keys[k])
+			             : NULL);
+		else
+			add_bucket(c->st, t, idx, keys[k], items, n);
+	}
 	qsort(items, *n, sizeof(*items), item_by_seq);
 	return items;
 }
@@ -118,13 +149,12 @@ static struct odata_item *candidates(struct call *c, size_t *n)
 static int users_list(struct call *c)
 {
 	static const struct odata_list_opts opts = {"users", false, 100, 999, NULL};
-	const struct odata_query *q = c->odata;
+	const char *keys[ODATA_FILTER_IN_MAX];
+	enum dobj_index idx;
 	int rc;
 
 	/* No index lookup asked for: walk the order from the $skiptoken. */
-	if (!odata_filter_eq_value(q, "id") &&
-	    !odata_filter_eq_value(q, "userPrincipalName") &&
-	    !odata_filter_eq_value(q, "mail")) {
+	if (!index_keys(c->odata, &idx, keys)) {
 		rc = listing_walk(c, DOBJ_USER, &user_entity, &opts);
 		return rc <= 0 ? rc
 		               : listing_respond_kind(c, DOBJ_USER, &user_entity, &opts);
@@ -134,12 +164,11 @@ static int users_list(struct call *c)
 
 static int users_count(struct call *c)
 {
-	const struct odata_query *q = c->odata;
+	const char *keys[ODATA_FILTER_IN_MAX];
+	enum dobj_index idx;
 
 	/* An index lookup finds the few; else every user, walked. */
-	if (odata_filter_eq_value(q, "id") ||
-	    odata_filter_eq_value(q, "userPrincipalName") ||
-	    odata_filter_eq_value(q, "mail"))
+	if (index_keys(c->odata, &idx, keys))
 		return listing_respond(c, candidates, NULL);
 	return listing_count(c, DOBJ_USER);
 }

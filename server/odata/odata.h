@@ -241,6 +241,18 @@ bool odata_select_single_only(const struct odata_query *q,
 const char *odata_filter_eq_value(const struct odata_query *q, const char *prop);
 
 /*
+ * odata_filter_key_values() - if the $filter is `@prop eq 'v'` or `@prop in
+ * ('v1', 'v2', ...)` of strings or GUIDs (alone or as one conjunct of a
+ * top-level `and`), its values, at most @max of them, in @out (borrowed
+ * from q); else (or when there are more) 0. `id in (...)` is how clients
+ * look up many objects at once: an index answers it.
+ */
+size_t odata_filter_key_values(const struct odata_query *q, const char *prop,
+                               const char **out, size_t max);
+
+#define ODATA_FILTER_IN_MAX 256 /* values in one `in (...)` list */
+
+/*
  * odata_filter_startswith_value() - if the $filter is `startswith(@prop, 'v')`
  * (alone or one conjunct of a top-level `and`), the literal v; else NULL.
  * Lets routes walk an ordered index from v. Borrowed from q.

@@ -46,6 +46,10 @@ bool odata_filter_eval(const struct odata_expr *e, const json_t *obj);
 /* odata_filter_eq_literal() - see odata_filter_eq_value() in odata.h. Borrowed. */
 const char *odata_filter_eq_literal(const struct odata_expr *e, const char *prop);
 
+/* odata_filter_key_literals() - see odata_filter_key_values() in odata.h. Borrowed. */
+size_t odata_filter_key_literals(const struct odata_expr *e, const char *prop,
+                                 const char **out, size_t max);
+
 /* odata_filter_startswith_literal() - see odata_filter_startswith_value(). Borrowed. */
 const char *odata_filter_startswith_literal(const struct odata_expr *e, const char *prop);
 

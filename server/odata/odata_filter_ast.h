@@ -14,8 +14,8 @@
 
 #define ODATA_FILTER_MAX_LEN 4096 /* bytes of $filter text */
 #define ODATA_MAX_DEPTH      64   /* nesting of (), not, lambdas, functions */
-#define ODATA_MAX_IN         256  /* values in one `in (...)` list */
-#define ODATA_MAX_LAMBDA     8    /* nested any()/all() */
+#define ODATA_MAX_IN         ODATA_FILTER_IN_MAX
+#define ODATA_MAX_LAMBDA     8 /* nested any()/all() */
 
 enum fnode_kind {
 	FN_AND,

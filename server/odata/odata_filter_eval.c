@@ -367,6 +367,53 @@ const char *odata_filter_startswith_literal(const struct odata_expr *e, const ch
 	return NULL;
 }
 
+/* @n as `@prop in ('a', ...)` of strings or GUIDs: its values, else 0. */
+static size_t in_literals(const struct fnode *n, const char *prop, const char **out,
+                          size_t max)
+{
+	if (n->kind != FN_IN || n->u.in.lhs.var >= 0 || n->u.in.lhs.nsub ||
+	    n->u.in.lhs.count || n->u.in.n > max ||
+	    odata_strcasecmp(n->u.in.lhs.prop->name, prop))
+		return 0;
+	for (size_t i = 0; i < n->u.in.n; i++) {
+		if (n->u.in.vals[i].kind != FL_STRING && n->u.in.vals[i].kind != FL_GUID)
+			return 0;
+		out[i] = n->u.in.vals[i].s;
+	}
+	return n->u.in.n;
+}
+
+/* @n as `@prop eq 'v'` (one value) or `@prop in (...)`: how many, in @out. */
+static size_t key_literals(const struct fnode *n, const char *prop, const char **out,
+                           size_t max)
+{
+	const char *v = eq_literal(n, prop);
+
+	if (v && max) {
+		out[0] = v;
+		return 1;
+	}
+	return in_literals(n, prop, out, max);
+}
+
+size_t odata_filter_key_literals(const struct odata_expr *e, const char *prop,
+                                 const char **out, size_t max)
+{
+	const struct fnode *root = odata_filter_root(e);
+	size_t n;
+
+	if (!root || !prop)
+		return 0;
+	if (root->kind != FN_AND)
+		return key_literals(root, prop, out, max);
+	for (size_t i = 0; i < root->u.list.n; i++) {
+		n = key_literals(root->u.list.kids[i], prop, out, max);
+		if (n)
+			return n;
+	}
+	return 0;
+}
+
 const char *odata_filter_eq_literal(const struct odata_expr *e, const char *prop)
 {
 	const struct fnode *root = odata_filter_root(e);

@@ -445,6 +445,12 @@ const char *odata_filter_eq_value(const struct odata_query *q, const char *prop)
 	return q ? odata_filter_eq_literal(q->filter, prop) : NULL;
 }
 
+size_t odata_filter_key_values(const struct odata_query *q, const char *prop,
+                               const char **out, size_t max)
+{
+	return q ? odata_filter_key_literals(q->filter, prop, out, max) : 0;
+}
+
 const char *odata_filter_startswith_value(const struct odata_query *q, const char *prop)
 {
 	return q ? odata_filter_startswith_literal(q->filter, prop) : NULL;

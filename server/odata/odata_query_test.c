@@ -900,6 +900,36 @@ static void test_respond_count(void **state)
 	pool_release(&p);
 }
 
+/* The keys of `eq` and `in (...)` an index can answer: alone or as a
+ * conjunct of a top-level `and`, strings and GUIDs, up to a limit. */
+static void test_key_values(void **state)
+{
+	const char *v[4];
+	struct fx f;
+
+	(void)state;
+	build(&f, "/v1.0/users", true, "$filter",
+	      "accountEnabled eq true and id in ('a1', 'b2', 'c3')", NULL);
+	assert_int_equal(parse(&f, &fx_user), 0);
+	assert_int_equal(odata_filter_key_values(&f.q, "id", v, 4), 3);
+	assert_string_equal(v[0], "a1");
+	assert_string_equal(v[2], "c3");
+	assert_int_equal(odata_filter_key_values(&f.q, "id", v, 2), 0); /* too many */
+	assert_int_equal(odata_filter_key_values(&f.q, "mail", v, 4), 0);
+	done(&f);
+	build(&f, "/v1.0/users", true, "$filter", "userPrincipalName eq 'X'", NULL);
+	assert_int_equal(parse(&f, &fx_user), 0);
+	assert_int_equal(odata_filter_key_values(&f.q, "userPrincipalName", v, 4), 1);
+	assert_string_equal(v[0], "X");
+	done(&f);
+	/* under an `or`, either side may match alone: no index answers it */
+	build(&f, "/v1.0/users", true, "$filter", "id in ('a1') or displayName eq 'Bob'",
+	      NULL);
+	assert_int_equal(parse(&f, &fx_user), 0);
+	assert_int_equal(odata_filter_key_values(&f.q, "id", v, 4), 0);
+	done(&f);
+}
+
 static void test_match_and_eq_value(void **state)
 {
 	json_t *obj = load(sample_user);
@@ -1036,6 +1066,7 @@ int main(void)
 	    cmocka_unit_test(test_type_annotations_open),
 	    cmocka_unit_test(test_respond_count),
 	    cmocka_unit_test(test_match_and_eq_value),
+	    cmocka_unit_test(test_key_values),
 	};
 
 	return cmocka_run_group_tests_name("odata_query", tests, NULL, NULL);
