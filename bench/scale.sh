@@ -79,6 +79,8 @@ step '$orderby=userPrincipalName, first page' \
 step '$orderby=userPrincipalName, every page' \
 	"$client" page "$B/users?\$orderby=userPrincipalName&\$top=999" "$contoso"
 step 'one user by id' "$client" once GET "$B/users/000005e7-0000-4000-8000-000000000007" "$contoso"
+step "\$filter=userType eq 'Guest' (none among a million)" "$client" once GET \
+	"$B/users?\$filter=userType%20eq%20'Guest'&\$top=999" "$contoso"
 step "\$filter=id in (three ids)" "$client" once GET \
 	"$B/users?\$filter=id%20in%20('000005e7-0000-4000-8000-000000000007','000005e7-0000-4000-8000-000000000008','000005e7-0000-4000-8000-00000000000a')" \
 	"$contoso"

@@ -150,7 +150,10 @@ static void op(struct client *c)
 	} else if (k < 22) {
 		snprintf(path, sizeof(path), "/v1.0/users/%s",
 		         any(c, c->users, c->nusers));
-		call(c, "PATCH", path, "{\"displayName\":\"Renamed\"}", NULL);
+		static const char *const changes[] = {"{\"displayName\":\"Renamed\"}",
+		                                      "{\"userType\":\"Guest\"}",
+		                                      "{\"userType\":\"Member\"}"};
+		call(c, "PATCH", path, changes[rnd(c, 3)], NULL);
 	} else if (k < 27) {
 		snprintf(path, sizeof(path), "/v1.0/users/%s",
 		         any(c, c->users, c->nusers));
@@ -211,8 +214,9 @@ static void op(struct client *c)
 		    "/v1.0/users?$filter=startswith(displayName,'S')",
 		    "/v1.0/users?$orderby=displayName%20desc&$top=4",
 		    "/v1.0/users?$orderby=userPrincipalName&$top=6",
-		    "/v1.0/users?$orderby=userPrincipalName%20desc&$top=3"};
-		call(c, "GET", lists[rnd(c, 7)], NULL, NULL);
+		    "/v1.0/users?$orderby=userPrincipalName%20desc&$top=3",
+		    "/v1.0/users?$filter=userType%20eq%20'Guest'&$top=4"};
+		call(c, "GET", lists[rnd(c, 8)], NULL, NULL);
 		if (rnd(c, 2) && c->ngroups) {
 			snprintf(path, sizeof(path), "/v1.0/groups/%s/members?$top=2",
 			         any(c, c->groups, c->ngroups));
@@ -281,6 +285,19 @@ static int check_tenant(struct state *st, struct tenant *t, char *why, size_t le
 			return fail_at(why, len, t->id,
 			               "an order is out of step with its kind");
 	}
+	/* the guests: every user whose userType is Guest, and only those */
+	size_t guests = 0;
+	for (struct dobj *d = t->by_kind[DOBJ_USER]; d; d = d->kind_next) {
+		const char *type =
+		    json_string_value(json_object_get(state_dobj_json(d), "userType"));
+		bool guest = type && !strcmp(type, "Guest");
+		if (guest != d->in_guests)
+			return fail_at(why, len, t->id,
+			               "a user is in or out of the guests by mistake");
+		guests += guest;
+	}
+	if (t->guests.count != guests)
+		return fail_at(why, len, t->id, "the guests are out of step");
 	/* once made, the UPN order holds each user under its UPN's key */
 	if (t->upn_ordered) {
 		if (t->by_upn.count != state_dobj_count(t, DOBJ_USER))

@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "changelog.h"
 #include "frozen.h"
@@ -400,6 +401,17 @@ const char *state_dobj_upn_key(const struct dobj *d)
 	return upn_key(d->keys, d->nkeys);
 }
 
+/* Is @d a user whose userType is Guest (as its properties say now)? */
+static bool is_guest(const struct dobj *d)
+{
+	const char *type =
+	    d->kind == DOBJ_USER
+	        ? json_string_value(json_object_get(state_dobj_json(d), "userType"))
+	        : NULL;
+
+	return type && !strcasecmp(type, "Guest");
+}
+
 /* Is @d in @t's UPN order, when there is one? */
 static bool upn_ordered(const struct tenant *t, const struct dobj *d)
 {
@@ -420,17 +432,26 @@ int state_dobj_reindex(struct tenant *t, struct dobj *d)
 	bool renamed = !same_key(name, d->name_key);
 	/* the name order is filled at the end of a load (state_dobj_names_build) */
 	bool ordered = !t->names_later;
+	bool guest = is_guest(d), now_guest = guest && !d->in_guests;
 
 	if (oom)
 		return -1;
+	if (now_guest && oset_insert(&t->guests, NULL, d->seq, d)) {
+		state_free(name);
+		return -1;
+	}
 	if (renamed && name && ordered &&
 	    oset_insert(&t->by_name[d->kind], name, d->seq, d)) {
+		if (now_guest)
+			oset_remove(&t->guests, NULL, d->seq);
 		state_free(name);
 		return -1;
 	}
 	if (keys_collect(d, &fresh, &nfresh)) {
 		if (renamed && name && ordered)
 			oset_remove(&t->by_name[d->kind], name, d->seq);
+		if (now_guest)
+			oset_remove(&t->guests, NULL, d->seq);
 		state_free(name);
 		return -1;
 	}
@@ -466,6 +487,9 @@ int state_dobj_reindex(struct tenant *t, struct dobj *d)
 	} else {
 		state_free(name);
 	}
+	if (d->in_guests && !guest)
+		oset_remove(&t->guests, NULL, d->seq);
+	d->in_guests = guest;
 	return 0;
 
 out_undo:
@@ -475,6 +499,8 @@ out_undo:
 	keys_free(fresh, nfresh);
 	if (renamed && name && ordered)
 		oset_remove(&t->by_name[d->kind], name, d->seq);
+	if (now_guest)
+		oset_remove(&t->guests, NULL, d->seq);
 	state_free(name);
 	return -1;
 }
@@ -896,6 +922,9 @@ void state_dobj_unindex(struct tenant *t, struct dobj *d)
 
 	if (upn_ordered(t, d) && upn)
 		oset_remove(&t->by_upn, upn, d->seq);
+	if (d->in_guests)
+		oset_remove(&t->guests, NULL, d->seq);
+	d->in_guests = false;
 	keys_clear(t, d);
 	if (d->name_key)
 		oset_remove(&t->by_name[d->kind], d->name_key, d->seq);
@@ -1042,6 +1071,7 @@ void state_dobjs_free_all(struct tenant *t)
 	}
 	oset_release(&t->by_upn);
 	t->upn_ordered = false;
+	oset_release(&t->guests);
 	for (int k = 0; k < DOBJ_KIND_COUNT; k++) {
 		oset_release(&t->by_seq[k]);
 		oset_release(&t->by_name[k]);

@@ -91,6 +91,7 @@ struct dobj_key {
 
 struct dobj {
 	char id[GUID_STR_LEN + 1]; /* lower case */
+	bool in_guests;            /* users: in t->guests (userType Guest) */
 	enum dobj_kind kind;
 	uint64_t seq;                /* insertion order, for paging */
 	json_t *props;               /* owned: the stored properties, always with "id";
@@ -193,6 +194,9 @@ struct tenant {
 	 * for until asked. */
 	struct oset by_upn;
 	bool upn_ordered;
+	/* Users whose userType is Guest, by seq: `$filter=userType eq 'Guest'`,
+	 * what guest onboarding lists, walks them rather than every user. */
+	struct oset guests;
 	struct assignment *assignments;
 	struct invitation *invitations;              /* by id, oldest first */
 	struct invitation_user *invitations_by_user; /* by user id */
@@ -428,8 +432,8 @@ struct dobj *const *state_dobj_lookup(struct tenant *t, enum dobj_index idx,
 /*
  * state_dobj_reindex() - refresh @d's index entries after its properties
  * changed. Call it after any change to userPrincipalName, mail, otherMails,
- * appId or displayName (t->by_name). All or nothing: 0, or -1 (OOM) with the
- * entries as they were.
+ * appId, displayName (t->by_name) or userType (t->guests). All or nothing: 0,
+ * or -1 (OOM) with the entries as they were.
  */
 int state_dobj_reindex(struct tenant *t, struct dobj *d);
 

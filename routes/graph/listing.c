@@ -234,6 +234,7 @@ struct walk {
 	/* Ordered by a key: a name index, or the users' UPN order (@by_upn);
 	 * NULL: by seq. */
 	const struct oset *keyed;
+	const struct oset *seq; /* not keyed: the seq order walked (guests_or_all) */
 	bool by_upn;
 	bool desc;          /* keyed, last key first */
 	const char *prefix; /* keyed by name: stop past it (lower case); NULL none */
@@ -487,14 +488,31 @@ static size_t page_size(const struct odata_query *q, const struct odata_list_opt
 	return q->nexpand && top > ODATA_EXPAND_MAX_PAGE ? ODATA_EXPAND_MAX_PAGE : top;
 }
 
+/*
+ * The seq order a walk of @kind goes through: users whose $filter asks for
+ * guests (`userType eq 'Guest'`, alone or and-ed with more) go through the
+ * guests alone, the filter still applied to each; else every object.
+ */
+static const struct oset *guests_or_all(const struct call *c, enum dobj_kind kind)
+{
+	const char *type;
+
+	if (kind == DOBJ_USER &&
+	    odata_filter_key_values(c->odata, "userType", &type, 1) &&
+	    !strcasecmp(type, "Guest"))
+		return &c->tenant->guests;
+	return &c->tenant->by_seq[kind];
+}
+
 /* Where a walk of @kind starts without a $skiptoken. */
 static struct walk_pos walk_first(const struct walk *w, struct tenant *t)
 {
 	if (w->desc)
 		return (struct walk_pos){run_start(w->keyed, oset_last(w->keyed)), NULL,
 		                         0, 0, w->keyed};
-	return (struct walk_pos){w->keyed ? oset_seek(w->keyed, w->prefix, 0)
-	                                  : oset_first(&t->by_seq[w->kind]),
+	return (struct walk_pos){w->keyed
+	                             ? oset_seek(w->keyed, w->prefix, 0)
+	                             : oset_first(w->seq ? w->seq : &t->by_seq[w->kind]),
 	                         NULL, 0, 0, NULL};
 }
 
@@ -556,6 +574,7 @@ int listing_walk(struct call *c, enum dobj_kind kind, const struct odata_entity 
 		return 1;
 	}
 	w.by_upn = order == BY_UPN;
+	w.seq = guests_or_all(c, kind);
 	w.keyed = order == BY_NAME ? &c->tenant->by_name[kind]
 	          : w.by_upn       ? state_dobj_upn_order(c->tenant)
 	                           : NULL;
@@ -572,7 +591,7 @@ int listing_walk(struct call *c, enum dobj_kind kind, const struct odata_entity 
 	w.prefix = prefix;
 	start = walk_first(&w, c->tenant);
 	if (q->token_kind && !w.keyed)
-		start.o = oset_seek(&c->tenant->by_seq[kind], NULL, q->token_value + 1);
+		start.o = oset_seek(w.seq, NULL, q->token_value + 1);
 	else if (q->token_kind && w.desc)
 		start.o = desc_after(w.keyed, q->token_key, q->token_value);
 	else if (q->token_kind)
@@ -625,6 +644,7 @@ int listing_count(struct call *c, enum dobj_kind kind)
 	/* With a name prefix, only its range of the name order can match. */
 	prefix = lower_prefix(odata_filter_startswith_value(c->odata, "displayName"));
 	w.keyed = prefix ? &c->tenant->by_name[kind] : NULL;
+	w.seq = guests_or_all(c, kind);
 	w.prefix = prefix;
 	n = walk_count(&w, walk_first(&w, c->tenant));
 	free(prefix);

@@ -345,12 +345,13 @@ int users_create(struct call *c)
 	return 0;
 }
 
-/* Only these feed the UPN and mail indexes, and the display-name order. */
+/* Only these feed the UPN and mail indexes, the display-name order and the
+ * tenant's guests. */
 static bool touches_index(const json_t *body)
 {
 	return json_object_get(body, "userPrincipalName") ||
 	       json_object_get(body, "mail") || json_object_get(body, "otherMails") ||
-	       json_object_get(body, "displayName");
+	       json_object_get(body, "displayName") || json_object_get(body, "userType");
 }
 
 /* signInSessionsValidFromDateTime = now, to the millisecond (refresh tokens compare). */

@@ -111,7 +111,7 @@ static int thaw_complete(struct state *st, struct tenant *t, enum dobj_kind kind
 /* What the checks below and the store's indexes read of a user kept as text
  * (state/dobj.c keys_collect, name_key_of): parsed alone at load. */
 static const char *const user_index_members[] = {
-    "id", "displayName", "userPrincipalName", "mail", "otherMails", NULL,
+    "id", "displayName", "userPrincipalName", "mail", "otherMails", "userType", NULL,
 };
 
 static int load_objects(struct state *st, struct tenant *t, const json_t *doc,

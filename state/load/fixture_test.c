@@ -16,6 +16,7 @@
 
 #include "../state.h"
 #include "export.h"
+#include "fixture_read.h"
 #include "tenants.h"
 
 #define T1 "11111111-1111-4111-8111-111111111111"
@@ -164,6 +165,47 @@ static struct tenant *load_text(struct state *st, const char *text)
 #define NAMED(n, name)                                                                   \
 	"{\"id\":\"aaaaaaaa-0000-4000-8000-00000000000" #n "\",\"displayName\":\"" name  \
 	"\",\"userPrincipalName\":\"u" #n "@a.example\"}"
+
+#define KEPT_USER(n, extra)                                                              \
+	"{\"id\":\"aaaaaaaa-0000-4000-8000-00000000000" #n "\",\"displayName\":\"u" #n   \
+	"\",\"userPrincipalName\":\"u" #n "@a.example\","                                \
+	"\"createdDateTime\":\"2024-01-01T00:00:00Z\"" extra "}"
+
+#define A_MEMBER KEPT_USER(1, ",\"userType\":\"Member\"")
+#define A_GUEST  KEPT_USER(2, ",\"userType\":\"Guest\"")
+#define NO_TYPE  KEPT_USER(3, "")
+
+/* Users kept as text (state/frozen.h) land among the tenant's guests by the
+ * userType their text gives, and are still text after; a reset too. */
+static void test_guests_kept_as_text(void **s)
+{
+	static const char text[] =
+	    "{\"tenants\":[{\"id\":\"" T1 "\",\"displayName\":\"A\","
+	    "\"domain\":\"a.example\",\"users\":[" A_MEMBER "," A_GUEST "," NO_TYPE
+	    "]}]}";
+	json_error_t jerr;
+	json_t *doc = fixture_read(text, strlen(text), &jerr);
+	struct state st;
+	struct tenant *t;
+	char err[256];
+
+	(void)s;
+	assert_non_null(doc);
+	assert_int_equal(state_init(&st, 1), 0);
+	if (state_load(&st, doc, err, sizeof(err)))
+		fail_msg("refused: %s", err);
+	for (int round = 0; round < 2; round++) {
+		t = state_tenant_default(&st);
+		assert_int_equal(t->guests.count, 1);
+		const struct dobj *g = oset_first(&t->guests)->val;
+		assert_string_equal(g->id, "aaaaaaaa-0000-4000-8000-000000000002");
+		assert_non_null(g->frozen); /* never parsed whole for it */
+		assert_null(g->props);
+		assert_int_equal(state_tenant_reset(&st, t), 0);
+	}
+	json_decref(doc);
+	state_release(&st);
+}
 
 /* A load fills the name order in one sort (state_dobj_names_build): the order
  * is by lower-cased name then seq, as inserts one at a time make it, and an
@@ -363,6 +405,7 @@ int main(void)
 	    cmocka_unit_test(test_valid_fixture_still_loads),
 	    cmocka_unit_test(test_tenant_copies_load_back),
 	    cmocka_unit_test(test_name_order_after_load),
+	    cmocka_unit_test(test_guests_kept_as_text),
 	    cmocka_unit_test(test_name_order_long_names),
 	    cmocka_unit_test(test_reset_undoes_changes_in_place),
 	    cmocka_unit_test(test_big_tenant_names_beside_edges),

@@ -407,6 +407,7 @@ static void swap_contents(struct tenant *a, struct tenant *b)
 	SWAP(names_later);
 	SWAP(by_upn);
 	SWAP(upn_ordered);
+	SWAP(guests);
 	SWAP(expect_objects);
 	SWAP(templates);
 	SWAP(objects);
