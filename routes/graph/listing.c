@@ -101,23 +101,40 @@ void listing_sort_by_seq(struct dobj **v, size_t n)
 }
 
 /*
+ * The seq order a walk of @kind goes through: users whose $filter asks for
+ * guests (`userType eq 'Guest'`, alone or and-ed with more) go through the
+ * guests alone, the filter still applied to each; else every object.
+ */
+static const struct oset *guests_or_all(const struct call *c, enum dobj_kind kind)
+{
+	const char *type;
+
+	if (kind == DOBJ_USER &&
+	    odata_filter_key_values(c->odata, "userType", &type, 1) &&
+	    !strcasecmp(type, "Guest"))
+		return &c->tenant->guests;
+	return &c->tenant->by_seq[kind];
+}
+
+/*
  * The visible objects of @kind the request's $filter can match, in insertion
  * order: with a `startswith(displayName, 'v')`, those of the name index's
- * range for it, else every one. New array (free()), NULL on OOM.
+ * range for it, with `userType eq 'Guest'` the guests, else every one. New
+ * array (free()), NULL on OOM.
  */
 static struct dobj **kind_objs(struct call *c, enum dobj_kind kind, size_t *n)
 {
 	char *prefix =
 	    lower_prefix(odata_filter_startswith_value(c->odata, "displayName"));
+	const struct oset *seq = guests_or_all(c, kind);
 	struct dobj **objs =
 	    malloc((state_dobj_count(c->tenant, kind) + 1) * sizeof(*objs));
 
 	*n = 0;
 	if (objs && !prefix) {
-		for (struct dobj *d = state_dobj_first(c->tenant, kind); d;
-		     d = state_dobj_next(d))
-			if (state_dobj_visible(c->st, d))
-				objs[(*n)++] = d;
+		for (struct oset_node *o = oset_first(seq); o; o = oset_next(o))
+			if (state_dobj_visible(c->st, o->val))
+				objs[(*n)++] = o->val;
 	} else if (objs) {
 		/* The name range of the prefix, then insertion order again. */
 		for (struct oset_node *o =
@@ -488,22 +505,6 @@ static size_t page_size(const struct odata_query *q, const struct odata_list_opt
 	return q->nexpand && top > ODATA_EXPAND_MAX_PAGE ? ODATA_EXPAND_MAX_PAGE : top;
 }
 
-/*
- * The seq order a walk of @kind goes through: users whose $filter asks for
- * guests (`userType eq 'Guest'`, alone or and-ed with more) go through the
- * guests alone, the filter still applied to each; else every object.
- */
-static const struct oset *guests_or_all(const struct call *c, enum dobj_kind kind)
-{
-	const char *type;
-
-	if (kind == DOBJ_USER &&
-	    odata_filter_key_values(c->odata, "userType", &type, 1) &&
-	    !strcasecmp(type, "Guest"))
-		return &c->tenant->guests;
-	return &c->tenant->by_seq[kind];
-}
-
 /* Where a walk of @kind starts without a $skiptoken. */
 static struct walk_pos walk_first(const struct walk *w, struct tenant *t)
 {
@@ -573,8 +574,15 @@ int listing_walk(struct call *c, enum dobj_kind kind, const struct odata_entity 
 		free(prefix); /* the engine sorts the prefix's range alone */
 		return 1;
 	}
-	w.by_upn = order == BY_UPN;
 	w.seq = guests_or_all(c, kind);
+	/* A few guests sorted: the engine sorts them alone, rather than a walk
+	 * of every user's name or UPN reading each for the filter. */
+	if (order != BY_SEQ && w.seq == &c->tenant->guests &&
+	    w.seq->count * 8 < c->tenant->by_seq[kind].count) {
+		free(prefix);
+		return 1;
+	}
+	w.by_upn = order == BY_UPN;
 	w.keyed = order == BY_NAME ? &c->tenant->by_name[kind]
 	          : w.by_upn       ? state_dobj_upn_order(c->tenant)
 	                           : NULL;

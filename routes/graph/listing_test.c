@@ -554,6 +554,21 @@ static void test_guests_walked(void **s)
 	same_pages("/v1.0/users?$top=3&$filter=userType in ('Guest') and accountEnabled "
 	           "eq true");
 	same_pages("/v1.0/users?$top=3&$filter=userType eq 'Member'");
+	/* sorted: the few guests alone, as a scan of every user sorts them */
+	static const char *const sorts[] = {"displayName", "displayName desc",
+	                                    "userPrincipalName"};
+	for (size_t i = 0; i < sizeof(sorts) / sizeof(sorts[0]); i++) {
+		char fast[256], scan[256];
+		snprintf(fast, sizeof(fast),
+		         "/v1.0/users?$top=4&$orderby=%s&$filter=userType eq 'Guest'",
+		         sorts[i]);
+		snprintf(scan, sizeof(scan),
+		         "/v1.0/users?$top=4&$orderby=%s&$filter=userType eq 'Guest' or "
+		         "userType eq 'Guest'",
+		         sorts[i]);
+		same_answer(fast, scan);
+		same_pages(fast);
+	}
 	/* guests: four of the six invited (one made a member, one deleted for
 	 * good) and the two members made guests; in any case, as Graph compares */
 	assert_int_equal(same_count("/v1.0/users/$count?$filter=userType eq 'Guest'"), 6);
