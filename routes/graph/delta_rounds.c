@@ -110,48 +110,40 @@ static json_t *removed_item(const char *id, const char *reason)
 
 /* ---- the first sync ---- */
 
-static int dobj_seq_cmp(const void *a, const void *b)
-{
-	const struct dobj *x = *(struct dobj *const *)a, *y = *(struct dobj *const *)b;
-
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-/* Every object of the kind past @after, in insertion order, up to a page. */
+/*
+ * Every object of the kind past @after, in insertion order, up to a page:
+ * walked from the seq order's place for @after, so a page costs its own
+ * objects (a first sync of a million users was 0.18 s a page, each page
+ * collecting and sorting them all).
+ */
 int delta_initial_page(struct call *c, struct delta_state *s, json_t *value, bool *more)
 {
-	size_t cap = state_dobj_count(c->tenant, s->kind), n = 0;
-	struct dobj **objs = calloc(cap + 1, sizeof(*objs));
 	int rc = 0;
 
 	*more = false;
-	if (!objs)
-		return -1;
-	for (struct dobj *d = state_dobj_first(c->tenant, s->kind); d;
-	     d = state_dobj_next(d))
-		if (d->seq > s->after && id_wanted(s, d->id))
-			objs[n++] = d;
-	qsort(objs, n, sizeof(*objs), dobj_seq_cmp);
-	for (size_t i = 0; i < n && !rc; i++) {
+	for (struct oset_node *o =
+	         oset_seek(&c->tenant->by_seq[s->kind], NULL, s->after + 1);
+	     o && !rc; o = oset_next(o)) {
+		struct dobj *d = o->val;
 		json_t *item;
 
+		if (!id_wanted(s, d->id))
+			continue;
 		if (json_array_size(value) == (size_t)s->page) {
 			*more = true;
 			break;
 		}
-		item = render_object(s, objs[i], NULL, 0);
-		if (item && wants_members(s) && objs[i]->members) {
+		item = render_object(s, d, NULL, 0);
+		if (item && wants_members(s) && d->members) {
 			json_t *ms = json_array();
-			for (struct dobj_link *l = objs[i]->members; ms && l;
-			     l = l->hh.next)
+			for (struct dobj_link *l = d->members; ms && l; l = l->hh.next)
 				json_array_append_new(
 				    ms, member_ref(l->obj->kind, l->id, false));
 			json_object_set_new(item, "members@delta", ms);
 		}
 		rc = json_array_append_new(value, item);
-		s->after = objs[i]->seq;
+		s->after = d->seq;
 	}
-	free(objs);
 	return rc;
 }
 
