@@ -63,6 +63,8 @@ B="$base/v1.0"
 step 'page through every user, $top=999' "$client" page "$B/users?\$top=999" "$contoso"
 step "page through a group's members, \$top=999" \
 	"$client" page "$B/groups/$group/members?\$top=999" "$contoso"
+step "page through an app's appRoleAssignedTo, \$top=999" \
+	"$client" page "$B/servicePrincipals/0000005e-0000-4000-8000-000000000001/appRoleAssignedTo?\$top=999" "$contoso"
 step "startswith(displayName,'x'), first page" \
 	"$client" once GET "$B/users?\$filter=startswith(displayName,'x')&\$top=999" "$contoso"
 step "startswith(displayName,'x'), every page" \

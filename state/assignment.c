@@ -90,6 +90,11 @@ void state_assignment_detach(struct tenant *t, struct assignment *a)
 	a->p_prev = a->p_next = a->r_prev = a->r_next = NULL;
 }
 
+static int by_seq(const struct assignment *x, const struct assignment *y)
+{
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
 int state_assignment_attach(struct tenant *t, struct assignment *a)
 {
 	struct dobj *principal, *resource;
@@ -106,8 +111,10 @@ int state_assignment_attach(struct tenant *t, struct assignment *a)
 		return -1; /* uthash ran out of memory and did not add it */
 	a->principal = principal;
 	a->resource = resource;
-	DL_APPEND2(principal->as_principal, a, p_prev, p_next);
-	DL_APPEND2(resource->as_resource, a, r_prev, r_next);
+	/* Back with the seq it had: in its place, as readers walk the lists in
+	 * seq order (routes/graph/app_role_assignments.c). */
+	DL_INSERT_INORDER2(principal->as_principal, a, by_seq, p_prev, p_next);
+	DL_INSERT_INORDER2(resource->as_resource, a, by_seq, r_prev, r_next);
 	return 0;
 }
 

@@ -543,7 +543,8 @@ struct oset_node *state_member_seek(const struct dobj *group, uint64_t seq);
 /*
  * state_assignment_add() - store @obj (steals) under @id with its three keys;
  * the principal and the resource must exist in @t. It joins their lists
- * (dobj->as_principal, ->as_resource), so neither side is ever scanned for.
+ * (dobj->as_principal, ->as_resource), so neither side is ever scanned for;
+ * both lists stay in seq order (state_assignment_attach too).
  * Returns borrowed, or NULL when @id exists, an object is missing or on OOM
  * (obj released).
  */

@@ -632,6 +632,46 @@ static void test_delta_first_sync_pages(void **s)
 	free(synced);
 }
 
+#define APP_SP "ffd74704-8647-49d6-8a03-b6b5cf8ce61d" /* the fixture's app */
+
+/*
+ * An app's appRoleAssignedTo, walked along its list, pages as the engine
+ * does, also after assignments went away and a user holding one was
+ * deleted and restored (its assignment back in its place).
+ */
+static void test_app_role_assigned_to_walked(void **s)
+{
+	char *users[24], body[256], path[256];
+	struct test_reply *r;
+
+	(void)s;
+	r = get("/v1.0/users?$top=24&$select=id", false);
+	for (int i = 0; i < 24; i++)
+		users[i] = strdup(json_string_value(json_object_get(
+		    json_array_get(json_object_get(r->json, "value"), (size_t)i), "id")));
+	test_reply_free(r);
+	for (int i = 0; i < 24; i++) {
+		snprintf(body, sizeof(body),
+		         "{\"principalId\":\"%s\",\"resourceId\":\"" APP_SP
+		         "\",\"appRoleId\":\"00000000-0000-0000-0000-000000000000\"}",
+		         users[i]);
+		free(post("/v1.0/servicePrincipals/" APP_SP "/appRoleAssignedTo", body));
+	}
+	snprintf(path, sizeof(path), "/v1.0/users/%s", users[3]);
+	del(path);
+	snprintf(path, sizeof(path), "/v1.0/directory/deletedItems/%s/restore", users[3]);
+	r = test_local_call(srv, "POST", path, NULL, NULL, NULL);
+	assert_int_equal(r->status, 200);
+	test_reply_free(r);
+	snprintf(path, sizeof(path), "/v1.0/users/%s", users[7]);
+	del(path);
+	/* (the engine sorts by seq: a restored assignment put last would show) */
+	same_pages("/v1.0/servicePrincipals/" APP_SP "/appRoleAssignedTo?$top=5");
+	same_pages("/v1.0/servicePrincipals/" APP_SP "/appRoleAssignedTo");
+	for (int i = 0; i < 24; i++)
+		free(users[i]);
+}
+
 /* @path (with ConsistencyLevel: eventual when @advanced) answers 200 with
  * @want in its body, which is returned (free()). */
 static char *answers(const char *path, bool advanced, const char *want)
@@ -766,6 +806,7 @@ int main(void)
 	    cmocka_unit_test(test_in_lists_from_the_indexes),
 	    cmocka_unit_test(test_guests_walked),
 	    cmocka_unit_test(test_delta_first_sync_pages),
+	    cmocka_unit_test(test_app_role_assigned_to_walked),
 	    cmocka_unit_test(test_lists_leave_waiting_users_unparsed),
 	};
 
