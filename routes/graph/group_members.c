@@ -37,6 +37,16 @@ static int direct_members(struct state *st, struct dobj *g, struct dobj_list *ou
 	return 0;
 }
 
+/* Is a group among @g's direct members? Else its transitive members are its
+ * direct ones. */
+static bool has_nested_group(const struct dobj *g)
+{
+	for (const struct dobj_link *l = g->members; l; l = l->hh.next)
+		if (l->obj->kind == DOBJ_GROUP)
+			return true;
+	return false;
+}
+
 /* The members listing of every variant: direct or @transitive, cast to @kind. */
 static int members_respond(struct call *c, bool transitive, int kind, bool count)
 {
@@ -48,8 +58,10 @@ static int members_respond(struct call *c, bool transitive, int kind, bool count
 	g = group_find_or_reply(c, req_param(c->req, 0));
 	if (!g)
 		return -1;
-	if (!transitive && !count) {
-		/* A page walked from the cursor over the members by seq. */
+	if ((!transitive || !has_nested_group(g)) && !count) {
+		/* A page walked from the cursor over the members by seq (a group
+		 * of 100,000 users without nested groups: its transitive members
+		 * took 0.25 s a page, each page collecting them all). */
 		struct odata_list_opts opts = {kind >= 0 ? sets[kind]
 		                                         : "directoryObjects",
 		                               kind < 0, 100, 999, NULL};

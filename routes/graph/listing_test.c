@@ -290,6 +290,29 @@ static void test_members(void **s)
 	snprintf(path, sizeof(path),
 	         "/v1.0/groups/%s/members/microsoft.graph.user?$top=8", g);
 	same_pages(path);
+	/* transitive: walked while no group is a member, then by the engine */
+	for (int nested = 0; nested < 2; nested++) {
+		snprintf(path, sizeof(path), "/v1.0/groups/%s/transitiveMembers?$top=7",
+		         g);
+		same_pages(path);
+		snprintf(path, sizeof(path),
+		         "/v1.0/groups/%s/transitiveMembers/microsoft.graph.user?$top=9",
+		         g);
+		same_pages(path);
+		if (nested)
+			break;
+		char *inner =
+		    post("/v1.0/groups",
+		         "{\"displayName\":\"Inner\",\"mailEnabled\":false,"
+		         "\"mailNickname\":\"inner\",\"securityEnabled\":true}");
+		snprintf(path, sizeof(path), "/v1.0/groups/%s/members/$ref", g);
+		snprintf(body, sizeof(body),
+		         "{\"@odata.id\":\"https://graph.microsoft.com/v1.0/groups/%s\"}",
+		         inner);
+		test_reply_free(
+		    test_local_call(srv, "POST", path, body, "application/json", NULL));
+		free(inner);
+	}
 	free(g);
 }
 
