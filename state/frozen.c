@@ -3,6 +3,7 @@
  */
 #include "frozen.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 #include "state.h"
@@ -149,8 +150,16 @@ fail:
 	return NULL;
 }
 
+static _Atomic unsigned long whole_thaws;
+
+unsigned long state_frozen_whole_thaws(void)
+{
+	return atomic_load(&whole_thaws);
+}
+
 json_t *state_frozen_thaw(struct state *st, struct tenant *t, int kind, const json_t *v)
 {
+	atomic_fetch_add(&whole_thaws, 1);
 	return thaw(st, t, kind, v, NULL);
 }
 

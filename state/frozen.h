@@ -59,4 +59,8 @@ json_t *state_frozen_thaw(struct state *st, struct tenant *t, int kind, const js
 json_t *state_frozen_thaw_members(struct state *st, struct tenant *t, int kind,
                                   const json_t *v, const char *const *only);
 
+/* state_frozen_whole_thaws() - how many state_frozen_thaw() calls this
+ * process made (for tests: a reader of a member or two parses none). */
+unsigned long state_frozen_whole_thaws(void);
+
 #endif

@@ -20,6 +20,7 @@
 
 #include "../../server/http_testutil.h"
 #include "../../server/srv.h"
+#include "../../state/frozen.h"
 #include "../../state/state.h"
 #include "listing.h"
 
@@ -717,6 +718,40 @@ static char *answers(const char *path, bool advanced, const char *want)
  * them all parsed, 1.5 GB of RSS become 4.9), and answer word for word as
  * from users parsed whole. Reading one user parses it for that request. In a small
  * tenant a walk keeps what it parsed. */
+/* An app's assignments name their principals' displayName, read from a user
+ * still waiting as text for that member alone: the user stays text. */
+static void test_assignments_leave_waiting_users_unparsed(void **s)
+{
+	struct test_server_opts opts = {.seed = 5};
+	struct srv *shared = srv;
+	size_t before;
+
+	(void)s;
+	srv = test_srv_new(&opts);
+	srv->state.read_keep_below = 0; /* as in a tenant of a million users */
+	free(post("/v1.0/servicePrincipals/" APP_SP "/appRoleAssignedTo",
+	          "{\"principalId\":\"867c0910-85c6-4427-9a19-b6e7e79332ae\","
+	          "\"resourceId\":\"" APP_SP "\","
+	          "\"appRoleId\":\"00000000-0000-0000-0000-000000000000\"}"));
+	/* the user's name changes behind the assignment's back */
+	patch("867c0910-85c6-4427-9a19-b6e7e79332ae", "{\"displayName\":\"Adele V.\"}");
+	before = test_waiting_users(srv);
+	assert_int_equal(before, 2); /* both of the default fixture's users */
+	for (int engine = 0; engine < 2; engine++) {
+		unsigned long thaws = state_frozen_whole_thaws();
+
+		listing_walks = !engine;
+		free(answers("/v1.0/servicePrincipals/" APP_SP "/appRoleAssignedTo",
+		             false, "\"principalDisplayName\":\"Adele V.\""));
+		listing_walks = true;
+		assert_int_equal(test_waiting_users(srv), before);
+		assert_int_equal(state_frozen_whole_thaws(),
+		                 thaws); /* none parsed whole */
+	}
+	test_srv_free(srv);
+	srv = shared;
+}
+
 static void test_lists_leave_waiting_users_unparsed(void **s)
 {
 	static const struct {
@@ -831,6 +866,7 @@ int main(void)
 	    cmocka_unit_test(test_delta_first_sync_pages),
 	    cmocka_unit_test(test_app_role_assigned_to_walked),
 	    cmocka_unit_test(test_lists_leave_waiting_users_unparsed),
+	    cmocka_unit_test(test_assignments_leave_waiting_users_unparsed),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

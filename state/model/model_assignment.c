@@ -147,12 +147,23 @@ enum assignment_verdict model_assignment_check(const struct tenant *t,
 	                                                             : ASSIGN_OK;
 }
 
+/*
+ * @obj's @key as @d's displayName now. A user still kept as text in a big
+ * tenant is parsed for its displayName alone, and not kept parsed: listing
+ * an app's 100,000 assignments read each principal's name (0.6 KB a user
+ * left parsed until the request ended, and the whole of each one parsed).
+ */
 static void refresh_name(json_t *obj, const char *key, const struct dobj *d)
 {
-	json_t *name = d ? json_object_get(state_dobj_json(d), "displayName") : NULL;
+	static const char *const only[] = {"id", "displayName", NULL};
+	json_t *hold = NULL;
+	json_t *name =
+	    d ? json_object_get(state_dobj_json_some(d, only, &hold), "displayName")
+	      : NULL;
 
 	if (name && !json_equal(name, json_object_get(obj, key)))
 		json_object_set_new(obj, key, json_deep_copy(name));
+	json_decref(hold);
 }
 
 void model_assignment_refresh(struct tenant *t, struct assignment *a)
