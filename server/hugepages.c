@@ -10,19 +10,9 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#define TUNABLE "glibc.malloc.hugetlb"
+#include "../state/util/sanitized.h"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||               \
-    __has_feature(memory_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
+#define TUNABLE "glibc.malloc.hugetlb"
 
 /* "never" in the kernel's setting: advising would change nothing. */
 static int thp_off(void)
@@ -79,7 +69,7 @@ void hugepages_reexec(char **argv)
 
 	if (tunables && strstr(tunables, TUNABLE))
 		keep_name(argv[0]); /* (re-executed, or the tunable was set by hand) */
-	if (SANITIZED)
+	if (GRAPHMOCK_SANITIZED)
 		return; /* the sanitizer's allocator is not glibc's */
 	value = hugepages_tunables(tunables, getenv("GRAPHMOCK_HUGEPAGES"),
 	                           getenv("LD_PRELOAD"), thp_off());

@@ -14,19 +14,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||               \
-    __has_feature(memory_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
+#include "sanitized.h"
 
-#if defined(__GLIBC__) && defined(MADV_POPULATE_WRITE) && !SANITIZED
+#if defined(__GLIBC__) && defined(MADV_POPULATE_WRITE) && !GRAPHMOCK_SANITIZED
 #define CAN_PREFAULT 1
 #include <malloc.h>
 #else

@@ -21,17 +21,7 @@
 #include <cmocka.h>
 
 #include "prefault.h"
-
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
+#include "sanitized.h"
 
 #define MIB ((size_t)1 << 20)
 
@@ -43,7 +33,7 @@ static void test_small_builds_fault_their_own(void **s)
 	prefault_end(NULL); /* nothing to stop */
 }
 
-#if SANITIZED
+#if GRAPHMOCK_SANITIZED
 
 /* The sanitizer's allocator owns the heap: nothing to fault ahead. */
 static void test_sanitized_builds_go_without(void **s)
@@ -156,7 +146,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_small_builds_fault_their_own),
-#if SANITIZED
+#if GRAPHMOCK_SANITIZED
 		cmocka_unit_test(test_sanitized_builds_go_without),
 #else
 		cmocka_unit_test(test_big_build_faulted_ahead),
