@@ -419,9 +419,9 @@ static bool upn_ordered(const struct tenant *t, const struct dobj *d)
 }
 
 /*
- * All or nothing: register the keys that are new first (the only steps that
- * allocate: the index entries, a new place in the UPN order), then drop the
- * ones that went away, which never fails.
+ * All or nothing: register what is new first (the only steps that allocate:
+ * a place among the guests or in the name order, the index entries, a place
+ * in the UPN order), then drop what went away, which never fails.
  */
 int state_dobj_reindex(struct tenant *t, struct dobj *d)
 {
