@@ -223,12 +223,9 @@ static int walk_resource(struct call *c, const struct dobj *owner,
 	struct odata_item *items;
 	int rc;
 
-	if (!listing_walks || !q || q->filter || q->search_expr || q->norderby ||
-	    q->skip || q->nexpand || q->top > 999 ||
-	    (q->token_kind && q->token_kind != ODATA_TOKEN_SEQ) ||
-	    odata_select_single_only(q, q->entity))
+	if (!listing_seq_walkable(q, opts) || q->filter || q->search_expr || q->nexpand)
 		return 1;
-	top = q->top ? (size_t)q->top : 100; /* the engine's default page */
+	top = listing_page_size(q, opts);
 	items = malloc((top + 1) * sizeof(*items));
 	if (!items)
 		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");

@@ -495,7 +495,14 @@ static bool walkable(const struct odata_query *q, const struct odata_list_opts *
 	return q->token_kind == (*order ? ODATA_TOKEN_CURSOR : ODATA_TOKEN_SEQ);
 }
 
-static size_t page_size(const struct odata_query *q, const struct odata_list_opts *opts)
+bool listing_seq_walkable(const struct odata_query *q, const struct odata_list_opts *opts)
+{
+	enum walk_order order;
+
+	return walkable(q, opts, &order) && order == BY_SEQ;
+}
+
+size_t listing_page_size(const struct odata_query *q, const struct odata_list_opts *opts)
 {
 	size_t top = (size_t)(q->top                  ? q->top
 	                      : opts->default_top > 0 ? opts->default_top
@@ -591,7 +598,7 @@ int listing_walk(struct call *c, enum dobj_kind kind, const struct odata_entity 
 		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	}
 	odata_query_members(q, &w.mem);
-	w.top = page_size(q, opts);
+	w.top = listing_page_size(q, opts);
 	if (prefix && !w.keyed) {
 		free(prefix);
 		return walk_prefix_range(&w, opts);
@@ -619,7 +626,7 @@ int listing_walk_members(struct call *c, const struct dobj *group, int kind,
 	if (!walkable(q, opts, &order) || order != BY_SEQ)
 		return 1;
 	odata_query_members(q, &w.mem);
-	w.top = page_size(q, opts);
+	w.top = listing_page_size(q, opts);
 	return walk_from(
 	    &w,
 	    (struct walk_pos){q->token_kind ? state_member_seek(group, q->token_value + 1)

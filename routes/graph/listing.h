@@ -79,6 +79,19 @@ int listing_respond_kind(struct call *c, enum dobj_kind kind,
 int listing_matches(const struct call *c, const struct dobj *d,
                     const struct odata_members *mem);
 
+/*
+ * listing_seq_walkable() - could a page of this query be walked in insertion
+ * order (no $skip, no $orderby, no offset $skiptoken, $top in bounds)? For
+ * other lists kept in seq order (an app's assignments); they must also
+ * refuse what they do not apply on the way ($filter, $search, $expand).
+ */
+bool listing_seq_walkable(const struct odata_query *q,
+                          const struct odata_list_opts *opts);
+
+/* listing_page_size() - the page a walk answers: $top, else the route's
+ * default, else 100; at most 100 with $expand, as the engine pages. */
+size_t listing_page_size(const struct odata_query *q, const struct odata_list_opts *opts);
+
 /* listing_walks - false sends every list and count to the general engine:
  * tests compare the two answers. Only tests change it, before any request. */
 extern bool listing_walks;
@@ -86,16 +99,18 @@ extern bool listing_walks;
 /*
  * listing_walk() - answer a page of @kind (items of @entity) by walking an
  * ordered index from the request's $skiptoken, so a page costs O(page size
- * + log N) and not a sort of every object: in insertion order, or by
- * displayName (ascending, from the `startswith(displayName, ...)` prefix
- * when the $filter has one). A prefix in insertion order walks its range of
- * the name index, sorted by seq for the page (O(range) pointers, and only
- * the objects the page looks at read). Every other filter term, and $search, is
- * applied per object on the way; $count=true counts the whole walk in one
- * more pass, parsing objects kept as text only when a $filter or $search
- * must read them, and keeping none. Returns 0 or -1 (answered, as
- * odata_respond_collection would), or 1 when the query needs the general
- * engine ($skip, another $orderby, an offset $skiptoken).
+ * + log N) and not a sort of every object: in insertion order (only the
+ * guests when the $filter asks for `userType eq 'Guest'`), by displayName
+ * either way (ascending from the `startswith(displayName, ...)` prefix when
+ * the $filter has one), or users by userPrincipalName either way. A prefix
+ * in insertion order walks its range of the name index, sorted by seq for
+ * the page (O(range) pointers, and only the objects the page looks at read).
+ * Every other filter term, and $search, is applied per object on the way;
+ * $count=true counts the whole walk in one more pass, parsing objects kept
+ * as text only when a $filter or $search must read them, and keeping none.
+ * Returns 0 or -1 (answered, as odata_respond_collection would), or 1 when
+ * the query needs the general engine ($skip, another $orderby, an offset
+ * $skiptoken, a prefix with a descending or UPN order, a few guests sorted).
  */
 int listing_walk(struct call *c, enum dobj_kind kind, const struct odata_entity *entity,
                  const struct odata_list_opts *opts);

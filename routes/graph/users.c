@@ -106,6 +106,15 @@ static size_t index_keys(const struct odata_query *q, enum dobj_index *idx,
 	return 0;
 }
 
+/* Does an index answer the $filter? */
+static bool has_index_keys(const struct odata_query *q)
+{
+	const char *keys[ODATA_FILTER_IN_MAX];
+	enum dobj_index idx;
+
+	return index_keys(q, &idx, keys) > 0;
+}
+
 /*
  * The candidates of a list or /$count: the users the index finds for the
  * keys, or every user. The engine still applies the whole filter, so a
@@ -149,12 +158,10 @@ static struct odata_item *candidates(struct call *c, size_t *n)
 static int users_list(struct call *c)
 {
 	static const struct odata_list_opts opts = {"users", false, 100, 999, NULL};
-	const char *keys[ODATA_FILTER_IN_MAX];
-	enum dobj_index idx;
 	int rc;
 
 	/* No index lookup asked for: walk the order from the $skiptoken. */
-	if (!index_keys(c->odata, &idx, keys)) {
+	if (!has_index_keys(c->odata)) {
 		rc = listing_walk(c, DOBJ_USER, &user_entity, &opts);
 		return rc <= 0 ? rc
 		               : listing_respond_kind(c, DOBJ_USER, &user_entity, &opts);
@@ -164,11 +171,8 @@ static int users_list(struct call *c)
 
 static int users_count(struct call *c)
 {
-	const char *keys[ODATA_FILTER_IN_MAX];
-	enum dobj_index idx;
-
 	/* An index lookup finds the few; else every user, walked. */
-	if (index_keys(c->odata, &idx, keys))
+	if (has_index_keys(c->odata))
 		return listing_respond(c, candidates, NULL);
 	return listing_count(c, DOBJ_USER);
 }
