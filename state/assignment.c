@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rewind.h"
 #include "state.h"
 
 struct assignment *state_assignment_add(struct state *st, struct tenant *t,
@@ -54,6 +55,7 @@ struct assignment *state_assignment_add(struct state *st, struct tenant *t,
 	a->resource = resource;
 	DL_APPEND2(principal->as_principal, a, p_prev, p_next);
 	DL_APPEND2(resource->as_resource, a, r_prev, r_next);
+	state_rewind_assignment(t, true, a);
 	return a;
 
 out_release:
@@ -83,6 +85,7 @@ struct assignment *state_assignment_find(struct state *st, struct tenant *t,
 
 void state_assignment_detach(struct tenant *t, struct assignment *a)
 {
+	state_rewind_assignment(t, false, a);
 	DL_DELETE2(a->principal->as_principal, a, p_prev, p_next);
 	DL_DELETE2(a->resource->as_resource, a, r_prev, r_next);
 	HASH_DEL(t->assignments, a);
@@ -115,6 +118,7 @@ int state_assignment_attach(struct tenant *t, struct assignment *a)
 	 * seq order (routes/graph/app_role_assignments.c). */
 	DL_INSERT_INORDER2(principal->as_principal, a, by_seq, p_prev, p_next);
 	DL_INSERT_INORDER2(resource->as_resource, a, by_seq, r_prev, r_next);
+	state_rewind_assignment(t, true, a);
 	return 0;
 }
 

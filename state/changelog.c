@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "frozen.h"
+#include "rewind.h"
 #include "util/jcopy.h"
 
 struct txn_snap {
@@ -283,15 +284,21 @@ static void snapshot(struct changelog *log, const struct dobj *d)
 	s->before = jcopy_shared(state_dobj_json(d));
 }
 
+/* (The cast: the rewind's note is bookkeeping beside the object, which
+ * the store may change under the tenant's lock; see state_dobj_json.) */
 void state_txn_snapshot(struct tenant *t, const struct dobj *d)
 {
-	if (d && t->changes && t->changes->txn && t->changes->write)
+	if (d && t->changes && t->changes->txn && t->changes->write) {
+		state_rewind_note(t, (struct dobj *)d);
 		snapshot(t->changes, d);
+	}
 }
 
 void state_dobj_touch(struct state *st, struct tenant *t, const struct dobj *d)
 {
 	struct changelog *log = t->loading ? NULL : log_get(st, t);
+
+	state_rewind_note(t, (struct dobj *)d);
 
 	if (!log)
 		return;

@@ -11,6 +11,7 @@
 
 #include "changelog.h"
 #include "invitation.h"
+#include "rewind.h"
 
 static int ids_push(struct deleted_ids *ids, const char *id)
 {
@@ -123,11 +124,13 @@ static json_t *deleted_upn(const struct dobj *d, const char *upn)
 
 int state_dobj_soft_delete(struct state *st, struct tenant *t, struct dobj *d)
 {
-	struct deleted_item *it = item_new(st, d), *check;
+	struct deleted_item *it, *check;
 	struct assignment *a;
 	char when[TIME_ISO_LEN];
 	json_t *old_upn;
 
+	state_rewind_note(t, d);
+	it = item_new(st, d);
 	if (!it)
 		return -1;
 	HASH_ADD_STR(t->deleted, id, it);
@@ -396,6 +399,18 @@ enum restore_result state_deleted_restore(struct state *st, struct tenant *t,
 	item_free(t, it);
 	*out = d;
 	return RESTORE_OK;
+}
+
+struct dobj *state_deleted_take(struct tenant *t, struct deleted_item *it)
+{
+	struct dobj *d = it->d;
+
+	HASH_DEL(t->deleted, it);
+	it->d = NULL;
+	item_free(t, it);
+	if (!t->deleted)
+		t->deleted_next_purge_ms = 0;
+	return d;
 }
 
 /* ---- purge, expiry, reserved keys ---- */

@@ -88,6 +88,13 @@ enum restore_result state_deleted_restore(struct state *st, struct tenant *t,
  */
 void state_deleted_purge(struct state *st, struct tenant *t, struct deleted_item *it);
 
+/*
+ * state_deleted_take() - @it's object, detached, its item dropped with the
+ * app role assignments it kept, logging nothing (state/rewind.c puts the
+ * object back as it was built).
+ */
+struct dobj *state_deleted_take(struct tenant *t, struct deleted_item *it);
+
 /* state_deleted_expire() - purge what has been deleted 30 days on the mock clock. */
 void state_deleted_expire(struct state *st, struct tenant *t);
 

@@ -13,6 +13,7 @@
 #include "changelog.h"
 #include "frozen.h"
 #include "invitation.h"
+#include "rewind.h"
 #include "state.h"
 #include "util/jparse.h"
 
@@ -149,6 +150,8 @@ int state_dobj_refreeze(struct dobj *d)
 void state_dobj_set_json(struct dobj *d, json_t *obj)
 {
 	json_t *old = d->props;
+
+	state_rewind_check(d->tenant, d);
 
 	d->props = obj;
 	json_decref(old);
@@ -434,6 +437,7 @@ int state_dobj_reindex(struct tenant *t, struct dobj *d)
 	bool ordered = !t->names_later;
 	bool guest = is_guest(d), now_guest = guest && !d->in_guests;
 
+	state_rewind_check(t, d);
 	if (oom)
 		return -1;
 	if (now_guest && oset_insert(&t->guests, NULL, d->seq, d)) {
@@ -661,6 +665,7 @@ struct dobj *state_dobj_add(struct state *st, struct tenant *t, enum dobj_kind k
 	HASH_ADD_STR(t->objects, id, d);
 	if (HASH_COUNT(t->objects) != before + 1)
 		goto out_free;
+	state_rewind_created(t, d);
 	if (before == 0 && t->expect_objects)
 		TABLE_RESERVE(t->objects, t->expect_objects);
 	kind_append(t, d);
@@ -845,6 +850,7 @@ int state_member_add(struct dobj *group, struct dobj *member, bool *added)
 		link_del(&group->members, member->id);
 		return -1;
 	}
+	state_rewind_member(t, true, group, member);
 	if (added)
 		*added = true;
 	return 0;
@@ -875,6 +881,7 @@ int state_member_remove(struct dobj *group, const char *member_id)
 	if (group->tenant)
 		state_change_log(group->tenant->st, group->tenant, CHANGE_MEMBER_REMOVED,
 		                 group, l->obj, NULL, 0);
+	state_rewind_member(group->tenant, false, group, l->obj);
 	link_del(&l->obj->member_of, group->id);
 	oset_remove(group->member_order, NULL, l->obj->seq);
 	HASH_DEL(group->members, l);
@@ -899,6 +906,7 @@ void state_dobj_remove(struct tenant *t, struct dobj *d)
 	struct dobj_link *l, *tmp;
 	struct assignment *a, *atmp;
 
+	state_rewind_note(t, d);
 	/* Its groups lose a member; then the object itself is gone for good. */
 	HASH_ITER(hh, d->member_of, l, tmp)
 	{
@@ -938,6 +946,7 @@ void state_dobj_edges_drop(struct dobj *d)
 
 	HASH_ITER(hh, d->member_of, l, tmp)
 	{
+		state_rewind_member(d->tenant, false, l->obj, d);
 		link_del(&l->obj->members, d->id);
 		oset_remove(l->obj->member_order, NULL, d->seq);
 		HASH_DEL(d->member_of, l);
@@ -945,6 +954,7 @@ void state_dobj_edges_drop(struct dobj *d)
 	}
 	HASH_ITER(hh, d->members, l, tmp)
 	{
+		state_rewind_member(d->tenant, false, d, l->obj);
 		link_del(&l->obj->member_of, d->id);
 		HASH_DEL(d->members, l);
 		state_free(l);
@@ -977,6 +987,7 @@ int state_edge_add(struct dobj *group, struct dobj *member)
 		link_del(&group->members, member->id);
 		return -1;
 	}
+	state_rewind_member(group->tenant, true, group, member);
 	return 0;
 }
 
@@ -1009,6 +1020,7 @@ int state_dobj_link(struct state *st, struct tenant *t, struct dobj *d)
 	HASH_FIND_STR(t->objects, d->id, check);
 	if (check)
 		return -1;
+	state_rewind_check(t, d);
 	d->seq = state_next_seq(st);
 	d->visible_at_ms = 0;
 	d->invisible_reads = 0;
@@ -1026,6 +1038,64 @@ int state_dobj_link(struct state *st, struct tenant *t, struct dobj *d)
 		state_dobj_unlink(t, d);
 		return -1;
 	}
+	return 0;
+}
+
+/* @d into its kind's list after every object of a lower seq (an oset_before()
+ * step, not a walk of the list), then into the seq order. */
+static int kind_insert_at_seq(struct tenant *t, struct dobj *d)
+{
+	struct oset_node *before = oset_before(&t->by_seq[d->kind], NULL, d->seq);
+
+	if (oset_insert(&t->by_seq[d->kind], NULL, d->seq, d))
+		return -1;
+	if (before)
+		DL_APPEND_ELEM2(t->by_kind[d->kind], (struct dobj *)before->val, d,
+		                kind_prev, kind_next);
+	else
+		DL_PREPEND2(t->by_kind[d->kind], d, kind_prev, kind_next);
+	t->kind_count[d->kind]++;
+	return 0;
+}
+
+int state_dobj_link_at(struct tenant *t, struct dobj *d)
+{
+	struct dobj *check;
+
+	HASH_FIND_STR(t->objects, d->id, check);
+	if (check)
+		return -1;
+	unsigned before = HASH_COUNT(t->objects);
+	HASH_ADD_STR(t->objects, id, d);
+	if (HASH_COUNT(t->objects) != before + 1)
+		return -1;
+	if (kind_insert_at_seq(t, d)) {
+		HASH_DEL(t->objects, d);
+		return -1;
+	}
+	if (state_dobj_reindex(t, d)) {
+		state_dobj_unlink(t, d);
+		return -1;
+	}
+	return 0;
+}
+
+int state_dobj_move(struct tenant *t, struct dobj *d, uint64_t seq)
+{
+	struct dobj_link *l;
+	uint64_t old = d->seq;
+
+	/* Every order keyed by its seq: its kind's, and each group's members. */
+	for (l = d->member_of; l; l = l->hh.next)
+		oset_remove(l->obj->member_order, NULL, old);
+	oset_remove(&t->by_seq[d->kind], NULL, old);
+	kind_remove(t, d);
+	d->seq = seq;
+	if (kind_insert_at_seq(t, d))
+		return -1;
+	for (l = d->member_of; l; l = l->hh.next)
+		if (oset_insert(l->obj->member_order, NULL, seq, d))
+			return -1;
 	return 0;
 }
 

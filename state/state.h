@@ -92,6 +92,7 @@ struct dobj_key {
 struct dobj {
 	char id[GUID_STR_LEN + 1]; /* lower case */
 	bool in_guests;            /* users: in t->guests (userType Guest) */
+	bool rewind_noted;         /* in the tenant's rewind record (state/rewind.h) */
 	enum dobj_kind kind;
 	uint64_t seq;                /* insertion order, for paging */
 	json_t *props;               /* owned: the stored properties, always with "id";
@@ -207,6 +208,8 @@ struct tenant {
 	struct deleted_item *deleted;       /* soft-deleted objects (state/deleted.h) */
 	int64_t deleted_next_purge_ms;      /* earliest purge due; 0 = none */
 	struct subscription *subscriptions; /* state/subscription.h */
+	struct rewind *rewind; /* what changed since the build (state/rewind.h);
+	                          NULL: not tracked, a reset rebuilds */
 	/* Users parsed from their text in a big tenant (see read_keep_below)
 	 * since the last request ended, by id: kept as text again when the
 	 * current one ends (state_txn_end), so reading a million users one by
@@ -268,6 +271,15 @@ struct state {
 	 * objects of the kind than this: small tenants are read over and over,
 	 * and their trees cost little (STATE_READ_KEEP_BELOW; tests lower it). */
 	size_t read_keep_below;
+	/* Resets (state/load/tenants.c): the id stream as the fixture's load
+	 * left it, which a whole reset that rewinds every tenant goes back to
+	 * (a rebuild draws the same ids again from the seed); how many tenant
+	 * resets were rewinds rather than rebuilds (tests, the bench); and the
+	 * check mode (GRAPHMOCK_REWIND_CHECK=1): every rewind is compared with
+	 * the export taken at the build, and a difference aborts. */
+	struct rng rng_built;
+	_Atomic uint64_t rewinds;
+	bool rewind_check;
 };
 
 #define STATE_READ_KEEP_BELOW 4096
@@ -485,9 +497,15 @@ int state_dobj_kind_parse(const char *name);
  * state_dobj_new_detached() - an object in no table (steals @obj; NULL on OOM
  *   or without a GUID "id");
  * state_dobj_free() - free a detached object.
+ * And for state/rewind.c, which puts objects back in their old places:
+ * state_dobj_link_at() - state_dobj_link() keeping @d's seq, in seq order;
+ * state_dobj_move() - give linked @d seq @seq in every order (unindexed
+ *   first: the name orders are keyed by seq too); 0 or -1 (OOM).
  */
 void state_dobj_unlink(struct tenant *t, struct dobj *d);
 int state_dobj_link(struct state *st, struct tenant *t, struct dobj *d);
+int state_dobj_link_at(struct tenant *t, struct dobj *d);
+int state_dobj_move(struct tenant *t, struct dobj *d, uint64_t seq);
 void state_dobj_unindex(struct tenant *t, struct dobj *d);
 void state_dobj_edges_drop(struct dobj *d);
 int state_edge_add(struct dobj *group, struct dobj *member);
