@@ -44,6 +44,8 @@ struct srv *test_srv_new(const struct test_server_opts *opts)
 	assert_int_equal(state_init(&srv->state, opts->seed), 0);
 	assert_int_equal(srv_features_init(srv, &registry_routes), 0);
 	srv->faults.quiet = true;
+	/* every reset a test makes that rewinds is checked against the build */
+	srv->state.rewind_check = true;
 	assert_int_equal(state_load(&srv->state, doc, err, sizeof(err)), 0);
 	json_decref(doc);
 	return srv;

@@ -237,6 +237,18 @@ static int keep_parsed_below(struct state *st)
 	return 0;
 }
 
+/*
+ * GRAPHMOCK_REWIND_CHECK=1: every reset that rewinds a tenant (state/rewind.h)
+ * compares the tenant with an export taken when it was built, and aborts
+ * with both on stderr when they differ: graphmock's own tests run so.
+ */
+static void rewind_check(struct state *st)
+{
+	const char *v = getenv("GRAPHMOCK_REWIND_CHECK");
+
+	st->rewind_check = v && !strcmp(v, "1");
+}
+
 struct stop_waiter {
 	struct srv *srv;
 	const sigset_t *signals;
@@ -292,6 +304,7 @@ int main(int argc, char **argv)
 		rc = 2;
 		goto out_state;
 	}
+	rewind_check(&srv.state);
 	if (srv_features_init(&srv, &registry_routes))
 		goto out_state;
 	if (load_fixtures(&srv) || load_state_file(&srv))

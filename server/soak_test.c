@@ -440,8 +440,11 @@ static void test_soak(void **s)
 		fail_msg("the soak's export does not load: %s", err);
 	second = srv_state_dump(&srv->state);
 	assert_string_equal(first, second);
-	fprintf(stderr, "soak: %d s, %ld requests, %d clients, invariants held\n",
-	        seconds, ops, CLIENTS);
+	fprintf(stderr,
+	        "soak: %d s, %ld requests, %d clients, invariants held; %llu tenant "
+	        "resets rewound (each checked against the build)\n",
+	        seconds, ops, CLIENTS,
+	        (unsigned long long)atomic_load(&srv->state.rewinds));
 	json_decref(doc);
 	free(first);
 	free(second);

@@ -61,6 +61,15 @@ static struct answer call(const char *method, const char *target, const char *bo
 
 	test_local(g_srv, &rq, &r);
 	a.status = (unsigned)r.status;
+	/* A tenant's "reset" member tells how its next reset runs and how much
+	 * its rewind record holds (state/rewind.h): bookkeeping of what a write
+	 * looked at, not state it changed. */
+	if (!strcmp(target, "/_mock/tenants")) {
+		size_t i;
+		json_t *t;
+		json_array_foreach(json_object_get(r.json, "value"), i, t)
+		    json_object_del(t, "reset");
+	}
 	a.text = r.json ? json_dumps(r.json, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	if (!a.text)
 		a.text = strdup("");

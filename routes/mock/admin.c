@@ -12,6 +12,7 @@
 #include "../../server/core/resp.h"
 #include "../../server/core/router.h"
 #include "../../server/core/version.h"
+#include "../../state/rewind.h"
 #include "../../state/state.h"
 #include "../../state/load/tenants.h"
 
@@ -19,9 +20,10 @@ static int admin_health(struct call *c)
 {
 	return resp_json(
 	    c->resp, 200,
-	    json_pack("{s:s, s:s, s:I}", "status", "ok", "version", GRAPHMOCK_VERSION,
-	              "uptimeSeconds",
-	              (json_int_t)((monotonic_us() - c->st->started_us) / 1000000)));
+	    json_pack("{s:s, s:s, s:I, s:I}", "status", "ok", "version",
+	              GRAPHMOCK_VERSION, "uptimeSeconds",
+	              (json_int_t)((monotonic_us() - c->st->started_us) / 1000000),
+	              "tenantResetsRewound", (json_int_t)atomic_load(&c->st->rewinds)));
 }
 
 static int admin_reset(struct call *c)
@@ -47,13 +49,17 @@ static json_t *tenant_json(struct tenant *t)
 
 static json_t *tenant_json_locked(const struct tenant *t)
 {
-	return json_pack("{s:s, s:s, s:s, s:{s:I, s:I, s:I, s:I}}", "id", t->id,
-	                 "displayName", t->display_name, "domain", t->domain, "objects",
-	                 "users", (json_int_t)state_dobj_count(t, DOBJ_USER), "groups",
-	                 (json_int_t)state_dobj_count(t, DOBJ_GROUP), "servicePrincipals",
-	                 (json_int_t)state_dobj_count(t, DOBJ_SERVICE_PRINCIPAL),
-	                 "applications",
-	                 (json_int_t)state_dobj_count(t, DOBJ_APPLICATION));
+	/* "reset": whether a reset rewinds this tenant (state/rewind.h) and how
+	 * many changes it would undo, or rebuilds it. */
+	return json_pack(
+	    "{s:s, s:s, s:s, s:{s:I, s:I, s:I, s:I}, s:{s:s, s:I}}", "id", t->id,
+	    "displayName", t->display_name, "domain", t->domain, "objects", "users",
+	    (json_int_t)state_dobj_count(t, DOBJ_USER), "groups",
+	    (json_int_t)state_dobj_count(t, DOBJ_GROUP), "servicePrincipals",
+	    (json_int_t)state_dobj_count(t, DOBJ_SERVICE_PRINCIPAL), "applications",
+	    (json_int_t)state_dobj_count(t, DOBJ_APPLICATION), "reset", "by",
+	    state_rewind_ready(t) ? "rewind" : "rebuild", "changesRecorded",
+	    (json_int_t)state_rewind_notes(t));
 }
 
 static int admin_tenants_list(struct call *c)

@@ -15,6 +15,7 @@
 #include "../invitation.h"
 #include "../mailbox.h"
 #include "../model/model.h"
+#include "../rewind.h"
 #include "../subscription.h"
 #include "../model/model_app.h"
 #include "../util/jcopy.h"
@@ -60,6 +61,7 @@ void fixture_tenant_free(struct tenant *t)
 	if (!t)
 		return;
 	t->loading = true; /* taking it apart is no change to log */
+	state_rewind_stop(t);
 	change_tracking_free(t);
 	state_dobjs_free_all(t);
 	state_invitations_clear(t);

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "../changelog.h"
 #include "../frozen.h"
 #include "../model/model.h"
 #include "../state.h"
@@ -334,6 +335,8 @@ static void test_reset_and_copies_share_text(void **s)
 	d = state_dobj_find(&st, t, DOBJ_USER, U1);
 	text_before = d->frozen;
 	assert_ptr_equal(text_before, json_array_get(users_of(st.fixture), 0));
+	/* an edit in place, told first as the store asks (state/changelog.h) */
+	state_dobj_touch(&st, t, d);
 	json_object_set_new(state_dobj_json(d), "jobTitle", json_string("changed"));
 	copy = state_tenant_create(&st, "Copy", NULL);
 	assert_non_null(copy);

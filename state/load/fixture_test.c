@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../changelog.h"
 #include "../state.h"
 #include "export.h"
 #include "fixture_read.h"
@@ -343,6 +344,9 @@ static void test_reset_undoes_changes_in_place(void **s)
 	                   "\"otherMails\":[\"x@b.example\"]}]}]}");
 	d = state_dobj_find(&st, t, DOBJ_USER, U1);
 	assert_non_null(d);
+	/* edits in place, told first as the store asks (state/changelog.h):
+	 * the reset rewinds them (state/rewind.h) */
+	state_dobj_touch(&st, t, d);
 	json_array_append_new(json_object_get(state_dobj_json(d), "otherMails"),
 	                      json_string("y@b.example"));
 	json_array_clear(json_object_get(state_dobj_json(d), "businessPhones"));
@@ -355,6 +359,7 @@ static void test_reset_undoes_changes_in_place(void **s)
 	    json_array_size(json_object_get(state_dobj_json(d), "otherMails")), 1);
 	assert_string_equal(
 	    json_string_value(json_object_get(state_dobj_json(d), "displayName")), "x");
+	assert_int_equal(atomic_load(&st.rewinds), 1);
 	state_release(&st);
 }
 

@@ -14,8 +14,10 @@
 #include "../deleted.h"
 #include "../grant.h"
 #include "../model/model.h"
+#include "../rewind.h"
 #include "../usage.h"
 #include "fixture.h"
+#include "rewind_tenant.h"
 
 /* Past this many objects freed at once, hand the memory back to the system. */
 #define TRIM_OBJECTS 10000
@@ -76,10 +78,11 @@ void state_release(struct state *st)
 
 /*
  * Build every tenant of @doc, each with a copy of gallery @templates, into
- * @out; nothing in @st changes but the id stream.
+ * @out; nothing in @st changes but the id stream. @baseline: @doc is the
+ * fixture, which resets return to (each tenant's changes are recorded).
  */
 static int build_tenants(struct state *st, const json_t *doc, const json_t *templates,
-                         struct tenant **out, char *err, size_t errlen)
+                         bool baseline, struct tenant **out, char *err, size_t errlen)
 {
 	const json_t *arr = json_object_get(doc, "tenants");
 	char path[48];
@@ -97,6 +100,8 @@ static int build_tenants(struct state *st, const json_t *doc, const json_t *temp
 		t = fixture_tenant_build(st, tdoc, templates, path, NULL, err, errlen);
 		if (!t)
 			goto out_free;
+		if (baseline)
+			fixture_tenant_track(st, t, tdoc);
 		HASH_FIND_STR(*out, t->id, dup);
 		if (dup) {
 			snprintf(err, errlen, "%s.id: '%s' is used by another tenant",
@@ -174,9 +179,9 @@ static bool fixture_has_clear_secrets(const json_t *doc)
 }
 
 /* Validate @doc completely and build its tenants; nothing in @st changes but
- * the id stream. No lock needed. */
-static int build(struct state *st, const json_t *doc, struct built *out, char *err,
-                 size_t errlen)
+ * the id stream. @baseline as build_tenants(). No lock needed. */
+static int build(struct state *st, const json_t *doc, bool baseline, struct built *out,
+                 char *err, size_t errlen)
 {
 	const json_t *templates = json_object_get(doc, "applicationTemplates");
 	const char *key;
@@ -215,7 +220,8 @@ static int build(struct state *st, const json_t *doc, struct built *out, char *e
 		built_release(out);
 		return -1;
 	}
-	if (build_tenants(st, out->doc, out->templates, &out->tenants, err, errlen)) {
+	if (build_tenants(st, out->doc, out->templates, baseline, &out->tenants, err,
+	                  errlen)) {
 		built_release(out);
 		return -1;
 	}
@@ -238,12 +244,21 @@ static void install(struct state *st, struct built *b, bool baseline)
 	}
 }
 
+/* The id stream as a load of the fixture leaves it (see rng_built). */
+static void rng_mark_built(struct state *st)
+{
+	pthread_mutex_lock(&st->id_lock);
+	st->rng_built = st->rng;
+	pthread_mutex_unlock(&st->id_lock);
+}
+
 int state_load(struct state *st, const json_t *doc, char *err, size_t errlen)
 {
 	struct built b;
 
-	if (build(st, doc, &b, err, errlen))
+	if (build(st, doc, true, &b, err, errlen))
 		return -1;
+	rng_mark_built(st);
 	install(st, &b, true);
 	built_release(&b);
 	return 0;
@@ -253,12 +268,79 @@ int state_replace(struct state *st, const json_t *doc, char *err, size_t errlen)
 {
 	struct built b;
 
-	if (build(st, doc, &b, err, errlen))
+	if (build(st, doc, false, &b, err, errlen))
 		return -1;
 	state_registry_write(st);
 	install(st, &b, false); /* the fixtures stay what a reset returns to */
 	state_registry_unlock(st);
 	built_release(&b); /* the old tenants, freed with no lock held */
+	return 0;
+}
+
+/*
+ * The fixture tenant of @tdoc in the registry when it can rewind, else NULL.
+ * Registry lock held.
+ */
+static struct tenant *rewindable(struct state *st, const json_t *tdoc)
+{
+	const char *id = json_string_value(json_object_get(tdoc, "id"));
+	char key[GUID_STR_LEN + 1];
+	struct tenant *t;
+
+	if (!guid_valid(id)) /* its id was drawn at the build: a rebuild draws it */
+		return NULL;
+	guid_lower(id, key);
+	HASH_FIND_STR(st->tenants, key, t);
+	return t && state_rewind_ready(t) ? t : NULL;
+}
+
+/*
+ * Every tenant back as the fixture built it, by rewinding each (the
+ * registry held exclusive, so no request sees one tenant reset and another
+ * not), and the tenants made since dropped. 1: some fixture tenant cannot
+ * rewind (deleted, replaced by a state import, or its record lost), nothing
+ * changed; -1: one failed half way (out of memory), the caller rebuilds; 0.
+ */
+static int reset_by_rewind(struct state *st)
+{
+	const json_t *arr = json_object_get(st->fixture, "tenants");
+	struct tenant *t = st->tenants, *next, *gone = NULL;
+	size_t i;
+	json_t *tdoc;
+	int rc = 0;
+
+	/* the fixture's tenants first, in its order, as a load leaves them */
+	json_array_foreach(arr, i, tdoc)
+	{
+		if (!t || rewindable(st, tdoc) != t)
+			return 1;
+		t = t->hh.next;
+	}
+	json_array_foreach(arr, i, tdoc)
+	{
+		struct tenant *f = rewindable(st, tdoc);
+
+		state_tenant_lock(f);
+		rc = fixture_tenant_rewind(st, f, tdoc, st->templates);
+		state_tenant_unlock(f);
+		if (rc)
+			return -1;
+	}
+	for (; t; t = next) {
+		next = t->hh.next;
+		HASH_DEL(st->tenants, t);
+		t->hh.next = gone;
+		gone = t;
+	}
+	pthread_mutex_lock(&st->id_lock);
+	st->rng = st->rng_built;
+	pthread_mutex_unlock(&st->id_lock);
+	state_registry_unlock(st);
+	for (; gone; gone = next) { /* freed with no lock held */
+		next = gone->hh.next;
+		state_tenant_put(gone);
+	}
+	state_registry_write(st);
 	return 0;
 }
 
@@ -269,21 +351,27 @@ int state_reset(struct state *st)
 	json_t *doc;
 	int rc;
 
-	state_registry_read(st);
+	/* a reset signs everybody out and starts a new permission report */
+	state_grants_clear(st);
+	state_usage_clear(st);
+	state_registry_write(st);
+	rc = st->fixture ? reset_by_rewind(st) : 1;
 	doc = json_incref(st->fixture);
 	state_registry_unlock(st);
+	if (!rc) {
+		json_decref(doc);
+		return 0;
+	}
 	/* Same seed, same ids: a reset tenant looks exactly like a fresh start
 	 * (unless requests draw ids while it is built). */
 	pthread_mutex_lock(&st->id_lock);
 	rng_seed(&st->rng, st->seed);
 	pthread_mutex_unlock(&st->id_lock);
-	/* a reset signs everybody out and starts a new permission report */
-	state_grants_clear(st);
-	state_usage_clear(st);
-	rc = doc ? build(st, doc, &b, err, sizeof(err)) : -1;
+	rc = doc ? build(st, doc, true, &b, err, sizeof(err)) : -1;
 	json_decref(doc);
 	if (rc)
 		return -1;
+	rng_mark_built(st);
 	state_registry_write(st);
 	install(st, &b, true);
 	state_registry_unlock(st);
@@ -355,6 +443,7 @@ struct tenant *state_tenant_create(struct state *st, const char *display,
 	if (replace_string(&t->display_name, display) ||
 	    replace_string(&t->domain, domain))
 		goto out_free;
+	fixture_tenant_track(st, t, tdoc); /* (its name is part of the export) */
 	state_registry_write(st);
 	if (domain && state_tenant_find(st, domain)) {
 		state_registry_unlock(st);
@@ -420,6 +509,7 @@ static void swap_contents(struct tenant *a, struct tenant *b)
 	SWAP(deleted);
 	SWAP(deleted_next_purge_ms);
 	SWAP(subscriptions);
+	SWAP(rewind);
 	SWAP(parsed);
 	SWAP(nparsed);
 	SWAP(cap_parsed);
@@ -455,21 +545,33 @@ int state_tenant_reset(struct state *st, struct tenant *t)
 	const json_t *tdoc;
 	struct tenant *fresh = NULL;
 	char err[256];
-	int rc = -1;
+	int rc = -1, rewound;
 
 	baseline_get(st, &fixture, &templates);
 	tdoc = fixture_doc_for(fixture, t->id);
-	if (tdoc)
+	if (!tdoc)
+		goto out;
+	/* In time with what changed, when the tenant kept a record of it. */
+	state_tenant_lock(t);
+	rewound = fixture_tenant_rewind(st, t, tdoc, templates);
+	if (rewound > 0) /* not tracked: built with no lock held */
+		state_tenant_unlock(t);
+	if (rewound) {
+		/* Half rewound (out of memory) it is rebuilt with @t still locked,
+		 * so no request sees it half way. */
 		fresh = fixture_tenant_build(st, tdoc, templates, "tenant", t->id, err,
 		                             sizeof(err));
-	if (fresh) {
-		/* Built with no lock held; only the swap locks @t. */
-		state_tenant_lock(t);
-		swap_contents(t, fresh);
-		state_tenant_unlock(t);
-		rc = 0;
+		if (fresh)
+			fixture_tenant_track(st, fresh, tdoc);
+		if (rewound > 0)
+			state_tenant_lock(t);
+		if (fresh)
+			swap_contents(t, fresh);
 	}
+	state_tenant_unlock(t);
+	rc = rewound && !fresh ? -1 : 0;
 	state_tenant_put(fresh); /* the old contents */
+out:
 	json_decref(fixture);
 	json_decref(templates);
 	return rc;
