@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "changelog.h"
 #include "deleted.h"
 #include "util/b64.h"
 
@@ -279,6 +280,10 @@ enum redeem_result state_invitation_redeem(struct state *st, struct tenant *t,
 	HASH_FIND_STR(t->objects, inv->user_id, d);
 	if (!d || d->kind != DOBJ_USER)
 		return REDEEM_NO_USER;
+	/* Reached by its id, not found by a lookup, and often by a GET (the
+	 * link): told to the change log (delta, notifications) and to the
+	 * rewind record before it changes. */
+	state_dobj_touch(st, t, d);
 	ids = json_object_get(state_dobj_json(d), "identities");
 	time_format(state_now_ms(st), TIME_SECONDS_Z, when);
 	stamp = json_string(when);

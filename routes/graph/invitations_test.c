@@ -319,6 +319,49 @@ static void test_redeem_flow(void **ctx)
 	assert_int_equal(follow(fx, url2), -1); /* superseded by the reset */
 }
 
+/* The path of @link (an absolute URL under http://mock). */
+static const char *path_of(const char *link)
+{
+	return strncmp(link, "http://mock", 11) ? link : link + 11;
+}
+
+/* Following the link changes the guest (externalUserState): delta reports it,
+ * as any other change, although the link is a GET that found the user by its
+ * invitation rather than by a lookup. */
+static void test_redeem_is_a_change(void **ctx)
+{
+	struct fx *fx = *ctx;
+	char uid[64], url[512], link[1024];
+	bool seen = false;
+	size_t i;
+	json_t *u;
+
+	assert_int_equal(invite(fx, "{\"invitedUserEmailAddress\":\"lee@f.com\","
+	                            "\"inviteRedirectUrl\":\"https://app.example/\"}"),
+	                 0);
+	snprintf(uid, sizeof(uid), "%s",
+	         json_string_value(json_object_get(
+	             json_object_get(fx->resp.json, "invitedUser"), "id")));
+	snprintf(url, sizeof(url), "%s", body_str(fx, "inviteRedeemUrl"));
+	assert_int_equal(
+	    call(fx, "GET", "/v1.0/users/delta?$select=id,externalUserState", NULL), 0);
+	assert_non_null(body_str(fx, "@odata.deltaLink"));
+	snprintf(link, sizeof(link), "%s", path_of(body_str(fx, "@odata.deltaLink")));
+	assert_int_equal(follow(fx, url), 0);
+	assert_int_equal(fx->resp.status, 302);
+	assert_int_equal(call(fx, "GET", link, NULL), 0);
+	json_array_foreach(json_object_get(fx->resp.json, "value"), i, u)
+	{
+		if (!strcmp(json_string_value(json_object_get(u, "id")), uid)) {
+			assert_string_equal(
+			    json_string_value(json_object_get(u, "externalUserState")),
+			    "Accepted");
+			seen = true;
+		}
+	}
+	assert_true(seen);
+}
+
 static void test_mailbox_and_mailpit(void **ctx)
 {
 	struct fx *fx = *ctx;
@@ -377,6 +420,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_member_and_reinvite, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_redeem_flow, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_redeem_is_a_change, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_mailbox_and_mailpit, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
