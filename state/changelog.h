@@ -134,7 +134,9 @@ void state_txn_end(struct state *st, struct tenant *t);
 /*
  * state_dobj_touch() - @d is about to be edited in place: inside a
  * transaction, snapshot it (once); outside one, log it as updated (every
- * property) right away.
+ * property) right away. Either way the tenant's rewind record notes what @d
+ * holds now (state/rewind.h): an edit in place that no lookup of a writing
+ * request and no touch came before is one a reset cannot undo.
  */
 void state_dobj_touch(struct state *st, struct tenant *t, const struct dobj *d);
 
