@@ -5,7 +5,8 @@
 # start-up time to the ready line, RSS, paging through every user and a
 # group's members with $top=999, startswith, $orderby=displayName (both
 # ways) and userPrincipalName, queries that read every user ($count,
-# $search), reset and per-tenant reset (time and RSS after), export
+# $search), reset and per-tenant reset after 1,250 writes (time and RSS
+# after), export
 # throughput (alone, then with the readers below: on two cores they take CPU
 # from it), and the p99
 # of a reader of the other tenant (and of the same one) while an export and
@@ -14,7 +15,7 @@
 # /proc, in brackets) says more; the per-tenant reset's also counts the two
 # readers served meanwhile. Ends with bench/mem.c's memory breakdown and
 # bench/load.c's steps without the server (CPU and page faults of the parse,
-# the build and each reset, no reader running).
+# the build and each reset that rebuilds rather than rewinds, no reader running).
 # Usage: bench/scale.sh GRAPHMOCK GEN_SCALE [SCALE_CLIENT] [MEM] [LOAD]
 set -euo pipefail
 bin=${1:-build/release/graphmock}
@@ -118,8 +119,14 @@ reader_during() { # label, command...
 step 'export GET /_mock/state, alone' "$client" once GET "$base/_mock/state"
 reader_during "export GET /_mock/state, with readers" "$client" once GET "$base/_mock/state"
 echo "RSS after the exports: $(rss)"
+# A reset rewinds what changed since the build (state/rewind.h): first the
+# writes a test might make, then the reset that undoes them.
+step "1,250 writes to Contoso (users changed, made, deleted; members removed)" \
+	"$client" writes 1000 "$B" "$contoso"
+echo "RSS after the writes: $(rss)"
 reader_during "per-tenant reset of Contoso" "$client" once POST "$base/_mock/tenants/$contoso/reset"
 echo "RSS after the per-tenant reset: $(rss)"
+step "1,250 writes to Contoso again" "$client" writes 1000 "$B" "$contoso"
 step 'reset of every tenant (POST /_mock/reset)' "$client" once POST "$base/_mock/reset"
 echo "RSS after the reset: $(rss)"
 kill "$pid"

@@ -5,6 +5,9 @@
  *   once METHOD URL [TENANT]  one request: status, bytes, time, MB/s
  *   reader URL STOPFILE [TENANT]  GET in a loop until STOPFILE exists:
  *                             count, p50, p99, max latency
+ *   writes N BASE [TENANT]    N writes of what a test makes before its reset:
+ *                             users of the generated fixture changed, made,
+ *                             deleted; a group's members taken out
  * Figures only. Built by make bench-scale.
  */
 #include <curl/curl.h>
@@ -143,6 +146,76 @@ static int once(const char *method, const char *url, const char *tenant)
 	return 0;
 }
 
+/* One write of writes(): its status, or 0 when the transfer failed. */
+static long write_one(CURL *c, const char *method, const char *url, const char *body)
+{
+	size_t bytes = 0;
+	long status = 0;
+
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &bytes);
+	if (curl_easy_perform(c) != CURLE_OK)
+		return 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	return status;
+}
+
+/* Users and groups of bench/gen_scale.c: kind in the first group, n in the last. */
+#define GEN_USER  0x5e7u
+#define GEN_GROUP 0x6a0u
+
+static int writes(long n, const char *base, const char *tenant)
+{
+	struct curl_slist *h;
+	CURL *c = handle(tenant, &h);
+	char url[512], body[512];
+	long ok = 0;
+	double t0 = now_ms();
+
+	h = curl_slist_append(h, "Content-Type: application/json");
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	for (long i = 0; i < n; i++) {
+		unsigned long u = 1000 + (unsigned long)i * 7;
+
+		switch (i % 4) {
+		case 0:
+		case 1:
+			snprintf(url, sizeof(url), "%s/users/%08x-0000-4000-8000-%012lx", base,
+			         GEN_USER, u);
+			snprintf(body, sizeof(body), "{\"jobTitle\":\"churn %ld\"}", i);
+			ok += write_one(c, "PATCH", url, body) < 300;
+			break;
+		case 2:
+			snprintf(url, sizeof(url), "%s/users", base);
+			snprintf(body, sizeof(body),
+			         "{\"accountEnabled\":true,\"displayName\":\"Churn %ld\","
+			         "\"mailNickname\":\"churn%ld\",\"userPrincipalName\":"
+			         "\"churn%ld@contoso.onmicrosoft.com\",\"passwordProfile\":"
+			         "{\"password\":\"Churn-pass-%ld!\"}}",
+			         i, i, i, i);
+			ok += write_one(c, "POST", url, body) < 300;
+			break;
+		default:
+			snprintf(url, sizeof(url),
+			         "%s/groups/%08x-0000-4000-8000-%012x/members/"
+			         "%08x-0000-4000-8000-%012lx/$ref",
+			         base, GEN_GROUP, 0u, GEN_USER, u);
+			ok += write_one(c, "DELETE", url, NULL) < 300;
+			snprintf(url, sizeof(url), "%s/users/%08x-0000-4000-8000-%012lx", base,
+			         GEN_USER, u + 1);
+			ok += write_one(c, "DELETE", url, NULL) < 300;
+			break;
+		}
+	}
+	printf("%ld writes (%ld answered 2xx) in %.0f ms\n", n + n / 4, ok, now_ms() - t0);
+	curl_easy_cleanup(c);
+	curl_slist_free_all(h);
+	return 0;
+}
+
 static int by_value(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -185,7 +258,9 @@ int main(int argc, char **argv)
 		return once(argv[2], argv[3], argc > 4 ? argv[4] : NULL);
 	if (argc >= 4 && !strcmp(argv[1], "reader"))
 		return reader(argv[2], argv[3], argc > 4 ? argv[4] : NULL);
+	if (argc >= 4 && !strcmp(argv[1], "writes"))
+		return writes(strtol(argv[2], NULL, 10), argv[3], argc > 4 ? argv[4] : NULL);
 	fprintf(stderr, "usage: scale_client page URL [TENANT] | once METHOD URL [TENANT] | "
-	                "reader URL STOPFILE [TENANT]\n");
+	                "reader URL STOPFILE [TENANT] | writes N BASE [TENANT]\n");
 	return 2;
 }
