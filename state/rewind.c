@@ -88,8 +88,6 @@ void state_rewind_start(struct tenant *t)
 	if (!t->rewind)
 		return;
 	t->rewind->max = size / 8 > REWIND_MIN_NOTES ? size / 8 : REWIND_MIN_NOTES;
-	for (struct dobj *d = t->objects; d; d = d->hh.next)
-		d->rewind_noted = false;
 }
 
 void state_rewind_stop(struct tenant *t)

@@ -42,9 +42,10 @@
 #define REWIND_MIN_NOTES 4096
 
 /*
- * state_rewind_start() - @t, just built from the fixture, is its own
- * baseline from now on: track what changes. Without memory it is not
- * tracked (resets rebuild). state_rewind_stop() frees the record.
+ * state_rewind_start() - @t, just built from the fixture (no object of it
+ * noted yet), is its own baseline from now on: track what changes. Without
+ * memory it is not tracked (resets rebuild). state_rewind_stop() frees the
+ * record.
  */
 void state_rewind_start(struct tenant *t);
 void state_rewind_stop(struct tenant *t);
