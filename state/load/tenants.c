@@ -305,7 +305,7 @@ static int reset_by_rewind(struct state *st)
 {
 	const json_t *arr = json_object_get(st->fixture, "tenants");
 	struct tenant *t = st->tenants, *next, *gone = NULL;
-	size_t i;
+	size_t i, undone = 0;
 	json_t *tdoc;
 	int rc = 0;
 
@@ -321,6 +321,7 @@ static int reset_by_rewind(struct state *st)
 		struct tenant *f = rewindable(st, tdoc);
 
 		state_tenant_lock(f);
+		undone += state_rewind_notes(f);
 		rc = fixture_tenant_rewind(st, f, tdoc, st->templates);
 		state_tenant_unlock(f);
 		if (rc)
@@ -340,6 +341,8 @@ static int reset_by_rewind(struct state *st)
 		next = gone->hh.next;
 		state_tenant_put(gone);
 	}
+	if (undone > TRIM_OBJECTS) /* what the rewinds freed, back to the system */
+		state_alloc_trim();
 	state_registry_write(st);
 	return 0;
 }
@@ -545,6 +548,7 @@ int state_tenant_reset(struct state *st, struct tenant *t)
 	const json_t *tdoc;
 	struct tenant *fresh = NULL;
 	char err[256];
+	size_t undone;
 	int rc = -1, rewound;
 
 	baseline_get(st, &fixture, &templates);
@@ -553,6 +557,7 @@ int state_tenant_reset(struct state *st, struct tenant *t)
 		goto out;
 	/* In time with what changed, when the tenant kept a record of it. */
 	state_tenant_lock(t);
+	undone = state_rewind_notes(t);
 	rewound = fixture_tenant_rewind(st, t, tdoc, templates);
 	if (rewound > 0) /* not tracked: built with no lock held */
 		state_tenant_unlock(t);
@@ -571,6 +576,8 @@ int state_tenant_reset(struct state *st, struct tenant *t)
 	state_tenant_unlock(t);
 	rc = rewound && !fresh ? -1 : 0;
 	state_tenant_put(fresh); /* the old contents */
+	if (!rewound && undone > TRIM_OBJECTS) /* what the rewind freed */
+		state_alloc_trim();
 out:
 	json_decref(fixture);
 	json_decref(templates);
