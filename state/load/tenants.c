@@ -341,7 +341,8 @@ static int reset_by_rewind(struct state *st)
 		next = gone->hh.next;
 		state_tenant_put(gone);
 	}
-	if (undone > TRIM_OBJECTS) /* what the rewinds freed, back to the system */
+	/* what long rewinds freed, back to the system */
+	if (undone > TRIM_OBJECTS)
 		state_alloc_trim();
 	state_registry_write(st);
 	return 0;
@@ -576,7 +577,8 @@ int state_tenant_reset(struct state *st, struct tenant *t)
 	state_tenant_unlock(t);
 	rc = rewound && !fresh ? -1 : 0;
 	state_tenant_put(fresh); /* the old contents */
-	if (!rewound && undone > TRIM_OBJECTS) /* what the rewind freed */
+	/* what a long rewind freed, back to the system */
+	if (!rewound && undone > TRIM_OBJECTS)
 		state_alloc_trim();
 out:
 	json_decref(fixture);
