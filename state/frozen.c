@@ -41,10 +41,15 @@ static size_t squeeze(const char *in, size_t len, char *out)
 	return n;
 }
 
+/* Texts up to this size are squeezed on the stack: a fixture's users and
+ * edges, a million and more of them at load, are all far below it. */
+#define FROZEN_STACK 4096
+
 /* The frozen string for @text: a NUL, then the text squeezed or as it is. */
 static json_t *frozen(const char *text, size_t len, bool squeezed)
 {
-	char *buf = state_malloc(len + 1);
+	char stack[FROZEN_STACK];
+	char *buf = len < sizeof(stack) ? stack : state_malloc(len + 1);
 	size_t n;
 	json_t *v;
 
@@ -58,7 +63,8 @@ static json_t *frozen(const char *text, size_t len, bool squeezed)
 		n = len;
 	}
 	v = json_stringn_nocheck(buf, 1 + n);
-	state_free(buf);
+	if (buf != stack)
+		state_free(buf);
 	return v;
 }
 

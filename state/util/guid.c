@@ -118,22 +118,25 @@ static char ascii_lower(char c)
 	return c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c;
 }
 
+/*
+ * Against the pattern, one pass and no strlen: a shorter string stops at
+ * its NUL (neither a digit nor a dash), so nothing past it is read. Every
+ * object loaded is checked a few times (~440 instructions a call before,
+ * 5% of a fixture's load).
+ */
 bool guid_valid(const char *s)
 {
-	static const int dash[] = {8, 13, 18, 23};
+	static const char pattern[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
 
-	if (!s || strlen(s) != GUID_STR_LEN)
+	if (!s)
 		return false;
-	for (int i = 0, d = 0; i < GUID_STR_LEN; i++) {
-		if (d < 4 && i == dash[d]) {
-			if (s[i] != '-')
-				return false;
-			d++;
-		} else if (!hex_digit((unsigned char)s[i])) {
+	for (size_t i = 0; i < GUID_STR_LEN; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (pattern[i] == '-' ? c != '-' : !hex_digit(c))
 			return false;
-		}
 	}
-	return true;
+	return s[GUID_STR_LEN] == '\0';
 }
 
 static int hex(char c)
@@ -164,7 +167,7 @@ void guid_lower(const char *s, char out[GUID_STR_LEN + 1])
 {
 	size_t i = 0;
 
-	for (; s[i] && i < GUID_STR_LEN; i++)
+	for (; i < GUID_STR_LEN && s[i]; i++)
 		out[i] = ascii_lower(s[i]);
 	out[i] = '\0';
 }
