@@ -1013,6 +1013,50 @@ out_release:
 	return NULL;
 }
 
+/*
+ * @d into its kind's seq order and list: at the end (a new seq), or
+ * (@in_place) after every object of a lower seq, found by an oset_before()
+ * step rather than a walk of the list. 0, or -1 (OOM) with nothing changed.
+ */
+static int seq_link(struct tenant *t, struct dobj *d, bool in_place)
+{
+	struct oset_node *before =
+	    in_place ? oset_before(&t->by_seq[d->kind], NULL, d->seq) : NULL;
+
+	if (oset_insert(&t->by_seq[d->kind], NULL, d->seq, d))
+		return -1;
+	if (!in_place) {
+		kind_append(t, d);
+		return 0;
+	}
+	if (before)
+		DL_APPEND_ELEM2(t->by_kind[d->kind], (struct dobj *)before->val, d,
+		                kind_prev, kind_next);
+	else
+		DL_PREPEND2(t->by_kind[d->kind], d, kind_prev, kind_next);
+	t->kind_count[d->kind]++;
+	return 0;
+}
+
+/* @d, its id free, into the id table and its kind's orders, and indexed. */
+static int link_in(struct tenant *t, struct dobj *d, bool in_place)
+{
+	unsigned before = HASH_COUNT(t->objects);
+
+	HASH_ADD_STR(t->objects, id, d);
+	if (HASH_COUNT(t->objects) != before + 1)
+		return -1;
+	if (seq_link(t, d, in_place)) {
+		HASH_DEL(t->objects, d);
+		return -1;
+	}
+	if (state_dobj_reindex(t, d)) {
+		state_dobj_unlink(t, d);
+		return -1;
+	}
+	return 0;
+}
+
 int state_dobj_link(struct state *st, struct tenant *t, struct dobj *d)
 {
 	struct dobj *check;
@@ -1024,38 +1068,7 @@ int state_dobj_link(struct state *st, struct tenant *t, struct dobj *d)
 	d->seq = state_next_seq(st);
 	d->visible_at_ms = 0;
 	d->invisible_reads = 0;
-	unsigned before = HASH_COUNT(t->objects);
-	HASH_ADD_STR(t->objects, id, d);
-	if (HASH_COUNT(t->objects) != before + 1)
-		return -1;
-	kind_append(t, d);
-	if (oset_insert(&t->by_seq[d->kind], NULL, d->seq, d)) {
-		kind_remove(t, d);
-		HASH_DEL(t->objects, d);
-		return -1;
-	}
-	if (state_dobj_reindex(t, d)) {
-		state_dobj_unlink(t, d);
-		return -1;
-	}
-	return 0;
-}
-
-/* @d into its kind's list after every object of a lower seq (an oset_before()
- * step, not a walk of the list), then into the seq order. */
-static int kind_insert_at_seq(struct tenant *t, struct dobj *d)
-{
-	struct oset_node *before = oset_before(&t->by_seq[d->kind], NULL, d->seq);
-
-	if (oset_insert(&t->by_seq[d->kind], NULL, d->seq, d))
-		return -1;
-	if (before)
-		DL_APPEND_ELEM2(t->by_kind[d->kind], (struct dobj *)before->val, d,
-		                kind_prev, kind_next);
-	else
-		DL_PREPEND2(t->by_kind[d->kind], d, kind_prev, kind_next);
-	t->kind_count[d->kind]++;
-	return 0;
+	return link_in(t, d, false);
 }
 
 int state_dobj_link_at(struct tenant *t, struct dobj *d)
@@ -1063,21 +1076,7 @@ int state_dobj_link_at(struct tenant *t, struct dobj *d)
 	struct dobj *check;
 
 	HASH_FIND_STR(t->objects, d->id, check);
-	if (check)
-		return -1;
-	unsigned before = HASH_COUNT(t->objects);
-	HASH_ADD_STR(t->objects, id, d);
-	if (HASH_COUNT(t->objects) != before + 1)
-		return -1;
-	if (kind_insert_at_seq(t, d)) {
-		HASH_DEL(t->objects, d);
-		return -1;
-	}
-	if (state_dobj_reindex(t, d)) {
-		state_dobj_unlink(t, d);
-		return -1;
-	}
-	return 0;
+	return check ? -1 : link_in(t, d, true);
 }
 
 int state_dobj_move(struct tenant *t, struct dobj *d, uint64_t seq)
@@ -1091,7 +1090,7 @@ int state_dobj_move(struct tenant *t, struct dobj *d, uint64_t seq)
 	oset_remove(&t->by_seq[d->kind], NULL, old);
 	kind_remove(t, d);
 	d->seq = seq;
-	if (kind_insert_at_seq(t, d))
+	if (seq_link(t, d, true))
 		return -1;
 	for (l = d->member_of; l; l = l->hh.next)
 		if (oset_insert(l->obj->member_order, NULL, seq, d))
