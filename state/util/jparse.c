@@ -18,6 +18,7 @@
 
 #include "alloc.h"
 #include "jtext.h"
+#include "keyset.h"
 
 /* jansson's limit: deeper documents are its to refuse. */
 #define MAX_DEPTH JSON_PARSER_MAX_DEPTH
@@ -31,12 +32,14 @@ enum outcome {
 };
 
 struct level {
-	json_t *value; /* the object or array being filled */
+	json_t *value; /* the object or array being filled; NULL: checked only */
 	char *key;     /* objects: the member whose value comes next */
 	size_t key_len;
-	size_t key_cap; /* bytes allocated at @key, reused by the next member */
-	size_t start;   /* offset of the opening brace (captured objects) */
-	bool capture;   /* this object is handed to the capture function */
+	size_t key_cap;  /* bytes allocated at @key, reused by the next member */
+	size_t start;    /* offset of the opening brace (captured objects) */
+	bool capture;    /* this object is handed to the capture function */
+	bool track_keys; /* its keys go to builder.seen (not in a tree) */
+	uint32_t object; /* its number there */
 };
 
 /*
@@ -74,6 +77,14 @@ struct builder {
 	bool trusted; /* text parsed whole before: its checks are not made again */
 	bool skip_value;
 	size_t skipping;
+	/* Inside a wanted object built in part (jparse_capture.build): @light
+	 * counts the levels open from it down (0: outside one), @check_value
+	 * says its next member is one checked only, and @seen holds the keys
+	 * of its objects that no tree holds, numbered by @objects. */
+	size_t light;
+	bool check_value;
+	uint32_t objects;
+	struct keyset seen;
 };
 
 static bool in_scratch(const struct scratch *sc, const void *p)
@@ -139,6 +150,40 @@ static bool skipped(struct builder *b)
 	return true;
 }
 
+/* Is the value starting now one checked without being built? */
+static bool unbuilt(struct builder *b)
+{
+	if (!b->light)
+		return false;
+	if (b->check_value) {
+		b->check_value = false;
+		return true;
+	}
+	return !b->levels[b->depth - 1].value;
+}
+
+/*
+ * Would jansson take @n bytes at @s as a string or key? No NUL, and UTF-8
+ * by its rules: text that is not plain ASCII is given to json_stringn() to
+ * judge (NULL there is also its "out of memory": jansson then reads the
+ * document and says so itself).
+ */
+static bool text_ok(const unsigned char *s, size_t n)
+{
+	json_t *v;
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == 0 || s[i] >= 0x80)
+			goto closer_look;
+	return true;
+closer_look:
+	if (memchr(s, '\0', n))
+		return false;
+	v = json_stringn((const char *)s, n);
+	json_decref(v);
+	return v != NULL;
+}
+
 /* Put @v (a new reference) where the document is now. */
 static int add(struct builder *b, json_t *v)
 {
@@ -169,21 +214,28 @@ static int add(struct builder *b, json_t *v)
 
 static int on_null(void *ctx)
 {
-	return skipped(ctx) || add(ctx, json_null());
+	return skipped(ctx) || unbuilt(ctx) || add(ctx, json_null());
 }
 
 static int on_boolean(void *ctx, int v)
 {
-	return skipped(ctx) || add(ctx, json_boolean(v));
+	return skipped(ctx) || unbuilt(ctx) || add(ctx, json_boolean(v));
 }
+
+/* A number as jansson reads it: a real, else an integer. */
+struct number {
+	bool real;
+	double d;
+	long long i;
+};
 
 /*
  * The number written @s (@n bytes) by jansson's rule: a fraction or exponent
  * makes a real, else an integer. false when jansson is to judge it (too long,
- * out of range: its "real number overflow", "too big integer"); else true,
- * *@v the value (NULL when memory ran out).
+ * out of range: its "real number overflow", "too big integer"); else true
+ * and *@num its value.
  */
-static bool number_value(const char *s, size_t n, json_t **v)
+static bool number_read(const char *s, size_t n, struct number *num)
 {
 	char text[MAX_NUMBER];
 	char *end;
@@ -193,27 +245,36 @@ static bool number_value(const char *s, size_t n, json_t **v)
 	memcpy(text, s, n);
 	text[n] = '\0';
 	errno = 0;
-	if (strpbrk(text, ".eE")) {
-		double d = strtod(text, &end);
-		if (*end || (errno == ERANGE && isinf(d)))
-			return false;
-		*v = json_real(d);
-		return true;
+	num->real = strpbrk(text, ".eE") != NULL;
+	if (num->real) {
+		num->d = strtod(text, &end);
+		return !*end && !(errno == ERANGE && isinf(num->d));
 	}
-	long long i = strtoll(text, &end, 10);
-	if (*end || errno == ERANGE)
+	num->i = strtoll(text, &end, 10);
+	return !*end && errno != ERANGE;
+}
+
+/* number_read() built: *@v the value (NULL when memory ran out). */
+static bool number_value(const char *s, size_t n, json_t **v)
+{
+	struct number num;
+
+	if (!number_read(s, n, &num))
 		return false;
-	*v = json_integer(i);
+	*v = num.real ? json_real(num.d) : json_integer(num.i);
 	return true;
 }
 
 static int on_number(void *ctx, const char *s, size_t n)
 {
 	struct builder *b = ctx;
+	struct number num;
 	json_t *v;
 
 	if (skipped(b))
 		return 1;
+	if (unbuilt(b))
+		return number_read(s, n, &num) ? 1 : stop(b, TO_JANSSON);
 	if (!number_value(s, n, &v))
 		return stop(b, TO_JANSSON);
 	return add(b, v);
@@ -228,6 +289,8 @@ static int on_string(void *ctx, const unsigned char *s, size_t n)
 
 	if (skipped(b))
 		return 1;
+	if (unbuilt(b))
+		return text_ok(s, n) ? 1 : stop(b, TO_JANSSON);
 	if (b->trusted) {
 		v = json_stringn_nocheck((const char *)s, n);
 		return v ? add(b, v) : stop(b, OUT_OF_MEMORY);
@@ -286,10 +349,47 @@ static int open_level(struct builder *b, json_t *v, bool capture)
 	l->value = v;
 	l->key_len = 0;
 	l->capture = capture;
+	l->track_keys = false;
 	/* yajl's offset is just past the brace */
 	l->start = yajl_get_bytes_consumed(b->yajl) - 1;
 	b->keys[b->depth] = NULL;
 	b->depth++;
+	if (b->light)
+		b->light++;
+	return 1;
+}
+
+/* A container inside a wanted object built in part, checked only. */
+static int open_unbuilt(struct builder *b, bool is_object)
+{
+	struct level *l;
+
+	if (b->depth >= MAX_DEPTH)
+		return stop(b, TO_JANSSON); /* "maximum parsing depth reached" */
+	if (b->depth == b->cap_levels && grow(b))
+		return stop(b, OUT_OF_MEMORY);
+	l = &b->levels[b->depth];
+	l->value = NULL;
+	l->key_len = 0;
+	l->capture = false;
+	l->track_keys = is_object;
+	l->object = ++b->objects;
+	b->keys[b->depth] = NULL;
+	b->depth++;
+	b->light++;
+	return 1;
+}
+
+/* A wanted object to build in part: its top-level members named in @build. */
+static int open_light(struct builder *b)
+{
+	if (!open_level(b, json_object(), true))
+		return 0;
+	keyset_forget(&b->seen);
+	b->objects = 0;
+	b->levels[b->depth - 1].track_keys = true;
+	b->levels[b->depth - 1].object = ++b->objects;
+	b->light = 1;
 	return 1;
 }
 
@@ -314,7 +414,11 @@ static int on_start_map(void *ctx)
 
 	if (skip_container(b))
 		return 1;
-	capture = b->cap && b->cap->want(b->cap->ctx, b->keys, b->depth);
+	if (unbuilt(b))
+		return open_unbuilt(b, true);
+	capture = !b->light && b->cap && b->cap->want(b->cap->ctx, b->keys, b->depth);
+	if (capture && b->cap->build)
+		return open_light(b);
 	return open_level(b, json_object(), capture);
 }
 
@@ -336,6 +440,15 @@ static int on_map_key(void *ctx, const unsigned char *s, size_t n)
 	if (b->skipping)
 		return 1;
 	top = &b->levels[b->depth - 1];
+	if (top->track_keys) { /* in no tree: checked here as jansson would */
+		int added = text_ok(s, n)
+		                ? keyset_add(&b->seen, top->object, (const char *)s, n)
+		                : 0;
+		if (added <= 0)
+			return stop(b, added < 0 ? OUT_OF_MEMORY : TO_JANSSON);
+		if (!top->value)
+			return 1;
+	}
 	if (memchr(s, '\0', n))
 		return stop(b, TO_JANSSON);
 	if (n + 1 > top->key_cap) {
@@ -352,6 +465,8 @@ static int on_map_key(void *ctx, const unsigned char *s, size_t n)
 	b->keys[b->depth - 1] = top->key;
 	if (b->only && b->depth == 1 && !listed(b->only, top->key, top->key_len))
 		b->skip_value = true;
+	if (top->track_keys) /* the wanted object built in part */
+		b->check_value = !listed(b->cap->build, top->key, top->key_len);
 	return 1;
 }
 
@@ -379,6 +494,10 @@ static int close_level(struct builder *b)
 	int rc = 1;
 
 	b->keys[b->depth] = NULL;
+	if (b->light)
+		b->light--;
+	if (!v) /* checked only */
+		return 1;
 	if (l->capture) {
 		size_t end = yajl_get_bytes_consumed(b->yajl);
 		json_t *by =
@@ -393,7 +512,11 @@ static int close_level(struct builder *b)
 
 static int on_start_array(void *ctx)
 {
-	return skip_container(ctx) || open_level(ctx, json_array(), false);
+	if (skip_container(ctx))
+		return 1;
+	if (unbuilt(ctx))
+		return open_unbuilt(ctx, false);
+	return open_level(ctx, json_array(), false);
 }
 
 static int on_end(void *ctx)
@@ -443,6 +566,7 @@ static void builder_release(struct builder *b)
 	b->root = NULL;
 	scratch_free(b->scratch, b->levels);
 	scratch_free(b->scratch, b->keys);
+	keyset_free(&b->seen);
 	if (b->yajl)
 		yajl_free(b->yajl);
 }
@@ -473,6 +597,7 @@ static json_t *parse(struct builder *b, const char *text, size_t len, json_error
 		return with_jansson(text, len, jerr);
 	sc.used = 0;
 	b->scratch = &sc;
+	keyset_init(&b->seen);
 	b->yajl = yajl_alloc(&callbacks, &funcs, b);
 	if (!b->yajl) {
 		builder_release(b);

@@ -38,6 +38,15 @@ struct jparse_capture {
 	jparse_want_fn *want;
 	jparse_capture_fn *capture;
 	void *ctx;
+	/*
+	 * NULL: a wanted object is built whole. Else (NULL-terminated) only its
+	 * top-level members named here are built, and the capture's @tree holds
+	 * those alone: the rest is checked as everything else is (syntax, UTF-8,
+	 * NUL, numbers, duplicate keys at every depth), so the text is accepted or
+	 * refused alike, but costs no tree. Nothing inside such an object is
+	 * captured.
+	 */
+	const char *const *build;
 };
 
 /*

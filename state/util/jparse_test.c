@@ -40,12 +40,68 @@ static json_t *count_and_keep(void *ctx, const char *const *keys, size_t depth,
 static bool read_by_yajl(const char *text, size_t len)
 {
 	size_t captured = 0;
-	struct jparse_capture cap = {want_all, count_and_keep, &captured};
+	struct jparse_capture cap = {want_all, count_and_keep, &captured, NULL};
 	json_error_t jerr;
 	json_t *doc = jparse(text, len, &cap, &jerr);
 
 	json_decref(doc);
 	return captured > 0;
+}
+
+/* The members a capture below builds of each object it wants. */
+static const char *const some_members[] = {"a", "s", "id", NULL};
+
+/*
+ * A capture building some_members alone: @tree must be exactly those of
+ * what jansson reads in @text, and the document gets jansson's whole tree
+ * of it, so the document must come out as jansson's.
+ */
+static json_t *check_some(void *ctx, const char *const *keys, size_t depth, json_t *tree,
+                          const char *text, size_t len)
+{
+	json_error_t jerr;
+	json_t *whole = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *some = json_object();
+
+	(void)keys;
+	(void)depth;
+	assert_non_null(whole);
+	for (const char *const *m = some_members; *m; m++)
+		if (json_object_get(whole, *m))
+			json_object_set(some, *m, json_object_get(whole, *m));
+	assert_true(json_equal(tree, some));
+	json_decref(some);
+	(*(size_t *)ctx)++;
+	return whole;
+}
+
+/*
+ * The same agreement when every outermost object is wanted built in part
+ * (jparse_capture.build): what is only checked is refused as jansson
+ * refuses it, with its words.
+ */
+static void agree_in_part(const char *text, size_t len, const json_t *theirs_doc,
+                          const json_error_t *theirs)
+{
+	size_t captured = 0;
+	struct jparse_capture cap = {want_all, check_some, &captured, some_members};
+	json_error_t ours;
+	json_t *doc = jparse(text, len, &cap, &ours);
+
+	if (!theirs_doc) {
+		if (doc)
+			fail_msg("jparse built in part what jansson refuses (%s): %.*s",
+			         theirs->text, (int)len, text);
+		assert_string_equal(ours.text, theirs->text);
+		assert_int_equal(ours.line, theirs->line);
+		assert_int_equal(ours.column, theirs->column);
+		return;
+	}
+	if (!doc)
+		fail_msg("jparse refused (%s) built in part what jansson accepts: %.*s",
+		         ours.text, (int)len, text);
+	assert_true(json_equal(doc, theirs_doc));
+	json_decref(doc);
 }
 
 /* jparse and jansson agree on @text: equal trees, or both refuse alike. */
@@ -55,6 +111,7 @@ static void agree(const char *text, size_t len)
 	json_t *a = jparse(text, len, NULL, &ours);
 	json_t *b = json_loadb(text, len, JSON_REJECT_DUPLICATES, &theirs);
 
+	agree_in_part(text, len, b, &theirs);
 	if (!b) {
 		if (a)
 			fail_msg("jparse accepted what jansson refuses (%s): %.*s",
@@ -94,6 +151,13 @@ static void accepted_alike(void **ctx)
 	    "[9223372036854775807,-9223372036854775808,1e-400]",
 	    "{\"\":\"empty key\",\"k\\u00e9y\":\"unicode key\"}",
 	    "{\"s\":\"a\\\\ud800 is not an escape here\"}",
+	    /* one key in many objects; members checked only, of every kind */
+	    "[{\"q\":1},{\"q\":1}]",
+	    "{\"z\":{\"q\":1},\"y\":{\"q\":1},\"q\":{\"q\":{\"q\":1}}}",
+	    "{\"z\":\"caf\xc3\xa9\",\"k\xc3\xa9y\":[1,2.5,true,null,{\"e\\u00e9\":"
+	    "\"\\u00e9\"}]}",
+	    "[{\"a\":{\"a\":{\"a\":1}},\"s\":\"x\",\"z\":[[{\"a\":1,\"b\":2}]],\"id\":[]}"
+	    "]",
 	};
 
 	(void)ctx;
@@ -148,6 +212,23 @@ static void refused_alike(void **ctx)
 	    "[tru]",                    /* */
 	    "[NaN]",                    /* */
 	    "[Infinity]",               /* */
+	    /* the same inside members a capture only checks (agree_in_part) */
+	    "{\"z\":1,\"z\":2}",
+	    "{\"a\":1,\"z\":{},\"a\":2}",
+	    "{\"z\":{\"b\":1,\"b\":1}}",
+	    "{\"z\":[{\"b\":1},{\"b\":[{\"c\":1,\"c\":2}]}]}",
+	    "[{\"id\":\"x\"},{\"id\":\"y\",\"id\":\"z\"}]",
+	    "{\"z\":[\"nul \\u0000\"]}",
+	    "{\"z\":{\"nul\\u0000key\":1}}",
+	    "{\"z\":[9223372036854775808]}",
+	    "{\"z\":1e400}",
+	    "{\"z\":\"bad utf-8 \xc3\x28\"}",
+	    "{\"z\":{\"bad key \xc3\x28\":1}}",
+	    "{\"bad key \xc3\x28\":1}",
+	    "{\"z\":\"overlong \xc0\xaf\"}",
+	    "{\"z\":\"surrogate in utf-8 \xed\xa0\x80\"}",
+	    "{\"z\":[\"raw\ttab\"]}",
+	    "{\"z\":[1,]}",
 	};
 
 	(void)ctx;
@@ -169,6 +250,18 @@ static void depth_alike(void **ctx)
 		memset(text + n, ']', n);
 		text[2 * n] = '\0';
 		agree(text, 2 * n);
+		free(text);
+	}
+	/* the same inside a member a capture only checks: {"z":[[...]]} */
+	for (size_t i = 0; i < sizeof(depths) / sizeof(depths[0]); i++) {
+		size_t n = depths[i] - 1;
+		char *text = malloc(2 * n + 7);
+		assert_non_null(text);
+		memcpy(text, "{\"z\":", 5);
+		memset(text + 5, '[', n);
+		memset(text + 5 + n, ']', n);
+		text[5 + 2 * n] = '}';
+		agree(text, 2 * n + 6);
 		free(text);
 	}
 }
@@ -217,7 +310,7 @@ static void captures_wanted_objects(void **ctx)
 	    "{ \"id\" : \"b\", \"x\": {\"y\": [1]} }],\"groups\":[{\"id\":"
 	    "\"g\"}]},{\"users\":[]},{\"users\":[{}]}],\"users\":[{\"no\":1}]}";
 	struct seen seen = {0};
-	struct jparse_capture cap = {want_users, capture_as_text, &seen};
+	struct jparse_capture cap = {want_users, capture_as_text, &seen, NULL};
 	json_error_t jerr;
 	json_t *doc = jparse(text, strlen(text), &cap, &jerr);
 	json_t *users;
@@ -245,7 +338,7 @@ static void capture_refuses_alike(void **ctx)
 {
 	const char *text = "{\"tenants\":[{\"users\":[{\"id\":\"a\",\"id\":\"b\"}]}]}";
 	struct seen seen = {0};
-	struct jparse_capture cap = {want_users, capture_as_text, &seen};
+	struct jparse_capture cap = {want_users, capture_as_text, &seen, NULL};
 	json_error_t ours, theirs;
 
 	(void)ctx;
