@@ -184,6 +184,35 @@ static char *lower_dup(const char *s)
 			HASH_EXPAND_BUCKETS(hh, tbl_, oomed_);                           \
 	} while (0)
 
+/* While loading: the objects to come, of every kind. */
+static size_t expected_objects(const struct tenant *t)
+{
+	size_t n = 0;
+
+	for (int k = 0; k < DOBJ_KIND_COUNT; k++)
+		n += t->expect.of_kind[k];
+	return n;
+}
+
+/* ... and of the kinds index @idx holds (keys_collect below): a tenant's
+ * few apps need no table sized for its million users. */
+static size_t expected_keys(const struct tenant *t, enum dobj_index idx)
+{
+	const size_t *of = t->expect.of_kind;
+
+	switch (idx) {
+	case IDX_UPN:
+		return of[DOBJ_USER];
+	case IDX_MAIL:
+		return of[DOBJ_USER] + of[DOBJ_GROUP];
+	case IDX_APPID:
+		return of[DOBJ_APPLICATION] + of[DOBJ_SERVICE_PRINCIPAL];
+	case IDX_COUNT:
+		break;
+	}
+	return 0;
+}
+
 static void index_entry_free(struct index_entry *e)
 {
 	if (e->objs != &e->one)
@@ -236,8 +265,8 @@ static int index_put(struct tenant *t, struct dobj_key *k, struct dobj *d)
 			state_free(e);
 			return -1;
 		}
-		if (before == 0 && t->expect_objects)
-			TABLE_RESERVE(t->idx[k->idx], t->expect_objects);
+		if (before == 0 && expected_keys(t, k->idx))
+			TABLE_RESERVE(t->idx[k->idx], expected_keys(t, k->idx));
 	}
 	for (size_t i = 0; i < e->n; i++)
 		if (e->objs[i] == d)
@@ -666,8 +695,8 @@ struct dobj *state_dobj_add(struct state *st, struct tenant *t, enum dobj_kind k
 	if (HASH_COUNT(t->objects) != before + 1)
 		goto out_free;
 	state_rewind_created(t, d);
-	if (before == 0 && t->expect_objects)
-		TABLE_RESERVE(t->objects, t->expect_objects);
+	if (before == 0 && expected_objects(t))
+		TABLE_RESERVE(t->objects, expected_objects(t));
 	kind_append(t, d);
 	if (oset_insert(&t->by_seq[kind], NULL, d->seq, d)) {
 		kind_remove(t, d);

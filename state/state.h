@@ -167,14 +167,15 @@ struct tenant {
 	 * on the admin thread instead of a worker do (server/exchange.c). */
 	_Atomic int busy;
 
-	pthread_mutex_t lock;  /* guards everything below; state_tenant_reset()
-	                          swaps it all wholesale (load/tenants.c
-	                          swap_contents: list a new field there) */
-	bool loading;          /* being built from a fixture: no replication lag */
-	bool names_later;      /* loading: the by_name orders are filled in one go
-	                          at the end (state_dobj_names_build) */
-	size_t expect_objects; /* loading: how many objects come, so the id table
-	                          and indexes are sized once (state/dobj.c) */
+	pthread_mutex_t lock; /* guards everything below; state_tenant_reset()
+	                         swaps it all wholesale (load/tenants.c
+	                         swap_contents: list a new field there) */
+	bool loading;         /* being built from a fixture: no replication lag */
+	bool names_later;     /* loading: the by_name orders are filled in one go
+	                         at the end (state_dobj_names_build) */
+	struct {              /* loading: how many objects of each kind come, so */
+		size_t of_kind[DOBJ_KIND_COUNT]; /* the id table and indexes */
+	} expect;                                /* are sized once (state/dobj.c) */
 	/* authorizationPolicy: who may invite guests ("everyone",
 	 * "adminsGuestInvitersAndAllMembers", "adminsAndGuestInviters", "none")
 	 * and what guests may read (a role template id). */

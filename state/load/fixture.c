@@ -474,7 +474,8 @@ struct tenant *fixture_tenant_build(struct state *st, const json_t *doc,
 		st->thaw = thaw_complete;
 	t->names_later = true; /* sorted once, not inserted one by one */
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
-		t->expect_objects += json_array_size(json_object_get(doc, kinds[k].key));
+		t->expect.of_kind[kinds[k].kind] =
+		    json_array_size(json_object_get(doc, kinds[k].key));
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 		if (load_objects(st, t, doc, path, &kinds[k], err, errlen))
 			goto out_free;
@@ -492,7 +493,7 @@ struct tenant *fixture_tenant_build(struct state *st, const json_t *doc,
 	    state_mailbox_load(st, t, json_object_get(doc, "mailbox"), path, err, errlen))
 		goto out_free;
 	t->loading = false;
-	t->expect_objects = 0;
+	memset(&t->expect, 0, sizeof(t->expect));
 	return t;
 
 out_oom:

@@ -501,7 +501,7 @@ static void swap_contents(struct tenant *a, struct tenant *b)
 	SWAP(by_upn);
 	SWAP(upn_ordered);
 	SWAP(guests);
-	SWAP(expect_objects);
+	SWAP(expect);
 	SWAP(templates);
 	SWAP(objects);
 	SWAP(assignments);
