@@ -689,6 +689,8 @@ struct dobj *state_dobj_add(struct state *st, struct tenant *t, enum dobj_kind k
 
 		d->visible_at_ms = lag ? state_now_ms(st) + lag : 0;
 		d->invisible_reads = atomic_load(&st->lag_reads[kind]);
+		if (lag)
+			t->lag_applied = true;
 	}
 	unsigned before = HASH_COUNT(t->objects);
 	HASH_ADD_STR(t->objects, id, d);

@@ -173,6 +173,9 @@ struct tenant {
 	bool loading;         /* being built from a fixture: no replication lag */
 	bool names_later;     /* loading: the by_name orders are filled in one go
 	                         at the end (state_dobj_names_build) */
+	bool lag_applied;     /* an object was made with replication lag since
+	                         the tenant was built or rewound: some may be
+	                         invisible, so counts look at each object */
 	struct {              /* loading: how many objects of each kind come, so */
 		size_t of_kind[DOBJ_KIND_COUNT]; /* the id table and indexes */
 	} expect;                                /* are sized once (state/dobj.c) */

@@ -389,11 +389,34 @@ static void pos_next(struct walk_pos *p)
 		p->o = oset_next(p->o);
 }
 
+/*
+ * The walk's set, when counting its objects is counting its nodes: the walk
+ * starts at its first and reads every one (no name prefix), holds one kind
+ * (no service principals hidden), and no object can be invisible or fail a
+ * $filter or $search. Else NULL. A million users counted one by one took
+ * 90 ms of every `$count=true` page and `/users/$count`.
+ */
+static const struct oset *counted_whole(const struct walk *w, const struct walk_pos *p)
+{
+	const struct odata_query *q = w->c->odata;
+	const struct oset *set = w->keyed ? w->keyed : w->seq;
+
+	if (!set || p->v || w->prefix || w->kind < 0 || w->skip_sps ||
+	    w->c->tenant->lag_applied || (q && (q->filter || q->search_expr)))
+		return NULL;
+	if (p->o != (w->desc ? run_start(set, oset_last(set)) : oset_first(set)))
+		return NULL;
+	return set;
+}
+
 /* How many objects from @p on match: the whole walk's @odata.count. */
 static size_t walk_count(struct walk *w, struct walk_pos p)
 {
+	const struct oset *whole = counted_whole(w, &p);
 	size_t n = 0;
 
+	if (whole)
+		return whole->count;
 	for (const struct dobj *d; (d = pos_obj(w, &p)); pos_next(&p))
 		n += walk_matches(w, d);
 	return n;

@@ -168,6 +168,7 @@ int fixture_tenant_rewind(struct state *st, struct tenant *t, const json_t *tdoc
 	t->loading = false;
 	json_decref(gallery);
 	if (!rc) {
+		t->lag_applied = false; /* every object is as built: none lags */
 		atomic_fetch_add(&st->rewinds, 1);
 		if (st->rewind_check)
 			check(t, built);

@@ -498,6 +498,7 @@ static void swap_contents(struct tenant *a, struct tenant *b)
 	} while (0)
 	SWAP(loading);
 	SWAP(names_later);
+	SWAP(lag_applied);
 	SWAP(by_upn);
 	SWAP(upn_ordered);
 	SWAP(guests);
