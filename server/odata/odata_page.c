@@ -16,30 +16,44 @@
 
 /* ---- ordering ---- */
 
+/* One item's value of one $orderby key; a date-time parsed once, not at
+ * each of the sort's comparisons (a million users by createdDateTime made
+ * 40 million parses). */
+struct sort_key {
+	const json_t *v;
+	bool timed; /* a DateTimeOffset property's string that parsed whole: @t */
+	struct odata_time t;
+};
+
 struct order {
 	const struct odata_query *q;
 	const struct odata_item *items;
-	const json_t **keys; /* keys[item * nkeys + k] */
-	const struct odata_prop **props;
+	struct sort_key *keys; /* keys[item * nkeys + k] */
 };
 
-static int cmp_values(const json_t *a, const json_t *b, enum odata_type type)
+static struct sort_key sort_key_of(const json_t *v, const struct odata_prop *prop)
 {
-	struct odata_time ta, tb;
+	struct sort_key key = {v, false, {0, 0}};
+	size_t len = json_string_length(v);
+
+	if (prop && prop->type == ODATA_DATETIME && json_is_string(v))
+		key.timed =
+		    odata_time_parse(json_string_value(v), len, false, &key.t) == len;
+	return key;
+}
+
+/* Two date-times by time; anything else as itself (strings without case). */
+static int cmp_values(const struct sort_key *ka, const struct sort_key *kb)
+{
+	const json_t *a = ka->v, *b = kb->v;
 	bool na = !a || json_is_null(a), nb = !b || json_is_null(b);
 
 	if (na || nb)
 		return nb - na; /* nulls first */
-	if (json_is_string(a) && json_is_string(b)) {
-		const char *sa = json_string_value(a), *sbv = json_string_value(b);
-		size_t la = json_string_length(a), lb = json_string_length(b);
-
-		if (type == ODATA_DATETIME &&
-		    odata_time_parse(sa, la, false, &ta) == la &&
-		    odata_time_parse(sbv, lb, false, &tb) == lb)
-			return odata_time_cmp(&ta, &tb);
-		return odata_strcasecmp(sa, sbv);
-	}
+	if (ka->timed && kb->timed)
+		return odata_time_cmp(&ka->t, &kb->t);
+	if (json_is_string(a) && json_is_string(b))
+		return odata_strcasecmp(json_string_value(a), json_string_value(b));
 	if (json_is_number(a) && json_is_number(b)) {
 		double x = json_number_value(a), y = json_number_value(b);
 
@@ -56,10 +70,8 @@ static int cmp_items(const struct order *o, size_t a, size_t b)
 	size_t k;
 
 	for (k = 0; k < q->norderby; k++) {
-		const json_t *ka = o->keys[a * q->norderby + k];
-		const json_t *kb = o->keys[b * q->norderby + k];
-		int c =
-		    cmp_values(ka, kb, o->props[k] ? o->props[k]->type : ODATA_STRING);
+		int c = cmp_values(&o->keys[a * q->norderby + k],
+		                   &o->keys[b * q->norderby + k]);
 
 		if (c)
 			return q->orderby[k].desc ? -c : c;
@@ -94,7 +106,7 @@ static void merge_sort(const struct order *o, size_t *idx, size_t *tmp, size_t m
 size_t *odata_match_sorted(const struct odata_query *q, const struct odata_item *items,
                            size_t n, size_t *m)
 {
-	struct order o = {q, items, NULL, NULL};
+	struct order o = {q, items, NULL};
 	const struct odata_prop *props[64] = {0};
 	size_t *idx = malloc((n + 1) * sizeof(*idx)), *tmp = NULL, i, k, cnt = 0;
 
@@ -114,12 +126,12 @@ size_t *odata_match_sorted(const struct odata_query *q, const struct odata_item 
 		goto out_free_idx;
 	for (k = 0; k < q->norderby; k++)
 		props[k] = odata_entity_prop(q->entity, q->orderby[k].prop);
-	o.props = props;
 	/* Look each sort key up once, not once per comparison. */
 	for (i = 0; i < cnt; i++) {
 		for (k = 0; k < q->norderby; k++)
-			o.keys[idx[i] * q->norderby + k] =
-			    json_object_get(items[idx[i]].obj, q->orderby[k].prop);
+			o.keys[idx[i] * q->norderby + k] = sort_key_of(
+			    json_object_get(items[idx[i]].obj, q->orderby[k].prop),
+			    props[k]);
 	}
 	merge_sort(&o, idx, tmp, cnt);
 	free(tmp);

@@ -744,6 +744,45 @@ static void test_orderby_desc_nulls(void **state)
 	pool_release(&p);
 }
 
+/* Date-times sort by the time they name, whatever their zone or fraction
+ * (each parsed once), nulls first; ties keep insertion order. */
+static void test_orderby_datetime(void **state)
+{
+	static const char *const when[NUSERS] = {
+	    "2024-01-01T10:00:00+02:00",    /* Eve: 08:00Z */
+	    "2024-01-01T09:00:00Z",         /* alice */
+	    NULL,                           /* Carol: no value */
+	    "2024-01-01T08:30:00.5Z",       /* bob */
+	    "2024-01-01T07:59:59.9999999Z", /* Dave */
+	    "2024-01-01T08:00:00Z",         /* Frank: Eve's time, inserted later */
+	    "2023-12-31T23:00:00-10:00",    /* Bob: 2024-01-01T09:00Z, alice's time */
+	};
+	struct odata_list_opts o = {0};
+	char names[128];
+	struct pool p;
+	struct fx f;
+
+	(void)state;
+	pool_init(&p);
+	for (size_t i = 0; i < NUSERS; i++)
+		json_object_set_new(p.obj[i], "createdDateTime",
+		                    when[i] ? json_string(when[i]) : json_null());
+	/* seqs: alice 1, bob 2, Carol 3, Dave 4, Eve 5, Frank 6, Bob 7 */
+	build(&f, "/v1.0/users", true, "$orderby", "createdDateTime", "$count", "true",
+	      NULL);
+	list(&f, &p, &o);
+	names_of(f.resp.body, names, sizeof(names));
+	assert_string_equal(names, "Carol,Dave,Eve,Frank,bob,alice,Bob");
+	done(&f);
+	build(&f, "/v1.0/users", true, "$orderby", "createdDateTime desc", "$count",
+	      "true", NULL);
+	list(&f, &p, &o);
+	names_of(f.resp.body, names, sizeof(names));
+	assert_string_equal(names, "alice,Bob,bob,Eve,Frank,Dave,Carol");
+	done(&f);
+	pool_release(&p);
+}
+
 static void test_page_size_defaults(void **state)
 {
 	struct odata_list_opts o = {.default_top = 2, .max_top = 5};
@@ -1060,6 +1099,7 @@ int main(void)
 	    cmocka_unit_test(test_default_order_and_paging),
 	    cmocka_unit_test(test_orderby_paging_and_count),
 	    cmocka_unit_test(test_orderby_desc_nulls),
+	    cmocka_unit_test(test_orderby_datetime),
 	    cmocka_unit_test(test_page_size_defaults),
 	    cmocka_unit_test(test_skip_paging),
 	    cmocka_unit_test(test_next_link_encoding),
