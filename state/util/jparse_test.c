@@ -497,6 +497,70 @@ static void members_any_layout(void **ctx)
 	}
 }
 
+/* @text (NUL-terminated, room for 16 bytes more) changed at random: a
+ * byte overwritten, dropped, or a member written again after an opening
+ * brace (a duplicate key, or a trailing comma in an empty object). */
+static void mutate(char *text, unsigned *seed)
+{
+	static const char bytes[] = "{}[],:\"\\\x80\xc3\x01 1e-nu";
+	size_t len = strlen(text), at = len ? (size_t)rand_r(seed) % len : 0;
+	char *brace;
+
+	switch (rand_r(seed) % 4) {
+	case 0:
+		break;
+	case 1:
+		if (len)
+			text[at] = bytes[rand_r(seed) % (sizeof(bytes) - 1)];
+		break;
+	case 2:
+		if (len)
+			memmove(text + at, text + at + 1, len - at);
+		break;
+	default:
+		brace = strchr(text + at, '{');
+		if (!brace)
+			brace = strchr(text, '{');
+		if (brace) {
+			memmove(brace + 9, brace + 1, strlen(brace + 1) + 1);
+			memcpy(brace + 1, rand_r(seed) % 2 ? "\"k1\":0, " : "\"id\":0, ",
+			       8);
+		}
+	}
+}
+
+/* Random documents, some broken (mutate()): jparse, and jparse building
+ * only some members of every outermost object, agree with jansson on each. */
+static void mutants_alike(void **ctx)
+{
+	static const char *const names[] = {"id", "a", "s", "k1", "k2", "\xc3\xa9"};
+	unsigned seed = 7122026;
+
+	(void)ctx;
+	for (int i = 0; i < 3000; i++) {
+		json_t *doc = json_array();
+		char *text, *room;
+
+		for (int o = 1 + rand_r(&seed) % 3; o > 0; o--) {
+			json_t *obj = json_object();
+			for (int k = rand_r(&seed) % 6; k > 0; k--)
+				json_object_set_new(obj, names[rand_r(&seed) % 6],
+				                    random_value(&seed, 3));
+			json_array_append_new(doc, obj);
+		}
+		text = json_dumps(doc, i % 2 ? JSON_COMPACT : JSON_INDENT(1));
+		assert_non_null(text);
+		room = malloc(strlen(text) + 16);
+		assert_non_null(room);
+		strcpy(room, text);
+		mutate(room, &seed);
+		agree(room, strlen(room));
+		free(room);
+		free(text);
+		json_decref(doc);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -509,6 +573,7 @@ int main(void)
 	    cmocka_unit_test(repository_documents_alike),
 	    cmocka_unit_test(members_only),
 	    cmocka_unit_test(members_any_layout),
+	    cmocka_unit_test(mutants_alike),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
