@@ -552,7 +552,7 @@ static void mutants_alike(void **ctx)
 		assert_non_null(text);
 		room = malloc(strlen(text) + 16);
 		assert_non_null(room);
-		strcpy(room, text);
+		memcpy(room, text, strlen(text) + 1);
 		mutate(room, &seed);
 		agree(room, strlen(room));
 		free(room);
