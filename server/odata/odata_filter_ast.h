@@ -42,7 +42,7 @@ struct flit {
 	size_t len;
 	long long i;
 	bool b;
-	struct odata_time t;
+	struct iso_time t;
 	size_t pos;
 };
 

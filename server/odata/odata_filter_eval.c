@@ -159,7 +159,7 @@ static int sign_ll(long long a, long long b)
  */
 static int compare(const json_t *v, const struct flit *lit)
 {
-	struct odata_time t;
+	struct iso_time t;
 	const char *s;
 	size_t n;
 
@@ -187,9 +187,9 @@ static int compare(const json_t *v, const struct flit *lit)
 			return 2;
 		s = json_string_value(v);
 		n = json_string_length(v);
-		if (odata_time_parse(s, n, false, &t) != n)
+		if (iso_time_parse(s, n, false, &t) != n)
 			return 2;
-		return odata_time_cmp(&t, &lit->t);
+		return iso_time_cmp(&t, &lit->t);
 	}
 	return 2;
 }

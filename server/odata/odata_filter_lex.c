@@ -88,7 +88,7 @@ struct odata_tok odata_lex_at(const struct odata_parser *p, size_t pos)
 {
 	const char *s = p->src;
 	struct odata_tok t = {T_BAD, pos, 1};
-	struct odata_time tm;
+	struct iso_time tm;
 	size_t n, rest;
 
 	while (pos < p->len &&
@@ -133,7 +133,7 @@ struct odata_tok odata_lex_at(const struct odata_parser *p, size_t pos)
 		t.len = n;
 		return t;
 	}
-	n = odata_time_parse(s + pos, rest, true, &tm);
+	n = iso_time_parse(s + pos, rest, true, &tm);
 	if (n && (pos + n == p->len || !odata_is_name_char((unsigned char)s[pos + n]))) {
 		t.kind = T_DATETIME;
 		t.len = n;
@@ -290,7 +290,7 @@ bool odata_parse_literal(struct odata_parser *p, struct flit *lit)
 		break;
 	case T_DATETIME:
 		lit->kind = FL_DATETIME;
-		odata_time_parse(s, t.len, true, &lit->t);
+		iso_time_parse(s, t.len, true, &lit->t);
 		break;
 	case T_INT:
 		if (!parse_int(s, t.len, &lit->i))

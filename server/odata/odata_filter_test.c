@@ -416,18 +416,17 @@ static void test_eq_literal(void **state)
 
 static void test_time_parse(void **state)
 {
-	struct odata_time a, b;
+	struct iso_time a, b;
 
 	(void)state;
-	assert_int_equal(odata_time_parse("1970-01-01T00:00:00Z", 20, true, &a), 20);
+	assert_int_equal(iso_time_parse("1970-01-01T00:00:00Z", 20, true, &a), 20);
 	assert_true(a.secs == 0 && a.nanos == 0);
-	assert_int_equal(odata_time_parse("2024-02-29T23:59:59.5+01:00", 27, true, &b),
-	                 27);
+	assert_int_equal(iso_time_parse("2024-02-29T23:59:59.5+01:00", 27, true, &b), 27);
 	assert_true(b.secs == 1709251199 - 3600 && b.nanos == 500000000);
-	assert_int_equal(odata_time_parse("2023-02-29T00:00:00Z", 20, true, &a), 0);
-	assert_int_equal(odata_time_parse("2024-01-01T00:00:00", 19, true, &a), 0);
-	assert_int_equal(odata_time_parse("2024-01-01T00:00:00", 19, false, &a), 19);
-	assert_int_equal(odata_time_parse("2024-01-01T24:00:00Z", 20, true, &a), 0);
+	assert_int_equal(iso_time_parse("2023-02-29T00:00:00Z", 20, true, &a), 0);
+	assert_int_equal(iso_time_parse("2024-01-01T00:00:00", 19, true, &a), 0);
+	assert_int_equal(iso_time_parse("2024-01-01T00:00:00", 19, false, &a), 19);
+	assert_int_equal(iso_time_parse("2024-01-01T24:00:00Z", 20, true, &a), 0);
 }
 
 /* Hostile bytes must only ever produce an error or a tree, never a crash. */

@@ -22,7 +22,7 @@
 struct sort_key {
 	const json_t *v;
 	bool timed; /* a DateTimeOffset property's string that parsed whole: @t */
-	struct odata_time t;
+	struct iso_time t;
 };
 
 struct order {
@@ -38,7 +38,7 @@ static struct sort_key sort_key_of(const json_t *v, const struct odata_prop *pro
 
 	if (prop && prop->type == ODATA_DATETIME && json_is_string(v))
 		key.timed =
-		    odata_time_parse(json_string_value(v), len, false, &key.t) == len;
+		    iso_time_parse(json_string_value(v), len, false, &key.t) == len;
 	return key;
 }
 
@@ -51,7 +51,7 @@ static int cmp_values(const struct sort_key *ka, const struct sort_key *kb)
 	if (na || nb)
 		return nb - na; /* nulls first */
 	if (ka->timed && kb->timed)
-		return odata_time_cmp(&ka->t, &kb->t);
+		return iso_time_cmp(&ka->t, &kb->t);
 	if (json_is_string(a) && json_is_string(b))
 		return odata_strcasecmp(json_string_value(a), json_string_value(b));
 	if (json_is_number(a) && json_is_number(b)) {

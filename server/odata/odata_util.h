@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../../state/util/isotime.h"
 #include "../core/error.h"
 #include "odata.h"
 
@@ -25,11 +26,6 @@ struct odata_err {
 int odata_err_set(struct odata_err *err, enum gerr kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-struct odata_time {
-	int64_t secs; /* since 1970-01-01T00:00:00Z */
-	int32_t nanos;
-};
-
 /* ASCII case-insensitive comparisons; bytes >= 0x80 compare as themselves. */
 /* odata_members_add() - @name into @m once (NULL: a property it cannot name). */
 void odata_members_add(struct odata_members *m, const char *name);
@@ -39,14 +35,6 @@ int odata_strncasecmp(const char *a, const char *b, size_t n);
 bool odata_starts_with_ci(const char *s, size_t slen, const char *pre, size_t plen);
 bool odata_ends_with_ci(const char *s, size_t slen, const char *suf, size_t sufl);
 bool odata_contains_ci(const char *s, size_t slen, const char *needle, size_t nlen);
-
-/*
- * odata_time_parse() - parse "YYYY-MM-DDThh:mm[:ss[.f+]](Z|+hh:mm|-hh:mm)" from
- * @s (at most @len bytes); with @need_zone false a missing zone means UTC.
- * Returns the number of bytes consumed, 0 when @s is not such a time.
- */
-size_t odata_time_parse(const char *s, size_t len, bool need_zone, struct odata_time *t);
-int odata_time_cmp(const struct odata_time *a, const struct odata_time *b);
 
 /* "microsoft.graph.user" for messages: @entity->odata_type without the '#'. */
 const char *odata_type_short(const struct odata_entity *entity);
