@@ -75,17 +75,19 @@ static void find_prev(const struct oset *s, const char *key, uint64_t seq,
 	}
 }
 
-int oset_insert(struct oset *s, const char *key, uint64_t seq, void *val)
+/* A node @h levels high with room for @key_bytes after its links. */
+static struct oset_node *node_new(unsigned h, size_t key_bytes)
 {
-	struct oset_node *prev[OSET_LEVELS], *n;
-	unsigned h;
+	return state_malloc(sizeof(struct oset_node) + h * sizeof(struct oset_node *) +
+	                    key_bytes);
+}
 
-	if (ensure_head(s))
-		return -1;
-	h = height(s);
-	n = state_malloc(sizeof(*n) + h * sizeof(n->next[0]));
-	if (!n)
-		return -1;
+/* @n, made by node_new(), in its place for (@key, @seq). */
+static void link_node(struct oset *s, struct oset_node *n, unsigned h, const char *key,
+                      uint64_t seq, void *val)
+{
+	struct oset_node *prev[OSET_LEVELS];
+
 	n->key = key;
 	n->seq = seq;
 	n->val = val;
@@ -109,6 +111,39 @@ int oset_insert(struct oset *s, const char *key, uint64_t seq, void *val)
 			s->tail[l] = n;
 	}
 	s->count++;
+}
+
+int oset_insert(struct oset *s, const char *key, uint64_t seq, void *val)
+{
+	struct oset_node *n;
+	unsigned h;
+
+	if (ensure_head(s))
+		return -1;
+	h = height(s);
+	n = node_new(h, 0);
+	if (!n)
+		return -1;
+	link_node(s, n, h, key, seq, val);
+	return 0;
+}
+
+int oset_insert_copy(struct oset *s, const char *key, uint64_t seq, void *val)
+{
+	size_t len = strlen(key ? key : "");
+	struct oset_node *n;
+	char *copy;
+	unsigned h;
+
+	if (ensure_head(s))
+		return -1;
+	h = height(s);
+	n = node_new(h, len + 1);
+	if (!n)
+		return -1;
+	copy = (char *)&n->next[h];
+	memcpy(copy, key ? key : "", len + 1);
+	link_node(s, n, h, copy, seq, val);
 	return 0;
 }
 

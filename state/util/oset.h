@@ -3,8 +3,9 @@
  * insert, remove and seek cost O(log n) and walking on from any point costs
  * O(1) a step. The store keeps its paging orders in them: objects of a kind
  * by insertion (seq), by display name, a group's members by their seq.
- * Keys are borrowed: the caller keeps each key alive and unchanged while its
- * entry is in the set (remove, change, insert again). A NULL key sorts as "".
+ * Keys are borrowed (but see oset_insert_copy()): the caller keeps each key
+ * alive and unchanged while its entry is in the set (remove, change, insert
+ * again). A NULL key sorts as "".
  * Not thread-safe: the tenant lock guards it like everything in a tenant.
  */
 #ifndef GRAPHMOCK_STATE_UTIL_OSET_H
@@ -38,6 +39,12 @@ void oset_release(struct oset *s);
 
 /* oset_insert() - add (@key, @seq) -> @val. 0, or -1 on OOM (nothing changed). */
 int oset_insert(struct oset *s, const char *key, uint64_t seq, void *val);
+
+/*
+ * oset_insert_copy() - the same with a copy of @key kept in the entry (and
+ * freed with it) instead of @key itself: for keys nothing else holds.
+ */
+int oset_insert_copy(struct oset *s, const char *key, uint64_t seq, void *val);
 
 /* oset_remove() - drop (@key, @seq). Returns 0, or 1 when it was not there. */
 int oset_remove(struct oset *s, const char *key, uint64_t seq);

@@ -180,11 +180,39 @@ static void test_appends_after_removes(void **s)
 	assert_null(oset_first(&set));
 }
 
+/* Copied keys: the entry keeps its own, sorted, found and freed with it. */
+static void test_copied_keys(void **s)
+{
+	struct oset set = {0};
+	char key[16];
+
+	(void)s;
+	for (int i = 0; i < 500; i++) {
+		snprintf(key, sizeof(key), "k%03d", (i * 7) % 500);
+		assert_int_equal(oset_insert_copy(&set, key, (uint64_t)i, NULL), 0);
+	}
+	memset(key, 'x', sizeof(key) - 1); /* the caller's buffer, reused */
+	assert_int_equal(oset_insert_copy(&set, NULL, 9999, NULL), 0); /* as "" */
+	check_levels(&set);
+	assert_int_equal(set.count, 501);
+	assert_string_equal(oset_first(&set)->key, "");
+	assert_string_equal(oset_next(oset_first(&set))->key, "k000");
+	assert_string_equal(oset_seek(&set, "k250", 0)->key, "k250");
+	for (int i = 0; i < 500; i += 2) {
+		snprintf(key, sizeof(key), "k%03d", (i * 7) % 500);
+		assert_int_equal(oset_remove(&set, key, (uint64_t)i), 0);
+	}
+	check_levels(&set);
+	assert_int_equal(set.count, 251);
+	oset_release(&set); /* the rest, keys and all (ASan: no leak) */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_agrees_with_sorted_array),
 	    cmocka_unit_test(test_appends_after_removes),
+	    cmocka_unit_test(test_copied_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
