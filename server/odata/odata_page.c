@@ -204,8 +204,9 @@ int odata_token_decode(const char *token, int *kind, uint64_t *value)
 	return 0;
 }
 
-/* A cursor: "DSpt" 3 3 seq[8] key[n] check[4], base64url (longer than any
- * fixed token, so the two never mix up). */
+/* A cursor: "DSpt" 3 3 seq[8] key[n] check[4], base64url: as long as a fixed
+ * token when its key is "" (an order's first key: no createdDateTime), and
+ * told from one by its version and kind bytes. */
 #define CURSOR_VERSION 3
 
 char *odata_cursor_encode(uint64_t seq, const char *key)
@@ -244,7 +245,7 @@ int odata_cursor_decode(const char *token, uint64_t *seq, char **key)
 	uint64_t v = 0;
 	long got;
 
-	if (len <= ODATA_TOKEN_LEN || len > (sizeof(p) - 4) / 3 * 4 + 4)
+	if (len < ODATA_TOKEN_LEN || len > (sizeof(p) - 4) / 3 * 4 + 4)
 		return -1;
 	got = b64url_decode_to(token, len, p, sizeof(p));
 	if (got < 18)

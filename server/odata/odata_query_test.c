@@ -417,6 +417,32 @@ static void test_skiptoken_codec(void **state)
 	ACCEPT(&fx_user, false, "$orderby", "displayName", "$skiptoken", tok);
 }
 
+/* A walk's cursor, its key empty (as long as a fixed token) or not, comes
+ * back as it went; fixed tokens are no cursors, nor cursors fixed tokens. */
+static void test_cursor_codec(void **state)
+{
+	static const char *const keys[] = {"", "adele vance", "80000000659a3c0000000000"};
+	char fixed[ODATA_TOKEN_LEN + 1], *tok, *key = NULL;
+	uint64_t seq = 0, v;
+	int kind;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		tok = odata_cursor_encode(4242 + i, keys[i]);
+		assert_non_null(tok);
+		assert_int_equal(odata_cursor_decode(tok, &seq, &key), 0);
+		assert_true(seq == 4242 + i);
+		assert_string_equal(key, keys[i]);
+		free(key);
+		assert_int_equal(odata_token_decode(tok, &kind, &v), -1);
+		tok[strlen(tok) / 2] ^= 1; /* any change is detected */
+		assert_int_equal(odata_cursor_decode(tok, &seq, &key), -1);
+		free(tok);
+	}
+	odata_token_encode(ODATA_TOKEN_OFFSET, 2, fixed);
+	assert_int_equal(odata_cursor_decode(fixed, &seq, &key), -1);
+}
+
 /* ---- projection and context ---- */
 
 static json_t *load(const char *text)
@@ -1093,6 +1119,7 @@ int main(void)
 	    cmocka_unit_test(test_search_eval),
 	    cmocka_unit_test(test_orderby_parse),
 	    cmocka_unit_test(test_skiptoken_codec),
+	    cmocka_unit_test(test_cursor_codec),
 	    cmocka_unit_test(test_project_default),
 	    cmocka_unit_test(test_project_select),
 	    cmocka_unit_test(test_respond_entity),
