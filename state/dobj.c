@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "changelog.h"
+#include "created_order.h"
 #include "frozen.h"
 #include "invitation.h"
 #include "rewind.h"
@@ -711,6 +712,7 @@ struct dobj *state_dobj_add(struct state *st, struct tenant *t, enum dobj_kind k
 		HASH_DEL(t->objects, d);
 		goto out_free;
 	}
+	state_created_linked(t, d);
 	if (state_change_log(st, t, CHANGE_CREATED, d, NULL, NULL, 0)) {
 		state_dobj_unlink(t, d);
 		goto out_free;
@@ -1056,6 +1058,7 @@ static int seq_link(struct tenant *t, struct dobj *d, bool in_place)
 
 	if (oset_insert(&t->by_seq[d->kind], NULL, d->seq, d))
 		return -1;
+	state_created_linked(t, d);
 	if (!in_place) {
 		kind_append(t, d);
 		return 0;
@@ -1118,6 +1121,7 @@ int state_dobj_move(struct tenant *t, struct dobj *d, uint64_t seq)
 	/* Every order keyed by its seq: its kind's, and each group's members. */
 	for (l = d->member_of; l; l = l->hh.next)
 		oset_remove(l->obj->member_order, NULL, old);
+	state_created_unlinking(t, d);
 	oset_remove(&t->by_seq[d->kind], NULL, old);
 	kind_remove(t, d);
 	d->seq = seq;
@@ -1131,6 +1135,7 @@ int state_dobj_move(struct tenant *t, struct dobj *d, uint64_t seq)
 
 void state_dobj_unlink(struct tenant *t, struct dobj *d)
 {
+	state_created_unlinking(t, d);
 	oset_remove(&t->by_seq[d->kind], NULL, d->seq);
 	kind_remove(t, d);
 	HASH_DEL(t->objects, d);
@@ -1171,6 +1176,7 @@ void state_dobjs_free_all(struct tenant *t)
 	}
 	oset_release(&t->by_upn);
 	t->upn_ordered = false;
+	state_created_free(t);
 	oset_release(&t->guests);
 	for (int k = 0; k < DOBJ_KIND_COUNT; k++) {
 		oset_release(&t->by_seq[k]);

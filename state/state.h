@@ -199,6 +199,13 @@ struct tenant {
 	 * for until asked. */
 	struct oset by_upn;
 	bool upn_ordered;
+	/* Each kind by createdDateTime (keys of their own: state/created_order.c),
+	 * made by the first `$orderby=createdDateTime` that walks them and kept
+	 * in step, or dropped when it cannot be (made again when next asked). */
+	struct {
+		struct oset of_kind[DOBJ_KIND_COUNT];
+		bool made[DOBJ_KIND_COUNT];
+	} by_created;
 	/* Users whose userType is Guest, by seq: `$filter=userType eq 'Guest'`,
 	 * what guest onboarding lists, walks them rather than every user. */
 	struct oset guests;
@@ -469,6 +476,18 @@ int state_dobj_names_build(struct tenant *t);
  * unindex. Returns: the order (borrowed), or NULL on OOM. Locking: @t's.
  */
 const struct oset *state_dobj_upn_order(struct tenant *t);
+
+/*
+ * state_dobj_created_order() - @t's objects of @kind in the order
+ * `$orderby=createdDateTime` gives them (server/odata/odata_page.c): no
+ * value first, then by the instant named, whatever its zone or fraction, and
+ * objects of one instant by seq. Made on first use, then kept in step. NULL
+ * when memory ran out (*@oom true) or when some object's value is not a
+ * date-time, which only the general engine sorts (*@oom false).
+ * Locking: @t's lock.
+ */
+const struct oset *state_dobj_created_order(struct tenant *t, enum dobj_kind kind,
+                                            bool *oom);
 
 /* state_dobj_upn_key() - @d's key in that order (its lower-cased UPN), or NULL. */
 const char *state_dobj_upn_key(const struct dobj *d);

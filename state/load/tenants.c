@@ -501,6 +501,7 @@ static void swap_contents(struct tenant *a, struct tenant *b)
 	SWAP(lag_applied);
 	SWAP(by_upn);
 	SWAP(upn_ordered);
+	SWAP(by_created);
 	SWAP(guests);
 	SWAP(expect);
 	SWAP(templates);
