@@ -248,13 +248,12 @@ struct walk {
 	const struct odata_entity *entity; /* NULL: each object's own */
 	int kind;                          /* -1: any */
 	bool skip_sps;
-	/* Ordered by a key: a name index, or the users' UPN order (@by_upn);
-	 * NULL: by seq. */
+	/* Ordered by a key: a name index, the users' UPN order or a kind's
+	 * createdDateTime order; NULL: by seq. */
 	const struct oset *keyed;
 	const struct oset *seq; /* not keyed: the seq order walked (guests_or_all) */
-	bool by_upn;
-	bool desc;          /* keyed, last key first */
-	const char *prefix; /* keyed by name: stop past it (lower case); NULL none */
+	bool desc;              /* keyed, last key first */
+	const char *prefix;     /* keyed by name: stop past it (lower case); NULL none */
 	size_t top;
 	struct odata_members mem; /* what its $filter and $search read */
 	bool oom;                 /* an object could not be read: answer 500 */
@@ -442,6 +441,7 @@ static int walk_from(struct walk *w, struct walk_pos at, struct walk_pos first,
 	struct odata_expander ex;
 	struct odata_cursor next = {0, NULL};
 	const struct dobj *last = NULL;
+	const char *last_key = NULL; /* keyed: its key there */
 	bool more = false;
 	size_t n = 0, total = 0;
 	int rc;
@@ -465,14 +465,11 @@ static int walk_from(struct walk *w, struct walk_pos at, struct walk_pos first,
 		items[n++] = (struct odata_item){
 		    obj, w->entity ? w->entity : entity_for_kind(d->kind), d->seq, NULL};
 		last = d;
+		last_key = at.o ? at.o->key : NULL;
 	}
 	if (more && last) {
 		next.seq = last->seq;
-		next.key = !w->keyed   ? NULL
-		           : w->by_upn ? state_dobj_upn_key(last)
-		                       : last->name_key;
-		if (w->keyed && !next.key)
-			next.key = "";
+		next.key = w->keyed ? (last_key ? last_key : "") : NULL;
 	}
 	if (wants_count(w->c->odata))
 		total = walk_count(w, first);
@@ -492,7 +489,7 @@ static int walk_from(struct walk *w, struct walk_pos at, struct walk_pos first,
 
 bool listing_walks = true;
 
-enum walk_order { BY_SEQ, BY_NAME, BY_UPN };
+enum walk_order { BY_SEQ, BY_NAME, BY_UPN, BY_CREATED };
 
 /* Can the query be walked, and in which order (by a key: descending when
  * the $orderby says so)? false: the general engine. */
@@ -511,6 +508,8 @@ static bool walkable(const struct odata_query *q, const struct odata_list_opts *
 		*order = BY_NAME;
 	else if (q->norderby == 1 && !strcasecmp(q->orderby[0].prop, "userPrincipalName"))
 		*order = BY_UPN;
+	else if (q->norderby == 1 && !strcasecmp(q->orderby[0].prop, "createdDateTime"))
+		*order = BY_CREATED;
 	else if (q->norderby == 1)
 		return false;
 	if (!q->token_kind)
@@ -600,7 +599,7 @@ int listing_walk(struct call *c, enum dobj_kind kind, const struct odata_entity 
 		return 1;
 	w.desc = order != BY_SEQ && q->orderby[0].desc;
 	prefix = lower_prefix(odata_filter_startswith_value(q, "displayName"));
-	if (prefix && (w.desc || order == BY_UPN)) {
+	if (prefix && (w.desc || order == BY_UPN || order == BY_CREATED)) {
 		free(prefix); /* the engine sorts the prefix's range alone */
 		return 1;
 	}
@@ -612,13 +611,15 @@ int listing_walk(struct call *c, enum dobj_kind kind, const struct odata_entity 
 		free(prefix);
 		return 1;
 	}
-	w.by_upn = order == BY_UPN;
-	w.keyed = order == BY_NAME ? &c->tenant->by_name[kind]
-	          : w.by_upn       ? state_dobj_upn_order(c->tenant)
-	                           : NULL;
+	bool oom = true;
+	w.keyed = order == BY_NAME      ? &c->tenant->by_name[kind]
+	          : order == BY_UPN     ? state_dobj_upn_order(c->tenant)
+	          : order == BY_CREATED ? state_dobj_created_order(c->tenant, kind, &oom)
+	                                : NULL;
 	if (order != BY_SEQ && !w.keyed) {
 		free(prefix);
-		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+		/* a createdDateTime that is no date-time: the engine's to sort */
+		return oom ? resp_error(c->resp, GERR_INTERNAL, "Out of memory.") : 1;
 	}
 	odata_query_members(q, &w.mem);
 	w.top = listing_page_size(q, opts);

@@ -347,8 +347,9 @@ static void pages_while_objects_change(const char *path, const char *name)
 	struct test_reply *r;
 	char *before, *during, *after;
 
-	snprintf(first, sizeof(first), "%s&$top=1&$select=id,displayName", path);
-	r = get(first, false);
+	snprintf(first, sizeof(first), "%s&$top=1&$count=true&$select=id,displayName",
+	         path);
+	r = get(first, true); /* (as all_pages asks: createdDateTime needs it) */
 	victim = strdup(json_string_value(
 	    json_object_get(json_array_get(json_object_get(r->json, "value"), 0), "id")));
 	test_reply_free(r);
@@ -377,6 +378,145 @@ static void test_pages_while_objects_change(void **s)
 	                           "\\u00ff late");
 	/* by UPN: the newcomer's ("late<n>@") is before the cursor by page 3 */
 	pages_while_objects_change("/v1.0/users?$orderby=userPrincipalName", "upn late");
+}
+
+/* The shared server's state with every user's createdDateTime set from
+ * @when (NULL: null), at random, into a server of its own: srv. */
+static struct srv *with_created(const char *const *when, size_t nwhen)
+{
+	struct test_server_opts opts = {.seed = 11};
+	struct test_reply *r =
+	    test_local_call(srv, "GET", "/_mock/state", NULL, NULL, NULL);
+	json_t *users, *u;
+	struct srv *shared = srv;
+	char *text;
+	size_t i;
+
+	assert_int_equal(r->status, 200);
+	users = json_object_get(json_array_get(json_object_get(r->json, "tenants"), 0),
+	                        "users");
+	json_array_foreach(users, i, u)
+	{
+		const char *w = when[rnd((unsigned)nwhen)];
+		json_object_set_new(u, "createdDateTime",
+		                    w ? json_string(w) : json_null());
+	}
+	text = json_dumps(r->json, JSON_COMPACT);
+	assert_non_null(text);
+	test_reply_free(r);
+	srv = test_srv_new(&opts);
+	snprintf(srv->cfg.public_url, sizeof(srv->cfg.public_url), BASE);
+	r = test_local_call(srv, "PUT", "/_mock/state", text, "application/json", NULL);
+	if (r->status != 204)
+		fail_msg("PUT /_mock/state: %ld %s", r->status, r->body);
+	test_reply_free(r);
+	free(text);
+	return shared;
+}
+
+/* `$orderby=createdDateTime` walked from the store's order by instant
+ * (state_dobj_created_order): zones, fractions, dates before 1970, nulls
+ * and ties page as the engine sorts them, also while users come and go;
+ * a value that is no date-time leaves the sort to the engine. */
+static void test_created_order_walked(void **s)
+{
+	static const char *const when[] = {
+	    "2024-01-01T10:00:00+02:00",
+	    "2024-01-01T08:00:00Z",
+	    "2024-01-01T07:59:59.9999999Z",
+	    "2023-12-31T23:00:00-10:00",
+	    "0001-01-01T00:00:00Z",
+	    "1969-12-31T23:59:59.5Z",
+	    "2024-01-01T08:00:00.000Z",
+	    "2024-06-30T12:00:00+14:00",
+	    "2024-06-30t12:00z",
+	    NULL,
+	};
+	static const char *const paths[] = {
+	    "/v1.0/users?$top=7&$orderby=createdDateTime",
+	    "/v1.0/users?$top=9&$orderby=createdDateTime desc",
+	    "/v1.0/users?$top=5&$orderby=createdDateTime&$filter=accountEnabled eq true",
+	    "/v1.0/users?$top=4&$orderby=createdDateTime "
+	    "desc&$search=%22displayName:x%22",
+	    "/v1.0/"
+	    "users?$top=6&$orderby=createdDateTime&$filter=startswith(displayName,'a')",
+	};
+	struct srv *shared = with_created(when, sizeof(when) / sizeof(when[0]));
+	struct test_reply *r;
+	const char *link;
+
+	(void)s;
+	/* (newest first: a null's cursor key is "", as short as an offset) */
+	r = get("/v1.0/users?$top=5&$orderby=createdDateTime%20desc&$count=true", true);
+	link = json_string_value(json_object_get(r->json, "@odata.nextLink"));
+	assert_non_null(link); /* walked: a cursor, not an offset */
+	assert_true(strlen(strstr(link, "$skiptoken=") + 11) > 24);
+	test_reply_free(r);
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		same_pages(paths[i]);
+	/* a user made now is the newest: first when newest come first */
+	pages_while_objects_change("/v1.0/users?$orderby=createdDateTime%20desc",
+	                           "made just now");
+	same_pages(paths[0]);
+	same_pages(paths[1]);
+	test_srv_free(srv);
+	srv = shared;
+	/* one value that is no date-time: the engine sorts, alike */
+	static const char *const odd[] = {"2024-01-01T08:00:00Z", "not a date",
+	                                  "2025-01-01T08:00:00Z"};
+	shared = with_created(odd, 3);
+	r = get("/v1.0/users?$top=5&$orderby=createdDateTime&$count=true", true);
+	link = json_string_value(json_object_get(r->json, "@odata.nextLink"));
+	assert_non_null(link); /* the engine's: an offset */
+	assert_true(strlen(strstr(link, "$skiptoken=") + 11) <= 24);
+	test_reply_free(r);
+	same_pages(paths[0]);
+	same_pages(paths[1]);
+	test_srv_free(srv);
+	srv = shared;
+}
+
+/* A reset rewinds what was made and deleted since the fixture (state/rewind.h)
+ * through the same links the order follows: after it, the order walked is
+ * the engine's again, the fixture's users alone. */
+static void test_created_order_rewound(void **s)
+{
+	struct test_server_opts opts = {.seed = 13};
+	struct srv *shared = srv;
+	struct test_reply *r;
+	char body[512], *ids[4];
+	char *walked;
+
+	(void)s;
+	srv = test_srv_new(&opts);
+	snprintf(srv->cfg.public_url, sizeof(srv->cfg.public_url), BASE);
+	same_pages("/v1.0/users?$top=1&$orderby=createdDateTime desc"); /* made */
+	for (int i = 0; i < 4; i++) {
+		snprintf(body, sizeof(body),
+		         "{\"accountEnabled\":true,\"displayName\":\"Rewound %d\","
+		         "\"mailNickname\":\"rw%d\",\"userPrincipalName\":"
+		         "\"rw%d@contoso.onmicrosoft.com\",\"passwordProfile\":"
+		         "{\"password\":\"Pa55-word!\"}}",
+		         i, i, i);
+		ids[i] = post("/v1.0/users", body);
+	}
+	del("/v1.0/users/867c0910-85c6-4427-9a19-b6e7e79332ae"); /* the fixture's */
+	same_pages("/v1.0/users?$top=2&$orderby=createdDateTime");
+	r = test_local_call(srv, "POST", "/_mock/reset", NULL, NULL, NULL);
+	assert_int_equal(r->status, 204);
+	test_reply_free(r);
+	assert_int_equal(atomic_load(&srv->state.rewinds), 1); /* not rebuilt */
+	same_pages("/v1.0/users?$top=1&$orderby=createdDateTime");
+	same_pages("/v1.0/users?$top=1&$orderby=createdDateTime desc");
+	walked = all_pages("/v1.0/users?$top=1&$orderby=createdDateTime", false, NULL);
+	assert_non_null(strstr(walked, "867c0910-85c6-4427-9a19-b6e7e79332ae"));
+	for (int i = 0; i < 4; i++) {
+		assert_null(strstr(walked, ids[i]));
+		free(ids[i]);
+	}
+	free(walked);
+	test_srv_free(srv);
+	srv = shared;
 }
 
 static void patch(const char *id, const char *body)
@@ -929,6 +1069,8 @@ int main(void)
 	    cmocka_unit_test(test_users_and_groups),
 	    cmocka_unit_test(test_members),
 	    cmocka_unit_test(test_pages_while_objects_change),
+	    cmocka_unit_test(test_created_order_walked),
+	    cmocka_unit_test(test_created_order_rewound),
 	    cmocka_unit_test(test_upn_order_kept_in_step),
 	    cmocka_unit_test(test_in_lists_from_the_indexes),
 	    cmocka_unit_test(test_guests_walked),
