@@ -170,13 +170,13 @@ static bool unbuilt(struct builder *b)
  */
 static bool text_ok(const unsigned char *s, size_t n)
 {
+	size_t plain = 0;
 	json_t *v;
 
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == 0 || s[i] >= 0x80)
-			goto closer_look;
-	return true;
-closer_look:
+	while (plain < n && s[plain] && s[plain] < 0x80)
+		plain++;
+	if (plain == n)
+		return true;
 	if (memchr(s, '\0', n))
 		return false;
 	v = json_stringn((const char *)s, n);
