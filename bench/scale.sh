@@ -4,7 +4,8 @@
 # app role assignments (bench/gen_scale.c), plus a small second tenant. Prints
 # start-up time to the ready line, RSS, paging through every user and a
 # group's members with $top=999, startswith, $orderby=displayName (both
-# ways) and userPrincipalName, queries that read every user ($count,
+# ways), userPrincipalName and createdDateTime (the first page of each of
+# the last two makes its order), queries that read every user ($count,
 # $search), reset and per-tenant reset after 1,250 writes (time and RSS
 # after), export
 # throughput (alone, then with the readers below: on two cores they take CPU
@@ -81,6 +82,10 @@ step '$orderby=userPrincipalName, first page' \
 	"$client" once GET "$B/users?\$orderby=userPrincipalName&\$top=999" "$contoso"
 step '$orderby=userPrincipalName, every page' \
 	"$client" page "$B/users?\$orderby=userPrincipalName&\$top=999" "$contoso"
+step '$orderby=createdDateTime desc, $count=true, first page' \
+	"$client" once GET "$B/users?\$orderby=createdDateTime%20desc&\$count=true&\$top=999" "$contoso"
+step '$orderby=createdDateTime desc, $count=true, every page' \
+	"$client" page "$B/users?\$orderby=createdDateTime%20desc&\$count=true&\$top=999" "$contoso"
 step 'one user by id' "$client" once GET "$B/users/000005e7-0000-4000-8000-000000000007" "$contoso"
 step "\$filter=userType eq 'Guest' (none among a million)" "$client" once GET \
 	"$B/users?\$filter=userType%20eq%20'Guest'&\$top=999" "$contoso"
