@@ -21,8 +21,9 @@
 static const char *const read_created[] = {"id", "createdDateTime", NULL};
 
 /*
- * @d's key into @out. Returns 0, 1 when its value is no date-time (a string
- * the engine's sort reads as one, parsed whole), -1 when memory ran out.
+ * @d's key into @out. Returns 0; 1 when its value is neither null nor a
+ * string the engine's sort reads as a date-time (parsed whole); -1 when
+ * memory ran out.
  */
 static int created_key(const struct dobj *d, char out[KEY_LEN + 1])
 {
