@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "schema.h"
+#include "schema_fit.h"
 #include "schema_ids.h"
 
 static const struct schema_type *type(const char *name)
@@ -492,6 +493,40 @@ static void test_ids_and_slots(void **unused)
 	assert_int_equal(schema_property_slot(NULL, "id", 2), -1);
 }
 
+/* The kinds of JSON value each sort of property takes (schema_fit.h). */
+static void test_kinds_fit(void **state)
+{
+	const struct schema_type *user = schema_type_find("user");
+	const struct schema_property *enabled =
+	    schema_property_find(user, "accountEnabled");
+	const struct schema_property *phones =
+	    schema_property_find(user, "businessPhones");
+	const struct schema_property *ids = schema_property_find(user, "identities");
+	const struct schema_property *profile =
+	    schema_property_find(user, "passwordProfile");
+	const struct schema_property *created =
+	    schema_property_find(user, "createdDateTime");
+	const struct schema_property *manager = schema_property_find(user, "manager");
+
+	(void)state;
+	assert_true(schema_kind_fits(enabled, schema_json_kind_of_text("false")));
+	assert_true(schema_kind_fits(enabled, schema_json_kind_of_text("null")));
+	assert_false(schema_kind_fits(enabled, schema_json_kind_of_text("\"yes\"")));
+	assert_false(schema_kind_fits(enabled, schema_json_kind_of_text("1")));
+	assert_string_equal(schema_kind_wanted(enabled), "a boolean");
+	assert_true(schema_kind_fits(phones, SCHEMA_JSON_ARRAY));
+	assert_false(schema_kind_fits(phones, SCHEMA_JSON_NULL)); /* Nullable="false" */
+	assert_false(schema_kind_fits(phones, SCHEMA_JSON_STRING));
+	assert_string_equal(schema_kind_wanted(phones), "an array");
+	assert_true(schema_kind_fits(ids, SCHEMA_JSON_NULL));
+	assert_true(schema_kind_fits(profile, schema_json_kind_of_text("{}")));
+	assert_false(schema_kind_fits(profile, schema_json_kind_of_text("[]")));
+	assert_true(schema_kind_fits(created, schema_json_kind_of_text("\"2024\"")));
+	assert_false(schema_kind_fits(created, schema_json_kind_of_text("-12")));
+	assert_string_equal(schema_kind_wanted(created), "a string");
+	assert_true(schema_kind_fits(manager, SCHEMA_JSON_NUMBER)); /* not judged */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -507,6 +542,7 @@ int main(void)
 	    cmocka_unit_test(test_sources),
 	    cmocka_unit_test(test_table_invariants),
 	    cmocka_unit_test(test_ids_and_slots),
+	    cmocka_unit_test(test_kinds_fit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
