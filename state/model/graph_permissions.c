@@ -125,7 +125,7 @@ static void release_text(const char *text, size_t len)
 static json_t *build(void)
 {
 	struct intern in = {.seen = json_object()};
-	struct jparse_capture cap = {want, capture, &in, NULL};
+	struct jparse_capture cap = {want, capture, &in, NULL, NULL};
 	size_t len = strlen(model_graph_permissions_json);
 	json_t *c;
 

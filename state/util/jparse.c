@@ -150,6 +150,18 @@ static bool skipped(struct builder *b)
 	return true;
 }
 
+/* A value starts: one of a member of the wanted object built in part
+ * (directly inside it)? Then its capture is told (jparse_capture.member). */
+static void tell_member(struct builder *b, char kind)
+{
+	const struct level *top;
+
+	if (b->light != 1 || !b->cap->member)
+		return;
+	top = &b->levels[b->depth - 1];
+	b->cap->member(b->cap->ctx, top->key, top->key_len, kind);
+}
+
 /* Is the value starting now one checked without being built? */
 static bool unbuilt(struct builder *b)
 {
@@ -214,11 +226,13 @@ static int add(struct builder *b, json_t *v)
 
 static int on_null(void *ctx)
 {
+	tell_member(ctx, 'n');
 	return skipped(ctx) || unbuilt(ctx) || add(ctx, json_null());
 }
 
 static int on_boolean(void *ctx, int v)
 {
+	tell_member(ctx, 't');
 	return skipped(ctx) || unbuilt(ctx) || add(ctx, json_boolean(v));
 }
 
@@ -271,6 +285,7 @@ static int on_number(void *ctx, const char *s, size_t n)
 	struct number num;
 	json_t *v;
 
+	tell_member(b, '0');
 	if (skipped(b))
 		return 1;
 	if (unbuilt(b))
@@ -287,6 +302,7 @@ static int on_string(void *ctx, const unsigned char *s, size_t n)
 	struct builder *b = ctx;
 	json_t *v;
 
+	tell_member(b, '"');
 	if (skipped(b))
 		return 1;
 	if (unbuilt(b))
@@ -412,6 +428,7 @@ static int on_start_map(void *ctx)
 	struct builder *b = ctx;
 	bool capture;
 
+	tell_member(b, '{');
 	if (skip_container(b))
 		return 1;
 	if (unbuilt(b))
@@ -512,6 +529,7 @@ static int close_level(struct builder *b)
 
 static int on_start_array(void *ctx)
 {
+	tell_member(ctx, '[');
 	if (skip_container(ctx))
 		return 1;
 	if (unbuilt(ctx))

@@ -47,6 +47,13 @@ struct jparse_capture {
 	 * captured.
 	 */
 	const char *const *build;
+	/*
+	 * With @build, may be NULL: told of each top-level member of a wanted
+	 * object as its value starts, by its key (@len bytes, decoded) and the
+	 * kind of value: 'n' null, 't' a boolean, '0' a number, '"' a string,
+	 * '{' an object, '[' an array (a JSON text's first byte, so to speak).
+	 */
+	void (*member)(void *ctx, const char *key, size_t len, char kind);
 };
 
 /*

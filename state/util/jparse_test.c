@@ -25,6 +25,13 @@ static bool want_all(void *ctx, const char *const *keys, size_t depth)
 	return true;
 }
 
+/* The objects of the root's arrays: [{...}] one level in, {"v":[{...}]} two. */
+static bool want_depth_2(void *ctx, const char *const *keys, size_t depth)
+{
+	(void)ctx;
+	return depth == 2 && keys[0] && !keys[1];
+}
+
 static json_t *count_and_keep(void *ctx, const char *const *keys, size_t depth,
                               json_t *tree, const char *text, size_t len)
 {
@@ -40,7 +47,7 @@ static json_t *count_and_keep(void *ctx, const char *const *keys, size_t depth,
 static bool read_by_yajl(const char *text, size_t len)
 {
 	size_t captured = 0;
-	struct jparse_capture cap = {want_all, count_and_keep, &captured, NULL};
+	struct jparse_capture cap = {want_all, count_and_keep, &captured, NULL, NULL};
 	json_error_t jerr;
 	json_t *doc = jparse(text, len, &cap, &jerr);
 
@@ -84,7 +91,7 @@ static void agree_in_part(const char *text, size_t len, const json_t *theirs_doc
                           const json_error_t *theirs)
 {
 	size_t captured = 0;
-	struct jparse_capture cap = {want_all, check_some, &captured, some_members};
+	struct jparse_capture cap = {want_all, check_some, &captured, some_members, NULL};
 	json_error_t ours;
 	json_t *doc = jparse(text, len, &cap, &ours);
 
@@ -310,7 +317,7 @@ static void captures_wanted_objects(void **ctx)
 	    "{ \"id\" : \"b\", \"x\": {\"y\": [1]} }],\"groups\":[{\"id\":"
 	    "\"g\"}]},{\"users\":[]},{\"users\":[{}]}],\"users\":[{\"no\":1}]}";
 	struct seen seen = {0};
-	struct jparse_capture cap = {want_users, capture_as_text, &seen, NULL};
+	struct jparse_capture cap = {want_users, capture_as_text, &seen, NULL, NULL};
 	json_error_t jerr;
 	json_t *doc = jparse(text, strlen(text), &cap, &jerr);
 	json_t *users;
@@ -338,7 +345,7 @@ static void capture_refuses_alike(void **ctx)
 {
 	const char *text = "{\"tenants\":[{\"users\":[{\"id\":\"a\",\"id\":\"b\"}]}]}";
 	struct seen seen = {0};
-	struct jparse_capture cap = {want_users, capture_as_text, &seen, NULL};
+	struct jparse_capture cap = {want_users, capture_as_text, &seen, NULL, NULL};
 	json_error_t ours, theirs;
 
 	(void)ctx;
@@ -561,6 +568,53 @@ static void mutants_alike(void **ctx)
 	}
 }
 
+/* What jparse_capture.member was told, one "key=kind;" after another. */
+static void tell(void *ctx, const char *key, size_t len, char kind)
+{
+	char *told = ctx;
+	size_t at = strlen(told);
+
+	snprintf(told + at, 256 - at, "%.*s=%c;", (int)len, key, kind);
+}
+
+static json_t *keep_tree(void *ctx, const char *const *keys, size_t depth, json_t *tree,
+                         const char *text, size_t len)
+{
+	(void)ctx;
+	(void)keys;
+	(void)depth;
+	(void)tree;
+	return json_loadb(text, len, 0, NULL);
+}
+
+/* Each top-level member of a wanted object built in part is told with the
+ * kind of its value, its key decoded; nothing nested, nothing outside. */
+static void members_told(void **ctx)
+{
+	static const char text[] =
+	    "{\"o\":{\"x\":1},\"v\":[{\"n\":null,\"t\":true,\"f\":false,\"i\":-1,"
+	    "\"r\":2.5,\"s\":\"x\",\"k\\u00e9\":\"\",\"a\":[{\"deep\":1}],\"o\":{\"d\":2}"
+	    ","
+	    "\"e\":{}},{}]}";
+	char told[256] = "";
+	struct jparse_capture cap = {want_all, keep_tree, told, some_members, tell};
+	json_error_t jerr;
+	json_t *doc = jparse(text, strlen(text), &cap, &jerr);
+
+	(void)ctx;
+	assert_non_null(doc);
+	/* the root is wanted: its members are told, and nothing below them */
+	assert_string_equal(told, "o={;v=[;");
+	json_decref(doc);
+	told[0] = '\0';
+	/* the array's objects wanted: each member once, with its kind */
+	cap.want = want_depth_2;
+	doc = jparse(text, strlen(text), &cap, &jerr);
+	assert_non_null(doc);
+	assert_string_equal(told, "n=n;t=t;f=t;i=0;r=0;s=\";k\xc3\xa9=\";a=[;o={;e={;");
+	json_decref(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -574,6 +628,7 @@ int main(void)
 	    cmocka_unit_test(members_only),
 	    cmocka_unit_test(members_any_layout),
 	    cmocka_unit_test(mutants_alike),
+	    cmocka_unit_test(members_told),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
