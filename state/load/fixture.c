@@ -16,6 +16,7 @@
 #include "../mailbox.h"
 #include "../model/model.h"
 #include "../rewind.h"
+#include "../schema/schema_fit.h"
 #include "../subscription.h"
 #include "../model/model_app.h"
 #include "../util/jcopy.h"
@@ -80,20 +81,27 @@ static const char *str_member(const json_t *o, const char *key)
 }
 
 struct kind_spec {
-	const char *key; /* fixture array name */
+	const char *key;  /* fixture array name */
+	const char *type; /* its entity type (state/schema) */
 	enum dobj_kind kind;
 	const char *required[3];
 	int (*complete)(struct state *, struct tenant *, json_t *);
 };
 
 static const struct kind_spec kinds[] = {
-    {"users", DOBJ_USER, {"displayName", "userPrincipalName", NULL}, model_user_complete},
-    {"groups", DOBJ_GROUP, {"displayName", NULL, NULL}, model_group_complete},
+    {"users",
+     "user",
+     DOBJ_USER,
+     {"displayName", "userPrincipalName", NULL},
+     model_user_complete},
+    {"groups", "group", DOBJ_GROUP, {"displayName", NULL, NULL}, model_group_complete},
     {"applications",
+     "application",
      DOBJ_APPLICATION,
      {"displayName", NULL, NULL},
      model_application_complete},
     {"servicePrincipals",
+     "servicePrincipal",
      DOBJ_SERVICE_PRINCIPAL,
      {"displayName", "appId", NULL},
      model_service_principal_complete},
@@ -115,6 +123,53 @@ static int thaw_complete(struct state *st, struct tenant *t, enum dobj_kind kind
 static const char *const user_index_members[] = {
     "id", "displayName", "userPrincipalName", "mail", "otherMails", "userType", NULL,
 };
+
+static enum schema_json_kind kind_of(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return SCHEMA_JSON_OBJECT;
+	case JSON_ARRAY:
+		return SCHEMA_JSON_ARRAY;
+	case JSON_STRING:
+		return SCHEMA_JSON_STRING;
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return SCHEMA_JSON_NUMBER;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return SCHEMA_JSON_BOOLEAN;
+	case JSON_NULL:
+		break;
+	}
+	return SCHEMA_JSON_NULL;
+}
+
+/*
+ * Each member of fixture object @obj that its entity type declares holds a
+ * value of the kind the CSDL gives it (state/schema/schema_fit.h): what the
+ * API would refuse, the loader refuses. Annotations and members the type
+ * does not declare are the fixture's own. (A user kept as text was judged
+ * alike when it was read: fixture_read.c keeps one that fails as a tree.)
+ */
+static int member_kinds_check(const struct kind_spec *ks, const json_t *obj,
+                              const char *path, size_t i, char *err, size_t errlen)
+{
+	const struct schema_type *type = schema_type_find(ks->type);
+	const char *key;
+	json_t *v;
+
+	json_object_foreach((json_t *)obj, key, v)
+	{
+		const struct schema_property *p =
+		    strchr(key, '@') ? NULL : schema_property_find(type, key);
+
+		if (p && !schema_kind_fits(p, kind_of(v)))
+			return fail(err, errlen, "%s.%s[%zu].%s: must be %s", path,
+			            ks->key, i, key, schema_kind_wanted(p));
+	}
+	return 0;
+}
 
 static int load_objects(struct state *st, struct tenant *t, const json_t *doc,
                         const char *path, const struct kind_spec *ks, char *err,
@@ -158,6 +213,8 @@ static int load_objects(struct state *st, struct tenant *t, const json_t *doc,
 		if (!rc && id && !guid_valid(json_string_value(id)))
 			rc = fail(err, errlen, "%s.%s[%zu].id: must be a GUID string",
 			          path, ks->key, i);
+		if (!rc && !stub)
+			rc = member_kinds_check(ks, item, path, i, err, errlen);
 		if (rc) { /* (fixture_read.c keeps as text only users that pass) */
 			json_decref(stub);
 			return rc;

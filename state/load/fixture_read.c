@@ -5,11 +5,13 @@
 #include "fixture_read.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../frozen.h"
 #include "../model/model.h"
+#include "../schema/schema_fit.h"
 #include "../util/guid.h"
 #include "../util/jparse.h"
 
@@ -20,11 +22,18 @@ static bool is_place(const char *const *keys, size_t depth, const char *member)
 	       keys[2] && !strcmp(keys[2], member) && !keys[3];
 }
 
+struct user_keys;
+static void user_opens(struct user_keys *uk, bool is_user);
+
 static bool is_kept_place(void *ctx, const char *const *keys, size_t depth)
 {
-	(void)ctx;
-	return is_place(keys, depth, "users") || is_place(keys, depth, "memberships") ||
-	       is_place(keys, depth, "appRoleAssignments");
+	bool user = is_place(keys, depth, "users");
+
+	if (!user && !is_place(keys, depth, "memberships") &&
+	    !is_place(keys, depth, "appRoleAssignments"))
+		return false;
+	user_opens(ctx, user);
+	return true;
 }
 
 /*
@@ -44,6 +53,67 @@ static bool may_wait(const json_t *user)
 }
 
 /*
+ * One parse's user type and the properties its members' keys named lately:
+ * a million users repeat a dozen keys, and a lookup by folded name cost
+ * more than the rest of the check.
+ */
+#define KEY_SLOTS 64
+#define KEY_MAX   31
+
+struct user_keys {
+	const struct schema_type *user;
+	bool in_user; /* the object being read is a user */
+	bool misfit;  /* ... and a member of it holds a kind its type does not */
+	struct {
+		char key[KEY_MAX + 1];
+		size_t len; /* 0: empty slot */
+		const struct schema_property *p;
+	} slot[KEY_SLOTS];
+};
+
+static const struct schema_property *user_prop(struct user_keys *uk, const char *key,
+                                               size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	if (len == 0 || len > KEY_MAX)
+		return schema_property_find_len(uk->user, key, len);
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)key[i]) * 16777619u;
+	h %= KEY_SLOTS;
+	if (uk->slot[h].len != len || memcmp(uk->slot[h].key, key, len)) {
+		memcpy(uk->slot[h].key, key, len);
+		uk->slot[h].len = len;
+		uk->slot[h].p = schema_property_find_len(uk->user, key, len);
+	}
+	return uk->slot[h].p;
+}
+
+static void user_opens(struct user_keys *uk, bool is_user)
+{
+	uk->in_user = is_user;
+	uk->misfit = false;
+}
+
+/*
+ * jparse_capture.member: does each member of a user that the CSDL declares
+ * hold a value of the kind its type takes (state/schema/schema_fit.h)? A
+ * user that does not stays a tree, for the loader to refuse naming the
+ * member (state/load/fixture.c judges trees alike).
+ */
+static void user_member(void *ctx, const char *key, size_t len, char kind)
+{
+	struct user_keys *uk = ctx;
+	const struct schema_property *p;
+
+	if (!uk->in_user || uk->misfit || memchr(key, '@', len)) /* annotations */
+		return;
+	p = user_prop(uk, key, len);
+	if (p && !schema_kind_fits(p, schema_json_kind_of_text(&kind)))
+		uk->misfit = true;
+}
+
+/*
  * The user's text as given, or, when it carries a password, the text of the
  * user with that password hashed: secrets are never kept in clear, and the
  * hash is made once for every tenant and reset built from this document.
@@ -51,17 +121,20 @@ static bool may_wait(const json_t *user)
  * below); a user that must stay a tree is built whole from its text, which
  * the parse checked whole already.
  */
-static json_t *keep_user(const json_t *some, const char *text, size_t len)
+static json_t *keep_user(const struct user_keys *uk, const json_t *some, const char *text,
+                         size_t len)
 {
 	json_error_t jerr;
 	json_t *user, *frozen = NULL;
 	char *hashed;
 
-	if (may_wait(some) &&
+	bool fits = !uk->misfit;
+
+	if (fits && may_wait(some) &&
 	    !json_object_get(json_object_get(some, "passwordProfile"), "password"))
 		return state_frozen_new(text, len);
 	user = jparse_trusted(text, len, &jerr);
-	if (!user || !may_wait(user))
+	if (!user || !fits || !may_wait(user))
 		return user;
 	if (!model_user_hash_password(user)) {
 		hashed = json_dumps(user, JSON_COMPACT);
@@ -80,10 +153,9 @@ static json_t *keep_user(const json_t *some, const char *text, size_t len)
 static json_t *keep(void *ctx, const char *const *keys, size_t depth, json_t *some,
                     const char *text, size_t len)
 {
-	(void)ctx;
 	(void)depth;
 	if (!strcmp(keys[2], "users"))
-		return keep_user(some, text, len);
+		return keep_user(ctx, some, text, len);
 	return state_frozen_new(text, len);
 }
 
@@ -92,15 +164,27 @@ static const char *const read_of_user[] = {
     "id", "createdDateTime", "displayName", "userPrincipalName", "passwordProfile", NULL,
 };
 
-static const struct jparse_capture kept_as_text = {is_kept_place, keep, NULL,
-                                                   read_of_user};
+/* The capture, its context the parse's own struct user_keys. */
+static struct jparse_capture kept_as_text(struct user_keys *uk)
+{
+	memset(uk, 0, sizeof(*uk));
+	uk->user = schema_type_find("user");
+	return (struct jparse_capture){is_kept_place, keep, uk, read_of_user,
+	                               user_member};
+}
 
 json_t *fixture_read(const char *text, size_t len, json_error_t *jerr)
 {
-	return jparse(text, len, &kept_as_text, jerr);
+	struct user_keys uk;
+	struct jparse_capture cap = kept_as_text(&uk);
+
+	return jparse(text, len, &cap, jerr);
 }
 
 json_t *fixture_read_fd(int fd, json_error_t *jerr)
 {
-	return jparse_fd(fd, &kept_as_text, jerr);
+	struct user_keys uk;
+	struct jparse_capture cap = kept_as_text(&uk);
+
+	return jparse_fd(fd, &cap, jerr);
 }

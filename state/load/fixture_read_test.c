@@ -320,6 +320,83 @@ static void test_rules_hold(void **s)
 	    "users", 1, "users[1].userPrincipalName: 'BOB@a.example' is used");
 }
 
+/* A user as fixture text, with @extra members after its own. */
+#define KIND_USER(extra)                                                                 \
+	"{\"tenants\":[{\"id\":\"" T1 "\",\"displayName\":\"A\",\"domain\":"             \
+	"\"a.example\",\"users\":[{\"id\":\"" U1 "\",\"displayName\":\"x\","             \
+	"\"userPrincipalName\":\"bob@a.example\",\"createdDateTime\":"                   \
+	"\"2024-01-01T00:00:00Z\"" extra "}]}]}"
+
+/* Members hold the kinds their CSDL types take, in a user kept as text as in
+ * a tree: one that does not is kept as a tree and refused with its name;
+ * nulls where the type allows them, annotations and members the type does
+ * not declare pass. */
+static void test_member_kinds_hold(void **s)
+{
+	static const struct {
+		const char *text, *message;
+	} refused[] = {
+	    {KIND_USER(",\"accountEnabled\":\"yes\""),
+	     "users[0].accountEnabled: must be a boolean"},
+	    {KIND_USER(",\"businessPhones\":\"555\""),
+	     "users[0].businessPhones: must be an array"},
+	    {KIND_USER(",\"businessPhones\":null"),
+	     "users[0].businessPhones: must be an array"},
+	    {KIND_USER(",\"passwordProfile\":[]"),
+	     "users[0].passwordProfile: must be an object"},
+	    {KIND_USER(",\"MAIL\":7"), "users[0].MAIL: must be a string"},
+	};
+	static const char ok[] = KIND_USER(
+	    ",\"mail\":null,\"accountEnabled\":false,\"@odata.type\":"
+	    "\"#microsoft.graph.user\",\"extension_1_x\":5,\"identities\":null");
+	json_error_t jerr;
+	struct state st;
+	char err[256] = "";
+	json_t *doc;
+
+	(void)s;
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		doc = fixture_read(refused[i].text, strlen(refused[i].text), &jerr);
+		assert_non_null(doc);
+		assert_true(
+		    json_is_object(json_array_get(tenant_array(doc, "users"), 0)));
+		assert_int_equal(state_init(&st, 1), 0);
+		assert_int_not_equal(state_load(&st, doc, err, sizeof(err)), 0);
+		if (!strstr(err, refused[i].message))
+			fail_msg("load refused with '%s', not '%s'", err,
+			         refused[i].message);
+		json_decref(doc);
+		state_release(&st);
+		/* as a tree all along (jansson's parse): the same words */
+		doc = json_loads(refused[i].text, 0, &jerr);
+		assert_int_equal(state_init(&st, 1), 0);
+		assert_int_not_equal(state_load(&st, doc, err, sizeof(err)), 0);
+		assert_non_null(strstr(err, refused[i].message));
+		json_decref(doc);
+		state_release(&st);
+	}
+	doc = fixture_read(ok, strlen(ok), &jerr);
+	assert_non_null(doc);
+	assert_true(state_frozen_text(json_array_get(tenant_array(doc, "users"), 0),
+	                              &(const char *){0}, &(size_t){0}));
+	assert_int_equal(state_init(&st, 1), 0);
+	if (state_load(&st, doc, err, sizeof(err)))
+		fail_msg("refused: %s", err);
+	json_decref(doc);
+	state_release(&st);
+	/* groups, applications and service principals are trees: alike */
+	assert_int_equal(state_init(&st, 1), 0);
+	doc = json_loads("{\"tenants\":[{\"id\":\"" T1 "\",\"displayName\":\"A\","
+	                 "\"domain\":\"a.example\",\"groups\":[{\"id\":\"" G1 "\","
+	                 "\"displayName\":\"G\",\"securityEnabled\":\"no\"}]}]}",
+	                 0, &jerr);
+	assert_non_null(doc);
+	assert_int_not_equal(state_load(&st, doc, err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "groups[0].securityEnabled: must be a boolean"));
+	json_decref(doc);
+	state_release(&st);
+}
+
 /* Resets and copies share the waiting text; an edit stays in its tenant. */
 static void test_reset_and_copies_share_text(void **s)
 {
@@ -392,6 +469,7 @@ int main(void)
 	    cmocka_unit_test(test_edges_leave_users_waiting),
 	    cmocka_unit_test(test_edge_rules_hold),
 	    cmocka_unit_test(test_rules_hold),
+	    cmocka_unit_test(test_member_kinds_hold),
 	    cmocka_unit_test(test_reset_and_copies_share_text),
 	    cmocka_unit_test(test_export_completes_without_parsing),
 	};
