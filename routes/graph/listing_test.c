@@ -62,6 +62,24 @@ static char *post(const char *path, const char *body)
 	return id;
 }
 
+/*
+ * A user made by POST: @display_name as JSON string text (an escape stays
+ * one), @nick its mailNickname, @upn its userPrincipalName before
+ * "@contoso.onmicrosoft.com". Its id (free()).
+ */
+static char *post_user(const char *display_name, const char *nick, const char *upn)
+{
+	char body[512];
+
+	snprintf(
+	    body, sizeof(body),
+	    "{\"accountEnabled\":true,\"displayName\":\"%s\",\"mailNickname\":\"%s\","
+	    "\"userPrincipalName\":\"%s@contoso.onmicrosoft.com\","
+	    "\"passwordProfile\":{\"password\":\"Pa55-word!\"}}",
+	    display_name, nick, upn);
+	return post("/v1.0/users", body);
+}
+
 static void del(const char *path)
 {
 	struct test_reply *r = test_local_call(srv, "DELETE", path, NULL, NULL, NULL);
@@ -159,13 +177,11 @@ static int setup(void **s)
 	srv = test_srv_new(&opts);
 	snprintf(srv->cfg.public_url, sizeof(srv->cfg.public_url), BASE);
 	for (int i = 0; i < 240; i++) {
-		snprintf(
-		    body, sizeof(body),
-		    "{\"accountEnabled\":true,\"displayName\":\"%s %d\",\"mailNickname\":"
-		    "\"w%d\",\"userPrincipalName\":\"w%d@contoso.onmicrosoft.com\","
-		    "\"passwordProfile\":{\"password\":\"Pa55-word!\"}}",
-		    names[rnd(10)], rnd(7), i, i);
-		free(post("/v1.0/users", body));
+		char name[64], nick[16];
+
+		snprintf(name, sizeof(name), "%s %d", names[rnd(10)], rnd(7));
+		snprintf(nick, sizeof(nick), "w%d", i);
+		free(post_user(name, nick, nick));
 	}
 	for (int i = 0; i < 30; i++) {
 		snprintf(
@@ -326,16 +342,12 @@ static const char *newcomer; /* its display name (JSON) */
 
 static void churn(void)
 {
-	char path[128], body[512];
+	char path[128], upn[32];
 
 	snprintf(path, sizeof(path), "/v1.0/users/%s", victim);
 	del(path);
-	snprintf(body, sizeof(body),
-	         "{\"accountEnabled\":true,\"displayName\":\"%s\",\"mailNickname\":"
-	         "\"late\",\"userPrincipalName\":\"late%zu@contoso.onmicrosoft.com\","
-	         "\"passwordProfile\":{\"password\":\"Pa55-word!\"}}",
-	         newcomer, strlen(newcomer));
-	free(post("/v1.0/users", body));
+	snprintf(upn, sizeof(upn), "late%zu", strlen(newcomer));
+	free(post_user(newcomer, "late", upn));
 }
 
 /* Page through @path while the object first on its first page goes away
@@ -484,7 +496,7 @@ static void test_created_order_rewound(void **s)
 	struct test_server_opts opts = {.seed = 13};
 	struct srv *shared = srv;
 	struct test_reply *r;
-	char body[512], *ids[4];
+	char name[32], nick[16], *ids[4];
 	char *walked;
 
 	(void)s;
@@ -492,13 +504,9 @@ static void test_created_order_rewound(void **s)
 	snprintf(srv->cfg.public_url, sizeof(srv->cfg.public_url), BASE);
 	same_pages("/v1.0/users?$top=1&$orderby=createdDateTime desc"); /* made */
 	for (int i = 0; i < 4; i++) {
-		snprintf(body, sizeof(body),
-		         "{\"accountEnabled\":true,\"displayName\":\"Rewound %d\","
-		         "\"mailNickname\":\"rw%d\",\"userPrincipalName\":"
-		         "\"rw%d@contoso.onmicrosoft.com\",\"passwordProfile\":"
-		         "{\"password\":\"Pa55-word!\"}}",
-		         i, i, i);
-		ids[i] = post("/v1.0/users", body);
+		snprintf(name, sizeof(name), "Rewound %d", i);
+		snprintf(nick, sizeof(nick), "rw%d", i);
+		ids[i] = post_user(name, nick, nick);
 	}
 	del("/v1.0/users/867c0910-85c6-4427-9a19-b6e7e79332ae"); /* the fixture's */
 	same_pages("/v1.0/users?$top=2&$orderby=createdDateTime");
@@ -555,7 +563,7 @@ static void first_by_upn(char **ids, size_t n)
  */
 static void test_upn_order_kept_in_step(void **s)
 {
-	char *ids[5], path[160], body[512];
+	char *ids[5], path[160];
 	struct test_reply *r;
 
 	(void)s;
@@ -575,13 +583,12 @@ static void test_upn_order_kept_in_step(void **s)
 	snprintf(path, sizeof(path), "/v1.0/directory/deletedItems/%s", ids[4]);
 	del(path); /* gone for good */
 	for (int i = 0; i < 3; i++) {
-		snprintf(body, sizeof(body),
-		         "{\"accountEnabled\":true,\"displayName\":\"upn %d\","
-		         "\"mailNickname\":\"u%d\",\"userPrincipalName\":"
-		         "\"%c-new@contoso.onmicrosoft.com\",\"passwordProfile\":"
-		         "{\"password\":\"Pa55-word!\"}}",
-		         i, i, "bmz"[i]);
-		free(post("/v1.0/users", body));
+		char name[16], nick[16], upn[16];
+
+		snprintf(name, sizeof(name), "upn %d", i);
+		snprintf(nick, sizeof(nick), "u%d", i);
+		snprintf(upn, sizeof(upn), "%c-new", "bmz"[i]);
+		free(post_user(name, nick, upn));
 	}
 	same_pages("/v1.0/users?$top=11&$orderby=userPrincipalName");
 	same_pages("/v1.0/users?$top=11&$orderby=userPrincipalName desc");
@@ -1029,7 +1036,7 @@ static long long users_counted(void)
 static void test_counts_skip_lagging_users(void **s)
 {
 	long long before = users_counted();
-	char body[256], path[96], *ids[3];
+	char name[32], nick[16], path[96], *ids[3];
 	int waited = 0;
 
 	struct timespec t0, t1;
@@ -1038,13 +1045,9 @@ static void test_counts_skip_lagging_users(void **s)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	atomic_store(&srv->state.lag_ms[DOBJ_USER], 3000);
 	for (int i = 0; i < 3; i++) {
-		snprintf(body, sizeof(body),
-		         "{\"accountEnabled\":true,\"displayName\":\"Lagging %d\","
-		         "\"mailNickname\":\"lag%d\",\"userPrincipalName\":"
-		         "\"lag%d@contoso.onmicrosoft.com\",\"passwordProfile\":"
-		         "{\"password\":\"Pa55-word!\"}}",
-		         i, i, i);
-		ids[i] = post("/v1.0/users", body);
+		snprintf(name, sizeof(name), "Lagging %d", i);
+		snprintf(nick, sizeof(nick), "lag%d", i);
+		ids[i] = post_user(name, nick, nick);
 	}
 	atomic_store(&srv->state.lag_ms[DOBJ_USER], 0);
 	long long now = users_counted();
