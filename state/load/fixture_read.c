@@ -13,6 +13,7 @@
 #include "../model/model.h"
 #include "../schema/schema_fit.h"
 #include "../util/guid.h"
+#include "../util/hash.h"
 #include "../util/jparse.h"
 
 /* tenants[i].<@member>[j] */
@@ -20,36 +21,6 @@ static bool is_place(const char *const *keys, size_t depth, const char *member)
 {
 	return depth == 4 && keys[0] && !strcmp(keys[0], "tenants") && !keys[1] &&
 	       keys[2] && !strcmp(keys[2], member) && !keys[3];
-}
-
-struct user_keys;
-static void user_opens(struct user_keys *uk, bool is_user);
-
-static bool is_kept_place(void *ctx, const char *const *keys, size_t depth)
-{
-	bool user = is_place(keys, depth, "users");
-
-	if (!user && !is_place(keys, depth, "memberships") &&
-	    !is_place(keys, depth, "appRoleAssignments"))
-		return false;
-	user_opens(ctx, user);
-	return true;
-}
-
-/*
- * A user may wait as text when completing it later gives what completing it
- * now would (model_user_complete): it names its id and creation time (else
- * they are drawn from the id stream and the clock at load). Users that are
- * not objects, or lack what the loader requires, stay trees so the loader
- * reports them as before.
- */
-static bool may_wait(const json_t *user)
-{
-	return json_is_object(user) &&
-	       guid_valid(json_string_value(json_object_get(user, "id"))) &&
-	       json_object_get(user, "createdDateTime") &&
-	       json_is_string(json_object_get(user, "displayName")) &&
-	       json_is_string(json_object_get(user, "userPrincipalName"));
 }
 
 /*
@@ -74,12 +45,11 @@ struct user_keys {
 static const struct schema_property *user_prop(struct user_keys *uk, const char *key,
                                                size_t len)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h;
 
 	if (len == 0 || len > KEY_MAX)
 		return schema_property_find_len(uk->user, key, len);
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)key[i]) * 16777619u;
+	HASH_JEN(key, len, h);
 	h %= KEY_SLOTS;
 	if (uk->slot[h].len != len || memcmp(uk->slot[h].key, key, len)) {
 		memcpy(uk->slot[h].key, key, len);
@@ -89,10 +59,35 @@ static const struct schema_property *user_prop(struct user_keys *uk, const char 
 	return uk->slot[h].p;
 }
 
-static void user_opens(struct user_keys *uk, bool is_user)
+/* Kept as text: users, memberships, app role assignments. A user's members
+ * are judged as they come (user_member below). */
+static bool is_kept_place(void *ctx, const char *const *keys, size_t depth)
 {
-	uk->in_user = is_user;
+	struct user_keys *uk = ctx;
+	bool user = is_place(keys, depth, "users");
+
+	if (!user && !is_place(keys, depth, "memberships") &&
+	    !is_place(keys, depth, "appRoleAssignments"))
+		return false;
+	uk->in_user = user;
 	uk->misfit = false;
+	return true;
+}
+
+/*
+ * A user may wait as text when completing it later gives what completing it
+ * now would (model_user_complete): it names its id and creation time (else
+ * they are drawn from the id stream and the clock at load). Users that are
+ * not objects, or lack what the loader requires, stay trees so the loader
+ * reports them as before.
+ */
+static bool may_wait(const json_t *user)
+{
+	return json_is_object(user) &&
+	       guid_valid(json_string_value(json_object_get(user, "id"))) &&
+	       json_object_get(user, "createdDateTime") &&
+	       json_is_string(json_object_get(user, "displayName")) &&
+	       json_is_string(json_object_get(user, "userPrincipalName"));
 }
 
 /*
