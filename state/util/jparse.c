@@ -152,14 +152,21 @@ static bool skipped(struct builder *b)
 
 /* A value starts: one of a member of the wanted object built in part
  * (directly inside it)? Then its capture is told (jparse_capture.member). */
-static void tell_member(struct builder *b, char kind)
+static void tell_member_value(struct builder *b, char kind, const unsigned char *value,
+                              size_t len)
 {
 	const struct level *top;
 
 	if (b->light != 1 || !b->cap->member)
 		return;
 	top = &b->levels[b->depth - 1];
-	b->cap->member(b->cap->ctx, top->key, top->key_len, kind);
+	b->cap->member(b->cap->ctx, top->key, top->key_len, kind, (const char *)value,
+	               len);
+}
+
+static void tell_member(struct builder *b, char kind)
+{
+	tell_member_value(b, kind, NULL, 0);
 }
 
 /* Is the value starting now one checked without being built? */
@@ -302,7 +309,7 @@ static int on_string(void *ctx, const unsigned char *s, size_t n)
 	struct builder *b = ctx;
 	json_t *v;
 
-	tell_member(b, '"');
+	tell_member_value(b, '"', s, n);
 	if (skipped(b))
 		return 1;
 	if (unbuilt(b))

@@ -51,9 +51,12 @@ struct jparse_capture {
 	 * With @build, may be NULL: told of each top-level member of a wanted
 	 * object as its value starts, by its key (@len bytes, decoded) and the
 	 * kind of value: 'n' null, 't' a boolean, '0' a number, '"' a string,
-	 * '{' an object, '[' an array (a JSON text's first byte, so to speak).
+	 * '{' an object, '[' an array (a JSON text's first byte, so to speak);
+	 * a string's decoded value in @value (@value_len bytes, not checked yet,
+	 * no NUL after it), NULL for the other kinds.
 	 */
-	void (*member)(void *ctx, const char *key, size_t len, char kind);
+	void (*member)(void *ctx, const char *key, size_t len, char kind,
+	               const char *value, size_t value_len);
 };
 
 /*

@@ -568,13 +568,17 @@ static void mutants_alike(void **ctx)
 	}
 }
 
-/* What jparse_capture.member was told, one "key=kind;" after another. */
-static void tell(void *ctx, const char *key, size_t len, char kind)
+/* What jparse_capture.member was told, one "key=kind;" after another, a
+ * string's value after its kind: "key=\"value;". */
+static void tell(void *ctx, const char *key, size_t len, char kind, const char *value,
+                 size_t value_len)
 {
 	char *told = ctx;
 	size_t at = strlen(told);
 
-	snprintf(told + at, 256 - at, "%.*s=%c;", (int)len, key, kind);
+	assert_true((kind == '"') == (value != NULL));
+	snprintf(told + at, 256 - at, "%.*s=%c%.*s;", (int)len, key, kind, (int)value_len,
+	         value ? value : "");
 }
 
 static json_t *keep_tree(void *ctx, const char *const *keys, size_t depth, json_t *tree,
@@ -593,7 +597,8 @@ static void members_told(void **ctx)
 {
 	static const char text[] =
 	    "{\"o\":{\"x\":1},\"v\":[{\"n\":null,\"t\":true,\"f\":false,\"i\":-1,"
-	    "\"r\":2.5,\"s\":\"x\",\"k\\u00e9\":\"\",\"a\":[{\"deep\":1}],\"o\":{\"d\":2}"
+	    "\"r\":2.5,\"s\":\"x\\u0041\",\"k\\u00e9\":\"\",\"a\":[{\"deep\":1}],\"o\":{"
+	    "\"d\":2}"
 	    ","
 	    "\"e\":{}},{}]}";
 	char told[256] = "";
@@ -611,7 +616,7 @@ static void members_told(void **ctx)
 	cap.want = want_depth_2;
 	doc = jparse(text, strlen(text), &cap, &jerr);
 	assert_non_null(doc);
-	assert_string_equal(told, "n=n;t=t;f=t;i=0;r=0;s=\";k\xc3\xa9=\";a=[;o={;e={;");
+	assert_string_equal(told, "n=n;t=t;f=t;i=0;r=0;s=\"xA;k\xc3\xa9=\";a=[;o={;e={;");
 	json_decref(doc);
 }
 
