@@ -427,8 +427,9 @@ static struct srv *with_created(const char *const *when, size_t nwhen)
 
 /* `$orderby=createdDateTime` walked from the store's order by instant
  * (state_dobj_created_order): zones, fractions, dates before 1970, nulls
- * and ties page as the engine sorts them, also while users come and go;
- * a value that is no date-time leaves the sort to the engine. */
+ * and ties page as the engine sorts them, also while users come and go.
+ * (A value that is no date-time would leave the sort to the engine; the
+ * loader refuses one now: fixture_read_test.c, test_member_kinds_hold.) */
 static void test_created_order_walked(void **s)
 {
 	static const char *const when[] = {
@@ -468,19 +469,6 @@ static void test_created_order_walked(void **s)
 	/* a user made now is the newest: first when newest come first */
 	pages_while_objects_change("/v1.0/users?$orderby=createdDateTime%20desc",
 	                           "made just now");
-	same_pages(paths[0]);
-	same_pages(paths[1]);
-	test_srv_free(srv);
-	srv = shared;
-	/* one value that is no date-time: the engine sorts, alike */
-	static const char *const odd[] = {"2024-01-01T08:00:00Z", "not a date",
-	                                  "2025-01-01T08:00:00Z"};
-	shared = with_created(odd, 3);
-	r = get("/v1.0/users?$top=5&$orderby=createdDateTime&$count=true", true);
-	link = json_string_value(json_object_get(r->json, "@odata.nextLink"));
-	assert_non_null(link); /* the engine's: an offset */
-	assert_true(strlen(strstr(link, "$skiptoken=") + 11) <= 24);
-	test_reply_free(r);
 	same_pages(paths[0]);
 	same_pages(paths[1]);
 	test_srv_free(srv);

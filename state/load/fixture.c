@@ -15,6 +15,7 @@
 #include "../invitation.h"
 #include "../mailbox.h"
 #include "../model/model.h"
+#include "../model/model_value.h"
 #include "../rewind.h"
 #include "../schema/schema_fit.h"
 #include "../subscription.h"
@@ -145,6 +146,20 @@ static enum schema_json_kind kind_of(const json_t *v)
 	return SCHEMA_JSON_NULL;
 }
 
+/* A collection's elements, or a complex value's members, each of the
+ * literal its type takes (model_value.h). */
+static bool value_deep_fits(const struct schema_property *p, const json_t *v)
+{
+	json_t *wrap = json_pack("{sO}", p->name, v);
+	bool undeclared, fits;
+
+	if (!wrap)
+		return true; /* out of memory: the build that follows fails the load */
+	fits = !model_complex_misfit(p->owner, wrap, &undeclared);
+	json_decref(wrap);
+	return fits;
+}
+
 /*
  * Each member of fixture object @obj that its entity type declares holds a
  * value of the kind the CSDL gives it (state/schema/schema_fit.h): what the
@@ -164,9 +179,21 @@ static int member_kinds_check(const struct kind_spec *ks, const json_t *obj,
 		const struct schema_property *p =
 		    strchr(key, '@') ? NULL : schema_property_find(type, key);
 
-		if (p && !schema_kind_fits(p, kind_of(v)))
+		if (!p)
+			continue;
+		if (!schema_kind_fits(p, kind_of(v)))
 			return fail(err, errlen, "%s.%s[%zu].%s: must be %s", path,
 			            ks->key, i, key, schema_kind_wanted(p));
+		if (json_is_string(v) &&
+		    !model_value_fits(p, json_string_value(v), json_string_length(v)))
+			return fail(
+			    err, errlen, "%s.%s[%zu].%s: must be %s, not \"%.40s\"", path,
+			    ks->key, i, key, model_value_wanted(p), json_string_value(v));
+		if (model_value_deep(p) && !value_deep_fits(p, v))
+			return fail(err, errlen,
+			            "%s.%s[%zu].%s: holds a value its type %s "
+			            "does not take",
+			            path, ks->key, i, key, p->type_name);
 	}
 	return 0;
 }

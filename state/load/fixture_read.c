@@ -11,6 +11,7 @@
 
 #include "../frozen.h"
 #include "../model/model.h"
+#include "../model/model_value.h"
 #include "../schema/schema_fit.h"
 #include "../util/guid.h"
 #include "../util/hash.h"
@@ -34,28 +35,37 @@ static bool is_place(const char *const *keys, size_t depth, const char *member)
 struct user_keys {
 	const struct schema_type *user;
 	bool in_user; /* the object being read is a user */
-	bool misfit;  /* ... and a member of it holds a kind its type does not */
+	bool as_tree; /* ... and one the loader must judge as a tree (user_member) */
 	struct {
 		char key[KEY_MAX + 1];
 		size_t len; /* 0: empty slot */
 		const struct schema_property *p;
+		bool deep; /* model_value_deep(p) */
 	} slot[KEY_SLOTS];
 };
 
+/* The property @key names, and in @deep whether a value of it holds
+ * literals to check further down (model_value_deep). */
 static const struct schema_property *user_prop(struct user_keys *uk, const char *key,
-                                               size_t len)
+                                               size_t len, bool *deep)
 {
+	const struct schema_property *p;
 	uint32_t h;
 
-	if (len == 0 || len > KEY_MAX)
-		return schema_property_find_len(uk->user, key, len);
+	if (len == 0 || len > KEY_MAX) {
+		p = schema_property_find_len(uk->user, key, len);
+		*deep = p && model_value_deep(p);
+		return p;
+	}
 	HASH_JEN(key, len, h);
 	h %= KEY_SLOTS;
 	if (uk->slot[h].len != len || memcmp(uk->slot[h].key, key, len)) {
 		memcpy(uk->slot[h].key, key, len);
 		uk->slot[h].len = len;
-		uk->slot[h].p = schema_property_find_len(uk->user, key, len);
+		uk->slot[h].p = p = schema_property_find_len(uk->user, key, len);
+		uk->slot[h].deep = p && model_value_deep(p);
 	}
+	*deep = uk->slot[h].deep;
 	return uk->slot[h].p;
 }
 
@@ -70,7 +80,7 @@ static bool is_kept_place(void *ctx, const char *const *keys, size_t depth)
 	    !is_place(keys, depth, "appRoleAssignments"))
 		return false;
 	uk->in_user = user;
-	uk->misfit = false;
+	uk->as_tree = false;
 	return true;
 }
 
@@ -92,20 +102,30 @@ static bool may_wait(const json_t *user)
 
 /*
  * jparse_capture.member: does each member of a user that the CSDL declares
- * hold a value of the kind its type takes (state/schema/schema_fit.h)? A
- * user that does not stays a tree, for the loader to refuse naming the
- * member (state/load/fixture.c judges trees alike).
+ * hold a value of the kind its type takes (state/schema/schema_fit.h), and
+ * a string the literal (state/model/model_value.h)? A user that does not
+ * stays a tree, for the loader to refuse naming the member
+ * (state/load/fixture.c judges trees alike), and so does one with an object
+ * or a collection the loader must read to judge.
  */
-static void user_member(void *ctx, const char *key, size_t len, char kind)
+static void user_member(void *ctx, const char *key, size_t len, char kind,
+                        const char *value, size_t value_len)
 {
 	struct user_keys *uk = ctx;
 	const struct schema_property *p;
+	bool deep;
 
-	if (!uk->in_user || uk->misfit || memchr(key, '@', len)) /* annotations */
+	if (!uk->in_user || uk->as_tree || memchr(key, '@', len)) /* annotations */
 		return;
-	p = user_prop(uk, key, len);
-	if (p && !schema_kind_fits(p, schema_json_kind_of_text(&kind)))
-		uk->misfit = true;
+	p = user_prop(uk, key, len, &deep);
+	if (!p)
+		return;
+	if (!schema_kind_fits(p, schema_json_kind_of_text(&kind)))
+		uk->as_tree = true;
+	else if (value && !model_value_fits(p, value, value_len))
+		uk->as_tree = true;
+	else if ((kind == '[' || kind == '{') && deep)
+		uk->as_tree = true;
 }
 
 /*
@@ -122,14 +142,13 @@ static json_t *keep_user(const struct user_keys *uk, const json_t *some, const c
 	json_error_t jerr;
 	json_t *user, *frozen = NULL;
 	char *hashed;
+	bool judged = !uk->as_tree; /* whole, while it was parsed */
 
-	bool fits = !uk->misfit;
-
-	if (fits && may_wait(some) &&
+	if (judged && may_wait(some) &&
 	    !json_object_get(json_object_get(some, "passwordProfile"), "password"))
 		return state_frozen_new(text, len);
 	user = jparse_trusted(text, len, &jerr);
-	if (!user || !fits || !may_wait(user))
+	if (!user || !judged || !may_wait(user))
 		return user;
 	if (!model_user_hash_password(user)) {
 		hashed = json_dumps(user, JSON_COMPACT);

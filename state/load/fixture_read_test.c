@@ -321,11 +321,13 @@ static void test_rules_hold(void **s)
 }
 
 /* A user as fixture text, with @extra members after its own. */
-#define KIND_USER(extra)                                                                 \
+#define KIND_USER_AT(created, extra)                                                     \
 	"{\"tenants\":[{\"id\":\"" T1 "\",\"displayName\":\"A\",\"domain\":"             \
 	"\"a.example\",\"users\":[{\"id\":\"" U1 "\",\"displayName\":\"x\","             \
-	"\"userPrincipalName\":\"bob@a.example\",\"createdDateTime\":"                   \
-	"\"2024-01-01T00:00:00Z\"" extra "}]}]}"
+	"\"userPrincipalName\":\"bob@a.example\",\"createdDateTime\":" created extra     \
+	"}]}]}"
+#define KIND_USER(extra)           KIND_USER_AT("\"2024-01-01T00:00:00Z\"", extra)
+#define KIND_USER_CREATED(created) KIND_USER_AT(created, "")
 
 /* Members hold the kinds their CSDL types take, in a user kept as text as in
  * a tree: one that does not is kept as a tree and refused with its name;
@@ -345,10 +347,24 @@ static void test_member_kinds_hold(void **s)
 	    {KIND_USER(",\"passwordProfile\":[]"),
 	     "users[0].passwordProfile: must be an object"},
 	    {KIND_USER(",\"MAIL\":7"), "users[0].MAIL: must be a string"},
+	    /* strings of the literal their types take (model_value.h) */
+	    {KIND_USER(",\"employeeHireDate\":\"2024-01-01\""),
+	     "users[0].employeeHireDate: must be a DateTimeOffset such as "
+	     "2024-05-01T09:30:00Z, not \"2024-01-01\""},
+	    {KIND_USER_CREATED("\"not a date\""),
+	     "users[0].createdDateTime: must be a DateTimeOffset"},
+	    {KIND_USER(",\"assignedLicenses\":[{\"skuId\":\"x\"}]"),
+	     "users[0].assignedLicenses: holds a value its type "
+	     "microsoft.graph.assignedLicense does not take"},
 	};
-	static const char ok[] = KIND_USER(
-	    ",\"mail\":null,\"accountEnabled\":false,\"@odata.type\":"
-	    "\"#microsoft.graph.user\",\"extension_1_x\":5,\"identities\":null");
+	static const char ok[] =
+	    KIND_USER(",\"mail\":null,\"accountEnabled\":false,\"@odata.type\":"
+	              "\"#microsoft.graph.user\",\"extension_1_x\":5,\"identities\":null,"
+	              "\"employeeHireDate\":\"2024-01-01T00:00:00+02:00\","
+	              "\"employeeOrgData\":{\"costCenter\":\"CC-1\"}");
+	static const char ok_deep[] =
+	    KIND_USER(",\"assignedLicenses\":[{\"skuId\":"
+	              "\"6fd2c87f-b296-42f0-b197-1e91e994b900\",\"disabledPlans\":[]}]");
 	json_error_t jerr;
 	struct state st;
 	char err[256] = "";
@@ -379,6 +395,14 @@ static void test_member_kinds_hold(void **s)
 	assert_non_null(doc);
 	assert_true(state_frozen_text(json_array_get(tenant_array(doc, "users"), 0),
 	                              &(const char *){0}, &(size_t){0}));
+	assert_int_equal(state_init(&st, 1), 0);
+	if (state_load(&st, doc, err, sizeof(err)))
+		fail_msg("refused: %s", err);
+	json_decref(doc);
+	state_release(&st);
+	/* literals deeper down are judged in the tree the user stays */
+	doc = fixture_read(ok_deep, strlen(ok_deep), &jerr);
+	assert_non_null(doc);
 	assert_int_equal(state_init(&st, 1), 0);
 	if (state_load(&st, doc, err, sizeof(err)))
 		fail_msg("refused: %s", err);
