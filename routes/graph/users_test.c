@@ -360,6 +360,33 @@ static void create_rejects_bad_bodies(void **ctx)
 	     "The specified password does not comply with password complexity "
 	     "requirements. "
 	     "Please provide a different password."},
+	    {"{\"accountEnabled\":true,\"displayName\":\"A\",\"mailNickname\":\"a\","
+	     "\"userPrincipalName\":\"a@contoso.onmicrosoft.com\","
+	     "\"passwordProfile\":{\"password\":\"Xyz12345!\"},"
+	     "\"employeeHireDate\":\"not a date\"}",
+	     "BadRequest",
+	     "Cannot convert the literal 'not a date' to the expected type "
+	     "'Edm.DateTimeOffset'."},
+	    /* OData's payloads name the zone */
+	    {"{\"employeeHireDate\":\"2024-05-01T09:30:00\"}", "BadRequest",
+	     "Cannot convert the literal '2024-05-01T09:30:00' to the expected type "
+	     "'Edm.DateTimeOffset'."},
+	    {"{\"employeeLeaveDateTime\":\"2024-02-30T00:00:00Z\"}", "BadRequest",
+	     "Cannot convert the literal '2024-02-30T00:00:00Z' to the expected type "
+	     "'Edm.DateTimeOffset'."},
+	    {"{\"employeeOrgData\":{\"costCenter\":\"CC-1\",\"team\":\"x\"}}",
+	     "BadRequest",
+	     "Property 'team' does not exist on type 'microsoft.graph.employeeOrgData'."},
+	    {"{\"employeeOrgData\":{\"costCenter\":7}}", "Request_BadRequest",
+	     "Invalid value specified for property 'employeeOrgData' of resource "
+	     "'User'."},
+	    {"{\"employeeOrgData\":\"CC-1\"}", "Request_BadRequest",
+	     "Invalid value specified for property 'employeeOrgData' of resource "
+	     "'User'."},
+	    {"{\"onPremisesExtensionAttributes\":{\"extensionAttribute16\":\"x\"}}",
+	     "BadRequest",
+	     "Property 'extensionAttribute16' does not exist on type "
+	     "'microsoft.graph.onPremisesExtensionAttributes'."},
 	};
 	struct test_reply c;
 
@@ -372,6 +399,45 @@ static void create_rejects_bad_bodies(void **ctx)
 	}
 	assert_int_equal(state_dobj_count(state_tenant_default(state_of(ctx)), DOBJ_USER),
 	                 2);
+}
+
+/*
+ * A date that converts is kept, and so are the properties of Graph's
+ * "Update user" page judged by their CSDL type; a value that does not
+ * convert refuses the whole body.
+ */
+static void update_checks_dates(void **ctx)
+{
+	struct test_reply c;
+
+	run(*ctx, &c, "PATCH", "/v1.0/users/" ADELE,
+	    "{\"employeeHireDate\":\"2024-05-01T09:30:00Z\","
+	    "\"employeeLeaveDateTime\":null,"
+	    "\"employeeOrgData\":{\"costCenter\":\"CC-1\",\"division\":null}}",
+	    NULL);
+	assert_int_equal(c.status, 204);
+	test_reply_release(&c);
+	run(*ctx, &c, "GET", "/v1.0/users/" ADELE "?$select=employeeOrgData", NULL, NULL);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(c.json, "employeeOrgData"),
+	                                      "costCenter")),
+	    "CC-1");
+	test_reply_release(&c);
+
+	run(*ctx, &c, "PATCH", "/v1.0/users/" ADELE,
+	    "{\"jobTitle\":\"Changed\",\"employeeHireDate\":\"tomorrow\"}", NULL);
+	assert_int_equal(c.status, 400);
+	assert_string_equal(error_code(&c), "BadRequest");
+	test_reply_release(&c);
+
+	run(*ctx, &c, "GET", "/v1.0/users/" ADELE "?$select=jobTitle,employeeHireDate",
+	    NULL, NULL);
+	assert_string_equal(json_string_value(json_object_get(c.json, "jobTitle")),
+	                    "Product Marketing Manager");
+	assert_string_equal(
+	    json_string_value(json_object_get(c.json, "employeeHireDate")),
+	    "2024-05-01T09:30:00Z");
+	test_reply_release(&c);
 }
 
 static void update_validates_before_changing(void **ctx)
@@ -529,6 +595,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(create_rejects_duplicate_upn, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(create_rejects_bad_bodies, setup, teardown),
+	    cmocka_unit_test_setup_teardown(update_checks_dates, setup, teardown),
 	    cmocka_unit_test_setup_teardown(update_validates_before_changing, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(update_renames_and_reindexes, setup,

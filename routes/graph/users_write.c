@@ -15,6 +15,7 @@
 #include "../../server/core/req.h"
 #include "../../server/core/resp.h"
 #include "../../state/model/model.h"
+#include "../../state/model/model_value.h"
 #include "../../state/state.h"
 #include "entities.h"
 #include "users.h"
@@ -215,11 +216,73 @@ static int check_collection(struct resp *resp, const char *name, const json_t *v
 	return 0;
 }
 
+/*
+ * A date or Guid that does not convert: Graph's OData reader refuses the
+ * body before the directory sees it, in the words of Microsoft.OData's
+ * ReaderValidationUtils ("Cannot convert the literal '{0}' to the expected
+ * type '{1}'.", code BadRequest).
+ */
+static int check_literal(struct resp *resp, enum odata_type type, const json_t *v)
+{
+	enum schema_edm edm =
+	    type == ODATA_GUID ? SCHEMA_EDM_GUID : SCHEMA_EDM_DATE_TIME_OFFSET;
+
+	if (model_literal_fits(edm, NULL, json_string_value(v), json_string_length(v)))
+		return 0;
+	return resp_error(resp, GERR_BAD_REQUEST,
+	                  "Cannot convert the literal '%s' to the expected type '%s'.",
+	                  json_string_value(v),
+	                  type == ODATA_GUID ? "Edm.Guid" : "Edm.DateTimeOffset");
+}
+
+/*
+ * Writable on Graph's "Update user" page but outside user_entity's table
+ * (entity_user.c): judged by their CSDL type alone.
+ */
+static const char *const csdl_writable[] = {
+    "consentProvidedForMinor",
+    "employeeLeaveDateTime",
+    "employeeOrgData",
+    "onPremisesExtensionAttributes",
+    NULL,
+};
+
+static int check_csdl_property(struct resp *resp, const char *key, const json_t *v)
+{
+	const struct schema_property *p =
+	    schema_property_find(schema_type_find("microsoft.graph.user"), key);
+	const char *bad;
+	bool undeclared;
+
+	if (!p || strcmp(p->name, key))
+		return resp_error(resp, GERR_BAD_REQUEST, MSG_UNKNOWN_FMT, key);
+	if (json_is_null(v))
+		return 0;
+	if (json_is_string(v) && p->edm != SCHEMA_EDM_COMPLEX) {
+		if (model_value_fits(p, json_string_value(v), json_string_length(v)))
+			return 0;
+		return resp_error(resp, GERR_BAD_REQUEST,
+		                  "Cannot convert the literal '%s' to the expected type "
+		                  "'%s'.",
+		                  json_string_value(v), p->type_name);
+	}
+	if (p->edm != SCHEMA_EDM_COMPLEX || !json_is_object(v))
+		return invalid_value(resp, key);
+	bad = model_complex_misfit(p->type, v, &undeclared);
+	if (bad && undeclared)
+		return resp_error(resp, GERR_BAD_REQUEST,
+		                  "Property '%s' does not exist on type '%s'.", bad,
+		                  p->type_name);
+	return bad ? invalid_value(resp, key) : 0;
+}
+
 /* One body property: known, writable, of the schema's type, a valid value. */
 static int check_property(struct resp *resp, const char *key, const json_t *v)
 {
 	const struct odata_prop *p = odata_entity_prop(&user_entity, key);
 
+	if (!p && in_list(csdl_writable, key))
+		return check_csdl_property(resp, key, v);
 	if (!p || strcmp(p->name, key))
 		return resp_error(resp, GERR_BAD_REQUEST, MSG_UNKNOWN_FMT, key);
 	if (in_list(read_only, key))
@@ -236,7 +299,8 @@ static int check_property(struct resp *resp, const char *key, const json_t *v)
 		return json_is_integer(v) ? 0 : invalid_value(resp, key);
 	case ODATA_DATETIME:
 	case ODATA_GUID:
-		return json_is_string(v) ? 0 : invalid_value(resp, key);
+		return json_is_string(v) ? check_literal(resp, p->type, v)
+		                         : invalid_value(resp, key);
 	case ODATA_STRING_COLLECTION:
 		return check_collection(resp, key, v);
 	case ODATA_OBJECT:
