@@ -423,6 +423,17 @@ static void update_checks_dates(void **ctx)
 	                                      "costCenter")),
 	    "CC-1");
 	test_reply_release(&c);
+	/* kept in UTC, as Graph reads dates back; the fraction as written */
+	run(*ctx, &c, "PATCH", "/v1.0/users/" ADELE,
+	    "{\"employeeLeaveDateTime\":\"2025-01-01T01:30:00.25+02:00\"}", NULL);
+	assert_int_equal(c.status, 204);
+	test_reply_release(&c);
+	run(*ctx, &c, "GET", "/v1.0/users/" ADELE "?$select=employeeLeaveDateTime", NULL,
+	    NULL);
+	assert_string_equal(
+	    json_string_value(json_object_get(c.json, "employeeLeaveDateTime")),
+	    "2024-12-31T23:30:00.25Z");
+	test_reply_release(&c);
 
 	run(*ctx, &c, "PATCH", "/v1.0/users/" ADELE,
 	    "{\"jobTitle\":\"Changed\",\"employeeHireDate\":\"tomorrow\"}", NULL);

@@ -362,12 +362,30 @@ static int check_upn(struct resp *resp, struct tenant *t, const char *upn,
 	return 0;
 }
 
+/* The body as stored: its DateTimeOffsets in UTC, as Graph reads them back
+ * ("2024-05-01T07:30:00Z" for "2024-05-01T09:30:00+02:00"). */
 static json_t *stored_copy(const json_t *body)
 {
-	json_t *obj = json_deep_copy(body);
+	const struct schema_type *user = schema_type_find("microsoft.graph.user");
+	json_t *obj = json_deep_copy(body), *v;
+	const char *key;
 
-	if (obj)
-		json_object_del(obj, "@odata.type");
+	if (!obj)
+		return NULL;
+	json_object_del(obj, "@odata.type");
+	json_object_foreach(obj, key, v)
+	{
+		const struct schema_property *p = schema_property_find(user, key);
+		json_t *utc;
+
+		if (!p || p->edm != SCHEMA_EDM_DATE_TIME_OFFSET || !json_is_string(v))
+			continue;
+		utc = model_date_time_utc(json_string_value(v), json_string_length(v));
+		if (utc && json_object_set_new(obj, key, utc)) {
+			json_decref(obj);
+			return NULL;
+		}
+	}
 	return obj;
 }
 

@@ -2,7 +2,9 @@
  * state/model/model_value.c - string literals of EDM types (see
  * model_value.h).
  */
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "../schema/schema_fit.h"
 #include "../util/guid.h"
@@ -152,6 +154,29 @@ const char *model_value_wanted(const struct schema_property *p)
 	default:
 		return "a string";
 	}
+}
+
+json_t *model_date_time_utc(const char *s, size_t len)
+{
+	struct iso_time t;
+	struct tm tm;
+	time_t secs;
+	size_t frac = 0, end = iso_time_parse(s, len, true, &t);
+	char out[64];
+
+	if (end != len || len < 17 || s[len - 1] == 'Z' || s[len - 1] == 'z')
+		return NULL; /* not a literal, or in UTC already */
+	/* the fraction as written: between the seconds and the zone */
+	if (len > 19 && s[16] == ':' && s[19] == '.')
+		while (20 + frac < len && s[20 + frac] >= '0' && s[20 + frac] <= '9')
+			frac++;
+	secs = (time_t)t.secs;
+	if (!gmtime_r(&secs, &tm) || tm.tm_year + 1900 < 1 || tm.tm_year + 1900 > 9999)
+		return NULL;
+	snprintf(out, sizeof(out), "%04d-%02d-%02dT%02d:%02d:%02d%s%.*sZ",
+	         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+	         tm.tm_sec, frac ? "." : "", (int)frac, frac ? s + 20 : "");
+	return json_string(out);
 }
 
 static enum schema_json_kind kind_of(const json_t *v)

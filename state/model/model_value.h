@@ -46,6 +46,14 @@ bool model_value_deep(const struct schema_property *p);
 const char *model_value_wanted(const struct schema_property *p);
 
 /*
+ * model_date_time_utc() - DateTimeOffset literal @s (@len bytes) as Graph
+ * answers it, in UTC: "2024-05-01T07:30:00Z" for "2024-05-01T09:30:00+02:00",
+ * its fraction as written. A new string, or NULL when @s needs no change
+ * (written in UTC already, or not such a literal, or out of years 1-9999).
+ */
+json_t *model_date_time_utc(const char *s, size_t len);
+
+/*
  * model_complex_misfit() - does object @obj hold a value of complex type
  * @type: each member declared by the type (annotations aside), of the kind
  * and literal its property takes, complex members judged alike. Returns

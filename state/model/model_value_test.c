@@ -107,6 +107,33 @@ static void test_properties(void **state)
 	assert_non_null(strstr(model_value_wanted(hire), "DateTimeOffset"));
 }
 
+static void utc_is(const char *in, const char *want)
+{
+	json_t *got = model_date_time_utc(in, strlen(in));
+
+	if (!want) {
+		assert_null(got);
+		return;
+	}
+	assert_non_null(got);
+	assert_string_equal(json_string_value(got), want);
+	json_decref(got);
+}
+
+static void test_date_times_in_utc(void **state)
+{
+	(void)state;
+	utc_is("2024-05-01T09:30:00+02:00", "2024-05-01T07:30:00Z");
+	utc_is("2024-05-01T09:30+02:00", "2024-05-01T07:30:00Z");
+	utc_is("2024-12-31T23:30:00.1234567-01:00", "2025-01-01T00:30:00.1234567Z");
+	utc_is("2024-03-01T00:00:00+00:30", "2024-02-29T23:30:00Z");
+	utc_is("0001-01-01T00:00:00+00:00", "0001-01-01T00:00:00Z");
+	utc_is("2024-05-01T09:30:00Z", NULL);      /* in UTC already */
+	utc_is("0001-01-01T00:30:00+01:00", NULL); /* before year 1 */
+	utc_is("9999-12-31T23:30:00-01:00", NULL); /* after 9999 */
+	utc_is("yesterday", NULL);
+}
+
 static void test_complex_values(void **state)
 {
 	const struct schema_type *org =
@@ -150,9 +177,13 @@ static void test_complex_values(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_guids),      cmocka_unit_test(test_date_times),
-	    cmocka_unit_test(test_dates),      cmocka_unit_test(test_enum_members),
-	    cmocka_unit_test(test_properties), cmocka_unit_test(test_complex_values),
+	    cmocka_unit_test(test_guids),
+	    cmocka_unit_test(test_date_times),
+	    cmocka_unit_test(test_dates),
+	    cmocka_unit_test(test_enum_members),
+	    cmocka_unit_test(test_properties),
+	    cmocka_unit_test(test_complex_values),
+	    cmocka_unit_test(test_date_times_in_utc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
