@@ -36,7 +36,19 @@ struct delta_state {
 	size_t nselect;
 	char ids[DELTA_MAX_IDS][GUID_STR_LEN + 1]; /* $filter=id eq ...; 0 = all */
 	size_t nids;
+	/*
+	 * A large group's members@delta spans pages (DQG "Paging through members
+	 * in a large group"): the group whose place is @member_seq (its seq on a
+	 * first sync, its last change's in a round; 0: none) comes again first,
+	 * with its member entries whose ids sort after @member_after.
+	 */
+	uint64_t member_seq;
+	char member_after[GUID_STR_LEN + 1];
 };
+
+/* Member entries one page carries at most, for each object it may hold:
+ * 4,000 at the default 200, "thousands of users" as DQG's example shows. */
+#define DELTA_MEMBERS_PER_ITEM 20
 
 struct call;
 

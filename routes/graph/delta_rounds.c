@@ -108,40 +108,173 @@ static json_t *removed_item(const char *id, const char *reason)
 	return json_pack("{s:s, s:{s:s}}", "id", id, "@removed", "reason", reason);
 }
 
+/* ---- members@delta, a page's share of them ---- */
+
+struct member_entry {
+	const char *id;
+	enum dobj_kind kind;
+	bool removed;
+};
+
+static int entry_cmp(const struct member_entry *a, const struct member_entry *b)
+{
+	return strcmp(a->id, b->id);
+}
+
+static int by_id(const void *a, const void *b)
+{
+	return entry_cmp(a, b);
+}
+
+static void entry_swap(struct member_entry *a, struct member_entry *b)
+{
+	struct member_entry t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/*
+ * Move the @k entries of @v[0..@n) with the smallest ids to its front, in no
+ * order (0 < @k < @n): Hoare's selection, linear on average, so a page of a
+ * group of a hundred thousand members does not sort them all.
+ */
+static void smallest_first(struct member_entry *v, size_t n, size_t k)
+{
+	long lo = 0, hi = (long)n - 1, target = (long)k;
+
+	while (lo < hi) {
+		struct member_entry pivot = v[lo + (hi - lo) / 2];
+		long i = lo, j = hi;
+
+		while (i <= j) {
+			while (entry_cmp(&v[i], &pivot) < 0)
+				i++;
+			while (entry_cmp(&v[j], &pivot) > 0)
+				j--;
+			if (i <= j)
+				entry_swap(&v[i++], &v[j--]);
+		}
+		if (target <= j)
+			hi = j;
+		else if (target >= i)
+			lo = i;
+		else
+			return;
+	}
+}
+
+/*
+ * Give @item the members@delta its page has room for: @v[0..@n) (as listed;
+ * reordered here), less those a page before showed when @item is the object
+ * that page left unfinished (@resumed: the ids after s->member_after), at
+ * most *@budget entries. When more remain, the smallest ids go now, and s
+ * notes the object's @place and the last id shown for the next page; *@cut
+ * says so. No entries, no property (DQG: a group without members has none).
+ * 0 or -1 (OOM).
+ */
+static int add_members(json_t *item, struct delta_state *s, uint64_t place, bool resumed,
+                       struct member_entry *v, size_t n, size_t *budget, bool *cut)
+{
+	json_t *ms;
+	size_t kept = 0;
+
+	*cut = false;
+	if (resumed && s->member_after[0]) {
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(v[i].id, s->member_after) > 0)
+				v[kept++] = v[i];
+		n = kept;
+	}
+	s->member_seq = 0;
+	s->member_after[0] = '\0';
+	if (n > *budget) {
+		smallest_first(v, n, *budget);
+		n = *budget;
+		qsort(v, n, sizeof(*v), by_id);
+		*cut = true;
+		s->member_seq = place;
+		snprintf(s->member_after, sizeof(s->member_after), "%s", v[n - 1].id);
+	}
+	if (!n)
+		return 0;
+	ms = json_array();
+	for (size_t i = 0; ms && i < n; i++)
+		if (json_array_append_new(ms,
+		                          member_ref(v[i].kind, v[i].id, v[i].removed)))
+			return json_decref(ms), -1;
+	*budget -= n;
+	return json_object_set_new(item, "members@delta", ms);
+}
+
 /* ---- the first sync ---- */
+
+/* Every member of group @d, as entries (borrowed ids); NULL with *@n 0 for none. */
+static struct member_entry *current_members(const struct dobj *d, size_t *n, bool *oom)
+{
+	struct member_entry *v;
+	size_t i = 0;
+
+	*n = HASH_COUNT(d->members);
+	*oom = false;
+	if (!*n)
+		return NULL;
+	v = malloc(*n * sizeof(*v));
+	if (!v) {
+		*oom = true;
+		return NULL;
+	}
+	for (struct dobj_link *l = d->members; l; l = l->hh.next)
+		v[i++] = (struct member_entry){l->id, l->obj->kind, false};
+	return v;
+}
 
 /*
  * Every object of the kind past @after, in insertion order, up to a page:
  * walked from the seq order's place for @after, so a page costs its own
  * objects (a first sync of a million users was 0.18 s a page, each page
- * collecting and sorting them all).
+ * collecting and sorting them all). A group whose members overflow the
+ * page's share ends it, and the next page starts with it again.
  */
 int delta_initial_page(struct call *c, struct delta_state *s, json_t *value, bool *more)
 {
+	size_t budget = (size_t)s->page * DELTA_MEMBERS_PER_ITEM;
+	uint64_t resume = s->member_seq;
 	int rc = 0;
 
 	*more = false;
-	for (struct oset_node *o =
-	         oset_seek(&c->tenant->by_seq[s->kind], NULL, s->after + 1);
+	s->member_seq = 0; /* until a group is cut again (add_members) */
+	for (struct oset_node *o = oset_seek(&c->tenant->by_seq[s->kind], NULL,
+	                                     resume ? resume : s->after + 1);
 	     o && !rc; o = oset_next(o)) {
 		struct dobj *d = o->val;
+		struct member_entry *v = NULL;
+		size_t n = 0;
+		bool cut = false, oom = false;
 		json_t *item;
 
 		if (!id_wanted(s, d->id))
 			continue;
-		if (json_array_size(value) == (size_t)s->page) {
+		if (json_array_size(value) == (size_t)s->page || !budget) {
 			*more = true;
 			break;
 		}
 		item = render_object(s, d, NULL, 0);
-		if (item && wants_members(s) && d->members) {
-			json_t *ms = json_array();
-			for (struct dobj_link *l = d->members; ms && l; l = l->hh.next)
-				json_array_append_new(
-				    ms, member_ref(l->obj->kind, l->id, false));
-			json_object_set_new(item, "members@delta", ms);
+		if (item && wants_members(s))
+			v = current_members(d, &n, &oom);
+		if (!item || oom ||
+		    (n && add_members(item, s, d->seq, d->seq == resume, v, n, &budget,
+		                      &cut))) {
+			free(v);
+			json_decref(item);
+			return -1;
 		}
+		free(v);
 		rc = json_array_append_new(value, item);
+		if (cut) {
+			*more = true;
+			break;
+		}
 		s->after = d->seq;
 	}
 	return rc;
@@ -283,51 +416,72 @@ static int by_last_seq(const void *a, const void *b)
 	return x->last_seq < y->last_seq ? -1 : x->last_seq > y->last_seq;
 }
 
-/* One object of the round as its delta item. NULL when there is nothing to say. */
-static json_t *change_item(struct call *c, const struct delta_state *s,
-                           const struct obj_changes *o, bool minimal)
+/*
+ * One object of the round as its delta item, its members@delta within
+ * *@budget (add_members; @resumed: the item a page before left unfinished,
+ * *@cut: this one is). *@item NULL when there is nothing to say. 0 or -1.
+ */
+static int change_item(struct call *c, struct delta_state *s, const struct obj_changes *o,
+                       bool minimal, bool resumed, size_t *budget, json_t **item,
+                       bool *cut)
 {
+	struct member_entry *v = NULL;
 	struct dobj *d;
-	json_t *item, *ms;
+	size_t n = 0;
+	bool oom = false;
 
+	*item = NULL;
+	*cut = false;
 	HASH_FIND_STR(c->tenant->objects, o->id, d);
-	if (!d)
-		return removed_item(
+	if (!d) {
+		*item = removed_item(
 		    o->id, state_deleted_find(c->tenant, o->id) ? "changed" : "deleted");
-	if (!o->object && !(wants_members(s) && o->nmembers))
-		return NULL; /* membership changes the caller did not select */
-	item = (minimal && !o->all) ? render_object(s, d, o->props, o->nprops)
-	                            : render_object(s, d, NULL, 0);
-	if (!item || !wants_members(s))
-		return item;
-	/* a group created or restored in the window lists every member */
-	ms = json_array();
-	if (o->all) {
-		for (struct dobj_link *l = d->members; ms && l; l = l->hh.next)
-			json_array_append_new(ms, member_ref(l->obj->kind, l->id, false));
+		return *item ? 0 : -1;
 	}
-	for (size_t i = 0; ms && i < o->nmembers; i++) {
+	if (!o->object && !(wants_members(s) && o->nmembers))
+		return 0; /* membership changes the caller did not select */
+	*item = (minimal && !o->all) ? render_object(s, d, o->props, o->nprops)
+	                             : render_object(s, d, NULL, 0);
+	if (!*item)
+		return -1;
+	if (!wants_members(s))
+		return 0;
+	/* a group created or restored in the window lists every member */
+	if (o->all)
+		v = current_members(d, &n, &oom);
+	if (!oom && o->nmembers) {
+		struct member_entry *grown = realloc(v, (n + o->nmembers) * sizeof(*v));
+
+		oom = !grown;
+		v = grown ? grown : v;
+	}
+	for (size_t i = 0; !oom && i < o->nmembers; i++) {
 		bool listed = o->all && !o->members[i].removed;
 		if (!listed)
-			json_array_append_new(ms, member_ref(o->members[i].kind,
-			                                     o->members[i].id,
-			                                     o->members[i].removed));
+			v[n++] = (struct member_entry){
+			    o->members[i].id, o->members[i].kind, o->members[i].removed};
 	}
-	if (json_array_size(ms))
-		json_object_set_new(item, "members@delta", ms);
-	else
-		json_decref(ms);
-	return item;
+	if (oom ||
+	    (n && add_members(*item, s, o->last_seq, resumed, v, n, budget, cut))) {
+		free(v);
+		json_decref(*item);
+		*item = NULL;
+		return -1;
+	}
+	free(v);
+	return 0;
 }
 
 int delta_changes_page(struct call *c, struct delta_state *s, bool minimal, json_t *value,
                        bool *more)
 {
 	struct obj_changes *set = NULL, *o, **order = NULL;
-	size_t n = 0;
+	size_t n = 0, budget = (size_t)s->page * DELTA_MEMBERS_PER_ITEM;
+	uint64_t resume = s->member_seq;
 	int rc = collect_changes(c->tenant->changes, s, &set);
 
 	*more = false;
+	s->member_seq = 0; /* until a group is cut again (add_members) */
 	if (!rc) {
 		order = calloc(HASH_COUNT(set) + 1, sizeof(*order));
 		rc = order ? 0 : -1;
@@ -338,15 +492,21 @@ int delta_changes_page(struct call *c, struct delta_state *s, bool minimal, json
 	if (!rc)
 		qsort(order, n, sizeof(*order), by_last_seq);
 	for (size_t i = 0; !rc && i < n; i++) {
+		bool cut = false;
 		json_t *item;
 
-		if (json_array_size(value) == (size_t)s->page) {
+		if (json_array_size(value) == (size_t)s->page || !budget) {
 			*more = true;
 			break;
 		}
-		item = change_item(c, s, order[i], minimal);
-		if (item)
+		rc = change_item(c, s, order[i], minimal, order[i]->last_seq == resume,
+		                 &budget, &item, &cut);
+		if (!rc && item)
 			rc = json_array_append_new(value, item);
+		if (cut) {
+			*more = true;
+			break;
+		}
 		s->after = order[i]->last_seq;
 	}
 	free(order);

@@ -41,11 +41,20 @@ static json_t *state_json(const struct delta_state *s)
 	for (size_t i = 0; ids && i < s->nids; i++)
 		json_array_append_new(ids, json_string(s->ids[i]));
 	snprintf(epoch, sizeof(epoch), "%016" PRIx64, s->epoch);
-	return json_pack("{s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:i, s:o, s:o}", "v",
-	                 1, "m", s->mode == DELTA_INITIAL ? "i" : "c", "e", epoch, "f",
-	                 (json_int_t)s->from, "t", (json_int_t)s->to, "a",
-	                 (json_int_t)s->after, "n", (json_int_t)s->issued_ms, "k",
-	                 state_dobj_kind_name(s->kind), "p", s->page, "s", sel, "d", ids);
+	json_t *j =
+	    json_pack("{s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:i, s:o, s:o}", "v", 1,
+	              "m", s->mode == DELTA_INITIAL ? "i" : "c", "e", epoch, "f",
+	              (json_int_t)s->from, "t", (json_int_t)s->to, "a",
+	              (json_int_t)s->after, "n", (json_int_t)s->issued_ms, "k",
+	              state_dobj_kind_name(s->kind), "p", s->page, "s", sel, "d", ids);
+	/* a group's members continued on the next page */
+	if (j && s->member_seq &&
+	    (json_object_set_new(j, "ms", json_integer((json_int_t)s->member_seq)) ||
+	     json_object_set_new(j, "ma", json_string(s->member_after)))) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
 }
 
 char *delta_token_encode(const struct delta_state *s, const char *tenant_id)
@@ -105,6 +114,14 @@ static int state_from_json(const json_t *j, struct delta_state *s)
 	s->after = u64_member(j, "a", &ok);
 	s->issued_ms = (int64_t)u64_member(j, "n", &ok);
 	s->page = (int)page;
+	if (json_object_get(j, "ms")) {
+		const char *after = json_string_value(json_object_get(j, "ma"));
+
+		s->member_seq = u64_member(j, "ms", &ok);
+		if (!after || (*after && !guid_valid(after)))
+			return -1;
+		snprintf(s->member_after, sizeof(s->member_after), "%s", after);
+	}
 	if (*end || !ok)
 		return -1;
 	json_array_foreach(sel, i, v)

@@ -792,6 +792,164 @@ static void test_delta_first_sync_pages(void **s)
 	free(synced);
 }
 
+/* One page of a groups delta: each item's members@delta entries into
+ * @seen (group id -> {member id: removed}), counted into @slices (group id
+ * -> items of it); the page's entry count returned, *@next its link's path
+ * (free()) or NULL, *@delta_link the deltaLink's path at the end. */
+static size_t members_page(const char *path, json_t *seen, json_t *slices, char **next,
+                           char **delta_link)
+{
+	static const char *const small[] = {"Prefer: odata.maxpagesize=2", NULL};
+	struct test_request rq = {"GET", path, NULL, NULL, NULL, NULL, small, false, 0};
+	struct test_reply r;
+	size_t entries = 0, i, j;
+	json_t *item, *m;
+	const char *link;
+
+	test_local(srv, &rq, &r);
+	if (r.status != 200)
+		fail_msg("GET %s: %ld %s", path, r.status, r.body);
+	assert_true(json_array_size(json_object_get(r.json, "value")) <= 2);
+	json_array_foreach(json_object_get(r.json, "value"), i, item)
+	{
+		const char *gid = json_string_value(json_object_get(item, "id"));
+		json_t *set = json_object_get(seen, gid);
+
+		if (!set)
+			json_object_set_new(seen, gid, set = json_object());
+		json_object_set_new(
+		    slices, gid,
+		    json_integer(json_integer_value(json_object_get(slices, gid)) + 1));
+		json_array_foreach(json_object_get(item, "members@delta"), j, m)
+		{
+			const char *mid = json_string_value(json_object_get(m, "id"));
+			/* no entry twice in a round */
+			if (json_object_get(set, mid))
+				fail_msg("member %s of %s twice", mid, gid);
+			json_object_set_new(set, mid,
+			                    json_boolean(json_object_get(m, "@removed")));
+			entries++;
+		}
+	}
+	link = json_string_value(json_object_get(r.json, "@odata.nextLink"));
+	*next = link ? strdup(link + strlen(BASE)) : NULL;
+	link = json_string_value(json_object_get(r.json, "@odata.deltaLink"));
+	if (delta_link && link)
+		*delta_link = strdup(link + strlen(BASE));
+	test_reply_release(&r);
+	return entries;
+}
+
+static const char *user_at(const json_t *users, size_t i)
+{
+	return json_string_value(json_object_get(json_array_get(users, i), "id"));
+}
+
+static void member_ref_call(const char *method, const char *group, const char *user)
+{
+	char path[256], body[160];
+	struct test_reply *r;
+
+	if (!strcmp(method, "POST")) {
+		snprintf(path, sizeof(path), "/v1.0/groups/%s/members/$ref", group);
+		snprintf(body, sizeof(body),
+		         "{\"@odata.id\":\"https://graph.microsoft.com/v1.0/users/%s\"}",
+		         user);
+		r = test_local_call(srv, "POST", path, body, "application/json", NULL);
+	} else {
+		snprintf(path, sizeof(path), "/v1.0/groups/%s/members/%s/$ref", group,
+		         user);
+		r = test_local_call(srv, "DELETE", path, NULL, NULL, NULL);
+	}
+	if (r->status != 204)
+		fail_msg("%s %s: %ld %s", method, path, r->status, r->body);
+	test_reply_free(r);
+}
+
+/*
+ * A large group's members@delta spans pages, the group repeated on each
+ * (DQG "Paging through members in a large group"): at most 20 entries a
+ * page per item the page may hold, every member once in the round, none
+ * lost when members come and go between pages (a page resumes after the
+ * last id it showed, not after a count), and a round of changes splits the
+ * same way.
+ */
+static void test_delta_members_paged(void **s)
+{
+	struct test_reply *r = get("/v1.0/users?$top=999&$select=id", false);
+	json_t *users = json_deep_copy(json_object_get(r->json, "value"));
+	json_t *seen = json_object(), *slices = json_object(), *set;
+	char *g, *next = strdup("/v1.0/groups/delta?$select=displayName,members");
+	char *delta_link = NULL, gone[GUID_STR_LEN + 1] = "";
+	size_t nusers = json_array_size(users), joined = 0, i;
+	const char *key;
+	json_t *v;
+
+	(void)s;
+	test_reply_free(r);
+	assert_true(nusers > 150);
+	g = post("/v1.0/groups", "{\"displayName\":\"Large\",\"mailEnabled\":false,"
+	                         "\"mailNickname\":\"large\",\"securityEnabled\":true}");
+	for (i = 0; i + 20 < nusers; i++, joined++)
+		member_ref_call("POST", g, user_at(users, i));
+	while (next) {
+		char *was = next;
+
+		assert_true(members_page(was, seen, slices, &next, &delta_link) <= 40);
+		free(was);
+		/* after the first page of the large group: its last member shown
+		 * leaves, and a newcomer joins */
+		set = json_object_get(seen, g);
+		if (set && !gone[0]) {
+			json_object_foreach(set, key, v)
+			    snprintf(gone, sizeof(gone), "%s", key);
+			member_ref_call("DELETE", g, gone);
+			member_ref_call("POST", g, user_at(users, nusers - 1));
+		}
+	}
+	set = json_object_get(seen, g);
+	assert_true(json_integer_value(json_object_get(slices, g)) >=
+	            (json_int_t)joined / 40);
+	/* every member there from start to end was shown */
+	for (i = 0; i < joined; i++) {
+		const char *id = user_at(users, i);
+		if (strcmp(id, gone) && !json_object_get(set, id))
+			fail_msg("member %s never shown", id);
+	}
+	assert_non_null(delta_link);
+
+	/* a round: 15 more join, 30 leave; listed as changes, split alike */
+	for (i = joined; i < joined + 15; i++)
+		member_ref_call("POST", g, user_at(users, i));
+	for (i = 0; i < 30; i++)
+		if (strcmp(gone, user_at(users, i)))
+			member_ref_call("DELETE", g, user_at(users, i));
+	json_object_clear(seen);
+	json_object_clear(slices);
+	next = delta_link;
+	delta_link = NULL;
+	while (next) {
+		char *was = next;
+
+		assert_true(members_page(was, seen, slices, &next, &delta_link) <= 40);
+		free(was);
+	}
+	set = json_object_get(seen, g);
+	assert_non_null(set);
+	assert_true(json_integer_value(json_object_get(slices, g)) >= 2);
+	for (i = 0; i < 30; i++)
+		if (strcmp(gone, user_at(users, i)))
+			assert_true(
+			    json_is_true(json_object_get(set, user_at(users, i))));
+	for (i = joined; i < joined + 15; i++)
+		assert_true(json_is_false(json_object_get(set, user_at(users, i))));
+	free(delta_link);
+	free(g);
+	json_decref(seen);
+	json_decref(slices);
+	json_decref(users);
+}
+
 #define APP_SP "ffd74704-8647-49d6-8a03-b6b5cf8ce61d" /* the fixture's app */
 
 /*
@@ -1077,6 +1235,7 @@ int main(void)
 	    cmocka_unit_test(test_lists_leave_waiting_users_unparsed),
 	    cmocka_unit_test(test_assignments_leave_waiting_users_unparsed),
 	    cmocka_unit_test(test_counts_skip_lagging_users),
+	    cmocka_unit_test(test_delta_members_paged),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
