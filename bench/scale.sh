@@ -67,6 +67,8 @@ step "page through a group's members, \$top=999" \
 	"$client" page "$B/groups/$group/members?\$top=999" "$contoso"
 step "page through an app's appRoleAssignedTo, \$top=999" \
 	"$client" page "$B/servicePrincipals/0000005e-0000-4000-8000-000000000001/appRoleAssignedTo?\$top=999" "$contoso"
+step 'groups/delta, a first sync of the groups and their members@delta, every page' \
+	"$client" page "$B/groups/delta" "$contoso"
 step "startswith(displayName,'x'), first page" \
 	"$client" once GET "$B/users?\$filter=startswith(displayName,'x')&\$top=999" "$contoso"
 step "startswith(displayName,'x'), every page" \

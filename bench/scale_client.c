@@ -1,7 +1,9 @@
 /*
  * bench/scale_client.c - the client make bench-scale drives graphmock with
  * (libcurl, one kept-alive connection each):
- *   page URL [TENANT]         follow @odata.nextLink to the end: items, pages, time
+ *   page URL [TENANT]         follow @odata.nextLink to the end: items (objects
+ *                             opened in "value", nested ones too), pages, time,
+ *                             the largest page
  *   once METHOD URL [TENANT]  one request: status, bytes, time, MB/s
  *   reader URL STOPFILE [TENANT]  GET in a loop until STOPFILE exists:
  *                             count, p50, p99, max latency
@@ -89,6 +91,7 @@ static int page(const char *url, const char *tenant)
 	struct body b = {0};
 	char *next = strdup(url);
 	long items = 0, pages = 0;
+	size_t largest = 0;
 	double t0 = now_ms(), first = 0;
 
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
@@ -104,6 +107,7 @@ static int page(const char *url, const char *tenant)
 		if (!pages)
 			first = now_ms() - t0;
 		items += count_items(b.data);
+		largest = b.len > largest ? b.len : largest;
 		pages++;
 		free(next);
 		next = NULL;
@@ -113,8 +117,9 @@ static int page(const char *url, const char *tenant)
 			next = strndup(link, strcspn(link, "\""));
 		}
 	}
-	printf("%ld items in %ld pages, %.0f ms in all (first page %.1f ms, %.2f ms a page)\n",
-	       items, pages, now_ms() - t0, first, (now_ms() - t0) / (double)pages);
+	printf("%ld items in %ld pages, %.0f ms in all (first page %.1f ms, %.2f ms a page; "
+	       "largest %zu bytes)\n",
+	       items, pages, now_ms() - t0, first, (now_ms() - t0) / (double)pages, largest);
 	curl_easy_cleanup(c);
 	curl_slist_free_all(h);
 	free(b.data);
