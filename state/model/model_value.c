@@ -25,24 +25,28 @@ static bool guid_fits(const char *s, size_t len)
 	return guid_valid(text);
 }
 
+/* .NET's DateTimeOffset, which Graph parses into, spans years 1 to 9999 in UTC. */
+#define FIRST_INSTANT (-62135596800LL) /* 0001-01-01T00:00:00Z */
+#define LAST_INSTANT  253402300799LL   /* 9999-12-31T23:59:59Z */
+
 static bool date_time_fits(const char *s, size_t len)
 {
 	struct iso_time t;
 
-	return iso_time_parse(s, len, true, &t) == len;
+	return iso_time_parse(s, len, true, &t) == len && t.secs >= FIRST_INSTANT &&
+	       t.secs <= LAST_INSTANT;
 }
 
 /* "YYYY-MM-DD", read as the midnight it starts so the calendar is checked once. */
 static bool date_fits(const char *s, size_t len)
 {
 	char text[sizeof("YYYY-MM-DDT00:00Z")];
-	struct iso_time t;
 
 	if (len != 10)
 		return false;
 	memcpy(text, s, len);
 	memcpy(text + len, "T00:00Z", sizeof("T00:00Z"));
-	return iso_time_parse(text, sizeof(text) - 1, true, &t) == sizeof(text) - 1;
+	return date_time_fits(text, sizeof(text) - 1);
 }
 
 static bool member_fits(const struct schema_type *type, const char *s, size_t len)

@@ -20,7 +20,8 @@
  * model_literal_fits() - is @s (@len bytes, a JSON string's decoded value) a
  * literal of @edm? Guid: 8-4-4-4-12 hex digits; DateTimeOffset: ISO 8601
  * as OData writes it, the zone required ("2024-05-01T09:30:00Z",
- * "...:00.1234567+02:00"); Date: a calendar date "YYYY-MM-DD"; an enum: the
+ * "...:00.1234567+02:00"), years 1 to 9999 in UTC as .NET's DateTimeOffset
+ * holds them; Date: a calendar date "YYYY-MM-DD" of those years; an enum: the
  * name of one of @enum_type's members (several, comma-separated, for a flags
  * enum), matched as schema_enum_member_find() matches. Every other type
  * takes any string (strings, and the rarer forms Graph's types of stored
