@@ -409,6 +409,7 @@ static void create_rejects_bad_bodies(void **ctx)
 static void update_checks_dates(void **ctx)
 {
 	struct test_reply c;
+	char body[1200];
 
 	run(*ctx, &c, "PATCH", "/v1.0/users/" ADELE,
 	    "{\"employeeHireDate\":\"2024-05-01T09:30:00Z\","
@@ -422,6 +423,13 @@ static void update_checks_dates(void **ctx)
 	    json_string_value(json_object_get(json_object_get(c.json, "employeeOrgData"),
 	                                      "costCenter")),
 	    "CC-1");
+	test_reply_release(&c);
+	/* a complex value's strings held to the user's own limit (1,024) */
+	snprintf(body, sizeof(body), "{\"employeeOrgData\":{\"costCenter\":\"%01025d\"}}",
+	         7);
+	run(*ctx, &c, "PATCH", "/v1.0/users/" ADELE, body, NULL);
+	assert_int_equal(c.status, 400);
+	assert_string_equal(error_code(&c), "Request_BadRequest");
 	test_reply_release(&c);
 	/* kept in UTC, as Graph reads dates back; the fraction as written */
 	run(*ctx, &c, "PATCH", "/v1.0/users/" ADELE,

@@ -247,6 +247,29 @@ static const char *const csdl_writable[] = {
     NULL,
 };
 
+/* Every string in @v within @max bytes, at any depth (a complex value's
+ * members held to the limit of the user's own strings). */
+static bool strings_within(const json_t *v, size_t max)
+{
+	const char *key;
+	json_t *item;
+	size_t i;
+
+	if (json_is_string(v))
+		return json_string_length(v) <= max;
+	json_object_foreach((json_t *)v, key, item)
+	{
+		if (!strings_within(item, max))
+			return false;
+	}
+	json_array_foreach(v, i, item)
+	{
+		if (!strings_within(item, max))
+			return false;
+	}
+	return true;
+}
+
 static int check_csdl_property(struct resp *resp, const char *key, const json_t *v)
 {
 	const struct schema_property *p =
@@ -258,6 +281,8 @@ static int check_csdl_property(struct resp *resp, const char *key, const json_t 
 		return resp_error(resp, GERR_BAD_REQUEST, MSG_UNKNOWN_FMT, key);
 	if (json_is_null(v))
 		return 0;
+	if (!strings_within(v, string_max(key)))
+		return invalid_value(resp, key);
 	if (json_is_string(v) && p->edm != SCHEMA_EDM_COMPLEX) {
 		if (model_value_fits(p, json_string_value(v), json_string_length(v)))
 			return 0;
