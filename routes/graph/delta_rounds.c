@@ -199,10 +199,13 @@ static int add_members(json_t *item, struct delta_state *s, uint64_t place, bool
 	if (!n)
 		return 0;
 	ms = json_array();
-	for (size_t i = 0; ms && i < n; i++)
+	for (size_t i = 0; ms && i < n; i++) {
 		if (json_array_append_new(ms,
-		                          member_ref(v[i].kind, v[i].id, v[i].removed)))
-			return json_decref(ms), -1;
+		                          member_ref(v[i].kind, v[i].id, v[i].removed))) {
+			json_decref(ms);
+			return -1;
+		}
+	}
 	*budget -= n;
 	return json_object_set_new(item, "members@delta", ms);
 }
