@@ -574,6 +574,16 @@ static bool has_escaped_surrogate(const char *text, size_t len)
 	return false;
 }
 
+/*
+ * A form feed or vertical tab: yajl's lexer skips both as whitespace, while
+ * to jansson they are no whitespace between tokens and a raw control
+ * character inside a string, so a text holding one is refused anywhere.
+ */
+static bool has_yajl_only_space(const char *text, size_t len)
+{
+	return memchr(text, '\f', len) || memchr(text, '\v', len);
+}
+
 static void builder_release(struct builder *b)
 {
 	while (b->depth > 0)
@@ -611,7 +621,8 @@ static json_t *parse(struct builder *b, const char *text, size_t len, json_error
 	struct scratch sc; /* (its bytes are not cleared: used only as handed out) */
 	yajl_alloc_funcs funcs = {scratch_malloc, scratch_realloc, scratch_free, &sc};
 
-	if (has_escaped_surrogate(text, len))
+	if (has_escaped_surrogate(text, len) ||
+	    (!b->trusted && has_yajl_only_space(text, len)))
 		return with_jansson(text, len, jerr);
 	sc.used = 0;
 	b->scratch = &sc;

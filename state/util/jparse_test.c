@@ -219,6 +219,10 @@ static void refused_alike(void **ctx)
 	    "[tru]",                    /* */
 	    "[NaN]",                    /* */
 	    "[Infinity]",               /* */
+	    "{\f}",                     /* form feed: yajl's whitespace only */
+	    "[1,\v2]",                  /* vertical tab: the same */
+	    "{\"a\":1}\f",              /* */
+	    "[\"raw \f form feed\"]",   /* */
 	    /* the same inside members a capture only checks (agree_in_part) */
 	    "{\"z\":1,\"z\":2}",
 	    "{\"a\":1,\"z\":{},\"a\":2}",
@@ -236,6 +240,8 @@ static void refused_alike(void **ctx)
 	    "{\"z\":\"surrogate in utf-8 \xed\xa0\x80\"}",
 	    "{\"z\":[\"raw\ttab\"]}",
 	    "{\"z\":[1,]}",
+	    "{\"z\":[1,\f2]}",
+	    "{\"z\":{\v}}",
 	};
 
 	(void)ctx;
