@@ -224,16 +224,32 @@ static int add(struct builder *b, json_t *v)
 	return rc ? stop(b, TO_JANSSON) : 1;
 }
 
+/*
+ * A scalar value starts (its @kind as tell_member() has it): false, the parse
+ * stopped, when it is nested past jansson's limit. jansson counts every
+ * value a level, so one inside 2048 open containers is refused ("maximum
+ * parsing depth reached") where an empty 2048th container is not.
+ */
+static bool scalar_starts(struct builder *b, char kind)
+{
+	if (b->depth >= MAX_DEPTH) {
+		stop(b, TO_JANSSON);
+		return false;
+	}
+	tell_member(b, kind);
+	return true;
+}
+
 static int on_null(void *ctx)
 {
-	tell_member(ctx, 'n');
-	return skipped(ctx) || unbuilt(ctx) || add(ctx, json_null());
+	return scalar_starts(ctx, 'n') &&
+	       (skipped(ctx) || unbuilt(ctx) || add(ctx, json_null()));
 }
 
 static int on_boolean(void *ctx, int v)
 {
-	tell_member(ctx, 't');
-	return skipped(ctx) || unbuilt(ctx) || add(ctx, json_boolean(v));
+	return scalar_starts(ctx, 't') &&
+	       (skipped(ctx) || unbuilt(ctx) || add(ctx, json_boolean(v)));
 }
 
 /* A number as jansson reads it: a real, else an integer. */
@@ -285,7 +301,8 @@ static int on_number(void *ctx, const char *s, size_t n)
 	struct number num;
 	json_t *v;
 
-	tell_member(b, '0');
+	if (!scalar_starts(b, '0'))
+		return 0;
 	if (skipped(b))
 		return 1;
 	if (unbuilt(b))
@@ -302,7 +319,8 @@ static int on_string(void *ctx, const unsigned char *s, size_t n)
 	struct builder *b = ctx;
 	json_t *v;
 
-	tell_member(b, '"');
+	if (!scalar_starts(b, '"'))
+		return 0;
 	if (skipped(b))
 		return 1;
 	if (unbuilt(b))

@@ -279,6 +279,40 @@ static void depth_alike(void **ctx)
 	}
 }
 
+/* @n arrays around @scalar, inside @pre and @post: [[...[1]...]]. */
+static void agree_nested(const char *pre, size_t n, const char *scalar, const char *post)
+{
+	size_t lp = strlen(pre), ls = strlen(scalar),
+	       len = lp + 2 * n + ls + strlen(post);
+	char *text = malloc(len + 1);
+
+	assert_non_null(text);
+	memcpy(text, pre, lp);
+	memset(text + lp, '[', n);
+	memcpy(text + lp + n, scalar, ls);
+	memset(text + lp + n + ls, ']', n);
+	memcpy(text + lp + 2 * n + ls, post, strlen(post) + 1);
+	agree(text, len);
+	free(text);
+}
+
+/* jansson counts a scalar a level too: one inside 2048 arrays is too deep,
+ * while 2048 empty ones are not (depth_alike). */
+static void scalar_depth_alike(void **ctx)
+{
+	static const char *const scalars[] = {"1", "-2.5", "\"s\"", "null", "true", "{}"};
+
+	(void)ctx;
+	for (size_t i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++) {
+		agree_nested("", 2047, scalars[i], "");
+		agree_nested("", 2048, scalars[i], "");
+		/* inside a member a capture only checks, and one it builds */
+		agree_nested("{\"z\":", 2046, scalars[i], "}");
+		agree_nested("{\"z\":", 2047, scalars[i], "}");
+		agree_nested("{\"a\":", 2047, scalars[i], "}");
+	}
+}
+
 /* Texts with no NUL at their end: @len is honoured. */
 static void length_honoured(void **ctx)
 {
@@ -627,6 +661,7 @@ int main(void)
 	    cmocka_unit_test(accepted_alike),
 	    cmocka_unit_test(refused_alike),
 	    cmocka_unit_test(depth_alike),
+	    cmocka_unit_test(scalar_depth_alike),
 	    cmocka_unit_test(length_honoured),
 	    cmocka_unit_test(captures_wanted_objects),
 	    cmocka_unit_test(capture_refuses_alike),
