@@ -69,6 +69,7 @@ struct builder {
 	size_t cap_levels;
 	size_t depth;
 	json_t *root;
+	size_t root_end; /* offset just past the root's closing bracket */
 	enum outcome outcome;
 	/* jparse_members(): the root's members to build (NULL: all); a value
 	 * left out is lexed only: @skip_value for the next one, @skipping the
@@ -529,6 +530,8 @@ static int close_level(struct builder *b)
 	int rc = 1;
 
 	b->keys[b->depth] = NULL;
+	if (b->depth == 0)
+		b->root_end = yajl_get_bytes_consumed(b->yajl);
 	if (b->light)
 		b->light--;
 	if (!v) /* checked only */
@@ -602,6 +605,20 @@ static bool has_yajl_only_space(const char *text, size_t len)
 	return memchr(text, '\f', len) || memchr(text, '\v', len);
 }
 
+/*
+ * Is there only whitespace (jansson's) after the root? yajl reports a
+ * token it has not seen the end of as the end of the text, so past a
+ * complete document it takes an unterminated string ({}") for no token.
+ */
+static bool only_space_after(const char *text, size_t len, size_t at)
+{
+	for (; at < len; at++)
+		if (text[at] != ' ' && text[at] != '\t' && text[at] != '\n' &&
+		    text[at] != '\r')
+			return false;
+	return true;
+}
+
 static void builder_release(struct builder *b)
 {
 	while (b->depth > 0)
@@ -656,7 +673,8 @@ static json_t *parse(struct builder *b, const char *text, size_t len, json_error
 	if (st == yajl_status_ok)
 		st = yajl_complete_parse(b->yajl);
 	if (st == yajl_status_ok && b->depth == 0 &&
-	    (json_is_object(b->root) || json_is_array(b->root))) {
+	    (json_is_object(b->root) || json_is_array(b->root)) &&
+	    only_space_after(text, len, b->root_end)) {
 		root = b->root;
 		b->root = NULL;
 		builder_release(b);

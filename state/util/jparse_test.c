@@ -205,6 +205,9 @@ static void refused_alike(void **ctx)
 	    "[1,]",                             /* */
 	    "{\"a\":1} x",                      /* trailing garbage */
 	    "{\"a\":1}{}",                      /* two documents */
+	    "{}\"",                             /* an unterminated string after */
+	    "[1] \"abc",                        /* */
+	    "{\"a\":1}\n\"\\u00e9",             /* */
 	    "{'a':1}",                          /* single quotes */
 	    "{\"a\":1 /* comment */}",          /* */
 	    "[\"raw\ttab\"]",                   /* control character */
