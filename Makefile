@@ -298,6 +298,7 @@ fuzz:
 
 # libFuzzer over the fixture and state-file loader (state/util/jparse against
 # jansson, fixture_read, state_load); new inputs go to $(O)/fuzz/fixture-corpus.
+# -max_len: room for nesting past jansson's 2048 levels.
 $(O)/fuzz/fuzz-fixture: conformance/fuzz/fuzz_fixture.c $(O)/fuzz/libgraphmock.a
 	$(CC) $(BASE_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all $(DEP_CFLAGS) $(filter %.c %.a,$^) $(DEP_LIBS) -o $@
@@ -305,7 +306,7 @@ $(O)/fuzz/fuzz-fixture: conformance/fuzz/fuzz_fixture.c $(O)/fuzz/libgraphmock.a
 fuzz-fixture:
 	$(MAKE) CC=clang $(O)/fuzz/fuzz-fixture
 	@mkdir -p $(O)/fuzz/fixture-corpus
-	./$(O)/fuzz/fuzz-fixture -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	./$(O)/fuzz/fuzz-fixture -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=8192 \
 		-dict=conformance/fuzz/fixture.dict $(O)/fuzz/fixture-corpus \
 		conformance/fuzz/fixture-corpus
 
