@@ -64,7 +64,7 @@ RUNNER_SRCS := $(filter-out %_test.c, $(wildcard conformance/*.c))
 SCHEMA_SRCS := state/schema/schema.c state/schema/schema_gen.c
 FIXTURE_JSON := state/default_fixture.json
 
-.PHONY: all release asan tsan run test unit conformance lint lint-layers format install clean fuzz fuzz-replay clients certs callgrind \
+.PHONY: all release asan tsan run test unit conformance lint lint-layers format install clean fuzz fuzz-fixture fuzz-replay clients certs callgrind \
 	deps deps-build deps-test bench bench-scale fuzz help check-deps doc-examples docker-check man
 
 all: release
@@ -76,6 +76,7 @@ help:
 	@echo "make asan|tsan  sanitizer builds (tsan also runs three concurrent loads, bench/tsan-*.sh,"
 	@echo "                and the mixed soak for 30 s)"
 	@echo "make fuzz       libFuzzer over the request dispatcher (clang; FUZZ_SECONDS=60)"
+	@echo "make fuzz-fixture  libFuzzer over the fixture/state-file loader (clang; FUZZ_SECONDS=60)"
 	@echo "make lint       clang-format check, banned functions, header self-containment"
 	@echo "make schema     regenerate state/schema/schema_gen.c from Graph's CSDL (CSDL=...)"
 	@echo "make certs      a throwaway CA + certificate for localhost and Graph's host names (build/certs)"
@@ -275,8 +276,13 @@ docker-check: deps-test release
 $(O)/asan/fuzz-replay: conformance/fuzz/fuzz_dispatch.c $(O)/asan/libgraphmock.a
 	$(CC) $(BASE_CFLAGS) $(asan_CFLAGS) $(DEP_CFLAGS) -DFUZZ_MAIN $(filter %.c %.a,$^) $(DEP_LIBS) -o $@
 
-fuzz-replay: $(O)/asan/fuzz-replay
+# The fixture loader's target and its corpus, the same way.
+$(O)/asan/fuzz-fixture-replay: conformance/fuzz/fuzz_fixture.c $(O)/asan/libgraphmock.a
+	$(CC) $(BASE_CFLAGS) $(asan_CFLAGS) $(DEP_CFLAGS) -DFUZZ_MAIN $(filter %.c %.a,$^) $(DEP_LIBS) -o $@
+
+fuzz-replay: $(O)/asan/fuzz-replay $(O)/asan/fuzz-fixture-replay
 	./$(O)/asan/fuzz-replay conformance/fuzz/corpus/*
+	./$(O)/asan/fuzz-fixture-replay conformance/fuzz/fixture-corpus/*
 
 # libFuzzer over the dispatcher (needs clang and libclang-rt-14-dev); new
 # inputs go to $(O)/fuzz/corpus, copy the interesting ones into the repo.
@@ -289,6 +295,20 @@ fuzz:
 	@mkdir -p $(O)/fuzz/corpus
 	./$(O)/fuzz/fuzz-dispatch -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 		-dict=conformance/fuzz/graph.dict $(O)/fuzz/corpus conformance/fuzz/corpus
+
+# libFuzzer over the fixture and state-file loader (state/util/jparse against
+# jansson, fixture_read, state_load); new inputs go to $(O)/fuzz/fixture-corpus.
+# -max_len: room for nesting past jansson's 2048 levels.
+$(O)/fuzz/fuzz-fixture: conformance/fuzz/fuzz_fixture.c $(O)/fuzz/libgraphmock.a
+	$(CC) $(BASE_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all $(DEP_CFLAGS) $(filter %.c %.a,$^) $(DEP_LIBS) -o $@
+
+fuzz-fixture:
+	$(MAKE) CC=clang $(O)/fuzz/fuzz-fixture
+	@mkdir -p $(O)/fuzz/fixture-corpus
+	./$(O)/fuzz/fuzz-fixture -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=8192 \
+		-dict=conformance/fuzz/fixture.dict $(O)/fuzz/fixture-corpus \
+		conformance/fuzz/fixture-corpus
 
 # A throwaway CA and a server certificate for localhost and the host names of
 # Graph and Entra ID (graphmock certs): HTTPS tests and zero-configuration mode.

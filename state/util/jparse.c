@@ -69,6 +69,7 @@ struct builder {
 	size_t cap_levels;
 	size_t depth;
 	json_t *root;
+	size_t root_end; /* offset just past the root's closing bracket */
 	enum outcome outcome;
 	/* jparse_members(): the root's members to build (NULL: all); a value
 	 * left out is lexed only: @skip_value for the next one, @skipping the
@@ -231,16 +232,39 @@ static int add(struct builder *b, json_t *v)
 	return rc ? stop(b, TO_JANSSON) : 1;
 }
 
+/*
+ * A scalar value starts (its @kind as tell_member() has it; a string's
+ * @value too): false, the parse stopped, when it is nested past jansson's
+ * limit. jansson counts every value a level, so one inside 2048 open
+ * containers is refused ("maximum parsing depth reached") where an empty
+ * 2048th container is not.
+ */
+static bool scalar_value_starts(struct builder *b, char kind, const unsigned char *value,
+                                size_t len)
+{
+	if (b->depth >= MAX_DEPTH) {
+		stop(b, TO_JANSSON);
+		return false;
+	}
+	tell_member_value(b, kind, value, len);
+	return true;
+}
+
+static bool scalar_starts(struct builder *b, char kind)
+{
+	return scalar_value_starts(b, kind, NULL, 0);
+}
+
 static int on_null(void *ctx)
 {
-	tell_member(ctx, 'n');
-	return skipped(ctx) || unbuilt(ctx) || add(ctx, json_null());
+	return scalar_starts(ctx, 'n') &&
+	       (skipped(ctx) || unbuilt(ctx) || add(ctx, json_null()));
 }
 
 static int on_boolean(void *ctx, int v)
 {
-	tell_member(ctx, 't');
-	return skipped(ctx) || unbuilt(ctx) || add(ctx, json_boolean(v));
+	return scalar_starts(ctx, 't') &&
+	       (skipped(ctx) || unbuilt(ctx) || add(ctx, json_boolean(v)));
 }
 
 /* A number as jansson reads it: a real, else an integer. */
@@ -292,7 +316,8 @@ static int on_number(void *ctx, const char *s, size_t n)
 	struct number num;
 	json_t *v;
 
-	tell_member(b, '0');
+	if (!scalar_starts(b, '0'))
+		return 0;
 	if (skipped(b))
 		return 1;
 	if (unbuilt(b))
@@ -309,7 +334,8 @@ static int on_string(void *ctx, const unsigned char *s, size_t n)
 	struct builder *b = ctx;
 	json_t *v;
 
-	tell_member_value(b, '"', s, n);
+	if (!scalar_value_starts(b, '"', s, n))
+		return 0;
 	if (skipped(b))
 		return 1;
 	if (unbuilt(b))
@@ -518,6 +544,8 @@ static int close_level(struct builder *b)
 	int rc = 1;
 
 	b->keys[b->depth] = NULL;
+	if (b->depth == 0)
+		b->root_end = yajl_get_bytes_consumed(b->yajl);
 	if (b->light)
 		b->light--;
 	if (!v) /* checked only */
@@ -581,6 +609,30 @@ static bool has_escaped_surrogate(const char *text, size_t len)
 	return false;
 }
 
+/*
+ * A form feed or vertical tab: yajl's lexer skips both as whitespace, while
+ * to jansson they are no whitespace between tokens and a raw control
+ * character inside a string, so a text holding one is refused anywhere.
+ */
+static bool has_yajl_only_space(const char *text, size_t len)
+{
+	return memchr(text, '\f', len) || memchr(text, '\v', len);
+}
+
+/*
+ * Is there only whitespace (jansson's) after the root? yajl reports a
+ * token it has not seen the end of as the end of the text, so past a
+ * complete document it takes an unterminated string ({}") for no token.
+ */
+static bool only_space_after(const char *text, size_t len, size_t at)
+{
+	for (; at < len; at++)
+		if (text[at] != ' ' && text[at] != '\t' && text[at] != '\n' &&
+		    text[at] != '\r')
+			return false;
+	return true;
+}
+
 static void builder_release(struct builder *b)
 {
 	while (b->depth > 0)
@@ -618,7 +670,8 @@ static json_t *parse(struct builder *b, const char *text, size_t len, json_error
 	struct scratch sc; /* (its bytes are not cleared: used only as handed out) */
 	yajl_alloc_funcs funcs = {scratch_malloc, scratch_realloc, scratch_free, &sc};
 
-	if (has_escaped_surrogate(text, len))
+	if (has_escaped_surrogate(text, len) ||
+	    (!b->trusted && has_yajl_only_space(text, len)))
 		return with_jansson(text, len, jerr);
 	sc.used = 0;
 	b->scratch = &sc;
@@ -634,7 +687,8 @@ static json_t *parse(struct builder *b, const char *text, size_t len, json_error
 	if (st == yajl_status_ok)
 		st = yajl_complete_parse(b->yajl);
 	if (st == yajl_status_ok && b->depth == 0 &&
-	    (json_is_object(b->root) || json_is_array(b->root))) {
+	    (json_is_object(b->root) || json_is_array(b->root)) &&
+	    only_space_after(text, len, b->root_end)) {
 		root = b->root;
 		b->root = NULL;
 		builder_release(b);

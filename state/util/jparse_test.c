@@ -205,6 +205,9 @@ static void refused_alike(void **ctx)
 	    "[1,]",                             /* */
 	    "{\"a\":1} x",                      /* trailing garbage */
 	    "{\"a\":1}{}",                      /* two documents */
+	    "{}\"",                             /* an unterminated string after */
+	    "[1] \"abc",                        /* */
+	    "{\"a\":1}\n\"\\u00e9",             /* */
 	    "{'a':1}",                          /* single quotes */
 	    "{\"a\":1 /* comment */}",          /* */
 	    "[\"raw\ttab\"]",                   /* control character */
@@ -219,6 +222,10 @@ static void refused_alike(void **ctx)
 	    "[tru]",                    /* */
 	    "[NaN]",                    /* */
 	    "[Infinity]",               /* */
+	    "{\f}",                     /* form feed: yajl's whitespace only */
+	    "[1,\v2]",                  /* vertical tab: the same */
+	    "{\"a\":1}\f",              /* */
+	    "[\"raw \f form feed\"]",   /* */
 	    /* the same inside members a capture only checks (agree_in_part) */
 	    "{\"z\":1,\"z\":2}",
 	    "{\"a\":1,\"z\":{},\"a\":2}",
@@ -236,6 +243,8 @@ static void refused_alike(void **ctx)
 	    "{\"z\":\"surrogate in utf-8 \xed\xa0\x80\"}",
 	    "{\"z\":[\"raw\ttab\"]}",
 	    "{\"z\":[1,]}",
+	    "{\"z\":[1,\f2]}",
+	    "{\"z\":{\v}}",
 	};
 
 	(void)ctx;
@@ -270,6 +279,40 @@ static void depth_alike(void **ctx)
 		text[5 + 2 * n] = '}';
 		agree(text, 2 * n + 6);
 		free(text);
+	}
+}
+
+/* @n arrays around @scalar, inside @pre and @post: [[...[1]...]]. */
+static void agree_nested(const char *pre, size_t n, const char *scalar, const char *post)
+{
+	size_t lp = strlen(pre), ls = strlen(scalar),
+	       len = lp + 2 * n + ls + strlen(post);
+	char *text = malloc(len + 1);
+
+	assert_non_null(text);
+	memcpy(text, pre, lp);
+	memset(text + lp, '[', n);
+	memcpy(text + lp + n, scalar, ls);
+	memset(text + lp + n + ls, ']', n);
+	memcpy(text + lp + 2 * n + ls, post, strlen(post) + 1);
+	agree(text, len);
+	free(text);
+}
+
+/* jansson counts a scalar a level too: one inside 2048 arrays is too deep,
+ * while 2048 empty ones are not (depth_alike). */
+static void scalar_depth_alike(void **ctx)
+{
+	static const char *const scalars[] = {"1", "-2.5", "\"s\"", "null", "true", "{}"};
+
+	(void)ctx;
+	for (size_t i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++) {
+		agree_nested("", 2047, scalars[i], "");
+		agree_nested("", 2048, scalars[i], "");
+		/* inside a member a capture only checks, and one it builds */
+		agree_nested("{\"z\":", 2046, scalars[i], "}");
+		agree_nested("{\"z\":", 2047, scalars[i], "}");
+		agree_nested("{\"a\":", 2047, scalars[i], "}");
 	}
 }
 
@@ -626,6 +669,7 @@ int main(void)
 	    cmocka_unit_test(accepted_alike),
 	    cmocka_unit_test(refused_alike),
 	    cmocka_unit_test(depth_alike),
+	    cmocka_unit_test(scalar_depth_alike),
 	    cmocka_unit_test(length_honoured),
 	    cmocka_unit_test(captures_wanted_objects),
 	    cmocka_unit_test(capture_refuses_alike),
