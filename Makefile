@@ -273,11 +273,13 @@ docker-check: deps-test release
 	./docker/check
 
 # The fuzz target's corpus, replayed under ASan + UBSan by make test.
-$(O)/asan/fuzz-replay: conformance/fuzz/fuzz_dispatch.c $(O)/asan/libgraphmock.a
+$(O)/asan/fuzz-replay: conformance/fuzz/fuzz_dispatch.c conformance/fuzz/replay_main.c \
+		$(O)/asan/libgraphmock.a
 	$(CC) $(BASE_CFLAGS) $(asan_CFLAGS) $(DEP_CFLAGS) -DFUZZ_MAIN $(filter %.c %.a,$^) $(DEP_LIBS) -o $@
 
 # The fixture loader's target and its corpus, the same way.
-$(O)/asan/fuzz-fixture-replay: conformance/fuzz/fuzz_fixture.c $(O)/asan/libgraphmock.a
+$(O)/asan/fuzz-fixture-replay: conformance/fuzz/fuzz_fixture.c conformance/fuzz/replay_main.c \
+		$(O)/asan/libgraphmock.a
 	$(CC) $(BASE_CFLAGS) $(asan_CFLAGS) $(DEP_CFLAGS) -DFUZZ_MAIN $(filter %.c %.a,$^) $(DEP_LIBS) -o $@
 
 fuzz-replay: $(O)/asan/fuzz-replay $(O)/asan/fuzz-fixture-replay

@@ -5,8 +5,8 @@
  *
  * Input: "METHOD PATH[?QUERY]\n" then "Name: value\n" header lines, an empty
  * line, and the body. Built with clang -fsanitize=fuzzer by `make fuzz`; built
- * with -DFUZZ_MAIN it replays files given on the command line (make test
- * replays conformance/fuzz/corpus under ASan + UBSan).
+ * with -DFUZZ_MAIN and replay_main.c it replays files given on the command
+ * line (make test replays conformance/fuzz/corpus under ASan + UBSan).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +18,7 @@
 #include "../../server/srv.h"
 #include "../../state/load/fixture.h"
 #include "../../state/load/tenants.h"
+#include "replay.h"
 
 static struct srv *fuzz_srv(void)
 {
@@ -99,8 +100,6 @@ out:
 	free(text);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	run_one(data, size);
@@ -108,28 +107,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifdef FUZZ_MAIN
-int main(int argc, char **argv)
+const char fuzz_replay_name[] = "fuzz corpus";
+
+void fuzz_replay_done(void)
 {
-	int replayed = 0;
-
-	for (int i = 1; i < argc; i++) {
-		FILE *f = fopen(argv[i], "rb");
-		static uint8_t buf[1 << 16];
-		size_t n;
-
-		if (!f) {
-			fprintf(stderr, "cannot open '%s'\n", argv[i]);
-			return 1;
-		}
-		n = fread(buf, 1, sizeof(buf), f);
-		fclose(f);
-		run_one(buf, n);
-		replayed++;
-	}
-	printf("fuzz corpus: %d inputs replayed, no sanitizer report\n", replayed);
 	srv_features_release(fuzz_srv()); /* route indexes, notify, journal, faults */
 	state_release(&fuzz_srv()->state);
 	free(fuzz_srv());
-	return 0;
 }
 #endif

@@ -5,9 +5,10 @@
  * (fixture_read), state_load() into a fresh state, and an export round trip.
  *
  * Input: the bytes of one fixture document. Built with clang -fsanitize=fuzzer
- * by `make fuzz-fixture`; built with -DFUZZ_MAIN it replays files given on the
- * command line (make test replays conformance/fuzz/fixture-corpus under ASan +
- * UBSan). A mismatch with jansson abort()s: that is the finding.
+ * by `make fuzz-fixture`; built with -DFUZZ_MAIN and replay_main.c it replays
+ * files given on the command line (make test replays
+ * conformance/fuzz/fixture-corpus under ASan + UBSan). A mismatch with jansson
+ * abort()s: that is the finding.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "../../state/load/fixture_read.h"
 #include "../../state/load/tenants.h"
 #include "../../state/util/jparse.h"
+#include "replay.h"
 
 /* jparse.h's contract: accepted or refused exactly as this is. */
 static json_t *reference(const char *text, size_t len)
@@ -96,8 +98,6 @@ static void run_one(const uint8_t *data, size_t size)
 	json_decref(doc);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	run_one(data, size);
@@ -105,32 +105,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifdef FUZZ_MAIN
-int main(int argc, char **argv)
+const char fuzz_replay_name[] = "fixture fuzz corpus";
+
+void fuzz_replay_done(void)
 {
-	int replayed = 0;
-
-	for (int i = 1; i < argc; i++) {
-		FILE *f = fopen(argv[i], "rb");
-		static uint8_t buf[1 << 20];
-		size_t n;
-
-		if (!f) {
-			fprintf(stderr, "cannot open '%s'\n", argv[i]);
-			return 1;
-		}
-		n = fread(buf, 1, sizeof(buf), f);
-		fclose(f);
-		/* exactly n bytes on the heap, so ASan sees a read past the end */
-		uint8_t *copy = malloc(n ? n : 1);
-		if (!copy)
-			return 1;
-		memcpy(copy, buf, n);
-		run_one(copy, n);
-		free(copy);
-		replayed++;
-	}
-	printf("fixture fuzz corpus: %d inputs replayed, no sanitizer report\n",
-	       replayed);
-	return 0;
 }
 #endif
