@@ -217,11 +217,17 @@ static int check_collection(struct resp *resp, const char *name, const json_t *v
 }
 
 /*
- * A date or Guid that does not convert: Graph's OData reader refuses the
- * body before the directory sees it, in the words of Microsoft.OData's
- * ReaderValidationUtils ("Cannot convert the literal '{0}' to the expected
- * type '{1}'.", code BadRequest).
+ * A string that does not convert to its property's type (a date, a Guid):
+ * Graph's OData reader refuses the body before the directory sees it, in
+ * the words of Microsoft.OData's ReaderValidationUtils, code BadRequest.
  */
+static int not_a_literal(struct resp *resp, const json_t *v, const char *type_name)
+{
+	return resp_error(resp, GERR_BAD_REQUEST,
+	                  "Cannot convert the literal '%s' to the expected type '%s'.",
+	                  json_string_value(v), type_name);
+}
+
 static int check_literal(struct resp *resp, enum odata_type type, const json_t *v)
 {
 	enum schema_edm edm =
@@ -229,10 +235,7 @@ static int check_literal(struct resp *resp, enum odata_type type, const json_t *
 
 	if (model_literal_fits(edm, NULL, json_string_value(v), json_string_length(v)))
 		return 0;
-	return resp_error(resp, GERR_BAD_REQUEST,
-	                  "Cannot convert the literal '%s' to the expected type '%s'.",
-	                  json_string_value(v),
-	                  type == ODATA_GUID ? "Edm.Guid" : "Edm.DateTimeOffset");
+	return not_a_literal(resp, v, odata_edm_type(type));
 }
 
 /*
@@ -286,10 +289,7 @@ static int check_csdl_property(struct resp *resp, const char *key, const json_t 
 	if (json_is_string(v) && p->edm != SCHEMA_EDM_COMPLEX) {
 		if (model_value_fits(p, json_string_value(v), json_string_length(v)))
 			return 0;
-		return resp_error(resp, GERR_BAD_REQUEST,
-		                  "Cannot convert the literal '%s' to the expected type "
-		                  "'%s'.",
-		                  json_string_value(v), p->type_name);
+		return not_a_literal(resp, v, p->type_name);
 	}
 	if (p->edm != SCHEMA_EDM_COMPLEX || !json_is_object(v))
 		return invalid_value(resp, key);

@@ -125,41 +125,6 @@ static const char *const user_index_members[] = {
     "id", "displayName", "userPrincipalName", "mail", "otherMails", "userType", NULL,
 };
 
-static enum schema_json_kind kind_of(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return SCHEMA_JSON_OBJECT;
-	case JSON_ARRAY:
-		return SCHEMA_JSON_ARRAY;
-	case JSON_STRING:
-		return SCHEMA_JSON_STRING;
-	case JSON_INTEGER:
-	case JSON_REAL:
-		return SCHEMA_JSON_NUMBER;
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return SCHEMA_JSON_BOOLEAN;
-	case JSON_NULL:
-		break;
-	}
-	return SCHEMA_JSON_NULL;
-}
-
-/* A collection's elements, or a complex value's members, each of the
- * literal its type takes (model_value.h). */
-static bool value_deep_fits(const struct schema_property *p, const json_t *v)
-{
-	json_t *wrap = json_pack("{sO}", p->name, v);
-	bool undeclared, fits;
-
-	if (!wrap)
-		return true; /* out of memory: the build that follows fails the load */
-	fits = !model_complex_misfit(p->owner, wrap, &undeclared);
-	json_decref(wrap);
-	return fits;
-}
-
 /*
  * Each member of fixture object @obj that its entity type declares holds a
  * value of the kind the CSDL gives it (state/schema/schema_fit.h): what the
@@ -181,7 +146,7 @@ static int member_kinds_check(const struct kind_spec *ks, const json_t *obj,
 
 		if (!p)
 			continue;
-		if (!schema_kind_fits(p, kind_of(v)))
+		if (!schema_kind_fits(p, model_json_kind(v)))
 			return fail(err, errlen, "%s.%s[%zu].%s: must be %s", path,
 			            ks->key, i, key, schema_kind_wanted(p));
 		if (json_is_string(v) &&
@@ -189,7 +154,7 @@ static int member_kinds_check(const struct kind_spec *ks, const json_t *obj,
 			return fail(
 			    err, errlen, "%s.%s[%zu].%s: must be %s, not \"%.40s\"", path,
 			    ks->key, i, key, model_value_wanted(p), json_string_value(v));
-		if (model_value_deep(p) && !value_deep_fits(p, v))
+		if (model_value_deep(p) && !model_property_fits(p, v))
 			return fail(err, errlen,
 			            "%s.%s[%zu].%s: holds a value its type %s "
 			            "does not take",

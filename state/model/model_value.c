@@ -183,7 +183,7 @@ json_t *model_date_time_utc(const char *s, size_t len)
 	return json_string(out);
 }
 
-static enum schema_json_kind kind_of(const json_t *v)
+enum schema_json_kind model_json_kind(const json_t *v)
 {
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
@@ -222,6 +222,16 @@ static bool elements_fit(const struct schema_property *p, const json_t *v, int d
 	return true;
 }
 
+/* A value of property @p: its kind, and its literals at any depth. */
+static bool value_fits(const struct schema_property *p, const json_t *v, int depth)
+{
+	if (!schema_kind_fits(p, model_json_kind(v)))
+		return false;
+	if (p->flags & SCHEMA_PROP_COLLECTION)
+		return elements_fit(p, v, depth);
+	return json_is_null(v) || element_fits(p, v, depth);
+}
+
 static bool complex_fits(const struct schema_type *type, const json_t *obj, int depth,
                          const char **bad, bool *undeclared)
 {
@@ -245,12 +255,7 @@ static bool complex_fits(const struct schema_type *type, const json_t *obj, int 
 			*undeclared = true;
 			return false;
 		}
-		if (!schema_kind_fits(p, kind_of(v)))
-			fits = false;
-		else if (p->flags & SCHEMA_PROP_COLLECTION)
-			fits = elements_fit(p, v, depth);
-		else
-			fits = json_is_null(v) || element_fits(p, v, depth);
+		fits = value_fits(p, v, depth);
 		if (!fits) {
 			*bad = key;
 			*undeclared = false;
@@ -278,7 +283,7 @@ static bool element_fits(const struct schema_property *p, const json_t *v, int d
 	struct schema_property single = *p;
 
 	single.flags &= ~(unsigned)SCHEMA_PROP_COLLECTION;
-	return schema_kind_fits(&single, kind_of(v));
+	return schema_kind_fits(&single, model_json_kind(v));
 }
 
 const char *model_complex_misfit(const struct schema_type *type, const json_t *obj,
@@ -290,4 +295,9 @@ const char *model_complex_misfit(const struct schema_type *type, const json_t *o
 	if (!json_is_object(obj))
 		return NULL;
 	return complex_fits(type, obj, 0, &bad, undeclared) ? NULL : bad;
+}
+
+bool model_property_fits(const struct schema_property *p, const json_t *v)
+{
+	return value_fits(p, v, 0);
 }

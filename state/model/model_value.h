@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../schema/schema.h"
+#include "../schema/schema_fit.h"
 
 /*
  * model_literal_fits() - is @s (@len bytes, a JSON string's decoded value) a
@@ -53,6 +53,17 @@ const char *model_value_wanted(const struct schema_property *p);
  * (written in UTC already, or not such a literal, or out of years 1-9999).
  */
 json_t *model_date_time_utc(const char *s, size_t len);
+
+/* model_json_kind() - the kind of JSON value @v is, as schema_fit.h names it. */
+enum schema_json_kind model_json_kind(const json_t *v);
+
+/*
+ * model_property_fits() - may @v be property @p's value: of its kind
+ * (schema_kind_fits), and every string in it, at any depth (a collection's
+ * elements, a complex value's members), of the literal its type takes,
+ * complex values holding only members their types declare.
+ */
+bool model_property_fits(const struct schema_property *p, const json_t *v);
 
 /*
  * model_complex_misfit() - does object @obj hold a value of complex type
