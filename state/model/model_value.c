@@ -243,7 +243,6 @@ static bool complex_fits(const struct schema_type *type, const json_t *obj, int 
 	json_object_foreach((json_t *)obj, key, v)
 	{
 		const struct schema_property *p;
-		bool fits;
 
 		if (strchr(key, '@')) /* annotations */
 			continue;
@@ -255,8 +254,7 @@ static bool complex_fits(const struct schema_type *type, const json_t *obj, int 
 			*undeclared = true;
 			return false;
 		}
-		fits = value_fits(p, v, depth);
-		if (!fits) {
+		if (!value_fits(p, v, depth)) {
 			*bad = key;
 			*undeclared = false;
 			return false;
