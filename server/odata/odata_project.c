@@ -145,17 +145,8 @@ static const char *absent_default(const struct schema_property *sp)
 		return "\"00000000-0000-0000-0000-000000000000\"";
 	case SCHEMA_EDM_STRING:
 		return "\"\"";
-	case SCHEMA_EDM_BYTE:
-	case SCHEMA_EDM_SBYTE:
-	case SCHEMA_EDM_INT16:
-	case SCHEMA_EDM_INT32:
-	case SCHEMA_EDM_INT64:
-	case SCHEMA_EDM_SINGLE:
-	case SCHEMA_EDM_DOUBLE:
-	case SCHEMA_EDM_DECIMAL:
-		return "0";
 	default:
-		return NULL;
+		return schema_edm_numeric(sp->edm) ? "0" : NULL;
 	}
 }
 

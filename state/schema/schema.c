@@ -195,6 +195,23 @@ const struct schema_source *schema_source_find(const char *name)
 	return &schema_sources[pos];
 }
 
+bool schema_edm_numeric(enum schema_edm edm)
+{
+	switch (edm) {
+	case SCHEMA_EDM_BYTE:
+	case SCHEMA_EDM_SBYTE:
+	case SCHEMA_EDM_INT16:
+	case SCHEMA_EDM_INT32:
+	case SCHEMA_EDM_INT64:
+	case SCHEMA_EDM_SINGLE:
+	case SCHEMA_EDM_DOUBLE:
+	case SCHEMA_EDM_DECIMAL:
+		return true;
+	default:
+		return false;
+	}
+}
+
 bool schema_type_is_a(const struct schema_type *type, const struct schema_type *ancestor)
 {
 	for (; type; type = type->base) {

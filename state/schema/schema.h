@@ -237,6 +237,9 @@ const struct schema_enum_member *schema_enum_member_find(const struct schema_typ
  */
 const struct schema_source *schema_source_find(const char *name);
 
+/* schema_edm_numeric() - is @edm one of the number types (JSON numbers)? */
+bool schema_edm_numeric(enum schema_edm edm);
+
 /* schema_type_is_a() - is @type @ancestor or derived from it? (casts, @odata.type) */
 bool schema_type_is_a(const struct schema_type *type, const struct schema_type *ancestor);
 

@@ -26,34 +26,16 @@ enum schema_json_kind schema_json_kind_of_text(const char *text)
 /* The kind a single (non-collection) value of @edm is written as. */
 static enum schema_json_kind kind_of_edm(enum schema_edm edm)
 {
+	if (schema_edm_numeric(edm))
+		return SCHEMA_JSON_NUMBER;
 	switch (edm) {
 	case SCHEMA_EDM_BOOLEAN:
 		return SCHEMA_JSON_BOOLEAN;
-	case SCHEMA_EDM_BYTE:
-	case SCHEMA_EDM_SBYTE:
-	case SCHEMA_EDM_INT16:
-	case SCHEMA_EDM_INT32:
-	case SCHEMA_EDM_INT64:
-	case SCHEMA_EDM_SINGLE:
-	case SCHEMA_EDM_DOUBLE:
-	case SCHEMA_EDM_DECIMAL:
-		return SCHEMA_JSON_NUMBER;
 	case SCHEMA_EDM_COMPLEX:
 		return SCHEMA_JSON_OBJECT;
-	case SCHEMA_EDM_NONE:
-	case SCHEMA_EDM_STRING:
-	case SCHEMA_EDM_GUID:
-	case SCHEMA_EDM_DATE_TIME_OFFSET:
-	case SCHEMA_EDM_DATE:
-	case SCHEMA_EDM_TIME_OF_DAY:
-	case SCHEMA_EDM_DURATION:
-	case SCHEMA_EDM_BINARY:
-	case SCHEMA_EDM_STREAM:
-	case SCHEMA_EDM_ENUM:
-	case SCHEMA_EDM_ENTITY:
-		break;
+	default: /* strings, and what JSON writes as one: Guid, dates, enums, ... */
+		return SCHEMA_JSON_STRING;
 	}
-	return SCHEMA_JSON_STRING;
 }
 
 bool schema_kind_fits(const struct schema_property *p, enum schema_json_kind kind)
