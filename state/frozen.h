@@ -12,7 +12,9 @@
  * document can produce such a string (jansson and state/util/jparse refuse
  * NUL in strings), so nothing a client sends can pass for one, and it is
  * refcounted and immutable like any jansson string. Only the loader makes
- * them (state/load/fixture_read.c).
+ * them: users (state/load/fixture_read.c), and Microsoft Graph's service
+ * principal, whose permission catalogue is parsed only once it is read
+ * (state/load/fixture.c).
  */
 #ifndef GRAPHMOCK_STATE_FROZEN_H
 #define GRAPHMOCK_STATE_FROZEN_H

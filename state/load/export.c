@@ -36,11 +36,14 @@ static int add_objects(json_t *out, const struct tenant *t, const char *key,
 
 	if (!arr || json_object_set_new(out, key, arr))
 		return -1;
-	/* An object still frozen stays so: a copy is parsed for it, and the
+	/* A user still frozen stays so: a copy is parsed for it, and the
 	 * snapshot carries its text (immutable), which the streamed export
-	 * completes line by line (server/export_stream.c). */
+	 * completes line by line (server/export_stream.c). Graph's service
+	 * principal kept as text (fixture.c) is completed here, under the lock:
+	 * its defaults name the tenant. */
 	for (const struct dobj *d = state_dobj_first(t, kind); d; d = state_dobj_next(d))
-		if (json_array_append_new(arr, deep       ? state_dobj_json_copy(d)
+		if (json_array_append_new(arr, deep || (!d->props && kind != DOBJ_USER)
+		                                   ? state_dobj_json_copy(d)
 		                               : d->props ? jcopy_shared(d->props)
 		                                          : json_incref(d->frozen)))
 			return -1;

@@ -208,6 +208,79 @@ static void test_guests_kept_as_text(void **s)
 	state_release(&st);
 }
 
+/* Microsoft Graph's service principal, given no permissions of its own,
+ * stays text after a load and a reset (its 2.2 MB catalogue is attached when
+ * it is first read), reads with Graph's permissions then, and an export of
+ * it still frozen carries them too. One that names its own keeps them. */
+#define GRAPH_SP "dddddddd-0000-4000-8000-000000000001"
+static void test_graph_sp_kept_as_text(void **s)
+{
+	static const char text[] =
+	    "{\"tenants\":[{\"id\":\"" T1 "\",\"displayName\":\"A\","
+	    "\"domain\":\"a.example\",\"servicePrincipals\":["
+	    "{\"id\":\"" GRAPH_SP "\",\"displayName\":\"Microsoft Graph\","
+	    "\"appId\":\"00000003-0000-0000-c000-000000000000\"},"
+	    "{\"id\":\"" SP "\",\"displayName\":\"Own roles\","
+	    "\"appId\":\"00000003-0000-0000-C000-000000000000\","
+	    "\"appRoles\":[],\"oauth2PermissionScopes\":[]}]}]}";
+	json_error_t jerr;
+	json_t *doc = json_loads(text, 0, &jerr), *exported;
+	struct state st;
+	struct tenant *t;
+	struct dobj *d;
+	char err[256];
+
+	(void)s;
+	assert_non_null(doc);
+	assert_int_equal(state_init(&st, 1), 0);
+	if (state_load(&st, doc, err, sizeof(err)))
+		fail_msg("refused: %s", err);
+	t = state_tenant_default(&st);
+	d = state_dobj_find(&st, t, DOBJ_SERVICE_PRINCIPAL, GRAPH_SP);
+	assert_non_null(d);
+	assert_non_null(d->frozen);
+	assert_null(d->props);
+	size_t n; /* indexed by the appId its stub holds */
+	struct dobj *const *by_app =
+	    state_dobj_lookup(t, IDX_APPID, "00000003-0000-0000-c000-000000000000", &n);
+	assert_int_equal(n, 2);
+	assert_true(by_app[0] == d || by_app[1] == d);
+	assert_int_equal(state_tenant_reset(&st, t), 0);
+	d = state_dobj_find(&st, t, DOBJ_SERVICE_PRINCIPAL, GRAPH_SP);
+	assert_non_null(d->frozen); /* a reset leaves it as text */
+	assert_null(d->props);
+	exported = state_export(&st); /* completed for the copy, kept as text */
+	assert_non_null(exported);
+	assert_null(d->props);
+	json_t *sps = json_object_get(
+	    json_array_get(json_object_get(exported, "tenants"), 0), "servicePrincipals");
+	assert_true(json_array_size(json_object_get(json_array_get(sps, 0), "appRoles")) >
+	            100);
+	json_decref(exported);
+	exported = state_export_tenant_snapshot(t); /* what the stream renders */
+	sps = json_object_get(exported, "servicePrincipals");
+	assert_true(json_array_size(json_object_get(json_array_get(sps, 0), "appRoles")) >
+	            100);
+	assert_null(d->props);
+	json_decref(exported);
+	json_t *props = state_dobj_json(d); /* first read: completed */
+	assert_true(json_array_size(json_object_get(props, "appRoles")) > 100);
+	assert_true(json_array_size(json_object_get(props, "oauth2PermissionScopes")) >
+	            100);
+	assert_string_equal(
+	    json_string_value(json_object_get(props, "appOwnerOrganizationId")), T1);
+	d = state_dobj_find(&st, t, DOBJ_SERVICE_PRINCIPAL, SP);
+	assert_null(d->frozen); /* its own (empty) permissions: a tree */
+	assert_int_equal(json_array_size(json_object_get(state_dobj_json(d), "appRoles")),
+	                 0);
+	assert_int_equal(state_tenant_reset(&st, t), 0); /* read, not changed */
+	d = state_dobj_find(&st, t, DOBJ_SERVICE_PRINCIPAL, GRAPH_SP);
+	assert_true(json_array_size(json_object_get(state_dobj_json(d), "appRoles")) >
+	            100);
+	json_decref(doc);
+	state_release(&st);
+}
+
 /* A load fills the name order in one sort (state_dobj_names_build): the order
  * is by lower-cased name then seq, as inserts one at a time make it, and an
  * object added afterwards takes its place among them. */
@@ -411,6 +484,7 @@ int main(void)
 	    cmocka_unit_test(test_tenant_copies_load_back),
 	    cmocka_unit_test(test_name_order_after_load),
 	    cmocka_unit_test(test_guests_kept_as_text),
+	    cmocka_unit_test(test_graph_sp_kept_as_text),
 	    cmocka_unit_test(test_name_order_long_names),
 	    cmocka_unit_test(test_reset_undoes_changes_in_place),
 	    cmocka_unit_test(test_big_tenant_names_beside_edges),
