@@ -24,6 +24,7 @@
 #include "auth/jwt.h"
 #include "auth/permissions.h"
 #include "core/call.h"
+#include "core/cors.h"
 #include "core/error.h"
 #include "core/router.h"
 #include "faults/fault_error.h"
@@ -704,6 +705,10 @@ enum exchange_step exchange_run(struct srv *srv, struct exchange *ex, unsigned c
 		ex->req.now_ms = state_now_ms(&srv->state);
 	if (ex->resp.kind == RESP_NONE)
 		resp_init(&ex->resp, &ex->req); /* the ids as the transport set them */
+	if (ex->resp.kind == RESP_NONE && cors_preflight(&ex->req, &ex->resp)) {
+		resp_finish(&ex->resp);
+		return finish(srv, ex, EXCHANGE_RESPOND);
+	}
 	decode_claims(&ex->req);
 	resolve_tenant(srv, ex);
 	identify_client(ex);

@@ -20,6 +20,7 @@
 
 #include "../../state/util/alloc.h"
 #include "../../state/util/buf.h"
+#include "../core/cors.h"
 #include "../core/str.h"
 #include "../core/error.h"
 #include "../exchange.h"
@@ -233,6 +234,12 @@ static void add_graph_headers(struct MHD_Response *r, const struct exchange *ex)
 		MHD_add_response_header(r, "x-ms-resource-unit", units);
 		if (resp->kind == RESP_ODATA)
 			MHD_add_response_header(r, "OData-Version", "4.0");
+	}
+	if (cors_applies(&ex->req)) {
+		MHD_add_response_header(r, "Access-Control-Allow-Origin",
+		                        CORS_ALLOW_ORIGIN);
+		MHD_add_response_header(r, "Access-Control-Expose-Headers",
+		                        CORS_EXPOSE_HEADERS);
 	}
 	for (size_t i = 0; i < resp->nheaders; i++)
 		MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
