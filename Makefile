@@ -28,7 +28,7 @@ JANSSON_MIN := 2.14
 
 # Debian packages each step needs (make deps installs them when run as root).
 DEB_BUILD := make pkg-config libmicrohttpd-dev libjansson-dev uthash-dev libgnutls28-dev \
-	libcurl4-gnutls-dev libyajl-dev
+	libcurl4-gnutls-dev libyajl-dev zlib1g-dev
 DEB_TEST := $(DEB_BUILD) libcmocka-dev openssl curl jq
 DEB_BENCH := $(DEB_BUILD) wrk curl nginx-light
 
@@ -36,11 +36,11 @@ UTHASH_CFLAGS ?=
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -MMD -MP \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla \
 	-Wwrite-strings -Wno-format-nonliteral
-DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libmicrohttpd jansson yajl gnutls nettle libcurl \
+DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libmicrohttpd jansson yajl gnutls nettle zlib libcurl \
 	2>/dev/null) $(UTHASH_CFLAGS) $(if $(CURL_SONAME),-DCURL_SONAME='"$(CURL_SONAME)"')
 # The server opens libcurl when it first calls a webhook (server/notify/curl_dl.h),
 # by the soname its development files link against; it does not link it.
-DEP_LIBS = $(shell $(PKG_CONFIG) --libs libmicrohttpd jansson yajl gnutls nettle \
+DEP_LIBS = $(shell $(PKG_CONFIG) --libs libmicrohttpd jansson yajl gnutls nettle zlib \
 	2>/dev/null) -lpthread -ldl
 CURL_SONAME := $(shell objdump -p "$$($(CC) -print-file-name=libcurl.so)" 2>/dev/null | \
 	awk '/SONAME/ {print $$2}')
@@ -130,6 +130,8 @@ check-deps:
 		echo "gnutls not found: run 'make deps'"; exit 1; }
 	@$(PKG_CONFIG) --exists libcurl || { \
 		echo "libcurl not found: run 'make deps'"; exit 1; }
+	@$(PKG_CONFIG) --exists zlib || { \
+		echo "zlib not found: run 'make deps'"; exit 1; }
 	@printf '#include <uthash.h>\nint main(void){return 0;}\n' | \
 		$(CC) $(UTHASH_CFLAGS) -x c - -fsyntax-only 2>/dev/null || { \
 		echo "uthash.h not found: run 'make deps' or set UTHASH_CFLAGS=-I<dir>"; exit 1; }
