@@ -18,8 +18,8 @@
 /* The headers worth asserting on; never Authorization (it holds secrets), nor
  * X-Graphmock-Admin-Token. */
 static const char *const kept_headers[JOURNAL_HEADERS] = {
-    "client-request-id", "retry-attempt",      "user-agent",        "content-type",
-    "consistencylevel",  "x-graphmock-tenant", "x-graphmock-fault",
+    "client-request-id", "retry-attempt",    "user-agent",         "content-type",
+    "content-encoding",  "consistencylevel", "x-graphmock-tenant", "x-graphmock-fault",
 };
 
 int journal_init(struct journal *j, size_t cap)

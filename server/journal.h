@@ -17,7 +17,7 @@
 
 struct req;
 
-#define JOURNAL_HEADERS 7 /* how many request headers are kept (journal.c) */
+#define JOURNAL_HEADERS 8 /* how many request headers are kept (journal.c) */
 
 /*
  * One recorded request. path, query, header[] and body point into @arena,

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 
 import { Client } from '@microsoft/microsoft-graph-client';
 import { AnonymousAuthenticationProvider } from '@microsoft/kiota-abstractions';
+import { KiotaClientFactory, MiddlewareFactory } from '@microsoft/kiota-http-fetchlibrary';
 import { createGraphServiceClient, GraphRequestAdapter } from '@microsoft/msgraph-sdk';
 import { createGraphClientFactory } from '@microsoft/msgraph-sdk-core';
 
@@ -112,17 +113,23 @@ export async function startGraphmock({ args = [] } = {}) {
         ...options,
       });
     },
-    /** The Kiota request adapter; every request carries the tenant header. */
-    kiotaAdapter() {
+    /**
+     * The Kiota request adapter; every request carries the tenant header.
+     * compress: Kiota's performance middlewares instead of Graph's default
+     * chain, whose CompressionHandler sends bodies gzip-compressed.
+     */
+    kiotaAdapter({ compress = false } = {}) {
       const tenantFetch = (url, init = {}) => {
         const headers = new Headers(init.headers);
         headers.set(TENANT_HEADER, tenant);
         return fetch(url, { ...init, headers });
       };
-      const httpClient = createGraphClientFactory(
-        { graphServiceTargetVersion: '', graphServiceLibraryClientVersion: 'graphmock-tests' },
-        tenantFetch,
-      );
+      const httpClient = compress
+        ? KiotaClientFactory.create(tenantFetch, MiddlewareFactory.getPerformanceMiddlewares(tenantFetch))
+        : createGraphClientFactory(
+          { graphServiceTargetVersion: '', graphServiceLibraryClientVersion: 'graphmock-tests' },
+          tenantFetch,
+        );
       const adapter = new GraphRequestAdapter(
         new AnonymousAuthenticationProvider(),
         undefined,
@@ -133,8 +140,8 @@ export async function startGraphmock({ args = [] } = {}) {
       return adapter;
     },
     /** The Kiota GraphServiceClient (fluent API) over kiotaAdapter(). */
-    kiota() {
-      return createGraphServiceClient(mock.kiotaAdapter());
+    kiota(options) {
+      return createGraphServiceClient(mock.kiotaAdapter(options));
     },
     /** SIGTERM, then assert a clean exit (code 0). */
     async stop() {

@@ -93,6 +93,23 @@ test('kiota: POST /invitations through the fluent API returns a typed Invitation
   guestUpn = `${guestEmail.replace('@', '_')}#EXT#@${FIXTURE.domain}`;
 });
 
+test('kiota: a body gzip-compressed by the CompressionHandler is taken in one go', async () => {
+  const compressing = mock.kiota({ compress: true });
+  const email = `gzip.${uniq()}@fabrikam.example`;
+  const inv = await compressing.invitations.post({
+    invitedUserEmailAddress: email,
+    inviteRedirectUrl: 'https://myapps.microsoft.com',
+  });
+  assert.equal(inv.invitedUserEmailAddress, email);
+  assert.equal(inv.status, 'PendingAcceptance');
+  // On the wire: one POST, compressed, answered 201 (no 400 or 415 and resend)
+  const q = new URLSearchParams({ tenant: mock.tenant, method: 'POST', path: '/v1.0/invitations' });
+  const sent = (await mock.admin('GET', `/_mock/requests?${q}`)).body.value
+    .filter((e) => (e.body ?? '').includes(email));
+  assert.deepEqual(sent.map((e) => [e.status, e.headers['content-encoding']]), [[201, 'gzip']]);
+  assert.equal(JSON.parse(sent[0].body).invitedUserEmailAddress, email, 'the journal shows the body inflated');
+});
+
 test('kiota: get the guest by its #EXT# userPrincipalName', async () => {
   assert.ok(guestId, 'needs the invitation test');
   const u = await graph.users.byUserId(guestUpn).get({
