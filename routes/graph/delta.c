@@ -97,22 +97,26 @@ static int parse_options(struct call *c, struct delta_req *r)
 		const char *v = req->query[i].value ? req->query[i].value : "";
 		const char **slot = NULL;
 
-		if (!name || name[0] != '$')
+		if (!name)
 			continue;
-		if (!strcasecmp(name, "$deltatoken"))
+		if (req_option_named(req, name, "$deltatoken"))
 			slot = &r->deltatoken;
-		else if (!strcasecmp(name, "$skiptoken"))
+		else if (req_option_named(req, name, "$skiptoken"))
 			slot = &r->skiptoken;
-		else if (!strcasecmp(name, "$select"))
+		else if (req_option_named(req, name, "$select"))
 			slot = &r->select;
-		else if (!strcasecmp(name, "$filter"))
+		else if (req_option_named(req, name, "$filter"))
 			slot = &r->filter;
-		else if (!strcasecmp(name, "$top"))
+		else if (req_option_named(req, name, "$top"))
 			slot = &r->top;
-		else if (!strcasecmp(name, "$expand") || !strcasecmp(name, "$orderby") ||
-		         !strcasecmp(name, "$count") || !strcasecmp(name, "$search") ||
-		         !strcasecmp(name, "$skip"))
+		else if (req_option_named(req, name, "$expand") ||
+		         req_option_named(req, name, "$orderby") ||
+		         req_option_named(req, name, "$count") ||
+		         req_option_named(req, name, "$search") ||
+		         req_option_named(req, name, "$skip"))
 			return unsupported(c);
+		else if (name[0] != '$')
+			continue; /* not a system query option: ignored */
 		else
 			return resp_error(c->resp, GERR_BAD_REQUEST,
 			                  "Query option '%.64s' is not supported.", name);

@@ -151,6 +151,23 @@ const char *req_query(const struct req *req, const char *name)
 	return NULL;
 }
 
+bool req_option_named(const struct req *req, const char *name, const char *option)
+{
+	if (!name)
+		return false;
+	if (name[0] == '$')
+		return !strcasecmp(name, option);
+	return !strcmp(req->version, "beta") && !strcasecmp(name, option + 1);
+}
+
+const char *req_option(const struct req *req, const char *option)
+{
+	for (size_t i = 0; i < req->nquery; i++)
+		if (req_option_named(req, req->query[i].name, option))
+			return req->query[i].value ? req->query[i].value : "";
+	return NULL;
+}
+
 /*
  * Names are stored lower-cased, so a first byte that differs from @name's,
  * lower-cased, rules a header out without strcasecmp(): the pipeline asks

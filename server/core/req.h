@@ -84,6 +84,17 @@ void req_release(struct req *req);
  */
 const char *req_query(const struct req *req, const char *name);
 
+/*
+ * req_option_named() - is query name @name OData system query option
+ * @option ("$top")? Case-insensitively, and on /beta also without its "$":
+ * "On the beta endpoint, the $ prefix is optional" (Graph's query-parameters
+ * doc; on v1.0 only some APIs take it, not the directory's).
+ */
+bool req_option_named(const struct req *req, const char *name, const char *option);
+
+/* req_option() - value of system query option @option as above, or NULL. */
+const char *req_option(const struct req *req, const char *option);
+
 /* req_header() - value of header @name (case-insensitive), or NULL. Borrowed. */
 const char *req_header(const struct req *req, const char *name);
 

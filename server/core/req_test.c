@@ -173,6 +173,34 @@ static void test_query_and_headers(void **ctx)
 }
 
 /* Lists grow past their first room (8) and each doubling, keeping every pair. */
+/* System query options: "$" and any case everywhere, bare names on /beta only. */
+static void test_options_dollar_optional_on_beta(void **ctx)
+{
+	struct req req;
+
+	(void)ctx;
+	req_init(&req);
+	assert_int_equal(req_set_path(&req, "/beta/users"), 0);
+	assert_int_equal(req_add_query(&req, "top", "5"), 0);
+	assert_int_equal(req_add_query(&req, "$SELECT", "id"), 0);
+	assert_int_equal(req_add_query(&req, "tenant", "x"), 0);
+	assert_string_equal(req_option(&req, "$top"), "5");
+	assert_string_equal(req_option(&req, "$select"), "id");
+	assert_null(req_option(&req, "$filter"));
+	assert_false(req_option_named(&req, "tenant", "$top"));
+	assert_false(req_option_named(&req, "$tenant", "$top"));
+	assert_false(req_option_named(&req, NULL, "$top"));
+	req_release(&req);
+
+	req_init(&req);
+	assert_int_equal(req_set_path(&req, "/v1.0/users"), 0);
+	assert_int_equal(req_add_query(&req, "top", "5"), 0);
+	assert_int_equal(req_add_query(&req, "$Select", "id"), 0);
+	assert_null(req_option(&req, "$top")); /* v1.0: "top" is no option */
+	assert_string_equal(req_option(&req, "$select"), "id");
+	req_release(&req);
+}
+
 static void test_many_pairs(void **ctx)
 {
 	struct req req;
@@ -242,6 +270,7 @@ int main(void)
 	    cmocka_unit_test(test_key_segments),
 	    cmocka_unit_test(test_namespace_alias),
 	    cmocka_unit_test(test_query_and_headers),
+	    cmocka_unit_test(test_options_dollar_optional_on_beta),
 	    cmocka_unit_test(test_many_pairs),
 	    cmocka_unit_test(test_percent_decode),
 	    cmocka_unit_test(test_request_ids),

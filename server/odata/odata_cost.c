@@ -89,8 +89,8 @@ static bool matches(const struct req *req, const char *method, const struct cost
 
 int odata_resource_units(const struct req *req)
 {
-	const char *top = req_query(req, "$top");
-	bool select = req_query(req, "$select") != NULL;
+	const char *top = req_option(req, "$top");
+	bool select = req_option(req, "$select") != NULL;
 	const char *method = !strcasecmp(req->method, "GET")    ? "GET"
 	                     : !strcasecmp(req->method, "POST") ? "POST"
 	                                                        : NULL;
@@ -106,7 +106,7 @@ int odata_resource_units(const struct req *req)
 		return 2;
 	if (select)
 		units--;
-	if (req_query(req, "$expand"))
+	if (req_option(req, "$expand"))
 		units++;
 	if (top && strtol(top, NULL, 10) > 0 && strtol(top, NULL, 10) < 20)
 		units--;

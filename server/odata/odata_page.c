@@ -343,7 +343,7 @@ char *odata_next_link_token(const struct req *req, const char *token)
 	for (i = 0; i < req->nquery; i++) {
 		const char *name = req->query[i].name;
 
-		if (!name || !odata_strcasecmp(name, "$skiptoken"))
+		if (!name || req_option_named(req, name, "$skiptoken"))
 			continue;
 		add_encoded(&sb, name, "$");
 		buf_addstr(&sb, "=");

@@ -55,12 +55,14 @@ static int collect(struct opts *o, const struct req *req, struct odata_err *err)
 	for (i = 0; i < req->nquery; i++) {
 		const char *name = req->query[i].name;
 
-		if (!name || name[0] != '$')
-			continue; /* not a system query option: Graph ignores it */
+		if (!name)
+			continue;
 		for (k = 0; k < OPT_N; k++) {
-			if (!odata_strcasecmp(name, opt_names[k]))
+			if (req_option_named(req, name, opt_names[k]))
 				break;
 		}
+		if (k == OPT_N && name[0] != '$')
+			continue; /* not a system query option: Graph ignores it */
 		if (k == OPT_N)
 			return odata_err_set(err, GERR_BAD_REQUEST,
 			                     "Query option '%.64s' is not supported.",

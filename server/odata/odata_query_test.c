@@ -170,11 +170,25 @@ static void test_unknown_options(void **state)
 	    "$top", "1", "$top", "2");
 	REJECT(&fx_user, false, 400, "BadRequest", "'yes' is not a valid count option.",
 	       "$count", "yes");
-	/* Options without '$' are not OData's business. */
-	build(&f, "/v1.0/users", false, "foo", "bar", "api-version", "1", NULL);
+	/* Options without '$' are not OData's business, on v1.0 ... */
+	build(&f, "/v1.0/users", false, "foo", "bar", "api-version", "1", "top", "5",
+	      NULL);
 	assert_int_equal(parse(&f, &fx_user), 0);
 	assert_null(f.q.filter);
 	assert_int_equal(f.q.top, 0);
+	done(&f);
+	/* ... but on beta the '$' is optional (Graph's query-parameters doc) */
+	build(&f, "/beta/users", false, "top", "5", "Filter", "accountEnabled eq true",
+	      "foo", "bar", NULL);
+	assert_int_equal(parse(&f, &fx_user), 0);
+	assert_int_equal(f.q.top, 5);
+	assert_non_null(f.q.filter);
+	done(&f);
+	build(&f, "/beta/users", false, "top", "1", "$top", "2", NULL);
+	assert_int_equal(parse(&f, &fx_user), -1);
+	expect_err(&f, 400, "BadRequest",
+	           "Query option '$top' was specified more than once, but it must be "
+	           "specified at most once.");
 	done(&f);
 }
 
