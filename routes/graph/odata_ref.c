@@ -175,7 +175,9 @@ int odata_ref_body(const json_t *body, const char *const *sets, struct resp *res
 
 	json_object_foreach((json_t *)body, name, v)
 	{
-		if (strcmp(name, "@odata.id"))
+		/* other annotations ("@odata.type": "#microsoft.graph.referenceCreate"
+		 * from an SDK's model) say nothing of the reference */
+		if (name[0] != '@')
 			return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
 			                  "Invalid object identifier '%s'.", name);
 	}

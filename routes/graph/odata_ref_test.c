@@ -102,6 +102,14 @@ static void test_ref_body(void **unused)
 	                  "Invalid object identifier 'nope'.");
 	assert_body_error("{\"@odata.id\": \"https://x/users/" GID "\", \"extra\": 1}",
 	                  "Invalid object identifier 'extra'.");
+	/* an annotation beside it is no second key */
+	ok = json_pack("{s:s, s:s}", "@odata.type", "#microsoft.graph.referenceCreate",
+	               "@odata.id", "https://x/v1.0/users/" GID);
+	resp_init(&resp, NULL);
+	assert_int_equal(odata_ref_body(ok, odata_ref_directory_sets, &resp, id), 0);
+	assert_string_equal(id, LID);
+	json_decref(ok);
+	resp_release(&resp);
 }
 
 static void test_bind_budget(void **unused)

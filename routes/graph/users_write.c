@@ -154,7 +154,9 @@ static int check_password_profile(struct resp *resp, const json_t *v)
 
 	json_object_foreach((json_t *)v, key, field)
 	{
-		if (!strcmp(key, "password")) {
+		if (strchr(key, '@')) { /* an annotation: "@odata.type" from an SDK */
+			continue;
+		} else if (!strcmp(key, "password")) {
 			if (!json_is_string(field) && !json_is_null(field))
 				return invalid_value(resp, "passwordProfile");
 		} else if (!strcmp(key, "forceChangePasswordNextSignIn") ||
