@@ -1,6 +1,6 @@
 /*
- * routes/graph/applications.c - app registrations (graph-spec §7.2): list, get
- * (also by the appId alternate key), update and delete. Role changes flow to
+ * routes/graph/applications.c - app registrations (graph-spec §7.2): create,
+ * list, get (also by the appId alternate key), update and delete. Role changes flow to
  * the service principal; deleting an application moves it and its service
  * principal to deleted items (state/deleted.h).
  */
@@ -13,6 +13,7 @@
 #include "../../server/core/resp.h"
 #include "../../server/core/router.h"
 #include "../../state/deleted.h"
+#include "../../state/model/model.h"
 #include "../../state/model/model_app.h"
 #include "apps.h"
 #include "entities.h"
@@ -96,6 +97,7 @@ static const char *const sign_in_audiences[] = {
     NULL,
 };
 
+/* A PATCH body for @d, or with @d NULL a POST body (no roles to keep). */
 static int check_patch(const struct dobj *d, const json_t *body, struct resp *resp)
 {
 	const json_t *aud = json_object_get(body, "signInAudience");
@@ -118,8 +120,9 @@ static int check_patch(const struct dobj *d, const json_t *body, struct resp *re
 			                  "Invalid value specified for property "
 			                  "'signInAudience' of resource 'Application'.");
 	}
-	if (roles && apps_app_roles_removable(
-	                 json_object_get(state_dobj_json(d), "appRoles"), roles, resp))
+	if (d && roles &&
+	    apps_app_roles_removable(json_object_get(state_dobj_json(d), "appRoles"),
+	                             roles, resp))
 		return -1;
 	return 0;
 }
@@ -175,6 +178,67 @@ static int applications_update(struct call *c)
 	return resp_empty(c->resp, 204);
 }
 
+/*
+ * POST /applications: an app registration as `az ad app create`, Terraform
+ * and New-MgApplication make it, from the properties PATCH takes; Graph
+ * gives it its id, appId, publisherDomain and creation time. Certificates in
+ * keyCredentials are described as a PATCH describes them; password
+ * credentials only come from addPassword, as in Graph.
+ */
+static int applications_create(struct call *c)
+{
+	const json_t *body = c->req->body;
+	const json_t *name = json_object_get(body, "displayName");
+	const json_t *given_keys = json_object_get(body, "keyCredentials");
+	json_t *app, *keys, *roles;
+	struct dobj *d;
+
+	if (check_patch(NULL, body, c->resp))
+		return -1;
+	if (!json_is_string(name) || !json_string_length(name))
+		return resp_error(c->resp, GERR_REQUEST_BAD_REQUEST,
+		                  "Invalid value specified for property 'displayName' of "
+		                  "resource 'Application'.");
+	/* the certificates are described once the application exists, as a
+	 * PATCH of it describes them (completing it keeps none) */
+	app = json_object();
+	keys =
+	    json_pack("{s:O}", "keyCredentials", given_keys ? given_keys : json_null());
+	if (!app || !keys || apps_apply(app, body))
+		goto out_oom;
+	json_object_del(app, "keyCredentials");
+	roles = json_object_get(app, "appRoles");
+	if (roles &&
+	    json_object_set_new(app, "appRoles",
+	                        apps_app_roles_normalize(roles, "Application", NULL)))
+		goto out_oom;
+	if (model_application_complete(c->st, c->tenant, app))
+		goto out_oom;
+	d = state_dobj_add(c->st, c->tenant, DOBJ_APPLICATION, app);
+	app = NULL; /* the store's now, or freed */
+	if (!d)
+		goto out_oom;
+	if (app_credentials_patch_keys(c, d, keys)) {
+		json_decref(keys);
+		state_dobj_remove(c->tenant, d); /* nothing half made */
+		return -1;
+	}
+	if (!json_is_null(json_object_get(keys, "keyCredentials")))
+		apps_apply(state_dobj_json(d), keys);
+	json_decref(keys);
+	resp_header(
+	    c->resp, "Location",
+	    "%s/v2/%s/directoryObjects/%s/Microsoft.DirectoryServices.Application",
+	    c->req->base_url, c->tenant->id, d->id);
+	return odata_respond_entity(c->odata, c->req, c->resp, 201, &application_entity,
+	                            state_dobj_json(d), NULL);
+
+out_oom:
+	json_decref(app);
+	json_decref(keys);
+	return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+}
+
 static int applications_delete(struct call *c)
 {
 	struct dobj *d = apps_path_object(c, DOBJ_APPLICATION, 0);
@@ -205,6 +269,8 @@ static int applications_delete(struct call *c)
 const struct route application_routes[] = {
     {"GET", "/applications", applications_list, ROUTE_ODATA, &application_entity,
      &PERMS_APP_READ},
+    {"POST", "/applications", applications_create, ROUTE_JSON_BODY | ROUTE_ODATA,
+     &application_entity, &PERMS_APP_WRITE},
     {"GET", "/applications/$count", applications_count, ROUTE_ODATA, &application_entity,
      &PERMS_APP_READ},
     {"GET", "/applications/{id}", applications_get, ROUTE_ODATA | ROUTE_APPID_KEY,

@@ -185,6 +185,11 @@ static const struct attack attacks[] = {
     {"PATCH", "/v1.0/servicePrincipals/" SP,
      "{\"notes\":\"x\",\"appRoleAssignmentRequired\":\"no\"}"},
     {"PATCH", "/v1.0/applications/" APP, "{\"displayName\":\"x\",\"zzz\":5}"},
+    {"POST", "/v1.0/applications", "{\"displayName\":\"x\",\"zzz\":5}"},
+    /* a certificate refused once the application is made: it goes again */
+    {"POST", "/v1.0/applications",
+     "{\"displayName\":\"x\",\"keyCredentials\":[{\"type\":\"AsymmetricX509Cert\","
+     "\"usage\":\"Verify\",\"key\":\"MIIB\"}]}"},
     {"POST", "/v1.0/applicationTemplates/" DOCUSIGN "/instantiate",
      "{\"displayName\":5}"},
     {"POST", "/v1.0/applicationTemplates/" DOCUSIGN "/instantiate",
