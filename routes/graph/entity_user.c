@@ -30,6 +30,8 @@ static const struct odata_prop user_props[] = {
     {"userPrincipalName", ODATA_STRING, D | F | SW | EW | R | OB | S},
     {"accountEnabled", ODATA_BOOL, F},
     {"ageGroup", ODATA_STRING, F},
+    /* any(u:u/skuId eq <guid>), and /$count eq 0 with advanced params */
+    {"assignedLicenses", ODATA_OBJECT_COLLECTION, F},
     {"city", ODATA_STRING, F | SW},
     {"companyName", ODATA_STRING, ADV | F | SW},
     {"country", ODATA_STRING, F | SW},
