@@ -397,10 +397,20 @@ static bool check_object(struct check *ck, const json_t *obj,
 
 struct target {
 	const struct schema_type *type;
-	bool many;      /* the body is {"value": [...]} */
-	bool strings;   /* Collection(Edm.String) */
-	bool primitive; /* another primitive collection: not checked further */
+	bool many;              /* the body is {"value": [...]} */
+	bool strings;           /* Collection(Edm.String) */
+	bool primitive;         /* another primitive collection: not checked further */
+	enum schema_edm single; /* "Edm.Boolean": {"value": true}; 0 when not */
 };
+
+/* The Edm type @name names, or 0 (edm_name()'s table, read backwards). */
+static enum schema_edm edm_named(const char *name)
+{
+	for (int e = SCHEMA_EDM_STRING; e <= SCHEMA_EDM_STREAM; e++)
+		if (!strcmp(edm_name((enum schema_edm)e), name))
+			return (enum schema_edm)e;
+	return 0;
+}
 
 /* One segment of the context path, without its "(...)". */
 static size_t seg_name(const char *s, size_t n, char *out, size_t size)
@@ -434,6 +444,10 @@ static bool resolve(const char *ctx, struct target *tg, char *why, size_t len)
 	if (total >= 8 && !strcmp(end - 8, "/$entity")) {
 		end -= 8;
 		entity = true;
+	}
+	if (edm_named(s)) { /* an action's or function's primitive result */
+		tg->single = edm_named(s);
+		return true;
 	}
 	if (!strncmp(s, "Collection(", 11)) {
 		tg->many = true;
@@ -495,6 +509,24 @@ static bool check_context_body(struct check *ck, const json_t *body, const char 
 
 		sub_path(p, path, "@odata.context");
 		return fail(ck, p, "%s", why);
+	}
+	if (tg.single) {
+		sub_path(ip, path, "value");
+		json_object_foreach((json_t *)body, key, e)
+		{
+			char mp[PATH_MAX_LEN];
+
+			sub_path(mp, path, key);
+			if (strcmp(key, "value") &&
+			    (key[0] != '@' || !annotation_ok(ck, key, e, mp)))
+				return ck->failed
+				           ? false
+				           : fail(ck, mp, "not a member of an %s answer",
+				                  edm_name(tg.single));
+		}
+		if (!primitive_ok(tg.single, json_object_get(body, "value")))
+			return fail(ck, ip, "expected %s", edm_name(tg.single));
+		return true;
 	}
 	if (!tg.many)
 		return check_object(ck, body, tg.type, path, 0);

@@ -195,6 +195,14 @@ static void test_drift_is_caught(void **unused)
 	       "body.value[0]: expected Edm.String");
 	drifts("{\"@odata.context\": \"" CTX "widgets\", \"value\": []}",
 	       "'widgets' in the @odata.context is not in the schema");
+	/* an action's primitive result (revokeSignInSessions) */
+	conforms("{\"@odata.context\": \"" CTX "Edm.Boolean\", \"value\": true}");
+	drifts("{\"@odata.context\": \"" CTX "Edm.Boolean\", \"value\": \"true\"}",
+	       "body.value: expected Edm.Boolean");
+	drifts("{\"@odata.context\": \"" CTX "Edm.Boolean\", \"value\": true, \"ok\": 1}",
+	       "body.ok: not a member of an Edm.Boolean answer");
+	drifts("{\"@odata.context\": \"" CTX "Edm.Boolean\"}",
+	       "body.value: expected Edm.Boolean");
 	drifts("{\"@odata.context\": \"" CTX "groups(members())/$entity\", \"members\": "
 	       "[{\"@odata.type\": \"#microsoft.graph.user\", \"memberOf\": 3}]}",
 	       "body.members[0].memberOf: expected an array");

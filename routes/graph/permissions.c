@@ -37,6 +37,10 @@ SET(PERMS_USER_UPDATE,
     LIST("User.ReadWrite.All", "User.ManageIdentities.All", "Directory.ReadWrite.All"),
     LIST("User.ReadWrite", "User.ReadWrite.All", "User.ManageIdentities.All",
          "Directory.ReadWrite.All"));
+/* user-revokesigninsessions */
+SET(PERMS_USER_REVOKE_SESSIONS,
+    LIST("User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"),
+    LIST("User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"));
 SET(PERMS_USER_DELETE,
     LIST("User.DeleteRestore.All", "User.ReadWrite.All"),
     LIST("User.DeleteRestore.All", "User.ReadWrite.All"));

@@ -59,5 +59,6 @@ extern const struct route_perms PERMS_USER_MEMBER_OF;
 extern const struct route_perms PERMS_USER_REPORTS_READ;
 extern const struct route_perms PERMS_USER_TRANSITIVE_MEMBER_OF;
 extern const struct route_perms PERMS_USER_UPDATE;
+extern const struct route_perms PERMS_USER_REVOKE_SESSIONS;
 
 #endif

@@ -205,8 +205,12 @@ const struct route users_routes[] = {
     {"GET", "/users/{id}", users_get, ROUTE_ODATA, &user_entity, &PERMS_USER_GET},
     {"PATCH", "/users/{id}", users_update, ROUTE_JSON_BODY, NULL, &PERMS_USER_UPDATE},
     {"DELETE", "/users/{id}", users_delete, 0, NULL, &PERMS_USER_DELETE},
+    {"POST", "/users/{id}/revokeSignInSessions", users_revoke_sessions,
+     ROUTE_JSON_BODY | ROUTE_OPTIONAL_BODY, NULL, &PERMS_USER_REVOKE_SESSIONS},
     /* /me is /me/<signed-in user> (server/exchange.c): the same handlers */
     {"GET", "/me/{id}", users_get, ROUTE_ODATA, &user_entity, &PERMS_ME_READ},
     {"PATCH", "/me/{id}", users_update, ROUTE_JSON_BODY, NULL, &PERMS_ME_WRITE},
+    {"POST", "/me/{id}/revokeSignInSessions", users_revoke_sessions,
+     ROUTE_JSON_BODY | ROUTE_OPTIONAL_BODY, NULL, &PERMS_USER_REVOKE_SESSIONS},
     {0},
 };

@@ -33,4 +33,7 @@ struct dobj *users_resolve(struct call *c, const char *key);
 int users_create(struct call *c);
 int users_update(struct call *c);
 
+/* users_revoke_sessions() - POST /users/{key}/revokeSignInSessions (users_write.c). */
+int users_revoke_sessions(struct call *c);
+
 #endif

@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -471,6 +472,32 @@ static int sessions_end_now(struct call *c, json_t *user)
 	time_format(c->req->now_ms, TIME_FRACTION_Z, when);
 	return json_object_set_new(user, "signInSessionsValidFromDateTime",
 	                           json_string(when));
+}
+
+/*
+ * POST /users/{id}/revokeSignInSessions (and /me/...): the user's refresh
+ * tokens issued before now stop working, as a new password ends them; access
+ * tokens live on until they expire, as in Graph. 200 with Graph's boolean.
+ */
+int users_revoke_sessions(struct call *c)
+{
+	struct dobj *d = users_resolve(c, req_param(c->req, 0));
+	char context[512];
+	json_t *copy;
+
+	if (!d)
+		return -1;
+	copy = json_deep_copy(state_dobj_json(d));
+	if (!copy || sessions_end_now(c, copy)) {
+		json_decref(copy);
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
+	}
+	state_dobj_set_json(d, copy);
+	snprintf(context, sizeof(context), "%s/%s/$metadata#Edm.Boolean",
+	         c->req->base_url, c->req->version);
+	return odata_respond_body(
+	    c->req, c->resp, 200,
+	    json_pack("{s:s, s:b}", "@odata.context", context, "value", 1));
 }
 
 int users_update(struct call *c)
