@@ -21,6 +21,7 @@ extern const struct route metadata_routes[];
 extern const struct route service_root_routes[];
 extern const struct route me_routes[];
 extern const struct route organization_routes[];
+extern const struct route domain_routes[];
 extern const struct route policy_routes[];
 extern const struct route deleted_items_routes[];
 extern const struct route delta_routes[];
@@ -64,6 +65,7 @@ const struct route *const graph_route_tables[] = {
 	service_root_routes,
 	me_routes,
 	organization_routes,
+	domain_routes,
 	policy_routes,
 	deleted_items_routes,
 	delta_routes,

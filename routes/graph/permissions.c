@@ -221,6 +221,10 @@ SET(PERMS_PRINCIPAL_ASSIGNMENTS_READ, PRINCIPAL_ASSIGN_READ, PRINCIPAL_ASSIGN_RE
 SET(PERMS_PRINCIPAL_ASSIGN_WRITE, PRINCIPAL_ASSIGN_WRITE, PRINCIPAL_ASSIGN_WRITE);
 
 /* ---- the tenant (organization-list, organization-get) ---- */
+/* domain-list, domain-get */
+SET(PERMS_DOMAIN_READ,
+    LIST("Domain.Read.All", "Domain.ReadWrite.All", "Directory.Read.All"),
+    LIST("Domain.Read.All", "Domain.ReadWrite.All", "Directory.Read.All"));
 SET(PERMS_ORG_READ,
     LIST("Organization.Read.All", "Directory.Read.All", "User.Read.All",
          "Organization.ReadWrite.All", "Directory.ReadWrite.All"),

@@ -34,6 +34,7 @@ extern const struct route_perms PERMS_ME_READ;
 extern const struct route_perms PERMS_ME_WRITE;
 extern const struct route_perms PERMS_OBJECT_DELETE;
 extern const struct route_perms PERMS_ORG_READ;
+extern const struct route_perms PERMS_DOMAIN_READ;
 extern const struct route_perms PERMS_OWNER_WRITE;
 extern const struct route_perms PERMS_POLICY_READ;
 extern const struct route_perms PERMS_POLICY_WRITE;

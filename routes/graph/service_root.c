@@ -13,9 +13,8 @@
 #include "permissions.h"
 
 static const char *const entity_sets[] = {
-    "applications", "applicationTemplates", "directoryObjects",  "groups",
-    "invitations",  "organization",         "servicePrincipals", "users",
-    NULL,
+    "applications", "applicationTemplates", "directoryObjects",  "domains", "groups",
+    "invitations",  "organization",         "servicePrincipals", "users",   NULL,
 };
 
 static int service_root_get(struct call *c)

@@ -53,6 +53,8 @@ ROOTS = [
     "authorizationPolicy",
     # issue 10: POST /applicationTemplates/{id}/instantiate answers this type
     "applicationServicePrincipal",
+    # GET /domains: scripts find the tenant's default domain for new UPNs
+    "domain",
 ]
 
 # Entity sets and singletons of the GraphService container for $metadata and
@@ -62,6 +64,7 @@ SOURCES = [
     "applicationTemplates",
     "directory",
     "directoryObjects",
+    "domains",
     "groups",
     "invitations",
     "me",

@@ -518,6 +518,35 @@ static const struct schema_property p_microsoft_graph_directoryObject[] = {
 	{"deletedDateTime", "Edm.DateTimeOffset", NULL, T(microsoft_graph_directoryObject), SCHEMA_EDM_DATE_TIME_OFFSET, N},
 };
 
+/* microsoft.graph.domain : microsoft.graph.entity */
+static const struct schema_property p_microsoft_graph_domain[] = {
+	{"authenticationType", "Edm.String", NULL, T(microsoft_graph_domain), SCHEMA_EDM_STRING, 0},
+	{"availabilityStatus", "Edm.String", NULL, T(microsoft_graph_domain), SCHEMA_EDM_STRING, N},
+	{"isAdminManaged", "Edm.Boolean", NULL, T(microsoft_graph_domain), SCHEMA_EDM_BOOLEAN, 0},
+	{"isDefault", "Edm.Boolean", NULL, T(microsoft_graph_domain), SCHEMA_EDM_BOOLEAN, 0},
+	{"isInitial", "Edm.Boolean", NULL, T(microsoft_graph_domain), SCHEMA_EDM_BOOLEAN, 0},
+	{"isRoot", "Edm.Boolean", NULL, T(microsoft_graph_domain), SCHEMA_EDM_BOOLEAN, 0},
+	{"isVerified", "Edm.Boolean", NULL, T(microsoft_graph_domain), SCHEMA_EDM_BOOLEAN, 0},
+	{"manufacturer", "Edm.String", NULL, T(microsoft_graph_domain), SCHEMA_EDM_STRING, N},
+	{"model", "Edm.String", NULL, T(microsoft_graph_domain), SCHEMA_EDM_STRING, N},
+	{"passwordNotificationWindowInDays", "Edm.Int32", NULL, T(microsoft_graph_domain), SCHEMA_EDM_INT32, N},
+	{"passwordValidityPeriodInDays", "Edm.Int32", NULL, T(microsoft_graph_domain), SCHEMA_EDM_INT32, N},
+	{"state", "microsoft.graph.domainState", T(microsoft_graph_domainState), T(microsoft_graph_domain), SCHEMA_EDM_COMPLEX, N},
+	{"supportedServices", "Edm.String", NULL, T(microsoft_graph_domain), SCHEMA_EDM_STRING, C},
+	{"domainNameReferences", "microsoft.graph.directoryObject", T(microsoft_graph_directoryObject), T(microsoft_graph_domain), SCHEMA_EDM_ENTITY, N | C | V},
+	{"federationConfiguration", "microsoft.graph.internalDomainFederation", NULL, T(microsoft_graph_domain), SCHEMA_EDM_ENTITY, N | C | V | CT},
+	{"rootDomain", "microsoft.graph.domain", T(microsoft_graph_domain), T(microsoft_graph_domain), SCHEMA_EDM_ENTITY, N | V},
+	{"serviceConfigurationRecords", "microsoft.graph.domainDnsRecord", NULL, T(microsoft_graph_domain), SCHEMA_EDM_ENTITY, N | C | V | CT},
+	{"verificationDnsRecords", "microsoft.graph.domainDnsRecord", NULL, T(microsoft_graph_domain), SCHEMA_EDM_ENTITY, N | C | V | CT},
+};
+
+/* microsoft.graph.domainState */
+static const struct schema_property p_microsoft_graph_domainState[] = {
+	{"lastActionDateTime", "Edm.DateTimeOffset", NULL, T(microsoft_graph_domainState), SCHEMA_EDM_DATE_TIME_OFFSET, N},
+	{"operation", "Edm.String", NULL, T(microsoft_graph_domainState), SCHEMA_EDM_STRING, N},
+	{"status", "Edm.String", NULL, T(microsoft_graph_domainState), SCHEMA_EDM_STRING, N},
+};
+
 /* microsoft.graph.emailAddress */
 static const struct schema_property p_microsoft_graph_emailAddress[] = {
 	{"address", "Edm.String", NULL, T(microsoft_graph_emailAddress), SCHEMA_EDM_STRING, N},
@@ -1872,6 +1901,38 @@ static const struct schema_property *const a_microsoft_graph_directoryObject[] =
 };
 static const uint16_t ai_microsoft_graph_directoryObject[] = {1, 0};
 
+/* microsoft.graph.domain: inherited and declared properties */
+static const struct schema_property *const a_microsoft_graph_domain[] = {
+	&p_microsoft_graph_entity[0],
+	&p_microsoft_graph_domain[0],
+	&p_microsoft_graph_domain[1],
+	&p_microsoft_graph_domain[2],
+	&p_microsoft_graph_domain[3],
+	&p_microsoft_graph_domain[4],
+	&p_microsoft_graph_domain[5],
+	&p_microsoft_graph_domain[6],
+	&p_microsoft_graph_domain[7],
+	&p_microsoft_graph_domain[8],
+	&p_microsoft_graph_domain[9],
+	&p_microsoft_graph_domain[10],
+	&p_microsoft_graph_domain[11],
+	&p_microsoft_graph_domain[12],
+	&p_microsoft_graph_domain[13],
+	&p_microsoft_graph_domain[14],
+	&p_microsoft_graph_domain[15],
+	&p_microsoft_graph_domain[16],
+	&p_microsoft_graph_domain[17],
+};
+static const uint16_t ai_microsoft_graph_domain[] = {1, 2, 14, 15, 0, 3, 4, 5, 6, 7, 8, 9, 10, 11, 16, 17, 12, 13, 18};
+
+/* microsoft.graph.domainState: inherited and declared properties */
+static const struct schema_property *const a_microsoft_graph_domainState[] = {
+	&p_microsoft_graph_domainState[0],
+	&p_microsoft_graph_domainState[1],
+	&p_microsoft_graph_domainState[2],
+};
+static const uint16_t ai_microsoft_graph_domainState[] = {0, 1, 2};
+
 /* microsoft.graph.emailAddress: inherited and declared properties */
 static const struct schema_property *const a_microsoft_graph_emailAddress[] = {
 	&p_microsoft_graph_emailAddress[0],
@@ -2673,7 +2734,7 @@ static const struct schema_property *const a_microsoft_graph_workingHours[] = {
 };
 static const uint16_t ai_microsoft_graph_workingHours[] = {0, 1, 2, 3};
 
-const struct schema_type schema_types[118] = {
+const struct schema_type schema_types[120] = {
 	{"microsoft.graph.addIn", "addIn", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_addIn, 3, a_microsoft_graph_addIn, 3, ai_microsoft_graph_addIn, NULL, NULL, NULL, 0},
 	{"microsoft.graph.allowInvitesFrom", "allowInvitesFrom", NULL, SCHEMA_KIND_ENUM, 0, SCHEMA_EDM_INT32, NULL, 0, NULL, 0, NULL, NULL, m_microsoft_graph_allowInvitesFrom, mi_microsoft_graph_allowInvitesFrom, 5},
 	{"microsoft.graph.apiApplication", "apiApplication", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_apiApplication, 5, a_microsoft_graph_apiApplication, 5, ai_microsoft_graph_apiApplication, NULL, NULL, NULL, 0},
@@ -2720,6 +2781,8 @@ const struct schema_type schema_types[118] = {
 	{"microsoft.graph.delegateMeetingMessageDeliveryOptions", "delegateMeetingMessageDeliveryOptions", NULL, SCHEMA_KIND_ENUM, 0, SCHEMA_EDM_INT32, NULL, 0, NULL, 0, NULL, NULL, m_microsoft_graph_delegateMeetingMessageDeliveryOptions, mi_microsoft_graph_delegateMeetingMessageDeliveryOptions, 3},
 	{"microsoft.graph.directory", "directory", T(microsoft_graph_entity), SCHEMA_KIND_ENTITY, 0, SCHEMA_EDM_NONE, p_microsoft_graph_directory, 11, a_microsoft_graph_directory, 12, ai_microsoft_graph_directory, &p_microsoft_graph_entity[0], NULL, NULL, 0},
 	{"microsoft.graph.directoryObject", "directoryObject", T(microsoft_graph_entity), SCHEMA_KIND_ENTITY, SCHEMA_TYPE_OPEN, SCHEMA_EDM_NONE, p_microsoft_graph_directoryObject, 1, a_microsoft_graph_directoryObject, 2, ai_microsoft_graph_directoryObject, &p_microsoft_graph_entity[0], NULL, NULL, 0},
+	{"microsoft.graph.domain", "domain", T(microsoft_graph_entity), SCHEMA_KIND_ENTITY, 0, SCHEMA_EDM_NONE, p_microsoft_graph_domain, 18, a_microsoft_graph_domain, 19, ai_microsoft_graph_domain, &p_microsoft_graph_entity[0], NULL, NULL, 0},
+	{"microsoft.graph.domainState", "domainState", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_domainState, 3, a_microsoft_graph_domainState, 3, ai_microsoft_graph_domainState, NULL, NULL, NULL, 0},
 	{"microsoft.graph.emailAddress", "emailAddress", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_emailAddress, 2, a_microsoft_graph_emailAddress, 2, ai_microsoft_graph_emailAddress, NULL, NULL, NULL, 0},
 	{"microsoft.graph.employeeOrgData", "employeeOrgData", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_employeeOrgData, 2, a_microsoft_graph_employeeOrgData, 2, ai_microsoft_graph_employeeOrgData, NULL, NULL, NULL, 0},
 	{"microsoft.graph.entity", "entity", NULL, SCHEMA_KIND_ENTITY, SCHEMA_TYPE_ABSTRACT, SCHEMA_EDM_NONE, p_microsoft_graph_entity, 1, a_microsoft_graph_entity, 1, ai_microsoft_graph_entity, &p_microsoft_graph_entity[0], NULL, NULL, 0},
@@ -2793,11 +2856,16 @@ const struct schema_type schema_types[118] = {
 	{"microsoft.graph.webApplication", "webApplication", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_webApplication, 5, a_microsoft_graph_webApplication, 5, ai_microsoft_graph_webApplication, NULL, NULL, NULL, 0},
 	{"microsoft.graph.workingHours", "workingHours", NULL, SCHEMA_KIND_COMPLEX, 0, SCHEMA_EDM_NONE, p_microsoft_graph_workingHours, 4, a_microsoft_graph_workingHours, 4, ai_microsoft_graph_workingHours, NULL, NULL, NULL, 0},
 };
-const size_t schema_ntypes = 118;
+const size_t schema_ntypes = 120;
 
 static const struct schema_binding b_applications[] = {
 	{"createdOnBehalfOf", "directoryObjects"},
 	{"owners", "directoryObjects"},
+};
+
+static const struct schema_binding b_domains[] = {
+	{"domainNameReferences", "directoryObjects"},
+	{"rootDomain", "domains"},
 };
 
 static const struct schema_binding b_groups[] = {
@@ -2849,11 +2917,12 @@ static const struct schema_binding b_users[] = {
 	{"transitiveMemberOf", "directoryObjects"},
 };
 
-const struct schema_source schema_sources[13] = {
+const struct schema_source schema_sources[14] = {
 	{"applications", SCHEMA_ENTITY_SET, T(microsoft_graph_application), b_applications, 2},
 	{"applicationTemplates", SCHEMA_ENTITY_SET, T(microsoft_graph_applicationTemplate), NULL, 0},
 	{"directory", SCHEMA_SINGLETON, T(microsoft_graph_directory), NULL, 0},
 	{"directoryObjects", SCHEMA_ENTITY_SET, T(microsoft_graph_directoryObject), NULL, 0},
+	{"domains", SCHEMA_ENTITY_SET, T(microsoft_graph_domain), b_domains, 2},
 	{"groups", SCHEMA_ENTITY_SET, T(microsoft_graph_group), b_groups, 6},
 	{"invitations", SCHEMA_ENTITY_SET, T(microsoft_graph_invitation), b_invitations, 2},
 	{"me", SCHEMA_SINGLETON, T(microsoft_graph_user), b_me, 10},
@@ -2864,4 +2933,4 @@ const struct schema_source schema_sources[13] = {
 	{"subscriptions", SCHEMA_ENTITY_SET, T(microsoft_graph_subscription), NULL, 0},
 	{"users", SCHEMA_ENTITY_SET, T(microsoft_graph_user), b_users, 10},
 };
-const size_t schema_nsources = 13;
+const size_t schema_nsources = 14;
