@@ -36,6 +36,7 @@ struct user_keys {
 	const struct schema_type *user;
 	bool in_user; /* the object being read is a user */
 	bool as_tree; /* ... and one the loader must judge as a tree (user_member) */
+	bool deep;    /* ... or one with literals deeper down to judge once built */
 	struct {
 		char key[KEY_MAX + 1];
 		size_t len; /* 0: empty slot */
@@ -80,7 +81,7 @@ static bool is_kept_place(void *ctx, const char *const *keys, size_t depth)
 	    !is_place(keys, depth, "appRoleAssignments"))
 		return false;
 	uk->in_user = user;
-	uk->as_tree = false;
+	uk->as_tree = uk->deep = false;
 	return true;
 }
 
@@ -105,8 +106,9 @@ static bool may_wait(const json_t *user)
  * hold a value of the kind its type takes (state/schema/schema_fit.h), and
  * a string the literal (state/model/model_value.h)? A user that does not
  * stays a tree, for the loader to refuse naming the member
- * (state/load/fixture.c judges trees alike), and so does one with an object
- * or a collection the loader must read to judge.
+ * (state/load/fixture.c judges trees alike). An object or a collection with
+ * literals inside (a license's skuId) is judged once the user is built
+ * (keep_user).
  */
 static void user_member(void *ctx, const char *key, size_t len, char kind,
                         const char *value, size_t value_len)
@@ -125,7 +127,25 @@ static void user_member(void *ctx, const char *key, size_t len, char kind,
 	else if (value && !model_value_fits(p, value, value_len))
 		uk->as_tree = true;
 	else if ((kind == '[' || kind == '{') && deep)
-		uk->as_tree = true;
+		uk->deep = true;
+}
+
+/* Do @user's members with literals deeper down hold what their types take?
+ * Else the user stays a tree, for the loader to refuse naming the member. */
+static bool deep_members_fit(const struct user_keys *uk, const json_t *user)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach((json_t *)user, key, v)
+	{
+		const struct schema_property *p =
+		    strchr(key, '@') ? NULL : schema_property_find(uk->user, key);
+
+		if (p && model_value_deep(p) && !model_property_fits(p, v))
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -143,13 +163,19 @@ static json_t *keep_user(const struct user_keys *uk, const json_t *some, const c
 	json_t *user, *frozen = NULL;
 	char *hashed;
 	bool judged = !uk->as_tree; /* whole, while it was parsed */
+	bool password =
+	    json_object_get(json_object_get(some, "passwordProfile"), "password") != NULL;
 
-	if (judged && may_wait(some) &&
-	    !json_object_get(json_object_get(some, "passwordProfile"), "password"))
+	if (judged && !uk->deep && may_wait(some) && !password)
 		return state_frozen_new(text, len);
 	user = jparse_trusted(text, len, &jerr);
-	if (!user || !judged || !may_wait(user))
+	if (!user || !judged || !may_wait(user) ||
+	    (uk->deep && !deep_members_fit(uk, user)))
 		return user;
+	if (!password) { /* judged deeper down now: as text after all */
+		json_decref(user);
+		return state_frozen_new(text, len);
+	}
 	if (!model_user_hash_password(user)) {
 		hashed = json_dumps(user, JSON_COMPACT);
 		frozen = hashed ? state_frozen_new(hashed, strlen(hashed)) : NULL;
