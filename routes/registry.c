@@ -15,6 +15,8 @@ extern const struct route application_template_routes[];
 extern const struct route application_routes[];
 extern const struct route app_credential_routes[];
 extern const struct route service_principal_routes[];
+extern const struct route app_owner_routes[];
+extern const struct route owned_objects_routes[];
 extern const struct route app_role_assigned_to_routes[];
 extern const struct route app_role_assignment_routes[];
 extern const struct route metadata_routes[];
@@ -59,6 +61,8 @@ const struct route *const graph_route_tables[] = {
 	application_routes,
 	app_credential_routes,
 	service_principal_routes,
+	app_owner_routes,
+	owned_objects_routes,
 	app_role_assigned_to_routes,
 	app_role_assignment_routes,
 	metadata_routes,

@@ -30,6 +30,7 @@
 #define DOCUSIGN  "a729a8fd-bc83-4333-b112-11d98d23cf8f"
 #define SENDER    "f4fdf2fd-6b29-435b-9165-31c0b21f9cd7"
 #define JSON      "application/json"
+#define SP_FULL   "ffd74704-8647-49d6-8a03-b6b5cf8ce61d" /* FULL_APP's */
 
 static struct srv *server_start(void)
 {
@@ -232,6 +233,76 @@ static void test_onboarding_story(void **s)
 	test_server_stop(srv);
 }
 
+/* A token minted by POST /_mock/tokens from @body, as a new string. */
+static char *minted(struct srv *srv, const char *body)
+{
+	struct test_reply *r = test_call(srv, "POST", "/_mock/tokens", body, JSON, NULL);
+	char *tok =
+	    strdup(json_string_value(json_object_get(expect(r, 200), "access_token")));
+
+	test_reply_free(r);
+	return tok;
+}
+
+#define ADMIN     "33c3317d-939c-4e2f-855a-95aa465db42a"
+#define ONBOARD   "ebcfd23c-7aec-4030-8ffc-e1a1fd7ab9e8" /* FULL_APP's application */
+#define OWNER_REF "{\"@odata.id\": \"https://graph.microsoft.com/v1.0/users/" ADELE "\"}"
+
+/*
+ * Owners of applications (application-list-owners, -post-owners,
+ * -delete-owners) and user-list-ownedobjects, as their pages list them.
+ */
+static void test_owner_permissions(void **s)
+{
+	struct srv *srv = server_start();
+	char *full = app_token(srv, FULL_APP), *ro = app_token(srv, RO_APP);
+	char *both =
+	    minted(srv, "{\"clientId\": \"" FULL_APP "\", \"roles\": "
+	                "[\"Application.ReadWrite.All\", \"Directory.Read.All\"]}");
+	char *adele = minted(srv, "{\"clientId\": \"" RO_APP "\", \"user\": \"" ADELE
+	                          "\", \"scp\": [\"User.Read\"]}");
+	struct test_reply *r;
+
+	(void)s;
+	/* reading owners: Application.Read.All or more (ReadWrite grants Read) */
+	r = test_call(srv, "GET", "/v1.0/applications/" ONBOARD "/owners", NULL, NULL,
+	              full);
+	expect(r, 200);
+	test_reply_free(r);
+	expect_403(srv, "GET", "/v1.0/applications/" ONBOARD "/owners", NULL, ro);
+	/* adding one: "Application.ReadWrite.All and Directory.Read.All" */
+	expect_403(srv, "POST", "/v1.0/applications/" ONBOARD "/owners/$ref", OWNER_REF,
+	           full);
+	r = test_call(srv, "POST", "/v1.0/applications/" ONBOARD "/owners/$ref",
+	              OWNER_REF, JSON, both);
+	expect(r, 204);
+	test_reply_free(r);
+	/* removing one: Application.ReadWrite.All alone */
+	expect_403(srv, "DELETE",
+	           "/v1.0/servicePrincipals/" SP_FULL "/owners/" ADELE "/$ref", NULL, ro);
+	r = test_call(srv, "DELETE",
+	              "/v1.0/applications/" ONBOARD "/owners/" ADELE "/$ref", NULL, NULL,
+	              full);
+	expect(r, 204);
+	test_reply_free(r);
+	/* ownedObjects: delegated only ("Not supported." for applications);
+	 * User.Read reads the signed-in user's own */
+	expect_403(srv, "GET", "/v1.0/users/" ADELE "/ownedObjects", NULL, both);
+	r = test_call(srv, "GET", "/v1.0/users/" ADELE "/ownedObjects", NULL, NULL,
+	              adele);
+	expect(r, 200);
+	test_reply_free(r);
+	r = test_call(srv, "GET", "/v1.0/me/ownedObjects", NULL, NULL, adele);
+	expect(r, 200);
+	test_reply_free(r);
+	expect_403(srv, "GET", "/v1.0/users/" ADMIN "/ownedObjects", NULL, adele);
+	free(adele);
+	free(both);
+	free(ro);
+	free(full);
+	test_server_stop(srv);
+}
+
 static int setup(void **s)
 {
 	(void)s;
@@ -252,6 +323,7 @@ int main(void)
 	    cmocka_unit_test(test_read_only_app),
 	    cmocka_unit_test(test_token_without_roles),
 	    cmocka_unit_test(test_onboarding_story),
+	    cmocka_unit_test(test_owner_permissions),
 	};
 	return cmocka_run_group_tests(tests, setup, cleanup);
 }

@@ -19,6 +19,7 @@
 #include "entities.h"
 #include "expand.h"
 #include "listing.h"
+#include "owners.h"
 #include "permissions.h"
 
 /* Every visible application; `appId eq` narrows the scan. NULL on OOM. */
@@ -97,13 +98,18 @@ static const char *const sign_in_audiences[] = {
     NULL,
 };
 
-/* A PATCH body for @d, or with @d NULL a POST body (no roles to keep). */
-static int check_patch(const struct dobj *d, const json_t *body, struct resp *resp)
+/*
+ * A PATCH body for @d, or with @d NULL a POST body (no roles to keep), whose
+ * "owners@odata.bind" goes to @binds.
+ */
+static int check_patch(const struct dobj *d, const json_t *body,
+                       struct owner_binds *binds, struct resp *resp)
 {
 	const json_t *aud = json_object_get(body, "signInAudience");
 	const json_t *roles = json_object_get(body, "appRoles");
 
-	if (apps_body_check(body, application_patch_props, "application", resp))
+	if (apps_create_body_check(body, application_patch_props, "application", binds,
+	                           resp))
 		return -1;
 	if (json_array_size(json_object_get(body, "passwordCredentials")))
 		return resp_error(
@@ -153,7 +159,7 @@ static int applications_update(struct call *c)
 	struct dobj *d = apps_path_object(c, DOBJ_APPLICATION, 0);
 	json_t *patch, *roles;
 
-	if (!d || check_patch(d, c->req->body, c->resp))
+	if (!d || check_patch(d, c->req->body, NULL, c->resp))
 		return -1;
 	patch = json_deep_copy(c->req->body);
 	roles = json_object_get(patch, "appRoles");
@@ -183,28 +189,33 @@ static int applications_update(struct call *c)
  * and New-MgApplication make it, from the properties PATCH takes; Graph
  * gives it its id, appId, publisherDomain and creation time. Certificates in
  * keyCredentials are described as a PATCH describes them; password
- * credentials only come from addPassword, as in Graph.
+ * credentials only come from addPassword, as in Graph. Owners bound with
+ * "owners@odata.bind" are checked before anything is stored.
  */
 static int applications_create(struct call *c)
 {
 	const json_t *body = c->req->body;
 	const json_t *name = json_object_get(body, "displayName");
 	const json_t *given_keys = json_object_get(body, "keyCredentials");
+	struct owner_binds binds;
 	json_t *app, *keys, *roles;
 	struct dobj *d;
 
-	if (check_patch(NULL, body, c->resp))
+	if (check_patch(NULL, body, &binds, c->resp))
 		return -1;
 	if (!json_is_string(name) || !json_string_length(name))
 		return resp_error(c->resp, GERR_REQUEST_BAD_REQUEST,
 		                  "Invalid value specified for property 'displayName' of "
 		                  "resource 'Application'.");
+	if (owners_binds_check(c, &binds))
+		return -1;
 	/* the certificates are described once the application exists, as a
 	 * PATCH of it describes them (completing it keeps none) */
 	app = json_object();
 	keys =
 	    json_pack("{s:O}", "keyCredentials", given_keys ? given_keys : json_null());
-	if (!app || !keys || apps_apply(app, body))
+	if (!app || !keys || apps_apply(app, body) ||
+	    owners_binds_store(app, APP_OWNERS_KEY, &binds))
 		goto out_oom;
 	json_object_del(app, "keyCredentials");
 	roles = json_object_get(app, "appRoles");

@@ -14,6 +14,7 @@
 #include "../../state/state.h"
 
 struct call;
+struct owner_binds;
 struct req;
 struct resp;
 
@@ -60,6 +61,17 @@ int apps_body_check(const json_t *body, const struct apps_prop *props,
                     const char *type_name, struct resp *resp);
 
 /*
+ * apps_create_body_check() - apps_body_check() for a POST that creates the
+ * object: "owners@odata.bind" is taken too, its reference URLs parsed into
+ * @binds (at most ODATA_BIND_MAX; odata_ref_bind() answers the malformed
+ * ones) and left for the caller to resolve (owners_binds_check()).
+ * Returns 0, or -1 after a 400.
+ */
+int apps_create_body_check(const json_t *body, const struct apps_prop *props,
+                           const char *type_name, struct owner_binds *binds,
+                           struct resp *resp);
+
+/*
  * apps_app_roles_check() - validate an appRoles array (graph-spec §6.2):
  * objects with a GUID id, allowedMemberTypes from {User, Application},
  * value of at most 120 characters without spaces, boolean isEnabled; ids
@@ -92,7 +104,8 @@ json_t *apps_app_roles_normalize(const json_t *roles, const char *origin,
  */
 int app_credentials_patch_keys(struct call *c, struct dobj *app, json_t *patch);
 
-/* apps_apply() - copy every non-annotation key of @body into @obj (deep copies). */
+/* apps_apply() - copy every key of @body into @obj (deep copies) but annotations
+ * and "<nav>@odata.bind" arrays. */
 int apps_apply(json_t *obj, const json_t *body);
 
 #endif

@@ -12,6 +12,7 @@
 #include "../../server/core/error.h"
 #include "../../server/core/req.h"
 #include "../../server/core/resp.h"
+#include "owners.h"
 
 #define GMSG_INVALID_ID "Invalid object identifier '%s'."
 
@@ -115,15 +116,30 @@ static bool value_fits(enum apps_prop_type type, const json_t *v)
 int apps_body_check(const json_t *body, const struct apps_prop *props,
                     const char *type_name, struct resp *resp)
 {
+	return apps_create_body_check(body, props, type_name, NULL, resp);
+}
+
+int apps_create_body_check(const json_t *body, const struct apps_prop *props,
+                           const char *type_name, struct owner_binds *binds,
+                           struct resp *resp)
+{
 	const char *key;
 	json_t *v;
 
+	if (binds)
+		binds->n = 0;
 	json_object_foreach((json_t *)body, key, v)
 	{
 		const struct apps_prop *p = props;
 
 		if (!strncmp(key, "@odata.", 7))
 			continue;
+		if (binds && !strcmp(key, "owners@odata.bind")) {
+			if (odata_ref_bind(v, key, odata_ref_directory_sets, binds->ids,
+			                   ODATA_BIND_MAX, &binds->n, resp))
+				return -1;
+			continue;
+		}
 		while (p->name && strcmp(p->name, key))
 			p++;
 		if (!p->name)
@@ -158,7 +174,8 @@ int apps_apply(json_t *obj, const json_t *body)
 
 	json_object_foreach((json_t *)body, key, v)
 	{
-		if (strncmp(key, "@odata.", 7))
+		/* annotations, and "owners@odata.bind" (owners.h keeps those) */
+		if (!strstr(key, "@odata."))
 			rc |= json_object_set_new(obj, key, json_deep_copy(v));
 	}
 	return rc ? -1 : 0;

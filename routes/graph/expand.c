@@ -22,6 +22,7 @@
 #include "groups.h"
 #include "listing.h"
 #include "member_walk.h"
+#include "owners.h"
 
 /*
  * The stored object an item of an answer shows (any kind, lag not applied):
@@ -91,47 +92,6 @@ static int links(struct state *st, struct dobj_link *head, struct dobj_list *out
 	return 0;
 }
 
-static bool id_in(const json_t *arr, const char *id)
-{
-	size_t i;
-	json_t *v;
-
-	json_array_foreach(arr, i, v)
-	{
-		if (json_is_string(v) && !strcasecmp(json_string_value(v), id))
-			return true;
-	}
-	return false;
-}
-
-/* The group's owners, in the order they were added (GROUP_OWNERS_KEY). */
-static int owners(struct call *c, const struct dobj *d, struct dobj_list *out)
-{
-	size_t i;
-	json_t *v;
-
-	json_array_foreach(json_object_get(state_dobj_json(d), GROUP_OWNERS_KEY), i, v)
-	{
-		struct dobj *o =
-		    state_dobj_find(c->st, c->tenant, -1, json_string_value(v));
-
-		if (o && dobj_list_push(out, o))
-			return -1;
-	}
-	return 0;
-}
-
-/* Groups that name @d among their owners. */
-static int owned(struct call *c, const struct dobj *d, struct dobj_list *out)
-{
-	for (struct dobj *g = state_dobj_first(c->tenant, DOBJ_GROUP); g;
-	     g = state_dobj_next(g))
-		if (id_in(json_object_get(state_dobj_json(g), GROUP_OWNERS_KEY), d->id) &&
-		    push_visible(c->st, out, g))
-			return -1;
-	return 0;
-}
-
 /* Users whose manager is @d. */
 static int reports(struct call *c, const struct dobj *d, struct dobj_list *out)
 {
@@ -156,10 +116,12 @@ static int directory_nav(struct call *c, struct dobj *d, const char *nav,
 		return member_walk_up(c->st, d, out);
 	if (!strcmp(nav, "transitiveMembers"))
 		return d->kind == DOBJ_GROUP ? member_walk_down(c->st, d, out) : 0;
+	/* owners of groups, applications and service principals; what a user
+	 * or a service principal owns (owners.h) */
 	if (!strcmp(nav, "owners"))
-		return owners(c, d, out);
+		return owners_list(c, d, out);
 	if (!strcmp(nav, "ownedObjects"))
-		return owned(c, d, out);
+		return owners_owned_by(c, d, out);
 	if (!strcmp(nav, "directReports"))
 		return reports(c, d, out);
 	if (!strcmp(nav, "manager")) {

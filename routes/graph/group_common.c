@@ -18,6 +18,7 @@
 #include "expand.h"
 #include "listing.h"
 #include "member_walk.h"
+#include "owners.h"
 
 struct dobj *dobj_find_or_reply(struct call *c, int kind, const char *key)
 {
@@ -99,22 +100,6 @@ static bool id_listed(const char (*ids)[GUID_STR_LEN + 1], size_t n, const char 
 	return false;
 }
 
-static bool owner_has(const struct dobj *group, const char *id)
-{
-	size_t i;
-	json_t *e;
-
-	if (!group)
-		return false;
-	json_array_foreach(json_object_get(state_dobj_json(group), GROUP_OWNERS_KEY), i,
-	                   e)
-	{
-		if (!strcmp(json_string_value(e), id))
-			return true;
-	}
-	return false;
-}
-
 int group_binds_check(struct call *c, struct dobj *group, const struct group_binds *binds)
 {
 	struct resp *resp = c->resp;
@@ -140,7 +125,7 @@ int group_binds_check(struct call *c, struct dobj *group, const struct group_bin
 		if (d->kind != DOBJ_USER && d->kind != DOBJ_SERVICE_PRINCIPAL)
 			return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
 			                  "Invalid object identifier '%s'.", id);
-		if (owner_has(group, id) || id_listed(binds->owners, i, id))
+		if ((group && owners_has(group, id)) || id_listed(binds->owners, i, id))
 			return resp_error(resp, GERR_REQUEST_BAD_REQUEST,
 			                  GROUP_DUPLICATE_FMT, "owners");
 	}

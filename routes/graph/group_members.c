@@ -5,7 +5,6 @@
  * object itself (graph-spec §5.3-5.5).
  */
 #include <string.h>
-#include <strings.h>
 
 #include "../../server/core/call.h"
 #include "../../server/core/error.h"
@@ -19,6 +18,7 @@
 #include "groups.h"
 #include "listing.h"
 #include "member_walk.h"
+#include "owners.h"
 #include "permissions.h"
 
 /* Direct members of @g that are visible, into @out. 0 or -1 (OOM). */
@@ -162,34 +162,28 @@ static int members_delete_object(struct call *c)
 	return resp_empty(c->resp, 204);
 }
 
-/* ---- owners: ids kept in the group's GROUP_OWNERS_KEY array ---- */
+/* ---- owners: ids kept in the group's GROUP_OWNERS_KEY array (owners.h) ---- */
 
-static int owners_list(struct call *c)
+static int owners_respond(struct call *c)
 {
 	struct dobj_list list = {0};
-	struct dobj *g, *o;
-	size_t i;
-	json_t *e;
+	struct dobj *g;
 	int rc;
 
 	g = group_find_or_reply(c, req_param(c->req, 0));
 	if (!g)
 		return -1;
-	json_array_foreach(json_object_get(state_dobj_json(g), GROUP_OWNERS_KEY), i, e)
-	{
-		/* An owner deleted since is simply gone. */
-		o = state_dobj_find(c->st, c->tenant, -1, json_string_value(e));
-		if (o && dobj_list_push(&list, o)) {
-			dobj_list_release(&list);
-			return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
-		}
+	/* An owner deleted since is simply gone (owners.h). */
+	if (owners_list(c, g, &list)) {
+		dobj_list_release(&list);
+		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
 	}
 	rc = dobjs_respond(c, &list, "directoryObjects", true, false, -1, false);
 	dobj_list_release(&list);
 	return rc;
 }
 
-static int owners_add(struct call *c)
+static int group_owners_add(struct call *c)
 {
 	struct group_binds binds;
 	struct dobj *g;
@@ -210,10 +204,7 @@ static int owners_add(struct call *c)
 static int owners_remove_ref(struct call *c)
 {
 	const char *oid = req_param(c->req, 1);
-	json_t *owners;
 	struct dobj *g;
-	size_t i;
-	json_t *e;
 
 	g = group_find_or_reply(c, req_param(c->req, 0));
 	if (!g)
@@ -223,15 +214,9 @@ static int owners_remove_ref(struct call *c)
 		    c->resp, GERR_UNSUPPORTED_QUERY,
 		    "Unsupported referenced-object resource identifier for link "
 		    "property 'owners'.");
-	owners = json_object_get(state_dobj_json(g), GROUP_OWNERS_KEY);
-	json_array_foreach(owners, i, e)
-	{
-		if (!strcasecmp(json_string_value(e), oid)) {
-			json_array_remove(owners, i);
-			return resp_empty(c->resp, 204);
-		}
-	}
-	return resp_not_found(c->resp, oid);
+	if (!owners_remove(g, oid))
+		return resp_not_found(c->resp, oid);
+	return resp_empty(c->resp, 204);
 }
 
 #define DIR ROUTE_ODATA, &directory_object_entity
@@ -263,8 +248,8 @@ const struct route group_members_routes[] = {
      ROUTE_ODATA, &user_entity, &PERMS_GROUP_MEMBERS_READ},
     {"GET", "/groups/{id}/transitiveMembers/microsoft.graph.group", transitive_groups,
      ROUTE_ODATA, &group_entity, &PERMS_GROUP_MEMBERS_READ},
-    {"GET", "/groups/{id}/owners", owners_list, DIR, &PERMS_GROUP_OWNERS_READ},
-    {"POST", "/groups/{id}/owners/$ref", owners_add, ROUTE_JSON_BODY, NULL,
+    {"GET", "/groups/{id}/owners", owners_respond, DIR, &PERMS_GROUP_OWNERS_READ},
+    {"POST", "/groups/{id}/owners/$ref", group_owners_add, ROUTE_JSON_BODY, NULL,
      &PERMS_OWNER_WRITE},
     {"DELETE", "/groups/{id}/owners/{oid}/$ref", owners_remove_ref, 0, NULL,
      &PERMS_OWNER_WRITE},

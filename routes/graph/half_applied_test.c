@@ -232,6 +232,40 @@ static const struct attack attacks[] = {
     {"POST", "/_mock/subscriptions/" UNKNOWN "/lifecycle", "{\"event\":\"missed\"}"},
 };
 
+/*
+ * Owners of applications and service principals (app_owners.c and
+ * owners@odata.bind at creation): each with the error it must answer, so a
+ * server without these routes (400 for the segment or the property) fails.
+ */
+static const struct {
+	struct attack at;
+	unsigned status;
+} owner_attacks[] = {
+    {{"POST", "/v1.0/applications",
+      "{\"displayName\":\"x\",\"owners@odata.bind\":[\"" BIND ADMIN "\",\"" BIND UNKNOWN
+      "\"]}"},
+     404},
+    {{"POST", "/v1.0/applications",
+      "{\"displayName\":\"x\",\"owners@odata.bind\":[\"" BIND ADMIN "\",\"" BIND APP
+      "\"]}"},
+     400},
+    {{"POST", "/v1.0/applications",
+      "{\"displayName\":\"x\",\"owners@odata.bind\":[\"" BIND ADELE "\",\"" BIND ADELE
+      "\"]}"},
+     400},
+    {{"POST", "/v1.0/applications/" APP "/owners/$ref",
+      "{\"@odata.id\":\"" BIND UNKNOWN "\"}"},
+     404},
+    {{"POST", "/v1.0/applications/" APP "/owners/$ref",
+      "{\"@odata.id\":\"" BIND GROUP "\"}"},
+     400},
+    {{"POST", "/v1.0/servicePrincipals/" SP "/owners/$ref",
+      "{\"@odata.id\":\"" BIND UNKNOWN "\"}"},
+     404},
+    {{"DELETE", "/v1.0/applications/" APP "/owners/" ADELE "/$ref", NULL}, 404},
+    {{"DELETE", "/v1.0/servicePrincipals/" SP "/owners/" ADMIN "/$ref", NULL}, 404},
+};
+
 /* The first difference, with some context. */
 static const char *diff_at(const char *a, const char *b)
 {
@@ -242,6 +276,28 @@ static const char *diff_at(const char *a, const char *b)
 	return b + (i > 80 ? i - 80 : 0);
 }
 
+/* @at answers an error (@status, or any 4xx/5xx when 0) and changes nothing. */
+static void check_attack(const struct attack *at, unsigned status)
+{
+	char *before = fingerprint();
+	struct answer a = call(at->method, at->path, at->body);
+	char *after = fingerprint();
+
+	if (a.status < 400 || !strstr(a.text, "\"error\"") ||
+	    (status && a.status != status))
+		fail_msg("%s %s %s: expected an error envelope (%u), got %u %s",
+		         at->method, at->path, at->body ? at->body : "", status, a.status,
+		         a.text);
+	if (strcmp(before, after))
+		fail_msg("%s %s %s: answered %u but changed the "
+		         "state:\n%s\nnow:\n%.300s",
+		         at->method, at->path, at->body ? at->body : "", a.status, a.text,
+		         diff_at(before, after));
+	free(a.text);
+	free(before);
+	free(after);
+}
+
 static void test_rejected_writes_change_nothing(void **s)
 {
 	struct answer frozen = call("POST", "/_mock/clock",
@@ -250,31 +306,50 @@ static void test_rejected_writes_change_nothing(void **s)
 	(void)s;
 	assert_int_equal(frozen.status, 200);
 	free(frozen.text);
-	for (size_t i = 0; i < sizeof(attacks) / sizeof(*attacks); i++) {
-		const struct attack *at = &attacks[i];
-		char *before = fingerprint();
-		struct answer a = call(at->method, at->path, at->body);
-		char *after = fingerprint();
+	for (size_t i = 0; i < sizeof(attacks) / sizeof(*attacks); i++)
+		check_attack(&attacks[i], 0);
+	for (size_t i = 0; i < sizeof(owner_attacks) / sizeof(*owner_attacks); i++)
+		check_attack(&owner_attacks[i].at, owner_attacks[i].status);
+}
 
-		if (a.status < 400 || !strstr(a.text, "\"error\""))
-			fail_msg("%s %s %s: expected an error envelope, got %u %s",
-			         at->method, at->path, at->body ? at->body : "", a.status,
-			         a.text);
-		if (strcmp(before, after))
-			fail_msg("%s %s %s: answered %u but changed the "
-			         "state:\n%s\nnow:\n%.300s",
-			         at->method, at->path, at->body ? at->body : "", a.status,
-			         a.text, diff_at(before, after));
-		free(a.text);
-		free(before);
-		free(after);
+/*
+ * POST /servicePrincipals with owners@odata.bind, for an application that has
+ * none yet (the fixture's all have one: their 409 would come first).
+ */
+static void test_rejected_sp_owner_binds_change_nothing(void **s)
+{
+	static const char *const binds[] = {
+	    "\"" BIND ADMIN "\",\"" BIND UNKNOWN "\"",
+	    "\"" BIND ADMIN "\",\"" BIND ADMIN "\"",
+	    "\"" BIND ADMIN "\",\"" BIND GROUP "\"",
+	};
+	static const unsigned status[] = {404, 400, 400};
+	struct answer app =
+	    call("POST", "/v1.0/applications", "{\"displayName\":\"No SP\"}");
+	json_t *j = json_loads(app.text, 0, NULL);
+	const char *app_id = json_string_value(json_object_get(j, "appId"));
+	char body[512];
+
+	(void)s;
+	assert_int_equal(app.status, 201);
+	assert_non_null(app_id);
+	for (size_t i = 0; i < sizeof(binds) / sizeof(*binds); i++) {
+		struct attack at = {"POST", "/v1.0/servicePrincipals", body};
+
+		snprintf(body, sizeof(body),
+		         "{\"appId\":\"%s\",\"tags\":[\"a\"],\"owners@odata.bind\":[%s]}",
+		         app_id, binds[i]);
+		check_attack(&at, status[i]);
 	}
+	json_decref(j);
+	free(app.text);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_rejected_writes_change_nothing),
+	    cmocka_unit_test(test_rejected_sp_owner_binds_change_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -125,6 +125,12 @@ SET(PERMS_SP_MEMBER_OF,
     LIST("Application.Read.All", "Directory.Read.All", "Application.ReadWrite.All",
          "Directory.ReadWrite.All"));
 
+/* user-list-ownedobjects: the current page lists no application permission
+ * ("Not supported."); /me/ownedObjects is the same page. */
+SET(PERMS_USER_OWNED_OBJECTS, NULL,
+    LIST("User.Read", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All",
+         "Directory.ReadWrite.All"));
+
 /* ---- directoryObjects (directoryobject-get, directoryobject-getbyids) ---- */
 SET(PERMS_DIR_READ,
     LIST("Directory.Read.All", "Directory.ReadWrite.All"),
@@ -184,6 +190,16 @@ SET(PERMS_APP_READ,
 SET(PERMS_APP_WRITE,
     LIST("Application.ReadWrite.OwnedBy", "Application.ReadWrite.All"),
     LIST("Application.ReadWrite.All"));
+/* application-post-owners, serviceprincipal-post-owners ("X and Y": both needed) */
+SET(PERMS_APP_OWNER_ADD,
+    LIST("Application.ReadWrite.OwnedBy+Directory.Read.All",
+         "Application.ReadWrite.All+Directory.Read.All", "Directory.ReadWrite.All"),
+    LIST("Application.ReadWrite.All+Directory.Read.All", "Directory.ReadWrite.All"));
+/* application-delete-owners, serviceprincipal-delete-owners */
+SET(PERMS_APP_OWNER_REMOVE,
+    LIST("Application.ReadWrite.OwnedBy", "Application.ReadWrite.All",
+         "Directory.ReadWrite.All"),
+    LIST("Application.ReadWrite.All", "Directory.ReadWrite.All"));
 SET(PERMS_APP_INSTANTIATE,
     LIST("Application.ReadWrite.OwnedBy", "Application.ReadWrite.All",
          "Directory.ReadWrite.All"),

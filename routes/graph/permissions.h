@@ -10,6 +10,8 @@
 #include "../../server/core/router.h"
 
 extern const struct route_perms PERMS_APP_INSTANTIATE;
+extern const struct route_perms PERMS_APP_OWNER_ADD;
+extern const struct route_perms PERMS_APP_OWNER_REMOVE;
 extern const struct route_perms PERMS_APP_READ;
 extern const struct route_perms PERMS_APP_WRITE;
 extern const struct route_perms PERMS_DELETED_READ;
@@ -57,6 +59,7 @@ extern const struct route_perms PERMS_USER_MANAGER_WRITE;
 extern const struct route_perms PERMS_USER_MEMBER_GROUPS;
 extern const struct route_perms PERMS_USER_MEMBER_OBJECTS;
 extern const struct route_perms PERMS_USER_MEMBER_OF;
+extern const struct route_perms PERMS_USER_OWNED_OBJECTS;
 extern const struct route_perms PERMS_USER_REPORTS_READ;
 extern const struct route_perms PERMS_USER_TRANSITIVE_MEMBER_OF;
 extern const struct route_perms PERMS_USER_UPDATE;

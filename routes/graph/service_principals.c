@@ -19,6 +19,7 @@
 #include "entities.h"
 #include "expand.h"
 #include "listing.h"
+#include "owners.h"
 #include "permissions.h"
 
 static void add_item(struct state *st, struct dobj *d, struct odata_item *items,
@@ -110,13 +111,14 @@ static const struct apps_prop sp_props[] = {
 
 static const char *const sso_modes[] = {"password", "saml", "notSupported", "oidc", NULL};
 
+/* A PATCH body, or with @binds a POST body whose owners@odata.bind goes there. */
 static int check_body(const json_t *body, const struct apps_prop *props,
-                      struct resp *resp)
+                      struct owner_binds *binds, struct resp *resp)
 {
 	const char *sso =
 	    json_string_value(json_object_get(body, "preferredSingleSignOnMode"));
 
-	if (apps_body_check(body, props, "servicePrincipal", resp))
+	if (apps_create_body_check(body, props, "servicePrincipal", binds, resp))
 		return -1;
 	if (sso) {
 		size_t i = 0;
@@ -185,13 +187,19 @@ static int no_backing_app(struct resp *resp, const char *app_id)
 	return -1;
 }
 
-static json_t *new_sp(const struct dobj *app, const json_t *body)
+static json_t *new_sp(const struct dobj *app, const json_t *body,
+                      const struct owner_binds *binds)
 {
 	json_t *sp = body_copy(body, NULL);
 	const json_t *a = state_dobj_json(app);
 
 	if (!sp)
 		return NULL;
+	json_object_del(sp, "owners@odata.bind");
+	if (owners_binds_store(sp, APP_OWNERS_KEY, binds)) {
+		json_decref(sp);
+		return NULL;
+	}
 	/* The application's values, unless the body set them. */
 	json_object_set_new(sp, "appId", json_deep_copy(json_object_get(a, "appId")));
 	if (!json_object_get(sp, "displayName"))
@@ -207,13 +215,14 @@ static json_t *new_sp(const struct dobj *app, const json_t *body)
 static int sp_create(struct call *c)
 {
 	struct apps_prop props[SP_PROPS_N];
+	struct owner_binds binds;
 	const char *app_id;
 	struct dobj *app, *d;
 	json_t *sp;
 
 	memcpy(props, sp_props, sizeof(props));
 	props[SP_PROPS_N - 2].type = AP_STRING;
-	if (check_body(c->req->body, props, c->resp))
+	if (check_body(c->req->body, props, &binds, c->resp))
 		return -1;
 	app_id = json_string_value(json_object_get(c->req->body, "appId"));
 	if (!app_id)
@@ -231,7 +240,10 @@ static int sp_create(struct call *c)
 		    "restored because the service principal name %s is already "
 		    "in use.",
 		    json_string_value(json_object_get(state_dobj_json(app), "appId")));
-	sp = new_sp(app, c->req->body);
+	/* owners last, as POST /groups resolves its binds after the body's rules */
+	if (owners_binds_check(c, &binds))
+		return -1;
+	sp = new_sp(app, c->req->body, &binds);
 	if (!sp || model_service_principal_complete(c->st, c->tenant, sp)) {
 		json_decref(sp);
 		return resp_error(c->resp, GERR_INTERNAL, "Out of memory.");
@@ -253,7 +265,7 @@ static int sp_update(struct call *c)
 	struct dobj *d = apps_path_object(c, DOBJ_SERVICE_PRINCIPAL, 0);
 	json_t *old_roles, *patch;
 
-	if (!d || check_body(c->req->body, sp_props, c->resp))
+	if (!d || check_body(c->req->body, sp_props, NULL, c->resp))
 		return -1;
 	old_roles = json_object_get(state_dobj_json(d), "appRoles");
 	if (json_object_get(c->req->body, "appRoles") &&
