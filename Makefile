@@ -233,8 +233,11 @@ run: deps-build release
 export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 # Every reset that rewinds a tenant is compared with the tenant as built
-# (state/rewind.h); a difference aborts the server under test.
+# (state/rewind.h), and every text the render cache would give with the
+# object written afresh (server/odata/odata_rcache.h); a difference aborts
+# the server under test.
 unit conformance doc-examples docker-check fuzz-replay: export GRAPHMOCK_REWIND_CHECK = 1
+unit conformance doc-examples docker-check fuzz-replay: export GRAPHMOCK_RENDER_CHECK = 1
 
 # server/hostile_test also runs the binary (SIGTERM under load): GRAPHMOCK_BIN.
 # state/util/prefault_test runs built plain too: sanitized, the helper it

@@ -509,16 +509,22 @@ static enum exchange_step finish(struct srv *srv, struct exchange *ex,
 /*
  * Locking a tenant for a call also runs its mock-clock housekeeping and
  * opens its change-log transaction (state/changelog.h); the pipeline
- * closes it, committing what the handler changed, before the unlock.
+ * closes it, committing what the handler changed, before the unlock. A
+ * GET or HEAD changes objects only through the store's mutators, so it
+ * locks as a reader: what earlier readers rendered stays good for it.
  */
 void call_lock_tenant(struct call *c, struct tenant *t)
 {
 	const char *m = c->req->method;
+	bool write = strcmp(m, "GET") && strcmp(m, "HEAD");
 
-	state_tenant_lock(t);
+	if (write)
+		state_tenant_lock(t);
+	else
+		state_tenant_lock_reader(t);
 	c->tenant = t;
 	state_tenant_tick(c->st, t);
-	state_txn_begin(c->st, t, strcmp(m, "GET") && strcmp(m, "HEAD"));
+	state_txn_begin(c->st, t, write);
 }
 
 static void call_unlock_tenant(struct call *c)

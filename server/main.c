@@ -22,6 +22,7 @@
 #include "faults/fault_profile.h"
 #include "http/deferred.h"
 #include "http/http.h"
+#include "odata/odata.h"
 #include "srv.h"
 #include "../state/load/tenants.h"
 #include "../state/util/prefault.h"
@@ -249,6 +250,15 @@ static void rewind_check(struct state *st)
 	st->rewind_check = v && !strcmp(v, "1");
 }
 
+/* GRAPHMOCK_RENDER_CHECK=1: every text the render cache would give is
+ * written afresh and compared (odata_render_check): the tests run so. */
+static void render_check(void)
+{
+	const char *v = getenv("GRAPHMOCK_RENDER_CHECK");
+
+	odata_render_check = v && !strcmp(v, "1");
+}
+
 struct stop_waiter {
 	struct srv *srv;
 	const sigset_t *signals;
@@ -305,6 +315,7 @@ int main(int argc, char **argv)
 		goto out_state;
 	}
 	rewind_check(&srv.state);
+	render_check();
 	if (srv_features_init(&srv, &registry_routes))
 		goto out_state;
 	if (load_fixtures(&srv) || load_state_file(&srv))

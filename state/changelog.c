@@ -225,6 +225,7 @@ int state_change_log(struct state *st, struct tenant *t, enum change_op op,
 
 	if (t->loading)
 		return 0;
+	state_tenant_changed(t); /* whatever is logged changed an object */
 	log = log_get(st, t);
 	if (!log)
 		return -1;
@@ -299,6 +300,7 @@ void state_dobj_touch(struct state *st, struct tenant *t, const struct dobj *d)
 	struct changelog *log = t->loading ? NULL : log_get(st, t);
 
 	state_rewind_note(t, (struct dobj *)d);
+	state_tenant_changed(t);
 
 	if (!log)
 		return;

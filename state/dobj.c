@@ -153,6 +153,7 @@ void state_dobj_set_json(struct dobj *d, json_t *obj)
 	json_t *old = d->props;
 
 	state_rewind_check(d->tenant, d);
+	state_tenant_changed(d->tenant);
 
 	d->props = obj;
 	json_decref(old);
@@ -468,6 +469,7 @@ int state_dobj_reindex(struct tenant *t, struct dobj *d)
 	bool guest = is_guest(d), now_guest = guest && !d->in_guests;
 
 	state_rewind_check(t, d);
+	state_tenant_changed(t);
 	if (oom)
 		return -1;
 	if (now_guest && oset_insert(&t->guests, NULL, d->seq, d)) {
@@ -651,6 +653,7 @@ static void kind_remove(struct tenant *t, struct dobj *d)
 
 static void dobj_free(struct tenant *t, struct dobj *d)
 {
+	state_tenant_changed(t); /* its address may hold another object next */
 	state_dobj_unindex(t, d);
 	if (d->member_order) {
 		oset_release(d->member_order);
@@ -1099,6 +1102,7 @@ int state_dobj_link(struct state *st, struct tenant *t, struct dobj *d)
 	if (check)
 		return -1;
 	state_rewind_check(t, d);
+	state_tenant_changed(t);
 	d->seq = state_next_seq(st);
 	d->visible_at_ms = 0;
 	d->invisible_reads = 0;
@@ -1110,7 +1114,10 @@ int state_dobj_link_at(struct tenant *t, struct dobj *d)
 	struct dobj *check;
 
 	HASH_FIND_STR(t->objects, d->id, check);
-	return check ? -1 : link_in(t, d, true);
+	if (check)
+		return -1;
+	state_tenant_changed(t);
+	return link_in(t, d, true);
 }
 
 int state_dobj_move(struct tenant *t, struct dobj *d, uint64_t seq)
@@ -1118,6 +1125,7 @@ int state_dobj_move(struct tenant *t, struct dobj *d, uint64_t seq)
 	struct dobj_link *l;
 	uint64_t old = d->seq;
 
+	state_tenant_changed(t);
 	/* Every order keyed by its seq: its kind's, and each group's members. */
 	for (l = d->member_of; l; l = l->hh.next)
 		oset_remove(l->obj->member_order, NULL, old);

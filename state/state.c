@@ -62,13 +62,56 @@ void state_registry_unlock(struct state *st)
 	pthread_rwlock_unlock(&st->registry);
 }
 
-void state_tenant_lock(struct tenant *t)
+/*
+ * Tenant generations come from one counter for the whole process, not per
+ * state: a reader's cache outlives any one tenant (and, in tests, any one
+ * state), and two of them must never show it the same value.
+ */
+static _Atomic uint64_t gens;
+
+static uint64_t gen_next(void)
+{
+	return atomic_fetch_add_explicit(&gens, 1, memory_order_relaxed) + 1;
+}
+
+void state_tenant_gen_init(struct tenant *t)
+{
+	t->gen = gen_next();
+	t->gen_dirty = false;
+}
+
+/* The new value comes at the unlock: until then state_tenant_gen() is 0.
+ * A tenant being built is seen by no reader yet (a rewind holds the lock). */
+void state_tenant_changed(struct tenant *t)
+{
+	if (!t->loading)
+		t->gen_dirty = true;
+}
+
+uint64_t state_tenant_gen(const struct tenant *t)
+{
+	return t->gen_dirty ? 0 : t->gen;
+}
+
+void state_tenant_lock_reader(struct tenant *t)
 {
 	pthread_mutex_lock(&t->lock);
 }
 
+void state_tenant_lock(struct tenant *t)
+{
+	pthread_mutex_lock(&t->lock);
+	t->gen_dirty = true; /* a new value at the unlock, whatever it changes */
+}
+
+/* A new value after any change: what a reader keeps from now on is of the
+ * objects as this holder left them. */
 void state_tenant_unlock(struct tenant *t)
 {
+	if (t->gen_dirty) {
+		t->gen = gen_next();
+		t->gen_dirty = false;
+	}
 	pthread_mutex_unlock(&t->lock);
 }
 

@@ -176,7 +176,14 @@ struct tenant {
 	bool lag_applied;     /* an object was made with replication lag since
 	                         the tenant was built or rewound: some may be
 	                         invisible, so counts look at each object */
-	struct {              /* loading: how many objects of each kind come, so */
+	/* What a reader made of the objects (a rendered answer) still holds
+	 * while this is unchanged (state_tenant_gen). Drawn from a counter the
+	 * whole process shares, so no two tenants, states or epochs ever hold
+	 * the same value; @gen_dirty: objects may be changing right now (a
+	 * writer holds the lock, or an object changed since it was taken). */
+	uint64_t gen;
+	bool gen_dirty;
+	struct { /* loading: how many objects of each kind come, so */
 		size_t of_kind[DOBJ_KIND_COUNT]; /* the id table and indexes */
 	} expect;                                /* are sized once (state/dobj.c) */
 	/* authorizationPolicy: who may invite guests ("everyone",
@@ -340,9 +347,40 @@ void state_registry_read(struct state *st);
 void state_registry_write(struct state *st);
 void state_registry_unlock(struct state *st);
 
-/* state_tenant_lock() / _unlock() - @t's mutex; caller holds the registry lock. */
+/*
+ * state_tenant_lock() / _unlock() - @t's mutex; caller holds the registry lock.
+ * The holder may change anything in @t: state_tenant_gen() is 0 until the
+ * unlock, which moves it on.
+ */
 void state_tenant_lock(struct tenant *t);
 void state_tenant_unlock(struct tenant *t);
+
+/*
+ * state_tenant_lock_reader() - the same mutex for a holder that changes no
+ * object except through the store's own mutators (state_dobj_touch() first,
+ * state_dobj_set_json(), or anything the change log records), which mark
+ * the tenant changed: a GET or HEAD request. state_tenant_gen() stays as it
+ * was, so what readers keep of the objects stays good. Unlock as usual.
+ */
+void state_tenant_lock_reader(struct tenant *t);
+
+/*
+ * state_tenant_gen() - a nonzero value that changes whenever any object of
+ * @t may have: what was made of @t's objects (a rendered answer) while it
+ * had this same value still holds. 0 while objects may be changing (a
+ * writer holds the lock, or one changed since it was taken): keep nothing
+ * then. Locking: @t's lock.
+ */
+uint64_t state_tenant_gen(const struct tenant *t);
+
+/*
+ * state_tenant_changed() - an object of @t changes (the store's mutators
+ * call this): state_tenant_gen() is 0 until the lock is let go, then new.
+ * No-op while @t loads. state_tenant_gen_init() - @t's first value, when
+ * it is made.
+ */
+void state_tenant_changed(struct tenant *t);
+void state_tenant_gen_init(struct tenant *t);
 
 /* ---- tenants (the registry lock held; creating, resetting, removing: exclusive) ---- */
 

@@ -20,6 +20,7 @@
 #include "model/model.h"
 #include "state.h"
 #include "load/tenants.h"
+#include "changelog.h"
 
 #define ADMIN_ID     "33c3317d-939c-4e2f-855a-95aa465db42a"
 #define ADELE_ID     "867c0910-85c6-4427-9a19-b6e7e79332ae"
@@ -457,6 +458,42 @@ static void test_writes_survive_allocation_failure(void **ctx)
 	assert_true(n > 0);
 }
 
+/*
+ * The tenant generation readers key what they keep on (state_tenant_gen):
+ * the same across readers' locks, 0 while anything may change, and a new
+ * value once a writer or a change lets go; never a value seen before.
+ */
+static void test_generation_moves_with_changes(void **ctx)
+{
+	struct state *st = *ctx;
+	struct tenant *t = state_tenant_default(st);
+	struct dobj *d = state_dobj_find(st, t, DOBJ_USER, ADELE_ID);
+	uint64_t g0, g1, g2, g3;
+
+	state_tenant_lock_reader(t);
+	g0 = state_tenant_gen(t);
+	state_tenant_unlock(t);
+	assert_int_not_equal(g0, 0);
+	state_tenant_lock_reader(t);
+	assert_true(state_tenant_gen(t) == g0); /* a reader changes nothing */
+	state_dobj_touch(st, t, d);             /* ... until it touches an object */
+	assert_true(state_tenant_gen(t) == 0);
+	state_tenant_unlock(t);
+	g1 = state_tenant_gen(t);
+	assert_true(g1 != 0 && g1 != g0);
+	state_tenant_lock(t); /* a writer: nothing kept while it holds the lock */
+	assert_true(state_tenant_gen(t) == 0);
+	state_tenant_unlock(t);
+	g2 = state_tenant_gen(t);
+	assert_true(g2 != 0 && g2 != g1 && g2 != g0);
+	state_tenant_lock_reader(t);
+	state_dobj_set_json(d, json_deep_copy(state_dobj_json(d)));
+	assert_true(state_tenant_gen(t) == 0);
+	state_tenant_unlock(t);
+	g3 = state_tenant_gen(t);
+	assert_true(g3 != 0 && g3 != g2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -484,6 +521,8 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test(test_load_survives_every_allocation_failure),
 	    cmocka_unit_test_setup_teardown(test_writes_survive_allocation_failure, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_generation_moves_with_changes, setup,
 	                                    teardown),
 	};
 

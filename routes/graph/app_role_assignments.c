@@ -165,7 +165,7 @@ static int collect(struct call *c, struct assignment_items *out,
 		}
 		model_assignment_refresh(c->tenant, (struct assignment *)a);
 		out->v[out->n++] = (struct odata_item){
-		    a->obj, &app_role_assignment_entity, a->seq, NULL};
+		    a->obj, &app_role_assignment_entity, a->seq, NULL, {NULL, 0}};
 	}
 	return 0;
 }
@@ -239,8 +239,8 @@ static int walk_resource(struct call *c, const struct dobj *owner,
 			break;
 		}
 		model_assignment_refresh(c->tenant, (struct assignment *)a);
-		items[n++] = (struct odata_item){a->obj, &app_role_assignment_entity,
-		                                 a->seq, NULL};
+		items[n++] = (struct odata_item){
+		    a->obj, &app_role_assignment_entity, a->seq, NULL, {NULL, 0}};
 		last = a;
 	}
 	for (a = state_assignment_first_of_resource(owner); counted && a;

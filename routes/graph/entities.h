@@ -23,4 +23,15 @@ extern const struct odata_entity
 /* entity_for_kind() - the schema of a stored directory object's kind. */
 const struct odata_entity *entity_for_kind(enum dobj_kind kind);
 
+/*
+ * dobj_tag() - @d for the render cache (struct odata_tag): an object is freed
+ * or changed only where its tenant's generation moves on, so the pair names
+ * its properties. Only for an item holding @d's whole properties.
+ * Locking: @d's tenant lock.
+ */
+static inline struct odata_tag dobj_tag(const struct dobj *d)
+{
+	return (struct odata_tag){d, state_tenant_gen(d->tenant)};
+}
+
 #endif

@@ -176,5 +176,6 @@ int expand_respond_one(struct call *c, const struct dobj *d, const char *context
 	one.context = context;
 	one.type_annotation = annotate;
 	one.expander = &ex;
+	one.tag = dobj_tag(d);
 	return odata_respond_one(c->odata, c->req, c->resp, 200, &one);
 }

@@ -45,7 +45,7 @@ struct odata_item listing_item(const struct dobj *d, const struct odata_entity *
 	json_t *hold;
 	const json_t *obj = state_dobj_json_read(d, &hold);
 
-	return (struct odata_item){obj, entity, d->seq, hold};
+	return (struct odata_item){obj, entity, d->seq, hold, dobj_tag(d)};
 }
 
 struct odata_item *listing_kind(struct state *st, struct tenant *t, enum dobj_kind kind,
@@ -176,8 +176,10 @@ static struct odata_item part_item(const struct dobj *d,
 	json_t *hold;
 	const json_t *obj = mem->all ? state_dobj_json_read(d, &hold)
 	                             : state_dobj_json_some(d, mem->name, &hold);
+	/* a part of it must not be taken for the whole */
+	struct odata_tag tag = mem->all ? dobj_tag(d) : (struct odata_tag){NULL, 0};
 
-	return (struct odata_item){obj, entity, d->seq, hold};
+	return (struct odata_item){obj, entity, d->seq, hold, tag};
 }
 
 int listing_answer(struct call *c, struct dobj *const *objs, size_t n,
@@ -463,7 +465,8 @@ static int walk_from(struct walk *w, struct walk_pos at, struct walk_pos first,
 			break;
 		}
 		items[n++] = (struct odata_item){
-		    obj, w->entity ? w->entity : entity_for_kind(d->kind), d->seq, NULL};
+		    obj, w->entity ? w->entity : entity_for_kind(d->kind), d->seq, NULL,
+		    dobj_tag(d)};
 		last = d;
 		last_key = at.o ? at.o->key : NULL;
 	}

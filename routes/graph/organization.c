@@ -68,7 +68,7 @@ static json_t *organization_json(const struct tenant *t)
 static int organization_list(struct call *c)
 {
 	json_t *org = organization_json(c->tenant);
-	struct odata_item item = {org, &organization_entity, 1, NULL};
+	struct odata_item item = {org, &organization_entity, 1, NULL, {NULL, 0}};
 	struct odata_list_opts opts = {"organization", false, 0, 0, NULL};
 	int rc;
 

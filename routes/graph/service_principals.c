@@ -26,8 +26,9 @@ static void add_item(struct state *st, struct dobj *d, struct odata_item *items,
                      size_t *n)
 {
 	if (d->kind == DOBJ_SERVICE_PRINCIPAL && state_dobj_visible(st, d))
-		items[(*n)++] = (struct odata_item){
-		    state_dobj_json(d), &service_principal_entity, d->seq, NULL};
+		items[(*n)++] =
+		    (struct odata_item){state_dobj_json(d), &service_principal_entity,
+		                        d->seq, NULL, dobj_tag(d)};
 }
 
 /* Every visible service principal; `appId eq` comes from the index. NULL on OOM. */

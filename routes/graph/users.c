@@ -68,8 +68,8 @@ static void add_item(struct state *st, struct odata_item *items, size_t *n,
 	for (size_t i = 0; i < *n; i++)
 		if (items[i].obj == state_dobj_json(d))
 			return;
-	items[(*n)++] =
-	    (struct odata_item){state_dobj_json(d), &user_entity, d->seq, NULL};
+	items[(*n)++] = (struct odata_item){state_dobj_json(d), &user_entity, d->seq,
+	                                    NULL, dobj_tag(d)};
 }
 
 static void add_bucket(struct state *st, struct tenant *t, enum dobj_index idx,

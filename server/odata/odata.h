@@ -143,6 +143,18 @@ struct odata_query {
 #define ODATA_TOKEN_CURSOR   3
 #define ODATA_CURSOR_KEY_MAX 512 /* longest sort key a cursor carries */
 
+/*
+ * What names a stored object's properties for the render cache
+ * (odata_rcache.h): the same @key and @gen always stand for the same
+ * properties, so the text of its default set written once may be written
+ * again. The route vouches for that (a store object and its tenant's
+ * generation, state_tenant_gen()). @gen 0: nothing cached ({NULL, 0}).
+ */
+struct odata_tag {
+	const void *key;
+	uint64_t gen;
+};
+
 /* One candidate of a collection, handed to odata_respond_collection(). */
 struct odata_item {
 	const json_t *obj;                 /* borrowed stored object (all properties) */
@@ -152,6 +164,7 @@ struct odata_item {
 	 * parsed for this answer only, a stored object kept as text in a big
 	 * tenant (state/frozen.h) that the answer must not leave parsed. */
 	json_t *hold;
+	struct odata_tag tag; /* {NULL, 0}: render it every time */
 };
 
 /* Items of an expanded collection Graph shows (graph-spec §4.5): a route
@@ -285,6 +298,7 @@ struct odata_one {
 	const char *context;                   /* after "$metadata#"; NULL: entity->set */
 	bool type_annotation;                  /* "@odata.type" after "@odata.context" */
 	const struct odata_expander *expander; /* NULL: expanded collections empty */
+	struct odata_tag tag;                  /* {NULL, 0}: render it every time */
 };
 
 /* A collection's page, picked before it is answered. */
@@ -410,5 +424,13 @@ int odata_resource_units(const struct req *req);
 /* odata_entity_prop() - the schema entry for @name (case-insensitive), or NULL. */
 const struct odata_prop *odata_entity_prop(const struct odata_entity *entity,
                                            const char *name);
+
+/*
+ * odata_render_check - GRAPHMOCK_RENDER_CHECK=1 (set by main, and by the
+ * tests): every answer the render cache could give is written afresh and
+ * compared with it, and a difference aborts with both on stderr: a route
+ * that changed an object without its tenant's generation moving on.
+ */
+extern bool odata_render_check;
 
 #endif

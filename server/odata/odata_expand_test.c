@@ -159,7 +159,7 @@ static void test_select_any_declared_property(void **unused)
 static void test_single_entity_only(void **unused)
 {
 	json_t *obj = bob();
-	struct odata_item it = {obj, &user, 1, NULL};
+	struct odata_item it = {obj, &user, 1, NULL, {NULL, 0}};
 	struct fx f;
 
 	(void)unused;
@@ -297,8 +297,8 @@ static void world_init(struct world *w)
 		snprintf(id, sizeof(id), "00000000-0000-4000-8000-%012d", i);
 		w->objs[i] =
 		    json_pack("{s:s, s:s+}", "id", id, "displayName", "U", id + 30);
-		w->items[i] =
-		    (struct odata_item){w->objs[i], &user, (uint64_t)i + 1, NULL};
+		w->items[i] = (struct odata_item){
+		    w->objs[i], &user, (uint64_t)i + 1, NULL, {NULL, 0}};
 		w->manager_of[i] = -1;
 	}
 	w->nmembers = NREL;
@@ -314,7 +314,7 @@ static json_t *respond_one(struct world *w, const struct odata_entity *e, int id
                            const char *path, ...)
 {
 	struct odata_expander ex = {world_related, w};
-	struct odata_one one = {e, w->objs[idx], NULL, false, &ex};
+	struct odata_one one = {e, w->objs[idx], NULL, false, &ex, {NULL, 0}};
 	const char *name;
 	json_t *body;
 	struct fx f;
@@ -428,7 +428,7 @@ static void test_expand_page_cap(void **unused)
 	ex.ctx = &w;
 	w.nmembers = 0;
 	for (size_t i = 0; i < 150; i++)
-		many[i] = (struct odata_item){obj, &user, i + 1, NULL};
+		many[i] = (struct odata_item){obj, &user, i + 1, NULL, {NULL, 0}};
 	build(&f, "/v1.0/users", false, "$top", "999", "$expand", "manager", NULL);
 	assert_int_equal(odata_query_parse(&f.q, &user, &f.req, &f.resp), 0);
 	assert_int_equal(

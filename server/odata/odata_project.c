@@ -5,6 +5,7 @@
  * properties, written straight to JSON text. The json_t form (odata_project())
  * is that text parsed back, so the two can never disagree.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include "../core/jwriter.h"
 #include "../core/resp.h"
 #include "odata.h"
+#include "odata_rcache.h"
 #include "odata_respond.h"
 #include "odata_util.h"
 
@@ -270,10 +272,59 @@ static void typed_members(struct obj_out *o, struct proj *pr,
 	}
 }
 
+/* GRAPHMOCK_RENDER_CHECK: a kept text that differs from its object now. */
+static void check_failed(const struct odata_entity *e, const char *kept, size_t kept_len,
+                         const char *now, size_t now_len)
+{
+	fprintf(stderr,
+	        "graphmock: GRAPHMOCK_RENDER_CHECK: the render cache kept a stale %s\n"
+	        "kept: %.*s\nnow:  %.*s\n",
+	        e->type->name, (int)kept_len, kept, (int)now_len, now);
+	abort();
+}
+
+/*
+ * The default set of @obj, from the render cache (odata_rcache.h) when it
+ * holds @tag's text, else written and kept. The kept text is written as if
+ * a member came before it, so it starts with its comma: one text serves an
+ * object it opens and one continued after "@odata.context".
+ */
+static void cached_members(struct obj_out *o, struct proj *pr,
+                           const struct odata_entity *e, const json_t *obj,
+                           const struct odata_tag *tag)
+{
+	struct buf *w = o->w;
+	bool first = o->first;
+	size_t at = w->len, len = 0;
+	const char *kept = odata_rcache_find(tag, e, &len);
+
+	if (kept && !odata_render_check) {
+		if (len) {
+			buf_add(w, kept + first, len - first);
+			o->first = false;
+		}
+		return;
+	}
+	o->first = false;
+	typed_members(o, pr, e, obj, NULL, 0);
+	if (w->failed)
+		return;
+	if (kept && (len != w->len - at || memcmp(kept, w->data + at, len)))
+		check_failed(e, kept, len, w->data + at, w->len - at);
+	if (!kept)
+		odata_rcache_put(tag, e, w->data + at, w->len - at);
+	if (first && w->len > at) { /* the comma, and the NUL after it all */
+		memmove(w->data + at, w->data + at + 1, w->len - at);
+		w->len--;
+	}
+	o->first = first && w->len == at;
+}
+
 /* ---- $expand ---- */
 
 static void write_object(struct proj *pr, struct buf *w, const struct odata_entity *e,
-                         const json_t *obj, char *const *select, size_t nselect,
+                         const json_t *obj, const struct odata_tag *tag,
+                         char *const *select, size_t nselect,
                          const struct odata_expand *expand, size_t nexpand, bool annotate,
                          bool continued);
 
@@ -309,8 +360,8 @@ static void write_related(struct proj *pr, struct buf *w, const struct odata_exp
 	    in_chain(pr, it->obj) || pr->depth >= CHAIN_MAX ? 0 : next_levels(x, &more);
 
 	pr->chain[pr->depth++] = it->obj;
-	write_object(pr, w, e, it->obj, x->select, x->nselect, &more, nmore, annotate,
-	             false);
+	write_object(pr, w, e, it->obj, &it->tag, x->select, x->nselect, &more, nmore,
+	             annotate, false);
 	pr->depth--;
 }
 
@@ -320,7 +371,7 @@ static void write_expansion(struct proj *pr, struct obj_out *o,
 {
 	const struct schema_property *nav = x->nav;
 	bool many = nav->flags & SCHEMA_PROP_COLLECTION;
-	struct odata_item self = {obj, e, 0, NULL};
+	struct odata_item self = {obj, e, 0, NULL, {NULL, 0}};
 	struct odata_related rel = {NULL, 0};
 	size_t n;
 
@@ -349,8 +400,10 @@ static void write_expansion(struct proj *pr, struct obj_out *o,
 
 /* ---- one object ---- */
 
+/* @tag: what names @obj for the render cache, or NULL. */
 static void write_object(struct proj *pr, struct buf *w, const struct odata_entity *e,
-                         const json_t *obj, char *const *select, size_t nselect,
+                         const json_t *obj, const struct odata_tag *tag,
+                         char *const *select, size_t nselect,
                          const struct odata_expand *expand, size_t nexpand, bool annotate,
                          bool continued)
 {
@@ -371,7 +424,9 @@ static void write_object(struct proj *pr, struct buf *w, const struct odata_enti
 			                                      : e->odata_type);
 		buf_add(w, "\"", 1);
 	}
-	if (e && e->type)
+	if (e && e->type && !nselect && tag && tag->gen)
+		cached_members(&o, pr, e, obj, tag);
+	else if (e && e->type)
 		typed_members(&o, pr, e, obj, select, nselect);
 	else if (e)
 		overlay_members(&o, e, obj, select, nselect);
@@ -387,7 +442,7 @@ void odata_project_write(struct buf *w, const struct odata_query *q,
 	odata_project_write_ex(w, q, entity, obj,
 	                       (type_annotation ? ODATA_PW_ANNOTATE : 0) |
 	                           (continued ? ODATA_PW_CONTINUED : 0),
-	                       NULL);
+	                       NULL, NULL);
 }
 
 /*
@@ -423,7 +478,7 @@ void odata_proj_free(struct odata_proj *p)
 
 void odata_proj_write(struct odata_proj *p, struct buf *w, const struct odata_query *q,
                       const struct odata_entity *entity, const json_t *obj,
-                      unsigned flags)
+                      unsigned flags, const struct odata_tag *tag)
 {
 	struct proj *pr = (struct proj *)p;
 
@@ -435,7 +490,7 @@ void odata_proj_write(struct odata_proj *p, struct buf *w, const struct odata_qu
 	pr->bare = flags & ODATA_PW_BARE;
 	pr->depth = 0;
 	pr->chain[pr->depth++] = obj;
-	write_object(pr, w, entity, obj, q ? q->select : NULL, q ? q->nselect : 0,
+	write_object(pr, w, entity, obj, tag, q ? q->select : NULL, q ? q->nselect : 0,
 	             q ? q->expand : NULL, q ? q->nexpand : 0,
 	             (flags & ODATA_PW_ANNOTATE) && !pr->bare,
 	             flags & ODATA_PW_CONTINUED);
@@ -443,11 +498,12 @@ void odata_proj_write(struct odata_proj *p, struct buf *w, const struct odata_qu
 
 void odata_project_write_ex(struct buf *w, const struct odata_query *q,
                             const struct odata_entity *entity, const json_t *obj,
-                            unsigned flags, const struct odata_expander *ex)
+                            unsigned flags, const struct odata_expander *ex,
+                            const struct odata_tag *tag)
 {
 	struct odata_proj *pr = odata_proj_new(ex);
 
-	odata_proj_write(pr, w, q, entity, obj, flags);
+	odata_proj_write(pr, w, q, entity, obj, flags, tag);
 	odata_proj_free(pr);
 }
 

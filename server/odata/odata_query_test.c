@@ -867,7 +867,7 @@ static void test_skip_paging(void **state)
 
 		snprintf(name, sizeof(name), "T%zu", i);
 		objs[i] = json_pack("{s:s}", "displayName", name);
-		it[i] = (struct odata_item){objs[i], &fx_tmpl, i + 1, NULL};
+		it[i] = (struct odata_item){objs[i], &fx_tmpl, i + 1, NULL, {NULL, 0}};
 	}
 	build(&f, "/v1.0/applicationTemplates", false, "$skip", "1", "$top", "2", NULL);
 	assert_int_equal(parse(&f, &fx_tmpl), 0);
@@ -926,8 +926,9 @@ static void test_type_annotations_open(void **state)
 	struct odata_list_opts o = {.context = "directoryObjects",
 	                            .type_annotations = true};
 	json_t *u = load(sample_user), *g = load(sample_group), *s = load(sample_sp), *v;
-	struct odata_item it[3] = {
-	    {u, &fx_user, 1, NULL}, {g, &fx_group, 2, NULL}, {s, &fx_sp, 3, NULL}};
+	struct odata_item it[3] = {{u, &fx_user, 1, NULL, {NULL, 0}},
+	                           {g, &fx_group, 2, NULL, {NULL, 0}},
+	                           {s, &fx_sp, 3, NULL, {NULL, 0}}};
 	static const char *const ukeys[] = {"@odata.type", "id", "displayName", "mail",
 	                                    NULL};
 	static const char *const skeys[] = {"@odata.type", "id", "displayName", "appId",

@@ -81,7 +81,8 @@ static char *entity_text(const struct odata_query *q, const struct req *req,
 	if (odata_metadata_none(req)) {
 		buf_release(&sb);
 		odata_project_write_ex(&w, q, entity, one->obj,
-		                       ODATA_PW_SINGLE | ODATA_PW_BARE, one->expander);
+		                       ODATA_PW_SINGLE | ODATA_PW_BARE, one->expander,
+		                       &one->tag);
 		return buf_detach(&w, len);
 	}
 	buf_add(&w, "{", 1);
@@ -91,7 +92,7 @@ static char *entity_text(const struct odata_query *q, const struct req *req,
 	odata_project_write_ex(&w, q, entity, one->obj,
 	                       ODATA_PW_CONTINUED | ODATA_PW_SINGLE |
 	                           (one->type_annotation ? ODATA_PW_ANNOTATE : 0),
-	                       one->expander);
+	                       one->expander, &one->tag);
 	return buf_detach(&w, len);
 }
 
@@ -119,7 +120,7 @@ int odata_respond_entity(const struct odata_query *q, const struct req *req,
                          const struct odata_entity *entity, const json_t *obj,
                          const char *context)
 {
-	struct odata_one one = {entity, obj, context, false, NULL};
+	struct odata_one one = {entity, obj, context, false, NULL, {NULL, 0}};
 
 	return odata_respond_one(q, req, resp, status, &one);
 }
@@ -129,7 +130,7 @@ int odata_respond_entity_json(const struct odata_query *q, const struct req *req
                               const struct odata_entity *entity, const json_t *obj,
                               const char *context)
 {
-	struct odata_one one = {entity, obj, context, false, NULL};
+	struct odata_one one = {entity, obj, context, false, NULL, {NULL, 0}};
 	bool bytes_only = resp->bytes_only;
 	int rc;
 
@@ -264,7 +265,8 @@ static int write_body(struct buf *w, const struct odata_query *q, const struct r
 			buf_add(w, ",", 1);
 		odata_proj_write(proj, w, q, it->entity ? it->entity : q->entity, it->obj,
 		                 (opts->type_annotations ? ODATA_PW_ANNOTATE : 0) |
-		                     (bare ? ODATA_PW_BARE : 0));
+		                     (bare ? ODATA_PW_BARE : 0),
+		                 &it->tag);
 	}
 	odata_proj_free(proj);
 	buf_add(w, "]}", 2);

@@ -60,12 +60,15 @@ enum odata_pw_flags {
 /*
  * odata_project_write_ex() - the same with @flags (enum odata_pw_flags) and
  * $expand resolved through @ex (NULL: expanded collections are empty,
- * single-valued ones left out).
+ * single-valued ones left out). @tag (borrowed, NULL: none) names @obj for
+ * the render cache (odata_rcache.h): its default set may come from there.
  */
 struct odata_expander;
+struct odata_tag;
 void odata_project_write_ex(struct buf *w, const struct odata_query *q,
                             const struct odata_entity *entity, const json_t *obj,
-                            unsigned flags, const struct odata_expander *ex);
+                            unsigned flags, const struct odata_expander *ex,
+                            const struct odata_tag *tag);
 
 /*
  * A projector for many objects of one answer (a page): what is worked out
@@ -77,7 +80,7 @@ struct odata_proj;
 struct odata_proj *odata_proj_new(const struct odata_expander *ex);
 void odata_proj_write(struct odata_proj *pr, struct buf *w, const struct odata_query *q,
                       const struct odata_entity *entity, const json_t *obj,
-                      unsigned flags);
+                      unsigned flags, const struct odata_tag *tag);
 void odata_proj_free(struct odata_proj *pr);
 
 #endif

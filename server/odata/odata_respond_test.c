@@ -141,6 +141,7 @@ static void coll_init(struct coll *c)
 		c->items[i].obj = c->objs[i];
 		c->items[i].entity = i % 2 ? &fx_user : &fx_group;
 		c->items[i].seq = i + 1;
+		c->items[i].tag = (struct odata_tag){NULL, 0};
 	}
 }
 

@@ -552,6 +552,7 @@ struct tenant *fixture_tenant_build(struct state *st, const json_t *doc,
 	}
 	t->loading = true;
 	t->st = st;
+	state_tenant_gen_init(t);
 	t->templates = templates ? json_deep_copy(templates) : json_array();
 	if (!t->templates)
 		goto out_oom;
