@@ -61,7 +61,7 @@ static json_t *domain_json(const struct tenant *t)
 static int domains_list(struct call *c)
 {
 	json_t *domain = domain_json(c->tenant);
-	struct odata_item item = {domain, &domain_entity, 1, NULL};
+	struct odata_item item = {domain, &domain_entity, 1, NULL, {NULL, 0}};
 	struct odata_list_opts opts = {"domains", false, 0, 0, NULL};
 	int rc;
 
