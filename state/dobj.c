@@ -133,14 +133,11 @@ void state_dobj_freeze(struct dobj *d, json_t *text)
 
 int state_dobj_refreeze(struct dobj *d)
 {
-	char *text;
 	json_t *frozen;
 
 	if (!d->props || d->kind != DOBJ_USER)
 		return 0;
-	text = json_dumps(d->props, JSON_COMPACT);
-	frozen = text ? state_frozen_new(text, strlen(text)) : NULL;
-	free(text);
+	frozen = state_frozen_dump(d->props);
 	if (!frozen)
 		return -1;
 	state_dobj_freeze(d, frozen);

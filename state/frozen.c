@@ -68,6 +68,41 @@ static json_t *frozen(const char *text, size_t len, bool squeezed)
 	return v;
 }
 
+/* The frozen string of @obj as jansson dumps it: json_dumpb() into one
+ * buffer sized once (the stack's, or the heap's after a first dump said
+ * how much), after the NUL. json_dumps() would grow a buffer from 16 bytes
+ * and strdup it, and state_frozen_new() copy it twice more, squeezing
+ * nothing: compact text has no whitespace between tokens. */
+static json_t *dumped(const json_t *obj)
+{
+	char stack[FROZEN_STACK];
+	char *buf = stack;
+	size_t n = json_dumpb(obj, stack + 1, sizeof(stack) - 1, JSON_COMPACT);
+	json_t *v;
+
+	if (!n)
+		return NULL;
+	if (n > sizeof(stack) - 1) {
+		buf = state_malloc(n + 1);
+		if (!buf)
+			return NULL;
+		if (json_dumpb(obj, buf + 1, n, JSON_COMPACT) != n) {
+			state_free(buf);
+			return NULL;
+		}
+	}
+	buf[0] = '\0';
+	v = json_stringn_nocheck(buf, 1 + n);
+	if (buf != stack)
+		state_free(buf);
+	return v;
+}
+
+json_t *state_frozen_dump(const json_t *obj)
+{
+	return dumped(obj);
+}
+
 json_t *state_frozen_new(const char *text, size_t len)
 {
 	return frozen(text, len, true);
