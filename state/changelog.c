@@ -13,14 +13,6 @@
 
 #include "frozen.h"
 #include "rewind.h"
-#include "util/jcopy.h"
-
-struct txn_snap {
-	char id[GUID_STR_LEN + 1];
-	json_t *before; /* copy (its scalars shared: state/util/jcopy.h), or NULL
-	                   when it could not be made or @frozen says it all */
-	bool frozen;    /* the object was still its frozen text (state/frozen.h) */
-};
 
 const char *const changelog_op_names[CHANGE_OP_COUNT] = {
     [CHANGE_CREATED] = "created",
@@ -98,7 +90,7 @@ void changelog_change_release(struct change *c)
 static void snaps_clear(struct changelog *log)
 {
 	for (size_t i = 0; i < log->nsnaps; i++)
-		json_decref(log->snaps[i].before);
+		changelog_snap_release(&log->snaps[i]);
 	log->nsnaps = 0;
 }
 
@@ -276,12 +268,13 @@ static void snapshot(struct changelog *log, const struct dobj *d)
 	s->frozen = !d->props && d->frozen;
 	if (s->frozen) {
 		s->before = NULL;
+		s->nbefore = 0;
 		return;
 	}
 	/* Containers copied, scalars shared: nothing changes a scalar in place,
 	 * and every object a write finds is copied (a deep copy was ~80k of POST
 	 * members/$ref's 179k instructions). NULL: "changed", to be safe. */
-	s->before = jcopy_shared(state_dobj_json(d));
+	changelog_snap_take(s, state_dobj_json(d));
 }
 
 /* (The cast: the rewind's note is bookkeeping beside the object, which
@@ -331,26 +324,6 @@ static bool pending_has(const struct changelog *log, const char *id)
 	return false;
 }
 
-/* The top-level properties that differ between @a and @b ("_" keys are internal). */
-static size_t diff_keys(const json_t *a, const json_t *b, const char **out, size_t cap)
-{
-	const char *key;
-	json_t *v;
-	size_t n = 0;
-
-	json_object_foreach((json_t *)b, key, v)
-	{
-		if (key[0] != '_' && n < cap && !json_equal(v, json_object_get(a, key)))
-			out[n++] = key;
-	}
-	json_object_foreach((json_t *)a, key, v)
-	{
-		if (key[0] != '_' && n < cap && !json_object_get(b, key))
-			out[n++] = key;
-	}
-	return n;
-}
-
 /* Each snapshot against its object now: an "updated" entry where they differ. */
 static void log_differences(struct state *st, struct tenant *t, struct changelog *log)
 {
@@ -369,14 +342,18 @@ static void log_differences(struct state *st, struct tenant *t, struct changelog
 			if (!d->props)
 				continue; /* never parsed, so unchanged */
 			/* parsed since: what it was is its text, parsed again */
-			s->before = state_frozen_thaw(st, t, d->kind, d->frozen);
+			json_t *was = state_frozen_thaw(st, t, d->kind, d->frozen);
+
+			if (was)
+				changelog_snap_take(s, was);
+			json_decref(was);
 		}
 		if (!s->before) {
 			state_change_log(st, t, CHANGE_UPDATED, d, NULL, NULL, 0);
 			continue;
 		}
-		n = diff_keys(s->before, state_dobj_json(d), names,
-		              sizeof(names) / sizeof(names[0]));
+		n = changelog_snap_diff(s, state_dobj_json(d), names,
+		                        sizeof(names) / sizeof(names[0]));
 		if (n)
 			state_change_log(st, t, CHANGE_UPDATED, d, NULL, names, n);
 	}
