@@ -252,23 +252,40 @@ static struct txn_snap *snap_find(struct changelog *log, const char *id)
 	return NULL;
 }
 
-static void snapshot(struct changelog *log, const struct dobj *d)
+/* Snapshot @d, or with @later mark it to be taken at its first use. */
+static void snapshot(struct changelog *log, const struct dobj *d, bool later)
 {
-	struct txn_snap *s;
+	struct txn_snap *s = snap_find(log, d->id);
 
-	if (snap_find(log, d->id) || changelog_grow((void **)&log->snaps, log->nsnaps,
-	                                            &log->cap_snaps, sizeof(*log->snaps)))
+	if (s) {
+		if (s->due && !later) {
+			s->due = false;
+			((struct dobj *)d)->snap_due = false;
+			changelog_snap_take(s, state_dobj_json(d));
+		}
+		return;
+	}
+	if (changelog_grow((void **)&log->snaps, log->nsnaps, &log->cap_snaps,
+	                   sizeof(*log->snaps)))
 		return;
 	s = &log->snaps[log->nsnaps++];
 	memcpy(s->id, d->id, sizeof(s->id));
+	s->before = NULL;
+	s->nbefore = 0;
+	s->due = false;
 	/* An object still frozen is not parsed for its snapshot: its text is
 	 * what it was, and it can only change by being parsed (state_dobj_json).
 	 * A write that merely finds a user of a big tenant (a member being
 	 * added) leaves it as text, not as a tree kept for good. */
 	s->frozen = !d->props && d->frozen;
-	if (s->frozen) {
-		s->before = NULL;
-		s->nbefore = 0;
+	if (s->frozen)
+		return;
+	/* A tree: copied when first used (state_dobj_json), which is before
+	 * anything can change it; a member found only to be linked is cold in
+	 * a big tenant, and walking it cost more than the rest of its request. */
+	if (later) {
+		s->due = true;
+		((struct dobj *)d)->snap_due = true;
 		return;
 	}
 	/* Containers copied, scalars shared: nothing changes a scalar in place,
@@ -283,7 +300,22 @@ void state_txn_snapshot(struct tenant *t, const struct dobj *d)
 {
 	if (d && t->changes && t->changes->txn && t->changes->write) {
 		state_rewind_note(t, (struct dobj *)d);
-		snapshot(t->changes, d);
+		snapshot(t->changes, d, true);
+	}
+}
+
+void state_txn_snapshot_due(struct tenant *t, struct dobj *d)
+{
+	struct changelog *log = t->changes;
+	struct txn_snap *s;
+
+	d->snap_due = false;
+	if (!log || !log->txn)
+		return;
+	s = snap_find(log, d->id);
+	if (s && s->due) {
+		s->due = false;
+		changelog_snap_take(s, d->props);
 	}
 }
 
@@ -296,7 +328,7 @@ void state_dobj_touch(struct state *st, struct tenant *t, const struct dobj *d)
 	if (!log)
 		return;
 	if (log->txn)
-		snapshot(log, d);
+		snapshot(log, d, false);
 	else
 		state_change_log(st, t, CHANGE_UPDATED, d, NULL, NULL, 0);
 }
@@ -335,8 +367,11 @@ static void log_differences(struct state *st, struct tenant *t, struct changelog
 		size_t n;
 
 		HASH_FIND_STR(t->objects, s->id, d);
-		/* gone, or created/restored/deleted here: those entries say it all */
-		if (!d || pending_has(log, s->id))
+		if (d)
+			d->snap_due = false;
+		/* gone, or created/restored/deleted here: those entries say it all;
+		 * or found but never used, so unchanged */
+		if (!d || s->due || pending_has(log, s->id))
 			continue;
 		if (s->frozen) {
 			if (!d->props)

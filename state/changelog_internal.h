@@ -26,6 +26,7 @@ struct txn_snap {
 	struct snap_member *before;
 	size_t nbefore;
 	bool frozen; /* the object was still its frozen text (state/frozen.h) */
+	bool due;    /* a tree not copied yet: unchanged unless used (snap_due) */
 };
 
 /* changelog_snap_take() - @s->before = the members of object @obj

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "changelog.h"
+#include "changelog_internal.h"
 #include "frozen.h"
 #include "load/export.h"
 #include "load/tenants.h"
@@ -291,6 +292,74 @@ static void test_difference_in_any_order(void **ctx)
 	assert_string_equal(c.props[0], "identities");
 }
 
+/* Adele's properties replaced whole, unread (as a restore does). */
+static void replace_adele(struct dobj *adele)
+{
+	state_dobj_set_json(
+	    adele, json_pack("{s:s, s:s}", "id", ADELE_ID, "displayName", "Adele Vance"));
+}
+
+/*
+ * A tree a writing request finds is copied at its first use, not at the
+ * find: found and never used, nothing is copied and nothing logged; used
+ * and edited, replaced whole, or touched, the edit is logged as before.
+ */
+static void test_snapshot_at_first_use(void **ctx)
+{
+	struct state *st = *ctx;
+	struct tenant *t = state_tenant_default(st);
+	struct dobj *adele;
+	struct committed c;
+
+	memset(&c, 0, sizeof(c));
+	state_set_change_hook(st, record, &c);
+	adele = state_dobj_find(st, t, DOBJ_USER, ADELE_ID);
+	assert_non_null(state_dobj_json(adele)); /* a tree, as after any read */
+
+	state_txn_begin(st, t, true);
+	adele = state_dobj_find(st, t, DOBJ_USER, ADELE_ID);
+	assert_int_equal(t->changes->nsnaps, 1);
+	assert_true(t->changes->snaps[0].due);
+	assert_null(t->changes->snaps[0].before);
+	assert_true(adele->snap_due);
+	state_txn_end(st, t);
+	assert_false(adele->snap_due);
+	assert_int_equal(c.entries, 0);
+
+	/* used: copied then, before the edit */
+	state_txn_begin(st, t, true);
+	adele = state_dobj_find(st, t, DOBJ_USER, ADELE_ID);
+	json_object_set_new(state_dobj_json(adele), "city", json_string("Oslo"));
+	assert_false(t->changes->snaps[0].due);
+	assert_non_null(t->changes->snaps[0].before);
+	state_txn_end(st, t);
+	assert_int_equal(c.entries, 1);
+	assert_string_equal(c.props[0], "city");
+
+	/* replaced whole (PATCH, restore) */
+	memset(&c, 0, sizeof(c));
+	state_txn_begin(st, t, true);
+	adele = state_dobj_find(st, t, DOBJ_USER, ADELE_ID);
+	replace_adele(adele);
+	state_txn_end(st, t);
+	assert_int_equal(c.entries, 1);
+	assert_true(c.nprops > 1); /* what it lost */
+
+	/* found twice, then touched: copied at the touch */
+	memset(&c, 0, sizeof(c));
+	state_txn_begin(st, t, true);
+	adele = state_dobj_find(st, t, DOBJ_USER, ADELE_ID);
+	adele = state_dobj_find(st, t, DOBJ_USER, ADELE_ID);
+	state_dobj_touch(st, t, adele);
+	assert_int_equal(t->changes->nsnaps, 1);
+	assert_false(t->changes->snaps[0].due);
+	json_object_set_new(state_dobj_json(adele), "city", json_string("Oslo"));
+	state_txn_end(st, t);
+	assert_int_equal(c.entries, 1);
+	assert_string_equal(c.props[0], "city");
+	state_set_change_hook(st, NULL, NULL);
+}
+
 /* A handler undoing its own creation or edge leaves no trace and no hook call. */
 static void test_undo_inside_a_request_cancels(void **ctx)
 {
@@ -510,6 +579,7 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_difference_in_any_order, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_snapshot_at_first_use, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_undo_inside_a_request_cancels, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),

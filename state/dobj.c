@@ -71,6 +71,8 @@ json_t *state_dobj_json(const struct dobj *cd)
 {
 	struct dobj *d = (struct dobj *)cd;
 
+	if (d->snap_due)
+		state_txn_snapshot_due(d->tenant, d);
 	/* The text stays with @d after this: a string the loaded document
 	 * shares is then only ever let go with its object, under the tenant's
 	 * lifetime, and never freed by another thread right after this one
@@ -149,6 +151,8 @@ void state_dobj_set_json(struct dobj *d, json_t *obj)
 {
 	json_t *old = d->props;
 
+	if (d->snap_due)
+		state_txn_snapshot_due(d->tenant, d);
 	state_rewind_check(d->tenant, d);
 
 	d->props = obj;

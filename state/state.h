@@ -93,6 +93,8 @@ struct dobj {
 	char id[GUID_STR_LEN + 1]; /* lower case */
 	bool in_guests;            /* users: in t->guests (userType Guest) */
 	bool rewind_noted;         /* in the tenant's rewind record (state/rewind.h) */
+	bool snap_due; /* a writing request found it: snapshot @props before their
+	                  first use (state_txn_snapshot_due, state/changelog.h) */
 	enum dobj_kind kind;
 	uint64_t seq;                /* insertion order, for paging */
 	json_t *props;               /* owned: the stored properties, always with "id";
