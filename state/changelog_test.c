@@ -301,7 +301,8 @@ static void replace_adele(struct dobj *adele)
 
 /*
  * A tree a writing request finds is copied at its first use, not at the
- * find: found and never used, nothing is copied and nothing logged; used
+ * find: found and never used (or only peeked at), nothing is copied and
+ * nothing logged; used
  * and edited, replaced whole, or touched, the edit is logged as before.
  */
 static void test_snapshot_at_first_use(void **ctx)
@@ -322,6 +323,10 @@ static void test_snapshot_at_first_use(void **ctx)
 	assert_true(t->changes->snaps[0].due);
 	assert_null(t->changes->snaps[0].before);
 	assert_true(adele->snap_due);
+	/* a read that promises not to edit copies nothing either */
+	assert_non_null(json_object_get(state_dobj_json_peek(adele), "displayName"));
+	assert_true(t->changes->snaps[0].due);
+	assert_null(t->changes->snaps[0].before);
 	state_txn_end(st, t);
 	assert_false(adele->snap_due);
 	assert_int_equal(c.entries, 0);

@@ -67,12 +67,8 @@ static void note_parsed(struct dobj *d)
  * The cast: making the properties on first use fills a cache behind a const
  * @d. Every use of @d is under its tenant's lock, so this is too.
  */
-json_t *state_dobj_json(const struct dobj *cd)
+static json_t *props_made(struct dobj *d)
 {
-	struct dobj *d = (struct dobj *)cd;
-
-	if (d->snap_due)
-		state_txn_snapshot_due(d->tenant, d);
 	/* The text stays with @d after this: a string the loaded document
 	 * shares is then only ever let go with its object, under the tenant's
 	 * lifetime, and never freed by another thread right after this one
@@ -83,6 +79,20 @@ json_t *state_dobj_json(const struct dobj *cd)
 			note_parsed(d);
 	}
 	return d->props;
+}
+
+json_t *state_dobj_json(const struct dobj *cd)
+{
+	struct dobj *d = (struct dobj *)cd;
+
+	if (d->snap_due)
+		state_txn_snapshot_due(d->tenant, d);
+	return props_made(d);
+}
+
+const json_t *state_dobj_json_peek(const struct dobj *d)
+{
+	return props_made((struct dobj *)d);
 }
 
 json_t *state_dobj_json_read(const struct dobj *d, json_t **hold)

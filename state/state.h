@@ -367,6 +367,13 @@ struct tenant *state_tenant_default(struct state *st);
  */
 json_t *state_dobj_json(const struct dobj *d);
 /*
+ * state_dobj_json_peek() - the same properties to read and never to edit,
+ * nor anything inside them: a writing request that found @d takes no
+ * snapshot of them for it (state_txn_snapshot_due), so checking one member
+ * of an object a write links copies none of it. Locking: as above.
+ */
+const json_t *state_dobj_json_peek(const struct dobj *d);
+/*
  * state_dobj_freeze() - for the loader: @d, just added from its frozen @text
  * (state/frozen.h; a reference is taken), keeps that text instead of its
  * properties until state_dobj_json() needs them.
