@@ -13,14 +13,6 @@
 
 #include "frozen.h"
 #include "rewind.h"
-#include "util/jcopy.h"
-
-struct txn_snap {
-	char id[GUID_STR_LEN + 1];
-	json_t *before; /* copy (its scalars shared: state/util/jcopy.h), or NULL
-	                   when it could not be made or @frozen says it all */
-	bool frozen;    /* the object was still its frozen text (state/frozen.h) */
-};
 
 const char *const changelog_op_names[CHANGE_OP_COUNT] = {
     [CHANGE_CREATED] = "created",
@@ -98,7 +90,7 @@ void changelog_change_release(struct change *c)
 static void snaps_clear(struct changelog *log)
 {
 	for (size_t i = 0; i < log->nsnaps; i++)
-		json_decref(log->snaps[i].before);
+		changelog_snap_release(&log->snaps[i]);
 	log->nsnaps = 0;
 }
 
@@ -261,28 +253,46 @@ static struct txn_snap *snap_find(struct changelog *log, const char *id)
 	return NULL;
 }
 
-static void snapshot(struct changelog *log, const struct dobj *d)
+/* Snapshot @d, or with @later mark it to be taken at its first use. */
+static void snapshot(struct changelog *log, const struct dobj *d, bool later)
 {
-	struct txn_snap *s;
+	struct txn_snap *s = snap_find(log, d->id);
 
-	if (snap_find(log, d->id) || changelog_grow((void **)&log->snaps, log->nsnaps,
-	                                            &log->cap_snaps, sizeof(*log->snaps)))
+	if (s) {
+		if (s->due && !later) {
+			s->due = false;
+			((struct dobj *)d)->snap_due = false;
+			changelog_snap_take(s, state_dobj_json(d));
+		}
+		return;
+	}
+	if (changelog_grow((void **)&log->snaps, log->nsnaps, &log->cap_snaps,
+	                   sizeof(*log->snaps)))
 		return;
 	s = &log->snaps[log->nsnaps++];
 	memcpy(s->id, d->id, sizeof(s->id));
+	s->before = NULL;
+	s->nbefore = 0;
+	s->due = false;
 	/* An object still frozen is not parsed for its snapshot: its text is
 	 * what it was, and it can only change by being parsed (state_dobj_json).
 	 * A write that merely finds a user of a big tenant (a member being
 	 * added) leaves it as text, not as a tree kept for good. */
 	s->frozen = !d->props && d->frozen;
-	if (s->frozen) {
-		s->before = NULL;
+	if (s->frozen)
+		return;
+	/* A tree: copied when first used (state_dobj_json), which is before
+	 * anything can change it; a member found only to be linked is cold in
+	 * a big tenant, and walking it cost more than the rest of its request. */
+	if (later) {
+		s->due = true;
+		((struct dobj *)d)->snap_due = true;
 		return;
 	}
 	/* Containers copied, scalars shared: nothing changes a scalar in place,
 	 * and every object a write finds is copied (a deep copy was ~80k of POST
 	 * members/$ref's 179k instructions). NULL: "changed", to be safe. */
-	s->before = jcopy_shared(state_dobj_json(d));
+	changelog_snap_take(s, state_dobj_json(d));
 }
 
 /* (The cast: the rewind's note is bookkeeping beside the object, which
@@ -291,7 +301,22 @@ void state_txn_snapshot(struct tenant *t, const struct dobj *d)
 {
 	if (d && t->changes && t->changes->txn && t->changes->write) {
 		state_rewind_note(t, (struct dobj *)d);
-		snapshot(t->changes, d);
+		snapshot(t->changes, d, true);
+	}
+}
+
+void state_txn_snapshot_due(struct tenant *t, struct dobj *d)
+{
+	struct changelog *log = t->changes;
+	struct txn_snap *s;
+
+	d->snap_due = false;
+	if (!log || !log->txn)
+		return;
+	s = snap_find(log, d->id);
+	if (s && s->due) {
+		s->due = false;
+		changelog_snap_take(s, d->props);
 	}
 }
 
@@ -305,7 +330,7 @@ void state_dobj_touch(struct state *st, struct tenant *t, const struct dobj *d)
 	if (!log)
 		return;
 	if (log->txn)
-		snapshot(log, d);
+		snapshot(log, d, false);
 	else
 		state_change_log(st, t, CHANGE_UPDATED, d, NULL, NULL, 0);
 }
@@ -333,26 +358,6 @@ static bool pending_has(const struct changelog *log, const char *id)
 	return false;
 }
 
-/* The top-level properties that differ between @a and @b ("_" keys are internal). */
-static size_t diff_keys(const json_t *a, const json_t *b, const char **out, size_t cap)
-{
-	const char *key;
-	json_t *v;
-	size_t n = 0;
-
-	json_object_foreach((json_t *)b, key, v)
-	{
-		if (key[0] != '_' && n < cap && !json_equal(v, json_object_get(a, key)))
-			out[n++] = key;
-	}
-	json_object_foreach((json_t *)a, key, v)
-	{
-		if (key[0] != '_' && n < cap && !json_object_get(b, key))
-			out[n++] = key;
-	}
-	return n;
-}
-
 /* Each snapshot against its object now: an "updated" entry where they differ. */
 static void log_differences(struct state *st, struct tenant *t, struct changelog *log)
 {
@@ -364,21 +369,28 @@ static void log_differences(struct state *st, struct tenant *t, struct changelog
 		size_t n;
 
 		HASH_FIND_STR(t->objects, s->id, d);
-		/* gone, or created/restored/deleted here: those entries say it all */
-		if (!d || pending_has(log, s->id))
+		if (d)
+			d->snap_due = false;
+		/* gone, or created/restored/deleted here: those entries say it all;
+		 * or found but never used, so unchanged */
+		if (!d || s->due || pending_has(log, s->id))
 			continue;
 		if (s->frozen) {
 			if (!d->props)
 				continue; /* never parsed, so unchanged */
 			/* parsed since: what it was is its text, parsed again */
-			s->before = state_frozen_thaw(st, t, d->kind, d->frozen);
+			json_t *was = state_frozen_thaw(st, t, d->kind, d->frozen);
+
+			if (was)
+				changelog_snap_take(s, was);
+			json_decref(was);
 		}
 		if (!s->before) {
 			state_change_log(st, t, CHANGE_UPDATED, d, NULL, NULL, 0);
 			continue;
 		}
-		n = diff_keys(s->before, state_dobj_json(d), names,
-		              sizeof(names) / sizeof(names[0]));
+		n = changelog_snap_diff(s, state_dobj_json(d), names,
+		                        sizeof(names) / sizeof(names[0]));
 		if (n)
 			state_change_log(st, t, CHANGE_UPDATED, d, NULL, names, n);
 	}

@@ -140,8 +140,21 @@ void state_txn_end(struct state *st, struct tenant *t);
  */
 void state_dobj_touch(struct state *st, struct tenant *t, const struct dobj *d);
 
-/* state_txn_snapshot() - for finds and lookups: snapshot @d if a writing txn is open. */
+/*
+ * state_txn_snapshot() - for finds and lookups: snapshot @d if a writing txn
+ * is open. A tree is only marked (@d->snap_due) and copied when first used
+ * (state_txn_snapshot_due): nothing edits it before, and a write that merely
+ * finds an object (the member POST members/$ref adds) walks no cold tree.
+ */
 void state_txn_snapshot(struct tenant *t, const struct dobj *d);
+
+/*
+ * state_txn_snapshot_due() - @d->snap_due: its properties are about to be
+ * used or replaced, so copy them now for the snapshot the find put off (if
+ * the transaction that found it is still open). Clears @d->snap_due.
+ * Called by state_dobj_json() and by whatever replaces @d->props.
+ */
+void state_txn_snapshot_due(struct tenant *t, struct dobj *d);
 
 /*
  * state_changelog_set_max() - keep at most @max entries (at least

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "changelog.h"
+#include "changelog_internal.h"
 #include "frozen.h"
 #include "load/export.h"
 #include "load/tenants.h"
@@ -161,6 +162,207 @@ static void test_updates_found_by_difference(void **ctx)
 	assert_int_equal(t->changes->n, 3);
 	assert_int_equal(last(t)->nprops, 1);
 	assert_string_equal(last(t)->props[0], "businessPhones");
+}
+
+/* What one request committed: its entries' property names, in order. */
+struct committed {
+	size_t entries;
+	char props[8][64];
+	size_t nprops;
+};
+
+static void record(void *ctx, struct state *st, struct tenant *t, const struct change *v,
+                   size_t n)
+{
+	struct committed *c = ctx;
+
+	(void)st;
+	(void)t;
+	for (size_t i = 0; i < n; i++, c->entries++) {
+		assert_int_equal(v[i].op, CHANGE_UPDATED);
+		assert_false(v[i].all_props);
+		for (size_t k = 0; k < v[i].nprops && c->nprops < 8; k++)
+			snprintf(c->props[c->nprops++], sizeof(c->props[0]), "%s",
+			         v[i].props[k]);
+	}
+}
+
+/* One writing request on Adele, @edit changing her tree in place: what it
+ * committed, in @c. */
+static void edit_adele(struct state *st, struct tenant *t, void (*edit)(json_t *),
+                       struct committed *c)
+{
+	struct dobj *adele;
+
+	memset(c, 0, sizeof(*c));
+	state_set_change_hook(st, record, c);
+	state_txn_begin(st, t, true);
+	adele = state_dobj_find(st, t, DOBJ_USER, ADELE_ID);
+	assert_non_null(adele);
+	edit(state_dobj_json(adele));
+	state_txn_end(st, t);
+	state_set_change_hook(st, NULL, NULL);
+}
+
+static void readd_same(json_t *o)
+{
+	json_t *v = json_incref(json_object_get(o, "displayName"));
+
+	json_object_del(o, "displayName"); /* back at the end: another order */
+	json_object_set_new(o, "displayName", v);
+}
+
+static void readd_other(json_t *o)
+{
+	json_object_del(o, "displayName");
+	json_object_set_new(o, "displayName", json_string("Adele V."));
+}
+
+static void equal_value(json_t *o)
+{
+	json_t *v = json_object_get(o, "jobTitle");
+
+	json_object_set_new(o, "jobTitle", json_string(json_string_value(v)));
+}
+
+static void add_last(json_t *o)
+{
+	json_object_set_new(o, "employeeId", json_string("E42"));
+}
+
+static void del_first_add_internal(json_t *o)
+{
+	void *it = json_object_iter(o);
+	char first[64];
+
+	snprintf(first, sizeof(first), "%s", json_object_iter_key(it));
+	json_object_del(o, first);
+	json_object_set_new(o, "_seen", json_true());
+}
+
+static void nested_in_place(json_t *o)
+{
+	json_t *ids = json_object_get(o, "identities");
+	json_t *one = json_pack("{s:s}", "signInType", "emailAddress");
+
+	json_array_append_new(ids, one);
+	json_object_set_new(one, "issuer", json_string("x.example")); /* after the copy */
+}
+
+/*
+ * The snapshot is walked beside the object while their members keep one
+ * order, and looked up member by member once they part: a member removed
+ * and put back unchanged is no change, put back changed is one; an equal
+ * value set again is none; a member added last, one removed first, and an
+ * object inside an array edited in place each are.
+ */
+static void test_difference_in_any_order(void **ctx)
+{
+	struct state *st = *ctx;
+	struct tenant *t = state_tenant_default(st);
+	struct committed c;
+	char first[64];
+
+	edit_adele(st, t, readd_same, &c);
+	assert_int_equal(c.entries, 0);
+	edit_adele(st, t, equal_value, &c);
+	assert_int_equal(c.entries, 0);
+
+	edit_adele(st, t, readd_other, &c);
+	assert_int_equal(c.entries, 1);
+	assert_int_equal(c.nprops, 1);
+	assert_string_equal(c.props[0], "displayName");
+
+	edit_adele(st, t, add_last, &c);
+	assert_int_equal(c.entries, 1);
+	assert_int_equal(c.nprops, 1);
+	assert_string_equal(c.props[0], "employeeId");
+
+	snprintf(first, sizeof(first), "%s",
+	         json_object_iter_key(json_object_iter(
+	             state_dobj_json(state_dobj_find(st, t, DOBJ_USER, ADELE_ID)))));
+	edit_adele(st, t, del_first_add_internal, &c);
+	assert_int_equal(c.entries, 1);
+	assert_int_equal(c.nprops, 1);
+	assert_string_equal(c.props[0], first);
+
+	edit_adele(st, t, nested_in_place, &c);
+	assert_int_equal(c.entries, 1);
+	assert_int_equal(c.nprops, 1);
+	assert_string_equal(c.props[0], "identities");
+}
+
+/* Adele's properties replaced whole, unread (as a restore does). */
+static void replace_adele(struct dobj *adele)
+{
+	state_dobj_set_json(
+	    adele, json_pack("{s:s, s:s}", "id", ADELE_ID, "displayName", "Adele Vance"));
+}
+
+/*
+ * A tree a writing request finds is copied at its first use, not at the
+ * find: found and never used (or only peeked at), nothing is copied and
+ * nothing logged; used
+ * and edited, replaced whole, or touched, the edit is logged as before.
+ */
+static void test_snapshot_at_first_use(void **ctx)
+{
+	struct state *st = *ctx;
+	struct tenant *t = state_tenant_default(st);
+	struct dobj *adele;
+	struct committed c;
+
+	memset(&c, 0, sizeof(c));
+	state_set_change_hook(st, record, &c);
+	adele = state_dobj_find(st, t, DOBJ_USER, ADELE_ID);
+	assert_non_null(state_dobj_json(adele)); /* a tree, as after any read */
+
+	state_txn_begin(st, t, true);
+	adele = state_dobj_find(st, t, DOBJ_USER, ADELE_ID);
+	assert_int_equal(t->changes->nsnaps, 1);
+	assert_true(t->changes->snaps[0].due);
+	assert_null(t->changes->snaps[0].before);
+	assert_true(adele->snap_due);
+	/* a read that promises not to edit copies nothing either */
+	assert_non_null(json_object_get(state_dobj_json_peek(adele), "displayName"));
+	assert_true(t->changes->snaps[0].due);
+	assert_null(t->changes->snaps[0].before);
+	state_txn_end(st, t);
+	assert_false(adele->snap_due);
+	assert_int_equal(c.entries, 0);
+
+	/* used: copied then, before the edit */
+	state_txn_begin(st, t, true);
+	adele = state_dobj_find(st, t, DOBJ_USER, ADELE_ID);
+	json_object_set_new(state_dobj_json(adele), "city", json_string("Oslo"));
+	assert_false(t->changes->snaps[0].due);
+	assert_non_null(t->changes->snaps[0].before);
+	state_txn_end(st, t);
+	assert_int_equal(c.entries, 1);
+	assert_string_equal(c.props[0], "city");
+
+	/* replaced whole (PATCH, restore) */
+	memset(&c, 0, sizeof(c));
+	state_txn_begin(st, t, true);
+	adele = state_dobj_find(st, t, DOBJ_USER, ADELE_ID);
+	replace_adele(adele);
+	state_txn_end(st, t);
+	assert_int_equal(c.entries, 1);
+	assert_true(c.nprops > 1); /* what it lost */
+
+	/* found twice, then touched: copied at the touch */
+	memset(&c, 0, sizeof(c));
+	state_txn_begin(st, t, true);
+	adele = state_dobj_find(st, t, DOBJ_USER, ADELE_ID);
+	adele = state_dobj_find(st, t, DOBJ_USER, ADELE_ID);
+	state_dobj_touch(st, t, adele);
+	assert_int_equal(t->changes->nsnaps, 1);
+	assert_false(t->changes->snaps[0].due);
+	json_object_set_new(state_dobj_json(adele), "city", json_string("Oslo"));
+	state_txn_end(st, t);
+	assert_int_equal(c.entries, 1);
+	assert_string_equal(c.props[0], "city");
+	state_set_change_hook(st, NULL, NULL);
 }
 
 /* A handler undoing its own creation or edge leaves no trace and no hook call. */
@@ -380,6 +582,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_store_logs_its_writes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_updates_found_by_difference, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_difference_in_any_order, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_snapshot_at_first_use, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_undo_inside_a_request_cancels, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),

@@ -67,10 +67,8 @@ static void note_parsed(struct dobj *d)
  * The cast: making the properties on first use fills a cache behind a const
  * @d. Every use of @d is under its tenant's lock, so this is too.
  */
-json_t *state_dobj_json(const struct dobj *cd)
+static json_t *props_made(struct dobj *d)
 {
-	struct dobj *d = (struct dobj *)cd;
-
 	/* The text stays with @d after this: a string the loaded document
 	 * shares is then only ever let go with its object, under the tenant's
 	 * lifetime, and never freed by another thread right after this one
@@ -81,6 +79,20 @@ json_t *state_dobj_json(const struct dobj *cd)
 			note_parsed(d);
 	}
 	return d->props;
+}
+
+json_t *state_dobj_json(const struct dobj *cd)
+{
+	struct dobj *d = (struct dobj *)cd;
+
+	if (d->snap_due)
+		state_txn_snapshot_due(d->tenant, d);
+	return props_made(d);
+}
+
+const json_t *state_dobj_json_peek(const struct dobj *d)
+{
+	return props_made((struct dobj *)d);
 }
 
 json_t *state_dobj_json_read(const struct dobj *d, json_t **hold)
@@ -133,14 +145,11 @@ void state_dobj_freeze(struct dobj *d, json_t *text)
 
 int state_dobj_refreeze(struct dobj *d)
 {
-	char *text;
 	json_t *frozen;
 
 	if (!d->props || d->kind != DOBJ_USER)
 		return 0;
-	text = json_dumps(d->props, JSON_COMPACT);
-	frozen = text ? state_frozen_new(text, strlen(text)) : NULL;
-	free(text);
+	frozen = state_frozen_dump(d->props);
 	if (!frozen)
 		return -1;
 	state_dobj_freeze(d, frozen);
@@ -152,6 +161,8 @@ void state_dobj_set_json(struct dobj *d, json_t *obj)
 {
 	json_t *old = d->props;
 
+	if (d->snap_due)
+		state_txn_snapshot_due(d->tenant, d);
 	state_rewind_check(d->tenant, d);
 	state_tenant_changed(d->tenant);
 

@@ -8,7 +8,9 @@
 
 #include "state.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/guid.h"
+#include "util/jgen.h"
 #include "util/jparse.h"
 #include "util/jtext.h"
 
@@ -44,6 +46,10 @@ static size_t squeeze(const char *in, size_t len, char *out)
 /* Texts up to this size are squeezed on the stack: a fixture's users and
  * edges, a million and more of them at load, are all far below it. */
 #define FROZEN_STACK 4096
+/* Texts longer than this are jansson's to dump (nothing is kept that big). */
+#define FROZEN_GEN_MAX ((size_t)64 << 20)
+/* A new user's text (~600 bytes) fits the first buffer. */
+#define FROZEN_GEN_FIRST 1024
 
 /* The frozen string for @text: a NUL, then the text squeezed or as it is. */
 static json_t *frozen(const char *text, size_t len, bool squeezed)
@@ -65,6 +71,58 @@ static json_t *frozen(const char *text, size_t len, bool squeezed)
 	v = json_stringn_nocheck(buf, 1 + n);
 	if (buf != stack)
 		state_free(buf);
+	return v;
+}
+
+/* The frozen string of @obj as jansson dumps it: json_dumpb() into one
+ * buffer sized once (the stack's, or the heap's after a first dump said
+ * how much), after the NUL. json_dumps() would grow a buffer from 16 bytes
+ * and strdup it, and state_frozen_new() copy it twice more, squeezing
+ * nothing: compact text has no whitespace between tokens. */
+static json_t *dumped(const json_t *obj)
+{
+	char stack[FROZEN_STACK];
+	char *buf = stack;
+	size_t n = json_dumpb(obj, stack + 1, sizeof(stack) - 1, JSON_COMPACT);
+	json_t *v;
+
+	if (!n)
+		return NULL;
+	if (n > sizeof(stack) - 1) {
+		buf = state_malloc(n + 1);
+		if (!buf)
+			return NULL;
+		if (json_dumpb(obj, buf + 1, n, JSON_COMPACT) != n) {
+			state_free(buf);
+			return NULL;
+		}
+	}
+	buf[0] = '\0';
+	v = json_stringn_nocheck(buf, 1 + n);
+	if (buf != stack)
+		state_free(buf);
+	return v;
+}
+
+/*
+ * jansson's dump of a new guest's ~600 bytes is ~62k instructions (see
+ * util/jgen.h for where they go); yajl's generator writes the same bytes
+ * in ~26k, into a buffer the string is then made from. What it leaves to
+ * jansson, jansson dumps.
+ */
+json_t *state_frozen_dump(const json_t *obj)
+{
+	struct buf b;
+	json_t *v;
+
+	buf_init(&b, FROZEN_GEN_MAX);
+	buf_reserve(&b, FROZEN_GEN_FIRST - 1);
+	buf_addch(&b, '\0');
+	if (jgen_compact(obj, &b))
+		v = json_stringn_nocheck(b.data, b.len);
+	else
+		v = dumped(obj);
+	buf_release(&b);
 	return v;
 }
 

@@ -37,6 +37,16 @@ json_t *state_frozen_new(const char *text, size_t len);
  */
 json_t *state_frozen_exact(const char *text, size_t len);
 
+/*
+ * state_frozen_dump() - the frozen form of @obj: its compact text
+ * (json_dumps(@obj, JSON_COMPACT), which has no whitespace between tokens,
+ * so the same string state_frozen_new() makes of that text), written by
+ * yajl's generator where it writes what jansson would (util/jgen.h), else
+ * by jansson, into the buffer the string is made from.
+ * Returns: new reference, or NULL (OOM, or @obj not dumpable).
+ */
+json_t *state_frozen_dump(const json_t *obj);
+
 /* state_frozen_text() - is @v a frozen object? Then its text in @text, @len. */
 bool state_frozen_text(const json_t *v, const char **text, size_t *len);
 

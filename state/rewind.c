@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "changelog.h"
 #include "deleted.h"
 #include "util/jcopy.h"
 
@@ -291,6 +292,8 @@ static int restore_obj(struct tenant *t, struct rewind_obj *o)
 	}
 	if (linked)
 		state_dobj_unindex(t, d);
+	if (d->snap_due)
+		state_txn_snapshot_due(t, d); /* what the request found, before this */
 	json_decref(d->props);
 	json_decref(d->frozen);
 	d->props = o->props;

@@ -93,6 +93,8 @@ struct dobj {
 	char id[GUID_STR_LEN + 1]; /* lower case */
 	bool in_guests;            /* users: in t->guests (userType Guest) */
 	bool rewind_noted;         /* in the tenant's rewind record (state/rewind.h) */
+	bool snap_due; /* a writing request found it: snapshot @props before their
+	                  first use (state_txn_snapshot_due, state/changelog.h) */
 	enum dobj_kind kind;
 	uint64_t seq;                /* insertion order, for paging */
 	json_t *props;               /* owned: the stored properties, always with "id";
@@ -402,6 +404,13 @@ struct tenant *state_tenant_default(struct state *st);
  * where they are made. Locking: @d's tenant lock (as for any use of @d).
  */
 json_t *state_dobj_json(const struct dobj *d);
+/*
+ * state_dobj_json_peek() - the same properties to read and never to edit,
+ * nor anything inside them: a writing request that found @d takes no
+ * snapshot of them for it (state_txn_snapshot_due), so checking one member
+ * of an object a write links copies none of it. Locking: as above.
+ */
+const json_t *state_dobj_json_peek(const struct dobj *d);
 /*
  * state_dobj_freeze() - for the loader: @d, just added from its frozen @text
  * (state/frozen.h; a reference is taken), keeps that text instead of its

@@ -61,7 +61,8 @@ static bool group_is_dynamic(const struct dobj *g)
 	size_t i;
 	json_t *e;
 
-	json_array_foreach(json_object_get(state_dobj_json(g), "groupTypes"), i, e)
+	/* read only: a member POST copies nothing of the group for this */
+	json_array_foreach(json_object_get(state_dobj_json_peek(g), "groupTypes"), i, e)
 	{
 		if (!strcasecmp(json_string_value(e), "DynamicMembership"))
 			return true;

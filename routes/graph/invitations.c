@@ -341,7 +341,10 @@ static int member_exists(struct resp *resp, const struct dobj *d)
  */
 static bool set(json_t *o, const char *key, json_t *v)
 {
-	return json_object_set_new(o, key, v) == 0; /* steals @v, also on failure */
+	/* Every @key is an ASCII literal of this file: jansson's UTF-8 check
+	 * of it was ~220 instructions a member, 39 members a request. */
+	return json_object_set_new_nocheck(o, key, v) ==
+	       0; /* steals @v, also on failure */
 }
 
 /* json_pack's "s?": a string, or null for NULL. */
