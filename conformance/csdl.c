@@ -491,6 +491,27 @@ static bool resolve(const char *ctx, struct target *tg, char *why, size_t len)
 	return tg->type != NULL;
 }
 
+/* Does @body hold "value" and annotations only, as @what ("a collection
+ * answer") does? */
+static bool value_and_annotations(struct check *ck, const json_t *body, const char *path,
+                                  const char *what)
+{
+	const char *key;
+	json_t *e;
+
+	json_object_foreach((json_t *)body, key, e)
+	{
+		char mp[PATH_MAX_LEN];
+
+		sub_path(mp, path, key);
+		if (strcmp(key, "value") &&
+		    (key[0] != '@' || !annotation_ok(ck, key, e, mp)))
+			return ck->failed ? false
+			                  : fail(ck, mp, "not a member of %s", what);
+	}
+	return true;
+}
+
 static bool check_context_body(struct check *ck, const json_t *body, const char *path)
 {
 	const char *ctx = json_string_value(json_object_get(body, "@odata.context"));
@@ -498,7 +519,6 @@ static bool check_context_body(struct check *ck, const json_t *body, const char 
 	char why[256], ip[PATH_MAX_LEN];
 	struct target tg;
 	const json_t *value;
-	const char *key;
 	size_t i;
 	json_t *e;
 
@@ -512,18 +532,9 @@ static bool check_context_body(struct check *ck, const json_t *body, const char 
 	}
 	if (tg.single) {
 		sub_path(ip, path, "value");
-		json_object_foreach((json_t *)body, key, e)
-		{
-			char mp[PATH_MAX_LEN];
-
-			sub_path(mp, path, key);
-			if (strcmp(key, "value") &&
-			    (key[0] != '@' || !annotation_ok(ck, key, e, mp)))
-				return ck->failed
-				           ? false
-				           : fail(ck, mp, "not a member of an %s answer",
-				                  edm_name(tg.single));
-		}
+		snprintf(why, sizeof(why), "an %s answer", edm_name(tg.single));
+		if (!value_and_annotations(ck, body, path, why))
+			return false;
 		if (!primitive_ok(tg.single, json_object_get(body, "value")))
 			return fail(ck, ip, "expected %s", edm_name(tg.single));
 		return true;
@@ -534,17 +545,8 @@ static bool check_context_body(struct check *ck, const json_t *body, const char 
 	sub_path(ip, path, "value");
 	if (!json_is_array(value))
 		return fail(ck, ip, "a collection answer needs a \"value\" array");
-	json_object_foreach((json_t *)body, key, e)
-	{
-		char mp[PATH_MAX_LEN];
-
-		sub_path(mp, path, key);
-		if (strcmp(key, "value") &&
-		    (key[0] != '@' || !annotation_ok(ck, key, e, mp)))
-			return ck->failed
-			           ? false
-			           : fail(ck, mp, "not a member of a collection answer");
-	}
+	if (!value_and_annotations(ck, body, path, "a collection answer"))
+		return false;
 	json_array_foreach(value, i, e)
 	{
 		char vp[PATH_MAX_LEN];
