@@ -4,26 +4,16 @@
 // the page reads the answers and the headers Graph exposes (request-id,
 // Retry-After on a 429). The admin plane stays closed to other origins: the
 // same page cannot read /_mock/state. Screenshot: build/ui-screenshots/cors-spa.png.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { mkdirSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const GRAPHMOCK_BIN = process.env.GRAPHMOCK_BIN || path.resolve(here, '../../build/release/graphmock');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const SHOTS = process.env.SCREENSHOTS || path.resolve(here, '../../build/ui-screenshots');
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
+import { CHROMIUM, CHROMIUM_ARGS, SHOTS, startGraphmock } from './harness.mjs';
 
 let graphmock;
 let base; // graphmock, one origin
@@ -42,20 +32,7 @@ const APP_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  graphmock = spawn(GRAPHMOCK_BIN, ['--port', '0', '--seed', '1', '--quiet'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  base = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('graphmock did not start')), 10000);
-    createInterface({ input: graphmock.stdout }).on('line', (line) => {
-      const m = /^graphmock listening on (https?:\/\/\S+)$/.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    graphmock.on('exit', (code) => reject(new Error(`graphmock exited with ${code}`)));
-  });
+  ({ child: graphmock, url: base } = await startGraphmock());
   app = createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end(APP_PAGE);

@@ -8,26 +8,16 @@
 // dashboard's base.css. No page may log a console error (a CSP
 // violation is one). Screenshots at 1280 px and at phone width go to
 // build/ui-screenshots/.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const GRAPHMOCK_BIN = process.env.GRAPHMOCK_BIN || path.resolve(here, '../../build/release/graphmock');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const SHOTS = process.env.SCREENSHOTS || path.resolve(here, '../../build/ui-screenshots');
-// What Chromium needs on a closed network, as root, without a GPU.
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
+import { CHROMIUM, CHROMIUM_ARGS, SHOTS, startGraphmock } from './harness.mjs';
+
 const TIMEOUT = 10000;
 
 let server;
@@ -35,32 +25,6 @@ let base;
 let browser;
 let context;
 const problems = []; // console errors, page errors, failed requests: must stay empty
-
-async function startGraphmock(extraArgs = []) {
-  const child = spawn(GRAPHMOCK_BIN, ['--port', '0', '--seed', '1', '--quiet', ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`graphmock did not start: ${stderr}`)), 10000);
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const m = /^graphmock listening on (https?:\/\/\S+)$/.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`graphmock exited with ${code}: ${stderr}`));
-    });
-  });
-  return { child, url, stderr: () => stderr };
-}
 
 function watch(page, name) {
   page.on('console', (msg) => {
